@@ -1,0 +1,24 @@
+# Two entry points: `make report` and `make test`. Each one creates the local
+# virtual environment (.venv) and installs micropop into it when needed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: report test
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/micropop report --out report
+	@echo "report written to report/index.html"
+
+# pytest exits 5 when it collects no test: report it, do not fail on it.
+test: $(STAMP)
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; \
+	exit $$status

@@ -1,0 +1,20 @@
+"""micropop: measure hidden and emerging workforces with survey statistics.
+
+Design-based estimation (R ``survey`` conventions), weighting, population-size
+estimation, profiles and earnings distributions of micro-workers.
+
+Examples
+--------
+>>> import micropop as mp
+>>> df = mp.datasets.load_worker_survey()
+>>> len(df) > 0
+True
+"""
+
+__version__ = "0.1.0"
+
+from micropop import datasets
+from micropop.errors import MicropopError
+from micropop.io import Codebook, read_survey
+
+__all__ = ["__version__", "Codebook", "MicropopError", "datasets", "read_survey"]

@@ -1,0 +1,159 @@
+"""Descriptive tables without variance: category shares and binned distributions.
+
+These are the plain weighted and unweighted tabulations that a report shows
+next to the design-based estimates. They take the weights as given and make
+no variance claim; for standard errors and intervals use the estimation engine.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from micropop.describe import shares
+>>> df = pd.DataFrame({"sex": pd.Categorical(["f", "m", "f"]), "w": [1.0, 2.0, 1.0]})
+>>> table = shares(df, ["sex"], weights="w")
+>>> table.loc["sex", "n"].tolist(), table.loc["sex", "weighted_share"].tolist()
+([2, 1], [0.5, 0.5])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from micropop.errors import DataValidationError, MissingColumnError, describe_rows
+
+__all__ = ["shares", "binned"]
+
+
+def _column(df: pd.DataFrame, name: str) -> pd.Series:
+    if name not in df.columns:
+        raise MissingColumnError(
+            f"column {name!r} is not in the data (columns: {', '.join(map(str, df.columns))})",
+            hint="check the spelling or the codebook",
+        )
+    return df[name]
+
+
+def _weights(weights: pd.Series | None, n: int) -> np.ndarray:
+    """Weights as floats, or ones; missing, infinite or negative weights are an error."""
+    if weights is None:
+        return np.ones(n)
+    w = pd.to_numeric(weights, errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        raise DataValidationError(
+            f"weight column {weights.name!r} has missing, infinite or negative values in "
+            + describe_rows(rows + 1, weights.to_numpy()[rows]),
+            hint="fix or drop these rows before tabulating",
+        )
+    return w
+
+
+def shares(df: pd.DataFrame, variables: Sequence[str], weights: str | None = None) -> pd.DataFrame:
+    """Unweighted and weighted shares of the levels of categorical variables.
+
+    Missing values are counted in their own ``"(missing)"`` level so that the
+    shares of a variable always add up to one over all rows: nothing is dropped.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The survey data.
+    variables : sequence of str
+        Columns to tabulate. Categoricals keep their level order (empty levels
+        included); other columns are tabulated in sorted order.
+    weights : str, optional
+        Column of probability weights. Without it, the weighted columns equal
+        the unweighted ones.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``(variable, level)`` with columns ``n`` (respondents),
+        ``share`` (unweighted), ``weighted_n`` (sum of weights) and
+        ``weighted_share``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"motive": ["money", None, "money", "fun"]})
+    >>> shares(df, ["motive"])["n"].tolist()
+    [1, 2, 1]
+    """
+    w = _weights(None if weights is None else _column(df, weights), len(df))
+    total_w = w.sum()
+    parts = []
+    for name in variables:
+        col = _column(df, name)
+        cat = col if isinstance(col.dtype, pd.CategoricalDtype) else col.astype("category")
+        codes = cat.cat.codes.to_numpy()
+        levels = [str(level) for level in cat.cat.categories]
+        k = len(levels)
+        has_missing = bool((codes < 0).any())
+        if has_missing:
+            codes = np.where(codes < 0, k, codes)
+            levels.append("(missing)")
+        n = np.bincount(codes, minlength=len(levels))
+        wn = np.bincount(codes, weights=w, minlength=len(levels))
+        parts.append(pd.DataFrame({
+            "variable": name,
+            "level": levels,
+            "n": n,
+            "share": n / len(df),
+            "weighted_n": wn,
+            "weighted_share": wn / total_w,
+        }))
+    return pd.concat(parts, ignore_index=True).set_index(["variable", "level"])
+
+
+def binned(values: pd.Series, edges: Sequence[float], weights: pd.Series | None = None) -> pd.DataFrame:
+    """Share of observations in each bin ``[edge_i, edge_{i+1})``, the last bin open.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        A numeric variable with no missing values.
+    edges : sequence of float
+        Increasing left edges of the bins; values below the first edge are an error.
+    weights : pandas.Series, optional
+        Probability weights aligned with ``values``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``low``, ``high`` (``inf`` for the last bin), ``label``, ``n``,
+        ``share`` and ``weighted_share``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> out = binned(pd.Series([0.0, 0.0, 3.0, 12.0]), [0, 1, 10])
+    >>> out[["label", "n", "share"]]
+      label  n  share
+    0   0-1  2   0.50
+    1  1-10  1   0.25
+    2   10+  1   0.25
+    """
+    edges = np.asarray(edges, dtype=float)
+    if edges.ndim != 1 or len(edges) < 1 or np.any(np.diff(edges) <= 0):
+        raise DataValidationError(f"bin edges {list(edges)} are not strictly increasing",
+                                  hint="give increasing left edges, e.g. [0, 1, 5, 10]")
+    x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    bad = np.isnan(x) | (x < edges[0])
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        raise DataValidationError(
+            f"column {values.name!r} has missing values or values below {edges[0]:g} in "
+            + describe_rows(rows + 1, values.to_numpy()[rows]),
+            hint="drop or fix these rows, or lower the first bin edge",
+        )
+    w = _weights(weights, len(x))
+    idx = np.searchsorted(edges, x, side="right") - 1
+    n = np.bincount(idx, minlength=len(edges))
+    wn = np.bincount(idx, weights=w, minlength=len(edges))
+    highs = np.append(edges[1:], np.inf)
+    labels = [f"{lo:g}-{hi:g}" if np.isfinite(hi) else f"{lo:g}+" for lo, hi in zip(edges, highs)]
+    return pd.DataFrame({"low": edges, "high": highs, "label": labels, "n": n,
+                         "share": n / len(x), "weighted_share": wn / w.sum()})

@@ -1,0 +1,174 @@
+"""Exceptions raised by micropop.
+
+Every error a user can trigger with bad input is a :class:`MicropopError`
+subclass. Messages name what is wrong (the file, the column, the offending
+rows or levels) and end with what to do about it, in the ``hint`` attribute.
+
+Examples
+--------
+>>> from micropop.errors import MicropopError, describe_rows
+>>> try:
+...     raise MicropopError("column 'age' has 2 negative values", hint="fix the data")
+... except MicropopError as err:
+...     print(err)
+column 'age' has 2 negative values. Fix the data.
+>>> describe_rows([3, 7, 9], ["-1", "-4", "x"])
+'rows 3, 7, 9 (values: -1, -4, x)'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+__all__ = [
+    "MicropopError",
+    "DataFileError",
+    "SurveyFileNotFoundError",
+    "UnsupportedFormatError",
+    "UnreadableFileError",
+    "EmptyFileError",
+    "FileEncodingError",
+    "CodebookError",
+    "DataValidationError",
+    "MissingColumnError",
+    "InvalidLevelError",
+    "OutOfRangeError",
+    "NonNumericError",
+    "DuplicateIdError",
+    "DatasetNotFoundError",
+    "describe_rows",
+    "MAX_ROWS_SHOWN",
+]
+
+#: How many offending rows an error message lists before summarising.
+MAX_ROWS_SHOWN = 5
+
+
+class MicropopError(Exception):
+    """Base class of every error micropop raises on bad input.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, naming the file, column, rows or levels involved.
+    hint : str, optional
+        What the user can do about it; appended to the message.
+    """
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        text = message.rstrip(".") + "."
+        if hint:
+            text += " " + hint[0].upper() + hint[1:].rstrip(".") + "."
+        super().__init__(text)
+
+
+# --- reading files ---------------------------------------------------------
+
+
+class DataFileError(MicropopError):
+    """A survey file could not be read as data."""
+
+
+class SurveyFileNotFoundError(DataFileError, FileNotFoundError):
+    """The path given does not exist."""
+
+
+class UnsupportedFormatError(DataFileError, ValueError):
+    """The file extension is not one micropop reads."""
+
+
+class UnreadableFileError(DataFileError):
+    """The file exists but is corrupt or not in the format its extension says."""
+
+
+class EmptyFileError(DataFileError):
+    """The file holds no rows (or no columns)."""
+
+
+class FileEncodingError(DataFileError, UnicodeError):
+    """Bytes in a text file could not be decoded with the chosen encoding."""
+
+
+# --- codebooks and validation ----------------------------------------------
+
+
+class CodebookError(MicropopError, ValueError):
+    """A codebook is malformed (unknown type, bad range, unreadable YAML/JSON)."""
+
+
+class DataValidationError(MicropopError, ValueError):
+    """The data do not satisfy the codebook or a declared constraint."""
+
+
+class MissingColumnError(DataValidationError, KeyError):
+    """A column declared in the codebook (or asked for) is absent from the data."""
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the message
+        return Exception.__str__(self)
+
+
+class InvalidLevelError(DataValidationError):
+    """A categorical column holds values outside its allowed levels."""
+
+
+class OutOfRangeError(DataValidationError):
+    """A numeric column holds values outside its valid range."""
+
+
+class NonNumericError(DataValidationError):
+    """A numeric column holds text that is not a number."""
+
+
+class DuplicateIdError(DataValidationError):
+    """The declared respondent id column has repeated values."""
+
+
+# --- packaged data ---------------------------------------------------------
+
+
+class DatasetNotFoundError(MicropopError, KeyError):
+    """An unknown name was asked of :mod:`micropop.datasets`."""
+
+    def __str__(self) -> str:
+        return Exception.__str__(self)
+
+
+def describe_rows(rows: Sequence[Any], values: Iterable[Any] | None = None,
+                  limit: int = MAX_ROWS_SHOWN) -> str:
+    """Describe offending rows (and their values) for an error message.
+
+    Parameters
+    ----------
+    rows : sequence
+        Row labels or numbers, in order.
+    values : iterable, optional
+        The offending value of each row, in the same order.
+    limit : int, default 5
+        How many rows to show before summarising the rest.
+
+    Returns
+    -------
+    str
+        For example ``"rows 3, 7 (values: -1, 99) and 12 more"``.
+
+    Examples
+    --------
+    >>> describe_rows([1, 2, 3, 4, 5, 6, 7], limit=2)
+    'rows 1, 2 and 5 more'
+    >>> describe_rows([4], ["abc"])
+    'row 4 (value: abc)'
+    """
+    rows = list(rows)
+    shown = rows[:limit]
+    word = "row" if len(rows) == 1 else "rows"
+    text = f"{word} " + ", ".join(str(r) for r in shown)
+    if values is not None:
+        vals = [str(v) for v, _ in zip(values, shown)]
+        vword = "value" if len(vals) == 1 else "values"
+        text += f" ({vword}: " + ", ".join(vals) + ")"
+    if len(rows) > limit:
+        text += f" and {len(rows) - limit} more"
+    return text
