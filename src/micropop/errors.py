@@ -29,6 +29,7 @@ __all__ = [
     "UnreadableFileError",
     "EmptyFileError",
     "FileEncodingError",
+    "SheetNotFoundError",
     "CodebookError",
     "DataValidationError",
     "MissingColumnError",
@@ -36,6 +37,9 @@ __all__ = [
     "OutOfRangeError",
     "NonNumericError",
     "DuplicateIdError",
+    "NonIntegerError",
+    "InvalidDateError",
+    "MicropopWarning",
     "DatasetNotFoundError",
     "describe_rows",
     "MAX_ROWS_SHOWN",
@@ -92,6 +96,10 @@ class FileEncodingError(DataFileError, UnicodeError):
     """Bytes in a text file could not be decoded with the chosen encoding."""
 
 
+class SheetNotFoundError(DataFileError, LookupError):
+    """The spreadsheet has no sheet with the name or index asked for."""
+
+
 # --- codebooks and validation ----------------------------------------------
 
 
@@ -124,6 +132,21 @@ class NonNumericError(DataValidationError):
 
 class DuplicateIdError(DataValidationError):
     """The declared respondent id column has repeated values."""
+
+
+class NonIntegerError(NonNumericError):
+    """A column declared ``integer`` holds numbers with a fractional part."""
+
+
+class InvalidDateError(DataValidationError):
+    """A column declared ``date`` holds text that is not a date in the declared format."""
+
+
+class MicropopWarning(UserWarning):
+    """Something the user should know about, that does not stop the computation.
+
+    For example: columns of a data file that its codebook does not declare.
+    """
 
 
 # --- packaged data ---------------------------------------------------------
@@ -172,3 +195,39 @@ def describe_rows(rows: Sequence[Any], values: Iterable[Any] | None = None,
     if len(rows) > limit:
         text += f" and {len(rows) - limit} more"
     return text
+
+
+# --- designs and estimation ------------------------------------------------
+
+__all__ += [
+    "DesignError",
+    "WeightError",
+    "LonelyPSUError",
+    "EmptyDomainError",
+    "NotNumericVariableError",
+    "MissingValuesError",
+]
+
+
+class DesignError(MicropopError, ValueError):
+    """A survey design is inconsistent (strata, PSUs or fpc)."""
+
+
+class WeightError(DesignError):
+    """Sampling weights are missing, negative or infinite."""
+
+
+class LonelyPSUError(DesignError):
+    """A stratum holds a single PSU and the lonely-PSU policy is ``"fail"``."""
+
+
+class EmptyDomainError(MicropopError, ValueError):
+    """A domain (subset, ``by=`` level) holds no sampled row or no weight."""
+
+
+class NotNumericVariableError(MicropopError, TypeError):
+    """An analysis variable is not numeric where a number is needed."""
+
+
+class MissingValuesError(MicropopError, ValueError):
+    """An analysis variable has missing values and ``na_rm`` is False."""
