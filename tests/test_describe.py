@@ -60,6 +60,13 @@ def test_binned_rejects_missing_and_out_of_range(values, where):
         binned(pd.Series(values, name="earnings"), [0, 10])
 
 
+def test_binned_custom_labels():
+    out = binned(pd.Series([0.0, 3.0]), [0, 0.01, 5], labels=["0", "0-5", "5+"])
+    assert out.set_index("label")["n"].to_dict() == {"0": 1, "0-5": 1, "5+": 0}
+    with pytest.raises(DataValidationError, match="2 bin labels given for 3 bins"):
+        binned(pd.Series([0.0]), [0, 0.01, 5], labels=["a", "b"])
+
+
 def test_binned_rejects_unsorted_edges():
     with pytest.raises(DataValidationError, match="increasing"):
         binned(pd.Series([1.0]), [0, 10, 5])

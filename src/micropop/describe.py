@@ -108,7 +108,8 @@ def shares(df: pd.DataFrame, variables: Sequence[str], weights: str | None = Non
     return pd.concat(parts, ignore_index=True).set_index(["variable", "level"])
 
 
-def binned(values: pd.Series, edges: Sequence[float], weights: pd.Series | None = None) -> pd.DataFrame:
+def binned(values: pd.Series, edges: Sequence[float], weights: pd.Series | None = None,
+           labels: Sequence[str] | None = None) -> pd.DataFrame:
     """Share of observations in each bin ``[edge_i, edge_{i+1})``, the last bin open.
 
     Parameters
@@ -119,6 +120,8 @@ def binned(values: pd.Series, edges: Sequence[float], weights: pd.Series | None 
         Increasing left edges of the bins; values below the first edge are an error.
     weights : pandas.Series, optional
         Probability weights aligned with ``values``.
+    labels : sequence of str, optional
+        One label per bin; by default ``"low-high"`` and ``"low+"`` for the last.
 
     Returns
     -------
@@ -154,6 +157,10 @@ def binned(values: pd.Series, edges: Sequence[float], weights: pd.Series | None 
     n = np.bincount(idx, minlength=len(edges))
     wn = np.bincount(idx, weights=w, minlength=len(edges))
     highs = np.append(edges[1:], np.inf)
-    labels = [f"{lo:g}-{hi:g}" if np.isfinite(hi) else f"{lo:g}+" for lo, hi in zip(edges, highs)]
+    if labels is None:
+        labels = [f"{lo:g}-{hi:g}" if np.isfinite(hi) else f"{lo:g}+" for lo, hi in zip(edges, highs)]
+    elif len(labels) != len(edges):
+        raise DataValidationError(f"{len(labels)} bin labels given for {len(edges)} bins",
+                                  hint="give one label per left edge")
     return pd.DataFrame({"low": edges, "high": highs, "label": labels, "n": n,
                          "share": n / len(x), "weighted_share": wn / w.sum()})
