@@ -13,8 +13,8 @@ True
 
 __version__ = "0.1.0"
 
-from micropop import datasets
+from micropop import datasets, size
 from micropop.errors import MicropopError
 from micropop.io import Codebook, read_survey
 
-__all__ = ["__version__", "Codebook", "MicropopError", "datasets", "read_survey"]
+__all__ = ["__version__", "Codebook", "MicropopError", "datasets", "read_survey", "size"]

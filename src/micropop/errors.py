@@ -231,3 +231,52 @@ class NotNumericVariableError(MicropopError, TypeError):
 
 class MissingValuesError(MicropopError, ValueError):
     """An analysis variable has missing values and ``na_rm`` is False."""
+
+
+# --- population size -------------------------------------------------------
+
+__all__ += [
+    "CaptureRecaptureError",
+    "NoRecaptureError",
+    "InconsistentCountsError",
+    "EmptyCapturePatternError",
+    "InvalidCountError",
+    "NonBinaryHistoryError",
+    "TooFewListsError",
+    "UnknownListError",
+]
+
+
+class CaptureRecaptureError(MicropopError, ValueError):
+    """Capture–recapture input that no estimator can use."""
+
+
+class NoRecaptureError(CaptureRecaptureError):
+    """No one is on both lists, so Lincoln–Petersen divides by zero."""
+
+
+class InconsistentCountsError(CaptureRecaptureError):
+    """Counts contradict each other (more recaptures than captures)."""
+
+
+class EmptyCapturePatternError(CaptureRecaptureError):
+    """A capture history with no capture at all (all zeros) carries a count."""
+
+
+class InvalidCountError(CaptureRecaptureError):
+    """A count or frequency is negative, fractional or missing."""
+
+
+class NonBinaryHistoryError(CaptureRecaptureError):
+    """A capture-history column holds values other than 0 and 1."""
+
+
+class TooFewListsError(CaptureRecaptureError):
+    """Fewer than two lists (capture occasions) were given."""
+
+
+class UnknownListError(CaptureRecaptureError, KeyError):
+    """A model term names a list that is not in the data."""
+
+    def __str__(self) -> str:
+        return Exception.__str__(self)

@@ -1,0 +1,363 @@
+"""Two-list and frequency-of-capture estimators of population size.
+
+Lincoln–Petersen and Chapman (with Seber's variances), Schnabel's estimator
+for k occasions, Chao's lower bound and Zelterman's estimator from the
+numbers of people caught once, twice, ... Every function returns a
+:class:`~micropop.size.SizeEstimate`.
+
+Examples
+--------
+>>> import micropop as mp
+>>> est = mp.size.chapman(n1=1278, n2=1069, m=36)
+>>> round(est.estimate)
+36986
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import numpy as np
+from scipy import stats
+
+from micropop.errors import InconsistentCountsError, NoRecaptureError
+from micropop.size.loglinear import (
+    CLOSED_ASSUMPTIONS,
+    CaptureData,
+    Counts,
+    Freq,
+    _check_counts,
+    _Design,
+    _frequency_counts,
+    _profile_interval,
+    _table,
+)
+from micropop.size.result import SizeEstimate, check_level
+
+__all__ = ["lincoln_petersen", "chapman", "two_list_counts", "schnabel",
+           "chao_lower_bound", "zelterman"]
+
+TwoListCI = Literal["normal", "lognormal", "profile"]
+
+_TWO_LIST_ASSUMPTIONS = (
+    *CLOSED_ASSUMPTIONS,
+    "The two lists are independent: being on one does not change the chance of being "
+    "on the other.",
+    "Within at least one list everyone has the same chance of being listed "
+    "(or catchability is unrelated between the lists).",
+)
+_CI_NAMES = {"normal": "normal (Wald)", "lognormal": "log-normal (Chao 1987)",
+             "profile": "profile likelihood (multinomial, Cormack 1992)"}
+
+
+def _z(level: float) -> float:
+    return float(stats.norm.ppf(0.5 + check_level(level) / 2))
+
+
+def _wald_interval(estimate: float, se: float, observed: float, ci: str,
+                   level: float) -> tuple[float, float]:
+    """Normal interval, or Chao's (1987) log-normal one that never goes below ``observed``."""
+    z = _z(level)
+    if ci == "normal":
+        return estimate - z * se, estimate + z * se
+    if ci != "lognormal":
+        raise ValueError(f"ci must be one of {sorted(_CI_NAMES)}, not {ci!r}")
+    unseen = estimate - observed
+    if unseen <= 0:
+        return observed, observed
+    c = math.exp(z * math.sqrt(math.log1p(se ** 2 / unseen ** 2)))
+    return observed + unseen / c, observed + unseen * c
+
+
+def _two_list_design(n1: int, n2: int, m: int) -> _Design:
+    """Model Mt on the 2x2 table (both lists, first only, second only)."""
+    patterns = np.array([[1, 1], [1, 0], [0, 1]], dtype=float)
+    return _Design(y=np.array([m, n1 - m, n2 - m], dtype=float),
+                   X=np.column_stack([np.ones(3), patterns]),
+                   names=("(Intercept)", "list1", "list2"), offset=np.zeros(3), n_fixed=3)
+
+
+def _check_two_lists(n1: int, n2: int, m: int) -> None:
+    _check_counts(np.array([n1, n2, m]), "n1, n2 and m", ["n1", "n2", "m"])
+    for name, n in (("n1", n1), ("n2", n2)):
+        if m > n:
+            raise InconsistentCountsError(
+                f"m = {m} people on both lists but {name} = {n} on list "
+                f"{name[-1]}: the overlap cannot exceed a list",
+                hint="check which count is the overlap (m) and which are the list sizes")
+
+
+def _two_list(n1: int, n2: int, m: int, estimate: float, variance: float, ci: str,
+              level: float, method: str) -> SizeEstimate:
+    observed = n1 + n2 - m
+    se = math.sqrt(variance)
+    if ci == "profile":
+        _, low, high = _profile_interval(_two_list_design(n1, n2, m), observed,
+                                         max(estimate, observed + 1.0), level)
+    else:
+        low, high = _wald_interval(estimate, se, observed, ci, level)
+    return SizeEstimate(estimate=estimate, se=se, ci_low=low, ci_high=high, ci_level=level,
+                        ci_method=_CI_NAMES[ci], method=method,
+                        assumptions=_TWO_LIST_ASSUMPTIONS,
+                        inputs={"n1": n1, "n2": n2, "m": m, "n_observed": observed})
+
+
+def lincoln_petersen(n1: int, n2: int, m: int, ci: TwoListCI = "normal",
+                     level: float = 0.95) -> SizeEstimate:
+    """Lincoln–Petersen estimate ``N = n1 n2 / m`` from two lists.
+
+    Variance ``n1 n2 (n1 - m)(n2 - m) / m^3`` (Seber 1982, p. 60).
+
+    Parameters
+    ----------
+    n1, n2 : int
+        Number of people on the first and on the second list.
+    m : int
+        Number on both lists (recaptures); must be positive.
+    ci : {"normal", "lognormal", "profile"}
+        Normal (Wald) interval; Chao's (1987) log-normal interval, which
+        never falls below the ``n1 + n2 - m`` people seen and is better with
+        few recaptures; or the profile-likelihood interval of the
+        multinomial model of independent lists for the 2x2 table with its
+        unobserved cell (Cormack 1992).
+    level : float, default 0.95
+
+    Returns
+    -------
+    SizeEstimate
+
+    Raises
+    ------
+    NoRecaptureError
+        If ``m == 0`` (use :func:`chapman`).
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> est = mp.size.lincoln_petersen(948, 421, 167)
+    >>> round(est.estimate, 1), round(est.se, 1)
+    (2389.9, 130.4)
+    """
+    _check_two_lists(n1, n2, m)
+    if m == 0:
+        raise NoRecaptureError(
+            f"no one is on both lists (m = 0), so n1 n2 / m = {n1} x {n2} / 0 is infinite",
+            hint="use mp.size.chapman(n1, n2, m), which is defined for m = 0, and read "
+                 "its interval: with no overlap the data say little about the size")
+    estimate = n1 * n2 / m
+    variance = n1 * n2 * (n1 - m) * (n2 - m) / m ** 3
+    return _two_list(n1, n2, m, estimate, variance, ci, level, "Lincoln-Petersen")
+
+
+def chapman(n1: int, n2: int, m: int, ci: TwoListCI = "normal",
+            level: float = 0.95) -> SizeEstimate:
+    """Chapman's nearly unbiased two-list estimate, with Seber's variance.
+
+    ``N = (n1 + 1)(n2 + 1) / (m + 1) - 1`` and
+    ``var = (n1 + 1)(n2 + 1)(n1 - m)(n2 - m) / ((m + 1)^2 (m + 2))``
+    (Chapman 1951; Seber 1970). Defined for ``m = 0``. Parameters as
+    :func:`lincoln_petersen`; the profile interval is the same likelihood's
+    (it does not depend on the point estimator) and has no upper limit
+    (``inf``) when ``m = 0``.
+
+    Returns
+    -------
+    SizeEstimate
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> est = mp.size.chapman(60, 50, 20, ci="lognormal")
+    >>> round(est.estimate, 2), round(est.ci_low, 1), round(est.ci_high, 1)
+    (147.14, 119.7, 199.9)
+    """
+    _check_two_lists(n1, n2, m)
+    estimate = (n1 + 1) * (n2 + 1) / (m + 1) - 1
+    variance = (n1 + 1) * (n2 + 1) * (n1 - m) * (n2 - m) / ((m + 1) ** 2 * (m + 2))
+    return _two_list(n1, n2, m, estimate, variance, ci, level, "Chapman")
+
+
+def two_list_counts(histories: CaptureData, freq: Freq = None) -> tuple[int, int, int]:
+    """``(n1, n2, m)`` from two-list capture histories, for :func:`chapman` and friends.
+
+    Parameters
+    ----------
+    histories, freq
+        Any input accepted by :func:`~micropop.size.capture_table`, with two lists.
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> mp.size.two_list_counts({"survey": [1, 2, 3, 4], "roster": [3, 4, 5]})
+    (4, 3, 2)
+    """
+    table = _table(histories, freq)
+    if len(table.lists) != 2:
+        raise InconsistentCountsError(
+            f"two-list estimators need exactly 2 lists, got {len(table.lists)} "
+            f"({', '.join(table.lists)})",
+            hint="select two list columns, or use mp.size.loglinear for more lists")
+    both, first, second = table.counts.astype(int)
+    return int(both + first), int(both + second), int(both)
+
+
+def schnabel(histories: CaptureData, freq: Freq = None,
+             ci: Literal["inverse", "normal", "lognormal"] = "inverse",
+             level: float = 0.95) -> SizeEstimate:
+    """Schnabel's estimate for k capture occasions (columns in time order).
+
+    ``N = sum C_t M_t / sum R_t``, with ``C_t`` caught at occasion t,
+    ``M_t`` distinct people caught before t and ``R_t`` recaptures at t.
+    Variance of ``1/N``: ``sum R_t / (sum C_t M_t)^2`` (Seber 1982, p. 139);
+    the SE of N is its delta-method transform.
+
+    Parameters
+    ----------
+    histories, freq
+        As :func:`~micropop.size.capture_table`.
+    ci : {"inverse", "normal", "lognormal"}
+        ``"inverse"`` (the textbook interval): a normal interval for ``1/N``,
+        inverted. Or as :func:`lincoln_petersen`.
+    level : float, default 0.95
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import micropop as mp
+    >>> hare = pd.read_csv("tests/reference/rcapture/hare.csv")
+    >>> round(mp.size.schnabel(hare).estimate, 1)
+    76.7
+    """
+    table = _table(histories, freq)
+    caught = table.patterns.astype(bool)
+    before = np.cumsum(caught, axis=1) - caught > 0
+    c = table.counts @ caught
+    recaptured = table.counts @ (caught & before)
+    marked = table.counts @ before
+    cm, r = float(c @ marked), float(recaptured.sum())
+    if r == 0:
+        raise NoRecaptureError(
+            f"no one was caught twice across the {len(table.lists)} occasions",
+            hint="the Schnabel estimate needs recaptures; see mp.size.chao_lower_bound")
+    estimate = cm / r
+    se = estimate ** 2 * math.sqrt(r) / cm
+    if ci == "inverse":
+        half = _z(level) * math.sqrt(r) / cm
+        low, high = 1 / (r / cm + half), (1 / (r / cm - half) if r / cm > half else math.inf)
+    else:
+        low, high = _wald_interval(estimate, se, table.n, ci, level)
+    return SizeEstimate(
+        estimate=estimate, se=se, ci_low=low, ci_high=high, ci_level=level,
+        ci_method="normal on 1/N, inverted" if ci == "inverse" else _CI_NAMES[ci],
+        method="Schnabel",
+        assumptions=(*CLOSED_ASSUMPTIONS,
+                     "Everyone has the same capture probability on a given occasion.",
+                     "Being caught once does not change the chance of being caught again."),
+        inputs={"occasions": table.lists, "n_observed": table.n,
+                "captures": c.astype(int).tolist(), "recaptures": recaptured.astype(int).tolist()})
+
+
+def chao_lower_bound(counts: Counts, occasions: int | None = None, bias_corrected: bool = False,
+                     ci: Literal["lognormal", "normal"] = "lognormal",
+                     level: float = 0.95) -> SizeEstimate:
+    """Chao's (1987) lower bound ``S + f1^2 / (2 f2)`` under heterogeneous catchability.
+
+    Parameters
+    ----------
+    counts : sequence of int
+        ``f1, f2, ...``: people caught exactly once, twice, ...
+    occasions : int, optional
+        Number of occasions t; multiplies the correction by ``(t - 1) / t``
+        (Chao 1987). Leave out for continuous-time captures (Rcapture's
+        ``t=Inf``, under which this equals its log-linear "Mh LB" model).
+    bias_corrected : bool, default False
+        Use ``f1 (f1 - 1) / (2 (f2 + 1))`` (Chao 2005), defined when ``f2 = 0``.
+    ci : {"lognormal", "normal"}
+        Chao's (1987) log-normal interval (default) or a normal one.
+    level : float, default 0.95
+
+    Returns
+    -------
+    SizeEstimate
+        SE from Chao's (1987) variance (or its bias-corrected form).
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> est = mp.size.chao_lower_bound([1645, 183, 37, 13, 1, 1])
+    >>> round(est.estimate, 1), round(est.se, 1)
+    (9273.5, 662.6)
+    """
+    f = _frequency_counts(counts)
+    s, f1, f2 = float(f.sum()), float(f[0]), float(f[1])
+    k = 1.0 if occasions is None else (occasions - 1) / occasions
+    if bias_corrected:
+        unseen = k * f1 * (f1 - 1) / (2 * (f2 + 1))
+        variance = (k * f1 * (f1 - 1) / (2 * (f2 + 1))
+                    + k ** 2 * f1 * (2 * f1 - 1) ** 2 / (4 * (f2 + 1) ** 2)
+                    + k ** 2 * f1 ** 2 * f2 * (f1 - 1) ** 2 / (4 * (f2 + 1) ** 4))
+    else:
+        if f2 == 0:
+            raise NoRecaptureError(
+                "no one was caught exactly twice (f2 = 0), so f1^2 / (2 f2) is infinite",
+                hint="use bias_corrected=True (Chao 2005), which is defined for f2 = 0")
+        r = f1 / f2
+        unseen = k * f1 ** 2 / (2 * f2)
+        variance = f2 * (k ** 2 * r ** 4 / 4 + k ** 2 * r ** 3 + k * r ** 2 / 2)
+    estimate, se = s + unseen, math.sqrt(variance)
+    low, high = _wald_interval(estimate, se, s, ci, level)
+    return SizeEstimate(
+        estimate=estimate, se=se, ci_low=low, ci_high=high, ci_level=level,
+        ci_method=_CI_NAMES[ci],
+        method="Chao lower bound" + (" (bias-corrected)" if bias_corrected else ""),
+        assumptions=(*CLOSED_ASSUMPTIONS,
+                     "A lower bound: valid when catchability varies between people, it "
+                     "estimates at least how many there are.",
+                     "Captures of a person are independent given their catchability."),
+        inputs={"f1": int(f1), "f2": int(f2), "n_observed": int(s), "occasions": occasions})
+
+
+def zelterman(counts: Counts, ci: Literal["lognormal", "normal"] = "lognormal",
+              level: float = 0.95) -> SizeEstimate:
+    """Zelterman's (1988) estimate ``S / (1 - exp(-2 f2 / f1))``.
+
+    Each person's number of captures is taken as Poisson; the rate is
+    estimated locally from ``f1`` and ``f2`` only, which makes it robust to
+    heterogeneity among the often-caught. SE by conditioning (Böhning 2008):
+    ``var = S p0 / (1 - p0)^2 + S^2 p0^2 / (1 - p0)^4 * lambda^2 (1/f1 + 1/f2)``,
+    with ``lambda = 2 f2 / f1`` and ``p0 = exp(-lambda)``.
+
+    Parameters
+    ----------
+    counts : sequence of int
+        ``f1, f2, ...``: people caught exactly once, twice, ...
+    ci : {"lognormal", "normal"}
+    level : float, default 0.95
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> round(mp.size.zelterman([1645, 183, 37, 13, 1, 1]).estimate, 1)
+    9424.6
+    """
+    f = _frequency_counts(counts)
+    s, f1, f2 = float(f.sum()), float(f[0]), float(f[1])
+    if f1 == 0 or f2 == 0:
+        raise NoRecaptureError(
+            f"Zelterman's estimator needs people caught once and twice (f1 = {f1:.0f}, "
+            f"f2 = {f2:.0f})", hint="use mp.size.chao_lower_bound(counts, bias_corrected=True)")
+    lam = 2 * f2 / f1
+    p0 = math.exp(-lam)
+    estimate = s / (1 - p0)
+    variance = (s * p0 / (1 - p0) ** 2
+                + s ** 2 * p0 ** 2 / (1 - p0) ** 4 * lam ** 2 * (1 / f1 + 1 / f2))
+    se = math.sqrt(variance)
+    low, high = _wald_interval(estimate, se, s, ci, level)
+    return SizeEstimate(
+        estimate=estimate, se=se, ci_low=low, ci_high=high, ci_level=level,
+        ci_method=_CI_NAMES[ci], method="Zelterman",
+        assumptions=(*CLOSED_ASSUMPTIONS,
+                     "Among people caught once or twice, the number of captures is Poisson "
+                     "with a common rate (heterogeneity elsewhere is allowed)."),
+        inputs={"f1": int(f1), "f2": int(f2), "n_observed": int(s)})
