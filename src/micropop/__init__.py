@@ -14,7 +14,19 @@ True
 __version__ = "0.1.0"
 
 from micropop import datasets, size
+from micropop.design import ReplicateDesign, SurveyDesign
 from micropop.errors import MicropopError
+from micropop.estimation import Estimate
 from micropop.io import Codebook, read_survey
 
-__all__ = ["__version__", "Codebook", "MicropopError", "datasets", "read_survey", "size"]
+__all__ = [
+    "__version__",
+    "Codebook",
+    "Estimate",
+    "MicropopError",
+    "ReplicateDesign",
+    "SurveyDesign",
+    "datasets",
+    "read_survey",
+    "size",
+]

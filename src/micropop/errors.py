@@ -280,3 +280,60 @@ class UnknownListError(CaptureRecaptureError, KeyError):
 
     def __str__(self) -> str:
         return Exception.__str__(self)
+
+
+# --- inequality ------------------------------------------------------------
+
+__all__ += [
+    "InequalityError",
+    "NegativeIncomeError",
+    "ZeroIncomeError",
+    "InequalityParameterError",
+]
+
+
+class InequalityError(MicropopError, ValueError):
+    """Income data or parameters that an inequality or poverty measure cannot use."""
+
+
+class NegativeIncomeError(InequalityError):
+    """Negative incomes given to a measure that needs non-negative ones (Gini, QSR, ...)."""
+
+
+class ZeroIncomeError(InequalityError):
+    """Incomes are all zero where a measure divides by their total (Gini, QSR, Lorenz)."""
+
+
+class InequalityParameterError(InequalityError):
+    """A share, percent or poverty line outside its range (fractions, not percent)."""
+
+
+# --- size from surveys and platforms -------------------------------------
+
+__all__ += [
+    "SizeInputError",
+    "IndicatorError",
+    "MultiplicityError",
+    "NestingError",
+    "PlatformFigureError",
+]
+
+
+class SizeInputError(MicropopError, ValueError):
+    """Survey or platform input that a population-size estimator cannot use."""
+
+
+class IndicatorError(SizeInputError):
+    """A trait indicator holds values other than 0 and 1 (or a level is unknown)."""
+
+
+class MultiplicityError(SizeInputError):
+    """The multiplicity (platforms per person) is absent, below 1 or not a number."""
+
+
+class NestingError(SizeInputError):
+    """Circles defined so that an inner one would not sit inside the outer one."""
+
+
+class PlatformFigureError(SizeInputError):
+    """Platform figures without a source or status, negative, or not numbers."""

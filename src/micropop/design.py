@@ -1,0 +1,906 @@
+"""Survey designs: the sample, its weights and how it was drawn.
+
+A :class:`SurveyDesign` is built once from a DataFrame and column names, as R's
+``svydesign``; it encodes strata and sampling units as integer codes so that
+every estimate afterwards is a handful of group sums (variances by Taylor
+linearisation). A :class:`ReplicateDesign` carries replicate weights instead,
+shipped with the data (R's ``svrepdesign``) or made by
+:meth:`SurveyDesign.replicate` (R's ``as.svrepdesign``). Both offer the same
+estimators and :meth:`subset`.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from micropop.design import SurveyDesign
+>>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "w": [10, 10, 20, 20],
+...                    "region": ["a", "a", "b", "b"]})
+>>> des = SurveyDesign(df, weights="w", strata="region")
+>>> des
+SurveyDesign(4 rows, 2 strata, 4 PSUs, 1 stage, weights='w', lonely_psu='fail')
+>>> float(des.total("y").estimate[0])
+170.0
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Self
+
+import numpy as np
+import pandas as pd
+
+from micropop.errors import (DesignError, EmptyDomainError, LonelyPSUError, MissingColumnError,
+                             WeightError, describe_rows)
+from micropop.variance.linearization import LONELY_PSU_POLICIES, Stage, unit_totals
+from micropop.variance.replicate import replicate_sums
+
+if TYPE_CHECKING:
+    from micropop.estimation import Estimate
+
+__all__ = ["REPLICATE_METHODS", "ReplicateDesign", "SurveyDesign"]
+
+Columns = str | Sequence[str] | None
+
+
+class _Design:
+    """What every design shares: data, weights, subsets and the estimators."""
+
+    __slots__ = ("_data", "_weights", "_scope", "_degf")
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("designs are immutable; methods return new designs")
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """The rows of the design (those kept by :meth:`subset`).
+
+        A new DataFrame: changing it leaves the design alone.
+        """
+        return _protected(self._data) if self._scope is None else self._data[self._scope]
+
+    @property
+    def weights(self) -> pd.Series:
+        """Sampling weights as a Series aligned with :attr:`data`."""
+        w = pd.Series(self._weights, index=self._data.index, name="weights")
+        return w if self._scope is None else w[self._scope]
+
+    @property
+    def degf(self) -> int:
+        """Design degrees of freedom, as R's ``degf``, for t intervals.
+
+        PSUs minus strata among rows with a non-zero weight for a
+        :class:`SurveyDesign`; the rank of the replicate weights minus one
+        for a :class:`ReplicateDesign`.
+        """
+        return self._degf
+
+    @property
+    def _rows(self) -> np.ndarray:
+        """Boolean mask of the rows in the design (all unless subset)."""
+        if self._scope is None:
+            return np.ones(len(self._data), dtype=bool)
+        return self._scope
+
+    # --- new designs --------------------------------------------------------
+
+    def subset(self, where: str | np.ndarray | pd.Series) -> Self:
+        """Keep some rows, keeping the full design for variances (R's ``subset``).
+
+        As in R, the PSU counts and fpc of the whole sample still hold: a
+        subset is a domain, not a new sample.
+
+        Parameters
+        ----------
+        where : str or boolean array-like
+            A ``DataFrame.query``-style expression (``"stype == 'E'"``) or a
+            boolean mask aligned with :attr:`data`.
+
+        Returns
+        -------
+        SurveyDesign or ReplicateDesign
+            The same kind of design.
+
+        Raises
+        ------
+        EmptyDomainError
+            No row is kept.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "g": ["a", "b", "a", "b"]})
+        >>> des = SurveyDesign(df.assign(w=1.0), weights="w").subset("g == 'a'")
+        >>> len(des.data)
+        2
+        """
+        data = self.data
+        mask = data.eval(where) if isinstance(where, str) else where
+        if isinstance(mask, pd.Series) and not mask.index.equals(data.index):
+            mask = mask.reindex(data.index)  # align labels; unknown rows become NaN
+        mask = np.asarray(mask)
+        if mask.shape != (len(data),) or mask.dtype != bool:
+            raise DesignError(f"subset needs {len(data)} True/False values without missing "
+                              f"ones, one per row of the design (got {mask.dtype}, "
+                              f"shape {mask.shape})",
+                              hint="compare a column, e.g. des.subset(\"stype == 'E'\")")
+        scope = self._rows.copy()
+        scope[np.flatnonzero(scope)] = mask
+        if not scope.any():
+            text = where if isinstance(where, str) else "the mask"
+            raise EmptyDomainError(f"subset {text!r} keeps no row",
+                                   hint="check the condition against the data")
+        scope.flags.writeable = False
+        new = object.__new__(type(self))
+        for cls in type(self).__mro__:
+            for name in getattr(cls, "__slots__", ()):
+                object.__setattr__(new, name, getattr(self, name))
+        object.__setattr__(new, "_scope", scope)
+        object.__setattr__(new, "_degf", new._count_degf())
+        return new
+
+    # --- estimators -----------------------------------------------------
+
+    def total(self, variables: str | Sequence[str], by: Columns = None,
+              deff: bool | str = False, na_rm: bool = False) -> Estimate:
+        """Estimated population totals (R's ``svytotal``, ``svyby``).
+
+        See :func:`micropop.estimation.survey_total`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0], "w": [10.0, 10.0, 20.0]})
+        >>> float(SurveyDesign(df, weights="w").total("y").estimate[0])
+        90.0
+        """
+        from micropop.estimation import survey_total
+        return survey_total(self, variables, by=by, deff=deff, na_rm=na_rm)
+
+    def mean(self, variables: str | Sequence[str], by: Columns = None,
+             deff: bool | str = False, na_rm: bool = False) -> Estimate:
+        """Estimated population means (R's ``svymean``, ``svyby``).
+
+        See :func:`micropop.estimation.survey_mean`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0], "w": [10.0, 10.0, 20.0]})
+        >>> float(SurveyDesign(df, weights="w").mean("y").estimate[0])
+        2.25
+        """
+        from micropop.estimation import survey_mean
+        return survey_mean(self, variables, by=by, deff=deff, na_rm=na_rm)
+
+    def ratio(self, numerator: str | Sequence[str], denominator: str, by: Columns = None,
+              deff: bool | str = False, na_rm: bool = False) -> Estimate:
+        """Estimated ratios of population totals (R's ``svyratio``).
+
+        See :func:`micropop.estimation.survey_ratio`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0], "x": [2.0, 2.0, 2.0],
+        ...                    "w": [10.0, 10.0, 20.0]})
+        >>> float(SurveyDesign(df, weights="w").ratio("y", "x").estimate[0])
+        1.125
+        """
+        from micropop.estimation import survey_ratio
+        return survey_ratio(self, numerator, denominator, by=by, deff=deff, na_rm=na_rm)
+
+    def quantile(self, variables: str | Sequence[str], quantiles: float | Sequence[float],
+                 by: Columns = None, qrule: str = "math", conf_level: float = 0.95,
+                 df: float | None = None, na_rm: bool = False) -> Estimate:
+        """Quantiles with Woodruff intervals (R's ``svyquantile``, qrule "math").
+
+        See :func:`micropop.estimation.survey_quantile`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"y": [float(v) for v in range(1, 41)], "w": 2.0})
+        >>> float(SurveyDesign(df, weights="w").quantile("y", 0.5).estimate[0])
+        20.0
+        """
+        from micropop.estimation import survey_quantile
+        return survey_quantile(self, variables, quantiles, by=by, qrule=qrule,
+                               conf_level=conf_level, df=df, na_rm=na_rm)
+
+    def proportion(self, variable: str, level: object = None, ci: str = "logit",
+                   by: Columns = None, conf_level: float = 0.95, df: float | None = None,
+                   na_rm: bool = False) -> Estimate:
+        """A proportion with an interval inside [0, 1] (R's ``svyciprop``).
+
+        See :func:`micropop.estimation.survey_proportion`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"smoker": [True] * 8 + [False] * 32, "w": 2.0})
+        >>> float(SurveyDesign(df, weights="w").proportion("smoker", level=True).estimate[0])
+        0.2
+        """
+        from micropop.estimation import survey_proportion
+        return survey_proportion(self, variable, level=level, ci=ci, by=by,
+                                 conf_level=conf_level, df=df, na_rm=na_rm)
+
+
+class SurveyDesign(_Design):
+    """A probability sample with its design: weights, strata, PSU stages, fpc.
+
+    Follows R ``survey``'s ``svydesign`` (Lumley): the same arguments, the same
+    defaults, the same variance (Taylor linearisation, R's ``svyrecvar``).
+    The object is immutable; :meth:`subset` returns a new design.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per sampled unit (respondent). Later changes to it do not
+        reach the design.
+    weights : str, optional
+        Column of probability (sampling) weights, ``1 / P(selection)``. Zero
+        weights are allowed, as in R. Give ``weights`` or ``probs``, or
+        neither to derive the weights from ``fpc`` (R does the same); with
+        neither and no fpc every weight is 1, with a warning, as in R.
+    strata : str or list of str, optional
+        Stratum column (one per stage for multistage designs; later stages
+        reuse the last one, as R).
+    psu : str or list of str, optional
+        Sampling-unit columns, one per stage: ``"dnum"`` (one-stage cluster
+        sample), ``["dnum", "snum"]`` (two stages). None: each row is its own
+        PSU (R's ``id=~1``).
+    fpc : str or list of str, optional
+        Finite population correction per stage: population sizes (counts of
+        PSUs in the stratum) or sampling fractions; as in R, values all
+        ``<= 1`` are fractions. Must be constant within a stratum. Without
+        fpc, sampling is taken to be with replacement.
+    probs : str, optional
+        Column of selection probabilities (instead of ``weights``).
+    nest : bool, default False
+        PSU ids repeat across strata and name different PSUs: relabel them
+        within strata (R's ``nest=TRUE``).
+    lonely_psu : {"fail", "remove", "certainty", "adjust", "average"}
+        What to do with a stratum holding one PSU, as R's
+        ``options(survey.lonely.psu=)``: raise (default), contribute nothing
+        ("remove", "certainty"), centre it at zero ("adjust") or scale the
+        other strata up ("average").
+    ultimate_cluster : bool, default False
+        Variance from the first stage only, as R's
+        ``options(survey.ultimate.cluster=TRUE)``. By default, as in R, later
+        stages add their variance when every stage has an fpc.
+    adjust_domain_lonely : bool, default False
+        As R's ``options(survey.adjust.domain.lonely=TRUE)``: under
+        ``lonely_psu="adjust"`` or ``"average"``, a domain (subset, ``by=``
+        level) that holds rows of a single PSU of a stratum treats that PSU
+        as lonely.
+
+    Raises
+    ------
+    MissingColumnError
+        A named column is not in ``data``.
+    WeightError
+        Weights missing, NaN, negative, infinite or not numeric.
+    DesignError
+        Missing strata or PSU ids, PSUs shared by strata without ``nest=True``,
+        an fpc smaller than the PSUs sampled or varying within a stratum,
+        a single PSU in the whole design.
+
+    See Also
+    --------
+    SurveyDesign.total, SurveyDesign.mean, SurveyDesign.ratio, SurveyDesign.quantile,
+    SurveyDesign.proportion, SurveyDesign.subset, SurveyDesign.replicate, ReplicateDesign
+
+    Examples
+    --------
+    A stratified sample of two strata, with population sizes as fpc:
+
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> df = pd.DataFrame({"y": [3.0, 5.0, 4.0, 8.0, 9.0],
+    ...                    "stratum": ["a", "a", "b", "b", "b"],
+    ...                    "N": [20, 20, 30, 30, 30]})
+    >>> des = SurveyDesign(df, strata="stratum", fpc="N")
+    >>> des.weights.tolist()  # derived from fpc: N_h / n_h
+    [10.0, 10.0, 10.0, 10.0, 10.0]
+    >>> des.degf  # PSUs minus strata, as R's degf
+    3
+    """
+
+    __slots__ = ("_stages", "_lonely_psu", "_ultimate_cluster", "_adjust_domain_lonely",
+                 "_spec")
+
+    def __init__(self, data: pd.DataFrame, weights: str | None = None, strata: Columns = None,
+                 psu: Columns = None, fpc: Columns = None, probs: str | None = None,
+                 nest: bool = False, lonely_psu: str = "fail",
+                 ultimate_cluster: bool = False, adjust_domain_lonely: bool = False) -> None:
+        if not isinstance(data, pd.DataFrame):
+            raise DesignError(f"data must be a pandas DataFrame, not {type(data).__name__}",
+                              hint="read the file with mp.read_survey or pd.read_csv first")
+        if lonely_psu not in LONELY_PSU_POLICIES:
+            raise DesignError(f"lonely_psu={lonely_psu!r} is not a policy",
+                              hint="use one of " + ", ".join(map(repr, LONELY_PSU_POLICIES)))
+        psu_cols = as_columns(psu) or [None]
+        strata_cols = as_columns(strata)
+        fpc_cols = as_columns(fpc)
+        if len(strata_cols) > len(psu_cols):
+            raise DesignError(f"{len(strata_cols)} strata columns for {len(psu_cols)} stage(s)",
+                              hint="give at most one strata column per psu column")
+        if fpc_cols and len(fpc_cols) != len(psu_cols):
+            raise DesignError(f"{len(fpc_cols)} fpc columns for {len(psu_cols)} stage(s)",
+                              hint="give one fpc column per psu column (psu=[...], fpc=[...])")
+        if weights is not None and probs is not None:
+            raise DesignError("both weights and probs were given",
+                              hint="give one of them: weights = 1 / probs")
+        require_columns(data, [c for c in [weights, probs, *strata_cols, *psu_cols, *fpc_cols]
+                               if c is not None])
+
+        frame = _protected(data)  # the caller's later edits do not reach the design
+        stages = _encode_stages(frame, strata_cols, psu_cols, fpc_cols, nest)
+        w = _weights(frame, weights, probs, stages)
+        object.__setattr__(self, "_data", frame)
+        object.__setattr__(self, "_weights", w)
+        object.__setattr__(self, "_stages", tuple(stages))
+        object.__setattr__(self, "_scope", None)
+        object.__setattr__(self, "_lonely_psu", lonely_psu)
+        object.__setattr__(self, "_ultimate_cluster", bool(ultimate_cluster))
+        object.__setattr__(self, "_adjust_domain_lonely", bool(adjust_domain_lonely))
+        object.__setattr__(self, "_spec", {"weights": weights, "probs": probs,
+                                           "strata": strata, "psu": psu, "fpc": fpc,
+                                           "nest": nest})
+        object.__setattr__(self, "_degf", self._count_degf())
+
+    @property
+    def lonely_psu(self) -> str:
+        """The lonely-PSU policy (R's ``survey.lonely.psu``)."""
+        return self._lonely_psu
+
+    @property
+    def ultimate_cluster(self) -> bool:
+        """True when the variance uses the first stage only."""
+        return self._ultimate_cluster
+
+    @property
+    def adjust_domain_lonely(self) -> bool:
+        """True to treat a PSU alone in its stratum within a domain as lonely."""
+        return self._adjust_domain_lonely
+
+    @property
+    def n_stages(self) -> int:
+        """Number of sampling stages."""
+        return len(self._stages)
+
+    @property
+    def n_psu(self) -> int:
+        """Number of sampled PSUs (first-stage units) among the design's rows."""
+        return _n_distinct(self._stages[0].cluster, self._rows)
+
+    @property
+    def n_strata(self) -> int:
+        """Number of first-stage strata among the design's rows."""
+        return _n_distinct(self._stages[0].strata, self._rows)
+
+    def replicate(self, method: str = "jkn", mse: bool = False) -> ReplicateDesign:
+        """Replicate weights for this design, as R's ``as.svrepdesign``.
+
+        Parameters
+        ----------
+        method : {"jkn", "jk1"}
+            Delete-one-PSU jackknife: "jk1" for an unstratified design (one
+            replicate per PSU, scale ``(1 - f) (n - 1) / n``), "jkn" within
+            strata (rscales ``(1 - f_h) (n_h - 1) / n_h``). Strata with one PSU
+            follow :attr:`lonely_psu` as in R's ``jknweights``; fully sampled
+            strata get no replicate.
+        mse : bool, default False
+            Centre replicates on the full-sample estimate (R's ``mse=TRUE``).
+
+        Returns
+        -------
+        ReplicateDesign
+            A subset design gives the replicates of its full sample, kept to
+            the subset's rows. Degrees of freedom are R's: the rank of the
+            replicate weights minus one.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 5.0], "w": 2.0})
+        >>> rep = SurveyDesign(df, weights="w").replicate("jk1")
+        >>> round(float(rep.mean("y").se[0]), 6) == round(float(df["y"].sem()), 6)
+        True
+        """
+        first = self._stages[0]
+        if method == "jk1":
+            if len(first.n_units) > 1:
+                raise DesignError("method='jk1' is for unstratified designs; this one has "
+                                  f"{len(first.n_units)} strata",
+                                  hint="use method='jkn', the stratified jackknife")
+            factors, rscales, scale = _jk1_factors(first)
+        elif method == "jkn":
+            factors, rscales, scale = _jkn_factors(first, self._lonely_psu)
+        else:
+            raise DesignError(f"method={method!r} cannot be made from a design yet",
+                              hint="use 'jk1' or 'jkn'; for other replicate weights "
+                                   "shipped with the data, use ReplicateDesign")
+        rep = ReplicateDesign._from_factors(self._data, self._weights, factors, first.cluster,
+                                            scale, rscales, mse, method)
+        return rep if self._scope is None else rep.subset(self._scope)
+
+    def _count_degf(self) -> int:
+        return _psu_degf(self._stages[0], self._rows & (self._weights != 0))
+
+    # --- presentation -----------------------------------------------------
+
+    def __repr__(self) -> str:
+        stages = self.n_stages
+        spec = self._spec
+        source = (f"weights={spec['weights']!r}" if spec["weights"] else
+                  f"probs={spec['probs']!r}" if spec["probs"] else
+                  f"fpc={spec['fpc']!r}" if spec["fpc"] else "equal weights")
+        return (f"SurveyDesign({len(self.data)} rows, {self.n_strata} strata, "
+                f"{self.n_psu} PSUs, {stages} stage{'s' if stages > 1 else ''}, "
+                f"{source}, lonely_psu={self._lonely_psu!r})")
+
+
+# --- encoding --------------------------------------------------------------
+
+
+class ReplicateDesign(_Design):
+    """A sample described by replicate weights (R's ``svrepdesign``).
+
+    For data sets that ship replicate weights (jackknife, BRR, Fay,
+    bootstrap): every estimate is recomputed with each replicate weight
+    column and its variance is ``scale * sum_r rscales_r (theta_r -
+    centre)^2``, as R's ``svrVar``. The replicate weights are full weights
+    (R's ``combined.weights=TRUE``).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent.
+    weights : str
+        Column of full-sample probability weights.
+    replicate_weights : str or list of str
+        The replicate weight columns, or a regular expression matching their
+        names (as R's ``repweights="wt[0-9]+"``).
+    method : {"jk1", "jkn", "brr", "fay", "bootstrap", "other"}
+        Sets R's default ``scale`` for the method: (R-1)/R for "jk1", 1/R for
+        "brr", 1/(R (1 - rho)^2) for "fay", 1/(R-1) for "bootstrap"; "jkn"
+        needs ``rscales``, "other" needs ``scale``.
+    scale : float, optional
+        Overrides the method's scale.
+    rscales : sequence of float, optional
+        Per-replicate multipliers (default 1; for "jkn", ``(n_h - 1) / n_h``
+        of the replicate's stratum).
+    fay_rho : float, optional
+        Fay's rho, for ``method="fay"``.
+    mse : bool, default False
+        Centre the replicates on the full-sample estimate (R's ``mse=TRUE``)
+        instead of their mean.
+
+    Raises
+    ------
+    MissingColumnError
+        A weight column is absent, or the pattern matches no column.
+    WeightError
+        Missing, negative or infinite weights or replicate weights.
+    DesignError
+        An unknown method, or the scale it needs is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import ReplicateDesign
+    >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0], "w": 2.0,
+    ...                    "r1": [0.0, 3.0, 3.0], "r2": [3.0, 0.0, 3.0],
+    ...                    "r3": [3.0, 3.0, 0.0]})
+    >>> des = ReplicateDesign(df, weights="w", replicate_weights="r[0-9]", method="jk1")
+    >>> est = des.mean("y")
+    >>> float(est.estimate[0]), round(float(est.se[0]), 6)
+    (2.0, 0.57735)
+    """
+
+    __slots__ = ("_replicates", "_unit", "_scale", "_rscales", "_mse", "_method", "_columns")
+
+    def __init__(self, data: pd.DataFrame, weights: str,
+                 replicate_weights: str | Sequence[str], method: str = "other",
+                 scale: float | None = None, rscales: Sequence[float] | None = None,
+                 fay_rho: float | None = None, mse: bool = False) -> None:
+        if not isinstance(data, pd.DataFrame):
+            raise DesignError(f"data must be a pandas DataFrame, not {type(data).__name__}",
+                              hint="read the file with mp.read_survey or pd.read_csv first")
+        columns = _replicate_columns(data, replicate_weights)
+        require_columns(data, [weights, *columns])
+        frame = _protected(data)
+        w = pd.to_numeric(frame[weights], errors="coerce").to_numpy(dtype=float)
+        _check_weights(frame, weights, frame[weights], w, "weights")
+        replicates = np.empty((len(frame), len(columns)))
+        for r, column in enumerate(columns):
+            replicates[:, r] = pd.to_numeric(frame[column], errors="coerce").to_numpy(float)
+            _check_weights(frame, column, frame[column], replicates[:, r], "replicate weights")
+        n_rep = len(columns)
+        scale, rscales = _replicate_scales(method, n_rep, scale, rscales, fay_rho)
+        w.flags.writeable = False
+        replicates.flags.writeable = False
+        self._fill(frame, w, replicates, None, scale, rscales, mse, method, tuple(columns))
+
+    @classmethod
+    def _from_factors(cls, frame: pd.DataFrame, weights: np.ndarray, factors: np.ndarray,
+                      unit: np.ndarray, scale: float, rscales: np.ndarray, mse: bool,
+                      method: str) -> ReplicateDesign:
+        """Replicates made by micropop: row i of replicate r weighs
+        ``weights[i] * factors[unit[i], r]`` (R's compressed replicate weights)."""
+        new = object.__new__(cls)
+        factors.flags.writeable = False
+        rscales.flags.writeable = False
+        columns = tuple(f"{method}{r + 1}" for r in range(factors.shape[1]))
+        new._fill(frame, weights, factors, unit, scale, rscales, mse, method, columns)
+        return new
+
+    def _fill(self, frame, weights, replicates, unit, scale, rscales, mse, method,
+              columns) -> None:
+        for name, value in (("_data", frame), ("_weights", weights), ("_scope", None),
+                            ("_replicates", replicates), ("_unit", unit), ("_scale", scale),
+                            ("_rscales", rscales), ("_mse", bool(mse)), ("_method", method),
+                            ("_columns", columns)):
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_degf", self._count_degf())
+
+    @property
+    def replicate_weights(self) -> pd.DataFrame:
+        """The replicate weights, one column per replicate, aligned with :attr:`data`."""
+        full = self._replicates if self._unit is None else \
+            self._weights[:, None] * self._replicates[self._unit]
+        frame = pd.DataFrame(full, index=self._data.index, columns=list(self._columns))
+        return frame if self._scope is None else frame[self._scope]
+
+    @property
+    def scale(self) -> float:
+        """R's ``scale``: the overall multiplier of the replicate variance."""
+        return self._scale
+
+    @property
+    def rscales(self) -> np.ndarray:
+        """R's ``rscales``: one multiplier per replicate."""
+        return self._rscales
+
+    @property
+    def mse(self) -> bool:
+        """True when replicates are centred on the full-sample estimate."""
+        return self._mse
+
+    @property
+    def method(self) -> str:
+        """The replication method."""
+        return self._method
+
+    def _count_degf(self) -> int:
+        return self._rank_degf(self._rows)
+
+    def _rank_degf(self, rows: np.ndarray) -> int:
+        """R's degf: the rank of the rows' replicate weights minus one
+        (``qr(weights(design, "analysis"))$rank - 1``), also for subsets."""
+        if self._unit is None:
+            return int(np.linalg.matrix_rank(self._replicates[rows])) - 1
+        units = np.unique(self._unit[rows & (self._weights != 0)])
+        return int(np.linalg.matrix_rank(self._replicates[units])) - 1
+
+    def _replicate_sums(self, values: np.ndarray, row_domain: np.ndarray | None,
+                        n_domains: int) -> np.ndarray:
+        """Replicate-weighted sums of ``values`` (n, p) by domain, shape (R, p * K)."""
+        if self._unit is None:
+            return replicate_sums(self._replicates, values, row_domain, n_domains)
+        totals = unit_totals(self._weights[:, None] * values, self._unit,
+                             self._replicates.shape[0], row_domain, n_domains)
+        return self._replicates.T @ totals
+
+    def __repr__(self) -> str:
+        return (f"ReplicateDesign({len(self.data)} rows, {len(self._columns)} "
+                f"{self._method} replicates, scale={self._scale:.6g}, mse={self._mse})")
+
+
+def _psu_degf(stage: Stage, rows: np.ndarray) -> int:
+    """PSUs minus strata among ``rows`` (R's degf)."""
+    return _n_distinct(stage.cluster, rows) - _n_distinct(stage.strata, rows)
+
+
+def _n_distinct(codes: np.ndarray, rows: np.ndarray) -> int:
+    """How many distinct codes the selected rows hold."""
+    return int(np.count_nonzero(np.bincount(codes[rows])))
+
+
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
+
+
+def _protected(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose edits stay apart from ``frame`` (cheap under copy-on-write)."""
+    return frame.copy(deep=not _COPY_ON_WRITE)
+
+
+def as_columns(columns: Columns) -> list:
+    """Column argument as a list: None -> [], "a" -> ["a"]."""
+    if columns is None:
+        return []
+    if isinstance(columns, str):
+        return [columns]
+    return list(columns)
+
+
+def require_columns(frame: pd.DataFrame, columns: Sequence[str]) -> None:
+    """Raise MissingColumnError naming the columns absent from ``frame``."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise MissingColumnError(f"column(s) {', '.join(map(repr, missing))} not in the data",
+                                 hint="check the spelling; columns are: "
+                                      + ", ".join(map(str, frame.columns[:20])))
+
+
+def _codes(frame: pd.DataFrame, column: str, role: str) -> tuple[np.ndarray, np.ndarray]:
+    """Dense integer codes of a strata or PSU column, and its distinct values."""
+    values = frame[column]
+    missing = values.isna().to_numpy()
+    if missing.any():
+        rows = frame.index[missing]
+        raise DesignError(f"{role} column {column!r} has missing values in "
+                          f"{describe_rows(list(rows))}",
+                          hint=f"fill in the {role} or drop those rows before building the design")
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes.astype(np.intp), np.asarray(uniques)
+
+
+def _combine(*codes: np.ndarray) -> np.ndarray:
+    """Dense codes of the combinations of several code arrays."""
+    combined = codes[0].astype(np.int64)
+    for more in codes[1:]:
+        combined = combined * (int(more.max()) + 1) + more
+        combined = pd.factorize(combined, sort=True)[0].astype(np.int64)
+    return combined.astype(np.intp)
+
+
+def _first_labels(codes: np.ndarray, labels: np.ndarray) -> list[str]:
+    """Label of each code, taken from its first row."""
+    first = np.zeros(int(codes.max()) + 1, dtype=np.intp)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]
+    return [str(labels[i]) for i in first]
+
+
+#: Replication methods of :class:`ReplicateDesign`.
+REPLICATE_METHODS = ("jk1", "jkn", "brr", "fay", "bootstrap", "other")
+
+
+def _replicate_columns(data: pd.DataFrame, spec: str | Sequence[str]) -> list[str]:
+    """Replicate weight columns from a list or a regular expression."""
+    if not isinstance(spec, str):
+        return list(spec)
+    if spec in data.columns:
+        return [spec]
+    matched = [c for c in data.columns if re.search(spec, str(c))]
+    if not matched:
+        raise MissingColumnError(f"no column matches the replicate weights pattern {spec!r}",
+                                 hint="give the column names, or a regular expression "
+                                      "such as 'repwt[0-9]+'")
+    return matched
+
+
+def _replicate_scales(method: str, n_rep: int, scale: float | None,
+                      rscales: Sequence[float] | None,
+                      fay_rho: float | None) -> tuple[float, np.ndarray]:
+    """R's svrepdesign defaults for ``scale`` and ``rscales``."""
+    if method not in REPLICATE_METHODS:
+        raise DesignError(f"method={method!r} is not a replication method",
+                          hint="use one of " + ", ".join(map(repr, REPLICATE_METHODS)))
+    if method == "fay" and fay_rho is None:
+        raise DesignError("method='fay' needs fay_rho", hint="pass the rho the data use")
+    if method == "jkn" and rscales is None:
+        raise DesignError("method='jkn' needs rscales, (n_h - 1) / n_h for each replicate",
+                          hint="pass rscales=[...], one per replicate weight column")
+    if method == "other" and scale is None:
+        raise DesignError("method='other' needs scale", hint="pass scale=...")
+    defaults = {"jk1": (n_rep - 1) / n_rep, "brr": 1 / n_rep, "bootstrap": 1 / (n_rep - 1),
+                "fay": 1 / (n_rep * (1 - (fay_rho or 0)) ** 2), "jkn": 1.0}
+    if method in ("brr", "fay") or scale is None:
+        scale = defaults[method]
+    rscales = np.ones(n_rep) if rscales is None else np.asarray(rscales, dtype=float)
+    if rscales.shape != (n_rep,):
+        raise DesignError(f"rscales has {rscales.size} values for {n_rep} replicates",
+                          hint="give one rscale per replicate weight column")
+    rscales.flags.writeable = False
+    return float(scale), rscales
+
+
+def _jk1_factors(stage: Stage) -> tuple[np.ndarray, np.ndarray, float]:
+    """R's jk1weights: drop one PSU, scale the others by n / (n - 1)."""
+    n = len(stage.cluster_stratum)
+    factors = np.full((n, n), n / (n - 1))
+    np.fill_diagonal(factors, 0.0)
+    return factors, np.ones(n), float(stage.fpc_factor[0] * (n - 1) / n)
+
+
+def _jkn_factors(stage: Stage, lonely_psu: str) -> tuple[np.ndarray, np.ndarray, float]:
+    """R's jknweights: within each stratum, drop one PSU and scale its stratum."""
+    n_h = stage.n_units
+    f_h = stage.fpc_factor
+    unit_stratum = stage.cluster_stratum
+    lonely = (n_h == 1) & (f_h != 0)
+    if lonely.any() and lonely_psu == "fail":
+        names = ", ".join(repr(stage.strata_labels[h]) for h in np.flatnonzero(lonely)[:5])
+        raise LonelyPSUError(f"stratum {names} has only one PSU",
+                             hint="choose lonely_psu= when building the design")
+    # one replicate per PSU of a stratum with several PSUs, not sampled in full
+    dropped = np.flatnonzero((n_h[unit_stratum] > 1) & (f_h[unit_stratum] != 0))
+    same = unit_stratum[:, None] == unit_stratum[dropped][None, :]
+    ratio = (n_h / np.maximum(n_h - 1, 1))[unit_stratum]
+    factors = np.where(same, ratio[:, None], 1.0)
+    factors[dropped, np.arange(len(dropped))] = 0.0
+    rscales = (f_h * (n_h - 1) / np.maximum(n_h, 1))[unit_stratum[dropped]]
+    scale = 1.0
+    if lonely.any() and lonely_psu == "adjust":
+        n_strata = len(n_h)
+        extra = np.where(lonely[unit_stratum][:, None] & (unit_stratum[:, None]
+                                                          == np.flatnonzero(lonely)[None, :]),
+                         0.0, n_strata / (n_strata - 1))
+        factors = np.hstack([factors, extra])
+        rscales = np.concatenate([rscales, np.full(extra.shape[1], (n_strata - 1) / n_strata)])
+    elif lonely.any() and lonely_psu == "average":
+        scale = len(unit_stratum) / factors.shape[1]
+    if factors.shape[1] == 0:
+        raise DesignError("every stratum was sampled in full: there is no sampling variance",
+                          hint="check the fpc")
+    return factors, rscales, scale
+
+
+def _encode_stages(frame: pd.DataFrame, strata_cols: list, psu_cols: list,
+                   fpc_cols: list, nest: bool) -> list[Stage]:
+    """Encode strata, units and fpc of every stage as R's svydesign does.
+
+    Stage ``s`` units are nested in stage ``s-1`` units (and, with ``nest``,
+    in the strata); later-stage strata are the given strata column (or the
+    last one) crossed with the previous stage's unit, as in R.
+    """
+    n = len(frame)
+    if n == 0:
+        raise DesignError("the data have no rows", hint="check the file that was read")
+    has_strata = bool(strata_cols)
+    if has_strata:
+        strata_codes = [_codes(frame, c, "strata") for c in strata_cols]
+    else:
+        strata_codes = [(np.zeros(n, dtype=np.intp), np.array(["(all)"], dtype=object))]
+    ids = [(_codes(frame, c, "psu")[0] if c is not None else np.arange(n, dtype=np.intp))
+           for c in psu_cols]
+    if ids[0].max() == 0 and not (nest and has_strata):
+        raise DesignError(f"the design has a single PSU (column {psu_cols[0]!r})",
+                          hint="a variance needs two PSUs or more; check the psu column")
+    if has_strata and not nest:
+        _check_nested(frame, psu_cols[0], ids[0], strata_codes[0][0], strata_cols[0])
+
+    stages: list[Stage] = []
+    for s in range(len(psu_cols)):
+        cluster = _combine(*ids[: s + 1])
+        if nest and has_strata:
+            cluster = _combine(*[c for c, _ in strata_codes[: s + 1]], cluster)
+        codes, uniques = strata_codes[min(s, len(strata_codes) - 1)]
+        if s == 0:
+            strata, labels, parent = codes, [str(v) for v in uniques], None
+        else:
+            parent = stages[-1].cluster
+            strata = _combine(codes, parent)
+            unit = frame[psu_cols[s - 1]].astype(str).to_numpy() if psu_cols[s - 1] else \
+                frame.index.astype(str).to_numpy()
+            labels = [f"{a} in {psu_cols[s - 1]} {b}" for a, b in zip(
+                _first_labels(strata, uniques[codes]), _first_labels(strata, unit))]
+        stages.append(Stage.build(strata, cluster, None, labels, parent))
+    if fpc_cols:
+        raw = [_stratum_fpc(frame, col, s, stage) for s, (col, stage)
+               in enumerate(zip(fpc_cols, stages))]
+        stages = [stage.with_popsize(pop) for stage, pop
+                  in zip(stages, _popsizes(raw, stages, fpc_cols))]
+    return stages
+
+
+def _check_nested(frame: pd.DataFrame, psu_col: str | None, psu: np.ndarray,
+                  strata: np.ndarray, strata_col: str) -> None:
+    """Raise when a PSU id appears in two strata (R: clusters not nested)."""
+    first = np.empty(int(psu.max()) + 1, dtype=np.intp)
+    first[psu] = strata
+    crossing = first[psu] != strata
+    if crossing.any():
+        ids = pd.unique(frame[psu_col].to_numpy()[crossing])[:5]
+        raise DesignError(
+            f"PSU ids of column {psu_col!r} appear in several strata of {strata_col!r} "
+            f"(e.g. {', '.join(map(str, ids))}); R says: clusters not nested in strata",
+            hint="pass nest=True if equal ids in different strata are different PSUs")
+
+
+def _stratum_fpc(frame: pd.DataFrame, column: str, stage_index: int,
+                 stage: Stage) -> np.ndarray:
+    """The fpc value of each stratum at one stage (checked constant within it)."""
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        rows = frame.index[bad]
+        raise DesignError(f"fpc column {column!r} has missing, negative or non-numeric values "
+                          f"in {describe_rows(list(rows), frame[column][bad])}",
+                          hint="give population sizes (or sampling fractions) for every row")
+    n_strata = len(stage.n_units)
+    low = np.full(n_strata, np.inf)
+    high = np.full(n_strata, -np.inf)
+    np.minimum.at(low, stage.strata, values)
+    np.maximum.at(high, stage.strata, values)
+    varying = np.flatnonzero(low != high)
+    if varying.size:
+        names = ", ".join(repr(stage.strata_labels[h]) for h in varying[:5])
+        raise DesignError(f"fpc column {column!r} varies within stratum {names} at stage "
+                          f"{stage_index + 1}",
+                          hint="the fpc is the population size of the stratum: one value "
+                               "per stratum")
+    return low
+
+
+def _popsizes(raw: list[np.ndarray], stages: list[Stage], fpc_cols: list) -> list[np.ndarray]:
+    """Population units per stratum from fpc counts or fractions (R's as.fpc)."""
+    every = np.concatenate(raw)
+    as_counts = bool(np.any(every > 1))
+    if as_counts and np.any(every < 1):
+        raise DesignError(f"fpc columns {', '.join(map(repr, fpc_cols))} mix sampling "
+                          "fractions (<= 1) and population sizes (> 1)",
+                          hint="give all fpc as population sizes or all as fractions")
+    out = []
+    for stage, column, fpc in zip(stages, fpc_cols, raw):
+        with np.errstate(divide="ignore"):
+            popsize = fpc if as_counts else stage.n_units / fpc
+        short = np.flatnonzero(popsize < stage.n_units)
+        if short.size:
+            names = ", ".join(f"{stage.strata_labels[h]!r} (fpc {fpc[h]:g}, "
+                              f"{stage.n_units[h]} sampled)" for h in short[:5])
+            raise DesignError(f"fpc column {column!r} is smaller than the number of sampled "
+                              f"units in stratum {names}",
+                              hint="the fpc counts the population units of the stratum "
+                                   "(or is a fraction <= 1)")
+        out.append(popsize)
+    return out
+
+
+def _weights(frame: pd.DataFrame, weights: str | None, probs: str | None,
+             stages: list[Stage]) -> np.ndarray:
+    """Weights from a column, from probabilities, or from the fpc (as R)."""
+    if weights is None and probs is None:
+        if stages[0].popsize is None:
+            warnings.warn("no weights, probs or fpc given: assuming equal probability "
+                          "(every weight is 1), as R's svydesign", UserWarning, stacklevel=3)
+            w = np.ones(len(frame))
+        else:
+            w = np.ones(len(frame))
+            for stage in stages:
+                w *= (stage.popsize / stage.n_units)[stage.strata]
+    else:
+        column = weights if weights is not None else probs
+        raw = frame[column]
+        w = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+        if probs is not None:
+            with np.errstate(divide="ignore"):
+                w = 1.0 / w
+        _check_weights(frame, column, raw, w, "probs" if probs is not None else "weights")
+    w.flags.writeable = False
+    return w
+
+
+def _check_weights(frame: pd.DataFrame, column: str, raw: pd.Series, w: np.ndarray,
+                   role: str) -> None:
+    problems = [(np.isnan(w), "missing or non-numeric"),
+                (np.isinf(w), "infinite" if role == "weights" else "zero"),
+                (w < 0, "negative")]
+    for bad, what in problems:
+        if bad.any():
+            rows = frame.index[bad]
+            raise WeightError(f"{role} column {column!r} has {what} values in "
+                              f"{describe_rows(list(rows), raw[bad])}",
+                              hint="fix or drop those rows; zero weights are allowed")

@@ -1,0 +1,318 @@
+"""Analysis variables and domains, shared by every estimator.
+
+:func:`prepare` reads the columns of one call (categoricals become level
+indicators), settles missing values (an error, or out of the domain under
+``na_rm``) and encodes the ``by=`` domains; :class:`Analysis` then offers the
+group sums by domain and the linearised covariance the estimators need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from micropop.design import as_columns, require_columns
+from micropop.errors import (EmptyDomainError, MissingColumnError, MissingValuesError,
+                             NotNumericVariableError, describe_rows)
+from micropop.estimation.result import Estimate
+from micropop.variance.linearization import linearized_vcov
+from micropop.variance.replicate import replicate_vcov
+
+if TYPE_CHECKING:
+    from micropop.design import SurveyDesign
+
+__all__ = ["Analysis", "domain_degf", "means", "prepare", "t_quantile"]
+
+
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    """Analysis columns and domains of one call, over all rows of the design.
+
+    ``y`` holds p columns (categorical variables expanded to indicators);
+    ``row_domain`` gives each row's domain (-1: outside every domain: out of
+    the subset, missing under ``na_rm``); estimates are laid out variable-major,
+    column ``j * K + k`` for column j in domain k.
+    """
+
+    design: SurveyDesign
+    y: np.ndarray
+    labels: list[tuple[str, str]]
+    weights: np.ndarray
+    row_domain: np.ndarray
+    domain_labels: list[str] | None
+
+    @property
+    def n_domains(self) -> int:
+        return 1 if self.domain_labels is None else len(self.domain_labels)
+
+    def with_columns(self, y: np.ndarray, labels: list[tuple[str, str]]) -> Analysis:
+        return Analysis(self.design, y, labels, self.weights, self.row_domain,
+                         self.domain_labels)
+
+    def domain_weight(self) -> np.ndarray:
+        """Sum of weights per domain, shape (K,); empty domains raise."""
+        w = self.by_domain(self.weights)
+        if np.any(w == 0):
+            empty = [self.domain_name(k) for k in np.flatnonzero(w == 0)]
+            raise EmptyDomainError(f"domain {', '.join(empty)} has no weight",
+                                   hint="a mean needs rows with positive weights; check "
+                                        "the subset, by= levels and missing values")
+        return w
+
+    def domain_sums(self, values: np.ndarray) -> np.ndarray:
+        """Sums of (n, p) values by domain, flattened variable-major (p*K,)."""
+        return np.concatenate([self.by_domain(values[:, j]) for j in range(values.shape[1])])
+
+    def domain_counts(self, mask: np.ndarray | None = None) -> np.ndarray:
+        """Rows per domain (those in ``mask`` only, if given), shape (K,)."""
+        return self.by_domain(None if mask is None else mask.astype(float))
+
+    def by_domain(self, weights: np.ndarray | None) -> np.ndarray:
+        """Sum of ``weights`` (or count of rows) per domain, shape (K,)."""
+        if self.whole:
+            return np.array([len(self.row_domain) if weights is None else weights.sum()],
+                            dtype=float)
+        # rows in no domain (-1) land in slot 0, dropped
+        sums = np.bincount(self.row_domain + 1, weights=weights, minlength=self.n_domains + 1)
+        return sums[1:]
+
+    @cached_property
+    def whole(self) -> bool:
+        """True when every row is in the single domain (plain sums will do)."""
+        return self.n_domains == 1 and bool(np.all(self.row_domain == 0))
+
+    def expand(self, per_domain: np.ndarray) -> np.ndarray:
+        """A per-domain array (K,) repeated for every column (p*K,)."""
+        return np.tile(per_domain, self.y.shape[1])
+
+    def per_row(self, flat: np.ndarray) -> np.ndarray:
+        """A (p*K,) array read back for each row's domain, shape (n, p).
+
+        Rows outside every domain get the value of domain 0; the variance
+        engine leaves them out.
+        """
+        table = flat.reshape(self.y.shape[1], self.n_domains)
+        if self.n_domains == 1:
+            return np.broadcast_to(table[:, 0], (len(self.row_domain), table.shape[0]))
+        return table[:, np.maximum(self.row_domain, 0)].T
+
+    def vcov(self, values: np.ndarray) -> np.ndarray:
+        """Linearised covariance of the domain totals of influence ``values`` (n, p)."""
+        design = self.design
+        return linearized_vcov(values, design._stages, design.lonely_psu,
+                               design.ultimate_cluster, self.row_domain, self.n_domains,
+                               design.adjust_domain_lonely)
+
+    def replicate_estimates(self, numerator: np.ndarray,
+                            denominator: np.ndarray | None = None) -> np.ndarray:
+        """``sum w_r u / sum w_r v`` by domain for each replicate weight, (R, p*K)."""
+        rows = None if self.whole else self.row_domain
+        reps = self.design._replicate_sums(numerator, rows, self.n_domains)
+        if denominator is not None:
+            reps = reps / self.design._replicate_sums(denominator, rows, self.n_domains)
+        return reps
+
+    def replicate_vcov(self, replicates: np.ndarray, estimate: np.ndarray) -> np.ndarray:
+        """The design's replicate covariance of estimates (R's ``svrVar``)."""
+        design = self.design
+        return replicate_vcov(replicates, estimate, design.scale, design.rscales, design.mse)
+
+    @property
+    def replicated(self) -> bool:
+        """True for a replicate-weight design."""
+        return hasattr(self.design, "_replicates")
+
+    def ratio_of_sums(self, numerator: np.ndarray,
+                      denominator: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Estimates ``sum w u / sum w v`` by domain (or ``sum w u``) and their covariance.
+
+        Totals, means and ratios are all of this form. The covariance is the
+        linearised one (influence ``w (u - theta v) / sum w v``, as R) or, for
+        a replicate design, that of the estimates recomputed with each
+        replicate weight (R's ``svrVar``).
+        """
+        w = self.weights[:, None]
+        top = self.domain_sums(w * numerator)
+        bottom = None if denominator is None else self.domain_sums(w * denominator)
+        theta = top if bottom is None else top / bottom
+        if self.replicated:
+            reps = self.replicate_estimates(numerator, denominator)
+            return theta, self.replicate_vcov(reps, theta)
+        if bottom is None:
+            return theta, self.vcov(w * numerator)
+        residual = (numerator - self.per_row(theta) * denominator) / self.per_row(bottom)
+        return theta, self.vcov(w * residual)
+
+    def result(self, statistic: str, estimate: np.ndarray, vcov: np.ndarray,
+               deff: np.ndarray | None) -> Estimate:
+        counts = np.tile(self.domain_counts().astype(np.int64), len(self.labels))
+        return Estimate(statistic, self.index(), estimate, vcov, self.design.degf,
+                        counts, deff, variance=self.variance_method)
+
+    @property
+    def variance_method(self) -> str:
+        """How variances are estimated, for display."""
+        if self.replicated:
+            return f"replicate weights ({self.design.method})"
+        return "Taylor linearisation"
+
+    def index(self) -> pd.Index:
+        has_level = any(level for _, level in self.labels)
+        tuples = []
+        for variable, level in self.labels:
+            for k in range(self.n_domains):
+                row = (variable,) + ((level,) if has_level else ())
+                if self.domain_labels is not None:
+                    row += (self.domain_labels[k],)
+                tuples.append(row)
+        names = ["variable"] + (["level"] if has_level else []) + (
+            ["domain"] if self.domain_labels is not None else [])
+        if len(names) == 1:
+            return pd.Index([t[0] for t in tuples], name="variable")
+        return pd.MultiIndex.from_tuples(tuples, names=names)
+
+    def domain_name(self, k: int) -> str:
+        return "(all rows)" if self.domain_labels is None else repr(self.domain_labels[k])
+
+
+def prepare(design: SurveyDesign, variables: list[str], by: str | Sequence[str] | None,
+             na_rm: bool, numeric_only: bool = False) -> Analysis:
+    """Check the columns, expand categoricals, settle missing values and domains."""
+    frame = design._data
+    by_cols = as_columns(by)
+    if not variables:
+        raise MissingColumnError("no analysis variable given", hint="name one column or more")
+    require_columns(frame, variables + by_cols)
+    scope = design._rows
+    blocks, labels, incomplete = [], [], np.zeros(len(frame), dtype=bool)
+    with_missing = []
+    for name in variables:
+        column, levels, absent = _column_matrix(frame[name], name, numeric_only)
+        blocks.append(column)
+        labels += [(name, level) for level in levels]
+        incomplete |= absent
+        if (absent & scope).any():
+            with_missing.append(name)
+    y = np.column_stack(blocks)
+
+    by_absent = np.zeros(len(frame), dtype=bool)
+    for name in by_cols:
+        absent = frame[name].isna().to_numpy()
+        by_absent |= absent
+        if (absent & scope).any():
+            with_missing.append(name)
+    bad = (incomplete | by_absent) & scope
+    if bad.any() and not na_rm:
+        raise MissingValuesError(
+            f"{', '.join(map(repr, with_missing))} missing in "
+            f"{describe_rows(list(frame.index[bad]))}",
+            hint="pass na_rm=True to leave those rows out of the domain (R's na.rm), "
+                 "or impute them")
+    keep = scope & ~incomplete & ~by_absent
+    if not keep.any():
+        raise EmptyDomainError(f"no row with {', '.join(map(repr, variables))} observed "
+                               "in the design", hint="check the subset and missing values")
+    weights = design._weights
+    if not keep.all():
+        y = np.where(keep[:, None], y, 0.0)
+    if not by_cols:
+        row_domain = np.where(keep, 0, -1).astype(np.intp)
+        return Analysis(design, y, labels, weights, row_domain, None)
+    row_domain, domain_labels = _domains(frame, by_cols, keep & (weights != 0))
+    row_domain = np.where(keep, row_domain, -1)
+    return Analysis(design, y, labels, weights, row_domain, domain_labels)
+
+
+def _column_matrix(series: pd.Series, name: str,
+                   numeric_only: bool) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """A column as numbers (one column) or level indicators (one per level)."""
+    absent = series.isna().to_numpy()
+    if pd.api.types.is_bool_dtype(series) or (
+            pd.api.types.is_numeric_dtype(series) and not isinstance(series.dtype,
+                                                                      pd.CategoricalDtype)):
+        return series.to_numpy(dtype=float, na_value=np.nan)[:, None], [""], absent
+    categorical = (isinstance(series.dtype, pd.CategoricalDtype)
+                   or pd.api.types.infer_dtype(series, skipna=True) == "string")
+    if numeric_only or not categorical:
+        kind = "categorical" if categorical else str(series.dtype)
+        raise NotNumericVariableError(
+            f"column {name!r} is {kind}, not numeric",
+            hint="convert it to numbers (pd.to_numeric); for the shares of its levels, "
+                 "use des.mean on it" if numeric_only else
+                 "convert it to numbers or to a categorical")
+    levels = (list(series.cat.categories) if isinstance(series.dtype, pd.CategoricalDtype)
+              else sorted(series.dropna().unique()))
+    codes = pd.Categorical(series, categories=levels).codes
+    matrix = (codes[:, None] == np.arange(len(levels))[None, :]).astype(float)
+    return matrix, [str(level) for level in levels], absent
+
+
+def _domains(frame: pd.DataFrame, by_cols: list[str],
+             observed: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Domain code of each row (-1 if a ``by`` value is missing) and labels.
+
+    As R's ``svyby``: domains are the combinations seen among rows of the
+    design with a non-zero weight, in the order of R's ``interaction`` (first
+    column varying fastest), labelled like R's row names (``"E.Yes"``).
+    """
+    combined = np.zeros(len(frame), dtype=np.int64)
+    radix, uniques, absent = 1, [], np.zeros(len(frame), dtype=bool)
+    for name in by_cols:
+        codes, values = pd.factorize(frame[name], sort=True)
+        absent |= codes < 0
+        combined += codes.astype(np.int64) * radix
+        radix *= max(len(values), 1)
+        uniques.append(values)
+    seen = np.unique(combined[observed & ~absent])
+    code = np.searchsorted(seen, combined)
+    valid = ~absent & (code < len(seen))
+    valid[valid] = seen[code[valid]] == combined[valid]
+    labels = []
+    for value in seen:
+        parts = []
+        for values in uniques:
+            parts.append(str(values[value % len(values)]))
+            value //= len(values)
+        labels.append(".".join(parts))
+    return np.where(valid, code, -1).astype(np.intp), labels
+
+
+def means(data: Analysis) -> tuple[np.ndarray, np.ndarray]:
+    """Domain means of the columns of ``data.y`` and their covariance."""
+    data.domain_weight()  # raises on a domain without weight
+    return data.ratio_of_sums(data.y, np.ones_like(data.y))
+
+
+def t_quantile(conf_level: float, dof: np.ndarray) -> np.ndarray:
+    """Two-sided Student t quantiles for ``conf_level`` (normal where df is inf)."""
+    if not 0 < conf_level < 1:
+        raise ValueError(f"conf_level must be between 0 and 1, not {conf_level}")
+    tail = 0.5 + conf_level / 2
+    return np.where(np.isinf(dof), stats.norm.ppf(tail),
+                    stats.t.ppf(tail, np.where(np.isinf(dof), 1, dof)))
+
+
+def domain_degf(data: Analysis) -> np.ndarray:
+    """R's degf of each domain as a subset: its PSUs minus its strata.
+
+    For a replicate design, R's rank of the domain's replicate weights minus one.
+    """
+    k = data.n_domains
+    if data.replicated:
+        return np.array([float(data.design._rank_degf(data.row_domain == d))
+                         for d in range(k)])
+    first = data.design._stages[0]
+    rows = (data.row_domain >= 0) & (data.weights != 0)
+
+    def distinct(codes: np.ndarray) -> np.ndarray:
+        pairs = np.bincount(codes[rows] * k + data.row_domain[rows],
+                            minlength=(int(codes.max()) + 1) * k)
+        return (pairs.reshape(-1, k) > 0).sum(axis=0)
+
+    return (distinct(first.cluster) - distinct(first.strata)).astype(float)

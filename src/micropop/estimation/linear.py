@@ -1,0 +1,159 @@
+"""Totals, means and ratios, as R's ``svytotal``, ``svymean``, ``svyratio``."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from micropop.design import as_columns
+from micropop.errors import EmptyDomainError
+from micropop.estimation._analysis import Analysis, means, prepare
+from micropop.estimation.result import Estimate
+
+if TYPE_CHECKING:
+    from micropop.design import SurveyDesign
+
+__all__ = ["survey_mean", "survey_ratio", "survey_total"]
+
+Deff = bool | Literal["replace"]
+
+
+def survey_total(design: SurveyDesign, variables: str | Sequence[str],
+                 by: str | Sequence[str] | None = None, deff: Deff = False,
+                 na_rm: bool = False) -> Estimate:
+    """Population totals, as R's ``svytotal`` (and ``svyby`` with ``by=``).
+
+    Parameters
+    ----------
+    design : SurveyDesign
+    variables : str or list of str
+        Numeric columns, or categorical ones (one total per level, as R's
+        factor columns).
+    by : str or list of str, optional
+        Domain columns: one estimate per observed combination, keeping the
+        full design (R's ``svyby``).
+    deff : bool or "replace"
+        Design effect against simple random sampling without replacement
+        (True) or with replacement ("replace"), as R.
+    na_rm : bool, default False
+        Leave out rows with a missing value in any of ``variables`` (or
+        ``by``), keeping the full design as R's ``na.rm=TRUE``. Without it,
+        missing values raise :class:`MissingValuesError`.
+
+    Returns
+    -------
+    Estimate
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "w": [10.0] * 4,
+    ...                    "sex": ["f", "m", "f", "m"]})
+    >>> des = SurveyDesign(df, weights="w")
+    >>> des.total("sex").estimate.tolist()
+    [20.0, 20.0]
+    """
+    data = prepare(design, as_columns(variables), by, na_rm)
+    estimate, vcov = data.ratio_of_sums(data.y)
+    deffs = _deff(data, data.y, vcov, deff, kind="total")
+    return data.result("total", estimate, vcov, deffs)
+
+
+def survey_mean(design: SurveyDesign, variables: str | Sequence[str],
+                by: str | Sequence[str] | None = None, deff: Deff = False,
+                na_rm: bool = False) -> Estimate:
+    """Population means (proportions for categorical levels), as R's ``svymean``.
+
+    The linearised variance is that of ``sum w (y - ybar) / sum w``, as R.
+    Parameters are those of :func:`survey_total`.
+
+    Returns
+    -------
+    Estimate
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "w": [1.0, 1.0, 1.0, 3.0]})
+    >>> float(SurveyDesign(df, weights="w").mean("y").estimate[0])
+    3.0
+    """
+    data = prepare(design, as_columns(variables), by, na_rm)
+    mean, vcov = means(data)
+    deffs = _deff(data, data.y, vcov, deff, kind="mean")
+    return data.result("mean", mean, vcov, deffs)
+
+
+def survey_ratio(design: SurveyDesign, numerator: str | Sequence[str], denominator: str,
+                 by: str | Sequence[str] | None = None, deff: Deff = False,
+                 na_rm: bool = False) -> Estimate:
+    """Ratios of population totals ``Y / X``, as R's ``svyratio``.
+
+    Linearised with influence ``w (y - R x) / X``, as R. Parameters are
+    those of :func:`survey_total`; rows missing either variable are left out
+    together under ``na_rm=True``.
+
+    Returns
+    -------
+    Estimate
+        Indexed by ``"numerator/denominator"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> df = pd.DataFrame({"spend": [10.0, 20.0, 30.0], "size": [1.0, 2.0, 2.0],
+    ...                    "w": [1.0, 1.0, 1.0]})
+    >>> float(SurveyDesign(df, weights="w").ratio("spend", "size").estimate[0])
+    12.0
+    """
+    numerators = as_columns(numerator)
+    data = prepare(design, numerators + [denominator], by, na_rm, numeric_only=True)
+    y, x = data.y[:, :-1], np.broadcast_to(data.y[:, -1:], data.y[:, :-1].shape)
+    data = data.with_columns(y, [(f"{name}/{denominator}", "") for name in numerators])
+    x_total = data.domain_sums(data.weights[:, None] * x)
+    if np.any(x_total == 0):
+        raise EmptyDomainError(f"the total of {denominator!r} is zero in a domain",
+                               hint="a ratio needs a non-zero denominator total")
+    ratio, vcov = data.ratio_of_sums(y, x)
+    residual = (y - data.per_row(ratio) * x) / data.per_row(x_total)
+    deffs = _deff(data, residual, vcov, deff, kind="total")
+    return data.result("ratio", ratio, vcov, deffs)
+
+
+def _deff(data: Analysis, u: np.ndarray, vcov: np.ndarray, deff: Deff,
+          kind: Literal["total", "mean"]) -> np.ndarray | None:
+    """Design effects: variance over the SRS variance, as R's svytotal/svymean.
+
+    The SRS variance uses the weighted variance of ``u`` in the domain with
+    R's ``n / (n - 1)`` (R's ``svyvar``), ``n`` the rows with non-zero weight.
+    """
+    if deff is False:
+        return None
+    if deff not in (True, "replace"):
+        raise ValueError(f"deff must be True, False or 'replace', not {deff!r}")
+    w_dom = data.expand(data.by_domain(data.weights))
+    nobs = data.expand(data.domain_counts(data.weights != 0)).astype(float)
+    wu = data.weights[:, None] * u
+    mean_u = data.domain_sums(wu) / w_dom
+    centred = u - data.per_row(mean_u)
+    s2 = data.domain_sums(data.weights[:, None] * centred**2) / w_dom * nobs / (nobs - 1)
+    if deff == "replace":
+        srs = s2 / nobs
+    else:
+        if kind == "mean" and np.any(w_dom < nobs):
+            warnings.warn("sum of weights below the sample size: are the weights scaled "
+                          "to the population? Design effects set to NaN, as R",
+                          UserWarning, stacklevel=3)
+            srs = np.where(w_dom < nobs, np.nan, s2 * (w_dom - nobs) / (w_dom * nobs))
+        else:
+            srs = s2 * (w_dom - nobs) / (w_dom * nobs)
+    if kind == "total":
+        srs = srs * w_dom**2
+    with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 for an unobserved level, as R
+        return np.diag(vcov) / srs

@@ -1,0 +1,249 @@
+"""The result of an estimator: :class:`Estimate`.
+
+Examples
+--------
+>>> import numpy as np
+>>> import pandas as pd
+>>> from micropop.estimation import Estimate
+>>> est = Estimate("mean", pd.Index(["y"], name="variable"), np.array([2.0]),
+...                np.array([[0.25]]), df=10)
+>>> est.to_frame()[["estimate", "se", "df"]]
+          estimate   se  df
+variable                   
+y              2.0  0.5  10
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+__all__ = ["Estimate"]
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Estimate:
+    """Estimates with their design-based covariance (immutable).
+
+    Attributes
+    ----------
+    statistic : str
+        ``"total"``, ``"mean"``, ``"ratio"``, ``"quantile"``, ``"proportion"``
+        or ``"contrast"``.
+    index : pandas.Index
+        One label per estimate: levels ``variable`` [, ``level``] [, ``domain``].
+    estimate : ndarray
+        The point estimates.
+    vcov : ndarray
+        Their covariance matrix (including between domains).
+    df : int
+        Design degrees of freedom (PSUs minus strata, R's ``degf``).
+    n : ndarray of int or None
+        Sampled rows behind each estimate (in its domain, without missing
+        values); None where it has no meaning (contrasts).
+    deff : ndarray or None
+        Design effects, when asked for.
+    interval : ndarray of shape (k, 2), or None
+        Confidence intervals computed with the estimate, for statistics whose
+        interval is not estimate +/- quantile * se (quantiles: Woodruff's
+        interval); :meth:`ci` returns them.
+    interval_level : float or None
+        The coverage of :attr:`interval`.
+    variance : str
+        How the covariance was estimated (``"Taylor linearisation"`` or
+        ``"replicate weights (jk1)"``, ...), for display.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 6.0], "w": [2.0, 2.0, 2.0, 2.0]})
+    >>> est = SurveyDesign(df, weights="w").mean("y")
+    >>> float(est.estimate[0]), round(float(est.se[0]), 6)
+    (3.0, 1.080123)
+    >>> est.ci(level=0.9, dist="t").round(4)
+              ci_low  ci_high
+    variable                 
+    y         0.4581   5.5419
+    """
+
+    statistic: str
+    index: pd.Index
+    estimate: np.ndarray
+    vcov: np.ndarray
+    df: int
+    n: np.ndarray | None = field(default=None)
+    deff: np.ndarray | None = field(default=None)
+    interval: np.ndarray | None = field(default=None)
+    interval_level: float | None = field(default=None)
+    variance: str = field(default="Taylor linearisation")
+
+    def __post_init__(self) -> None:
+        k = len(self.index)
+        arrays = {"estimate": (self.estimate, (k,)), "vcov": (self.vcov, (k, k))}
+        if self.interval is not None:
+            arrays["interval"] = (self.interval, (k, 2))
+        for name in ("n", "deff"):
+            if getattr(self, name) is not None:
+                arrays[name] = (getattr(self, name), (k,))
+        for name, (value, shape) in arrays.items():
+            value = np.array(value, dtype=float if name != "n" else np.int64)
+            if value.shape != shape:
+                raise ValueError(f"{name} has shape {value.shape}, expected {shape}")
+            value.flags.writeable = False
+            object.__setattr__(self, name, value)
+
+    @property
+    def se(self) -> np.ndarray:
+        """Standard errors, the square roots of the diagonal of :attr:`vcov`."""
+        se = np.sqrt(np.diag(self.vcov))
+        se.flags.writeable = False
+        return se
+
+    def ci(self, level: float | None = None,
+           dist: Literal["normal", "t"] = "normal") -> pd.DataFrame:
+        """Confidence intervals, as R's ``confint`` (normal by default).
+
+        Parameters
+        ----------
+        level : float, optional
+            Coverage; default 0.95, or the level of a stored :attr:`interval`.
+        dist : {"normal", "t"}
+            Normal quantiles (R's default, ``df=Inf``) or Student t with the
+            design degrees of freedom :attr:`df` (R's ``confint(df=degf(des))``).
+            Ignored for a stored :attr:`interval`.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``ci_low``, ``ci_high``, indexed as :attr:`index`.
+
+        Raises
+        ------
+        ValueError
+            A level other than that of the stored :attr:`interval`.
+        """
+        if self.interval is not None:
+            if level is not None and level != self.interval_level:
+                raise ValueError(f"this {self.statistic} interval was computed at level "
+                                 f"{self.interval_level}; ask the estimator for level={level}")
+            return pd.DataFrame(self.interval, index=self.index, columns=["ci_low", "ci_high"])
+        level = 0.95 if level is None else level
+        if not 0 < level < 1:
+            raise ValueError(f"level must be between 0 and 1, not {level}")
+        tail = 0.5 + level / 2
+        if dist == "normal":
+            q = stats.norm.ppf(tail)
+        elif dist == "t":
+            q = stats.t.ppf(tail, self.df)
+        else:
+            raise ValueError(f"dist must be 'normal' or 't', not {dist!r}")
+        half = q * self.se
+        return pd.DataFrame({"ci_low": self.estimate - half, "ci_high": self.estimate + half},
+                            index=self.index)
+
+    def to_frame(self, level: float | None = None,
+                 dist: Literal["normal", "t"] = "normal") -> pd.DataFrame:
+        """A tidy table: estimate, se, ci_low, ci_high, df, deff, n.
+
+        ``deff`` is NaN where design effects were not asked for.
+        """
+        ci = self.ci(level, dist)
+        k = len(self.index)
+        deff = self.deff if self.deff is not None else np.full(k, np.nan)
+        n = pd.array(self.n if self.n is not None else [None] * k, dtype="Int64")
+        return pd.DataFrame({"estimate": self.estimate, "se": self.se,
+                             "ci_low": ci["ci_low"].to_numpy(),
+                             "ci_high": ci["ci_high"].to_numpy(), "df": self.df,
+                             "deff": deff, "n": n}, index=self.index)
+
+    def contrast(self, coefficients: Mapping[Any, float] | Sequence[float] | np.ndarray,
+                 names: Sequence[str] | None = None) -> Estimate:
+        """Linear combinations of the estimates, with their SEs (R's ``svycontrast``).
+
+        The covariance between estimates (between domains too) is used, so a
+        difference of two domain means gets its correct standard error.
+
+        Parameters
+        ----------
+        coefficients : mapping, sequence or 2-d array
+            One coefficient per estimate (a sequence as long as :attr:`index`,
+            or rows of a 2-d array for several contrasts), or a mapping from
+            index labels to coefficients (others are 0). A label may be the
+            full index label or, when unambiguous, its last part (the domain
+            or level).
+        names : sequence of str, optional
+            Names of the contrasts (default ``"contrast"``, numbered if several).
+
+        Returns
+        -------
+        Estimate
+            Statistic ``"contrast"``; ``n`` is None.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 6.0], "w": 1.0, "g": ["a", "b", "a", "b"]})
+        >>> est = SurveyDesign(df, weights="w").mean("y", by="g")
+        >>> diff = est.contrast({"b": 1, "a": -1}, names=["b - a"])
+        >>> float(diff.estimate[0])
+        2.0
+        """
+        matrix = np.atleast_2d(self._coefficient_matrix(coefficients))
+        if names is None:
+            names = (["contrast"] if len(matrix) == 1
+                     else [f"contrast{i + 1}" for i in range(len(matrix))])
+        if len(names) != len(matrix):
+            raise ValueError(f"{len(names)} names for {len(matrix)} contrasts")
+        return Estimate("contrast", pd.Index(list(names), name="contrast"),
+                        matrix @ self.estimate, matrix @ self.vcov @ matrix.T, self.df,
+                        variance=self.variance)
+
+    def _coefficient_matrix(self, coefficients) -> np.ndarray:
+        if not isinstance(coefficients, Mapping):
+            matrix = np.asarray(coefficients, dtype=float)
+            if matrix.shape[-1] != len(self.index) or matrix.ndim > 2:
+                raise ValueError(f"contrast coefficients have shape {matrix.shape}; "
+                                 f"expected one per estimate ({len(self.index)})")
+            return matrix
+        labels = list(self.index)
+        last = [label[-1] if isinstance(label, tuple) else label for label in labels]
+        vector = np.zeros(len(labels))
+        for key, value in coefficients.items():
+            if key in labels:
+                vector[labels.index(key)] = value
+            elif last.count(key) == 1:
+                vector[last.index(key)] = value
+            else:
+                raise KeyError(f"{key!r} is not one estimate's label; labels are {labels}")
+        return vector
+
+    def summary(self, level: float | None = None,
+                dist: Literal["normal", "t"] = "normal") -> str:
+        """The table as text, with a header naming the statistic and interval."""
+        return self._title(level, dist) + "\n" + self._table(level, dist).to_string()
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        return f"<p>{self._title(None, 'normal')}</p>" + self._table(None, "normal").to_html()
+
+    def _table(self, level: float | None, dist: str) -> pd.DataFrame:
+        frame = self.to_frame(level, dist)
+        return frame if self.deff is not None else frame.drop(columns="deff")
+
+    def _title(self, level: float | None, dist: str) -> str:
+        if self.interval is not None:
+            return (f"Survey {self.statistic}, {self.interval_level:.0%} confidence interval "
+                    "computed with the estimate")
+        interval = "normal" if dist == "normal" else f"t with {self.df} df"
+        coverage = 0.95 if level is None else level
+        return (f"Survey {self.statistic} ({self.variance}), {coverage:.0%} "
+                f"confidence interval ({interval})")

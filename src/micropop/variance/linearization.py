@@ -1,0 +1,311 @@
+"""Taylor-linearisation variance for stratified multistage designs.
+
+This is R ``survey``'s ``svyrecvar`` (``multistage``/``onestage``/``onestrat``)
+written with group sums instead of a loop over strata and PSUs: the variance
+of an estimator is the design variance of the total of its influence values
+``z`` (one row per observation, one column per statistic).
+
+At each stage, within stratum ``h`` with ``n_h`` sampled units out of
+``N_h``, the unit totals ``t_hj`` of ``z`` give
+
+    V_h = f_h * n_h / (n_h - 1) * sum_j (t_hj - tbar_h)(t_hj - tbar_h)'
+
+with ``f_h = (N_h - n_h) / N_h`` (1 without fpc). Later stages (only when an
+fpc is given and ``ultimate_cluster`` is False, as in R) add their own
+``V_h`` multiplied by the sampling fractions ``n/N`` of every earlier stage.
+
+Examples
+--------
+>>> import numpy as np
+>>> from micropop.variance.linearization import Stage, linearized_vcov
+>>> stage = Stage.build(strata=np.zeros(4, dtype=np.intp),
+...                     cluster=np.arange(4), popsize=None,
+...                     strata_labels=["all"])
+>>> z = np.array([[1.0], [2.0], [3.0], [6.0]])
+>>> float(linearized_vcov(z, [stage])[0, 0])  # 4/3 * sum((z - 3)^2)
+18.666666666666664
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from micropop.errors import LonelyPSUError
+
+__all__ = ["LONELY_PSU_POLICIES", "Stage", "linearized_vcov", "unit_totals"]
+
+#: The lonely-PSU policies of R's ``options(survey.lonely.psu=)``.
+LONELY_PSU_POLICIES = ("fail", "remove", "certainty", "adjust", "average")
+
+# R treats a stratum whose sampling fraction is this close to 1 as a census.
+_CENSUS_TOL = 1e-7
+
+
+@dataclass(frozen=True, eq=False)
+class Stage:
+    """One sampling stage, encoded as integer codes.
+
+    Attributes
+    ----------
+    strata : ndarray of intp, shape (n,)
+        Stratum code of each row at this stage (``0 .. H-1``).
+    cluster : ndarray of intp, shape (n,)
+        Code of the sampled unit holding each row (``0 .. C-1``), unique across
+        strata (units are nested in strata).
+    cluster_stratum : ndarray of intp, shape (C,)
+        Stratum code of each unit.
+    n_units : ndarray of int, shape (H,)
+        Units sampled in each stratum (R's ``fpc$sampsize``).
+    popsize : ndarray of float, shape (H,), or None
+        Population units in each stratum; None when sampled with replacement.
+    stratum_parent : ndarray of intp, shape (H,), or None
+        For a later stage, the unit of the previous stage that holds each
+        stratum; None at the first stage.
+    strata_labels : sequence of str
+        A readable name for each stratum, for error messages.
+    """
+
+    strata: np.ndarray
+    cluster: np.ndarray
+    cluster_stratum: np.ndarray
+    n_units: np.ndarray
+    popsize: np.ndarray | None
+    stratum_parent: np.ndarray | None
+    strata_labels: Sequence[str]
+
+    @classmethod
+    def build(cls, strata: np.ndarray, cluster: np.ndarray, popsize: np.ndarray | None,
+              strata_labels: Sequence[str], parent: np.ndarray | None = None) -> Stage:
+        """Derive unit counts and the unit-to-stratum map from row codes.
+
+        Parameters
+        ----------
+        strata, cluster : ndarray of int, shape (n,)
+            Dense codes; ``cluster`` must be nested in ``strata``.
+        popsize : ndarray, shape (H,), or None
+            Population units per stratum.
+        strata_labels : sequence of str
+            Names of the strata, by code.
+        parent : ndarray of int, shape (n,), optional
+            Previous-stage unit of each row (nested: one per stratum).
+        """
+        n_clusters = int(cluster.max()) + 1 if cluster.size else 0
+        cluster_stratum = np.zeros(n_clusters, dtype=np.intp)
+        cluster_stratum[cluster] = strata
+        n_units = np.bincount(cluster_stratum, minlength=len(strata_labels))
+        stratum_parent = None
+        if parent is not None:
+            stratum_parent = np.zeros(len(strata_labels), dtype=np.intp)
+            stratum_parent[strata] = parent
+        return cls(_readonly(strata), _readonly(cluster), _readonly(cluster_stratum),
+                   _readonly(n_units), None if popsize is None else _readonly(popsize),
+                   None if stratum_parent is None else _readonly(stratum_parent),
+                   tuple(strata_labels))
+
+    def with_popsize(self, popsize: np.ndarray) -> Stage:
+        """The same stage with population units per stratum (its fpc)."""
+        return replace(self, popsize=_readonly(np.asarray(popsize, dtype=float)))
+
+    @property
+    def sampling_fraction(self) -> np.ndarray:
+        """``n_h / N_h`` per stratum (0 without fpc, as R's infinite population)."""
+        if self.popsize is None:
+            return np.zeros(len(self.n_units))
+        return self.n_units / self.popsize
+
+    @property
+    def fpc_factor(self) -> np.ndarray:
+        """``f_h = (N_h - n_h) / N_h`` per stratum (1 without fpc)."""
+        return 1.0 - self.sampling_fraction
+
+
+def linearized_vcov(values: np.ndarray, stages: Sequence[Stage], lonely_psu: str = "fail",
+                    ultimate_cluster: bool = False, row_domain: np.ndarray | None = None,
+                    n_domains: int = 1, adjust_domain_lonely: bool = False) -> np.ndarray:
+    """Covariance matrix of influence totals, as R's svyrecvar.
+
+    Parameters
+    ----------
+    values : ndarray, shape (n, p)
+        Influence values: the weighted, linearised contribution of each row
+        to each statistic.
+    stages : sequence of Stage
+        The sampling stages, first to last.
+    lonely_psu : {"fail", "remove", "certainty", "adjust", "average"}
+        R's ``survey.lonely.psu`` policy for a stratum with one sampled unit.
+    ultimate_cluster : bool, default False
+        Use the first stage only (R's ``survey.ultimate.cluster``). Later
+        stages count only when every stage has an fpc, as in R.
+    row_domain : ndarray of int, shape (n,), optional
+        Domain code of each row, ``0 .. n_domains-1``, or -1 for a row in no
+        domain (it counts as zero). Default: every row in domain 0.
+    n_domains : int, default 1
+        Number of domains. Each column of ``values`` gives one statistic per
+        domain: column ``j`` in domain ``k`` is statistic ``j * n_domains + k``.
+        Which strata a domain reaches matters to the "fail" and "average"
+        policies, as in R, where a domain is a subset of the design.
+    adjust_domain_lonely : bool, default False
+        R's ``survey.adjust.domain.lonely``: under "adjust" or "average", a
+        domain that meets a single unit of a stratum with several is treated
+        as meeting a lonely unit.
+
+    Returns
+    -------
+    ndarray, shape (p * n_domains, p * n_domains)
+
+    Raises
+    ------
+    LonelyPSUError
+        Under ``"fail"``, when a domain reaches a stratum with one sampled unit
+        (not a census), naming the strata; under ``"average"``, when every
+        stratum of a group is lonely.
+    """
+    values = np.asarray(values, dtype=float)
+    n, p = values.shape
+    if row_domain is not None and n_domains == 1 and np.all(row_domain == 0):
+        row_domain = None  # every row in the one domain: plain group sums
+    with_later_stages = not ultimate_cluster and all(s.popsize is not None for s in stages)
+    used = stages if with_later_stages else stages[:1]
+
+    vcov = np.zeros((p * n_domains, p * n_domains))
+    multiplier = np.ones(len(used[0].n_units))
+    for index, stage in enumerate(used):
+        if index > 0:
+            prev = used[index - 1]
+            parent_stratum = prev.cluster_stratum[stage.stratum_parent]
+            multiplier = (multiplier * prev.sampling_fraction)[parent_stratum]
+        vcov += _stage_vcov(values, stage, index + 1, multiplier, lonely_psu,
+                            row_domain, n_domains, adjust_domain_lonely)
+    return vcov
+
+
+def _stage_vcov(values: np.ndarray, stage: Stage, stage_number: int, multiplier: np.ndarray,
+                lonely_psu: str, row_domain: np.ndarray | None, n_domains: int,
+                adjust_domain_lonely: bool) -> np.ndarray:
+    """One stage's contribution: R's onestage summed over all its groups."""
+    n_strata = len(stage.n_units)
+    totals = unit_totals(values, stage.cluster, len(stage.cluster_stratum), row_domain,
+                          n_domains)
+    stratum_totals = unit_totals(totals, stage.cluster_stratum, n_strata)
+    col_domain = np.tile(np.arange(n_domains), values.shape[1])
+
+    n_h = stage.n_units.astype(float)
+    f_h = stage.fpc_factor
+    census = f_h < _CENSUS_TOL
+    lonely = (stage.n_units == 1) & ~census
+    scale = np.where(stage.n_units > 1, f_h * n_h / np.maximum(n_h - 1, 1), f_h)
+    scale[census] = 0.0
+    center = stratum_totals / n_h[:, None]
+
+    present = _strata_present(stage.strata, row_domain, n_strata, n_domains)
+    reached = lonely[:, None] & present
+    if lonely_psu == "fail" and reached.any():
+        names = [stage.strata_labels[h] for h in np.flatnonzero(reached.any(axis=1))]
+        raise LonelyPSUError(
+            f"stratum {_quote(names)} has only one PSU at stage {stage_number}",
+            hint="choose lonely_psu='remove', 'certainty', 'adjust' or 'average' "
+                 "(as R's options(survey.lonely.psu=)), or merge the stratum with a neighbour")
+    # R's survey.adjust.domain.lonely: a domain meeting one unit of a stratum
+    # that has several is handled as a lonely unit ("adjust", "average" only)
+    domain_lonely = np.zeros_like(present)
+    if adjust_domain_lonely and row_domain is not None and lonely_psu in ("adjust", "average"):
+        reached_units = _units_reached(stage, row_domain, n_domains)
+        domain_lonely = (reached_units == 1) & ~(lonely | census)[:, None]
+    if lonely_psu == "adjust":
+        center[lonely] = 0.0  # R centres a lonely unit at zero instead of its stratum mean
+        center[domain_lonely[:, col_domain]] = 0.0
+    else:
+        scale[lonely] = 0.0
+
+    centred = totals - center[stage.cluster_stratum]
+    if lonely_psu == "average" and (reached.any() or domain_lonely.any()):
+        factor = _average_factor(stage, reached | domain_lonely, present, stage_number)
+        kept = ~domain_lonely[stage.cluster_stratum][:, col_domain]
+        group = _group_of_stratum(stage)[stage.cluster_stratum]
+        centred *= np.sqrt(factor[group][:, col_domain]) * kept
+    unit_weight = (scale * multiplier)[stage.cluster_stratum]
+    return (centred * unit_weight[:, None]).T @ centred
+
+
+def _average_factor(stage: Stage, dropped: np.ndarray, present: np.ndarray,
+                    stage_number: int) -> np.ndarray:
+    """R's ``nstrat / nokstrat`` per (group, domain) for the "average" policy.
+
+    ``dropped`` (H, K) marks the strata whose variance R sets to NA in a
+    domain. A group is what one call of R's ``onestage`` sees: the whole
+    sample at stage 1, one unit of the previous stage later on.
+    """
+    group = _group_of_stratum(stage)
+    n_groups = int(group.max()) + 1
+    n_strat = np.zeros((n_groups, present.shape[1]))
+    n_dropped = np.zeros_like(n_strat)
+    np.add.at(n_strat, group, present)
+    np.add.at(n_dropped, group, present & dropped)
+    n_ok = n_strat - n_dropped
+    if np.any((n_ok == 0) & (n_dropped > 0)):
+        raise LonelyPSUError(
+            f"every stratum of a group at stage {stage_number} has a single PSU, so "
+            "lonely_psu='average' has no stratum to average over",
+            hint="use lonely_psu='adjust', 'remove' or 'certainty'")
+    return np.divide(n_strat, n_ok, out=np.ones_like(n_strat), where=n_ok > 0)
+
+
+def _units_reached(stage: Stage, row_domain: np.ndarray, n_domains: int) -> np.ndarray:
+    """(H, K): how many units of stratum h hold a row of domain k (R's nsubset)."""
+    n_units = len(stage.cluster_stratum)
+    index = np.where(row_domain >= 0, stage.cluster * n_domains + row_domain + 1, 0)
+    held = np.bincount(index, minlength=n_units * n_domains + 1)[1:] > 0
+    return unit_totals(held.reshape(n_units, n_domains).astype(float),
+                        stage.cluster_stratum, len(stage.n_units))
+
+
+def _group_of_stratum(stage: Stage) -> np.ndarray:
+    if stage.stratum_parent is None:
+        return np.zeros(len(stage.n_units), dtype=np.intp)
+    return stage.stratum_parent
+
+
+def _strata_present(strata: np.ndarray, row_domain: np.ndarray | None, n_strata: int,
+                    n_domains: int) -> np.ndarray:
+    """Boolean (H, K): does domain k hold a row of stratum h?"""
+    if row_domain is None:
+        return np.ones((n_strata, 1), dtype=bool)
+    # rows in no domain (-1) land in the extra slot 0 and are dropped
+    index = np.where(row_domain >= 0, strata * n_domains + row_domain + 1, 0)
+    counts = np.bincount(index, minlength=n_strata * n_domains + 1)[1:]
+    return counts.reshape(n_strata, n_domains) > 0
+
+
+def unit_totals(values: np.ndarray, codes: np.ndarray, n_groups: int,
+                 row_domain: np.ndarray | None = None, n_domains: int = 1) -> np.ndarray:
+    """Sums of the columns of ``values`` (m, p) by group and domain.
+
+    Returns shape (n_groups, p * n_domains), column ``j * n_domains + k``
+    holding column j summed over the rows of domain k (rows with domain -1
+    are left out).
+    """
+    if row_domain is None:
+        index, size = codes, n_groups
+    else:
+        index = np.where(row_domain >= 0, codes * n_domains + row_domain + 1, 0)
+        size = n_groups * n_domains + 1
+    out = np.empty((n_groups, values.shape[1] * n_domains))
+    for j in range(values.shape[1]):
+        sums = np.bincount(index, weights=values[:, j], minlength=size)
+        block = sums if row_domain is None else sums[1:]
+        out[:, j * n_domains:(j + 1) * n_domains] = block.reshape(n_groups, n_domains)
+    return out
+
+
+def _quote(names: Sequence[str], limit: int = 5) -> str:
+    text = ", ".join(repr(str(name)) for name in names[:limit])
+    return text + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    array = np.asarray(array)
+    array.flags.writeable = False
+    return array

@@ -1,0 +1,66 @@
+"""Replicate-weight variance, as R ``survey``'s ``svrVar``.
+
+An estimate is recomputed with each set of replicate weights; its variance is
+``scale * sum_r rscales_r (theta_r - centre)(theta_r - centre)'`` with the
+centre the mean of the replicates, or the full-sample estimate when
+``mse=True``.
+
+Examples
+--------
+>>> import numpy as np
+>>> from micropop.variance.replicate import replicate_vcov
+>>> thetas = np.array([[1.0], [3.0]])
+>>> float(replicate_vcov(thetas, np.array([2.5]), scale=0.5, rscales=np.ones(2))[0, 0])
+1.0
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+__all__ = ["replicate_sums", "replicate_vcov"]
+
+
+def replicate_vcov(thetas: np.ndarray, estimate: np.ndarray, scale: float,
+                   rscales: np.ndarray, mse: bool = False) -> np.ndarray:
+    """Covariance of estimates from their replicates (R's ``svrVar``).
+
+    Parameters
+    ----------
+    thetas : ndarray, shape (R, q)
+        The estimates recomputed with each of R replicate weights.
+    estimate : ndarray, shape (q,)
+        The full-sample estimates (the centre when ``mse``).
+    scale : float
+        Overall multiplier (R's ``scale``).
+    rscales : ndarray, shape (R,)
+        Per-replicate multipliers (R's ``rscales``).
+    mse : bool, default False
+        Centre on the full-sample estimate instead of the replicates' mean
+        (R's ``mse=TRUE``); the mean is over replicates with ``rscales > 0``.
+
+    Returns
+    -------
+    ndarray, shape (q, q)
+    """
+    centre = estimate if mse else thetas[rscales > 0].mean(axis=0)
+    deviations = (thetas - centre) * np.sqrt(rscales)[:, None]
+    return deviations.T @ deviations * scale
+
+
+def replicate_sums(replicates: np.ndarray, values: np.ndarray,
+                   row_domain: np.ndarray | None = None, n_domains: int = 1) -> np.ndarray:
+    """Replicate-weighted sums of ``values`` by domain, shape (R, p * K).
+
+    Column ``j * K + k`` sums column j of ``values`` over the rows of domain
+    k (rows with domain -1 are left out), once per replicate weight column.
+    """
+    if row_domain is None:
+        return replicates.T @ values
+    n, p = values.shape
+    rows = np.flatnonzero(row_domain >= 0)
+    cols = np.arange(p)[None, :] * n_domains + row_domain[rows, None]
+    spread = sparse.csr_matrix((values[rows].ravel(), (np.repeat(rows, p), cols.ravel())),
+                               shape=(n, p * n_domains))
+    return np.asarray((spread.T @ replicates).T)

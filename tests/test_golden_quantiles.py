@@ -1,0 +1,54 @@
+"""Golden tests: quantiles and their Woodruff intervals against R's svyquantile.
+
+Cases come from ``tests/reference/make_refs.R`` (see test_golden_linearization
+for the designs and the tolerance). R's NaN bounds (an interval for the share
+reaching beyond [0, 1]) must be NaN here too.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from test_golden_linearization import ATOL_NEAR_ZERO, GOLDEN, RTOL, build
+
+CASES = GOLDEN["quantiles"]
+
+
+def _r_names(est, by: bool) -> list[str]:
+    frame = est.index.to_frame(index=False)
+    names = frame["variable"] + "." + frame["level"]
+    return (frame["domain"] + ":" + names).tolist() if by else names.tolist()
+
+
+def _close(ours, theirs, what: str) -> None:
+    theirs = np.array([np.nan if v is None else v for v in theirs], dtype=float)
+    ours = np.asarray(ours, dtype=float)
+    np.testing.assert_array_equal(np.isnan(ours), np.isnan(theirs), err_msg=what)
+    keep = ~np.isnan(theirs)
+    np.testing.assert_allclose(ours[keep], theirs[keep], rtol=RTOL, atol=ATOL_NEAR_ZERO,
+                               err_msg=what)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_quantiles_match_r(case):
+    des = build(case["design"])
+    by = case["by"][0] if case["by"] else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # NaN bounds warn, as checked below
+        est = des.quantile(case["vars"], case["probs"], by=by, qrule=case["qrule"],
+                           na_rm=case["na_rm"])
+    assert _r_names(est, by is not None) == case["names"]
+    ci = est.ci()
+    _close(est.estimate, case["estimate"], "quantile")
+    _close(est.se, case["se"], "se")
+    _close(ci["ci_low"], case["ci_low"], "ci_low")
+    _close(ci["ci_high"], case["ci_high"], "ci_high")
+
+
+def test_nan_bounds_warn():
+    with pytest.warns(UserWarning, match="beyond the data"):
+        est = build("clus1").quantile("api00", 0.25, by="stype")
+    assert np.isnan(est.ci()["ci_low"]).sum() == 2
