@@ -24,7 +24,9 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["SizeEstimate"]
+from micropop.errors import NestingError
+
+__all__ = ["Circles", "SizeEstimate"]
 
 #: Column order of :meth:`SizeEstimate.to_frame`, stable across estimators.
 FRAME_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "ci_level", "method",
@@ -138,3 +140,82 @@ class SizeEstimate:
         inputs = html.escape(", ".join(f"{k}={v}" for k, v in self.inputs.items()))
         return (f"<div><strong>{head}</strong><br>{point}<br>{interval}"
                 f"<br><small>inputs: {inputs}</small><ul>{items}</ul></div>")
+
+
+@dataclass(frozen=True)
+class Circles:
+    """Nested population sizes, widest circle first: never add them up.
+
+    Each circle is a :class:`SizeEstimate`; an inner circle (e.g. weekly
+    workers) is part of every circle before it (e.g. everyone registered), so
+    the point estimates must not increase from one circle to the next.
+
+    Parameters
+    ----------
+    estimates : mapping of str to SizeEstimate
+        The circles, widest first.
+    definitions : mapping of str to str
+        Each circle's definition in words (same keys).
+
+    Raises
+    ------
+    NestingError
+        An inner circle's estimate exceeds an outer one's.
+
+    Examples
+    --------
+    >>> from micropop.size.result import Circles, SizeEstimate
+    >>> def size(n):
+    ...     return SizeEstimate(n, 10.0, n - 20, n + 20, 0.95, "normal", "example")
+    >>> circles = Circles({"registered": size(500.0), "weekly": size(80.0)},
+    ...                   {"registered": "on a platform", "weekly": "active weekly"})
+    >>> circles.to_frame()[["definition", "estimate"]]
+                   definition  estimate
+    circle                             
+    registered  on a platform     500.0
+    weekly      active weekly      80.0
+    >>> circles["weekly"].estimate
+    80.0
+    """
+
+    estimates: Mapping[str, SizeEstimate]
+    definitions: Mapping[str, str]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "estimates", _read_only(self.estimates))
+        object.__setattr__(self, "definitions", _read_only(
+            {name: self.definitions.get(name, name) for name in self.estimates}))
+        names = list(self.estimates)
+        for outer, inner in zip(names, names[1:]):
+            big, small = self.estimates[outer].estimate, self.estimates[inner].estimate
+            if small > big:
+                raise NestingError(
+                    f"circle {inner!r} ({small:,.0f}) is larger than circle {outer!r} "
+                    f"({big:,.0f}) that should contain it",
+                    hint="check the figures or definitions of the two circles: an inner "
+                         "circle (more frequent activity) must be a part of the outer one")
+
+    def __getitem__(self, name: str) -> SizeEstimate:
+        return self.estimates[name]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per circle (index ``circle``): definition, then the SizeEstimate columns."""
+        frame = pd.concat([est.to_frame() for est in self.estimates.values()],
+                          ignore_index=True)
+        frame.insert(0, "definition", list(self.definitions.values()))
+        frame.index = pd.Index(list(self.estimates), name="circle")
+        return frame
+
+    def summary(self) -> str:
+        """The circles as text, with a reminder that they are nested."""
+        columns = ["estimate", "se", "ci_low", "ci_high"]
+        table = self.to_frame()[["definition", *columns]].round(
+            {c: 0 for c in columns}).to_string()
+        return "Nested circles (each contains the next; never add them up)\n" + table
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        return ("<p>Nested circles (each contains the next; never add them up)</p>"
+                + self.to_frame().drop(columns="assumptions").to_html())
