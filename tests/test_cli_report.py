@@ -64,7 +64,9 @@ def report_dir(tmp_path_factory):
 
 def test_report_writes_every_file(report_dir):
     names = {p.name for p in report_dir.iterdir()}
-    assert {"index.html", "profile.csv", "earnings_bins.csv", "earnings.png", "earnings.svg"} <= names
+    assert {"index.html", "profile.csv", "earnings_bins.csv", "earnings.png", "earnings.svg",
+            "size_survey_circles.csv", "size_platform_circles.csv", "size_regular_circle.csv",
+            "size_forest.png", "size_forest.svg"} <= names
     assert (report_dir / "earnings.png").read_bytes().startswith(b"\x89PNG")
 
 
@@ -90,6 +92,22 @@ def test_report_csv_matches_the_data(report_dir):
     women = table[(table["variable"] == "sex") & (table["level"] == "female")]
     expected = survey.loc[survey["sex"] == "female", "weight"].sum() / survey["weight"].sum()
     assert women["weighted_share"].iloc[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_report_size_tables_nest_and_cover_the_demo_truth(report_dir):
+    circles = pd.read_csv(report_dir / "size_survey_circles.csv", index_col=0)
+    assert circles["estimate"].is_monotonic_decreasing  # nested circles, widest first
+    assert ((circles["ci_low"] <= circles["truth"]) & (circles["truth"] <= circles["ci_high"])).all()
+    regular = pd.read_csv(report_dir / "size_regular_circle.csv", index_col=0)
+    assert len(regular) == 4
+    assert (regular["ci_low"] < regular["estimate"]).all()
+    assert (regular["estimate"] < regular["ci_high"]).all()
+
+
+def test_user_survey_report_leaves_out_the_size_section(tmp_path):
+    index = write_report(tmp_path, mp.datasets.load_worker_survey())
+    assert "How many micro-workers" not in index.read_text(encoding="utf-8")
+    assert not (tmp_path / "size_forest.png").exists()
 
 
 def test_report_escapes_labels_from_the_data(tmp_path):

@@ -63,9 +63,10 @@ def _axes(ax: Axes | None) -> Axes:
     return plt.subplots(figsize=(7, 4))[1]
 
 
-def _style(ax: Axes) -> None:
+def _style(ax: Axes, grid: str = "y") -> None:
+    """The house style: no top or right spine, light grid lines behind the data."""
     ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="y", color=COLOURS["grid"], linewidth=0.8)
+    ax.grid(axis=grid, color=COLOURS["grid"], linewidth=0.8)
     ax.set_axisbelow(True)
 
 
@@ -184,13 +185,12 @@ def size_forest(table_or_result, ax: Axes | None = None, lang: str = "en",
     if reference is not None:
         ax.axvline(reference, color=COLOURS["reference"], linestyle="--",
                    label=reference_label or _text(lang, "size_reference"))
-        ax.legend(frameon=False)
+        ax.set_ylim(-0.5, len(table) + 0.3)  # a free band on top for the legend
+        ax.legend(loc="upper right", frameon=False)
     ax.set_yticks(positions, [str(label) for label in table.index])
     ax.set_xlim(min(0.0, *finite), right * 1.02)
     ax.set_xlabel(_text(lang, "size_x"))
     ax.set_title(_text(lang, "size_title"))
     ax.xaxis.set_major_formatter(lambda x, _: f"{x:,.0f}")
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="x", color=COLOURS["grid"], linewidth=0.8)
-    ax.set_axisbelow(True)
+    _style(ax, grid="x")
     return ax
