@@ -13,7 +13,7 @@ def test_readme_gives_the_two_commands():
 def test_quick_start_runs(capsys):
     quick = README.split("## Quick start", 1)[1]
     code = re.search(r"```python\n(.*?)```", quick, re.S).group(1)
-    assert len(code.strip().splitlines()) <= 12
+    assert len(code.strip().splitlines()) <= 10
     exec(compile(code, "README quick start", "exec"), {})
     out = capsys.readouterr().out
     assert "estimate" in out and "microwork_12m" in out
