@@ -17,6 +17,7 @@ from micropop import datasets, size
 from micropop.design import ReplicateDesign, SurveyDesign
 from micropop.errors import MicropopError
 from micropop.estimation import Estimate
+from micropop.inequality import arpr, arpt, gini, lorenz, poverty_rate, qsr, rmpg, top_share
 from micropop.io import Codebook, read_survey
 
 __all__ = [
@@ -26,7 +27,15 @@ __all__ = [
     "MicropopError",
     "ReplicateDesign",
     "SurveyDesign",
+    "arpr",
+    "arpt",
     "datasets",
+    "gini",
+    "lorenz",
+    "poverty_rate",
+    "qsr",
     "read_survey",
+    "rmpg",
     "size",
+    "top_share",
 ]

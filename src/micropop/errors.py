@@ -337,3 +337,98 @@ class NestingError(SizeInputError):
 
 class PlatformFigureError(SizeInputError):
     """Platform figures without a source or status, negative, or not numbers."""
+
+
+# --- profiles ---
+
+__all__ += [
+    "ProfileError",
+    "ReferenceLevelError",
+    "ReferenceYearError",
+    "EarningsError",
+    "NegativeEarningsError",
+    "ZeroHoursError",
+]
+
+
+class ProfileError(MicropopError, ValueError):
+    """A reference population or profile request that cannot be compared with the survey."""
+
+
+class ReferenceLevelError(ProfileError):
+    """Reference levels that are not the survey's (or survey levels the reference lacks)."""
+
+
+class ReferenceYearError(ProfileError, KeyError):
+    """A year asked of a reference table (poverty line, minimum wage) that it does not hold."""
+
+    def __str__(self) -> str:
+        return Exception.__str__(self)
+
+
+class EarningsError(MicropopError, ValueError):
+    """Earnings, hours or household data that an earnings indicator cannot use."""
+
+
+class NegativeEarningsError(EarningsError):
+    """Negative earnings, hours, incomes or household counts."""
+
+
+class ZeroHoursError(EarningsError):
+    """Hourly earnings asked for rows with zero weekly hours (the rate is undefined)."""
+
+
+# --- weighting -------------------------------------------------------------
+
+__all__ += [
+    "WeightingError",
+    "MarginLevelError",
+    "LevelNotInSampleError",
+    "LevelNotInMarginError",
+    "MarginTotalsError",
+    "PopulationCountError",
+    "NotCategoricalError",
+    "WeightingMissingError",
+    "ConvergenceError",
+    "InfeasibleBoundsError",
+]
+
+
+class WeightingError(MicropopError, ValueError):
+    """Margins, population counts or options that weighting cannot use."""
+
+
+class MarginLevelError(WeightingError):
+    """The levels of a margin and of the sample do not match."""
+
+
+class LevelNotInSampleError(MarginLevelError):
+    """A margin level has a population count but no sampled row (nothing to weight up)."""
+
+
+class LevelNotInMarginError(MarginLevelError):
+    """Sampled rows hold a level that the population margin does not count."""
+
+
+class MarginTotalsError(WeightingError):
+    """Categorical margins add up to different population totals."""
+
+
+class PopulationCountError(WeightingError):
+    """A population count or total is negative, zero, missing or not a number."""
+
+
+class NotCategoricalError(WeightingError, TypeError):
+    """A margin expects a categorical variable and the column is continuous."""
+
+
+class WeightingMissingError(WeightingError):
+    """A weighting variable (margin, class, response indicator) has missing values."""
+
+
+class ConvergenceError(WeightingError):
+    """Raking or calibration did not reach its targets within the iterations allowed."""
+
+
+class InfeasibleBoundsError(WeightingError):
+    """Bounds on the weights (or g-weights) that no solution can satisfy."""
