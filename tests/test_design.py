@@ -299,8 +299,8 @@ def test_replicate_from_design(df):
 def test_replicate_from_design_errors(df):
     with pytest.raises(DesignError, match="method='jkn'"):
         design(df).replicate("jk1")
-    with pytest.raises(DesignError, match="'brr' cannot be made"):
-        design(df).replicate("brr")
+    with pytest.raises(DesignError, match="'other' cannot be made"):
+        design(df).replicate("other")
     lonely = design(df.assign(stratum=["a", "a", "a", "a", "b", "b", "c", "c"]))
     with pytest.raises(LonelyPSUError, match="'b', 'c'"):
         lonely.replicate("jkn")

@@ -293,8 +293,8 @@ def test_quantile_estimate_and_interval(des):
 def test_quantile_bad_arguments(des):
     with pytest.raises(ValueError, match="probabilities"):
         des.quantile("y", 50)
-    with pytest.raises(ValueError, match="qrule='hf3'"):
-        des.quantile("y", 0.5, qrule="hf3")
+    with pytest.raises(ValueError, match="qrule='hf10'"):
+        des.quantile("y", 0.5, qrule="hf10")
     with pytest.raises(NotNumericVariableError, match="'region'"):
         des.quantile("region", 0.5)
 

@@ -41,7 +41,7 @@ def _single(value: list[str] | None) -> str | list[str] | None:
 def build(name: str) -> SurveyDesign | ReplicateDesign:
     spec = GOLDEN["designs"][name]
     if spec["kind"] == "from_design":
-        return build(spec["base"]).replicate(spec["method"])
+        return build(spec["base"]).replicate(spec["method"], fay_rho=spec["fay_rho"])
     if spec["kind"] == "replicate":
         return ReplicateDesign(fixture(spec["data"]), weights=spec["weights"],
                                replicate_weights=spec["replicate_weights"],
@@ -122,7 +122,8 @@ def test_matches_r(case):
 
 
 ERRORS = {"lonely_fail/mean": (LonelyPSUError, ["'413'", "stage 1", "lonely_psu"]),
-          "not_nested/design": (DesignError, ["'dnum'", "'stype'", "nest=True"])}
+          "not_nested/design": (DesignError, ["'dnum'", "'stype'", "nest=True"]),
+          "lonely_fail/brr": (DesignError, ["one PSU in stratum '413' (1)", "Pair"])}
 
 
 @pytest.mark.parametrize("case", GOLDEN["errors"], ids=[c["id"] for c in GOLDEN["errors"]])
@@ -130,7 +131,8 @@ def test_r_errors_are_ours(case):
     """Where R stops, we raise a MicropopError naming what and what to do."""
     error, words = ERRORS[case["id"]]
     with pytest.raises(error) as info:
-        build(case["design"]).mean("api00")
+        des = build(case["design"])
+        des.replicate("brr") if case["id"].endswith("/brr") else des.mean("api00")
     for word in words:
         assert word in str(info.value)
 

@@ -31,13 +31,16 @@ from typing import TYPE_CHECKING, Self
 import numpy as np
 import pandas as pd
 
-from micropop.errors import (DesignError, EmptyDomainError, LonelyPSUError, MissingColumnError,
-                             WeightError, describe_rows)
+from micropop.errors import (DesignError, EmptyDomainError, MissingColumnError, WeightError,
+                             describe_rows)
 from micropop.variance.linearization import LONELY_PSU_POLICIES, Stage, unit_totals
 from micropop.variance.replicate import replicate_sums
+from micropop.variance.replication import (bootstrap_factors, brr_factors, factor_rank,
+                                           jk1_factors, jkn_factors)
 
 if TYPE_CHECKING:
-    from micropop.estimation import Estimate
+    from micropop.estimation import ChisqTest, Estimate
+    from micropop.weighting import WeightingStep, WeightSummary
 
 __all__ = ["REPLICATE_METHODS", "ReplicateDesign", "SurveyDesign"]
 
@@ -47,7 +50,7 @@ Columns = str | Sequence[str] | None
 class _Design:
     """What every design shares: data, weights, subsets and the estimators."""
 
-    __slots__ = ("_data", "_weights", "_scope", "_degf")
+    __slots__ = ("_data", "_weights", "_scope", "_degf", "_design_columns", "_weighting")
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("designs are immutable; methods return new designs")
@@ -133,12 +136,72 @@ class _Design:
             raise EmptyDomainError(f"subset {text!r} keeps no row",
                                    hint="check the condition against the data")
         scope.flags.writeable = False
+        return self._replace(_scope=scope)
+
+    def assign(self, **columns: object) -> Self:
+        """Add or replace analysis columns, keeping the design (as ``DataFrame.assign``).
+
+        The new design has the same weights, strata, PSUs, fpc (or replicate
+        weights) and subset; only its analysis columns change. Use it for
+        derived variables (R's ``update`` on a design), instead of building
+        the design again.
+
+        Parameters
+        ----------
+        **columns
+            ``name=value``: an array or list with one value per row of
+            :attr:`data`, a Series (aligned on the index of :attr:`data`, as
+            pandas does), a scalar, or a callable taking :attr:`data` and
+            returning one of those. Columns are added in order, so a callable
+            sees the columns assigned before it. Rows that a :meth:`subset`
+            left out (kept for the variance) hold a placeholder, never read.
+
+        Returns
+        -------
+        SurveyDesign or ReplicateDesign
+            The same kind of design.
+
+        Raises
+        ------
+        DesignError
+            A column defines the design (weights, strata, PSUs, fpc, replicate
+            weights): build a new design to change those; or a value has the
+            wrong length, or a Series misses rows of the design.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"income": [900.0, 1500.0, 3000.0, 2200.0], "w": 2.0})
+        >>> des = SurveyDesign(df, weights="w").assign(
+        ...     poor=lambda d: d["income"] < 1000, thousands=lambda d: d["income"] / 1000)
+        >>> des.mean("poor").estimate.tolist(), des.total("thousands").estimate.round(6).tolist()
+        ([0.25], [15.2])
+        """
+        frame = self.data
+        for name, value in columns.items():
+            if name in self._design_columns:
+                raise DesignError(f"column {name!r} defines the design, so assign cannot "
+                                  "change it", hint="build a new design from the changed "
+                                                    "data instead")
+            frame = frame.assign(**{name: _aligned(frame, name, value(frame) if callable(value)
+                                                   else value)})
+        added = frame[list(columns)]
+        if self._scope is not None:  # rows outside the subset are never read: fill them
+            fill = np.cumsum(self._scope) - 1
+            added = added.iloc[np.maximum(fill, 0)].set_axis(self._data.index)
+        data = self._data.assign(**{name: added[name] for name in columns})
+        return self._replace(_data=data)
+
+    def _replace(self, **slots: object) -> Self:
+        """A copy of the design with some slots changed (degf recounted for a new scope)."""
         new = object.__new__(type(self))
         for cls in type(self).__mro__:
             for name in getattr(cls, "__slots__", ()):
-                object.__setattr__(new, name, getattr(self, name))
-        object.__setattr__(new, "_scope", scope)
-        object.__setattr__(new, "_degf", new._count_degf())
+                object.__setattr__(new, name, slots[name] if name in slots
+                                   else getattr(self, name))
+        if "_scope" in slots:
+            object.__setattr__(new, "_degf", new._count_degf())
         return new
 
     # --- estimators -----------------------------------------------------
@@ -233,6 +296,138 @@ class _Design:
         return survey_proportion(self, variable, level=level, ci=ci, by=by,
                                  conf_level=conf_level, df=df, na_rm=na_rm)
 
+    def chisq(self, rows: str, cols: str, statistic: str = "F",
+              na_rm: bool = False) -> ChisqTest:
+        """Test of association of two categorical columns (R's ``svychisq``).
+
+        Rao and Scott's second-order F by default. See
+        :func:`micropop.estimation.survey_chisq`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"a": list("xxyy") * 10, "b": list("pqpp") * 10, "w": 1.0})
+        >>> test = SurveyDesign(df, weights="w").chisq("a", "b")
+        >>> test.statistic_name, round(test.p_value, 4)
+        ('F', 0.0005)
+        """
+        from micropop.estimation import survey_chisq
+        return survey_chisq(self, rows, cols, statistic=statistic, na_rm=na_rm)
+
+    # --- weighting (micropop.weighting) -------------------------------------
+
+    def adjust_nonresponse(self, responded: str | np.ndarray | pd.Series,
+                           by: Columns = None) -> Self:
+        """Weighting-class nonresponse adjustment; returns the respondents.
+
+        See :func:`micropop.weighting.adjust_nonresponse`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"r": [True, False, True, True], "w": 10.0})
+        >>> SurveyDesign(df, weights="w").adjust_nonresponse("r").weights.round(4).tolist()
+        [13.3333, 13.3333, 13.3333]
+        """
+        from micropop.weighting import adjust_nonresponse
+        return adjust_nonresponse(self, responded, by=by)
+
+    def poststratify(self, strata: str | Sequence[str], population: object,
+                     partial: bool = False) -> Self:
+        """Post-stratify to population counts (R's ``postStratify``).
+
+        See :func:`micropop.weighting.poststratify`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"g": ["a", "b", "b"], "w": 1.0})
+        >>> SurveyDesign(df, weights="w").poststratify("g", {"a": 5, "b": 8}).weights.tolist()
+        [5.0, 4.0, 4.0]
+        """
+        from micropop.weighting import poststratify
+        return poststratify(self, strata, population, partial=partial)
+
+    def rake(self, margins: dict, max_iter: int = 100, epsilon: float = 1e-7) -> Self:
+        """Rake the weights to population margins (R's ``rake``).
+
+        See :func:`micropop.weighting.rake`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"sex": ["f", "m", "m"], "w": 1.0})
+        >>> SurveyDesign(df, weights="w").rake({"sex": {"f": 6, "m": 4}}).weights.tolist()
+        [6.0, 2.0, 2.0]
+        """
+        from micropop.weighting import rake
+        return rake(self, margins, max_iter=max_iter, epsilon=epsilon)
+
+    def calibrate(self, population: dict, method: str = "linear",
+                  bounds: tuple[float, float] | None = None, max_iter: int = 50,
+                  epsilon: float = 1e-7) -> Self:
+        """Calibrate the weights to population totals (R's ``calibrate``).
+
+        See :func:`micropop.weighting.calibrate`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"sex": ["f", "m", "m"], "x": [1.0, 1.0, 3.0], "w": 1.0})
+        >>> des = SurveyDesign(df, weights="w").calibrate({"sex": {"f": 5, "m": 5}, "x": 15})
+        >>> [round(v, 6) for v in des.weights]
+        [5.0, 2.5, 2.5]
+        """
+        from micropop.weighting import calibrate
+        return calibrate(self, population, method=method, bounds=bounds, max_iter=max_iter,
+                         epsilon=epsilon)
+
+    def trim(self, lower: float = -np.inf, upper: float = np.inf, strict: bool = False) -> Self:
+        """Trim extreme weights, spreading the excess (R's ``trimWeights``).
+
+        See :func:`micropop.weighting.trim`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"w": [1.0, 1.0, 10.0]})
+        >>> SurveyDesign(df, weights="w").trim(upper=6).weights.tolist()
+        [3.0, 3.0, 6.0]
+        """
+        from micropop.weighting import trim
+        return trim(self, lower=lower, upper=upper, strict=strict)
+
+    def weight_summary(self) -> WeightSummary:
+        """Weight diagnostics: spread, Kish deff, margins reached, convergence.
+
+        See :func:`micropop.weighting.weight_summary`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"w": [1.0, 3.0]})
+        >>> float(SurveyDesign(df, weights="w").weight_summary().statistics["deff_kish"])
+        1.25
+        """
+        from micropop.weighting import weight_summary
+        return weight_summary(self)
+
+    @property
+    def weighting_steps(self) -> tuple[WeightingStep, ...]:
+        """The weighting steps that made these weights, oldest first.
+
+        Each is a :class:`micropop.weighting.WeightingStep` (method, margins,
+        iterations, final change); empty for design weights.
+        """
+        return self._weighting
+
 
 class SurveyDesign(_Design):
     """A probability sample with its design: weights, strata, PSU stages, fpc.
@@ -297,7 +492,8 @@ class SurveyDesign(_Design):
     See Also
     --------
     SurveyDesign.total, SurveyDesign.mean, SurveyDesign.ratio, SurveyDesign.quantile,
-    SurveyDesign.proportion, SurveyDesign.subset, SurveyDesign.replicate, ReplicateDesign
+    SurveyDesign.proportion, SurveyDesign.chisq, SurveyDesign.subset, SurveyDesign.assign,
+    SurveyDesign.replicate, ReplicateDesign
 
     Examples
     --------
@@ -350,12 +546,15 @@ class SurveyDesign(_Design):
         object.__setattr__(self, "_weights", w)
         object.__setattr__(self, "_stages", tuple(stages))
         object.__setattr__(self, "_scope", None)
+        object.__setattr__(self, "_weighting", ())  # weighting steps (micropop.weighting)
         object.__setattr__(self, "_lonely_psu", lonely_psu)
         object.__setattr__(self, "_ultimate_cluster", bool(ultimate_cluster))
         object.__setattr__(self, "_adjust_domain_lonely", bool(adjust_domain_lonely))
         object.__setattr__(self, "_spec", {"weights": weights, "probs": probs,
                                            "strata": strata, "psu": psu, "fpc": fpc,
                                            "nest": nest})
+        object.__setattr__(self, "_design_columns", frozenset(
+            c for c in [weights, probs, *strata_cols, *psu_cols, *fpc_cols] if c is not None))
         object.__setattr__(self, "_degf", self._count_degf())
 
     @property
@@ -388,17 +587,43 @@ class SurveyDesign(_Design):
         """Number of first-stage strata among the design's rows."""
         return _n_distinct(self._stages[0].strata, self._rows)
 
-    def replicate(self, method: str = "jkn", mse: bool = False) -> ReplicateDesign:
+    def replicate(self, method: str = "jkn", replicates: int | None = None,
+                  seed: int | np.random.SeedSequence | None = None,
+                  fay_rho: float | None = None, mse: bool = False) -> ReplicateDesign:
         """Replicate weights for this design, as R's ``as.svrepdesign``.
+
+        Replicates are made from the first stage (PSUs and strata) and stored
+        per PSU, as R's compressed weights: 200 replicates of a design with
+        40,000 PSUs hold 8 million numbers, whatever the number of rows.
 
         Parameters
         ----------
-        method : {"jkn", "jk1"}
-            Delete-one-PSU jackknife: "jk1" for an unstratified design (one
-            replicate per PSU, scale ``(1 - f) (n - 1) / n``), "jkn" within
-            strata (rscales ``(1 - f_h) (n_h - 1) / n_h``). Strata with one PSU
-            follow :attr:`lonely_psu` as in R's ``jknweights``; fully sampled
-            strata get no replicate.
+        method : {"jkn", "jk1", "brr", "fay", "bootstrap", "subbootstrap"}
+            - ``"jk1"``: delete-one-PSU jackknife of an unstratified design
+              (scale ``(1 - f) (n - 1) / n``), R's ``type="JK1"``;
+            - ``"jkn"``: the stratified jackknife (rscales
+              ``(1 - f_h) (n_h - 1) / n_h``); strata with one PSU follow
+              :attr:`lonely_psu` as R's ``jknweights``, fully sampled strata
+              get no replicate;
+            - ``"brr"``: balanced repeated replication with R's Hadamard
+              matrix (R's ``brrweights``); every stratum must hold exactly two
+              PSUs; the fpc is dropped, with a warning, as in R;
+            - ``"fay"``: Fay's BRR with ``fay_rho`` (R's ``type="Fay"``);
+            - ``"bootstrap"``: R's ``bootweights``: ``n_h`` PSUs drawn with
+              replacement in each stratum (without replacement from the
+              stratum repeated to its population size when there is an fpc),
+              scale ``nbar / ((nbar - 1)(R - 1))``;
+            - ``"subbootstrap"``: Rao and Wu's rescaling bootstrap, ``n_h - 1``
+              draws and factors ``n_h / (n_h - 1)`` (R's ``"subbootstrap"``).
+        replicates : int, optional
+            Bootstrap replicates (default 50, as R). BRR and Fay use as many
+            as the Hadamard matrix has columns; the jackknives one per PSU.
+        seed : int or SeedSequence, optional
+            Seed of numpy's generator for the bootstrap draws (R's draws use
+            R's generator, so the replicates differ from R's; the variance they
+            estimate does not).
+        fay_rho : float, optional
+            Fay's rho in (0, 1), for ``method="fay"``.
         mse : bool, default False
             Centre replicates on the full-sample estimate (R's ``mse=TRUE``).
 
@@ -409,6 +634,14 @@ class SurveyDesign(_Design):
             the subset's rows. Degrees of freedom are R's: the rank of the
             replicate weights minus one.
 
+        Raises
+        ------
+        DesignError
+            An unknown method; "jk1" on a stratified design; "brr" or "fay"
+            on a design without exactly two PSUs per stratum (naming the
+            strata); a bootstrap with a single-PSU stratum; "fay" without
+            ``fay_rho``.
+
         Examples
         --------
         >>> import pandas as pd
@@ -417,22 +650,45 @@ class SurveyDesign(_Design):
         >>> rep = SurveyDesign(df, weights="w").replicate("jk1")
         >>> round(float(rep.mean("y").se[0]), 6) == round(float(df["y"].sem()), 6)
         True
+        >>> pairs = SurveyDesign(df.assign(pair=[1, 1, 2, 2]), weights="w", strata="pair")
+        >>> pairs.replicate("brr").replicate_weights.shape
+        (4, 4)
+        >>> boot = pairs.replicate("bootstrap", replicates=200, seed=1)
+        >>> boot.replicate_weights.shape
+        (4, 200)
         """
         first = self._stages[0]
+        if method not in _MADE_METHODS:
+            raise DesignError(f"method={method!r} cannot be made from a design",
+                              hint="use one of " + ", ".join(map(repr, _MADE_METHODS))
+                                   + "; for replicate weights shipped with the data, use "
+                                     "ReplicateDesign")
+        if replicates is not None and method not in ("bootstrap", "subbootstrap"):
+            raise DesignError(f"replicates= is for the bootstrap; {method!r} makes as many "
+                              "replicates as its scheme needs", hint="leave replicates out")
+        if (fay_rho is not None) != (method == "fay"):
+            raise DesignError("fay_rho goes with method='fay' (and method='fay' needs it)",
+                              hint="e.g. des.replicate('fay', fay_rho=0.5)")
         if method == "jk1":
             if len(first.n_units) > 1:
                 raise DesignError("method='jk1' is for unstratified designs; this one has "
                                   f"{len(first.n_units)} strata",
                                   hint="use method='jkn', the stratified jackknife")
-            factors, rscales, scale = _jk1_factors(first)
+            factors, rscales, scale = jk1_factors(first)
         elif method == "jkn":
-            factors, rscales, scale = _jkn_factors(first, self._lonely_psu)
+            factors, rscales, scale = jkn_factors(first, self._lonely_psu)
+        elif method in ("brr", "fay"):
+            if first.popsize is not None:
+                warnings.warn("the finite population correction is dropped for BRR and Fay "
+                              "replicates, as in R", UserWarning, stacklevel=2)
+            first_row = np.empty(len(first.cluster_stratum), dtype=np.intp)
+            first_row[first.cluster[::-1]] = np.arange(len(first.cluster))[::-1]
+            factors, rscales, scale = brr_factors(first, first_row, fay_rho or 0.0)
         else:
-            raise DesignError(f"method={method!r} cannot be made from a design yet",
-                              hint="use 'jk1' or 'jkn'; for other replicate weights "
-                                   "shipped with the data, use ReplicateDesign")
-        rep = ReplicateDesign._from_factors(self._data, self._weights, factors, first.cluster,
-                                            scale, rscales, mse, method)
+            factors, rscales, scale = bootstrap_factors(
+                first, 50 if replicates is None else int(replicates),
+                np.random.default_rng(seed), rescaled=method == "subbootstrap")
+        rep = ReplicateDesign._from_factors(self, factors, scale, rscales, mse, method)
         return rep if self._scope is None else rep.subset(self._scope)
 
     def _count_degf(self) -> int:
@@ -472,10 +728,12 @@ class ReplicateDesign(_Design):
     replicate_weights : str or list of str
         The replicate weight columns, or a regular expression matching their
         names (as R's ``repweights="wt[0-9]+"``).
-    method : {"jk1", "jkn", "brr", "fay", "bootstrap", "other"}
+    method : {"jk1", "jkn", "brr", "fay", "bootstrap", "subbootstrap", "other"}
         Sets R's default ``scale`` for the method: (R-1)/R for "jk1", 1/R for
-        "brr", 1/(R (1 - rho)^2) for "fay", 1/(R-1) for "bootstrap"; "jkn"
-        needs ``rscales``, "other" needs ``scale``.
+        "brr", 1/(R (1 - rho)^2) for "fay", 1/(R-1) for "bootstrap" and
+        "subbootstrap" (R's svrepdesign default; :meth:`SurveyDesign.replicate`
+        sets as.svrepdesign's own); "jkn" needs ``rscales``, "other" needs
+        ``scale``.
     scale : float, optional
         Overrides the method's scale.
     rscales : sequence of float, optional
@@ -531,27 +789,30 @@ class ReplicateDesign(_Design):
         scale, rscales = _replicate_scales(method, n_rep, scale, rscales, fay_rho)
         w.flags.writeable = False
         replicates.flags.writeable = False
-        self._fill(frame, w, replicates, None, scale, rscales, mse, method, tuple(columns))
+        self._fill(frame, w, replicates, None, scale, rscales, mse, method, tuple(columns),
+                   frozenset([weights, *columns]))
 
     @classmethod
-    def _from_factors(cls, frame: pd.DataFrame, weights: np.ndarray, factors: np.ndarray,
-                      unit: np.ndarray, scale: float, rscales: np.ndarray, mse: bool,
-                      method: str) -> ReplicateDesign:
-        """Replicates made by micropop: row i of replicate r weighs
-        ``weights[i] * factors[unit[i], r]`` (R's compressed replicate weights)."""
+    def _from_factors(cls, design: SurveyDesign, factors: np.ndarray, scale: float,
+                      rscales: np.ndarray, mse: bool, method: str) -> ReplicateDesign:
+        """Replicates made by micropop from ``design`` (all its rows): row i of
+        replicate r weighs ``weights[i] * factors[psu[i], r]`` (R's compressed
+        replicate weights), stored per PSU."""
         new = object.__new__(cls)
         factors.flags.writeable = False
         rscales.flags.writeable = False
         columns = tuple(f"{method}{r + 1}" for r in range(factors.shape[1]))
-        new._fill(frame, weights, factors, unit, scale, rscales, mse, method, columns)
+        new._fill(design._data, design._weights, factors, design._stages[0].cluster, scale,
+                  rscales, mse, method, columns, design._design_columns)
         return new
 
     def _fill(self, frame, weights, replicates, unit, scale, rscales, mse, method,
-              columns) -> None:
+              columns, design_columns) -> None:
         for name, value in (("_data", frame), ("_weights", weights), ("_scope", None),
                             ("_replicates", replicates), ("_unit", unit), ("_scale", scale),
                             ("_rscales", rscales), ("_mse", bool(mse)), ("_method", method),
-                            ("_columns", columns)):
+                            ("_columns", columns), ("_design_columns", design_columns),
+                            ("_weighting", ())):
             object.__setattr__(self, name, value)
         object.__setattr__(self, "_degf", self._count_degf())
 
@@ -588,11 +849,16 @@ class ReplicateDesign(_Design):
 
     def _rank_degf(self, rows: np.ndarray) -> int:
         """R's degf: the rank of the rows' replicate weights minus one
-        (``qr(weights(design, "analysis"))$rank - 1``), also for subsets."""
+        (``qr(weights(design, "analysis"))$rank - 1``), also for subsets.
+
+        For replicates made per PSU, the rank of the factors of the PSUs
+        holding the rows (an (R, R) problem, whatever the rows).
+        """
         if self._unit is None:
-            return int(np.linalg.matrix_rank(self._replicates[rows])) - 1
-        units = np.unique(self._unit[rows & (self._weights != 0)])
-        return int(np.linalg.matrix_rank(self._replicates[units])) - 1
+            return factor_rank(self._replicates[rows]) - 1
+        held = np.bincount(self._unit[rows & (self._weights != 0)],
+                           minlength=self._replicates.shape[0]) > 0
+        return factor_rank(self._replicates[held]) - 1
 
     def _replicate_sums(self, values: np.ndarray, row_domain: np.ndarray | None,
                         n_domains: int) -> np.ndarray:
@@ -624,6 +890,25 @@ _COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 def _protected(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy whose edits stay apart from ``frame`` (cheap under copy-on-write)."""
     return frame.copy(deep=not _COPY_ON_WRITE)
+
+
+def _aligned(frame: pd.DataFrame, name: str, value: object) -> object:
+    """``value`` checked to fit the rows of ``frame`` (a Series is aligned on the index)."""
+    if isinstance(value, pd.Series):
+        if value.index.equals(frame.index):
+            return value
+        if not frame.index.isin(value.index).all():
+            absent = frame.index[~frame.index.isin(value.index)]
+            raise DesignError(f"the Series given for column {name!r} has no value for "
+                              f"{describe_rows(list(absent))}",
+                              hint="give one value per row of des.data (same index)")
+        return value.reindex(frame.index)
+    if np.ndim(value) == 0:
+        return value
+    if len(value) != len(frame):
+        raise DesignError(f"column {name!r} has {len(value)} values for {len(frame)} rows "
+                          "of the design", hint="give one value per row of des.data")
+    return value
 
 
 def as_columns(columns: Columns) -> list:
@@ -674,7 +959,10 @@ def _first_labels(codes: np.ndarray, labels: np.ndarray) -> list[str]:
 
 
 #: Replication methods of :class:`ReplicateDesign`.
-REPLICATE_METHODS = ("jk1", "jkn", "brr", "fay", "bootstrap", "other")
+REPLICATE_METHODS = ("jk1", "jkn", "brr", "fay", "bootstrap", "subbootstrap", "other")
+
+#: Replication methods :meth:`SurveyDesign.replicate` makes.
+_MADE_METHODS = ("jk1", "jkn", "brr", "fay", "bootstrap", "subbootstrap")
 
 
 def _replicate_columns(data: pd.DataFrame, spec: str | Sequence[str]) -> list[str]:
@@ -706,6 +994,7 @@ def _replicate_scales(method: str, n_rep: int, scale: float | None,
     if method == "other" and scale is None:
         raise DesignError("method='other' needs scale", hint="pass scale=...")
     defaults = {"jk1": (n_rep - 1) / n_rep, "brr": 1 / n_rep, "bootstrap": 1 / (n_rep - 1),
+                "subbootstrap": 1 / (n_rep - 1),
                 "fay": 1 / (n_rep * (1 - (fay_rho or 0)) ** 2), "jkn": 1.0}
     if method in ("brr", "fay") or scale is None:
         scale = defaults[method]
@@ -715,47 +1004,6 @@ def _replicate_scales(method: str, n_rep: int, scale: float | None,
                           hint="give one rscale per replicate weight column")
     rscales.flags.writeable = False
     return float(scale), rscales
-
-
-def _jk1_factors(stage: Stage) -> tuple[np.ndarray, np.ndarray, float]:
-    """R's jk1weights: drop one PSU, scale the others by n / (n - 1)."""
-    n = len(stage.cluster_stratum)
-    factors = np.full((n, n), n / (n - 1))
-    np.fill_diagonal(factors, 0.0)
-    return factors, np.ones(n), float(stage.fpc_factor[0] * (n - 1) / n)
-
-
-def _jkn_factors(stage: Stage, lonely_psu: str) -> tuple[np.ndarray, np.ndarray, float]:
-    """R's jknweights: within each stratum, drop one PSU and scale its stratum."""
-    n_h = stage.n_units
-    f_h = stage.fpc_factor
-    unit_stratum = stage.cluster_stratum
-    lonely = (n_h == 1) & (f_h != 0)
-    if lonely.any() and lonely_psu == "fail":
-        names = ", ".join(repr(stage.strata_labels[h]) for h in np.flatnonzero(lonely)[:5])
-        raise LonelyPSUError(f"stratum {names} has only one PSU",
-                             hint="choose lonely_psu= when building the design")
-    # one replicate per PSU of a stratum with several PSUs, not sampled in full
-    dropped = np.flatnonzero((n_h[unit_stratum] > 1) & (f_h[unit_stratum] != 0))
-    same = unit_stratum[:, None] == unit_stratum[dropped][None, :]
-    ratio = (n_h / np.maximum(n_h - 1, 1))[unit_stratum]
-    factors = np.where(same, ratio[:, None], 1.0)
-    factors[dropped, np.arange(len(dropped))] = 0.0
-    rscales = (f_h * (n_h - 1) / np.maximum(n_h, 1))[unit_stratum[dropped]]
-    scale = 1.0
-    if lonely.any() and lonely_psu == "adjust":
-        n_strata = len(n_h)
-        extra = np.where(lonely[unit_stratum][:, None] & (unit_stratum[:, None]
-                                                          == np.flatnonzero(lonely)[None, :]),
-                         0.0, n_strata / (n_strata - 1))
-        factors = np.hstack([factors, extra])
-        rscales = np.concatenate([rscales, np.full(extra.shape[1], (n_strata - 1) / n_strata)])
-    elif lonely.any() and lonely_psu == "average":
-        scale = len(unit_stratum) / factors.shape[1]
-    if factors.shape[1] == 0:
-        raise DesignError("every stratum was sampled in full: there is no sampling variance",
-                          hint="check the fpc")
-    return factors, rscales, scale
 
 
 def _encode_stages(frame: pd.DataFrame, strata_cols: list, psu_cols: list,

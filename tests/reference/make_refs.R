@@ -14,6 +14,8 @@
 #     contrasts    svycontrast of domain estimates (full domain covariance)
 #     quantiles    svyquantile: qrules, Woodruff intervals, svyby
 #     proportions  svyciprop methods, svyby
+#     chisq        svychisq: F, Chisq, Wald, adjWald
+#     bootstrap    SEs from R's own bootstrap draws (compared loosely)
 #     errors       where R stops (micropop raises a MicropopError)
 #
 # The test suite reads those files and never calls R. Re-running the script
@@ -130,6 +132,11 @@ keep <- c("stype", "awards", "sch.wide", "api00", "api99", "enroll", "api.stu", 
           "acs.46")
 apipair <- datasets$apisrs[1:60, ]
 apipair$pair <- rep(1:30, each = 2)  # 30 strata of two PSUs, for BRR and Fay
+write.csv(apipair, file.path(fixture_dir, "apipair.csv"), row.names = FALSE, na = "")
+datasets$apipair <- read.csv(file.path(fixture_dir, "apipair.csv"), check.names = FALSE,
+                             stringsAsFactors = TRUE, na.strings = "")
+apipair <- datasets$apipair
+designs$pair <- spec("apipair", strata = "pair", weights = "pw")
 set.seed(20240601)
 replicated <- list(
   rep_jk1 = as.svrepdesign(svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc,
@@ -153,11 +160,12 @@ designs$rep_fay <- rep_spec("rep_fay", "fay", fay_rho = 0.3)
 designs$rep_boot <- rep_spec("rep_boot", "bootstrap")
 
 # Replicate weights made from a design (micropop: SurveyDesign.replicate).
-asrep_spec <- function(base, method) {
+asrep_spec <- function(base, method, fay_rho = NULL) {
   s <- designs[[base]]
   s$kind <- "from_design"
   s$base <- base
   s$method <- method
+  s$fay_rho <- fay_rho
   s
 }
 designs$asrep_jk1 <- asrep_spec("clus1", "jk1")
@@ -165,6 +173,9 @@ designs$asrep_jkn <- asrep_spec("clus1_nest", "jkn")
 designs$asrep_jkn_strat <- asrep_spec("strat", "jkn")
 for (policy in c("remove", "certainty", "adjust", "average"))
   designs[[paste0("asrep_jkn_lonely_", policy)]] <- asrep_spec(paste0("lonely_", policy), "jkn")
+# BRR and Fay from R's Hadamard matrices: micropop makes the same replicates.
+designs$asrep_brr <- asrep_spec("pair", "brr")
+designs$asrep_fay <- asrep_spec("pair", "fay", fay_rho = 0.3)
 
 formula_of <- function(cols) {
   if (is.null(cols)) return(NULL)
@@ -175,7 +186,10 @@ build <- function(s) {
   if (identical(s$kind, "from_design")) {
     base <- designs[[s$base]]
     base$kind <- NULL
-    return(as.svrepdesign(build(base), type = c(jk1 = "JK1", jkn = "JKn")[[s$method]]))
+    type <- c(jk1 = "JK1", jkn = "JKn", brr = "BRR", fay = "Fay")[[s$method]]
+    if (type == "Fay")
+      return(as.svrepdesign(build(base), type = type, fay.rho = s$fay_rho))
+    return(as.svrepdesign(build(base), type = type))
   }
   if (identical(s$kind, "replicate")) {
     type <- c(jk1 = "JK1", jkn = "JKn", brr = "BRR", fay = "Fay",
@@ -449,7 +463,8 @@ add_quantile <- function(id, design, vars, probs, qrule = "math", by = NULL,
 
 for (d in c("srs", "srs_nofpc", "strat", "clus1", "clus1_nofpc", "clus2", "clus2_uc")) {
   v <- if (designs[[d]]$data == "apiclus2") c("api00", "api.stu") else c("api00", "enroll")
-  for (rule in c("math", "school", "hf1", "hf2", "hf4", "hf5", "hf6", "hf7", "hf8", "hf9")) {
+  for (rule in c("math", "school", "hf1", "hf2", "hf3", "hf4", "hf5", "hf6", "hf7", "hf8",
+                 "hf9", "shahvaish")) {
     add_quantile(paste0(d, "/quantile_", rule), d, v, c(0.1, 0.25, 0.5, 0.75, 0.9),
                  qrule = rule)
   }
@@ -466,7 +481,6 @@ for (d in c("rep_jk1", "rep_jkn", "rep_brr", "rep_boot")) {
 # --- proportions with svyciprop's intervals -------------------------------------
 # The share of rows where `variable == level`; the interval methods of
 # svyciprop (df = degf(design); for svyby, the domain's subset degf).
-# ("likelihood" is not covered yet.)
 
 ciprop_cases <- list()
 
@@ -494,22 +508,73 @@ add_ciprop <- function(id, design, variable, level, method, by = NULL, conf = 0.
 }
 
 for (d in c("srs", "strat", "clus1", "clus1_nofpc", "clus2")) {
-  for (m in c("logit", "xlogit", "mean", "asin", "beta")) {
+  for (m in c("logit", "likelihood", "xlogit", "mean", "asin", "beta")) {
     add_ciprop(paste0(d, "/ciprop_", m), d, "sch.wide", "Yes", m)
     add_ciprop(paste0(d, "/ciprop_", m, "_by"), d, "awards", "Yes", m, by = "stype")
   }
   add_ciprop(paste0(d, "/ciprop_logit_90"), d, "sch.wide", "No", "logit", conf = 0.9)
+  add_ciprop(paste0(d, "/ciprop_likelihood_90"), d, "sch.wide", "No", "likelihood",
+             conf = 0.9)
 }
 # On replicate designs R's "logit" refits svyglm per replicate. In the small
 # BRR and bootstrap domains some replicates see only zeros, where glm stops at
 # an arbitrary large coefficient; micropop gives NaN there, so those by-domain
-# logit cases are left out.
+# logit cases are left out. R's "likelihood" interval is NA on replicate
+# designs (micropop raises).
 for (d in c("rep_jk1", "rep_brr", "rep_boot")) {
   for (m in c("logit", "mean", "beta")) {
     add_ciprop(paste0(d, "/ciprop_", m), d, "sch.wide", "Yes", m)
     if (m != "logit" || d == "rep_jk1")
       add_ciprop(paste0(d, "/ciprop_", m, "_by"), d, "awards", "Yes", m, by = "stype")
   }
+}
+
+# --- tests of association (svychisq) ---------------------------------------------
+# Every statistic on a two-way table; "F" is Rao and Scott's second-order
+# correction. The statistic, its degrees of freedom and the p-value.
+
+chisq_cases <- list()
+
+add_chisq <- function(id, design, rows, cols, statistic, subset = NULL) {
+  s <- designs[[design]]
+  res <- with_options(s, {
+    des <- build(s)
+    if (!is.null(subset)) des <- eval(parse(text = sprintf("subset(des, %s)", subset)))
+    f <- as.formula(sprintf("~`%s` + `%s`", rows, cols))
+    svychisq(f, des, statistic = statistic)
+  })
+  df <- unname(res$parameter)
+  chisq_cases[[length(chisq_cases) + 1]] <<- jobj(list(
+    id = jstr(id), design = jstr(design), rows = jstr(rows), cols = jstr(cols),
+    statistic_name = jstr(statistic), subset = if (is.null(subset)) "null" else jstr(subset),
+    statistic = jnum(res$statistic), ndf = jnum(df[1]),
+    ddf = if (length(df) > 1) jnum(df[2]) else "null", p_value = jnum(res$p.value)))
+}
+
+for (d in c("srs", "strat", "clus1", "clus1_nofpc", "clus2", "rep_jk1", "rep_jkn",
+            "rep_brr", "asrep_brr")) {
+  for (st in c("F", "Chisq", "Wald", "adjWald")) {
+    add_chisq(paste0(d, "/chisq_", st), d, "sch.wide", "stype", st)
+    add_chisq(paste0(d, "/chisq_awards_", st), d, "awards", "stype", st)
+  }
+}
+for (st in c("F", "Wald")) add_chisq(paste0("strat/chisq_subset_", st), "strat", "sch.wide",
+                                      "awards", st, subset = "stype != 'E'")
+
+# --- our own bootstrap draws, loosely ----------------------------------------------
+# R's bootstrap replicates use R's generator; micropop's use numpy's. Both
+# estimate the same variance: R's SE with many replicates is compared with
+# micropop's at a loose tolerance.
+
+boot_cases <- list()
+set.seed(20240602)
+for (d in c("clus1", "clus1_nofpc", "strat")) {
+  des <- as.svrepdesign(build(designs[[d]]), type = "bootstrap", replicates = 2000)
+  est <- svymean(~api00 + enroll, des)
+  boot_cases[[length(boot_cases) + 1]] <- jobj(list(
+    id = jstr(paste0(d, "/bootstrap_mean")), design = jstr(d), replicates = jnum(2000),
+    vars = jstrs(c("api00", "enroll")), estimate = jvec(coef(est)), se = jvec(SE(est)),
+    scale = jnum(des$scale)))
 }
 
 # --- errors R raises ---------------------------------------------------------
@@ -529,11 +594,15 @@ designs$lonely_fail <- spec("apiclus1", strata = "dnum", weights = "pw")
 designs$not_nested <- spec("apiclus1", psu = "dnum", strata = "stype", weights = "pw")
 add_error("lonely_fail/mean", "lonely_fail", quote(svymean(~api00, des)))
 add_error("not_nested/design", "not_nested", quote(des))
+# BRR needs two PSUs per stratum (R's default splits larger strata with an even
+# number of PSUs into pairs; micropop asks for pairs)
+add_error("lonely_fail/brr", "lonely_fail", quote(as.svrepdesign(des, type = "BRR")))
 
 # --- write -------------------------------------------------------------------
 
 design_json <- jobj(lapply(designs, function(s) if (identical(s$kind, "from_design")) jobj(list(
-  kind = jstr("from_design"), base = jstr(s$base), method = jstr(s$method)))
+  kind = jstr("from_design"), base = jstr(s$base), method = jstr(s$method),
+  fay_rho = if (is.null(s$fay_rho)) "null" else jnum(s$fay_rho)))
   else if (identical(s$kind, "replicate")) jobj(list(
   kind = jstr("replicate"), data = jstr(s$data), weights = jstr(s$weights),
   replicate_weights = jstr(s$replicate_weights), method = jstr(s$method),
@@ -561,11 +630,13 @@ json <- paste0("{\n\"meta\": ", meta,
                "\n],\n\"contrasts\": [\n", paste(unlist(contrasts), collapse = ",\n"),
                "\n],\n\"quantiles\": [\n", paste(unlist(quantile_cases), collapse = ",\n"),
                "\n],\n\"proportions\": [\n", paste(unlist(ciprop_cases), collapse = ",\n"),
+               "\n],\n\"chisq\": [\n", paste(unlist(chisq_cases), collapse = ",\n"),
+               "\n],\n\"bootstrap\": [\n", paste(unlist(boot_cases), collapse = ",\n"),
                "\n],\n\"errors\": [\n", paste(unlist(errors), collapse = ",\n"),
                "\n]\n}\n")
 writeLines(json, file.path(out_dir, "golden.json"), sep = "")
-cat(sprintf("wrote %d quantile cases, %d proportion cases\n", length(quantile_cases),
-            length(ciprop_cases)))
+cat(sprintf("wrote %d quantile cases, %d proportion cases, %d chisq cases\n",
+            length(quantile_cases), length(ciprop_cases), length(chisq_cases)))
 cat(sprintf("wrote %d cases, %d errors (R %s, survey %s)\n", length(cases),
             length(errors), paste(R.version$major, R.version$minor, sep = "."),
             packageVersion("survey")))

@@ -8,7 +8,8 @@ linearisation, :func:`micropop.variance.linearized_vcov`). Domains (``by=``,
 
 Modules: :mod:`~micropop.estimation.result` (the :class:`Estimate`),
 :mod:`~micropop.estimation.linear` (totals, means, ratios),
-:mod:`~micropop.estimation.quantiles`, :mod:`~micropop.estimation.proportions`;
+:mod:`~micropop.estimation.quantiles`, :mod:`~micropop.estimation.proportions`,
+:mod:`~micropop.estimation.association` (tests of association, :class:`ChisqTest`);
 ``_analysis`` prepares analysis variables and domains for all of them.
 
 Examples
@@ -25,10 +26,12 @@ Examples
 [4.6667, 6.6667]
 """
 
+from micropop.estimation.association import CHISQ_STATISTICS, ChisqTest, survey_chisq
 from micropop.estimation.linear import survey_mean, survey_ratio, survey_total
 from micropop.estimation.proportions import PROPORTION_METHODS, survey_proportion
 from micropop.estimation.quantiles import QUANTILE_RULES, survey_quantile
 from micropop.estimation.result import Estimate
 
-__all__ = ["Estimate", "PROPORTION_METHODS", "QUANTILE_RULES", "survey_mean",
-           "survey_proportion", "survey_quantile", "survey_ratio", "survey_total"]
+__all__ = ["CHISQ_STATISTICS", "ChisqTest", "Estimate", "PROPORTION_METHODS",
+           "QUANTILE_RULES", "survey_chisq", "survey_mean", "survey_proportion",
+           "survey_quantile", "survey_ratio", "survey_total"]

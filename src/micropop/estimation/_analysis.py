@@ -103,10 +103,20 @@ class Analysis:
         return table[:, np.maximum(self.row_domain, 0)].T
 
     def vcov(self, values: np.ndarray) -> np.ndarray:
-        """Linearised covariance of the domain totals of influence ``values`` (n, p)."""
+        """Linearised covariance of the domain totals of influence ``values`` (n, p).
+
+        On a weighted design (post-stratified, raked, calibrated) the values
+        are first replaced by their calibration residuals, as R's
+        ``svyrecvar`` does with ``design$postStrata``.
+        """
         design = self.design
+        row_domain, n_domains = self.row_domain, self.n_domains
+        if design._weighting:
+            from micropop.weighting._projection import calibrated_influence
+            values, row_domain, n_domains = calibrated_influence(
+                design._weighting, values, row_domain, n_domains)
         return linearized_vcov(values, design._stages, design.lonely_psu,
-                               design.ultimate_cluster, self.row_domain, self.n_domains,
+                               design.ultimate_cluster, row_domain, n_domains,
                                design.adjust_domain_lonely)
 
     def replicate_estimates(self, numerator: np.ndarray,
@@ -199,7 +209,7 @@ def prepare(design: SurveyDesign, variables: list[str], by: str | Sequence[str] 
         incomplete |= absent
         if (absent & scope).any():
             with_missing.append(name)
-    y = np.column_stack(blocks)
+    y = blocks[0] if len(blocks) == 1 else np.column_stack(blocks)
 
     by_absent = np.zeros(len(frame), dtype=bool)
     for name in by_cols:
@@ -222,7 +232,7 @@ def prepare(design: SurveyDesign, variables: list[str], by: str | Sequence[str] 
     if not keep.all():
         y = np.where(keep[:, None], y, 0.0)
     if not by_cols:
-        row_domain = np.where(keep, 0, -1).astype(np.intp)
+        row_domain = np.where(keep, 0, -1).astype(np.intp, copy=False)
         return Analysis(design, y, labels, weights, row_domain, None)
     row_domain, domain_labels = _domains(frame, by_cols, keep & (weights != 0))
     row_domain = np.where(keep, row_domain, -1)

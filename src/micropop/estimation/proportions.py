@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from micropop.errors import NotNumericVariableError
+from micropop.errors import DesignError, NotNumericVariableError
 from micropop.estimation._analysis import Analysis, domain_degf, means, prepare, t_quantile
 from micropop.estimation.result import Estimate
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["PROPORTION_METHODS", "survey_proportion"]
 
 #: Interval methods of :func:`survey_proportion` (R's ``svyciprop``).
-PROPORTION_METHODS = ("logit", "xlogit", "mean", "asin", "beta")
+PROPORTION_METHODS = ("logit", "likelihood", "xlogit", "mean", "asin", "beta", "wilson")
 
 
 def survey_proportion(design: SurveyDesign, variable: str, level: Any = None,
@@ -41,7 +41,21 @@ def survey_proportion(design: SurveyDesign, variable: str, level: Any = None,
       does (``sin(bound)^2``);
     - ``"beta"``: Korn and Graubard's Clopper-Pearson interval with the
       effective sample size ``p (1 - p) / var``, adjusted by
-      ``(t_{n-1} / t_df)^2`` as R.
+      ``(t_{n-1} / t_df)^2`` as R;
+    - ``"likelihood"``: R's profile-likelihood interval (Rao-Scott scaled
+      chi-square, R's ``confint.svyglm(method="likelihood")``): the
+      quasi-binomial deviance of the intercept (weights scaled to mean 1,
+      fitted by R's IRLS), divided by the weighted variance of the residuals
+      ``(y - p) / sqrt(p (1 - p))``, is profiled on R's grid (steps of a
+      fifth of the profile's limit times the design SE of the logit, up to
+      nine each way), interpolated by R's cubic spline ("fmm") and cut at
+      ``t_df * sqrt(lambda)``, ``lambda`` the design effect of the logit
+      against the weighted binomial model. Linearised designs only (R
+      returns NA on replicate designs);
+    - ``"wilson"`` (not in R): Wilson's score interval with the design
+      effective sample size ``n_eff = p (1 - p) / var`` (Kish's ``n /
+      deff``) in place of n and ``t_df`` in place of z, the variant Dean and
+      Pagano (2015) evaluate for cluster samples [1]_.
 
     The t quantile uses the design degrees of freedom (R's default
     ``df = degf(design)``; with ``by=``, each domain's, as svyby's subsets).
@@ -54,7 +68,7 @@ def survey_proportion(design: SurveyDesign, variable: str, level: Any = None,
     level : optional
         The value counted as a success (a category, or True). Without it, the
         column must hold 0/1 (or booleans).
-    ci : {"logit", "xlogit", "mean", "asin", "beta"}
+    ci : {"logit", "likelihood", "xlogit", "mean", "asin", "beta", "wilson"}
         Interval method.
     by : str or list of str, optional
         Domain columns.
@@ -73,11 +87,28 @@ def survey_proportion(design: SurveyDesign, variable: str, level: Any = None,
         Statistic ``"proportion"``, index ``variable``, ``level`` [, ``domain``];
         :meth:`Estimate.ci` gives the method's interval.
 
+    Raises
+    ------
+    DesignError
+        ``ci="likelihood"`` on a replicate-weight design.
+    NotNumericVariableError
+        No ``level`` and a column that is not 0/1.
+
+    References
+    ----------
+    .. [1] Dean, N. and Pagano, M. (2015). Evaluating confidence interval
+       methods for binomial proportions in clustered surveys. *Journal of
+       Survey Statistics and Methodology* 3(4), 484-503. Kish, L. (1965).
+       *Survey Sampling*, Wiley (effective sample size ``n / deff``).
+
     Examples
     --------
     >>> import pandas as pd
     >>> from micropop.design import SurveyDesign
     >>> df = pd.DataFrame({"answer": ["yes"] * 30 + ["no"] * 10, "w": 1.0})
+    >>> des = SurveyDesign(df, weights="w")
+    >>> des.proportion("answer", level="yes", ci="wilson").ci().round(3).to_numpy().tolist()
+    [[0.591, 0.862]]
     >>> est = SurveyDesign(df, weights="w").proportion("answer", level="yes")
     >>> float(est.estimate[0])
     0.75
@@ -87,6 +118,10 @@ def survey_proportion(design: SurveyDesign, variable: str, level: Any = None,
     if ci not in PROPORTION_METHODS:
         raise ValueError(f"ci={ci!r} is not a method; use one of "
                          + ", ".join(map(repr, PROPORTION_METHODS)))
+    if ci == "likelihood" and hasattr(design, "_replicates"):
+        raise DesignError("ci='likelihood' profiles the linearised model; R returns NA for "
+                          "it on replicate-weight designs",
+                          hint="use ci='logit', 'xlogit' or 'beta' on a ReplicateDesign")
     data = prepare(design, [variable], None if by is None else by, na_rm)
     success, label = _success(design._data[variable], variable, level, data)
     data = data.with_columns(success[:, None], [(variable, label)])
@@ -96,22 +131,31 @@ def survey_proportion(design: SurveyDesign, variable: str, level: Any = None,
     dof = design_dof if df is None else np.full(data.n_domains, float(df))
     t = t_quantile(conf_level, dof)
     with np.errstate(divide="ignore", invalid="ignore"):
+        if ci == "logit" and data.replicated:
+            # R refits the logistic model with each replicate weight
+            reps = _logit(data.replicate_estimates(data.y, np.ones_like(data.y)))
+            if not np.isfinite(reps).all():
+                warnings.warn("a replicate has a proportion of 0 or 1, so its logit "
+                              "is infinite and the 'logit' interval is NaN (R reports "
+                              "an unconverged glm fit); use ci='xlogit' or 'beta'",
+                              UserWarning, stacklevel=3)
+            logit_var = np.diag(data.replicate_vcov(reps, _logit(p)))
+        else:
+            logit_var = var / (p * (1 - p)) ** 2
         if ci == "mean":
             low, high = p - t * np.sqrt(var), p + t * np.sqrt(var)
         elif ci in ("logit", "xlogit"):
             centre = _logit(p)
-            if ci == "logit" and data.replicated:
-                # R refits the logistic model with each replicate weight
-                reps = _logit(data.replicate_estimates(data.y, np.ones_like(data.y)))
-                if not np.isfinite(reps).all():
-                    warnings.warn("a replicate has a proportion of 0 or 1, so its logit "
-                                  "is infinite and the 'logit' interval is NaN (R reports "
-                                  "an unconverged glm fit); use ci='xlogit' or 'beta'",
-                                  UserWarning, stacklevel=3)
-                half = t * np.sqrt(np.diag(data.replicate_vcov(reps, centre)))
-            else:
-                half = t * np.sqrt(var) / (p * (1 - p))
+            half = t * np.sqrt(logit_var if ci == "logit" else var / (p * (1 - p)) ** 2)
             low, high = _expit(centre - half), _expit(centre + half)
+        elif ci == "likelihood":
+            low, high = _likelihood_interval(data, p, logit_var, dof, conf_level)
+        elif ci == "wilson":
+            n_eff = p * (1 - p) / var
+            shrink = 1 + t**2 / n_eff
+            centre = (p + t**2 / (2 * n_eff)) / shrink
+            half = t / shrink * np.sqrt(p * (1 - p) / n_eff + t**2 / (4 * n_eff**2))
+            low, high = centre - half, centre + half
         elif ci == "asin":
             half = t * np.sqrt(var) / (2 * np.sqrt(p * (1 - p)))
             centre = np.arcsin(np.sqrt(p))
@@ -144,6 +188,136 @@ def _success(series: pd.Series, name: str, level: Any,
             f"column {name!r} is not a 0/1 indicator",
             hint="name the success category: des.proportion(column, level=...)")
     return np.where(observed, numbers, 0.0), "1"
+
+
+def _likelihood_interval(data: Analysis, p: np.ndarray, logit_var: np.ndarray,
+                         dof: np.ndarray, conf_level: float) -> tuple[np.ndarray, np.ndarray]:
+    """R's ``svyciprop(method="likelihood")``, domain by domain (<= 19 profile points each).
+
+    R fits ``svyglm(y ~ 1, family=quasibinomial)`` with weights scaled to
+    mean 1 over the domain's rows and profiles its deviance with
+    ``MASSprofile_glm``, then ``confint_profile`` reads the spline of the
+    profile at ``t_df * sqrt(lambda)``.
+    """
+    w, y = data.weights, data.y[:, 0]
+    rows = data.domain_counts()  # R's nrow of the domain's design
+    mean_w = data.by_domain(w) / rows
+    scaled = np.where(data.row_domain >= 0, w / mean_w[np.maximum(data.row_domain, 0)], 0.0)
+    beta0, previous, deviance = _logistic_fit(data, scaled, y)
+    fitted = _expit(beta0)
+    # R divides the deviance by svyvar of the residuals (y - mu) / sqrt(mu (1 - mu))
+    resid = (y - data.per_row(fitted)[:, 0]) / np.sqrt(data.per_row(fitted * (1 - fitted))[:, 0])
+    total_w = data.by_domain(w)
+    centre = data.by_domain(w * resid) / total_w
+    nonzero = data.domain_counts(w != 0)
+    dispersion = (data.by_domain(w * (resid - data.per_row(centre)[:, 0]) ** 2) / total_w
+                  * nonzero / (nonzero - 1))
+    # lambda: design variance of the logit over glm's naive one (at R's last IRLS weights)
+    lam = logit_var * rows * previous * (1 - previous)
+    alpha = stats.norm.cdf(stats.t.ppf((1 - conf_level) / 2, dof) * np.sqrt(lam)) / 2
+    zmax = np.sqrt(stats.f.isf(alpha, 1, rows - 1))
+    cutoff = stats.norm.ppf(2 * alpha)
+
+    steps = np.arange(1, 10)
+    low, high = np.full(len(p), np.nan), np.full(len(p), np.nan)
+    for k in range(len(p)):  # one short profile per domain
+        if not (0 < p[k] < 1 and np.isfinite(lam[k])):
+            continue
+        points, values = [beta0[k]], [0.0]
+        for sign in (-1, 1):
+            grid = beta0[k] + sign * steps * zmax[k] / 5 * np.sqrt(logit_var[k])
+            gain = deviance(grid, k) - deviance(beta0[k], k)
+            z = sign * np.sqrt(np.maximum(gain / dispersion[k], 0))
+            reached = np.flatnonzero(np.abs(z) >= zmax[k])
+            last = reached[0] + 1 if reached.size else len(steps)
+            points += list(grid[:last])
+            values += list(z[:last])
+        x, z = np.array(points), np.array(values)
+        order = np.argsort(x)
+        grid = np.linspace(x.min(), x.max(), 3 * len(x))
+        curve = _fmm_spline(x[order], z[order], grid)
+        by_z = np.argsort(curve, kind="stable")
+        bounds = np.interp([cutoff[k], -cutoff[k]], curve[by_z], grid[by_z],
+                           left=np.nan, right=np.nan)
+        low[k], high[k] = _expit(bounds)
+    return low, high
+
+
+def _logistic_fit(data: Analysis, scaled: np.ndarray,
+                  y: np.ndarray) -> tuple[np.ndarray, np.ndarray, Callable]:
+    """R's ``glm.fit`` of ``y ~ 1`` (quasibinomial, prior weights ``scaled``) by domain.
+
+    Iteratively reweighted least squares from R's start
+    ``(w y + 0.5) / (w + 1)``, stopping as R does (relative deviance change
+    below 1e-8). Returns the intercept, the proportion at which R's last
+    working weights were computed (R's ``naive.cov`` uses them, one step
+    behind the fit) and the deviance as a function of the intercept.
+    """
+    success = data.by_domain(scaled * y)
+    total = data.by_domain(scaled)
+
+    def deviance(beta: np.ndarray, k: int | slice = slice(None)) -> np.ndarray:
+        mu = _expit(beta)
+        return -2 * (success[k] * np.log(mu) + (total[k] - success[k]) * np.log(1 - mu))
+
+    start = (scaled * y + 0.5) / (scaled + 1)
+    devold = data.by_domain(-2 * scaled * (y * np.log(start) + (1 - y) * np.log(1 - start)))
+    working = scaled * start * (1 - start)
+    beta = (data.by_domain(working * (_logit(start) + (y - start) / (start * (1 - start))))
+            / data.by_domain(working))
+    variance = data.by_domain(working) / total  # mu (1 - mu) behind the working weights
+    dev = deviance(beta)
+    done = np.abs(dev - devold) / (np.abs(dev) + 0.1) < 1e-8
+    for _ in range(24):  # R's maxit: 25 iterations in all
+        if done.all():
+            break
+        mu = _expit(beta)
+        variance = np.where(done, variance, mu * (1 - mu))
+        beta = np.where(done, beta, beta + (success - total * mu) / (total * mu * (1 - mu)))
+        devold, dev = dev, deviance(beta)
+        done |= np.abs(dev - devold) / (np.abs(dev) + 0.1) < 1e-8
+    previous = (1 - np.sqrt(np.maximum(1 - 4 * variance, 0))) / 2
+    return beta, previous, deviance
+
+
+def _fmm_spline(x: np.ndarray, y: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """R's ``spline(method="fmm")``: Forsythe, Malcolm and Moler's cubic spline.
+
+    End conditions match the third derivatives of the cubics through the
+    first and last four points (R's ``fmm_spline`` in ``splines.c``).
+    """
+    n = len(x)
+    h = np.diff(x)
+    slope = np.diff(y) / h
+    b = np.empty(n)
+    c = np.zeros(n)
+    d = np.empty(n)
+    d[:-1] = h
+    b[1:-1] = 2 * (h[:-1] + h[1:])
+    c[1:-1] = slope[1:] - slope[:-1]
+    b[0], b[-1] = -h[0], -h[-1]
+    if n > 3:
+        c0 = c[2] / (x[3] - x[1]) - c[1] / (x[2] - x[0])
+        cn = c[-2] / (x[-1] - x[-3]) - c[-3] / (x[-2] - x[-4])
+        c[0] = c0 * h[0] ** 2 / (x[3] - x[0])
+        c[-1] = -cn * h[-1] ** 2 / (x[-1] - x[-4])
+    for i in range(1, n):  # tridiagonal elimination, at most 19 points
+        ratio = d[i - 1] / b[i - 1]
+        b[i] -= ratio * d[i - 1]
+        c[i] -= ratio * c[i - 1]
+    c[-1] /= b[-1]
+    for i in range(n - 2, -1, -1):
+        c[i] = (c[i] - d[i] * c[i + 1]) / b[i]
+    lin = np.empty(n)
+    lin[-1] = slope[-1] + h[-1] * (c[-2] + 2 * c[-1])
+    lin[:-1] = slope - h * (c[1:] + 2 * c[:-1])
+    cube = np.empty(n)
+    cube[:-1] = (c[1:] - c[:-1]) / h
+    cube[-1] = cube[-2]
+    quad = 3 * c
+    i = np.clip(np.searchsorted(x, at, side="right") - 1, 0, n - 1)
+    dx = at - x[i]
+    return y[i] + dx * (lin[i] + dx * (quad[i] + dx * cube[i]))
 
 
 def _logit(p: np.ndarray) -> np.ndarray:

@@ -46,8 +46,11 @@ def survey_quantile(design: SurveyDesign, variables: str | Sequence[str],
     qrule : str, default "math"
         R's rule: ``"math"`` (the smallest value whose weighted distribution
         function reaches p; same as ``"hf1"``), ``"school"`` (average of the
-        two values at an exact tie; same as ``"hf2"``), or the interpolating
-        ``"hf4"`` .. ``"hf9"`` (Hyndman and Fan's types, for weights).
+        two values at an exact tie; same as ``"hf2"``), ``"hf3"`` (at an exact
+        tie, the value of even rank among the distinct values, else the next),
+        the interpolating ``"hf4"`` .. ``"hf9"`` (Hyndman and Fan's types, for
+        weights), or ``"shahvaish"`` (Shah and Vaish's step function, as R's
+        ``qrule_shahvaish``).
     conf_level : float, default 0.95
         Coverage of the interval.
     df : float, optional
@@ -134,7 +137,8 @@ def survey_quantile(design: SurveyDesign, variables: str | Sequence[str],
 
 
 #: Quantile rules of R's ``svyquantile`` (``qrule=``) available here.
-QUANTILE_RULES = ("math", "school", "hf1", "hf2", "hf4", "hf5", "hf6", "hf7", "hf8", "hf9")
+QUANTILE_RULES = ("math", "school", "hf1", "hf2", "hf3", "hf4", "hf5", "hf6", "hf7", "hf8",
+                  "hf9", "shahvaish")
 
 
 def _prob_label(p: float) -> str:
@@ -171,9 +175,12 @@ class _SortedColumn:
         ends = np.cumsum(counts)
         starts = ends - counts
         x = data.y[rows, column]
-        order = np.argsort(x, kind="stable")  # ties keep the row order, as R's order()
-        if data.n_domains > 1:
-            order = order[np.argsort(domain[order], kind="stable")]
+        order = np.argsort(x)
+        if np.any(x[order[1:]] == x[order[:-1]]):  # ties keep the row order, as R's order()
+            order = np.argsort(x, kind="stable")
+        if data.n_domains > 1:  # a stable sort of small integers is a radix sort
+            small = np.int16 if data.n_domains < 2**15 else np.intp
+            order = order[np.argsort(domain[order].astype(small), kind="stable")]
         w = data.weights[rows][order]
         segment = domain[order]
         # R accumulates in long double; segment sums from one running sum agree
@@ -187,7 +194,7 @@ class _SortedColumn:
         x, cumw = self.x, self.cumw
         starts, ends = self.starts[:, None], self.ends[:, None]
         total = cumw[self.ends - 1][:, None]
-        if qrule in ("math", "school", "hf1", "hf2", "hf4"):
+        if qrule in ("math", "school", "hf1", "hf2", "hf3", "hf4"):
             threshold = probs * total
             pos = _last_at_most(cumw, threshold, self.running,
                                 self.before[:, None] + threshold, starts, ends)
@@ -198,12 +205,59 @@ class _SortedColumn:
             w_up = cumw[nxt] / total - probs
             if qrule in ("math", "hf1"):
                 return np.where(w_low == 0, low, up)
+            if qrule == "hf3":
+                return self._nearest_even(probs, pos, total)
             if qrule in ("school", "hf2"):
                 return np.where(w_low == 0, (low + up) / 2, up)
             gamma = w_low / (w_up + w_low)
             return low * (1 - gamma) + up * gamma
+        if qrule == "shahvaish":
+            return self._shah_vaish(probs)
         return _interpolate(self._plotting_positions(qrule), x, probs, self.segment,
                             starts, ends)
+
+    def _nearest_even(self, probs: np.ndarray, pos: np.ndarray,
+                      total: np.ndarray) -> np.ndarray:
+        """R's "hf3" on the distinct values (R sums the weights of ties first).
+
+        The last distinct value whose cumulative weight reaches no further
+        than ``p`` (R's ``last()`` falls back to the first); at an exact tie
+        with an even rank among distinct values, that value, else the next.
+        """
+        x, segment = self.x, self.segment
+        new = np.ones(len(x), dtype=bool)
+        new[1:] = (x[1:] != x[:-1]) | (segment[1:] != segment[:-1])
+        group = np.cumsum(new) - 1
+        group_first = np.flatnonzero(new)
+        group_last = np.append(group_first[1:] - 1, len(x) - 1)
+        starts, ends = self.starts[:, None], self.ends[:, None]
+        at_end = group_last[group[pos]] == pos
+        agg = np.where(at_end, pos, group_first[group[pos]] - 1)
+        agg = np.where(agg < starts, group_last[group[starts]], agg)
+        rank = group[agg] - group[starts] + 1
+        nxt = np.minimum(agg + 1, ends - 1)
+        w_low = probs - self.cumw[agg] / total
+        return np.where((w_low == 0) & (rank % 2 == 0), x[agg], x[nxt])
+
+    def _shah_vaish(self, probs: np.ndarray) -> np.ndarray:
+        """R's "shahvaish": a step function at ``(S_i + 1/2 - w_i / 2) / (n + 1)``.
+
+        ``S`` cumulates the weights over their domain mean and ``w_i`` is the
+        raw weight, as R's ``qrule_shahvaish`` writes it; R's ``approx``
+        sorts these positions, so a row whose position falls behind an
+        earlier one's is read in position order, as here.
+        """
+        n = (self.ends - self.starts)[self.segment]
+        mean_w = self.cumw[self.ends - 1][self.segment] / n
+        pk = (self.cumw / mean_w + 0.5 - self.w / 2) / (n + 1)
+        order = np.lexsort((pk, self.segment))
+        pk, x = pk[order], self.x[order]
+        starts, ends = self.starts[:, None], self.ends[:, None]
+        span = pk.max() - pk.min() + 1  # lay the segments end to end for one search
+        key = pk - pk.min() + self.segment * span
+        target = probs - pk.min() + np.arange(len(self.starts))[:, None] * span
+        i = _last_at_most(pk, probs, key, target, starts, ends)
+        return x[np.maximum(i, starts)]  # R's approx(rule=2): the first value below pk_1
 
     def _plotting_positions(self, qrule: str) -> np.ndarray:
         """R's ``pk`` of the interpolating rules hf5 .. hf9, per sorted row."""

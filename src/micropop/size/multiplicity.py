@@ -156,12 +156,16 @@ def mean_multiplicity(design: SurveyDesign, multiplicity: str = "n_platforms",
 
 def bootstrap_means(design: SurveyDesign, column: str, replicates: int = 1000,
                     seed: int | np.random.SeedSequence | None = None) -> np.ndarray:
-    """Replicate means of a column from the design bootstrap (Rao–Wu, R's "bootstrap").
+    """Replicate means of a column from Rao and Wu's rescaling bootstrap.
 
-    In each replicate, each stratum's PSUs are drawn with replacement
-    ``n_h - 1`` times and weights are multiplied by ``n_h / (n_h - 1)``
-    times the number of draws (R's ``as.svrepdesign(type="bootstrap")``;
-    first stage only, fpc ignored). Rows with a missing value are left out.
+    The replicates of ``design.replicate("subbootstrap")`` (R's
+    ``as.svrepdesign(type="subbootstrap")``): in each replicate, each
+    stratum's PSUs are drawn with replacement ``n_h - 1`` times and weights
+    are multiplied by ``n_h / (n_h - 1)`` times the number of draws (first
+    stage only, fpc ignored). With these factors the spread of the
+    replicates is the standard error itself (R's scale ``1 / (R - 1)``), so
+    their percentiles make an interval. Rows with a missing value are left
+    out.
 
     Returns
     -------
@@ -179,24 +183,11 @@ def bootstrap_means(design: SurveyDesign, column: str, replicates: int = 1000,
         raise MultiplicityError(
             f"the bootstrap check needs a SurveyDesign, not a {type(design).__name__}",
             hint="with replicate weights, method='delta' already takes its SE from them")
-    rng = np.random.default_rng(seed)
-    stage = design._stages[0]
-    rows = design._rows
-    y = pd.to_numeric(design._data[column], errors="coerce").to_numpy(dtype=float)
-    rows = rows & ~np.isnan(y)
-    n_clusters = len(stage.cluster_stratum)
-    factors = np.zeros((replicates, n_clusters))
-    for h in np.unique(stage.cluster_stratum):
-        units = np.flatnonzero(stage.cluster_stratum == h)
-        n_h = len(units)
-        if n_h < 2:
-            raise MultiplicityError(f"stratum {stage.strata_labels[h]!r} has one PSU",
-                                    hint="the bootstrap needs two PSUs per stratum")
-        draws = rng.multinomial(n_h - 1, np.full(n_h, 1 / n_h), size=replicates)
-        factors[:, units] = draws * n_h / (n_h - 1)
-    w = np.where(rows, design._weights, 0.0)
-    rep_w = factors[:, stage.cluster] * w
-    return rep_w @ np.where(rows, y, 0.0) / rep_w.sum(axis=1)
+    rep = design.replicate("subbootstrap", replicates=replicates, seed=seed)
+    y = pd.to_numeric(rep.data[column], errors="coerce").to_numpy(dtype=float)
+    observed = ~np.isnan(y)
+    weights = rep.replicate_weights.to_numpy()[observed]
+    return y[observed] @ weights / weights.sum(axis=0)
 
 
 def multiplicity_correction(accounts: float, design: SurveyDesign | None = None,

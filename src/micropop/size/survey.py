@@ -52,14 +52,9 @@ def with_columns(design: SurveyDesign, columns: Mapping[str, np.ndarray]) -> Sur
     ``columns`` hold one value per row of the design's full data (subset
     rows included), as the estimators read them.
     """
-    cls = type(design)
-    new = object.__new__(cls)
-    for klass in cls.__mro__:
-        for name in getattr(klass, "__slots__", ()):
-            if hasattr(design, name):
-                object.__setattr__(new, name, getattr(design, name))
-    object.__setattr__(new, "_data", design._data.assign(**columns))
-    return new
+    index = design._data.index  # the full data's labels: assign keeps the subset's rows
+    return design.assign(**{name: pd.Series(values, index=index)
+                            for name, values in columns.items()})
 
 
 def check_indicator(design: SurveyDesign, column: str) -> None:

@@ -1,0 +1,254 @@
+"""Tests of association in two-way tables, as R's ``svychisq``.
+
+Pearson's X^2 of the weighted table ignores the design; Rao and Scott's
+corrections divide it by the mean generalised design effect (first order,
+``"Chisq"``) and refer it to an F distribution with Satterthwaite's degrees
+of freedom (second order, ``"F"``, the default); the Wald tests compare the
+cell totals with those expected under independence using the design
+covariance.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from micropop.design import SurveyDesign
+>>> df = pd.DataFrame({"smoker": ["yes", "no"] * 20,
+...                    "sex": ["f"] * 12 + ["m"] * 28, "w": 1.0})
+>>> test = SurveyDesign(df, weights="w").chisq("smoker", "sex")
+>>> test.statistic_name, round(test.statistic, 4), round(test.p_value, 4)
+('F', 0.0, 1.0)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from scipy import linalg, stats
+
+from micropop.errors import EmptyDomainError
+from micropop.estimation._analysis import Analysis, means, prepare
+
+if TYPE_CHECKING:
+    from micropop.design import SurveyDesign
+
+__all__ = ["CHISQ_STATISTICS", "ChisqTest", "survey_chisq"]
+
+#: Statistics of :func:`survey_chisq` (R's ``svychisq(statistic=)``).
+CHISQ_STATISTICS = ("F", "Chisq", "Wald", "adjWald")
+
+_METHODS = {"F": "Pearson's X^2, Rao & Scott second-order adjustment (F)",
+            "Chisq": "Pearson's X^2, Rao & Scott first-order adjustment (chi-square)",
+            "Wald": "Design-based Wald test of association (F)",
+            "adjWald": "Design-based adjusted Wald test of association (F)"}
+
+
+@dataclass(frozen=True)
+class ChisqTest:
+    """The result of :func:`survey_chisq` (immutable).
+
+    Attributes
+    ----------
+    rows, cols : str
+        The two variables.
+    statistic_name : str
+        ``"F"``, or ``"X-squared"`` for ``"Chisq"`` (R's names).
+    statistic : float
+        The test statistic, as R reports it (for ``"Chisq"``, Pearson's X^2
+        itself; its p-value uses ``X^2 / mean(delta)``).
+    ndf, ddf : float
+        Numerator and denominator degrees of freedom (``ddf`` is ``inf`` for
+        the chi-square reference of ``"Chisq"``, whose ``ndf`` is R's ``df``).
+    p_value : float
+    method : str
+        Which test, in words.
+    pearson : float
+        Pearson's X^2 of the weighted table scaled to the sample size.
+    design_effects : ndarray
+        Eigenvalues of R's ``Delta``, the generalised design effects.
+    table : DataFrame
+        The weighted table (estimated population counts).
+    """
+
+    rows: str
+    cols: str
+    statistic_name: str
+    statistic: float
+    ndf: float
+    ddf: float
+    p_value: float
+    method: str
+    pearson: float
+    design_effects: np.ndarray
+    table: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: statistic, ndf, ddf, p_value, method (indexed by ``rows ~ cols``)."""
+        return pd.DataFrame({"statistic": [self.statistic], "ndf": [self.ndf],
+                             "ddf": [self.ddf], "p_value": [self.p_value],
+                             "method": [self.method]},
+                            index=pd.Index([f"{self.rows} ~ {self.cols}"], name="test"))
+
+    def summary(self) -> str:
+        """The test as text, as R prints it."""
+        df = (f"df = {self.ndf:.6g}" if np.isinf(self.ddf)
+              else f"ndf = {self.ndf:.6g}, ddf = {self.ddf:.6g}")
+        return (f"{self.method}\n{self.rows} by {self.cols}: {self.statistic_name} = "
+                f"{self.statistic:.6g}, {df}, p-value = {self.p_value:.4g}")
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        return f"<p>{self.method}</p>" + self.to_frame().to_html()
+
+
+def survey_chisq(design: SurveyDesign, rows: str, cols: str, statistic: str = "F",
+                 na_rm: bool = False) -> ChisqTest:
+    """Test of association between two categorical columns, as R's ``svychisq``.
+
+    Parameters
+    ----------
+    design : SurveyDesign or ReplicateDesign
+    rows, cols : str
+        The two columns (any type; their observed values are the levels, in
+        the order of a categorical's categories or sorted, as R's ``factor``).
+    statistic : {"F", "Chisq", "Wald", "adjWald"}
+        - ``"F"`` (default, as R): Rao and Scott's second-order correction,
+          ``X^2 / tr(Delta)`` against F with ``d0 = tr(Delta)^2 /
+          tr(Delta^2)`` and ``d0 * nu`` degrees of freedom;
+        - ``"Chisq"``: the first-order correction, ``X^2 / mean(delta)``
+          against chi-square with ``(r - 1)(c - 1)`` df;
+        - ``"Wald"``: the Wald statistic of the cell totals' departure from
+          independence, divided by ``(r - 1)(c - 1)``, against F with ``nu``
+          denominator df;
+        - ``"adjWald"``: the same times ``(nu - ndf + 1) / nu``, against F
+          with ``nu - ndf + 1`` df.
+
+        ``nu`` is the design degrees of freedom (:attr:`SurveyDesign.degf`),
+        X^2 Pearson's statistic of the weighted table scaled to the number of
+        rows, and ``Delta`` R's matrix of generalised design effects.
+    na_rm : bool, default False
+        Leave out rows missing either column, as R (whose default is
+        ``na.rm=TRUE``; here missing values raise unless asked for). As in R,
+        the table is then still scaled to all rows of the design.
+
+    Returns
+    -------
+    ChisqTest
+
+    Raises
+    ------
+    MissingValuesError
+        Missing values without ``na_rm=True``.
+    EmptyDomainError
+        A column with a single observed value (no table to test).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> df = pd.DataFrame({"a": list("xxyy") * 10, "b": list("pqpp") * 10,
+    ...                    "w": [1.0, 2.0] * 20})
+    >>> test = SurveyDesign(df, weights="w").chisq("a", "b", statistic="Chisq")
+    >>> round(test.statistic, 4), test.ndf
+    (20.0, 1.0)
+    """
+    if statistic not in CHISQ_STATISTICS:
+        raise ValueError(f"statistic={statistic!r} is not a test; use one of "
+                         + ", ".join(map(repr, CHISQ_STATISTICS)))
+    data = prepare(design, [rows, cols], None, na_rm)
+    kept = data.row_domain >= 0
+    frame = design._data
+    row_code, row_levels = _levels(frame[rows], kept, rows)
+    col_code, col_levels = _levels(frame[cols], kept, cols)
+    nr, nc = len(row_levels), len(col_levels)
+    cell = np.where(kept, row_code + nr * col_code, -1)  # R's interaction: rows fastest
+    cells = (cell[:, None] == np.arange(nr * nc)[None, :]).astype(float)
+    n_rows = len(design.data)  # R's nrow(mm): every row of the design
+    nu = float(design.degf)
+    share, share_vcov = means(data.with_columns(cells, _labels(rows, nr * nc)))
+    table = n_rows * share.reshape(nc, nr).T
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / n_rows
+    pearson = float(np.sum((table - expected) ** 2 / expected))
+    delta = _rao_scott_delta(share, share_vcov, nr, nc, n_rows)
+    effects = np.sort(np.linalg.eigvals(delta).real)[::-1]
+    trace, trace2 = np.trace(delta), np.trace(delta @ delta)
+    if statistic == "F":
+        d0 = trace**2 / trace2
+        value, ndf, ddf = pearson / trace, d0, d0 * nu
+        p_value = stats.f.sf(value, ndf, ddf)
+    elif statistic == "Chisq":
+        value, ndf, ddf = pearson, float(delta.shape[1]), np.inf
+        p_value = stats.chi2.sf(pearson / np.mean(np.diag(delta)), ndf)
+    else:
+        wald = _wald(data, cells, row_code, col_code, kept, nr, nc)
+        ndf = float((nr - 1) * (nc - 1))
+        if statistic == "Wald":
+            value, ddf = wald / ndf, nu
+        else:
+            ddf = nu - ndf + 1
+            value = wald * ddf / (ndf * nu)
+        p_value = stats.f.sf(value, ndf, ddf)
+    counts = pd.DataFrame(table, index=pd.Index(row_levels, name=rows),
+                          columns=pd.Index(col_levels, name=cols))
+    effects.flags.writeable = False
+    return ChisqTest(rows, cols, "X-squared" if statistic == "Chisq" else "F", float(value),
+                     float(ndf), float(ddf), float(p_value), _METHODS[statistic], pearson,
+                     effects, counts)
+
+
+def _levels(series: pd.Series, kept: np.ndarray, name: str) -> tuple[np.ndarray, list]:
+    """Codes of a column's observed values among ``kept`` rows, and those values."""
+    categorical = pd.Categorical(series)
+    used = np.unique(categorical.codes[kept & (categorical.codes >= 0)])
+    if len(used) < 2:
+        raise EmptyDomainError(f"column {name!r} has {len(used)} observed value(s) in the "
+                               "design: there is no association to test",
+                               hint="check the subset, or test another column")
+    code = np.searchsorted(used, categorical.codes)
+    return np.where(kept, code, 0), list(categorical.categories[used])
+
+
+def _labels(name: str, k: int) -> list[tuple[str, str]]:
+    return [(name, str(j)) for j in range(k)]
+
+
+def _rao_scott_delta(share: np.ndarray, vcov: np.ndarray, nr: int, nc: int,
+                     n_rows: int) -> np.ndarray:
+    """R's ``Delta``: the design effects of the interaction contrasts of the cells."""
+    rows, cols = np.meshgrid(np.arange(nr), np.arange(nc), indexing="ij")
+    rows, cols = rows.T.ravel(), cols.T.ravel()  # rows vary fastest, as expand.grid
+    main = np.column_stack([np.ones(nr * nc)] + [rows == i for i in range(1, nr)]
+                           + [cols == j for j in range(1, nc)]).astype(float)
+    inter = np.column_stack([(rows == i) & (cols == j) for j in range(1, nc)
+                             for i in range(1, nr)]).astype(float)
+    contrasts = inter - main @ np.linalg.lstsq(main, inter, rcond=None)[0]
+    inverse = np.where(share == 0, 0.0, 1.0 / np.where(share == 0, 1.0, share))
+    scaled = contrasts * inverse[:, None]
+    denominator = contrasts.T @ scaled / n_rows
+    numerator = scaled.T @ vcov @ scaled
+    return linalg.solve(denominator, numerator)
+
+
+def _wald(data: Analysis, cells: np.ndarray, row_code: np.ndarray, col_code: np.ndarray,
+          kept: np.ndarray, nr: int, nc: int) -> float:
+    """R's Wald statistic: cell totals minus row x column totals over the total."""
+    margins = np.column_stack([cells, row_code[:, None] == np.arange(nr),
+                               col_code[:, None] == np.arange(nc), kept]).astype(float)
+    totals, vcov = data.with_columns(margins, _labels("cells", margins.shape[1])) \
+        .ratio_of_sums(margins)
+    k = nr * nc
+    row_t, col_t, total = totals[k:k + nr], totals[k + nr:k + nr + nc], totals[-1]
+    cell_row = np.tile(np.arange(nr), nc)
+    cell_col = np.repeat(np.arange(nc), nr)
+    jacobian = np.hstack([
+        np.eye(k),
+        (cell_row[:, None] == np.arange(nr)) * -(col_t[cell_col] / total)[:, None],
+        (cell_col[:, None] == np.arange(nc)) * -(row_t[cell_row] / total)[:, None],
+        (row_t[cell_row] * col_t[cell_col] / total**2)[:, None]])
+    departure = totals[:k] - row_t[cell_row] * col_t[cell_col] / total
+    cov = jacobian @ vcov @ jacobian.T
+    use = (cell_row > 0) & (cell_col > 0)
+    return float(departure[use] @ linalg.solve(cov[np.ix_(use, use)], departure[use]))
