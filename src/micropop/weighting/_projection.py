@@ -1,0 +1,168 @@
+"""The calibration term of linearised variances, as R keeps it in ``design$postStrata``.
+
+After weighting, R's ``svyrecvar`` replaces the influence values ``x`` (the
+weighted, linearised contributions of the rows) by their residuals from the
+weighting model before taking their design variance. Each weighting step that
+R records leaves one of these projections; they are applied in order.
+
+- :class:`PostStratProjection` (``postStratify``): ``x`` minus its
+  within-post-stratum mean, ``x - psw * sum(x oldw / psw) / sum(oldw)``.
+- :class:`RakingProjection` (``rake``): ten sweeps of the same centring over
+  the margins, with unweighted means of ``x / psw`` (R's ``"raking"``
+  branch, exactly: ten sweeps, whatever the convergence).
+- :class:`GregProjection` (``calibrate``): the residual of the regression of
+  ``x / g`` on the calibration variables with the pre-calibration weights,
+  times ``g d`` (R's ``qr.resid(qr, x / w) * w`` for a ``greg_calibration``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["GregProjection", "PostStratProjection", "RakingProjection", "calibrated_influence",
+           "solve_gram"]
+
+# R's svyrecvar runs this many sweeps of the raking centring.
+_RAKING_SWEEPS = 10
+
+
+def _safe_divide(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+    return np.divide(top, bottom, out=np.zeros(np.broadcast_shapes(top.shape, bottom.shape)),
+                     where=bottom != 0)
+
+
+def _group_sums(codes: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Column sums of ``values`` (n, p) by code (rows with code -1 left out), (size, p)."""
+    inside = codes >= 0
+    out = np.empty((size, values.shape[1]))
+    for j in range(values.shape[1]):
+        out[:, j] = np.bincount(codes[inside], weights=values[inside, j], minlength=size)
+    return out
+
+
+def solve_gram(gram: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """``gram^-1 right`` for a weighted cross-product matrix ``X'DX``.
+
+    Columns are equilibrated first (a numeric total in the hundreds of
+    thousands beside level indicators would otherwise square a large
+    condition number), then solved by LU as R's ``solve``; a singular matrix
+    (redundant margins) falls back to the pseudo-inverse with ``MASS::ginv``'s
+    tolerance, as R's ``grake``.
+    """
+    scale = np.sqrt(np.diag(gram))
+    scale[scale == 0] = 1.0
+    scaled = gram / np.outer(scale, scale)
+    right = right / (scale[:, None] if right.ndim == 2 else scale)
+    try:
+        solution = np.linalg.solve(scaled, right)
+    except np.linalg.LinAlgError:
+        solution = np.linalg.pinv(scaled, rcond=256 * np.finfo(float).eps,
+                                  hermitian=True) @ right
+    return solution / (scale[:, None] if right.ndim == 2 else scale)
+
+
+@dataclass(frozen=True, eq=False)
+class PostStratProjection:
+    """R's post-stratification centring (``postStratify``)."""
+
+    codes: np.ndarray      # post-stratum of each row (-1: none)
+    old_weights: np.ndarray
+    new_weights: np.ndarray
+    n_strata: int
+
+    def residuals(self, x: np.ndarray) -> np.ndarray:
+        psw = np.where((self.new_weights == 0) & (self.old_weights == 0), 1.0, self.new_weights)
+        scaled = _safe_divide(x * self.old_weights[:, None], psw[:, None])
+        totals = _group_sums(self.codes, scaled, self.n_strata)
+        old = np.bincount(self.codes[self.codes >= 0], weights=self.old_weights[self.codes >= 0],
+                          minlength=self.n_strata)
+        means = _safe_divide(totals, old[:, None])
+        inside = self.codes >= 0
+        out = x.copy()
+        out[inside] -= means[self.codes[inside]] * psw[inside, None]
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class RakingProjection:
+    """R's raking centring: ten sweeps over the margins of ``rake``.
+
+    ``psw`` of margin m is the weights just after margin m was fitted in the
+    last raking sweep: ``base * factors[m, cell]``.
+    """
+
+    cell: np.ndarray          # (n,) cell of each row (-1: none)
+    levels: np.ndarray        # (M, C) level of margin m held by cell c
+    factors: np.ndarray       # (M, C) cumulative raking factor after margin m
+    base: np.ndarray          # (n,) weights before raking
+    n_levels: tuple[int, ...]
+
+    def residuals(self, x: np.ndarray) -> np.ndarray:
+        inside = self.cell >= 0
+        cell = self.cell[inside]
+        x = x.copy()
+        xin = x[inside]
+        margins = []
+        for m, size in enumerate(self.n_levels):
+            codes = self.levels[m][cell]
+            psw = self.base[inside] * self.factors[m][cell]
+            count = np.bincount(codes, minlength=size).astype(float)
+            margins.append((codes, psw, count, size))
+        for _ in range(_RAKING_SWEEPS):
+            for codes, psw, count, size in margins:
+                ratio = _safe_divide(xin, psw[:, None])
+                means = _safe_divide(_group_sums(codes, ratio, size), count[:, None])
+                xin -= psw[:, None] * means[codes]
+        x[inside] = xin
+        return x
+
+
+@dataclass(frozen=True, eq=False)
+class GregProjection:
+    """R's GREG calibration residuals: ``x - g d X b``, ``b = (X'DX)^+ X'(x / g)``.
+
+    Rows sharing a cell share the calibration variables (``X`` is stored per
+    cell: C rows, not n), so the projection costs group sums.
+    """
+
+    cell: np.ndarray      # (n,) cell of each row (-1: none)
+    design: np.ndarray    # (C, q) calibration variables of each cell
+    g: np.ndarray         # (C,) g-weight of each cell
+    base: np.ndarray      # (n,) weights before calibration (d)
+
+    def residuals(self, x: np.ndarray) -> np.ndarray:
+        inside = self.cell >= 0
+        cell = self.cell[inside]
+        n_cells = self.design.shape[0]
+        d_cells = np.bincount(cell, weights=self.base[inside], minlength=n_cells)
+        gram = self.design.T @ (self.design * d_cells[:, None])
+        scaled = _safe_divide(x[inside], self.g[cell][:, None])
+        moments = self.design.T @ _group_sums(cell, scaled, n_cells)
+        beta = solve_gram(gram, moments)
+        out = x.copy()
+        out[inside] -= (self.g[cell] * self.base[inside])[:, None] * (self.design @ beta)[cell]
+        return out
+
+
+def calibrated_influence(steps: tuple, values: np.ndarray, row_domain: np.ndarray,
+                         n_domains: int) -> tuple[np.ndarray, np.ndarray | None, int]:
+    """Influence values with the calibration of ``steps`` projected out.
+
+    Domains are spread into columns first (column ``j * K + k``: statistic j
+    in domain k, zero elsewhere), because the calibration residuals of a
+    domain statistic reach rows outside the domain, as in R where a domain is
+    a subset that keeps every row. Returns the values, ``row_domain`` and
+    ``n_domains`` to give the variance engine.
+    """
+    projections = [step.projection for step in steps if step.projection is not None]
+    if not projections:
+        return values, row_domain, n_domains
+    n, p = values.shape
+    x = np.zeros((n, p * n_domains))
+    rows = np.flatnonzero(row_domain >= 0)
+    x[rows[:, None], np.arange(p)[None, :] * n_domains + row_domain[rows, None]] = values[rows]
+    for projection in projections:
+        x = projection.residuals(x)
+    return x, None, 1

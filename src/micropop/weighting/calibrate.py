@@ -1,0 +1,291 @@
+"""Calibration (generalised raking, GREG) to population totals, as R's ``calibrate``.
+
+The calibrated weights are ``w_i = d_i g_i`` with ``g_i = 1 + F(x_i' eta)``,
+where ``x_i`` holds the calibration variables (level indicators of the
+categorical margins, numeric columns) and ``eta`` solves ``sum_i d_i g_i x_i =
+T``, the population totals. The calibration function ``F`` is R's ``calfun``:
+
+- ``"linear"``: ``g = 1 + u`` (GREG; truncated at the bounds when given);
+- ``"raking"``: ``g = exp(u)`` (multiplicative; the raking ratio solution);
+- ``"logit"``: ``g`` between ``L`` and ``U`` on a logistic curve (needs
+  finite bounds).
+
+Unbounded linear calibration is solved in closed form (R's
+``regcalibrate``); the others by R's Newton iteration (``grake``), with its
+stopping rule ``max |T - achieved| / (1 + |T|) < epsilon``. As in R, when
+every population total is more than 20 times its sample total the weights are
+first scaled up by the mean ratio, and bounds then apply to the g-weights
+relative to the scaled weights. Rows that share every calibration variable
+share their g-weight, so with categorical margins only, the computation runs
+on the cells of their cross.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from micropop.errors import ConvergenceError, InfeasibleBoundsError, WeightingError
+from micropop.weighting._design import WeightingStep, scaled, weight_matrix, with_weights
+from micropop.weighting._projection import GregProjection, _group_sums, solve_gram
+from micropop.weighting.margins import Margin, MarginSpec, cells, check_totals, parse_margins
+
+__all__ = ["CALIBRATION_METHODS", "calibrate"]
+
+#: Calibration functions (R's ``calfun``).
+CALIBRATION_METHODS = ("linear", "raking", "logit")
+
+# R's grake rescales the weights when every target exceeds its sample total this many times.
+_RESCALE_THRESHOLD = 20
+
+
+def calibrate(design, population: Mapping[Any, MarginSpec], method: str = "linear",
+              bounds: tuple[float, float] | None = None, max_iter: int = 50,
+              epsilon: float = 1e-7):
+    """Calibrate the weights to population totals (R's ``calibrate``).
+
+    Parameters
+    ----------
+    design : SurveyDesign or ReplicateDesign
+    population : dict
+        ``{"sex": {"female": 143000, "male": 117000}, "hh_income": 4.1e8}``:
+        level counts for a categorical column (a dict, Series or R-style
+        DataFrame; a tuple key calibrates to a cross), a number for the total
+        of a numeric column. The categorical margins must count the same
+        population; they play the role of R's intercept and factor columns
+        (R's ``~sex + hh_income`` with totals ``(Intercept)``, ``sexmale``,
+        ``hh_income``). Without a categorical margin there is no intercept.
+    method : {"linear", "raking", "logit"}
+        The calibration function (R's ``calfun``).
+    bounds : (float, float), optional
+        Lower and upper bounds on the g-weights (R's ``bounds``); required
+        (finite) for "logit".
+    max_iter : int, default 50
+        Newton iterations (R's ``maxit``).
+    epsilon : float, default 1e-7
+        Tolerance on ``|T - achieved| / (1 + |T|)`` (R's ``epsilon``).
+
+    Returns
+    -------
+    SurveyDesign or ReplicateDesign
+        A new design. Linearised variances use the residuals of the
+        calibration regression, as R (``greg_calibration`` in
+        ``design$postStrata``); a replicate design has each replicate
+        calibrated to the same totals, as R's ``calibrate`` on ``svrep``.
+
+    Raises
+    ------
+    InfeasibleBoundsError
+        Bounds that exclude 1 or are reversed, "logit" without finite bounds,
+        or a margin level whose target needs g-weights outside them.
+    ConvergenceError
+        Newton's method did not reach the totals in ``max_iter`` iterations
+        (for the full sample or a replicate; R stops for the first and only
+        warns for the second): names the margin and level furthest off.
+    MarginTotalsError, LevelNotInSampleError, LevelNotInMarginError,
+    PopulationCountError, WeightingMissingError, NotCategoricalError
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> df = pd.DataFrame({"sex": ["f", "f", "m", "m"], "x": [1.0, 2.0, 3.0, 4.0],
+    ...                    "w": 10.0})
+    >>> des = SurveyDesign(df, weights="w").calibrate({"sex": {"f": 25, "m": 15}, "x": 90})
+    >>> [round(v, 6) for v in des.weights]
+    [12.5, 12.5, 7.5, 7.5]
+    """
+    if method not in CALIBRATION_METHODS:
+        raise WeightingError(f"method={method!r} is not a calibration function",
+                             hint="use one of " + ", ".join(map(repr, CALIBRATION_METHODS)))
+    if max_iter < 1 or not epsilon > 0:
+        raise WeightingError(f"max_iter={max_iter} and epsilon={epsilon}",
+                             hint="give max_iter >= 1 and epsilon > 0")
+    lower, upper = _check_bounds(method, bounds)
+    rows, weights = weight_matrix(design)
+    active = rows & (weights[:, 0] > 0)
+    margins = parse_margins(design._data, active, population)
+    check_totals(margins)
+    cell, x, labels = _model(margins, active)
+    targets = np.concatenate([m.targets if k == 0 or not m.categorical else m.targets[1:]
+                              for k, m in _indexed(margins)])
+    cell_weights = _group_sums(cell, weights, x.shape[0])
+    _check_reachable(margins, weights[:, 0], lower, upper, targets, x, cell_weights[:, 0])
+    g = np.empty_like(cell_weights)
+    iterations, misfit = 0, 0.0
+    for c in range(cell_weights.shape[1]):
+        g[:, c], steps, worst = _solve(x, cell_weights[:, c], targets, method, lower, upper,
+                                       max_iter, epsilon, labels, replicate=c)
+        if c == 0:
+            iterations, misfit = steps, worst
+    new = scaled(weights, cell, g)
+    projection = GregProjection(cell, x, g[:, 0], weights[:, 0])
+    step = WeightingStep(f"calibrate ({method})", tuple(margins), iterations, misfit,
+                         weights[:, 0], projection)
+    return with_weights(design, new, step)
+
+
+def _indexed(margins: list[Margin]):
+    """Margins with the rank of each among the categorical ones (-1 for numeric)."""
+    k = 0
+    for margin in margins:
+        yield (k if margin.categorical else -1), margin
+        k += margin.categorical
+
+
+def _model(margins: list[Margin], active: np.ndarray) -> tuple[np.ndarray, np.ndarray, list]:
+    """Cell of each row, calibration variables per cell (C, q) and column labels.
+
+    The first categorical margin gives one indicator per level (it spans R's
+    intercept); later ones drop their first level (R's treatment contrasts),
+    so the columns are linearly independent when the margins are.
+    """
+    categorical = [m for m in margins if m.categorical]
+    if len(categorical) == len(margins):
+        cell, levels = cells(margins)
+        per_margin = levels
+    else:
+        cell = np.where(active, np.arange(len(active)), -1).astype(np.intp)
+        per_margin = [m.codes for m in categorical]
+    blocks, labels, k = [], [], 0
+    for rank, margin in _indexed(margins):
+        if margin.categorical:
+            codes = per_margin[k]
+            k += 1
+            keep = range(len(margin.levels)) if rank == 0 else range(1, len(margin.levels))
+            blocks += [(codes == level).astype(float) for level in keep]
+            labels += [(margin.name, margin.levels[level]) for level in keep]
+        else:
+            blocks.append(margin.values)
+            labels.append((margin.name, "(total)"))
+    return cell, np.column_stack(blocks), labels
+
+
+def _check_bounds(method: str, bounds: tuple[float, float] | None) -> tuple[float, float]:
+    lower, upper = (-np.inf, np.inf) if bounds is None else map(float, bounds)
+    if method == "logit" and not (np.isfinite(lower) and np.isfinite(upper)):
+        raise InfeasibleBoundsError("logit calibration needs finite bounds (R: 'Logit "
+                                    "calibration requires finite bounds')",
+                                    hint="pass bounds=(low, high) with low < 1 < high")
+    if not lower < 1 < upper:
+        raise InfeasibleBoundsError(f"bounds ({lower:g}, {upper:g}) on the g-weights must "
+                                    "satisfy low < 1 < high",
+                                    hint="g-weights start at 1 (the design weights); e.g. "
+                                         "bounds=(0.5, 2)")
+    return lower, upper
+
+
+def _rescale(targets: np.ndarray, x: np.ndarray, d: np.ndarray) -> float:
+    """R's grake rescaling factor (1 when not every target is 20 times its sample total)."""
+    sample = x.T @ d
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scales = targets / sample
+    return float(np.mean(scales)) if np.min(scales) > _RESCALE_THRESHOLD else 1.0
+
+
+def _check_reachable(margins: list[Margin], d: np.ndarray, lower: float, upper: float,
+                     targets: np.ndarray, x: np.ndarray, d_cells: np.ndarray) -> None:
+    """Raise when a level's target needs a mean g-weight outside the bounds."""
+    if not (np.isfinite(lower) or np.isfinite(upper)):
+        return
+    scale = _rescale(targets, x, d_cells)
+    for margin in margins:
+        if not margin.categorical:
+            continue
+        ratio = margin.targets / (scale * margin.achieved(d))
+        off = np.flatnonzero((ratio < lower) | (ratio > upper))
+        if off.size:
+            k = off[0]
+            raise InfeasibleBoundsError(
+                f"bounds ({lower:g}, {upper:g}) are infeasible: margin {margin.name!r} level "
+                f"{margin.levels[k]!r} needs its weights multiplied by {ratio[k]:.4g} on "
+                "average", hint=f"widen the bounds to include {ratio[k]:.4g}, or collapse "
+                                "that level with a neighbour")
+
+
+def _solve(x: np.ndarray, d: np.ndarray, targets: np.ndarray, method: str, lower: float,
+           upper: float, max_iter: int, epsilon: float, labels: list,
+           replicate: int) -> tuple[np.ndarray, int, float]:
+    """g-weights per cell for weights ``d`` per cell: R's regcalibrate or grake."""
+    if method == "linear" and not (np.isfinite(lower) or np.isfinite(upper)):
+        gram = x.T @ (x * d[:, None])
+        g = 1 + x @ solve_gram(gram, targets - x.T @ d)
+        return g, 1, _misfit(targets, x.T @ (d * g))
+    scale = _rescale(targets, x, d)
+    d = d * scale
+    sample = x.T @ d
+    eta = np.zeros(x.shape[1])
+    u = x @ eta
+    deriv = _derivative(method, u, lower, upper)
+    iteration = 1
+    while True:
+        gram = x.T @ (x * (d * deriv)[:, None])
+        step = solve_gram(gram, targets - sample - x.T @ (d * _fm1(method, u, lower, upper)))
+        eta = eta + step
+        u = x @ eta
+        g, deriv = 1 + _fm1(method, u, lower, upper), _derivative(method, u, lower, upper)
+        while iteration < max_iter and not (np.all(np.isfinite(g))
+                                             and np.all(np.isfinite(deriv))):
+            iteration += 1  # R's step halving
+            step = step / 2
+            eta = eta - step
+            u = x @ eta
+            g, deriv = 1 + _fm1(method, u, lower, upper), _derivative(method, u, lower, upper)
+        worst = _misfit(targets, x.T @ (d * g))
+        if worst < epsilon:
+            return g * scale, iteration, worst
+        iteration += 1
+        if iteration > max_iter:
+            _not_converged(method, targets, x.T @ (d * g), labels, max_iter, replicate,
+                           bounded=np.isfinite(lower) or np.isfinite(upper))
+
+
+def _misfit(targets: np.ndarray, achieved: np.ndarray) -> float:
+    """R's grake criterion: the largest ``|T - achieved| / (1 + |T|)``."""
+    return float(np.max(np.abs(targets - achieved) / (1 + np.abs(targets))))
+
+
+def _fm1(method: str, u: np.ndarray, lower: float, upper: float) -> np.ndarray:
+    """R's calfun ``Fm1``: ``g - 1`` for linear predictor ``u``."""
+    if method == "linear":
+        return np.clip(u + 1, lower, upper) - 1
+    if method == "raking":
+        with np.errstate(over="ignore"):
+            return np.clip(np.exp(u), lower, upper) - 1
+    a = (upper - lower) / ((upper - 1) * (1 - lower))
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(a * u)
+        return (lower * (upper - 1) + upper * (1 - lower) * e) / (upper - 1 + (1 - lower) * e) - 1
+
+
+def _derivative(method: str, u: np.ndarray, lower: float, upper: float) -> np.ndarray:
+    """R's calfun ``dF`` (for raking, exp(u) where the bounds do not bind)."""
+    if method == "linear":
+        return ((u < upper - 1) & (u > lower - 1)).astype(float)
+    if method == "raking":
+        with np.errstate(over="ignore"):
+            e = np.exp(u)
+        return np.where((e < upper) & (e > lower), e, 0.0)
+    a = (upper - lower) / ((upper - 1) * (1 - lower))
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(a * u)
+        denominator = upper - 1 + (1 - lower) * e
+        return (upper * (1 - lower) * e * a / denominator
+                - (lower * (upper - 1) + upper * (1 - lower) * e) * ((1 - lower) * e * a)
+                / denominator ** 2)
+
+
+def _not_converged(method: str, targets: np.ndarray, achieved: np.ndarray, labels: list,
+                   max_iter: int, replicate: int, bounded: bool) -> None:
+    relative = np.abs(targets - achieved) / (1 + np.abs(targets))
+    k = int(np.argmax(relative))
+    margin, level = labels[k]
+    where = "" if replicate == 0 else f" for replicate {replicate}"
+    raise ConvergenceError(
+        f"calibration ({method}) did not converge{where} in {max_iter} iterations: margin "
+        f"{margin!r} level {level!r} reaches {achieved[k]:,.6g} against {targets[k]:,.6g} "
+        f"(largest relative residual {relative[k]:.3g})",
+        hint=("the bounds may be too tight for these targets: widen them" if bounded else
+              "raise max_iter, or check that the targets are consistent with the data"))

@@ -1,0 +1,119 @@
+"""Weighting diagnostics: the spread of the weights and the margins they reach."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["WeightSummary", "weight_summary"]
+
+
+@dataclass(frozen=True, eq=False)
+class WeightSummary:
+    """What weighting did to a design.
+
+    Attributes
+    ----------
+    statistics : Series
+        Over the design's rows with a positive weight: ``n``, ``sum``,
+        ``min``, ``max``, ``mean``, ``cv`` (standard deviation over mean,
+        population sd), ``deff_kish`` (Kish's design effect of unequal
+        weights, ``n sum w^2 / (sum w)^2 = 1 + cv^2``), ``n_effective``
+        (``(sum w)^2 / sum w^2``), and the ratio of the weights to the design
+        weights (before any weighting step): ``ratio_min``, ``ratio_max``,
+        ``ratio_mean``.
+    margins : DataFrame
+        Every margin of every step, level by level: ``target``,
+        ``achieved`` (under the current weights), ``residual`` (achieved minus
+        target) and ``relative`` (residual over target). Index: step,
+        margin, level.
+    steps : DataFrame
+        One row per weighting step: ``method``, ``iterations`` and final
+        ``change`` (see :class:`micropop.weighting.WeightingStep`).
+    """
+
+    statistics: pd.Series
+    margins: pd.DataFrame
+    steps: pd.DataFrame
+
+    @property
+    def largest_residual(self) -> float:
+        """The largest ``|achieved - target| / target`` over all margins (0 if none)."""
+        return float(self.margins["relative"].abs().max()) if len(self.margins) else 0.0
+
+    def to_frame(self) -> pd.DataFrame:
+        """The margins table (achieved against targets)."""
+        return self.margins.copy()
+
+    def __repr__(self) -> str:
+        stats = self.statistics
+        lines = [f"Weights: n={int(stats['n'])}, sum={stats['sum']:,.6g}, "
+                 f"min={stats['min']:.6g}, max={stats['max']:.6g}, cv={stats['cv']:.4f}, "
+                 f"Kish deff={stats['deff_kish']:.4f}, effective n={stats['n_effective']:.1f}",
+                 f"Ratio to design weights: min={stats['ratio_min']:.4g}, "
+                 f"max={stats['ratio_max']:.4g}, mean={stats['ratio_mean']:.4g}"]
+        if len(self.steps):
+            lines.append("Steps:\n" + self.steps.to_string())
+        if len(self.margins):
+            lines.append(f"Largest relative margin residual: {self.largest_residual:.3g}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return (f"<pre>{self!r}</pre>" + self.steps.to_html()
+                + (self.margins.to_html() if len(self.margins) else ""))
+
+
+def weight_summary(design) -> WeightSummary:
+    """Diagnostics of a design's weights and of the weighting steps that made them.
+
+    Parameters
+    ----------
+    design : SurveyDesign or ReplicateDesign
+
+    Returns
+    -------
+    WeightSummary
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> df = pd.DataFrame({"g": ["a", "a", "b", "b"], "w": 1.0})
+    >>> s = SurveyDesign(df, weights="w").poststratify("g", {"a": 30, "b": 10}).weight_summary()
+    >>> float(s.statistics["deff_kish"]), float(s.statistics["n_effective"])
+    (1.25, 3.2)
+    >>> s.largest_residual
+    0.0
+    """
+    rows = design._rows
+    steps = design._weighting
+    w = design._weights
+    positive = rows & (w > 0)
+    values = w[positive]
+    total = values.sum()
+    base = steps[0].before if steps else w
+    ratio = values / base[positive]
+    cv = values.std() / values.mean()
+    statistics = pd.Series({
+        "n": float(values.size), "sum": total, "min": values.min(), "max": values.max(),
+        "mean": values.mean(), "cv": cv,
+        "deff_kish": values.size * (values ** 2).sum() / total ** 2,
+        "n_effective": total ** 2 / (values ** 2).sum(), "ratio_min": ratio.min(),
+        "ratio_max": ratio.max(), "ratio_mean": ratio.mean()}, name="weights")
+    full = np.where(rows, w, 0.0)
+    records = []
+    for k, step in enumerate(steps, start=1):
+        for margin in step.margins:
+            achieved = margin.achieved(full)
+            for level, target, value in zip(margin.labels(), margin.targets, achieved):
+                records.append((k, margin.name, level, target, value))
+    margins = pd.DataFrame(records, columns=["step", "margin", "level", "target", "achieved"])
+    margins["residual"] = margins["achieved"] - margins["target"]
+    margins["relative"] = margins["residual"] / margins["target"].abs()
+    margins = margins.set_index(["step", "margin", "level"])
+    table = pd.DataFrame([(s.method, s.iterations, s.change) for s in steps],
+                         columns=["method", "iterations", "change"],
+                         index=pd.RangeIndex(1, len(steps) + 1, name="step"))
+    return WeightSummary(statistics, margins, table)

@@ -1,0 +1,491 @@
+"""Population margins: reading them, matching them to the sample, checking them.
+
+A margin is the population count of every level of a categorical variable (or
+of a cross of several: ``("sex", "age_band")``), or the population total of a
+numeric variable. :func:`parse_margins` turns the user's specification
+(a dict of level counts, a Series, a DataFrame of counts, a number) into
+:class:`Margin` objects whose levels are matched, one to one, to the levels
+found in the sample; every mismatch is an error that names the level, never a
+silent collapse. :func:`sex_age_margins` builds margins from the INSEE census
+table shipped in ``data/reference``, mapped to a survey's own labels.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from micropop.weighting.margins import sex_age_margins
+>>> df = pd.DataFrame({"sex": ["female", "male"], "age_band": ["25-29", "30-34"]})
+>>> margins = sex_age_margins(df)
+>>> margins["sex"]["female"], margins["age_band"]["25-29"]
+(4020276, 3834453)
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from numbers import Real
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from micropop.design import require_columns
+from micropop.errors import (LevelNotInMarginError, LevelNotInSampleError, MarginTotalsError,
+                             NotCategoricalError, PopulationCountError, WeightingError,
+                             WeightingMissingError, describe_rows)
+
+__all__ = ["Margin", "parse_margins", "cells", "check_totals", "sex_age_margins",
+           "demo_margins", "MarginSpec"]
+
+#: What a margin may be given as: level counts (dict, Series, DataFrame) or a total.
+MarginSpec = Mapping[Any, float] | pd.Series | pd.DataFrame | float
+
+# Categorical margins must agree on the population total to this relative tolerance.
+_TOTALS_RTOL = 1e-6
+
+
+@dataclass(frozen=True, eq=False)
+class Margin:
+    """One population margin matched to the sample.
+
+    Attributes
+    ----------
+    variables : tuple of str
+        The column (or the crossed columns) the margin counts.
+    levels : tuple of str or None
+        Level labels (``"female"``, or ``"female.25-29"`` for a cross, in R's
+        ``interaction`` style); None for a numeric total.
+    targets : ndarray
+        Population count of each level, or the one numeric total.
+    codes : ndarray of intp or None
+        Level index of every row of the data (-1: not in the margin, which
+        only rows outside the design's scope may be).
+    values : ndarray or None
+        The numeric column (0 where outside the scope), for a numeric total.
+    """
+
+    variables: tuple[str, ...]
+    levels: tuple[str, ...] | None
+    targets: np.ndarray
+    codes: np.ndarray | None
+    values: np.ndarray | None
+
+    @property
+    def name(self) -> str:
+        """The margin's name: ``"sex"`` or ``"sex x age_band"``."""
+        return " x ".join(self.variables)
+
+    @property
+    def categorical(self) -> bool:
+        return self.levels is not None
+
+    def achieved(self, weights: np.ndarray) -> np.ndarray:
+        """Weighted counts of the levels (or the weighted total) under ``weights``."""
+        if self.categorical:
+            inside = self.codes >= 0
+            return np.bincount(self.codes[inside], weights=weights[inside],
+                               minlength=len(self.levels))
+        return np.array([weights @ self.values])
+
+    def labels(self) -> list[str]:
+        """Row labels for tables: the levels, or the variable for a total."""
+        return list(self.levels) if self.categorical else ["(total)"]
+
+
+def parse_margins(frame: pd.DataFrame, rows: np.ndarray, spec: Mapping[Any, MarginSpec],
+                  numeric: bool = True, partial: bool = False) -> list[Margin]:
+    """Margins from a specification such as ``{"sex": {...}, "income": 4.1e8}``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        All rows of the design's data.
+    rows : ndarray of bool
+        Rows being weighted (in the design's scope, with a positive weight).
+    spec : mapping
+        Key: a column, or a tuple of columns for a cross. Value: level counts
+        (a dict ``{level: count}``, a Series indexed by level, or a DataFrame
+        with the key's columns and one count column, R's ``postStratify``
+        style); or, when ``numeric``, a number: the population total of a
+        numeric column.
+    numeric : bool, default True
+        Whether numeric totals are allowed (calibration) or not (raking,
+        post-stratification).
+    partial : bool, default False
+        Drop population levels absent from the sample, with a warning (R's
+        ``postStratify(partial=TRUE)``), instead of raising.
+
+    Raises
+    ------
+    MissingColumnError, WeightingMissingError, NotCategoricalError,
+    LevelNotInSampleError, LevelNotInMarginError, PopulationCountError, WeightingError
+    """
+    if not isinstance(spec, Mapping) or not spec:
+        raise WeightingError("margins must be a non-empty dict: column -> population counts",
+                             hint="e.g. {'sex': {'female': 143000, 'male': 117000}}")
+    margins = []
+    for key, value in spec.items():
+        variables = tuple(key) if isinstance(key, tuple) else (key,)
+        require_columns(frame, list(variables))
+        _check_observed(frame, rows, variables)
+        if isinstance(value, Real) and not isinstance(value, bool):
+            if not numeric:
+                raise WeightingError(f"margin {key!r} is a single number {value!r}; raking "
+                                     "and post-stratification need a count per level",
+                                     hint="give {level: count}, or use calibrate() for "
+                                          "totals of numeric variables")
+            margins.append(_numeric(frame, rows, variables, float(value)))
+        else:
+            margins.append(categorical(frame, rows, variables, value, partial))
+    return margins
+
+
+def categorical(frame: pd.DataFrame, rows: np.ndarray, variables: tuple[str, ...],
+                population: MarginSpec, partial: bool = False) -> Margin:
+    """A categorical margin (one column or a cross) matched to the sample's levels.
+
+    With ``partial`` (R's ``postStratify(partial=TRUE)``), population levels
+    absent from the sample are dropped instead of raising.
+    """
+    counts = _population_counts(population, variables)
+    name = " x ".join(variables)
+    for column in variables:
+        _check_categorical(frame[column], column)
+    combined, code_labels = _row_codes(frame, variables)
+    seen = np.bincount(combined[rows & (combined >= 0)], minlength=len(code_labels)) > 0
+    sampled = set(code_labels[seen])
+    bad = {level: count for level, count in counts.items()
+           if not np.isfinite(count) or count <= 0}
+    if bad:
+        shown = ", ".join(f"{level!r} ({count:g})" for level, count in list(bad.items())[:5])
+        raise PopulationCountError(f"margin {name!r} has zero, negative or missing "
+                                   f"population counts for {shown}",
+                                   hint="population counts must be positive; drop levels "
+                                        "that do not exist in the population")
+    absent = [level for level in counts if level not in sampled]
+    if absent and not partial:
+        raise LevelNotInSampleError(
+            f"margin {name!r}: level(s) {_quote(absent)} have population counts but no "
+            "sampled row to carry them",
+            hint="merge them with a neighbouring level in both the data and the margin "
+                 "(poststratify(partial=True) ignores them, as R's partial=TRUE)")
+    if absent:
+        warnings.warn(f"margin {name!r}: population level(s) {_quote(absent)} absent from "
+                      "the sample were ignored (partial=True, as R)", UserWarning, stacklevel=4)
+    levels = tuple(level for level in counts if level not in absent)
+    index = {level: k for k, level in enumerate(levels)}
+    lookup = np.array([index.get(label, -1) for label in code_labels] + [-1], dtype=np.intp)
+    codes = lookup[combined]  # combined -1 (missing) reads the trailing -1
+    unmatched = rows & (codes < 0)
+    if unmatched.any():
+        extra = pd.unique(code_labels[combined[unmatched]])
+        raise LevelNotInMarginError(
+            f"margin {name!r} gives no population count for level(s) {_quote(list(extra))}, "
+            f"held by {describe_rows(list(frame.index[unmatched]))}",
+            hint="add their population counts to the margin, or recode those rows to a "
+                 "level the margin counts")
+    targets = np.array([counts[level] for level in levels], dtype=float)
+    return Margin(variables, levels, targets, codes, None)
+
+
+def check_totals(margins: Sequence[Margin]) -> None:
+    """Raise MarginTotalsError if categorical margins count different populations."""
+    cats = [m for m in margins if m.categorical]
+    if len(cats) < 2:
+        return
+    totals = np.array([m.targets.sum() for m in cats])
+    if np.ptp(totals) > _TOTALS_RTOL * totals.max():
+        shown = ", ".join(f"{m.name!r} {t:,.6g}" for m, t in zip(cats, totals))
+        raise MarginTotalsError(f"the margins add up to different population totals: {shown}",
+                                hint="take every margin from the same population (same "
+                                     "date, territory and age range), or rescale them")
+
+
+def cells(margins: Sequence[Margin]) -> tuple[np.ndarray, np.ndarray]:
+    """Cells of the cross of categorical margins: a cell code per row and each cell's levels.
+
+    Returns ``cell`` (n,) (-1 for rows outside some margin) and ``levels``
+    (M, C): the level of margin m held by cell c. Weighting works on the C
+    cells, not the n rows.
+    """
+    sizes = np.array([len(m.levels) for m in margins], dtype=np.intp)
+    radix = np.concatenate([[1], np.cumprod(sizes[:-1])]).astype(np.intp)
+    combined = margins[0].codes.astype(np.intp)  # a copy, added to in place
+    inside = margins[0].codes >= 0
+    for margin, step in zip(margins[1:], radix[1:]):
+        combined += margin.codes * step
+        inside &= margin.codes >= 0
+    every = bool(inside.all())
+    used = np.bincount(combined if every else combined[inside],
+                       minlength=int(np.prod(sizes))) > 0
+    uniques = np.flatnonzero(used)
+    number = (np.cumsum(used) - 1).astype(np.intp)  # dense number of each used combination
+    cell = number[combined] if every else np.where(inside, number[np.where(inside, combined,
+                                                                           0)], -1)
+    levels = (uniques[None, :] // radix[:, None]) % sizes[:, None]
+    return cell, levels.astype(np.intp)
+
+
+# --- reading specifications ------------------------------------------------
+
+
+def _population_counts(population: MarginSpec, variables: tuple[str, ...]) -> dict[str, float]:
+    """Level label -> count, with R's interaction labels ("E.Yes") for crosses."""
+    if isinstance(population, pd.DataFrame):
+        missing = [v for v in variables if v not in population.columns]
+        counts = [c for c in population.columns if c not in variables]
+        if missing or len(counts) != 1:
+            raise WeightingError(f"a population DataFrame for {variables} needs columns "
+                                 f"{list(variables)} and one count column (got "
+                                 f"{list(population.columns)})",
+                                 hint="as R's postStratify: one row per level, e.g. "
+                                      "columns ['stype', 'Freq']")
+        keys = list(population[list(variables)].itertuples(index=False, name=None))
+        values = population[counts[0]].to_numpy()
+    elif isinstance(population, pd.Series):
+        keys, values = list(population.index), population.to_numpy()
+    elif isinstance(population, Mapping):
+        keys, values = list(population.keys()), list(population.values())
+    else:
+        raise WeightingError(f"population counts for {' x '.join(variables)!r} must be a "
+                             f"dict, Series or DataFrame, not {type(population).__name__}",
+                             hint="e.g. {'female': 143000, 'male': 117000}")
+    out: dict[str, float] = {}
+    for key, value in zip(keys, values):
+        parts = key if isinstance(key, tuple) else (key,)
+        if len(parts) != len(variables):
+            raise WeightingError(f"population level {key!r} does not name one level of each "
+                                 f"of {list(variables)}",
+                                 hint="key a cross by tuples, e.g. ('female', '25-29')")
+        try:
+            count = float(value)
+        except (TypeError, ValueError):
+            count = np.nan
+        out[".".join(map(str, parts))] = count
+    return out
+
+
+def _row_codes(frame: pd.DataFrame, variables: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Integer code of each row's level (-1 if missing) and the label of every code.
+
+    Labels of a cross join the levels with dots, as R's ``interaction``
+    (``"E.Yes"``). Only codes are computed per row; labels per distinct level.
+    """
+    combined, missing = None, None
+    radix, uniques = 1, []
+    for column in variables:
+        series = frame[column]
+        if isinstance(series.dtype, pd.CategoricalDtype):  # codes at hand
+            codes, values = series.cat.codes.to_numpy(), series.cat.categories
+        else:
+            codes, values = pd.factorize(series)
+        codes = codes.astype(np.intp)
+        if combined is None:
+            combined, missing = codes, codes < 0
+        else:
+            missing |= codes < 0
+            combined = combined + codes * radix
+        radix *= max(len(values), 1)
+        uniques.append([str(v) for v in values])
+    labels = []
+    for code in range(radix):
+        parts = []
+        for values in uniques:
+            parts.append(values[code % len(values)])
+            code //= len(values)
+        labels.append(".".join(parts))
+    if len(variables) > 1 and missing.any():
+        combined = np.where(missing, -1, combined)
+    return combined, np.asarray(labels, dtype=object)
+
+
+def _check_observed(frame: pd.DataFrame, rows: np.ndarray, variables: tuple[str, ...]) -> None:
+    for column in variables:
+        missing = frame[column].isna().to_numpy() & rows
+        if missing.any():
+            raise WeightingMissingError(
+                f"weighting variable {column!r} is missing in {int(missing.sum())} row(s): "
+                f"{describe_rows(list(frame.index[missing]))}",
+                hint="impute them, give them a level of their own with its population "
+                     "count, or drop those rows before weighting")
+
+
+def _check_categorical(series: pd.Series, column: str) -> None:
+    """Raise NotCategoricalError for a continuous column (fractional numbers)."""
+    if isinstance(series.dtype, pd.CategoricalDtype) or not pd.api.types.is_float_dtype(series):
+        return
+    values = series.dropna().to_numpy(dtype=float)
+    if np.any(values != np.round(values)):
+        raise NotCategoricalError(f"column {column!r} holds continuous numbers (e.g. "
+                                  f"{values[values != np.round(values)][0]:g}), not "
+                                  "categories, so it cannot have level counts",
+                                  hint="cut it into bands (pd.cut) matching the margin, or "
+                                       "give its population total to calibrate()")
+
+
+def _numeric(frame: pd.DataFrame, rows: np.ndarray, variables: tuple[str, ...],
+             total: float) -> Margin:
+    (column,) = variables
+    series = frame[column]
+    if not pd.api.types.is_numeric_dtype(series) or isinstance(series.dtype,
+                                                               pd.CategoricalDtype):
+        raise WeightingError(f"column {column!r} is categorical; its margin needs a "
+                             f"population count per level, not the single number {total:g}",
+                             hint=f"give {{level: count}} for {column!r}")
+    if not np.isfinite(total):
+        raise PopulationCountError(f"the population total of {column!r} is {total}",
+                                   hint="give a finite number")
+    values = np.where(rows, series.to_numpy(dtype=float, na_value=0.0), 0.0)
+    return Margin(variables, None, np.array([total]), None, values)
+
+
+def _quote(names: Sequence[Any], limit: int = 8) -> str:
+    text = ", ".join(repr(str(n)) for n in names[:limit])
+    return text + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+# --- reference tables --------------------------------------------------------
+
+
+def sex_age_margins(data: pd.DataFrame, sex: str = "sex", age: str = "age_band",
+                    reference: pd.DataFrame | None = None,
+                    sex_labels: Mapping[str, str] | None = None,
+                    age_range: tuple[int, int] | None = None) -> dict[str, dict[str, float]]:
+    """Sex and age margins from the INSEE census (RP2018), in a survey's own labels.
+
+    The reference table (``load_reference("insee_rp2018_sex_age")``: persons
+    by sex and 5-year age band, France entière, 2018) is mapped to the levels
+    the survey uses: its sex labels through ``sex_labels``, its age levels by
+    reading them as ranges (``"25-44"``, ``"75+"``). A survey band made of
+    whole census bands gets their exact sum; one that cuts a census band
+    takes the share of its years, assuming ages uniform within the 5-year band
+    (stated, as it is an approximation). Both margins cover the same ages, so
+    their totals agree.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The survey data (or ``design.data``); its levels of ``sex`` and
+        ``age`` are the margins' levels.
+    sex, age : str
+        Columns of the sex and age-band variables.
+    reference : DataFrame, optional
+        A table shaped like the INSEE one (``age_min``, ``age_max``, ``men``,
+        ``women``); default the RP2018 table in ``data/reference``.
+    sex_labels : mapping, optional
+        Survey sex level -> reference column; default ``{"female": "women",
+        "male": "men"}`` (also ``"f"``/``"m"``, ``"femme"``/``"homme"``).
+    age_range : (int, int), optional
+        Ages the survey covers (e.g. ``(18, 64)``): census counts outside are
+        left out, so a band labelled ``"15-19"`` in an adult survey counts
+        only ages 18-19.
+
+    Returns
+    -------
+    dict
+        ``{sex: {level: count}, age: {level: count}}``, ready for
+        ``des.rake(...)`` or ``des.calibrate(...)``.
+
+    Raises
+    ------
+    MarginLevelError
+        A survey level that cannot be read as an age range or mapped to a sex.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"sex": ["female", "male"], "age_group": ["18-24", "25-44"]})
+    >>> m = sex_age_margins(df, age="age_group", age_range=(18, 44))
+    >>> round(sum(m["sex"].values())) == round(sum(m["age_group"].values()))
+    True
+    """
+    if reference is None:
+        from micropop.datasets import load_reference
+        reference = load_reference("insee_rp2018_sex_age")
+    require_columns(data, [sex, age])
+    labels = {"female": "women", "male": "men", "f": "women", "m": "men",
+              "femme": "women", "homme": "men", "women": "women", "men": "men"}
+    if sex_labels is not None:
+        labels = dict(sex_labels)
+    sex_levels = _levels(data[sex])
+    unknown = [s for s in sex_levels if str(s).lower() not in labels and s not in labels]
+    if unknown:
+        raise LevelNotInMarginError(f"sex level(s) {_quote(unknown)} of column {sex!r} have "
+                                    "no census column",
+                                    hint="pass sex_labels={level: 'women' or 'men'}")
+    ages = _levels(data[age])
+    lo_hi = np.array([_age_range(a, age) for a in ages], dtype=float)
+    if age_range is not None:
+        lo_hi = np.clip(lo_hi, age_range[0], age_range[1])
+    band_lo = reference["age_min"].to_numpy(dtype=float)
+    band_hi = reference["age_max"].fillna(120).to_numpy(dtype=float)
+    # years of each survey level inside each census band, over the band's years
+    overlap = np.clip(np.minimum(lo_hi[:, 1:2], band_hi) - np.maximum(lo_hi[:, :1], band_lo)
+                      + 1, 0, None) / (band_hi - band_lo + 1)
+    men = overlap @ reference["men"].to_numpy(dtype=float)
+    women = overlap @ reference["women"].to_numpy(dtype=float)
+    by_sex = {"women": float(women.sum()), "men": float(men.sum())}
+    key = {s: labels.get(str(s).lower(), labels.get(s)) for s in sex_levels}
+    return {sex: {s: _round(by_sex[key[s]]) for s in sex_levels},
+            age: {a: _round(m + w) for a, m, w in zip(ages, men, women)}}
+
+
+def _levels(series: pd.Series) -> list:
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return [c for c in series.cat.categories if (series == c).any()]
+    return sorted(series.dropna().unique())
+
+
+def _age_range(label: Any, column: str) -> tuple[float, float]:
+    text = str(label)
+    found = re.fullmatch(r"\s*(\d+)\s*(?:-|–|to)\s*(\d+)\s*", text)
+    if found:
+        return float(found[1]), float(found[2])
+    found = re.fullmatch(r"\s*(\d+)\s*(?:\+|or over|and over|ou plus)\s*", text)
+    if found:
+        return float(found[1]), 120.0
+    raise LevelNotInMarginError(f"age level {text!r} of column {column!r} is not a range "
+                                "such as '25-29' or '75+'",
+                                hint="recode the age bands as 'lo-hi' ranges")
+
+
+def _round(value: float) -> float:
+    """Whole persons when the mapping is exact, else the pro-rated count."""
+    return int(round(value)) if abs(value - round(value)) < 1e-6 else value
+
+
+def demo_margins(survey: str = "population") -> dict[str, dict[str, float]]:
+    """INSEE RP2018 sex x age margins for a demo survey of :mod:`micropop.datasets`.
+
+    Parameters
+    ----------
+    survey : {"population", "worker"}
+        ``"population"``: the general-population survey (adults 18-64, by
+        ``sex`` and 5-year ``age_band``); ``"worker"``: the micro-worker
+        survey (ages 18-74, by ``sex`` and ``age_group``).
+
+    Returns
+    -------
+    dict
+        Margins for :meth:`SurveyDesign.rake` or :meth:`SurveyDesign.calibrate`.
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> from micropop.design import SurveyDesign
+    >>> from micropop.weighting import demo_margins
+    >>> df = mp.datasets.load_population_survey()
+    >>> des = SurveyDesign(df, weights="weight", strata="region",
+    ...                    psu=["commune_id", "household_id"], fpc=["fpc1", "fpc2"])
+    >>> raked = des.rake(demo_margins("population"))
+    >>> raked.weight_summary().largest_residual < 1e-6
+    True
+    """
+    from micropop.datasets import load_population_survey, load_worker_survey
+    if survey == "population":
+        return sex_age_margins(load_population_survey(), age="age_band", age_range=(18, 64))
+    if survey == "worker":
+        return sex_age_margins(load_worker_survey(), age="age_group", age_range=(18, 74))
+    raise WeightingError(f"no demo survey {survey!r}", hint="use 'population' or 'worker'")

@@ -1,0 +1,119 @@
+"""Weighting-class nonresponse adjustment."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from micropop.design import as_columns, require_columns
+from micropop.errors import WeightingError, WeightingMissingError, describe_rows
+from micropop.weighting._design import WeightingStep, weight_matrix, with_weights
+from micropop.weighting._projection import _group_sums
+
+__all__ = ["adjust_nonresponse"]
+
+
+def adjust_nonresponse(design, responded: str | np.ndarray | pd.Series,
+                       by: str | Sequence[str] | None = None):
+    """Weighting-class adjustment for unit nonresponse; non-respondents are dropped.
+
+    Within each class (a level, or combination of levels, of ``by``; the whole
+    sample without ``by``), respondents' weights are multiplied by ``sum of
+    weights of the class / sum of weights of its respondents``, so that they
+    carry the weight of the non-respondents of their class. The result is the
+    respondents as a subset of the design (R's ``subset``): the full design's
+    PSUs and strata still make the variance, and the adjustment factors are
+    treated as fixed, as when weights are adjusted by hand in R; weighting to
+    population margins afterwards adds its own calibration term. On a
+    replicate design every replicate is adjusted within the same classes.
+
+    Parameters
+    ----------
+    design : SurveyDesign or ReplicateDesign
+    responded : str or boolean array-like
+        Column (bool or 0/1) or mask, True for respondents.
+    by : str or list of str, optional
+        The weighting-class columns.
+
+    Returns
+    -------
+    SurveyDesign or ReplicateDesign
+        The respondents, with adjusted weights.
+
+    Raises
+    ------
+    WeightingMissingError
+        The response indicator or a class column is missing (how many rows).
+    WeightingError
+        A class without respondents, or an indicator that is not True/False.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> df = pd.DataFrame({"r": [True, True, False, True], "g": ["a", "a", "a", "b"],
+    ...                    "w": 10.0})
+    >>> des = SurveyDesign(df, weights="w").adjust_nonresponse("r", by="g")
+    >>> des.weights.tolist()
+    [15.0, 15.0, 10.0]
+    """
+    frame = design._data
+    rows, weights = weight_matrix(design)
+    responded = _indicator(frame, rows, responded)
+    classes = as_columns(by)
+    require_columns(frame, classes)
+    for column in classes:
+        missing = frame[column].isna().to_numpy() & rows
+        if missing.any():
+            raise WeightingMissingError(
+                f"weighting class column {column!r} is missing in {int(missing.sum())} "
+                f"row(s): {describe_rows(list(frame.index[missing]))}",
+                hint="give those rows a class (e.g. a level 'unknown') or drop them")
+    if classes:
+        codes, uniques = pd.MultiIndex.from_frame(frame[classes]).factorize()
+        labels = [".".join(map(str, levels)) for levels in uniques]
+    else:
+        codes, labels = np.zeros(len(frame), dtype=np.intp), ["(all)"]
+    codes = np.where(rows, codes, -1)
+    n_classes = len(labels)
+    everyone = _group_sums(codes, weights, n_classes)
+    respondents = _group_sums(np.where(responded, codes, -1), weights, n_classes)
+    empty = np.flatnonzero((respondents[:, 0] == 0) & (everyone[:, 0] > 0))
+    if empty.size:
+        names = ", ".join(repr(labels[k]) for k in empty[:5])
+        raise WeightingError(f"weighting class {names} has no respondent (with a positive "
+                             "weight) to carry its weight",
+                             hint="merge it with a neighbouring class")
+    factors = np.divide(everyone, respondents, out=np.ones_like(everyone),
+                        where=respondents > 0)
+    kept = rows & responded
+    new = np.where(kept[:, None], weights * factors[np.maximum(codes, 0)], 0.0)
+    step = WeightingStep("nonresponse", (), 1, 0.0, weights[:, 0], None)
+    adjusted = with_weights(design, new, step)
+    return adjusted.subset(responded[rows])
+
+
+def _indicator(frame: pd.DataFrame, rows: np.ndarray, responded) -> np.ndarray:
+    """The response indicator over all rows of the data (False outside the scope)."""
+    if isinstance(responded, str):
+        require_columns(frame, [responded])
+        values, name = frame[responded][rows], repr(responded)
+    else:
+        values, name = pd.Series(np.asarray(responded)), "responded"
+        if len(values) == rows.sum():
+            values.index = frame.index[rows]
+    missing = values.isna().to_numpy()
+    if missing.any():
+        raise WeightingMissingError(f"response indicator {name} is missing in "
+                                    f"{int(missing.sum())} row(s): "
+                                    f"{describe_rows(list(values.index[missing]))}",
+                                    hint="code every sampled unit as respondent or not")
+    if len(values) != rows.sum() or not values.isin([True, False, 0, 1]).all():
+        raise WeightingError(f"response indicator {name} must hold True/False (or 1/0), "
+                             "one per row of the design",
+                             hint="e.g. df['status'] == 'complete'")
+    out = np.zeros(len(frame), dtype=bool)
+    out[rows] = values.to_numpy().astype(bool)
+    return out

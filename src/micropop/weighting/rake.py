@@ -1,0 +1,202 @@
+"""Post-stratification and raking (iterative proportional fitting), as R ``survey``.
+
+Both scale weights so that weighted counts hit population counts: once, within
+the cells of one (possibly crossed) variable for :func:`poststratify` (R's
+``postStratify``); margin after margin, sweep after sweep, for :func:`rake`
+(R's ``rake``), starting from the design weights. Rows sharing every margin
+level share their factor, so the sweeps run on cells (their weighted counts),
+not on rows. On a replicate design each replicate's weights are scaled the
+same way, in the same sweeps, as R does for ``svrep`` designs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from micropop.design import as_columns
+from micropop.errors import ConvergenceError, WeightingError
+from micropop.weighting._design import WeightingStep, scaled, weight_matrix, with_weights
+from micropop.weighting._projection import PostStratProjection, RakingProjection, _group_sums
+from micropop.weighting.margins import Margin, MarginSpec, cells, check_totals, parse_margins
+
+__all__ = ["poststratify", "rake"]
+
+# After the sweeps stop, a level further than this from its target (relative)
+# means the margins cannot all be met (R's rake would return them silently).
+_SETTLED_RTOL = 1e-4
+
+
+def poststratify(design, strata: str | Sequence[str], population: MarginSpec,
+                 partial: bool = False):
+    """Post-stratify: scale weights so each stratum's weighted count is its population count.
+
+    As R's ``postStratify``: within each post-stratum (a level of ``strata``,
+    or of the cross of several columns) every weight is multiplied by
+    ``N_h / sum_h w``. Linearised variances then use the residuals from the
+    post-stratum means, as R does (``svyrecvar`` with ``postStrata``); on a
+    replicate design every replicate is post-stratified the same way.
+
+    Parameters
+    ----------
+    design : SurveyDesign or ReplicateDesign
+    strata : str or list of str
+        The post-stratification column(s); several are crossed.
+    population : dict, Series or DataFrame
+        Population count of every post-stratum: ``{"E": 4421, "H": 755}``; for
+        a cross, tuple keys ``{("E", "No"): 12, ...}``, a Series with a
+        MultiIndex, or a DataFrame with the strata columns and one count
+        column (R's ``data.frame(stype=..., Freq=...)``).
+    partial : bool, default False
+        Ignore population strata absent from the sample (R's ``partial=TRUE``);
+        otherwise they raise.
+
+    Returns
+    -------
+    SurveyDesign or ReplicateDesign
+        A new design; ``design`` is unchanged.
+
+    Raises
+    ------
+    LevelNotInSampleError, LevelNotInMarginError, PopulationCountError,
+    WeightingMissingError, NotCategoricalError
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> df = pd.DataFrame({"g": ["a", "a", "b", "b"], "y": [1.0, 2.0, 3.0, 4.0], "w": 1.0})
+    >>> des = SurveyDesign(df, weights="w").poststratify("g", {"a": 30, "b": 10})
+    >>> des.weights.tolist()
+    [15.0, 15.0, 5.0, 5.0]
+    """
+    rows, weights = weight_matrix(design)
+    active = rows & (weights[:, 0] > 0)
+    variables = tuple(as_columns(strata))
+    (margin,) = parse_margins(design._data, active, {variables: population}, numeric=False,
+                              partial=partial)
+    new = scaled(weights, margin.codes, _factors(margin.codes, weights, margin.targets))
+    projection = PostStratProjection(margin.codes, weights[:, 0], new[:, 0], len(margin.levels))
+    step = WeightingStep("poststratify", (margin,), 1, 0.0, weights[:, 0], projection)
+    return with_weights(design, new, step)
+
+
+def rake(design, margins: Mapping[Any, MarginSpec], max_iter: int = 100,
+         epsilon: float = 1e-7):
+    """Rake (iterative proportional fitting) the design weights to population margins.
+
+    As R's ``rake``: each sweep post-stratifies on every margin in turn,
+    starting from the design weights; sweeps stop when no cell of the cross of
+    the margins changes its weighted count by more than ``epsilon`` between two
+    sweeps. Linearised variances then use R's raking residuals; on a replicate
+    design every replicate is raked in the same sweeps (R's ``rake`` on an
+    ``svrep`` design).
+
+    Parameters
+    ----------
+    design : SurveyDesign or ReplicateDesign
+    margins : dict
+        ``{column: {level: population count}}`` (or a Series, or an R-style
+        DataFrame of counts), any number of them; a tuple of columns as key
+        rakes to their cross. Every margin must count the same population.
+    max_iter : int, default 100
+        Largest number of sweeps (R's ``maxit``, whose default is 10).
+    epsilon : float, default 1e-7
+        Convergence tolerance on the change of cell counts between sweeps,
+        with R's rule: below 1, a fraction of the total weight; 1 or more, an
+        absolute count (R's default is ``epsilon=1``).
+
+    Returns
+    -------
+    SurveyDesign or ReplicateDesign
+        A new design; sweeps and final change are in ``weight_summary()``.
+
+    Raises
+    ------
+    ConvergenceError
+        Not converged after ``max_iter`` sweeps (R only warns): names the
+        margin and level furthest from its target and the sweeps run.
+    MarginTotalsError
+        The margins count different totals.
+    LevelNotInSampleError, LevelNotInMarginError, PopulationCountError,
+    WeightingMissingError, NotCategoricalError
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> df = pd.DataFrame({"sex": ["f", "f", "m", "m"], "age": ["y", "o", "y", "o"],
+    ...                    "w": 10.0})
+    >>> des = SurveyDesign(df, weights="w").rake({"sex": {"f": 60, "m": 40},
+    ...                                           "age": {"y": 50, "o": 50}})
+    >>> [round(v, 6) for v in des.weights]
+    [30.0, 30.0, 20.0, 20.0]
+    """
+    if max_iter < 1 or not epsilon > 0:
+        raise WeightingError(f"max_iter={max_iter} and epsilon={epsilon}",
+                             hint="give max_iter >= 1 and epsilon > 0")
+    rows, weights = weight_matrix(design)
+    active = rows & (weights[:, 0] > 0)
+    parsed = parse_margins(design._data, active, margins, numeric=False)
+    check_totals(parsed)
+    cell, levels = cells(parsed)
+    n_cells = levels.shape[1]
+    start = _group_sums(cell, weights, n_cells)
+    tolerance = epsilon * start[:, 0].sum() if epsilon < 1 else epsilon
+    factor = np.ones_like(start)
+    after = np.empty((len(parsed), n_cells))  # full-sample factor after each margin
+    previous = start[:, 0]
+    for sweep in range(1, max_iter + 1):
+        for m, margin in enumerate(parsed):
+            current = start * factor
+            factor = factor * _factors(levels[m], current, margin.targets)[levels[m]]
+            after[m] = factor[:, 0]
+        current = start[:, 0] * factor[:, 0]
+        change = float(np.max(np.abs(current - previous)))
+        if change < tolerance:
+            break
+        previous = current
+    else:
+        _not_converged(parsed, levels, current, sweep, change, settled=False)
+    if _worst_residual(parsed, levels, current)[0] > _SETTLED_RTOL:
+        _not_converged(parsed, levels, current, sweep, change, settled=True)
+    new = scaled(weights, cell, factor)
+    projection = RakingProjection(cell, levels, after, weights[:, 0],
+                                  tuple(len(m.levels) for m in parsed))
+    step = WeightingStep("rake", tuple(parsed), sweep, change, weights[:, 0], projection)
+    return with_weights(design, new, step)
+
+
+def _factors(codes: np.ndarray, weights: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Per level and weight column, ``target / weighted count`` (1 where nothing to scale)."""
+    sums = _group_sums(codes, weights, len(targets))
+    return np.divide(targets[:, None], sums, out=np.ones_like(sums), where=sums > 0)
+
+
+def _worst_residual(margins: list[Margin], levels: np.ndarray,
+                    cell_weights: np.ndarray) -> tuple[float, str, str, float, float]:
+    """The level furthest from its target: relative gap, margin, level, achieved, gap."""
+    worst = (-1.0, "", "", 0.0, 0.0)
+    for m, margin in enumerate(margins):
+        achieved = np.bincount(levels[m], weights=cell_weights, minlength=len(margin.levels))
+        gap = np.abs(achieved - margin.targets)
+        k = int(np.argmax(gap / margin.targets))
+        if gap[k] / margin.targets[k] > worst[0]:
+            worst = (float(gap[k] / margin.targets[k]), margin.name, margin.levels[k],
+                     float(achieved[k]), float(gap[k]))
+    return worst
+
+
+def _not_converged(margins: list[Margin], levels: np.ndarray, cell_weights: np.ndarray,
+                   sweeps: int, change: float, settled: bool) -> None:
+    _, name, level, achieved, gap = _worst_residual(margins, levels, cell_weights)
+    status = (f"the weights settled after {sweeps} sweeps without meeting the margins"
+              if settled else f"the last of {sweeps} sweeps still changed a cell by "
+                              f"{change:.3g}")
+    raise ConvergenceError(
+        f"raking did not converge: margin {name!r} level {level!r} reaches {achieved:,.6g} "
+        f"against its target (largest residual {gap:.3g}); {status}",
+        hint="raise max_iter, or check the margins: empty cells of their cross can make "
+             "the targets unreachable (collapse sparse levels)")
