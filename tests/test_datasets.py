@@ -15,7 +15,7 @@ def test_list_datasets():
                          "capture_histories", "platforms"]
     assert set(datasets.list_datasets("reference")) == {
         "insee_rp2018_sex_age", "insee_poverty_2015_2019", "education_attainment",
-        "labour_market_2018"}
+        "labour_market_2018", "smic_hourly"}
     with pytest.raises(ValueError):
         datasets.list_datasets("other")
 

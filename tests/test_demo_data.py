@@ -31,6 +31,7 @@ EXPECTED_FILES = [
     "reference/insee_poverty_2015_2019.csv",
     "reference/education_attainment.csv",
     "reference/labour_market_2018.csv",
+    "reference/smic_hourly.csv",
 ]
 
 MULTIHOMING = 1.27

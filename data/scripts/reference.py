@@ -153,12 +153,37 @@ LABOUR_ROWS = [
      "(emploi a duree indeterminee)", 84.7, "%"),
 ]
 
+# --------------------------------------------------------------------------
+# French minimum wage (SMIC), gross hourly amount, metropolitan France and the
+# overseas departments except Mayotte, set each 1 January by decree (JORF):
+# - 2018: Decret no 2017-1719 du 20 decembre 2017 portant relevement du salaire
+#   minimum de croissance (JORF no 0297 du 21 decembre 2017, NOR MTRX1735634D):
+#   9,88 EUR/hour, 1 498,47 EUR/month for the legal 35 hours a week (+1.23 %);
+#   read in the decree's summary at affaires-publiques.org (the Legifrance
+#   text itself was not in the stored pages);
+# - 2019: Decret no 2018-1173 du 19 decembre 2018 (JORF no 0294 du 20 decembre
+#   2018, NOR MTRX1833925D): 10,03 EUR/hour, 1 521,22 EUR/month (+1.5 %),
+#   https://www.legifrance.gouv.fr/eli/decret/2018/12/19/2018-1173/jo/texte
+# --------------------------------------------------------------------------
+SMIC_ROWS = [
+    # year, gross hourly EUR, gross monthly EUR (35 h/week), in force from, source, url
+    (2018, "9.88", "1498.47", "2018-01-01",
+     "Decret no 2017-1719 du 20 decembre 2017 portant relevement du salaire minimum de "
+     "croissance (JORF no 0297 du 21 decembre 2017, NOR MTRX1735634D)",
+     "http://affaires-publiques.org/textof/TO/17/14219-1217.htm"),
+    (2019, "10.03", "1521.22", "2019-01-01",
+     "Decret no 2018-1173 du 19 decembre 2018 portant relevement du salaire minimum de "
+     "croissance (JORF no 0294 du 20 decembre 2018, NOR MTRX1833925D)",
+     "https://www.legifrance.gouv.fr/eli/decret/2018/12/19/2018-1173/jo/texte"),
+]
+
 #: Reference table name -> file name in ``data/reference/``.
 TABLES = {
     "insee_rp2018_sex_age": "insee_rp2018_sex_age.csv",
     "insee_poverty_2015_2019": "insee_poverty_2015_2019.csv",
     "education_attainment": "education_attainment.csv",
     "labour_market_2018": "labour_market_2018.csv",
+    "smic_hourly": "smic_hourly.csv",
 }
 
 
@@ -210,6 +235,16 @@ def _labour(outdir: Path) -> Path:
     return _write(outdir / TABLES["labour_market_2018"], header, rows)
 
 
+def _smic(outdir: Path) -> Path:
+    header = ["year", "smic_hourly_gross_eur", "smic_monthly_gross_35h_eur", "in_force_from",
+              "field", "status", "source", "url"]
+    rows = [[year, hourly, monthly, start,
+             "metropolitan France and overseas departments except Mayotte", "published",
+             source, url]
+            for year, hourly, monthly, start, source, url in SMIC_ROWS]
+    return _write(outdir / TABLES["smic_hourly"], header, rows)
+
+
 def generate(outdir: Path, seed: int) -> list[Path]:
     """Write the reference tables into ``outdir / "reference"``.
 
@@ -227,4 +262,5 @@ def generate(outdir: Path, seed: int) -> list[Path]:
     """
     refdir = Path(outdir) / "reference"
     refdir.mkdir(parents=True, exist_ok=True)
-    return [_sex_age(refdir), _poverty(refdir), _education(refdir), _labour(refdir)]
+    return [_sex_age(refdir), _poverty(refdir), _education(refdir), _labour(refdir),
+            _smic(refdir)]

@@ -1,0 +1,504 @@
+"""Earnings and living standards: shares below thresholds, with design-based intervals.
+
+The DiPLab questions: how many micro-workers earn nothing, or less than 5,
+10, 20, 50 EUR a month; how many earn less per hour than the minimum wage;
+how many live below the national poverty line. Each answer is the share of a
+0/1 indicator derived from the data, estimated by the engine (R's ``svymean``
+of the indicator for the estimate and SE, ``svyciprop`` for the interval,
+``"logit"`` by default), so it comes with the design's standard error and an
+interval inside [0, 1]. Inequality measures (Gini, ARPR, ...) live in
+:mod:`micropop.inequality`.
+
+Conventions, stated once:
+
+- thresholds are strict: "below 5 EUR" means ``earnings < 5``; "earning
+  nothing" means ``earnings == 0``;
+- hourly earnings = monthly earnings / (weekly hours x 52 / 12), a month being
+  52/12 weeks (as the legal 151.67 hours = 35 x 52 / 12); rows with zero hours
+  have no hourly rate: an error unless ``zero_hours="exclude"`` leaves them out;
+- the minimum wage is the gross hourly SMIC in force on 1 January of the year
+  (``datasets.load_reference("smic_hourly")``);
+- the standard of living is the household income divided by its consumption
+  units on the OECD-modified scale (1 for the first person, 0.5 per other
+  person aged 14 or more, 0.3 per child under 14), compared with INSEE's
+  poverty line (60 % of the median standard of living) of the chosen year
+  (``datasets.load_reference("insee_poverty_2015_2019")``);
+- missing values are an error that counts them; ``na_rm=True`` leaves those
+  rows out of the domain, as R's ``na.rm`` (the design is kept).
+
+The derived indicators are added with :meth:`SurveyDesign.assign` (the
+design's rows, weights and variance structure unchanged).
+
+Examples
+--------
+>>> import micropop as mp
+>>> from micropop import earnings
+>>> des = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+>>> est = earnings.earnings_shares(des)
+>>> est.to_frame()[["estimate", "se"]].round(3)
+                     estimate     se
+variable                            
+earnings_month = 0      0.120  0.010
+earnings_month < 5      0.411  0.016
+earnings_month < 10     0.563  0.016
+earnings_month < 20     0.705  0.015
+earnings_month < 50     0.883  0.010
+>>> round(float(earnings.below_poverty_line(des, year=2016).estimate[0]), 3)
+0.22
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+
+from micropop import datasets
+from micropop.design import require_columns
+from micropop.errors import (EarningsError, MissingValuesError, NegativeEarningsError,
+                             NotNumericVariableError, ReferenceYearError, ZeroHoursError,
+                             describe_rows)
+from micropop.estimation import Estimate
+
+if TYPE_CHECKING:
+    from micropop.design import ReplicateDesign, SurveyDesign
+
+__all__ = ["EARNINGS_THRESHOLDS", "WEEKS_PER_MONTH", "below_minimum_wage",
+           "below_poverty_line", "earnings_shares", "hourly_earnings", "hourly_quantile",
+           "minimum_wage", "oecd_consumption_units", "poverty_line", "standard_of_living"]
+
+#: Monthly earnings thresholds of the DiPLab report, in EUR.
+EARNINGS_THRESHOLDS = (5.0, 10.0, 20.0, 50.0)
+
+#: Weeks in a month: 52 / 12 (hourly = monthly / (weekly hours x 52 / 12)).
+WEEKS_PER_MONTH = 52 / 12
+
+Columns = str | Sequence[str] | None
+
+
+# --- reference values ---------------------------------------------------------
+
+
+def _yearly_value(table: str, column: str, year: int, what: str) -> float:
+    ref = datasets.load_reference(table)
+    rows = ref.loc[ref["year"] == year, column]
+    if rows.empty:
+        years = ", ".join(str(y) for y in ref["year"].tolist())
+        raise ReferenceYearError(f"no {what} for year {year} in reference table {table!r}; "
+                                 f"available years: {years}",
+                                 hint="pick one of the years listed")
+    return float(rows.iloc[0])
+
+
+def minimum_wage(year: int) -> float:
+    """Gross hourly minimum wage (SMIC) in force on 1 January of ``year``, EUR.
+
+    Parameters
+    ----------
+    year : int
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ReferenceYearError
+        A year not in ``smic_hourly``; the message lists those that are.
+
+    Examples
+    --------
+    >>> minimum_wage(2019)
+    10.03
+    >>> minimum_wage(2030)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    micropop.errors.ReferenceYearError: no gross hourly SMIC for year 2030 ...: 2018, 2019. ...
+    """
+    return _yearly_value("smic_hourly", "smic_hourly_gross_eur", year, "gross hourly SMIC")
+
+
+def poverty_line(year: int) -> float:
+    """INSEE's poverty line (60 % of the median standard of living), EUR per month.
+
+    Parameters
+    ----------
+    year : int
+        2015 to 2019 (ERFS, metropolitan France).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ReferenceYearError
+        A year not in ``insee_poverty_2015_2019``; the message lists those that are.
+
+    Examples
+    --------
+    >>> poverty_line(2016)
+    1026.0
+    """
+    return _yearly_value("insee_poverty_2015_2019", "poverty_line_60pct_eur_month", year,
+                         "poverty line")
+
+
+# --- derived values -------------------------------------------------------------
+
+
+def _values(design: SurveyDesign | ReplicateDesign, column: str, na_rm: bool,
+            negative: str | None = None) -> np.ndarray:
+    """A numeric column over the design's rows; missing values counted, negatives refused."""
+    data = design.data
+    require_columns(data, [column])
+    series = data[column]
+    if not pd.api.types.is_numeric_dtype(series) or isinstance(series.dtype,
+                                                                pd.CategoricalDtype):
+        raise NotNumericVariableError(f"column {column!r} is {series.dtype}, not numeric",
+                                      hint="convert it with pd.to_numeric")
+    values = series.to_numpy(dtype=float, na_value=np.nan)
+    missing = np.isnan(values)
+    if missing.any() and not na_rm:
+        raise MissingValuesError(
+            f"column {column!r} has {int(missing.sum())} missing value(s), in "
+            f"{describe_rows(list(data.index[missing]))}",
+            hint="pass na_rm=True to leave those rows out of the domain (R's na.rm), "
+                 "or impute them")
+    bad = values < 0
+    if negative is not None and bad.any():
+        raise NegativeEarningsError(
+            f"column {column!r} has {int(bad.sum())} negative value(s) in "
+            f"{describe_rows(list(data.index[bad]), values[bad])}; {negative}",
+            hint="fix or drop those rows")
+    return values
+
+
+def _indicator(condition: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """0/1 where observed, NaN elsewhere."""
+    return np.where(observed, condition.astype(float), np.nan)
+
+
+def _shares(design: SurveyDesign | ReplicateDesign, indicators: Mapping[str, np.ndarray],
+            by: Columns, ci: str, conf_level: float, na_rm: bool) -> Estimate:
+    """Proportions of 0/1 indicators: joint covariance from the mean, intervals per share."""
+    derived = design.assign(**indicators)
+    names = list(indicators)
+    means = derived.mean(names, by=by, na_rm=na_rm)
+    intervals = np.vstack([derived.proportion(name, ci=ci, by=by, conf_level=conf_level,
+                                              na_rm=na_rm).ci().to_numpy()
+                           for name in names])
+    return Estimate("proportion", means.index, means.estimate, means.vcov, means.df,
+                    means.n, interval=intervals, interval_level=conf_level,
+                    variance=means.variance)
+
+
+def hourly_earnings(design: SurveyDesign | ReplicateDesign, earnings: str = "earnings_month",
+                    hours: str = "hours_week",
+                    zero_hours: Literal["error", "exclude"] = "error",
+                    na_rm: bool = False) -> pd.Series:
+    """Hourly earnings: monthly earnings / (weekly hours x 52 / 12).
+
+    Parameters
+    ----------
+    design : SurveyDesign or ReplicateDesign
+    earnings : str, default "earnings_month"
+        Monthly earnings (EUR).
+    hours : str, default "hours_week"
+        Hours worked per week.
+    zero_hours : {"error", "exclude"}
+        Rows with zero hours have no hourly rate: raise (default, counting
+        them), or give them NaN (then leave them out with ``na_rm=True``).
+    na_rm : bool, default False
+        Allow missing earnings or hours (NaN in the result).
+
+    Returns
+    -------
+    pandas.Series
+        Aligned with ``design.data``, named ``"hourly_earnings"``.
+
+    Raises
+    ------
+    ZeroHoursError, NegativeEarningsError, MissingValuesError
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> des = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+    >>> round(float(hourly_earnings(des).median()), 2)
+    1.17
+    """
+    if zero_hours not in ("error", "exclude"):
+        raise ValueError(f"zero_hours must be 'error' or 'exclude', not {zero_hours!r}")
+    pay = _values(design, earnings, na_rm, negative="earnings cannot be negative")
+    time = _values(design, hours, na_rm, negative="hours cannot be negative")
+    zero = time == 0
+    if zero.any() and zero_hours == "error":
+        rows = list(design.data.index[zero])
+        paid = int((pay[zero] > 0).sum())
+        raise ZeroHoursError(
+            f"column {hours!r} is 0 in {int(zero.sum())} row(s) ({describe_rows(rows)}), "
+            f"{paid} of them with earnings above 0: their hourly earnings are undefined",
+            hint="pass zero_hours='exclude' to leave them out (and na_rm=True in the "
+                 "estimators), or fix the hours")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(zero, np.nan, pay / (time * WEEKS_PER_MONTH))
+    return pd.Series(rate, index=design.data.index, name="hourly_earnings")
+
+
+def oecd_consumption_units(household_size: pd.Series | np.ndarray | Sequence[float],
+                           children_under14: pd.Series | np.ndarray | Sequence[float]
+                           ) -> np.ndarray:
+    """Consumption units on the OECD-modified scale (as INSEE).
+
+    1 for the first person, 0.5 for each other person aged 14 or more, 0.3
+    for each child under 14: ``1 + 0.5 (size - 1 - children) + 0.3 children``.
+
+    Parameters
+    ----------
+    household_size : array-like
+        Persons in the household (at least one aged 14 or more).
+    children_under14 : array-like
+        Of whom children under 14.
+
+    Returns
+    -------
+    ndarray
+        NaN where an input is missing.
+
+    Raises
+    ------
+    EarningsError
+        Households without a person aged 14 or more, or negative counts.
+
+    Examples
+    --------
+    >>> oecd_consumption_units([1, 2, 4], [0, 0, 2]).tolist()
+    [1.0, 1.5, 2.1]
+    """
+    size = np.asarray(household_size, dtype=float)
+    children = np.asarray(children_under14, dtype=float)
+    bad = (size - children < 1) | (children < 0)
+    if bad.any():
+        raise EarningsError(
+            f"{int(bad.sum())} household(s) without a person aged 14 or more, or with a "
+            f"negative count: {describe_rows(list(np.flatnonzero(bad)))} (positions)",
+            hint="household_size counts every person, children included")
+    return 1 + 0.5 * (size - 1 - children) + 0.3 * children
+
+
+def standard_of_living(design: SurveyDesign | ReplicateDesign,
+                       income: str = "hh_income_month",
+                       household_size: str = "household_size",
+                       children_under14: str = "children_under14",
+                       na_rm: bool = False) -> pd.Series:
+    """Household income per consumption unit (OECD-modified scale), EUR per month.
+
+    Parameters
+    ----------
+    design : SurveyDesign or ReplicateDesign
+    income : str, default "hh_income_month"
+        Monthly disposable income of the household.
+    household_size, children_under14 : str
+        Columns counting the household's persons and children under 14.
+    na_rm : bool, default False
+        Allow missing values (NaN in the result).
+
+    Returns
+    -------
+    pandas.Series
+        Aligned with ``design.data``, named ``"standard_of_living"``.
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> df = mp.datasets.load_worker_survey()
+    >>> des = mp.SurveyDesign(df, weights="weight")
+    >>> bool(np.allclose(standard_of_living(des), df["income_per_cu"], atol=0.01))
+    True
+    """
+    money = _values(design, income, na_rm)
+    size = _values(design, household_size, na_rm, negative="a household size is positive")
+    children = _values(design, children_under14, na_rm,
+                       negative="a count of children is not negative")
+    units = oecd_consumption_units(np.nan_to_num(size, nan=1.0),
+                                   np.nan_to_num(children, nan=0.0))
+    units[np.isnan(size) | np.isnan(children)] = np.nan
+    return pd.Series(money / units, index=design.data.index, name="standard_of_living")
+
+
+# --- shares ------------------------------------------------------------------------
+
+
+def earnings_shares(design: SurveyDesign | ReplicateDesign, earnings: str = "earnings_month",
+                    thresholds: Sequence[float] = EARNINGS_THRESHOLDS, by: Columns = None,
+                    ci: str = "logit", conf_level: float = 0.95,
+                    na_rm: bool = False) -> Estimate:
+    """Shares earning nothing and earning less than each threshold (strictly).
+
+    Parameters
+    ----------
+    design : SurveyDesign or ReplicateDesign
+    earnings : str, default "earnings_month"
+        Monthly earnings (EUR); negative values are refused.
+    thresholds : sequence of float, default (5, 10, 20, 50)
+        Monthly amounts; "below 5" is ``earnings < 5``.
+    by : str or list of str, optional
+        Domain columns (R's ``svyby``).
+    ci : {"logit", "xlogit", "mean", "asin", "beta"}
+        Interval method, as R's ``svyciprop``.
+    conf_level : float, default 0.95
+    na_rm : bool, default False
+        Leave out rows with missing earnings (otherwise they raise, counted).
+
+    Returns
+    -------
+    Estimate
+        Statistic ``"proportion"``, one row per indicator (``"earnings_month
+        = 0"``, ``"earnings_month < 5"``, ...) [and domain], with the full
+        covariance between them; :meth:`Estimate.ci` gives the ``ci`` interval.
+
+    Raises
+    ------
+    NegativeEarningsError, MissingValuesError
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> des = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+    >>> est = earnings_shares(des, thresholds=[5], by="frequency")
+    >>> est.to_frame()["estimate"].round(3).tolist()
+    [0.018, 0.09, 0.246, 0.038, 0.344, 0.833]
+    """
+    pay = _values(design, earnings, na_rm, negative="earnings cannot be negative")
+    observed = ~np.isnan(pay)
+    indicators = {f"{earnings} = 0": _indicator(pay == 0, observed)}
+    for t in thresholds:
+        indicators[f"{earnings} < {t:g}"] = _indicator(pay < t, observed)
+    return _shares(design, indicators, by, ci, conf_level, na_rm)
+
+
+def below_minimum_wage(design: SurveyDesign | ReplicateDesign, year: int = 2019,
+                       earnings: str = "earnings_month", hours: str = "hours_week",
+                       zero_hours: Literal["error", "exclude"] = "error", by: Columns = None,
+                       ci: str = "logit", conf_level: float = 0.95,
+                       na_rm: bool = False) -> Estimate:
+    """Share whose hourly earnings are below the gross hourly SMIC of ``year``.
+
+    Hourly earnings as :func:`hourly_earnings`; the SMIC from
+    :func:`minimum_wage` (gross: before the employee's social contributions).
+
+    Parameters
+    ----------
+    design : SurveyDesign or ReplicateDesign
+    year : int, default 2019
+        Year of the survey (the SMIC in force on 1 January).
+    earnings, hours, zero_hours, na_rm
+        As :func:`hourly_earnings`; rows excluded for zero hours, or missing
+        under ``na_rm``, are left out of the domain.
+    by, ci, conf_level
+        As :func:`earnings_shares`.
+
+    Returns
+    -------
+    Estimate
+        One row, labelled ``"hourly earnings < SMIC <year> (<amount>)"``.
+
+    Raises
+    ------
+    ReferenceYearError, ZeroHoursError, NegativeEarningsError, MissingValuesError
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> des = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+    >>> est = below_minimum_wage(des, year=2019)
+    >>> est.index[0], round(float(est.estimate[0]), 3)
+    ('hourly earnings < SMIC 2019 (10.03)', 0.996)
+    """
+    smic = minimum_wage(year)
+    rate = hourly_earnings(design, earnings, hours, zero_hours, na_rm).to_numpy()
+    observed = ~np.isnan(rate)
+    name = f"hourly earnings < SMIC {year} ({smic:g})"
+    return _shares(design, {name: _indicator(rate < smic, observed)}, by, ci, conf_level,
+                   na_rm or zero_hours == "exclude")
+
+
+def hourly_quantile(design: SurveyDesign | ReplicateDesign,
+                    quantiles: float | Sequence[float] = 0.5,
+                    earnings: str = "earnings_month", hours: str = "hours_week",
+                    zero_hours: Literal["error", "exclude"] = "error", by: Columns = None,
+                    conf_level: float = 0.95, na_rm: bool = False) -> Estimate:
+    """Quantiles of hourly earnings with Woodruff intervals (engine, R's ``svyquantile``).
+
+    Parameters are those of :func:`hourly_earnings` and
+    :meth:`SurveyDesign.quantile` (rule ``"math"``).
+
+    Returns
+    -------
+    Estimate
+        Indexed by ``"hourly_earnings"`` and the quantile.
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> des = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+    >>> round(float(hourly_quantile(des, 0.5).estimate[0]), 2)
+    1.16
+    """
+    rate = hourly_earnings(design, earnings, hours, zero_hours, na_rm)
+    derived = design.assign(hourly_earnings=rate)
+    return derived.quantile("hourly_earnings", quantiles, by=by, conf_level=conf_level,
+                            na_rm=na_rm or zero_hours == "exclude")
+
+
+def below_poverty_line(design: SurveyDesign | ReplicateDesign, year: int = 2016,
+                       income: str = "hh_income_month",
+                       household_size: str = "household_size",
+                       children_under14: str = "children_under14", by: Columns = None,
+                       ci: str = "logit", conf_level: float = 0.95,
+                       na_rm: bool = False) -> Estimate:
+    """Share living below INSEE's poverty line of ``year`` (standard of living < line).
+
+    The standard of living is :func:`standard_of_living` (OECD-modified
+    consumption units); the line is :func:`poverty_line` (60 % of the
+    median, ERFS). The DiPLab report used 2016 (1,026 EUR a month).
+
+    Parameters
+    ----------
+    design : SurveyDesign or ReplicateDesign
+    year : int, default 2016
+        A year of ``insee_poverty_2015_2019``.
+    income, household_size, children_under14 : str
+        Columns, as :func:`standard_of_living`.
+    by, ci, conf_level, na_rm
+        As :func:`earnings_shares`.
+
+    Returns
+    -------
+    Estimate
+        One row, labelled ``"standard of living < <line> (INSEE <year>)"``.
+
+    Raises
+    ------
+    ReferenceYearError
+        A year not in the table (the message lists the years available).
+    MissingValuesError
+        Missing incomes or household counts without ``na_rm=True`` (counted).
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> des = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+    >>> est = below_poverty_line(des, year=2016)
+    >>> est.ci().round(3).to_numpy().tolist()
+    [[0.195, 0.247]]
+    """
+    line = poverty_line(year)
+    living = standard_of_living(design, income, household_size, children_under14,
+                                na_rm).to_numpy()
+    name = f"standard of living < {line:g} (INSEE {year})"
+    return _shares(design, {name: _indicator(living < line, ~np.isnan(living))}, by, ci,
+                   conf_level, na_rm)
