@@ -1,10 +1,19 @@
 """The ``micropop`` command line.
 
+``micropop report`` writes the HTML report; ``micropop estimate`` prints one
+design-based estimate from a data file (or a packaged data set) as a table,
+CSV or JSON.
+
 Examples
 --------
 >>> from micropop.cli import main
 >>> main(["--version"])  # doctest: +ELLIPSIS
 micropop ...
+0
+>>> main(["estimate", "mean", "hours_week", "--dataset", "worker_survey",
+...       "--weights", "weight", "--format", "csv"])  # doctest: +ELLIPSIS
+variable,estimate,se,ci_low,ci_high,df,deff,n
+hours_week,2.99...
 0
 """
 
@@ -13,6 +22,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+
+import pandas as pd
 
 from micropop import __version__
 from micropop.errors import MicropopError
@@ -46,7 +57,82 @@ def build_parser() -> argparse.ArgumentParser:
                         help="output folder (default: report)")
     report.add_argument("--lang", choices=["en", "fr"], default="en",
                         help="language of the figure labels (default: en)")
+    _add_estimate_parser(commands)
     return parser
+
+
+def _add_estimate_parser(commands: argparse._SubParsersAction) -> None:
+    estimate = commands.add_parser(
+        "estimate", help="print one design-based estimate (table, CSV or JSON)",
+        description="Estimate a total, mean, ratio, quantile or proportion with its standard "
+                    "error and confidence interval, as R's survey package computes them.")
+    estimate.add_argument("statistic", choices=list(_STATISTICS),
+                          help="what to estimate")
+    estimate.add_argument("variables", nargs="+", metavar="VARIABLE",
+                          help="column(s); for 'ratio': numerator then denominator")
+    source = estimate.add_mutually_exclusive_group(required=True)
+    source.add_argument("--data", metavar="FILE",
+                        help="survey file (csv, tsv, parquet, dta, sav, xlsx)")
+    source.add_argument("--dataset", metavar="NAME",
+                        help="a packaged data set, e.g. worker_survey or population_survey")
+    estimate.add_argument("--codebook", metavar="FILE", help="codebook (YAML or JSON) for --data")
+    estimate.add_argument("--weights", metavar="COLUMN", help="probability weights")
+    estimate.add_argument("--strata", nargs="+", metavar="COLUMN", help="strata column(s)")
+    estimate.add_argument("--psu", nargs="+", metavar="COLUMN",
+                          help="sampling-unit column per stage")
+    estimate.add_argument("--fpc", nargs="+", metavar="COLUMN",
+                          help="finite population correction per stage")
+    estimate.add_argument("--lonely-psu", default="fail",
+                          choices=["fail", "remove", "certainty", "adjust", "average"],
+                          help="policy for strata with one PSU (default: fail, as R)")
+    estimate.add_argument("--by", nargs="+", metavar="COLUMN", help="domain column(s)")
+    estimate.add_argument("--quantiles", nargs="+", type=float, default=[0.5], metavar="P",
+                          help="probabilities for 'quantile' (default: 0.5)")
+    estimate.add_argument("--level", dest="category", metavar="LEVEL",
+                          help="the level counted by 'proportion'")
+    estimate.add_argument("--conf-level", type=float, default=0.95,
+                          help="coverage of the interval (default: 0.95)")
+    estimate.add_argument("--na-rm", action="store_true",
+                          help="leave out rows with missing values (R's na.rm=TRUE)")
+    estimate.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                          help="output format (default: table)")
+
+
+#: Statistic name -> how to call it on a design with the parsed arguments.
+_STATISTICS = {
+    "total": lambda des, a: des.total(a.variables, by=a.by, na_rm=a.na_rm),
+    "mean": lambda des, a: des.mean(a.variables, by=a.by, na_rm=a.na_rm),
+    "ratio": lambda des, a: des.ratio(a.variables[:-1], a.variables[-1], by=a.by,
+                                      na_rm=a.na_rm),
+    "quantile": lambda des, a: des.quantile(a.variables, a.quantiles, by=a.by,
+                                            conf_level=a.conf_level, na_rm=a.na_rm),
+    "proportion": lambda des, a: des.proportion(a.variables[0], level=a.category, by=a.by,
+                                                conf_level=a.conf_level, na_rm=a.na_rm),
+}
+
+
+def _estimate(args: argparse.Namespace) -> str:
+    """Run ``micropop estimate`` and return its output text."""
+    from micropop import datasets
+    from micropop.design import SurveyDesign
+    from micropop.io import read_survey
+
+    if args.dataset:
+        data = datasets.load(args.dataset)
+    else:
+        data = read_survey(args.data, codebook=args.codebook)
+    if args.statistic == "ratio" and len(args.variables) < 2:
+        raise MicropopError("'ratio' needs a numerator and a denominator",
+                            hint="e.g. micropop estimate ratio earnings_month hours_week ...")
+    des = SurveyDesign(data, weights=args.weights, strata=args.strata, psu=args.psu,
+                       fpc=args.fpc, lonely_psu=args.lonely_psu)
+    table = _STATISTICS[args.statistic](des, args).to_frame(level=args.conf_level)
+    if args.format == "csv":
+        return table.to_csv(lineterminator="\n").rstrip("\n")
+    if args.format == "json":
+        return table.reset_index().to_json(orient="records", indent=1)
+    with pd.option_context("display.width", 120, "display.max_columns", None):
+        return table.to_string()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -77,6 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             path = write_report(args.out, lang=args.lang)
             print(f"wrote {path}")
+        else:
+            print(_estimate(args))
     except MicropopError as err:
         print(f"micropop: error: {err}", file=sys.stderr)
         return 1

@@ -46,6 +46,7 @@ __all__ = [
     "data_dir",
     "data_path",
     "list_datasets",
+    "load",
     "load_worker_survey",
     "load_population_survey",
     "load_population_truth",
@@ -90,6 +91,10 @@ _REFERENCE: dict[str, tuple[str, str]] = {
     "labour_market_2018": (
         "reference/labour_market_2018.csv",
         "INSEE enquete Emploi 2018: activity rate, unemployment rate, share of CDI"),
+    "smic_hourly": (
+        "reference/smic_hourly.csv",
+        "French gross hourly minimum wage (SMIC) in force on 1 January 2018 and 2019 "
+        "(decrees, JORF)"),
 }
 
 #: Column dtypes of tables read without a codebook (integers with blanks -> Int64).
@@ -101,6 +106,7 @@ _DTYPES: dict[str, dict[str, str]] = {
     "insee_rp2018_sex_age": {"age_min": "Int64", "age_max": "Int64", "men": "Int64",
                              "women": "Int64", "total": "Int64"},
     "insee_poverty_2015_2019": {"gini": "Float64"},
+    "smic_hourly": {"smic_hourly_gross_eur": "float64"},
 }
 
 
@@ -235,6 +241,37 @@ def _read_survey(name: str) -> pd.DataFrame:
     return read_survey(data_path(name), codebook=data_path(name, codebook=True))
 
 
+def load(name: str) -> pd.DataFrame:
+    """Load any dataset or reference table by its name.
+
+    Surveys with a codebook are read through it; other tables as CSV.
+
+    Parameters
+    ----------
+    name : str
+        A name from :func:`list_datasets`.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    DatasetNotFoundError
+        For an unknown name (the message lists the known ones).
+
+    Examples
+    --------
+    >>> load("platforms").shape[0] > 0
+    True
+    """
+    if name in _DATASETS and _DATASETS[name][1] is not None:
+        return _read_survey(name)
+    if name in _DATASETS or name in _REFERENCE:
+        return _read_table(name)
+    raise _unknown(name, list_datasets())
+
+
 def load_worker_survey() -> pd.DataFrame:
     """SYNTHETIC survey of 1,000 micro-workers (DiPLab-like, calibrated).
 
@@ -356,7 +393,7 @@ def load_reference(name: str) -> pd.DataFrame:
     name : str
         One of ``list_datasets("reference")``: ``"insee_rp2018_sex_age"``,
         ``"insee_poverty_2015_2019"``, ``"education_attainment"``,
-        ``"labour_market_2018"``.
+        ``"labour_market_2018"``, ``"smic_hourly"``.
 
     Returns
     -------
