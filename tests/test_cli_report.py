@@ -66,7 +66,8 @@ def test_report_writes_every_file(report_dir):
     names = {p.name for p in report_dir.iterdir()}
     assert {"index.html", "profile.csv", "earnings_bins.csv", "earnings.png", "earnings.svg",
             "size_survey_circles.csv", "size_platform_circles.csv", "size_regular_circle.csv",
-            "size_forest.png", "size_forest.svg"} <= names
+            "size_forest.png", "size_forest.svg", "profile_france.csv", "profile_tests.csv",
+            "living_standards.csv", "weighting_summary.csv", "weighting_margins.csv"} <= names
     assert (report_dir / "earnings.png").read_bytes().startswith(b"\x89PNG")
 
 
@@ -102,6 +103,15 @@ def test_report_size_tables_nest_and_cover_the_demo_truth(report_dir):
     assert len(regular) == 4
     assert (regular["ci_low"] < regular["estimate"]).all()
     assert (regular["estimate"] < regular["ci_high"]).all()
+
+
+def test_report_france_and_weighting_tables(report_dir):
+    france = pd.read_csv(report_dir / "profile_france.csv")
+    women = france[(france["variable"] == "sex") & (france["level"] == "female")].iloc[0]
+    assert women["share"] == pytest.approx(0.561, abs=0.001)  # the calibrated demo figure
+    assert women["difference"] == pytest.approx(women["share"] - women["reference_share"])
+    margins = pd.read_csv(report_dir / "weighting_margins.csv")
+    assert (margins["achieved"] - margins["target"]).abs().max() < 1e-6 * margins["target"].max()
 
 
 def test_user_survey_report_leaves_out_the_size_section(tmp_path):

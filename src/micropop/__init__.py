@@ -13,29 +13,36 @@ True
 
 __version__ = "0.1.0"
 
-from micropop import datasets, size
+from micropop import datasets, earnings, size, weighting
 from micropop.design import ReplicateDesign, SurveyDesign
 from micropop.errors import MicropopError
 from micropop.estimation import Estimate
 from micropop.inequality import arpr, arpt, gini, lorenz, poverty_rate, qsr, rmpg, top_share
 from micropop.io import Codebook, read_survey
+from micropop.profile import Profile, Reference, profile, standardize
 
 __all__ = [
     "__version__",
     "Codebook",
     "Estimate",
     "MicropopError",
+    "Profile",
+    "Reference",
     "ReplicateDesign",
     "SurveyDesign",
     "arpr",
     "arpt",
     "datasets",
+    "earnings",
     "gini",
     "lorenz",
     "poverty_rate",
+    "profile",
     "qsr",
     "read_survey",
     "rmpg",
     "size",
+    "standardize",
     "top_share",
+    "weighting",
 ]

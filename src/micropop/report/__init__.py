@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from micropop import datasets
+from micropop.design import SurveyDesign
 from micropop.report.html import page
 from micropop.report.sections import (
     EARNINGS_EDGES,
@@ -29,8 +30,11 @@ from micropop.report.sections import (
     SizeInputs,
     demo_size_inputs,
     earnings_section,
+    france_section,
+    living_standards_section,
     profile_section,
     size_section,
+    weighting_section,
 )
 
 __all__ = ["write_report", "SizeInputs", "PROFILE_VARIABLES", "EARNINGS_EDGES",
@@ -84,7 +88,12 @@ def write_report(out_dir: str | Path, survey: pd.DataFrame | None = None, *,
 
     sections = [profile_section(data, out, weights, profile),
                 earnings_section(data, out, weights, earnings, lang)]
-    if size_inputs is not None:
+    if demo:
+        workers = SurveyDesign(data, weights=weights)
+        sections += [france_section(workers, out), living_standards_section(workers, out),
+                     size_section(size_inputs, out, lang),
+                     weighting_section(size_inputs.population, out)]
+    elif size_inputs is not None:
         sections.append(size_section(size_inputs, out, lang))
     provenance = ("Demo data: SYNTHETIC surveys, platform figures and capture lists generated "
                   "by data/scripts/generate.py, calibrated to the DiPLab 2019 published "

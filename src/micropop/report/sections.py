@@ -21,11 +21,14 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from micropop import datasets, size
+from micropop import datasets, earnings, size
+from micropop.inequality import gini, qsr
+from micropop.profile import insee_education, insee_population, profile
 from micropop.describe import binned, shares
 from micropop.design import SurveyDesign
 from micropop.plotting import earnings_histogram, size_forest
 from micropop.report.html import Section, figure_html, table_html
+from micropop.weighting import demo_margins
 
 __all__ = [
     "PROFILE_VARIABLES",
@@ -36,6 +39,9 @@ __all__ = [
     "profile_section",
     "earnings_section",
     "size_section",
+    "weighting_section",
+    "france_section",
+    "living_standards_section",
 ]
 
 #: Variables of the worker profile table in the demo report.
@@ -227,3 +233,122 @@ def size_section(inputs: SizeInputs, out: Path, lang: str = "en") -> Section:
                      + table_html(table[["estimate", "ci_low", "ci_high", "key_assumption"]],
                                   digits=0))
     return Section("How many micro-workers", "\n".join(parts))
+
+
+def weighting_section(design: SurveyDesign | None, out: Path,
+                      margins: Mapping[str, Mapping[object, float]] | None = None,
+                      indicator: str = "microwork_12m") -> Section:
+    """Rake a survey to population margins and show the diagnostics.
+
+    Writes ``weighting_summary.csv`` and ``weighting_margins.csv``. The
+    demo rakes the general-population survey to the INSEE RP2018 sex and
+    age margins (:func:`micropop.weighting.demo_margins`).
+
+    Parameters
+    ----------
+    design : SurveyDesign, optional
+        The design to weight; the demo general-population survey when omitted.
+    out : pathlib.Path
+    margins : mapping, optional
+        Population margins as :meth:`SurveyDesign.rake` takes them; the demo's
+        census margins when omitted.
+    indicator : str, default "microwork_12m"
+        A 0/1 column whose total is shown before and after raking.
+
+    Returns
+    -------
+    Section
+    """
+    if design is None:
+        design = demo_size_inputs().population
+    raked = design.rake(demo_margins("population") if margins is None else margins)
+    summary = raked.weight_summary()
+    stats = summary.statistics.to_frame("value")
+    stats.to_csv(out / "weighting_summary.csv", lineterminator="\n")
+    summary.margins.to_csv(out / "weighting_margins.csv", lineterminator="\n")
+    before = design.total(indicator).to_frame()
+    after = raked.total(indicator).to_frame()
+    effect = pd.concat({"design weights": before, "raked weights": after})[_SIZE_COLUMNS]
+    return Section("Weighting to census margins",
+                   f"<p>Design weights raked to {len(summary.margins)} population counts "
+                   f"(largest relative residual {summary.largest_residual:.1e}). The ratio to the "
+                   "design weights shows how far the weighting moved them.</p>\n"
+                   + table_html(stats, digits=3)
+                   + "<p>Achieved margins against their targets:</p>\n"
+                   + table_html(summary.margins[["target", "achieved"]], digits=0)
+                   + f"<p>The total of <code>{html.escape(indicator)}</code> before and after "
+                   "raking (the standard error after raking uses the calibration residuals, as "
+                   "R's <code>rake</code>):</p>\n" + table_html(effect, digits=0))
+
+
+def france_section(workers: SurveyDesign, out: Path) -> Section:
+    """Workers against the French population: shares, differences and Rao–Scott tests.
+
+    References: INSEE census RP2018 (sex and age band, ages 18–74) and INSEE's
+    educational attainment table (ages 25–64). Writes ``profile_france.csv``
+    and ``profile_tests.csv``.
+
+    Parameters
+    ----------
+    workers : SurveyDesign
+        The worker survey (needs ``sex``, ``age``, ``age_band``, ``education``).
+    out : pathlib.Path
+
+    Returns
+    -------
+    Section
+    """
+    census = profile(workers, ["sex", "age_band"],
+                     reference={"sex": insee_population("sex", ages=(18, 74)),
+                                "age_band": insee_population("age_band", ages=(18, 74))})
+    education = profile(workers.subset("age >= 25 and age <= 64"), ["education"],
+                        reference={"education": insee_education("25-64")})
+    table = pd.concat([census.to_frame(), education.to_frame()], ignore_index=True)
+    tests = pd.concat([census.tests(), education.tests()], ignore_index=True)
+    table.to_csv(out / "profile_france.csv", index=False, lineterminator="\n")
+    tests.to_csv(out / "profile_tests.csv", index=False, lineterminator="\n")
+    shown = table.set_index(["variable", "level"])[
+        ["share", "ci_low", "ci_high", "reference_share", "difference", "ratio"]]
+    return Section("Workers against the French population",
+                   "<p>Weighted shares with 95 % logit intervals, next to the census (sex, "
+                   "age; RP2018, ages 18–74) and INSEE's educational attainment (ages 25–64; "
+                   "the survey's respondents of that age). The reference is taken as known; "
+                   "the test is R's <code>svygofchisq</code> (Rao–Scott).</p>\n"
+                   + table_html(shown, percent=["share", "ci_low", "ci_high", "reference_share",
+                                                "difference"], digits=1)
+                   + table_html(tests[["variable", "test", "f", "ndf", "ddf", "f_p"]].rename(
+                       columns={"f": "Rao–Scott F", "f_p": "p-value"}), index=False, digits=3))
+
+
+def living_standards_section(workers: SurveyDesign, out: Path, year: int = 2016) -> Section:
+    """Earnings thresholds, inequality and poverty, each with its interval.
+
+    Writes ``living_standards.csv``.
+
+    Parameters
+    ----------
+    workers : SurveyDesign
+        The worker survey (``earnings_month``, ``hours_week``, household income
+        and composition).
+    out : pathlib.Path
+    year : int, default 2016
+        Year of INSEE's poverty line (the DiPLab report used 2016).
+
+    Returns
+    -------
+    Section
+    """
+    parts = {
+        "monthly earnings below a threshold": earnings.earnings_shares(workers),
+        "below the hourly minimum wage (2019)": earnings.below_minimum_wage(workers, year=2019),
+        f"below the {year} poverty line": earnings.below_poverty_line(workers, year=year),
+        "Gini of monthly earnings": gini(workers, "earnings_month"),
+        "S80/S20 of monthly earnings": qsr(workers, "earnings_month"),
+    }
+    table = pd.concat({name: est.to_frame() for name, est in parts.items()},
+                      names=["indicator"])[_SIZE_COLUMNS]
+    table.to_csv(out / "living_standards.csv", lineterminator="\n")
+    return Section("Earnings and living standards",
+                   "<p>Design-based estimates with 95 % intervals (proportions: logit "
+                   "intervals as R's <code>svyciprop</code>; Gini and S80/S20: linearised, as "
+                   "R's <code>convey</code>).</p>\n" + table_html(table, digits=3))
