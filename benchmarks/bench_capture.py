@@ -19,9 +19,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import platform
-import statistics
 import time
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -29,6 +27,7 @@ import statsmodels.api as sm
 
 import micropop.size as size
 from micropop.size.loglinear import _loglinear_design, _table
+from timing import median_time  # benchmarks/timing.py
 
 
 def simulate_lists(people: int, seed: int = 20190501) -> pd.DataFrame:
@@ -56,13 +55,6 @@ def statsmodels_search(histories: pd.DataFrame) -> list[float]:
     return aics
 
 
-def median_time(func: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -33,18 +33,16 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import subprocess
 import tempfile
-import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from micropop.design import SurveyDesign
+from timing import median_time  # benchmarks/timing.py
 
 STEPS = ("build design (encode strata and PSUs)", "mean and total with SE",
          "mean by a 10-level domain", "median with its interval",
@@ -66,13 +64,6 @@ def synthetic_sample(rows: int, strata: int, psus: int, seed: int = 20240601) ->
     })
 
 
-def median_time(func: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def micropop_times(df: pd.DataFrame, repeat: int) -> list[float]:

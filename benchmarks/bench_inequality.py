@@ -19,11 +19,8 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import subprocess
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +28,7 @@ import pandas as pd
 
 import micropop.inequality as ineq
 from micropop.design import SurveyDesign
+from timing import median_time  # benchmarks/timing.py
 
 R_SCRIPT = r"""
 suppressPackageStartupMessages(library(laeken))
@@ -60,13 +58,6 @@ def synthetic_sample(rows: int, strata: int = 2000, psus: int = 40000,
     })
 
 
-def median_time(func: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def time_r(sample: pd.DataFrame, repeat: int) -> dict[str, float] | None:
