@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from micropop.design import SurveyDesign
-from micropop.errors import (ConvergenceError, InfeasibleBoundsError, LevelNotInMarginError,
+from micropop.errors import (ConvergenceError, DesignError, InfeasibleBoundsError, LevelNotInMarginError,
                              LevelNotInSampleError, MarginTotalsError, MicropopError,
                              MissingColumnError, NotCategoricalError, PopulationCountError,
                              WeightingError, WeightingMissingError)
@@ -126,3 +126,14 @@ def test_every_weighting_error_is_a_micropop_error():
                 LevelNotInSampleError, MarginTotalsError, NotCategoricalError,
                 PopulationCountError, WeightingMissingError):
         assert issubclass(cls, WeightingError) and issubclass(cls, MicropopError)
+
+
+
+@pytest.mark.parametrize("weigh", [lambda d: d.rake({"sex": SEX}),
+                                   lambda d: d.poststratify("sex", SEX),
+                                   lambda d: d.calibrate({"sex": SEX}, method="linear")],
+                         ids=["rake", "poststratify", "calibrate"])
+def test_replicating_a_weighted_design_is_refused_with_the_right_order(des, weigh):
+    with pytest.raises(DesignError, match=r"re-weighted .*replicate design first, then weight it"):
+        weigh(des).replicate("jkn")
+    assert weigh(des.replicate("jkn")).mean("x").se[0] > 0  # the order R uses works

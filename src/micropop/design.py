@@ -657,6 +657,13 @@ class SurveyDesign(_Design):
         >>> boot.replicate_weights.shape
         (4, 200)
         """
+        if self._weighting:
+            steps = ", ".join(step.method for step in self._weighting)
+            raise DesignError(
+                f"this design has been re-weighted ({steps}); replicates made from it would "
+                "not repeat the weighting, so their variance would ignore it",
+                hint="make the replicate design first, then weight it (R does the same: "
+                     "as.svrepdesign, then calibrate), e.g. des.replicate('jkn').rake(...)")
         first = self._stages[0]
         if method not in _MADE_METHODS:
             raise DesignError(f"method={method!r} cannot be made from a design",
