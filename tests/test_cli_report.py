@@ -67,7 +67,7 @@ def test_report_writes_every_file(report_dir):
     assert {"index.html", "profile.csv", "earnings_bins.csv", "earnings.png", "earnings.svg",
             "size_survey_circles.csv", "size_platform_circles.csv", "size_regular_circle.csv",
             "size_forest.png", "size_forest.svg", "profile_france.csv", "profile_tests.csv",
-            "living_standards.csv", "weighting_summary.csv", "weighting_margins.csv"} <= names
+            "living_standards.csv", "weighting_summary.csv", "weighting_margins.csv", "weighting_workers.csv"} <= names
     assert (report_dir / "earnings.png").read_bytes().startswith(b"\x89PNG")
 
 
@@ -110,6 +110,9 @@ def test_report_france_and_weighting_tables(report_dir):
     women = france[(france["variable"] == "sex") & (france["level"] == "female")].iloc[0]
     assert women["share"] == pytest.approx(0.561, abs=0.001)  # the calibrated demo figure
     assert women["difference"] == pytest.approx(women["share"] - women["reference_share"])
+    workers = pd.read_csv(report_dir / "weighting_workers.csv", index_col=0)["value"]
+    assert workers["sum"] == pytest.approx(266_126, rel=1e-6)  # the worker count is kept
+    assert workers["deff_kish"] > 1.5  # workers are far from the French age structure
     margins = pd.read_csv(report_dir / "weighting_margins.csv")
     assert (margins["achieved"] - margins["target"]).abs().max() < 1e-6 * margins["target"].max()
 

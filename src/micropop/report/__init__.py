@@ -92,7 +92,7 @@ def write_report(out_dir: str | Path, survey: pd.DataFrame | None = None, *,
         workers = SurveyDesign(data, weights=weights)
         sections += [france_section(workers, out), living_standards_section(workers, out),
                      size_section(size_inputs, out, lang),
-                     weighting_section(size_inputs.population, out)]
+                     weighting_section(size_inputs.population, out, workers=workers)]
     elif size_inputs is not None:
         sections.append(size_section(size_inputs, out, lang))
     provenance = ("Demo data: SYNTHETIC surveys, platform figures and capture lists generated "

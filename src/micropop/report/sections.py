@@ -237,7 +237,8 @@ def size_section(inputs: SizeInputs, out: Path, lang: str = "en") -> Section:
 
 def weighting_section(design: SurveyDesign | None, out: Path,
                       margins: Mapping[str, Mapping[object, float]] | None = None,
-                      indicator: str = "microwork_12m") -> Section:
+                      indicator: str = "microwork_12m",
+                      workers: SurveyDesign | None = None) -> Section:
     """Rake a survey to population margins and show the diagnostics.
 
     Writes ``weighting_summary.csv`` and ``weighting_margins.csv``. The
@@ -254,6 +255,11 @@ def weighting_section(design: SurveyDesign | None, out: Path,
         census margins when omitted.
     indicator : str, default "microwork_12m"
         A 0/1 column whose total is shown before and after raking.
+    workers : SurveyDesign, optional
+        A worker survey to rake, as an illustration, to the census sex and age
+        structure scaled to its own weight total (so the count is kept):
+        its Kish design effect measures how far the workers are from that
+        structure. Writes ``weighting_workers.csv``.
 
     Returns
     -------
@@ -269,6 +275,20 @@ def weighting_section(design: SurveyDesign | None, out: Path,
     before = design.total(indicator).to_frame()
     after = raked.total(indicator).to_frame()
     effect = pd.concat({"design weights": before, "raked weights": after})[_SIZE_COLUMNS]
+    illustration = ""
+    if workers is not None:
+        total = float(workers.weights.sum())
+        scaled = {var: {level: count * total / sum(counts.values())
+                        for level, count in counts.items()}
+                  for var, counts in demo_margins("worker").items()}
+        worker_stats = workers.rake(scaled).weight_summary().statistics.to_frame("value")
+        worker_stats.to_csv(out / "weighting_workers.csv", lineterminator="\n")
+        illustration = (
+            "<p>For illustration only, the worker survey raked to the census sex and age "
+            "structure (scaled to its own total): the Kish design effect shows how far the "
+            "workers are from the French age structure. The report does not use these weights: "
+            "micro-workers are not a sample of the French population, and the profile above "
+            "measures exactly that difference.</p>\n" + table_html(worker_stats, digits=3))
     return Section("Weighting to census margins",
                    f"<p>Design weights raked to {len(summary.margins)} population counts "
                    f"(largest relative residual {summary.largest_residual:.1e}). The ratio to the "
@@ -278,7 +298,8 @@ def weighting_section(design: SurveyDesign | None, out: Path,
                    + table_html(summary.margins[["target", "achieved"]], digits=0)
                    + f"<p>The total of <code>{html.escape(indicator)}</code> before and after "
                    "raking (the standard error after raking uses the calibration residuals, as "
-                   "R's <code>rake</code>):</p>\n" + table_html(effect, digits=0))
+                   "R's <code>rake</code>):</p>\n" + table_html(effect, digits=0)
+                   + illustration)
 
 
 def france_section(workers: SurveyDesign, out: Path) -> Section:
