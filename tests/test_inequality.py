@@ -271,6 +271,7 @@ def test_constant_incomes_leave_the_kernel_density_undefined():
         ineq.arpr(SurveyDesign(df, weights="w"), "income", by="g")
 
 
-def test_replicate_designs_are_refused_until_supported(des):
-    with pytest.raises(InequalityError, match="no replicate-weight standard error yet"):
-        ineq.gini(des.replicate("jkn"), "income")
+def test_replicate_designs_give_replicate_standard_errors(des):
+    est = ineq.gini(des.replicate("jkn"), "income", by="region")
+    assert est.variance == "replicate weights (jkn)"
+    assert np.all(est.se > 0)

@@ -18,7 +18,14 @@ its derivative uses convey's Gaussian kernel density with convey's bandwidth
 the domain over its weight total to the power 1/5). Because ``N`` is the
 weight total, not the sample size, those SEs (arpt, arpr, qsr, rmpg) move
 slightly if every weight is multiplied by a constant; the Gini, Lorenz and
-top-share SEs do not. Replicate-weight designs are not handled yet.
+top-share SEs do not.
+
+On a replicate-weight design (:class:`~micropop.design.ReplicateDesign`, or
+:meth:`SurveyDesign.replicate`) every measure is recomputed with each
+replicate's weights (R ``survey``'s ``withReplicates``) and the variance is
+the design's own (scale, rscales, mse: R's ``svrVar``). The replicates are
+stacked as extra sorted segments, so the incomes are sorted once and a block
+of replicates is computed in one vectorised pass.
 
 Each function sorts the incomes once and then works on sorted segments (one
 per domain), with no loop over rows or domains.
@@ -36,7 +43,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -55,6 +62,7 @@ __all__ = ["gini", "lorenz", "arpt", "arpr", "qsr", "top_share", "rmpg", "povert
 By = str | Sequence[str] | None
 
 _SQRT_2PI = np.sqrt(2 * np.pi)
+_BLOCK = 2_000_000  # rows x replicates computed in one stacked pass
 
 
 # --- public measures ------------------------------------------------------------
@@ -106,9 +114,12 @@ def gini(design: SurveyDesign, variable: str, by: By = None,
     income   f         0.4286  0.1242
              m         0.4615  0.1088
     """
-    data, _, s = _setup(design, variable, by, na_rm, "the Gini coefficient", True)
+    data, everyone, s = _setup(design, variable, by, na_rm, "the Gini coefficient", True)
     _require_positive_total(data, s, variable, "the Gini coefficient")
     value, z = _gini(s)
+    if data.replicated:
+        return _replicate_result(data, "gini", value, everyone, s,
+                                 lambda r, _: [_gini(r, False)[0]])
     return _result(data, "gini", value, s.scatter(z))
 
 
@@ -150,10 +161,15 @@ def lorenz(design: SurveyDesign, variable: str,
     probs = np.atleast_1d(np.asarray(shares, dtype=float))
     for p in probs:
         _check_fraction("shares", p, closed_top=False)
-    data, _, s = _setup(design, variable, by, na_rm, "the Lorenz curve", True)
+    data, everyone, s = _setup(design, variable, by, na_rm, "the Lorenz curve", True)
     _require_positive_total(data, s, variable, "the Lorenz curve")
-    fits = [_lorenz(s, p) for p in probs]
     labels = [(variable, _prob_label(p)) for p in probs]
+    if data.replicated:
+        return _replicate_result(
+            data.with_columns(np.zeros((len(data.y), len(probs))), labels), "lorenz",
+            np.concatenate([_lorenz(s, p, False)[0] for p in probs]), everyone, s,
+            lambda r, _: [_lorenz(r, p, False)[0] for p in probs])
+    fits = [_lorenz(s, p) for p in probs]
     values = np.column_stack([s.scatter(z) for _, z in fits])
     return _result(data.with_columns(values, labels), "lorenz",
                    np.concatenate([value for value, _ in fits]), values)
@@ -191,8 +207,12 @@ def top_share(design: SurveyDesign, variable: str, share: float = 0.1, by: By = 
     0.6
     """
     _check_fraction("share", share, closed_top=False)
-    data, _, s = _setup(design, variable, by, na_rm, "the top income share", True)
+    data, everyone, s = _setup(design, variable, by, na_rm, "the top income share", True)
     _require_positive_total(data, s, variable, "the top income share")
+    if data.replicated:
+        return _replicate_result(data, "top_share", 1.0 - _lorenz(s, 1.0 - share, False)[0],
+                                 everyone, s,
+                                 lambda r, _: [1.0 - _lorenz(r, 1.0 - share, False)[0]])
     value, z = _lorenz(s, 1.0 - share)
     return _result(data, "top_share", 1.0 - value, -s.scatter(z))
 
@@ -233,7 +253,11 @@ def arpt(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     """
     _check_fraction("percent", percent)
     _check_fraction("order", order, closed_top=False)
-    data, _, s = _setup(design, variable, by, na_rm, "the poverty threshold", False)
+    data, everyone, s = _setup(design, variable, by, na_rm, "the poverty threshold", False)
+    if data.replicated:
+        return _replicate_result(data, "arpt", _threshold(s, percent, order, False)[0],
+                                 everyone, s,
+                                 lambda r, _: [_threshold(r, percent, order, False)[0]])
     _require_spread(data, s, variable, "the poverty threshold")
     value, z = _threshold(s, percent, order)
     return _result(data, "arpt", value, s.scatter(z))
@@ -277,6 +301,13 @@ def arpr(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     _check_fraction("percent", percent)
     _check_fraction("order", order, closed_top=False)
     data, everyone, s = _setup(design, variable, by, na_rm, "the poverty rate", False)
+
+    def rates(s: _Sorted, everyone: _Sorted) -> list[np.ndarray]:
+        t = _line(s, everyone, percent, order)
+        return [s.sums(s.w * (s.x < t[s.segment])) / s.weight_total]
+
+    if data.replicated:
+        return _replicate_result(data, "arpr", rates(s, everyone)[0], everyone, s, rates)
     _require_spread(data, s, variable, "the poverty rate")
     line, z_line = _threshold(everyone, percent, order)
     t = np.repeat(line, s.n_domains)
@@ -333,8 +364,9 @@ def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     _check_fraction("percent", percent)
     _check_fraction("order", order, closed_top=False)
     data, everyone, s = _setup(design, variable, by, na_rm, "the poverty gap", False)
-    _require_spread(data, s, variable, "the poverty gap")
-    line, z_line = _threshold(everyone, percent, order)
+    if not data.replicated:
+        _require_spread(data, s, variable, "the poverty gap")
+    line, z_line = _threshold(everyone, percent, order, not data.replicated)
     t = np.repeat(line, s.n_domains)
     poor = s.x < t[s.segment]
     n_poor = s.sums(poor.astype(float))
@@ -344,6 +376,20 @@ def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
             f"domain {', '.join(data.domain_name(k) for k in np.flatnonzero(n_poor == 0))}",
             hint="the poverty gap needs poor people in every domain; drop those domains")
     median = s.take(poor).quantile(0.5)
+    if data.replicated:
+        def gaps(s: _Sorted, everyone: _Sorted) -> list[np.ndarray]:
+            t = _line(s, everyone, percent, order)
+            poor = s.x < t[s.segment]
+            empty = np.flatnonzero(s.sums(poor.astype(float)) == 0)
+            if len(empty):
+                raise EmptyDomainError(
+                    f"a replicate leaves no one below the poverty threshold of {variable!r} "
+                    f"in domain {data.domain_name(int(empty[0]) % data.n_domains)}",
+                    hint="the replicate poverty gap needs poor people in every replicate; "
+                         "use a linearised SE (the SurveyDesign) or larger domains")
+            return [(t - s.take(poor).quantile(0.5)) / t]
+
+        return _replicate_result(data, "rmpg", (t - median) / t, everyone, s, gaps)
     n = s.weight_total
     f_line, f_median = s.kernel_sums(t) / n, s.kernel_sums(median) / n
     # the median of the poor m solves N F(m) = N F(t) / 2
@@ -390,10 +436,11 @@ def qsr(design: SurveyDesign, variable: str, by: By = None,
     >>> float(qsr(SurveyDesign(df, weights="w"), "income").estimate[0])
     1.6666666666666667
     """
-    data, _, s = _setup(design, variable, by, na_rm, "the quintile share ratio", True)
-    _require_spread(data, s, variable, "the quintile share ratio")
-    low_total, low_z = _total_below(s, 0.2)
-    high_total, high_z = _total_below(s, 0.8)
+    data, everyone, s = _setup(design, variable, by, na_rm, "the quintile share ratio", True)
+    if not data.replicated:
+        _require_spread(data, s, variable, "the quintile share ratio")
+    low_total, low_z = _total_below(s, 0.2, not data.replicated)
+    high_total, high_z = _total_below(s, 0.8, not data.replicated)
     if np.any(low_total == 0):
         empty = [data.domain_name(k) for k in np.flatnonzero(low_total == 0)]
         raise ZeroIncomeError(
@@ -403,6 +450,12 @@ def qsr(design: SurveyDesign, variable: str, by: By = None,
                  "(des.subset)")
     top = s.sums(s.w * s.x) - high_total
     ratio = top / low_total
+    if data.replicated:
+        def ratios(s: _Sorted, _: _Sorted) -> list[np.ndarray]:
+            low, high = _total_below(s, 0.2, False)[0], _total_below(s, 0.8, False)[0]
+            return [(s.sums(s.w * s.x) - high) / low]
+
+        return _replicate_result(data, "qsr", ratio, everyone, s, ratios)
     seg = s.segment
     z = ((s.x - high_z) - ratio[seg] * low_z) / low_total[seg]
     return _result(data, "qsr", ratio, s.scatter(z))
@@ -501,6 +554,20 @@ class _Sorted:
         return _Sorted(self.rows[mask], self.x[mask], self.w[mask], segment,
                        np.concatenate([[0], ends[:-1]]), ends, self.n_rows)
 
+    def stacked(self, weights: np.ndarray) -> _Sorted:
+        """The segments again for each column of ``weights`` (sorted rows, (n, m)).
+
+        Copy ``j`` holds segments ``j K`` to ``j K + K - 1`` (K the domains),
+        weighted by column ``j``: a block of replicates in one pass.
+        """
+        n, m = weights.shape
+        copies = np.arange(m)
+        offsets = (copies * n)[:, None]
+        return _Sorted(np.tile(self.rows, m), np.tile(self.x, m), weights.T.ravel(),
+                       (copies[:, None] * self.n_domains + self.segment).ravel(),
+                       (offsets + self.starts).ravel(), (offsets + self.ends).ravel(),
+                       self.n_rows)
+
     @property
     def n_domains(self) -> int:
         return len(self.starts)
@@ -580,38 +647,48 @@ class _Sorted:
 # --- the measures on sorted incomes: (estimate per domain, influence per sorted row) ----
 
 
-def _gini(s: _Sorted) -> tuple[np.ndarray, np.ndarray]:
-    """laeken's ``giniCoeff`` and its derivative in each weight."""
+def _gini(s: _Sorted, influence: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """laeken's ``giniCoeff`` and (if ``influence``) its derivative in each weight."""
     wx = s.w * s.x
     n, total = s.weight_total, s.sums(wx)
-    cum_w, cum_wx = s.cumulative_weight[0], s.running(wx, float)[0]
+    cum_w = s.cumulative_weight[0]
     value = (2 * s.sums(wx * cum_w) - s.sums(s.w * wx)) / (n * total) - 1
+    if not influence:
+        return value, None
+    cum_wx = s.running(wx, float)[0]
     seg = s.segment
     z = (2 * (s.x * cum_w + total[seg] - cum_wx) / (n * total)[seg]
          - (value + 1)[seg] * (1 / n[seg] + s.x / total[seg]))
     return value, z
 
 
-def _threshold(s: _Sorted, percent: float, order: float) -> tuple[np.ndarray, np.ndarray]:
+def _threshold(s: _Sorted, percent: float, order: float,
+               influence: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """``percent`` times laeken's quantile of ``order``; convey's ``svyarpt`` influence."""
     q = s.quantile(order)
+    if not influence:
+        return percent * q, None
     density = s.kernel_sums(q) / s.weight_total
     seg = s.segment
     z = -percent / (s.weight_total * density)[seg] * ((s.x <= q[seg]) - order)
     return percent * q, z
 
 
-def _total_below(s: _Sorted, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+def _total_below(s: _Sorted, alpha: float,
+                 influence: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """Income total at or below laeken's alpha-quantile; convey's ``svyisq`` influence."""
     q = s.quantile(alpha)
     seg = s.segment
     below = s.x <= q[seg]
+    if not influence:
+        return s.sums(s.w * s.x * below), None
     density = s.kernel_sums(q) / s.weight_total
     slope = s.kernel_sums(q, times=s.x) / (s.weight_total * density)
     return s.sums(s.w * s.x * below), s.x * below - slope[seg] * (below - alpha)
 
 
-def _lorenz(s: _Sorted, p: float) -> tuple[np.ndarray, np.ndarray]:
+def _lorenz(s: _Sorted, p: float,
+            influence: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """convey's ``svylorenz`` ordinate at p and its influence (Kovacevic-Binder)."""
     wx = s.w * s.x
     n, total = s.weight_total, s.sums(wx)
@@ -623,6 +700,8 @@ def _lorenz(s: _Sorted, p: float) -> tuple[np.ndarray, np.ndarray]:
                       key[s.starts] - s.w[s.starts] + target, s.starts, s.ends)
     taken = target - before[k]
     value = (s.previous(s.running(wx, float)[0])[k] + taken * s.x[k]) / total
+    if not influence:
+        return value, None
     lower = np.where(k > s.starts, s.x[np.maximum(k - 1, 0)], 0.0)
     q = lower + (s.x[k] - lower) * taken / s.w[k]
     seg = s.segment
@@ -637,11 +716,6 @@ def _setup(design: SurveyDesign, variable: str, by: By, na_rm: bool, measure: st
            nonnegative: bool,
            sort: bool = True) -> tuple[Analysis, _Sorted | None, _Sorted | None]:
     """Check the income column and sort it: (analysis, all rows, rows by domain)."""
-    if isinstance(design, ReplicateDesign):
-        raise InequalityError(
-            f"{measure} has no replicate-weight standard error yet",
-            hint="compute it on the SurveyDesign the replicates were made from "
-                 "(linearised SE)")
     _refuse_missing(design, variable, na_rm)
     data = prepare(design, [variable], by, na_rm, numeric_only=True)
     data.domain_weight()  # raises on a domain without weight
@@ -652,6 +726,50 @@ def _setup(design: SurveyDesign, variable: str, by: By, na_rm: bool, measure: st
         return data, None, None
     everyone = _Sorted.build(x, data.weights, data.row_domain)
     return data, everyone, everyone.split(data.row_domain, data.n_domains)
+
+
+def _line(s: _Sorted, everyone: _Sorted, percent: float, order: float) -> np.ndarray:
+    """The whole design's threshold for each segment of ``s`` (laeken's breakdown).
+
+    ``everyone`` has one segment per copy (replicate) and ``s`` K per copy.
+    """
+    line = _threshold(everyone, percent, order, False)[0]
+    return np.repeat(line, s.n_domains // everyone.n_domains)
+
+
+def _replicate_result(data: Analysis, statistic: str, estimate: np.ndarray,
+                      everyone: _Sorted, s: _Sorted,
+                      values: Callable[[_Sorted, _Sorted], list[np.ndarray]]) -> Estimate:
+    """An Estimate whose covariance comes from the design's replicate weights.
+
+    ``values(by_domain, everyone)`` computes the measure on sorted segments
+    (a list of per-segment arrays, one per statistic column); it is applied
+    to blocks of replicates stacked as segments (:meth:`_Sorted.stacked`),
+    and the replicate estimates go to the design's variance (R's
+    ``withReplicates``/``svrVar``).
+    """
+    design = data.design
+    n_rep = design._replicates.shape[1]
+    k = s.n_domains
+    block = max(1, _BLOCK // max(len(s.rows), 1))
+    thetas = np.empty((n_rep, len(estimate)))
+    for start in range(0, n_rep, block):
+        cols = np.arange(start, min(start + block, n_rep))
+        by_domain = s.stacked(_replicate_weights(design, s.rows, cols))
+        whole = by_domain if s is everyone else everyone.stacked(
+            _replicate_weights(design, everyone.rows, cols))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            parts = values(by_domain, whole)
+        thetas[cols] = np.hstack([part.reshape(len(cols), k) for part in parts])
+    return data.result(statistic, estimate, data.replicate_vcov(thetas, estimate), None)
+
+
+def _replicate_weights(design: ReplicateDesign, rows: np.ndarray,
+                       cols: np.ndarray) -> np.ndarray:
+    """Replicate weights of ``rows`` (n,) in replicates ``cols``, shape (n, m)."""
+    if design._unit is None:
+        return design._replicates[np.ix_(rows, cols)]
+    return design._weights[rows, None] * design._replicates[np.ix_(design._unit[rows], cols)]
 
 
 def _require_spread(data: Analysis, s: _Sorted, variable: str, measure: str) -> None:
