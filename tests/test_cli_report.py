@@ -67,7 +67,12 @@ def test_report_writes_every_file(report_dir):
     assert {"index.html", "profile.csv", "earnings_bins.csv", "earnings.png", "earnings.svg",
             "size_survey_circles.csv", "size_platform_circles.csv", "size_regular_circle.csv",
             "size_forest.png", "size_forest.svg", "profile_france.csv", "profile_tests.csv",
-            "living_standards.csv", "weighting_summary.csv", "weighting_margins.csv", "weighting_workers.csv"} <= names
+            "living_standards.csv", "weighting_summary.csv", "weighting_margins.csv",
+            "weighting_workers.csv"} <= names
+    figures = {"earnings", "size_forest", "size_survey_circles", "size_platform_circles",
+               "profile_france", "age_sex_pyramid", "earnings_ecdf", "lorenz", "hourly_vs_smic",
+               "weighting_margins"}
+    assert {f"{stem}.{ext}" for stem in figures for ext in ("png", "svg")} <= names
     assert (report_dir / "earnings.png").read_bytes().startswith(b"\x89PNG")
 
 
@@ -121,6 +126,14 @@ def test_user_survey_report_leaves_out_the_size_section(tmp_path):
     index = write_report(tmp_path, mp.datasets.load_worker_survey())
     assert "How many micro-workers" not in index.read_text(encoding="utf-8")
     assert not (tmp_path / "size_forest.png").exists()
+
+
+def test_french_report_labels_its_figures_in_french(tmp_path):
+    result = _run("report", "--out", str(tmp_path), "--lang", "fr")
+    assert result.returncode == 0, result.stderr
+    svg = (tmp_path / "lorenz.svg").read_text(encoding="utf-8")
+    assert "Courbe de Lorenz des revenus mensuels" in svg  # the French title
+    assert "Lorenz curve of monthly earnings" not in svg
 
 
 def test_report_escapes_labels_from_the_data(tmp_path):

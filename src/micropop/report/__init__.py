@@ -76,8 +76,8 @@ def write_report(out_dir: str | Path, survey: pd.DataFrame | None = None, *,
     --------
     >>> import tempfile
     >>> path = write_report(tempfile.mkdtemp())
-    >>> sorted(p.name for p in path.parent.iterdir() if p.suffix == ".png")
-    ['earnings.png', 'size_forest.png']
+    >>> sorted(p.name for p in path.parent.iterdir() if p.suffix == ".png")[:3]
+    ['age_sex_pyramid.png', 'earnings.png', 'earnings_ecdf.png']
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -90,9 +90,10 @@ def write_report(out_dir: str | Path, survey: pd.DataFrame | None = None, *,
                 earnings_section(data, out, weights, earnings, lang)]
     if demo:
         workers = SurveyDesign(data, weights=weights)
-        sections += [france_section(workers, out), living_standards_section(workers, out),
+        sections += [france_section(workers, out, lang),
+                     living_standards_section(workers, out, lang=lang),
                      size_section(size_inputs, out, lang),
-                     weighting_section(size_inputs.population, out, workers=workers)]
+                     weighting_section(size_inputs.population, out, workers=workers, lang=lang)]
     elif size_inputs is not None:
         sections.append(size_section(size_inputs, out, lang))
     provenance = ("Demo data: SYNTHETIC surveys, platform figures and capture lists generated "

@@ -22,11 +22,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from micropop import datasets, earnings, size
-from micropop.inequality import gini, qsr
+from micropop.inequality import gini, lorenz, qsr
 from micropop.profile import insee_education, insee_population, profile
 from micropop.describe import binned, shares
 from micropop.design import SurveyDesign
-from micropop.plotting import earnings_histogram, size_forest
+from micropop import plotting
 from micropop.report.html import Section, figure_html, table_html
 from micropop.weighting import demo_margins
 
@@ -53,6 +53,16 @@ EARNINGS_EDGES = (0, 0.01, 5, 10, 20, 50, 100, 200)
 EARNINGS_LABELS = ("0", "0–5", "5–10", "10–20", "20–50", "50–100", "100–200", "200+")
 
 _SIZE_COLUMNS = ["estimate", "se", "ci_low", "ci_high"]
+
+#: Probabilities of the earnings quantiles drawn as a distribution function.
+_ECDF_PROBABILITIES = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+
+
+def _figure(out: Path, stem: str, draw, size: tuple[float, float] = (7, 4)) -> str:
+    """Draw with ``draw(ax)`` on a new figure, save it as ``stem``.png/svg, return its <img>."""
+    fig = Figure(figsize=size, layout="constrained")
+    draw(fig.subplots())
+    return figure_html(fig, out, stem)
 
 
 def profile_section(survey: pd.DataFrame, out: Path, weights: str = "weight",
@@ -102,11 +112,11 @@ def earnings_section(survey: pd.DataFrame, out: Path, weights: str = "weight",
     bins = binned(survey[earnings], EARNINGS_EDGES, weights=survey[weights],
                   labels=EARNINGS_LABELS)
     bins.to_csv(out / "earnings_bins.csv", index=False, lineterminator="\n")
-    fig = Figure(figsize=(7, 4), layout="constrained")
-    earnings_histogram(bins, ax=fig.subplots(), lang=lang)
+    figure = _figure(out, "earnings",
+                     lambda ax: plotting.earnings_histogram(bins, ax=ax, lang=lang))
     return Section("What micro-work pays",
                    "<p>Weighted share of workers by monthly micro-work earnings; the first bar "
-                   "is exactly zero.</p>\n" + figure_html(fig, out, "earnings") + "\n"
+                   "is exactly zero.</p>\n" + figure + "\n"
                    + table_html(bins[["label", "n", "share", "weighted_share"]].set_index("label"),
                                 percent=["share", "weighted_share"]))
 
@@ -200,14 +210,19 @@ def size_section(inputs: SizeInputs, out: Path, lang: str = "en") -> Section:
         if inputs.truth:
             table = table.assign(truth=pd.Series(dict(inputs.truth)))
         table.to_csv(out / "size_survey_circles.csv", lineterminator="\n")
+        figure = _figure(out, "size_survey_circles", lambda ax: plotting.circles(
+            circles, ax=ax, lang=lang, truth=dict(inputs.truth) or None))
         parts.append("<h3>From a general-population survey</h3>\n<p>Weighted totals of "
                      "nested indicators with design-based 95 % intervals; the circles are "
-                     "nested and must never be added up.</p>\n" + table_html(table, digits=0))
+                     "nested and must never be added up.</p>\n" + figure
+                     + table_html(table, digits=0))
         regular["general-population survey"] = circles.estimates[list(inputs.circles)[1]]
     if inputs.platforms is not None:
         circles = size.platform_circles(inputs.platforms, inputs.workers)
         table = circles.to_frame()[_SIZE_COLUMNS]
         table.to_csv(out / "size_platform_circles.csv", lineterminator="\n")
+        parts.append(_figure(out, "size_platform_circles",
+                             lambda ax, c=circles: plotting.circles(c, ax=ax, lang=lang)))
         parts.append("<h3>From platform figures, corrected for multi-homing</h3>\n<p>Each "
                      "platform total divided by the workers' mean number of platforms, with "
                      "its delta-method interval. The per-platform figures of the demo are "
@@ -224,12 +239,12 @@ def size_section(inputs: SizeInputs, out: Path, lang: str = "en") -> Section:
     if regular:
         table = size.triangulate(regular)
         table.to_csv(out / "size_regular_circle.csv", lineterminator="\n")
-        fig = Figure(figsize=(8, 0.7 * len(table) + 1.5), layout="constrained")
-        size_forest(table, ax=fig.subplots(), lang=lang, reference=inputs.published_regular,
-                    reference_label="published (DiPLab 2019)")
+        figure = _figure(out, "size_forest", lambda ax: plotting.size_forest(
+            table, ax=ax, lang=lang, reference=inputs.published_regular,
+            reference_label="published (DiPLab 2019)"), size=(8, 0.7 * len(table) + 1.5))
         parts.append("<h3>The regular circle, every reading side by side</h3>\n<p>Each method "
                      "rests on its own assumption; where they disagree, the assumptions are "
-                     "what to discuss.</p>\n" + figure_html(fig, out, "size_forest") + "\n"
+                     "what to discuss.</p>\n" + figure + "\n"
                      + table_html(table[["estimate", "ci_low", "ci_high", "key_assumption"]],
                                   digits=0))
     return Section("How many micro-workers", "\n".join(parts))
@@ -238,7 +253,7 @@ def size_section(inputs: SizeInputs, out: Path, lang: str = "en") -> Section:
 def weighting_section(design: SurveyDesign | None, out: Path,
                       margins: Mapping[str, Mapping[object, float]] | None = None,
                       indicator: str = "microwork_12m",
-                      workers: SurveyDesign | None = None) -> Section:
+                      workers: SurveyDesign | None = None, lang: str = "en") -> Section:
     """Rake a survey to population margins and show the diagnostics.
 
     Writes ``weighting_summary.csv`` and ``weighting_margins.csv``. The
@@ -260,6 +275,8 @@ def weighting_section(design: SurveyDesign | None, out: Path,
         structure scaled to its own weight total (so the count is kept):
         its Kish design effect measures how far the workers are from that
         structure. Writes ``weighting_workers.csv``.
+    lang : {"en", "fr"}, default "en"
+        Language of the figure labels.
 
     Returns
     -------
@@ -272,6 +289,8 @@ def weighting_section(design: SurveyDesign | None, out: Path,
     stats = summary.statistics.to_frame("value")
     stats.to_csv(out / "weighting_summary.csv", lineterminator="\n")
     summary.margins.to_csv(out / "weighting_margins.csv", lineterminator="\n")
+    figure = _figure(out, "weighting_margins",
+                     lambda ax: plotting.weighting_diagnostics(summary, ax=ax, lang=lang), size=(7, 6))
     before = design.total(indicator).to_frame()
     after = raked.total(indicator).to_frame()
     effect = pd.concat({"design weights": before, "raked weights": after})[_SIZE_COLUMNS]
@@ -294,7 +313,7 @@ def weighting_section(design: SurveyDesign | None, out: Path,
                    f"(largest relative residual {summary.largest_residual:.1e}). The ratio to the "
                    "design weights shows how far the weighting moved them.</p>\n"
                    + table_html(stats, digits=3)
-                   + "<p>Achieved margins against their targets:</p>\n"
+                   + "<p>Achieved margins against their targets:</p>\n" + figure
                    + table_html(summary.margins[["target", "achieved"]], digits=0)
                    + f"<p>The total of <code>{html.escape(indicator)}</code> before and after "
                    "raking (the standard error after raking uses the calibration residuals, as "
@@ -302,7 +321,7 @@ def weighting_section(design: SurveyDesign | None, out: Path,
                    + illustration)
 
 
-def france_section(workers: SurveyDesign, out: Path) -> Section:
+def france_section(workers: SurveyDesign, out: Path, lang: str = "en") -> Section:
     """Workers against the French population: shares, differences and Rao–Scott tests.
 
     References: INSEE census RP2018 (sex and age band, ages 18–74) and INSEE's
@@ -314,6 +333,8 @@ def france_section(workers: SurveyDesign, out: Path) -> Section:
     workers : SurveyDesign
         The worker survey (needs ``sex``, ``age``, ``age_band``, ``education``).
     out : pathlib.Path
+    lang : {"en", "fr"}, default "en"
+        Language of the figure labels.
 
     Returns
     -------
@@ -328,6 +349,11 @@ def france_section(workers: SurveyDesign, out: Path) -> Section:
     tests = pd.concat([census.tests(), education.tests()], ignore_index=True)
     table.to_csv(out / "profile_france.csv", index=False, lineterminator="\n")
     tests.to_csv(out / "profile_tests.csv", index=False, lineterminator="\n")
+    dots = _figure(out, "profile_france", lambda ax: plotting.profile_dots(census, ax=ax, lang=lang),
+                   size=(7, 6))
+    pyramid = _figure(out, "age_sex_pyramid", lambda ax: plotting.pyramid(
+        workers.mean("age_band", by="sex"), datasets.load_reference("insee_rp2018_sex_age"),
+        ax=ax, lang=lang), size=(7, 5.5))
     shown = table.set_index(["variable", "level"])[
         ["share", "ci_low", "ci_high", "reference_share", "difference", "ratio"]]
     return Section("Workers against the French population",
@@ -335,13 +361,14 @@ def france_section(workers: SurveyDesign, out: Path) -> Section:
                    "age; RP2018, ages 18–74) and INSEE's educational attainment (ages 25–64; "
                    "the survey's respondents of that age). The reference is taken as known; "
                    "the test is R's <code>svygofchisq</code> (Rao–Scott).</p>\n"
-                   + table_html(shown, percent=["share", "ci_low", "ci_high", "reference_share",
+                   + dots + pyramid + table_html(shown, percent=["share", "ci_low", "ci_high", "reference_share",
                                                 "difference"], digits=1)
                    + table_html(tests[["variable", "test", "f", "ndf", "ddf", "f_p"]].rename(
                        columns={"f": "Rao–Scott F", "f_p": "p-value"}), index=False, digits=3))
 
 
-def living_standards_section(workers: SurveyDesign, out: Path, year: int = 2016) -> Section:
+def living_standards_section(workers: SurveyDesign, out: Path, year: int = 2016,
+                             lang: str = "en") -> Section:
     """Earnings thresholds, inequality and poverty, each with its interval.
 
     Writes ``living_standards.csv``.
@@ -354,6 +381,8 @@ def living_standards_section(workers: SurveyDesign, out: Path, year: int = 2016)
     out : pathlib.Path
     year : int, default 2016
         Year of INSEE's poverty line (the DiPLab report used 2016).
+    lang : {"en", "fr"}, default "en"
+        Language of the figure labels.
 
     Returns
     -------
@@ -369,7 +398,19 @@ def living_standards_section(workers: SurveyDesign, out: Path, year: int = 2016)
     table = pd.concat({name: est.to_frame() for name, est in parts.items()},
                       names=["indicator"])[_SIZE_COLUMNS]
     table.to_csv(out / "living_standards.csv", lineterminator="\n")
+    quantiles = workers.quantile("earnings_month", list(_ECDF_PROBABILITIES))
+    figures = [
+        _figure(out, "earnings_ecdf", lambda ax: plotting.earnings_ecdf(
+            quantiles, zeros=parts["monthly earnings below a threshold"], ax=ax, lang=lang)),
+        _figure(out, "lorenz", lambda ax: plotting.lorenz_curve(
+            lorenz(workers, "earnings_month", shares=[i / 20 for i in range(1, 20)]),
+            parts["Gini of monthly earnings"], ax=ax, lang=lang), size=(6, 6)),
+        _figure(out, "hourly_vs_smic", lambda ax: plotting.hourly_vs_minimum_wage(
+            earnings.hourly_quantile(workers, [0.1, 0.25, 0.5, 0.75, 0.9]),
+            earnings.minimum_wage(2019), ax=ax, lang=lang)),
+    ]
     return Section("Earnings and living standards",
                    "<p>Design-based estimates with 95 % intervals (proportions: logit "
                    "intervals as R's <code>svyciprop</code>; Gini and S80/S20: linearised, as "
-                   "R's <code>convey</code>).</p>\n" + table_html(table, digits=3))
+                   "R's <code>convey</code>).</p>\n" + "\n".join(figures)
+                   + table_html(table, digits=3))
