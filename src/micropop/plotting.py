@@ -297,7 +297,7 @@ def _number(value: float) -> str:
 
 
 def circles(result, ax: Axes | None = None, lang: str = "en",
-            truth=None) -> Axes:
+            truth=None, truth_label: str | None = None) -> Axes:
     """Nested population circles as nested bars, each with its interval and count.
 
     One horizontal bar per circle, widest circle on top; the length of each
@@ -316,6 +316,8 @@ def circles(result, ax: Axes | None = None, lang: str = "en",
         Language of the labels.
     truth : mapping of str to float, optional
         Circle name -> a published or true count, marked with a diamond.
+    truth_label : str, optional
+        Legend label of those marks (default "published figure", in ``lang``).
 
     Returns
     -------
@@ -376,7 +378,7 @@ def circles(result, ax: Axes | None = None, lang: str = "en",
     if truth:
         ys = [positions[list(result.estimates).index(name)] for name in truth]
         ax.plot(list(truth.values()), ys, "D", color=COLOURS["reference"], markersize=7,
-                label=_text(lang, "circles_truth"), linestyle="none")
+                label=truth_label or _text(lang, "circles_truth"), linestyle="none")
     ax.legend(loc="lower right", frameon=False, fontsize=8.5)
     ax.set_yticks(positions, [str(name) for name in table.index])
     ax.set_ylim(-0.6, len(table) - 0.4)

@@ -211,7 +211,8 @@ def size_section(inputs: SizeInputs, out: Path, lang: str = "en") -> Section:
             table = table.assign(truth=pd.Series(dict(inputs.truth)))
         table.to_csv(out / "size_survey_circles.csv", lineterminator="\n")
         figure = _figure(out, "size_survey_circles", lambda ax: plotting.circles(
-            circles, ax=ax, lang=lang, truth=dict(inputs.truth) or None))
+            circles, ax=ax, lang=lang, truth=dict(inputs.truth) or None,
+            truth_label="true size (synthetic data)"))
         parts.append("<h3>From a general-population survey</h3>\n<p>Weighted totals of "
                      "nested indicators with design-based 95 % intervals; the circles are "
                      "nested and must never be added up.</p>\n" + figure
