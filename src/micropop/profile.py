@@ -450,6 +450,18 @@ def _column_levels(design: SurveyDesign, variable: str) -> tuple[list, list]:
     return values, observed
 
 
+
+def _level_mismatch(variable: str, against: str, *groups: tuple[str, list],
+                    hint: str) -> ReferenceLevelError:
+    """The error for levels that differ between the data and a reference or standard.
+
+    Each group is ``(what these levels are, the levels)``; empty groups are left out.
+    """
+    parts = [f"{what}: " + ", ".join(map(repr, levels)) for what, levels in groups if levels]
+    return ReferenceLevelError(
+        f"levels of {variable!r} do not match {against}: " + "; ".join(parts), hint=hint)
+
+
 def _matched_levels(design: SurveyDesign, variable: str,
                     reference: Reference) -> tuple[list, list]:
     """Levels to compare (in the column's order); mismatches raise, naming them.
@@ -462,15 +474,10 @@ def _matched_levels(design: SurveyDesign, variable: str,
     unknown = [lvl for lvl in reference.values.index if lvl not in names]
     missing = [str(v) for v in observed if str(v) not in reference.values.index]
     if unknown or missing:
-        parts = []
-        if unknown:
-            parts.append("in the reference but not levels of the data: "
-                         + ", ".join(map(repr, unknown)))
-        if missing:
-            parts.append("in the data but not in the reference: " + ", ".join(map(repr, missing)))
-        raise ReferenceLevelError(
-            f"levels of {variable!r} do not match the reference ({reference.label}): "
-            + "; ".join(parts),
+        raise _level_mismatch(
+            variable, f"the reference ({reference.label})",
+            ("in the reference but not levels of the data", unknown),
+            ("in the data but not in the reference", missing),
             hint="relabel the reference with the survey's levels (levels= of the INSEE "
                  f"helpers), or restrict the design; the data's levels are {names}")
     levels = [v for v in values if str(v) in reference.values.index]
@@ -793,15 +800,10 @@ def standardize(design: SurveyDesign, variable: str, by: str = "age_band",
     unknown = [g for g in standard.values.index if g not in strata]
     missing = [g for g in strata if g not in standard.values.index]
     if unknown or missing:
-        parts = []
-        if unknown:
-            parts.append("in the standard but without sampled rows: "
-                         + ", ".join(map(repr, unknown)))
-        if missing:
-            parts.append("sampled but not in the standard: " + ", ".join(map(repr, missing)))
-        raise ReferenceLevelError(
-            f"levels of {by!r} do not match the standard ({standard.label}): "
-            + "; ".join(parts),
+        raise _level_mismatch(
+            by, f"the standard ({standard.label})",
+            ("in the standard but without sampled rows", unknown),
+            ("sampled but not in the standard", missing),
             hint="restrict the design to the standard's range (des.subset(...)) or build "
                  "the standard over the sample's range")
     weights = standard.shares.reindex(strata).to_numpy()
