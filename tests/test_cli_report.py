@@ -10,7 +10,7 @@ import pytest
 
 import micropop as mp
 from micropop.cli import main
-from micropop.report import PROFILE_VARIABLES, write_report
+from micropop.report import PROFILE_VARIABLES, ReportPlan, write_report
 
 
 class _Page(HTMLParser):
@@ -122,8 +122,12 @@ def test_report_france_and_weighting_tables(report_dir):
     assert (margins["achieved"] - margins["target"]).abs().max() < 1e-6 * margins["target"].max()
 
 
+def _user_plan(survey):
+    return ReportPlan(workers=mp.SurveyDesign(survey, weights="weight"))
+
+
 def test_user_survey_report_leaves_out_the_size_section(tmp_path):
-    index = write_report(tmp_path, mp.datasets.load_worker_survey())
+    index = write_report(tmp_path, _user_plan(mp.datasets.load_worker_survey()))
     assert "How many micro-workers" not in index.read_text(encoding="utf-8")
     assert not (tmp_path / "size_forest.png").exists()
 
@@ -140,7 +144,7 @@ def test_report_escapes_labels_from_the_data(tmp_path):
     survey = mp.datasets.load_worker_survey().copy()
     survey["sex"] = survey["sex"].cat.rename_categories(
         {"female": "<script>alert(1)</script>"})
-    index = write_report(tmp_path, survey)
+    index = write_report(tmp_path, _user_plan(survey))
     text = index.read_text(encoding="utf-8")
     assert "<script>" not in text
     assert "&lt;script&gt;" in text

@@ -1,6 +1,7 @@
 """The ``micropop`` command line.
 
-``micropop report`` writes the HTML report; ``micropop estimate`` prints one
+``micropop report`` writes the HTML report (the demo analysis, or a user's
+from ``--config analysis.toml``); ``micropop estimate`` prints one
 design-based estimate from a data file (or a packaged data set) as a table,
 CSV or JSON.
 
@@ -51,8 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     report = commands.add_parser(
-        "report", help="write the HTML report (on the synthetic demo data)",
-        description="Write index.html, tables (CSV) and figures (PNG, SVG) into a folder.")
+        "report", help="write the HTML report (the demo analysis, or yours with --config)",
+        description="Write index.html, tables (CSV) and figures (PNG, SVG) into a folder. "
+                    "Without --config, the analysis of the synthetic demo data. Progress is "
+                    "shown on a terminal, not when the output is piped or CI is set.")
+    report.add_argument("--config", metavar="FILE",
+                        help="analysis.toml: your data, design, weighting, profile, earnings "
+                             "and size methods (see micropop.report.config)")
     report.add_argument("--out", default="report", metavar="DIR",
                         help="output folder (default: report)")
     report.add_argument("--lang", choices=["en", "fr"], default="en",
@@ -160,8 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "report":
             from micropop.report import write_report
+            from micropop.report.config import load_config
 
-            path = write_report(args.out, lang=args.lang)
+            plan = load_config(args.config) if args.config else None
+            path = write_report(args.out, plan, lang=args.lang)
             print(f"wrote {path}")
         else:
             print(_estimate(args))

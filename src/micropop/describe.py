@@ -51,7 +51,8 @@ def _weights(weights: pd.Series | None, n: int) -> np.ndarray:
     return w
 
 
-def shares(df: pd.DataFrame, variables: Sequence[str], weights: str | None = None) -> pd.DataFrame:
+def shares(df: pd.DataFrame, variables: Sequence[str],
+           weights: str | pd.Series | None = None) -> pd.DataFrame:
     """Unweighted and weighted shares of the levels of categorical variables.
 
     Missing values are counted in their own ``"(missing)"`` level so that the
@@ -64,9 +65,10 @@ def shares(df: pd.DataFrame, variables: Sequence[str], weights: str | None = Non
     variables : sequence of str
         Columns to tabulate. Categoricals keep their level order (empty levels
         included); other columns are tabulated in sorted order.
-    weights : str, optional
-        Column of probability weights. Without it, the weighted columns equal
-        the unweighted ones.
+    weights : str or pandas.Series, optional
+        Column of probability weights, or the weights aligned with ``df``
+        (e.g. a design's :attr:`~micropop.design.SurveyDesign.weights`).
+        Without them, the weighted columns equal the unweighted ones.
 
     Returns
     -------
@@ -82,7 +84,9 @@ def shares(df: pd.DataFrame, variables: Sequence[str], weights: str | None = Non
     >>> shares(df, ["motive"])["n"].tolist()
     [1, 2, 1]
     """
-    w = _weights(None if weights is None else _column(df, weights), len(df))
+    if isinstance(weights, str):
+        weights = _column(df, weights)
+    w = _weights(weights, len(df))
     total_w = w.sum()
     parts = []
     for name in variables:

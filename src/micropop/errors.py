@@ -432,3 +432,12 @@ class ConvergenceError(WeightingError):
 
 class InfeasibleBoundsError(WeightingError):
     """Bounds on the weights (or g-weights) that no solution can satisfy."""
+
+
+# --- report configuration ----------------------------------------------------
+
+__all__ += ["ConfigError"]
+
+
+class ConfigError(MicropopError, ValueError):
+    """An analysis configuration (``micropop report --config``) is invalid: the message names the key."""

@@ -15,20 +15,22 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
-
-from micropop import datasets
-from micropop.design import SurveyDesign
-from micropop.report.html import page
+from micropop.report.html import Section, page
+from micropop.report.plan import (
+    PROFILE_VARIABLES,
+    EarningsInputs,
+    ReportPlan,
+    SizeInputs,
+    WeightingInputs,
+    demo_plan,
+)
+from micropop.report.progress import Progress
 from micropop.report.sections import (
     EARNINGS_EDGES,
     EARNINGS_LABELS,
-    PROFILE_VARIABLES,
-    SizeInputs,
-    demo_size_inputs,
     earnings_section,
     france_section,
     living_standards_section,
@@ -37,14 +39,37 @@ from micropop.report.sections import (
     weighting_section,
 )
 
-__all__ = ["write_report", "SizeInputs", "PROFILE_VARIABLES", "EARNINGS_EDGES",
-           "EARNINGS_LABELS"]
+__all__ = ["write_report", "ReportPlan", "EarningsInputs", "SizeInputs", "WeightingInputs",
+           "demo_plan", "PROFILE_VARIABLES", "EARNINGS_EDGES", "EARNINGS_LABELS"]
 
 
-def write_report(out_dir: str | Path, survey: pd.DataFrame | None = None, *,
-                 weights: str = "weight", profile: Sequence[str] = PROFILE_VARIABLES,
-                 earnings: str = "earnings_month", size_inputs: SizeInputs | None = None,
-                 lang: str = "en") -> Path:
+def _steps(plan: ReportPlan, out: Path, lang: str) -> list[tuple[str, Callable[[], Section]]]:
+    """The report's sections in page order, each as (progress label, builder)."""
+    workers = plan.workers
+    steps = []
+    if plan.profile:
+        steps.append(("profile of the workers",
+                      lambda: profile_section(workers, out, plan.profile)))
+    if plan.earnings is not None:
+        steps.append(("earnings distribution",
+                      lambda: earnings_section(workers, out, plan.earnings.variable, lang)))
+    if plan.compare_with_france:
+        steps.append(("workers against the French population",
+                      lambda: france_section(workers, out, lang)))
+    if plan.earnings is not None:
+        steps.append(("earnings, inequality and poverty",
+                      lambda: living_standards_section(workers, out, plan.earnings, lang)))
+    if plan.size is not None:
+        steps.append(("population size (capture-recapture model search included)",
+                      lambda: size_section(plan.size, out, lang)))
+    if plan.weighting is not None:
+        steps.append(("weighting diagnostics",
+                      lambda: weighting_section(plan.weighting, out, lang)))
+    return steps
+
+
+def write_report(out_dir: str | Path, plan: ReportPlan | None = None, *, lang: str = "en",
+                 progress: bool | None = None) -> Path:
     """Write the report into ``out_dir`` and return the index page's path.
 
     Parameters
@@ -52,20 +77,15 @@ def write_report(out_dir: str | Path, survey: pd.DataFrame | None = None, *,
     out_dir : str or pathlib.Path
         Folder to write into (created if needed): ``index.html``, every
         table as CSV, every figure as PNG and SVG.
-    survey : pandas.DataFrame, optional
-        Worker survey data. When omitted, the synthetic demo data are used
-        for every section, the population-size section included.
-    weights : str, default "weight"
-        Column of probability weights.
-    profile : sequence of str
-        Categorical variables of the profile table.
-    earnings : str, default "earnings_month"
-        Column of monthly micro-work earnings in euros.
-    size_inputs : SizeInputs, optional
-        Inputs of the population-size section; without them (and with a
-        user survey) the section is left out.
+    plan : ReportPlan, optional
+        What to analyse (see :func:`micropop.report.config.load_config` for a
+        plan read from ``analysis.toml``); the synthetic demo analysis
+        (:func:`demo_plan`) when omitted.
     lang : {"en", "fr"}, default "en"
         Language of the figure labels.
+    progress : bool, optional
+        Show each section's progress on standard error; by default only when
+        it is a terminal and the ``CI`` environment variable is unset.
 
     Returns
     -------
@@ -81,26 +101,14 @@ def write_report(out_dir: str | Path, survey: pd.DataFrame | None = None, *,
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    demo = survey is None
-    data = datasets.load_worker_survey() if demo else survey
-    if demo and size_inputs is None:
-        size_inputs = demo_size_inputs()
-
-    sections = [profile_section(data, out, weights, profile),
-                earnings_section(data, out, weights, earnings, lang)]
-    if demo:
-        workers = SurveyDesign(data, weights=weights)
-        sections += [france_section(workers, out, lang),
-                     living_standards_section(workers, out, lang=lang),
-                     size_section(size_inputs, out, lang),
-                     weighting_section(size_inputs.population, out, workers=workers, lang=lang)]
-    elif size_inputs is not None:
-        sections.append(size_section(size_inputs, out, lang))
-    provenance = ("Demo data: SYNTHETIC surveys, platform figures and capture lists generated "
-                  "by data/scripts/generate.py, calibrated to the DiPLab 2019 published "
-                  "figures; not real respondents."
-                  if demo else f"Data: user-supplied survey of {len(data):,} rows.")
+    plan = demo_plan() if plan is None else plan
+    steps = _steps(plan, out, lang)
+    tracker = Progress(len(steps) + 1, enabled=progress)
+    sections = []
+    for label, build in steps:
+        with tracker.step(label):
+            sections.append(build())
     index = out / "index.html"
-    index.write_text(page("Micro-workers: how many, who, and what they earn", sections,
-                          provenance), encoding="utf-8")
+    with tracker.step("writing index.html"):
+        index.write_text(page(plan.title, sections, plan.provenance), encoding="utf-8")
     return index

@@ -6,7 +6,8 @@ Examples
 >>> import tempfile, pathlib
 >>> import micropop as mp
 >>> from micropop.report.sections import profile_section
->>> section = profile_section(mp.datasets.load_worker_survey(), pathlib.Path(tempfile.mkdtemp()))
+>>> workers = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+>>> section = profile_section(workers, pathlib.Path(tempfile.mkdtemp()))
 >>> section.title
 'Who the workers are'
 """
@@ -14,28 +15,24 @@ Examples
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 from matplotlib.figure import Figure
 
 from micropop import datasets, earnings, size
+from micropop.report.plan import PROFILE_VARIABLES, EarningsInputs, SizeInputs, WeightingInputs
 from micropop.inequality import gini, lorenz, qsr
 from micropop.profile import insee_education, insee_population, profile
 from micropop.describe import binned, shares
 from micropop.design import SurveyDesign
 from micropop import plotting
 from micropop.report.html import Section, figure_html, table_html
-from micropop.weighting import demo_margins
 
 __all__ = [
-    "PROFILE_VARIABLES",
     "EARNINGS_EDGES",
     "EARNINGS_LABELS",
-    "SizeInputs",
-    "demo_size_inputs",
     "profile_section",
     "earnings_section",
     "size_section",
@@ -43,9 +40,6 @@ __all__ = [
     "france_section",
     "living_standards_section",
 ]
-
-#: Variables of the worker profile table in the demo report.
-PROFILE_VARIABLES = ("sex", "age_band", "education", "employment")
 
 #: Left edges (EUR/month) of the earnings bins: exactly zero apart, then widening bins.
 EARNINGS_EDGES = (0, 0.01, 5, 10, 20, 50, 100, 200)
@@ -65,16 +59,16 @@ def _figure(out: Path, stem: str, draw, size: tuple[float, float] = (7, 4)) -> s
     return figure_html(fig, out, stem)
 
 
-def profile_section(survey: pd.DataFrame, out: Path, weights: str = "weight",
+def profile_section(workers: SurveyDesign, out: Path,
                     variables: Sequence[str] = PROFILE_VARIABLES) -> Section:
     """Unweighted and weighted shares of the worker profile; writes ``profile.csv``.
 
     Parameters
     ----------
-    survey : pandas.DataFrame
+    workers : SurveyDesign
+        The worker survey; its weights give the weighted shares.
     out : pathlib.Path
         Folder of the report.
-    weights : str, default "weight"
     variables : sequence of str
         Categorical variables to tabulate.
 
@@ -82,25 +76,25 @@ def profile_section(survey: pd.DataFrame, out: Path, weights: str = "weight",
     -------
     Section
     """
-    table = shares(survey, variables, weights=weights)
+    table = shares(workers.data, variables, weights=workers.weights)
     table.to_csv(out / "profile.csv", lineterminator="\n")
     shown = table[["n", "share", "weighted_share"]].rename(
         columns={"share": "unweighted %", "weighted_share": "weighted %"})
     return Section("Who the workers are",
-                   f"<p>Shares of respondents ({len(survey):,}), unweighted and weighted by "
-                   f"<code>{html.escape(weights)}</code>.</p>\n"
+                   f"<p>Shares of respondents ({len(workers.data):,}), unweighted and weighted "
+                   "by the design's weights.</p>\n"
                    + table_html(shown, percent=["unweighted %", "weighted %"]))
 
 
-def earnings_section(survey: pd.DataFrame, out: Path, weights: str = "weight",
-                     earnings: str = "earnings_month", lang: str = "en") -> Section:
+def earnings_section(workers: SurveyDesign, out: Path, earnings: str = "earnings_month",
+                     lang: str = "en") -> Section:
     """Binned monthly earnings with a figure; writes ``earnings_bins.csv`` and ``earnings.png/svg``.
 
     Parameters
     ----------
-    survey : pandas.DataFrame
+    workers : SurveyDesign
+        The worker survey.
     out : pathlib.Path
-    weights : str, default "weight"
     earnings : str, default "earnings_month"
         Monthly micro-work earnings in euros.
     lang : {"en", "fr"}, default "en"
@@ -109,7 +103,7 @@ def earnings_section(survey: pd.DataFrame, out: Path, weights: str = "weight",
     -------
     Section
     """
-    bins = binned(survey[earnings], EARNINGS_EDGES, weights=survey[weights],
+    bins = binned(workers.data[earnings], EARNINGS_EDGES, weights=workers.weights,
                   labels=EARNINGS_LABELS)
     bins.to_csv(out / "earnings_bins.csv", index=False, lineterminator="\n")
     figure = _figure(out, "earnings",
@@ -119,71 +113,6 @@ def earnings_section(survey: pd.DataFrame, out: Path, weights: str = "weight",
                    "is exactly zero.</p>\n" + figure + "\n"
                    + table_html(bins[["label", "n", "share", "weighted_share"]].set_index("label"),
                                 percent=["share", "weighted_share"]))
-
-
-@dataclass(frozen=True)
-class SizeInputs:
-    """What the population-size section estimates from; any part may be missing.
-
-    Attributes
-    ----------
-    population : SurveyDesign, optional
-        A general-population survey with a frequency-of-activity column.
-    frequency : str
-        That column.
-    circles : mapping
-        Circle name -> the frequency levels it holds, widest first.
-    platforms : DataFrame, optional
-        Platform figures (see :func:`micropop.size.platform_circles`).
-    workers : SurveyDesign, optional
-        Worker survey giving the number of platforms per person.
-    captures : DataFrame, optional
-        0/1 capture histories of the regular (at least monthly) workers.
-    truth : mapping, optional
-        Known circle sizes (synthetic data only), by circle name.
-    published_regular : float, optional
-        A published size of the regular circle, marked on the forest plot.
-    """
-
-    population: SurveyDesign | None = None
-    frequency: str = "microwork_freq"
-    circles: Mapping[str, Sequence[object]] = field(default_factory=dict)
-    platforms: pd.DataFrame | None = None
-    workers: SurveyDesign | None = None
-    captures: pd.DataFrame | None = None
-    truth: Mapping[str, float] = field(default_factory=dict)
-    published_regular: float | None = None
-
-
-def demo_size_inputs() -> SizeInputs:
-    """The synthetic demo data set up for the population-size section.
-
-    Returns
-    -------
-    SizeInputs
-
-    Examples
-    --------
-    >>> demo_size_inputs().published_regular
-    52337
-    """
-    pop = datasets.load_population_survey()
-    truth = datasets.load_population_truth().query("domain == 'all'").set_index("quantity")["value"]
-    return SizeInputs(
-        population=SurveyDesign(pop, weights="weight", strata="region",
-                                psu=["commune_id", "household_id"], fpc=["fpc1", "fpc2"]),
-        frequency="microwork_freq",
-        circles={"last 12 months": ["less_often", "monthly", "weekly"],
-                 "at least monthly": ["monthly", "weekly"],
-                 "at least weekly": ["weekly"]},
-        platforms=datasets.load_platforms(),
-        workers=SurveyDesign(datasets.load_worker_survey(), weights="weight"),
-        captures=datasets.load_capture_histories().drop(columns="person_id"),
-        truth={"last 12 months": truth["microwork_12m"],
-               "at least monthly": truth["microwork_monthly_plus"],
-               "at least weekly": truth["microwork_weekly"]},
-        published_regular=size.PUBLISHED_CIRCLES["regular"],
-    )
 
 
 def size_section(inputs: SizeInputs, out: Path, lang: str = "en") -> Section:
@@ -217,9 +146,10 @@ def size_section(inputs: SizeInputs, out: Path, lang: str = "en") -> Section:
                      "nested indicators with design-based 95 % intervals; the circles are "
                      "nested and must never be added up.</p>\n" + figure
                      + table_html(table, digits=0))
-        regular["general-population survey"] = circles.estimates[list(inputs.circles)[1]]
+        regular["general-population survey"] = circles.estimates[inputs.regular_circle]
     if inputs.platforms is not None:
-        circles = size.platform_circles(inputs.platforms, inputs.workers)
+        circles = size.platform_circles(inputs.platforms, inputs.workers,
+                                        multiplicity=inputs.multiplicity)
         table = circles.to_frame()[_SIZE_COLUMNS]
         table.to_csv(out / "size_platform_circles.csv", lineterminator="\n")
         parts.append(_figure(out, "size_platform_circles",
@@ -251,31 +181,19 @@ def size_section(inputs: SizeInputs, out: Path, lang: str = "en") -> Section:
     return Section("How many micro-workers", "\n".join(parts))
 
 
-def weighting_section(design: SurveyDesign | None, out: Path,
-                      margins: Mapping[str, Mapping[object, float]] | None = None,
-                      indicator: str = "microwork_12m",
-                      workers: SurveyDesign | None = None, lang: str = "en") -> Section:
-    """Rake a survey to population margins and show the diagnostics.
+def weighting_section(inputs: WeightingInputs, out: Path, lang: str = "en") -> Section:
+    """A weighting step and its diagnostics: weight statistics, achieved margins.
 
-    Writes ``weighting_summary.csv`` and ``weighting_margins.csv``. The
-    demo rakes the general-population survey to the INSEE RP2018 sex and
-    age margins (:func:`micropop.weighting.demo_margins`).
+    Writes ``weighting_summary.csv`` and ``weighting_margins.csv``, the figure
+    ``weighting_margins.png/svg``, and with an illustration
+    ``weighting_workers.csv``.
 
     Parameters
     ----------
-    design : SurveyDesign, optional
-        The design to weight; the demo general-population survey when omitted.
+    inputs : WeightingInputs
+        The design before and after weighting (the demo: the general-population
+        survey raked to the INSEE RP2018 sex and age margins).
     out : pathlib.Path
-    margins : mapping, optional
-        Population margins as :meth:`SurveyDesign.rake` takes them; the demo's
-        census margins when omitted.
-    indicator : str, default "microwork_12m"
-        A 0/1 column whose total is shown before and after raking.
-    workers : SurveyDesign, optional
-        A worker survey to rake, as an illustration, to the census sex and age
-        structure scaled to its own weight total (so the count is kept):
-        its Kish design effect measures how far the workers are from that
-        structure. Writes ``weighting_workers.csv``.
     lang : {"en", "fr"}, default "en"
         Language of the figure labels.
 
@@ -283,43 +201,36 @@ def weighting_section(design: SurveyDesign | None, out: Path,
     -------
     Section
     """
-    if design is None:
-        design = demo_size_inputs().population
-    raked = design.rake(demo_margins("population") if margins is None else margins)
-    summary = raked.weight_summary()
+    summary = inputs.after.weight_summary()
     stats = summary.statistics.to_frame("value")
     stats.to_csv(out / "weighting_summary.csv", lineterminator="\n")
     summary.margins.to_csv(out / "weighting_margins.csv", lineterminator="\n")
     figure = _figure(out, "weighting_margins",
                      lambda ax: plotting.weighting_diagnostics(summary, ax=ax, lang=lang), size=(7, 6))
-    before = design.total(indicator).to_frame()
-    after = raked.total(indicator).to_frame()
-    effect = pd.concat({"design weights": before, "raked weights": after})[_SIZE_COLUMNS]
-    illustration = ""
-    if workers is not None:
-        total = float(workers.weights.sum())
-        scaled = {var: {level: count * total / sum(counts.values())
-                        for level, count in counts.items()}
-                  for var, counts in demo_margins("worker").items()}
-        worker_stats = workers.rake(scaled).weight_summary().statistics.to_frame("value")
+    body = (f"<p>{html.escape(inputs.description)}: {len(summary.margins)} population counts "
+            f"(largest relative residual {summary.largest_residual:.1e}). The ratio to the "
+            "design weights shows how far the weighting moved them.</p>\n"
+            + table_html(stats, digits=3)
+            + "<p>Achieved margins against their targets:</p>\n" + figure
+            + table_html(summary.margins[["target", "achieved"]], digits=0))
+    if inputs.indicator is not None:
+        effect = pd.concat({"design weights": inputs.before.total(inputs.indicator).to_frame(),
+                            "new weights": inputs.after.total(inputs.indicator).to_frame()}
+                           )[_SIZE_COLUMNS]
+        body += (f"<p>The total of <code>{html.escape(inputs.indicator)}</code> before and "
+                 "after weighting (the standard error afterwards uses the calibration "
+                 "residuals, as R's <code>rake</code> and <code>calibrate</code>):</p>\n"
+                 + table_html(effect, digits=0))
+    if inputs.illustration is not None:
+        worker_stats = inputs.illustration.weight_summary().statistics.to_frame("value")
         worker_stats.to_csv(out / "weighting_workers.csv", lineterminator="\n")
-        illustration = (
+        body += (
             "<p>For illustration only, the worker survey raked to the census sex and age "
             "structure (scaled to its own total): the Kish design effect shows how far the "
             "workers are from the French age structure. The report does not use these weights: "
             "micro-workers are not a sample of the French population, and the profile above "
             "measures exactly that difference.</p>\n" + table_html(worker_stats, digits=3))
-    return Section("Weighting to census margins",
-                   f"<p>Design weights raked to {len(summary.margins)} population counts "
-                   f"(largest relative residual {summary.largest_residual:.1e}). The ratio to the "
-                   "design weights shows how far the weighting moved them.</p>\n"
-                   + table_html(stats, digits=3)
-                   + "<p>Achieved margins against their targets:</p>\n" + figure
-                   + table_html(summary.margins[["target", "achieved"]], digits=0)
-                   + f"<p>The total of <code>{html.escape(indicator)}</code> before and after "
-                   "raking (the standard error after raking uses the calibration residuals, as "
-                   "R's <code>rake</code>):</p>\n" + table_html(effect, digits=0)
-                   + illustration)
+    return Section("Weighting and its diagnostics", body)
 
 
 def france_section(workers: SurveyDesign, out: Path, lang: str = "en") -> Section:
@@ -368,20 +279,23 @@ def france_section(workers: SurveyDesign, out: Path, lang: str = "en") -> Sectio
                        columns={"f": "Rao–Scott F", "f_p": "p-value"}), index=False, digits=3))
 
 
-def living_standards_section(workers: SurveyDesign, out: Path, year: int = 2016,
+def living_standards_section(workers: SurveyDesign, out: Path,
+                             inputs: EarningsInputs = EarningsInputs(),
                              lang: str = "en") -> Section:
     """Earnings thresholds, inequality and poverty, each with its interval.
 
-    Writes ``living_standards.csv``.
+    Writes ``living_standards.csv`` and the figures ``earnings_ecdf``,
+    ``lorenz`` and (with hours) ``hourly_vs_smic``.
 
     Parameters
     ----------
     workers : SurveyDesign
-        The worker survey (``earnings_month``, ``hours_week``, household income
-        and composition).
+        The worker survey.
     out : pathlib.Path
-    year : int, default 2016
-        Year of INSEE's poverty line (the DiPLab report used 2016).
+    inputs : EarningsInputs
+        Its earnings columns; the comparison with the SMIC needs ``hours`` and
+        the poverty rate ``household_income`` (the DiPLab report used the
+        2016 poverty line).
     lang : {"en", "fr"}, default "en"
         Language of the figure labels.
 
@@ -389,27 +303,34 @@ def living_standards_section(workers: SurveyDesign, out: Path, year: int = 2016,
     -------
     Section
     """
-    parts = {
-        "monthly earnings below a threshold": earnings.earnings_shares(workers),
-        "below the hourly minimum wage (2019)": earnings.below_minimum_wage(workers, year=2019),
-        f"below the {year} poverty line": earnings.below_poverty_line(workers, year=year),
-        "Gini of monthly earnings": gini(workers, "earnings_month"),
-        "S80/S20 of monthly earnings": qsr(workers, "earnings_month"),
-    }
+    variable = inputs.variable
+    parts = {"monthly earnings below a threshold": earnings.earnings_shares(workers, variable)}
+    if inputs.hours is not None:
+        parts[f"below the hourly minimum wage ({inputs.minimum_wage_year})"] = (
+            earnings.below_minimum_wage(workers, year=inputs.minimum_wage_year,
+                                        earnings=variable, hours=inputs.hours))
+    if inputs.household_income is not None:
+        parts[f"below the {inputs.poverty_line_year} poverty line"] = earnings.below_poverty_line(
+            workers, year=inputs.poverty_line_year, income=inputs.household_income,
+            household_size=inputs.household_size, children_under14=inputs.children_under14)
+    parts["Gini of monthly earnings"] = gini(workers, variable)
+    parts["S80/S20 of monthly earnings"] = qsr(workers, variable)
     table = pd.concat({name: est.to_frame() for name, est in parts.items()},
                       names=["indicator"])[_SIZE_COLUMNS]
     table.to_csv(out / "living_standards.csv", lineterminator="\n")
-    quantiles = workers.quantile("earnings_month", list(_ECDF_PROBABILITIES))
+    quantiles = workers.quantile(variable, list(_ECDF_PROBABILITIES))
     figures = [
         _figure(out, "earnings_ecdf", lambda ax: plotting.earnings_ecdf(
             quantiles, zeros=parts["monthly earnings below a threshold"], ax=ax, lang=lang)),
         _figure(out, "lorenz", lambda ax: plotting.lorenz_curve(
-            lorenz(workers, "earnings_month", shares=[i / 20 for i in range(1, 20)]),
+            lorenz(workers, variable, shares=[i / 20 for i in range(1, 20)]),
             parts["Gini of monthly earnings"], ax=ax, lang=lang), size=(6, 6)),
-        _figure(out, "hourly_vs_smic", lambda ax: plotting.hourly_vs_minimum_wage(
-            earnings.hourly_quantile(workers, [0.1, 0.25, 0.5, 0.75, 0.9]),
-            earnings.minimum_wage(2019), ax=ax, lang=lang)),
     ]
+    if inputs.hours is not None:
+        figures.append(_figure(out, "hourly_vs_smic", lambda ax: plotting.hourly_vs_minimum_wage(
+            earnings.hourly_quantile(workers, [0.1, 0.25, 0.5, 0.75, 0.9], earnings=variable,
+                                     hours=inputs.hours),
+            earnings.minimum_wage(inputs.minimum_wage_year), ax=ax, lang=lang)))
     return Section("Earnings and living standards",
                    "<p>Design-based estimates with 95 % intervals (proportions: logit "
                    "intervals as R's <code>svyciprop</code>; Gini and S80/S20: linearised, as "

@@ -1,0 +1,263 @@
+"""What a report analyses: the designs, the columns and the methods, as data.
+
+A :class:`ReportPlan` gathers everything :func:`micropop.report.write_report`
+needs: the worker survey's design, the profile variables, the earnings
+columns, the inputs of the population-size section and the weighting to
+show. :func:`demo_plan` builds the plan of the synthetic demo data;
+:func:`micropop.report.config.load_config` builds one from a user's
+``analysis.toml``.
+
+Examples
+--------
+>>> plan = demo_plan()
+>>> plan.profile
+('sex', 'age_band', 'education', 'employment')
+>>> plan.earnings.variable, plan.size.regular
+('earnings_month', 'at least monthly')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from micropop import datasets, size
+from micropop.design import SurveyDesign
+from micropop.weighting import demo_margins
+
+__all__ = ["PROFILE_VARIABLES", "DEMO_PROVENANCE", "EarningsInputs", "SizeInputs",
+           "WeightingInputs", "ReportPlan", "demo_plan", "demo_size_inputs",
+           "demo_weighting"]
+
+#: Variables of the worker profile table in the demo report.
+PROFILE_VARIABLES = ("sex", "age_band", "education", "employment")
+
+#: Where the demo report's numbers come from.
+DEMO_PROVENANCE = ("Demo data: SYNTHETIC surveys, platform figures and capture lists generated "
+                   "by data/scripts/generate.py, calibrated to the DiPLab 2019 published "
+                   "figures; not real respondents.")
+
+
+@dataclass(frozen=True)
+class EarningsInputs:
+    """The columns and reference years of the earnings sections.
+
+    Attributes
+    ----------
+    variable : str
+        Monthly micro-work earnings in euros.
+    hours : str, optional
+        Weekly hours of micro-work; with it, hourly earnings are compared with
+        the SMIC of ``minimum_wage_year``.
+    minimum_wage_year : int
+    household_income : str, optional
+        Monthly disposable household income; with it (and the household's
+        size and children under 14), the share below INSEE's poverty line of
+        ``poverty_line_year``.
+    household_size, children_under14 : str
+    poverty_line_year : int
+    """
+
+    variable: str = "earnings_month"
+    hours: str | None = "hours_week"
+    minimum_wage_year: int = 2019
+    household_income: str | None = "hh_income_month"
+    household_size: str = "household_size"
+    children_under14: str = "children_under14"
+    poverty_line_year: int = 2016
+
+
+@dataclass(frozen=True)
+class SizeInputs:
+    """What the population-size section estimates from; any part may be missing.
+
+    Attributes
+    ----------
+    population : SurveyDesign, optional
+        A general-population survey with a frequency-of-activity column.
+    frequency : str
+        That column.
+    circles : mapping
+        Circle name -> the frequency levels it holds, widest first.
+    regular : str, optional
+        The circle of ``circles`` set beside the other methods' readings of
+        the regular (at least monthly) workers; the second circle when omitted
+        (the first when there is only one).
+    platforms : DataFrame, optional
+        Platform figures (see :func:`micropop.size.platform_circles`).
+    workers : SurveyDesign, optional
+        Worker survey giving the number of platforms per person.
+    multiplicity : str
+        That column of ``workers``.
+    captures : DataFrame, optional
+        0/1 capture histories of the regular (at least monthly) workers.
+    truth : mapping, optional
+        Known circle sizes (synthetic data only), by circle name.
+    published_regular : float, optional
+        A published size of the regular circle, marked on the forest plot.
+    """
+
+    population: SurveyDesign | None = None
+    frequency: str = "microwork_freq"
+    circles: Mapping[str, Sequence[object]] = field(default_factory=dict)
+    regular: str | None = None
+    platforms: pd.DataFrame | None = None
+    workers: SurveyDesign | None = None
+    multiplicity: str = "n_platforms"
+    captures: pd.DataFrame | None = None
+    truth: Mapping[str, float] = field(default_factory=dict)
+    published_regular: float | None = None
+
+    @property
+    def regular_circle(self) -> str:
+        """The name of the survey circle compared across methods."""
+        if self.regular is not None:
+            return self.regular
+        names = list(self.circles)
+        return names[1] if len(names) > 1 else names[0]
+
+
+@dataclass(frozen=True)
+class WeightingInputs:
+    """A weighting step to show: the design before and after, and what it changed.
+
+    Attributes
+    ----------
+    before, after : SurveyDesign
+        The design with its initial weights, and re-weighted.
+    description : str
+        What was weighted to what, for the report's text.
+    indicator : str, optional
+        A 0/1 column whose total is shown before and after.
+    illustration : SurveyDesign, optional
+        A further re-weighted design whose weight statistics are shown as an
+        illustration (the demo: the worker survey raked to the census structure).
+    """
+
+    before: SurveyDesign
+    after: SurveyDesign
+    description: str
+    indicator: str | None = None
+    illustration: SurveyDesign | None = None
+
+
+@dataclass(frozen=True)
+class ReportPlan:
+    """Everything a report analyses.
+
+    Attributes
+    ----------
+    workers : SurveyDesign
+        The worker survey, with its final weights.
+    title : str
+    provenance : str
+        Where the data come from, printed on the page.
+    profile : tuple of str
+        Categorical variables of the profile table; none, no table.
+    compare_with_france : bool
+        Add the comparison with the French population (INSEE census and
+        education); needs ``sex``, ``age``, ``age_band`` and ``education``
+        coded as in the demo codebook.
+    earnings : EarningsInputs, optional
+        Earnings columns; no earnings sections without them.
+    size : SizeInputs, optional
+        Inputs of the population-size section; left out without them.
+    weighting : WeightingInputs, optional
+        A weighting step and its diagnostics; left out without it.
+    """
+
+    workers: SurveyDesign
+    title: str = "Micro-workers: how many, who, and what they earn"
+    provenance: str = ""
+    profile: tuple[str, ...] = PROFILE_VARIABLES
+    compare_with_france: bool = False
+    earnings: EarningsInputs | None = EarningsInputs()
+    size: SizeInputs | None = None
+    weighting: WeightingInputs | None = None
+
+
+def demo_size_inputs() -> SizeInputs:
+    """The synthetic demo data set up for the population-size section.
+
+    Returns
+    -------
+    SizeInputs
+
+    Examples
+    --------
+    >>> demo_size_inputs().published_regular
+    52337
+    """
+    pop = datasets.load_population_survey()
+    truth = datasets.load_population_truth().query("domain == 'all'").set_index("quantity")["value"]
+    return SizeInputs(
+        population=SurveyDesign(pop, weights="weight", strata="region",
+                                psu=["commune_id", "household_id"], fpc=["fpc1", "fpc2"]),
+        frequency="microwork_freq",
+        circles={"last 12 months": ["less_often", "monthly", "weekly"],
+                 "at least monthly": ["monthly", "weekly"],
+                 "at least weekly": ["weekly"]},
+        regular="at least monthly",
+        platforms=datasets.load_platforms(),
+        workers=SurveyDesign(datasets.load_worker_survey(), weights="weight"),
+        captures=datasets.load_capture_histories().drop(columns="person_id"),
+        truth={"last 12 months": truth["microwork_12m"],
+               "at least monthly": truth["microwork_monthly_plus"],
+               "at least weekly": truth["microwork_weekly"]},
+        published_regular=size.PUBLISHED_CIRCLES["regular"],
+    )
+
+
+def demo_weighting(population: SurveyDesign, workers: SurveyDesign) -> WeightingInputs:
+    """The demo's weighting: the population survey raked to INSEE RP2018 sex and age margins.
+
+    As an illustration, the worker survey is raked to the census sex and
+    age structure scaled to its own weight total (so its count is kept).
+
+    Parameters
+    ----------
+    population : SurveyDesign
+        The demo general-population survey.
+    workers : SurveyDesign
+        The demo worker survey.
+
+    Returns
+    -------
+    WeightingInputs
+
+    Examples
+    --------
+    >>> plan = demo_plan()
+    >>> plan.weighting.indicator
+    'microwork_12m'
+    """
+    total = float(workers.weights.sum())
+    scaled = {var: {level: count * total / sum(counts.values())
+                    for level, count in counts.items()}
+              for var, counts in demo_margins("worker").items()}
+    return WeightingInputs(
+        before=population, after=population.rake(demo_margins("population")),
+        description="The general-population survey's design weights raked to the INSEE "
+                    "RP2018 sex and age margins",
+        indicator="microwork_12m", illustration=workers.rake(scaled))
+
+
+def demo_plan() -> ReportPlan:
+    """The plan of the demo report on the synthetic data.
+
+    Returns
+    -------
+    ReportPlan
+
+    Examples
+    --------
+    >>> demo_plan().compare_with_france
+    True
+    """
+    workers = SurveyDesign(datasets.load_worker_survey(), weights="weight")
+    size_inputs = demo_size_inputs()
+    return ReportPlan(workers=workers, provenance=DEMO_PROVENANCE, compare_with_france=True,
+                      size=size_inputs,
+                      weighting=demo_weighting(size_inputs.population, workers))
