@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test
+.PHONY: report test readme-figures
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,3 +22,9 @@ test: $(STAMP)
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; \
 	exit $$status
+
+# The two figures the README shows, copied from a fresh demo report.
+readme-figures: $(STAMP)
+	$(BIN)/micropop report --out $(VENV)/readme-report
+	mkdir -p docs/figures
+	cp $(VENV)/readme-report/size_forest.png $(VENV)/readme-report/profile_france.png docs/figures/

@@ -3,7 +3,8 @@
 import re
 from pathlib import Path
 
-README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_readme_gives_the_two_commands():
@@ -17,3 +18,22 @@ def test_quick_start_runs(capsys):
     exec(compile(code, "README quick start", "exec"), {})
     out = capsys.readouterr().out
     assert "estimate" in out and "microwork_12m" in out
+
+
+def test_quick_start_is_the_first_cell_of_the_quick_start_notebook():
+    import json
+
+    quick = README.split("## Quick start", 1)[1]
+    code = re.search(r"```python\n(.*?)```", quick, re.S).group(1).strip()
+    notebook = json.loads((ROOT / "notebooks" / "00_quick_start.ipynb").read_text(encoding="utf-8"))
+    cells = ["".join(c["source"]).strip() for c in notebook["cells"] if c["cell_type"] == "code"]
+    assert cells[0] == code
+
+
+def test_readme_figures_exist_and_are_report_figures():
+    images = re.findall(r"!\[[^\]]+\]\(([^)]+)\)", README)
+    assert len(images) >= 2
+    for image in images:
+        path = ROOT / image
+        assert path.read_bytes().startswith(b"\x89PNG"), image
+        assert path.name in {"size_forest.png", "profile_france.png"}  # what the report draws
