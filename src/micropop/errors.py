@@ -441,3 +441,17 @@ __all__ += ["ConfigError"]
 
 class ConfigError(MicropopError, ValueError):
     """An analysis configuration (``micropop report --config``) is invalid: the message names the key."""
+
+
+# --- distributions of linear combinations of chi-squares (estimation.chisqsum) ---
+
+__all__ += ["ChisqSumError", "ChisqSumAccuracyError"]
+
+
+class ChisqSumError(MicropopError, ValueError):
+    """Bad input to :mod:`micropop.estimation.chisqsum`: a missing quantile, coefficients
+    and degrees of freedom of different lengths, no positive coefficient, bad ``ddf``."""
+
+
+class ChisqSumAccuracyError(ChisqSumError):
+    """Davies' algorithm could not reach the accuracy R asks of it (``ifault`` 1 or 4)."""

@@ -5,7 +5,9 @@ corrections divide it by the mean generalised design effect (first order,
 ``"Chisq"``) and refer it to an F distribution with Satterthwaite's degrees
 of freedom (second order, ``"F"``, the default); the Wald tests compare the
 cell totals with those expected under independence using the design
-covariance.
+covariance. ``"lincom"`` and ``"saddlepoint"`` refer X^2 itself to its
+asymptotic distribution, a linear combination of chi-squares with the design
+effects as coefficients (:mod:`micropop.estimation.chisqsum`).
 
 Examples
 --------
@@ -29,6 +31,7 @@ from scipy import linalg, stats
 
 from micropop.errors import EmptyDomainError
 from micropop.estimation._analysis import Analysis, means, prepare
+from micropop.estimation.chisqsum import pfsum
 
 if TYPE_CHECKING:
     from micropop.design import SurveyDesign
@@ -36,12 +39,17 @@ if TYPE_CHECKING:
 __all__ = ["CHISQ_STATISTICS", "ChisqTest", "survey_chisq"]
 
 #: Statistics of :func:`survey_chisq` (R's ``svychisq(statistic=)``).
-CHISQ_STATISTICS = ("F", "Chisq", "Wald", "adjWald")
+CHISQ_STATISTICS = ("F", "Chisq", "Wald", "adjWald", "lincom", "saddlepoint")
 
 _METHODS = {"F": "Pearson's X^2, Rao & Scott second-order adjustment (F)",
             "Chisq": "Pearson's X^2, Rao & Scott first-order adjustment (chi-square)",
             "Wald": "Design-based Wald test of association (F)",
-            "adjWald": "Design-based adjusted Wald test of association (F)"}
+            "adjWald": "Design-based adjusted Wald test of association (F)",
+            "lincom": "Pearson's X^2: asymptotic exact distribution",
+            "saddlepoint": "Pearson's X^2: saddlepoint approximation"}
+
+#: How R's ``svychisq`` computes the tail of the exact distribution.
+_SUM_METHODS = {"lincom": "integration", "saddlepoint": "saddlepoint"}
 
 
 @dataclass(frozen=True)
@@ -53,13 +61,19 @@ class ChisqTest:
     rows, cols : str
         The two variables.
     statistic_name : str
-        ``"F"``, or ``"X-squared"`` for ``"Chisq"`` (R's names).
+        ``"F"``, or ``"X-squared"`` for ``"Chisq"``, ``"lincom"`` and
+        ``"saddlepoint"`` (R's names).
     statistic : float
-        The test statistic, as R reports it (for ``"Chisq"``, Pearson's X^2
-        itself; its p-value uses ``X^2 / mean(delta)``).
+        The test statistic, as R reports it (for ``"Chisq"``, ``"lincom"``
+        and ``"saddlepoint"``, Pearson's X^2 itself; the p-value of
+        ``"Chisq"`` uses ``X^2 / mean(delta)``).
     ndf, ddf : float
         Numerator and denominator degrees of freedom (``ddf`` is ``inf`` for
         the chi-square reference of ``"Chisq"``, whose ``ndf`` is R's ``df``).
+        R reports none for ``"lincom"`` and ``"saddlepoint"``: here ``ndf`` is
+        the number of design effects (chi-squares with 1 df) and ``ddf`` the
+        denominator degrees of freedom of the reference (``d0 * nu``, as
+        ``"F"``; ``inf`` for a replicate design, as R).
     p_value : float
     method : str
         Which test, in words.
@@ -114,7 +128,7 @@ def survey_chisq(design: SurveyDesign, rows: str, cols: str, statistic: str = "F
     rows, cols : str
         The two columns (any type; their observed values are the levels, in
         the order of a categorical's categories or sorted, as R's ``factor``).
-    statistic : {"F", "Chisq", "Wald", "adjWald"}
+    statistic : {"F", "Chisq", "Wald", "adjWald", "lincom", "saddlepoint"}
         - ``"F"`` (default, as R): Rao and Scott's second-order correction,
           ``X^2 / tr(Delta)`` against F with ``d0 = tr(Delta)^2 /
           tr(Delta^2)`` and ``d0 * nu`` degrees of freedom;
@@ -124,7 +138,15 @@ def survey_chisq(design: SurveyDesign, rows: str, cols: str, statistic: str = "F
           independence, divided by ``(r - 1)(c - 1)``, against F with ``nu``
           denominator df;
         - ``"adjWald"``: the same times ``(nu - ndf + 1) / nu``, against F
-          with ``nu - ndf + 1`` df.
+          with ``nu - ndf + 1`` df;
+        - ``"lincom"``: X^2 against its asymptotic distribution ``sum_j
+          delta_j chi2_1``, each ``delta_j`` an eigenvalue of ``Delta``, over
+          ``chi2_{d0 nu} / (d0 nu)`` (:func:`~micropop.estimation.chisqsum.pfsum`,
+          Davies' algorithm as R's ``method="integration"``); a replicate
+          design uses the chi-square sum alone
+          (:func:`~micropop.estimation.chisqsum.pchisqsum`), as R;
+        - ``"saddlepoint"``: the same distribution by Kuonen's saddlepoint
+          approximation.
 
         ``nu`` is the design degrees of freedom (:attr:`SurveyDesign.degf`),
         X^2 Pearson's statistic of the weighted table scaled to the number of
@@ -175,10 +197,15 @@ def survey_chisq(design: SurveyDesign, rows: str, cols: str, statistic: str = "F
     delta = _rao_scott_delta(share, share_vcov, nr, nc, n_rows)
     effects = np.sort(np.linalg.eigvals(delta).real)[::-1]
     trace, trace2 = np.trace(delta), np.trace(delta @ delta)
+    d0 = trace**2 / trace2
     if statistic == "F":
-        d0 = trace**2 / trace2
         value, ndf, ddf = pearson / trace, d0, d0 * nu
         p_value = stats.f.sf(value, ndf, ddf)
+    elif statistic in _SUM_METHODS:
+        value, ndf = pearson, float(len(effects))
+        ddf = np.inf if data.replicated else d0 * nu  # R: pchisqsum, or pFsum
+        p_value = pfsum(pearson, 1, effects, ddf=ddf, lower_tail=False,
+                        method=_SUM_METHODS[statistic])
     elif statistic == "Chisq":
         value, ndf, ddf = pearson, float(delta.shape[1]), np.inf
         p_value = stats.chi2.sf(pearson / np.mean(np.diag(delta)), ndf)
@@ -194,7 +221,8 @@ def survey_chisq(design: SurveyDesign, rows: str, cols: str, statistic: str = "F
     counts = pd.DataFrame(table, index=pd.Index(row_levels, name=rows),
                           columns=pd.Index(col_levels, name=cols))
     effects.flags.writeable = False
-    return ChisqTest(rows, cols, "X-squared" if statistic == "Chisq" else "F", float(value),
+    name = "F" if statistic in ("F", "Wald", "adjWald") else "X-squared"
+    return ChisqTest(rows, cols, name, float(value),
                      float(ndf), float(ddf), float(p_value), _METHODS[statistic], pearson,
                      effects, counts)
 
