@@ -131,7 +131,7 @@ def test_two_list_counts_needs_two_lists() -> None:
 
 
 def test_bad_options() -> None:
-    with pytest.raises(ValueError, match="ci must be"):
+    with pytest.raises(ValueError, match="ci=.wald. is not one of the choices"):
         size.chapman(10, 10, 5, ci="wald")
     with pytest.raises(ValueError, match="level"):
         size.chapman(10, 10, 5, level=95)

@@ -64,7 +64,7 @@ def test_html_is_escaped() -> None:
 
 
 def test_level_is_checked() -> None:
-    with pytest.raises(ValueError, match="level must be between 0 and 1"):
+    with pytest.raises(mp.errors.OptionError, match="level=95.0 is not a coverage"):
         make(ci_level=95)
 
 

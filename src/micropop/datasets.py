@@ -40,7 +40,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from micropop.errors import DatasetNotFoundError
+from micropop.errors import DatasetNotFoundError, check_option
 
 __all__ = [
     "data_dir",
@@ -168,13 +168,10 @@ def list_datasets(kind: str | None = None) -> list[str]:
     >>> len(list_datasets()) == len(list_datasets("dataset")) + len(list_datasets("reference"))
     True
     """
+    check_option("kind", kind, [None, "dataset", "reference"])
     if kind is None:
         return list(_DATASETS) + list(_REFERENCE)
-    if kind == "dataset":
-        return list(_DATASETS)
-    if kind == "reference":
-        return list(_REFERENCE)
-    raise ValueError(f"kind must be None, 'dataset' or 'reference', not {kind!r}")
+    return list(_DATASETS if kind == "dataset" else _REFERENCE)
 
 
 def _unknown(name: str, names: list[str], what: str = "dataset") -> DatasetNotFoundError:

@@ -59,7 +59,7 @@ from micropop import datasets
 from micropop.design import require_columns
 from micropop.errors import (EarningsError, MissingValuesError, NegativeEarningsError,
                              NotNumericVariableError, ReferenceYearError, ZeroHoursError,
-                             describe_rows)
+                             check_option, describe_rows)
 from micropop.estimation import Estimate
 
 if TYPE_CHECKING:
@@ -230,8 +230,7 @@ def hourly_earnings(design: SurveyDesign | ReplicateDesign, earnings: str = "ear
     >>> round(float(hourly_earnings(des).median()), 2)
     1.17
     """
-    if zero_hours not in ("error", "exclude"):
-        raise ValueError(f"zero_hours must be 'error' or 'exclude', not {zero_hours!r}")
+    check_option("zero_hours", zero_hours, ["error", "exclude"])
     pay = _values(design, earnings, na_rm, negative="earnings cannot be negative")
     time = _values(design, hours, na_rm, negative="hours cannot be negative")
     zero = time == 0

@@ -69,6 +69,41 @@ class MicropopError(Exception):
         super().__init__(text)
 
 
+# --- arguments -------------------------------------------------------------
+
+__all__ += ["OptionError", "check_option"]
+
+
+class OptionError(MicropopError, ValueError):
+    """An argument takes one of a fixed set of values (or a range) and was given another."""
+
+
+def check_option(name: str, value: Any, choices: Sequence[Any]) -> Any:
+    """Return ``value`` if it is one of ``choices``, else raise :class:`OptionError`.
+
+    Parameters
+    ----------
+    name : str
+        The argument, as the user wrote it (e.g. ``"ci"``).
+    value : object
+    choices : sequence
+        The accepted values, listed in the message.
+
+    Examples
+    --------
+    >>> check_option("ci", "logit", ["logit", "wilson"])
+    'logit'
+    >>> check_option("ci", "exact", ["logit", "wilson"])
+    Traceback (most recent call last):
+    ...
+    micropop.errors.OptionError: ci='exact' is not one of the choices. Use one of 'logit', 'wilson'.
+    """
+    if value not in choices:
+        raise OptionError(f"{name}={value!r} is not one of the choices",
+                          hint="use one of " + ", ".join(map(repr, choices)))
+    return value
+
+
 # --- reading files ---------------------------------------------------------
 
 
@@ -455,3 +490,4 @@ class ChisqSumError(MicropopError, ValueError):
 
 class ChisqSumAccuracyError(ChisqSumError):
     """Davies' algorithm could not reach the accuracy R asks of it (``ifault`` 1 or 4)."""
+

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from micropop.errors import DesignError, NotNumericVariableError
+from micropop.errors import DesignError, NotNumericVariableError, check_option
 from micropop.estimation._analysis import Analysis, domain_degf, means, prepare, t_quantile
 from micropop.estimation.result import Estimate
 
@@ -115,9 +115,7 @@ def survey_proportion(design: SurveyDesign, variable: str, level: Any = None,
     >>> est.ci().round(3).to_numpy().tolist()
     [[0.587, 0.864]]
     """
-    if ci not in PROPORTION_METHODS:
-        raise ValueError(f"ci={ci!r} is not a method; use one of "
-                         + ", ".join(map(repr, PROPORTION_METHODS)))
+    check_option("ci", ci, PROPORTION_METHODS)
     if ci == "likelihood" and hasattr(design, "_replicates"):
         raise DesignError("ci='likelihood' profiles the linearised model; R returns NA for "
                           "it on replicate-weight designs",

@@ -21,7 +21,7 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-from micropop.errors import InconsistentCountsError, NoRecaptureError
+from micropop.errors import InconsistentCountsError, NoRecaptureError, check_option
 from micropop.size.loglinear import (
     CLOSED_ASSUMPTIONS,
     CaptureData,
@@ -61,8 +61,7 @@ def _wald_interval(estimate: float, se: float, observed: float, ci: str,
     z = _z(level)
     if ci == "normal":
         return estimate - z * se, estimate + z * se
-    if ci != "lognormal":
-        raise ValueError(f"ci must be one of {sorted(_CI_NAMES)}, not {ci!r}")
+    check_option("ci", ci, sorted(_CI_NAMES))
     unseen = estimate - observed
     if unseen <= 0:
         return observed, observed

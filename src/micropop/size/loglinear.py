@@ -41,8 +41,10 @@ from micropop.errors import (
     EmptyCapturePatternError,
     InvalidCountError,
     NonBinaryHistoryError,
+    OptionError,
     TooFewListsError,
     UnknownListError,
+    check_option,
     describe_rows,
 )
 from micropop.size.result import SizeEstimate, check_level
@@ -325,7 +327,8 @@ def _heterogeneity(nbcap: np.ndarray, kind: str, theta: float | None,
         return (nbcap ** 2 / 2)[:, None], ["tau"]
     if kind == "Gamma":
         return (np.log(theta) - np.log(theta + nbcap))[:, None], ["tau"]
-    raise ValueError(f"heterogeneity must be one of {_HETEROGENEITY} or None, not {kind!r}")
+    raise OptionError(f"heterogeneity={kind!r} is not one of the choices",
+                      hint="use one of " + ", ".join(map(repr, (*_HETEROGENEITY, None))))
 
 
 def _default_theta(kind: str | None, theta: float | None) -> float | None:
@@ -561,10 +564,8 @@ def model_search(histories: CaptureData, freq: Freq = None, max_order: int = 2,
     >>> len(table), table["AIC"].is_monotonic_increasing
     (64, True)
     """
-    if criterion not in ("AIC", "BIC"):
-        raise ValueError(f"criterion must be 'AIC' or 'BIC', not {criterion!r}")
-    if max_order not in (1, 2):
-        raise ValueError(f"max_order must be 1 or 2 (pairwise interactions), not {max_order}")
+    check_option("criterion", criterion, ["AIC", "BIC"])
+    check_option("max_order", max_order, [1, 2])
     table = _table(histories, freq)
     pairs = list(itertools.combinations(range(len(table.lists)), 2)) if max_order == 2 else []
     full = _loglinear_design(table, pairs, None, None)

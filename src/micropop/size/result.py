@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from micropop.errors import NestingError
+from micropop.errors import NestingError, OptionError
 
 __all__ = ["Circles", "SizeEstimate"]
 
@@ -34,9 +34,10 @@ FRAME_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "ci_level", "method",
 
 
 def check_level(level: float) -> float:
-    """Return ``level`` if it is a coverage strictly between 0 and 1, else raise ValueError."""
+    """Return ``level`` if it is a coverage strictly between 0 and 1, else raise OptionError."""
     if not 0 < level < 1:
-        raise ValueError(f"level must be between 0 and 1 (e.g. 0.95), not {level}")
+        raise OptionError(f"level={level} is not a coverage", hint="give a level between 0 and 1, "
+                          "e.g. 0.95")
     return float(level)
 
 
