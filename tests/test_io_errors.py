@@ -152,7 +152,7 @@ def test_unknown_sheet_lists_the_sheets(tmp_path):
 def test_options_of_another_format_are_refused(tmp_path):
     path = tmp_path / "survey.parquet"
     pd.DataFrame({"a": [1]}).to_parquet(path)
-    with pytest.raises(TypeError, match="sep="):
+    with pytest.raises(mp.errors.OptionError, match="sep= applies to text files"):
         mp.read_survey(path, sep=";")
 
 

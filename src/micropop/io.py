@@ -63,6 +63,7 @@ from micropop.errors import (
     EmptyFileError,
     FileEncodingError,
     MicropopWarning,
+    OptionError,
     SheetNotFoundError,
     SurveyFileNotFoundError,
     UnreadableFileError,
@@ -233,9 +234,11 @@ def _format_of(path: Path) -> str:
 
 def _check_options(path: Path, kind: str, *, sep: str | None, sheet: str | int | None) -> None:
     if sep is not None and kind != "text":
-        raise TypeError(f"sep= applies to text files, not to {path.name!r}")
+        raise OptionError(f"sep= applies to text files, not to {path.name!r}",
+                          hint="leave sep out for this file")
     if sheet is not None and kind != "excel":
-        raise TypeError(f"sheet= applies to Excel files, not to {path.name!r}")
+        raise OptionError(f"sheet= applies to Excel files, not to {path.name!r}",
+                          hint="leave sheet out for this file")
 
 
 def _as_codebook(codebook: CodebookLike | None) -> Codebook | None:
