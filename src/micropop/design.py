@@ -260,8 +260,13 @@ class _Design:
 
     def quantile(self, variables: str | Sequence[str], quantiles: float | Sequence[float],
                  by: Columns = None, qrule: str = "math", conf_level: float = 0.95,
-                 df: float | None = None, na_rm: bool = False) -> Estimate:
-        """Quantiles with Woodruff intervals (R's ``svyquantile``, qrule "math").
+                 df: float | None = None, na_rm: bool = False,
+                 interval_type: str = "mean") -> Estimate:
+        """Quantiles with their intervals (R's ``svyquantile``: qrule "math", Woodruff).
+
+        ``interval_type`` is R's ``interval.type``: "mean" (Woodruff, the
+        default), "xlogit", "asin", "beta", "score" (linearised designs) or
+        "quantile" (replicate designs).
 
         See :func:`micropop.estimation.survey_quantile`.
 
@@ -275,7 +280,8 @@ class _Design:
         """
         from micropop.estimation import survey_quantile
         return survey_quantile(self, variables, quantiles, by=by, qrule=qrule,
-                               conf_level=conf_level, df=df, na_rm=na_rm)
+                               conf_level=conf_level, df=df, na_rm=na_rm,
+                               interval_type=interval_type)
 
     def proportion(self, variable: str, level: object = None, ci: str = "logit",
                    by: Columns = None, conf_level: float = 0.95, df: float | None = None,

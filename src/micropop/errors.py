@@ -491,3 +491,11 @@ class ChisqSumError(MicropopError, ValueError):
 class ChisqSumAccuracyError(ChisqSumError):
     """Davies' algorithm could not reach the accuracy R asks of it (``ifault`` 1 or 4)."""
 
+
+# --- quantile intervals ------------------------------------------------------
+
+__all__ += ["QuantileIntervalError"]
+
+
+class QuantileIntervalError(MicropopError, ValueError):
+    """A quantile interval cannot be computed where R stops too (a score test without a root)."""

@@ -140,37 +140,60 @@ def survey_proportion(design: SurveyDesign, variable: str, level: Any = None,
             logit_var = np.diag(data.replicate_vcov(reps, _logit(p)))
         else:
             logit_var = var / (p * (1 - p)) ** 2
-        if ci == "mean":
-            low, high = p - t * np.sqrt(var), p + t * np.sqrt(var)
-        elif ci in ("logit", "xlogit"):
-            centre = _logit(p)
-            half = t * np.sqrt(logit_var if ci == "logit" else var / (p * (1 - p)) ** 2)
+        if ci == "logit":
+            centre, half = _logit(p), t * np.sqrt(logit_var)
             low, high = _expit(centre - half), _expit(centre + half)
         elif ci == "likelihood":
             low, high = _likelihood_interval(data, p, logit_var, dof, conf_level)
-        elif ci == "wilson":
-            n_eff = p * (1 - p) / var
-            shrink = 1 + t**2 / n_eff
-            centre = (p + t**2 / (2 * n_eff)) / shrink
-            half = t / shrink * np.sqrt(p * (1 - p) / n_eff + t**2 / (4 * n_eff**2))
-            low, high = centre - half, centre + half
-        elif ci == "asin":
-            half = t * np.sqrt(var) / (2 * np.sqrt(p * (1 - p)))
-            centre = np.arcsin(np.sqrt(p))
-            low, high = np.sin(centre - half) ** 2, np.sin(centre + half) ** 2
-        else:  # beta
+        else:
             rows = (np.array([len(design.data)]) if by is None
                     else data.domain_counts().astype(float))
-            alpha = 1 - conf_level
-            # R adjusts with the design's df here, whatever df= says
-            n_eff = p * (1 - p) / var * (stats.t.ppf(alpha / 2, rows - 1)
-                                         / stats.t.ppf(alpha / 2, design_dof)) ** 2
-            low = stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
-            high = stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))
+            low, high = share_interval(ci, p, var, t, rows, design_dof, conf_level)
     counts = data.domain_counts().astype(np.int64)
     return Estimate("proportion", data.index(), p, vcov, design.degf, counts,
                     interval=np.column_stack([low, high]), interval_level=conf_level,
                     variance=data.variance_method)
+
+
+def share_interval(method: str, p: np.ndarray, var: np.ndarray, t: np.ndarray,
+                   rows: np.ndarray, design_dof: np.ndarray,
+                   conf_level: float) -> tuple[np.ndarray, np.ndarray]:
+    """svyciprop's closed-form intervals for shares ``p`` with variances ``var``.
+
+    ``method`` is "mean", "xlogit", "asin", "wilson" or "beta"; ``t`` is the
+    quantile of the interval. "beta" (Korn and Graubard) adjusts the
+    effective sample size with the domain's rows and the design's degrees of
+    freedom ``design_dof``, as R does whatever ``df=`` says. Also the shares'
+    intervals of R's ``svyquantile(interval.type=...)``.
+
+    Examples
+    --------
+    >>> low, high = share_interval("mean", np.array([0.5]), np.array([0.01]),
+    ...                            np.array([2.0]), np.array([100]), np.array([99]), 0.95)
+    >>> float(low[0]), float(high[0])
+    (0.3, 0.7)
+    """
+    if method == "mean":
+        half = t * np.sqrt(var)
+        return p - half, p + half
+    if method == "xlogit":
+        centre, half = _logit(p), t * np.sqrt(var) / (p * (1 - p))
+        return _expit(centre - half), _expit(centre + half)
+    if method == "asin":
+        centre = np.arcsin(np.sqrt(p))
+        half = t * np.sqrt(var) / (2 * np.sqrt(p * (1 - p)))
+        return np.sin(centre - half) ** 2, np.sin(centre + half) ** 2
+    if method == "wilson":
+        n_eff = p * (1 - p) / var
+        shrink = 1 + t**2 / n_eff
+        centre = (p + t**2 / (2 * n_eff)) / shrink
+        half = t / shrink * np.sqrt(p * (1 - p) / n_eff + t**2 / (4 * n_eff**2))
+        return centre - half, centre + half
+    alpha = 1 - conf_level  # beta
+    n_eff = p * (1 - p) / var * (stats.t.ppf(alpha / 2, rows - 1)
+                                 / stats.t.ppf(alpha / 2, design_dof)) ** 2
+    return (stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1),
+            stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p)))
 
 
 def _success(series: pd.Series, name: str, level: Any,
