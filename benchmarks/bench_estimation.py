@@ -64,8 +64,6 @@ def synthetic_sample(rows: int, strata: int, psus: int, seed: int = 20240601) ->
     })
 
 
-
-
 def micropop_times(df: pd.DataFrame, repeat: int) -> list[float]:
     """Median times of :data:`STEPS` with micropop."""
     build = lambda: SurveyDesign(df, weights="weight", strata="stratum", psu="psu")  # noqa: E731

@@ -35,8 +35,8 @@ from micropop.errors import (DesignError, EmptyDomainError, MissingColumnError, 
                              describe_rows)
 from micropop.variance.linearization import LONELY_PSU_POLICIES, Stage, unit_totals
 from micropop.variance.replicate import replicate_sums
-from micropop.variance.replication import (bootstrap_factors, brr_factors, factor_rank,
-                                           jk1_factors, jkn_factors)
+from micropop.variance.replication import (JackknifeRank, bootstrap_factors, brr_factors,
+                                           factor_rank, jk1_factors, jkn_factors)
 
 if TYPE_CHECKING:
     from micropop.estimation import ChisqTest, Estimate
@@ -306,7 +306,10 @@ class _Design:
               na_rm: bool = False) -> ChisqTest:
         """Test of association of two categorical columns (R's ``svychisq``).
 
-        Rao and Scott's second-order F by default. See
+        Rao and Scott's second-order F by default; ``statistic`` is one of
+        ``"F"``, ``"Chisq"``, ``"Wald"``, ``"adjWald"``, ``"lincom"`` (Pearson's
+        X^2 against its exact asymptotic distribution, by Davies' algorithm) and
+        ``"saddlepoint"`` (the same by a saddlepoint approximation). See
         :func:`micropop.estimation.survey_chisq`.
 
         Examples
@@ -682,14 +685,17 @@ class SurveyDesign(_Design):
         if (fay_rho is not None) != (method == "fay"):
             raise DesignError("fay_rho goes with method='fay' (and method='fay' needs it)",
                               hint="e.g. des.replicate('fay', fay_rho=0.5)")
+        rank = None  # the rank of the factors, when known in closed form
         if method == "jk1":
             if len(first.n_units) > 1:
                 raise DesignError("method='jk1' is for unstratified designs; this one has "
                                   f"{len(first.n_units)} strata",
                                   hint="use method='jkn', the stratified jackknife")
             factors, rscales, scale = jk1_factors(first)
+            rank = JackknifeRank(first, factors, None)
         elif method == "jkn":
             factors, rscales, scale = jkn_factors(first, self._lonely_psu)
+            rank = JackknifeRank(first, factors, self._lonely_psu)
         elif method in ("brr", "fay"):
             if first.popsize is not None:
                 warnings.warn("the finite population correction is dropped for BRR and Fay "
@@ -701,7 +707,7 @@ class SurveyDesign(_Design):
             factors, rscales, scale = bootstrap_factors(
                 first, 50 if replicates is None else int(replicates),
                 np.random.default_rng(seed), rescaled=method == "subbootstrap")
-        rep = ReplicateDesign._from_factors(self, factors, scale, rscales, mse, method)
+        rep = ReplicateDesign._from_factors(self, factors, scale, rscales, mse, method, rank)
         return rep if self._scope is None else rep.subset(self._scope)
 
     def _count_degf(self) -> int:
@@ -780,7 +786,8 @@ class ReplicateDesign(_Design):
     (2.0, 0.57735)
     """
 
-    __slots__ = ("_replicates", "_unit", "_scale", "_rscales", "_mse", "_method", "_columns")
+    __slots__ = ("_replicates", "_unit", "_scale", "_rscales", "_mse", "_method", "_columns",
+                 "_rank")
 
     def __init__(self, data: pd.DataFrame, weights: str,
                  replicate_weights: str | Sequence[str], method: str = "other",
@@ -807,25 +814,27 @@ class ReplicateDesign(_Design):
 
     @classmethod
     def _from_factors(cls, design: SurveyDesign, factors: np.ndarray, scale: float,
-                      rscales: np.ndarray, mse: bool, method: str) -> ReplicateDesign:
+                      rscales: np.ndarray, mse: bool, method: str,
+                      rank: JackknifeRank | None = None) -> ReplicateDesign:
         """Replicates made by micropop from ``design`` (all its rows): row i of
         replicate r weighs ``weights[i] * factors[psu[i], r]`` (R's compressed
-        replicate weights), stored per PSU."""
+        replicate weights), stored per PSU. ``rank`` gives the rank of the
+        factors of some PSUs in closed form (jackknives)."""
         new = object.__new__(cls)
         factors.flags.writeable = False
         rscales.flags.writeable = False
         columns = tuple(f"{method}{r + 1}" for r in range(factors.shape[1]))
         new._fill(design._data, design._weights, factors, design._stages[0].cluster, scale,
-                  rscales, mse, method, columns, design._design_columns)
+                  rscales, mse, method, columns, design._design_columns, rank)
         return new
 
     def _fill(self, frame, weights, replicates, unit, scale, rscales, mse, method,
-              columns, design_columns) -> None:
+              columns, design_columns, rank=None) -> None:
         for name, value in (("_data", frame), ("_weights", weights), ("_scope", None),
                             ("_replicates", replicates), ("_unit", unit), ("_scale", scale),
                             ("_rscales", rscales), ("_mse", bool(mse)), ("_method", method),
                             ("_columns", columns), ("_design_columns", design_columns),
-                            ("_weighting", ())):
+                            ("_weighting", ()), ("_rank", rank)):
             object.__setattr__(self, name, value)
         object.__setattr__(self, "_degf", self._count_degf())
 
@@ -865,12 +874,15 @@ class ReplicateDesign(_Design):
         (``qr(weights(design, "analysis"))$rank - 1``), also for subsets.
 
         For replicates made per PSU, the rank of the factors of the PSUs
-        holding the rows (an (R, R) problem, whatever the rows).
+        holding the rows (an (R, R) problem, whatever the rows), in closed
+        form for the jackknives.
         """
         if self._unit is None:
             return factor_rank(self._replicates[rows]) - 1
         held = np.bincount(self._unit[rows & (self._weights != 0)],
                            minlength=self._replicates.shape[0]) > 0
+        if self._rank is not None:
+            return self._rank(held) - 1
         return factor_rank(self._replicates[held]) - 1
 
     def _replicate_sums(self, values: np.ndarray, row_domain: np.ndarray | None,

@@ -37,7 +37,8 @@ class Analysis:
     ``y`` holds p columns (categorical variables expanded to indicators);
     ``row_domain`` gives each row's domain (-1: outside every domain: out of
     the subset, missing under ``na_rm``); estimates are laid out variable-major,
-    column ``j * K + k`` for column j in domain k.
+    column ``j * K + k`` for column j in domain k. ``whole`` is True when every
+    row is in the single domain, so plain sums will do.
     """
 
     design: SurveyDesign
@@ -46,6 +47,7 @@ class Analysis:
     weights: np.ndarray
     row_domain: np.ndarray
     domain_labels: list[str] | None
+    whole: bool = False
 
     @property
     def n_domains(self) -> int:
@@ -53,7 +55,7 @@ class Analysis:
 
     def with_columns(self, y: np.ndarray, labels: list[tuple[str, str]]) -> Analysis:
         return Analysis(self.design, y, labels, self.weights, self.row_domain,
-                         self.domain_labels)
+                        self.domain_labels, self.whole)
 
     def domain_weight(self) -> np.ndarray:
         """Sum of weights per domain, shape (K,); empty domains raise."""
@@ -78,14 +80,13 @@ class Analysis:
         if self.whole:
             return np.array([len(self.row_domain) if weights is None else weights.sum()],
                             dtype=float)
-        # rows in no domain (-1) land in slot 0, dropped
-        sums = np.bincount(self.row_domain + 1, weights=weights, minlength=self.n_domains + 1)
+        sums = np.bincount(self._slot, weights=weights, minlength=self.n_domains + 1)
         return sums[1:]
 
     @cached_property
-    def whole(self) -> bool:
-        """True when every row is in the single domain (plain sums will do)."""
-        return self.n_domains == 1 and bool(np.all(self.row_domain == 0))
+    def _slot(self) -> np.ndarray:
+        """Each row's domain slot for ``bincount``: rows in no domain land in 0, dropped."""
+        return self.row_domain + 1
 
     def expand(self, per_domain: np.ndarray) -> np.ndarray:
         """A per-domain array (K,) repeated for every column (p*K,)."""
@@ -110,22 +111,27 @@ class Analysis:
         ``svyrecvar`` does with ``design$postStrata``.
         """
         design = self.design
-        row_domain, n_domains = self.row_domain, self.n_domains
+        row_domain = None if self.whole else self.row_domain
+        n_domains = self.n_domains
         if design._weighting:
             from micropop.weighting._projection import calibrated_influence
             values, row_domain, n_domains = calibrated_influence(
-                design._weighting, values, row_domain, n_domains)
+                design._weighting, values, self.row_domain, n_domains)
         return linearized_vcov(values, design._stages, design.lonely_psu,
                                design.ultimate_cluster, row_domain, n_domains,
                                design.adjust_domain_lonely)
 
     def replicate_estimates(self, numerator: np.ndarray,
                             denominator: np.ndarray | None = None) -> np.ndarray:
-        """``sum w_r u / sum w_r v`` by domain for each replicate weight, (R, p*K)."""
+        """``sum w_r u / sum w_r v`` by domain for each replicate weight, (R, p*K).
+
+        ``denominator`` may be one column, shared by every numerator column.
+        """
         rows = None if self.whole else self.row_domain
         reps = self.design._replicate_sums(numerator, rows, self.n_domains)
         if denominator is not None:
-            reps = reps / self.design._replicate_sums(denominator, rows, self.n_domains)
+            bottom = self.design._replicate_sums(denominator, rows, self.n_domains)
+            reps = reps / _spread(bottom, numerator.shape[1] // denominator.shape[1])
         return reps
 
     def replicate_vcov(self, replicates: np.ndarray, estimate: np.ndarray) -> np.ndarray:
@@ -142,22 +148,31 @@ class Analysis:
                       denominator: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Estimates ``sum w u / sum w v`` by domain (or ``sum w u``) and their covariance.
 
-        Totals, means and ratios are all of this form. The covariance is the
+        Totals, means and ratios are all of this form; ``denominator`` may be
+        one column, shared by every numerator column. The covariance is the
         linearised one (influence ``w (u - theta v) / sum w v``, as R) or, for
         a replicate design, that of the estimates recomputed with each
-        replicate weight (R's ``svrVar``).
+        replicate weight (R's ``svrVar``). The influence is formed without its
+        divisor ``sum w v``, constant in each domain, which divides the
+        covariance instead.
         """
         w = self.weights[:, None]
-        top = self.domain_sums(w * numerator)
-        bottom = None if denominator is None else self.domain_sums(w * denominator)
-        theta = top if bottom is None else top / bottom
+        influence = w * numerator
+        top = self.domain_sums(influence)
+        if denominator is None:
+            theta = top
+        else:
+            weighted = w * denominator
+            bottom = _spread(self.domain_sums(weighted),
+                             numerator.shape[1] // denominator.shape[1])
+            theta = top / bottom
         if self.replicated:
             reps = self.replicate_estimates(numerator, denominator)
             return theta, self.replicate_vcov(reps, theta)
-        if bottom is None:
-            return theta, self.vcov(w * numerator)
-        residual = (numerator - self.per_row(theta) * denominator) / self.per_row(bottom)
-        return theta, self.vcov(w * residual)
+        if denominator is None:
+            return theta, self.vcov(influence)
+        influence -= self.per_row(theta) * weighted
+        return theta, self.vcov(influence) / np.outer(bottom, bottom)
 
     def result(self, statistic: str, estimate: np.ndarray, vcov: np.ndarray,
                deff: np.ndarray | None) -> Estimate:
@@ -192,61 +207,87 @@ class Analysis:
 
 
 def prepare(design: SurveyDesign, variables: list[str], by: str | Sequence[str] | None,
-             na_rm: bool, numeric_only: bool = False) -> Analysis:
+            na_rm: bool, numeric_only: bool = False) -> Analysis:
     """Check the columns, expand categoricals, settle missing values and domains."""
     frame = design._data
     by_cols = as_columns(by)
     if not variables:
         raise MissingColumnError("no analysis variable given", hint="name one column or more")
     require_columns(frame, variables + by_cols)
-    scope = design._rows
-    blocks, labels, incomplete = [], [], np.zeros(len(frame), dtype=bool)
-    with_missing = []
+    scope = design._scope  # None: every row
+    blocks, labels, columns = [], [], []  # columns: (name, which rows miss it)
     for name in variables:
         column, levels, absent = _column_matrix(frame[name], name, numeric_only)
         blocks.append(column)
         labels += [(name, level) for level in levels]
-        incomplete |= absent
-        if (absent & scope).any():
-            with_missing.append(name)
+        columns.append((name, absent))
+    columns += [(name, frame[name].isna().to_numpy()) for name in by_cols]
     y = blocks[0] if len(blocks) == 1 else np.column_stack(blocks)
 
-    by_absent = np.zeros(len(frame), dtype=bool)
-    for name in by_cols:
-        absent = frame[name].isna().to_numpy()
-        by_absent |= absent
-        if (absent & scope).any():
+    incomplete, with_missing = None, []
+    for name, absent in columns:
+        if not absent.any():
+            continue
+        incomplete = absent if incomplete is None else incomplete | absent
+        if (absent if scope is None else absent & scope).any():
             with_missing.append(name)
-    bad = (incomplete | by_absent) & scope
-    if bad.any() and not na_rm:
+    if with_missing and not na_rm:
+        bad = incomplete if scope is None else incomplete & scope
         raise MissingValuesError(
             f"{', '.join(map(repr, with_missing))} missing in "
             f"{describe_rows(list(frame.index[bad]))}",
             hint="pass na_rm=True to leave those rows out of the domain (R's na.rm), "
                  "or impute them")
-    keep = scope & ~incomplete & ~by_absent
-    if not keep.any():
+    keep = _kept(scope, incomplete)
+    if keep is not None and not keep.any():
         raise EmptyDomainError(f"no row with {', '.join(map(repr, variables))} observed "
                                "in the design", hint="check the subset and missing values")
     weights = design._weights
-    if not keep.all():
+    if keep is not None:
         y = np.where(keep[:, None], y, 0.0)
     if not by_cols:
-        row_domain = np.where(keep, 0, -1).astype(np.intp, copy=False)
-        return Analysis(design, y, labels, weights, row_domain, None)
-    row_domain, domain_labels = _domains(frame, by_cols, keep & (weights != 0))
-    row_domain = np.where(keep, row_domain, -1)
+        if keep is None:
+            every_row = np.broadcast_to(np.intp(0), len(frame))  # read-only, no memory
+            return Analysis(design, y, labels, weights, every_row, None, whole=True)
+        return Analysis(design, y, labels, weights, np.where(keep, 0, -1).astype(np.intp),
+                        None)
+    observed = weights != 0
+    row_domain, domain_labels = _domains(frame, by_cols,
+                                         observed if keep is None else keep & observed)
+    if keep is not None:
+        row_domain = np.where(keep, row_domain, -1)
     return Analysis(design, y, labels, weights, row_domain, domain_labels)
+
+
+def _kept(scope: np.ndarray | None, incomplete: np.ndarray | None) -> np.ndarray | None:
+    """Rows of the scope without a missing value; None when that is every row."""
+    if incomplete is None:
+        keep = scope
+    else:
+        keep = ~incomplete if scope is None else scope & ~incomplete
+    return None if keep is None or keep.all() else keep
+
+
+def _spread(per_column: np.ndarray, times: int) -> np.ndarray:
+    """Sums of a shared denominator column (..., K) repeated for p numerators (..., p*K)."""
+    return per_column if times == 1 else np.tile(per_column, times)
 
 
 def _column_matrix(series: pd.Series, name: str,
                    numeric_only: bool) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """A column as numbers (one column) or level indicators (one per level)."""
-    absent = series.isna().to_numpy()
+    """A column as numbers (one column) or level indicators (one per level).
+
+    Also returns which rows are missing.
+    """
     if pd.api.types.is_bool_dtype(series) or (
             pd.api.types.is_numeric_dtype(series) and not isinstance(series.dtype,
                                                                       pd.CategoricalDtype)):
-        return series.to_numpy(dtype=float, na_value=np.nan)[:, None], [""], absent
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        # numpy columns: missing is NaN; extension columns have their own mask
+        absent = (np.isnan(values) if isinstance(series.dtype, np.dtype)
+                  else series.isna().to_numpy())
+        return values[:, None], [""], absent
+    absent = series.isna().to_numpy()
     categorical = (isinstance(series.dtype, pd.CategoricalDtype)
                    or pd.api.types.infer_dtype(series, skipna=True) == "string")
     if numeric_only or not categorical:
@@ -274,15 +315,24 @@ def _domains(frame: pd.DataFrame, by_cols: list[str],
     combined = np.zeros(len(frame), dtype=np.int64)
     radix, uniques, absent = 1, [], np.zeros(len(frame), dtype=bool)
     for name in by_cols:
-        codes, values = pd.factorize(frame[name], sort=True)
+        codes, values = _factorize(frame[name])
         absent |= codes < 0
         combined += codes.astype(np.int64) * radix
         radix *= max(len(values), 1)
         uniques.append(values)
-    seen = np.unique(combined[observed & ~absent])
-    code = np.searchsorted(seen, combined)
-    valid = ~absent & (code < len(seen))
-    valid[valid] = seen[code[valid]] == combined[valid]
+    combined[absent] = 0
+    keys = None
+    if radix > len(frame):  # more combinations than rows: number those that occur
+        keys, combined = np.unique(combined, return_inverse=True)
+        radix = len(keys)
+    # a table of the combinations (no sort of the rows): those seen, in code order
+    seen = np.flatnonzero(np.bincount(combined[observed & ~absent], minlength=radix))
+    code = np.full(radix, -1, dtype=np.intp)
+    code[seen] = np.arange(len(seen))
+    row_domain = code[combined]
+    row_domain[absent] = -1
+    if keys is not None:
+        seen = keys[seen]
     labels = []
     for value in seen:
         parts = []
@@ -290,13 +340,29 @@ def _domains(frame: pd.DataFrame, by_cols: list[str],
             parts.append(str(values[value % len(values)]))
             value //= len(values)
         labels.append(".".join(parts))
-    return np.where(valid, code, -1).astype(np.intp), labels
+    return row_domain, labels
+
+
+def _factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray | pd.Index]:
+    """``pd.factorize(series, sort=True)``; integers of a short range are tabulated.
+
+    A column of small integer codes (the usual domain) is counted with
+    ``bincount`` instead of hashed, several times faster on a million rows.
+    """
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "iu" and len(series):
+        values = series.to_numpy()
+        low, high = int(values.min()), int(values.max())
+        if high - low <= len(values):
+            shifted = values - low
+            present = np.bincount(shifted, minlength=high - low + 1) > 0
+            return (np.cumsum(present) - 1)[shifted], np.flatnonzero(present) + low
+    return pd.factorize(series, sort=True)
 
 
 def means(data: Analysis) -> tuple[np.ndarray, np.ndarray]:
     """Domain means of the columns of ``data.y`` and their covariance."""
     data.domain_weight()  # raises on a domain without weight
-    return data.ratio_of_sums(data.y, np.ones_like(data.y))
+    return data.ratio_of_sums(data.y, np.broadcast_to(1.0, (len(data.y), 1)))
 
 
 def t_quantile(conf_level: float, dof: np.ndarray) -> np.ndarray:

@@ -114,14 +114,14 @@ def survey_ratio(design: SurveyDesign, numerator: str | Sequence[str], denominat
     """
     numerators = as_columns(numerator)
     data = prepare(design, numerators + [denominator], by, na_rm, numeric_only=True)
-    y, x = data.y[:, :-1], np.broadcast_to(data.y[:, -1:], data.y[:, :-1].shape)
+    y, x = data.y[:, :-1], data.y[:, -1:]  # x: one column shared by every numerator
     data = data.with_columns(y, [(f"{name}/{denominator}", "") for name in numerators])
-    x_total = data.domain_sums(data.weights[:, None] * x)
+    x_total = data.by_domain(data.weights * x[:, 0])
     if np.any(x_total == 0):
         raise EmptyDomainError(f"the total of {denominator!r} is zero in a domain",
                                hint="a ratio needs a non-zero denominator total")
     ratio, vcov = data.ratio_of_sums(y, x)
-    residual = (y - data.per_row(ratio) * x) / data.per_row(x_total)
+    residual = (y - data.per_row(ratio) * x) / data.per_row(data.expand(x_total))
     deffs = _deff(data, residual, vcov, deff, kind="total")
     return data.result("ratio", ratio, vcov, deffs)
 

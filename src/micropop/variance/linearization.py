@@ -187,10 +187,14 @@ def _stage_vcov(values: np.ndarray, stage: Stage, stage_number: int, multiplier:
                 adjust_domain_lonely: bool) -> np.ndarray:
     """One stage's contribution: R's onestage summed over all its groups."""
     n_strata = len(stage.n_units)
-    totals = unit_totals(values, stage.cluster, len(stage.cluster_stratum), row_domain,
-                          n_domains)
+    n_units = len(stage.cluster_stratum)
+    cells = _Cells(stage.cluster, n_units, row_domain, n_domains)
+    totals = cells.sums(values)
     stratum_totals = unit_totals(totals, stage.cluster_stratum, n_strata)
     col_domain = np.tile(np.arange(n_domains), values.shape[1])
+    # (H, K): how many units of stratum h hold a row of domain k (R's nsubset)
+    reached_units = None if row_domain is None else unit_totals(
+        cells.held().astype(float), stage.cluster_stratum, n_strata)
 
     n_h = stage.n_units.astype(float)
     f_h = stage.fpc_factor
@@ -200,7 +204,8 @@ def _stage_vcov(values: np.ndarray, stage: Stage, stage_number: int, multiplier:
     scale[census] = 0.0
     center = stratum_totals / n_h[:, None]
 
-    present = _strata_present(stage.strata, row_domain, n_strata, n_domains)
+    present = (np.ones((n_strata, 1), dtype=bool) if reached_units is None
+               else reached_units > 0)
     reached = lonely[:, None] & present
     if lonely_psu == "fail" and reached.any():
         names = [stage.strata_labels[h] for h in np.flatnonzero(reached.any(axis=1))]
@@ -212,7 +217,6 @@ def _stage_vcov(values: np.ndarray, stage: Stage, stage_number: int, multiplier:
     # that has several is handled as a lonely unit ("adjust", "average" only)
     domain_lonely = np.zeros_like(present)
     if adjust_domain_lonely and row_domain is not None and lonely_psu in ("adjust", "average"):
-        reached_units = _units_reached(stage, row_domain, n_domains)
         domain_lonely = (reached_units == 1) & ~(lonely | census)[:, None]
     if lonely_psu == "adjust":
         center[lonely] = 0.0  # R centres a lonely unit at zero instead of its stratum mean
@@ -253,51 +257,58 @@ def _average_factor(stage: Stage, dropped: np.ndarray, present: np.ndarray,
     return np.divide(n_strat, n_ok, out=np.ones_like(n_strat), where=n_ok > 0)
 
 
-def _units_reached(stage: Stage, row_domain: np.ndarray, n_domains: int) -> np.ndarray:
-    """(H, K): how many units of stratum h hold a row of domain k (R's nsubset)."""
-    n_units = len(stage.cluster_stratum)
-    index = np.where(row_domain >= 0, stage.cluster * n_domains + row_domain + 1, 0)
-    held = np.bincount(index, minlength=n_units * n_domains + 1)[1:] > 0
-    return unit_totals(held.reshape(n_units, n_domains).astype(float),
-                        stage.cluster_stratum, len(stage.n_units))
-
-
 def _group_of_stratum(stage: Stage) -> np.ndarray:
     if stage.stratum_parent is None:
         return np.zeros(len(stage.n_units), dtype=np.intp)
     return stage.stratum_parent
 
 
-def _strata_present(strata: np.ndarray, row_domain: np.ndarray | None, n_strata: int,
-                    n_domains: int) -> np.ndarray:
-    """Boolean (H, K): does domain k hold a row of stratum h?"""
-    if row_domain is None:
-        return np.ones((n_strata, 1), dtype=bool)
-    # rows in no domain (-1) land in the extra slot 0 and are dropped
-    index = np.where(row_domain >= 0, strata * n_domains + row_domain + 1, 0)
-    counts = np.bincount(index, minlength=n_strata * n_domains + 1)[1:]
-    return counts.reshape(n_strata, n_domains) > 0
-
-
 def unit_totals(values: np.ndarray, codes: np.ndarray, n_groups: int,
-                 row_domain: np.ndarray | None = None, n_domains: int = 1) -> np.ndarray:
+                row_domain: np.ndarray | None = None, n_domains: int = 1) -> np.ndarray:
     """Sums of the columns of ``values`` (m, p) by group and domain.
 
     Returns shape (n_groups, p * n_domains), column ``j * n_domains + k``
     holding column j summed over the rows of domain k (rows with domain -1
     are left out).
     """
-    if row_domain is None:
-        index, size = codes, n_groups
-    else:
-        index = np.where(row_domain >= 0, codes * n_domains + row_domain + 1, 0)
-        size = n_groups * n_domains + 1
-    out = np.empty((n_groups, values.shape[1] * n_domains))
-    for j in range(values.shape[1]):
-        sums = np.bincount(index, weights=values[:, j], minlength=size)
-        block = sums if row_domain is None else sums[1:]
-        out[:, j * n_domains:(j + 1) * n_domains] = block.reshape(n_groups, n_domains)
-    return out
+    return _Cells(codes, n_groups, row_domain, n_domains).sums(values)
+
+
+class _Cells:
+    """The (group, domain) cell of each row, for group sums by ``bincount``.
+
+    Each group has ``n_domains + 1`` slots, the first for rows in no domain
+    (-1), dropped from the sums; without domains the cell is the group.
+    """
+
+    def __init__(self, codes: np.ndarray, n_groups: int, row_domain: np.ndarray | None,
+                 n_domains: int) -> None:
+        self.n_groups, self.n_domains = n_groups, n_domains
+        self.width = 1 if row_domain is None else n_domains + 1
+        if row_domain is None:
+            self.index = codes
+        else:
+            self.index = codes * self.width
+            self.index += row_domain
+            self.index += 1
+
+    def _table(self, sums: np.ndarray) -> np.ndarray:
+        """Slot sums as (n_groups, n_domains), without the slots of no domain."""
+        table = sums.reshape(self.n_groups, self.width)
+        return table if self.width == 1 else table[:, 1:]
+
+    def sums(self, values: np.ndarray) -> np.ndarray:
+        """Column sums by cell, shape (n_groups, p * n_domains), variable-major."""
+        size = self.n_groups * self.width
+        out = np.empty((self.n_groups, values.shape[1] * self.n_domains))
+        for j in range(values.shape[1]):
+            sums = np.bincount(self.index, weights=values[:, j], minlength=size)
+            out[:, j * self.n_domains:(j + 1) * self.n_domains] = self._table(sums)
+        return out
+
+    def held(self) -> np.ndarray:
+        """Boolean (n_groups, n_domains): does the group hold a row of the domain?"""
+        return self._table(np.bincount(self.index, minlength=self.n_groups * self.width) > 0)
 
 
 def _quote(names: Sequence[str], limit: int = 5) -> str:

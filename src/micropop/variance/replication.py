@@ -7,7 +7,8 @@ compressed replicate weights), so 200 replicates of a million rows cost
 ``scale``.
 
 - :func:`jk1_factors`, :func:`jkn_factors`: delete-one-PSU jackknives (R's
-  ``jk1weights``, ``jknweights``);
+  ``jk1weights``, ``jknweights``), with :class:`JackknifeRank`, the rank of
+  their factors (R's degrees of freedom) in closed form;
 - :func:`brr_factors`: balanced repeated replication and Fay's variant (R's
   ``brrweights`` with R's Hadamard matrices, :func:`hadamard`);
 - :func:`bootstrap_factors`: R's ``bootweights`` (Canty and Davison's
@@ -31,8 +32,8 @@ import numpy as np
 from micropop.errors import DesignError, LonelyPSUError
 from micropop.variance.linearization import Stage
 
-__all__ = ["bootstrap_factors", "brr_factors", "factor_rank", "hadamard", "jk1_factors",
-           "jkn_factors"]
+__all__ = ["JackknifeRank", "bootstrap_factors", "brr_factors", "factor_rank", "hadamard",
+           "jk1_factors", "jkn_factors"]
 
 Factors = tuple[np.ndarray, np.ndarray, float]
 
@@ -76,6 +77,81 @@ def jkn_factors(stage: Stage, lonely_psu: str) -> Factors:
         raise DesignError("every stratum was sampled in full: there is no sampling variance",
                           hint="check the fpc")
     return factors, rscales, scale
+
+
+class JackknifeRank:
+    """The rank of jackknife factors restricted to some PSUs, in closed form.
+
+    R's degf of a jackknife design is the rank of its replicate weights minus
+    one; the rows of one PSU are multiples of its factor row, so that is the
+    rank of the factor rows of the PSUs holding rows with non-zero weight.
+    For the factors of :func:`jk1_factors` and :func:`jkn_factors` it is
+    known without a matrix decomposition. Write each factor row as ``u + v``,
+    ``u`` the row of a PSU in no replicated stratum (1 on every stratum's
+    replicates, ``H / (H - 1)`` on the replicates of lonely strata under
+    "adjust"). In a replicated stratum with ``n`` PSUs (JK1: the one
+    stratum), ``v`` is ``1 / (n - 1) - n / (n - 1) e_i`` on the stratum's
+    replicates: ``m < n`` held PSUs give ``m`` independent ``v``, all ``n``
+    give ``n - 1`` (they sum to zero); a lonely PSU under "adjust" has
+    ``v = -H / (H - 1) e_l`` on its own replicate; ``u`` is outside the span
+    of the ``v``. So with ``M`` held PSUs in replicated or adjusted strata,
+    ``F`` replicated strata held in full, the rank is ``M - F + 1`` when
+    ``F > 0`` or a PSU of another stratum is held, and ``M`` otherwise: JK1
+    on ``n`` PSUs has rank ``n`` (degf ``n - 1``), JKn on ``n`` PSUs in
+    ``H`` strata rank ``n - H + 1`` (degf ``n - H``).
+
+    This is the exact rank; R's ``qr(tol=1e-5)`` finds the same while the
+    factors are not nearly singular (the condition number of a stratum's
+    block is ``n_h - 1``). Without a replicated stratum (every stratum lonely
+    or fully sampled), the rank is computed from the factors.
+
+    Parameters
+    ----------
+    stage : Stage
+        The first stage the factors were made from.
+    factors : ndarray, shape (C, R)
+        The factors, for the case without a closed form.
+    lonely_psu : str or None
+        The design's lonely-PSU policy for JKn; None for JK1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from micropop.variance.linearization import Stage
+    >>> from micropop.variance.replication import JackknifeRank, jkn_factors
+    >>> stage = Stage.build(strata=np.array([0, 0, 1, 1, 1]), cluster=np.arange(5),
+    ...                     popsize=None, strata_labels=["a", "b"])
+    >>> factors = jkn_factors(stage, "fail")[0]
+    >>> rank = JackknifeRank(stage, factors, "fail")
+    >>> rank(np.ones(5, dtype=bool)), factor_rank(factors)
+    (4, 4)
+    >>> held = np.array([True, False, True, True, False])
+    >>> rank(held), factor_rank(factors[held])
+    (3, 3)
+    """
+
+    def __init__(self, stage: Stage, factors: np.ndarray, lonely_psu: str | None) -> None:
+        n_h = stage.n_units
+        if lonely_psu is None:  # JK1: every PSU has a replicate
+            self.replicated = n_h > 1
+            adjusted = np.zeros(len(n_h), dtype=bool)
+        else:  # as jkn_factors
+            sampled = stage.fpc_factor != 0
+            self.replicated = (n_h > 1) & sampled
+            adjusted = (n_h == 1) & sampled & (lonely_psu == "adjust")
+        self.counted = self.replicated | adjusted
+        self.stage, self.factors = stage, factors
+
+    def __call__(self, held: np.ndarray) -> int:
+        """The rank of ``factors[held]``, for a boolean mask of the PSUs."""
+        if not self.replicated.any():
+            return factor_rank(self.factors[held])
+        stage = self.stage
+        per_stratum = np.bincount(stage.cluster_stratum[held], minlength=len(stage.n_units))
+        held_units = int(per_stratum[self.counted].sum())
+        full = int(np.count_nonzero(self.replicated & (per_stratum == stage.n_units)))
+        others = bool(per_stratum[~self.counted].any())
+        return held_units - full + 1 if full or others else held_units
 
 
 def brr_factors(stage: Stage, first_row: np.ndarray, fay_rho: float = 0.0) -> Factors:
