@@ -592,7 +592,10 @@ class _WindowedColumn:
         sample_x, sample_w = x[::stride], w[::stride]
         order = np.argsort(sample_x)
         share = np.cumsum(sample_w[order])
-        total = float(_r_sum(w))  # R's sum(w), in row order
+        # long double, as R's sum(w); pairwise rather than R's row order, which
+        # gives the same double whenever the sums are exact (equal or few distinct
+        # weights, where ties at a threshold can happen) at a third of the cost
+        total = float(np.sum(w, dtype=np.longdouble))
         return cls(x, w, total, sample_x[order], share / share[-1])
 
     def quantiles(self, probs: np.ndarray, qrule: str) -> np.ndarray:
@@ -618,7 +621,7 @@ class _WindowedColumn:
             below = self.x < lo
             rows = np.flatnonzero(~below & (self.x <= hi))
             if len(rows):  # summed as R's cumsum() (the same for equal weights)
-                offset = _r_sum(self.w[below])
+                offset = np.sum(self.w[below], dtype=np.longdouble)
                 window = _SortedColumn.sort(self.x[rows], self.w[rows],
                                             np.zeros(len(rows), dtype=np.intp), 1, str,
                                             offset=offset, total=self.total)
