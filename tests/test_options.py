@@ -23,6 +23,22 @@ CASES = {
     "chapman level": (lambda: size.chapman(10, 10, 5, level=95), "level=95"),
     "proportion ci": (lambda: WORKERS.proportion("sex", level="female", ci="exact"),
                       "ci='exact'"),
+    "mean conf_level": (lambda: WORKERS.proportion("sex", level="female", conf_level=95),
+                        "conf_level=95"),
+    "mean deff": (lambda: WORKERS.mean("age", deff="srs"), "deff='srs'"),
+    "quantile probabilities": (lambda: WORKERS.quantile("age", [0.5, 50]),
+                               "quantiles=[0.5, 50] are not all probabilities"),
+    "quantile interval_type": (lambda: WORKERS.quantile("age", 0.5, interval_type="wald"),
+                               "interval_type='wald'"),
+    "Estimate.ci dist": (lambda: WORKERS.mean("age").ci(dist="z"), "dist='z'"),
+    "Estimate.ci level": (lambda: WORKERS.mean("age").ci(level=1.5), "level=1.5"),
+    "Estimate.ci level of a fixed interval": (
+        lambda: WORKERS.quantile("age", 0.5).ci(level=0.9),
+        "this quantile interval was computed at level 0.95, not 0.9"),
+    "contrast names": (lambda: WORKERS.mean("age", by="sex").contrast([1, -1], names=["a", "b"]),
+                       "2 names for 1 contrasts"),
+    "contrast shape": (lambda: WORKERS.mean("age", by="sex").contrast([1, -1, 0]),
+                       "contrast coefficients have shape (3,)"),
 }
 
 
@@ -33,3 +49,11 @@ def test_bad_choice_raises_option_error(case):
         call()
     assert str(err.value).startswith(named)
     assert isinstance(err.value, ValueError)  # as numpy and pandas raise for bad arguments
+
+
+def test_unknown_contrast_label_is_a_key_error_naming_the_labels():
+    est = WORKERS.mean("age", by="sex")
+    with pytest.raises(mp.errors.UnknownLabelError, match="'n' is not one estimate's label") as err:
+        est.contrast({"n": 1})
+    assert isinstance(err.value, KeyError)
+    assert "female" in str(err.value)

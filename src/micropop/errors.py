@@ -71,11 +71,33 @@ class MicropopError(Exception):
 
 # --- arguments -------------------------------------------------------------
 
-__all__ += ["OptionError", "check_option"]
+__all__ += ["OptionError", "UnknownLabelError", "check_option", "check_level"]
 
 
 class OptionError(MicropopError, ValueError):
     """An argument takes one of a fixed set of values (or a range) and was given another."""
+
+
+class UnknownLabelError(MicropopError, KeyError):
+    """A label that is not one of a result's rows."""
+
+
+def check_level(name: str, level: float) -> float:
+    """Return ``level`` if it is a coverage strictly between 0 and 1, else raise :class:`OptionError`.
+
+    Examples
+    --------
+    >>> check_level("conf_level", 0.9)
+    0.9
+    >>> check_level("conf_level", 95)
+    Traceback (most recent call last):
+    ...
+    micropop.errors.OptionError: conf_level=95 is not a coverage. Give a level between 0 and 1, e.g. 0.95.
+    """
+    if not 0 < level < 1:
+        raise OptionError(f"{name}={level} is not a coverage",
+                          hint="give a level between 0 and 1, e.g. 0.95")
+    return float(level)
 
 
 def check_option(name: str, value: Any, choices: Sequence[Any]) -> Any:

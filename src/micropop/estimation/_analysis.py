@@ -19,7 +19,7 @@ from scipy import stats
 
 from micropop.design import as_columns, require_columns
 from micropop.errors import (EmptyDomainError, MissingColumnError, MissingValuesError,
-                             NotNumericVariableError, describe_rows)
+                             NotNumericVariableError, check_level, describe_rows)
 from micropop.estimation.result import Estimate
 from micropop.variance.linearization import linearized_vcov
 from micropop.variance.replicate import replicate_vcov
@@ -367,8 +367,7 @@ def means(data: Analysis) -> tuple[np.ndarray, np.ndarray]:
 
 def t_quantile(conf_level: float, dof: np.ndarray) -> np.ndarray:
     """Two-sided Student t quantiles for ``conf_level`` (normal where df is inf)."""
-    if not 0 < conf_level < 1:
-        raise ValueError(f"conf_level must be between 0 and 1, not {conf_level}")
+    check_level("conf_level", conf_level)
     tail = 0.5 + conf_level / 2
     return np.where(np.isinf(dof), stats.norm.ppf(tail),
                     stats.t.ppf(tail, np.where(np.isinf(dof), 1, dof)))

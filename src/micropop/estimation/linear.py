@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from micropop.design import as_columns
-from micropop.errors import EmptyDomainError
+from micropop.errors import EmptyDomainError, check_option
 from micropop.estimation._analysis import Analysis, means, prepare
 from micropop.estimation.result import Estimate
 
@@ -135,8 +135,7 @@ def _deff(data: Analysis, u: np.ndarray, vcov: np.ndarray, deff: Deff,
     """
     if deff is False:
         return None
-    if deff not in (True, "replace"):
-        raise ValueError(f"deff must be True, False or 'replace', not {deff!r}")
+    check_option("deff", deff, [True, False, "replace"])
     w_dom = data.expand(data.by_domain(data.weights))
     nobs = data.expand(data.domain_counts(data.weights != 0)).astype(float)
     wu = data.weights[:, None] * u

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from micropop.design import as_columns
-from micropop.errors import (DesignError, EmptyDomainError, QuantileIntervalError,
-                             check_option)
+from micropop.errors import (DesignError, EmptyDomainError, OptionError,
+                             QuantileIntervalError, check_option)
 from micropop.estimation._analysis import Analysis, domain_degf, means, prepare, t_quantile
 from micropop.estimation.proportions import share_interval
 from micropop.estimation.result import Estimate
@@ -135,7 +135,8 @@ def survey_quantile(design: SurveyDesign, variables: str | Sequence[str],
     """
     probs = np.atleast_1d(np.asarray(quantiles, dtype=float))
     if probs.ndim != 1 or not np.all((probs >= 0) & (probs <= 1)):
-        raise ValueError(f"quantiles must be probabilities between 0 and 1, not {quantiles}")
+        raise OptionError(f"quantiles={quantiles} are not all probabilities",
+                          hint="give probabilities between 0 and 1, e.g. [0.25, 0.5, 0.75]")
     check_option("qrule", qrule, QUANTILE_RULES)
     _check_interval_type(design, interval_type)
     names = as_columns(variables)

@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from micropop.errors import OptionError, UnknownLabelError, check_level, check_option
+
 __all__ = ["Estimate"]
 
 
@@ -130,19 +132,19 @@ class Estimate:
         """
         if self.interval is not None:
             if level is not None and level != self.interval_level:
-                raise ValueError(f"this {self.statistic} interval was computed at level "
-                                 f"{self.interval_level}; ask the estimator for level={level}")
+                raise OptionError(f"this {self.statistic} interval was computed at level "
+                                  f"{self.interval_level}, not {level}",
+                                  hint=f"ask the estimator for conf_level={level}")
             return pd.DataFrame(self.interval, index=self.index, columns=["ci_low", "ci_high"])
         level = 0.95 if level is None else level
-        if not 0 < level < 1:
-            raise ValueError(f"level must be between 0 and 1, not {level}")
+        check_level("level", level)
         tail = 0.5 + level / 2
         if dist == "normal":
             q = stats.norm.ppf(tail)
         elif dist == "t":
             q = stats.t.ppf(tail, self.df)
         else:
-            raise ValueError(f"dist must be 'normal' or 't', not {dist!r}")
+            check_option("dist", dist, ["normal", "t"])
         half = q * self.se
         return pd.DataFrame({"ci_low": self.estimate - half, "ci_high": self.estimate + half},
                             index=self.index)
@@ -200,7 +202,8 @@ class Estimate:
             names = (["contrast"] if len(matrix) == 1
                      else [f"contrast{i + 1}" for i in range(len(matrix))])
         if len(names) != len(matrix):
-            raise ValueError(f"{len(names)} names for {len(matrix)} contrasts")
+            raise OptionError(f"{len(names)} names for {len(matrix)} contrasts",
+                              hint="give one name per row of coefficients")
         return Estimate("contrast", pd.Index(list(names), name="contrast"),
                         matrix @ self.estimate, matrix @ self.vcov @ matrix.T, self.df,
                         variance=self.variance)
@@ -209,8 +212,10 @@ class Estimate:
         if not isinstance(coefficients, Mapping):
             matrix = np.asarray(coefficients, dtype=float)
             if matrix.shape[-1] != len(self.index) or matrix.ndim > 2:
-                raise ValueError(f"contrast coefficients have shape {matrix.shape}; "
-                                 f"expected one per estimate ({len(self.index)})")
+                raise OptionError(f"contrast coefficients have shape {matrix.shape}; "
+                                  f"expected one per estimate ({len(self.index)})",
+                                  hint="give a vector, or a matrix with one row per contrast, "
+                                       "or a mapping from labels to coefficients")
             return matrix
         labels = list(self.index)
         last = [label[-1] if isinstance(label, tuple) else label for label in labels]
@@ -221,7 +226,8 @@ class Estimate:
             elif last.count(key) == 1:
                 vector[last.index(key)] = value
             else:
-                raise KeyError(f"{key!r} is not one estimate's label; labels are {labels}")
+                raise UnknownLabelError(f"{key!r} is not one estimate's label",
+                                        hint=f"use one of {labels}")
         return vector
 
     def summary(self, level: float | None = None,

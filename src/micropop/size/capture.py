@@ -21,7 +21,8 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-from micropop.errors import InconsistentCountsError, NoRecaptureError, check_option
+from micropop.errors import (InconsistentCountsError, NoRecaptureError, check_level,
+                             check_option)
 from micropop.size.loglinear import (
     CLOSED_ASSUMPTIONS,
     CaptureData,
@@ -33,7 +34,7 @@ from micropop.size.loglinear import (
     _profile_interval,
     _table,
 )
-from micropop.size.result import SizeEstimate, check_level
+from micropop.size.result import SizeEstimate
 
 __all__ = ["lincoln_petersen", "chapman", "two_list_counts", "schnabel",
            "chao_lower_bound", "zelterman"]
@@ -52,7 +53,7 @@ _CI_NAMES = {"normal": "normal (Wald)", "lognormal": "log-normal (Chao 1987)",
 
 
 def _z(level: float) -> float:
-    return float(stats.norm.ppf(0.5 + check_level(level) / 2))
+    return float(stats.norm.ppf(0.5 + check_level("level", level) / 2))
 
 
 def _wald_interval(estimate: float, se: float, observed: float, ci: str,

@@ -30,14 +30,15 @@ import pandas as pd
 from scipy import stats
 
 from micropop.design import SurveyDesign
-from micropop.errors import MultiplicityError, PlatformFigureError, SizeInputError
+from micropop.errors import (MultiplicityError, PlatformFigureError, SizeInputError,
+                             check_level)
 from micropop.size.multiplicity import (
     DIVISOR_ASSUMPTIONS,
     check_multiplicity,
     multiplicity_correction,
     platform_total,
 )
-from micropop.size.result import Circles, SizeEstimate, check_level
+from micropop.size.result import Circles, SizeEstimate
 from micropop.size.survey import circle_levels, with_columns
 
 __all__ = ["DIPLAB_FIGURES", "platform_circles", "frequency_circles", "circle_sensitivity"]
@@ -163,7 +164,7 @@ def frequency_circles(accounts: float, design: SurveyDesign, frequency: str,
     >>> c.to_frame()["estimate"].round(-2).tolist()
     [266100.0, 174900.0, 87100.0]
     """
-    level = check_level(level)
+    level = check_level("level", level)
     if not np.isfinite(accounts) or accounts < 0:
         raise PlatformFigureError(f"accounts must be a non-negative number, not {accounts}",
                                   hint="sum the platforms' figures (platform_total)")

@@ -44,10 +44,11 @@ from micropop.errors import (
     OptionError,
     TooFewListsError,
     UnknownListError,
+    check_level,
     check_option,
     describe_rows,
 )
-from micropop.size.result import SizeEstimate, check_level
+from micropop.size.result import SizeEstimate
 
 __all__ = ["loglinear", "model_search", "closedp", "closedp_ci", "capture_table"]
 
@@ -377,7 +378,7 @@ def _profile_interval(design: _Design, n: int, n_hat: float,
     limit is ``inf`` if the likelihood stays above the cut-off up to
     ``1000 N``.
     """
-    check_level(level)
+    check_level("level", level)
     full = design.augmented()
     base = full.y.copy()
 

@@ -32,9 +32,10 @@ import pandas as pd
 from scipy import stats
 
 from micropop.design import SurveyDesign, require_columns
-from micropop.errors import MultiplicityError, PlatformFigureError, describe_rows
+from micropop.errors import (MultiplicityError, PlatformFigureError, check_level,
+                             describe_rows)
 from micropop.estimation import Estimate
-from micropop.size.result import SizeEstimate, check_level
+from micropop.size.result import SizeEstimate
 from micropop.size.survey import check_indicator, with_columns
 
 __all__ = ["mean_multiplicity", "multiplicity_correction", "platform_total",
@@ -247,7 +248,7 @@ def multiplicity_correction(accounts: float, design: SurveyDesign | None = None,
     >>> round(est.estimate), round(est.se)
     (266126, 4297)
     """
-    level = check_level(level)
+    level = check_level("level", level)
     for name, value in (("accounts", accounts), ("accounts_se", accounts_se)):
         if not np.isfinite(value) or value < 0:
             raise PlatformFigureError(f"{name} must be a non-negative number, not {value}",
@@ -354,7 +355,7 @@ def weight_share(platforms: pd.DataFrame, design: SurveyDesign, accounts: str = 
     platforms' users, and the weight share falls well below the divisor's
     266,126. Use it with a survey that samples every platform's users.
     """
-    level = check_level(level)
+    level = check_level("level", level)
     _, used = platform_total(platforms, accounts, platform_id)
     require_columns(design.data, used)
     for column in used:

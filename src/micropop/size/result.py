@@ -24,21 +24,13 @@ from typing import Any
 
 import pandas as pd
 
-from micropop.errors import NestingError, OptionError
+from micropop.errors import NestingError, check_level
 
 __all__ = ["Circles", "SizeEstimate"]
 
 #: Column order of :meth:`SizeEstimate.to_frame`, stable across estimators.
 FRAME_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "ci_level", "method",
                  "ci_method", "assumptions")
-
-
-def check_level(level: float) -> float:
-    """Return ``level`` if it is a coverage strictly between 0 and 1, else raise OptionError."""
-    if not 0 < level < 1:
-        raise OptionError(f"level={level} is not a coverage", hint="give a level between 0 and 1, "
-                          "e.g. 0.95")
-    return float(level)
 
 
 def _read_only(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -95,7 +87,7 @@ class SizeEstimate:
     def __post_init__(self) -> None:
         for name in ("estimate", "se", "ci_low", "ci_high", "ci_level"):
             object.__setattr__(self, name, float(getattr(self, name)))
-        check_level(self.ci_level)
+        check_level("ci_level", self.ci_level)
         object.__setattr__(self, "assumptions", tuple(str(a) for a in self.assumptions))
         object.__setattr__(self, "inputs", _read_only(self.inputs))
         object.__setattr__(self, "extra", _read_only(self.extra))

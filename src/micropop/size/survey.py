@@ -27,8 +27,9 @@ import numpy as np
 import pandas as pd
 
 from micropop.design import SurveyDesign, require_columns
-from micropop.errors import IndicatorError, NestingError, SizeInputError, describe_rows
-from micropop.size.result import Circles, SizeEstimate, check_level
+from micropop.errors import (IndicatorError, NestingError, SizeInputError, check_level,
+                             describe_rows)
+from micropop.size.result import Circles, SizeEstimate
 
 __all__ = ["survey_count", "survey_circles"]
 
@@ -138,7 +139,7 @@ def survey_count(design: SurveyDesign, indicator: str, ci: CountCI = "wald",
     if ci not in _SHARE_METHOD:
         raise SizeInputError(f"ci={ci!r} is not an interval method",
                              hint="use 'wald', 'logit' or 'beta'")
-    check_level(level)
+    check_level("level", level)
     check_indicator(design, indicator)
     totals = _population_totals(population_total, by, ci)
     if totals is None:

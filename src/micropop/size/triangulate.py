@@ -25,8 +25,8 @@ import pandas as pd
 from scipy import stats
 
 from micropop.design import SurveyDesign, require_columns
-from micropop.errors import SizeInputError, describe_rows
-from micropop.size.result import SizeEstimate, check_level
+from micropop.errors import SizeInputError, check_level, describe_rows
+from micropop.size.result import SizeEstimate
 
 __all__ = ["TRIANGULATION_COLUMNS", "triangulate", "fte"]
 
@@ -133,7 +133,7 @@ def fte(design: SurveyDesign, hours: str = "hours_week", count: SizeEstimate | N
     >>> round(mp.size.fte(des).estimate, -2)
     22800.0
     """
-    level = check_level(level)
+    level = check_level("level", level)
     require_columns(design.data, [hours])
     values = pd.to_numeric(design.data[hours], errors="coerce")
     if (values < 0).any():
