@@ -13,7 +13,7 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from micropop.design import SurveyDesign
-from micropop.errors import DesignError, EmptyDomainError, MissingValuesError
+from micropop.errors import DesignError, EmptyDomainError, MissingValuesError, OptionError
 
 
 def make_df() -> pd.DataFrame:
@@ -65,7 +65,8 @@ def test_chisq_result_is_immutable_and_tidy(df):
 
 def test_chisq_errors(df):
     des = SurveyDesign(df, weights="w")
-    with pytest.raises(ValueError, match="'bogus' .*'lincom', 'saddlepoint'"):
+    with pytest.raises(OptionError, match="statistic='bogus' is not one of the choices. "
+                                          "Use one of .*'lincom', 'saddlepoint'"):
         des.chisq("a", "b", statistic="bogus")
     with pytest.raises(EmptyDomainError, match="column 'b' has 1 observed value"):
         des.subset("b == 'p'").chisq("a", "b")

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, stats
 
-from micropop.errors import EmptyDomainError
+from micropop.errors import EmptyDomainError, check_option
 from micropop.estimation._analysis import Analysis, means, prepare
 from micropop.estimation.chisqsum import pfsum
 
@@ -177,9 +177,7 @@ def survey_chisq(design: SurveyDesign, rows: str, cols: str, statistic: str = "F
     >>> round(test.statistic, 4), test.ndf
     (20.0, 1.0)
     """
-    if statistic not in CHISQ_STATISTICS:
-        raise ValueError(f"statistic={statistic!r} is not a test; use one of "
-                         + ", ".join(map(repr, CHISQ_STATISTICS)))
+    check_option("statistic", statistic, CHISQ_STATISTICS)
     data = prepare(design, [rows, cols], None, na_rm)
     kept = data.row_domain >= 0
     frame = design._data
