@@ -576,6 +576,8 @@ class _WindowedColumn:
     """
 
     MIN_ROWS = 2**16
+    #: About how many rows the strided sample that brackets the quantiles holds.
+    SAMPLE_ROWS = 2**13
 
     x: np.ndarray
     w: np.ndarray
@@ -589,7 +591,7 @@ class _WindowedColumn:
         """From values and weights, of which the rows ``keep`` count."""
         if not keep.all():
             x, w = x[keep], w[keep]
-        stride = len(x) // cls.MIN_ROWS + 1
+        stride = len(x) // cls.SAMPLE_ROWS + 1
         sample_x, sample_w = x[::stride], w[::stride]
         order = np.argsort(sample_x)
         share = np.cumsum(sample_w[order])
