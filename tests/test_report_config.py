@@ -207,6 +207,12 @@ def test_poststratify_with_numeric_levels(tmp_path):
     ({"earnings": '[size.platforms]\nfile = "workers.parquet"\nmultiplicity = "platforms"\n'},
      "[size.platforms] multiplicity: column(s) 'platforms' not in the worker survey"),
     ({"earnings": '[extra]\nkey = 1\n'}, "extra: unknown key"),
+    ({"earnings": '[size.survey]\nfile = "workers.parquet"\nweights = "w"\n'
+                  'frequency = "frequency"\ncircles = { all = ["hourly"] }\n'},
+     "[size.survey] of"),
+    ({"earnings": '[size.captures]\nfile = "workers.parquet"\nlists = ["age", "n_platforms"]\n'},
+     "[size.captures] of"),
+    ({"earnings": '[size.platforms]\nfile = "workers.parquet"\n'}, "[size.platforms] of"),
 ])
 def test_config_errors_name_the_key(tmp_path, replace, message):
     config = _user_files(tmp_path, **replace)

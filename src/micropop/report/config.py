@@ -77,13 +77,13 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from micropop import size
 from micropop.design import SurveyDesign
 from micropop.errors import ConfigError, MicropopError
 from micropop.io import read_survey
@@ -316,44 +316,62 @@ def _earnings(table: _Table, data: pd.DataFrame, source: Path) -> EarningsInputs
         poverty_line_year=table.get("poverty_line_year", int, defaults.poverty_line_year))
 
 
+def _survey_circles(table: _Table) -> dict[str, Any]:
+    """``[size.survey]``: a general-population survey and its nested circles, checked."""
+    data, source = _read(table)
+    population = _design(table, data, source)
+    frequency = table.get("frequency", str, required=True, what='"microwork_freq"')
+    table.columns("frequency", [frequency], data, source)
+    circles = table.get("circles", dict, required=True,
+                        what='{ "at least monthly" = ["monthly", "weekly"] }')
+    for name, held in circles.items():
+        if not isinstance(held, list) or not held:
+            table.fail("circles", f"circle {name!r} should list its levels, not {held!r}",
+                       f'write e.g. "{name}" = ["monthly", "weekly"]')
+    regular = table.get("regular", str)
+    if regular is not None and regular not in circles:
+        table.fail("regular", f"{regular!r} is not one of the circles",
+                   "use one of " + ", ".join(map(repr, circles)))
+    levels = {str(level): level for level in pd.unique(data[frequency].dropna())}
+    circles = {name: [levels.get(str(v), v) for v in held] for name, held in circles.items()}
+    with _about(table):  # levels present, circles nested
+        size.survey_circles(population, frequency, circles=circles)
+    return {"population": population, "frequency": frequency, "regular": regular,
+            "circles": circles}
+
+
+def _platform_circles(table: _Table, workers: SurveyDesign) -> dict[str, Any]:
+    """``[size.platforms]``: platform figures over the workers' mean multiplicity, checked."""
+    multiplicity = table.get("multiplicity", str, "n_platforms", what='"n_platforms"')
+    table.columns("multiplicity", [multiplicity], workers.data, Path("the worker survey"))
+    path = table.path("file")
+    with _about(table):  # every figure with its status and source, a valid multiplicity
+        platforms = read_survey(path)
+        size.platform_circles(platforms, workers, multiplicity=multiplicity)
+    return {"platforms": platforms, "workers": workers, "multiplicity": multiplicity}
+
+
+def _captures(table: _Table) -> dict[str, Any]:
+    """``[size.captures]``: 0/1 capture histories, checked."""
+    data, source = _read(table)
+    lists = table.names("lists")
+    table.columns("lists", lists, data, source)
+    histories = data[lists] if lists else data
+    with _about(table):  # 0/1 values, at least two lists
+        size.capture_table(histories)
+    return {"captures": histories}
+
+
 def _size(table: _Table, workers: SurveyDesign) -> SizeInputs:
-    published = table.get("published", (int, float))
-    options: dict[str, Any] = {"published_regular": published}
-    survey = table.table("survey")
-    if survey is not None:
-        data, source = _read(survey)
-        population = _design(survey, data, source)
-        frequency = survey.get("frequency", str, required=True, what='"microwork_freq"')
-        survey.columns("frequency", [frequency], data, source)
-        circles = survey.get("circles", dict, required=True,
-                             what='{ "at least monthly" = ["monthly", "weekly"] }')
-        levels = {str(level): level for level in pd.unique(data[frequency].dropna())}
-        for name, held in circles.items():
-            if not isinstance(held, list) or not held:
-                survey.fail("circles", f"circle {name!r} should list its levels, not {held!r}",
-                            f'write e.g. "{name}" = ["monthly", "weekly"]')
-        regular = survey.get("regular", str)
-        if regular is not None and regular not in circles:
-            survey.fail("regular", f"{regular!r} is not one of the circles",
-                        "use one of " + ", ".join(map(repr, circles)))
-        options.update(population=population, frequency=frequency, regular=regular,
-                       circles={name: [levels.get(str(v), v) for v in held]
-                                for name, held in circles.items()})
-    platforms = table.table("platforms")
-    if platforms is not None:
-        multiplicity = platforms.get("multiplicity", str, "n_platforms", what='"n_platforms"')
-        platforms.columns("multiplicity", [multiplicity], workers.data,
-                          Path("the worker survey"))
-        with _about(platforms):
-            options.update(platforms=read_survey(platforms.path("file")), workers=workers,
-                           multiplicity=multiplicity)
-    captures = table.table("captures")
-    if captures is not None:
-        data, source = _read(captures)
-        lists = captures.names("lists")
-        captures.columns("lists", lists, data, source)
-        options["captures"] = data[lists] if lists else data
-    if survey is None and platforms is None and captures is None:
+    """``[size]``: the methods of the population-size section."""
+    options: dict[str, Any] = {"published_regular": table.get("published", (int, float))}
+    parts = {"survey": _survey_circles, "platforms": lambda t: _platform_circles(t, workers),
+             "captures": _captures}
+    for key, read in parts.items():
+        part = table.table(key)
+        if part is not None:
+            options.update(read(part))
+    if len(options) == 1:
         table.fail(None, "has no method",
                    "add [size.survey], [size.platforms] or [size.captures]")
     return SizeInputs(**options)
@@ -409,9 +427,9 @@ def load_config(path: str | Path) -> ReportPlan:
     earnings = top.table("earnings")
     if earnings is not None:
         plan["earnings"] = _earnings(earnings, workers.data, source)
-    size = top.table("size")
-    if size is not None:
-        plan["size"] = _size(size, workers)
+    methods = top.table("size")
+    if methods is not None:
+        plan["size"] = _size(methods, workers)
     return ReportPlan(workers=workers, title=title,
                       provenance=f"Data: {source.name} ({len(workers.data):,} rows), "
                                  f"analysis {config.name}.", **plan)
