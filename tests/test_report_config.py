@@ -145,6 +145,15 @@ def test_inline_calibration_margins_match_the_data_levels(tmp_path):
     assert plan.workers.weights.sum() == pytest.approx(266_126, rel=1e-6)
 
 
+def test_margins_file_with_a_bad_target_names_its_row(tmp_path):
+    config = _user_files(tmp_path)
+    (tmp_path / "margins.csv").write_text("variable,level,target\ngender,female,100\n"
+                                          "gender,male,many\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[weighting\] margins: margins.csv has a missing or "
+                                          r"non-numeric entry in row 2"):
+        load_config(config)
+
+
 def test_poststratify_with_numeric_levels(tmp_path):
     config = _user_files(tmp_path, weighting='[weighting]\nmethod = "poststratify"\n'
                                              'margins = { n_platforms = { 1 = 700, 2 = 200, '

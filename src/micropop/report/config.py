@@ -85,7 +85,7 @@ import pandas as pd
 
 from micropop import size
 from micropop.design import SurveyDesign
-from micropop.errors import ConfigError, MicropopError
+from micropop.errors import ConfigError, MicropopError, describe_rows
 from micropop.io import read_survey
 from micropop.report.plan import (
     PROFILE_VARIABLES,
@@ -245,9 +245,15 @@ def _margin_values(table: _Table, data: pd.DataFrame) -> dict[str, Any]:
             table.fail("margins", f"{path.name} lacks column(s) "
                        f"{', '.join(sorted(needed - set(frame.columns)))}",
                        "give one row per margin cell with columns variable, level, target")
+        targets = pd.to_numeric(frame["target"], errors="coerce")
+        bad = targets.isna() | frame["variable"].isna() | frame["level"].isna()
+        if bad.any():
+            table.fail("margins", f"{path.name} has a missing or non-numeric entry in "
+                       f"{describe_rows(list(frame.index[bad] + 1))}",
+                       "give every row a variable, a level and a numeric target")
         raw = {}
-        for row in frame.itertuples(index=False):
-            raw.setdefault(str(row.variable), {})[str(row.level)] = float(row.target)
+        for variable, level, target in zip(frame["variable"], frame["level"], targets):
+            raw.setdefault(str(variable), {})[str(level)] = float(target)
     margins: dict[str, Any] = {}
     for variable, targets in raw.items():
         if variable not in data.columns:
