@@ -206,7 +206,8 @@ def weighting_section(inputs: WeightingInputs, out: Path, lang: str = "en") -> S
     stats.to_csv(out / "weighting_summary.csv", lineterminator="\n")
     summary.margins.to_csv(out / "weighting_margins.csv", lineterminator="\n")
     figure = _figure(out, "weighting_margins",
-                     lambda ax: plotting.weighting_diagnostics(summary, ax=ax, lang=lang), size=(7, 6))
+                     lambda ax: plotting.weighting_diagnostics(summary, ax=ax, lang=lang),
+                     size=(7, 2 + 0.35 * len(summary.margins)))
     body = (f"<p>{html.escape(inputs.description)}: {len(summary.margins)} population counts "
             f"(largest relative residual {summary.largest_residual:.1e}). The ratio to the "
             "design weights shows how far the weighting moved them.</p>\n"
