@@ -36,8 +36,8 @@ from micropop.errors import (LevelNotInMarginError, LevelNotInSampleError, Margi
                              NotCategoricalError, PopulationCountError, WeightingError,
                              WeightingMissingError, describe_rows)
 
-__all__ = ["Margin", "parse_margins", "cells", "check_totals", "sex_age_margins",
-           "demo_margins", "MarginSpec"]
+__all__ = ["Margin", "parse_margins", "cells", "check_totals", "check_observed",
+           "sex_age_margins", "demo_margins", "MarginSpec"]
 
 #: What a margin may be given as: level counts (dict, Series, DataFrame) or a total.
 MarginSpec = Mapping[Any, float] | pd.Series | pd.DataFrame | float
@@ -129,7 +129,7 @@ def parse_margins(frame: pd.DataFrame, rows: np.ndarray, spec: Mapping[Any, Marg
     for key, value in spec.items():
         variables = tuple(key) if isinstance(key, tuple) else (key,)
         require_columns(frame, list(variables))
-        _check_observed(frame, rows, variables)
+        check_observed(frame, rows, variables)
         if isinstance(value, Real) and not isinstance(value, bool):
             if not numeric:
                 raise WeightingError(f"margin {key!r} is a single number {value!r}; raking "
@@ -301,15 +301,17 @@ def _row_codes(frame: pd.DataFrame, variables: tuple[str, ...]) -> tuple[np.ndar
     return combined, np.asarray(labels, dtype=object)
 
 
-def _check_observed(frame: pd.DataFrame, rows: np.ndarray, variables: tuple[str, ...]) -> None:
-    for column in variables:
+def check_observed(frame: pd.DataFrame, rows: np.ndarray, columns: Sequence[str],
+                   what: str = "weighting variable",
+                   hint: str = "impute them, give them a level of their own with its population "
+                               "count, or drop those rows before weighting") -> None:
+    """Raise WeightingMissingError naming the rows where a column is missing (within ``rows``)."""
+    for column in columns:
         missing = frame[column].isna().to_numpy() & rows
         if missing.any():
             raise WeightingMissingError(
-                f"weighting variable {column!r} is missing in {int(missing.sum())} row(s): "
-                f"{describe_rows(list(frame.index[missing]))}",
-                hint="impute them, give them a level of their own with its population "
-                     "count, or drop those rows before weighting")
+                f"{what} {column!r} is missing in {int(missing.sum())} row(s): "
+                f"{describe_rows(list(frame.index[missing]))}", hint=hint)
 
 
 def _check_categorical(series: pd.Series, column: str) -> None:

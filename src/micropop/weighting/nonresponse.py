@@ -11,6 +11,7 @@ from micropop.design import as_columns, require_columns
 from micropop.errors import WeightingError, WeightingMissingError, describe_rows
 from micropop.weighting._design import WeightingStep, weight_matrix, with_weights
 from micropop.weighting._projection import _group_sums
+from micropop.weighting.margins import check_observed
 
 __all__ = ["adjust_nonresponse"]
 
@@ -64,13 +65,8 @@ def adjust_nonresponse(design, responded: str | np.ndarray | pd.Series,
     responded = _indicator(frame, rows, responded)
     classes = as_columns(by)
     require_columns(frame, classes)
-    for column in classes:
-        missing = frame[column].isna().to_numpy() & rows
-        if missing.any():
-            raise WeightingMissingError(
-                f"weighting class column {column!r} is missing in {int(missing.sum())} "
-                f"row(s): {describe_rows(list(frame.index[missing]))}",
-                hint="give those rows a class (e.g. a level 'unknown') or drop them")
+    check_observed(frame, rows, classes, what="weighting class column",
+                   hint="give those rows a class (e.g. a level 'unknown') or drop them")
     if classes:
         codes, uniques = pd.MultiIndex.from_frame(frame[classes]).factorize()
         labels = [".".join(map(str, levels)) for levels in uniques]
