@@ -227,11 +227,6 @@ def _design(table: _Table, data: pd.DataFrame, source: Path) -> SurveyDesign:
         return SurveyDesign(data, nest=nest, lonely_psu=lonely, **options)
 
 
-def _survey(table: _Table) -> SurveyDesign:
-    data, source = _read(table)
-    return _design(table, data, source)
-
-
 def _margin_values(table: _Table, data: pd.DataFrame) -> dict[str, Any]:
     """``[weighting] margins`` as the weighting functions take them, levels matched to the data."""
     raw = table.get("margins", (str, dict), required=True,
@@ -416,8 +411,8 @@ def load_config(path: str | Path) -> ReportPlan:
     survey = top.table("survey")
     if survey is None:
         top.fail("survey", "is required", 'add a [survey] table with file = "..." and weights')
-    workers = _survey(survey)
-    source = survey.path("file")
+    data, source = _read(survey)
+    workers = _design(survey, data, source)
     plan: dict[str, Any] = {"earnings": None}
     weighting = top.table("weighting")
     if weighting is not None:
