@@ -292,3 +292,10 @@ def test_report_progress_lists_every_section(tmp_path, monkeypatch):
     assert labels == ["[1/5] profile of the workers", "[2/5] earnings distribution",
                       "[3/5] earnings, inequality and poverty", "[4/5] weighting diagnostics",
                       "[5/5] writing index.html"]
+
+
+def test_write_report_refuses_a_data_frame_or_an_unknown_language(tmp_path):
+    with pytest.raises(mp.errors.OptionError, match="plan is a DataFrame, not a ReportPlan"):
+        write_report(tmp_path, mp.datasets.load_worker_survey())
+    with pytest.raises(mp.errors.OptionError, match="lang='de'"):
+        write_report(tmp_path, lang="de")

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from micropop.errors import OptionError, check_option
 from micropop.report.html import Section, page
 from micropop.report.plan import (
     PROFILE_VARIABLES,
@@ -99,6 +100,11 @@ def write_report(out_dir: str | Path, plan: ReportPlan | None = None, *, lang: s
     >>> sorted(p.name for p in path.parent.iterdir() if p.suffix == ".png")[:3]
     ['age_sex_pyramid.png', 'earnings.png', 'earnings_ecdf.png']
     """
+    check_option("lang", lang, ["en", "fr"])
+    if plan is not None and not isinstance(plan, ReportPlan):
+        raise OptionError(f"plan is a {type(plan).__name__}, not a ReportPlan",
+                          hint="build one with micropop.report.config.load_config(path) or "
+                               "ReportPlan(workers=SurveyDesign(...))")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     plan = demo_plan() if plan is None else plan
