@@ -165,6 +165,8 @@ def check_number(name: str, value: Any, *, low: float | None = None, high: float
     ...
     micropop.errors.OptionError: replicates=2.5 is not a whole number. Give a whole number of at least 2.
     """
+    if isinstance(value, np.generic):
+        value = value.item()  # the message shows 0.5, not np.float64(0.5)
     kind = "whole number" if integer else "number"
     parts = []
     if low is not None:
