@@ -72,8 +72,10 @@ from __future__ import annotations
 
 import ast
 import difflib
+import keyword
 import operator
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
@@ -121,6 +123,9 @@ _REFUSED = {
     ast.Slice: ("a slice", None), ast.Await: ("await", None), ast.Yield: ("yield", None),
     ast.YieldFrom: ("yield", None),
 }
+
+#: Where a message names the offending part (user text never holds a NUL: it cannot be parsed).
+_AT = "\x00at\x00"
 
 #: Written values shown as they are in messages (others are quoted).
 _LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"|[-+]?\.?[0-9][\w.+-]*")
@@ -184,6 +189,7 @@ class _Source:
     parsed: str = ""
     origin: list[int] = field(default_factory=list)  # parsed character -> text character
     quoted: dict[str, str] = field(default_factory=dict)  # placeholder -> backticked name
+    chars: list[int] = field(default_factory=list)  # parsed byte -> parsed character
     tree: ast.AST | None = None
 
     @classmethod
@@ -214,10 +220,10 @@ class _Source:
         if part is None:
             part = self.text[start:end]
             part = part if len(part) <= 40 else part[:37] + "..."
-            if not _LITERAL.fullmatch(part):
+            if not (_LITERAL.fullmatch(part) and part.isprintable()):
                 part = repr(part)  # numbers and quoted text are shown as written
         at = f"{part} (character {start + 1})" if part else f"(character {start + 1})"
-        raise ExpressionError(f"{self.label()}: {problem.format(at=at)}", hint=hint)
+        raise ExpressionError(f"{self.label()}: {problem.replace(_AT, at)}", hint=hint)
 
     def rewrite(self) -> None:
         """Turn backticked names into placeholders and ``&``/``|`` into ``and``/``or``.
@@ -242,17 +248,17 @@ class _Source:
                     start = i - 1
                     while start and (text[start - 1].isalnum() or text[start - 1] == "_"):
                         start -= 1
-                    self.fail(start, "a prefixed string {at} is not allowed",
+                    self.fail(start, f"a prefixed string {_AT} is not allowed",
                               hint="write text in plain quotes, e.g. 'female' (no f'', r'' or "
                                    "b'' strings)", part=repr(text[start:i + 1] + "..."))
                 if text.startswith(ch * 3, i):
-                    self.fail(i, "a triple-quoted string {at} is not allowed", part=repr(ch * 3),
+                    self.fail(i, f"a triple-quoted string {_AT} is not allowed", part=repr(ch * 3),
                               hint="write text in plain quotes, e.g. 'female'")
                 end = i + 1
                 while end < len(text) and text[end] != ch and text[end] != "\n":
                     end += 2 if text[end] == "\\" else 1
                 if end >= len(text) or text[end] != ch:
-                    self.fail(i, "the text starting with the quote {at} has no closing quote",
+                    self.fail(i, f"the text starting with the quote {_AT} has no closing quote",
                               hint=f"close it with {ch}")
                 for k in range(i, end + 1):
                     emit(text[k], k)
@@ -261,11 +267,11 @@ class _Source:
                 end = text.find("`", i + 1)
                 name = text[i + 1:end]
                 if end < 0 or "\n" in name:
-                    self.fail(i, "the backtick {at} has no closing backtick",
+                    self.fail(i, f"the backtick {_AT} has no closing backtick",
                               hint="put a column name between two backticks, e.g. "
                                    "`âge déclaré` >= 18")
                 if not name:
-                    self.fail(i, "empty backticks {at} name no column",
+                    self.fail(i, f"empty backticks {_AT} name no column",
                               hint="put a column name between the backticks")
                 placeholder = f"{base}{len(self.quoted)}_"
                 self.quoted[placeholder] = name
@@ -273,12 +279,12 @@ class _Source:
                 origin[-1] = end  # the placeholder spans the whole `name`
                 i = end + 1
             elif ch == "@":
-                self.fail(i, "'@' {at} refers to a Python variable, and subset expressions "
+                self.fail(i, f"'@' {_AT} refers to a Python variable, and subset expressions "
                              "cannot read variables",
                           hint="write the value itself in the expression, e.g. age >= 18, or "
                                "pass a boolean mask: des.subset(des.data['age'] >= limit)")
             elif ch == "#":
-                self.fail(i, "a comment {at} is not allowed",
+                self.fail(i, f"a comment {_AT} is not allowed",
                           hint="remove the comment")
             elif ch in "&|":
                 emit({"&": " and ", "|": " or "}[ch], i)
@@ -291,22 +297,24 @@ class _Source:
     def parse(self) -> None:
         """Parse (never run) the rewritten text; refuse what is not an expression."""
         try:
-            tree = ast.parse(self.parsed, mode="eval")
+            with warnings.catch_warnings():  # "invalid escape sequence" and the like: not ours
+                warnings.simplefilter("ignore")
+                tree = ast.parse(self.parsed, mode="eval")
         except SyntaxError as err:
             offset = err.offset or 0
             at = (self.origin[offset - 1] if 0 < offset <= len(self.origin)
                   else len(self.text) - 1)  # no offset: the text ended too early
             if "too many nested" in str(err.msg):
-                self.fail(at, "is nested too deeply at {at}",
+                self.fail(at, f"is nested too deeply at {_AT}",
                           hint="split it, or build a boolean mask in Python")
             message = str(err.msg).replace(" or ':='", "")
             if message == "invalid syntax" and (not 0 < offset < len(self.parsed.rstrip())):
                 last = self.text.rstrip().split()[-1]
                 self.fail(len(self.text.rstrip()) - len(last), "ends before the condition is "
-                                                               "complete (after {at})",
+                                                               f"complete (after {_AT})",
                           part=repr(last),
                           hint="complete it, e.g. age >= 18 and sex == 'female'")
-            self.fail(at, f"cannot be read at {{at}}: {message}",
+            self.fail(at, f"cannot be read at {_AT}: {message}",
                       hint="write a condition such as age >= 18 and sex == 'female'; " + ALLOWED)
         except (RecursionError, MemoryError, ValueError):
             self.fail(0, "is nested too deeply to be read",
@@ -316,19 +324,22 @@ class _Source:
         while stack:
             node, depth = stack.pop()
             if depth > MAX_DEPTH:
-                self.fail(node, f"is nested more than {MAX_DEPTH} levels deep at {{at}}",
+                self.fail(node, f"is nested more than {MAX_DEPTH} levels deep at {_AT}",
                           hint="simplify it, or build a boolean mask in Python")
             stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
         self.tree = tree.body
 
     def span(self, node: ast.AST) -> tuple[int, int]:
         """Characters of the written text that ``node`` comes from."""
-        line = self.parsed.encode("utf-8")
-        start = len(line[:getattr(node, "col_offset", 0)].decode("utf-8", "replace"))
-        end = len(line[:getattr(node, "end_col_offset", None) or len(line)]
-                  .decode("utf-8", "replace"))
         if not self.origin:
             return 0, len(self.text)
+        if not self.chars:  # ast counts UTF-8 bytes of the (one-line) parsed text
+            for k, ch in enumerate(self.parsed):
+                self.chars.extend([k] * len(ch.encode("utf-8")))
+            self.chars.append(len(self.parsed))
+        last = len(self.chars) - 1
+        start = self.chars[min(getattr(node, "col_offset", 0), last)]
+        end = self.chars[min(getattr(node, "end_col_offset", None) or last, last)]
         start = self.origin[min(start, len(self.origin) - 1)]
         end = self.origin[min(max(end - 1, 0), len(self.origin) - 1)] + 1
         return start, max(end, start + 1)
@@ -375,7 +386,8 @@ class _Column:
 
     @property
     def written(self) -> str:
-        return self.name if self.name.isidentifier() else f"`{self.name}`"
+        plain = self.name.isidentifier() and not keyword.iskeyword(self.name)
+        return self.name if plain else f"`{self.name}`"
 
 
 @dataclass
@@ -416,12 +428,12 @@ class _Evaluator:
         operand = self.operand(node)
         if isinstance(operand, _Column):
             if operand.kind != "bool":
-                self.fail(node, f"column {operand.name!r} {{at}} holds {_KIND_WORDS[operand.kind]}, "
+                self.fail(node, f"column {operand.name!r} {_AT} holds {_KIND_WORDS[operand.kind]}, "
                                 "not True/False, so it is not a condition by itself",
                           hint=f"compare it, e.g. {operand.written} == "
                                f"{self.example(operand)}", part="")
             return self.truth(operand)
-        self.fail(node, "{at} is a value, not a condition on a column",
+        self.fail(node, f"{_AT} is a value, not a condition on a column",
                   hint="compare a column with it, e.g. age >= 18")
 
     def truth(self, column: _Column) -> _Cond:
@@ -442,23 +454,23 @@ class _Evaluator:
     def pair(self, node: ast.Compare, left_node: ast.AST, op: ast.cmpop,
              right_node: ast.AST) -> _Cond:
         if isinstance(op, (ast.Is, ast.IsNot)):
-            self.fail(node, "'is' in {at} is not allowed",
+            self.fail(node, f"'is' in {_AT} is not allowed",
                       hint="test missing values with column.isna() or column.notna(), and "
                            "values with ==")
         if isinstance(op, (ast.In, ast.NotIn)):
             left = self.operand(left_node)
             if not isinstance(left, _Column):
-                self.fail(left_node, "'in' needs a column on its left, not {at}",
+                self.fail(left_node, f"'in' needs a column on its left, not {_AT}",
                           hint="write column in [values], e.g. sex in ['female', 'male']")
             cond = self.isin(left, right_node, node)
             return cond.negate() if isinstance(op, ast.NotIn) else cond
         left, right = self.operand(left_node), self.operand(right_node)
         if isinstance(left, list) or isinstance(right, list):
             bad = left_node if isinstance(left, list) else right_node
-            self.fail(bad, "a list {at} can only follow 'in' or 'not in'",
+            self.fail(bad, f"a list {_AT} can only follow 'in' or 'not in'",
                       hint="write column in [values], or compare with a single value")
         if isinstance(left, _Value) and isinstance(right, _Value):
-            self.fail(node, "{at} compares two values and no column",
+            self.fail(node, f"{_AT} compares two values and no column",
                       hint="compare a column with a value, e.g. age >= 18")
         if isinstance(left, _Value):
             left, right, op = right, left, _FLIPPED[type(op)]()
@@ -477,7 +489,7 @@ class _Evaluator:
                 result = _bools(function(_plain(column.values) if known is not None
                                          else column.values, value))
         except (TypeError, ValueError, OverflowError) as err:
-            self.fail(node, f"comparing column {column.name!r} with {{at}} failed: {err}",
+            self.fail(node, f"comparing column {column.name!r} with {_AT} failed: {err}",
                       hint="compare values of the same kind")
         known = column.known if known is None else known
         return _Cond(result & known, ~result & known)
@@ -487,14 +499,14 @@ class _Evaluator:
         for column in (left, right):
             self.usable(column)
         if left.kind != right.kind:
-            self.fail(node, f"{{at}} compares column {left.name!r} "
+            self.fail(node, f"{_AT} compares column {left.name!r} "
                             f"({_KIND_WORDS[left.kind]}) with column {right.name!r} "
                             f"({_KIND_WORDS[right.kind]})",
                       hint="compare columns holding the same kind of values")
         if symbol not in ("==", "!=") and (left.kind not in ("number", "date")
                                            or left.levels is not None
                                            or right.levels is not None):
-            self.fail(node, f"'{symbol}' in {{at}} needs ordered values, and columns "
+            self.fail(node, f"'{symbol}' in {_AT} needs ordered values, and columns "
                             f"{left.name!r} and {right.name!r} hold "
                             f"{_KIND_WORDS[left.kind]} without an order between them",
                       hint="compare them with == or != only")
@@ -504,37 +516,37 @@ class _Evaluator:
     def isin(self, column: _Column, values_node: ast.AST, node: ast.AST) -> _Cond:
         values = self.operand(values_node)
         if not isinstance(values, list):
-            self.fail(values_node, "{at} must be a list of values, e.g. ['a', 'b']",
+            self.fail(values_node, f"{_AT} must be a list of values, e.g. ['a', 'b']",
                       hint=f"write {column.written}.isin([...]) or {column.written} in [...]")
         checked = [self.literal(column, value, "in") for value in values]
         try:
             true = _bools(column.values.isin(checked))
         except (TypeError, ValueError) as err:
-            self.fail(node, f"{{at}} failed: {err}", hint="compare values of the same kind")
+            self.fail(node, f"{_AT} failed: {err}", hint="compare values of the same kind")
         known = column.known
         return _Cond(true & known, ~true & known)
 
     def method(self, node: ast.Call) -> _Cond:
         func = node.func
         if not isinstance(func, ast.Attribute):
-            self.fail(node, "calling {at} is not allowed")
+            self.fail(node, f"calling {_AT} is not allowed")
         if func.attr not in _METHODS:
-            self.fail(self.source.dot(func), f"the method {{at}} is not allowed",
+            self.fail(self.source.dot(func), f"the method {_AT} is not allowed",
                       part=repr(f".{func.attr}()"))
         target = self.operand(func.value)
         if not isinstance(target, _Column):
-            self.fail(func.value, f".{func.attr}() applies to a column, not to {{at}}",
+            self.fail(func.value, f".{func.attr}() applies to a column, not to {_AT}",
                       hint=f"write column.{func.attr}(...), e.g. age.{func.attr}("
                            + {"isin": "[18, 19]", "between": "18, 64"}.get(func.attr, "") + ")")
         if node.keywords:
-            self.fail(node.keywords[0], f"the keyword argument {{at}} of .{func.attr}() "
+            self.fail(node.keywords[0], f"the keyword argument {_AT} of .{func.attr}() "
                                         "is not allowed",
                       hint="give values by position; for open bounds use <, > instead of "
                            "between")
         arity = {"isin": 1, "between": 2}.get(func.attr, 0)
         if len(node.args) != arity:
             self.fail(node, f".{func.attr}() takes {arity} value{'s' if arity > 1 else ''} "
-                            f"in {{at}}, not {len(node.args)}",
+                            f"in {_AT}, not {len(node.args)}",
                       hint={"isin": "write column.isin(['a', 'b'])",
                             "between": "write column.between(low, high)"}.get(
                           func.attr, f"write column.{func.attr}()"))
@@ -544,13 +556,13 @@ class _Evaluator:
             low, high = (self.operand(arg) for arg in node.args)
             for arg, bound in zip(node.args, (low, high)):
                 if not isinstance(bound, _Value):
-                    self.fail(arg, "the bounds of .between() must be values, not {at}",
+                    self.fail(arg, f"the bounds of .between() must be values, not {_AT}",
                               hint="write column.between(low, high) with numbers, or compare "
                                    "columns with <= and >=")
             assert isinstance(low, _Value) and isinstance(high, _Value)
             lo, hi = self.literal(target, low, ">="), self.literal(target, high, "<=")
             if _above(target, lo, hi):
-                self.fail(node, "{at} has its lower bound above its upper bound",
+                self.fail(node, f"{_AT} has its lower bound above its upper bound",
                           hint="write column.between(low, high) with low <= high")
             above = self.apply(target, operator.ge, lo, low.node)
             below = self.apply(target, operator.le, hi, high.node)
@@ -566,14 +578,14 @@ class _Evaluator:
             return self.column(node)
         if isinstance(node, ast.Constant):
             if isinstance(node.value, (bytes, complex)) or node.value is Ellipsis:
-                self.fail(node, f"{{at}} ({type(node.value).__name__}) is not a value micropop "
+                self.fail(node, f"{_AT} ({type(node.value).__name__}) is not a value micropop "
                                 "compares",
                           hint="use numbers, 'text' in quotes, True or False")
             return _Value(node.value, node)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             inner = self.operand(node.operand)
             if not (isinstance(inner, _Value) and _is_number(inner.value)):
-                self.fail(node, "{at} is arithmetic: a sign applies to a number only",
+                self.fail(node, f"{_AT} is arithmetic: a sign applies to a number only",
                           hint="compute the derived column first with des.assign(...) and "
                                "compare it")
             return _Value(-inner.value if isinstance(node.op, ast.USub) else inner.value, node)
@@ -581,25 +593,25 @@ class _Evaluator:
             items = [self.operand(item) for item in node.elts]
             for item, element in zip(items, node.elts):
                 if not isinstance(item, _Value):
-                    self.fail(element, "a list holds values only, not {at}",
+                    self.fail(element, f"a list holds values only, not {_AT}",
                               hint="write the values, e.g. ['a', 'b'] or [1, 2]")
             return items  # type: ignore[return-value]
         if isinstance(node, ast.Attribute):
-            self.fail(self.source.dot(node), "attribute access {at} is not allowed",
+            self.fail(self.source.dot(node), f"attribute access {_AT} is not allowed",
                       part=repr("." + node.attr))
         if isinstance(node, ast.Call):
-            self.fail(node, "{at} is a condition, and here a column or a value is needed",
+            self.fail(node, f"{_AT} is a condition, and here a column or a value is needed",
                       hint="compare columns with values, e.g. age >= 18, and combine "
                            "conditions with & and |")
         if isinstance(node, (ast.Compare, ast.BoolOp)) or (
                 isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.Invert))):
-            self.fail(node, "{at} is a condition, and here a column or a value is needed",
+            self.fail(node, f"{_AT} is a condition, and here a column or a value is needed",
                       hint="compare a column with a value, and combine conditions with "
                            "& (and), | (or), ~ (not)")
         name, hint = _REFUSED.get(type(node), (type(node).__name__, None))
         if isinstance(node, ast.BinOp):
             name = f"arithmetic '{_OPERATOR_NAMES.get(type(node.op), '?')}'"
-        self.fail(node, f"{name} {{at}} is not allowed",
+        self.fail(node, f"{name} {_AT} is not allowed",
                   hint=hint + "; " + ALLOWED if hint else ALLOWED)
 
     def column(self, node: ast.Name) -> _Column:
@@ -607,11 +619,11 @@ class _Evaluator:
         found = self.by_name.get(name)
         if found is None:
             names = list(self.by_name)
-            self.fail(node, f"unknown column {name!r} {{at}}{_closest(name, names)}", part="",
+            self.fail(node, f"unknown column {name!r} {_AT}{_closest(name, names)}", part="",
                 hint="use one of the data's columns: " + _listed(names)
                      + "; put names with spaces or accents in `backticks`")
         if len(found) > 1:
-            self.fail(node, f"{{at}} names {len(found)} columns of the data", part=repr(name),
+            self.fail(node, f"{_AT} names {len(found)} columns of the data", part=repr(name),
                       hint="give the columns distinct names")
         values = self.data[found[0]]
         kind, levels, ordered = _kind(values)
@@ -619,7 +631,7 @@ class _Evaluator:
 
     def usable(self, column: _Column) -> None:
         if column.kind in ("missing", "mixed", "other"):
-            self.fail(column.node, f"column {column.name!r} {{at}} holds "
+            self.fail(column.node, f"column {column.name!r} {_AT} holds "
                                    f"{_KIND_WORDS[column.kind]}, which cannot be compared",
                       part="", hint="test it with isna()/notna(), or give the column a "
                                     "single type (a codebook declares it)")
@@ -629,12 +641,12 @@ class _Evaluator:
         self.usable(column)
         v = value.value
         if v is None:
-            self.fail(value.node, "None {at} is not a value", part="",
+            self.fail(value.node, f"None {_AT} is not a value", part="",
                       hint=f"test missing values with {column.written}.isna() or "
                            f"{column.written}.notna()")
         kind = "bool" if isinstance(v, bool) else "number" if _is_number(v) else "text"
         what = {"bool": "True/False", "number": "a number", "text": "text"}[kind]
-        holds = f"column {column.name!r} holds {_KIND_WORDS[column.kind]}, and {{at}} is {what}"
+        holds = f"column {column.name!r} holds {_KIND_WORDS[column.kind]}, and {_AT} is {what}"
         if column.kind == "date":
             if kind != "text":
                 self.fail(value.node, holds, hint=f"write a date in quotes, e.g. "
@@ -652,7 +664,7 @@ class _Evaluator:
         if symbol in ("<", "<=", ">", ">=") and unordered:
             self.fail(value.node, f"'{symbol}' needs ordered values, and column "
                                   f"{column.name!r} holds {_KIND_WORDS[column.kind]} without an "
-                                  "order (compared with {at})",
+                                  f"order (compared with {_AT})",
                       hint="select levels with isin([...]), or declare the column 'type: "
                            "ordered' in the codebook")
         if column.levels is not None or column.kind == "text":
@@ -671,7 +683,7 @@ class _Evaluator:
             found = v in levels
         if found:
             return
-        self.fail(value.node, f"{{at}} is not a {word} of column {column.name!r}"
+        self.fail(value.node, f"{_AT} is not a {word} of column {column.name!r}"
                               + _closest(str(v), levels), hint=(
             f"{word.capitalize()}s: " + _listed(levels)
             + ("" if column.levels is not None else
@@ -683,11 +695,11 @@ class _Evaluator:
         except (ValueError, TypeError, OverflowError):
             stamp = pd.NaT
         if stamp is pd.NaT:
-            self.fail(value.node, f"{{at}} is not a date (column {column.name!r} holds dates)",
+            self.fail(value.node, f"{_AT} is not a date (column {column.name!r} holds dates)",
                       hint=f"write a date as 'YYYY-MM-DD', e.g. {column.written} >= '2020-01-31'")
         zone = getattr(column.values.dtype, "tz", None)
         if (zone is None) != (stamp.tz is None):
-            self.fail(value.node, f"{{at}} and column {column.name!r} disagree on the time zone",
+            self.fail(value.node, f"{_AT} and column {column.name!r} disagree on the time zone",
                       hint="write the date with the column's time zone" if zone is not None
                       else "write the date without a time zone")
         return stamp
