@@ -187,6 +187,13 @@ def test_attacks_are_refused_and_run_nothing(frame, text):
     assert err.hint
 
 
+def test_the_sandbox_sees_what_dataframe_eval_used_to_run(frame):
+    """Negative control: the issue's attack, through pandas as subset used to call it, is seen."""
+    with pytest.raises(AssertionError, match="files written: \\['pwned'\\]"):
+        with sandbox():
+            frame.eval("age.to_csv('pwned')")
+
+
 def test_the_refusal_names_the_part_and_its_position(frame):
     with pytest.raises(ExpressionError, match=r"attribute access '\.__class__' \(character 4\)"):
         evaluate("age.__class__", frame)
