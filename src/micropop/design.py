@@ -97,8 +97,18 @@ class _Design:
         Parameters
         ----------
         where : str or boolean array-like
-            A ``DataFrame.query``-style expression (``"stype == 'E'"``) or a
-            boolean mask aligned with :attr:`data`.
+            A condition on the columns, in pandas' ``query`` spelling
+            (``"stype == 'E'"``, ``"age >= 25 and age <= 64"``,
+            ``"`âge déclaré`.between(18, 64) & sex.isin(['f', 'm'])"``), or
+            a boolean mask aligned with :attr:`data`. The text is read by
+            :mod:`micropop.expressions`, a safe grammar that never runs
+            code: comparisons, ``in``, ``&``/``|``/``~`` (``and``/``or``/
+            ``not``), ``isin``, ``between``, ``isna`` and ``notna`` only. A row
+            whose condition involves a missing value is not kept (as R's
+            ``subset``; write ``| age.isna()`` to keep those rows). Values
+            are checked against the whole sample: text compared with a
+            number column, a level a categorical column does not have or a
+            text value the column never holds is refused.
 
         Returns
         -------
@@ -107,6 +117,9 @@ class _Design:
 
         Raises
         ------
+        ExpressionError
+            The text is not a condition of the grammar (code, an unknown
+            column, values of another kind or level).
         EmptyDomainError
             No row is kept.
 
@@ -119,8 +132,12 @@ class _Design:
         >>> len(des.data)
         2
         """
+        from micropop.expressions import evaluate  # here, to leave design.py's imports alone
+
         data = self.data
-        mask = data.eval(where) if isinstance(where, str) else where
+        # a string is read by the safe grammar, never evaluated, on the whole sample (so its
+        # values are checked against every row); the design's own rows are then kept
+        mask = evaluate(where, self._data)[self._rows] if isinstance(where, str) else where
         if isinstance(mask, pd.Series) and not mask.index.equals(data.index):
             mask = mask.reindex(data.index)  # align labels; unknown rows become NaN
         mask = np.asarray(mask)

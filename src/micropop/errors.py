@@ -188,6 +188,20 @@ def check_number(name: str, value: Any, *, low: float | None = None, high: float
     return int(number) if integer else number
 
 
+# --- user expressions (micropop.expressions, SurveyDesign.subset) ------------
+
+__all__ += ["ExpressionError"]
+
+
+class ExpressionError(MicropopError, ValueError):
+    """A condition written as text (``des.subset("age >= 18")``) that the safe grammar refuses.
+
+    The message names the offending part and its character position: code
+    (attribute access, calls, ``@`` variables), an unknown column, a value of
+    the wrong kind or outside a column's levels. The hint lists what is allowed.
+    """
+
+
 # --- reading files ---------------------------------------------------------
 
 
