@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from micropop.weighting._design import require_positive
+
 __all__ = ["WeightSummary", "weight_summary"]
 
 
@@ -76,6 +78,11 @@ def weight_summary(design) -> WeightSummary:
     -------
     WeightSummary
 
+    Raises
+    ------
+    WeightingError
+        No row of the design (in its scope) has a positive weight.
+
     Examples
     --------
     >>> import pandas as pd
@@ -91,6 +98,7 @@ def weight_summary(design) -> WeightSummary:
     steps = design._weighting
     w = design._weights
     positive = rows & (w > 0)
+    require_positive(design, positive)
     values = w[positive]
     total = values.sum()
     base = steps[0].before if steps else w

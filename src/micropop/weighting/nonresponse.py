@@ -11,7 +11,7 @@ from micropop.design import as_columns, require_columns
 from micropop.errors import WeightingError, WeightingMissingError, describe_rows
 from micropop.weighting._design import WeightingStep, weight_matrix, with_weights
 from micropop.weighting._projection import _group_sums
-from micropop.weighting.margins import check_observed
+from micropop.weighting.margins import check_observed, class_codes
 
 __all__ = ["adjust_nonresponse"]
 
@@ -48,7 +48,11 @@ def adjust_nonresponse(design, responded: str | np.ndarray | pd.Series,
     WeightingMissingError
         The response indicator or a class column is missing (how many rows).
     WeightingError
-        A class without respondents, or an indicator that is not True/False.
+        A class without respondents (in the sample, or in a replicate that
+        drops all of them), or an indicator that is not True/False.
+    MarginLevelError, NotCategoricalError
+        A class column mixing kinds of values (``1`` and ``"1"``, ``True`` and
+        ``1``), or holding continuous numbers.
 
     Examples
     --------
@@ -68,26 +72,28 @@ def adjust_nonresponse(design, responded: str | np.ndarray | pd.Series,
     check_observed(frame, rows, classes, what="weighting class column",
                    hint="give those rows a class (e.g. a level 'unknown') or drop them")
     if classes:
-        codes, uniques = pd.MultiIndex.from_frame(frame[classes]).factorize()
-        labels = [".".join(map(str, levels)) for levels in uniques]
+        codes, labels = class_codes(frame, classes)
     else:
         codes, labels = np.zeros(len(frame), dtype=np.intp), ["(all)"]
     codes = np.where(rows, codes, -1)
     n_classes = len(labels)
     everyone = _group_sums(codes, weights, n_classes)
     respondents = _group_sums(np.where(responded, codes, -1), weights, n_classes)
-    empty = np.flatnonzero((respondents[:, 0] == 0) & (everyone[:, 0] > 0))
-    if empty.size:
-        names = ", ".join(repr(labels[k]) for k in empty[:5])
+    empty = (respondents == 0) & (everyone > 0)
+    if empty.any():
+        column = int(np.flatnonzero(empty.any(axis=0))[0])
+        names = ", ".join(repr(labels[k]) for k in np.flatnonzero(empty[:, column])[:5])
+        where = (f" in replicate {column} (which drops the units of its respondents)"
+                 if column else "")
         raise WeightingError(f"weighting class {names} has no respondent (with a positive "
-                             "weight) to carry its weight",
+                             f"weight){where} to carry its weight",
                              hint="merge it with a neighbouring class")
     factors = np.divide(everyone, respondents, out=np.ones_like(everyone),
                         where=respondents > 0)
     kept = rows & responded
     new = np.where(kept[:, None], weights * factors[np.maximum(codes, 0)], 0.0)
     step = WeightingStep("nonresponse", (), 1, 0.0, weights[:, 0], None)
-    adjusted = with_weights(design, new, step)
+    adjusted = with_weights(design, new, step, preserved=("weighting class", codes, labels))
     return adjusted.subset(responded[rows])
 
 

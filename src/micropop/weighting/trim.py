@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from micropop.errors import InfeasibleBoundsError
+from micropop.errors import (ConvergenceError, InfeasibleBoundsError, WeightingError,
+                             check_number, check_option, describe_rows)
 from micropop.weighting._design import WeightingStep, weight_matrix, with_weights
 
 __all__ = ["trim"]
+
+# strict=True repeats until no weight is outside the bounds by more than this share of the
+# mean weight (the repeats converge geometrically, not always in finitely many steps) ...
+_STRICT_RTOL = 1e-12
+# ... within this many rounds.
+_MAX_ROUNDS = 10_000
 
 
 def trim(design, lower: float = -np.inf, upper: float = np.inf, strict: bool = False):
@@ -26,9 +33,11 @@ def trim(design, lower: float = -np.inf, upper: float = np.inf, strict: bool = F
     ----------
     design : SurveyDesign or ReplicateDesign
     lower, upper : float
-        Bounds on the weights themselves (not on g-weights).
+        Bounds on the weights themselves (not on g-weights); ``-inf`` and
+        ``inf`` (the defaults) for none. NaN and text are refused.
     strict : bool, default False
-        Repeat until every weight is within the bounds.
+        Repeat until every weight is within the bounds (to a relative
+        ``1e-12`` of the mean weight).
 
     Returns
     -------
@@ -38,8 +47,13 @@ def trim(design, lower: float = -np.inf, upper: float = np.inf, strict: bool = F
     Raises
     ------
     InfeasibleBoundsError
-        ``lower > upper``, or bounds that cannot hold the total weight
-        (``upper x rows < total`` or ``lower x rows > total``).
+        ``lower > upper``, bounds that cannot hold the total weight
+        (``upper x rows < total`` or ``lower x rows > total``), or every
+        weight outside them (none left to take the excess; R divides by zero).
+    WeightingError
+        Without ``strict``, the excess shared out pushed a weight below zero.
+    OptionError
+        A bound that is not a number (NaN, text), or ``strict`` not a boolean.
 
     Examples
     --------
@@ -49,7 +63,9 @@ def trim(design, lower: float = -np.inf, upper: float = np.inf, strict: bool = F
     >>> SurveyDesign(df, weights="w").trim(upper=8).weights.tolist()
     [3.0, 4.0, 5.0, 8.0]
     """
-    lower, upper = float(lower), float(upper)
+    lower = check_number("lower", lower, allow_inf=True)
+    upper = check_number("upper", upper, allow_inf=True)
+    check_option("strict", strict, (False, True))
     rows, weights = weight_matrix(design)
     active = rows & (weights[:, 0] > 0)
     n = int(active.sum())
@@ -60,19 +76,44 @@ def trim(design, lower: float = -np.inf, upper: float = np.inf, strict: bool = F
             f"{total[0]:,.6g} of {n} rows (mean weight {total[0] / n:,.6g})",
             hint="choose lower <= mean weight <= upper")
     new = weights.copy()
+    slack = _STRICT_RTOL * total / n if strict else np.zeros_like(total)
     rounds = 0
     while True:
         w = new[active]
-        outside = (w < lower) | (w > upper)
+        outside = (w < lower - slack) | (w > upper + slack)
         if not outside.any():
             break
+        if rounds == _MAX_ROUNDS:
+            raise ConvergenceError(f"trimming to ({lower:g}, {upper:g}) did not settle in "
+                                   f"{_MAX_ROUNDS} rounds", hint="widen the bounds")
         rounds += 1
         clipped = np.clip(w, lower, upper)
         inside_count = (~outside).sum(axis=0)
-        share = np.divide((w - clipped).sum(axis=0), inside_count,
-                          out=np.zeros(w.shape[1]), where=inside_count > 0)
+        excess = (w - clipped).sum(axis=0)
+        stuck = (inside_count == 0) & (excess != 0)
+        if stuck.any():
+            column = int(np.flatnonzero(stuck)[0])
+            where = f" in replicate {column}" if column else ""
+            raise InfeasibleBoundsError(
+                f"every weight{where} lies outside the trimming bounds ({lower:g}, {upper:g}), "
+                "so none is left to take up the weight trimmed off",
+                hint="widen the bounds so that some weights lie within them")
+        share = np.divide(excess, inside_count, out=np.zeros(w.shape[1]),
+                          where=inside_count > 0)
         new[active] = np.where(outside, clipped, w + share)
         if not strict:
             break
+    negative = active[:, None] & (new < 0)
+    if negative.any():
+        column = int(np.flatnonzero(negative.any(axis=0))[0])
+        where = f" (replicate {column})" if column else ""
+        bad = np.flatnonzero(negative[:, column])
+        raise WeightingError(
+            f"trimming to lower={lower:g} shared the weight it added out of the other weights "
+            f"(as R's trimWeights), which left negative weights{where} in "
+            f"{describe_rows(list(design._data.index[bad]), new[bad, column])}",
+            hint="use strict=True to repeat until every weight is within the bounds, or a "
+                 "lower bound further below the mean weight")
     step = WeightingStep("trim", (), rounds, 0.0, weights[:, 0], None)
-    return with_weights(design, new, step)
+    return with_weights(design, new, step,
+                        preserved=("total weight", np.where(active, 0, -1), ["(all rows)"]))
