@@ -326,6 +326,8 @@ def _solve(x: np.ndarray, d: np.ndarray, targets: np.ndarray, method: str, lower
     eta = np.zeros(x.shape[1])
     u = x @ eta
     deriv = _derivative(method, u, lower, upper)
+    previous = sample  # totals under the last finite g-weights (g = 1 to start)
+    bounded = bool(np.isfinite(lower) or np.isfinite(upper))
     iteration = 1
     while True:
         gram = x.T @ (x * (d * deriv)[:, None])
@@ -341,13 +343,18 @@ def _solve(x: np.ndarray, d: np.ndarray, targets: np.ndarray, method: str, lower
             eta = eta - step
             u = x @ eta
             g, deriv = 1 + _fm1(method, u, lower, upper), _derivative(method, u, lower, upper)
-        worst = _misfit(targets, x.T @ (d * g))
+        with np.errstate(over="ignore", invalid="ignore"):
+            achieved = x.T @ (d * g)
+        if not (np.isfinite(g).all() and np.isfinite(deriv).all() and np.isfinite(achieved).all()):
+            _not_converged(method, targets, previous, labels, iteration, replicate, bounded,
+                           diverged=True)
+        worst = _misfit(targets, achieved)
         if worst < epsilon:
             return g * scale, iteration, worst
+        previous = achieved
         iteration += 1
         if iteration > max_iter:
-            _not_converged(method, targets, x.T @ (d * g), labels, max_iter, replicate,
-                           bounded=np.isfinite(lower) or np.isfinite(upper))
+            _not_converged(method, targets, achieved, labels, max_iter, replicate, bounded)
 
 
 def _misfit(targets: np.ndarray, achieved: np.ndarray) -> float:
@@ -386,11 +393,18 @@ def _derivative(method: str, u: np.ndarray, lower: float, upper: float) -> np.nd
 
 
 def _not_converged(method: str, targets: np.ndarray, achieved: np.ndarray, labels: list,
-                   max_iter: int, replicate: int, bounded: bool) -> None:
+                   max_iter: int, replicate: int, bounded: bool, diverged: bool = False) -> None:
     relative = np.abs(targets - achieved) / (1 + np.abs(targets))
     k = int(np.argmax(relative))
     margin, level = labels[k]
     where = "" if replicate == 0 else f" for replicate {replicate}"
+    if diverged:
+        raise ConvergenceError(
+            f"calibration ({method}) diverged{where} after {max_iter} iterations, its "
+            f"g-weights overflowing: at the last finite step, margin {margin!r} level "
+            f"{level!r} reached {achieved[k]:,.6g} against {targets[k]:,.6g}",
+            hint="these targets are out of reach of positive weights from these design "
+                 "weights (check their unit and their consistency with the data)")
     raise ConvergenceError(
         f"calibration ({method}) did not converge{where} in {max_iter} iterations: margin "
         f"{margin!r} level {level!r} reaches {achieved[k]:,.6g} against {targets[k]:,.6g} "
