@@ -522,3 +522,25 @@ def test_every_replicate_meets_the_targets_or_is_named(data, df, method):
     g = df["g"].to_numpy()
     for level, count in margins["g"].items():
         np.testing.assert_allclose(reps[g == level].sum(axis=0), count, rtol=1e-5)
+
+
+# --- the response indicator ----------------------------------------------------------------
+
+
+def test_a_response_series_is_aligned_on_the_index_never_by_position():
+    df = pd.DataFrame({"r": [True, True, False, True], "g": ["a", "a", "a", "b"],
+                       "w": [10.0, 20.0, 30.0, 40.0]})
+    des = SurveyDesign(df, weights="w")
+    expected = des.adjust_nonresponse("r").weights.tolist()
+    assert des.adjust_nonresponse(df["r"].iloc[::-1]).weights.tolist() == expected
+    women = des.subset("g == 'a'")
+    for responded in (df["r"], df["r"][df["g"] == "a"], df["r"].to_numpy(), [True, True, False]):
+        assert women.adjust_nonresponse(responded).weights.tolist() == [20.0, 40.0]
+    with pytest.raises(WeightingError, match=r"has no value for rows 0, 1, 2, 3"):
+        des.adjust_nonresponse(df["r"].set_axis([5, 6, 7, 8]))
+    with pytest.raises(WeightingError, match=r"repeats index label\(s\) 0"):
+        des.adjust_nonresponse(pd.Series(True, index=[0, 0, 1, 2]))
+    with pytest.raises(WeightingError, match=r"has 5 values for 4 rows"):
+        des.adjust_nonresponse([True] * 5)
+    with pytest.raises(WeightingError, match=r"True/False \(or 1/0\), not row 3 \(value: yes\)"):
+        des.adjust_nonresponse([True, True, False, "yes"])

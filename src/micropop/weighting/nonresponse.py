@@ -98,23 +98,47 @@ def adjust_nonresponse(design, responded: str | np.ndarray | pd.Series,
 
 
 def _indicator(frame: pd.DataFrame, rows: np.ndarray, responded) -> np.ndarray:
-    """The response indicator over all rows of the data (False outside the scope)."""
+    """The response indicator over all rows of the data (False outside the scope).
+
+    A column name; a Series, aligned on the data's index (a missing label is
+    refused, never filled by position); or an array with one value per row of
+    the data or per row of the design's scope.
+    """
+    scope = frame.index[rows]
     if isinstance(responded, str):
         require_columns(frame, [responded])
         values, name = frame[responded][rows], repr(responded)
+    elif isinstance(responded, pd.Series):
+        name = "responded"
+        if not responded.index.is_unique:
+            repeated = responded.index[responded.index.duplicated()].unique()
+            raise WeightingError(f"response indicator {name} repeats index label(s) "
+                                 f"{', '.join(map(repr, repeated[:5]))}",
+                                 hint="give one value per row of des.data (same index)")
+        absent = ~scope.isin(responded.index)
+        if absent.any():
+            raise WeightingError(f"response indicator {name} has no value for "
+                                 f"{describe_rows(list(scope[absent]))} of the design",
+                                 hint="give a Series with the index of des.data (or an "
+                                      "array in its row order)")
+        values = responded.reindex(scope)
     else:
-        values, name = pd.Series(np.asarray(responded)), "responded"
-        if len(values) == rows.sum():
-            values.index = frame.index[rows]
+        values, name = pd.Series(np.asarray(responded, dtype=object).ravel()), "responded"
+        if len(values) not in (len(frame), len(scope)):
+            raise WeightingError(f"response indicator {name} has {len(values)} values for "
+                                 f"{len(frame)} rows of data ({len(scope)} in the design)",
+                                 hint="give one value per row of des.data")
+        values = (values[rows] if len(values) == len(frame) else values).set_axis(scope)
     missing = values.isna().to_numpy()
     if missing.any():
         raise WeightingMissingError(f"response indicator {name} is missing in "
                                     f"{int(missing.sum())} row(s): "
                                     f"{describe_rows(list(values.index[missing]))}",
                                     hint="code every sampled unit as respondent or not")
-    if len(values) != rows.sum() or not values.isin([True, False, 0, 1]).all():
-        raise WeightingError(f"response indicator {name} must hold True/False (or 1/0), "
-                             "one per row of the design",
+    other = ~values.isin([True, False, 0, 1]).to_numpy()
+    if other.any():
+        raise WeightingError(f"response indicator {name} must hold True/False (or 1/0), not "
+                             f"{describe_rows(list(values.index[other]), values[other])}",
                              hint="e.g. df['status'] == 'complete'")
     out = np.zeros(len(frame), dtype=bool)
     out[rows] = values.to_numpy().astype(bool)
