@@ -350,6 +350,19 @@ def test_trimming_with_every_weight_outside_is_refused():
         des.trim(lower=40, upper=60)
 
 
+def test_trimming_a_replicate_leaves_the_rows_it_drops_at_zero():
+    df = pd.DataFrame({"psu": [1, 1, 2, 2, 3, 3], "w": [5.0, 10, 20, 30, 40, 50]})
+    rep = SurveyDesign(df, weights="w", psu="psu").replicate("jk1")
+    before = rep.replicate_weights.to_numpy()
+    for strict in (False, True):
+        after = rep.trim(lower=12, upper=80, strict=strict).replicate_weights.to_numpy()
+        np.testing.assert_array_equal(after == 0, before == 0)  # R lifts them to 12
+        np.testing.assert_allclose(after.sum(axis=0), before.sum(axis=0))
+    with pytest.raises(InfeasibleBoundsError, match=r"total weight of replicate 1 210 of its 4 "
+                                                    r"rows \(mean weight 52.5\)"):
+        rep.trim(lower=12, upper=45)
+
+
 # --- properties ------------------------------------------------------------------------------
 
 LEVELS = st.sampled_from(["a", "b", "c"])

@@ -26,8 +26,10 @@ def trim(design, lower: float = -np.inf, upper: float = np.inf, strict: bool = F
     a weight past a bound again; ``strict=True`` repeats until none is
     outside. Linearised variances keep any earlier calibration term, as R
     does. On a replicate design each replicate weight column is trimmed the
-    same way (R's ``trimWeights`` method for replicate designs leaves the
-    sampling weights untrimmed, survey 4.1.1; micropop trims both).
+    same way, among the rows that replicate keeps (R's ``trimWeights`` method
+    for replicate designs leaves the sampling weights untrimmed, survey 4.1.1,
+    and lifts the zero weights of the rows a replicate drops to ``lower``;
+    micropop trims both, and a row a replicate drops stays at zero).
 
     Parameters
     ----------
@@ -48,8 +50,9 @@ def trim(design, lower: float = -np.inf, upper: float = np.inf, strict: bool = F
     ------
     InfeasibleBoundsError
         ``lower > upper``, bounds that cannot hold the total weight
-        (``upper x rows < total`` or ``lower x rows > total``), or every
-        weight outside them (none left to take the excess; R divides by zero).
+        (``upper x rows < total`` or ``lower x rows > total``, in the sample
+        or in a replicate), or every weight outside them (none left to take
+        the excess; R divides by zero).
     WeightingError
         Without ``strict``, the excess shared out pushed a weight below zero.
     OptionError
@@ -68,39 +71,43 @@ def trim(design, lower: float = -np.inf, upper: float = np.inf, strict: bool = F
     check_option("strict", strict, (False, True))
     rows, weights = weight_matrix(design)
     active = rows & (weights[:, 0] > 0)
-    n = int(active.sum())
-    total = weights[active].sum(axis=0)
-    if lower > upper or np.any(upper * n < total) or np.any(lower * n > total):
+    live = active[:, None] & (weights > 0)  # each column's own sample (a replicate drops rows)
+    n = live.sum(axis=0)
+    total = weights.sum(axis=0, where=live)
+    infeasible = (lower > upper) | (upper * n < total) | (lower * n > total)
+    if infeasible.any():
+        column = int(np.flatnonzero(infeasible)[0])
+        where = f" of replicate {column}" if column else ""
         raise InfeasibleBoundsError(
-            f"trimming bounds ({lower:g}, {upper:g}) cannot hold the total weight "
-            f"{total[0]:,.6g} of {n} rows (mean weight {total[0] / n:,.6g})",
-            hint="choose lower <= mean weight <= upper")
+            f"trimming bounds ({lower:g}, {upper:g}) cannot hold the total weight{where} "
+            f"{total[column]:,.6g} of its {n[column]} rows (mean weight "
+            f"{total[column] / n[column]:,.6g})", hint="choose lower <= mean weight <= upper")
     new = weights.copy()
     slack = _STRICT_RTOL * total / n if strict else np.zeros_like(total)
     rounds = 0
     while True:
-        w = new[active]
-        outside = (w < lower - slack) | (w > upper + slack)
+        outside = live & ((new < lower - slack) | (new > upper + slack))
         if not outside.any():
             break
         if rounds == _MAX_ROUNDS:
             raise ConvergenceError(f"trimming to ({lower:g}, {upper:g}) did not settle in "
                                    f"{_MAX_ROUNDS} rounds", hint="widen the bounds")
         rounds += 1
-        clipped = np.clip(w, lower, upper)
-        inside_count = (~outside).sum(axis=0)
-        excess = (w - clipped).sum(axis=0)
+        clipped = np.clip(new, lower, upper)
+        inside = live & ~outside
+        inside_count = inside.sum(axis=0)
+        excess = (new - clipped).sum(axis=0, where=outside)
         stuck = (inside_count == 0) & (excess != 0)
         if stuck.any():
             column = int(np.flatnonzero(stuck)[0])
-            where = f" in replicate {column}" if column else ""
+            where = f" of replicate {column}" if column else ""
             raise InfeasibleBoundsError(
                 f"every weight{where} lies outside the trimming bounds ({lower:g}, {upper:g}), "
                 "so none is left to take up the weight trimmed off",
                 hint="widen the bounds so that some weights lie within them")
-        share = np.divide(excess, inside_count, out=np.zeros(w.shape[1]),
+        share = np.divide(excess, inside_count, out=np.zeros(len(excess)),
                           where=inside_count > 0)
-        new[active] = np.where(outside, clipped, w + share)
+        new = np.where(outside, clipped, np.where(inside, new + share, new))
         if not strict:
             break
     negative = active[:, None] & (new < 0)
