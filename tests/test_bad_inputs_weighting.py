@@ -302,6 +302,22 @@ def test_a_step_missing_its_targets_is_refused_naming_margin_level_and_replicate
         with_weights(rep, off, step)
 
 
+def test_negative_weights_left_by_linear_calibration_are_trimmed_not_scaled(des):
+    with pytest.warns(MicropopWarning, match="1 negative weight"):
+        calibrated = des.calibrate({"sex": SEX, "x": 300})
+    summary = calibrated.weight_summary().statistics
+    assert summary["n"] == 6 and summary["sum"] == pytest.approx(60)  # the negative one counts
+    for step in (lambda d: d.rake({"sex": SEX}), lambda d: d.poststratify("sex", SEX),
+                 lambda d: d.calibrate({"sex": SEX}, method="raking"),
+                 lambda d: d.adjust_nonresponse([True] * 6)):
+        with pytest.raises(WeightingError, match=r"negative weights in row 0 \(value: -0.2.*"
+                                                 r"trim\(lower=0\)"):
+            step(calibrated)
+    trimmed = calibrated.trim(lower=0)
+    assert trimmed.weights.min() == 0 and trimmed.weights.sum() == pytest.approx(60)
+    assert totals(trimmed.rake({"sex": SEX}), "sex").to_dict() == pytest.approx(SEX)
+
+
 # --- replicates ----------------------------------------------------------------------------
 
 

@@ -46,18 +46,27 @@ class WeightingStep:
     projection: object | None = None
 
 
-def weight_matrix(design) -> tuple[np.ndarray, np.ndarray]:
+def weight_matrix(design, negative_ok: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The rows weighted and their weights: column 0 the full sample, then replicates.
 
     Returns ``rows`` (n,) bool (in the design's scope) and ``W`` (n, 1 + R),
     zero outside the scope, as R, where a subset's other rows weigh nothing.
-    Raises WeightingError when no row in the scope has a positive weight.
+    Raises WeightingError when no row in the scope has a positive weight, or,
+    unless ``negative_ok`` (trimming), when a weight is negative (left by a
+    linear calibration): scaling such weights has no meaning.
     """
-    rows = design._rows
-    weights = _all_weights(design)
-    if design._scope is not None:
-        weights = weights * rows[:, None]
+    rows, weights = design._rows, _scoped(design)
     require_positive(design, weights[:, 0] > 0)
+    negative = weights < 0
+    if not negative_ok and negative.any():
+        column = int(np.flatnonzero(negative.any(axis=0))[0])
+        where = f" (replicate {column})" if column else ""
+        bad = np.flatnonzero(negative[:, column])
+        raise WeightingError(f"the design has negative weights{where} in "
+                             f"{describe_rows(list(design._data.index[bad]), weights[bad, column])}"
+                             ", which weighting cannot scale",
+                             hint="trim them first (des.trim(lower=0)), or calibrate with "
+                                  "bounds or method='raking' so that no weight is negative")
     return rows, weights
 
 
@@ -69,6 +78,12 @@ def require_positive(design, positive: np.ndarray) -> None:
                              ", so there is nothing to weight",
                              hint="check the weights column: rows of zero weight take no "
                                   "part in weighting")
+
+
+def _scoped(design) -> np.ndarray:
+    """All weight columns, zero outside the design's scope."""
+    weights = _all_weights(design)
+    return weights if design._scope is None else weights * design._rows[:, None]
 
 
 def _all_weights(design) -> np.ndarray:
@@ -107,7 +122,7 @@ def with_weights(design, weights: np.ndarray, step: WeightingStep, rtol: float =
     misses = [worst_miss(step.margins, weights)]
     if preserved is not None:
         what, codes, labels = preserved
-        before = _group_sums(codes, weight_matrix(design)[1], len(labels))
+        before = _group_sums(codes, _scoped(design), len(labels))
         misses.append(furthest(what, labels, _group_sums(codes, weights, len(labels)), before))
     check_met(misses, rtol, step.method)
     if not rows.all():

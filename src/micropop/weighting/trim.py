@@ -69,9 +69,9 @@ def trim(design, lower: float = -np.inf, upper: float = np.inf, strict: bool = F
     lower = check_number("lower", lower, allow_inf=True)
     upper = check_number("upper", upper, allow_inf=True)
     check_option("strict", strict, (False, True))
-    rows, weights = weight_matrix(design)
-    active = rows & (weights[:, 0] > 0)
-    live = active[:, None] & (weights > 0)  # each column's own sample (a replicate drops rows)
+    rows, weights = weight_matrix(design, negative_ok=True)
+    active = rows & (weights[:, 0] != 0)  # negative weights (linear calibration) take part
+    live = active[:, None] & (weights != 0)  # each column's own sample (a replicate drops rows)
     n = live.sum(axis=0)
     total = weights.sum(axis=0, where=live)
     infeasible = (lower > upper) | (upper * n < total) | (lower * n > total)
