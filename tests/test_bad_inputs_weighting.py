@@ -23,6 +23,7 @@ from micropop.errors import (ConvergenceError, InfeasibleBoundsError, LevelNotIn
                              MarginLevelError, MarginTotalsError, MicropopError, MicropopWarning,
                              OptionError, PopulationCountError, WeightingError)
 from micropop.weighting._design import WeightingStep, weight_matrix, with_weights
+from micropop.weighting import sex_age_margins
 from micropop.weighting.margins import level_label
 
 SEX = {"f": 30, "m": 30}
@@ -573,3 +574,39 @@ def test_a_response_series_is_aligned_on_the_index_never_by_position():
         des.adjust_nonresponse([True] * 5)
     with pytest.raises(WeightingError, match=r"True/False \(or 1/0\), not row 3 \(value: yes\)"):
         des.adjust_nonresponse([True, True, False, "yes"])
+
+
+# --- census margins ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sexes, ages, options, error, message", [
+    (["female", "male"], ["18-30", "25-44"], {}, MarginLevelError,
+     r"'18-30' and '25-44' of column 'age_band' overlap \(ages 25 to 30"),
+    (["female", "male"], ["18-24", "18 - 24"], {}, MarginLevelError, "overlap"),
+    (["female", "male"], ["30-25", "25-44"], {}, MarginLevelError, "'30-25' .* runs backwards"),
+    (["female", "male"], ["150-160", "25-44"], {}, MarginLevelError, "'150-160' .* holds no age"),
+    (["female", "male"], ["18-24", "25-44"], {"age_range": (50, 60)}, MarginLevelError,
+     r"'18-24' .* holds no age from 50 to 60"),
+    (["female", "male"], ["18-24", "25-44"], {"age_range": ("18", 44)}, OptionError,
+     r"age_range\[0\]='18'"),
+    (["female", "male"], ["18-24", "25-44"], {"age_range": (np.nan, 44)}, OptionError, "nan"),
+    (["female", "male"], ["18-24", "25-44"], {"age_range": (44, 18)}, OptionError,
+     r"age_range\[1\]=18 is out of range"),
+    (["female", "male"], ["18-24", "25-44"], {"age_range": 18}, OptionError, "not a pair"),
+    (["female", "Female"], ["18-24", "25-44"], {}, MarginLevelError,
+     r"'Female' and 'female' .* both read as the census's 'women'"),
+    (["F", "H"], ["18-24", "25-44"], {"sex_labels": {"F": "woman", "H": "men"}}, WeightingError,
+     r"maps 'F': 'woman' to no census column"),
+    (["F", "H"], ["18-24", "25-44"], {"sex_labels": "FH"}, WeightingError, "not str"),
+])
+def test_census_margins_refuse_bands_that_overlap_or_hold_no_age(sexes, ages, options, error,
+                                                                 message):
+    df = pd.DataFrame({"sex": sexes, "age_band": ages})
+    with pytest.raises(error, match=message):
+        sex_age_margins(df, **options)
+
+
+def test_census_margins_of_bands_cut_by_the_age_range_agree():
+    df = pd.DataFrame({"sex": ["female", "male"], "age_band": ["18-24", "25-44"]})
+    margins = sex_age_margins(df, age_range=(20, 30))
+    assert sum(margins["sex"].values()) == pytest.approx(sum(margins["age_band"].values()))

@@ -35,8 +35,8 @@ import pandas as pd
 from micropop.design import require_columns
 from micropop.errors import (ConvergenceError, LevelNotInMarginError, LevelNotInSampleError,
                              MarginLevelError, MarginTotalsError, MicropopWarning,
-                             NotCategoricalError, PopulationCountError, WeightingError,
-                             WeightingMissingError, describe_rows)
+                             NotCategoricalError, OptionError, PopulationCountError,
+                             WeightingError, WeightingMissingError, check_number, describe_rows)
 from micropop.weighting._projection import _group_sums
 
 __all__ = ["Margin", "Miss", "parse_margins", "cells", "check_totals", "check_observed",
@@ -618,7 +618,12 @@ def sex_age_margins(data: pd.DataFrame, sex: str = "sex", age: str = "age_band",
     Raises
     ------
     MarginLevelError
-        A survey level that cannot be read as an age range or mapped to a sex.
+        A survey level that cannot be read as an age range (or runs
+        backwards, or holds no age of the census and ``age_range``), age
+        levels that overlap (their ages would be counted twice), a sex level
+        not mapped to a census column, or two mapped to the same one.
+    OptionError
+        ``age_range`` not a pair of ages, youngest first.
 
     Examples
     --------
@@ -635,26 +640,52 @@ def sex_age_margins(data: pd.DataFrame, sex: str = "sex", age: str = "age_band",
     labels = {"female": "women", "male": "men", "f": "women", "m": "men",
               "femme": "women", "homme": "men", "women": "women", "men": "men"}
     if sex_labels is not None:
+        if not isinstance(sex_labels, Mapping):
+            raise WeightingError(f"sex_labels must map sex levels to census columns, not "
+                                 f"{type(sex_labels).__name__}",
+                                 hint="e.g. sex_labels={'F': 'women', 'H': 'men'}")
         labels = dict(sex_labels)
+        wrong = [f"{k!r}: {v!r}" for k, v in labels.items() if v not in ("women", "men")]
+        if wrong:
+            raise WeightingError(f"sex_labels maps {', '.join(wrong)} to no census column",
+                                 hint="map each sex level to 'women' or 'men'")
     sex_levels = _levels(data[sex])
     unknown = [s for s in sex_levels if str(s).lower() not in labels and s not in labels]
     if unknown:
         raise LevelNotInMarginError(f"sex level(s) {_quote(unknown)} of column {sex!r} have "
                                     "no census column",
                                     hint="pass sex_labels={level: 'women' or 'men'}")
-    ages = _levels(data[age])
-    lo_hi = np.array([_age_range(a, age) for a in ages], dtype=float)
-    if age_range is not None:
-        lo_hi = np.clip(lo_hi, age_range[0], age_range[1])
+    key = {s: labels.get(str(s).lower(), labels.get(s)) for s in sex_levels}
+    first: dict[str, Any] = {}
+    for level in sex_levels:
+        if key[level] in first:
+            raise MarginLevelError(f"sex levels {first[key[level]]!r} and {level!r} of column "
+                                   f"{sex!r} both read as the census's {key[level]!r}, so each "
+                                   "would be given all of them",
+                                   hint="recode them to one level first")
+        first[key[level]] = level
     band_lo = reference["age_min"].to_numpy(dtype=float)
     band_hi = reference["age_max"].fillna(120).to_numpy(dtype=float)
+    covered = (float(band_lo.min()), float(band_hi.max()))
+    if age_range is not None:
+        if isinstance(age_range, (str, bytes)) or not hasattr(age_range, "__len__") or len(
+                age_range) != 2:
+            raise OptionError(f"age_range={age_range!r} is not a pair (youngest, oldest)",
+                              hint="e.g. age_range=(18, 64)")
+        youngest = check_number("age_range[0]", age_range[0], low=0)
+        covered = (max(covered[0], youngest),
+                   min(covered[1], check_number("age_range[1]", age_range[1], low=youngest)))
+    ages = _levels(data[age])
+    lo_hi = np.array([_age_range(a, age) for a in ages], dtype=float).reshape(-1, 2)
+    lo_hi = np.column_stack([np.maximum(lo_hi[:, 0], covered[0]),
+                             np.minimum(lo_hi[:, 1], covered[1])])
+    _check_bands(ages, lo_hi, age, covered)
     # years of each survey level inside each census band, over the band's years
     overlap = np.clip(np.minimum(lo_hi[:, 1:2], band_hi) - np.maximum(lo_hi[:, :1], band_lo)
                       + 1, 0, None) / (band_hi - band_lo + 1)
     men = overlap @ reference["men"].to_numpy(dtype=float)
     women = overlap @ reference["women"].to_numpy(dtype=float)
     by_sex = {"women": float(women.sum()), "men": float(men.sum())}
-    key = {s: labels.get(str(s).lower(), labels.get(s)) for s in sex_levels}
     return {sex: {s: _round(by_sex[key[s]]) for s in sex_levels},
             age: {a: _round(m + w) for a, m, w in zip(ages, men, women)}}
 
@@ -665,9 +696,31 @@ def _levels(series: pd.Series) -> list:
     return sorted(series.dropna().unique())
 
 
+def _check_bands(ages: list, lo_hi: np.ndarray, column: str,
+                 covered: tuple[float, float]) -> None:
+    """Raise MarginLevelError for an age band with no age covered, or two that overlap."""
+    for level, (lo, hi) in zip(ages, lo_hi):
+        if lo > hi:
+            raise MarginLevelError(f"age level {str(level)!r} of column {column!r} holds no age "
+                                   f"from {covered[0]:g} to {covered[1]:g} (the census table "
+                                   "and age_range)",
+                                   hint="recode the age bands, or widen age_range")
+    order = np.argsort(lo_hi[:, 0], kind="stable")
+    for one, other in zip(order[:-1], order[1:]):
+        if lo_hi[other, 0] <= lo_hi[one, 1]:
+            raise MarginLevelError(f"age levels {str(ages[one])!r} and {str(ages[other])!r} of "
+                                   f"column {column!r} overlap (ages {lo_hi[other, 0]:g} to "
+                                   f"{min(lo_hi[one, 1], lo_hi[other, 1]):g} would be counted "
+                                   "twice)", hint="recode the age bands so that they do not "
+                                                  "overlap")
+
+
 def _age_range(label: Any, column: str) -> tuple[float, float]:
     text = str(label)
     found = re.fullmatch(r"\s*(\d+)\s*(?:-|–|to)\s*(\d+)\s*", text)
+    if found and float(found[1]) > float(found[2]):
+        raise MarginLevelError(f"age level {text!r} of column {column!r} runs backwards",
+                               hint="write age bands as 'lo-hi', e.g. '25-29'")
     if found:
         return float(found[1]), float(found[2])
     found = re.fullmatch(r"\s*(\d+)\s*(?:\+|or over|and over|ou plus)\s*", text)
