@@ -610,3 +610,16 @@ def test_census_margins_of_bands_cut_by_the_age_range_agree():
     df = pd.DataFrame({"sex": ["female", "male"], "age_band": ["18-24", "25-44"]})
     margins = sex_age_margins(df, age_range=(20, 30))
     assert sum(margins["sex"].values()) == pytest.approx(sum(margins["age_band"].values()))
+
+
+@pytest.mark.parametrize("weigh, error, message", [
+    (lambda d: d.poststratify([], SEX), WeightingError, "names no column"),
+    (lambda d: d.rake({(): SEX}), WeightingError, "names no column"),
+    (lambda d: d.adjust_nonresponse(None), WeightingError, "responded=None is neither"),
+    (lambda d: d.adjust_nonresponse(np.ones((6, 1), bool)), WeightingError, r"shape \(6, 1\)"),
+    (lambda d: d.rake({"sex": pd.Series(["30", "30"], index=["f", "m"])}), PopulationCountError,
+     r"'f' \('30'\), 'm' \('30'\)"),
+])
+def test_arguments_of_the_wrong_shape_are_named(des, weigh, error, message):
+    with pytest.raises(error, match=message):
+        weigh(des)

@@ -26,6 +26,7 @@ import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from numbers import Real
 from typing import Any
 
@@ -149,6 +150,9 @@ def parse_margins(frame: pd.DataFrame, rows: np.ndarray, spec: Mapping[Any, Marg
     margins = []
     for key, value in spec.items():
         variables = tuple(key) if isinstance(key, tuple) else (key,)
+        if not variables:
+            raise WeightingError("a margin names no column (an empty tuple or list)",
+                                 hint="key each margin by a column, or a tuple of columns")
         require_columns(frame, list(variables))
         check_observed(frame, rows, variables)
         if isinstance(value, Real) and not isinstance(value, bool):
@@ -407,7 +411,7 @@ def _population_counts(population: MarginSpec,
                                    f"(as {given[level]!r} and {written!r})",
                                    hint="give each level's population count once (levels "
                                         "match as text: 1, 1.0 and '1' are one level)")
-        number = isinstance(value, Real) and not isinstance(value, bool)
+        number = isinstance(value, (Real, Decimal)) and not isinstance(value, bool)
         count = float(value) if number else np.nan
         out[level], given[level] = count, written
         if not (np.isfinite(count) and count > 0):

@@ -122,8 +122,13 @@ def _indicator(frame: pd.DataFrame, rows: np.ndarray, responded) -> np.ndarray:
                                  hint="give a Series with the index of des.data (or an "
                                       "array in its row order)")
         values = responded.reindex(scope)
+    elif np.ndim(responded) != 1:
+        given = (f"={responded!r}" if np.ndim(responded) == 0 else
+                 f" (of shape {np.shape(responded)})")
+        raise WeightingError(f"responded{given} is neither a column nor one value per row",
+                             hint="give a column name, or a boolean array or Series")
     else:
-        values, name = pd.Series(np.asarray(responded, dtype=object).ravel()), "responded"
+        values, name = pd.Series(np.asarray(responded, dtype=object)), "responded"
         if len(values) not in (len(frame), len(scope)):
             raise WeightingError(f"response indicator {name} has {len(values)} values for "
                                  f"{len(frame)} rows of data ({len(scope)} in the design)",
