@@ -62,11 +62,12 @@ def poststratify(design, strata: str | Sequence[str], population: MarginSpec,
 
     Raises
     ------
-    LevelNotInSampleError, LevelNotInMarginError, PopulationCountError,
-    WeightingMissingError, NotCategoricalError, MarginLevelError
-    ConvergenceError
-        A replicate that keeps no row of a post-stratum cannot be scaled to
-        its count (R gives it infinite weights): names the replicate and level.
+    LevelNotInSampleError
+        A population stratum without sampled rows; or a replicate that keeps
+        no row of a post-stratum, which cannot be scaled to its count (R gives
+        it infinite weights): names the replicate and level.
+    LevelNotInMarginError, PopulationCountError, WeightingMissingError,
+    NotCategoricalError, MarginLevelError
 
     Examples
     --------
