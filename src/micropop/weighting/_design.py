@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from micropop.weighting.margins import Margin
+from micropop.errors import WeightingError, describe_rows
+from micropop.weighting._projection import _group_sums
+from micropop.weighting.margins import MET_RTOL, Margin, check_met, furthest, worst_miss
 
-__all__ = ["WeightingStep", "scaled", "weight_matrix", "with_weights"]
+__all__ = ["WeightingStep", "require_positive", "scaled", "weight_matrix", "with_weights"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,15 +46,44 @@ class WeightingStep:
     projection: object | None = None
 
 
-def weight_matrix(design) -> tuple[np.ndarray, np.ndarray]:
+def weight_matrix(design, negative_ok: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The rows weighted and their weights: column 0 the full sample, then replicates.
 
     Returns ``rows`` (n,) bool (in the design's scope) and ``W`` (n, 1 + R),
     zero outside the scope, as R, where a subset's other rows weigh nothing.
+    Raises WeightingError when no row in the scope has a positive weight, or,
+    unless ``negative_ok`` (trimming), when a weight is negative (left by a
+    linear calibration): scaling such weights has no meaning.
     """
-    rows = design._rows
+    rows, weights = design._rows, _scoped(design)
+    require_positive(design, weights[:, 0] > 0)
+    negative = weights < 0
+    if not negative_ok and negative.any():
+        column = int(np.flatnonzero(negative.any(axis=0))[0])
+        where = f" (replicate {column})" if column else ""
+        bad = np.flatnonzero(negative[:, column])
+        raise WeightingError(f"the design has negative weights{where} in "
+                             f"{describe_rows(list(design._data.index[bad]), weights[bad, column])}"
+                             ", which weighting cannot scale",
+                             hint="trim them first (des.trim(lower=0)), or calibrate with "
+                                  "bounds or method='raking' so that no weight is negative")
+    return rows, weights
+
+
+def require_positive(design, positive: np.ndarray) -> None:
+    """Raise WeightingError when no row in the design's scope has a positive weight."""
+    if not positive.any():
+        raise WeightingError("the design has no row with a positive weight" +
+                             (" in its subset" if design._scope is not None else "") +
+                             ", so there is nothing to weight",
+                             hint="check the weights column: rows of zero weight take no "
+                                  "part in weighting")
+
+
+def _scoped(design) -> np.ndarray:
+    """All weight columns, zero outside the design's scope."""
     weights = _all_weights(design)
-    return rows, weights if design._scope is None else weights * rows[:, None]
+    return weights if design._scope is None else weights * design._rows[:, None]
 
 
 def _all_weights(design) -> np.ndarray:
@@ -72,13 +104,27 @@ def scaled(weights: np.ndarray, cell: np.ndarray, factors: np.ndarray) -> np.nda
     return new
 
 
-def with_weights(design, weights: np.ndarray, step: WeightingStep):
+def with_weights(design, weights: np.ndarray, step: WeightingStep, rtol: float = MET_RTOL,
+                 negative_ok: bool = False,
+                 preserved: tuple[str, np.ndarray, Sequence[str]] | None = None):
     """A new design like ``design`` with the weights (n, 1 + R) of ``weight_matrix``.
 
+    The weights are checked first, in every column (the sample's, then each
+    replicate's): finite, non-negative unless ``negative_ok``, meeting every
+    target of ``step.margins`` to ``rtol`` (:func:`~micropop.weighting.margins.check_met`),
+    and, with ``preserved = (what, codes, labels)``, keeping the weighted total
+    of every class of ``codes`` (nonresponse classes, trimming's total).
     Rows outside the scope keep their old weights (they stay out of every
     estimate); the step is appended to the design's weighting history.
     """
     rows = design._rows
+    _check_finite(design, weights, step.method, negative_ok)
+    misses = [worst_miss(step.margins, weights)]
+    if preserved is not None:
+        what, codes, labels = preserved
+        before = _group_sums(codes, _scoped(design), len(labels))
+        misses.append(furthest(what, labels, _group_sums(codes, weights, len(labels)), before))
+    check_met(misses, rtol, step.method)
     if not rows.all():
         weights = np.where(rows[:, None], weights, _all_weights(design))
     full = np.ascontiguousarray(weights[:, 0])
@@ -92,3 +138,19 @@ def with_weights(design, weights: np.ndarray, step: WeightingStep):
     if not np.array_equal(full == 0, design._weights == 0):
         object.__setattr__(new, "_degf", new._count_degf())  # rows with zero weight left
     return new
+
+
+def _check_finite(design, weights: np.ndarray, method: str, negative_ok: bool) -> None:
+    """Raise WeightingError for non-finite (or, unless ``negative_ok``, negative) weights."""
+    for bad, what, hint in ((~np.isfinite(weights), "non-finite",
+                             "the targets are too large, or too far from the design weights, "
+                             "for floating point: check their unit"),
+                            (np.zeros_like(weights, dtype=bool) if negative_ok else weights < 0,
+                             "negative", "report this: the step should not give negative "
+                                         "weights")):
+        if bad.any():
+            column = int(np.flatnonzero(bad.any(axis=0))[0])
+            where = f" (replicate {column})" if column else ""
+            rows = np.flatnonzero(bad[:, column])
+            shown = describe_rows(list(design._data.index[rows]), weights[rows, column])
+            raise WeightingError(f"{method} gave {what} weights{where} to {shown}", hint=hint)

@@ -42,22 +42,26 @@ def _group_sums(codes: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
     return out
 
 
-def solve_gram(gram: np.ndarray, right: np.ndarray) -> np.ndarray:
+def solve_gram(gram: np.ndarray, right: np.ndarray, generalised: bool = False) -> np.ndarray:
     """``gram^-1 right`` for a weighted cross-product matrix ``X'DX``.
 
     Columns are equilibrated first (a numeric total in the hundreds of
     thousands beside level indicators would otherwise square a large
     condition number), then solved by LU as R's ``solve``; a singular matrix
-    (redundant margins) falls back to the pseudo-inverse with ``MASS::ginv``'s
-    tolerance, as R's ``grake``.
+    (redundant margins: ``generalised``, or a singular LU) is solved with the
+    pseudo-inverse with ``MASS::ginv``'s tolerance, as R's ``grake``.
     """
     scale = np.sqrt(np.diag(gram))
     scale[scale == 0] = 1.0
     scaled = gram / np.outer(scale, scale)
     right = right / (scale[:, None] if right.ndim == 2 else scale)
-    try:
-        solution = np.linalg.solve(scaled, right)
-    except np.linalg.LinAlgError:
+    solution = None
+    if not generalised:
+        try:
+            solution = np.linalg.solve(scaled, right)
+        except np.linalg.LinAlgError:
+            pass
+    if solution is None:
         solution = np.linalg.pinv(scaled, rcond=256 * np.finfo(float).eps,
                                   hermitian=True) @ right
     return solution / (scale[:, None] if right.ndim == 2 else scale)
@@ -131,6 +135,7 @@ class GregProjection:
     design: np.ndarray    # (C, q) calibration variables of each cell
     g: np.ndarray         # (C,) g-weight of each cell
     base: np.ndarray      # (n,) weights before calibration (d)
+    generalised: bool = False  # collinear calibration variables: a generalised inverse
 
     def residuals(self, x: np.ndarray) -> np.ndarray:
         inside = self.cell >= 0
@@ -140,7 +145,7 @@ class GregProjection:
         gram = self.design.T @ (self.design * d_cells[:, None])
         scaled = _safe_divide(x[inside], self.g[cell][:, None])
         moments = self.design.T @ _group_sums(cell, scaled, n_cells)
-        beta = solve_gram(gram, moments)
+        beta = solve_gram(gram, moments, self.generalised)
         out = x.copy()
         out[inside] -= (self.g[cell] * self.base[inside])[:, None] * (self.design @ beta)[cell]
         return out

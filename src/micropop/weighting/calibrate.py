@@ -18,27 +18,47 @@ first scaled up by the mean ratio, and bounds then apply to the g-weights
 relative to the scaled weights. Rows that share every calibration variable
 share their g-weight, so with categorical margins only, the computation runs
 on the cells of their cross.
+
+Calibration variables that are linearly dependent in the sample (a margin
+given twice, a cross beside its own margin, a numeric column that is constant)
+are solved with a generalised inverse, as R's ``grake`` does with
+``MASS::ginv``, only when their targets obey the same dependency; otherwise
+the margins are named and refused (R's linear calibration stops on the
+singular system; its other methods fail to converge). Whatever the method,
+the weights returned meet every target, in every replicate, or the call
+raises.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from micropop.errors import ConvergenceError, InfeasibleBoundsError, WeightingError
+from micropop.errors import (ConvergenceError, InfeasibleBoundsError, MarginTotalsError,
+                             MicropopWarning, OptionError, WeightingError, check_number,
+                             describe_rows)
 from micropop.weighting._design import WeightingStep, scaled, weight_matrix, with_weights
 from micropop.weighting._projection import GregProjection, _group_sums, solve_gram
-from micropop.weighting.margins import Margin, MarginSpec, cells, check_totals, parse_margins
+from micropop.weighting.margins import (MET_RTOL, Margin, MarginSpec, cells, check_carried,
+                                        check_totals, parse_margins)
 
-__all__ = ["CALIBRATION_METHODS", "calibrate"]
+__all__ = ["CALIBRATION_METHODS", "calibrate", "check_consistent"]
 
 #: Calibration functions (R's ``calfun``).
 CALIBRATION_METHODS = ("linear", "raking", "logit")
 
 # R's grake rescales the weights when every target exceeds its sample total this many times.
 _RESCALE_THRESHOLD = 20
+
+# Calibration variables are collinear in the sample along an eigenvector of their
+# (equilibrated) weighted cross-product whose eigenvalue is below this share of the largest.
+_COLLINEAR_RTOL = 1e-12
+
+# Targets are consistent along such a direction when they satisfy it to this relative tolerance.
+_CONSISTENT_RTOL = 1e-6
 
 
 def calibrate(design, population: Mapping[Any, MarginSpec], method: str = "linear",
@@ -75,8 +95,22 @@ def calibrate(design, population: Mapping[Any, MarginSpec], method: str = "linea
         ``design$postStrata``); a replicate design has each replicate
         calibrated to the same totals, as R's ``calibrate`` on ``svrep``.
 
+    Warns
+    -----
+    MicropopWarning
+        Linear calibration (or bounds below 0) gave negative weights, as R's
+        ``calibrate`` can: the count, and how to avoid them.
+
     Raises
     ------
+    MarginTotalsError
+        Margins whose calibration variables are collinear in the sample and
+        whose targets contradict that (e.g. two margins on the same column
+        with different counts, a constant numeric column whose total is not
+        that constant times the population): names the margins.
+    OptionError
+        ``bounds`` not a pair of numbers, ``max_iter`` not a whole number of
+        at least 1, ``epsilon`` not a positive number.
     InfeasibleBoundsError
         Bounds that exclude 1 or are reversed, "logit" without finite bounds,
         or a margin level whose target needs g-weights outside them.
@@ -84,8 +118,8 @@ def calibrate(design, population: Mapping[Any, MarginSpec], method: str = "linea
         Newton's method did not reach the totals in ``max_iter`` iterations
         (for the full sample or a replicate; R stops for the first and only
         warns for the second): names the margin and level furthest off.
-    MarginTotalsError, LevelNotInSampleError, LevelNotInMarginError,
-    PopulationCountError, WeightingMissingError, NotCategoricalError
+    LevelNotInSampleError, LevelNotInMarginError, PopulationCountError,
+    WeightingMissingError, NotCategoricalError, MarginLevelError
 
     Examples
     --------
@@ -100,31 +134,96 @@ def calibrate(design, population: Mapping[Any, MarginSpec], method: str = "linea
     if method not in CALIBRATION_METHODS:
         raise WeightingError(f"method={method!r} is not a calibration function",
                              hint="use one of " + ", ".join(map(repr, CALIBRATION_METHODS)))
-    if max_iter < 1 or not epsilon > 0:
-        raise WeightingError(f"max_iter={max_iter} and epsilon={epsilon}",
-                             hint="give max_iter >= 1 and epsilon > 0")
+    max_iter = check_number("max_iter", max_iter, low=1, integer=True)
+    epsilon = check_number("epsilon", epsilon, low=0, low_open=True)
     lower, upper = _check_bounds(method, bounds)
     rows, weights = weight_matrix(design)
     active = rows & (weights[:, 0] > 0)
     margins = parse_margins(design._data, active, population)
     check_totals(margins)
+    check_carried(margins, weights)
     cell, x, labels = _model(margins, active)
-    targets = np.concatenate([m.targets if k == 0 or not m.categorical else m.targets[1:]
-                              for k, m in _indexed(margins)])
+    targets = _targets(margins)
     cell_weights = _group_sums(cell, weights, x.shape[0])
+    collinear = _check_consistent(x, cell_weights[:, 0], targets, labels)
     _check_reachable(margins, weights[:, 0], lower, upper, targets, x, cell_weights[:, 0])
     g = np.empty_like(cell_weights)
     iterations, misfit = 0, 0.0
     for c in range(cell_weights.shape[1]):
         g[:, c], steps, worst = _solve(x, cell_weights[:, c], targets, method, lower, upper,
-                                       max_iter, epsilon, labels, replicate=c)
+                                       max_iter, epsilon, labels, replicate=c,
+                                       generalised=collinear)
         if c == 0:
             iterations, misfit = steps, worst
     new = scaled(weights, cell, g)
-    projection = GregProjection(cell, x, g[:, 0], weights[:, 0])
+    projection = GregProjection(cell, x, g[:, 0], weights[:, 0], generalised=collinear)
     step = WeightingStep(f"calibrate ({method})", tuple(margins), iterations, misfit,
                          weights[:, 0], projection)
-    return with_weights(design, new, step)
+    negative_ok = method == "linear" or lower < 0
+    if negative_ok:
+        _warn_negative(design, new, method)
+    return with_weights(design, new, step, rtol=max(epsilon, MET_RTOL), negative_ok=negative_ok)
+
+
+def _targets(margins: list[Margin]) -> np.ndarray:
+    """The totals of the calibration variables of :func:`_model`, in its column order."""
+    return np.concatenate([m.targets if k == 0 or not m.categorical else m.targets[1:]
+                           for k, m in _indexed(margins)])
+
+
+def check_consistent(margins: list[Margin], active: np.ndarray, weights: np.ndarray) -> bool:
+    """Raise MarginTotalsError if collinear margins have contradicting targets.
+
+    For raking and post-stratification, whose margins are categorical:
+    ``weights`` (n,) are the design weights, ``active`` the rows weighted.
+    Returns whether the margins are collinear (with consistent targets).
+    """
+    cell, x, labels = _model(margins, active)
+    d = np.bincount(cell[cell >= 0], weights=weights[cell >= 0], minlength=x.shape[0])
+    return _check_consistent(x, d, _targets(margins), labels)
+
+
+def _check_consistent(x: np.ndarray, d: np.ndarray, targets: np.ndarray, labels: list) -> bool:
+    """Whether the calibration variables are collinear on the sample; raise if the targets
+    break a dependency that holds in every row (no weights could meet them)."""
+    gram = x.T @ (x * d[:, None])
+    scale = np.sqrt(np.diag(gram))
+    scale[scale == 0] = 1.0
+    values, vectors = np.linalg.eigh(gram / np.outer(scale, scale))
+    null = values <= _COLLINEAR_RTOL * max(values.max(initial=0.0), 1.0)
+    if not null.any():
+        return False
+    t = targets / scale
+    for u in vectors[:, null].T:
+        if abs(u @ t) > _CONSISTENT_RTOL * (np.abs(u) @ np.abs(t)):
+            involved = np.abs(u) > 1e-6 * np.abs(u).max()
+            names = list(dict.fromkeys(labels[j][0] for j in np.flatnonzero(involved)))
+            shown = ", ".join(repr(n) for n in names)
+            raise MarginTotalsError(
+                f"the targets of margins {shown} contradict each other: in the sample their "
+                "calibration variables are linearly dependent (a margin given twice, a cross "
+                "beside its own margin, a numeric column that is constant or a sum of "
+                "others), so no weights can meet targets that break that dependency",
+                hint="drop the redundant margin, or take their targets from the same "
+                     "population so that they agree")
+    return True
+
+
+def _warn_negative(design, weights: np.ndarray, method: str) -> None:
+    """Warn, as a count and with the way out, when calibration gave negative weights."""
+    negative = weights < 0
+    if not negative.any():
+        return
+    rows = np.flatnonzero(negative[:, 0])
+    replicates = int(negative[:, 1:].any(axis=0).sum())
+    where = (f" in {describe_rows(list(design._data.index[rows]), weights[rows, 0])}"
+             if rows.size else "")
+    extra = f" (and in {replicates} replicate(s))" if replicates else ""
+    warnings.warn(f"calibration ({method}) gave {rows.size} negative weight(s){where}{extra}, "
+                  "as R's calibrate can; estimates remain unbiased but a negative weight "
+                  "cannot be read as a number of persons. To keep weights positive, give "
+                  "bounds=(low, high) with low >= 0, or use method='raking' or 'logit'",
+                  MicropopWarning, stacklevel=3)
 
 
 def _indexed(margins: list[Margin]):
@@ -163,8 +262,16 @@ def _model(margins: list[Margin], active: np.ndarray) -> tuple[np.ndarray, np.nd
     return cell, np.column_stack(blocks), labels
 
 
-def _check_bounds(method: str, bounds: tuple[float, float] | None) -> tuple[float, float]:
-    lower, upper = (-np.inf, np.inf) if bounds is None else map(float, bounds)
+def _check_bounds(method: str, bounds: Any) -> tuple[float, float]:
+    if bounds is None:
+        lower, upper = -np.inf, np.inf
+    else:
+        if isinstance(bounds, (str, bytes, Mapping)) or not hasattr(bounds, "__len__") or len(
+                bounds) != 2:
+            raise OptionError(f"bounds={bounds!r} is not a pair (low, high)",
+                              hint="give bounds on the g-weights such as bounds=(0.5, 2)")
+        lower = check_number("bounds[0]", bounds[0], allow_inf=True)
+        upper = check_number("bounds[1]", bounds[1], allow_inf=True)
     if method == "logit" and not (np.isfinite(lower) and np.isfinite(upper)):
         raise InfeasibleBoundsError("logit calibration needs finite bounds (R: 'Logit "
                                     "calibration requires finite bounds')",
@@ -207,11 +314,11 @@ def _check_reachable(margins: list[Margin], d: np.ndarray, lower: float, upper: 
 
 def _solve(x: np.ndarray, d: np.ndarray, targets: np.ndarray, method: str, lower: float,
            upper: float, max_iter: int, epsilon: float, labels: list,
-           replicate: int) -> tuple[np.ndarray, int, float]:
+           replicate: int, generalised: bool = False) -> tuple[np.ndarray, int, float]:
     """g-weights per cell for weights ``d`` per cell: R's regcalibrate or grake."""
     if method == "linear" and not (np.isfinite(lower) or np.isfinite(upper)):
         gram = x.T @ (x * d[:, None])
-        g = 1 + x @ solve_gram(gram, targets - x.T @ d)
+        g = 1 + x @ solve_gram(gram, targets - x.T @ d, generalised)
         return g, 1, _misfit(targets, x.T @ (d * g))
     scale = _rescale(targets, x, d)
     d = d * scale
@@ -219,10 +326,13 @@ def _solve(x: np.ndarray, d: np.ndarray, targets: np.ndarray, method: str, lower
     eta = np.zeros(x.shape[1])
     u = x @ eta
     deriv = _derivative(method, u, lower, upper)
+    previous = sample  # totals under the last finite g-weights (g = 1 to start)
+    bounded = bool(np.isfinite(lower) or np.isfinite(upper))
     iteration = 1
     while True:
         gram = x.T @ (x * (d * deriv)[:, None])
-        step = solve_gram(gram, targets - sample - x.T @ (d * _fm1(method, u, lower, upper)))
+        step = solve_gram(gram, targets - sample - x.T @ (d * _fm1(method, u, lower, upper)),
+                          generalised)
         eta = eta + step
         u = x @ eta
         g, deriv = 1 + _fm1(method, u, lower, upper), _derivative(method, u, lower, upper)
@@ -233,13 +343,18 @@ def _solve(x: np.ndarray, d: np.ndarray, targets: np.ndarray, method: str, lower
             eta = eta - step
             u = x @ eta
             g, deriv = 1 + _fm1(method, u, lower, upper), _derivative(method, u, lower, upper)
-        worst = _misfit(targets, x.T @ (d * g))
+        with np.errstate(over="ignore", invalid="ignore"):
+            achieved = x.T @ (d * g)
+        if not (np.isfinite(g).all() and np.isfinite(deriv).all() and np.isfinite(achieved).all()):
+            _not_converged(method, targets, previous, labels, iteration, replicate, bounded,
+                           diverged=True)
+        worst = _misfit(targets, achieved)
         if worst < epsilon:
             return g * scale, iteration, worst
+        previous = achieved
         iteration += 1
         if iteration > max_iter:
-            _not_converged(method, targets, x.T @ (d * g), labels, max_iter, replicate,
-                           bounded=np.isfinite(lower) or np.isfinite(upper))
+            _not_converged(method, targets, achieved, labels, max_iter, replicate, bounded)
 
 
 def _misfit(targets: np.ndarray, achieved: np.ndarray) -> float:
@@ -278,11 +393,18 @@ def _derivative(method: str, u: np.ndarray, lower: float, upper: float) -> np.nd
 
 
 def _not_converged(method: str, targets: np.ndarray, achieved: np.ndarray, labels: list,
-                   max_iter: int, replicate: int, bounded: bool) -> None:
+                   max_iter: int, replicate: int, bounded: bool, diverged: bool = False) -> None:
     relative = np.abs(targets - achieved) / (1 + np.abs(targets))
     k = int(np.argmax(relative))
     margin, level = labels[k]
     where = "" if replicate == 0 else f" for replicate {replicate}"
+    if diverged:
+        raise ConvergenceError(
+            f"calibration ({method}) diverged{where} after {max_iter} iterations, its "
+            f"g-weights overflowing: at the last finite step, margin {margin!r} level "
+            f"{level!r} reached {achieved[k]:,.6g} against {targets[k]:,.6g}",
+            hint="these targets are out of reach of positive weights from these design "
+                 "weights (check their unit and their consistency with the data)")
     raise ConvergenceError(
         f"calibration ({method}) did not converge{where} in {max_iter} iterations: margin "
         f"{margin!r} level {level!r} reaches {achieved[k]:,.6g} against {targets[k]:,.6g} "

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from micropop.weighting._design import require_positive
+
 __all__ = ["WeightSummary", "weight_summary"]
 
 
@@ -17,7 +19,8 @@ class WeightSummary:
     Attributes
     ----------
     statistics : Series
-        Over the design's rows with a positive weight: ``n``, ``sum``,
+        Over the design's rows with a non-zero weight (negative ones, which
+        linear calibration can give, included): ``n``, ``sum``,
         ``min``, ``max``, ``mean``, ``cv`` (standard deviation over mean,
         population sd), ``deff_kish`` (Kish's design effect of unequal
         weights, ``n sum w^2 / (sum w)^2 = 1 + cv^2``), ``n_effective``
@@ -76,6 +79,11 @@ def weight_summary(design) -> WeightSummary:
     -------
     WeightSummary
 
+    Raises
+    ------
+    WeightingError
+        No row of the design (in its scope) has a positive weight.
+
     Examples
     --------
     >>> import pandas as pd
@@ -90,11 +98,12 @@ def weight_summary(design) -> WeightSummary:
     rows = design._rows
     steps = design._weighting
     w = design._weights
-    positive = rows & (w > 0)
-    values = w[positive]
+    require_positive(design, rows & (w > 0))
+    weighted = rows & (w != 0)  # negative weights (linear calibration) count too
+    values = w[weighted]
     total = values.sum()
     base = steps[0].before if steps else w
-    ratio = values / base[positive]
+    ratio = values / base[weighted]
     cv = values.std() / values.mean()
     statistics = pd.Series({
         "n": float(values.size), "sum": total, "min": values.min(), "max": values.max(),

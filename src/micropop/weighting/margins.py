@@ -22,9 +22,11 @@ Examples
 from __future__ import annotations
 
 import re
+import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from numbers import Real
 from typing import Any
 
@@ -32,18 +34,27 @@ import numpy as np
 import pandas as pd
 
 from micropop.design import require_columns
-from micropop.errors import (LevelNotInMarginError, LevelNotInSampleError, MarginTotalsError,
-                             NotCategoricalError, PopulationCountError, WeightingError,
-                             WeightingMissingError, describe_rows)
+from micropop.errors import (ConvergenceError, LevelNotInMarginError, LevelNotInSampleError,
+                             MarginLevelError, MarginTotalsError, MicropopWarning,
+                             NotCategoricalError, OptionError, PopulationCountError,
+                             WeightingError, WeightingMissingError, check_number, describe_rows)
+from micropop.weighting._projection import _group_sums
 
-__all__ = ["Margin", "parse_margins", "cells", "check_totals", "check_observed",
-           "sex_age_margins", "demo_margins", "MarginSpec"]
+__all__ = ["Margin", "Miss", "parse_margins", "cells", "check_totals", "check_observed",
+           "check_categorical", "check_met", "check_carried", "worst_miss", "furthest",
+           "class_codes", "level_label",
+           "sex_age_margins", "demo_margins", "MarginSpec", "MET_RTOL"]
 
 #: What a margin may be given as: level counts (dict, Series, DataFrame) or a total.
 MarginSpec = Mapping[Any, float] | pd.Series | pd.DataFrame | float
 
 # Categorical margins must agree on the population total to this relative tolerance.
 _TOTALS_RTOL = 1e-6
+
+#: A weighting step meets a target when ``|achieved - target| <= rtol (1 + |target|)``
+#: (R's grake criterion), beyond the disagreement of the margins' totals; this ``rtol``
+#: for steps solved exactly (post-stratification, linear calibration, nonresponse, trimming).
+MET_RTOL = 1e-6
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,12 +93,17 @@ class Margin:
         return self.levels is not None
 
     def achieved(self, weights: np.ndarray) -> np.ndarray:
-        """Weighted counts of the levels (or the weighted total) under ``weights``."""
+        """Weighted counts of the levels (or the weighted total) under ``weights``.
+
+        ``weights`` (n,) gives (K,); (n, k) weight columns (the sample, then
+        replicates) give (K, k).
+        """
+        matrix = weights if weights.ndim == 2 else weights[:, None]
         if self.categorical:
-            inside = self.codes >= 0
-            return np.bincount(self.codes[inside], weights=weights[inside],
-                               minlength=len(self.levels))
-        return np.array([weights @ self.values])
+            out = _group_sums(self.codes, matrix, len(self.levels))
+        else:
+            out = (self.values @ matrix)[None, :]
+        return out if weights.ndim == 2 else out[:, 0]
 
     def labels(self) -> list[str]:
         """Row labels for tables: the levels, or the variable for a total."""
@@ -97,6 +113,12 @@ class Margin:
 def parse_margins(frame: pd.DataFrame, rows: np.ndarray, spec: Mapping[Any, MarginSpec],
                   numeric: bool = True, partial: bool = False) -> list[Margin]:
     """Margins from a specification such as ``{"sex": {...}, "income": 4.1e8}``.
+
+    The one reading of every margin, however it is given: levels are matched
+    as text (:func:`level_label`: ``1``, ``1.0`` and ``"1"`` are one level,
+    so a margin giving two of them, or a data column holding two of them, is
+    refused), each level is counted once, counts are finite numbers above 0,
+    and every level of the margin and of the sample has its match.
 
     Parameters
     ----------
@@ -119,7 +141,7 @@ def parse_margins(frame: pd.DataFrame, rows: np.ndarray, spec: Mapping[Any, Marg
 
     Raises
     ------
-    MissingColumnError, WeightingMissingError, NotCategoricalError,
+    MissingColumnError, WeightingMissingError, NotCategoricalError, MarginLevelError,
     LevelNotInSampleError, LevelNotInMarginError, PopulationCountError, WeightingError
     """
     if not isinstance(spec, Mapping) or not spec:
@@ -128,6 +150,9 @@ def parse_margins(frame: pd.DataFrame, rows: np.ndarray, spec: Mapping[Any, Marg
     margins = []
     for key, value in spec.items():
         variables = tuple(key) if isinstance(key, tuple) else (key,)
+        if not variables:
+            raise WeightingError("a margin names no column (an empty tuple or list)",
+                                 hint="key each margin by a column, or a tuple of columns")
         require_columns(frame, list(variables))
         check_observed(frame, rows, variables)
         if isinstance(value, Real) and not isinstance(value, bool):
@@ -151,56 +176,141 @@ def categorical(frame: pd.DataFrame, rows: np.ndarray, variables: tuple[str, ...
     """
     counts = _population_counts(population, variables)
     name = " x ".join(variables)
-    for column in variables:
-        _check_categorical(frame[column], column)
-    combined, code_labels = _row_codes(frame, variables)
-    seen = np.bincount(combined[rows & (combined >= 0)], minlength=len(code_labels)) > 0
-    sampled = set(code_labels[seen])
-    bad = {level: count for level, count in counts.items()
-           if not np.isfinite(count) or count <= 0}
-    if bad:
-        shown = ", ".join(f"{level!r} ({count:g})" for level, count in list(bad.items())[:5])
-        raise PopulationCountError(f"margin {name!r} has zero, negative or missing "
-                                   f"population counts for {shown}",
-                                   hint="population counts must be positive; drop levels "
-                                        "that do not exist in the population")
+    check_categorical(frame, variables)
+    combined, keys = _row_codes(frame, variables)
+    sampled = {keys[int(code)] for code in np.unique(combined[rows & (combined >= 0)])}
     absent = [level for level in counts if level not in sampled]
     if absent and not partial:
         raise LevelNotInSampleError(
-            f"margin {name!r}: level(s) {_quote(absent)} have population counts but no "
+            f"margin {name!r}: level(s) {_quote(_shown(absent))} have population counts but no "
             "sampled row to carry them",
             hint="merge them with a neighbouring level in both the data and the margin "
                  "(poststratify(partial=True) ignores them, as R's partial=TRUE)")
     if absent:
-        warnings.warn(f"margin {name!r}: population level(s) {_quote(absent)} absent from "
-                      "the sample were ignored (partial=True, as R)", UserWarning, stacklevel=4)
-    levels = tuple(level for level in counts if level not in absent)
-    index = {level: k for k, level in enumerate(levels)}
-    lookup = np.array([index.get(label, -1) for label in code_labels] + [-1], dtype=np.intp)
-    codes = lookup[combined]  # combined -1 (missing) reads the trailing -1
+        warnings.warn(f"margin {name!r}: population level(s) {_quote(_shown(absent))} absent "
+                      "from the sample were ignored (partial=True, as R)", UserWarning,
+                      stacklevel=4)
+    kept = [level for level in counts if level not in absent]
+    index = {level: k for k, level in enumerate(kept)}
+    lookup = np.full(max(keys, default=-1) + 2, -1, dtype=np.intp)  # the last reads code -1
+    for code, level in keys.items():
+        lookup[code] = index.get(level, -1)
+    codes = lookup[combined]
     unmatched = rows & (codes < 0)
     if unmatched.any():
-        extra = pd.unique(code_labels[combined[unmatched]])
+        extra = [keys[int(code)] for code in pd.unique(combined[unmatched])]
         raise LevelNotInMarginError(
-            f"margin {name!r} gives no population count for level(s) {_quote(list(extra))}, "
+            f"margin {name!r} gives no population count for level(s) {_quote(_shown(extra))}, "
             f"held by {describe_rows(list(frame.index[unmatched]))}",
             hint="add their population counts to the margin, or recode those rows to a "
                  "level the margin counts")
-    targets = np.array([counts[level] for level in levels], dtype=float)
-    return Margin(variables, levels, targets, codes, None)
+    targets = np.array([counts[level] for level in kept], dtype=float)
+    sampled_rows = int((rows & (codes >= 0)).sum())
+    if targets.sum() < sampled_rows:
+        warnings.warn(f"margin {name!r} counts a population of {targets.sum():,.6g}, fewer "
+                      f"than the {sampled_rows} sampled rows it weights (a mean weight below "
+                      "1): are these shares or percentages rather than counts? Give population "
+                      "counts (share x population size)", MicropopWarning, stacklevel=4)
+    return Margin(variables, tuple(_shown(kept)), targets, codes, None)
+
+
+def _totals(margins: Sequence[Margin]) -> np.ndarray:
+    """The population total counted by each categorical margin."""
+    return np.array([m.targets.sum() for m in margins if m.categorical])
 
 
 def check_totals(margins: Sequence[Margin]) -> None:
     """Raise MarginTotalsError if categorical margins count different populations."""
-    cats = [m for m in margins if m.categorical]
-    if len(cats) < 2:
+    totals = _totals(margins)
+    if len(totals) < 2:
         return
-    totals = np.array([m.targets.sum() for m in cats])
     if np.ptp(totals) > _TOTALS_RTOL * totals.max():
+        cats = [m for m in margins if m.categorical]
         shown = ", ".join(f"{m.name!r} {t:,.6g}" for m, t in zip(cats, totals))
         raise MarginTotalsError(f"the margins add up to different population totals: {shown}",
                                 hint="take every margin from the same population (same "
-                                     "date, territory and age range), or rescale them")
+                                     "date, territory and age range), as counts rather than "
+                                     "percentages or shares, or rescale them")
+
+
+@dataclass(frozen=True)
+class Miss:
+    """The target a set of weights misses most: by how much, and where."""
+
+    excess: float    # (|achieved - target| - slack) / (1 + |target|)
+    margin: str
+    level: str
+    achieved: float
+    target: float
+    column: int      # 0 the sample's weights, r > 0 replicate r
+
+    def __str__(self) -> str:
+        where = f" in replicate {self.column}" if self.column else ""
+        return (f"margin {self.margin!r} level {self.level!r} reaches {self.achieved:,.6g} "
+                f"against its target {self.target:,.6g}{where}")
+
+
+def worst_miss(margins: Sequence[Margin], weights: np.ndarray) -> Miss | None:
+    """The level (or numeric total) furthest from its target under ``weights`` (n, k).
+
+    The gap is measured as R's grake does, ``|achieved - target| / (1 +
+    |target|)``, after allowing for the disagreement of the categorical
+    margins' totals that :func:`check_totals` accepts. Non-finite sums count
+    as infinitely far. None without margins.
+    """
+    totals = _totals(margins)
+    slack = float(np.ptp(totals)) if len(totals) > 1 else 0.0
+    misses = [furthest(m.name, m.labels(), m.achieved(weights), m.targets, slack)
+              for m in margins]
+    return max(misses, key=lambda miss: miss.excess, default=None)
+
+
+def furthest(name: str, labels: Sequence[str], achieved: np.ndarray, targets: np.ndarray,
+             slack: float = 0.0) -> Miss:
+    """The level of one margin furthest from its target: ``achieved`` (K, k), ``targets``
+    (K,) the same for every weight column, or (K, k)."""
+    targets = targets if targets.ndim == 2 else targets[:, None]
+    excess = (np.abs(achieved - targets) - slack) / (1 + np.abs(targets))
+    excess = np.where(np.isfinite(excess), excess, np.inf)
+    k, c = np.unravel_index(int(np.argmax(excess)), excess.shape)
+    return Miss(float(excess[k, c]), name, labels[k], float(achieved[k, c]),
+                float(targets[k, min(c, targets.shape[1] - 1)]), int(c))
+
+
+def check_met(misses: Sequence[Miss | None], rtol: float, method: str) -> None:
+    """Raise ConvergenceError for the worst of ``misses`` if it is beyond ``rtol``.
+
+    Every weighting step ends with this check, on the sample's weights and on
+    every replicate's: a level that a replicate cannot carry (its rows all
+    dropped by that replicate) is named here rather than left off its target.
+    """
+    miss = max((m for m in misses if m is not None), key=lambda m: m.excess, default=None)
+    if miss is None or miss.excess <= rtol:
+        return
+    raise ConvergenceError(f"{method} did not meet its targets: {miss} (relative gap "
+                           f"{miss.excess:.3g}, tolerance {rtol:.3g})",
+                           hint="check that the targets are consistent with each other and "
+                                "with the data (a level the sample cannot carry, a total out "
+                                "of reach), or raise max_iter")
+
+
+def check_carried(margins: Sequence[Margin], weights: np.ndarray) -> None:
+    """Raise LevelNotInSampleError for a level that a replicate's weights (n, k) leave empty.
+
+    A replicate that drops every unit holding a level cannot be weighted to
+    that level's count (R gives it infinite or missing weights, or stops).
+    """
+    for margin in margins:
+        if margin.categorical and weights.shape[1] > 1:
+            empty = margin.achieved(weights) <= 0
+            if empty.any():
+                k, c = np.argwhere(empty)[0]
+                raise LevelNotInSampleError(
+                    f"replicate {c} keeps no row of margin {margin.name!r} level "
+                    f"{margin.levels[k]!r} (its rows all lie in the units that replicate "
+                    "drops), so it cannot be weighted to that level's count",
+                    hint="merge the level with a neighbouring one so that every replicate "
+                         "keeps some of its rows")
 
 
 def cells(margins: Sequence[Margin]) -> tuple[np.ndarray, np.ndarray]:
@@ -231,8 +341,41 @@ def cells(margins: Sequence[Margin]) -> tuple[np.ndarray, np.ndarray]:
 # --- reading specifications ------------------------------------------------
 
 
-def _population_counts(population: MarginSpec, variables: tuple[str, ...]) -> dict[str, float]:
-    """Level label -> count, with R's interaction labels ("E.Yes") for crosses."""
+def level_label(value: Any) -> str:
+    """A level as the text it is matched by: the same for ``1``, ``1.0`` and ``"1"``.
+
+    Whole numbers read without a decimal point, booleans as ``"True"`` and
+    ``"False"``, text in Unicode NFC (so that an accented level typed one way
+    matches the same level stored the other way).
+
+    Examples
+    --------
+    >>> [level_label(v) for v in (1, 1.0, "1", 2.5, True)]
+    ['1', '1', '1', '2.5', 'True']
+    >>> level_label("e\\u0301") == "\\u00e9"  # e + combining accent: the one-character form
+    True
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    return str(value)
+
+
+def _shown(levels: Sequence[tuple[str, ...]]) -> list[str]:
+    """Level keys as labels: ``"female"``, or ``"female.25-29"`` for a cross (R's interaction)."""
+    return [".".join(level) for level in levels]
+
+
+def _population_counts(population: MarginSpec,
+                       variables: tuple[str, ...]) -> dict[tuple[str, ...], float]:
+    """Level (a tuple of labels, one per variable) -> count, each level once, counts checked."""
+    name = " x ".join(variables)
     if isinstance(population, pd.DataFrame):
         missing = [v for v in variables if v not in population.columns]
         counts = [c for c in population.columns if c not in variables]
@@ -243,35 +386,55 @@ def _population_counts(population: MarginSpec, variables: tuple[str, ...]) -> di
                                  hint="as R's postStratify: one row per level, e.g. "
                                       "columns ['stype', 'Freq']")
         keys = list(population[list(variables)].itertuples(index=False, name=None))
-        values = population[counts[0]].to_numpy()
+        values = list(population[counts[0]])
     elif isinstance(population, pd.Series):
-        keys, values = list(population.index), population.to_numpy()
+        keys, values = list(population.index), list(population)
     elif isinstance(population, Mapping):
         keys, values = list(population.keys()), list(population.values())
     else:
-        raise WeightingError(f"population counts for {' x '.join(variables)!r} must be a "
-                             f"dict, Series or DataFrame, not {type(population).__name__}",
+        raise WeightingError(f"population counts for {name!r} must be a dict, Series or "
+                             f"DataFrame, not {type(population).__name__}",
                              hint="e.g. {'female': 143000, 'male': 117000}")
-    out: dict[str, float] = {}
+    out: dict[tuple[str, ...], float] = {}
+    given: dict[tuple[str, ...], Any] = {}
+    bad = []
     for key, value in zip(keys, values):
         parts = key if isinstance(key, tuple) else (key,)
         if len(parts) != len(variables):
             raise WeightingError(f"population level {key!r} does not name one level of each "
                                  f"of {list(variables)}",
                                  hint="key a cross by tuples, e.g. ('female', '25-29')")
-        try:
-            count = float(value)
-        except (TypeError, ValueError):
-            count = np.nan
-        out[".".join(map(str, parts))] = count
+        level = tuple(level_label(part) for part in parts)
+        written = parts if len(parts) > 1 else parts[0]
+        if level in out:
+            raise MarginLevelError(f"margin {name!r} gives level {_shown([level])[0]!r} twice "
+                                   f"(as {given[level]!r} and {written!r})",
+                                   hint="give each level's population count once (levels "
+                                        "match as text: 1, 1.0 and '1' are one level)")
+        number = isinstance(value, (Real, Decimal)) and not isinstance(value, bool)
+        count = float(value) if number else np.nan
+        out[level], given[level] = count, written
+        if not (np.isfinite(count) and count > 0):
+            bad.append(f"{_shown([level])[0]!r} ({count:g})" if number else
+                       f"{_shown([level])[0]!r} ({value!r})")
+    if bad:
+        raise PopulationCountError(f"margin {name!r} has zero, negative, missing or "
+                                   f"non-numeric population counts for {', '.join(bad[:5])}",
+                                   hint="population counts must be positive numbers; drop "
+                                        "levels that do not exist in the population")
+    if not np.isfinite(sum(out.values())):
+        raise PopulationCountError(f"margin {name!r} adds up to more than a float can hold",
+                                   hint="give counts of persons (or rescale the margins)")
     return out
 
 
-def _row_codes(frame: pd.DataFrame, variables: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Integer code of each row's level (-1 if missing) and the label of every code.
+def _row_codes(frame: pd.DataFrame,
+               variables: tuple[str, ...]) -> tuple[np.ndarray, dict[int, tuple[str, ...]]]:
+    """Integer code of each row's level (-1 if missing) and the level of each code in use.
 
-    Labels of a cross join the levels with dots, as R's ``interaction``
-    (``"E.Yes"``). Only codes are computed per row; labels per distinct level.
+    A level is a tuple of :func:`level_label` labels, one per variable. Only
+    codes are computed per row; labels per distinct value, and levels per
+    combination that occurs.
     """
     combined, missing = None, None
     radix, uniques = 1, []
@@ -281,6 +444,19 @@ def _row_codes(frame: pd.DataFrame, variables: tuple[str, ...]) -> tuple[np.ndar
             codes, values = series.cat.codes.to_numpy(), series.cat.categories
         else:
             codes, values = pd.factorize(series)
+        labels = [level_label(v) for v in values]
+        if len(set(labels)) < len(labels):
+            first = {}
+            for value, label in zip(values, labels):
+                if label in first:
+                    one, other = repr(first[label]), repr(value)
+                    if one == other:  # Unicode forms that print alike
+                        one, other = ascii(first[label]), ascii(value)
+                    raise MarginLevelError(
+                        f"column {column!r} holds {one} and {other}, one level {label!r} once "
+                        "read as text", hint="convert the column to one type (and one Unicode "
+                        "form) first, so that each level is one value")
+                first[label] = value
         codes = codes.astype(np.intp)
         if combined is None:
             combined, missing = codes, codes < 0
@@ -288,17 +464,31 @@ def _row_codes(frame: pd.DataFrame, variables: tuple[str, ...]) -> tuple[np.ndar
             missing |= codes < 0
             combined = combined + codes * radix
         radix *= max(len(values), 1)
-        uniques.append([str(v) for v in values])
-    labels = []
-    for code in range(radix):
-        parts = []
-        for values in uniques:
-            parts.append(values[code % len(values)])
-            code //= len(values)
-        labels.append(".".join(parts))
+        uniques.append(labels)
     if len(variables) > 1 and missing.any():
         combined = np.where(missing, -1, combined)
-    return combined, np.asarray(labels, dtype=object)
+    keys = {}
+    for code in np.unique(combined[combined >= 0]).tolist():
+        rest, parts = code, []
+        for labels in uniques:
+            parts.append(labels[rest % len(labels)])
+            rest //= len(labels)
+        keys[code] = tuple(parts)
+    return combined, keys
+
+
+def class_codes(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """Dense class code of each row (-1 if a column is missing) and each class's label.
+
+    The classes of the cross of ``columns``, read as margins read levels (see
+    :func:`level_label`), for nonresponse weighting classes.
+    """
+    check_categorical(frame, columns)
+    combined, keys = _row_codes(frame, tuple(columns))
+    used = np.fromiter(keys, dtype=np.intp, count=len(keys))
+    dense = np.full(max(keys, default=-1) + 2, -1, dtype=np.intp)
+    dense[used] = np.arange(len(used))
+    return dense[combined], _shown(list(keys.values()))
 
 
 def check_observed(frame: pd.DataFrame, rows: np.ndarray, columns: Sequence[str],
@@ -314,21 +504,45 @@ def check_observed(frame: pd.DataFrame, rows: np.ndarray, columns: Sequence[str]
                 f"{describe_rows(list(frame.index[missing]))}", hint=hint)
 
 
-def _check_categorical(series: pd.Series, column: str) -> None:
-    """Raise NotCategoricalError for a continuous column (fractional numbers)."""
-    if isinstance(series.dtype, pd.CategoricalDtype) or not pd.api.types.is_float_dtype(series):
-        return
-    values = series.dropna().to_numpy(dtype=float)
-    if np.any(values != np.round(values)):
-        raise NotCategoricalError(f"column {column!r} holds continuous numbers (e.g. "
-                                  f"{values[values != np.round(values)][0]:g}), not "
-                                  "categories, so it cannot have level counts",
-                                  hint="cut it into bands (pd.cut) matching the margin, or "
-                                       "give its population total to calibrate()")
+# What pandas infers for a column that mixes text, numbers and True/False.
+_MIXED_KINDS = ("mixed", "mixed-integer")
+
+
+def check_categorical(frame: pd.DataFrame, columns: Sequence[str]) -> None:
+    """Raise unless every column holds categories of one kind.
+
+    NotCategoricalError for continuous numbers (fractions); MarginLevelError
+    for a column mixing text, numbers and True/False (pandas would merge
+    ``True`` with ``1``, and ``"1"`` would read as ``1``).
+    """
+    for column in columns:
+        series = frame[column]
+        values = (series.cat.categories if isinstance(series.dtype, pd.CategoricalDtype)
+                  else series)
+        if values.dtype == object and pd.api.types.infer_dtype(values) in _MIXED_KINDS:
+            kinds = {}
+            for value in pd.unique(values.dropna()):
+                kinds.setdefault(type(value).__name__, value)
+            shown = ", ".join(f"{v!r} ({k})" for k, v in kinds.items())
+            raise MarginLevelError(f"column {column!r} mixes kinds of values ({shown}), so its "
+                                   "levels are ambiguous", hint=f"convert it to one type "
+                                   f"first, e.g. df[{column!r}].astype(str)")
+        if isinstance(series.dtype, pd.CategoricalDtype) or not pd.api.types.is_float_dtype(
+                series):
+            continue
+        numbers = series.dropna().to_numpy(dtype=float)
+        fractional = numbers[numbers != np.round(numbers)]
+        if fractional.size:
+            raise NotCategoricalError(f"column {column!r} holds continuous numbers (e.g. "
+                                      f"{fractional[0]:g}), not categories, so it cannot have "
+                                      "level counts",
+                                      hint="cut it into bands (pd.cut) matching the margin, "
+                                           "or give its population total to calibrate()")
 
 
 def _numeric(frame: pd.DataFrame, rows: np.ndarray, variables: tuple[str, ...],
              total: float) -> Margin:
+    """A numeric total, refused when no non-negative weights can reach it."""
     (column,) = variables
     series = frame[column]
     if not pd.api.types.is_numeric_dtype(series) or isinstance(series.dtype,
@@ -339,7 +553,22 @@ def _numeric(frame: pd.DataFrame, rows: np.ndarray, variables: tuple[str, ...],
     if not np.isfinite(total):
         raise PopulationCountError(f"the population total of {column!r} is {total}",
                                    hint="give a finite number")
-    values = np.where(rows, series.to_numpy(dtype=float, na_value=0.0), 0.0)
+    raw = series.to_numpy(dtype=float, na_value=np.nan)
+    infinite = rows & np.isinf(raw)
+    if infinite.any():
+        raise WeightingError(f"numeric calibration variable {column!r} is infinite in "
+                             f"{describe_rows(list(frame.index[infinite]), raw[infinite])}",
+                             hint="fix or drop those rows before weighting")
+    values = np.where(rows, raw, 0.0)
+    low, high = float(values.min()), float(values.max())
+    if (total > 0 and high <= 0) or (total <= 0 and low >= 0 and high > 0) or (
+            total >= 0 and high <= 0 and low < 0) or (total < 0 and low >= 0):
+        never = "positive" if total > 0 or (total == 0 and high <= 0) else "negative"
+        raise PopulationCountError(
+            f"the population total of {column!r} is {total:g}, but {column!r} is never "
+            f"{never} in the sample (it runs from {low:g} to {high:g}), so no positive "
+            "weights can reach that total",
+            hint="check the sign and the unit of the total and of the column")
     return Margin(variables, None, np.array([total]), None, values)
 
 
@@ -393,7 +622,12 @@ def sex_age_margins(data: pd.DataFrame, sex: str = "sex", age: str = "age_band",
     Raises
     ------
     MarginLevelError
-        A survey level that cannot be read as an age range or mapped to a sex.
+        A survey level that cannot be read as an age range (or runs
+        backwards, or holds no age of the census and ``age_range``), age
+        levels that overlap (their ages would be counted twice), a sex level
+        not mapped to a census column, or two mapped to the same one.
+    OptionError
+        ``age_range`` not a pair of ages, youngest first.
 
     Examples
     --------
@@ -410,26 +644,52 @@ def sex_age_margins(data: pd.DataFrame, sex: str = "sex", age: str = "age_band",
     labels = {"female": "women", "male": "men", "f": "women", "m": "men",
               "femme": "women", "homme": "men", "women": "women", "men": "men"}
     if sex_labels is not None:
+        if not isinstance(sex_labels, Mapping):
+            raise WeightingError(f"sex_labels must map sex levels to census columns, not "
+                                 f"{type(sex_labels).__name__}",
+                                 hint="e.g. sex_labels={'F': 'women', 'H': 'men'}")
         labels = dict(sex_labels)
+        wrong = [f"{k!r}: {v!r}" for k, v in labels.items() if v not in ("women", "men")]
+        if wrong:
+            raise WeightingError(f"sex_labels maps {', '.join(wrong)} to no census column",
+                                 hint="map each sex level to 'women' or 'men'")
     sex_levels = _levels(data[sex])
     unknown = [s for s in sex_levels if str(s).lower() not in labels and s not in labels]
     if unknown:
         raise LevelNotInMarginError(f"sex level(s) {_quote(unknown)} of column {sex!r} have "
                                     "no census column",
                                     hint="pass sex_labels={level: 'women' or 'men'}")
-    ages = _levels(data[age])
-    lo_hi = np.array([_age_range(a, age) for a in ages], dtype=float)
-    if age_range is not None:
-        lo_hi = np.clip(lo_hi, age_range[0], age_range[1])
+    key = {s: labels.get(str(s).lower(), labels.get(s)) for s in sex_levels}
+    first: dict[str, Any] = {}
+    for level in sex_levels:
+        if key[level] in first:
+            raise MarginLevelError(f"sex levels {first[key[level]]!r} and {level!r} of column "
+                                   f"{sex!r} both read as the census's {key[level]!r}, so each "
+                                   "would be given all of them",
+                                   hint="recode them to one level first")
+        first[key[level]] = level
     band_lo = reference["age_min"].to_numpy(dtype=float)
     band_hi = reference["age_max"].fillna(120).to_numpy(dtype=float)
+    covered = (float(band_lo.min()), float(band_hi.max()))
+    if age_range is not None:
+        if isinstance(age_range, (str, bytes)) or not hasattr(age_range, "__len__") or len(
+                age_range) != 2:
+            raise OptionError(f"age_range={age_range!r} is not a pair (youngest, oldest)",
+                              hint="e.g. age_range=(18, 64)")
+        youngest = check_number("age_range[0]", age_range[0], low=0)
+        covered = (max(covered[0], youngest),
+                   min(covered[1], check_number("age_range[1]", age_range[1], low=youngest)))
+    ages = _levels(data[age])
+    lo_hi = np.array([_age_range(a, age) for a in ages], dtype=float).reshape(-1, 2)
+    lo_hi = np.column_stack([np.maximum(lo_hi[:, 0], covered[0]),
+                             np.minimum(lo_hi[:, 1], covered[1])])
+    _check_bands(ages, lo_hi, age, covered)
     # years of each survey level inside each census band, over the band's years
     overlap = np.clip(np.minimum(lo_hi[:, 1:2], band_hi) - np.maximum(lo_hi[:, :1], band_lo)
                       + 1, 0, None) / (band_hi - band_lo + 1)
     men = overlap @ reference["men"].to_numpy(dtype=float)
     women = overlap @ reference["women"].to_numpy(dtype=float)
     by_sex = {"women": float(women.sum()), "men": float(men.sum())}
-    key = {s: labels.get(str(s).lower(), labels.get(s)) for s in sex_levels}
     return {sex: {s: _round(by_sex[key[s]]) for s in sex_levels},
             age: {a: _round(m + w) for a, m, w in zip(ages, men, women)}}
 
@@ -440,9 +700,31 @@ def _levels(series: pd.Series) -> list:
     return sorted(series.dropna().unique())
 
 
+def _check_bands(ages: list, lo_hi: np.ndarray, column: str,
+                 covered: tuple[float, float]) -> None:
+    """Raise MarginLevelError for an age band with no age covered, or two that overlap."""
+    for level, (lo, hi) in zip(ages, lo_hi):
+        if lo > hi:
+            raise MarginLevelError(f"age level {str(level)!r} of column {column!r} holds no age "
+                                   f"from {covered[0]:g} to {covered[1]:g} (the census table "
+                                   "and age_range)",
+                                   hint="recode the age bands, or widen age_range")
+    order = np.argsort(lo_hi[:, 0], kind="stable")
+    for one, other in zip(order[:-1], order[1:]):
+        if lo_hi[other, 0] <= lo_hi[one, 1]:
+            raise MarginLevelError(f"age levels {str(ages[one])!r} and {str(ages[other])!r} of "
+                                   f"column {column!r} overlap (ages {lo_hi[other, 0]:g} to "
+                                   f"{min(lo_hi[one, 1], lo_hi[other, 1]):g} would be counted "
+                                   "twice)", hint="recode the age bands so that they do not "
+                                                  "overlap")
+
+
 def _age_range(label: Any, column: str) -> tuple[float, float]:
     text = str(label)
     found = re.fullmatch(r"\s*(\d+)\s*(?:-|–|to)\s*(\d+)\s*", text)
+    if found and float(found[1]) > float(found[2]):
+        raise MarginLevelError(f"age level {text!r} of column {column!r} runs backwards",
+                               hint="write age bands as 'lo-hi', e.g. '25-29'")
     if found:
         return float(found[1]), float(found[2])
     found = re.fullmatch(r"\s*(\d+)\s*(?:\+|or over|and over|ou plus)\s*", text)

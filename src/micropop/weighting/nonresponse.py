@@ -11,7 +11,7 @@ from micropop.design import as_columns, require_columns
 from micropop.errors import WeightingError, WeightingMissingError, describe_rows
 from micropop.weighting._design import WeightingStep, weight_matrix, with_weights
 from micropop.weighting._projection import _group_sums
-from micropop.weighting.margins import check_observed
+from micropop.weighting.margins import check_observed, class_codes
 
 __all__ = ["adjust_nonresponse"]
 
@@ -48,7 +48,11 @@ def adjust_nonresponse(design, responded: str | np.ndarray | pd.Series,
     WeightingMissingError
         The response indicator or a class column is missing (how many rows).
     WeightingError
-        A class without respondents, or an indicator that is not True/False.
+        A class without respondents (in the sample, or in a replicate that
+        drops all of them), or an indicator that is not True/False.
+    MarginLevelError, NotCategoricalError
+        A class column mixing kinds of values (``1`` and ``"1"``, ``True`` and
+        ``1``), or holding continuous numbers.
 
     Examples
     --------
@@ -68,47 +72,78 @@ def adjust_nonresponse(design, responded: str | np.ndarray | pd.Series,
     check_observed(frame, rows, classes, what="weighting class column",
                    hint="give those rows a class (e.g. a level 'unknown') or drop them")
     if classes:
-        codes, uniques = pd.MultiIndex.from_frame(frame[classes]).factorize()
-        labels = [".".join(map(str, levels)) for levels in uniques]
+        codes, labels = class_codes(frame, classes)
     else:
         codes, labels = np.zeros(len(frame), dtype=np.intp), ["(all)"]
     codes = np.where(rows, codes, -1)
     n_classes = len(labels)
     everyone = _group_sums(codes, weights, n_classes)
     respondents = _group_sums(np.where(responded, codes, -1), weights, n_classes)
-    empty = np.flatnonzero((respondents[:, 0] == 0) & (everyone[:, 0] > 0))
-    if empty.size:
-        names = ", ".join(repr(labels[k]) for k in empty[:5])
+    empty = (respondents == 0) & (everyone > 0)
+    if empty.any():
+        column = int(np.flatnonzero(empty.any(axis=0))[0])
+        names = ", ".join(repr(labels[k]) for k in np.flatnonzero(empty[:, column])[:5])
+        where = (f" in replicate {column} (which drops the units of its respondents)"
+                 if column else "")
         raise WeightingError(f"weighting class {names} has no respondent (with a positive "
-                             "weight) to carry its weight",
+                             f"weight){where} to carry its weight",
                              hint="merge it with a neighbouring class")
     factors = np.divide(everyone, respondents, out=np.ones_like(everyone),
                         where=respondents > 0)
     kept = rows & responded
     new = np.where(kept[:, None], weights * factors[np.maximum(codes, 0)], 0.0)
     step = WeightingStep("nonresponse", (), 1, 0.0, weights[:, 0], None)
-    adjusted = with_weights(design, new, step)
+    adjusted = with_weights(design, new, step, preserved=("weighting class", codes, labels))
     return adjusted.subset(responded[rows])
 
 
 def _indicator(frame: pd.DataFrame, rows: np.ndarray, responded) -> np.ndarray:
-    """The response indicator over all rows of the data (False outside the scope)."""
+    """The response indicator over all rows of the data (False outside the scope).
+
+    A column name; a Series, aligned on the data's index (a missing label is
+    refused, never filled by position); or an array with one value per row of
+    the data or per row of the design's scope.
+    """
+    scope = frame.index[rows]
     if isinstance(responded, str):
         require_columns(frame, [responded])
         values, name = frame[responded][rows], repr(responded)
+    elif isinstance(responded, pd.Series):
+        name = "responded"
+        if not responded.index.is_unique:
+            repeated = responded.index[responded.index.duplicated()].unique()
+            raise WeightingError(f"response indicator {name} repeats index label(s) "
+                                 f"{', '.join(map(repr, repeated[:5]))}",
+                                 hint="give one value per row of des.data (same index)")
+        absent = ~scope.isin(responded.index)
+        if absent.any():
+            raise WeightingError(f"response indicator {name} has no value for "
+                                 f"{describe_rows(list(scope[absent]))} of the design",
+                                 hint="give a Series with the index of des.data (or an "
+                                      "array in its row order)")
+        values = responded.reindex(scope)
+    elif np.ndim(responded) != 1:
+        given = (f"={responded!r}" if np.ndim(responded) == 0 else
+                 f" (of shape {np.shape(responded)})")
+        raise WeightingError(f"responded{given} is neither a column nor one value per row",
+                             hint="give a column name, or a boolean array or Series")
     else:
-        values, name = pd.Series(np.asarray(responded)), "responded"
-        if len(values) == rows.sum():
-            values.index = frame.index[rows]
+        values, name = pd.Series(np.asarray(responded, dtype=object)), "responded"
+        if len(values) not in (len(frame), len(scope)):
+            raise WeightingError(f"response indicator {name} has {len(values)} values for "
+                                 f"{len(frame)} rows of data ({len(scope)} in the design)",
+                                 hint="give one value per row of des.data")
+        values = (values[rows] if len(values) == len(frame) else values).set_axis(scope)
     missing = values.isna().to_numpy()
     if missing.any():
         raise WeightingMissingError(f"response indicator {name} is missing in "
                                     f"{int(missing.sum())} row(s): "
                                     f"{describe_rows(list(values.index[missing]))}",
                                     hint="code every sampled unit as respondent or not")
-    if len(values) != rows.sum() or not values.isin([True, False, 0, 1]).all():
-        raise WeightingError(f"response indicator {name} must hold True/False (or 1/0), "
-                             "one per row of the design",
+    other = ~values.isin([True, False, 0, 1]).to_numpy()
+    if other.any():
+        raise WeightingError(f"response indicator {name} must hold True/False (or 1/0), not "
+                             f"{describe_rows(list(values.index[other]), values[other])}",
                              hint="e.g. df['status'] == 'complete'")
     out = np.zeros(len(frame), dtype=bool)
     out[rows] = values.to_numpy().astype(bool)

@@ -17,10 +17,12 @@ from typing import Any
 import numpy as np
 
 from micropop.design import as_columns
-from micropop.errors import ConvergenceError, WeightingError
+from micropop.errors import ConvergenceError, check_number, check_option
 from micropop.weighting._design import WeightingStep, scaled, weight_matrix, with_weights
 from micropop.weighting._projection import PostStratProjection, RakingProjection, _group_sums
-from micropop.weighting.margins import Margin, MarginSpec, cells, check_totals, parse_margins
+from micropop.weighting.calibrate import check_consistent
+from micropop.weighting.margins import (Margin, MarginSpec, cells, check_carried, check_totals,
+                                        parse_margins, worst_miss)
 
 __all__ = ["poststratify", "rake"]
 
@@ -60,8 +62,12 @@ def poststratify(design, strata: str | Sequence[str], population: MarginSpec,
 
     Raises
     ------
-    LevelNotInSampleError, LevelNotInMarginError, PopulationCountError,
-    WeightingMissingError, NotCategoricalError
+    LevelNotInSampleError
+        A population stratum without sampled rows; or a replicate that keeps
+        no row of a post-stratum, which cannot be scaled to its count (R gives
+        it infinite weights): names the replicate and level.
+    LevelNotInMarginError, PopulationCountError, WeightingMissingError,
+    NotCategoricalError, MarginLevelError
 
     Examples
     --------
@@ -72,11 +78,13 @@ def poststratify(design, strata: str | Sequence[str], population: MarginSpec,
     >>> des.weights.tolist()
     [15.0, 15.0, 5.0, 5.0]
     """
+    check_option("partial", partial, (False, True))
     rows, weights = weight_matrix(design)
     active = rows & (weights[:, 0] > 0)
     variables = tuple(as_columns(strata))
     (margin,) = parse_margins(design._data, active, {variables: population}, numeric=False,
                               partial=partial)
+    check_carried([margin], weights)
     new = scaled(weights, margin.codes, _factors(margin.codes, weights, margin.targets))
     projection = PostStratProjection(margin.codes, weights[:, 0], new[:, 0], len(margin.levels))
     step = WeightingStep("poststratify", (margin,), 1, 0.0, weights[:, 0], projection)
@@ -116,8 +124,13 @@ def rake(design, margins: Mapping[Any, MarginSpec], max_iter: int = 100,
     Raises
     ------
     ConvergenceError
-        Not converged after ``max_iter`` sweeps (R only warns): names the
-        margin and level furthest from its target and the sweeps run.
+        Not converged after ``max_iter`` sweeps (R only warns), or settled
+        without meeting the margins (as R's ``rake`` would silently), or a
+        replicate that misses them: names the margin and level furthest from
+        its target and the sweeps run.
+    OptionError
+        ``max_iter`` not a whole number of at least 1, ``epsilon`` not a
+        positive number.
     MarginTotalsError
         The margins count different totals.
     LevelNotInSampleError, LevelNotInMarginError, PopulationCountError,
@@ -134,13 +147,14 @@ def rake(design, margins: Mapping[Any, MarginSpec], max_iter: int = 100,
     >>> [round(v, 6) for v in des.weights]
     [30.0, 30.0, 20.0, 20.0]
     """
-    if max_iter < 1 or not epsilon > 0:
-        raise WeightingError(f"max_iter={max_iter} and epsilon={epsilon}",
-                             hint="give max_iter >= 1 and epsilon > 0")
+    max_iter = check_number("max_iter", max_iter, low=1, integer=True)
+    epsilon = check_number("epsilon", epsilon, low=0, low_open=True)
     rows, weights = weight_matrix(design)
     active = rows & (weights[:, 0] > 0)
     parsed = parse_margins(design._data, active, margins, numeric=False)
     check_totals(parsed)
+    check_carried(parsed, weights)
+    check_consistent(parsed, active, weights[:, 0])
     cell, levels = cells(parsed)
     n_cells = levels.shape[1]
     start = _group_sums(cell, weights, n_cells)
@@ -159,14 +173,14 @@ def rake(design, margins: Mapping[Any, MarginSpec], max_iter: int = 100,
             break
         previous = current
     else:
-        _not_converged(parsed, levels, current, sweep, change, settled=False)
-    if _worst_residual(parsed, levels, current)[0] > _SETTLED_RTOL:
-        _not_converged(parsed, levels, current, sweep, change, settled=True)
+        _not_converged(parsed, scaled(weights, cell, factor), sweep, change, settled=False)
     new = scaled(weights, cell, factor)
+    if worst_miss(parsed, new[:, :1]).excess > _SETTLED_RTOL:
+        _not_converged(parsed, new, sweep, change, settled=True)
     projection = RakingProjection(cell, levels, after, weights[:, 0],
                                   tuple(len(m.levels) for m in parsed))
     step = WeightingStep("rake", tuple(parsed), sweep, change, weights[:, 0], projection)
-    return with_weights(design, new, step)
+    return with_weights(design, new, step, rtol=_SETTLED_RTOL)
 
 
 def _factors(codes: np.ndarray, weights: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -175,28 +189,15 @@ def _factors(codes: np.ndarray, weights: np.ndarray, targets: np.ndarray) -> np.
     return np.divide(targets[:, None], sums, out=np.ones_like(sums), where=sums > 0)
 
 
-def _worst_residual(margins: list[Margin], levels: np.ndarray,
-                    cell_weights: np.ndarray) -> tuple[float, str, str, float, float]:
-    """The level furthest from its target: relative gap, margin, level, achieved, gap."""
-    worst = (-1.0, "", "", 0.0, 0.0)
-    for m, margin in enumerate(margins):
-        achieved = np.bincount(levels[m], weights=cell_weights, minlength=len(margin.levels))
-        gap = np.abs(achieved - margin.targets)
-        k = int(np.argmax(gap / margin.targets))
-        if gap[k] / margin.targets[k] > worst[0]:
-            worst = (float(gap[k] / margin.targets[k]), margin.name, margin.levels[k],
-                     float(achieved[k]), float(gap[k]))
-    return worst
-
-
-def _not_converged(margins: list[Margin], levels: np.ndarray, cell_weights: np.ndarray,
-                   sweeps: int, change: float, settled: bool) -> None:
-    _, name, level, achieved, gap = _worst_residual(margins, levels, cell_weights)
+def _not_converged(margins: list[Margin], weights: np.ndarray, sweeps: int, change: float,
+                   settled: bool) -> None:
+    miss = worst_miss(margins, weights[:, :1])
     status = (f"the weights settled after {sweeps} sweeps without meeting the margins"
               if settled else f"the last of {sweeps} sweeps still changed a cell by "
                               f"{change:.3g}")
     raise ConvergenceError(
-        f"raking did not converge: margin {name!r} level {level!r} reaches {achieved:,.6g} "
-        f"against its target (largest residual {gap:.3g}); {status}",
+        f"raking did not converge: margin {miss.margin!r} level {miss.level!r} reaches "
+        f"{miss.achieved:,.6g} against its target {miss.target:,.6g} (largest residual "
+        f"{abs(miss.achieved - miss.target):.3g}); {status}",
         hint="raise max_iter, or check the margins: empty cells of their cross can make "
              "the targets unreachable (collapse sparse levels)")
