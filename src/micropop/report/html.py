@@ -23,7 +23,11 @@ from matplotlib.figure import Figure
 
 from micropop import __version__
 
-__all__ = ["Section", "table_html", "figure_html", "page"]
+__all__ = ["Section", "table_html", "figure_html", "page", "UNDEFINED"]
+
+#: How a table cell shows a number that is not defined (NaN), e.g. the logit interval of a
+#: share of 0; the section's text says why.
+UNDEFINED = "–"
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ def table_html(frame: pd.DataFrame, percent: Sequence[str] = (), index: bool = T
     frame : pandas.DataFrame
     percent : sequence of str
         Columns holding shares in [0, 1], shown times 100.
+        Undefined (NaN) cells show :data:`UNDEFINED`, never "nan".
     index : bool, default True
         Show the index.
     digits : int, default 1
@@ -54,9 +59,10 @@ def table_html(frame: pd.DataFrame, percent: Sequence[str] = (), index: bool = T
     """
     shown = frame.copy()
     for col in percent:
-        shown[col] = (100 * shown[col]).map(f"{{:.{digits}f}}".format)
+        shown[col] = (100 * shown[col]).map(
+            lambda v: UNDEFINED if pd.isna(v) else f"{v:.{digits}f}")
     return shown.to_html(escape=True, border=0, classes="table", index=index,
-                         float_format=f"{{:,.{digits}f}}".format)
+                         float_format=f"{{:,.{digits}f}}".format, na_rep=UNDEFINED)
 
 
 def figure_html(fig: Figure, out_dir: Path, stem: str) -> str:
@@ -86,7 +92,8 @@ def figure_html(fig: Figure, out_dir: Path, stem: str) -> str:
             f'data-file="{html.escape(stem)}.png">')
 
 
-def page(title: str, sections: Sequence[Section], provenance: str) -> str:
+def page(title: str, sections: Sequence[Section], provenance: str,
+         read_notes: Sequence[str] = ()) -> str:
     """The whole self-contained HTML page.
 
     Parameters
@@ -95,13 +102,27 @@ def page(title: str, sections: Sequence[Section], provenance: str) -> str:
     sections : sequence of Section
     provenance : str
         Where the data come from, shown at the top.
+    read_notes : sequence of str
+        What the reader guessed about the data files, listed under the
+        provenance as "How the data were read".
 
     Returns
     -------
     str
+
+    Examples
+    --------
+    >>> text = page("T", [], "Data: x.csv", ["x.csv: separator ';' <guessed>"])
+    >>> "<li>x.csv: separator &#x27;;&#x27; &lt;guessed&gt;</li>" in text
+    True
     """
     body = "\n".join(f"<section><h2>{html.escape(s.title)}</h2>\n{s.body}\n</section>"
                      for s in sections)
+    notes = ""
+    if read_notes:
+        notes = ('<div class="read-notes"><h3>How the data were read</h3>\n<ul>\n'
+                 + "".join(f"<li>{html.escape(str(note))}</li>\n" for note in read_notes)
+                 + "</ul></div>\n")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -122,7 +143,7 @@ footer {{ margin-top: 3rem; color: #666; font-size: 0.9em; }}
 <body>
 <h1>{html.escape(title)}</h1>
 <p class="note">{html.escape(provenance)}</p>
-{body}
+{notes}{body}
 <footer>Made with micropop {html.escape(__version__)}.</footer>
 </body>
 </html>

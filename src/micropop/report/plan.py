@@ -18,26 +18,60 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from micropop import datasets, size
 from micropop.design import SurveyDesign
+from micropop.errors import ConfigError, MicropopError
 from micropop.weighting import demo_margins
 
-__all__ = ["PROFILE_VARIABLES", "DEMO_PROVENANCE", "EarningsInputs", "SizeInputs",
+__all__ = ["PROFILE_VARIABLES", "FRANCE_COLUMNS", "DEMO_PROVENANCE", "EarningsInputs", "SizeInputs",
            "WeightingInputs", "ReportPlan", "demo_plan", "demo_size_inputs",
-           "demo_weighting"]
+           "demo_weighting", "configured_in"]
 
 #: Variables of the worker profile table in the demo report.
 PROFILE_VARIABLES = ("sex", "age_band", "education", "employment")
+
+#: Columns the comparison with the French population needs, coded as in the demo codebook.
+FRANCE_COLUMNS = ("sex", "age", "age_band", "education")
 
 #: Where the demo report's numbers come from.
 DEMO_PROVENANCE = ("Demo data: SYNTHETIC surveys, platform figures and capture lists generated "
                    "by data/scripts/generate.py, calibrated to the DiPLab 2019 published "
                    "figures; not real respondents.")
+
+
+@contextmanager
+def configured_in(where: str | None) -> Iterator[None]:
+    """Name the configuration table behind a computation in the errors it raises.
+
+    A :class:`~micropop.errors.MicropopError` raised inside becomes a
+    :class:`~micropop.errors.ConfigError` whose message starts with ``where``
+    (e.g. ``"[size.captures] of analysis.toml"``), so that a refusal met
+    while the report computes names the table of ``analysis.toml`` to fix.
+    Nothing changes when ``where`` is None (a plan built in Python).
+
+    Examples
+    --------
+    >>> from micropop.errors import InvalidCountError
+    >>> with configured_in("[size.captures] of analysis.toml"):
+    ...     raise InvalidCountError("8 lists", hint="keep at most 7")
+    Traceback (most recent call last):
+    ...
+    micropop.errors.ConfigError: [size.captures] of analysis.toml: 8 lists. Keep at most 7.
+    """
+    try:
+        yield
+    except ConfigError:
+        raise
+    except MicropopError as err:
+        if where is None:
+            raise
+        raise ConfigError(f"{where}: {err.message}", hint=err.hint) from err
 
 
 @dataclass(frozen=True)
@@ -97,6 +131,10 @@ class SizeInputs:
         Known circle sizes (synthetic data only), by circle name.
     published_regular : float, optional
         A published size of the regular circle, marked on the forest plot.
+    sources : mapping, optional
+        Where each part (``"survey"``, ``"platforms"``, ``"captures"``) was
+        configured, named in the errors its computation raises (see
+        :func:`configured_in`).
     """
 
     population: SurveyDesign | None = None
@@ -109,6 +147,7 @@ class SizeInputs:
     captures: pd.DataFrame | None = None
     truth: Mapping[str, float] = field(default_factory=dict)
     published_regular: float | None = None
+    sources: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def regular_circle(self) -> str:
@@ -166,6 +205,13 @@ class ReportPlan:
         Inputs of the population-size section; left out without them.
     weighting : WeightingInputs, optional
         A weighting step and its diagnostics; left out without it.
+    read_notes : tuple of str
+        What the reader guessed about the data files (separator, decimal
+        mark, encoding...), shown under "How the data were read".
+    sources : mapping, optional
+        Where each part (``"profile"``, ``"earnings"``, ``"size"``,
+        ``"weighting"``) was configured, named in the errors its computation
+        raises (see :func:`configured_in`).
     """
 
     workers: SurveyDesign
@@ -176,6 +222,8 @@ class ReportPlan:
     earnings: EarningsInputs | None = EarningsInputs()
     size: SizeInputs | None = None
     weighting: WeightingInputs | None = None
+    read_notes: tuple[str, ...] = ()
+    sources: Mapping[str, str] = field(default_factory=dict)
 
 
 def demo_size_inputs() -> SizeInputs:

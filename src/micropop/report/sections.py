@@ -22,13 +22,19 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from micropop import datasets, earnings, size
-from micropop.report.plan import PROFILE_VARIABLES, EarningsInputs, SizeInputs, WeightingInputs
+from micropop.report.plan import (
+    PROFILE_VARIABLES,
+    EarningsInputs,
+    SizeInputs,
+    WeightingInputs,
+    configured_in,
+)
 from micropop.inequality import gini, lorenz, qsr
 from micropop.profile import insee_education, insee_population, profile
 from micropop.describe import binned, shares
 from micropop.design import SurveyDesign
 from micropop import plotting
-from micropop.report.html import Section, figure_html, table_html
+from micropop.report.html import UNDEFINED, Section, figure_html, table_html
 
 __all__ = [
     "EARNINGS_EDGES",
@@ -132,9 +138,11 @@ def size_section(inputs: SizeInputs, out: Path, lang: str = "en") -> Section:
     Section
     """
     parts, regular = [], {}
+    source = inputs.sources.get
     if inputs.population is not None:
-        circles = size.survey_circles(inputs.population, inputs.frequency,
-                                      circles=dict(inputs.circles))
+        with configured_in(source("survey")):
+            circles = size.survey_circles(inputs.population, inputs.frequency,
+                                          circles=dict(inputs.circles))
         table = circles.to_frame()[_SIZE_COLUMNS]
         if inputs.truth:
             table = table.assign(truth=pd.Series(dict(inputs.truth)))
@@ -148,8 +156,9 @@ def size_section(inputs: SizeInputs, out: Path, lang: str = "en") -> Section:
                      + table_html(table, digits=0))
         regular["general-population survey"] = circles.estimates[inputs.regular_circle]
     if inputs.platforms is not None:
-        circles = size.platform_circles(inputs.platforms, inputs.workers,
-                                        multiplicity=inputs.multiplicity)
+        with configured_in(source("platforms")):
+            circles = size.platform_circles(inputs.platforms, inputs.workers,
+                                            multiplicity=inputs.multiplicity)
         table = circles.to_frame()[_SIZE_COLUMNS]
         table.to_csv(out / "size_platform_circles.csv", lineterminator="\n")
         parts.append(_figure(out, "size_platform_circles",
@@ -160,13 +169,14 @@ def size_section(inputs: SizeInputs, out: Path, lang: str = "en") -> Section:
                      "illustrative.</p>\n" + table_html(table, digits=0))
         regular["platform visitors / multiplicity"] = circles.estimates["regular"]
     if inputs.captures is not None:
-        best = size.model_search(inputs.captures).iloc[0]
-        regular[f"capture–recapture, log-linear ({best['model']})"] = size.loglinear(
-            inputs.captures, terms=best["terms"])
-        first, second = inputs.captures.columns[:2]
-        pair = inputs.captures[[first, second]]
-        regular[f"Chapman, {first} × {second}"] = size.chapman(
-            *size.two_list_counts(pair[pair.any(axis=1)]))
+        with configured_in(source("captures")):
+            best = size.model_search(inputs.captures).iloc[0]
+            regular[f"capture–recapture, log-linear ({best['model']})"] = size.loglinear(
+                inputs.captures, terms=best["terms"])
+            first, second = inputs.captures.columns[:2]
+            pair = inputs.captures[[first, second]]
+            regular[f"Chapman, {first} × {second}"] = size.chapman(
+                *size.two_list_counts(pair[pair.any(axis=1)]))
     if regular:
         table = size.triangulate(regular)
         table.to_csv(out / "size_regular_circle.csv", lineterminator="\n")
@@ -253,17 +263,31 @@ def france_section(workers: SurveyDesign, out: Path, lang: str = "en") -> Sectio
     -------
     Section
     """
-    census = profile(workers, ["sex", "age_band"],
-                     reference={"sex": insee_population("sex", ages=(18, 74)),
-                                "age_band": insee_population("age_band", ages=(18, 74))})
+    references = {"sex": insee_population("sex", ages=(18, 74)),
+                  "age_band": insee_population("age_band", ages=(18, 74))}
+    census = profile(workers, list(references), reference=references)
     education = profile(workers.subset("age >= 25 and age <= 64"), ["education"],
                         reference={"education": insee_education("25-64")})
     table = pd.concat([census.to_frame(), education.to_frame()], ignore_index=True)
     tests = pd.concat([census.tests(), education.tests()], ignore_index=True)
     table.to_csv(out / "profile_france.csv", index=False, lineterminator="\n")
     tests.to_csv(out / "profile_tests.csv", index=False, lineterminator="\n")
-    dots = _figure(out, "profile_france", lambda ax: plotting.profile_dots(census, ax=ax, lang=lang),
-                   size=(7, 6))
+    frame = census.to_frame()
+    undefined = frame[["ci_low", "ci_high"]].isna().any(axis=1)
+    drawn = [v for v in references if v not in set(frame.loc[undefined, "variable"])]
+    dots = ""
+    if drawn:
+        drawable = census if len(drawn) == len(references) else profile(
+            workers, drawn, reference={v: references[v] for v in drawn})
+        dots = _figure(out, "profile_france",
+                       lambda ax: plotting.profile_dots(drawable, ax=ax, lang=lang), size=(7, 6))
+    if undefined.any():
+        left_out = ", ".join(v for v in references if v not in drawn)
+        levels = ", ".join(f"{v} = {lv}" for v, lv in frame.loc[undefined, ["variable", "level"]]
+                           .itertuples(index=False))
+        dots = (f"<p>Not in the figure: {html.escape(left_out)}, as the share of "
+                f"{html.escape(levels)} has no interval (a share of 0 or 1 has no logit "
+                f"interval; {UNDEFINED} in the table).</p>\n" + dots)
     pyramid = _figure(out, "age_sex_pyramid", lambda ax: plotting.pyramid(
         workers.mean("age_band", by="sex"), datasets.load_reference("insee_rp2018_sex_age"),
         ax=ax, lang=lang), size=(7, 5.5))
@@ -320,9 +344,17 @@ def living_standards_section(workers: SurveyDesign, out: Path,
                       names=["indicator"])[_SIZE_COLUMNS]
     table.to_csv(out / "living_standards.csv", lineterminator="\n")
     quantiles = workers.quantile(variable, list(_ECDF_PROBABILITIES))
+    shares_table = parts["monthly earnings below a threshold"].to_frame()
+    at_zero = shares_table.loc[f"{variable} = 0"]
+    zeros, note = parts["monthly earnings below a threshold"], ""
+    if at_zero[["ci_low", "ci_high"]].isna().any():  # a share of exactly 0: no logit interval
+        zeros = None
+        note = (f"<p>No worker reports zero earnings: the share at 0 is "
+                f"{100 * at_zero['estimate']:.1f} % and has no logit interval (shown as "
+                f"{UNDEFINED}); the figure has no bar at 0.</p>\n")
     figures = [
         _figure(out, "earnings_ecdf", lambda ax: plotting.earnings_ecdf(
-            quantiles, zeros=parts["monthly earnings below a threshold"], ax=ax, lang=lang)),
+            quantiles, zeros=zeros, ax=ax, lang=lang)),
         _figure(out, "lorenz", lambda ax: plotting.lorenz_curve(
             lorenz(workers, variable, shares=[i / 20 for i in range(1, 20)]),
             parts["Gini of monthly earnings"], ax=ax, lang=lang), size=(6, 6)),
@@ -335,5 +367,5 @@ def living_standards_section(workers: SurveyDesign, out: Path,
     return Section("Earnings and living standards",
                    "<p>Design-based estimates with 95 % intervals (proportions: logit "
                    "intervals as R's <code>svyciprop</code>; Gini and S80/S20: linearised, as "
-                   "R's <code>convey</code>).</p>\n" + "\n".join(figures)
+                   "R's <code>convey</code>).</p>\n" + note + "\n".join(figures)
                    + table_html(table, digits=3))
