@@ -209,6 +209,12 @@ def _draws(draw: Callable[..., Axes]) -> Callable[..., Axes]:
     return drawn
 
 
+def _legend_label(text: object) -> str:
+    """A legend label from the user, shown even if it starts with "_" (which matplotlib hides)."""
+    text = str(text)
+    return "\u200b" + text if text.startswith("_") else text
+
+
 def _row_name(key: object) -> str:
     return repr(" / ".join(map(str, key)) if isinstance(key, tuple) else str(key))
 
@@ -364,7 +370,7 @@ def size_forest(table_or_result, ax: Axes | None = None, lang: str = "en",
             ax.plot(right, y, ">", color=COLOURS["main"])
     if reference is not None:
         ax.axvline(reference, color=COLOURS["reference"], linestyle="--",
-                   label=reference_label or _text(lang, "size_reference"))
+                   label=_legend_label(reference_label or _text(lang, "size_reference")))
         ax.set_ylim(-0.5, len(table) + 0.3)  # a free band on top for the legend
         ax.legend(loc="upper right", frameon=False)
     ax.set_yticks(positions, [str(label) for label in table.index])
@@ -506,7 +512,8 @@ def circles(result, ax: Axes | None = None, lang: str = "en",
     if truth:
         ys = [positions[list(result.estimates).index(name)] for name in truth]
         ax.plot(list(truth.values()), ys, "D", color=COLOURS["reference"], markersize=7,
-                label=truth_label or _text(lang, "circles_truth"), linestyle="none")
+                label=_legend_label(truth_label or _text(lang, "circles_truth")),
+                linestyle="none")
     ax.legend(loc="lower right", frameon=False, fontsize=8.5)
     ax.set_yticks(positions, [str(name) for name in table.index])
     ax.set_ylim(-0.6, len(table) - 0.4)
