@@ -21,6 +21,7 @@ hours_week,2.99...
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from collections.abc import Sequence
@@ -212,6 +213,37 @@ def _check_flags(args: argparse.Namespace) -> None:
                           hint="run micropop estimate proportion once per column")
 
 
+def _json_value(value: Any) -> Any:
+    """A cell as JSON holds it: numbers in full (pandas' to_json wrote 1e-12 as 0.0)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, float) and np.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return value if isinstance(value, (bool, int, float, str)) else str(value)
+
+
+def _json(table: pd.DataFrame) -> str:
+    """The table as a JSON list of records, every number as Python writes it (round trip).
+
+    Examples
+    --------
+    >>> print(_json(pd.DataFrame({"se": [1.2345678901234e-12], "n": [3]},
+    ...                          index=pd.Index(["x"], name="variable"))))
+    [
+     {
+      "variable": "x",
+      "se": 1.2345678901234e-12,
+      "n": 3
+     }
+    ]
+    """
+    records = table.reset_index().to_dict(orient="records")
+    return json.dumps([{str(k): _json_value(v) for k, v in row.items()} for row in records],
+                      indent=1, ensure_ascii=False, allow_nan=False)
+
+
 def _estimate(args: argparse.Namespace) -> str:
     """Run ``micropop estimate`` and return its output text."""
     from micropop import datasets
@@ -231,7 +263,7 @@ def _estimate(args: argparse.Namespace) -> str:
     if args.format == "csv":
         return table.to_csv(lineterminator="\n").rstrip("\n")
     if args.format == "json":
-        return table.reset_index().to_json(orient="records", indent=1)
+        return _json(table)
     with pd.option_context("display.width", 120, "display.max_columns", None):
         return table.to_string()
 
