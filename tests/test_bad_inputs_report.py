@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import micropop as mp
-from micropop.errors import ConfigError, MicropopError, ReportOutputError, TooFewListsError
-from micropop.report import MARKER, EarningsInputs, ReportPlan, write_report
+from micropop.errors import ConfigError, ReportOutputError, TooFewListsError
+from micropop.report import MARKER, EarningsInputs, ReportPlan, SizeInputs, write_report
 from micropop.report import config as config_module
 from micropop.report.config import load_config
 from micropop.report.html import UNDEFINED, page, table_html
@@ -375,13 +375,41 @@ def test_numbers_of_the_config_are_finite_and_in_range_or_refused(tmp_path, publ
     assert plan.workers.weights.sum() == pytest.approx(1000 + female)
 
 
-def test_errors_keep_their_kind_when_no_config_names_them(small_plan, tmp_path, monkeypatch):
-    """A plan built in Python: the library's own error, unchanged."""
+# --- a plan built in Python ---------------------------------------------------------------
 
-    def broken(*args, **kwargs):
-        raise mp.errors.MissingValuesError("'sex' missing in row 3", hint="pass na_rm=True")
 
-    monkeypatch.setattr("micropop.report.profile_section", broken)
-    with pytest.raises(mp.errors.MissingValuesError, match="row 3"):
+@pytest.mark.parametrize("change, message", [
+    ({"workers": mp.datasets.load_worker_survey()}, "ReportPlan workers is a DataFrame"),
+    ({"profile": "sex"}, "ReportPlan profile='sex' is not a sequence of strings"),
+    ({"earnings": "earnings_month"}, "ReportPlan earnings is a str"),
+    ({"read_notes": "guessed"}, "ReportPlan read_notes='guessed'"),
+])
+def test_a_plan_of_the_wrong_kinds_is_refused_by_field(small_plan, change, message):
+    fields = {"workers": small_plan.workers, **change}
+    with pytest.raises(mp.errors.OptionError, match=message):
+        ReportPlan(**fields)
+
+
+def test_size_inputs_that_cannot_be_computed_are_refused():
+    with pytest.raises(mp.errors.OptionError, match="platforms but no workers"):
+        SizeInputs(platforms=mp.datasets.load_platforms())
+    with pytest.raises(mp.errors.OptionError, match="regular='monthly' is not one of the circles"):
+        SizeInputs(circles={"weekly": ["weekly"]}, regular="monthly")
+
+
+def test_advice_the_report_cannot_follow_is_replaced(small_plan, tmp_path, monkeypatch):
+    """'pass na_rm=True' is advice to a library call; the report has no such option."""
+
+    def missing(*args, **kwargs):
+        raise mp.errors.MissingValuesError("'sex' missing in row 3",
+                                           hint="pass na_rm=True to leave those rows out")
+
+    monkeypatch.setattr("micropop.report.profile_section", missing)
+    with pytest.raises(mp.errors.MissingValuesError) as err:
         write_report(tmp_path / "r", small_plan)
-    assert isinstance(mp.errors.MissingValuesError("x"), MicropopError)
+    assert "na_rm" not in str(err.value) and "The report uses every row" in str(err.value)
+    plan = ReportPlan(workers=small_plan.workers, profile=("sex",), earnings=None,
+                      sources={"profile": "[profile] of analysis.toml"})
+    with pytest.raises(ConfigError, match=r"^\[profile\] of analysis.toml: 'sex' missing in "
+                                          r"row 3\. The report uses every row"):
+        write_report(tmp_path / "r", plan)

@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,8 +26,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from micropop import datasets, size
-from micropop.design import SurveyDesign
-from micropop.errors import ConfigError, MicropopError
+from micropop.design import ReplicateDesign, SurveyDesign
+from micropop.errors import ConfigError, MicropopError, OptionError
 from micropop.weighting import demo_margins
 
 __all__ = ["PROFILE_VARIABLES", "FRANCE_COLUMNS", "DEMO_PROVENANCE", "EarningsInputs", "SizeInputs",
@@ -45,6 +46,12 @@ DEMO_PROVENANCE = ("Demo data: SYNTHETIC surveys, platform figures and capture l
                    "figures; not real respondents.")
 
 
+#: The library's advice that a report cannot follow (it has no such options), and instead:
+_OPTIONS_ADVISED = re.compile(r"\b(na_rm|zero_hours)=")
+REPORT_ADVICE = ("the report uses every row: fix, impute or drop those rows in the data file "
+                 "(a codebook can declare its missing-value codes)")
+
+
 @contextmanager
 def configured_in(where: str | None) -> Iterator[None]:
     """Name the configuration table behind a computation in the errors it raises.
@@ -52,8 +59,10 @@ def configured_in(where: str | None) -> Iterator[None]:
     A :class:`~micropop.errors.MicropopError` raised inside becomes a
     :class:`~micropop.errors.ConfigError` whose message starts with ``where``
     (e.g. ``"[size.captures] of analysis.toml"``), so that a refusal met
-    while the report computes names the table of ``analysis.toml`` to fix.
-    Nothing changes when ``where`` is None (a plan built in Python).
+    while the report computes names the table of ``analysis.toml`` to fix;
+    when ``where`` is None (a plan built in Python) it keeps its class. A hint
+    advising an option the report does not have (``na_rm=True``) is replaced
+    by :data:`REPORT_ADVICE`.
 
     Examples
     --------
@@ -69,9 +78,16 @@ def configured_in(where: str | None) -> Iterator[None]:
     except ConfigError:
         raise
     except MicropopError as err:
-        if where is None:
+        hint = REPORT_ADVICE if err.hint and _OPTIONS_ADVISED.search(err.hint) else err.hint
+        if where is not None:
+            raise ConfigError(f"{where}: {err.message}", hint=hint) from err
+        if hint == err.hint:
             raise
-        raise ConfigError(f"{where}: {err.message}", hint=err.hint) from err
+        try:
+            again = type(err)(err.message, hint=hint)
+        except TypeError:  # a subclass with other arguments: keep it as it is
+            raise err from None
+        raise again from err
 
 
 @dataclass(frozen=True)
@@ -149,6 +165,14 @@ class SizeInputs:
     published_regular: float | None = None
     sources: Mapping[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if self.platforms is not None and self.workers is None:
+            raise OptionError("SizeInputs has platforms but no workers to divide them by",
+                              hint="give workers=SurveyDesign(...) with the multiplicity column")
+        if self.regular is not None and self.regular not in self.circles:
+            raise OptionError(f"SizeInputs regular={self.regular!r} is not one of the circles",
+                              hint="use one of " + ", ".join(map(repr, self.circles)))
+
     @property
     def regular_circle(self) -> str:
         """The name of the survey circle compared across methods."""
@@ -224,6 +248,25 @@ class ReportPlan:
     weighting: WeightingInputs | None = None
     read_notes: tuple[str, ...] = ()
     sources: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        kinds = {"workers": ((SurveyDesign, ReplicateDesign), "SurveyDesign(data, weights=...)"),
+                 "title": (str, "a string"), "provenance": (str, "a string"),
+                 "earnings": ((EarningsInputs, type(None)), "EarningsInputs(...) or None"),
+                 "size": ((SizeInputs, type(None)), "SizeInputs(...) or None"),
+                 "weighting": ((WeightingInputs, type(None)), "WeightingInputs(...) or None")}
+        for name, (kind, wanted) in kinds.items():
+            value = getattr(self, name)
+            if not isinstance(value, kind):
+                raise OptionError(f"ReportPlan {name} is a {type(value).__name__}",
+                                  hint=f"give {name} as {wanted}")
+        for name in ("profile", "read_notes"):
+            value = getattr(self, name)
+            if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+                raise OptionError(f"ReportPlan {name}={value!r} is not a sequence of strings",
+                                  hint=f"give e.g. {name}=('sex', 'age_band')" if name ==
+                                  "profile" else "give a tuple of strings")
+            object.__setattr__(self, name, tuple(value))
 
 
 def demo_size_inputs() -> SizeInputs:
