@@ -147,7 +147,7 @@ def test_json_keeps_every_digit(capsys, workers):
     want = workers.mean("hours_week")
     assert status == 0 and json.loads(out)[0]["estimate"] == float(want.estimate[0])
     assert json.loads(out)[0]["deff"] is None
-    assert cli._json(pd.DataFrame({"se": [1.5e-12]})) == '[\n {\n  "index": 0,\n  "se": 1.5e-12\n }\n]'
+    assert json.loads(cli._json(pd.DataFrame({"se": [1.5e-12]}))) == [{"index": 0, "se": 1.5e-12}]
 
 
 def test_keywords_are_translated_in_any_message():

@@ -29,7 +29,8 @@ from micropop.profile import insee_population
 
 #: Labels that break matplotlib when drawn as mathtext or TeX, or that are hard to draw.
 HOSTILE = ["$x^$", "$_$", "a $\\frac$ b", "US$ 5 - 10 $", "50%", "a_b^c", "{x}", "\\", "\\$",
-           "&#<>~", "x" * 500, "è€ 中文 😀", "tab\there", "new\nline", "nul\x00bell\x07", " "]
+           "&#<>~", "x" * 500, "è€ 中文 😀", "tab\there", "new\nline", "nul\x00bell\x07",
+           " "]
 
 labels = st.one_of(st.sampled_from(HOSTILE),
                    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)),
@@ -259,3 +260,11 @@ def test_circles_truth_must_be_finite(des):
     for value in (np.nan, np.inf, "1000"):
         with pytest.raises(MicropopError, match=r"truth\['regular'\]="):
             plotting.circles(result, truth={"regular": value}, ax=Figure().subplots())
+
+
+def test_weighting_ratios_in_the_title_must_be_numbers():
+    pdes = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+    summary = pdes.rake({"sex": {"female": 500.0, "male": 500.0}}).weight_summary()
+    summary.statistics["ratio_max"] = np.nan
+    with pytest.raises(MicropopError, match="the summary's ratio_max=nan is not a number"):
+        plotting.weighting_diagnostics(summary, ax=Figure().subplots())

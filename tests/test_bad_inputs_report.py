@@ -20,7 +20,7 @@ from micropop.report import MARKER, EarningsInputs, ReportPlan, SizeInputs, writ
 from micropop.report import config as config_module
 from micropop.report.config import load_config
 from micropop.report.html import UNDEFINED, page, table_html
-from micropop.report.sections import france_section, living_standards_section
+from micropop.report.sections import earnings_section, france_section, living_standards_section
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -413,3 +413,28 @@ def test_advice_the_report_cannot_follow_is_replaced(small_plan, tmp_path, monke
     with pytest.raises(ConfigError, match=r"^\[profile\] of analysis.toml: 'sex' missing in "
                                           r"row 3\. The report uses every row"):
         write_report(tmp_path / "r", plan)
+
+
+def test_earnings_under_a_cent_are_not_labelled_zero(tmp_path):
+    survey = mp.datasets.load_worker_survey().copy()
+    survey.loc[survey.index[:3], "earnings_month"] = 0.004
+    section = earnings_section(mp.SurveyDesign(survey, weights="weight"), tmp_path)
+    bins = pd.read_csv(tmp_path / "earnings_bins.csv")
+    assert bins["label"].iloc[0] == "under 0.01"
+    assert "3 respondents earn more than 0 but less than 0.01" in section.body
+
+
+def test_a_published_figure_is_labelled_with_its_own_source(tmp_path):
+    mp.datasets.load_capture_histories().to_csv(tmp_path / "captures.csv", index=False)
+    lists = 'lists = ["survey_wave1", "survey_wave2", "platform_roster"]\n'
+    plan = load_config(_config(tmp_path, '[size]\npublished = 50000\npublished_source = '
+                                         '"Eurofound 2024"\n[size.captures]\n'
+                                         'file = "captures.csv"\n' + lists))
+    assert plan.size.published_label == "published (Eurofound 2024)"
+    plan = load_config(_config(tmp_path, '[size]\npublished = 50000\n[size.captures]\n'
+                                         'file = "captures.csv"\n' + lists))
+    assert plan.size.published_label == "published"  # not the demo's "DiPLab 2019"
+    with pytest.raises(ConfigError, match=r"\[size\] published_source: applies only with "
+                                          "published"):
+        load_config(_config(tmp_path, '[size]\npublished_source = "x"\n[size.captures]\n'
+                                      'file = "captures.csv"\n' + lists))

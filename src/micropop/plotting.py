@@ -1123,8 +1123,14 @@ def weighting_diagnostics(summary, ax: Axes | None = None, lang: str = "en") -> 
     stats = summary.statistics
     title = _text(lang, "weights_title")
     if all(k in stats.index for k in ("ratio_min", "ratio_max", "ratio_mean")):
-        title += (f"\n{_text(lang, 'ratio')}: min {stats['ratio_min']:.3f}, "
-                  f"max {stats['ratio_max']:.3f}, {_text(lang, 'mean')} {stats['ratio_mean']:.3f}")
+        ratio = {}
+        for k in ("ratio_min", "ratio_max", "ratio_mean"):
+            value = stats[k].item() if isinstance(stats[k], np.generic) else stats[k]
+            ratio[k] = check_number(f"the summary's {k}", value,
+                                    hint="summarise a design made by rake, poststratify or "
+                                         "calibrate from positive weights")
+        title += (f"\n{_text(lang, 'ratio')}: min {ratio['ratio_min']:.3f}, "
+                  f"max {ratio['ratio_max']:.3f}, {_text(lang, 'mean')} {ratio['ratio_mean']:.3f}")
     ax.set_title(title, fontsize=10)
     ax.set_xlabel(_text(lang, "weights_x"))
     ax.xaxis.set_major_locator(MaxNLocator(5))

@@ -36,6 +36,7 @@ data. The file is TOML; paths are relative to the file itself. Only
 
     [size]                        # optional: how many workers
     published = 52000             # a published figure marked on the forest plot
+    published_source = "DiPLab 2019"   # optional: its source, in the legend
     [size.survey]                 # a general-population survey (design keys as [survey])
     file = "population.csv"
     weights = "weight"
@@ -113,7 +114,7 @@ _KEYS = {
     "profile": ("variables", "compare_with_france"),
     "earnings": ("variable", "hours", "minimum_wage_year", "household_income",
                  "household_size", "children_under14", "poverty_line_year"),
-    "size": ("published", "survey", "platforms", "captures"),
+    "size": ("published", "published_source", "survey", "platforms", "captures"),
     "size.survey": _SURVEY_KEYS + ("frequency", "circles", "regular"),
     "size.platforms": ("file", "multiplicity"),
     "size.captures": ("file", "codebook", "lists"),
@@ -535,6 +536,12 @@ def _size(table: _Table, workers: SurveyDesign) -> SizeInputs:
     """``[size]``: the methods of the population-size section."""
     options: dict[str, Any] = {
         "published_regular": table.number("published", what="52000", low=0, low_open=True)}
+    source = table.text("published_source", what='"DiPLab 2019"')
+    if source is not None:
+        if options["published_regular"] is None:
+            table.fail("published_source", "applies only with published, which is not given",
+                       "add published = ... (the figure), or remove published_source")
+        options["published_label"] = f"published ({source})"
     parts = {"survey": _survey_circles, "platforms": lambda t: _platform_circles(t, workers),
              "captures": _captures}
     sources = {}

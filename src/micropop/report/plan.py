@@ -147,6 +147,8 @@ class SizeInputs:
         Known circle sizes (synthetic data only), by circle name.
     published_regular : float, optional
         A published size of the regular circle, marked on the forest plot.
+    published_label : str, default "published"
+        Its legend label, naming its source (the demo: "published (DiPLab 2019)").
     sources : mapping, optional
         Where each part (``"survey"``, ``"platforms"``, ``"captures"``) was
         configured, named in the errors its computation raises (see
@@ -163,6 +165,7 @@ class SizeInputs:
     captures: pd.DataFrame | None = None
     truth: Mapping[str, float] = field(default_factory=dict)
     published_regular: float | None = None
+    published_label: str = "published"
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -298,6 +301,7 @@ def demo_size_inputs() -> SizeInputs:
                "at least monthly": truth["microwork_monthly_plus"],
                "at least weekly": truth["microwork_weekly"]},
         published_regular=size.PUBLISHED_CIRCLES["regular"],
+        published_label="published (DiPLab 2019)",
     )
 
 

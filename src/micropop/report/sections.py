@@ -109,14 +109,20 @@ def earnings_section(workers: SurveyDesign, out: Path, earnings: str = "earnings
     -------
     Section
     """
+    # the first bin is [0, 0.01): labelled "0" only if it holds nothing but zeros
+    pay = pd.to_numeric(workers.data[earnings], errors="coerce")
+    cents = int(((pay > 0) & (pay < EARNINGS_EDGES[1])).sum())
+    labels = EARNINGS_LABELS if not cents else ("under 0.01", *EARNINGS_LABELS[1:])
     bins = binned(workers.data[earnings], EARNINGS_EDGES, weights=workers.weights,
-                  labels=EARNINGS_LABELS)
+                  labels=labels)
     bins.to_csv(out / "earnings_bins.csv", index=False, lineterminator="\n")
     figure = _figure(out, "earnings",
                      lambda ax: plotting.earnings_histogram(bins, ax=ax, lang=lang))
     return Section("What micro-work pays",
                    "<p>Weighted share of workers by monthly micro-work earnings; the first bar "
-                   "is exactly zero.</p>\n" + figure + "\n"
+                   + ("is exactly zero" if not cents else
+                      f"is under one cent ({cents} respondents earn more than 0 but less than "
+                      "0.01, so it is not the share at 0)") + ".</p>\n" + figure + "\n"
                    + table_html(bins[["label", "n", "share", "weighted_share"]].set_index("label"),
                                 percent=["share", "weighted_share"]))
 
@@ -165,8 +171,9 @@ def size_section(inputs: SizeInputs, out: Path, lang: str = "en") -> Section:
                              lambda ax, c=circles: plotting.circles(c, ax=ax, lang=lang)))
         parts.append("<h3>From platform figures, corrected for multi-homing</h3>\n<p>Each "
                      "platform total divided by the workers' mean number of platforms, with "
-                     "its delta-method interval. The per-platform figures of the demo are "
-                     "illustrative.</p>\n" + table_html(table, digits=0))
+                     "its delta-method interval."
+                     + (" The per-platform figures of the demo are illustrative."
+                        if inputs.truth else "") + "</p>\n" + table_html(table, digits=0))
         regular["platform visitors / multiplicity"] = circles.estimates["regular"]
     if inputs.captures is not None:
         with configured_in(source("captures")):
@@ -182,10 +189,13 @@ def size_section(inputs: SizeInputs, out: Path, lang: str = "en") -> Section:
         table.to_csv(out / "size_regular_circle.csv", lineterminator="\n")
         figure = _figure(out, "size_forest", lambda ax: plotting.size_forest(
             table, ax=ax, lang=lang, reference=inputs.published_regular,
-            reference_label="published (DiPLab 2019)"), size=(8, 0.7 * len(table) + 1.5))
+            reference_label=inputs.published_label), size=(8, 0.7 * len(table) + 1.5))
+        survey_circle = (f" The general-population survey's reading is its circle "
+                         f"<q>{html.escape(inputs.regular_circle)}</q>."
+                         if inputs.population is not None else "")
         parts.append("<h3>The regular circle, every reading side by side</h3>\n<p>Each method "
                      "rests on its own assumption; where they disagree, the assumptions are "
-                     "what to discuss.</p>\n" + figure + "\n"
+                     f"what to discuss.{survey_circle}</p>\n" + figure + "\n"
                      + table_html(table[["estimate", "ci_low", "ci_high", "key_assumption"]],
                                   digits=0))
     return Section("How many micro-workers", "\n".join(parts))
