@@ -42,12 +42,13 @@ def table_html(frame: pd.DataFrame, percent: Sequence[str] = (), index: bool = T
                digits: int = 1) -> str:
     """Render a table with escaped labels; ``percent`` columns are shown as percentages.
 
+    A cell that is not defined (NaN) shows :data:`UNDEFINED`, never "nan".
+
     Parameters
     ----------
     frame : pandas.DataFrame
     percent : sequence of str
         Columns holding shares in [0, 1], shown times 100.
-        Undefined (NaN) cells show :data:`UNDEFINED`, never "nan".
     index : bool, default True
         Show the index.
     digits : int, default 1
@@ -136,6 +137,7 @@ table.table {{ border-collapse: collapse; font-variant-numeric: tabular-nums; ma
 table.table th, table.table td {{ padding: 0.2rem 0.7rem; border-bottom: 1px solid #ddd; text-align: right; }}
 table.table th {{ text-align: left; }}
 .note {{ background: #fff6e5; border-left: 4px solid #c2571a; padding: 0.5rem 1rem; }}
+.read-notes {{ font-size: 0.9em; color: #444; }}
 img {{ max-width: 100%; }}
 footer {{ margin-top: 3rem; color: #666; font-size: 0.9em; }}
 </style>
