@@ -221,3 +221,23 @@ def test_help_still_names_the_level_flag(capsys):
     with pytest.raises(SystemExit):
         main(["estimate", "--help"])
     assert "--level LEVEL" in capsys.readouterr().out
+
+
+def test_what_the_reader_guessed_is_told_on_stderr(capsys, tmp_path, monkeypatch):
+    import micropop.io
+
+    read = micropop.io.read_survey
+
+    def noting(path, **kwargs):
+        frame = read(path, **kwargs)
+        frame.attrs["read_notes"] = ["separator ';' guessed", "decimal mark ',' guessed"]
+        return frame
+
+    monkeypatch.setattr(micropop.io, "read_survey", noting)
+    path = tmp_path / "w.csv"
+    mp.datasets.load_worker_survey().head(30).to_csv(path, index=False)
+    status, out, err = _run(capsys, "estimate", "mean", "hours_week", "--data", path,
+                            "--weights", "weight", "--format", "csv")
+    assert status == 0 and out.startswith("variable,estimate")
+    assert err.splitlines() == [f"micropop: note: {path}: separator ';' guessed",
+                                f"micropop: note: {path}: decimal mark ',' guessed"]

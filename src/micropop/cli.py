@@ -244,6 +244,13 @@ def _json(table: pd.DataFrame) -> str:
                       indent=1, ensure_ascii=False, allow_nan=False)
 
 
+def _show_read_notes(data: pd.DataFrame, path: str) -> None:
+    """Tell on standard error what the reader guessed about ``path`` (stdout stays the table)."""
+    notes = data.attrs.get("read_notes", []) or []
+    for note in [notes] if isinstance(notes, str) else notes:
+        print(f"micropop: note: {path}: {note}", file=sys.stderr)
+
+
 def _estimate(args: argparse.Namespace) -> str:
     """Run ``micropop estimate`` and return its output text."""
     from micropop import datasets
@@ -255,6 +262,7 @@ def _estimate(args: argparse.Namespace) -> str:
         data = datasets.load(args.dataset)
     else:
         data = read_survey(args.data, codebook=args.codebook)
+        _show_read_notes(data, args.data)
     des = SurveyDesign(data, weights=args.weights, strata=args.strata, psu=args.psu,
                        fpc=args.fpc, lonely_psu=args.lonely_psu)
     if args.statistic == "proportion" and args.variables[0] in data.columns:
