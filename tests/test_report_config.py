@@ -287,7 +287,9 @@ def test_report_progress_lists_every_section(tmp_path, monkeypatch):
     stream = _Terminal()
     monkeypatch.setattr(sys, "stderr", stream)
     monkeypatch.delenv("CI", raising=False)
-    write_report(tmp_path, load_config(_user_files(tmp_path)))
+    # into a folder of its own: the folder of the data holds the user's files, which a
+    # report refuses to write beside (it used to write there)
+    write_report(tmp_path / "report", load_config(_user_files(tmp_path)))
     labels = [line.split(" ... ")[0] for line in stream.getvalue().splitlines()]
     assert labels == ["[1/5] profile of the workers", "[2/5] earnings distribution",
                       "[3/5] earnings, inequality and poverty", "[4/5] weighting diagnostics",

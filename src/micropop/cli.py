@@ -21,13 +21,17 @@ hours_week,2.99...
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import sys
 from collections.abc import Sequence
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from micropop import __version__
-from micropop.errors import MicropopError
+from micropop.errors import MicropopError, OptionError, check_level, check_number
 
 __all__ = ["main", "build_parser"]
 
@@ -92,10 +96,11 @@ def _add_estimate_parser(commands: argparse._SubParsersAction) -> None:
                           choices=["fail", "remove", "certainty", "adjust", "average"],
                           help="policy for strata with one PSU (default: fail, as R)")
     estimate.add_argument("--by", nargs="+", metavar="COLUMN", help="domain column(s)")
-    estimate.add_argument("--quantiles", nargs="+", type=float, default=[0.5], metavar="P",
+    estimate.add_argument("--quantiles", nargs="+", type=float, metavar="P",
                           help="probabilities for 'quantile' (default: 0.5)")
     estimate.add_argument("--level", dest="category", metavar="LEVEL",
-                          help="the level counted by 'proportion'")
+                          help="the level counted by 'proportion' (needed unless the column "
+                               "holds 0/1)")
     estimate.add_argument("--conf-level", type=float, default=0.95,
                           help="coverage of the interval (default: 0.95)")
     estimate.add_argument("--na-rm", action="store_true",
@@ -110,11 +115,140 @@ _STATISTICS = {
     "mean": lambda des, a: des.mean(a.variables, by=a.by, na_rm=a.na_rm),
     "ratio": lambda des, a: des.ratio(a.variables[:-1], a.variables[-1], by=a.by,
                                       na_rm=a.na_rm),
-    "quantile": lambda des, a: des.quantile(a.variables, a.quantiles, by=a.by,
+    "quantile": lambda des, a: des.quantile(a.variables, a.quantiles or [0.5], by=a.by,
                                             conf_level=a.conf_level, na_rm=a.na_rm),
     "proportion": lambda des, a: des.proportion(a.variables[0], level=a.category, by=a.by,
                                                 conf_level=a.conf_level, na_rm=a.na_rm),
 }
+
+
+#: Python keywords in the library's messages -> the flags of ``micropop estimate``.
+_FLAGS = [(re.compile(r"(?<![\w.-])" + keyword), flag) for keyword, flag in [
+    (r"na_rm=True\b", "--na-rm"),
+    (r"na_rm=False\b", "no --na-rm"),
+    (r"na_rm\b", "--na-rm"),
+    (r"conf_level\b", "--conf-level"),
+    (r"lonely_psu=", "--lonely-psu "),
+    (r"lonely_psu\b", "--lonely-psu"),
+    (r"(weights|strata|psu|fpc|by|quantiles|level)=", r"--\1 "),
+]]
+
+
+def _as_flags(text: str) -> str:
+    """A library message with its Python keywords written as the command's flags.
+
+    Examples
+    --------
+    >>> _as_flags("'x' missing in rows 3, 7. Pass na_rm=True to leave those rows out.")
+    "'x' missing in rows 3, 7. Pass --na-rm to leave those rows out."
+    >>> _as_flags("use lonely_psu='adjust' or weights='w'; conf_level=1.5, --conf-level=2")
+    "use --lonely-psu 'adjust' or --weights 'w'; --conf-level=1.5, --conf-level=2"
+    """
+    for pattern, flag in _FLAGS:
+        text = pattern.sub(flag, text)
+    return text
+
+
+def _listing(values: Sequence[Any], limit: int = 20) -> str:
+    shown = ", ".join(map(str, values[:limit]))
+    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+
+
+def _category(data: pd.DataFrame, column: str, text: str | None) -> Any:
+    """The value of ``column`` that ``--level`` names, in the column's own type.
+
+    A categorical or text column takes the level as written; a numeric (or
+    boolean) column takes it as a number (``--level 1`` counts the 1s, not the
+    text "1"). Without ``--level`` the column must hold 0/1. A level that the
+    column does not hold is refused with the column's levels.
+    """
+    values = data[column]
+    observed = pd.unique(values.dropna())
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        levels = list(values.cat.categories)
+    else:
+        levels = sorted(observed, key=str) if values.dtype == object else sorted(observed)
+    if text is None:
+        numbers = pd.to_numeric(pd.Series(observed), errors="coerce")
+        if (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)) \
+                and numbers.isin([0, 1]).all():
+            return None
+        raise OptionError(f"column {column!r} is not a 0/1 indicator, so 'proportion' needs "
+                          "--level", hint=f"name the level counted, e.g. --level "
+                                          f"{levels[0] if levels else 'LEVEL'}; the levels of "
+                                          f"{column!r} are: {_listing(levels)}")
+    found = [level for level in levels if str(level) == text]
+    if not found and all(isinstance(v, (bool, int, float, np.bool_, np.number)) for v in levels):
+        try:  # a number (or true/false) compared as a number: "1" is 1, 1.0 and True
+            number = float({"true": 1, "false": 0}.get(text.strip().lower(), text))
+        except ValueError:
+            number = np.nan
+        found = [level for level in levels if float(level) == number]
+    if not found:
+        raise OptionError(f"--level {text!r} is not a level of column {column!r}",
+                          hint=f"use one of its levels: {_listing(levels)}")
+    return found[0]
+
+
+def _check_flags(args: argparse.Namespace) -> None:
+    """Refuse flags that the statistic would ignore, and bad numbers, naming the flag."""
+    check_level("--conf-level", args.conf_level)
+    for p in args.quantiles or []:
+        check_number("--quantiles", p, low=0, high=1, hint="give probabilities between 0 and 1")
+    unused = [flag for flag, given, statistic in (
+        ("--quantiles", args.quantiles is not None, "quantile"),
+        ("--level", args.category is not None, "proportion")) if given
+        and args.statistic != statistic]
+    if unused:
+        raise OptionError(f"{unused[0]} does not apply to '{args.statistic}'",
+                          hint=f"remove {unused[0]}")
+    if args.codebook and args.dataset:
+        raise OptionError("--codebook applies to --data, not to a packaged --dataset",
+                          hint="remove --codebook (packaged data sets have theirs)")
+    if args.statistic == "ratio" and len(args.variables) < 2:
+        raise MicropopError("'ratio' needs a numerator and a denominator",
+                            hint="e.g. micropop estimate ratio earnings_month hours_week ...")
+    if args.statistic == "proportion" and len(args.variables) > 1:
+        raise OptionError(f"'proportion' takes one column, not {len(args.variables)}",
+                          hint="run micropop estimate proportion once per column")
+
+
+def _json_value(value: Any) -> Any:
+    """A cell as JSON holds it: numbers in full (pandas' to_json wrote 1e-12 as 0.0)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, float) and np.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return value if isinstance(value, (bool, int, float, str)) else str(value)
+
+
+def _json(table: pd.DataFrame) -> str:
+    """The table as a JSON list of records, every number as Python writes it (round trip).
+
+    Examples
+    --------
+    >>> print(_json(pd.DataFrame({"se": [1.2345678901234e-12], "n": [3]},
+    ...                          index=pd.Index(["x"], name="variable"))))
+    [
+     {
+      "variable": "x",
+      "se": 1.2345678901234e-12,
+      "n": 3
+     }
+    ]
+    """
+    records = table.reset_index().to_dict(orient="records")
+    return json.dumps([{str(k): _json_value(v) for k, v in row.items()} for row in records],
+                      indent=1, ensure_ascii=False, allow_nan=False)
+
+
+def _show_read_notes(data: pd.DataFrame, path: str) -> None:
+    """Tell on standard error what the reader guessed about ``path`` (stdout stays the table)."""
+    notes = data.attrs.get("read_notes", []) or []
+    for note in [notes] if isinstance(notes, str) else notes:
+        print(f"micropop: note: {path}: {note}", file=sys.stderr)
 
 
 def _estimate(args: argparse.Namespace) -> str:
@@ -123,20 +257,21 @@ def _estimate(args: argparse.Namespace) -> str:
     from micropop.design import SurveyDesign
     from micropop.io import read_survey
 
+    _check_flags(args)
     if args.dataset:
         data = datasets.load(args.dataset)
     else:
         data = read_survey(args.data, codebook=args.codebook)
-    if args.statistic == "ratio" and len(args.variables) < 2:
-        raise MicropopError("'ratio' needs a numerator and a denominator",
-                            hint="e.g. micropop estimate ratio earnings_month hours_week ...")
+        _show_read_notes(data, args.data)
     des = SurveyDesign(data, weights=args.weights, strata=args.strata, psu=args.psu,
                        fpc=args.fpc, lonely_psu=args.lonely_psu)
+    if args.statistic == "proportion" and args.variables[0] in data.columns:
+        args.category = _category(data, args.variables[0], args.category)
     table = _STATISTICS[args.statistic](des, args).to_frame(level=args.conf_level)
     if args.format == "csv":
         return table.to_csv(lineterminator="\n").rstrip("\n")
     if args.format == "json":
-        return table.reset_index().to_json(orient="records", indent=1)
+        return _json(table)
     with pd.option_context("display.width", 120, "display.max_columns", None):
         return table.to_string()
 
@@ -174,7 +309,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(_estimate(args))
     except MicropopError as err:
-        print(f"micropop: error: {err}", file=sys.stderr)
+        text = str(err) if args.command == "report" else _as_flags(str(err))
+        print(f"micropop: error: {text}", file=sys.stderr)
         return 1
     return 0
 

@@ -569,11 +569,19 @@ class InfeasibleBoundsError(WeightingError):
 
 # --- report configuration ----------------------------------------------------
 
-__all__ += ["ConfigError"]
+__all__ += ["ConfigError", "ReportOutputError", "FigureInputError"]
 
 
 class ConfigError(MicropopError, ValueError):
     """An analysis configuration (``micropop report --config``) is invalid: the message names the key."""
+
+
+class ReportOutputError(MicropopError, OSError):
+    """The report's output folder cannot be written or replaced (a file, foreign files in it)."""
+
+
+class FigureInputError(MicropopError, ValueError):
+    """A figure was given input it cannot draw faithfully (a missing column, NaN or inf)."""
 
 
 # --- distributions of linear combinations of chi-squares (estimation.chisqsum) ---

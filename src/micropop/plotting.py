@@ -17,11 +17,19 @@ Examples
 
 from __future__ import annotations
 
+import functools
+import re
+import textwrap
+from collections.abc import Callable, Sequence
+
+import matplotlib
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.ticker import MaxNLocator
+from matplotlib.text import Text
+from matplotlib.ticker import FixedFormatter, FuncFormatter, MaxNLocator
 
-from micropop.errors import MicropopError
+from micropop.errors import FigureInputError, check_number, describe_rows
 
 __all__ = ["circles", "earnings_ecdf", "earnings_histogram", "hourly_vs_minimum_wage",
            "lorenz_curve", "profile_dots", "pyramid", "size_forest", "weighting_diagnostics"]
@@ -119,8 +127,8 @@ def _text(lang: str, key: str) -> str:
     try:
         return _TEXT[lang][key]
     except KeyError:
-        raise MicropopError(f"unknown figure language {lang!r}",
-                            hint=f"use one of {sorted(_TEXT)}") from None
+        raise FigureInputError(f"unknown figure language {lang!r}",
+                               hint=f"use one of {sorted(_TEXT)}") from None
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -138,6 +146,110 @@ def _style(ax: Axes, grid: str = "y") -> None:
     ax.set_axisbelow(True)
 
 
+#: Longest line of a text drawn from the data (of a tick label), and how many lines it may take.
+LABEL_WIDTH, TICK_WIDTH, LABEL_LINES = 80, 40, 3
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _fit(text: object, width: int = LABEL_WIDTH) -> str:
+    """A label as a figure can show it: as written, if it is short and printable.
+
+    Control characters (which SVG cannot hold) are shown as U+FFFD, a line
+    longer than ``width`` characters is wrapped, and a label longer than
+    :data:`LABEL_LINES` lines ends in an ellipsis, so that a very long level
+    does not make a figure thousands of pixels wide.
+
+    Examples
+    --------
+    >>> _fit("$5-10 $ per_hour")
+    '$5-10 $ per_hour'
+    >>> _fit("x" * 300).endswith("…"), max(map(len, _fit("x" * 300).split("\\n")))
+    (True, 80)
+    """
+    lines = []
+    for line in _CONTROL.sub("\ufffd", str(text).replace("\t", " ")).split("\n"):
+        lines += textwrap.wrap(line, width) if len(line) > width else [line]
+    if len(lines) > LABEL_LINES:
+        lines = lines[:LABEL_LINES]
+        lines[-1] = lines[-1][:width - 1] + "…"
+    return "\n".join(lines)
+
+
+def _plain(ax: Axes) -> None:
+    """Make every text of ``ax`` plain text: no mathtext, no TeX, and fitted by :func:`_fit`.
+
+    Levels, variable names, circle names and legend labels come from the data:
+    a ``$`` in them must be a dollar sign, not the start of matplotlib's
+    mathtext (which fails on ``$x^$``), and ``text.usetex`` must not send
+    ``%``, ``_`` or ``{}`` to LaTeX. Tick labels, made by the axis when it is
+    drawn, are fitted (to :data:`TICK_WIDTH`) by their formatter.
+    """
+    for axis in (ax.xaxis, ax.yaxis):
+        formatter = axis.get_major_formatter()
+        if isinstance(formatter, (FixedFormatter, FuncFormatter)):  # labels given as a list
+            axis.set_major_formatter(FuncFormatter(
+                lambda x, pos, inner=formatter: _fit(inner(x, pos), TICK_WIDTH)))
+    for text in ax.findobj(Text):  # titles, axis and tick labels, legends, annotations
+        text.set_text(_fit(text.get_text()))
+        text.set_parse_math(False)
+        text.set_usetex(False)
+
+
+def _draws(draw: Callable[..., Axes]) -> Callable[..., Axes]:
+    """Decorate every figure function: all the text it draws is plain (see :func:`_plain`)."""
+
+    @functools.wraps(draw)
+    def drawn(*args, **kwargs) -> Axes:
+        with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
+            ax = draw(*args, **kwargs)
+            _plain(ax)
+        return ax
+
+    return drawn
+
+
+def _legend_label(text: object) -> str:
+    """A legend label from the user, shown even if it starts with "_" (which matplotlib hides)."""
+    text = str(text)
+    return "\u200b" + text if text.startswith("_") else text
+
+
+def _row_name(key: object) -> str:
+    return repr(" / ".join(map(str, key)) if isinstance(key, tuple) else str(key))
+
+
+def _drawable(table: pd.DataFrame, columns: Sequence[str], what: str, hint: str,
+              open_above: Sequence[str] = ()) -> pd.DataFrame:
+    """``table`` if it has rows and every value of ``columns`` is a finite number.
+
+    The one check of the numbers a figure draws: a missing column, no rows,
+    text, NaN or an infinity raise :class:`FigureInputError` naming the column
+    and the rows (by label), instead of a point silently left out. Columns
+    in ``open_above`` may hold ``+inf`` (an interval open upwards, drawn as an
+    arrow).
+    """
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise FigureInputError(f"{what} has no column {', '.join(missing)}", hint=hint)
+    if table.empty:
+        raise FigureInputError(f"{what} has no rows", hint=hint)
+    for column in columns:
+        values = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float,
+                                                                         na_value=np.nan)
+        bad = ~np.isfinite(values)
+        if column in open_above:
+            bad &= values != np.inf
+        if bad.any():
+            rows = describe_rows([_row_name(k) for k in table.index[bad]],
+                                 table[column][bad].tolist())
+            raise FigureInputError(f"{what}: {column} is not a finite number in {rows}",
+                                   hint="a figure draws finite numbers only: leave those rows "
+                                        "out or fix them (" + hint + ")")
+    return table
+
+
+@_draws
 def earnings_histogram(table: pd.DataFrame, ax: Axes | None = None, lang: str = "en",
                        weighted: bool = True) -> Axes:
     """Bar chart of a binned earnings distribution, one bar per bin.
@@ -172,8 +284,13 @@ def earnings_histogram(table: pd.DataFrame, ax: Axes | None = None, lang: str = 
     >>> ax.get_xlabel()
     'Revenus mensuels du micro-travail (EUR)'
     """
-    ax = _axes(ax)
     column = "weighted_share" if weighted else "share"
+    hint = "pass the output of micropop.describe.binned"
+    if not isinstance(table, pd.DataFrame) or "label" not in table.columns:
+        raise FigureInputError("earnings_histogram() needs a table with a column label, not "
+                               f"{type(table).__name__}", hint=hint)
+    _drawable(table.set_index("label"), [column], "the binned earnings", hint)
+    ax = _axes(ax)
     positions = range(len(table))
     ax.bar(positions, 100 * table[column].to_numpy(), color=COLOURS["main"], width=0.8)
     ax.set_xticks(list(positions), table["label"].tolist(), rotation=30, ha="right")
@@ -184,6 +301,7 @@ def earnings_histogram(table: pd.DataFrame, ax: Axes | None = None, lang: str = 
     return ax
 
 
+@_draws
 def size_forest(table_or_result, ax: Axes | None = None, lang: str = "en",
                 reference: float | None = None, reference_label: str | None = None) -> Axes:
     """Forest plot of population sizes: one point and interval per estimate.
@@ -231,10 +349,10 @@ def size_forest(table_or_result, ax: Axes | None = None, lang: str = "en",
         results = ([table_or_result] if isinstance(table_or_result, SizeEstimate)
                    else table_or_result)
         table = triangulate(results)
-    missing = [c for c in ("estimate", "ci_low", "ci_high") if c not in table.columns]
-    if missing:
-        raise MicropopError(f"the table has no column {', '.join(missing)}",
-                            hint="pass the output of mp.size.triangulate")
+    _drawable(table, ["estimate", "ci_low", "ci_high"], "the table of sizes",
+              "pass the output of mp.size.triangulate", open_above=["ci_high"])
+    if reference is not None:
+        reference = check_number("reference", reference)
     ax = _axes(ax)
     estimate = table["estimate"].to_numpy(dtype=float)
     low = table["ci_low"].to_numpy(dtype=float)
@@ -252,7 +370,7 @@ def size_forest(table_or_result, ax: Axes | None = None, lang: str = "en",
             ax.plot(right, y, ">", color=COLOURS["main"])
     if reference is not None:
         ax.axvline(reference, color=COLOURS["reference"], linestyle="--",
-                   label=reference_label or _text(lang, "size_reference"))
+                   label=_legend_label(reference_label or _text(lang, "size_reference")))
         ax.set_ylim(-0.5, len(table) + 0.3)  # a free band on top for the legend
         ax.legend(loc="upper right", frameon=False)
     ax.set_yticks(positions, [str(label) for label in table.index])
@@ -264,38 +382,52 @@ def size_forest(table_or_result, ax: Axes | None = None, lang: str = "en",
     return ax
 
 
-def _interval_table(estimate, what: str, hint: str) -> pd.DataFrame:
-    """``estimate``, ``ci_low``, ``ci_high`` of an Estimate (or a table that has them)."""
+def _interval_table(estimate, what: str, hint: str,
+                    rows: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> pd.DataFrame:
+    """``estimate``, ``ci_low``, ``ci_high`` of an Estimate (or a table that has them).
+
+    Only the rows ``rows(table)`` picks (all by default) are drawn, so only
+    they are checked to be finite.
+    """
     table = estimate if isinstance(estimate, pd.DataFrame) else getattr(
         estimate, "to_frame", lambda: None)()
     if not isinstance(table, pd.DataFrame):
-        raise MicropopError(f"{what} must be an Estimate or a table, not "
-                            f"{type(estimate).__name__}", hint=hint)
-    missing = [c for c in ("estimate", "ci_low", "ci_high") if c not in table.columns]
-    if missing:
-        raise MicropopError(f"{what} has no column {', '.join(missing)}", hint=hint)
-    if table.empty:
-        raise MicropopError(f"{what} has no rows", hint=hint)
-    return table
+        raise FigureInputError(f"{what} must be an Estimate or a table, not "
+                               f"{type(estimate).__name__}", hint=hint)
+    if rows is not None:
+        table = rows(_drawable(table, [], what, hint))
+    return _drawable(table, ["estimate", "ci_low", "ci_high"], what, hint)
 
 
 def _levels(table: pd.DataFrame, what: str, hint: str) -> list[float]:
     """The probabilities (or shares) in the ``level`` of an Estimate's index, as floats."""
     names = list(table.index.names)
     if "level" not in names:
-        raise MicropopError(f"{what} has no 'level' in its index (the probabilities)",
-                            hint=hint)
+        raise FigureInputError(f"{what} has no 'level' in its index (the probabilities)",
+                               hint=hint)
     try:
-        return [float(v) for v in table.index.get_level_values("level")]
-    except ValueError:
-        raise MicropopError(f"{what} has levels that are not probabilities",
-                            hint=hint) from None
+        levels = [float(v) for v in table.index.get_level_values("level")]
+    except (TypeError, ValueError):
+        levels = [np.nan]
+    if not all(0 <= v <= 1 for v in levels):
+        raise FigureInputError(f"{what} has levels that are not probabilities", hint=hint)
+    return levels
+
+
+def _one_curve(table: pd.DataFrame, function: str) -> pd.DataFrame:
+    """``table`` if it has no domains (one curve, one row per probability)."""
+    if "domain" in table.index.names:
+        raise FigureInputError(f"{function} draws one curve, the estimate has domains",
+                               hint="estimate it without by=, or draw one figure per domain "
+                                    "with design.subset(...)")
+    return table
 
 
 def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) < float("inf") else "∞"
 
 
+@_draws
 def circles(result, ax: Axes | None = None, lang: str = "en",
             truth=None, truth_label: str | None = None) -> Axes:
     """Nested population circles as nested bars, each with its interval and count.
@@ -325,7 +457,7 @@ def circles(result, ax: Axes | None = None, lang: str = "en",
 
     Raises
     ------
-    MicropopError
+    FigureInputError
         ``result`` is not a Circles, or ``truth`` names an unknown circle.
 
     Examples
@@ -343,15 +475,17 @@ def circles(result, ax: Axes | None = None, lang: str = "en",
     from micropop.size import Circles
 
     if not isinstance(result, Circles):
-        raise MicropopError(f"circles() needs a micropop.size.Circles, not "
-                            f"{type(result).__name__}",
-                            hint="pass e.g. mp.size.platform_circles(...)")
+        raise FigureInputError(f"circles() needs a micropop.size.Circles, not "
+                               f"{type(result).__name__}",
+                               hint="pass e.g. mp.size.platform_circles(...)")
     truth = dict(truth or {})
     unknown = [name for name in truth if name not in result.estimates]
     if unknown:
-        raise MicropopError(f"truth names no circle {', '.join(map(repr, unknown))}",
-                            hint=f"use circle names among {list(result.estimates)}")
-    table = result.to_frame()
+        raise FigureInputError(f"truth names no circle {', '.join(map(repr, unknown))}",
+                               hint=f"use circle names among {list(result.estimates)}")
+    truth = {name: check_number(f"truth[{name!r}]", value) for name, value in truth.items()}
+    table = _drawable(result.to_frame(), ["estimate", "ci_low", "ci_high"], "the circles",
+                      "pass e.g. mp.size.platform_circles(...)", open_above=["ci_high"])
     ax = _axes(ax)
     estimate = table["estimate"].to_numpy(dtype=float)
     low = table["ci_low"].to_numpy(dtype=float)
@@ -378,7 +512,8 @@ def circles(result, ax: Axes | None = None, lang: str = "en",
     if truth:
         ys = [positions[list(result.estimates).index(name)] for name in truth]
         ax.plot(list(truth.values()), ys, "D", color=COLOURS["reference"], markersize=7,
-                label=truth_label or _text(lang, "circles_truth"), linestyle="none")
+                label=_legend_label(truth_label or _text(lang, "circles_truth")),
+                linestyle="none")
     ax.legend(loc="lower right", frameon=False, fontsize=8.5)
     ax.set_yticks(positions, [str(name) for name in table.index])
     ax.set_ylim(-0.6, len(table) - 0.4)
@@ -390,6 +525,7 @@ def circles(result, ax: Axes | None = None, lang: str = "en",
     return ax
 
 
+@_draws
 def profile_dots(profile, ax: Axes | None = None, lang: str = "en") -> Axes:
     """Dot plot of the workers' shares with intervals, against the reference shares.
 
@@ -414,7 +550,7 @@ def profile_dots(profile, ax: Axes | None = None, lang: str = "en") -> Axes:
 
     Raises
     ------
-    MicropopError
+    FigureInputError
         Not a Profile, a profile with domains (``by=``), or a variable
         without reference shares (named).
 
@@ -432,19 +568,22 @@ def profile_dots(profile, ax: Axes | None = None, lang: str = "en") -> Axes:
     from micropop.profile import Profile
 
     if not isinstance(profile, Profile):
-        raise MicropopError(f"profile_dots() needs a Profile, not {type(profile).__name__}",
-                            hint="pass the result of mp.profile(design, ..., reference=...)")
+        raise FigureInputError(f"profile_dots() needs a Profile, not {type(profile).__name__}",
+                               hint="pass the result of mp.profile(design, ..., reference=...)")
     table = profile.to_frame()
     if "domain" in table.columns:
-        raise MicropopError("profile_dots() draws a profile without domains (by=)",
-                            hint="make the profile without by=, or one per domain with "
+        raise FigureInputError("profile_dots() draws a profile without domains (by=)",
+                               hint="make the profile without by=, or one per domain with "
                                  "design.subset(...)")
     lacking = list(dict.fromkeys(table.loc[table["reference_share"].isna(), "variable"]))
     if lacking:
-        raise MicropopError(f"the profile has no reference shares for "
-                            f"{', '.join(map(repr, lacking))}",
-                            hint="pass reference={variable: insee_population(...)} to "
+        raise FigureInputError(f"the profile has no reference shares for "
+                               f"{', '.join(map(repr, lacking))}",
+                               hint="pass reference={variable: insee_population(...)} to "
                                  "mp.profile")
+    _drawable(table.set_index(["variable", "level"]),
+              ["share", "ci_low", "ci_high", "reference_share"], "the profile",
+              "pass the result of mp.profile(design, ..., reference=...)")
     ax = _axes(ax)
     positions = list(range(len(table)))[::-1]
     share = 100 * table["share"].to_numpy(dtype=float)
@@ -488,27 +627,39 @@ def _pyramid_workers(workers) -> pd.DataFrame:
         table = workers.copy()
         missing = [c for c in ("sex", "age_band", "share") if c not in table.columns]
         if missing:
-            raise MicropopError(f"the workers table has no column {', '.join(missing)}",
-                                hint=hint)
-        for column in ("ci_low", "ci_high"):
-            if column not in table.columns:
-                table[column] = float("nan")
+            raise FigureInputError(f"the workers table has no column {', '.join(missing)}",
+                                   hint=hint)
+        given = [c for c in ("ci_low", "ci_high") if c in table.columns]
+        if len(given) == 1:
+            raise FigureInputError(f"the workers table has {given[0]} without its other end",
+                                   hint="give both ci_low and ci_high, or neither")
     else:
         frame = _interval_table(workers, "the workers estimate", hint)
         names = list(frame.index.names)
         if "level" not in names or "domain" not in names:
-            raise MicropopError("the workers estimate needs age bands as levels and sex as "
-                                "the domain", hint=hint)
+            raise FigureInputError("the workers estimate needs age bands as levels and sex as "
+                                   "the domain", hint=hint)
         table = pd.DataFrame({"age_band": frame.index.get_level_values("level").astype(str),
                               "sex": frame.index.get_level_values("domain").astype(str),
                               "share": frame["estimate"].to_numpy(dtype=float),
                               "ci_low": frame["ci_low"].to_numpy(dtype=float),
                               "ci_high": frame["ci_high"].to_numpy(dtype=float)})
-    table["sex"] = [_sex_key(v) for v in table["sex"]]
-    if table["sex"].isna().any():
-        raise MicropopError("the workers' sex levels are not male/female", hint=hint)
+    sexes = [_sex_key(v) for v in table["sex"]]
+    unknown = [v for v, key in zip(table["sex"], sexes) if key is None]
+    if unknown:
+        raise FigureInputError(f"the workers' sex levels {', '.join(map(repr, unknown[:5]))} "
+                               "are not male/female", hint=hint)
+    table["sex"] = sexes
     table["age_band"] = table["age_band"].astype(str)
-    return table
+    table = table.set_index(["sex", "age_band"])
+    twice = table.index.duplicated()
+    if twice.any():
+        rows = describe_rows([_row_name(key) for key in table.index[twice]])
+        raise FigureInputError(f"the workers table has {rows} twice",
+                               hint="give one row per sex and age band")
+    _drawable(table, ["share"] + [c for c in ("ci_low", "ci_high") if c in table.columns],
+              "the workers table", hint)
+    return table.reset_index()
 
 
 def _pyramid_reference(reference, bands: list[str]) -> dict[str, pd.Series]:
@@ -518,34 +669,44 @@ def _pyramid_reference(reference, bands: list[str]) -> dict[str, pd.Series]:
     if isinstance(reference, pd.DataFrame):
         missing = [c for c in ("age_band", "men", "women") if c not in reference.columns]
         if missing:
-            raise MicropopError(f"the reference table has no column {', '.join(missing)}",
-                                hint=hint)
+            raise FigureInputError(f"the reference table has no column {', '.join(missing)}",
+                                   hint=hint)
         indexed = reference.set_index(reference["age_band"].astype(str))
         counts = {"male": indexed["men"], "female": indexed["women"]}
+        names = {"male": "men", "female": "women"}
     elif hasattr(reference, "items"):
-        counts = {}
+        counts, names = {}, {}
         for key, value in reference.items():
             sex = _sex_key(key)
             if sex is None:
-                raise MicropopError(f"reference key {key!r} is not a sex", hint=hint)
-            series = getattr(value, "shares", value)
-            counts[sex] = pd.Series(series).rename(index=str).astype(float)
+                raise FigureInputError(f"reference key {key!r} is not a sex", hint=hint)
+            counts[sex] = pd.Series(getattr(value, "shares", value)).rename(index=str)
+            names[sex] = repr(key)
     else:
-        raise MicropopError(f"the reference must be a table or a mapping, not "
-                            f"{type(reference).__name__}", hint=hint)
+        raise FigureInputError(f"the reference must be a table or a mapping, not "
+                               f"{type(reference).__name__}", hint=hint)
     shares = {}
     for sex in ("male", "female"):
         if sex not in counts:
-            raise MicropopError(f"the reference has no {sex} counts", hint=hint)
+            raise FigureInputError(f"the reference has no {sex} counts", hint=hint)
         absent = [b for b in bands if b not in counts[sex].index]
         if absent:
-            raise MicropopError(f"the reference has no age band {', '.join(absent)}",
-                                hint=hint)
-        kept = counts[sex].reindex(bands).astype(float)
+            raise FigureInputError(f"the reference has no age band {', '.join(absent)}",
+                                   hint=hint)
+        twice = counts[sex].index.duplicated()
+        if twice.any():
+            raise FigureInputError(f"the reference has age band(s) "
+                                   f"{', '.join(counts[sex].index[twice])} twice", hint=hint)
+        kept = _drawable(counts[sex].reindex(bands).to_frame(names[sex]), [names[sex]],
+                         "the reference", hint)[names[sex]].astype(float)
+        if (kept < 0).any() or not kept.sum() > 0:
+            raise FigureInputError(f"the reference counts of {names[sex]} are negative or "
+                                   "add up to 0 over the workers' age bands", hint=hint)
         shares[sex] = kept / kept.sum()
     return shares
 
 
+@_draws
 def pyramid(workers, reference, ax: Axes | None = None, lang: str = "en") -> Axes:
     """Age-sex pyramid of workers drawn over the French one.
 
@@ -591,7 +752,7 @@ def pyramid(workers, reference, ax: Axes | None = None, lang: str = "en") -> Axe
 
     Raises
     ------
-    MicropopError
+    FigureInputError
         A missing column, sex or age band (named).
 
     Examples
@@ -620,14 +781,16 @@ def pyramid(workers, reference, ax: Axes | None = None, lang: str = "en") -> Axe
         ax.barh(ys, sign * share, height=0.8, color=COLOURS["main"],
                 alpha=1.0 if sex == "female" else 0.7,
                 label=f"{_text(lang, 'workers')} ({_text(lang, sex)})")
-        ax.hlines(ys, sign * 100 * part["ci_low"].to_numpy(dtype=float),
-                  sign * 100 * part["ci_high"].to_numpy(dtype=float), color="black",
-                  linewidth=1.2)
+        if "ci_low" in part.columns:
+            ax.hlines(ys, sign * 100 * part["ci_low"].to_numpy(dtype=float),
+                      sign * 100 * part["ci_high"].to_numpy(dtype=float), color="black",
+                      linewidth=1.2)
         values = 100 * ref[sex].to_numpy()
         ax.stairs(sign * values, edges, orientation="horizontal", baseline=None,
                   color=COLOURS["reference"], linewidth=2,
                   label=_text(lang, "france") if sex == "female" else None)
-    widest = max(100 * table[["share", "ci_high"]].max().max(),
+    drawn = [c for c in ("share", "ci_high") if c in table.columns]
+    widest = max(100 * table[drawn].to_numpy(dtype=float).max(),
                  *(100 * s.max() for s in ref.values()))
     limit = widest * 1.15
     ax.set_xlim(-limit, limit)
@@ -647,6 +810,19 @@ def pyramid(workers, reference, ax: Axes | None = None, lang: str = "en") -> Axe
     return ax
 
 
+def _zero_share(shares: pd.DataFrame) -> pd.DataFrame:
+    """The row of ``shares`` that is the share at 0: the only row, or the one ending in "= 0"."""
+    if len(shares) == 1:
+        return shares
+    labels = [str(k[0] if isinstance(k, tuple) else k) for k in shares.index]
+    rows = [k for k, label in enumerate(labels) if label.endswith("= 0")]
+    if not rows:
+        raise FigureInputError("zeros has no share at 0 (a row ending in '= 0')",
+                               hint="pass mp.earnings.earnings_shares(des)")
+    return shares.iloc[rows[:1]]
+
+
+@_draws
 def earnings_ecdf(estimate, zeros=None, ax: Axes | None = None, lang: str = "en") -> Axes:
     """ECDF of monthly earnings on a log axis, with the zeros shown apart.
 
@@ -677,7 +853,7 @@ def earnings_ecdf(estimate, zeros=None, ax: Axes | None = None, lang: str = "en"
 
     Raises
     ------
-    MicropopError
+    FigureInputError
         Not an Estimate of quantiles, no positive quantile, or ``zeros``
         without a share at 0.
 
@@ -694,26 +870,23 @@ def earnings_ecdf(estimate, zeros=None, ax: Axes | None = None, lang: str = "en"
     [2.05, 7.53, 24.47, 87.07]
     """
     hint = "pass des.quantile('earnings_month', [0.05, 0.1, ..., 0.95])"
-    table = _interval_table(estimate, "the quantile estimate", hint)
+    table = _one_curve(_interval_table(estimate, "the quantile estimate", hint),
+                       "earnings_ecdf()")
     probs = pd.Series(_levels(table, "the quantile estimate", hint))
     value = table["estimate"].to_numpy(dtype=float)
     low = table["ci_low"].to_numpy(dtype=float)
     high = table["ci_high"].to_numpy(dtype=float)
+    if (value < 0).any() or (low < 0).any():
+        raise FigureInputError("the quantile estimate has negative amounts, which a log axis "
+                               "with the zeros apart cannot show", hint=hint)
     positive = value > 0
     if not positive.any():
-        raise MicropopError("the quantile estimate has no positive quantile to draw on a "
-                            "log axis", hint="ask for higher probabilities")
+        raise FigureInputError("the quantile estimate has no positive quantile to draw on a "
+                               "log axis", hint="ask for higher probabilities")
     zero_row = None
     if zeros is not None:
-        shares = _interval_table(zeros, "zeros", "pass mp.earnings.earnings_shares(des)")
-        labels = [str(k[0] if isinstance(k, tuple) else k) for k in shares.index]
-        rows = [k for k, label in enumerate(labels) if label.endswith("= 0")]
-        if len(shares) == 1:
-            rows = [0]
-        if not rows:
-            raise MicropopError("zeros has no share at 0 (a row ending in '= 0')",
-                                hint="pass mp.earnings.earnings_shares(des)")
-        zero_row = shares.iloc[rows[0]]
+        zero_row = _interval_table(zeros, "zeros", "pass mp.earnings.earnings_shares(des)",
+                                   rows=_zero_share).iloc[0]
     ax = _axes(ax)
     ax.set_xscale("log")
     smallest = min(v for v in (*value[positive], *low[positive & (low > 0)]))
@@ -735,7 +908,7 @@ def earnings_ecdf(estimate, zeros=None, ax: Axes | None = None, lang: str = "en"
         ax.plot([zero_x] * int((~positive).sum()), ps[~positive], "o", color=COLOURS["main"],
                 zorder=3)
     ax.axvline(cut, color="grey", linewidth=0.8, linestyle=(0, (2, 2)))
-    right = max(high[positive & (high < float("inf"))].max(), xs.max()) * 1.5
+    right = max(high[positive].max(), xs.max()) * 1.5
     ax.set_xlim(zero_x / 2, right)
     ax.set_ylim(0, 100)
     ticks = [t for t in (0.1, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
@@ -750,6 +923,7 @@ def earnings_ecdf(estimate, zeros=None, ax: Axes | None = None, lang: str = "en"
     return ax
 
 
+@_draws
 def lorenz_curve(estimate, gini=None, ax: Axes | None = None, lang: str = "en") -> Axes:
     """Lorenz curve with its pointwise intervals, and the Gini in the legend.
 
@@ -774,7 +948,7 @@ def lorenz_curve(estimate, gini=None, ax: Axes | None = None, lang: str = "en") 
 
     Raises
     ------
-    MicropopError
+    FigureInputError
         Not an Estimate of Lorenz ordinates, or a Gini with several rows.
 
     Examples
@@ -788,17 +962,14 @@ def lorenz_curve(estimate, gini=None, ax: Axes | None = None, lang: str = "en") 
     'Lorenz curve, Gini = 0.679 [0.657, 0.701]'
     """
     hint = "pass mp.lorenz(design, variable, shares=[...])"
-    table = _interval_table(estimate, "the Lorenz estimate", hint)
-    if "domain" in table.index.names:
-        raise MicropopError("lorenz_curve() draws one curve, the estimate has domains",
-                            hint="estimate the Lorenz curve without by=")
+    table = _one_curve(_interval_table(estimate, "the Lorenz estimate", hint), "lorenz_curve()")
     shares = 100 * pd.Series(_levels(table, "the Lorenz estimate", hint)).to_numpy()
     label = _text(lang, "lorenz_curve")
     if gini is not None:
         g = _interval_table(gini, "the Gini estimate", "pass mp.gini(design, variable)")
         if len(g) != 1:
-            raise MicropopError(f"the Gini estimate has {len(g)} rows, one is drawn",
-                                hint="estimate the Gini without by=")
+            raise FigureInputError(f"the Gini estimate has {len(g)} rows, one is drawn",
+                                   hint="estimate the Gini without by=")
         row = g.iloc[0]
         label += (f", {_text(lang, 'gini')} = {row['estimate']:.3f} "
                   f"[{row['ci_low']:.3f}, {row['ci_high']:.3f}]")
@@ -822,6 +993,7 @@ def lorenz_curve(estimate, gini=None, ax: Axes | None = None, lang: str = "en") 
     return ax
 
 
+@_draws
 def hourly_vs_minimum_wage(estimate, minimum_wage: float, ax: Axes | None = None,
                            lang: str = "en") -> Axes:
     """Quantiles of hourly earnings with their intervals, against the SMIC line.
@@ -846,7 +1018,7 @@ def hourly_vs_minimum_wage(estimate, minimum_wage: float, ax: Axes | None = None
 
     Raises
     ------
-    MicropopError
+    FigureInputError
         Not an Estimate of quantiles, or a minimum wage that is not a positive number.
 
     Examples
@@ -860,15 +1032,11 @@ def hourly_vs_minimum_wage(estimate, minimum_wage: float, ax: Axes | None = None
     [0.63, 1.16, 2.0]
     """
     hint = "pass mp.earnings.hourly_quantile(design, [0.1, 0.25, 0.5, 0.75, 0.9])"
-    table = _interval_table(estimate, "the hourly quantile estimate", hint)
+    table = _one_curve(_interval_table(estimate, "the hourly quantile estimate", hint),
+                       "hourly_vs_minimum_wage()")
     probs = _levels(table, "the hourly quantile estimate", hint)
-    try:
-        smic = float(minimum_wage)
-    except (TypeError, ValueError):
-        smic = float("nan")
-    if not smic > 0:
-        raise MicropopError(f"minimum_wage must be a positive number, not {minimum_wage!r}",
-                            hint="pass mp.earnings.minimum_wage(2019)")
+    smic = check_number("minimum_wage", minimum_wage, low=0, low_open=True,
+                        hint="pass mp.earnings.minimum_wage(2019)")
     ax = _axes(ax)
     positions = list(range(len(table)))
     ax.plot(table["estimate"].to_numpy(dtype=float), positions, "o", color=COLOURS["main"],
@@ -880,7 +1048,8 @@ def hourly_vs_minimum_wage(estimate, minimum_wage: float, ax: Axes | None = None
                label=f"{_text(lang, 'smic')} ({smic:.2f} EUR)")
     ax.set_yticks(positions, [f"P{100 * p:g}" for p in probs])
     ax.set_ylim(-0.6, len(table) - 0.4)
-    ax.set_xlim(0, max(smic, float(table["ci_high"].max())) * 1.1)
+    ax.set_xlim(min(0.0, float(table["ci_low"].min())),
+                max(smic, float(table["ci_high"].max())) * 1.1)
     ax.set_xlabel(_text(lang, "hourly_x"))
     ax.set_ylabel(_text(lang, "hourly_y"))
     ax.set_title(_text(lang, "hourly_title"))
@@ -889,6 +1058,7 @@ def hourly_vs_minimum_wage(estimate, minimum_wage: float, ax: Axes | None = None
     return ax
 
 
+@_draws
 def weighting_diagnostics(summary, ax: Axes | None = None, lang: str = "en") -> Axes:
     """Achieved margins against their targets, with the ratio to the design weights.
 
@@ -912,7 +1082,7 @@ def weighting_diagnostics(summary, ax: Axes | None = None, lang: str = "en") -> 
 
     Raises
     ------
-    MicropopError
+    FigureInputError
         Not a WeightSummary, or a summary without margins (no weighting step).
 
     Examples
@@ -930,13 +1100,15 @@ def weighting_diagnostics(summary, ax: Axes | None = None, lang: str = "en") -> 
     from micropop.weighting.diagnostics import WeightSummary
 
     if not isinstance(summary, WeightSummary):
-        raise MicropopError(f"weighting_diagnostics() needs a WeightSummary, not "
-                            f"{type(summary).__name__}",
-                            hint="pass design.rake(...).weight_summary()")
+        raise FigureInputError(f"weighting_diagnostics() needs a WeightSummary, not "
+                               f"{type(summary).__name__}",
+                               hint="pass design.rake(...).weight_summary()")
     margins = summary.margins
     if margins.empty:
-        raise MicropopError("the weight summary has no margins: the design was not weighted",
-                            hint="summarise a design made by rake, poststratify or calibrate")
+        raise FigureInputError("the weight summary has no margins: the design was not weighted",
+                               hint="summarise a design made by rake, poststratify or calibrate")
+    _drawable(margins, ["target", "achieved"], "the weight summary's margins",
+              "summarise a design made by rake, poststratify or calibrate")
     ax = _axes(ax)
     positions = list(range(len(margins)))[::-1]
     ax.barh(positions, margins["target"].to_numpy(dtype=float), height=0.6,
@@ -951,8 +1123,14 @@ def weighting_diagnostics(summary, ax: Axes | None = None, lang: str = "en") -> 
     stats = summary.statistics
     title = _text(lang, "weights_title")
     if all(k in stats.index for k in ("ratio_min", "ratio_max", "ratio_mean")):
-        title += (f"\n{_text(lang, 'ratio')}: min {stats['ratio_min']:.3f}, "
-                  f"max {stats['ratio_max']:.3f}, {_text(lang, 'mean')} {stats['ratio_mean']:.3f}")
+        ratio = {}
+        for k in ("ratio_min", "ratio_max", "ratio_mean"):
+            value = stats[k].item() if isinstance(stats[k], np.generic) else stats[k]
+            ratio[k] = check_number(f"the summary's {k}", value,
+                                    hint="summarise a design made by rake, poststratify or "
+                                         "calibrate from positive weights")
+        title += (f"\n{_text(lang, 'ratio')}: min {ratio['ratio_min']:.3f}, "
+                  f"max {ratio['ratio_max']:.3f}, {_text(lang, 'mean')} {ratio['ratio_mean']:.3f}")
     ax.set_title(title, fontsize=10)
     ax.set_xlabel(_text(lang, "weights_x"))
     ax.xaxis.set_major_locator(MaxNLocator(5))

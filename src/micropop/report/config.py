@@ -36,6 +36,7 @@ data. The file is TOML; paths are relative to the file itself. Only
 
     [size]                        # optional: how many workers
     published = 52000             # a published figure marked on the forest plot
+    published_source = "DiPLab 2019"   # optional: its source, in the legend
     [size.survey]                 # a general-population survey (design keys as [survey])
     file = "population.csv"
     weights = "weight"
@@ -77,23 +78,26 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from micropop import size
+from micropop import earnings, size
 from micropop.design import SurveyDesign
-from micropop.errors import ConfigError, MicropopError, describe_rows
+from micropop.errors import ConfigError, MicropopError, OptionError, check_number, describe_rows
 from micropop.io import read_survey
 from micropop.report.plan import (
+    FRANCE_COLUMNS,
     PROFILE_VARIABLES,
     EarningsInputs,
     ReportPlan,
     SizeInputs,
     WeightingInputs,
+    configured_in,
 )
+from micropop.weighting import CALIBRATION_METHODS
 
 __all__ = ["load_config", "WEIGHTING_METHODS"]
 
@@ -110,7 +114,7 @@ _KEYS = {
     "profile": ("variables", "compare_with_france"),
     "earnings": ("variable", "hours", "minimum_wage_year", "household_income",
                  "household_size", "children_under14", "poverty_line_year"),
-    "size": ("published", "survey", "platforms", "captures"),
+    "size": ("published", "published_source", "survey", "platforms", "captures"),
     "size.survey": _SURVEY_KEYS + ("frequency", "circles", "regular"),
     "size.platforms": ("file", "multiplicity"),
     "size.captures": ("file", "codebook", "lists"),
@@ -118,10 +122,16 @@ _KEYS = {
 
 
 class _Table:
-    """One table of the configuration: its keys checked, typed access, errors naming them."""
+    """One table of the configuration: its keys checked, typed access, errors naming them.
 
-    def __init__(self, values: Any, name: str, config: Path) -> None:
+    Every table of one configuration shares ``notes``: what the reader guessed
+    about each file read (see :func:`_read_notes`).
+    """
+
+    def __init__(self, values: Any, name: str, config: Path,
+                 notes: list[str] | None = None) -> None:
         self.name, self.config = name, config
+        self.notes = [] if notes is None else notes
         if not isinstance(values, dict):
             self.fail(None, f"must be a table, not {values!r}",
                       f"write it as [{name}] followed by its keys")
@@ -132,6 +142,11 @@ class _Table:
                 close = difflib.get_close_matches(key, keys, n=1)
                 self.fail(key, "unknown key", "valid keys here: " + ", ".join(keys)
                           + (f" (closest: {close[0]!r})" if close else ""))
+
+    @property
+    def where(self) -> str:
+        """The table and its file, as errors met while computing from it name them."""
+        return f"[{self.name}] of {self.config}" if self.name else str(self.config)
 
     def fail(self, key: str | None, problem: str, hint: str) -> None:
         where = " ".join(part for part in (f"[{self.name}]" if self.name else "", key) if part)
@@ -152,33 +167,83 @@ class _Table:
                       if what else f"give {key} as {names}")
         return value
 
+    def text(self, key: str, default: str | None = None, required: bool = False,
+             what: str = "") -> str | None:
+        """A string that is not empty (a column, a file, a method)."""
+        value = self.get(key, str, default, required, what)
+        if value is not None and not value.strip():
+            self.fail(key, "is empty", f"write e.g. {key} = {what}" if what
+                      else f"give {key} a value or remove it")
+        return value
+
+    def number(self, key: str, default: float | None = None, what: str = "",
+               **limits: Any) -> float | None:
+        """A finite number (``limits`` as :func:`~micropop.errors.check_number` takes them)."""
+        value = self.get(key, (int, float), default, what=what)
+        if key in self.values:
+            try:
+                value = check_number(key, value, **limits)
+            except OptionError as err:
+                self.fail(key, err.message, err.hint or "")
+        return value
+
+    def year(self, key: str, year: int, lookup: Any) -> None:
+        """Check that the reference table read by ``lookup(year)`` holds ``year``."""
+        try:
+            lookup(year)
+        except MicropopError as err:
+            self.fail(key, err.message, err.hint or f"write e.g. {key} = 2019")
+
     def names(self, key: str, default: Any = None) -> list[str] | None:
-        """A column name or a list of them, as a list."""
+        """A column name or a list of them, as a list: none empty, none twice."""
         value = self.get(key, (str, list), default, what='"column"')
         if value is None:
             return None
         value = [value] if isinstance(value, str) else value
-        if not value or not all(isinstance(v, str) for v in value):
+        if not value or not all(isinstance(v, str) and v.strip() for v in value):
             self.fail(key, f"should be a column name or a list of them, not {value!r}",
                       f'write e.g. {key} = ["column1", "column2"]')
+        twice = _twice(value)
+        if twice:
+            self.fail(key, f"names {', '.join(map(repr, twice))} twice",
+                      "give each column once")
         return value
+
+    def distinct(self, roles: dict[str, list[str] | None]) -> None:
+        """Refuse a column given for two roles (``weights`` and ``strata``, ...)."""
+        seen: dict[str, str] = {}
+        for key, names in roles.items():
+            for name in names or []:
+                if name in seen and seen[name] != key:
+                    self.fail(key, f"column {name!r} is also given as {seen[name]}",
+                              "give each column one role")
+                seen[name] = key
 
     def table(self, key: str) -> _Table | None:
         """A sub-table, or None when absent."""
         if key not in self.values:
             return None
-        return _Table(self.values[key], f"{self.name}.{key}" if self.name else key, self.config)
+        return _Table(self.values[key], f"{self.name}.{key}" if self.name else key, self.config,
+                      self.notes)
 
     def path(self, key: str, required: bool = True) -> Path | None:
-        """A file path relative to the configuration file, checked to exist."""
-        value = self.get(key, str, required=required, what='"file.csv"')
+        """A file path relative to the configuration file, checked to be a file."""
+        value = self.text(key, required=required, what='"file.csv"')
         if value is None:
             return None
-        path = (self.config.parent / value).resolve()
-        if not path.exists():
+        try:
+            path = (self.config.parent / value).resolve()
+            exists, is_file = path.exists(), path.is_file()
+        except (OSError, ValueError) as err:  # a name too long, a NUL character
+            self.fail(key, f"{value!r} is not a usable file name ({err})",
+                      "give the path of a data file, relative to the configuration file")
+        if not exists:
             self.fail(key, f"file {value!r} not found (looked for {path})",
                       "paths are relative to the configuration file; fix the name or the "
                       "folder")
+        if not is_file:
+            self.fail(key, f"{value!r} is a folder, not a file (looked for {path})",
+                      "give the path of a data file, relative to the configuration file")
         return path
 
     def columns(self, key: str, names: list[str] | None, data: pd.DataFrame,
@@ -196,35 +261,84 @@ _KIND_NAMES = {str: "a string", list: "a list", dict: "a table", bool: "true or 
                int: "an integer", float: "a number"}
 
 
-@contextmanager
+def _twice(values: list[Any]) -> list[Any]:
+    """The values that occur more than once (compared as text), each once, in order."""
+    texts = [str(v) for v in values]
+    return list(dict.fromkeys(v for v, t in zip(values, texts) if texts.count(t) > 1))
+
+
 def _about(table: _Table):
     """Re-raise the library's errors on data named by ``table`` with the table's name."""
-    try:
-        yield
-    except ConfigError:
-        raise
-    except MicropopError as err:
-        raise ConfigError(f"[{table.name}] of {table.config}: {err.message}",
-                          hint=err.hint) from err
+    return configured_in(table.where)
+
+
+def _read_notes(frame: pd.DataFrame, path: Path) -> list[str]:
+    """What the reader guessed while reading ``path`` (``frame.attrs["read_notes"]``), by file."""
+    notes = getattr(frame, "attrs", {}).get("read_notes", []) or []
+    notes = [notes] if isinstance(notes, str) else list(notes)
+    return [f"{path.name}: {note}" for note in notes]
+
+
+def _read_file(table: _Table, key: str, codebook: Path | None = None) -> tuple[pd.DataFrame, Path]:
+    """Read the file named by ``key``, keeping what the reader guessed in ``table.notes``."""
+    path = table.path(key)
+    with _about(table):
+        data = read_survey(path, codebook=codebook)
+    table.notes.extend(_read_notes(data, path))
+    return data, path
 
 
 def _read(table: _Table) -> tuple[pd.DataFrame, Path]:
-    path = table.path("file")
-    codebook = table.path("codebook", required=False)
-    with _about(table):
-        return read_survey(path, codebook=codebook), path
+    return _read_file(table, "file", table.path("codebook", required=False))
 
 
-def _design(table: _Table, data: pd.DataFrame, source: Path) -> SurveyDesign:
-    """A SurveyDesign from the design keys of ``table``."""
-    options: dict[str, Any] = {"weights": table.get("weights", str, what='"weight"')}
+def _design(table: _Table, data: pd.DataFrame, source: Path,
+            others: dict[str, list[str]] | None = None) -> SurveyDesign:
+    """A SurveyDesign from the design keys of ``table``; no column in two roles (or ``others``)."""
+    options: dict[str, Any] = {"weights": table.text("weights", what='"weight"')}
     options.update({key: table.names(key) for key in ("strata", "psu", "fpc")})
-    for key, names in options.items():
-        table.columns(key, [names] if isinstance(names, str) else names, data, source)
+    roles = {key: [names] if isinstance(names, str) else names
+             for key, names in options.items()}
+    table.distinct({**roles, **(others or {})})
+    for key, names in roles.items():
+        table.columns(key, names, data, source)
     nest = table.get("nest", bool, False)
     lonely = table.get("lonely_psu", str, "fail", what='"fail"')
     with _about(table):
         return SurveyDesign(data, nest=nest, lonely_psu=lonely, **options)
+
+
+def _margins_file(table: _Table) -> dict[str, Any]:
+    """``[weighting] margins = "margins.csv"``: rows variable, level, target, each cell once."""
+    frame, path = _read_file(table, "margins")
+    needed = {"variable", "level", "target"}
+    if not needed <= set(frame.columns):
+        table.fail("margins", f"{path.name} lacks column(s) "
+                   f"{', '.join(sorted(needed - set(frame.columns)))}",
+                   "give one row per margin cell with columns variable, level, target")
+    rows = pd.RangeIndex(1, len(frame) + 1)  # data rows, 1-based
+    targets = pd.to_numeric(frame["target"], errors="coerce").to_numpy(dtype=float,
+                                                                          na_value=np.nan)
+    bad = np.isnan(targets) | frame["variable"].isna().to_numpy() | frame["level"].isna().to_numpy()
+    if bad.any():
+        table.fail("margins", f"{path.name} has a missing or non-numeric entry in "
+                   f"{describe_rows(list(rows[bad]))}",
+                   "give every row a variable, a level and a numeric target")
+    bad = ~np.isfinite(targets) | (targets < 0)
+    if bad.any():
+        table.fail("margins", f"{path.name} has an infinite or negative target in "
+                   f"{describe_rows(list(rows[bad]), targets[bad])}",
+                   "give every cell its population count, a finite number of at least 0")
+    cells = pd.Series(list(zip(frame["variable"].astype(str), frame["level"].astype(str))))
+    twice = cells.duplicated(keep=False).to_numpy()
+    if twice.any():
+        variable, level = cells[twice].iloc[0]
+        table.fail("margins", f"{path.name} gives {variable} = {level} more than once, in "
+                   f"{describe_rows(list(rows[twice]))}", "give each margin cell one row")
+    raw: dict[str, Any] = {}
+    for (variable, level), target in zip(cells, targets):
+        raw.setdefault(variable, {})[level] = float(target)
+    return raw
 
 
 def _margin_values(table: _Table, data: pd.DataFrame) -> dict[str, Any]:
@@ -232,32 +346,20 @@ def _margin_values(table: _Table, data: pd.DataFrame) -> dict[str, Any]:
     raw = table.get("margins", (str, dict), required=True,
                     what='"margins.csv" or { sex = { female = 560, male = 440 } }')
     if isinstance(raw, str):
-        path = table.path("margins")
-        with _about(table):
-            frame = read_survey(path)
-        needed = {"variable", "level", "target"}
-        if not needed <= set(frame.columns):
-            table.fail("margins", f"{path.name} lacks column(s) "
-                       f"{', '.join(sorted(needed - set(frame.columns)))}",
-                       "give one row per margin cell with columns variable, level, target")
-        targets = pd.to_numeric(frame["target"], errors="coerce")
-        bad = targets.isna() | frame["variable"].isna() | frame["level"].isna()
-        if bad.any():
-            table.fail("margins", f"{path.name} has a missing or non-numeric entry in "
-                       f"{describe_rows(list(frame.index[bad] + 1))}",
-                       "give every row a variable, a level and a numeric target")
-        raw = {}
-        for variable, level, target in zip(frame["variable"], frame["level"], targets):
-            raw.setdefault(str(variable), {})[str(level)] = float(target)
+        raw = _margins_file(table)
+    if not raw:
+        table.fail("margins", "is empty", "give at least one margin: "
+                   "margins = { sex = { female = 560, male = 440 } }")
     margins: dict[str, Any] = {}
     for variable, targets in raw.items():
         if variable not in data.columns:
             table.columns("margins", [variable], data, Path("the worker survey"))
-        if isinstance(targets, dict):
+        if isinstance(targets, dict) and targets:
             levels = {str(level): level for level in pd.unique(data[variable].dropna())}
-            margins[variable] = {levels.get(str(k), k): v for k, v in targets.items()}
+            margins[variable] = {levels.get(str(k), k): _target(table, f"{variable}.{k}", v)
+                                 for k, v in targets.items()}
         elif isinstance(targets, (int, float)) and not isinstance(targets, bool):
-            margins[variable] = float(targets)
+            margins[variable] = _target(table, variable, targets, count=False)
         else:
             table.fail("margins", f"the margin of {variable!r} should be a table of level "
                        f"counts or a number, not {targets!r}",
@@ -265,17 +367,50 @@ def _margin_values(table: _Table, data: pd.DataFrame) -> dict[str, Any]:
     return margins
 
 
+def _target(table: _Table, cell: str, value: Any, count: bool = True) -> float:
+    """One population target: a finite number, and at least 0 for the count of a level."""
+    try:
+        return check_number(cell, value, low=0 if count else None,
+                            hint="give a population count, a finite number of at least 0"
+                            if count else "give the population total, a finite number")
+    except OptionError as err:
+        table.fail("margins", err.message, err.hint or "")
+
+
+def _bounds(table: _Table) -> tuple[float, float] | None:
+    """``[weighting] bounds``: two numbers, the lower below the upper (which may be inf)."""
+    bounds = table.get("bounds", list, what="[0.3, 3.0]")
+    if bounds is None:
+        return None
+    hint = "write e.g. bounds = [0.3, 3.0]: a lower and an upper bound on the weight ratios"
+    if len(bounds) != 2:
+        table.fail("bounds", f"should be two numbers, not {bounds!r}", hint)
+    try:
+        low = check_number("lower bound", bounds[0], low=0, hint=hint)
+        high = check_number("upper bound", bounds[1], allow_inf=True, hint=hint)
+    except OptionError as err:
+        table.fail("bounds", err.message, err.hint or hint)
+    if not low < high:
+        table.fail("bounds", f"the lower bound {low:g} is not below the upper bound {high:g}",
+                   hint)
+    return low, high
+
+
 def _weighting(table: _Table, workers: SurveyDesign) -> WeightingInputs:
-    method = table.get("method", str, required=True, what='"rake"')
+    method = table.text("method", required=True, what='"rake"')
     if method not in WEIGHTING_METHODS:
         table.fail("method", f"{method!r} is not a weighting method",
                    "use one of " + ", ".join(WEIGHTING_METHODS))
     margins = _margin_values(table, workers.data)
     if method == "calibrate":
-        options = {"method": table.get("calibration", str, "linear", what='"linear"')}
-        bounds = table.get("bounds", list, what="[0.3, 3.0]")
+        options: dict[str, Any] = {"method": table.text("calibration", "linear",
+                                                        what='"linear"')}
+        if options["method"] not in CALIBRATION_METHODS:
+            table.fail("calibration", f"{options['method']!r} is not a calibration method",
+                       "use one of " + ", ".join(CALIBRATION_METHODS))
+        bounds = _bounds(table)
         if bounds is not None:
-            options["bounds"] = tuple(bounds)
+            options["bounds"] = bounds
     else:
         for key in ("calibration", "bounds"):
             if key in table.values:
@@ -298,38 +433,73 @@ def _weighting(table: _Table, workers: SurveyDesign) -> WeightingInputs:
                                        + ", ".join(margins))
 
 
+#: Keys of ``[earnings]`` that only apply with another one.
+_EARNINGS_NEEDS = {"minimum_wage_year": "hours", "household_size": "household_income",
+                   "children_under14": "household_income", "poverty_line_year": "household_income"}
+
+
 def _earnings(table: _Table, data: pd.DataFrame, source: Path) -> EarningsInputs:
     defaults = EarningsInputs()
-    variable = table.get("variable", str, required=True, what='"earnings_month"')
-    hours = table.get("hours", str)
-    income = table.get("household_income", str)
-    size = table.get("household_size", str, defaults.household_size)
-    children = table.get("children_under14", str, defaults.children_under14)
-    for key, name in (("variable", variable), ("hours", hours), ("household_income", income)):
-        table.columns(key, [name] if name else None, data, source)
+    variable = table.text("variable", required=True, what='"earnings_month"')
+    hours = table.text("hours", what='"hours_week"')
+    income = table.text("household_income", what='"hh_income_month"')
+    household = table.text("household_size", defaults.household_size)
+    children = table.text("children_under14", defaults.children_under14)
+    wage_year = table.get("minimum_wage_year", int, defaults.minimum_wage_year, what="2019")
+    poverty_year = table.get("poverty_line_year", int, defaults.poverty_line_year, what="2016")
+    for key, needed in _EARNINGS_NEEDS.items():
+        if key in table.values and needed not in table.values:
+            table.fail(key, f"applies only with {needed}, which is not given",
+                       f"add {needed} = \"column\", or remove {key}")
+    roles = {"variable": [variable], "hours": [hours] if hours else None,
+             "household_income": [income] if income else None}
     if income is not None:
-        table.columns("household_size", [size], data, source)
-        table.columns("children_under14", [children], data, source)
+        roles.update(household_size=[household], children_under14=[children])
+    table.distinct(roles)
+    for key, names in roles.items():
+        table.columns(key, names, data, source)
+    if hours is not None:
+        table.year("minimum_wage_year", wage_year, earnings.minimum_wage)
+    if income is not None:
+        table.year("poverty_line_year", poverty_year, earnings.poverty_line)
     return EarningsInputs(
-        variable=variable, hours=hours,
-        minimum_wage_year=table.get("minimum_wage_year", int, defaults.minimum_wage_year),
-        household_income=income, household_size=size, children_under14=children,
-        poverty_line_year=table.get("poverty_line_year", int, defaults.poverty_line_year))
+        variable=variable, hours=hours, minimum_wage_year=wage_year,
+        household_income=income, household_size=household, children_under14=children,
+        poverty_line_year=poverty_year)
+
+
+def _circles(table: _Table) -> dict[str, list[Any]]:
+    """``circles``: circle name -> its frequency levels, each a string or a number, once."""
+    circles = table.get("circles", dict, required=True,
+                        what='{ "at least monthly" = ["monthly", "weekly"] }')
+    if not circles:
+        table.fail("circles", "is empty",
+                   'give at least one circle, e.g. { "at least monthly" = ["monthly", "weekly"] }')
+    for name, held in circles.items():
+        if not name.strip():
+            table.fail("circles", "a circle has an empty name", "name every circle")
+        if not isinstance(held, list) or not held:
+            table.fail("circles", f"circle {name!r} should list its levels, not {held!r}",
+                       f'write e.g. "{name}" = ["monthly", "weekly"]')
+        odd = [v for v in held if isinstance(v, bool) or not isinstance(v, (str, int, float))]
+        if odd:
+            table.fail("circles", f"circle {name!r} lists {odd[0]!r}, not a level",
+                       "list the levels of the frequency column as strings or numbers")
+        twice = _twice(held)
+        if twice:
+            table.fail("circles", f"circle {name!r} lists {', '.join(map(repr, twice))} twice",
+                       "list each level once")
+    return circles
 
 
 def _survey_circles(table: _Table) -> dict[str, Any]:
     """``[size.survey]``: a general-population survey and its nested circles, checked."""
     data, source = _read(table)
-    population = _design(table, data, source)
-    frequency = table.get("frequency", str, required=True, what='"microwork_freq"')
+    frequency = table.text("frequency", required=True, what='"microwork_freq"')
+    population = _design(table, data, source, others={"frequency": [frequency]})
     table.columns("frequency", [frequency], data, source)
-    circles = table.get("circles", dict, required=True,
-                        what='{ "at least monthly" = ["monthly", "weekly"] }')
-    for name, held in circles.items():
-        if not isinstance(held, list) or not held:
-            table.fail("circles", f"circle {name!r} should list its levels, not {held!r}",
-                       f'write e.g. "{name}" = ["monthly", "weekly"]')
-    regular = table.get("regular", str)
+    circles = _circles(table)
+    regular = table.text("regular")
     if regular is not None and regular not in circles:
         table.fail("regular", f"{regular!r} is not one of the circles",
                    "use one of " + ", ".join(map(repr, circles)))
@@ -343,11 +513,10 @@ def _survey_circles(table: _Table) -> dict[str, Any]:
 
 def _platform_circles(table: _Table, workers: SurveyDesign) -> dict[str, Any]:
     """``[size.platforms]``: platform figures over the workers' mean multiplicity, checked."""
-    multiplicity = table.get("multiplicity", str, "n_platforms", what='"n_platforms"')
+    multiplicity = table.text("multiplicity", "n_platforms", what='"n_platforms"')
     table.columns("multiplicity", [multiplicity], workers.data, Path("the worker survey"))
-    path = table.path("file")
+    platforms, _ = _read_file(table, "file")
     with _about(table):  # every figure with its status and source, a valid multiplicity
-        platforms = read_survey(path)
         size.platform_circles(platforms, workers, multiplicity=multiplicity)
     return {"platforms": platforms, "workers": workers, "multiplicity": multiplicity}
 
@@ -365,17 +534,26 @@ def _captures(table: _Table) -> dict[str, Any]:
 
 def _size(table: _Table, workers: SurveyDesign) -> SizeInputs:
     """``[size]``: the methods of the population-size section."""
-    options: dict[str, Any] = {"published_regular": table.get("published", (int, float))}
+    options: dict[str, Any] = {
+        "published_regular": table.number("published", what="52000", low=0, low_open=True)}
+    source = table.text("published_source", what='"DiPLab 2019"')
+    if source is not None:
+        if options["published_regular"] is None:
+            table.fail("published_source", "applies only with published, which is not given",
+                       "add published = ... (the figure), or remove published_source")
+        options["published_label"] = f"published ({source})"
     parts = {"survey": _survey_circles, "platforms": lambda t: _platform_circles(t, workers),
              "captures": _captures}
+    sources = {}
     for key, read in parts.items():
         part = table.table(key)
         if part is not None:
             options.update(read(part))
-    if len(options) == 1:
+            sources[key] = part.where
+    if not sources:
         table.fail(None, "has no method",
                    "add [size.survey], [size.platforms] or [size.captures]")
-    return SizeInputs(**options)
+    return SizeInputs(**options, sources=sources)
 
 
 def load_config(path: str | Path) -> ReportPlan:
@@ -389,13 +567,17 @@ def load_config(path: str | Path) -> ReportPlan:
     Returns
     -------
     ReportPlan
+        With what the reader guessed about each file in ``read_notes``, and
+        the table behind each part in ``sources`` (named by the errors met
+        while the report computes).
 
     Raises
     ------
     ConfigError
-        The file is missing or not TOML, a key is unknown or of the wrong type,
-        a file it names is missing, a column is absent from the data, or the
-        library refuses the data (the message then says in which table).
+        The file is missing or not TOML, a key is unknown, of the wrong type,
+        empty, not finite or out of range, a column is given twice or for two
+        roles, a file it names is missing, a column is absent from the data,
+        or the library refuses the data (the message then says in which table).
     """
     config = Path(path).resolve()
     if not config.is_file():
@@ -407,30 +589,38 @@ def load_config(path: str | Path) -> ReportPlan:
         raise ConfigError(f"{config} is not valid TOML: {err}",
                           hint="check the line named above") from err
     top = _Table(values, "", config)
-    title = top.get("title", str, ReportPlan.title, what='"My survey"')
+    title = top.text("title", ReportPlan.title, what='"My survey"')
     survey = top.table("survey")
     if survey is None:
         top.fail("survey", "is required", 'add a [survey] table with file = "..." and weights')
     data, source = _read(survey)
     workers = _design(survey, data, source)
     plan: dict[str, Any] = {"earnings": None}
+    sources = {}
     weighting = top.table("weighting")
     if weighting is not None:
         plan["weighting"] = _weighting(weighting, workers)
         workers = plan["weighting"].after
+        sources["weighting"] = weighting.where
     plan["profile"] = ()
     profile = top.table("profile")
     if profile is not None:
         variables = profile.names("variables", list(PROFILE_VARIABLES))
         profile.columns("variables", variables, workers.data, source)
-        plan.update(profile=tuple(variables),
-                    compare_with_france=profile.get("compare_with_france", bool, False))
-    earnings = top.table("earnings")
-    if earnings is not None:
-        plan["earnings"] = _earnings(earnings, workers.data, source)
+        compare = profile.get("compare_with_france", bool, False)
+        if compare:
+            profile.columns("compare_with_france", list(FRANCE_COLUMNS), workers.data, source)
+        plan.update(profile=tuple(variables), compare_with_france=compare)
+        sources["profile"] = profile.where
+    earnings_table = top.table("earnings")
+    if earnings_table is not None:
+        plan["earnings"] = _earnings(earnings_table, workers.data, source)
+        sources["earnings"] = earnings_table.where
     methods = top.table("size")
     if methods is not None:
         plan["size"] = _size(methods, workers)
+        sources["size"] = methods.where
     return ReportPlan(workers=workers, title=title,
                       provenance=f"Data: {source.name} ({len(workers.data):,} rows), "
-                                 f"analysis {config.name}.", **plan)
+                                 f"analysis {config.name}.",
+                      read_notes=tuple(top.notes), sources=sources, **plan)

@@ -23,7 +23,11 @@ from matplotlib.figure import Figure
 
 from micropop import __version__
 
-__all__ = ["Section", "table_html", "figure_html", "page"]
+__all__ = ["Section", "table_html", "figure_html", "page", "UNDEFINED"]
+
+#: How a table cell shows a number that is not defined (NaN), e.g. the logit interval of a
+#: share of 0; the section's text says why.
+UNDEFINED = "–"
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,8 @@ class Section:
 def table_html(frame: pd.DataFrame, percent: Sequence[str] = (), index: bool = True,
                digits: int = 1) -> str:
     """Render a table with escaped labels; ``percent`` columns are shown as percentages.
+
+    A cell that is not defined (NaN) shows :data:`UNDEFINED`, never "nan".
 
     Parameters
     ----------
@@ -54,9 +60,10 @@ def table_html(frame: pd.DataFrame, percent: Sequence[str] = (), index: bool = T
     """
     shown = frame.copy()
     for col in percent:
-        shown[col] = (100 * shown[col]).map(f"{{:.{digits}f}}".format)
+        shown[col] = (100 * shown[col]).map(
+            lambda v: UNDEFINED if pd.isna(v) else f"{v:.{digits}f}")
     return shown.to_html(escape=True, border=0, classes="table", index=index,
-                         float_format=f"{{:,.{digits}f}}".format)
+                         float_format=f"{{:,.{digits}f}}".format, na_rep=UNDEFINED)
 
 
 def figure_html(fig: Figure, out_dir: Path, stem: str) -> str:
@@ -86,7 +93,8 @@ def figure_html(fig: Figure, out_dir: Path, stem: str) -> str:
             f'data-file="{html.escape(stem)}.png">')
 
 
-def page(title: str, sections: Sequence[Section], provenance: str) -> str:
+def page(title: str, sections: Sequence[Section], provenance: str,
+         read_notes: Sequence[str] = ()) -> str:
     """The whole self-contained HTML page.
 
     Parameters
@@ -95,13 +103,27 @@ def page(title: str, sections: Sequence[Section], provenance: str) -> str:
     sections : sequence of Section
     provenance : str
         Where the data come from, shown at the top.
+    read_notes : sequence of str
+        What the reader guessed about the data files, listed under the
+        provenance as "How the data were read".
 
     Returns
     -------
     str
+
+    Examples
+    --------
+    >>> text = page("T", [], "Data: x.csv", ["x.csv: separator ';' <guessed>"])
+    >>> "<li>x.csv: separator &#x27;;&#x27; &lt;guessed&gt;</li>" in text
+    True
     """
     body = "\n".join(f"<section><h2>{html.escape(s.title)}</h2>\n{s.body}\n</section>"
                      for s in sections)
+    notes = ""
+    if read_notes:
+        notes = ('<div class="read-notes"><h3>How the data were read</h3>\n<ul>\n'
+                 + "".join(f"<li>{html.escape(str(note))}</li>\n" for note in read_notes)
+                 + "</ul></div>\n")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -115,6 +137,7 @@ table.table {{ border-collapse: collapse; font-variant-numeric: tabular-nums; ma
 table.table th, table.table td {{ padding: 0.2rem 0.7rem; border-bottom: 1px solid #ddd; text-align: right; }}
 table.table th {{ text-align: left; }}
 .note {{ background: #fff6e5; border-left: 4px solid #c2571a; padding: 0.5rem 1rem; }}
+.read-notes {{ font-size: 0.9em; color: #444; }}
 img {{ max-width: 100%; }}
 footer {{ margin-top: 3rem; color: #666; font-size: 0.9em; }}
 </style>
@@ -122,7 +145,7 @@ footer {{ margin-top: 3rem; color: #666; font-size: 0.9em; }}
 <body>
 <h1>{html.escape(title)}</h1>
 <p class="note">{html.escape(provenance)}</p>
-{body}
+{notes}{body}
 <footer>Made with micropop {html.escape(__version__)}.</footer>
 </body>
 </html>

@@ -18,26 +18,76 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from micropop import datasets, size
-from micropop.design import SurveyDesign
+from micropop.design import ReplicateDesign, SurveyDesign
+from micropop.errors import ConfigError, MicropopError, OptionError
 from micropop.weighting import demo_margins
 
-__all__ = ["PROFILE_VARIABLES", "DEMO_PROVENANCE", "EarningsInputs", "SizeInputs",
+__all__ = ["PROFILE_VARIABLES", "FRANCE_COLUMNS", "DEMO_PROVENANCE", "EarningsInputs", "SizeInputs",
            "WeightingInputs", "ReportPlan", "demo_plan", "demo_size_inputs",
-           "demo_weighting"]
+           "demo_weighting", "configured_in"]
 
 #: Variables of the worker profile table in the demo report.
 PROFILE_VARIABLES = ("sex", "age_band", "education", "employment")
+
+#: Columns the comparison with the French population needs, coded as in the demo codebook.
+FRANCE_COLUMNS = ("sex", "age", "age_band", "education")
 
 #: Where the demo report's numbers come from.
 DEMO_PROVENANCE = ("Demo data: SYNTHETIC surveys, platform figures and capture lists generated "
                    "by data/scripts/generate.py, calibrated to the DiPLab 2019 published "
                    "figures; not real respondents.")
+
+
+#: The library's advice that a report cannot follow (it has no such options), and instead:
+_OPTIONS_ADVISED = re.compile(r"\b(na_rm|zero_hours)=")
+REPORT_ADVICE = ("the report uses every row: fix, impute or drop those rows in the data file "
+                 "(a codebook can declare its missing-value codes)")
+
+
+@contextmanager
+def configured_in(where: str | None) -> Iterator[None]:
+    """Name the configuration table behind a computation in the errors it raises.
+
+    A :class:`~micropop.errors.MicropopError` raised inside becomes a
+    :class:`~micropop.errors.ConfigError` whose message starts with ``where``
+    (e.g. ``"[size.captures] of analysis.toml"``), so that a refusal met
+    while the report computes names the table of ``analysis.toml`` to fix;
+    when ``where`` is None (a plan built in Python) it keeps its class. A hint
+    advising an option the report does not have (``na_rm=True``) is replaced
+    by :data:`REPORT_ADVICE`.
+
+    Examples
+    --------
+    >>> from micropop.errors import InvalidCountError
+    >>> with configured_in("[size.captures] of analysis.toml"):
+    ...     raise InvalidCountError("8 lists", hint="keep at most 7")
+    Traceback (most recent call last):
+    ...
+    micropop.errors.ConfigError: [size.captures] of analysis.toml: 8 lists. Keep at most 7.
+    """
+    try:
+        yield
+    except ConfigError:
+        raise
+    except MicropopError as err:
+        hint = REPORT_ADVICE if err.hint and _OPTIONS_ADVISED.search(err.hint) else err.hint
+        if where is not None:
+            raise ConfigError(f"{where}: {err.message}", hint=hint) from err
+        if hint == err.hint:
+            raise
+        try:
+            again = type(err)(err.message, hint=hint)
+        except TypeError:  # a subclass with other arguments: keep it as it is
+            raise err from None
+        raise again from err
 
 
 @dataclass(frozen=True)
@@ -97,6 +147,12 @@ class SizeInputs:
         Known circle sizes (synthetic data only), by circle name.
     published_regular : float, optional
         A published size of the regular circle, marked on the forest plot.
+    published_label : str, default "published"
+        Its legend label, naming its source (the demo: "published (DiPLab 2019)").
+    sources : mapping, optional
+        Where each part (``"survey"``, ``"platforms"``, ``"captures"``) was
+        configured, named in the errors its computation raises (see
+        :func:`configured_in`).
     """
 
     population: SurveyDesign | None = None
@@ -109,6 +165,16 @@ class SizeInputs:
     captures: pd.DataFrame | None = None
     truth: Mapping[str, float] = field(default_factory=dict)
     published_regular: float | None = None
+    published_label: str = "published"
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.platforms is not None and self.workers is None:
+            raise OptionError("SizeInputs has platforms but no workers to divide them by",
+                              hint="give workers=SurveyDesign(...) with the multiplicity column")
+        if self.regular is not None and self.regular not in self.circles:
+            raise OptionError(f"SizeInputs regular={self.regular!r} is not one of the circles",
+                              hint="use one of " + ", ".join(map(repr, self.circles)))
 
     @property
     def regular_circle(self) -> str:
@@ -166,6 +232,13 @@ class ReportPlan:
         Inputs of the population-size section; left out without them.
     weighting : WeightingInputs, optional
         A weighting step and its diagnostics; left out without it.
+    read_notes : tuple of str
+        What the reader guessed about the data files (separator, decimal
+        mark, encoding...), shown under "How the data were read".
+    sources : mapping, optional
+        Where each part (``"profile"``, ``"earnings"``, ``"size"``,
+        ``"weighting"``) was configured, named in the errors its computation
+        raises (see :func:`configured_in`).
     """
 
     workers: SurveyDesign
@@ -176,6 +249,27 @@ class ReportPlan:
     earnings: EarningsInputs | None = EarningsInputs()
     size: SizeInputs | None = None
     weighting: WeightingInputs | None = None
+    read_notes: tuple[str, ...] = ()
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        kinds = {"workers": ((SurveyDesign, ReplicateDesign), "SurveyDesign(data, weights=...)"),
+                 "title": (str, "a string"), "provenance": (str, "a string"),
+                 "earnings": ((EarningsInputs, type(None)), "EarningsInputs(...) or None"),
+                 "size": ((SizeInputs, type(None)), "SizeInputs(...) or None"),
+                 "weighting": ((WeightingInputs, type(None)), "WeightingInputs(...) or None")}
+        for name, (kind, wanted) in kinds.items():
+            value = getattr(self, name)
+            if not isinstance(value, kind):
+                raise OptionError(f"ReportPlan {name} is a {type(value).__name__}",
+                                  hint=f"give {name} as {wanted}")
+        for name in ("profile", "read_notes"):
+            value = getattr(self, name)
+            if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+                raise OptionError(f"ReportPlan {name}={value!r} is not a sequence of strings",
+                                  hint=f"give e.g. {name}=('sex', 'age_band')" if name ==
+                                  "profile" else "give a tuple of strings")
+            object.__setattr__(self, name, tuple(value))
 
 
 def demo_size_inputs() -> SizeInputs:
@@ -207,6 +301,7 @@ def demo_size_inputs() -> SizeInputs:
                "at least monthly": truth["microwork_monthly_plus"],
                "at least weekly": truth["microwork_weekly"]},
         published_regular=size.PUBLISHED_CIRCLES["regular"],
+        published_label="published (DiPLab 2019)",
     )
 
 

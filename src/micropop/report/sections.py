@@ -22,13 +22,19 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from micropop import datasets, earnings, size
-from micropop.report.plan import PROFILE_VARIABLES, EarningsInputs, SizeInputs, WeightingInputs
+from micropop.report.plan import (
+    PROFILE_VARIABLES,
+    EarningsInputs,
+    SizeInputs,
+    WeightingInputs,
+    configured_in,
+)
 from micropop.inequality import gini, lorenz, qsr
 from micropop.profile import insee_education, insee_population, profile
 from micropop.describe import binned, shares
 from micropop.design import SurveyDesign
 from micropop import plotting
-from micropop.report.html import Section, figure_html, table_html
+from micropop.report.html import UNDEFINED, Section, figure_html, table_html
 
 __all__ = [
     "EARNINGS_EDGES",
@@ -103,14 +109,20 @@ def earnings_section(workers: SurveyDesign, out: Path, earnings: str = "earnings
     -------
     Section
     """
+    # the first bin is [0, 0.01): labelled "0" only if it holds nothing but zeros
+    pay = pd.to_numeric(workers.data[earnings], errors="coerce")
+    cents = int(((pay > 0) & (pay < EARNINGS_EDGES[1])).sum())
+    labels = EARNINGS_LABELS if not cents else ("under 0.01", *EARNINGS_LABELS[1:])
     bins = binned(workers.data[earnings], EARNINGS_EDGES, weights=workers.weights,
-                  labels=EARNINGS_LABELS)
+                  labels=labels)
     bins.to_csv(out / "earnings_bins.csv", index=False, lineterminator="\n")
     figure = _figure(out, "earnings",
                      lambda ax: plotting.earnings_histogram(bins, ax=ax, lang=lang))
     return Section("What micro-work pays",
                    "<p>Weighted share of workers by monthly micro-work earnings; the first bar "
-                   "is exactly zero.</p>\n" + figure + "\n"
+                   + ("is exactly zero" if not cents else
+                      f"is under one cent ({cents} respondents earn more than 0 but less than "
+                      "0.01, so it is not the share at 0)") + ".</p>\n" + figure + "\n"
                    + table_html(bins[["label", "n", "share", "weighted_share"]].set_index("label"),
                                 percent=["share", "weighted_share"]))
 
@@ -132,9 +144,11 @@ def size_section(inputs: SizeInputs, out: Path, lang: str = "en") -> Section:
     Section
     """
     parts, regular = [], {}
+    source = inputs.sources.get
     if inputs.population is not None:
-        circles = size.survey_circles(inputs.population, inputs.frequency,
-                                      circles=dict(inputs.circles))
+        with configured_in(source("survey")):
+            circles = size.survey_circles(inputs.population, inputs.frequency,
+                                          circles=dict(inputs.circles))
         table = circles.to_frame()[_SIZE_COLUMNS]
         if inputs.truth:
             table = table.assign(truth=pd.Series(dict(inputs.truth)))
@@ -148,34 +162,40 @@ def size_section(inputs: SizeInputs, out: Path, lang: str = "en") -> Section:
                      + table_html(table, digits=0))
         regular["general-population survey"] = circles.estimates[inputs.regular_circle]
     if inputs.platforms is not None:
-        circles = size.platform_circles(inputs.platforms, inputs.workers,
-                                        multiplicity=inputs.multiplicity)
+        with configured_in(source("platforms")):
+            circles = size.platform_circles(inputs.platforms, inputs.workers,
+                                            multiplicity=inputs.multiplicity)
         table = circles.to_frame()[_SIZE_COLUMNS]
         table.to_csv(out / "size_platform_circles.csv", lineterminator="\n")
         parts.append(_figure(out, "size_platform_circles",
                              lambda ax, c=circles: plotting.circles(c, ax=ax, lang=lang)))
         parts.append("<h3>From platform figures, corrected for multi-homing</h3>\n<p>Each "
                      "platform total divided by the workers' mean number of platforms, with "
-                     "its delta-method interval. The per-platform figures of the demo are "
-                     "illustrative.</p>\n" + table_html(table, digits=0))
+                     "its delta-method interval."
+                     + (" The per-platform figures of the demo are illustrative."
+                        if inputs.truth else "") + "</p>\n" + table_html(table, digits=0))
         regular["platform visitors / multiplicity"] = circles.estimates["regular"]
     if inputs.captures is not None:
-        best = size.model_search(inputs.captures).iloc[0]
-        regular[f"capture–recapture, log-linear ({best['model']})"] = size.loglinear(
-            inputs.captures, terms=best["terms"])
-        first, second = inputs.captures.columns[:2]
-        pair = inputs.captures[[first, second]]
-        regular[f"Chapman, {first} × {second}"] = size.chapman(
-            *size.two_list_counts(pair[pair.any(axis=1)]))
+        with configured_in(source("captures")):
+            best = size.model_search(inputs.captures).iloc[0]
+            regular[f"capture–recapture, log-linear ({best['model']})"] = size.loglinear(
+                inputs.captures, terms=best["terms"])
+            first, second = inputs.captures.columns[:2]
+            pair = inputs.captures[[first, second]]
+            regular[f"Chapman, {first} × {second}"] = size.chapman(
+                *size.two_list_counts(pair[pair.any(axis=1)]))
     if regular:
         table = size.triangulate(regular)
         table.to_csv(out / "size_regular_circle.csv", lineterminator="\n")
         figure = _figure(out, "size_forest", lambda ax: plotting.size_forest(
             table, ax=ax, lang=lang, reference=inputs.published_regular,
-            reference_label="published (DiPLab 2019)"), size=(8, 0.7 * len(table) + 1.5))
+            reference_label=inputs.published_label), size=(8, 0.7 * len(table) + 1.5))
+        survey_circle = (f" The general-population survey's reading is its circle "
+                         f"<q>{html.escape(inputs.regular_circle)}</q>."
+                         if inputs.population is not None else "")
         parts.append("<h3>The regular circle, every reading side by side</h3>\n<p>Each method "
                      "rests on its own assumption; where they disagree, the assumptions are "
-                     "what to discuss.</p>\n" + figure + "\n"
+                     f"what to discuss.{survey_circle}</p>\n" + figure + "\n"
                      + table_html(table[["estimate", "ci_low", "ci_high", "key_assumption"]],
                                   digits=0))
     return Section("How many micro-workers", "\n".join(parts))
@@ -253,17 +273,31 @@ def france_section(workers: SurveyDesign, out: Path, lang: str = "en") -> Sectio
     -------
     Section
     """
-    census = profile(workers, ["sex", "age_band"],
-                     reference={"sex": insee_population("sex", ages=(18, 74)),
-                                "age_band": insee_population("age_band", ages=(18, 74))})
+    references = {"sex": insee_population("sex", ages=(18, 74)),
+                  "age_band": insee_population("age_band", ages=(18, 74))}
+    census = profile(workers, list(references), reference=references)
     education = profile(workers.subset("age >= 25 and age <= 64"), ["education"],
                         reference={"education": insee_education("25-64")})
     table = pd.concat([census.to_frame(), education.to_frame()], ignore_index=True)
     tests = pd.concat([census.tests(), education.tests()], ignore_index=True)
     table.to_csv(out / "profile_france.csv", index=False, lineterminator="\n")
     tests.to_csv(out / "profile_tests.csv", index=False, lineterminator="\n")
-    dots = _figure(out, "profile_france", lambda ax: plotting.profile_dots(census, ax=ax, lang=lang),
-                   size=(7, 6))
+    frame = census.to_frame()
+    undefined = frame[["ci_low", "ci_high"]].isna().any(axis=1)
+    drawn = [v for v in references if v not in set(frame.loc[undefined, "variable"])]
+    dots = ""
+    if drawn:
+        drawable = census if len(drawn) == len(references) else profile(
+            workers, drawn, reference={v: references[v] for v in drawn})
+        dots = _figure(out, "profile_france",
+                       lambda ax: plotting.profile_dots(drawable, ax=ax, lang=lang), size=(7, 6))
+    if undefined.any():
+        left_out = ", ".join(v for v in references if v not in drawn)
+        levels = ", ".join(f"{v} = {lv}" for v, lv in frame.loc[undefined, ["variable", "level"]]
+                           .itertuples(index=False))
+        dots = (f"<p>Not in the figure: {html.escape(left_out)}, as the share of "
+                f"{html.escape(levels)} has no interval (a share of 0 or 1 has no logit "
+                f"interval; {UNDEFINED} in the table).</p>\n" + dots)
     pyramid = _figure(out, "age_sex_pyramid", lambda ax: plotting.pyramid(
         workers.mean("age_band", by="sex"), datasets.load_reference("insee_rp2018_sex_age"),
         ax=ax, lang=lang), size=(7, 5.5))
@@ -320,9 +354,17 @@ def living_standards_section(workers: SurveyDesign, out: Path,
                       names=["indicator"])[_SIZE_COLUMNS]
     table.to_csv(out / "living_standards.csv", lineterminator="\n")
     quantiles = workers.quantile(variable, list(_ECDF_PROBABILITIES))
+    shares_table = parts["monthly earnings below a threshold"].to_frame()
+    at_zero = shares_table.loc[f"{variable} = 0"]
+    zeros, note = parts["monthly earnings below a threshold"], ""
+    if at_zero[["ci_low", "ci_high"]].isna().any():  # a share of exactly 0: no logit interval
+        zeros = None
+        note = (f"<p>No worker reports zero earnings: the share at 0 is "
+                f"{100 * at_zero['estimate']:.1f} % and has no logit interval (shown as "
+                f"{UNDEFINED}); the figure has no bar at 0.</p>\n")
     figures = [
         _figure(out, "earnings_ecdf", lambda ax: plotting.earnings_ecdf(
-            quantiles, zeros=parts["monthly earnings below a threshold"], ax=ax, lang=lang)),
+            quantiles, zeros=zeros, ax=ax, lang=lang)),
         _figure(out, "lorenz", lambda ax: plotting.lorenz_curve(
             lorenz(workers, variable, shares=[i / 20 for i in range(1, 20)]),
             parts["Gini of monthly earnings"], ax=ax, lang=lang), size=(6, 6)),
@@ -335,5 +377,5 @@ def living_standards_section(workers: SurveyDesign, out: Path,
     return Section("Earnings and living standards",
                    "<p>Design-based estimates with 95 % intervals (proportions: logit "
                    "intervals as R's <code>svyciprop</code>; Gini and S80/S20: linearised, as "
-                   "R's <code>convey</code>).</p>\n" + "\n".join(figures)
+                   "R's <code>convey</code>).</p>\n" + note + "\n".join(figures)
                    + table_html(table, digits=3))
