@@ -507,10 +507,7 @@ _DANGEROUS_ATTRIBUTES = {"eval", "query", "read_pickle", "to_pickle", "import_mo
 _DANGEROUS_MODULES = {"pickle", "cPickle", "marshal", "shelve", "dill", "cloudpickle", "joblib",
                       "subprocess", "importlib", "code", "codeop"}
 #: Reviewed uses: (file, what). Each runs on micropop's own packaged data, never on user text.
-ALLOWED_USES = {
-    # datasets.load_population_truth() is packaged; the string is a constant
-    ("report/plan.py", ".query"),
-}
+ALLOWED_USES: set[tuple[str, str]] = set()
 
 
 def _dangerous_uses(path: pathlib.Path, root: pathlib.Path = SRC) -> list[tuple[str, str, int]]:

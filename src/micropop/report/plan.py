@@ -285,7 +285,8 @@ def demo_size_inputs() -> SizeInputs:
     52337
     """
     pop = datasets.load_population_survey()
-    truth = datasets.load_population_truth().query("domain == 'all'").set_index("quantity")["value"]
+    truth = datasets.load_population_truth()
+    truth = truth[truth["domain"] == "all"].set_index("quantity")["value"]
     return SizeInputs(
         population=SurveyDesign(pop, weights="weight", strata="region",
                                 psu=["commune_id", "household_id"], fpc=["fpc1", "fpc2"]),
