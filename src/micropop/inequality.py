@@ -17,8 +17,16 @@ its derivative uses convey's Gaussian kernel density with convey's bandwidth
 ``h = sd / N**0.2`` (``h_fun``: the weighted population standard deviation of
 the domain over its weight total to the power 1/5). Because ``N`` is the
 weight total, not the sample size, those SEs (arpt, arpr, qsr, rmpg) move
-slightly if every weight is multiplied by a constant; the Gini, Lorenz and
-top-share SEs do not.
+slightly if every weight is multiplied by a constant (by ``c**0.2`` in the
+bandwidth: a factor 1e300 shrinks it 1e60-fold, as in convey); the Gini,
+Lorenz and top-share SEs do not.
+
+Incomes must be finite (infinite ones are refused, naming the rows). Before
+any sum, incomes and weights are divided by powers of two (exactly) so that
+the largest of each is below 1: every estimate, and the Gini, Lorenz and
+top-share SEs, are the same for weights of any scale (1e-300 or 1e300) and
+incomes of any size; a threshold whose variance is beyond double precision
+(incomes near 1e300) is refused.
 
 On a replicate-weight design (:class:`~micropop.design.ReplicateDesign`, or
 :meth:`SurveyDesign.replicate`) every measure is recomputed with each
@@ -44,15 +52,16 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
+import pandas as pd
 
 from micropop.design import ReplicateDesign, SurveyDesign
 from micropop.errors import (EmptyDomainError, InequalityError, InequalityParameterError,
-                             MissingValuesError, NegativeIncomeError, ZeroIncomeError,
-                             describe_rows)
+                             MissingValuesError, NegativeIncomeError, OptionError,
+                             ZeroIncomeError, check_number, describe_rows)
 from micropop.estimation import Estimate
 from micropop.estimation._analysis import Analysis, means, prepare
 from micropop.estimation.quantiles import _last_at_most, _prob_label
@@ -158,9 +167,7 @@ def lorenz(design: SurveyDesign, variable: str,
     >>> est.estimate.round(4).tolist()
     [0.1, 0.3]
     """
-    probs = np.atleast_1d(np.asarray(shares, dtype=float))
-    for p in probs:
-        _check_fraction("shares", p, closed_top=False)
+    probs = _shares(shares)
     data, everyone, s = _setup(design, variable, by, na_rm, "the Lorenz curve", True)
     _require_positive_total(data, s, variable, "the Lorenz curve")
     labels = [(variable, _prob_label(p)) for p in probs]
@@ -206,7 +213,7 @@ def top_share(design: SurveyDesign, variable: str, share: float = 0.1, by: By = 
     >>> float(top_share(SurveyDesign(df, weights="w"), "income", 0.2).estimate[0])
     0.6
     """
-    _check_fraction("share", share, closed_top=False)
+    share = _fraction("share", share, closed_top=False)
     data, everyone, s = _setup(design, variable, by, na_rm, "the top income share", True)
     _require_positive_total(data, s, variable, "the top income share")
     if data.replicated:
@@ -251,16 +258,18 @@ def arpt(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     >>> float(arpt(SurveyDesign(df, weights="w"), "income").estimate[0])
     900.0
     """
-    _check_fraction("percent", percent)
-    _check_fraction("order", order, closed_top=False)
+    percent = _fraction("percent", percent)
+    order = _fraction("order", order, closed_top=False)
     data, everyone, s = _setup(design, variable, by, na_rm, "the poverty threshold", False)
     if data.replicated:
-        return _replicate_result(data, "arpt", _threshold(s, percent, order, False)[0],
-                                 everyone, s,
-                                 lambda r, _: [_threshold(r, percent, order, False)[0]])
-    _require_spread(data, s, variable, "the poverty threshold")
-    value, z = _threshold(s, percent, order)
-    return _result(data, "arpt", value, s.scatter(z))
+        value = _threshold(s, percent, order, False)[0]
+        vcov = _replicate_vcov(data, "arpt", value, everyone, s,
+                               lambda r, _: [_threshold(r, percent, order, False)[0]])
+    else:
+        _require_spread(data, s, variable, "the poverty threshold")
+        value, z = _threshold(s, percent, order)
+        vcov = data.vcov(s.scatter(z)[:, None])
+    return _income_result(data, "arpt", variable, s, value, vcov)
 
 
 def arpr(design: SurveyDesign, variable: str, percent: float = 0.6, order: float = 0.5,
@@ -298,8 +307,8 @@ def arpr(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     >>> float(arpr(SurveyDesign(df, weights="w"), "income").estimate[0])
     0.2
     """
-    _check_fraction("percent", percent)
-    _check_fraction("order", order, closed_top=False)
+    percent = _fraction("percent", percent)
+    order = _fraction("order", order, closed_top=False)
     data, everyone, s = _setup(design, variable, by, na_rm, "the poverty rate", False)
 
     def rates(s: _Sorted, everyone: _Sorted) -> list[np.ndarray]:
@@ -361,8 +370,8 @@ def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     >>> round(float(rmpg(SurveyDesign(df, weights="w"), "income").estimate[0]), 4)
     0.3333
     """
-    _check_fraction("percent", percent)
-    _check_fraction("order", order, closed_top=False)
+    percent = _fraction("percent", percent)
+    order = _fraction("order", order, closed_top=False)
     data, everyone, s = _setup(design, variable, by, na_rm, "the poverty gap", False)
     if not data.replicated:
         _require_spread(data, s, variable, "the poverty gap")
@@ -372,7 +381,8 @@ def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     n_poor = s.sums(poor.astype(float))
     if np.any(n_poor == 0):
         raise EmptyDomainError(
-            f"no one is below the poverty threshold ({line[0]:.6g}) of {variable!r} in "
+            f"no one is below the poverty threshold ({s.income(line)[0]:.6g}) of "
+            f"{variable!r} in "
             f"domain {', '.join(data.domain_name(k) for k in np.flatnonzero(n_poor == 0))}",
             hint="the poverty gap needs poor people in every domain; drop those domains")
     median = s.take(poor).quantile(0.5)
@@ -493,9 +503,9 @@ def poverty_rate(design: SurveyDesign, variable: str, line: float, by: By = None
     >>> float(poverty_rate(SurveyDesign(df, weights="w"), "income", line=1026).estimate[0])
     0.3333333333333333
     """
-    if not np.isfinite(line):
-        raise InequalityParameterError(f"line must be a finite income, not {line!r}",
-                                       hint="give the poverty line in the income's units")
+    line = _parameter("line", line, low=0, low_open=True,
+                      hint="give the poverty line as a positive income, in the income's "
+                           "units")
     data, _, _ = _setup(design, variable, by, na_rm, "the poverty rate", False,
                         sort=False)
     below = data.with_columns((data.y < line).astype(float), [(variable, "")])
@@ -523,18 +533,32 @@ class _Sorted:
     starts: np.ndarray
     ends: np.ndarray
     n_rows: int
+    income_exp: int = 0
+    weight_exp: int = 0
 
     @classmethod
     def build(cls, x: np.ndarray, w: np.ndarray, row_domain: np.ndarray) -> _Sorted:
-        """All rows in some domain (``row_domain >= 0``) as one sorted segment."""
+        """All rows in some domain (``row_domain >= 0``) as one sorted segment.
+
+        Incomes and weights are divided by powers of two (exactly) so that the
+        largest of each lies in [0.5, 1): sums of products of incomes and
+        weights of any scale (1e-300, 1e300) neither overflow nor underflow.
+        ``income_exp`` and ``weight_exp`` record those powers.
+        """
         inside = row_domain >= 0
         if inside.all():
             rows = np.argsort(x)
         else:
             rows = np.flatnonzero(inside)
             rows = rows[np.argsort(x[rows])]
-        return cls(rows, x[rows], w[rows], np.zeros(len(rows), dtype=np.intp),
-                   np.array([0]), np.array([len(rows)]), len(x))
+        income_exp, weight_exp = _exponent(x[rows]), _exponent(w[rows])
+        return cls(rows, np.ldexp(x[rows], -income_exp), np.ldexp(w[rows], -weight_exp),
+                   np.zeros(len(rows), dtype=np.intp), np.array([0]), np.array([len(rows)]),
+                   len(x), income_exp, weight_exp)
+
+    def income(self, values: np.ndarray) -> np.ndarray:
+        """Values computed in the scaled incomes (a threshold, its influence) in income units."""
+        return np.ldexp(values, self.income_exp)
 
     def split(self, row_domain: np.ndarray, n_domains: int) -> _Sorted:
         """The same rows, one segment per domain (a stable sort of the codes)."""
@@ -544,18 +568,21 @@ class _Sorted:
         rows = self.rows[order]
         segment = row_domain[rows]
         ends = np.cumsum(np.bincount(segment, minlength=n_domains))
-        return _Sorted(rows, self.x[order], self.w[order], segment,
-                       np.concatenate([[0], ends[:-1]]), ends, self.n_rows)
+        return replace(self, rows=rows, x=self.x[order], w=self.w[order], segment=segment,
+                       starts=np.concatenate([[0], ends[:-1]]), ends=ends)
 
     def take(self, mask: np.ndarray) -> _Sorted:
         """The rows in ``mask`` (still sorted); every segment must keep a row."""
         segment = self.segment[mask]
         ends = np.cumsum(np.bincount(segment, minlength=self.n_domains))
-        return _Sorted(self.rows[mask], self.x[mask], self.w[mask], segment,
-                       np.concatenate([[0], ends[:-1]]), ends, self.n_rows)
+        return replace(self, rows=self.rows[mask], x=self.x[mask], w=self.w[mask],
+                       segment=segment, starts=np.concatenate([[0], ends[:-1]]), ends=ends)
 
     def stacked(self, weights: np.ndarray) -> _Sorted:
         """The segments again for each column of ``weights`` (sorted rows, (n, m)).
+
+        ``weights`` are the design's (replicate) weights, scaled here as in
+        :meth:`build`.
 
         Copy ``j`` holds segments ``j K`` to ``j K + K - 1`` (K the domains),
         weighted by column ``j``: a block of replicates in one pass.
@@ -563,10 +590,11 @@ class _Sorted:
         n, m = weights.shape
         copies = np.arange(m)
         offsets = (copies * n)[:, None]
-        return _Sorted(np.tile(self.rows, m), np.tile(self.x, m), weights.T.ravel(),
-                       (copies[:, None] * self.n_domains + self.segment).ravel(),
-                       (offsets + self.starts).ravel(), (offsets + self.ends).ravel(),
-                       self.n_rows)
+        return replace(self, rows=np.tile(self.rows, m), x=np.tile(self.x, m),
+                       w=np.ldexp(weights.T.ravel(), -self.weight_exp),
+                       segment=(copies[:, None] * self.n_domains + self.segment).ravel(),
+                       starts=(offsets + self.starts).ravel(),
+                       ends=(offsets + self.ends).ravel())
 
     @property
     def n_domains(self) -> int:
@@ -605,11 +633,15 @@ class _Sorted:
 
     @cached_property
     def bandwidth(self) -> np.ndarray:
-        """convey's ``h_fun`` per domain: weighted population sd over N**0.2."""
+        """convey's ``h_fun`` per domain: weighted population sd over N**0.2.
+
+        ``N`` is the design's weight total (not the scaled one): convey's
+        bandwidth, hence the SEs that use it, depend on the scale of the weights.
+        """
         n = self.weight_total
         mean = self.sums(self.w * self.x) / n
         variance = self.sums(self.w * (self.x - mean[self.segment]) ** 2) / n
-        return np.sqrt(variance) / n**0.2
+        return np.sqrt(variance) / n**0.2 / np.exp2(self.weight_exp / 5)
 
     def kernel_sums(self, at: np.ndarray, times: np.ndarray | None = None) -> np.ndarray:
         """``sum w K((at - x) / h) [* times] / h`` per domain, Gaussian K.
@@ -645,6 +677,12 @@ class _Sorted:
 
 
 # --- the measures on sorted incomes: (estimate per domain, influence per sorted row) ----
+
+
+def _exponent(values: np.ndarray) -> int:
+    """The power of two that brings the largest ``|value|`` into [0.5, 1) (0 if none)."""
+    top = float(np.max(np.abs(values), initial=0.0))
+    return int(np.frexp(top)[1]) if top > 0 else 0
 
 
 def _gini(s: _Sorted, influence: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
@@ -720,10 +758,17 @@ def _setup(design: SurveyDesign, variable: str, by: By, na_rm: bool, measure: st
     data = prepare(design, [variable], by, na_rm, numeric_only=True)
     data.domain_weight()  # raises on a domain without weight
     x = data.y[:, 0]
-    if nonnegative:
-        _refuse_negative(design, data, x, variable, measure)
-    if not sort:
-        return data, None, None
+    _check_incomes(design, data, x, variable, measure, nonnegative)
+    # weights scaled as _Sorted.build scales them: no domain may vanish
+    scaled = np.ldexp(data.weights, -_exponent(data.weights[data.row_domain >= 0]))
+    lost = np.flatnonzero(data.by_domain(scaled) == 0)
+    if len(lost):
+        raise InequalityError(
+            f"the weights of {', '.join(data.domain_name(k) for k in lost)} are more than "
+            "1e300 times smaller than the largest weight, so they vanish in double precision",
+            hint="check the weights column; analyse that domain on its own (des.subset)")
+    if not sort:  # a plain proportion: the engine's mean on the scaled weights
+        return replace(data, weights=scaled), None, None
     everyone = _Sorted.build(x, data.weights, data.row_domain)
     return data, everyone, everyone.split(data.row_domain, data.n_domains)
 
@@ -740,7 +785,15 @@ def _line(s: _Sorted, everyone: _Sorted, percent: float, order: float) -> np.nda
 def _replicate_result(data: Analysis, statistic: str, estimate: np.ndarray,
                       everyone: _Sorted, s: _Sorted,
                       values: Callable[[_Sorted, _Sorted], list[np.ndarray]]) -> Estimate:
-    """An Estimate whose covariance comes from the design's replicate weights.
+    """An Estimate whose covariance comes from the design's replicate weights."""
+    return data.result(statistic, estimate,
+                       _replicate_vcov(data, statistic, estimate, everyone, s, values), None)
+
+
+def _replicate_vcov(data: Analysis, statistic: str, estimate: np.ndarray,
+                    everyone: _Sorted, s: _Sorted,
+                    values: Callable[[_Sorted, _Sorted], list[np.ndarray]]) -> np.ndarray:
+    """The covariance of the estimates from the design's replicate weights.
 
     ``values(by_domain, everyone)`` computes the measure on sorted segments
     (a list of per-segment arrays, one per statistic column); it is applied
@@ -758,10 +811,20 @@ def _replicate_result(data: Analysis, statistic: str, estimate: np.ndarray,
         by_domain = s.stacked(_replicate_weights(design, s.rows, cols))
         whole = by_domain if s is everyone else everyone.stacked(
             _replicate_weights(design, everyone.rows, cols))
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             parts = values(by_domain, whole)
         thetas[cols] = np.hstack([part.reshape(len(cols), k) for part in parts])
-    return data.result(statistic, estimate, data.replicate_vcov(thetas, estimate), None)
+    undefined = ~np.isfinite(thetas)
+    if undefined.any():
+        replicate, column = np.argwhere(undefined)[0]
+        domain = data.domain_name(int(column) % k)
+        raise InequalityError(
+            f"{int(undefined.any(axis=1).sum())} of the {n_rep} replicates leave {statistic} "
+            f"undefined (first: replicate {replicate + 1}, in {domain}): a replicate without "
+            "weight, income or poor people in the domain",
+            hint="use the linearised SE (a SurveyDesign) or larger domains; a jackknife "
+                 "that deletes a domain's only PSU cannot vary it")
+    return data.replicate_vcov(thetas, estimate)
 
 
 def _replicate_weights(design: ReplicateDesign, rows: np.ndarray,
@@ -796,10 +859,19 @@ def _refuse_missing(design: SurveyDesign, variable: str, na_rm: bool) -> None:
                  "or impute them")
 
 
-def _refuse_negative(design: SurveyDesign, data: Analysis, x: np.ndarray, variable: str,
-                     measure: str) -> None:
-    negative = (x < 0) & (data.row_domain >= 0)
-    if negative.any():
+def _check_incomes(design: SurveyDesign, data: Analysis, x: np.ndarray, variable: str,
+                   measure: str, nonnegative: bool) -> None:
+    """Incomes of the rows in a domain: finite, and non-negative if ``nonnegative``."""
+    inside = data.row_domain >= 0
+    infinite = inside & np.isinf(x)
+    if infinite.any():
+        raise InequalityError(
+            f"{measure} needs finite incomes, but {variable!r} has {int(infinite.sum())} "
+            f"infinite values, in {describe_rows(list(design._data.index[infinite]), x[infinite])}",
+            hint="fix those values (an overflow or a division by zero upstream?), or leave "
+                 "those rows out with des.subset")
+    negative = (x < 0) & inside
+    if nonnegative and negative.any():
         labels = design._data.index[negative]
         raise NegativeIncomeError(
             f"{measure} needs non-negative incomes, but {variable!r} has "
@@ -818,14 +890,35 @@ def _require_positive_total(data: Analysis, s: _Sorted, variable: str, measure: 
             "undefined (0/0)", hint="check the column, or leave those domains out")
 
 
-def _check_fraction(name: str, value: float, closed_top: bool = True) -> None:
-    inside = 0 < value <= 1 if closed_top else 0 < value < 1
-    if not inside:
-        interval = "(0, 1]" if closed_top else "(0, 1)"
+def _parameter(name: str, value: object, **limits: object) -> float:
+    """:func:`~micropop.errors.check_number`, raising :class:`InequalityParameterError`."""
+    try:
+        return check_number(name, value, **limits)
+    except OptionError as err:
+        raise InequalityParameterError(err.message, hint=err.hint) from None
+
+
+def _fraction(name: str, value: object, closed_top: bool = True) -> float:
+    """A share, percent or order: a number in (0, 1] (or (0, 1) if not ``closed_top``)."""
+    interval = "(0, 1]" if closed_top else "(0, 1)"
+    return _parameter(name, value, low=0, high=1, low_open=True, high_open=not closed_top,
+                      hint=f"give {name} as a fraction in {interval}, e.g. 0.6 for 60 % "
+                           "(laeken's percent scale is not used)")
+
+
+def _shares(shares: object) -> np.ndarray:
+    """Lorenz shares: a non-empty list of distinct fractions in (0, 1)."""
+    items = [shares] if np.ndim(shares) == 0 else list(shares)  # type: ignore[call-overload]
+    probs = np.array([_fraction("shares", p, closed_top=False) for p in items])
+    if len(probs) == 0:
+        raise InequalityParameterError("shares is empty",
+                                       hint="give one population share or more, e.g. [0.5]")
+    repeated = pd.unique(probs[pd.Series(probs).duplicated().to_numpy()])
+    if len(repeated):
         raise InequalityParameterError(
-            f"{name}={value!r} is outside {interval}",
-            hint=f"give {name} as a fraction, e.g. 0.6 for 60 % (laeken's percent "
-                 "scale is not used)")
+            f"shares lists {', '.join(f'{p:g}' for p in repeated)} more than once",
+            hint="give each population share once")
+    return probs
 
 
 def _result(data: Analysis, statistic: str, estimate: np.ndarray,
@@ -833,6 +926,27 @@ def _result(data: Analysis, statistic: str, estimate: np.ndarray,
     """An Estimate from per-domain estimates and weighted influence values."""
     values = values.reshape(len(values), -1)
     return data.result(statistic, estimate, data.vcov(values), None)
+
+
+def _income_result(data: Analysis, statistic: str, variable: str, s: _Sorted,
+                   estimate: np.ndarray, vcov: np.ndarray) -> Estimate:
+    """An Estimate in income units from one computed on the scaled incomes of ``s``.
+
+    Its variance is in income units squared: incomes beyond about 1e150 (or
+    below 1e-150) put it outside double precision, which is refused rather
+    than returned as an infinite (or zero) standard error.
+    """
+    variance = np.ldexp(vcov, 2 * s.income_exp)
+    scaled, unscaled = np.abs(np.diag(vcov)), np.abs(np.diag(variance))
+    if not np.all(np.isfinite(variance)) or np.any(
+            (scaled > 0) & (unscaled < np.finfo(float).tiny)):
+        raise InequalityError(
+            f"the variance of the {statistic} estimate of {variable!r}, in income units squared, is "
+            "beyond double precision (incomes of the order of 1e"
+            f"{int(np.round(s.income_exp * np.log10(2)))})",
+            hint="give the incomes in other units (thousands, millions, cents) and convert "
+                 "the threshold back")
+    return data.result(statistic, s.income(estimate), variance, None)
 
 
 def _result_with_threshold(data: Analysis, statistic: str, estimate: np.ndarray,
