@@ -21,12 +21,13 @@ slightly if every weight is multiplied by a constant (by ``c**0.2`` in the
 bandwidth: a factor 1e300 shrinks it 1e60-fold, as in convey); the Gini,
 Lorenz and top-share SEs do not.
 
-Incomes must be finite (infinite ones are refused, naming the rows). Before
-any sum, incomes and weights are divided by powers of two (exactly) so that
-the largest of each is below 1: every estimate, and the Gini, Lorenz and
-top-share SEs, are the same for weights of any scale (1e-300 or 1e300) and
-incomes of any size; a threshold whose variance is beyond double precision
-(incomes near 1e300) is refused.
+Incomes must be finite (infinite ones are refused, naming the rows). Incomes
+or weights beyond ``2**±200`` in size are divided by a power of two (exactly)
+before any sum, so every estimate, and the Gini, Lorenz and top-share SEs,
+are the same for weights of any scale (1e-300 or 1e300) and incomes of any
+size. What double precision cannot hold is refused, naming it: values more
+than about 1e300 times smaller than the largest, a variance beyond its range
+(a threshold in incomes near 1e300).
 
 On a replicate-weight design (:class:`~micropop.design.ReplicateDesign`, or
 :meth:`SurveyDesign.replicate`) every measure is recomputed with each
@@ -53,7 +54,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, wraps
 
 import numpy as np
 import pandas as pd
@@ -77,6 +78,21 @@ _BLOCK = 2_000_000  # rows x replicates computed in one stacked pass
 # --- public measures ------------------------------------------------------------
 
 
+def _guarded(measure: Callable[..., Estimate]) -> Callable[..., Estimate]:
+    """Compute without floating-point warnings: a non-finite result is refused instead.
+
+    Overflow or 0/0 on the way (an S80/S20 of 1e300, a variance beyond double
+    precision) ends in :func:`_estimate`, which raises naming the domain.
+    """
+    @wraps(measure)
+    def guarded(*args: object, **kwargs: object) -> Estimate:
+        with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+            return measure(*args, **kwargs)
+    return guarded
+
+
+
+@_guarded
 def gini(design: SurveyDesign, variable: str, by: By = None,
          na_rm: bool = False) -> Estimate:
     """Gini coefficient, as R laeken's ``gini`` (a fraction, not percent).
@@ -132,6 +148,7 @@ def gini(design: SurveyDesign, variable: str, by: By = None,
     return _result(data, "gini", value, s.scatter(z))
 
 
+@_guarded
 def lorenz(design: SurveyDesign, variable: str,
            shares: Sequence[float] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
            by: By = None, na_rm: bool = False) -> Estimate:
@@ -182,6 +199,7 @@ def lorenz(design: SurveyDesign, variable: str,
                    np.concatenate([value for value, _ in fits]), values)
 
 
+@_guarded
 def top_share(design: SurveyDesign, variable: str, share: float = 0.1, by: By = None,
               na_rm: bool = False) -> Estimate:
     """Income share of the richest ``share`` of people (top 10 % by default).
@@ -224,6 +242,7 @@ def top_share(design: SurveyDesign, variable: str, share: float = 0.1, by: By = 
     return _result(data, "top_share", 1.0 - value, -s.scatter(z))
 
 
+@_guarded
 def arpt(design: SurveyDesign, variable: str, percent: float = 0.6, order: float = 0.5,
          by: By = None, na_rm: bool = False) -> Estimate:
     """At-risk-of-poverty threshold: ``percent`` of the weighted median.
@@ -272,6 +291,7 @@ def arpt(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     return _income_result(data, "arpt", variable, s, value, vcov)
 
 
+@_guarded
 def arpr(design: SurveyDesign, variable: str, percent: float = 0.6, order: float = 0.5,
          by: By = None, na_rm: bool = False) -> Estimate:
     """At-risk-of-poverty rate: the share below :func:`arpt`'s threshold.
@@ -312,13 +332,14 @@ def arpr(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     data, everyone, s = _setup(design, variable, by, na_rm, "the poverty rate", False)
 
     def rates(s: _Sorted, everyone: _Sorted) -> list[np.ndarray]:
-        t = _line(s, everyone, percent, order)
+        t = _line(s, everyone, percent, order, variable)
         return [s.sums(s.w * (s.x < t[s.segment])) / s.weight_total]
 
     if data.replicated:
         return _replicate_result(data, "arpr", rates(s, everyone)[0], everyone, s, rates)
     _require_spread(data, s, variable, "the poverty rate")
     line, z_line = _threshold(everyone, percent, order)
+    _require_positive_line(everyone, line, percent, order, variable)
     t = np.repeat(line, s.n_domains)
     poor = s.x < t[s.segment]
     n = s.weight_total
@@ -329,6 +350,7 @@ def arpr(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
                                   everyone.scatter(z_line), slope)
 
 
+@_guarded
 def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float = 0.5,
          by: By = None, na_rm: bool = False) -> Estimate:
     """Relative median at-risk-of-poverty gap (Eurostat; laeken's ``rmpg``).
@@ -376,6 +398,7 @@ def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     if not data.replicated:
         _require_spread(data, s, variable, "the poverty gap")
     line, z_line = _threshold(everyone, percent, order, not data.replicated)
+    _require_positive_line(everyone, line, percent, order, variable)
     t = np.repeat(line, s.n_domains)
     poor = s.x < t[s.segment]
     n_poor = s.sums(poor.astype(float))
@@ -388,7 +411,7 @@ def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     median = s.take(poor).quantile(0.5)
     if data.replicated:
         def gaps(s: _Sorted, everyone: _Sorted) -> list[np.ndarray]:
-            t = _line(s, everyone, percent, order)
+            t = _line(s, everyone, percent, order, variable)
             poor = s.x < t[s.segment]
             empty = np.flatnonzero(s.sums(poor.astype(float)) == 0)
             if len(empty):
@@ -410,6 +433,7 @@ def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
                                   slope)
 
 
+@_guarded
 def qsr(design: SurveyDesign, variable: str, by: By = None,
         na_rm: bool = False) -> Estimate:
     """Income quintile share ratio S80/S20, as R laeken's ``qsr``.
@@ -471,6 +495,7 @@ def qsr(design: SurveyDesign, variable: str, by: By = None,
     return _result(data, "qsr", ratio, s.scatter(z))
 
 
+@_guarded
 def poverty_rate(design: SurveyDesign, variable: str, line: float, by: By = None,
                  na_rm: bool = False) -> Estimate:
     """Share of people strictly below a fixed poverty line (a plain proportion).
@@ -510,7 +535,7 @@ def poverty_rate(design: SurveyDesign, variable: str, line: float, by: By = None
                         sort=False)
     below = data.with_columns((data.y < line).astype(float), [(variable, "")])
     rate, vcov = means(below)
-    return data.result("poverty_rate", rate, vcov, None)
+    return _estimate(data, "poverty_rate", rate, vcov)
 
 
 # --- sorted incomes --------------------------------------------------------------------
@@ -540,8 +565,8 @@ class _Sorted:
     def build(cls, x: np.ndarray, w: np.ndarray, row_domain: np.ndarray) -> _Sorted:
         """All rows in some domain (``row_domain >= 0``) as one sorted segment.
 
-        Incomes and weights are divided by powers of two (exactly) so that the
-        largest of each lies in [0.5, 1): sums of products of incomes and
+        Incomes and weights beyond ``2**±200`` in size are divided by powers
+        of two (exactly, :func:`_exponent`): sums of products of incomes and
         weights of any scale (1e-300, 1e300) neither overflow nor underflow.
         ``income_exp`` and ``weight_exp`` record those powers.
         """
@@ -679,10 +704,33 @@ class _Sorted:
 # --- the measures on sorted incomes: (estimate per domain, influence per sorted row) ----
 
 
+#: Incomes and weights below 2**200 in size are used as they are (products stay finite).
+_SAFE_EXPONENT = 200
+
+
 def _exponent(values: np.ndarray) -> int:
-    """The power of two that brings the largest ``|value|`` into [0.5, 1) (0 if none)."""
+    """The power of two to divide ``values`` by so that all are below ``2**200`` in size.
+
+    0 (no scaling) for ordinary values; tiny values (all below ``2**-200``)
+    are brought up to [0.5, 1).
+    """
     top = float(np.max(np.abs(values), initial=0.0))
-    return int(np.frexp(top)[1]) if top > 0 else 0
+    exponent = int(np.frexp(top)[1]) if top > 0 else 0
+    if exponent > _SAFE_EXPONENT:
+        return exponent - _SAFE_EXPONENT
+    return exponent if exponent < -_SAFE_EXPONENT else 0
+
+
+def _refuse_vanishing(design: SurveyDesign, inside: np.ndarray, values: np.ndarray,
+                      what: str, hint: str) -> None:
+    """Non-zero values that scaling (:func:`_exponent`) would leave subnormal or zero."""
+    scaled = np.ldexp(values, -_exponent(values[inside]))
+    lost = inside & (values != 0) & (np.abs(scaled) < np.finfo(float).tiny)
+    if lost.any():
+        raise InequalityError(
+            f"{int(lost.sum())} {what} are too small next to the largest one "
+            f"({np.max(np.abs(values[inside])):.3g}) for double precision, in "
+            f"{describe_rows(list(design._data.index[lost]), values[lost])}", hint=hint)
 
 
 def _gini(s: _Sorted, influence: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
@@ -756,38 +804,58 @@ def _setup(design: SurveyDesign, variable: str, by: By, na_rm: bool, measure: st
     """Check the income column and sort it: (analysis, all rows, rows by domain)."""
     _refuse_missing(design, variable, na_rm)
     data = prepare(design, [variable], by, na_rm, numeric_only=True)
+    if data.n_domains == 0:  # by= found no row with a weight and an observed income
+        raise EmptyDomainError(f"no row with a weight and an observed {variable!r} in any "
+                               f"domain of {by!r}",
+                               hint="check the weights, the subset and missing values")
     data.domain_weight()  # raises on a domain without weight
     x = data.y[:, 0]
     _check_incomes(design, data, x, variable, measure, nonnegative)
-    # weights scaled as _Sorted.build scales them: no domain may vanish
-    scaled = np.ldexp(data.weights, -_exponent(data.weights[data.row_domain >= 0]))
-    lost = np.flatnonzero(data.by_domain(scaled) == 0)
-    if len(lost):
-        raise InequalityError(
-            f"the weights of {', '.join(data.domain_name(k) for k in lost)} are more than "
-            "1e300 times smaller than the largest weight, so they vanish in double precision",
-            hint="check the weights column; analyse that domain on its own (des.subset)")
-    if not sort:  # a plain proportion: the engine's mean on the scaled weights
-        return replace(data, weights=scaled), None, None
+    _refuse_vanishing(design, data.row_domain >= 0, data.weights, "weights",
+                      hint="check the weights column")
+    if not sort:  # a plain proportion: the engine's mean on the weights scaled as _Sorted's
+        weights = data.weights
+        return (replace(data, weights=np.ldexp(weights, -_exponent(weights[data.row_domain >= 0]))),
+                None, None)
     everyone = _Sorted.build(x, data.weights, data.row_domain)
     return data, everyone, everyone.split(data.row_domain, data.n_domains)
 
 
-def _line(s: _Sorted, everyone: _Sorted, percent: float, order: float) -> np.ndarray:
+def _line(s: _Sorted, everyone: _Sorted, percent: float, order: float,
+          variable: str) -> np.ndarray:
     """The whole design's threshold for each segment of ``s`` (laeken's breakdown).
 
     ``everyone`` has one segment per copy (replicate) and ``s`` K per copy.
     """
     line = _threshold(everyone, percent, order, False)[0]
+    _require_positive_line(everyone, line, percent, order, variable)
     return np.repeat(line, s.n_domains // everyone.n_domains)
+
+
+def _require_positive_line(everyone: _Sorted, line: np.ndarray, percent: float, order: float,
+                           variable: str) -> None:
+    """A poverty threshold must be a positive income (one per copy of ``everyone``).
+
+    laeken would count those below a threshold of 0 (no one, when most
+    incomes are 0) or below a negative one: a rate of 0 % that means nothing.
+    """
+    bad = np.flatnonzero(~(line > 0))
+    if len(bad):
+        where = " (in a replicate)" if len(line) > 1 else ""
+        raise InequalityError(
+            f"the poverty threshold{where}, {percent:g} times the weighted quantile "
+            f"{order:g} of {variable!r}, is {float(everyone.income(line[bad[0]])):.6g}: not a "
+            "positive income, so a share below it is no poverty rate",
+            hint="check the incomes (are half of them zero or negative?), or restrict the "
+                 "design to the people with an income (des.subset)")
 
 
 def _replicate_result(data: Analysis, statistic: str, estimate: np.ndarray,
                       everyone: _Sorted, s: _Sorted,
                       values: Callable[[_Sorted, _Sorted], list[np.ndarray]]) -> Estimate:
     """An Estimate whose covariance comes from the design's replicate weights."""
-    return data.result(statistic, estimate,
-                       _replicate_vcov(data, statistic, estimate, everyone, s, values), None)
+    return _estimate(data, statistic, estimate,
+                     _replicate_vcov(data, statistic, estimate, everyone, s, values))
 
 
 def _replicate_vcov(data: Analysis, statistic: str, estimate: np.ndarray,
@@ -870,6 +938,8 @@ def _check_incomes(design: SurveyDesign, data: Analysis, x: np.ndarray, variable
             f"infinite values, in {describe_rows(list(design._data.index[infinite]), x[infinite])}",
             hint="fix those values (an overflow or a division by zero upstream?), or leave "
                  "those rows out with des.subset")
+    _refuse_vanishing(design, inside, x, f"values of {variable!r}",
+                      hint="set them to 0, or give the incomes in other units")
     negative = (x < 0) & inside
     if nonnegative and negative.any():
         labels = design._data.index[negative]
@@ -921,11 +991,32 @@ def _shares(shares: object) -> np.ndarray:
     return probs
 
 
+def _estimate(data: Analysis, statistic: str, estimate: np.ndarray,
+              vcov: np.ndarray) -> Estimate:
+    """The Estimate, once its values and covariance are checked finite.
+
+    Scaling (:meth:`_Sorted.build`) keeps every sum finite, but a ratio can
+    itself be huge (S80/S20 when the poorest hold 1e-300 of the income) and
+    its variance beyond double precision: that is refused, naming the domain.
+    """
+    variances = np.diag(vcov) if vcov.ndim == 2 else vcov
+    bad = ~np.isfinite(estimate) | ~np.isfinite(variances)
+    if np.any(bad):
+        k = int(np.flatnonzero(bad)[0])
+        variable = data.labels[k // data.n_domains][0]
+        raise InequalityError(
+            f"{statistic} of {variable!r} in {data.domain_name(k % data.n_domains)} is "
+            f"{estimate[k]:.6g} with a variance beyond double precision",
+            hint="check the incomes: values hundreds of orders of magnitude apart (1e-300 "
+                 "next to 1) leave the measure numerically meaningless")
+    return data.result(statistic, estimate, vcov, None)
+
+
 def _result(data: Analysis, statistic: str, estimate: np.ndarray,
             values: np.ndarray) -> Estimate:
     """An Estimate from per-domain estimates and weighted influence values."""
     values = values.reshape(len(values), -1)
-    return data.result(statistic, estimate, data.vcov(values), None)
+    return _estimate(data, statistic, estimate, data.vcov(values))
 
 
 def _income_result(data: Analysis, statistic: str, variable: str, s: _Sorted,
@@ -936,7 +1027,8 @@ def _income_result(data: Analysis, statistic: str, variable: str, s: _Sorted,
     below 1e-150) put it outside double precision, which is refused rather
     than returned as an infinite (or zero) standard error.
     """
-    variance = np.ldexp(vcov, 2 * s.income_exp)
+    with np.errstate(over="ignore", under="ignore"):
+        variance = np.ldexp(vcov, 2 * s.income_exp)
     scaled, unscaled = np.abs(np.diag(vcov)), np.abs(np.diag(variance))
     if not np.all(np.isfinite(variance)) or np.any(
             (scaled > 0) & (unscaled < np.finfo(float).tiny)):
@@ -946,7 +1038,7 @@ def _income_result(data: Analysis, statistic: str, variable: str, s: _Sorted,
             f"{int(np.round(s.income_exp * np.log10(2)))})",
             hint="give the incomes in other units (thousands, millions, cents) and convert "
                  "the threshold back")
-    return data.result(statistic, s.income(estimate), variance, None)
+    return _estimate(data, statistic, s.income(estimate), variance)
 
 
 def _result_with_threshold(data: Analysis, statistic: str, estimate: np.ndarray,
@@ -961,4 +1053,4 @@ def _result_with_threshold(data: Analysis, statistic: str, estimate: np.ndarray,
     k = data.n_domains
     vcov = data.vcov(np.column_stack([own, line]))
     combine = np.hstack([np.eye(k), np.outer(slope, np.ones(k))])
-    return data.result(statistic, estimate, combine @ vcov @ combine.T, None)
+    return _estimate(data, statistic, estimate, combine @ vcov @ combine.T)
