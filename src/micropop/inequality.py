@@ -22,10 +22,10 @@ bandwidth: a factor 1e300 shrinks it 1e60-fold, as in convey); the Gini,
 Lorenz and top-share SEs do not.
 
 Incomes must be finite (infinite ones are refused, naming the rows). Incomes
-or weights beyond ``2**±200`` in size are divided by a power of two (exactly)
-before any sum, so every estimate, and the Gini, Lorenz and top-share SEs,
-are the same for weights of any scale (1e-300 or 1e300) and incomes of any
-size. What double precision cannot hold is refused, naming it: values more
+and weights are divided by powers of two (exactly) before any sum, the
+largest of each brought near ``2**100``, so every estimate, and the Gini,
+Lorenz and top-share SEs, are the same for weights of any scale (1e-300 or
+1e300) and incomes of any size. What double precision cannot hold is refused, naming it: values more
 than about 1e300 times smaller than the largest, a variance beyond its range
 (a threshold in incomes near 1e300).
 
@@ -565,9 +565,9 @@ class _Sorted:
     def build(cls, x: np.ndarray, w: np.ndarray, row_domain: np.ndarray) -> _Sorted:
         """All rows in some domain (``row_domain >= 0``) as one sorted segment.
 
-        Incomes and weights beyond ``2**±200`` in size are divided by powers
-        of two (exactly, :func:`_exponent`): sums of products of incomes and
-        weights of any scale (1e-300, 1e300) neither overflow nor underflow.
+        Incomes and weights are divided by powers of two (exactly,
+        :func:`_exponent`): sums of products of incomes and weights of any
+        scale (1e-300, 1e300) neither overflow nor underflow.
         ``income_exp`` and ``weight_exp`` record those powers.
         """
         inside = row_domain >= 0
@@ -704,21 +704,19 @@ class _Sorted:
 # --- the measures on sorted incomes: (estimate per domain, influence per sorted row) ----
 
 
-#: Incomes and weights below 2**200 in size are used as they are (products stay finite).
-_SAFE_EXPONENT = 200
+#: Incomes and weights are scaled so that the largest lies in [2**99, 2**100): products
+#: of three of them stay finite, and small values keep their precision.
+_TARGET_EXPONENT = 100
 
 
 def _exponent(values: np.ndarray) -> int:
-    """The power of two to divide ``values`` by so that all are below ``2**200`` in size.
+    """The power of two to divide ``values`` by to bring the largest into [2**99, 2**100).
 
-    0 (no scaling) for ordinary values; tiny values (all below ``2**-200``)
-    are brought up to [0.5, 1).
+    Always the same target, so that multiplying the values by a power of two
+    changes nothing after scaling (the results are the same bit for bit).
     """
     top = float(np.max(np.abs(values), initial=0.0))
-    exponent = int(np.frexp(top)[1]) if top > 0 else 0
-    if exponent > _SAFE_EXPONENT:
-        return exponent - _SAFE_EXPONENT
-    return exponent if exponent < -_SAFE_EXPONENT else 0
+    return int(np.frexp(top)[1]) - _TARGET_EXPONENT if top > 0 else 0
 
 
 def _refuse_vanishing(design: SurveyDesign, inside: np.ndarray, values: np.ndarray,
