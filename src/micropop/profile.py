@@ -507,18 +507,26 @@ def goodness_of_fit(design: SurveyDesign, variable: str,
     observed = totals.estimate[keep]
     n_hat = observed.sum()
     expected = p * n_hat
-    pearson = float(np.sum((observed - expected) ** 2 / expected))
-    # delta method for X_k = (T_k - p_k N) / sqrt(p_k N), N = sum_j T_j (R's svycontrast)
-    derivative_e = -(observed + expected) / (2 * expected ** 1.5)
-    jacobian = np.diag(1 / np.sqrt(expected)) + np.outer(derivative_e * p, np.ones(len(p)))
-    full = np.zeros((len(p), len(totals.estimate)))
-    full[:, keep] = jacobian
-    vcov = totals.contrast(full).vcov
+    with np.errstate(all="ignore"):  # a share of 1e-320 overflows: refused below
+        pearson = float(np.sum((observed - expected) ** 2 / expected))
+        # delta method for X_k = (T_k - p_k N) / sqrt(p_k N), N = sum_j T_j (R's svycontrast)
+        derivative_e = -(observed + expected) / (2 * expected ** 1.5)
+        jacobian = np.diag(1 / np.sqrt(expected)) + np.outer(derivative_e * p,
+                                                             np.ones(len(p)))
+        full = np.zeros((len(p), len(totals.estimate)))
+        full[:, keep] = jacobian
+        vcov = totals.contrast(full).vcov
+    if not (np.isfinite(pearson) and np.all(np.isfinite(vcov))):
+        smallest = int(np.argmin(p))
+        raise ReferenceLevelError(
+            f"the reference share of {name!r} level {str(levels[smallest])!r} "
+            f"({p[smallest]:.3g}) is too small: Pearson's statistic overflows",
+            hint="merge the level with another one, or leave it out of the test")
     eigenvalues = np.sort(np.linalg.eigvalsh(vcov))[::-1]
     trace, trace_sq = float(np.trace(vcov)), float(np.sum(vcov * vcov))
     if not trace > 0:
         raise ProfileError(
-            f"the design gives the counts of {variable!r} no variance (every PSU holds the "
+            f"the design gives the counts of {name!r} no variance (every PSU holds the "
             "same shares), so the Rao-Scott corrections are undefined",
             hint="compare the shares without a test (profile(..., reference=) shows them), "
                  "or check the design's PSUs")
