@@ -252,3 +252,10 @@ def test_missing_household_counts_need_na_rm(frame):
         earnings.below_poverty_line(des, 2016, "income", "size", "children")
     assert earnings.below_poverty_line(des, 2016, "income", "size", "children",
                                        na_rm=True).n[0] == 5
+
+
+def test_one_column_and_a_true_or_false_na_rm(frame):
+    with pytest.raises(OptionError, match=r"\['pay'\] is not one column"):
+        earnings.earnings_shares(_design(frame), ["pay"])
+    with pytest.raises(OptionError, match="na_rm='yes' is not one of the choices"):
+        earnings.earnings_shares(_design(frame), "pay", na_rm="yes")

@@ -302,3 +302,34 @@ def test_lorenz_shares_must_be_given_once_each(sample):
     with pytest.raises(InequalityParameterError, match="lists 0.5 more than once"):
         ineq.lorenz(des, "income", shares=[0.5, 0.2, 0.5])
     assert ineq.lorenz(des, "income", shares=0.5).estimate.shape == (1,)
+
+
+@settings(max_examples=25, deadline=None)
+@given(df=frames(income=st.one_of(st.floats(0, 1e4), st.sampled_from([0.0, 1e300, 1e-300])),
+                 weight=st.floats(0.5, 2.0), max_rows=8),
+       measure=st.sampled_from(sorted(MEASURES)), method=st.sampled_from(["jk1", "bootstrap"]))
+def test_replicate_designs_give_a_right_answer_or_a_micropop_error(df, measure, method):
+    df = df.assign(psu=np.arange(len(df)))
+    try:
+        des = SurveyDesign(df, weights="w", psu="psu")
+        rep = des.replicate(method, **({"replicates": 20, "seed": 1}
+                                       if method == "bootstrap" else {}))
+        est = MEASURES[measure](rep, by="g")
+    except MicropopError as err:
+        assert str(err).strip()
+        return
+    check_answer(measure, df, est)
+    linear = outcome(measure, df, by="g")
+    if not isinstance(linear, MicropopError):  # the same estimates as the linearised design
+        np.testing.assert_allclose(est.estimate, linear.estimate, rtol=1e-12)
+
+
+def test_one_income_column_and_a_true_or_false_na_rm(sample):
+    des = SurveyDesign(sample, weights="w")
+    with pytest.raises(OptionError, match=r"variable=\['income', 'w'\] is not one column"):
+        ineq.gini(des, ["income", "w"])
+    with pytest.raises(OptionError, match="na_rm='no' is not one of the choices"):
+        ineq.arpr(des, "income", na_rm="no")
+    flags = SurveyDesign(sample.assign(income=sample["income"] > 1000), weights="w")
+    with pytest.raises(MicropopError, match="holds True/False, not amounts"):
+        ineq.gini(flags, "income")

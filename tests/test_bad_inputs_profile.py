@@ -215,3 +215,8 @@ def test_census_arguments(kwargs, error, text):
 def test_education_year_is_a_whole_number():
     with pytest.raises(OptionError, match="year='2023' is not a number"):
         insee_education(year="2023")
+
+
+def test_na_rm_is_true_or_false(survey):
+    with pytest.raises(OptionError, match="na_rm='yes' is not one of the choices"):
+        profile(survey, "g", na_rm="yes")

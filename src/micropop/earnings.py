@@ -164,6 +164,9 @@ def _values(design: SurveyDesign | ReplicateDesign, column: str, na_rm: bool,
     below ``at_least`` or above ``at_most`` (``(limit, hint)``). Every message
     names the column and rows.
     """
+    check_option("na_rm", na_rm, [True, False])
+    if pd.api.types.is_list_like(column):
+        raise OptionError(f"{column!r} is not one column", hint="name one column")
     data = design.data
     require_columns(data, [column])
     series = data[column]

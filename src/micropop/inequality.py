@@ -61,8 +61,10 @@ import pandas as pd
 
 from micropop.design import ReplicateDesign, SurveyDesign
 from micropop.errors import (EmptyDomainError, InequalityError, InequalityParameterError,
-                             MissingValuesError, NegativeIncomeError, OptionError,
-                             ZeroIncomeError, check_number, describe_rows)
+                             MissingValuesError, NegativeIncomeError,
+                             NotNumericVariableError, OptionError,
+                             ZeroIncomeError, check_number, check_option,
+                             describe_rows)
 from micropop.estimation import Estimate
 from micropop.estimation._analysis import Analysis, means, prepare
 from micropop.estimation.quantiles import _last_at_most, _prob_label
@@ -800,8 +802,15 @@ def _setup(design: SurveyDesign, variable: str, by: By, na_rm: bool, measure: st
            nonnegative: bool,
            sort: bool = True) -> tuple[Analysis, _Sorted | None, _Sorted | None]:
     """Check the income column and sort it: (analysis, all rows, rows by domain)."""
+    if pd.api.types.is_list_like(variable):
+        raise OptionError(f"variable={variable!r} is not one column",
+                          hint=f"{measure} is computed on one income column: name it")
+    check_option("na_rm", na_rm, [True, False])
     _refuse_missing(design, variable, na_rm)
     data = prepare(design, [variable], by, na_rm, numeric_only=True)
+    if pd.api.types.is_bool_dtype(design._data[variable]):
+        raise NotNumericVariableError(f"income column {variable!r} holds True/False, not "
+                                      "amounts", hint="give incomes as numbers")
     if data.n_domains == 0:  # by= found no row with a weight and an observed income
         raise EmptyDomainError(f"no row with a weight and an observed {variable!r} in any "
                                f"domain of {by!r}",

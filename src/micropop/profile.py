@@ -49,7 +49,8 @@ from scipy import stats
 
 from micropop import datasets
 from micropop.design import as_columns, require_columns
-from micropop.errors import OptionError, ProfileError, ReferenceLevelError, check_number
+from micropop.errors import (OptionError, ProfileError, ReferenceLevelError, check_number,
+                             check_option)
 from micropop.estimation import ChisqTest, Estimate
 
 if TYPE_CHECKING:
@@ -771,6 +772,7 @@ def profile(design: SurveyDesign, variables: str | Sequence[str],
     0  weekly  female  0.311
     1  weekly    male  0.348
     """
+    check_option("na_rm", na_rm, [True, False])
     variables = _variables(variables, by)
     if reference is not None and not isinstance(reference, Mapping):
         raise ProfileError(f"reference is a {type(reference).__name__}, not a mapping from "
