@@ -341,8 +341,8 @@ def _counts(values: pd.Series, name: str, labels: pd.Index) -> np.ndarray:
     else:
         numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         if values.dtype == object:  # True and False among numbers are no counts either
-            numbers = np.where(values.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(bool),
-                               np.nan, numbers)
+            flags = values.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(bool)
+            numbers = np.where(flags, np.nan, numbers)
     given = values.notna().to_numpy()
     with np.errstate(invalid="ignore"):
         bad = given & ~(np.isfinite(numbers) & (numbers == np.floor(numbers)))
@@ -449,7 +449,7 @@ def earnings_shares(design: SurveyDesign | ReplicateDesign, earnings: str = "ear
 
 def _thresholds(thresholds: Sequence[float]) -> list[float]:
     """Monthly amounts: positive finite numbers, each given once."""
-    items = [thresholds] if np.ndim(thresholds) == 0 else list(thresholds)  # type: ignore[call-overload]
+    items = [thresholds] if np.ndim(thresholds) == 0 else list(thresholds)
     limits = [check_number("thresholds", t, low=0, low_open=True,
                            hint="give positive monthly amounts, e.g. [5, 10, 20, 50]")
               for t in items]

@@ -17,17 +17,18 @@ its derivative uses convey's Gaussian kernel density with convey's bandwidth
 ``h = sd / N**0.2`` (``h_fun``: the weighted population standard deviation of
 the domain over its weight total to the power 1/5). Because ``N`` is the
 weight total, not the sample size, those SEs (arpt, arpr, qsr, rmpg) move
-slightly if every weight is multiplied by a constant (by ``c**0.2`` in the
-bandwidth: a factor 1e300 shrinks it 1e60-fold, as in convey); the Gini,
-Lorenz and top-share SEs do not.
+if every weight is multiplied by a constant ``c`` (the bandwidth by
+``c**-0.2``: slightly for a factor 7, 1e60-fold for 1e300, as in convey); the
+Gini, Lorenz, top-share and fixed-line poverty-rate SEs do not.
 
 Incomes must be finite (infinite ones are refused, naming the rows). Incomes
 and weights are divided by powers of two (exactly) before any sum, the
-largest of each brought near ``2**100``, so every estimate, and the Gini,
-Lorenz and top-share SEs, are the same for weights of any scale (1e-300 or
-1e300) and incomes of any size. What double precision cannot hold is refused, naming it: values more
-than about 1e300 times smaller than the largest, a variance beyond its range
-(a threshold in incomes near 1e300).
+largest of each brought near ``2**100``, so every estimate, and the SEs
+without a kernel, are the same for weights of any scale (1e-300 or 1e300)
+and incomes of any size. What double precision cannot hold is refused,
+naming it: values more than about 1e330 times smaller than the largest of
+their column, a variance beyond its range (a threshold in incomes near 1e300).
+A poverty threshold must be a positive income (``arpr``, ``rmpg``).
 
 On a replicate-weight design (:class:`~micropop.design.ReplicateDesign`, or
 :meth:`SurveyDesign.replicate`) every measure is recomputed with each
@@ -91,7 +92,6 @@ def _guarded(measure: Callable[..., Estimate]) -> Callable[..., Estimate]:
         with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
             return measure(*args, **kwargs)
     return guarded
-
 
 
 @_guarded
@@ -822,8 +822,8 @@ def _setup(design: SurveyDesign, variable: str, by: By, na_rm: bool, measure: st
                       hint="check the weights column")
     if not sort:  # a plain proportion: the engine's mean on the weights scaled as _Sorted's
         weights = data.weights
-        return (replace(data, weights=np.ldexp(weights, -_exponent(weights[data.row_domain >= 0]))),
-                None, None)
+        scaled = np.ldexp(weights, -_exponent(weights[data.row_domain >= 0]))
+        return replace(data, weights=scaled), None, None
     everyone = _Sorted.build(x, data.weights, data.row_domain)
     return data, everyone, everyone.split(data.row_domain, data.n_domains)
 
@@ -940,9 +940,10 @@ def _check_incomes(design: SurveyDesign, data: Analysis, x: np.ndarray, variable
     inside = data.row_domain >= 0
     infinite = inside & np.isinf(x)
     if infinite.any():
+        rows = describe_rows(list(design._data.index[infinite]), x[infinite])
         raise InequalityError(
             f"{measure} needs finite incomes, but {variable!r} has {int(infinite.sum())} "
-            f"infinite values, in {describe_rows(list(design._data.index[infinite]), x[infinite])}",
+            f"infinite values, in {rows}",
             hint="fix those values (an overflow or a division by zero upstream?), or leave "
                  "those rows out with des.subset")
     _refuse_vanishing(design, inside, x, f"values of {variable!r}",
@@ -985,7 +986,7 @@ def _fraction(name: str, value: object, closed_top: bool = True) -> float:
 
 def _shares(shares: object) -> np.ndarray:
     """Lorenz shares: a non-empty list of distinct fractions in (0, 1)."""
-    items = [shares] if np.ndim(shares) == 0 else list(shares)  # type: ignore[call-overload]
+    items = [shares] if np.ndim(shares) == 0 else list(shares)
     probs = np.array([_fraction("shares", p, closed_top=False) for p in items])
     if len(probs) == 0:
         raise InequalityParameterError("shares is empty",
@@ -1039,10 +1040,10 @@ def _income_result(data: Analysis, statistic: str, variable: str, s: _Sorted,
     scaled, unscaled = np.abs(np.diag(vcov)), np.abs(np.diag(variance))
     if not np.all(np.isfinite(variance)) or np.any(
             (scaled > 0) & (unscaled < np.finfo(float).tiny)):
+        largest = float(s.income(np.max(np.abs(s.x), initial=0.0)))
         raise InequalityError(
-            f"the variance of the {statistic} estimate of {variable!r}, in income units squared, is "
-            "beyond double precision (incomes of the order of 1e"
-            f"{int(np.round(s.income_exp * np.log10(2)))})",
+            f"the variance of the {statistic} estimate of {variable!r}, in income units "
+            f"squared, is beyond double precision (largest income {largest:.3g})",
             hint="give the incomes in other units (thousands, millions, cents) and convert "
                  "the threshold back")
     return _estimate(data, statistic, s.income(estimate), variance)
