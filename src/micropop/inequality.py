@@ -127,6 +127,14 @@ def gini(design: SurveyDesign, variable: str, by: By = None,
         Negative incomes (counted and listed).
     ZeroIncomeError
         Incomes all zero in a domain.
+    InequalityError
+        Infinite incomes, or incomes or weights too far apart for double
+        precision (rows named).
+
+    Notes
+    -----
+    Equal incomes, or a domain of one row, give a Gini of 0 with an SE of 0:
+    the linearised variance, like every replicate, sees no inequality to vary.
 
     Examples
     --------
