@@ -58,8 +58,8 @@ import pandas as pd
 from micropop import datasets
 from micropop.design import require_columns
 from micropop.errors import (EarningsError, MissingValuesError, NegativeEarningsError,
-                             NotNumericVariableError, ReferenceYearError, ZeroHoursError,
-                             check_option, describe_rows)
+                             NotNumericVariableError, OptionError, ReferenceYearError,
+                             ZeroHoursError, check_number, check_option, describe_rows)
 from micropop.estimation import Estimate
 
 if TYPE_CHECKING:
@@ -75,6 +75,8 @@ EARNINGS_THRESHOLDS = (5.0, 10.0, 20.0, 50.0)
 #: Weeks in a month: 52 / 12 (hourly = monthly / (weekly hours x 52 / 12)).
 WEEKS_PER_MONTH = 52 / 12
 
+_HOURS_IN_A_WEEK = 168.0
+
 Columns = str | Sequence[str] | None
 
 
@@ -82,6 +84,7 @@ Columns = str | Sequence[str] | None
 
 
 def _yearly_value(table: str, column: str, year: int, what: str) -> float:
+    year = check_number("year", year, integer=True, hint="give a year such as 2019")
     ref = datasets.load_reference(table)
     rows = ref.loc[ref["year"] == year, column]
     if rows.empty:
@@ -150,13 +153,25 @@ def poverty_line(year: int) -> float:
 
 
 def _values(design: SurveyDesign | ReplicateDesign, column: str, na_rm: bool,
-            negative: str | None = None) -> np.ndarray:
-    """A numeric column over the design's rows; missing values counted, negatives refused."""
+            negative: str | None = None, whole: bool = False,
+            at_least: tuple[float, str] | None = None,
+            at_most: tuple[float, str] | None = None) -> np.ndarray:
+    """A numeric column over the design's rows, checked (the one check of every column).
+
+    Text, categories and booleans are refused; missing values are counted
+    (an error unless ``na_rm``); infinite values are refused; so are negative
+    ones if ``negative`` says why, fractional ones if ``whole``, and values
+    below ``at_least`` or above ``at_most`` (``(limit, hint)``). Every message
+    names the column and rows.
+    """
+    check_option("na_rm", na_rm, [True, False])
+    if pd.api.types.is_list_like(column):
+        raise OptionError(f"{column!r} is not one column", hint="name one column")
     data = design.data
     require_columns(data, [column])
     series = data[column]
-    if not pd.api.types.is_numeric_dtype(series) or isinstance(series.dtype,
-                                                                pd.CategoricalDtype):
+    if (not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+            or isinstance(series.dtype, pd.CategoricalDtype)):
         raise NotNumericVariableError(f"column {column!r} is {series.dtype}, not numeric",
                                       hint="convert it with pd.to_numeric")
     values = series.to_numpy(dtype=float, na_value=np.nan)
@@ -167,12 +182,26 @@ def _values(design: SurveyDesign | ReplicateDesign, column: str, na_rm: bool,
             f"{describe_rows(list(data.index[missing]))}",
             hint="pass na_rm=True to leave those rows out of the domain (R's na.rm), "
                  "or impute them")
-    bad = values < 0
-    if negative is not None and bad.any():
-        raise NegativeEarningsError(
-            f"column {column!r} has {int(bad.sum())} negative value(s) in "
-            f"{describe_rows(list(data.index[bad]), values[bad])}; {negative}",
-            hint="fix or drop those rows")
+
+    def refuse(bad: np.ndarray, what: str, error: type[EarningsError], hint: str) -> None:
+        if bad.any():  # what: "{} negative value(s)", the count filled in
+            raise error(f"column {column!r} has {what.format(int(bad.sum()))} in "
+                        f"{describe_rows(list(data.index[bad]), values[bad])}", hint=hint)
+
+    refuse(np.isinf(values), "{} infinite value(s)", EarningsError,
+           "fix those values (an overflow or a division by zero upstream?) or drop the rows")
+    if negative is not None:
+        refuse(values < 0, "{} negative value(s)", NegativeEarningsError,
+               f"{negative}: fix or drop those rows")
+    if whole:
+        refuse(~missing & (values != np.floor(values)), "{} fractional value(s)", EarningsError,
+               "it counts persons: give whole numbers")
+    if at_least is not None:
+        refuse(values < at_least[0], "{} value(s) below " + f"{at_least[0]:g}", EarningsError,
+               at_least[1])
+    if at_most is not None:
+        refuse(values > at_most[0], "{} value(s) above " + f"{at_most[0]:g}", EarningsError,
+               at_most[1])
     return values
 
 
@@ -232,7 +261,8 @@ def hourly_earnings(design: SurveyDesign | ReplicateDesign, earnings: str = "ear
     """
     check_option("zero_hours", zero_hours, ["error", "exclude"])
     pay = _values(design, earnings, na_rm, negative="earnings cannot be negative")
-    time = _values(design, hours, na_rm, negative="hours cannot be negative")
+    time = _values(design, hours, na_rm, negative="hours cannot be negative",
+                   at_most=(_HOURS_IN_A_WEEK, "a week has 168 hours: give hours per week"))
     zero = time == 0
     if zero.any() and zero_hours == "error":
         rows = list(design.data.index[zero])
@@ -242,8 +272,14 @@ def hourly_earnings(design: SurveyDesign | ReplicateDesign, earnings: str = "ear
             f"{paid} of them with earnings above 0: their hourly earnings are undefined",
             hint="pass zero_hours='exclude' to leave them out (and na_rm=True in the "
                  "estimators), or fix the hours")
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         rate = np.where(zero, np.nan, pay / (time * WEEKS_PER_MONTH))
+    overflow = np.isinf(rate)
+    if overflow.any():
+        raise EarningsError(
+            f"{int(overflow.sum())} hourly rate(s) of {earnings!r} / {hours!r} overflow, in "
+            f"{describe_rows(list(design.data.index[overflow]), pay[overflow])} (earnings)",
+            hint="check the hours of those rows (near zero?) and the units of the earnings")
     return pd.Series(rate, index=design.data.index, name="hourly_earnings")
 
 
@@ -270,22 +306,51 @@ def oecd_consumption_units(household_size: pd.Series | np.ndarray | Sequence[flo
     Raises
     ------
     EarningsError
-        Households without a person aged 14 or more, or negative counts.
+        Households without a person aged 14 or more, negative, fractional or
+        infinite counts, or inputs of different lengths (rows named: the
+        Series' labels, or 1-based positions).
 
     Examples
     --------
     >>> oecd_consumption_units([1, 2, 4], [0, 0, 2]).tolist()
     [1.0, 1.5, 2.1]
     """
-    size = np.asarray(household_size, dtype=float)
-    children = np.asarray(children_under14, dtype=float)
+    size = pd.Series(household_size)
+    children = pd.Series(children_under14)
+    if len(size) != len(children):
+        raise EarningsError(f"household_size has {len(size)} values and children_under14 "
+                            f"{len(children)}", hint="give one of each per household")
+    # rows are named by the Series' labels, else by 1-based positions
+    labels = (size.index if isinstance(household_size, pd.Series)
+              else pd.RangeIndex(1, len(size) + 1))
+    size = _counts(size, "household_size", labels)
+    children = _counts(children, "children_under14", labels)
     bad = (size - children < 1) | (children < 0)
     if bad.any():
         raise EarningsError(
             f"{int(bad.sum())} household(s) without a person aged 14 or more, or with a "
-            f"negative count: {describe_rows(list(np.flatnonzero(bad)))} (positions)",
+            f"negative count, in {describe_rows(list(labels[bad]))}",
             hint="household_size counts every person, children included")
     return 1 + 0.5 * (size - 1 - children) + 0.3 * children
+
+
+def _counts(values: pd.Series, name: str, labels: pd.Index) -> np.ndarray:
+    """Counts of persons as floats: NaN where missing; text, inf or fractions refused."""
+    if pd.api.types.is_bool_dtype(values):
+        numbers = np.full(len(values), np.nan)  # True is no count
+    else:
+        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        if values.dtype == object:  # True and False among numbers are no counts either
+            flags = values.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(bool)
+            numbers = np.where(flags, np.nan, numbers)
+    given = values.notna().to_numpy()
+    with np.errstate(invalid="ignore"):
+        bad = given & ~(np.isfinite(numbers) & (numbers == np.floor(numbers)))
+    if bad.any():
+        raise EarningsError(f"{name} has {int(bad.sum())} value(s) that are not whole numbers, "
+                            f"in {describe_rows(list(labels[bad]), values[bad])}",
+                            hint="give counts of persons")
+    return numbers
 
 
 def standard_of_living(design: SurveyDesign | ReplicateDesign,
@@ -319,13 +384,14 @@ def standard_of_living(design: SurveyDesign | ReplicateDesign,
     True
     """
     money = _values(design, income, na_rm)
-    size = _values(design, household_size, na_rm, negative="a household size is positive")
+    size = _values(design, household_size, na_rm, negative="a household size is positive",
+                   whole=True, at_least=(1, "a household counts its respondent: give sizes "
+                                            "of 1 or more"))
     children = _values(design, children_under14, na_rm,
-                       negative="a count of children is not negative")
-    units = oecd_consumption_units(np.nan_to_num(size, nan=1.0),
-                                   np.nan_to_num(children, nan=0.0))
-    units[np.isnan(size) | np.isnan(children)] = np.nan
-    return pd.Series(money / units, index=design.data.index, name="standard_of_living")
+                       negative="a count of children is not negative", whole=True)
+    rows = design.data.index  # NaN counts give NaN units
+    units = oecd_consumption_units(pd.Series(size, index=rows), pd.Series(children, index=rows))
+    return pd.Series(money / units, index=rows, name="standard_of_living")
 
 
 # --- shares ------------------------------------------------------------------------
@@ -371,12 +437,27 @@ def earnings_shares(design: SurveyDesign | ReplicateDesign, earnings: str = "ear
     >>> est.to_frame()["estimate"].round(3).tolist()
     [0.018, 0.09, 0.246, 0.038, 0.344, 0.833]
     """
+    limits = _thresholds(thresholds)
     pay = _values(design, earnings, na_rm, negative="earnings cannot be negative")
     observed = ~np.isnan(pay)
     indicators = {f"{earnings} = 0": _indicator(pay == 0, observed)}
-    for t in thresholds:
-        indicators[f"{earnings} < {t:g}"] = _indicator(pay < t, observed)
+    for t in limits:
+        indicators[f"{earnings} < {np.format_float_positional(t, trim='-')}"] = _indicator(
+            pay < t, observed)
     return _shares(design, indicators, by, ci, conf_level, na_rm)
+
+
+def _thresholds(thresholds: Sequence[float]) -> list[float]:
+    """Monthly amounts: positive finite numbers, each given once."""
+    items = [thresholds] if np.ndim(thresholds) == 0 else list(thresholds)
+    limits = [check_number("thresholds", t, low=0, low_open=True,
+                           hint="give positive monthly amounts, e.g. [5, 10, 20, 50]")
+              for t in items]
+    repeated = sorted({t for t in limits if limits.count(t) > 1})
+    if repeated:
+        raise OptionError(f"thresholds lists {', '.join(f'{t:g}' for t in repeated)} more "
+                          "than once", hint="give each threshold once")
+    return limits
 
 
 def below_minimum_wage(design: SurveyDesign | ReplicateDesign, year: int = 2019,

@@ -437,8 +437,11 @@ class ZeroIncomeError(InequalityError):
     """Incomes are all zero where a measure divides by their total (Gini, QSR, Lorenz)."""
 
 
-class InequalityParameterError(InequalityError):
-    """A share, percent or poverty line outside its range (fractions, not percent)."""
+class InequalityParameterError(InequalityError, OptionError):
+    """A share, percent or poverty line outside its range (fractions, not percent).
+
+    Also an :class:`OptionError`, as every other bad scalar argument.
+    """
 
 
 # --- size from surveys and platforms -------------------------------------

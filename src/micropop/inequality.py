@@ -17,8 +17,18 @@ its derivative uses convey's Gaussian kernel density with convey's bandwidth
 ``h = sd / N**0.2`` (``h_fun``: the weighted population standard deviation of
 the domain over its weight total to the power 1/5). Because ``N`` is the
 weight total, not the sample size, those SEs (arpt, arpr, qsr, rmpg) move
-slightly if every weight is multiplied by a constant; the Gini, Lorenz and
-top-share SEs do not.
+if every weight is multiplied by a constant ``c`` (the bandwidth by
+``c**-0.2``: slightly for a factor 7, 1e60-fold for 1e300, as in convey); the
+Gini, Lorenz, top-share and fixed-line poverty-rate SEs do not.
+
+Incomes must be finite (infinite ones are refused, naming the rows). Incomes
+and weights are divided by powers of two (exactly) before any sum, the
+largest of each brought near ``2**100``, so every estimate, and the SEs
+without a kernel, are the same for weights of any scale (1e-300 or 1e300)
+and incomes of any size. What double precision cannot hold is refused,
+naming it: values more than about 1e330 times smaller than the largest of
+their column, a variance beyond its range (a threshold in incomes near 1e300).
+A poverty threshold must be a positive income (``arpr``, ``rmpg``).
 
 On a replicate-weight design (:class:`~micropop.design.ReplicateDesign`, or
 :meth:`SurveyDesign.replicate`) every measure is recomputed with each
@@ -44,14 +54,17 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, replace
+from functools import cached_property, wraps
 
 import numpy as np
+import pandas as pd
 
 from micropop.design import ReplicateDesign, SurveyDesign
 from micropop.errors import (EmptyDomainError, InequalityError, InequalityParameterError,
-                             MissingValuesError, NegativeIncomeError, ZeroIncomeError,
+                             MissingValuesError, NegativeIncomeError,
+                             NotNumericVariableError, OptionError,
+                             ZeroIncomeError, check_number, check_option,
                              describe_rows)
 from micropop.estimation import Estimate
 from micropop.estimation._analysis import Analysis, means, prepare
@@ -68,6 +81,20 @@ _BLOCK = 2_000_000  # rows x replicates computed in one stacked pass
 # --- public measures ------------------------------------------------------------
 
 
+def _guarded(measure: Callable[..., Estimate]) -> Callable[..., Estimate]:
+    """Compute without floating-point warnings: a non-finite result is refused instead.
+
+    Overflow or 0/0 on the way (an S80/S20 of 1e300, a variance beyond double
+    precision) ends in :func:`_estimate`, which raises naming the domain.
+    """
+    @wraps(measure)
+    def guarded(*args: object, **kwargs: object) -> Estimate:
+        with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+            return measure(*args, **kwargs)
+    return guarded
+
+
+@_guarded
 def gini(design: SurveyDesign, variable: str, by: By = None,
          na_rm: bool = False) -> Estimate:
     """Gini coefficient, as R laeken's ``gini`` (a fraction, not percent).
@@ -100,6 +127,14 @@ def gini(design: SurveyDesign, variable: str, by: By = None,
         Negative incomes (counted and listed).
     ZeroIncomeError
         Incomes all zero in a domain.
+    InequalityError
+        Infinite incomes, or incomes or weights too far apart for double
+        precision (rows named).
+
+    Notes
+    -----
+    Equal incomes, or a domain of one row, give a Gini of 0 with an SE of 0:
+    the linearised variance, like every replicate, sees no inequality to vary.
 
     Examples
     --------
@@ -123,6 +158,7 @@ def gini(design: SurveyDesign, variable: str, by: By = None,
     return _result(data, "gini", value, s.scatter(z))
 
 
+@_guarded
 def lorenz(design: SurveyDesign, variable: str,
            shares: Sequence[float] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
            by: By = None, na_rm: bool = False) -> Estimate:
@@ -158,9 +194,7 @@ def lorenz(design: SurveyDesign, variable: str,
     >>> est.estimate.round(4).tolist()
     [0.1, 0.3]
     """
-    probs = np.atleast_1d(np.asarray(shares, dtype=float))
-    for p in probs:
-        _check_fraction("shares", p, closed_top=False)
+    probs = _shares(shares)
     data, everyone, s = _setup(design, variable, by, na_rm, "the Lorenz curve", True)
     _require_positive_total(data, s, variable, "the Lorenz curve")
     labels = [(variable, _prob_label(p)) for p in probs]
@@ -175,6 +209,7 @@ def lorenz(design: SurveyDesign, variable: str,
                    np.concatenate([value for value, _ in fits]), values)
 
 
+@_guarded
 def top_share(design: SurveyDesign, variable: str, share: float = 0.1, by: By = None,
               na_rm: bool = False) -> Estimate:
     """Income share of the richest ``share`` of people (top 10 % by default).
@@ -206,7 +241,7 @@ def top_share(design: SurveyDesign, variable: str, share: float = 0.1, by: By = 
     >>> float(top_share(SurveyDesign(df, weights="w"), "income", 0.2).estimate[0])
     0.6
     """
-    _check_fraction("share", share, closed_top=False)
+    share = _fraction("share", share, closed_top=False)
     data, everyone, s = _setup(design, variable, by, na_rm, "the top income share", True)
     _require_positive_total(data, s, variable, "the top income share")
     if data.replicated:
@@ -217,6 +252,7 @@ def top_share(design: SurveyDesign, variable: str, share: float = 0.1, by: By = 
     return _result(data, "top_share", 1.0 - value, -s.scatter(z))
 
 
+@_guarded
 def arpt(design: SurveyDesign, variable: str, percent: float = 0.6, order: float = 0.5,
          by: By = None, na_rm: bool = False) -> Estimate:
     """At-risk-of-poverty threshold: ``percent`` of the weighted median.
@@ -251,18 +287,21 @@ def arpt(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     >>> float(arpt(SurveyDesign(df, weights="w"), "income").estimate[0])
     900.0
     """
-    _check_fraction("percent", percent)
-    _check_fraction("order", order, closed_top=False)
+    percent = _fraction("percent", percent)
+    order = _fraction("order", order, closed_top=False)
     data, everyone, s = _setup(design, variable, by, na_rm, "the poverty threshold", False)
     if data.replicated:
-        return _replicate_result(data, "arpt", _threshold(s, percent, order, False)[0],
-                                 everyone, s,
-                                 lambda r, _: [_threshold(r, percent, order, False)[0]])
-    _require_spread(data, s, variable, "the poverty threshold")
-    value, z = _threshold(s, percent, order)
-    return _result(data, "arpt", value, s.scatter(z))
+        value = _threshold(s, percent, order, False)[0]
+        vcov = _replicate_vcov(data, "arpt", value, everyone, s,
+                               lambda r, _: [_threshold(r, percent, order, False)[0]])
+    else:
+        _require_spread(data, s, variable, "the poverty threshold")
+        value, z = _threshold(s, percent, order)
+        vcov = data.vcov(s.scatter(z)[:, None])
+    return _income_result(data, "arpt", variable, s, value, vcov)
 
 
+@_guarded
 def arpr(design: SurveyDesign, variable: str, percent: float = 0.6, order: float = 0.5,
          by: By = None, na_rm: bool = False) -> Estimate:
     """At-risk-of-poverty rate: the share below :func:`arpt`'s threshold.
@@ -298,18 +337,19 @@ def arpr(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     >>> float(arpr(SurveyDesign(df, weights="w"), "income").estimate[0])
     0.2
     """
-    _check_fraction("percent", percent)
-    _check_fraction("order", order, closed_top=False)
+    percent = _fraction("percent", percent)
+    order = _fraction("order", order, closed_top=False)
     data, everyone, s = _setup(design, variable, by, na_rm, "the poverty rate", False)
 
     def rates(s: _Sorted, everyone: _Sorted) -> list[np.ndarray]:
-        t = _line(s, everyone, percent, order)
+        t = _line(s, everyone, percent, order, variable)
         return [s.sums(s.w * (s.x < t[s.segment])) / s.weight_total]
 
     if data.replicated:
         return _replicate_result(data, "arpr", rates(s, everyone)[0], everyone, s, rates)
     _require_spread(data, s, variable, "the poverty rate")
     line, z_line = _threshold(everyone, percent, order)
+    _require_positive_line(everyone, line, percent, order, variable)
     t = np.repeat(line, s.n_domains)
     poor = s.x < t[s.segment]
     n = s.weight_total
@@ -320,6 +360,7 @@ def arpr(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
                                   everyone.scatter(z_line), slope)
 
 
+@_guarded
 def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float = 0.5,
          by: By = None, na_rm: bool = False) -> Estimate:
     """Relative median at-risk-of-poverty gap (Eurostat; laeken's ``rmpg``).
@@ -361,24 +402,26 @@ def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     >>> round(float(rmpg(SurveyDesign(df, weights="w"), "income").estimate[0]), 4)
     0.3333
     """
-    _check_fraction("percent", percent)
-    _check_fraction("order", order, closed_top=False)
+    percent = _fraction("percent", percent)
+    order = _fraction("order", order, closed_top=False)
     data, everyone, s = _setup(design, variable, by, na_rm, "the poverty gap", False)
     if not data.replicated:
         _require_spread(data, s, variable, "the poverty gap")
     line, z_line = _threshold(everyone, percent, order, not data.replicated)
+    _require_positive_line(everyone, line, percent, order, variable)
     t = np.repeat(line, s.n_domains)
     poor = s.x < t[s.segment]
     n_poor = s.sums(poor.astype(float))
     if np.any(n_poor == 0):
         raise EmptyDomainError(
-            f"no one is below the poverty threshold ({line[0]:.6g}) of {variable!r} in "
+            f"no one is below the poverty threshold ({s.income(line)[0]:.6g}) of "
+            f"{variable!r} in "
             f"domain {', '.join(data.domain_name(k) for k in np.flatnonzero(n_poor == 0))}",
             hint="the poverty gap needs poor people in every domain; drop those domains")
     median = s.take(poor).quantile(0.5)
     if data.replicated:
         def gaps(s: _Sorted, everyone: _Sorted) -> list[np.ndarray]:
-            t = _line(s, everyone, percent, order)
+            t = _line(s, everyone, percent, order, variable)
             poor = s.x < t[s.segment]
             empty = np.flatnonzero(s.sums(poor.astype(float)) == 0)
             if len(empty):
@@ -400,6 +443,7 @@ def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
                                   slope)
 
 
+@_guarded
 def qsr(design: SurveyDesign, variable: str, by: By = None,
         na_rm: bool = False) -> Estimate:
     """Income quintile share ratio S80/S20, as R laeken's ``qsr``.
@@ -461,6 +505,7 @@ def qsr(design: SurveyDesign, variable: str, by: By = None,
     return _result(data, "qsr", ratio, s.scatter(z))
 
 
+@_guarded
 def poverty_rate(design: SurveyDesign, variable: str, line: float, by: By = None,
                  na_rm: bool = False) -> Estimate:
     """Share of people strictly below a fixed poverty line (a plain proportion).
@@ -493,14 +538,14 @@ def poverty_rate(design: SurveyDesign, variable: str, line: float, by: By = None
     >>> float(poverty_rate(SurveyDesign(df, weights="w"), "income", line=1026).estimate[0])
     0.3333333333333333
     """
-    if not np.isfinite(line):
-        raise InequalityParameterError(f"line must be a finite income, not {line!r}",
-                                       hint="give the poverty line in the income's units")
+    line = _parameter("line", line, low=0, low_open=True,
+                      hint="give the poverty line as a positive income, in the income's "
+                           "units")
     data, _, _ = _setup(design, variable, by, na_rm, "the poverty rate", False,
                         sort=False)
     below = data.with_columns((data.y < line).astype(float), [(variable, "")])
     rate, vcov = means(below)
-    return data.result("poverty_rate", rate, vcov, None)
+    return _estimate(data, "poverty_rate", rate, vcov)
 
 
 # --- sorted incomes --------------------------------------------------------------------
@@ -523,18 +568,32 @@ class _Sorted:
     starts: np.ndarray
     ends: np.ndarray
     n_rows: int
+    income_exp: int = 0
+    weight_exp: int = 0
 
     @classmethod
     def build(cls, x: np.ndarray, w: np.ndarray, row_domain: np.ndarray) -> _Sorted:
-        """All rows in some domain (``row_domain >= 0``) as one sorted segment."""
+        """All rows in some domain (``row_domain >= 0``) as one sorted segment.
+
+        Incomes and weights are divided by powers of two (exactly,
+        :func:`_exponent`): sums of products of incomes and weights of any
+        scale (1e-300, 1e300) neither overflow nor underflow.
+        ``income_exp`` and ``weight_exp`` record those powers.
+        """
         inside = row_domain >= 0
         if inside.all():
             rows = np.argsort(x)
         else:
             rows = np.flatnonzero(inside)
             rows = rows[np.argsort(x[rows])]
-        return cls(rows, x[rows], w[rows], np.zeros(len(rows), dtype=np.intp),
-                   np.array([0]), np.array([len(rows)]), len(x))
+        income_exp, weight_exp = _exponent(x[rows]), _exponent(w[rows])
+        return cls(rows, np.ldexp(x[rows], -income_exp), np.ldexp(w[rows], -weight_exp),
+                   np.zeros(len(rows), dtype=np.intp), np.array([0]), np.array([len(rows)]),
+                   len(x), income_exp, weight_exp)
+
+    def income(self, values: np.ndarray) -> np.ndarray:
+        """Values computed in the scaled incomes (a threshold, its influence) in income units."""
+        return np.ldexp(values, self.income_exp)
 
     def split(self, row_domain: np.ndarray, n_domains: int) -> _Sorted:
         """The same rows, one segment per domain (a stable sort of the codes)."""
@@ -544,18 +603,21 @@ class _Sorted:
         rows = self.rows[order]
         segment = row_domain[rows]
         ends = np.cumsum(np.bincount(segment, minlength=n_domains))
-        return _Sorted(rows, self.x[order], self.w[order], segment,
-                       np.concatenate([[0], ends[:-1]]), ends, self.n_rows)
+        return replace(self, rows=rows, x=self.x[order], w=self.w[order], segment=segment,
+                       starts=np.concatenate([[0], ends[:-1]]), ends=ends)
 
     def take(self, mask: np.ndarray) -> _Sorted:
         """The rows in ``mask`` (still sorted); every segment must keep a row."""
         segment = self.segment[mask]
         ends = np.cumsum(np.bincount(segment, minlength=self.n_domains))
-        return _Sorted(self.rows[mask], self.x[mask], self.w[mask], segment,
-                       np.concatenate([[0], ends[:-1]]), ends, self.n_rows)
+        return replace(self, rows=self.rows[mask], x=self.x[mask], w=self.w[mask],
+                       segment=segment, starts=np.concatenate([[0], ends[:-1]]), ends=ends)
 
     def stacked(self, weights: np.ndarray) -> _Sorted:
         """The segments again for each column of ``weights`` (sorted rows, (n, m)).
+
+        ``weights`` are the design's (replicate) weights, scaled here as in
+        :meth:`build`.
 
         Copy ``j`` holds segments ``j K`` to ``j K + K - 1`` (K the domains),
         weighted by column ``j``: a block of replicates in one pass.
@@ -563,10 +625,11 @@ class _Sorted:
         n, m = weights.shape
         copies = np.arange(m)
         offsets = (copies * n)[:, None]
-        return _Sorted(np.tile(self.rows, m), np.tile(self.x, m), weights.T.ravel(),
-                       (copies[:, None] * self.n_domains + self.segment).ravel(),
-                       (offsets + self.starts).ravel(), (offsets + self.ends).ravel(),
-                       self.n_rows)
+        return replace(self, rows=np.tile(self.rows, m), x=np.tile(self.x, m),
+                       w=np.ldexp(weights.T.ravel(), -self.weight_exp),
+                       segment=(copies[:, None] * self.n_domains + self.segment).ravel(),
+                       starts=(offsets + self.starts).ravel(),
+                       ends=(offsets + self.ends).ravel())
 
     @property
     def n_domains(self) -> int:
@@ -605,11 +668,15 @@ class _Sorted:
 
     @cached_property
     def bandwidth(self) -> np.ndarray:
-        """convey's ``h_fun`` per domain: weighted population sd over N**0.2."""
+        """convey's ``h_fun`` per domain: weighted population sd over N**0.2.
+
+        ``N`` is the design's weight total (not the scaled one): convey's
+        bandwidth, hence the SEs that use it, depend on the scale of the weights.
+        """
         n = self.weight_total
         mean = self.sums(self.w * self.x) / n
         variance = self.sums(self.w * (self.x - mean[self.segment]) ** 2) / n
-        return np.sqrt(variance) / n**0.2
+        return np.sqrt(variance) / n**0.2 / np.exp2(self.weight_exp / 5)
 
     def kernel_sums(self, at: np.ndarray, times: np.ndarray | None = None) -> np.ndarray:
         """``sum w K((at - x) / h) [* times] / h`` per domain, Gaussian K.
@@ -645,6 +712,33 @@ class _Sorted:
 
 
 # --- the measures on sorted incomes: (estimate per domain, influence per sorted row) ----
+
+
+#: Incomes and weights are scaled so that the largest lies in [2**99, 2**100): products
+#: of three of them stay finite, and small values keep their precision.
+_TARGET_EXPONENT = 100
+
+
+def _exponent(values: np.ndarray) -> int:
+    """The power of two to divide ``values`` by to bring the largest into [2**99, 2**100).
+
+    Always the same target, so that multiplying the values by a power of two
+    changes nothing after scaling (the results are the same bit for bit).
+    """
+    top = float(np.max(np.abs(values), initial=0.0))
+    return int(np.frexp(top)[1]) - _TARGET_EXPONENT if top > 0 else 0
+
+
+def _refuse_vanishing(design: SurveyDesign, inside: np.ndarray, values: np.ndarray,
+                      what: str, hint: str) -> None:
+    """Non-zero values that scaling (:func:`_exponent`) would leave subnormal or zero."""
+    scaled = np.ldexp(values, -_exponent(values[inside]))
+    lost = inside & (values != 0) & (np.abs(scaled) < np.finfo(float).tiny)
+    if lost.any():
+        raise InequalityError(
+            f"{int(lost.sum())} {what} are too small next to the largest one "
+            f"({np.max(np.abs(values[inside])):.3g}) for double precision, in "
+            f"{describe_rows(list(design._data.index[lost]), values[lost])}", hint=hint)
 
 
 def _gini(s: _Sorted, influence: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
@@ -716,31 +810,73 @@ def _setup(design: SurveyDesign, variable: str, by: By, na_rm: bool, measure: st
            nonnegative: bool,
            sort: bool = True) -> tuple[Analysis, _Sorted | None, _Sorted | None]:
     """Check the income column and sort it: (analysis, all rows, rows by domain)."""
+    if pd.api.types.is_list_like(variable):
+        raise OptionError(f"variable={variable!r} is not one column",
+                          hint=f"{measure} is computed on one income column: name it")
+    check_option("na_rm", na_rm, [True, False])
     _refuse_missing(design, variable, na_rm)
     data = prepare(design, [variable], by, na_rm, numeric_only=True)
+    if pd.api.types.is_bool_dtype(design._data[variable]):
+        raise NotNumericVariableError(f"income column {variable!r} holds True/False, not "
+                                      "amounts", hint="give incomes as numbers")
+    if data.n_domains == 0:  # by= found no row with a weight and an observed income
+        raise EmptyDomainError(f"no row with a weight and an observed {variable!r} in any "
+                               f"domain of {by!r}",
+                               hint="check the weights, the subset and missing values")
     data.domain_weight()  # raises on a domain without weight
     x = data.y[:, 0]
-    if nonnegative:
-        _refuse_negative(design, data, x, variable, measure)
-    if not sort:
-        return data, None, None
+    _check_incomes(design, data, x, variable, measure, nonnegative)
+    _refuse_vanishing(design, data.row_domain >= 0, data.weights, "weights",
+                      hint="check the weights column")
+    if not sort:  # a plain proportion: the engine's mean on the weights scaled as _Sorted's
+        weights = data.weights
+        scaled = np.ldexp(weights, -_exponent(weights[data.row_domain >= 0]))
+        return replace(data, weights=scaled), None, None
     everyone = _Sorted.build(x, data.weights, data.row_domain)
     return data, everyone, everyone.split(data.row_domain, data.n_domains)
 
 
-def _line(s: _Sorted, everyone: _Sorted, percent: float, order: float) -> np.ndarray:
+def _line(s: _Sorted, everyone: _Sorted, percent: float, order: float,
+          variable: str) -> np.ndarray:
     """The whole design's threshold for each segment of ``s`` (laeken's breakdown).
 
     ``everyone`` has one segment per copy (replicate) and ``s`` K per copy.
     """
     line = _threshold(everyone, percent, order, False)[0]
+    _require_positive_line(everyone, line, percent, order, variable)
     return np.repeat(line, s.n_domains // everyone.n_domains)
+
+
+def _require_positive_line(everyone: _Sorted, line: np.ndarray, percent: float, order: float,
+                           variable: str) -> None:
+    """A poverty threshold must be a positive income (one per copy of ``everyone``).
+
+    laeken would count those below a threshold of 0 (no one, when most
+    incomes are 0) or below a negative one: a rate of 0 % that means nothing.
+    """
+    bad = np.flatnonzero(~(line > 0))
+    if len(bad):
+        where = " (in a replicate)" if len(line) > 1 else ""
+        raise InequalityError(
+            f"the poverty threshold{where}, {percent:g} times the weighted quantile "
+            f"{order:g} of {variable!r}, is {float(everyone.income(line[bad[0]])):.6g}: not a "
+            "positive income, so a share below it is no poverty rate",
+            hint="check the incomes (are half of them zero or negative?), or restrict the "
+                 "design to the people with an income (des.subset)")
 
 
 def _replicate_result(data: Analysis, statistic: str, estimate: np.ndarray,
                       everyone: _Sorted, s: _Sorted,
                       values: Callable[[_Sorted, _Sorted], list[np.ndarray]]) -> Estimate:
-    """An Estimate whose covariance comes from the design's replicate weights.
+    """An Estimate whose covariance comes from the design's replicate weights."""
+    return _estimate(data, statistic, estimate,
+                     _replicate_vcov(data, statistic, estimate, everyone, s, values))
+
+
+def _replicate_vcov(data: Analysis, statistic: str, estimate: np.ndarray,
+                    everyone: _Sorted, s: _Sorted,
+                    values: Callable[[_Sorted, _Sorted], list[np.ndarray]]) -> np.ndarray:
+    """The covariance of the estimates from the design's replicate weights.
 
     ``values(by_domain, everyone)`` computes the measure on sorted segments
     (a list of per-segment arrays, one per statistic column); it is applied
@@ -758,10 +894,20 @@ def _replicate_result(data: Analysis, statistic: str, estimate: np.ndarray,
         by_domain = s.stacked(_replicate_weights(design, s.rows, cols))
         whole = by_domain if s is everyone else everyone.stacked(
             _replicate_weights(design, everyone.rows, cols))
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             parts = values(by_domain, whole)
         thetas[cols] = np.hstack([part.reshape(len(cols), k) for part in parts])
-    return data.result(statistic, estimate, data.replicate_vcov(thetas, estimate), None)
+    undefined = ~np.isfinite(thetas)
+    if undefined.any():
+        replicate, column = np.argwhere(undefined)[0]
+        domain = data.domain_name(int(column) % k)
+        raise InequalityError(
+            f"{int(undefined.any(axis=1).sum())} of the {n_rep} replicates leave {statistic} "
+            f"undefined (first: replicate {replicate + 1}, in {domain}): a replicate without "
+            "weight, income or poor people in the domain",
+            hint="use the linearised SE (a SurveyDesign) or larger domains; a jackknife "
+                 "that deletes a domain's only PSU cannot vary it")
+    return data.replicate_vcov(thetas, estimate)
 
 
 def _replicate_weights(design: ReplicateDesign, rows: np.ndarray,
@@ -796,10 +942,22 @@ def _refuse_missing(design: SurveyDesign, variable: str, na_rm: bool) -> None:
                  "or impute them")
 
 
-def _refuse_negative(design: SurveyDesign, data: Analysis, x: np.ndarray, variable: str,
-                     measure: str) -> None:
-    negative = (x < 0) & (data.row_domain >= 0)
-    if negative.any():
+def _check_incomes(design: SurveyDesign, data: Analysis, x: np.ndarray, variable: str,
+                   measure: str, nonnegative: bool) -> None:
+    """Incomes of the rows in a domain: finite, and non-negative if ``nonnegative``."""
+    inside = data.row_domain >= 0
+    infinite = inside & np.isinf(x)
+    if infinite.any():
+        rows = describe_rows(list(design._data.index[infinite]), x[infinite])
+        raise InequalityError(
+            f"{measure} needs finite incomes, but {variable!r} has {int(infinite.sum())} "
+            f"infinite values, in {rows}",
+            hint="fix those values (an overflow or a division by zero upstream?), or leave "
+                 "those rows out with des.subset")
+    _refuse_vanishing(design, inside, x, f"values of {variable!r}",
+                      hint="set them to 0, or give the incomes in other units")
+    negative = (x < 0) & inside
+    if nonnegative and negative.any():
         labels = design._data.index[negative]
         raise NegativeIncomeError(
             f"{measure} needs non-negative incomes, but {variable!r} has "
@@ -818,21 +976,85 @@ def _require_positive_total(data: Analysis, s: _Sorted, variable: str, measure: 
             "undefined (0/0)", hint="check the column, or leave those domains out")
 
 
-def _check_fraction(name: str, value: float, closed_top: bool = True) -> None:
-    inside = 0 < value <= 1 if closed_top else 0 < value < 1
-    if not inside:
-        interval = "(0, 1]" if closed_top else "(0, 1)"
+def _parameter(name: str, value: object, **limits: object) -> float:
+    """:func:`~micropop.errors.check_number`, raising :class:`InequalityParameterError`."""
+    try:
+        return check_number(name, value, **limits)
+    except OptionError as err:
+        raise InequalityParameterError(err.message, hint=err.hint) from None
+
+
+def _fraction(name: str, value: object, closed_top: bool = True) -> float:
+    """A share, percent or order: a number in (0, 1] (or (0, 1) if not ``closed_top``)."""
+    interval = "(0, 1]" if closed_top else "(0, 1)"
+    return _parameter(name, value, low=0, high=1, low_open=True, high_open=not closed_top,
+                      hint=f"give {name} as a fraction in {interval}, e.g. 0.6 for 60 % "
+                           "(laeken's percent scale is not used)")
+
+
+def _shares(shares: object) -> np.ndarray:
+    """Lorenz shares: a non-empty list of distinct fractions in (0, 1)."""
+    items = [shares] if np.ndim(shares) == 0 else list(shares)
+    probs = np.array([_fraction("shares", p, closed_top=False) for p in items])
+    if len(probs) == 0:
+        raise InequalityParameterError("shares is empty",
+                                       hint="give one population share or more, e.g. [0.5]")
+    repeated = pd.unique(probs[pd.Series(probs).duplicated().to_numpy()])
+    if len(repeated):
         raise InequalityParameterError(
-            f"{name}={value!r} is outside {interval}",
-            hint=f"give {name} as a fraction, e.g. 0.6 for 60 % (laeken's percent "
-                 "scale is not used)")
+            f"shares lists {', '.join(f'{p:g}' for p in repeated)} more than once",
+            hint="give each population share once")
+    return probs
+
+
+def _estimate(data: Analysis, statistic: str, estimate: np.ndarray,
+              vcov: np.ndarray) -> Estimate:
+    """The Estimate, once its values and covariance are checked finite.
+
+    Scaling (:meth:`_Sorted.build`) keeps every sum finite, but a ratio can
+    itself be huge (S80/S20 when the poorest hold 1e-300 of the income) and
+    its variance beyond double precision: that is refused, naming the domain.
+    """
+    variances = np.diag(vcov) if vcov.ndim == 2 else vcov
+    bad = ~np.isfinite(estimate) | ~np.isfinite(variances)
+    if np.any(bad):
+        k = int(np.flatnonzero(bad)[0])
+        variable = data.labels[k // data.n_domains][0]
+        raise InequalityError(
+            f"{statistic} of {variable!r} in {data.domain_name(k % data.n_domains)} is "
+            f"{estimate[k]:.6g} with a variance beyond double precision",
+            hint="check the incomes: values hundreds of orders of magnitude apart (1e-300 "
+                 "next to 1) leave the measure numerically meaningless")
+    return data.result(statistic, estimate, vcov, None)
 
 
 def _result(data: Analysis, statistic: str, estimate: np.ndarray,
             values: np.ndarray) -> Estimate:
     """An Estimate from per-domain estimates and weighted influence values."""
     values = values.reshape(len(values), -1)
-    return data.result(statistic, estimate, data.vcov(values), None)
+    return _estimate(data, statistic, estimate, data.vcov(values))
+
+
+def _income_result(data: Analysis, statistic: str, variable: str, s: _Sorted,
+                   estimate: np.ndarray, vcov: np.ndarray) -> Estimate:
+    """An Estimate in income units from one computed on the scaled incomes of ``s``.
+
+    Its variance is in income units squared: incomes beyond about 1e150 (or
+    below 1e-150) put it outside double precision, which is refused rather
+    than returned as an infinite (or zero) standard error.
+    """
+    with np.errstate(over="ignore", under="ignore"):
+        variance = np.ldexp(vcov, 2 * s.income_exp)
+    scaled, unscaled = np.abs(np.diag(vcov)), np.abs(np.diag(variance))
+    if not np.all(np.isfinite(variance)) or np.any(
+            (scaled > 0) & (unscaled < np.finfo(float).tiny)):
+        largest = float(s.income(np.max(np.abs(s.x), initial=0.0)))
+        raise InequalityError(
+            f"the variance of the {statistic} estimate of {variable!r}, in income units "
+            f"squared, is beyond double precision (largest income {largest:.3g})",
+            hint="give the incomes in other units (thousands, millions, cents) and convert "
+                 "the threshold back")
+    return _estimate(data, statistic, s.income(estimate), variance)
 
 
 def _result_with_threshold(data: Analysis, statistic: str, estimate: np.ndarray,
@@ -847,4 +1069,4 @@ def _result_with_threshold(data: Analysis, statistic: str, estimate: np.ndarray,
     k = data.n_domains
     vcov = data.vcov(np.column_stack([own, line]))
     combine = np.hstack([np.eye(k), np.outer(slope, np.ones(k))])
-    return data.result(statistic, estimate, combine @ vcov @ combine.T, None)
+    return _estimate(data, statistic, estimate, combine @ vcov @ combine.T)

@@ -49,7 +49,8 @@ from scipy import stats
 
 from micropop import datasets
 from micropop.design import as_columns, require_columns
-from micropop.errors import ProfileError, ReferenceLevelError
+from micropop.errors import (OptionError, ProfileError, ReferenceLevelError, check_number,
+                             check_option)
 from micropop.estimation import ChisqTest, Estimate
 
 if TYPE_CHECKING:
@@ -70,7 +71,10 @@ class Reference:
     ----------
     values : mapping or pandas.Series
         Counts or shares by level, labelled with the survey's levels; they
-        are normalised to shares (so counts and percents both work).
+        are normalised to shares (so counts and percents both work). Values
+        that are all at most 1, not all whole, are taken as shares: they must
+        add up to 1 (within 0.02, for rounding), so a forgotten level is not
+        silently spread over the others.
     year : int, optional
         Year of the reference figures (shown next to every comparison).
     source : str, optional
@@ -83,7 +87,11 @@ class Reference:
     Raises
     ------
     ProfileError
-        Missing, negative or all-zero values, or a level given twice.
+        Values not labelled by level (a list, a scalar), missing level
+        labels, values that are not numbers (text, booleans), missing,
+        infinite, negative or all-zero values, a level given twice (``1``
+        and ``"1"`` are the same level), shares not adding up to 1, or a
+        year that is not a whole number.
 
     Examples
     --------
@@ -101,25 +109,48 @@ class Reference:
     note: str | None = None
 
     def __post_init__(self) -> None:
-        values = pd.Series(self.values, dtype=float)
-        values.index = values.index.map(str)
+        raw = self.values
+        if isinstance(raw, pd.DataFrame) or not isinstance(raw, (Mapping, pd.Series)):
+            raise ProfileError(f"reference values ({type(raw).__name__}) are not labelled "
+                               "by level", hint="give a mapping or a Series from level to "
+                                                "count or share, e.g. {'female': 0.51, "
+                                                "'male': 0.49}")
+        given = pd.Series(raw, dtype=object)
         problems = []
+        if given.index.isna().any():
+            problems.append("a level without a label (None or NaN)")
+        given.index = given.index.map(str)
+        numbers = given.map(lambda v: isinstance(v, (int, float, np.integer, np.floating))
+                            and not isinstance(v, (bool, np.bool_)))
+        if not numbers.all():
+            problems.append("values that are not numbers for level(s) " + ", ".join(
+                f"{level!r} ({value!r})" for level, value in given[~numbers].items()))
+        values = pd.Series(np.where(numbers, given, np.nan), index=given.index, dtype=float)
         if values.index.has_duplicates:
             problems.append("levels given twice: " + ", ".join(
                 map(repr, values.index[values.index.duplicated()].unique())))
-        bad = values.isna() | ~np.isfinite(values) | (values < 0)
+        bad = numbers & (values.isna() | ~np.isfinite(values) | (values < 0))
         if bad.any():
             problems.append("missing, infinite or negative values for level(s) "
                             + ", ".join(map(repr, values.index[bad])))
         if not problems and values.sum() <= 0:
             problems.append("every value is zero")
+        if not problems and _unbalanced_shares(values):
+            total = float(values.sum())
+            problems.append(f"they look like shares (all at most 1) but add up to {total:.4g}, "
+                            "not 1" + (" (is a level missing?)" if total < 1 else ""))
         if values.empty:
             problems = ["no level given"]
         if problems:
             raise ProfileError("reference values are unusable: " + "; ".join(problems),
-                               hint="give non-negative counts or shares, one per level")
+                               hint="give non-negative counts, or shares adding up to 1, "
+                                    "one per level")
         values.name = "reference"
         object.__setattr__(self, "values", values)
+        if self.year is not None:
+            object.__setattr__(self, "year", check_number("year", self.year, integer=True,
+                                                          hint="give the reference year, "
+                                                               "e.g. 2018"))
 
     @property
     def shares(self) -> pd.Series:
@@ -131,6 +162,16 @@ class Reference:
         """Source and year, for display (``"INSEE RP2018, 2018"``)."""
         parts = [p for p in (self.source, None if self.year is None else str(self.year)) if p]
         return ", ".join(parts) if parts else "reference (year not given)"
+
+
+#: Shares given to 2 decimals may add up to 0.98 or 1.02; a missing level takes more.
+_SHARE_TOLERANCE = 0.02
+
+
+def _unbalanced_shares(values: pd.Series) -> bool:
+    """Values that read as shares (all at most 1, not all whole) but do not add up to 1."""
+    as_shares = bool((values <= 1).all()) and not bool((values == np.floor(values)).all())
+    return as_shares and abs(float(values.sum()) - 1) > _SHARE_TOLERANCE
 
 
 def _as_reference(value: Reference | Mapping[Any, float] | pd.Series) -> Reference:
@@ -176,7 +217,11 @@ def insee_population(by: str = "sex", ages: tuple[int, int | None] = (18, 64),
     Raises
     ------
     ProfileError
-        An unknown ``by`` or ``sex``, or a range cutting the open band 100+.
+        An unknown ``by`` or ``sex``, a range cutting the open band 100+,
+        ``levels`` naming labels the table does not have or mapping one to
+        no level.
+    OptionError
+        ``ages`` that are not two whole numbers ``0 <= first <= last``.
 
     Examples
     --------
@@ -195,7 +240,7 @@ def insee_population(by: str = "sex", ages: tuple[int, int | None] = (18, 64),
     if sex not in (None, "men", "women"):
         raise ProfileError(f"sex={sex!r} is not a column of the census table",
                            hint="use None (both), 'men' or 'women'")
-    low, high = ages
+    low, high = _age_range(ages)
     table = datasets.load_reference("insee_rp2018_sex_age")
     band_low = table["age_min"].to_numpy(dtype=float)
     band_high = table["age_max"].to_numpy(dtype=float, na_value=np.inf)
@@ -214,6 +259,7 @@ def insee_population(by: str = "sex", ages: tuple[int, int | None] = (18, 64),
     cut = [f"band {label} pro-rated ({int(c)} of its {int(w)} years, even spread assumed)"
            for label, c, w, f in zip(table["age_band"], covered, width, fraction)
            if 0 < f < 1]
+    _check_relabelling(levels, ["men", "women"] if by == "sex" else list(table["age_band"]))
     if by == "sex":
         mapping = {"men": "male", "women": "female"} if levels is None else dict(levels)
         counts = pd.Series({label: float((table[label].to_numpy(dtype=float) * fraction).sum())
@@ -230,6 +276,39 @@ def insee_population(by: str = "sex", ages: tuple[int, int | None] = (18, 64),
     return Reference(counts, year=int(table["year"].iloc[0]), source="INSEE RP2018 (POP1B)",
                      population=f"France entière, {who}ages {span}",
                      note="; ".join(cut) or None)
+
+
+def _age_range(ages: object) -> tuple[int, int | None]:
+    """``(first, last)`` ages, whole numbers with ``0 <= first <= last`` (last may be None)."""
+    if not isinstance(ages, (tuple, list)) or len(ages) != 2:
+        raise OptionError(f"ages={ages!r} is not a pair of ages",
+                          hint="give (first, last), e.g. ages=(18, 64), or (18, None)")
+    low = check_number("ages[0]", ages[0], low=0, integer=True,
+                       hint="give the first age as a whole number of years, e.g. 18")
+    if ages[1] is None:
+        return low, None
+    high = check_number("ages[1]", ages[1], low=low, integer=True,
+                        hint=f"give the last age as a whole number of years, at least {low}, "
+                             "or None for no upper limit")
+    return low, high
+
+
+def _check_relabelling(levels: Mapping[str, str] | None, labels: list[str]) -> None:
+    """``levels`` maps labels of the INSEE table to survey levels (text), nothing else."""
+    if levels is None:
+        return
+    if not isinstance(levels, Mapping):
+        raise ProfileError(f"levels is a {type(levels).__name__}, not a mapping",
+                           hint="map INSEE labels to survey levels, e.g. {'men': 'male'}")
+    unknown = [key for key in levels if key not in labels]
+    empty = [key for key, level in levels.items() if not isinstance(level, str) or not level]
+    if unknown or empty:
+        parts = ([f"labels not in the table: {', '.join(map(repr, unknown))}"] if unknown
+                 else []) + ([f"labels mapped to no level: {', '.join(map(repr, empty))}"]
+                             if empty else [])
+        raise ProfileError("levels= cannot relabel the census: " + "; ".join(parts),
+                           hint=f"map some of {', '.join(map(repr, labels))} to survey levels "
+                                "(text)")
 
 
 #: INSEE diploma categories of ``education_attainment`` (all must be present).
@@ -272,6 +351,7 @@ def insee_education(age_group: str = "25-64", sex: str = "all",
     >>> ref.shares.round(3).to_dict()
     {'below_bac': 0.387, 'bac': 0.188, 'bac+2': 0.143, 'above_bac+2': 0.281}
     """
+    year = check_number("year", year, integer=True, hint="give a year such as 2023")
     table = datasets.load_reference("education_attainment")
     rows = table[(table["year"] == year) & (table["age_group"] == age_group)
                  & (table["sex"] == sex)]
@@ -402,7 +482,14 @@ def goodness_of_fit(design: SurveyDesign, variable: str,
     (11.342, 1.0, True)
     """
     reference = _as_reference(reference)
+    name = variable
     levels, values = _matched_levels(design, variable, reference)
+    if len(levels) < 2:
+        raise ProfileError(
+            f"goodness of fit of {variable!r} needs two levels or more; the comparison has "
+            f"{', '.join(repr(str(v)) for v in levels)} only",
+            hint="there is nothing to test: every row and the whole reference are in that "
+                 "level")
     p = reference.shares.reindex([str(v) for v in levels]).to_numpy()
     if np.any(p == 0):
         zero = [str(v) for v, share in zip(levels, p) if share == 0]
@@ -410,26 +497,46 @@ def goodness_of_fit(design: SurveyDesign, variable: str,
             f"reference share of {variable!r} level(s) {', '.join(map(repr, zero))} is zero: "
             "Pearson's statistic divides by it",
             hint="merge the level with another one, or leave it out of the test")
+    column = design.data[variable]
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        # numbers coding levels (1, 2, ...): totals by level, not the total of the codes
+        coded = f"levels of {variable}"
+        design = design.assign(**{coded: pd.Categorical(column, categories=values)})
+        variable = coded
     totals = design.total(variable, na_rm=na_rm)
     keep = [list(values).index(v) for v in levels]
     observed = totals.estimate[keep]
     n_hat = observed.sum()
     expected = p * n_hat
-    pearson = float(np.sum((observed - expected) ** 2 / expected))
-    # delta method for X_k = (T_k - p_k N) / sqrt(p_k N), N = sum_j T_j (R's svycontrast)
-    derivative_e = -(observed + expected) / (2 * expected ** 1.5)
-    jacobian = np.diag(1 / np.sqrt(expected)) + np.outer(derivative_e * p, np.ones(len(p)))
-    full = np.zeros((len(p), len(totals.estimate)))
-    full[:, keep] = jacobian
-    vcov = totals.contrast(full).vcov
+    with np.errstate(all="ignore"):  # a share of 1e-320 overflows: refused below
+        pearson = float(np.sum((observed - expected) ** 2 / expected))
+        # delta method for X_k = (T_k - p_k N) / sqrt(p_k N), N = sum_j T_j (R's svycontrast)
+        derivative_e = -(observed + expected) / (2 * expected ** 1.5)
+        jacobian = np.diag(1 / np.sqrt(expected)) + np.outer(derivative_e * p,
+                                                             np.ones(len(p)))
+        full = np.zeros((len(p), len(totals.estimate)))
+        full[:, keep] = jacobian
+        vcov = totals.contrast(full).vcov
+    if not (np.isfinite(pearson) and np.all(np.isfinite(vcov))):
+        smallest = int(np.argmin(p))
+        raise ReferenceLevelError(
+            f"the reference share of {name!r} level {str(levels[smallest])!r} "
+            f"({p[smallest]:.3g}) is too small: Pearson's statistic overflows",
+            hint="merge the level with another one, or leave it out of the test")
     eigenvalues = np.sort(np.linalg.eigvalsh(vcov))[::-1]
     trace, trace_sq = float(np.trace(vcov)), float(np.sum(vcov * vcov))
+    if not trace > 0:
+        raise ProfileError(
+            f"the design gives the counts of {name!r} no variance (every PSU holds the "
+            "same shares), so the Rao-Scott corrections are undefined",
+            hint="compare the shares without a test (profile(..., reference=) shows them), "
+                 "or check the design's PSUs")
     k = len(p)
     scale, df = trace_sq / trace, trace ** 2 / trace_sq
     rs1 = pearson * (k - 1) / trace
     f = pearson / trace
     return GoodnessOfFit(
-        variable=variable, levels=tuple(str(v) for v in levels), observed=observed,
+        variable=name, levels=tuple(str(v) for v in levels), observed=observed,
         expected=expected, pearson=pearson, eigenvalues=eigenvalues, degf=design.degf,
         scale=scale, df=df, p_value=float(stats.chi2.sf(pearson / scale, df)),
         rs1_chisq=rs1, rs1_df=k - 1, rs1_p=float(stats.chi2.sf(rs1, k - 1)),
@@ -665,7 +772,12 @@ def profile(design: SurveyDesign, variables: str | Sequence[str],
     0  weekly  female  0.311
     1  weekly    male  0.348
     """
-    variables = as_columns(variables)
+    check_option("na_rm", na_rm, [True, False])
+    variables = _variables(variables, by)
+    if reference is not None and not isinstance(reference, Mapping):
+        raise ProfileError(f"reference is a {type(reference).__name__}, not a mapping from "
+                           "variable to reference",
+                           hint="pass reference={'sex': insee_population('sex', ...)}")
     references = {name: _as_reference(value) for name, value in (reference or {}).items()}
     unused = [name for name in references if name not in variables]
     if unused:
@@ -690,6 +802,21 @@ def profile(design: SurveyDesign, variables: str | Sequence[str],
             independence[variable] = design.chisq(variable, by, statistic="F", na_rm=na_rm)
     return Profile(pd.concat(blocks, ignore_index=True), references, gof, independence,
                    by, ci, conf_level)
+
+
+def _variables(variables: str | Sequence[str], by: str | None) -> list:
+    """The profiled columns: at least one, each once, none of them the domain column."""
+    columns = as_columns(variables)
+    if not columns:
+        raise ProfileError("no variable to profile", hint="name one categorical column or more")
+    repeated = list(dict.fromkeys(c for c in columns if columns.count(c) > 1))
+    if repeated:
+        raise ProfileError(f"variables lists {', '.join(map(repr, repeated))} more than once",
+                           hint="name each variable once")
+    if by is not None and by in columns:
+        raise ProfileError(f"{by!r} is both a profiled variable and the domain column by=",
+                           hint="profile it without by=, or choose another domain column")
+    return columns
 
 
 def _domain_masks(design: SurveyDesign, by: str) -> list[tuple[str, np.ndarray]]:
@@ -794,6 +921,9 @@ def standardize(design: SurveyDesign, variable: str, by: str = "age_band",
         raise ProfileError("standardize needs a standard population",
                            hint="pass standard=insee_population('age_band', ages=(...))")
     standard = _as_reference(standard)
+    if variable == by:
+        raise ProfileError(f"{variable!r} is both the variable and the strata by=",
+                           hint="standardise another variable over these strata")
     means = design.mean(variable, by=by, na_rm=na_rm)
     domains = [label[-1] for label in means.index]
     strata = list(dict.fromkeys(domains))
