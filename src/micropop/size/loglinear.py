@@ -30,6 +30,7 @@ import dataclasses
 import itertools
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -37,14 +38,18 @@ from scipy import optimize, stats
 from scipy.special import gammaln, xlogy
 
 from micropop.errors import (
+    CaptureConvergenceError,
     CaptureRecaptureError,
     EmptyCapturePatternError,
     InvalidCountError,
     NonBinaryHistoryError,
+    MAX_ROWS_SHOWN,
     OptionError,
     TooFewListsError,
+    UnboundedSizeError,
     UnknownListError,
     check_level,
+    check_number,
     check_option,
     describe_rows,
 )
@@ -93,36 +98,106 @@ def _all_patterns(k: int) -> np.ndarray:
     return (codes[:, None] >> np.arange(k - 1, -1, -1)) & 1
 
 
-def _check_counts(values: np.ndarray, what: str, labels: Sequence[Hashable]) -> np.ndarray:
-    values = np.asarray(values, dtype=float)
-    bad = ~np.isfinite(values) | (values < 0) | (values != np.round(values))
+#: Most lists (occasions) a capture table may hold: ``2^15 - 1`` = 32,767 cells.
+MAX_LISTS = 15
+#: Largest count accepted: whole numbers above ``2^53`` are not exact in floating point.
+MAX_COUNT = 2 ** 53
+
+
+def _check_counts(values: Sequence[float] | np.ndarray, what: str,
+                  labels: Sequence[Hashable]) -> np.ndarray:
+    """The one check of counts: non-negative whole numbers up to :data:`MAX_COUNT`.
+
+    Text, ``True``/``False``, NaN, infinities, negative and fractional values
+    are refused, naming the rows (``labels``) and values.
+    """
+    raw = np.asarray(values)
+    if raw.ndim == 0:
+        raw = raw.reshape(1)
+    raw = raw.ravel()
+    if raw.dtype == bool:
+        is_bool = np.ones(len(raw), dtype=bool)
+    elif raw.dtype == object:
+        is_bool = np.fromiter((isinstance(v, (bool, np.bool_)) for v in raw), bool, len(raw))
+    else:
+        is_bool = np.zeros(len(raw), dtype=bool)
+    numbers = pd.to_numeric(pd.Series(raw, dtype=object if raw.dtype == object else None),
+                            errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        bad = (is_bool | ~np.isfinite(numbers) | (numbers < 0)
+               | (numbers != np.round(numbers)) | (numbers > MAX_COUNT))
     if bad.any():
         raise InvalidCountError(
             f"{what} must be non-negative whole numbers: "
-            + describe_rows(np.asarray(labels, dtype=object)[bad], values[bad]),
-            hint="give counts of people, e.g. 0, 3, 12")
-    return values
+            + describe_rows(np.asarray(labels, dtype=object)[bad], raw[bad]),
+            hint="give counts of people, e.g. 0, 3, 12 (not text, True/False, missing "
+                 f"values or numbers above {MAX_COUNT:,})")
+    return numbers
 
 
 def _from_ids(sources: Mapping[Hashable, Iterable[Hashable]]) -> pd.DataFrame:
-    long = pd.concat([pd.Series(list(ids), dtype=object).to_frame("id").assign(list=str(name))
-                      for name, ids in sources.items()], ignore_index=True)
-    wide = pd.crosstab(long["id"], long["list"]).clip(upper=1)
-    return wide.reindex(columns=[str(name) for name in sources])
+    names = [str(name) for name in sources]
+    _check_list_names(names)
+    parts = []
+    for name, ids in zip(names, sources.values()):
+        if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
+            raise CaptureRecaptureError(
+                f"list {name!r} is {type(ids).__name__} {ids!r}, not a collection of ids",
+                hint="give each list as a list of the ids of the people on it")
+        series = pd.Series(list(ids), dtype=object)
+        missing = series.isna().to_numpy()
+        if missing.any():
+            raise CaptureRecaptureError(
+                f"list {name!r} has missing ids at positions "
+                + ", ".join(str(i + 1) for i in np.flatnonzero(missing)[:MAX_ROWS_SHOWN]),
+                hint="drop or fill the missing ids: a person without an id cannot be "
+                     "matched across lists")
+        parts.append(series.to_frame("id").assign(list=name))
+    long = pd.concat(parts, ignore_index=True)
+    try:
+        wide = pd.crosstab(long["id"], long["list"]).clip(upper=1)
+    except TypeError as err:  # unhashable or unorderable ids
+        raise CaptureRecaptureError(f"the ids cannot be matched across lists ({err})",
+                                    hint="use ids of one type: numbers or text") from None
+    return wide.reindex(columns=names, fill_value=0)
+
+
+def _check_list_names(names: Sequence[str]) -> None:
+    """Refuse lists whose names (as text) repeat: their terms and columns would be ambiguous."""
+    seen = pd.Index(names)
+    if seen.has_duplicates:
+        twice = sorted(set(seen[seen.duplicated()]))
+        raise CaptureRecaptureError(
+            f"list names must differ, but {', '.join(map(repr, twice))} is used more than "
+            "once (names are compared as text, so 1 and '1' are the same)",
+            hint="rename the lists so that each has its own name")
+    if len(names) > MAX_LISTS:
+        raise CaptureRecaptureError(
+            f"{len(names)} lists give {2 ** min(len(names), 64) - 1:,} possible capture "
+            f"histories; at most {MAX_LISTS} lists are supported",
+            hint="merge occasions into fewer periods (as Rcapture's periodhist), or select "
+                 "the list columns and leave ids and other variables out")
 
 
 def capture_table(data: CaptureData, freq: Freq = None) -> pd.DataFrame:
     """Counts of every observable capture history, from any accepted input.
+
+    Rows with the same history are added up (as Rcapture's ``histfreq.t``), so
+    the input may hold one row per person, one row per pattern with its count,
+    or a mixture. An id repeated within one list of a dict is one person on
+    that list.
 
     Parameters
     ----------
     data : DataFrame, 2-D array or dict
         Either 0/1 capture histories, one column per list (or occasion) and
         one row per person (or per pattern, with ``freq``), or a dict of id
-        lists per source, ``{"wave1": [ids], "wave2": [ids]}``.
+        lists per source, ``{"wave1": [ids], "wave2": [ids]}``. At most
+        :data:`MAX_LISTS` (15) lists, each with its own name.
     freq : str or array-like, optional
         Number of people with each row's history: the name of a column of
-        ``data`` or an array aligned with its rows.
+        ``data`` or an array aligned with its rows; non-negative whole
+        numbers.
 
     Returns
     -------
@@ -133,6 +208,12 @@ def capture_table(data: CaptureData, freq: Freq = None) -> pd.DataFrame:
     Raises
     ------
     TooFewListsError, NonBinaryHistoryError, InvalidCountError, EmptyCapturePatternError
+        Fewer than 2 lists, values other than 0/1 in a history (rows named),
+        counts that are not non-negative whole numbers, or a count on the
+        all-zero history (people on no list are what the models estimate;
+        Rcapture drops such rows silently, micropop refuses them).
+    CaptureRecaptureError
+        Two lists with the same name, more than 15 lists, or no one captured.
 
     Examples
     --------
@@ -150,7 +231,7 @@ def capture_table(data: CaptureData, freq: Freq = None) -> pd.DataFrame:
 
 
 def _table(data: CaptureData, freq: Freq = None) -> _Table:
-    """Normalise every accepted input form to a :class:`_Table`."""
+    """Normalise every accepted input form to a :class:`_Table` (the one check of histories)."""
     if isinstance(data, Mapping):
         if freq is not None:
             raise CaptureRecaptureError("freq cannot be combined with a dict of id lists",
@@ -159,22 +240,27 @@ def _table(data: CaptureData, freq: Freq = None) -> _Table:
     elif isinstance(data, pd.DataFrame):
         frame = data
     else:
-        array = np.asarray(data)
+        array = np.asarray(data, dtype=object) if not isinstance(data, np.ndarray) else data
         if array.ndim != 2:
             raise CaptureRecaptureError(
-                f"capture histories must be a table (2-D), not an array of shape {array.shape}",
+                f"capture histories must be a table (2-D), not {type(data).__name__} of "
+                f"shape {array.shape}",
                 hint="pass a DataFrame with one 0/1 column per list")
-        frame = pd.DataFrame(array, columns=[f"c{j + 1}" for j in range(array.shape[1])])
+        frame = pd.DataFrame(array, columns=[f"c{j + 1}" for j in range(array.shape[1])],
+                             index=pd.RangeIndex(1, len(array) + 1))
     if isinstance(freq, str):
         if freq not in frame.columns:
             raise CaptureRecaptureError(f"no column {freq!r} for freq in the capture histories",
                                         hint=f"columns are {list(map(str, frame.columns))}")
+        if list(frame.columns).count(freq) > 1:
+            raise CaptureRecaptureError(f"freq column {freq!r} appears more than once",
+                                        hint="rename the columns so that each is unique")
         weights = frame[freq].to_numpy()
         frame = frame.drop(columns=freq)
     elif freq is None:
         weights = np.ones(len(frame))
     else:
-        weights = np.asarray(freq).ravel()
+        weights = np.asarray(freq, dtype=object if isinstance(freq, list) else None).ravel()
         if len(weights) != len(frame):
             raise CaptureRecaptureError(
                 f"freq has {len(weights)} values for {len(frame)} capture histories",
@@ -184,8 +270,10 @@ def _table(data: CaptureData, freq: Freq = None) -> _Table:
         raise TooFewListsError(
             f"capture–recapture needs at least 2 lists, got {len(lists)} ({', '.join(lists)})",
             hint="add the other list(s) as 0/1 columns, one per list")
+    _check_list_names(lists)
     weights = _check_counts(weights, "freq", frame.index)
-    values = frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    values = frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float,
+                                                                   na_value=np.nan)
     for j, name in enumerate(lists):
         bad = ~np.isin(values[:, j], (0.0, 1.0))
         if bad.any():
@@ -204,18 +292,32 @@ def _table(data: CaptureData, freq: Freq = None) -> _Table:
             + describe_rows(frame.index[empty]),
             hint="drop them: the people on no list are what the model estimates")
     counts = np.bincount(codes, weights=weights, minlength=2 ** k)[:0:-1]
+    _check_total(counts.sum())
     return _Table(lists=lists, patterns=_all_patterns(k), counts=counts)
+
+
+def _check_total(total: float) -> None:
+    """Refuse an empty capture (no one seen) or a total too large to count exactly."""
+    if total == 0:
+        raise InvalidCountError("no one was captured: every count is 0",
+                                hint="give the capture histories of the people seen")
+    if total > MAX_COUNT:
+        raise InvalidCountError(f"{total:,.0f} people captured in all, more than "
+                                f"{MAX_COUNT:,} can be counted exactly",
+                                hint="check the counts (a column of ids or amounts taken "
+                                     "for frequencies?)")
 
 
 def _frequency_counts(counts: Counts) -> np.ndarray:
     """Validate frequencies of capture ``f1, f2, ...`` (people caught 1, 2, ... times)."""
-    values = np.asarray(counts, dtype=float).ravel()
+    values = np.asarray(counts, dtype=object if isinstance(counts, list) else None).ravel()
     labels = [f"f{i}" for i in range(1, len(values) + 1)]
     values = _check_counts(values, "frequencies of capture", labels)
     if len(values) < 2:
         raise InvalidCountError(
             f"need the frequencies of at least 1 and 2 captures (f1, f2), got {len(values)}",
             hint="give counts[0] = people caught once, counts[1] = caught twice, ...")
+    _check_total(values.sum())
     return values
 
 
@@ -236,6 +338,7 @@ class _Fit:
     df_resid: int
     converged: bool
     dropped: tuple[str, ...] = ()
+    columns: tuple[int, ...] = ()  # columns of the design kept in the fit
 
     def criteria(self, n: int) -> tuple[float, float]:
         """AIC and BIC as Rcapture: ``BIC = AIC + (log n - 2) rank``, n people captured."""
@@ -243,42 +346,98 @@ class _Fit:
         return aic, aic + (math.log(n) - 2) * self.rank
 
     def size(self, n: float) -> tuple[float, float]:
-        """``N = n + exp(b0)`` and its standard error (Rcapture's formula)."""
-        unseen = math.exp(self.coef[0])
-        return n + unseen, math.sqrt(unseen + unseen ** 2 * self.cov[0, 0])
+        """``N = n + exp(b0)`` and its standard error (Rcapture's formula); inf if it overflows."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            unseen = float(np.exp(self.coef[0]))
+            return n + unseen, float(np.sqrt(unseen + unseen ** 2 * self.cov[0, 0]))
 
 
 def _deviance(y: np.ndarray, mu: np.ndarray) -> float:
     return float(2 * np.sum(xlogy(y, y) - xlogy(y, mu) - y + mu))
 
 
+#: Iterations allowed to one log-linear fit (R's glm stops at 25; Rcapture asks 200).
+MAX_ITER = 100
+
+
 def _irls(y: np.ndarray, X: np.ndarray, offset: np.ndarray, names: Sequence[str],
-          tol: float = 1e-12, max_iter: int = 100) -> _Fit:
+          tol: float = 1e-12, max_iter: int = MAX_ITER) -> _Fit:
     """Poisson GLM with log link by iteratively reweighted least squares.
 
     Starts as R's ``glm`` (``mu = y + 0.1``) and stops when the relative
-    change in deviance is below ``tol``.
+    change in deviance is below ``tol`` (or within its rounding error, as in
+    a saturated model whose deviance is 0), or after ``max_iter`` iterations
+    with ``converged=False``. Fitted means are kept within
+    ``[eps, exp(700)]`` (R's ``poisson()$linkinv`` keeps them above eps), so
+    a diverging fit never produces NaN.
     """
     mu = y + 0.1
     eta = np.log(mu)
     dev = _deviance(y, mu)
     converged = False
+    coef = np.zeros(X.shape[1])
+    noise = 16 * np.finfo(float).eps * (float(y.sum()) + 1.0)  # rounding in the deviance
+    rank = 0
     for _ in range(max_iter):
         sw = np.sqrt(mu)
         z = eta - offset + (y - mu) / mu
-        coef, _, rank, _ = np.linalg.lstsq(X * sw[:, None], z * sw, rcond=None)
+        try:
+            coef, _, rank, _ = np.linalg.lstsq(X * sw[:, None], z * sw, rcond=None)
+        except np.linalg.LinAlgError:
+            converged = False
+            break
         eta = offset + X @ coef
-        mu = np.exp(eta)
+        mu = np.clip(np.exp(np.minimum(eta, 700.0)), np.finfo(float).eps, None)
         dev_new = _deviance(y, mu)
-        converged = abs(dev_new - dev) <= tol * (abs(dev_new) + 0.1)
+        converged = bool(abs(dev_new - dev) <= max(tol * (abs(dev_new) + 0.1), noise))
         dev = dev_new
         if converged:
             break
     info = X.T @ (X * mu[:, None])
+    try:
+        cov = np.linalg.pinv(info)
+    except np.linalg.LinAlgError:
+        cov = np.full_like(info, np.nan)
+        converged = False
     loglik = float(np.sum(xlogy(y, mu) - mu - gammaln(y + 1)))
-    return _Fit(names=tuple(names), coef=coef, cov=np.linalg.pinv(info), mu=mu,
+    converged = converged and bool(np.all(np.isfinite(coef)) and np.isfinite(dev))
+    return _Fit(names=tuple(names), coef=coef, cov=cov, mu=mu,
                 deviance=dev, loglik=loglik, rank=int(rank), df_resid=len(y) - int(rank),
-                converged=converged)
+                converged=converged, columns=tuple(range(X.shape[1])))
+
+
+def _unbounded(X: np.ndarray, y: np.ndarray) -> bool:
+    """True if the model's size ``n + exp(b0)`` has no finite maximum-likelihood estimate.
+
+    The Poisson likelihood of a log-linear model has no maximum iff it has a
+    direction of recession ``d``: ``X d <= 0`` on every cell, ``= 0`` on every
+    cell with a count (Haberman 1974, Thm 2.3). Moving along a ``d`` with
+    ``d_0 > 0`` never lowers the likelihood and raises the unobserved count
+    ``exp(b0)`` without bound: the data then put no upper limit on the size.
+    That happens with no one on two lists, or when an interaction absorbs the
+    only overlap, or when the intercept is not identified (an interaction of
+    every list). Directions with ``d_0 <= 0`` send only cell means (or the
+    unobserved count) to zero and leave the size finite. Decided exactly by a
+    small linear programme on the null space of the cells with a count.
+    """
+    scale = np.abs(X).max(axis=0)
+    scale[scale == 0] = 1.0
+    Xs = X / scale  # the intercept column (ones) is unchanged, so d_0 is too
+    positive = y > 0
+    observed = Xs[positive]
+    if len(observed):
+        _, sv, vt = np.linalg.svd(observed)
+        tol = sv[0] * max(observed.shape) * np.finfo(float).eps if sv.size else 0.0
+        null = vt[int((sv > tol).sum()):].T
+    else:
+        null = np.eye(X.shape[1])
+    if null.shape[1] == 0 or np.abs(null[0]).max() < 1e-9:
+        return False
+    zero = Xs[~positive] @ null
+    result = optimize.linprog(-null[0], A_ub=zero if len(zero) else None,
+                              b_ub=np.zeros(len(zero)) if len(zero) else None,
+                              bounds=[(-1.0, 1.0)] * null.shape[1], method="highs")
+    return bool(result.status == 0 and -result.fun > 1e-7)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -293,7 +452,10 @@ class _Design:
     chao: bool = False
 
     def fit(self, y: np.ndarray | None = None) -> _Fit:
-        """Fit, dropping negative Chao ``eta`` terms one at a time as Rcapture (``neg=TRUE``)."""
+        """Fit, dropping negative Chao ``eta`` terms one at a time as Rcapture (``neg=TRUE``).
+
+        At most one refit per ``eta`` column, each bounded by :data:`MAX_ITER`.
+        """
         y = self.y if y is None else y
         keep = list(range(self.X.shape[1]))
         fit = _irls(y, self.X, self.offset, self.names)
@@ -305,7 +467,11 @@ class _Design:
             del keep[self.n_fixed + negative[0]]
             fit = _irls(y, self.X[:, keep], self.offset, [self.names[i] for i in keep])
         dropped = tuple(name for name in self.names if name not in fit.names)
-        return dataclasses.replace(fit, dropped=dropped)
+        return dataclasses.replace(fit, dropped=dropped, columns=tuple(keep))
+
+    def unbounded(self, fit: _Fit) -> bool:
+        """True if the size has no finite estimate under the fitted columns (:func:`_unbounded`)."""
+        return _unbounded(self.X[:, list(fit.columns)], self.y)
 
     def augmented(self) -> _Design:
         """The design completed with the unobserved cell (intercept only, offset 0)."""
@@ -330,6 +496,28 @@ def _heterogeneity(nbcap: np.ndarray, kind: str, theta: float | None,
         return (np.log(theta) - np.log(theta + nbcap))[:, None], ["tau"]
     raise OptionError(f"heterogeneity={kind!r} is not one of the choices",
                       hint="use one of " + ", ".join(map(repr, (*_HETEROGENEITY, None))))
+
+
+def _check_heterogeneity(kind: str | None, theta: float | None, t: int) -> float | None:
+    """Validate a heterogeneity form and its parameter; return the parameter to use."""
+    if kind is None:
+        return None
+    check_option("heterogeneity", kind, list(_HETEROGENEITY))
+    if t < 3:
+        raise CaptureRecaptureError(
+            f"heterogeneity={kind!r} needs at least 3 lists, got {t}",
+            hint="with 2 lists catchability that varies between people cannot be told "
+                 "apart from dependence between the lists (Rcapture refuses too)")
+    if theta is not None:
+        if kind not in ("Poisson", "Gamma"):
+            raise OptionError(f"theta={theta!r} has no meaning for heterogeneity={kind!r}",
+                              hint="theta is the parameter of the Poisson and Gamma forms")
+        check_number("theta", theta, low=0, low_open=True)
+        with np.errstate(over="ignore"):
+            if kind == "Poisson" and not np.isfinite(float(theta) ** t):
+                raise OptionError(f"theta={theta!r} is too large for {t} lists "
+                                  f"(theta^{t} overflows)", hint="use a theta near 2")
+    return _default_theta(kind, theta)
 
 
 def _default_theta(kind: str | None, theta: float | None) -> float | None:
@@ -391,15 +579,26 @@ def _profile_interval(design: _Design, n: int, n_hat: float,
                                    method="bounded", options={"xatol": 1e-6 * n_hat})
     n_max, l_max = float(res.x), -float(res.fun)
     cut = l_max - stats.chi2.ppf(level, 1) / 2
-    low = n if loglik(n) >= cut else optimize.brentq(
-        lambda N: loglik(N) - cut, n, n_max, xtol=1e-8 * n_max)
+    low = n if loglik(n) >= cut else _root(lambda N: loglik(N) - cut, n, n_max)
     high_end = 3 * n_hat
-    while loglik(high_end) > cut:
+    while loglik(high_end) > cut:  # at most 7 steps: 3 n_hat * 3^6 > 1000 n_hat
         if high_end > 1000 * n_hat:
             return n_max, low, math.inf
         high_end *= 3
-    high = optimize.brentq(lambda N: loglik(N) - cut, n_max, high_end, xtol=1e-8 * n_max)
-    return n_max, low, high
+    return n_max, low, _root(lambda N: loglik(N) - cut, n_max, high_end)
+
+
+def _root(f, a: float, b: float) -> float:
+    """Brent's root of ``f`` on ``[a, b]``, or :class:`CaptureConvergenceError` by name."""
+    root, result = optimize.brentq(f, a, b, xtol=1e-8 * b, maxiter=200, full_output=True,
+                                   disp=False)
+    if not result.converged:
+        raise CaptureConvergenceError(
+            f"the profile-likelihood interval did not converge between {a:,.1f} and {b:,.1f} "
+            f"in {result.iterations} iterations",
+            hint="the counts may be extreme; read the estimate with its standard error, "
+                 "or merge sparse lists")
+    return float(root)
 
 
 # --- hierarchical log-linear models ---------------------------------------------------
@@ -457,10 +656,48 @@ def _coefficients(fit: _Fit) -> pd.DataFrame:
                         index=pd.Index(fit.names, name="term"))
 
 
+def _recaptured(table: _Table) -> float:
+    """People on more than one list (caught more than once)."""
+    return float(table.counts[table.patterns.sum(axis=1) >= 2].sum())
+
+
+def _fit_problem(unbounded: bool, fit: _Fit, size: tuple[float, float]) -> str | None:
+    """Why a fitted model gives no population size, in words (None when it gives one)."""
+    if unbounded:
+        return "not estimable: the data put no upper bound on the size under this model"
+    if not fit.converged:
+        return f"did not converge in {MAX_ITER} iterations"
+    if not math.isfinite(size[0]):
+        return "not estimable: the size overflows"
+    return None
+
+
+def _checked_size(design: _Design, fit: _Fit, n: int, recaptured: float,
+                  model: str) -> tuple[float, float]:
+    """The size and SE of one model, or a named refusal when the model gives none."""
+    size = fit.size(n)
+    problem = _fit_problem(design.unbounded(fit), fit, size)
+    if problem is None:
+        return size
+    if problem.startswith("not estimable: the data"):
+        hint = ("with no one on two lists no model can bound the size; mp.size.chapman is "
+                "defined (read its interval: the data say little)" if recaptured == 0 else
+                "leave out the interaction (or heterogeneity) terms that absorb the overlap, "
+                "or merge sparse lists")
+        raise UnboundedSizeError(
+            f"the {model} model puts no upper bound on the population size: its estimate "
+            f"does not exist ({recaptured:,.0f} of the {n:,} people captured are on more "
+            "than one list)", hint=hint)
+    raise CaptureConvergenceError(
+        f"the {model} model gives no population size: {problem}",
+        hint="check the counts for extreme values, or fit a simpler model")
+
+
 def _size_estimate(design: _Design, n: int, level: float, method: str,
-                   assumptions: tuple[str, ...], inputs: dict, extra: dict) -> SizeEstimate:
+                   assumptions: tuple[str, ...], inputs: dict, extra: dict,
+                   recaptured: float) -> SizeEstimate:
     fit = design.fit()
-    estimate, se = fit.size(n)
+    estimate, se = _checked_size(design, fit, n, recaptured, extra["model"])
     n_max, low, high = _profile_interval(design, n, estimate, level)
     aic, bic = fit.criteria(n)
     return SizeEstimate(
@@ -515,7 +752,7 @@ def loglinear(histories: CaptureData, terms: Iterable[str] = (), freq: Freq = No
     (12318.5, 1188.7)
     """
     table = _table(histories, freq)
-    theta = _default_theta(heterogeneity, theta)
+    theta = _check_heterogeneity(heterogeneity, theta, len(table.lists))
     parsed = _parse_terms(terms, table.lists)
     design = _loglinear_design(table, parsed, heterogeneity, theta)
     label = _model_label(parsed, table.lists)
@@ -528,16 +765,36 @@ def loglinear(histories: CaptureData, terms: Iterable[str] = (), freq: Freq = No
         design, table.n, level, method="log-linear MSE", assumptions=assumptions,
         inputs={"lists": table.lists, "terms": tuple(_term_name(m, table.lists) for m in parsed),
                 "heterogeneity": hetero or None, "n_observed": table.n},
-        extra={"model": label + (f" + h={hetero}" if hetero else "")})
+        extra={"model": label + (f" + h={hetero}" if hetero else "")},
+        recaptured=_recaptured(table))
+
+
+#: Largest number of lists searched exhaustively by default (1,024 models of 5 lists).
+EXHAUSTIVE_LISTS = 5
+#: Most lists an exhaustive search accepts on request (32,768 models of 6 lists).
+MAX_EXHAUSTIVE_LISTS = 6
 
 
 def model_search(histories: CaptureData, freq: Freq = None, max_order: int = 2,
-                 criterion: str = "AIC") -> pd.DataFrame:
-    """Fit every hierarchical log-linear model up to two-way interactions.
+                 criterion: str = "AIC",
+                 search: Literal["auto", "exhaustive", "stepwise"] = "auto") -> pd.DataFrame:
+    """Search the hierarchical log-linear models up to two-way interactions.
 
     For ``k`` lists these are the main-effects model plus every subset of
     the ``k(k-1)/2`` pairwise interactions (1,024 models for 5 lists), as
-    Rcapture's ``closedpMS.t(X, maxorder = 2)``.
+    Rcapture's ``closedpMS.t(X, maxorder = 2)``. With 2 lists the only
+    interaction is that of every list, which the unobserved cell makes
+    inestimable: only the independence model is fitted.
+
+    The number of models doubles with each pair (2 million for 7 lists), so
+    the search is bounded: ``search="auto"`` fits every model up to
+    :data:`EXHAUSTIVE_LISTS` (5) lists and beyond searches stepwise. The
+    stepwise search starts from the independence model and, at each step,
+    moves to the best model by ``criterion`` among those that add or drop one
+    interaction and give a size, until none improves on the current one (at
+    most ``k(k-1)`` steps of ``k(k-1)/2`` fits each); it finds a good model,
+    not necessarily the best. Rcapture stops instead (``stopiflong``) from 7
+    lists.
 
     Parameters
     ----------
@@ -548,13 +805,30 @@ def model_search(histories: CaptureData, freq: Freq = None, max_order: int = 2,
     criterion : {"AIC", "BIC"}
         Sort key (smallest first). BIC is Rcapture's: ``AIC + (log n - 2) rank``
         with ``n`` the number of people captured.
+    search : {"auto", "exhaustive", "stepwise"}, default "auto"
+        ``"exhaustive"`` fits every model (refused beyond
+        :data:`MAX_EXHAUSTIVE_LISTS`, 6 lists: 32,768 models);
+        ``"stepwise"`` as above at any number of lists.
 
     Returns
     -------
     DataFrame
-        One row per model: ``model``, ``terms`` (tuple, to pass to
+        One row per model fitted: ``model``, ``terms`` (tuple, to pass to
         :func:`loglinear`), ``estimate``, ``se``, ``deviance``, ``df``,
-        ``AIC``, ``BIC``, ``converged``; sorted by ``criterion``.
+        ``AIC``, ``BIC``, ``converged``, ``estimable`` and ``info``. A model
+        whose size has no finite estimate (the data put no upper bound on
+        it, e.g. an interaction absorbing the only overlap between two
+        lists) or whose fit did not converge has ``estimable`` False, NaN
+        ``estimate`` and ``se`` and the reason in ``info``; Rcapture prints a
+        huge number instead. Sorted with the estimable models first, then by
+        ``criterion``, so the first row is the best model that gives a size.
+        ``attrs["search"]`` says how the models were searched and
+        ``attrs["models_fitted"]`` how many were fitted.
+
+    Raises
+    ------
+    OptionError
+        ``search="exhaustive"`` with more than 6 lists, or an unknown option.
 
     Examples
     --------
@@ -562,29 +836,64 @@ def model_search(histories: CaptureData, freq: Freq = None, max_order: int = 2,
     >>> import micropop as mp
     >>> hiv = pd.read_csv("tests/reference/rcapture/HIV.csv")
     >>> table = mp.size.model_search(hiv, freq="freq")
-    >>> len(table), table["AIC"].is_monotonic_increasing
-    (64, True)
+    >>> len(table), table["AIC"].is_monotonic_increasing, table.attrs["search"]
+    (64, True, 'exhaustive')
     """
     check_option("criterion", criterion, ["AIC", "BIC"])
     check_option("max_order", max_order, [1, 2])
+    check_option("search", search, ["auto", "exhaustive", "stepwise"])
     table = _table(histories, freq)
-    pairs = list(itertools.combinations(range(len(table.lists)), 2)) if max_order == 2 else []
+    k = len(table.lists)
+    pairs = (list(itertools.combinations(range(k), 2)) if max_order == 2 and k > 2 else [])
+    if search == "exhaustive" and k > MAX_EXHAUSTIVE_LISTS and pairs:
+        raise OptionError(
+            f"search='exhaustive' over {k} lists means {2 ** len(pairs):,} models",
+            hint=f"use search='stepwise' (or 'auto'), or at most {MAX_EXHAUSTIVE_LISTS} lists")
+    if search == "auto":
+        search = "exhaustive" if k <= EXHAUSTIVE_LISTS else "stepwise"
     full = _loglinear_design(table, pairs, None, None)
-    n_main = 1 + len(table.lists)
-    rows = []
-    for mask in itertools.product((False, True), repeat=len(pairs)):
-        chosen = [p for p, keep in zip(pairs, mask) if keep]
-        columns = list(range(n_main)) + [n_main + i for i, keep in enumerate(mask) if keep]
-        fit = _irls(table.counts, full.X[:, columns], full.offset,
-                    [full.names[c] for c in columns])
-        estimate, se = fit.size(table.n)
-        aic, bic = fit.criteria(table.n)
-        rows.append({"model": _model_label(chosen, table.lists),
-                     "terms": tuple(_term_name(m, table.lists) for m in chosen),
-                     "estimate": estimate, "se": se, "deviance": fit.deviance,
-                     "df": fit.df_resid, "AIC": aic, "BIC": bic, "converged": fit.converged})
-    result = pd.DataFrame(rows).sort_values(criterion, kind="stable")
-    return result.reset_index(drop=True)
+    n_main = 1 + k
+    rows: dict[frozenset, dict] = {}
+
+    def fit(chosen: frozenset) -> dict:
+        if chosen not in rows:
+            ordered = [p for p in pairs if p in chosen]
+            columns = list(range(n_main)) + [n_main + pairs.index(p) for p in ordered]
+            design = dataclasses.replace(full, X=full.X[:, columns],
+                                         names=tuple(full.names[c] for c in columns))
+            result = design.fit()
+            size = result.size(table.n)
+            problem = _fit_problem(design.unbounded(result), result, size)
+            aic, bic = result.criteria(table.n)
+            rows[chosen] = {
+                "model": _model_label(ordered, table.lists),
+                "terms": tuple(_term_name(m, table.lists) for m in ordered),
+                "estimate": size[0] if problem is None else math.nan,
+                "se": size[1] if problem is None else math.nan,
+                "deviance": result.deviance, "df": result.df_resid, "AIC": aic, "BIC": bic,
+                "converged": result.converged, "estimable": problem is None,
+                "info": problem or "OK"}
+        return rows[chosen]
+
+    if search == "exhaustive":
+        for mask in itertools.product((False, True), repeat=len(pairs)):
+            fit(frozenset(p for p, keep in zip(pairs, mask) if keep))
+    else:
+        current = frozenset()
+        fit(current)
+        for _ in range(2 * len(pairs) + 1):  # each move strictly improves the criterion
+            moves = [current ^ {p} for p in pairs]
+            better = [m for m in moves if fit(m)["estimable"]
+                      and fit(m)[criterion] < fit(current)[criterion] - 1e-9]
+            if not better:
+                break
+            current = min(better, key=lambda m: rows[m][criterion])
+    result = pd.DataFrame(list(rows.values()))
+    result = result.sort_values(["estimable", criterion], ascending=[False, True],
+                                kind="stable").reset_index(drop=True)
+    result.attrs["search"] = search
+    result.attrs["models_fitted"] = len(result)
+    return result
 
 
 # --- Rcapture's closedp models -------------------------------------------------------
@@ -632,7 +941,12 @@ def _behaviour_designs(table: _Table) -> dict[str, _Design]:
 
 def _behaviour_size(name: str, fit: _Fit, t: int) -> tuple[float, float]:
     """N and its delta-method SE for Mb and Mbh, ported from Rcapture's closedp.t."""
-    e = np.exp(fit.coef)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _behaviour_formula(name, np.exp(fit.coef), fit.cov, t)
+
+
+def _behaviour_formula(name: str, e: np.ndarray, cov: np.ndarray,
+                       t: int) -> tuple[float, float]:
     if name == "Mb":
         denom = 1 + e[2] - e[1]
         N = e[0] * (1 + e[2]) ** t / denom
@@ -645,13 +959,18 @@ def _behaviour_size(name: str, fit: _Fit, t: int) -> tuple[float, float]:
         grad = scale * np.array([1 + ratio, ratio, ratio + e[1] * e[2] ** 2 / denom ** 2,
                                  (t - 1) * e[3] / (1 + e[3])
                                  - e[1] * e[2] * e[3] / denom ** 2])
-    return float(N), float(np.sqrt(grad @ fit.cov @ grad - N))
+    variance = float(grad @ cov @ grad - N)
+    return float(N), math.sqrt(variance) if variance >= 0 else math.nan
 
 
 def _frequency_designs(f: np.ndarray, occasions: float) -> dict[str, _Design]:
     """Rcapture's ``closedp.0`` models (M0, Mh*) on frequencies of capture."""
     observed = np.flatnonzero(f) + 1
     t = int(observed.max()) if math.isinf(occasions) else int(occasions)
+    if t > MAX_OCCASIONS:
+        raise InvalidCountError(
+            f"people caught {t} times: at most {MAX_OCCASIONS} captures per person are "
+            "modelled", hint="group the largest numbers of captures, or check the counts")
     if t < len(f) and f[t:].any():
         raise InvalidCountError(
             f"people caught more than occasions={t} times (counts has {len(f)} values)",
@@ -671,6 +990,22 @@ def _frequency_designs(f: np.ndarray, occasions: float) -> dict[str, _Design]:
     return designs
 
 
+#: Most capture occasions behind frequencies of capture (one model cell each).
+MAX_OCCASIONS = 100
+
+
+def _check_occasions(occasions: float) -> float:
+    """A whole number of occasions from 2 to :data:`MAX_OCCASIONS`, or ``math.inf``."""
+    value = check_number("occasions", occasions, low=2, allow_inf=True,
+                         hint=f"give a whole number of occasions from 2 to {MAX_OCCASIONS}, "
+                              "or math.inf for captures in continuous time")
+    if math.isinf(value):
+        return value
+    return float(check_number("occasions", occasions, low=2, high=MAX_OCCASIONS, integer=True,
+                              hint=f"give a whole number of occasions from 2 to "
+                                   f"{MAX_OCCASIONS}, or math.inf for continuous time"))
+
+
 def _designs(histories: CaptureData | None, freq: Freq, counts: Counts | None,
              occasions: float | None) -> tuple[dict[str, _Design], int, int, _Table | None]:
     """All closedp designs, the number captured and the number of occasions."""
@@ -683,7 +1018,7 @@ def _designs(histories: CaptureData | None, freq: Freq, counts: Counts | None,
                 "counts of captures need the number of occasions",
                 hint="pass occasions=t, or occasions=math.inf for continuous-time captures")
         f = _frequency_counts(counts)
-        designs = _frequency_designs(f, float(occasions))
+        designs = _frequency_designs(f, _check_occasions(occasions))
         return designs, int(f.sum()), len(designs["M0"].y), None
     if histories is None:
         raise CaptureRecaptureError("no data", hint="pass capture histories or counts=")
@@ -720,8 +1055,14 @@ def closedp(histories: CaptureData | None = None, freq: Freq = None, *,
     -------
     DataFrame
         Indexed by model name; columns ``estimate``, ``se``, ``deviance``,
-        ``df``, ``AIC``, ``BIC``, ``converged`` and ``info`` (``"OK"`` or
-        what happened, e.g. which Chao ``eta`` were set to zero).
+        ``df``, ``AIC``, ``BIC``, ``converged``, ``estimable`` and ``info``
+        (``"OK"`` or what happened, e.g. which Chao ``eta`` were set to
+        zero). A model that gives no size has ``estimable`` False, NaN
+        ``estimate`` and ``se``, and says why in ``info``: its estimate does
+        not exist (the data put no upper bound on N under the model, e.g. no
+        one on two lists; for Mb and Mbh, first captures that do not fall off
+        over the occasions), or its fit did not converge. Rcapture prints a
+        huge (or negative) number for such a model.
 
     Examples
     --------
@@ -735,25 +1076,45 @@ def closedp(histories: CaptureData | None = None, freq: Freq = None, *,
     rows = {}
     for name, design in designs.items():
         fit = design.fit()
-        rows[name] = _closedp_row(fit, fit.size(n), n)
+        rows[name] = _closedp_row(fit, fit.size(n), n, design.unbounded(fit))
     if table is not None:
         for name, design in _behaviour_designs(table).items():
             fit = design.fit()
-            rows[name] = _closedp_row(fit, _behaviour_size(name, fit, t), n)
+            rows[name] = _closedp_row(fit, _behaviour_size(name, fit, t), n,
+                                      _removal_unbounded(table, 0 if name == "Mb" else 1))
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("model")
 
 
-def _closedp_row(fit: _Fit, size: tuple[float, float], n: int) -> dict:
+def _removal_unbounded(table: _Table, first: int) -> bool:
+    """True if Mb (``first=0``) or Mbh (``first=1``) has no finite size.
+
+    Their first captures from occasion ``first + 1`` on follow a removal
+    model, ``u_j ~ N p (1 - p)^j``; its fitted mean occasion equals the
+    observed one, so ``p > 0`` (a finite, positive N) iff first captures
+    come on average before the middle of those occasions (Seber 1982,
+    removal method). Rcapture prints an infinite or negative N otherwise.
+    """
+    occasion = np.argmax(table.patterns, axis=1) - first
+    kept = occasion >= 0
+    counts, occasion = table.counts[kept], occasion[kept]
+    span = len(table.lists) - 1 - first
+    return bool(counts.sum() > 0 and 2 * float(counts @ occasion) >= span * counts.sum())
+
+
+def _closedp_row(fit: _Fit, size: tuple[float, float], n: int, unbounded: bool) -> dict:
     aic, bic = fit.criteria(n)
-    notes = []
-    if not fit.converged:
-        notes.append("did not converge")
+    problem = _fit_problem(unbounded, fit, size)
+    notes = [problem] if problem else []
+    estimate, se = size if problem is None else (math.nan, math.nan)
+    if problem is None and not math.isfinite(se):
+        notes.append("no standard error (negative delta-method variance)")
+        se = math.nan
     if fit.rank < len(fit.names):
         notes.append("design not of full rank")
     if fit.dropped:
         notes.append("set to zero: " + ", ".join(fit.dropped))
-    return {"estimate": size[0], "se": size[1], "deviance": fit.deviance, "df": fit.df_resid,
-            "AIC": aic, "BIC": bic, "converged": fit.converged,
+    return {"estimate": estimate, "se": se, "deviance": fit.deviance, "df": fit.df_resid,
+            "AIC": aic, "BIC": bic, "converged": fit.converged, "estimable": problem is None,
             "info": "; ".join(notes) or "OK"}
 
 
@@ -794,8 +1155,11 @@ def closedp_ci(histories: CaptureData | None = None, freq: Freq = None, *, model
                    _CLOSEDP_ASSUMPTIONS[model.split()[0]])
     inputs = {"model": model, "n_observed": n,
               "occasions": occasions if table is None else len(table.lists)}
+    recaptured = (_recaptured(table) if table is not None
+                  else float(designs["M0"].y[:-1].sum()))  # cells in nbcap order t, ..., 1
     return _size_estimate(designs[model], n, level, method=f"closedp {model}",
-                          assumptions=assumptions, inputs=inputs, extra={"model": model})
+                          assumptions=assumptions, inputs=inputs, extra={"model": model},
+                          recaptured=recaptured)
 
 
 _CLOSEDP_ASSUMPTIONS = {
