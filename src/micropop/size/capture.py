@@ -21,8 +21,9 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-from micropop.errors import (InconsistentCountsError, InvalidCountError, NoRecaptureError,
-                             check_level, check_number, check_option)
+from micropop.errors import (CaptureRecaptureError, InconsistentCountsError,
+                             InvalidCountError, NoRecaptureError, check_level, check_number,
+                             check_option)
 from micropop.size.loglinear import (
     CLOSED_ASSUMPTIONS,
     CaptureData,
@@ -102,7 +103,8 @@ def _two_list(n1: int, n2: int, m: int, estimate: float, variance: float, ci: st
     se = math.sqrt(variance)
     if ci == "profile":
         _, low, high = _profile_interval(_two_list_design(n1, n2, m), observed,
-                                         max(estimate, observed + 1.0), level)
+                                         max(estimate, observed + 1.0), level,
+                                         unbounded=m == 0)
     else:
         low, high = _wald_interval(estimate, se, observed, ci, level)
     return SizeEstimate(estimate=estimate, se=se, ci_low=low, ci_high=high, ci_level=level,
@@ -246,6 +248,14 @@ def schnabel(histories: CaptureData, freq: Freq = None,
         :func:`lincoln_petersen`.
     level : float, default 0.95
 
+    Raises
+    ------
+    NoRecaptureError
+        No one caught twice.
+    CaptureRecaptureError
+        An estimate below the number of people seen (too many recaptures for
+        the model: it is refused rather than truncated).
+
     Examples
     --------
     >>> import pandas as pd
@@ -266,6 +276,12 @@ def schnabel(histories: CaptureData, freq: Freq = None,
             f"no one was caught twice across the {len(table.lists)} occasions",
             hint="the Schnabel estimate needs recaptures; see mp.size.chao_lower_bound")
     estimate = cm / r
+    if estimate < table.n:
+        raise CaptureRecaptureError(
+            f"Schnabel's estimate {estimate:,.1f} is below the {table.n:,} people seen: the "
+            f"{recaptured.sum():,.0f} recaptures are too many for equal catchability",
+            hint="people caught once are more likely to be caught again (or catchability "
+                 "varies): compare mp.size.closedp's models Mb and Mh")
     se = estimate ** 2 * math.sqrt(r) / cm
     if ci == "inverse":
         half = _z(level) * math.sqrt(r) / cm

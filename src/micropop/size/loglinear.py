@@ -348,12 +348,20 @@ class _Fit:
     def size(self, n: float) -> tuple[float, float]:
         """``N = n + exp(b0)`` and its standard error (Rcapture's formula); inf if it overflows."""
         with np.errstate(over="ignore", invalid="ignore"):
-            unseen = float(np.exp(self.coef[0]))
-            return n + unseen, float(np.sqrt(unseen + unseen ** 2 * self.cov[0, 0]))
+            unseen = np.exp(np.float64(self.coef[0]))
+            return float(n + unseen), float(np.sqrt(unseen + unseen ** 2 * self.cov[0, 0]))
 
 
 def _deviance(y: np.ndarray, mu: np.ndarray) -> float:
-    return float(2 * np.sum(xlogy(y, y) - xlogy(y, mu) - y + mu))
+    """Poisson deviance ``2 sum(y log(y / mu) - (y - mu))``, each term computed without
+    cancellation (``y log1p(r) - y r mu / mu`` with ``r = (y - mu) / mu``), so that it stays
+    accurate to a fraction of a unit even for counts of 1e15."""
+    diff = y - mu
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = diff / mu
+        log_ratio = np.where(np.abs(ratio) < 0.5, np.log1p(ratio), np.log(y / mu))
+        terms = np.where(y > 0, y * log_ratio - diff, mu)
+    return float(2 * np.sum(terms))
 
 
 #: Iterations allowed to one log-linear fit (R's glm stops at 25; Rcapture asks 200).
@@ -367,6 +375,8 @@ def _irls(y: np.ndarray, X: np.ndarray, offset: np.ndarray, names: Sequence[str]
     Starts as R's ``glm`` (``mu = y + 0.1``) and stops when the relative
     change in deviance is below ``tol`` (or within its rounding error, as in
     a saturated model whose deviance is 0), or after ``max_iter`` iterations
+    (each with at most 30 halvings of a step that raises the deviance, as R's
+    ``glm2``)
     with ``converged=False``. Fitted means are kept within
     ``[eps, exp(700)]`` (R's ``poisson()$linkinv`` keeps them above eps), so
     a diverging fit never produces NaN.
@@ -376,19 +386,24 @@ def _irls(y: np.ndarray, X: np.ndarray, offset: np.ndarray, names: Sequence[str]
     dev = _deviance(y, mu)
     converged = False
     coef = np.zeros(X.shape[1])
-    noise = 16 * np.finfo(float).eps * (float(y.sum()) + 1.0)  # rounding in the deviance
+    noise = 64 * np.finfo(float).eps * (dev + len(y))  # rounding in the deviance
     rank = 0
-    for _ in range(max_iter):
+    for iteration in range(max_iter):
         sw = np.sqrt(mu)
         z = eta - offset + (y - mu) / mu
         try:
-            coef, _, rank, _ = np.linalg.lstsq(X * sw[:, None], z * sw, rcond=None)
+            step, _, rank, _ = np.linalg.lstsq(X * sw[:, None], z * sw, rcond=None)
         except np.linalg.LinAlgError:
             converged = False
             break
-        eta = offset + X @ coef
-        mu = np.clip(np.exp(np.minimum(eta, 700.0)), np.finfo(float).eps, None)
-        dev_new = _deviance(y, mu)
+        for _halving in range(30):  # step-halving when the deviance rises (as glm2)
+            eta = offset + X @ step
+            mu = np.clip(np.exp(np.minimum(eta, 700.0)), np.finfo(float).eps, None)
+            dev_new = _deviance(y, mu)
+            if iteration == 0 or dev_new <= dev + noise:
+                break
+            step = (coef + step) / 2
+        coef = step
         converged = bool(abs(dev_new - dev) <= max(tol * (abs(dev_new) + 0.1), noise))
         dev = dev_new
         if converged:
@@ -406,38 +421,63 @@ def _irls(y: np.ndarray, X: np.ndarray, offset: np.ndarray, names: Sequence[str]
                 converged=converged, columns=tuple(range(X.shape[1])))
 
 
-def _unbounded(X: np.ndarray, y: np.ndarray) -> bool:
-    """True if the model's size ``n + exp(b0)`` has no finite maximum-likelihood estimate.
+def _size_status(X: np.ndarray, y: np.ndarray) -> Literal["finite", "all seen", "undetermined"]:
+    """Whether the data determine a finite size ``n + exp(b0)`` under the model.
 
-    The Poisson likelihood of a log-linear model has no maximum iff it has a
-    direction of recession ``d``: ``X d <= 0`` on every cell, ``= 0`` on every
-    cell with a count (Haberman 1974, Thm 2.3). Moving along a ``d`` with
-    ``d_0 > 0`` never lowers the likelihood and raises the unobserved count
-    ``exp(b0)`` without bound: the data then put no upper limit on the size.
-    That happens with no one on two lists, or when an interaction absorbs the
-    only overlap, or when the intercept is not identified (an interaction of
-    every list). Directions with ``d_0 <= 0`` send only cell means (or the
-    unobserved count) to zero and leave the size finite. Decided exactly by a
-    small linear programme on the null space of the cells with a count.
+    A Poisson log-linear likelihood with zero cells may have no maximum: its
+    supremum is approached along directions of recession ``d`` (``X d <= 0``
+    on every cell, ``= 0`` on every cell with a count; Haberman 1974), which
+    send some zero cells' means to 0 (the extended MLE; Fienberg & Rinaldo
+    2012). The cell means then converge, but the unobserved count
+    ``exp(b0)`` is determined only if the intercept is identified by the
+    cells left with positive means (``e_0`` in the row space of their
+    design): ``"finite"``; or if every direction that empties the other
+    cells lowers ``b0``, which drives the unobserved count to 0: ``"all
+    seen"``, ``N = n`` (as with everyone on both of two lists; an iterative
+    fit stops short of that limit). Otherwise moving along such a direction
+    with ``d_0 >= 0`` never lowers the likelihood and leaves the size
+    undetermined or unbounded above: no one on two lists, an interaction
+    absorbing the only overlap, or an interaction of every list. Decided
+    exactly by two small linear programmes, run only when the cells with a
+    count do not identify the intercept.
     """
     scale = np.abs(X).max(axis=0)
     scale[scale == 0] = 1.0
     Xs = X / scale  # the intercept column (ones) is unchanged, so d_0 is too
     positive = y > 0
-    observed = Xs[positive]
-    if len(observed):
-        _, sv, vt = np.linalg.svd(observed)
-        tol = sv[0] * max(observed.shape) * np.finfo(float).eps if sv.size else 0.0
-        null = vt[int((sv > tol).sum()):].T
-    else:
-        null = np.eye(X.shape[1])
-    if null.shape[1] == 0 or np.abs(null[0]).max() < 1e-9:
+    if _identifies_intercept(Xs[positive]):
+        return "finite"
+    zero = Xs[~positive]
+    p, z = X.shape[1], len(zero)
+    pushable = np.zeros(z, dtype=bool)
+    if z:  # which zero cells some direction of recession empties: max sum t, X_Z d + t <= 0
+        result = optimize.linprog(
+            np.concatenate([np.zeros(p), -np.ones(z)]),
+            A_ub=np.hstack([zero, np.eye(z)]), b_ub=np.zeros(z),
+            A_eq=np.hstack([Xs[positive], np.zeros((int(positive.sum()), z))]),
+            b_eq=np.zeros(int(positive.sum())),
+            bounds=[(None, None)] * p + [(0.0, 1.0)] * z, method="highs")
+        if result.status == 0:
+            pushable = result.x[p:] > 0.5
+    face = np.vstack([Xs[positive], zero[~pushable]])
+    if _identifies_intercept(face):
+        return "finite"
+    if not pushable.any():
+        return "undetermined"  # b0 moves freely along the face's null space
+    # the largest d_0 among directions emptying every pushable cell at rate >= 1
+    result = optimize.linprog(
+        -np.eye(p)[0], A_ub=zero[pushable], b_ub=-np.ones(int(pushable.sum())),
+        A_eq=face, b_eq=np.zeros(len(face)), bounds=[(None, 1.0)] + [(None, None)] * (p - 1),
+        method="highs")
+    return "all seen" if result.status == 0 and -result.fun < -1e-7 else "undetermined"
+
+
+def _identifies_intercept(rows: np.ndarray) -> bool:
+    """True if ``e_0`` is in the row space of ``rows`` (the intercept is a contrast of them)."""
+    if not len(rows):
         return False
-    zero = Xs[~positive] @ null
-    result = optimize.linprog(-null[0], A_ub=zero if len(zero) else None,
-                              b_ub=np.zeros(len(zero)) if len(zero) else None,
-                              bounds=[(-1.0, 1.0)] * null.shape[1], method="highs")
-    return bool(result.status == 0 and -result.fun > 1e-7)
+    coef, *_ = np.linalg.lstsq(rows.T, np.eye(rows.shape[1])[0], rcond=None)
+    return bool(np.linalg.norm(rows.T @ coef - np.eye(rows.shape[1])[0]) < 1e-8)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -469,9 +509,16 @@ class _Design:
         dropped = tuple(name for name in self.names if name not in fit.names)
         return dataclasses.replace(fit, dropped=dropped, columns=tuple(keep))
 
-    def unbounded(self, fit: _Fit) -> bool:
-        """True if the size has no finite estimate under the fitted columns (:func:`_unbounded`)."""
-        return _unbounded(self.X[:, list(fit.columns)], self.y)
+    def size(self, fit: _Fit, n: float) -> tuple[tuple[float, float], bool]:
+        """The size and SE of a fit of this design, and whether the data leave it undetermined.
+
+        See :func:`_size_status`; when every person is estimated to have been
+        seen the size is ``n`` with SE 0 (the limit the iterations approach).
+        """
+        status = _size_status(self.X[:, list(fit.columns)], self.y)
+        if status == "all seen":
+            return (float(n), 0.0), False
+        return fit.size(n), status == "undetermined"
 
     def augmented(self) -> _Design:
         """The design completed with the unobserved cell (intercept only, offset 0)."""
@@ -551,38 +598,83 @@ def _with_heterogeneity(y: np.ndarray, base: np.ndarray, names: list[str],
 # --- profile likelihood ------------------------------------------------------------
 
 
-def _cormack_correction(n0: float, total: float) -> float:
-    """Turns the Poisson likelihood of the completed table into the multinomial one."""
-    return float(xlogy(n0, n0) - xlogy(total, total) + gammaln(total + 1) - gammaln(n0 + 1))
+def _log_factorial_excess(x: float) -> float:
+    """``log x! - x log x + x``, without the cancellation of its terms for large ``x``.
+
+    Stirling's series beyond 50 (error below 1e-13), the terms themselves below.
+    """
+    if x < 50:
+        return float(gammaln(x + 1) - xlogy(x, x) + x)
+    return float(0.5 * math.log(2 * math.pi * x) + 1 / (12 * x) - 1 / (360 * x ** 3)
+                 + 1 / (1260 * x ** 5))
 
 
-def _profile_interval(design: _Design, n: int, n_hat: float,
-                      level: float) -> tuple[float, float, float]:
+def _cormack_correction(n0: float, n: float) -> float:
+    """Turns the Poisson likelihood of the completed table into the multinomial one.
+
+    ``n0 log n0 - N log N + log N! - log n0!`` with ``N = n0 + n``, written as
+    differences of :func:`_log_factorial_excess` so that it keeps its
+    precision at any size (its terms are ~N log N, it is ~log N).
+    """
+    return _log_factorial_excess(n0 + n) - _log_factorial_excess(n0)  # - n, a constant
+
+
+#: Largest size at which the profile likelihood is evaluated: beyond it the deviance of the
+#: unobserved cell loses the precision (~0.01) an interval needs.
+PROFILE_LIMIT = 1e12
+
+
+def _profile_interval(design: _Design, n: int, n_hat: float, level: float,
+                      unbounded: bool = False) -> tuple[float, float, float]:
     """Multinomial profile-likelihood interval for N (Cormack 1992), as Rcapture's closedpCI.
 
     The likelihood is the multinomial one of the ``2^k`` cell counts,
     including the unobserved cell ``N - n``, profiled over the log-linear
     parameters. Returns the profile maximum and the two limits; the upper
     limit is ``inf`` if the likelihood stays above the cut-off up to
-    ``1000 N``.
+    ``1000 N`` (or up to :data:`PROFILE_LIMIT`, beyond which it cannot be
+    evaluated precisely; larger estimates are refused). With ``unbounded`` (the data put no upper bound on N, e.g.
+    no recapture) the profile never stops rising: the maximum and the upper
+    limit are ``inf`` and the cut-off is taken from the profile at
+    ``1000 n_hat`` (so the lower limit errs low). Every search is bounded:
+    at most 500 evaluations for the maximum, 7 steps out and 200 for each
+    limit.
     """
     check_level("level", level)
+    if n_hat > PROFILE_LIMIT:
+        raise CaptureConvergenceError(
+            f"the estimate {n_hat:,.0f} is beyond {PROFILE_LIMIT:,.0f}, where the profile "
+            "likelihood can no longer be computed precisely enough for an interval",
+            hint="the data say almost nothing about the size (very few recaptures); "
+                 "use another interval (ci='lognormal'), or more overlapping lists")
     full = design.augmented()
     base = full.y.copy()
 
     def loglik(N: float) -> float:
         y = base.copy()
         y[-1] = N - n
-        return _cormack_correction(N - n, N) - full.fit(y).deviance / 2
+        fit = full.fit(y)
+        if not (fit.converged and math.isfinite(fit.deviance)):
+            raise CaptureConvergenceError(
+                f"the profile likelihood at N = {N:,.1f} did not converge in {MAX_ITER} "
+                "iterations", hint="the counts may be extreme; fit a simpler model or read "
+                                   "the estimate with its standard error")
+        return _cormack_correction(N - n, n) - fit.deviance / 2
 
+    chi2 = stats.chi2.ppf(level, 1) / 2
+    if unbounded:
+        far = min(1000 * n_hat, PROFILE_LIMIT)
+        cut = loglik(far) - chi2
+        low = n if loglik(n) >= cut else _root(lambda N: loglik(N) - cut, n, far)
+        return math.inf, low, math.inf
     res = optimize.minimize_scalar(lambda N: -loglik(N), bounds=(n, 3 * n_hat),
                                    method="bounded", options={"xatol": 1e-6 * n_hat})
     n_max, l_max = float(res.x), -float(res.fun)
-    cut = l_max - stats.chi2.ppf(level, 1) / 2
+    cut = l_max - chi2
     low = n if loglik(n) >= cut else _root(lambda N: loglik(N) - cut, n, n_max)
     high_end = 3 * n_hat
     while loglik(high_end) > cut:  # at most 7 steps: 3 n_hat * 3^6 > 1000 n_hat
-        if high_end > 1000 * n_hat:
+        if high_end > 1000 * n_hat or high_end * 3 > PROFILE_LIMIT:
             return n_max, low, math.inf
         high_end *= 3
     return n_max, low, _root(lambda N: loglik(N) - cut, n_max, high_end)
@@ -675,8 +767,8 @@ def _fit_problem(unbounded: bool, fit: _Fit, size: tuple[float, float]) -> str |
 def _checked_size(design: _Design, fit: _Fit, n: int, recaptured: float,
                   model: str) -> tuple[float, float]:
     """The size and SE of one model, or a named refusal when the model gives none."""
-    size = fit.size(n)
-    problem = _fit_problem(design.unbounded(fit), fit, size)
+    size, unbounded = design.size(fit, n)
+    problem = _fit_problem(unbounded, fit, size)
     if problem is None:
         return size
     if problem.startswith("not estimable: the data"):
@@ -699,6 +791,14 @@ def _size_estimate(design: _Design, n: int, level: float, method: str,
     fit = design.fit()
     estimate, se = _checked_size(design, fit, n, recaptured, extra["model"])
     n_max, low, high = _profile_interval(design, n, estimate, level)
+    slack = 1e-6 * estimate
+    if not low - slack <= estimate <= high + slack:
+        raise CaptureConvergenceError(
+            f"the {extra['model']} model gives {estimate:,.1f} but its profile-likelihood "
+            f"interval is [{low:,.1f}, {high:,.1f}]: the fit is numerically unreliable "
+            "(extreme counts or coefficients)",
+            hint="fit a simpler model (fewer interactions, no heterogeneity), or check the "
+                 "counts for a typing error")
     aic, bic = fit.criteria(n)
     return SizeEstimate(
         estimate=estimate, se=se, ci_low=low, ci_high=high, ci_level=level,
@@ -862,8 +962,8 @@ def model_search(histories: CaptureData, freq: Freq = None, max_order: int = 2,
             design = dataclasses.replace(full, X=full.X[:, columns],
                                          names=tuple(full.names[c] for c in columns))
             result = design.fit()
-            size = result.size(table.n)
-            problem = _fit_problem(design.unbounded(result), result, size)
+            size, unbounded = design.size(result, table.n)
+            problem = _fit_problem(unbounded, result, size)
             aic, bic = result.criteria(table.n)
             rows[chosen] = {
                 "model": _model_label(ordered, table.lists),
@@ -1076,12 +1176,12 @@ def closedp(histories: CaptureData | None = None, freq: Freq = None, *,
     rows = {}
     for name, design in designs.items():
         fit = design.fit()
-        rows[name] = _closedp_row(fit, fit.size(n), n, design.unbounded(fit))
+        rows[name] = _closedp_row(fit, *design.size(fit, n), n)
     if table is not None:
         for name, design in _behaviour_designs(table).items():
             fit = design.fit()
-            rows[name] = _closedp_row(fit, _behaviour_size(name, fit, t), n,
-                                      _removal_unbounded(table, 0 if name == "Mb" else 1))
+            rows[name] = _closedp_row(fit, _behaviour_size(name, fit, t),
+                                      _removal_unbounded(table, 0 if name == "Mb" else 1), n)
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("model")
 
 
@@ -1101,7 +1201,7 @@ def _removal_unbounded(table: _Table, first: int) -> bool:
     return bool(counts.sum() > 0 and 2 * float(counts @ occasion) >= span * counts.sum())
 
 
-def _closedp_row(fit: _Fit, size: tuple[float, float], n: int, unbounded: bool) -> dict:
+def _closedp_row(fit: _Fit, size: tuple[float, float], unbounded: bool, n: int) -> dict:
     aic, bic = fit.criteria(n)
     problem = _fit_problem(unbounded, fit, size)
     notes = [problem] if problem else []
