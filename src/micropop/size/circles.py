@@ -34,6 +34,8 @@ from micropop.errors import (MultiplicityError, PlatformFigureError, SizeInputEr
                              check_level)
 from micropop.size.multiplicity import (
     DIVISOR_ASSUMPTIONS,
+    MAX_MULTIPLICITY,
+    check_figure,
     check_multiplicity,
     multiplicity_correction,
     platform_total,
@@ -165,9 +167,7 @@ def frequency_circles(accounts: float, design: SurveyDesign, frequency: str,
     [266100.0, 174900.0, 87100.0]
     """
     level = check_level("level", level)
-    accounts = checked_number(PlatformFigureError, "accounts", accounts, low=0,
-                              hint="give a non-negative finite number (sum the platforms' "
-                                   "figures with platform_total)")
+    accounts = check_figure("accounts", accounts)
     check_multiplicity(design, multiplicity)
     definitions = circle_levels(design.data, frequency, None, circles)
     values = design._data[frequency]
@@ -271,12 +271,11 @@ def circle_sensitivity(accounts: float, monthly_visitors: float, weekly_active: 
     """
     for name, value in (("accounts", accounts), ("monthly_visitors", monthly_visitors),
                         ("weekly_active", weekly_active)):
-        checked_number(PlatformFigureError, name, value, low=0,
-                       hint="give a non-negative finite number (sum the platforms' figures "
-                            "with platform_total)")
+        check_figure(name, value)
     m = _grid_values(MultiplicityError, "multiplicity", multiplicity, low=1,
+                     high=MAX_MULTIPLICITY,
                      hint="a person is on at least 1 platform, so a multiplicity below 1 "
-                          "is impossible: give finite values of 1 or more")
+                          f"is impossible: give values from 1 to {MAX_MULTIPLICITY}")
     d = _grid_values(SizeInputError, "dormant_share", dormant_share, low=0, high=1,
                      high_open=True, hint="give shares in [0, 1) as fractions, e.g. 0.25 "
                                           "for 25 %")
@@ -293,6 +292,10 @@ def circle_sensitivity(accounts: float, monthly_visitors: float, weekly_active: 
     grid["registered"] = accounts * (1 - grid["dormant_share"]) / grid["multiplicity"]
     grid["regular"] = monthly_visitors / (grid["visitors_per_worker"] * grid["multiplicity"])
     grid["very_active"] = weekly_active / grid["multiplicity"]
+    if not np.isfinite(grid[["registered", "regular", "very_active"]].to_numpy()).all():
+        raise SizeInputError("a combination of assumptions gives circles too large to hold",
+                             hint="give visitors_per_worker values that are not vanishingly "
+                                  "small")
     grid["nested"] = ((grid["registered"] >= grid["regular"])
                       & (grid["regular"] >= grid["very_active"]))
     return grid

@@ -137,6 +137,10 @@ def _check_counts(values: Sequence[float] | np.ndarray, what: str,
 
 def _from_ids(sources: Mapping[Hashable, Iterable[Hashable]]) -> pd.DataFrame:
     names = [str(name) for name in sources]
+    if len(names) < 2:
+        raise TooFewListsError(
+            f"capture–recapture needs at least 2 lists, got {len(names)} "
+            f"({', '.join(names) or 'none'})", hint="give the ids on each of two lists or more")
     _check_list_names(names)
     parts = []
     for name, ids in zip(names, sources.values()):
@@ -152,14 +156,16 @@ def _from_ids(sources: Mapping[Hashable, Iterable[Hashable]]) -> pd.DataFrame:
                 + ", ".join(str(i + 1) for i in np.flatnonzero(missing)[:MAX_ROWS_SHOWN]),
                 hint="drop or fill the missing ids: a person without an id cannot be "
                      "matched across lists")
-        parts.append(series.to_frame("id").assign(list=name))
-    long = pd.concat(parts, ignore_index=True)
+        parts.append(series)
+    lengths = [len(part) for part in parts]
     try:
-        wide = pd.crosstab(long["id"], long["list"]).clip(upper=1)
-    except TypeError as err:  # unhashable or unorderable ids
+        codes, uniques = pd.factorize(pd.concat(parts, ignore_index=True))
+    except TypeError as err:  # unhashable ids
         raise CaptureRecaptureError(f"the ids cannot be matched across lists ({err})",
                                     hint="use ids of one type: numbers or text") from None
-    return wide.reindex(columns=names, fill_value=0)
+    wide = np.zeros((len(uniques), len(names)), dtype=np.int64)
+    wide[codes, np.repeat(np.arange(len(names)), lengths)] = 1  # an id twice on a list: once
+    return pd.DataFrame(wide, columns=names)
 
 
 def _check_list_names(names: Sequence[str]) -> None:

@@ -41,6 +41,8 @@ from micropop.size.survey import check_design, check_indicator, with_columns
 __all__ = ["mean_multiplicity", "multiplicity_correction", "platform_total",
            "bootstrap_means", "weight_share"]
 
+#: Largest number of platforms per person accepted (a divisor, or a survey answer).
+MAX_MULTIPLICITY = 1000
 #: Most bootstrap replicates (each is a column of weights over the survey).
 MAX_REPLICATES = 20_000
 
@@ -53,6 +55,17 @@ DIVISOR_ASSUMPTIONS = (
     "The number of platforms a person reports counts the same platforms as the "
     "account figures.",
 )
+
+
+#: Largest figure accepted: more than a trillion accounts is a typing error, not a count.
+MAX_FIGURE = 1e12
+
+
+def check_figure(name: str, value: object) -> float:
+    """A summed platform figure (or its SE): a number from 0 to :data:`MAX_FIGURE`."""
+    return checked_number(PlatformFigureError, name, value, low=0, high=MAX_FIGURE,
+                          hint=f"give a non-negative number up to {MAX_FIGURE:,.0f} (sum the "
+                               "platforms' figures with platform_total)")
 
 
 def platform_figures(platforms: pd.DataFrame, column: str, platform_id: str = "platform_id",
@@ -116,6 +129,7 @@ def platform_figures(platforms: pd.DataFrame, column: str, platform_id: str = "p
             "is not a number": given & np.isnan(figures),
             "is not finite": np.isinf(figures),
             "is negative": figures < 0,
+            f"is above {MAX_FIGURE:,.0f}": np.isfinite(figures) & (figures > MAX_FIGURE),
             "has no status": given & state.isna().to_numpy(),
             "has no source": given & no_source,
             "is marked not_available": given & unavailable,
@@ -179,11 +193,7 @@ def platform_total(platforms: pd.DataFrame, column: str, platform_id: str = "pla
     (337980.0, 7)
     """
     figures = platform_figures(platforms, column, platform_id, source)
-    total = float(figures.sum())
-    if not np.isfinite(total):
-        raise PlatformFigureError(f"the figures of {column!r} add up to more than a float holds",
-                                  hint="check the figures for typing errors")
-    return total, figures.index.tolist()
+    return float(figures.sum()), figures.index.tolist()
 
 
 def check_multiplicity(design: SurveyDesign, column: str) -> None:
@@ -208,15 +218,15 @@ def check_multiplicity(design: SurveyDesign, column: str) -> None:
                                 hint="name the column that counts the platforms used")
     values = pd.to_numeric(raw, errors="coerce").astype(float)
     with np.errstate(invalid="ignore"):
-        bad = ((values < 1) | np.isinf(values) | (values != np.floor(values))
+        bad = ((values < 1) | (values > MAX_MULTIPLICITY) | (values != np.floor(values))
                | (values.isna() & raw.notna()))
     bad = bad & ~(values.isna() & raw.isna())
     if bad.any():
         raise MultiplicityError(
             f"column {column!r} must count at least 1 platform per person: "
             f"{describe_rows(list(data.index[bad]), raw[bad])}",
-            hint="a registered person is on 1, 2, 3... platforms; fix those rows or "
-                 "leave them out with design.subset(...)")
+            hint=f"a registered person is on 1, 2, 3... platforms (at most {MAX_MULTIPLICITY}); "
+                 "fix those rows or leave them out with design.subset(...)")
 
 
 def mean_multiplicity(design: SurveyDesign, multiplicity: str = "n_platforms",
@@ -332,11 +342,8 @@ def multiplicity_correction(accounts: float, design: SurveyDesign | None = None,
     if method not in ("delta", "bootstrap"):
         raise MultiplicityError(f"method={method!r} is not a method",
                                 hint="use 'delta' or 'bootstrap'")
-    accounts, accounts_se = (
-        checked_number(PlatformFigureError, name, value, low=0,
-                       hint="give a non-negative finite number (sum the platforms' figures "
-                            "with platform_total)")
-        for name, value in (("accounts", accounts), ("accounts_se", accounts_se)))
+    accounts, accounts_se = check_figure("accounts", accounts), check_figure("accounts_se",
+                                                                              accounts_se)
     if isinstance(multiplicity, str):
         if design is None:
             raise MultiplicityError(f"multiplicity={multiplicity!r} names a survey column "
@@ -346,9 +353,10 @@ def multiplicity_correction(accounts: float, design: SurveyDesign | None = None,
         m, se_m = float(est.estimate[0]), float(est.se[0])
     else:
         m = checked_number(MultiplicityError, "multiplicity", multiplicity, low=1,
+                           high=MAX_MULTIPLICITY,
                            hint="a person is on at least 1 platform: a divisor below 1 is "
-                                "impossible; give a finite number of 1 or more (DiPLab 1.27, "
-                                "Kassi et al. 1.83)")
+                                "impossible; give a number from 1 to "
+                                f"{MAX_MULTIPLICITY} (DiPLab 1.27, Kassi et al. 1.83)")
         se_m = 0.0
     persons = accounts / m
     se = float(np.hypot(accounts_se / m, accounts * se_m / m ** 2))
