@@ -567,7 +567,7 @@ def _check_heterogeneity(kind: str | None, theta: float | None, t: int) -> float
                               hint="theta is the parameter of the Poisson and Gamma forms")
         check_number("theta", theta, low=0, low_open=True)
         with np.errstate(over="ignore"):
-            if kind == "Poisson" and not np.isfinite(float(theta) ** t):
+            if kind == "Poisson" and not np.isfinite(np.float64(theta) ** t):
                 raise OptionError(f"theta={theta!r} is too large for {t} lists "
                                   f"(theta^{t} overflows)", hint="use a theta near 2")
     return _default_theta(kind, theta)
@@ -879,6 +879,8 @@ def loglinear(histories: CaptureData, terms: Iterable[str] = (), freq: Freq = No
 EXHAUSTIVE_LISTS = 5
 #: Most lists an exhaustive search accepts on request (32,768 models of 6 lists).
 MAX_EXHAUSTIVE_LISTS = 6
+#: Most lists any search accepts (a stepwise search of 10 lists fits about 1,000 models).
+MAX_SEARCH_LISTS = 10
 
 
 def model_search(histories: CaptureData, freq: Freq = None, max_order: int = 2,
@@ -934,7 +936,9 @@ def model_search(histories: CaptureData, freq: Freq = None, max_order: int = 2,
     Raises
     ------
     OptionError
-        ``search="exhaustive"`` with more than 6 lists, or an unknown option.
+        ``search="exhaustive"`` with more than 6 lists, any search of
+        interactions with more than :data:`MAX_SEARCH_LISTS` (10) lists, or
+        an unknown option.
 
     Examples
     --------
@@ -951,6 +955,12 @@ def model_search(histories: CaptureData, freq: Freq = None, max_order: int = 2,
     table = _table(histories, freq)
     k = len(table.lists)
     pairs = (list(itertools.combinations(range(k), 2)) if max_order == 2 and k > 2 else [])
+    if k > MAX_SEARCH_LISTS and pairs:
+        raise OptionError(
+            f"a search over the {len(pairs)} interactions of {k} lists is too long to run "
+            f"(at most {MAX_SEARCH_LISTS} lists)",
+            hint="choose the interactions with mp.size.loglinear(terms=...), merge lists into "
+                 "fewer sources, or pass max_order=1")
     if search == "exhaustive" and k > MAX_EXHAUSTIVE_LISTS and pairs:
         raise OptionError(
             f"search='exhaustive' over {k} lists means {2 ** len(pairs):,} models",
