@@ -452,6 +452,20 @@ def test_multiplicity_column_counts_platforms(workers, value) -> None:
         size.multiplicity_correction(337_980, mp.SurveyDesign(bad, weights="weight"))
 
 
+def test_bootstrap_and_circle_options(workers) -> None:
+    des = mp.SurveyDesign(workers.iloc[:200], weights="weight")
+    for bad in ({"replicates": 1}, {"replicates": 10 ** 6}, {"replicates": 2.5}, {"seed": "x"}):
+        with pytest.raises(OptionError, match="replicates|seed"):
+            size.multiplicity_correction(1000, des, method="bootstrap", **bad)
+    with pytest.raises(OptionError, match="no option 'bogus'"):
+        size.platform_circles(mp.datasets.load_platforms(), multiplicity=1.27, bogus=1)
+    text = workers.assign(n_platforms=workers["n_platforms"].astype(object))
+    text.loc[2, "n_platforms"] = "two"
+    with pytest.raises(MultiplicityError, match=r"'n_platforms'.*row 2"):
+        size.bootstrap_means(mp.SurveyDesign(text, weights="weight"), "n_platforms",
+                             replicates=10, seed=1)
+
+
 def test_design_must_be_a_design(workers) -> None:
     with pytest.raises(SizeInputError, match="not a survey design"):
         size.multiplicity_correction(337_980, workers)

@@ -30,8 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from micropop.design import SurveyDesign
-from micropop.errors import (MultiplicityError, PlatformFigureError, SizeInputError,
-                             check_level)
+from micropop.errors import MultiplicityError, OptionError, SizeInputError, check_level
 from micropop.size.multiplicity import (
     DIVISOR_ASSUMPTIONS,
     MAX_MULTIPLICITY,
@@ -48,6 +47,9 @@ __all__ = ["DIPLAB_FIGURES", "platform_circles", "frequency_circles", "circle_se
 #: Circle name -> platform column, widest first, as in the demo platform table.
 DIPLAB_FIGURES = {"registered": "accounts_fr", "regular": "monthly_visitors_fr",
                   "very_active": "weekly_active_fr"}
+
+#: Options :func:`platform_circles` passes on to :func:`multiplicity_correction`.
+CIRCLE_OPTIONS = ("method", "replicates", "seed", "na_rm")
 
 _FIGURE_WORDS = {"accounts_fr": "accounts registered in France",
                  "monthly_visitors_fr": "unique monthly visitors from France",
@@ -95,6 +97,8 @@ def platform_circles(platforms: pd.DataFrame, design: SurveyDesign | None = None
         Figures without status or source, or negative.
     MultiplicityError
         As :func:`multiplicity_correction`.
+    OptionError
+        An option other than those of :data:`CIRCLE_OPTIONS`.
 
     Examples
     --------
@@ -108,6 +112,10 @@ def platform_circles(platforms: pd.DataFrame, design: SurveyDesign | None = None
     regular       52337.0   845.0
     very_active   14903.0   241.0
     """
+    unknown = sorted(set(options) - set(CIRCLE_OPTIONS))
+    if unknown:
+        raise OptionError(f"platform_circles has no option {', '.join(map(repr, unknown))}",
+                          hint="the options are " + ", ".join(CIRCLE_OPTIONS))
     figures = dict(DIPLAB_FIGURES if figures is None else figures)
     estimates, words = {}, {}
     for name, column in figures.items():

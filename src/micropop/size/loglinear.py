@@ -639,8 +639,9 @@ def _profile_interval(design: _Design, n: int, n_hat: float, level: float,
     parameters. Returns the profile maximum and the two limits; the upper
     limit is ``inf`` if the likelihood stays above the cut-off up to
     ``1000 N`` (or up to :data:`PROFILE_LIMIT`, beyond which it cannot be
-    evaluated precisely; larger estimates are refused). With ``unbounded`` (the data put no upper bound on N, e.g.
-    no recapture) the profile never stops rising: the maximum and the upper
+    evaluated precisely; larger estimates are refused). With ``unbounded``
+    (the data put no upper bound on N, e.g. no recapture) the profile never
+    stops rising: the maximum and the upper
     limit are ``inf`` and the cut-off is taken from the profile at
     ``1000 n_hat`` (so the lower limit errs low). Every search is bounded:
     at most 500 evaluations for the maximum, 7 steps out and 200 for each

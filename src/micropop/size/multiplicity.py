@@ -274,6 +274,16 @@ def bootstrap_means(design: SurveyDesign, column: str, replicates: int = 1000,
         raise MultiplicityError(
             f"the bootstrap check needs a SurveyDesign, not a {type(design).__name__}",
             hint="with replicate weights, method='delta' already takes its SE from them")
+    replicates = check_number("replicates", replicates, low=2, high=MAX_REPLICATES,
+                              integer=True)
+    require_columns(design.data, [column])
+    raw = design.data[column]
+    numbers = pd.to_numeric(raw, errors="coerce")
+    bad = (numbers.isna() & raw.notna()) | np.isinf(numbers.astype(float))
+    if bad.any():
+        raise MultiplicityError(f"column {column!r} holds values that are not finite numbers: "
+                                f"{describe_rows(list(raw.index[bad]), raw[bad])}",
+                                hint="fix those rows; missing values are left out")
     rep = design.replicate("subbootstrap", replicates=replicates, seed=seed)
     y = pd.to_numeric(rep.data[column], errors="coerce").to_numpy(dtype=float)
     observed = ~np.isnan(y)
@@ -368,13 +378,11 @@ def multiplicity_correction(accounts: float, design: SurveyDesign | None = None,
         if not isinstance(multiplicity, str):
             raise MultiplicityError("the bootstrap needs a survey column as multiplicity",
                                     hint="use method='delta' with a known divisor")
-        replicates = check_number("replicates", replicates, low=2, high=MAX_REPLICATES,
-                                  integer=True)
         if seed is not None:
             seed = check_number("seed", seed, low=0, integer=True)
         survey_seed, accounts_seed = np.random.SeedSequence(seed).spawn(2)
         reps = bootstrap_means(design, multiplicity, replicates, survey_seed)
-        draws = np.random.default_rng(accounts_seed).standard_normal(replicates)
+        draws = np.random.default_rng(accounts_seed).standard_normal(len(reps))
         counts = (accounts + accounts_se * draws) / reps
         se = float(counts.std(ddof=1))
         low, high = np.quantile(counts, [0.5 - level / 2, 0.5 + level / 2])

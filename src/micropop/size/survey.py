@@ -211,9 +211,9 @@ def _population_totals(population_total: float | Mapping[str, float] | None,
         raise SizeInputError(f"with by={by!r}, population_total must map each domain to "
                              "its population", hint="pass a dict {domain: population}")
     totals = {None: population_total} if by is None else dict(population_total)
-    return {key: checked_number(SizeInputError,
-                                "population_total" if key is None else f"population_total[{key!r}]",
-                                value, low=0, low_open=True,
+    names = {key: "population_total" if key is None else f"population_total[{key!r}]"
+             for key in totals}
+    return {key: checked_number(SizeInputError, names[key], value, low=0, low_open=True,
                                 hint="give the known number of people in the population, a "
                                      "positive finite number")
             for key, value in totals.items()}
@@ -277,6 +277,7 @@ def survey_circles(design: SurveyDesign, column: str,
     >>> c.to_frame()["estimate"].round(-2).tolist()
     [296000.0, 50400.0, 16000.0]
     """
+    check_design(design)
     definitions = circle_levels(design.data, column, levels_in_order, circles)
     values = design._data[column]
     indicators = {f"{column}: {name}": values.isin(list(levels)).astype(float)
