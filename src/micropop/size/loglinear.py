@@ -847,7 +847,23 @@ def loglinear(histories: CaptureData, terms: Iterable[str] = (), freq: Freq = No
     -------
     SizeEstimate
         ``extra`` holds the deviance, df, AIC, BIC, coefficients, fitted
-        values and the multinomial profile maximum ``profile_mle``.
+        values and the multinomial profile maximum ``profile_mle``. When the
+        fit puts everyone among the people seen (a boundary of the model)
+        the estimate is ``n`` with SE 0.
+
+    Raises
+    ------
+    UnboundedSizeError
+        The data put no upper bound on the size under this model (or leave
+        it undetermined): no one on two lists, or an interaction absorbing
+        the only overlap. Rcapture prints a huge number instead. A
+        :class:`~micropop.errors.NoRecaptureError`.
+    CaptureConvergenceError
+        The fit or its profile interval did not converge, the estimate lies
+        outside its own profile interval, or beyond 1e12 (numerically
+        unreliable).
+    CaptureRecaptureError, OptionError
+        Bad histories, terms, heterogeneity (it needs 3 lists) or theta.
 
     Examples
     --------
@@ -1251,6 +1267,12 @@ def closedp_ci(histories: CaptureData | None = None, freq: Freq = None, *, model
         The Poisson estimate ``n + exp(b0)`` with its SE and the multinomial
         profile-likelihood interval; ``extra["profile_mle"]`` is the
         multinomial estimate Rcapture prints beside the interval.
+
+    Raises
+    ------
+    UnboundedSizeError, CaptureConvergenceError
+        As :func:`loglinear`: a model whose size the data do not bound, or a
+        fit that does not converge, is refused rather than printed.
 
     Examples
     --------
