@@ -779,8 +779,9 @@ def _checked_size(design: _Design, fit: _Fit, n: int, recaptured: float,
     if problem is None:
         return size
     if problem.startswith("not estimable: the data"):
-        hint = ("with no one on two lists no model can bound the size; mp.size.chapman is "
-                "defined (read its interval: the data say little)" if recaptured == 0 else
+        hint = ("with no one on two lists the lists say nothing about the people on none; "
+                "mp.size.chapman gives a number, but its profile interval (ci='profile') has "
+                "no upper limit" if recaptured == 0 else
                 "leave out the interaction (or heterogeneity) terms that absorb the overlap, "
                 "or merge sparse lists")
         raise UnboundedSizeError(

@@ -98,6 +98,8 @@ def survey_count(design: SurveyDesign, indicator: str, ci: CountCI = "wald",
     t quantile with the design degrees of freedom): ``"logit"`` or
     ``"beta"`` (Korn–Graubard) stay positive and are the ones to use for a
     rare trait; ``"wald"`` is then ``p +/- t se`` (svyciprop's "mean").
+    No interval goes below the respondents who have the trait (they exist):
+    a lower limit under that count is raised to it.
 
     Parameters
     ----------
