@@ -305,7 +305,8 @@ def multiplicity_correction(accounts: float, design: SurveyDesign | None = None,
     ``(se_A / m)^2 + (A se_m / m^2)^2``, accounts and survey being
     independent; the interval is normal. ``method="bootstrap"`` replaces it
     by a seeded design bootstrap (percentile interval), to check the delta
-    method. A number as ``multiplicity`` is a known divisor (no error).
+    method. A number as ``multiplicity`` is a known divisor (no error). The
+    normal interval never goes below 0.
 
     Parameters
     ----------
@@ -416,7 +417,8 @@ def weight_share(platforms: pd.DataFrame, design: SurveyDesign, accounts: str = 
     is the delta method on the joint covariance of the ``2 P`` totals from
     the design (accounts treated as known). Here *k* counts only the
     platforms with a figure, so ``N`` is the number of people on at least
-    one of them.
+    one of them; the interval never goes below the largest platform's
+    accounts (each is a different person).
 
     Parameters
     ----------
