@@ -377,6 +377,8 @@ __all__ += [
     "NonBinaryHistoryError",
     "TooFewListsError",
     "UnknownListError",
+    "UnboundedSizeError",
+    "CaptureConvergenceError",
 ]
 
 
@@ -413,6 +415,18 @@ class UnknownListError(CaptureRecaptureError, KeyError):
 
     def __str__(self) -> str:
         return Exception.__str__(self)
+
+
+class UnboundedSizeError(NoRecaptureError):
+    """The data put no upper bound on the size under the model: its estimate does not exist.
+
+    No recapture the model can use (e.g. no one on two lists, or the only overlap
+    absorbed by an interaction term): the likelihood keeps growing as the size grows.
+    """
+
+
+class CaptureConvergenceError(CaptureRecaptureError):
+    """A capture–recapture model or interval did not converge within its iterations."""
 
 
 # --- inequality ------------------------------------------------------------

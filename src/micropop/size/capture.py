@@ -21,7 +21,8 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-from micropop.errors import (InconsistentCountsError, NoRecaptureError, check_level,
+from micropop.errors import (CaptureRecaptureError, InconsistentCountsError,
+                             InvalidCountError, NoRecaptureError, check_level, check_number,
                              check_option)
 from micropop.size.loglinear import (
     CLOSED_ASSUMPTIONS,
@@ -34,7 +35,7 @@ from micropop.size.loglinear import (
     _profile_interval,
     _table,
 )
-from micropop.size.result import SizeEstimate
+from micropop.size.result import SizeEstimate, at_least
 
 __all__ = ["lincoln_petersen", "chapman", "two_list_counts", "schnabel",
            "chao_lower_bound", "zelterman"]
@@ -58,10 +59,14 @@ def _z(level: float) -> float:
 
 def _wald_interval(estimate: float, se: float, observed: float, ci: str,
                    level: float) -> tuple[float, float]:
-    """Normal interval, or Chao's (1987) log-normal one that never goes below ``observed``."""
+    """Normal interval truncated at ``observed``, or Chao's (1987) log-normal one.
+
+    Chao's interval never goes below the ``observed`` people seen; the normal
+    one is truncated there (as Rcapture's intervals are).
+    """
     z = _z(level)
     if ci == "normal":
-        return estimate - z * se, estimate + z * se
+        return at_least(estimate - z * se, estimate + z * se, observed)
     check_option("ci", ci, sorted(_CI_NAMES))
     unseen = estimate - observed
     if unseen <= 0:
@@ -78,14 +83,18 @@ def _two_list_design(n1: int, n2: int, m: int) -> _Design:
                    names=("(Intercept)", "list1", "list2"), offset=np.zeros(3), n_fixed=3)
 
 
-def _check_two_lists(n1: int, n2: int, m: int) -> None:
-    _check_counts(np.array([n1, n2, m]), "n1, n2 and m", ["n1", "n2", "m"])
+def _check_two_lists(n1: int, n2: int, m: int) -> tuple[int, int, int]:
+    """The one check of two-list counts; returns them as Python ints (no int64 overflow)."""
+    values = _check_counts(np.array([n1, n2, m], dtype=object), "n1, n2 and m",
+                           ["n1", "n2", "m"])
+    n1, n2, m = (int(v) for v in values)
     for name, n in (("n1", n1), ("n2", n2)):
         if m > n:
             raise InconsistentCountsError(
                 f"m = {m} people on both lists but {name} = {n} on list "
                 f"{name[-1]}: the overlap cannot exceed a list",
                 hint="check which count is the overlap (m) and which are the list sizes")
+    return n1, n2, m
 
 
 def _two_list(n1: int, n2: int, m: int, estimate: float, variance: float, ci: str,
@@ -94,7 +103,8 @@ def _two_list(n1: int, n2: int, m: int, estimate: float, variance: float, ci: st
     se = math.sqrt(variance)
     if ci == "profile":
         _, low, high = _profile_interval(_two_list_design(n1, n2, m), observed,
-                                         max(estimate, observed + 1.0), level)
+                                         max(estimate, observed + 1.0), level,
+                                         unbounded=m == 0)
     else:
         low, high = _wald_interval(estimate, se, observed, ci, level)
     return SizeEstimate(estimate=estimate, se=se, ci_low=low, ci_high=high, ci_level=level,
@@ -116,9 +126,10 @@ def lincoln_petersen(n1: int, n2: int, m: int, ci: TwoListCI = "normal",
     m : int
         Number on both lists (recaptures); must be positive.
     ci : {"normal", "lognormal", "profile"}
-        Normal (Wald) interval; Chao's (1987) log-normal interval, which
-        never falls below the ``n1 + n2 - m`` people seen and is better with
-        few recaptures; or the profile-likelihood interval of the
+        Normal (Wald) interval, truncated below at the ``n1 + n2 - m``
+        people seen (as Rcapture's intervals); Chao's (1987) log-normal
+        interval, which never falls below them and is better with few
+        recaptures; or the profile-likelihood interval of the
         multinomial model of independent lists for the 2x2 table with its
         unobserved cell (Cormack 1992).
     level : float, default 0.95
@@ -131,6 +142,9 @@ def lincoln_petersen(n1: int, n2: int, m: int, ci: TwoListCI = "normal",
     ------
     NoRecaptureError
         If ``m == 0`` (use :func:`chapman`).
+    InvalidCountError, InconsistentCountsError
+        Counts that are not non-negative whole numbers, or an overlap larger
+        than a list.
 
     Examples
     --------
@@ -139,7 +153,7 @@ def lincoln_petersen(n1: int, n2: int, m: int, ci: TwoListCI = "normal",
     >>> round(est.estimate, 1), round(est.se, 1)
     (2389.9, 130.4)
     """
-    _check_two_lists(n1, n2, m)
+    n1, n2, m = _check_two_lists(n1, n2, m)
     if m == 0:
         raise NoRecaptureError(
             f"no one is on both lists (m = 0), so n1 n2 / m = {n1} x {n2} / 0 is infinite",
@@ -159,7 +173,13 @@ def chapman(n1: int, n2: int, m: int, ci: TwoListCI = "normal",
     (Chapman 1951; Seber 1970). Defined for ``m = 0``. Parameters as
     :func:`lincoln_petersen`; the profile interval is the same likelihood's
     (it does not depend on the point estimator) and has no upper limit
-    (``inf``) when ``m = 0``.
+    (``inf``) when ``m = 0``. Every interval starts at the ``n1 + n2 - m``
+    people seen or above.
+
+    Raises
+    ------
+    NoRecaptureError
+        A list with no one on it (``n1 = 0`` or ``n2 = 0``).
 
     Returns
     -------
@@ -172,7 +192,13 @@ def chapman(n1: int, n2: int, m: int, ci: TwoListCI = "normal",
     >>> round(est.estimate, 2), round(est.ci_low, 1), round(est.ci_high, 1)
     (147.14, 119.7, 199.9)
     """
-    _check_two_lists(n1, n2, m)
+    n1, n2, m = _check_two_lists(n1, n2, m)
+    for name, n in (("n1", n1), ("n2", n2)):
+        if n == 0:
+            raise NoRecaptureError(
+                f"list {name[-1]} is empty ({name} = 0): one list alone says nothing about "
+                "the people on neither", hint="capture–recapture needs two lists with people "
+                                              "on each")
     estimate = (n1 + 1) * (n2 + 1) / (m + 1) - 1
     variance = (n1 + 1) * (n2 + 1) * (n1 - m) * (n2 - m) / ((m + 1) ** 2 * (m + 2))
     return _two_list(n1, n2, m, estimate, variance, ci, level, "Chapman")
@@ -218,8 +244,17 @@ def schnabel(histories: CaptureData, freq: Freq = None,
         As :func:`~micropop.size.capture_table`.
     ci : {"inverse", "normal", "lognormal"}
         ``"inverse"`` (the textbook interval): a normal interval for ``1/N``,
-        inverted. Or as :func:`lincoln_petersen`.
+        inverted and truncated below at the people seen. Or as
+        :func:`lincoln_petersen`.
     level : float, default 0.95
+
+    Raises
+    ------
+    NoRecaptureError
+        No one caught twice.
+    CaptureRecaptureError
+        An estimate below the number of people seen (too many recaptures for
+        the model: it is refused rather than truncated).
 
     Examples
     --------
@@ -241,10 +276,17 @@ def schnabel(histories: CaptureData, freq: Freq = None,
             f"no one was caught twice across the {len(table.lists)} occasions",
             hint="the Schnabel estimate needs recaptures; see mp.size.chao_lower_bound")
     estimate = cm / r
+    if estimate < table.n:
+        raise CaptureRecaptureError(
+            f"Schnabel's estimate {estimate:,.1f} is below the {table.n:,} people seen: the "
+            f"{recaptured.sum():,.0f} recaptures are too many for equal catchability",
+            hint="people caught once are more likely to be caught again (or catchability "
+                 "varies): compare mp.size.closedp's models Mb and Mh")
     se = estimate ** 2 * math.sqrt(r) / cm
     if ci == "inverse":
         half = _z(level) * math.sqrt(r) / cm
-        low, high = 1 / (r / cm + half), (1 / (r / cm - half) if r / cm > half else math.inf)
+        low, high = at_least(1 / (r / cm + half),
+                             1 / (r / cm - half) if r / cm > half else math.inf, table.n)
     else:
         low, high = _wald_interval(estimate, se, table.n, ci, level)
     return SizeEstimate(
@@ -268,13 +310,14 @@ def chao_lower_bound(counts: Counts, occasions: int | None = None, bias_correcte
     counts : sequence of int
         ``f1, f2, ...``: people caught exactly once, twice, ...
     occasions : int, optional
-        Number of occasions t; multiplies the correction by ``(t - 1) / t``
+        Number of occasions t (2 or more); multiplies the correction by ``(t - 1) / t``
         (Chao 1987). Leave out for continuous-time captures (Rcapture's
         ``t=Inf``, under which this equals its log-linear "Mh LB" model).
     bias_corrected : bool, default False
         Use ``f1 (f1 - 1) / (2 (f2 + 1))`` (Chao 2005), defined when ``f2 = 0``.
     ci : {"lognormal", "normal"}
-        Chao's (1987) log-normal interval (default) or a normal one.
+        Chao's (1987) log-normal interval (default) or a normal one, truncated
+        below at the people seen.
     level : float, default 0.95
 
     Returns
@@ -291,6 +334,14 @@ def chao_lower_bound(counts: Counts, occasions: int | None = None, bias_correcte
     """
     f = _frequency_counts(counts)
     s, f1, f2 = float(f.sum()), float(f[0]), float(f[1])
+    if occasions is not None:
+        occasions = check_number("occasions", occasions, low=2, integer=True,
+                                 hint="give the whole number of capture occasions (2 or "
+                                      "more), or leave it out for continuous time")
+        if len(f) > occasions and f[occasions:].any():
+            raise InvalidCountError(
+                f"people caught more than occasions={occasions} times (counts has "
+                f"{len(f)} values)", hint="check occasions, or leave it out")
     k = 1.0 if occasions is None else (occasions - 1) / occasions
     if bias_corrected:
         unseen = k * f1 * (f1 - 1) / (2 * (f2 + 1))

@@ -30,15 +30,16 @@ import pandas as pd
 from scipy import stats
 
 from micropop.design import SurveyDesign
-from micropop.errors import (MultiplicityError, PlatformFigureError, SizeInputError,
-                             check_level)
+from micropop.errors import MultiplicityError, OptionError, SizeInputError, check_level
 from micropop.size.multiplicity import (
     DIVISOR_ASSUMPTIONS,
+    MAX_MULTIPLICITY,
+    check_figure,
     check_multiplicity,
     multiplicity_correction,
     platform_total,
 )
-from micropop.size.result import Circles, SizeEstimate
+from micropop.size.result import Circles, SizeEstimate, at_least, checked_number
 from micropop.size.survey import circle_levels, with_columns
 
 __all__ = ["DIPLAB_FIGURES", "platform_circles", "frequency_circles", "circle_sensitivity"]
@@ -46,6 +47,9 @@ __all__ = ["DIPLAB_FIGURES", "platform_circles", "frequency_circles", "circle_se
 #: Circle name -> platform column, widest first, as in the demo platform table.
 DIPLAB_FIGURES = {"registered": "accounts_fr", "regular": "monthly_visitors_fr",
                   "very_active": "weekly_active_fr"}
+
+#: Options :func:`platform_circles` passes on to :func:`multiplicity_correction`.
+CIRCLE_OPTIONS = ("method", "replicates", "seed", "na_rm")
 
 _FIGURE_WORDS = {"accounts_fr": "accounts registered in France",
                  "monthly_visitors_fr": "unique monthly visitors from France",
@@ -93,6 +97,8 @@ def platform_circles(platforms: pd.DataFrame, design: SurveyDesign | None = None
         Figures without status or source, or negative.
     MultiplicityError
         As :func:`multiplicity_correction`.
+    OptionError
+        An option other than those of :data:`CIRCLE_OPTIONS`.
 
     Examples
     --------
@@ -106,6 +112,10 @@ def platform_circles(platforms: pd.DataFrame, design: SurveyDesign | None = None
     regular       52337.0   845.0
     very_active   14903.0   241.0
     """
+    unknown = sorted(set(options) - set(CIRCLE_OPTIONS))
+    if unknown:
+        raise OptionError(f"platform_circles has no option {', '.join(map(repr, unknown))}",
+                          hint="the options are " + ", ".join(CIRCLE_OPTIONS))
     figures = dict(DIPLAB_FIGURES if figures is None else figures)
     estimates, words = {}, {}
     for name, column in figures.items():
@@ -165,9 +175,7 @@ def frequency_circles(accounts: float, design: SurveyDesign, frequency: str,
     [266100.0, 174900.0, 87100.0]
     """
     level = check_level("level", level)
-    if not np.isfinite(accounts) or accounts < 0:
-        raise PlatformFigureError(f"accounts must be a non-negative number, not {accounts}",
-                                  hint="sum the platforms' figures (platform_total)")
+    accounts = check_figure("accounts", accounts)
     check_multiplicity(design, multiplicity)
     definitions = circle_levels(design.data, frequency, None, circles)
     values = design._data[frequency]
@@ -187,9 +195,10 @@ def frequency_circles(accounts: float, design: SurveyDesign, frequency: str,
                    *DIVISOR_ASSUMPTIONS)
     estimates, words = {}, {registered: "accounts / mean multiplicity"}
     for k, name in enumerate([registered, *definitions]):
+        low, high = at_least(counts[k] - z * ses[k], counts[k] + z * ses[k], 0.0)
         estimates[name] = SizeEstimate(
-            estimate=counts[k], se=ses[k], ci_low=counts[k] - z * ses[k],
-            ci_high=counts[k] + z * ses[k], ci_level=level, ci_method="normal (delta method)",
+            estimate=counts[k], se=ses[k], ci_low=low,
+            ci_high=high, ci_level=level, ci_method="normal (delta method)",
             method="accounts / mean multiplicity x survey share",
             assumptions=assumptions,
             inputs={"accounts": accounts, "multiplicity": multiplicity,
@@ -199,6 +208,24 @@ def frequency_circles(accounts: float, design: SurveyDesign, frequency: str,
             words[name] = (f"registered x share with {frequency} in "
                            f"{{{', '.join(map(str, definitions[name]))}}}")
     return Circles(estimates, words)
+
+
+#: Most combinations of assumptions :func:`circle_sensitivity` tabulates.
+MAX_GRID = 100_000
+
+
+def _grid_values(error: type[SizeInputError], name: str, values: Sequence[float],
+                 **limits) -> np.ndarray:
+    """A non-empty sequence of checked numbers for one assumption of the grid."""
+    if isinstance(values, (str, bytes)) or np.ndim(values) > 1:
+        raise error(f"{name} must be a number or a list of numbers, not {values!r}",
+                    hint=limits.get("hint"))
+    values = list(np.atleast_1d(np.asarray(values, dtype=object)))
+    if not values:
+        raise error(f"{name} is empty: the grid would have no row",
+                    hint="give at least one value")
+    return np.array([checked_number(error, f"{name}[{k}]", v, **limits)
+                     for k, v in enumerate(values)], dtype=float)
 
 
 def circle_sensitivity(accounts: float, monthly_visitors: float, weekly_active: float,
@@ -232,11 +259,12 @@ def circle_sensitivity(accounts: float, monthly_visitors: float, weekly_active: 
     Raises
     ------
     MultiplicityError
-        A multiplicity below 1.
+        A multiplicity below 1 (or not a finite number).
     PlatformFigureError
-        A negative or missing figure.
+        A negative, infinite or missing figure.
     SizeInputError
-        A dormant share outside [0, 1) or a non-positive visitors ratio.
+        A dormant share outside [0, 1), a non-positive visitors ratio, an
+        empty list of values, or more than :data:`MAX_GRID` combinations.
 
     Examples
     --------
@@ -251,26 +279,31 @@ def circle_sensitivity(accounts: float, monthly_visitors: float, weekly_active: 
     """
     for name, value in (("accounts", accounts), ("monthly_visitors", monthly_visitors),
                         ("weekly_active", weekly_active)):
-        if not np.isfinite(value) or value < 0:
-            raise PlatformFigureError(f"{name} must be a non-negative number, not {value}",
-                                      hint="sum the platforms' figures (platform_total)")
-    m, d, r = (np.asarray(v, dtype=float) for v in
-               (multiplicity, dormant_share, visitors_per_worker))
-    if np.any(~(m >= 1)):
-        raise MultiplicityError(f"multiplicity values below 1: {m[~(m >= 1)].tolist()}",
-                                hint="a person is on at least 1 platform")
-    if np.any(~((d >= 0) & (d < 1))):
-        raise SizeInputError(f"dormant_share outside [0, 1): {d.tolist()}",
-                             hint="give shares as fractions, e.g. 0.25 for 25 %")
-    if np.any(~(r > 0)):
-        raise SizeInputError(f"visitors_per_worker must be positive: {r.tolist()}",
-                             hint="e.g. 1.5 visitors for each worker")
+        check_figure(name, value)
+    m = _grid_values(MultiplicityError, "multiplicity", multiplicity, low=1,
+                     high=MAX_MULTIPLICITY,
+                     hint="a person is on at least 1 platform, so a multiplicity below 1 "
+                          f"is impossible: give values from 1 to {MAX_MULTIPLICITY}")
+    d = _grid_values(SizeInputError, "dormant_share", dormant_share, low=0, high=1,
+                     high_open=True, hint="give shares in [0, 1) as fractions, e.g. 0.25 "
+                                          "for 25 %")
+    r = _grid_values(SizeInputError, "visitors_per_worker", visitors_per_worker, low=0,
+                     low_open=True, hint="give positive finite ratios, e.g. 1.5 visitors "
+                                         "for each worker")
+    if len(m) * len(d) * len(r) > MAX_GRID:
+        raise SizeInputError(f"{len(m)} x {len(d)} x {len(r)} = {len(m) * len(d) * len(r):,} "
+                             f"combinations; at most {MAX_GRID:,} are tabulated",
+                             hint="give fewer values of each assumption")
     grid = pd.MultiIndex.from_product(
         [m, d, r], names=["multiplicity", "dormant_share", "visitors_per_worker"]
     ).to_frame(index=False)
     grid["registered"] = accounts * (1 - grid["dormant_share"]) / grid["multiplicity"]
     grid["regular"] = monthly_visitors / (grid["visitors_per_worker"] * grid["multiplicity"])
     grid["very_active"] = weekly_active / grid["multiplicity"]
+    if not np.isfinite(grid[["registered", "regular", "very_active"]].to_numpy()).all():
+        raise SizeInputError("a combination of assumptions gives circles too large to hold",
+                             hint="give visitors_per_worker values that are not vanishingly "
+                                  "small")
     grid["nested"] = ((grid["registered"] >= grid["regular"])
                       & (grid["regular"] >= grid["very_active"]))
     return grid

@@ -30,7 +30,7 @@ import pandas as pd
 from micropop import datasets
 from micropop.design import SurveyDesign
 from micropop.size.circles import DIPLAB_FIGURES, platform_circles
-from micropop.size.multiplicity import multiplicity_correction
+from micropop.size.multiplicity import multiplicity_correction, platform_total
 
 __all__ = ["PUBLISHED_CIRCLES", "PUBLISHED_DIVISOR", "KASSI_DIVISOR", "diplab_example"]
 
@@ -87,7 +87,7 @@ def diplab_example(level: float = 0.95, **options) -> pd.DataFrame:
     survey = SurveyDesign(datasets.load_worker_survey(), weights="weight")
     demo = platform_circles(platforms, survey, level=level, **options)
     table["figure"] = pd.Series(DIPLAB_FIGURES)
-    table["demo_sum"] = [float(platforms[column].sum()) for column in table["figure"]]
+    table["demo_sum"] = [platform_total(platforms, column)[0] for column in table["figure"]]
     frame = demo.to_frame()
     for column in ("estimate", "se", "ci_low", "ci_high"):
         table[f"demo_{column}"] = frame[column]

@@ -33,13 +33,18 @@ from scipy import stats
 
 from micropop.design import SurveyDesign, require_columns
 from micropop.errors import (MultiplicityError, PlatformFigureError, check_level,
-                             describe_rows)
+                             check_number, describe_rows)
 from micropop.estimation import Estimate
-from micropop.size.result import SizeEstimate
-from micropop.size.survey import check_indicator, with_columns
+from micropop.size.result import SizeEstimate, at_least, checked_number
+from micropop.size.survey import check_design, check_indicator, with_columns
 
 __all__ = ["mean_multiplicity", "multiplicity_correction", "platform_total",
            "bootstrap_means", "weight_share"]
+
+#: Largest number of platforms per person accepted (a divisor, or a survey answer).
+MAX_MULTIPLICITY = 1000
+#: Most bootstrap replicates (each is a column of weights over the survey).
+MAX_REPLICATES = 20_000
 
 DIVISOR_ASSUMPTIONS = (
     "Each account belongs to one real person (no bots, shared or duplicate accounts "
@@ -52,13 +57,110 @@ DIVISOR_ASSUMPTIONS = (
 )
 
 
+#: Largest figure accepted: more than a trillion accounts is a typing error, not a count.
+MAX_FIGURE = 1e12
+
+
+def check_figure(name: str, value: object) -> float:
+    """A summed platform figure (or its SE): a number from 0 to :data:`MAX_FIGURE`."""
+    return checked_number(PlatformFigureError, name, value, low=0, high=MAX_FIGURE,
+                          hint=f"give a non-negative number up to {MAX_FIGURE:,.0f} (sum the "
+                               "platforms' figures with platform_total)")
+
+
+def platform_figures(platforms: pd.DataFrame, column: str, platform_id: str = "platform_id",
+                     source: str = "source") -> pd.Series:
+    """The available figures of one platform column, indexed by platform id, all checked.
+
+    The one validation of platform tables, behind :func:`platform_total`,
+    :func:`weight_share` and the circles. Each platform is listed once; a
+    figure is a non-negative finite number with a status in
+    ``<column>_status`` and a source; a platform without the figure must say
+    so with the status ``"not_available"``; at least one figure is given.
+
+    Raises
+    ------
+    PlatformFigureError
+        Naming the platform(s) and rows (1-based rows of the table).
+    """
+    if not isinstance(platforms, pd.DataFrame):
+        raise PlatformFigureError(
+            f"the platform table is a {type(platforms).__name__}, not a DataFrame",
+            hint="pass a table with one row per platform (mp.datasets.load_platforms())")
+    status = f"{column}_status"
+    missing = [c for c in dict.fromkeys((column, status, source, platform_id))
+               if c not in platforms.columns]
+    if missing:
+        raise PlatformFigureError(
+            f"platform table has no column {', '.join(map(repr, missing))}",
+            hint=f"every figure needs a {status!r} column (e.g. 'published', "
+                 f"'illustrative', 'not_available') and a {source!r} column citing it")
+    rows = np.arange(1, len(platforms) + 1)
+    raw_ids = platforms[platform_id]
+    no_id = raw_ids.isna().to_numpy() | (raw_ids.astype(str).str.strip() == "").to_numpy()
+    if no_id.any():
+        raise PlatformFigureError(
+            f"platform table has rows without a {platform_id!r}: "
+            + describe_rows(rows[no_id]), hint="give every platform an id")
+    ids = raw_ids.astype(str).to_numpy()
+    repeated = pd.Series(ids).duplicated(keep=False).to_numpy()
+    if repeated.any():
+        first = ids[repeated][0]
+        raise PlatformFigureError(
+            f"platform {first!r} is listed more than once in the platform table "
+            f"({describe_rows(rows[ids == first])}); its figures would be counted twice"
+            + (f" (also repeated: {', '.join(sorted(set(ids[repeated]) - {first}))})"
+               if len(set(ids[repeated])) > 1 else ""),
+            hint="keep one row per platform (add up or choose between the figures first)")
+    values = platforms[column]
+    if pd.api.types.is_bool_dtype(values):
+        raise PlatformFigureError(f"{column!r} holds True/False, not figures",
+                                  hint="give the number of accounts (or users) per platform")
+    figures = pd.to_numeric(  # a stray True is not 1 account
+        values.astype(object).map(lambda v: np.nan if isinstance(v, (bool, np.bool_)) else v),
+        errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    given = values.notna().to_numpy()
+    state = platforms[status].astype(object)
+    src = platforms[source].astype(object)
+    no_source = src.isna().to_numpy() | (src.astype(str).str.strip() == "").to_numpy()
+    unavailable = (state.astype(str) == "not_available").to_numpy()
+    with np.errstate(invalid="ignore"):
+        problems = {
+            "is not a number": given & np.isnan(figures),
+            "is not finite": np.isinf(figures),
+            "is negative": figures < 0,
+            f"is above {MAX_FIGURE:,.0f}": np.isfinite(figures) & (figures > MAX_FIGURE),
+            "has no status": given & state.isna().to_numpy(),
+            "has no source": given & no_source,
+            "is marked not_available": given & unavailable,
+            "is missing but not marked 'not_available'": ~given & ~unavailable,
+        }
+    for what, bad in problems.items():
+        if bad.any():
+            shown = (values[bad] if given[bad].all()
+                     else state[bad].map(lambda v: f"status {v}"))
+            raise PlatformFigureError(
+                f"{column!r} {what} in the platform table: "
+                f"{describe_rows(list(ids[bad]), shown)}",
+                hint="give every figure a non-negative count, a status and a source "
+                     "(or leave it empty with status 'not_available')")
+    if not given.any():
+        raise PlatformFigureError(
+            f"no platform has a figure in {column!r}: every one is 'not_available'",
+            hint="a total of nothing is not 0; give at least one figure, or leave this "
+                 "figure out")
+    return pd.Series(figures[given], index=pd.Index(ids[given], name=platform_id), name=column)
+
+
 def platform_total(platforms: pd.DataFrame, column: str, platform_id: str = "platform_id",
                    source: str = "source") -> tuple[float, list[str]]:
     """Sum of one platform figure, checked for a source, a status and signs.
 
     A figure is used when it is present; its row must then give a status in
     ``<column>_status`` (e.g. ``"published"``, ``"illustrative"``) and a
-    source. Missing figures (status ``"not_available"``) are left out.
+    source. A platform without the figure must be marked ``"not_available"``
+    in the status column; it is then left out (and named nowhere else, so
+    check the list of platforms used).
 
     Parameters
     ----------
@@ -77,9 +179,11 @@ def platform_total(platforms: pd.DataFrame, column: str, platform_id: str = "pla
     Raises
     ------
     PlatformFigureError
-        No status column or no source column, a figure without a status or
-        source, a figure whose status says it is not available, a negative
-        or non-numeric figure (rows are named).
+        No status, source or id column, a platform listed twice (named, with
+        its rows), a figure without a status or source, a figure whose status
+        says it is not available, a missing figure not marked
+        ``"not_available"``, a negative, infinite or non-numeric figure (rows
+        are named), or no figure at all.
 
     Examples
     --------
@@ -88,39 +192,18 @@ def platform_total(platforms: pd.DataFrame, column: str, platform_id: str = "pla
     >>> total, len(used)
     (337980.0, 7)
     """
-    status = f"{column}_status"
-    missing = [c for c in (column, status, source, platform_id) if c not in platforms.columns]
-    if missing:
-        raise PlatformFigureError(
-            f"platform table has no column {', '.join(map(repr, missing))}",
-            hint=f"every figure needs a {status!r} column (e.g. 'published', "
-                 f"'illustrative', 'not_available') and a {source!r} column citing it")
-    figures = pd.to_numeric(platforms[column], errors="coerce")
-    ids = platforms[platform_id].astype(str)
-    problems = {
-        "is not a number": figures.isna() & platforms[column].notna(),
-        "is negative": figures < 0,
-        "has no status": figures.notna() & platforms[status].isna(),
-        "has no source": figures.notna() & (platforms[source].isna()
-                                            | (platforms[source].astype(str).str.strip()
-                                               == "")),
-        "is marked not_available": figures.notna()
-        & (platforms[status].astype(str) == "not_available"),
-    }
-    for what, bad in problems.items():
-        if bad.fillna(False).any():
-            bad = bad.fillna(False)
-            raise PlatformFigureError(
-                f"{column!r} {what} in the platform table: "
-                f"{describe_rows(list(ids[bad]), platforms.loc[bad, column])}",
-                hint="give every figure a non-negative count, a status and a source "
-                     "(or leave it empty with status 'not_available')")
-    used = figures.notna()
-    return float(figures[used].sum()), ids[used].tolist()
+    figures = platform_figures(platforms, column, platform_id, source)
+    return float(figures.sum()), figures.index.tolist()
 
 
 def check_multiplicity(design: SurveyDesign, column: str) -> None:
-    """Raise MultiplicityError if the column is absent, non-numeric or below 1."""
+    """Raise MultiplicityError unless the column counts platforms: whole numbers of 1 or more.
+
+    Missing values are left to the estimators (an error unless ``na_rm=True``);
+    text, True/False, fractions, infinities and values below 1 are refused,
+    naming the rows.
+    """
+    check_design(design)
     data = design.data
     if column not in data.columns:
         like = [c for c in data.columns if "platform" in str(c).lower()]
@@ -129,14 +212,21 @@ def check_multiplicity(design: SurveyDesign, column: str) -> None:
             + (f" (columns about platforms: {', '.join(like)})" if like else ""),
             hint="name the column that counts the platforms each respondent uses "
                  "(multiplicity=...), or give a known divisor as a number")
-    values = pd.to_numeric(data[column], errors="coerce")
-    bad = (values < 1) | (values.isna() & data[column].notna())
+    raw = data[column]
+    if pd.api.types.is_bool_dtype(raw):
+        raise MultiplicityError(f"column {column!r} holds True/False, not numbers of platforms",
+                                hint="name the column that counts the platforms used")
+    values = pd.to_numeric(raw, errors="coerce").astype(float)
+    with np.errstate(invalid="ignore"):
+        bad = ((values < 1) | (values > MAX_MULTIPLICITY) | (values != np.floor(values))
+               | (values.isna() & raw.notna()))
+    bad = bad & ~(values.isna() & raw.isna())
     if bad.any():
         raise MultiplicityError(
             f"column {column!r} must count at least 1 platform per person: "
-            f"{describe_rows(list(data.index[bad]), data.loc[bad, column])}",
-            hint="a registered person is on 1 platform or more; fix those rows or "
-                 "leave them out with design.subset(...)")
+            f"{describe_rows(list(data.index[bad]), raw[bad])}",
+            hint=f"a registered person is on 1, 2, 3... platforms (at most {MAX_MULTIPLICITY}); "
+                 "fix those rows or leave them out with design.subset(...)")
 
 
 def mean_multiplicity(design: SurveyDesign, multiplicity: str = "n_platforms",
@@ -184,6 +274,16 @@ def bootstrap_means(design: SurveyDesign, column: str, replicates: int = 1000,
         raise MultiplicityError(
             f"the bootstrap check needs a SurveyDesign, not a {type(design).__name__}",
             hint="with replicate weights, method='delta' already takes its SE from them")
+    replicates = check_number("replicates", replicates, low=2, high=MAX_REPLICATES,
+                              integer=True)
+    require_columns(design.data, [column])
+    raw = design.data[column]
+    numbers = pd.to_numeric(raw, errors="coerce")
+    bad = (numbers.isna() & raw.notna()) | np.isinf(numbers.astype(float))
+    if bad.any():
+        raise MultiplicityError(f"column {column!r} holds values that are not finite numbers: "
+                                f"{describe_rows(list(raw.index[bad]), raw[bad])}",
+                                hint="fix those rows; missing values are left out")
     rep = design.replicate("subbootstrap", replicates=replicates, seed=seed)
     y = pd.to_numeric(rep.data[column], errors="coerce").to_numpy(dtype=float)
     observed = ~np.isnan(y)
@@ -205,7 +305,8 @@ def multiplicity_correction(accounts: float, design: SurveyDesign | None = None,
     ``(se_A / m)^2 + (A se_m / m^2)^2``, accounts and survey being
     independent; the interval is normal. ``method="bootstrap"`` replaces it
     by a seeded design bootstrap (percentile interval), to check the delta
-    method. A number as ``multiplicity`` is a known divisor (no error).
+    method. A number as ``multiplicity`` is a known divisor (no error). The
+    normal interval never goes below 0.
 
     Parameters
     ----------
@@ -249,10 +350,11 @@ def multiplicity_correction(accounts: float, design: SurveyDesign | None = None,
     (266126, 4297)
     """
     level = check_level("level", level)
-    for name, value in (("accounts", accounts), ("accounts_se", accounts_se)):
-        if not np.isfinite(value) or value < 0:
-            raise PlatformFigureError(f"{name} must be a non-negative number, not {value}",
-                                      hint="sum the platforms' figures (platform_total)")
+    if method not in ("delta", "bootstrap"):
+        raise MultiplicityError(f"method={method!r} is not a method",
+                                hint="use 'delta' or 'bootstrap'")
+    accounts, accounts_se = check_figure("accounts", accounts), check_figure("accounts_se",
+                                                                              accounts_se)
     if isinstance(multiplicity, str):
         if design is None:
             raise MultiplicityError(f"multiplicity={multiplicity!r} names a survey column "
@@ -261,31 +363,32 @@ def multiplicity_correction(accounts: float, design: SurveyDesign | None = None,
         est = mean_multiplicity(design, multiplicity, na_rm=na_rm)
         m, se_m = float(est.estimate[0]), float(est.se[0])
     else:
-        m, se_m = float(multiplicity), 0.0
-        if not m >= 1:
-            raise MultiplicityError(f"multiplicity {multiplicity} is below 1",
-                                    hint="a person is on at least 1 platform: the divisor "
-                                         "is 1 or more (DiPLab 1.27, Kassi et al. 1.83)")
+        m = checked_number(MultiplicityError, "multiplicity", multiplicity, low=1,
+                           high=MAX_MULTIPLICITY,
+                           hint="a person is on at least 1 platform: a divisor below 1 is "
+                                "impossible; give a number from 1 to "
+                                f"{MAX_MULTIPLICITY} (DiPLab 1.27, Kassi et al. 1.83)")
+        se_m = 0.0
     persons = accounts / m
     se = float(np.hypot(accounts_se / m, accounts * se_m / m ** 2))
     z = stats.norm.ppf(0.5 + level / 2)
-    low, high, ci_method = persons - z * se, persons + z * se, "normal (delta method)"
+    low, high = at_least(persons - z * se, persons + z * se, 0.0)
+    ci_method = "normal (delta method)"
     extra = {"multiplicity": m, "multiplicity_se": se_m}
     if method == "bootstrap":
         if not isinstance(multiplicity, str):
             raise MultiplicityError("the bootstrap needs a survey column as multiplicity",
                                     hint="use method='delta' with a known divisor")
+        if seed is not None:
+            seed = check_number("seed", seed, low=0, integer=True)
         survey_seed, accounts_seed = np.random.SeedSequence(seed).spawn(2)
         reps = bootstrap_means(design, multiplicity, replicates, survey_seed)
-        draws = np.random.default_rng(accounts_seed).standard_normal(replicates)
+        draws = np.random.default_rng(accounts_seed).standard_normal(len(reps))
         counts = (accounts + accounts_se * draws) / reps
         se = float(counts.std(ddof=1))
         low, high = np.quantile(counts, [0.5 - level / 2, 0.5 + level / 2])
         ci_method = f"bootstrap percentile ({replicates} replicates, seed {seed})"
         extra["replicates"] = counts
-    elif method != "delta":
-        raise MultiplicityError(f"method={method!r} is not a method",
-                                hint="use 'delta' or 'bootstrap'")
     known = ("The divisor is known exactly (no survey error)." if se_m == 0 else
              "Accounts are known exactly." if accounts_se == 0 else
              "Account figures and survey are independent.")
@@ -314,7 +417,8 @@ def weight_share(platforms: pd.DataFrame, design: SurveyDesign, accounts: str = 
     is the delta method on the joint covariance of the ``2 P`` totals from
     the design (accounts treated as known). Here *k* counts only the
     platforms with a figure, so ``N`` is the number of people on at least
-    one of them.
+    one of them; the interval never goes below the largest platform's
+    accounts (each is a different person).
 
     Parameters
     ----------
@@ -356,12 +460,12 @@ def weight_share(platforms: pd.DataFrame, design: SurveyDesign, accounts: str = 
     266,126. Use it with a survey that samples every platform's users.
     """
     level = check_level("level", level)
-    _, used = platform_total(platforms, accounts, platform_id)
+    check_design(design)
+    available = platform_figures(platforms, accounts, platform_id)
+    used, figures = available.index.tolist(), available.to_numpy()
     require_columns(design.data, used)
     for column in used:
         check_indicator(design, column)
-    figures = (pd.to_numeric(platforms[accounts], errors="coerce")
-               .set_axis(platforms[platform_id].astype(str))[used].to_numpy(dtype=float))
     member = design._data[used].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     links = member.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -379,14 +483,17 @@ def weight_share(platforms: pd.DataFrame, design: SurveyDesign, accounts: str = 
     ratio = share_total / users
     persons = float(figures @ ratio)
     gradient = np.concatenate([figures / users, -figures * share_total / users ** 2])
-    se = float(np.sqrt(gradient @ totals.vcov @ gradient))
+    se = float(np.sqrt(max(float(gradient @ totals.vcov @ gradient), 0.0)))
     z = stats.norm.ppf(0.5 + level / 2)
+    # under its assumptions everyone behind the largest platform's accounts is counted
+    low, high = at_least(persons - z * se, persons + z * se, float(figures.max()))
     table = pd.DataFrame({"accounts": figures, "respondents": member[design._rows].sum(0),
                           "share_per_account": ratio, "persons": figures * ratio},
                          index=pd.Index(used, name=platform_id))
     return SizeEstimate(
-        estimate=persons, se=se, ci_low=persons - z * se, ci_high=persons + z * se,
-        ci_level=level, ci_method="normal (delta method on the design covariance)",
+        estimate=persons, se=se, ci_low=low, ci_high=high,
+        ci_level=level, ci_method="normal (delta method on the design covariance), "
+                                  "at least the largest platform's accounts",
         method="generalised weight share (Lavallee)",
         assumptions=(
             "Each account belongs to one real person, and each person has at most one "

@@ -24,9 +24,39 @@ from typing import Any
 
 import pandas as pd
 
-from micropop.errors import NestingError, check_level
+from micropop.errors import MicropopError, NestingError, OptionError, check_level, check_number
 
 __all__ = ["Circles", "SizeEstimate"]
+
+
+def at_least(low: float, high: float, floor: float) -> tuple[float, float]:
+    """An interval with both limits raised to ``floor``, the fewest people there can be.
+
+    Every size interval respects it: at least the people already observed (on
+    a list, in a sample) exist, and a count is never negative. Rcapture's
+    intervals do the same.
+
+    Examples
+    --------
+    >>> at_least(-12.0, 40.0, 5.0)
+    (5.0, 40.0)
+    """
+    return max(float(low), float(floor)), max(float(high), float(floor))
+
+
+def checked_number(error: type[MicropopError], name: str, value: Any, **limits: Any) -> Any:
+    """:func:`~micropop.errors.check_number`, raising the size area's ``error`` class.
+
+    Examples
+    --------
+    >>> from micropop.errors import MultiplicityError
+    >>> checked_number(MultiplicityError, "multiplicity", 1.27, low=1)
+    1.27
+    """
+    try:
+        return check_number(name, value, **limits)
+    except OptionError as err:
+        raise error(err.message, hint=err.hint) from None
 
 #: Column order of :meth:`SizeEstimate.to_frame`, stable across estimators.
 FRAME_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "ci_level", "method",
@@ -88,6 +118,19 @@ class SizeEstimate:
         for name in ("estimate", "se", "ci_low", "ci_high", "ci_level"):
             object.__setattr__(self, name, float(getattr(self, name)))
         check_level("ci_level", self.ci_level)
+        # last line of defence: estimators refuse bad input by name before getting here
+        problems = [what for what, bad in (
+            ("the estimate is not a finite number", not math.isfinite(self.estimate)),
+            ("the standard error is negative or infinite",
+             not (math.isnan(self.se) or 0 <= self.se < math.inf)),
+            ("the lower limit is not a finite number", not math.isfinite(self.ci_low)),
+            ("the upper limit is missing or below the lower one",
+             not self.ci_high >= self.ci_low)) if bad]
+        if problems:
+            raise MicropopError(
+                f"population size by {self.method}: {'; '.join(problems)} (estimate "
+                f"{self.estimate}, SE {self.se}, interval [{self.ci_low}, {self.ci_high}])",
+                hint="check the inputs of the estimator for extreme or degenerate values")
         object.__setattr__(self, "assumptions", tuple(str(a) for a in self.assumptions))
         object.__setattr__(self, "inputs", _read_only(self.inputs))
         object.__setattr__(self, "extra", _read_only(self.extra))

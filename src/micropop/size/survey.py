@@ -20,16 +20,16 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from micropop.design import SurveyDesign, require_columns
+from micropop.design import ReplicateDesign, SurveyDesign, require_columns
 from micropop.errors import (IndicatorError, NestingError, SizeInputError, check_level,
                              describe_rows)
-from micropop.size.result import Circles, SizeEstimate
+from micropop.size.result import Circles, SizeEstimate, at_least, checked_number
 
 __all__ = ["survey_count", "survey_circles"]
 
@@ -56,6 +56,14 @@ def with_columns(design: SurveyDesign, columns: Mapping[str, np.ndarray]) -> Sur
     index = design._data.index  # the full data's labels: assign keeps the subset's rows
     return design.assign(**{name: pd.Series(values, index=index)
                             for name, values in columns.items()})
+
+
+def check_design(design: object) -> None:
+    """Raise :class:`SizeInputError` unless ``design`` is a survey design."""
+    if not isinstance(design, (SurveyDesign, ReplicateDesign)):
+        raise SizeInputError(
+            f"design is a {type(design).__name__}, not a survey design",
+            hint="build one with mp.SurveyDesign(data, weights=...)")
 
 
 def check_indicator(design: SurveyDesign, column: str) -> None:
@@ -90,6 +98,8 @@ def survey_count(design: SurveyDesign, indicator: str, ci: CountCI = "wald",
     t quantile with the design degrees of freedom): ``"logit"`` or
     ``"beta"`` (Korn–Graubard) stay positive and are the ones to use for a
     rare trait; ``"wald"`` is then ``p +/- t se`` (svyciprop's "mean").
+    No interval goes below the respondents who have the trait (they exist):
+    a lower limit under that count is raised to it.
 
     Parameters
     ----------
@@ -140,7 +150,10 @@ def survey_count(design: SurveyDesign, indicator: str, ci: CountCI = "wald",
         raise SizeInputError(f"ci={ci!r} is not an interval method",
                              hint="use 'wald', 'logit' or 'beta'")
     check_level("level", level)
+    check_design(design)
     check_indicator(design, indicator)
+    if by is not None:
+        require_columns(design.data, [by])
     totals = _population_totals(population_total, by, ci)
     if totals is None:
         est = design.total(indicator, by=by, na_rm=na_rm)
@@ -155,12 +168,15 @@ def survey_count(design: SurveyDesign, indicator: str, ci: CountCI = "wald",
                              f"{', '.join(sorted(set(domains) - set(totals)))}",
                              hint=f"give the population of every level of {by!r}")
     scale = np.ones(len(domains)) if totals is None else np.array([totals[d] for d in domains])
+    seen = _holders(design, indicator, by)
     results = {}
     for k, domain in enumerate(domains):
         n_total = None if totals is None else float(scale[k])
+        low, high = at_least(bounds[k, 0] * scale[k], bounds[k, 1] * scale[k],
+                             seen.get(domain, 0.0))
         results[domain] = SizeEstimate(
             estimate=est.estimate[k] * scale[k], se=est.se[k] * scale[k],
-            ci_low=bounds[k, 0] * scale[k], ci_high=bounds[k, 1] * scale[k],
+            ci_low=low, ci_high=high,
             ci_level=level, ci_method=_CI_NAMES[ci],
             method="survey total of an indicator" if totals is None
             else "survey share x known population total",
@@ -168,6 +184,15 @@ def survey_count(design: SurveyDesign, indicator: str, ci: CountCI = "wald",
             inputs={"indicator": indicator, "domain": domain, "n": int(est.n[k]),
                     "population_total": n_total, "df": est.df})
     return results[None] if by is None else results
+
+
+def _holders(design: SurveyDesign, indicator: str, by: str | None) -> dict:
+    """Respondents with the trait, per domain (None without by=): no interval goes below them."""
+    data = design.data
+    holders = pd.to_numeric(data[indicator], errors="coerce").eq(1)
+    if by is None:
+        return {None: float(holders.sum())}
+    return {str(k): float(v) for k, v in holders.groupby(data[by].astype(str)).sum().items()}
 
 
 def _population_totals(population_total: float | Mapping[str, float] | None,
@@ -188,12 +213,12 @@ def _population_totals(population_total: float | Mapping[str, float] | None,
         raise SizeInputError(f"with by={by!r}, population_total must map each domain to "
                              "its population", hint="pass a dict {domain: population}")
     totals = {None: population_total} if by is None else dict(population_total)
-    bad = {k: v for k, v in totals.items()
-           if not isinstance(v, (int, float, np.number)) or not np.isfinite(v) or v <= 0}
-    if bad:
-        raise SizeInputError(f"population_total is not a positive number: {bad}",
-                             hint="give the known number of people in the population")
-    return totals
+    names = {key: "population_total" if key is None else f"population_total[{key!r}]"
+             for key in totals}
+    return {key: checked_number(SizeInputError, names[key], value, low=0, low_open=True,
+                                hint="give the known number of people in the population, a "
+                                     "positive finite number")
+            for key, value in totals.items()}
 
 
 def _count_assumptions(ci: str, population_total: float | None) -> tuple[str, ...]:
@@ -254,6 +279,7 @@ def survey_circles(design: SurveyDesign, column: str,
     >>> c.to_frame()["estimate"].round(-2).tolist()
     [296000.0, 50400.0, 16000.0]
     """
+    check_design(design)
     definitions = circle_levels(design.data, column, levels_in_order, circles)
     values = design._data[column]
     indicators = {f"{column}: {name}": values.isin(list(levels)).astype(float)
@@ -276,6 +302,28 @@ def circle_levels(data: pd.DataFrame, column: str,
     if (levels_in_order is None) == (circles is None):
         raise SizeInputError("give either levels_in_order= or circles=",
                              hint="e.g. levels_in_order=['less_often', 'monthly', 'weekly']")
+    if circles is not None and not isinstance(circles, Mapping):
+        raise SizeInputError(f"circles must map circle names to levels, not "
+                             f"{type(circles).__name__}",
+                             hint="e.g. circles={'regular': ['monthly', 'weekly']}")
+    given = ({"levels_in_order": levels_in_order} if circles is None
+             else {f"circle {name!r}": levels for name, levels in circles.items()})
+    if not given:
+        raise SizeInputError("circles= is empty", hint="give at least one circle")
+    for what, levels in given.items():
+        if isinstance(levels, (str, bytes)) or not isinstance(levels, Iterable):
+            raise SizeInputError(f"{what} must list one level or more, not {levels!r}",
+                                 hint="give a list of levels, e.g. ['monthly', 'weekly']")
+    lists = [list(levels) for levels in given.values()]
+    for what, levels in zip(given, lists):
+        if not levels or len(set(map(str, levels))) < len(levels):
+            raise SizeInputError(f"{what} must list distinct levels, one or more: {levels}",
+                                 hint="give a list of levels, each once, e.g. "
+                                      "['monthly', 'weekly']")
+    if circles is not None:
+        circles = dict(zip(circles, lists))
+    else:
+        levels_in_order = lists[0]
     if circles is None:
         order = list(levels_in_order)
         circles = {f"at least {lev}": order[k:] for k, lev in enumerate(order)}

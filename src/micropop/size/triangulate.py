@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -26,7 +27,8 @@ from scipy import stats
 
 from micropop.design import SurveyDesign, require_columns
 from micropop.errors import SizeInputError, check_level, describe_rows
-from micropop.size.result import SizeEstimate
+from micropop.size.result import SizeEstimate, at_least, checked_number
+from micropop.size.survey import check_design
 
 __all__ = ["TRIANGULATION_COLUMNS", "triangulate", "fte"]
 
@@ -57,7 +59,8 @@ def triangulate(estimates: Sequence[SizeEstimate] | Mapping[str, SizeEstimate],
     Raises
     ------
     SizeInputError
-        No estimate, or something that is not a SizeEstimate.
+        No estimate, something that is not a SizeEstimate, two estimates
+        with the same label, or a key assumption that is not text.
 
     Examples
     --------
@@ -76,7 +79,17 @@ def triangulate(estimates: Sequence[SizeEstimate] | Mapping[str, SizeEstimate],
     if wrong:
         raise SizeInputError(f"not a SizeEstimate: {', '.join(map(str, wrong))}",
                              hint="pass the results of mp.size estimators")
+    labels = pd.Index([str(label) for label in estimates])
+    if labels.has_duplicates:
+        raise SizeInputError(f"two estimates have the label "
+                             f"{', '.join(map(repr, sorted(set(labels[labels.duplicated()]))))} "
+                             "(labels are compared as text)",
+                             hint="give each estimate its own label")
     keys = dict(key_assumptions or {})
+    not_text = sorted(str(k) for k, v in keys.items() if not isinstance(v, str))
+    if not_text:
+        raise SizeInputError(f"key_assumptions for {', '.join(not_text)} are not text",
+                             hint="give each key assumption as a sentence")
     unknown = sorted(set(keys) - set(estimates))
     if unknown:
         raise SizeInputError(f"key_assumptions for unknown labels {unknown}",
@@ -124,7 +137,8 @@ def fte(design: SurveyDesign, hours: str = "hours_week", count: SizeEstimate | N
     Raises
     ------
     SizeInputError
-        Negative hours (rows named) or a non-positive full-time week.
+        Negative or infinite hours (rows named), a full-time week that is not
+        between 0 and 168 hours, or a count without a standard error.
 
     Examples
     --------
@@ -134,16 +148,25 @@ def fte(design: SurveyDesign, hours: str = "hours_week", count: SizeEstimate | N
     22800.0
     """
     level = check_level("level", level)
+    check_design(design)
     require_columns(design.data, [hours])
     values = pd.to_numeric(design.data[hours], errors="coerce")
-    if (values < 0).any():
-        bad = values < 0
-        raise SizeInputError(f"column {hours!r} has negative hours: "
-                             f"{describe_rows(list(values.index[bad]), values[bad])}",
-                             hint="hours per week are 0 or more; fix those rows")
-    if not full_time_hours > 0:
-        raise SizeInputError(f"full_time_hours must be positive, not {full_time_hours}",
-                             hint="e.g. 35 for a French full-time week")
+    for what, bad in (("negative", values < 0), ("infinite", np.isinf(values))):
+        if bad.any():
+            raise SizeInputError(f"column {hours!r} has {what} hours: "
+                                 f"{describe_rows(list(values.index[bad]), values[bad])}",
+                                 hint="hours per week are 0 or more; fix those rows")
+    full_time_hours = checked_number(SizeInputError, "full_time_hours", full_time_hours, low=0,
+                                     low_open=True, high=168,
+                                     hint="give the hours of a full-time week, e.g. 35 in "
+                                          "France")
+    if count is not None and not isinstance(count, SizeEstimate):
+        raise SizeInputError(f"count is a {type(count).__name__}, not a SizeEstimate",
+                             hint="pass the result of an mp.size estimator, e.g. a circle")
+    if count is not None and math.isnan(count.se):
+        raise SizeInputError(f"the {count.method} count has no standard error, so the "
+                             "full-time equivalents would have none",
+                             hint="use a count with a standard error")
     assumptions = ["Reported weekly hours of micro-work are accurate and typical of the year.",
                    f"A full-time job is {full_time_hours:g} hours a week."]
     if count is None:
@@ -162,7 +185,8 @@ def fte(design: SurveyDesign, hours: str = "hours_week", count: SizeEstimate | N
                   "count": count.estimate, "mean_hours": float(mean)}
     value, se = value / full_time_hours, se / full_time_hours
     z = stats.norm.ppf(0.5 + level / 2)
-    return SizeEstimate(estimate=value, se=se, ci_low=value - z * se, ci_high=value + z * se,
+    low, high = at_least(value - z * se, value + z * se, 0.0)
+    return SizeEstimate(estimate=value, se=se, ci_low=low, ci_high=high,
                         ci_level=level, ci_method="normal (design-based SE)"
                         if count is None else "normal (delta method)",
                         method="full-time equivalents", assumptions=assumptions,
