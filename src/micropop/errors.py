@@ -95,11 +95,16 @@ def check_level(name: str, level: float) -> float:
     Traceback (most recent call last):
     ...
     micropop.errors.OptionError: conf_level=95 is not a coverage. Give a level between 0 and 1, e.g. 0.95.
+    >>> check_level("conf_level", "0.95")
+    Traceback (most recent call last):
+    ...
+    micropop.errors.OptionError: conf_level='0.95' is not a number. Give a level between 0 and 1, e.g. 0.95.
     """
+    hint = "give a level between 0 and 1, e.g. 0.95"
+    level = check_number(name, level, hint=hint)  # text, True/False and NaN refused by name
     if not 0 < level < 1:
-        raise OptionError(f"{name}={level} is not a coverage",
-                          hint="give a level between 0 and 1, e.g. 0.95")
-    return float(level)
+        raise OptionError(f"{name}={level:g} is not a coverage", hint=hint)
+    return level
 
 
 def check_option(name: str, value: Any, choices: Sequence[Any]) -> Any:
@@ -180,12 +185,12 @@ def check_number(name: str, value: Any, *, low: float | None = None, high: float
     if np.isnan(number) or (np.isinf(number) and not allow_inf):
         raise OptionError(f"{name}={value!r} is not a number" if np.isnan(number)
                           else f"{name}={value!r} is not finite", hint=advice)
-    if integer and number != np.floor(number):
+    if integer and np.isfinite(number) and number != np.floor(number):
         raise OptionError(f"{name}={value!r} is not a whole number", hint=advice)
     if ((low is not None and (number < low or (low_open and number == low)))
             or (high is not None and (number > high or (high_open and number == high)))):
         raise OptionError(f"{name}={value!r} is out of range", hint=advice)
-    return int(number) if integer else number
+    return int(number) if integer and np.isfinite(number) else number
 
 
 # --- user expressions (micropop.expressions, SurveyDesign.subset) ------------
