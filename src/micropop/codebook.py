@@ -165,6 +165,23 @@ def _text(values: pd.Series) -> pd.Series:
     return text.mask(text == "")
 
 
+def _check_stored(numbers: pd.Series, values: pd.Series, where: str,
+                  text: pd.Series | None = None) -> None:
+    """Refuse numbers that are not what their cells say: infinite (``inf``, or
+    ``1e400`` too large for a float), or 0 read from a text with a non-zero digit
+    (``1e-400``, too small). ``text`` is the cells' text (NaN where not text)."""
+    numbers = pd.Series(numbers, copy=False).astype("float64")
+    bad = np.isinf(numbers.to_numpy())
+    if text is not None and numbers.eq(0).any():
+        mantissa = text.astype(object).str.split(r"[eE]", n=1, regex=True).str[0]
+        bad |= _mask(numbers.eq(0)) & _mask(mantissa.str.contains("[1-9]", regex=True))
+    if bad.any():
+        raise OutOfRangeError(
+            f"{where} holds {_count(int(bad.sum()), 'number')} that cannot be stored as a "
+            f"finite number (infinite, or too large or too small): {_bad_rows(values, bad)}",
+            hint="correct these cells (leave a cell empty for a missing value)")
+
+
 def _suggest(word: str, choices: Sequence[str]) -> str:
     """``" (did you mean 'range'?)"`` when ``word`` looks like a typo of a choice."""
     close = difflib.get_close_matches(word, choices, n=1)
