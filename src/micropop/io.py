@@ -395,9 +395,6 @@ def _check_options(path: Path, kind: str, *, sep: Any, decimal: Any, encoding: A
                           hint="give the one character between fields, e.g. sep=';' or sep='\\t'")
     if decimal is not None:
         check_option("decimal", decimal, [".", ","])
-        if decimal == sep:
-            raise OptionError(f"sep={sep!r} and decimal={decimal!r} are the same character",
-                              hint="a file whose separator is ',' writes decimals with '.'")
     if encoding is not None:
         try:
             codecs.lookup(encoding)
@@ -617,7 +614,13 @@ def _sniff_separator(path: Path, text: str, skip: int) -> tuple[str, str]:
                 f"{str(path)!r}: line {skip + 1} holds no separator, but the lines below split "
                 f"into {n[1]} fields on {shown[candidate]}: it looks like a title, not column names",
                 hint=f"pass skiprows={skip + 1} to start at the column names (and sep={candidate!r})")
-    return ",", "One column: the header line holds none of the separators , ; tab |."
+        if any(k > 1 for k in n[1:]):
+            raise AmbiguousFormatError(
+                f"{str(path)!r}: the separator cannot be told: the header line holds none, but "
+                f"other lines split on {shown[candidate]}",
+                hint=f"pass sep={candidate!r} if it separates the fields; for a file of one "
+                     "column, pass a separator it does not hold, e.g. sep='\\t'")
+    return ",", "One column: no line holds any of the separators , ; tab |."
 
 
 def _text_cells(path: Path, text: str, sep: str, skip: int) -> _Cells:
@@ -637,10 +640,7 @@ def _text_cells(path: Path, text: str, sep: str, skip: int) -> _Cells:
         raise EmptyFileError(f"{str(path)!r} has no lines after the {skip} skipped",
                              hint="lower skiprows")
     ncol = counts[first[0]]
-    ones = np.flatnonzero(counts == 1)
-    if ncol > 1 and ones.size:  # a line of spaces in a table of several columns
-        blank[ones] = [not records[i][0].strip() for i in ones]
-    kept = np.flatnonzero(~blank)
+    kept = first
     header_at, rows_at = kept[0], kept[1:]
     row_counts = counts[rows_at]
     long = np.flatnonzero(row_counts > ncol)
