@@ -199,6 +199,13 @@ def test_spaced_thousands_are_refused(tmp_path):
     _refused(NonNumericError, path, "column 'revenu'", "'12 345'", "spaces between groups")
 
 
+@pytest.mark.parametrize("cells", [["12 %", "15%", "3,5 %"], ["12 €", "€ 3", "4"]])
+def test_numbers_with_units_are_refused(tmp_path, cells):
+    path = _write(tmp_path, "id;part\n" + "".join(f"{i};{c}\n" for i, c in enumerate(cells)))
+    _refused(NonNumericError, path, "column 'part'", "a unit", f"'{cells[0]}'", sep=";",
+             decimal=",")
+
+
 def test_whole_numbers_too_long_for_floats_stay_text(tmp_path):
     df = _read(_write(tmp_path, "id,x\n123456789012345678901234,1\n2,2\n"))
     assert df["id"].tolist() == ["123456789012345678901234", "2"]
@@ -240,6 +247,13 @@ def test_separator_that_splits_every_line_twice_is_refused(tmp_path):
     assert _read(tmp_path / "survey.csv", sep=";").columns.tolist() == ["a", "b,c"]
 
 
+def test_wrong_separator_given_is_refused_when_another_splits_every_line(tmp_path):
+    path = _write(tmp_path, "id;sex;age\n1;f;34\n2;m;40\n")
+    err = _refused(AmbiguousFormatError, path, "sep='\\t'", "one column", sep="\t")
+    assert "sep=';'" in err.hint
+    assert _read(_write(tmp_path, "note\nok\nbien\n"), sep="\t")["note"].tolist() == ["ok", "bien"]
+
+
 def test_thousands_like_comma_alone_does_not_make_a_decimal_comma(tmp_path):
     path = _write(tmp_path, "id;revenu\n1;1,234\n2;5\n")
     err = _refused(AmbiguousFormatError, path, "'1,234'")
@@ -276,9 +290,10 @@ def test_point_under_a_decimal_comma_is_not_a_number(tmp_path):
 
 
 def test_windows_1252_file_is_read_and_reported(tmp_path):
-    path = _write(tmp_path, "id;ville;prix\n1;Besançon;12€\n2;Œuvre;3\n".encode("cp1252"))
+    path = _write(tmp_path, "id;ville;prix\n1;Besançon;12€ HT\n2;Œuvre;3 € TTC\n"
+                  .encode("cp1252"))
     df = _read(path)
-    assert df["ville"].tolist() == ["Besançon", "Œuvre"] and df["prix"].iloc[0] == "12€"
+    assert df["ville"].tolist() == ["Besançon", "Œuvre"] and df["prix"].iloc[0] == "12€ HT"
     assert "Windows-1252" in _notes(df)
 
 
@@ -302,9 +317,16 @@ def test_utf16_without_byte_order_mark_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("encoding", ["latin-1", "cp1252"])
-def test_single_byte_encoding_asked_for_a_utf8_file_is_refused(tmp_path, encoding):
-    path = _write(tmp_path, "\ufeffid;ville\n1;Sète\n")
-    _refused(FileEncodingError, path, "valid UTF-8", encoding=encoding)
+@pytest.mark.parametrize("text", ["\ufeffid;ville\n1;Sète\n", "id;ville\n1;Sète\n",
+                                  "\ufeffid;ville\n1;Paris\n", "id;note\n1;l’été\n"])
+def test_single_byte_encoding_asked_for_a_utf8_file_is_refused(tmp_path, encoding, text):
+    _refused(FileEncodingError, _write(tmp_path, text), "valid UTF-8", encoding=encoding)
+
+
+def test_single_byte_encoding_asked_is_kept_when_it_reads_plausibly(tmp_path):
+    path = _write(tmp_path, "id;nom\n1;ÎœX\n".encode("cp1252"))  # also UTF-8: 'ΜX'
+    df = _read(path, encoding="cp1252")
+    assert df["nom"].tolist() == ["ÎœX"] and "would also read as UTF-8" in _notes(df)
 
 
 # --- options, sheets, Parquet ---------------------------------------------------

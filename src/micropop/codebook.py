@@ -176,9 +176,10 @@ def _check_stored(numbers: pd.Series, values: pd.Series, where: str,
     (``1e-400``, too small). ``text`` is the cells' text (NaN where not text)."""
     numbers = pd.Series(numbers, copy=False).astype("float64")
     bad = np.isinf(numbers.to_numpy())
-    if text is not None and numbers.eq(0).any():
-        mantissa = text.astype(object).str.split(r"[eE]", n=1, regex=True).str[0]
-        bad |= _mask(numbers.eq(0)) & _mask(mantissa.str.contains("[1-9]", regex=True))
+    zero = _mask(numbers.eq(0))
+    if text is not None and zero.any():
+        mantissa = text[zero].astype(object).str.split(r"[eE]", n=1, regex=True).str[0]
+        bad[zero] = _mask(mantissa.str.contains("[1-9]", regex=True))
     if bad.any():
         raise OutOfRangeError(
             f"{where} holds {_count(int(bad.sum()), 'number')} that cannot be stored as a "

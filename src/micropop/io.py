@@ -86,6 +86,7 @@ from typing import Any, Literal, overload
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyreadstat
 import openpyxl
 from openpyxl.utils import get_column_letter
@@ -147,11 +148,16 @@ _CP1252_USUAL = frozenset("ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛ�
 _BOMS = ((codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
          (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
          (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
+#: Text cells are handled as Arrow strings: vectorised trimming, matching and parsing.
+_ARROW_TEXT = "string[pyarrow]"
 #: Whole numbers above this size are not all exact as floats.
 _EXACT_FLOAT = 2 ** 53
 _INTEGER_TEXT = r"[+-]?\d+"
+#: Every text pandas.to_numeric reads as a number matches this (case aside).
+_NUMBER_TEXT = r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|inf|infinity|nan)"
 _THOUSANDS = {",": r"[+-]?[1-9]\d{0,2}(?:,\d{3})+", ".": r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+"}
 _GROUPED = r"[+-]?\d{1,3}(?:[ \u00a0\u202f']\d{3})+(?:[.,]\d+)?"
+_UNITS = (r"[+-]?\d[\d .,\u00a0\u202f']*\s?(?:%|€|\$|£)|(?:€|\$|£)\s?[+-]?\d[\d .,\u00a0\u202f']*")
 
 CodebookLike = Codebook | str | os.PathLike[str] | Mapping[str, Any]
 
@@ -447,6 +453,8 @@ def _read_text(path: Path, declared: _Declared, sep: str | None, decimal: str | 
         else:
             sep, note = _sniff_separator(path, text, skiprows)
             notes.append(note)
+    else:
+        _refuse_one_column(path, text, sep, skiprows)
     try:
         cells = _text_cells(path, text, sep, skiprows)
     except DataFileError:
@@ -464,13 +472,13 @@ def _decode(path: Path, data: bytes, encoding: str | None
     """Text of the file (undecodable bytes replaced), what was guessed, and the first
     decoding error. A byte-order mark is honoured and removed."""
     if encoding is not None:
-        if not codecs.lookup(encoding).name.startswith("utf"):
-            _refuse_misread_utf8(path, data, encoding)
+        notes = ([] if codecs.lookup(encoding).name.startswith("utf") else
+                 _refuse_misread_utf8(path, data, encoding))
         try:
             text, err = data.decode(encoding), None
         except UnicodeDecodeError as error:
             text, err = data.decode(encoding, errors="replace"), error
-        return _without_nul(path, text.removeprefix("\ufeff")), [], err
+        return _without_nul(path, text.removeprefix("\ufeff")), notes, err
     for bom, codec, name in _BOMS:
         if data.startswith(bom):
             note = f"Encoding {name} (the file starts with its byte-order mark)."
@@ -513,23 +521,28 @@ def _as_cp1252(data: bytes) -> str | None:
     return None if set(re.findall(r"[^\x00-\x7f]", text)) - _CP1252_USUAL else text
 
 
-def _refuse_misread_utf8(path: Path, data: bytes, encoding: str) -> None:
-    """A single-byte encoding asked for a file that is valid UTF-8 with non-ASCII text
-    would silently turn 'é' into 'Ã©': refuse."""
+def _refuse_misread_utf8(path: Path, data: bytes, encoding: str) -> list[str]:
+    """A file that is valid UTF-8 with non-ASCII text, for which another encoding is
+    asked: refused when that reading has the marks of UTF-8 misread ('Ã©' for 'é',
+    'â€™' for '’'); otherwise read as asked, with a note."""
     if data.isascii():
-        return
+        return []
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return
+        return []
     first = re.search(r"[^\x00-\x7f]+", text)
     assert first is not None
-    word = first.group()
-    raise FileEncodingError(
-        f"{str(path)!r} is valid UTF-8, with {word!r} at line {text.count(chr(10), 0, first.start()) + 1}, "
-        f"but encoding={encoding!r} was asked, which would read it as "
-        f"{word.encode('utf-8').decode(encoding, errors='replace')!r}",
-        hint="leave encoding out: UTF-8 is read by default")
+    word, line = first.group(), text.count("\n", 0, first.start()) + 1
+    misread = data.decode(encoding, errors="replace")
+    if re.search("^ï»¿|[ÃÂ][\x80-\xbf\u0152-\u2122]|â€|\ufffd", misread):
+        raise FileEncodingError(
+            f"{str(path)!r} is valid UTF-8, with {word!r} at line {line}, but "
+            f"encoding={encoding!r} was asked, which would read it as "
+            f"{word.encode('utf-8').decode(encoding, errors='replace')!r}",
+            hint="leave encoding out: UTF-8 is read by default")
+    return [f"The file would also read as UTF-8 ({word!r} at line {line}); it was read as "
+            f"{encoding!r}, as asked."]
 
 
 def _without_nul(path: Path, text: str) -> str:
@@ -621,6 +634,30 @@ def _sniff_separator(path: Path, text: str, skip: int) -> tuple[str, str]:
                 hint=f"pass sep={candidate!r} if it separates the fields; for a file of one "
                      "column, pass a separator it does not hold, e.g. sep='\\t'")
     return ",", "One column: no line holds any of the separators , ; tab |."
+
+
+def _lines_fields(text: str, sep: str, skip: int) -> list[str]:
+    """The fields of the first line read (the header), split on ``sep``."""
+    try:
+        return next(csv.reader(_lines(text, skip), delimiter=sep), [])
+    except csv.Error:
+        return []
+
+
+def _refuse_one_column(path: Path, text: str, sep: str, skip: int) -> None:
+    """``sep`` given reads the header as one column while one of the usual separators
+    splits every line evenly: the separator is likely wrong, refuse."""
+    if len(_lines_fields(text, sep, skip)) != 1:
+        return
+    try:
+        sniffed, note = _sniff_separator(path, text, skip)
+    except DataFileError:
+        return
+    if sniffed != sep and "splits each" in note:
+        raise AmbiguousFormatError(
+            f"{str(path)!r}: with sep={sep!r} the file has one column, but {note[0].lower()}"
+            f"{note[1:].rstrip('.')}",
+            hint=f"pass sep={sniffed!r} (or leave sep out)")
 
 
 def _text_cells(path: Path, text: str, sep: str, skip: int) -> _Cells:
@@ -718,6 +755,7 @@ class _Column:
     is_text: np.ndarray
     held: np.ndarray
     parsed: dict[str, pd.Series]
+    numbers_ok: dict[str, np.ndarray]
 
     @classmethod
     def of(cls, values: pd.Series, keep: frozenset[str], text_only: bool) -> _Column:
@@ -725,33 +763,55 @@ class _Column:
         n = len(values)
         if text_only:
             is_text, held = np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
-            text = values.str.strip() if n else values
+            text = values.astype(_ARROW_TEXT).str.strip()
         else:
             is_text = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=n)
             held = np.fromiter((isinstance(v, (int, float, np.number))
                                 and not isinstance(v, (bool, np.bool_)) for v in values),
                                dtype=bool, count=n) & _mask(values.notna())
-            text = (values.where(is_text).astype(object).str.strip() if is_text.any()
-                    else pd.Series(np.nan, index=values.index, dtype=object))
+            text = values.where(is_text).astype(object).astype(_ARROW_TEXT).str.strip()
         marked = _mask(text.isin(_NA_TEXTS - keep))
         missing = _mask(values.isna()) | _mask(text.eq("")) | marked
-        candidates = text.mask(missing) if n else text
-        parsed = {".": pd.to_numeric(candidates, errors="coerce")}
-        if n:
-            dotted = _mask(candidates.str.contains(".", regex=False))
-            commas = candidates.mask(dotted).str.replace(",", ".", regex=False)
+        candidates = text.mask(missing)
+        point = _as_numbers(candidates)
+        dotted = _mask(candidates.str.contains(".", regex=False))
+        if _mask(candidates.str.contains(",", regex=False)).any():
+            comma = _as_numbers(candidates.mask(dotted).str.replace(",", ".", regex=False))
         else:
-            commas = candidates
-        parsed[","] = pd.to_numeric(commas, errors="coerce")
-        return cls(values, text, missing, marked, is_text, held, parsed)
+            comma = point.mask(dotted)
+        parsed = {".": point, ",": comma}
+        ok = {mark: held | _mask(number.notna()) for mark, number in parsed.items()}
+        return cls(values, text, missing, marked, is_text, held, parsed, ok)
 
     def ok(self, decimal: str) -> np.ndarray:
         """Cells that are numbers under ``decimal``."""
-        return self.held | _mask(self.parsed[decimal].notna())
+        return self.numbers_ok[decimal]
 
     def bad(self, decimal: str) -> np.ndarray:
         """Cells that are neither missing nor numbers under ``decimal``."""
-        return ~self.missing & ~self.ok(decimal)
+        return ~self.missing & ~self.numbers_ok[decimal]
+
+
+def _as_numbers(text: pd.Series) -> pd.Series:
+    """The number each stripped text cell reads as, as :func:`pandas.to_numeric` reads
+    it, NA where it is not one: nullable Int64 when all cells are whole numbers (exact),
+    float64 otherwise. Vectorised with Arrow; the slow parser only sees the cells that
+    start like a number when some cells are not numbers."""
+    present = _mask(text.notna())
+    maybe = _mask(text.str.fullmatch(_NUMBER_TEXT, case=False))
+    if (maybe == present).all():
+        array = pa.array(text.array) if len(text) else pa.array([], type=pa.string())
+        for target in (pa.int64(), pa.float64()):
+            try:
+                return pd.Series(pc.cast(array, target).to_pandas(
+                    types_mapper={pa.int64(): pd.Int64Dtype()}.get), index=text.index)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                continue
+    numbers = pd.Series(np.nan, index=text.index)
+    if maybe.any():
+        numbers[maybe] = pd.to_numeric(text[maybe].astype(object), errors="coerce").to_numpy(
+            dtype="float64", na_value=np.nan)
+    return numbers
 
 
 def _frame(path: Path, cells: _Cells, declared: _Declared, decimal: str | None, *,
@@ -794,7 +854,7 @@ def _column_names(path: Path, cells: _Cells, notes: list[str]) -> tuple[list[str
     name each column holding data exactly once."""
     names = [_header_text(c) for c in cells.header]
     used = [i for i, name in enumerate(names)
-            if name or not _Column.of(cells.columns[i], frozenset(), cells.text_only).missing.all()]
+            if name or not _Column.of(cells.columns[i], _NA_TEXTS, cells.text_only).missing.all()]
     named = [i for i in used if names[i]]
     if len(used) > 1 and 2 * len(named) < len(used):
         raise HeaderError(
@@ -923,7 +983,13 @@ def _typed(path: Path, name: str, col: _Column, decimal: str, notes: list[str]) 
         return _numbers(where, name, col, decimal, notes)
     n_ok = int(col.ok(decimal).sum())
     other = "," if decimal == "." else "."
-    formatted = bad & (col.ok(other) | _mask(col.text.str.fullmatch(_GROUPED)))
+    formatted = bad & col.ok(other)
+    digits = bad & _mask(col.text.str.contains(r"\d", regex=True))
+    units = np.zeros(len(bad), dtype=bool)
+    if digits.any():
+        formatted[digits] |= _mask(col.text[digits].str.fullmatch(_GROUPED))
+        units[digits] = _mask(col.text[digits].str.fullmatch(_UNITS))
+        formatted |= units
     if _mostly_numbers(n_ok, int(bad.sum())) or (
             formatted.any() and _mostly_numbers(n_ok + int(formatted.sum()),
                                                 int((bad & ~formatted).sum()))):
@@ -936,11 +1002,12 @@ def _typed(path: Path, name: str, col: _Column, decimal: str, notes: list[str]) 
         marks = formatted & col.ok(other)
         ways = ([f"the decimal mark {other!r} (the file's is {decimal!r}) or {other!r} between "
                  "thousands"] if marks.any() else []) + (
-            ["spaces between groups of digits"] if (formatted & ~marks).any() else [])
+            ["spaces between groups of digits"] if (formatted & ~marks & ~units).any() else []) + (
+            ["a unit (%, €, $, £)"] if (units & ~marks).any() else [])
         raise NonNumericError(
             f"{where} holds {_plural(int(formatted.sum()), 'number')} written with "
             f"{' or '.join(ways)}: {_bad_rows(col.values, formatted)}",
-            hint="write the numbers without thousands separators"
+            hint="write the numbers without thousands separators or units"
                  + (f", or pass decimal={other!r} if it is the file's decimal mark"
                     if marks.any() else ""))
     values = col.values.mask(col.missing)
@@ -983,10 +1050,10 @@ def _numbers(where: str, name: str, col: _Column, decimal: str, notes: list[str]
                          f"as text (e.g. {col.text.iloc[first]!r}, data row {first + 1}), read as "
                          "numbers.")
     else:
-        text = col.text[present]
-        numbers = pd.to_numeric(text.str.replace(",", ".", regex=False) if decimal == "," else text)
-    whole = _mask(col.text.str.fullmatch(_INTEGER_TEXT))[present]
-    large = whole & (numbers.abs() >= _EXACT_FLOAT).to_numpy()
+        numbers = col.parsed[decimal][present]
+    large = _mask(numbers.abs() >= _EXACT_FLOAT)
+    if large.any():
+        large = large & _mask(col.text[present].str.fullmatch(_INTEGER_TEXT))
     kind = numbers.dtype.kind
     if kind == "O" or (large.any() and (kind == "f" or (kind == "u" and not present.all()))):
         notes.append(f"Column {name!r} holds whole numbers too long to be stored exactly as "
@@ -1001,12 +1068,13 @@ def _numbers(where: str, name: str, col: _Column, decimal: str, notes: list[str]
         notes.append(f"Column {name!r} holds whole numbers written with leading zeros (e.g. "
                      f"{col.text.iloc[first]!r}, data row {first + 1}), read as numbers; declare "
                      "it in a codebook (type categorical or string) to keep them as codes.")
-    if numbers.dtype.kind in "iu":
+    if kind in "iu":
+        whole = numbers.to_numpy(dtype="int64" if kind == "i" else "uint64")
         if present.all():
-            return pd.Series(numbers.to_numpy(), name=name)
+            return pd.Series(whole, name=name)
         if large.any():
             out = pd.Series(pd.array([pd.NA] * n, dtype="Int64"), name=name)
-            out[present] = numbers.to_numpy()
+            out[present] = whole
             return out
     return full
 
