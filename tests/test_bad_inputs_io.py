@@ -153,6 +153,13 @@ def test_numbers_that_cannot_be_stored_are_refused(tmp_path, cell):
 def test_zero_and_tiny_numbers_are_kept(tmp_path):
     df = _read(_write(tmp_path, "x\n0\n-0.0\n0e10\n5e-324\n1e-300\n"))
     assert df["x"].tolist() == [0.0, 0.0, 0.0, 5e-324, 1e-300]
+    df = _read(_write(tmp_path, "x;y\n0,0;1\n-0,00;2\n2,5;3\n"))
+    assert df["x"].tolist() == [0.0, 0.0, 2.5]
+
+
+def test_underflow_without_exponent_is_refused(tmp_path):
+    cell = "0." + "0" * 400 + "1"
+    _refused(OutOfRangeError, _write(tmp_path, f"x\n1.5\n{cell}\n2\n"), "data row 2")
 
 
 def test_stray_text_in_a_column_of_numbers_is_refused(tmp_path):

@@ -178,8 +178,10 @@ def _check_stored(numbers: pd.Series, values: pd.Series, where: str,
     bad = np.isinf(numbers.to_numpy())
     zero = _mask(numbers.eq(0))
     if text is not None and zero.any():
-        mantissa = text[zero].astype(object).str.split(r"[eE]", n=1, regex=True).str[0]
-        bad[zero] = _mask(mantissa.str.contains("[1-9]", regex=True))
+        texts = text[zero]
+        written = _mask(texts.notna())
+        bad[zero] = written & ~_mask(texts.astype("string[pyarrow]").str.fullmatch(
+            r"[+-]?0*[.,]?0*(?:[eE][+-]?\d+)?"))
     if bad.any():
         raise OutOfRangeError(
             f"{where} holds {_count(int(bad.sum()), 'number')} that cannot be stored as a "

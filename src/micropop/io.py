@@ -87,6 +87,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import pyreadstat
 import openpyxl
 from openpyxl.utils import get_column_letter
@@ -661,7 +662,59 @@ def _refuse_one_column(path: Path, text: str, sep: str, skip: int) -> None:
 
 
 def _text_cells(path: Path, text: str, sep: str, skip: int) -> _Cells:
-    """The records of a text file as cells, refusing lines with a wrong number of fields."""
+    """The records of a text file as cells, refusing lines with a wrong number of fields
+    or a quoted field followed by other characters. Arrow's parser reads regular files;
+    any irregularity sends the file to Python's strict parser, whose reading is the
+    reference and which names the lines at fault."""
+    return _arrow_cells(path, text, sep, skip) or _csv_cells(path, text, sep, skip)
+
+
+def _arrow_cells(path: Path, text: str, sep: str, skip: int) -> _Cells | None:
+    """The cells of a regular file, read by Arrow; None when anything is irregular."""
+    lines = _lines(text, skip)
+    offset = sum(len(line) for _, line in zip(range(skip), iter(io.StringIO(text, newline=""))))
+    body = text[offset:]
+    junk = rf'(?:^|{re.escape(sep)})"(?:[^"]|"")*"[^"{re.escape(sep)}\r\n]'
+    if re.search(junk, body, flags=re.MULTILINE):
+        return None  # '"ab"c': Python's strict parser refuses it
+    header, blanks = [], 0
+    for line in lines:
+        if line.strip("\r\n"):
+            header = next(csv.reader([line], delimiter=sep), [])
+            break
+        blanks += 1
+    irregular: list[Any] = []
+
+    def note(row: Any) -> str:
+        irregular.append(row)
+        return "skip"
+
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(body.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pa_csv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
+                                              escape_char=False, newlines_in_values=True,
+                                              ignore_empty_lines=True, invalid_row_handler=note),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(len(header))},
+                strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[],
+                true_values=[], false_values=[]))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, csv.Error):
+        return None
+    if irregular or not header or table.num_columns != len(header) or table.num_rows == 0:
+        return None
+    cells = [table.column(i) for i in range(table.num_columns)]
+    return _Cells([c[0].as_py() for c in cells],
+                  [pd.Series(pd.arrays.ArrowStringArray(c.slice(1)), dtype=_ARROW_TEXT)
+                   for c in cells], f"line {skip + blanks + 1}", lambda i: f"column {i + 1}",
+                  [f"Column names read from line {skip + blanks + 1}."],
+                  lambda: _csv_cells(path, text, sep, skip).title_hint())
+
+
+def _csv_cells(path: Path, text: str, sep: str, skip: int) -> _Cells:
+    """The records of a text file read by Python's strict parser, refusing lines with a
+    wrong number of fields (named by file line) and irregular quoting."""
     reader = csv.reader(_lines(text, skip), delimiter=sep, strict=True)
     try:
         records = list(reader)
