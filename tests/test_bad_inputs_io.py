@@ -598,3 +598,20 @@ def test_hostile_tables_are_refused_or_read_as_written(tmp_path, table, sep, hos
         _read(path, sep=sep, decimal=".")
     for fragment in fragments:
         assert fragment in str(info.value), (fragment, str(info.value))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(text=st.text('a"; ,\n\r\t1é', max_size=40), sep=st.sampled_from([",", ";"]),
+       skip=st.integers(0, 1))
+def test_fast_parser_agrees_with_the_strict_one(text, sep, skip):
+    """Arrow reads a text file only when Python's strict parser (the reference) would
+    read the same cells; anything else goes to the strict parser."""
+    from micropop import io as reader
+
+    path = reader.Path("x.csv")
+    fast = reader._arrow_cells(path, text, sep, skip)
+    if fast is None:
+        return
+    slow = reader._csv_cells(path, text, sep, skip)
+    assert fast.header == slow.header and fast.where == slow.where
+    assert [c.tolist() for c in fast.columns] == [list(c) for c in slow.columns]

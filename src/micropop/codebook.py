@@ -423,7 +423,8 @@ class Variable:
                     bounds.append(pd.Timestamp(end))
                 else:
                     bounds.append(check_number("range end", end))
-            except (TypeError, ValueError, OverflowError, OptionError, pd.errors.OutOfBoundsDatetime):
+            except (TypeError, ValueError, OverflowError, OptionError,
+                    pd.errors.OutOfBoundsDatetime):
                 self._fail(f"range {_short(list(self.range), 60)} does not hold "
                            f"{'dates' if self.type == 'date' else 'numbers'}: {_short(end)} is not "
                            f"{'a date' if self.type == 'date' else 'a finite number'}", advice)
@@ -673,7 +674,8 @@ def _load_json(text: str) -> Any:
             return parse_object(s_and_end, *args)
         except _RepeatedKey as err:
             if err.lines == (0, 0):
-                err.lines = tuple(_json_key_lines(*s_and_end, err.key)[:2])  # type: ignore[assignment]
+                lines = _json_key_lines(*s_and_end, err.key)
+                err.lines = (lines[0], lines[1])
             raise
 
     decoder.parse_object = located  # type: ignore[assignment]
@@ -853,7 +855,8 @@ class Codebook:
                 hint="save the codebook as UTF-8 text (most editors offer it under 'Save as')"
             ) from None
         try:
-            data = _load_json(text) if suffix == ".json" else yaml.load(text, Loader=_UniqueKeyLoader)
+            data = (_load_json(text) if suffix == ".json" else
+                    yaml.load(text, Loader=_UniqueKeyLoader))
         except _RepeatedKey as err:
             raise CodebookError(f"codebook file {str(path)!r} declares the key {err.key!r} twice "
                                 f"in one mapping (lines {err.lines[0]} and {err.lines[1]})",

@@ -144,7 +144,8 @@ _BOOLEANS = {"True": True, "TRUE": True, "true": True,
 #: Characters a Windows-1252 (or Latin-1) text in a European language plausibly holds;
 #: the others (e.g. '½', '¤', 'Š', '‚') are what UTF-8, Latin-9, DOS or Mac text gives
 #: when misread as Windows-1252, so meeting them makes the encoding ambiguous.
-_CP1252_USUAL = frozenset("ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿ"
+_CP1252_USUAL = frozenset("ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝß"
+                          "àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿ"
                           "€…‘’“”•–—œŒ«»°\xa0§²³µ·×£©®¡¿ªº")
 _BOMS = ((codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
          (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
@@ -158,7 +159,8 @@ _INTEGER_TEXT = r"[+-]?\d+"
 _NUMBER_TEXT = r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|inf|infinity|nan)"
 _THOUSANDS = {",": r"[+-]?[1-9]\d{0,2}(?:,\d{3})+", ".": r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+"}
 _GROUPED = r"[+-]?\d{1,3}(?:[ \u00a0\u202f']\d{3})+(?:[.,]\d+)?"
-_UNITS = (r"[+-]?\d[\d .,\u00a0\u202f']*\s?(?:%|€|\$|£)|(?:€|\$|£)\s?[+-]?\d[\d .,\u00a0\u202f']*")
+_UNITS = (r"[+-]?\d[\d .,\u00a0\u202f']*\s?(?:%|€|\$|£)"
+          r"|(?:€|\$|£)\s?[+-]?\d[\d .,\u00a0\u202f']*")
 
 CodebookLike = Codebook | str | os.PathLike[str] | Mapping[str, Any]
 
@@ -395,8 +397,9 @@ def _check_options(path: Path, kind: str, *, sep: Any, decimal: Any, encoding: A
     for name, kinds in applies.items():
         if given[name] and kind not in kinds:
             files = {"text": "text files", "excel": "Excel files", "stata": "Stata and SPSS files"}
-            raise OptionError(f"{name}= applies to {' and '.join(files[k] for k in kinds if k in files)}, "
-                              f"not to {path.name!r}", hint=f"leave {name} out for this file")
+            where = " and ".join(files[k] for k in kinds if k in files)
+            raise OptionError(f"{name}= applies to {where}, not to {path.name!r}",
+                              hint=f"leave {name} out for this file")
     if sep is not None and not (isinstance(sep, str) and len(sep) == 1 and sep not in '"\r\n'):
         raise OptionError(f"sep={sep!r} is not a single character that can separate fields",
                           hint="give the one character between fields, e.g. sep=';' or sep='\\t'")
@@ -503,11 +506,13 @@ def _decode(path: Path, data: bytes, encoding: str | None
         usual = "".join(sorted(set(re.findall(r"[^\x00-\x7f]", fallback))))
         note = (f"Encoding Windows-1252 (cp1252): the file is not valid UTF-8 (byte "
                 f"{data[error.start:error.start + 1]!r} at line {line}), and read as "
-                f"Windows-1252 its non-ASCII characters are usual letters and signs ({usual[:30]}); "
+                "Windows-1252 its non-ASCII characters are usual letters and signs "
+                f"({usual[:30]}); "
                 "pass encoding= if it is another one.")
         return _without_nul(path, fallback), [note], None
     plain = data.isascii()
-    return _without_nul(path, text), ["Encoding UTF-8" + (" (plain ASCII text)." if plain else ".")], None
+    note = "Encoding UTF-8" + (" (plain ASCII text)." if plain else ".")
+    return _without_nul(path, text), [note], None
 
 
 def _as_cp1252(data: bytes) -> str | None:
@@ -570,7 +575,8 @@ def _encoding_error(path: Path, cells: _Cells | None, err: UnicodeDecodeError,
         values = cells.columns[i].astype(str)  # type: ignore[union-attr]
         bad = _mask(values.str.contains("\ufffd", regex=False))
         if bad.any():
-            where += f" (column {str(name).strip()!r}, {_bad_rows(cells.columns[i], bad)})"  # type: ignore[union-attr]
+            where += (f" (column {str(name).strip()!r}, "
+                      f"{_bad_rows(cells.columns[i], bad)})")  # type: ignore[union-attr]
             break
     return FileEncodingError(
         f"{str(path)!r} is not valid {encoding}: byte {err.object[err.start:err.start + 1]!r} "
@@ -626,8 +632,10 @@ def _sniff_separator(path: Path, text: str, skip: int) -> tuple[str, str]:
         if len(n) > 2 and n[1] > 1 and len(set(n[1:])) == 1:
             raise HeaderError(
                 f"{str(path)!r}: line {skip + 1} holds no separator, but the lines below split "
-                f"into {n[1]} fields on {shown[candidate]}: it looks like a title, not column names",
-                hint=f"pass skiprows={skip + 1} to start at the column names (and sep={candidate!r})")
+                f"into {n[1]} fields on {shown[candidate]}: it looks like a title, not column "
+                "names",
+                hint=f"pass skiprows={skip + 1} to start at the column names "
+                     f"(and sep={candidate!r})")
         if any(k > 1 for k in n[1:]):
             raise AmbiguousFormatError(
                 f"{str(path)!r}: the separator cannot be told: the header line holds none, but "
@@ -674,9 +682,11 @@ def _arrow_cells(path: Path, text: str, sep: str, skip: int) -> _Cells | None:
     lines = _lines(text, skip)
     offset = sum(len(line) for _, line in zip(range(skip), iter(io.StringIO(text, newline=""))))
     body = text[offset:]
-    junk = rf'(?:^|{re.escape(sep)})"(?:[^"]|"")*"[^"{re.escape(sep)}\r\n]'
-    if re.search(junk, body, flags=re.MULTILINE):
-        return None  # '"ab"c': Python's strict parser refuses it
+    if '"' in body:  # every quote must open or close a whole field, or be doubled in one
+        s = re.escape(sep)
+        quoted = rf'(?:^|(?<={s}))"(?:[^"]|"")*"(?={s}|\r|\n|\Z)'
+        if '"' in re.sub(quoted, "", body, flags=re.MULTILINE):
+            return None  # e.g. an unclosed quote, '"ab"c' or 'ab"c': for the strict parser
     header, blanks = [], 0
     for line in lines:
         if line.strip("\r\n"):
@@ -753,7 +763,8 @@ def _csv_cells(path: Path, text: str, sep: str, skip: int) -> _Cells:
         for i in long:
             rows[i] = rows[i][:ncol]
         notes.append(f"{len(long)} lines end with empty fields beyond the {ncol} columns of the "
-                     "header (a separator at the end of the line); these empty fields were ignored.")
+                     "header (a separator at the end of the line); these empty fields were "
+                     "ignored.")
     columns = ([pd.Series(np.array(col, dtype=object), dtype=object) for col in zip(*rows)]
                if rows else [pd.Series([], dtype=object) for _ in range(ncol)])
     return _Cells(list(records[header_at]), columns, f"line {skip + header_at + 1}",
@@ -934,8 +945,9 @@ def _column_names(path: Path, cells: _Cells, notes: list[str]) -> tuple[list[str
                         for name, where in list(repeated.items())[:5]),
             hint="give each column its own name in the file (micropop does not rename "
                  "them, as pandas would to 'name.1')")
-    if cells.header_may_be_data and used and all(re.fullmatch(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?", names[i])
-                    for i in used):
+    if cells.header_may_be_data and used and all(
+            re.fullmatch(_NUMBER_TEXT.replace(r"\.", "[.,]"), names[i], flags=re.IGNORECASE)
+            for i in used):
         raise HeaderError(
             f"{str(path)!r}: the header ({cells.where}) holds numbers, not column names: "
             f"{_listing([names[i] for i in used], 5)}",
