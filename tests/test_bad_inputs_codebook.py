@@ -24,10 +24,10 @@ from micropop.errors import (
 )
 
 
-def _file(tmp_path, text, name="codebook.yaml"):
-    path = tmp_path / name
-    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
-    return path
+def _file(tmp_path, text: str | bytes, name: str = "codebook.yaml"):
+    """A codebook file holding ``text`` (UTF-8) or these bytes."""
+    (tmp_path / name).write_bytes(text if isinstance(text, bytes) else text.encode())
+    return tmp_path / name
 
 
 def _refused(source, *fragments):

@@ -177,28 +177,25 @@ def test_a_column_of_text_stays_text(tmp_path):
     assert df["answer"].tolist() == ["12", "about ten", "none at all", "3"]
 
 
-def test_excel_error_cell_in_numbers_is_refused(tmp_path):
-    path = tmp_path / "survey.xlsx"
+def _sheet(path, rows):
     book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["id", "ratio"])
-    for i in range(1, 6):
-        sheet.append([i, i / 2])
-    sheet.append([6, "#DIV/0!"])
+    for row in rows:
+        book.active.append(row)
     book.save(path)
-    _refused(NonNumericError, path, "column 'ratio'", "data row 6 (value: '#DIV/0!')")
+    return path
+
+
+def test_excel_error_cell_in_numbers_is_refused(tmp_path):
+    rows = [["id", "ratio"], *([i, i / 2] for i in range(1, 6)), [6, "#DIV/0!"]]
+    _refused(NonNumericError, _sheet(tmp_path / "survey.xlsx", rows), "column 'ratio'",
+             "data row 6 (value: '#DIV/0!')")
 
 
 def test_excel_date_column_with_stray_text_is_refused(tmp_path):
-    path = tmp_path / "survey.xlsx"
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["id", "seen"])
-    for i in range(1, 5):
-        sheet.append([i, datetime.datetime(2020, 1, i)])
-    sheet.append([5, "hier"])
-    book.save(path)
-    _refused(InvalidDateError, path, "column 'seen'", "data row 5")
+    rows = [["id", "seen"], *([i, datetime.datetime(2020, 1, i)] for i in range(1, 5)),
+            [5, "hier"]]
+    _refused(InvalidDateError, _sheet(tmp_path / "survey.xlsx", rows), "column 'seen'",
+             "data row 5")
 
 
 def test_spaced_thousands_are_refused(tmp_path):
