@@ -393,7 +393,8 @@ def _check_options(path: Path, kind: str, *, sep: Any, decimal: Any, encoding: A
     applies = {"sep": ("text",), "sheet": ("excel",), "skiprows": ("text", "excel"),
                "encoding": ("text", "stata", "spss")}
     given = {"sep": sep is not None, "sheet": sheet is not None, "encoding": encoding is not None,
-             "skiprows": not (isinstance(skiprows, int) and skiprows == 0)}
+             "skiprows": not (isinstance(skiprows, (int, np.integer))
+                              and not isinstance(skiprows, bool) and skiprows == 0)}
     for name, kinds in applies.items():
         if given[name] and kind not in kinds:
             files = {"text": "text files", "excel": "Excel files", "stata": "Stata and SPSS files"}
