@@ -64,6 +64,8 @@ from __future__ import annotations
 
 import difflib
 import json
+import json.decoder
+import json.scanner
 import os
 import warnings
 from collections import Counter
@@ -93,8 +95,10 @@ from micropop.errors import (
     MissingColumnError,
     NonIntegerError,
     NonNumericError,
+    OptionError,
     OutOfRangeError,
     SurveyFileNotFoundError,
+    check_number,
     describe_rows,
 )
 
@@ -163,6 +167,93 @@ def _text(values: pd.Series) -> pd.Series:
     """Values as stripped text, blank text becoming NA."""
     text = values.astype("string").str.strip()
     return text.mask(text == "")
+
+
+def _check_stored(numbers: pd.Series, values: pd.Series, where: str,
+                  text: pd.Series | None = None) -> None:
+    """Refuse numbers that are not what their cells say: infinite (``inf``, or
+    ``1e400`` too large for a float), or 0 read from a text with a non-zero digit
+    (``1e-400``, too small). ``text`` is the cells' text (NaN where not text)."""
+    numbers = pd.Series(numbers, copy=False).astype("float64")
+    bad = np.isinf(numbers.to_numpy())
+    zero = _mask(numbers.eq(0))
+    if text is not None and zero.any():
+        texts = text[zero]
+        written = _mask(texts.notna())
+        bad[zero] = written & ~_mask(texts.astype("string[pyarrow]").str.fullmatch(
+            r"[+-]?0*[.,]?0*(?:[eE][+-]?\d+)?"))
+    if bad.any():
+        raise OutOfRangeError(
+            f"{where} holds {_count(int(bad.sum()), 'number')} that cannot be stored as a "
+            f"finite number (infinite, or too large or too small): {_bad_rows(values, bad)}",
+            hint="correct these cells (leave a cell empty for a missing value)")
+
+
+def _check_code(variable: str, what: str, value: Any) -> None:
+    """A level code or label, or a missing code, must be a text or a finite number."""
+    if isinstance(value, str):
+        if value.strip():
+            return
+        problem = "is blank"
+    elif isinstance(value, (bool, np.bool_)) or value is None:
+        problem = "is not a text or a number"
+    elif isinstance(value, (int, np.integer)):
+        return
+    elif isinstance(value, (float, np.floating)):
+        if np.isfinite(value):
+            return
+        problem = "is not a finite number"
+    else:
+        problem = f"is a {type(value).__name__}, not a text or a number"
+    raise CodebookError(f"variable {variable!r}: {what} {value!r} {problem}",
+                        hint="quote it in YAML ('yes', 'no', 'null', '.nan', dates are read as "
+                             "other things than text); write each code as a text or a number")
+
+
+def _parse_numbers(values: pd.Series, where: str, kind: str, decimal: str
+                   ) -> tuple[pd.Series, pd.Series]:
+    """The numbers a column of text (or of text and numbers) holds, and the text of
+    each cell; refuse a cell that is not a number. Whole numbers stay exact (Int64);
+    under ``decimal=','`` a cell with a point is not a number."""
+    held = np.zeros(len(values), dtype=bool)
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        held = np.fromiter((isinstance(v, (int, float, np.number))
+                            and not isinstance(v, (bool, np.bool_)) for v in values),
+                           dtype=bool, count=len(values)) & _mask(values.notna())
+    text = _text(values)
+    present = _mask(text.notna()) & ~held
+    cells = text[present].astype(object)
+    if decimal != ".":
+        dotted = _mask(cells.str.contains(".", regex=False))
+        cells = cells.str.replace(decimal, ".", regex=False).mask(dotted)
+    parsed = pd.to_numeric(cells, errors="coerce")
+    bad = np.zeros(len(values), dtype=bool)
+    bad[present] = _mask(parsed.isna())
+    if bad.any():
+        raise NonNumericError(
+            f"{where} is declared {kind} but holds text that is not a number in "
+            f"{_count(int(bad.sum()), 'cell')}: {_bad_rows(values, bad)}",
+            hint="correct these cells, declare them under `missing` in the codebook, or "
+                 + ("pass decimal=',' if numbers are written like 12,5" if decimal == "." else
+                    f"pass decimal='.' if numbers are written like 12.5 (decimal={decimal!r} "
+                    "was used)"))
+    if parsed.dtype.kind == "i" and not held.any():  # whole numbers: exact, even above 2**53
+        numbers = pd.Series(pd.array([pd.NA] * len(values), dtype="Int64"), index=values.index)
+        numbers[present] = parsed.to_numpy()
+    else:
+        if parsed.dtype.kind == "O":  # whole numbers beyond 64 bits: as floats (maybe inf)
+            parsed = pd.to_numeric(cells + "e0")
+        numbers = pd.Series(np.nan, index=values.index)
+        numbers[present] = parsed.to_numpy(dtype="float64")
+        if held.any():
+            numbers[held] = pd.to_numeric(values[held]).to_numpy(dtype="float64")
+    return numbers, text.astype(object).where(present)
+
+
+def _short(value: Any, width: int = 40) -> str:
+    """``repr(value)``, cut to ``width`` characters."""
+    text = repr(value)
+    return text if len(text) <= width else text[:width - 3] + "..."
 
 
 def _suggest(word: str, choices: Sequence[str]) -> str:
@@ -236,7 +327,14 @@ class Variable:
     format: str | None = None
 
     def __post_init__(self) -> None:
-        if self.type not in TYPES:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise CodebookError(f"variable name {self.name!r} is not a text",
+                                hint="name each variable by its column name, as text")
+        for key in ("description", "format"):
+            if getattr(self, key) is not None and not isinstance(getattr(self, key), str):
+                self._fail(f"`{key}` {getattr(self, key)!r} is not a text",
+                           "quote it in YAML (numbers, dates, yes/no are read otherwise)")
+        if not isinstance(self.type, str) or self.type not in TYPES:
             self._fail(f"unknown type {self.type!r}{_suggest(str(self.type), TYPES)}",
                        f"use one of {', '.join(TYPES)}")
         if self.levels is not None:
@@ -244,6 +342,8 @@ class Variable:
                 self._fail(f"levels are given but the type is {self.type!r}",
                            "declare the type categorical or ordered, or remove the levels")
             self._check_levels()
+        if self.missing is not None:
+            self._check_missing()
         if self.range is not None:
             if self.type not in (*_NUMERIC, "date"):
                 self._fail(f"a range is given but the type is {self.type!r}",
@@ -267,14 +367,38 @@ class Variable:
         if isinstance(self.levels, Mapping):
             checks.insert(0, ("code", [code for code, _ in pairs]))
         for what, items in checks:
-            bad = [x for x in items if isinstance(x, bool) or x is None]
-            if bad:
-                self._fail(f"{what} {bad[0]!r} is not a text or a number",
-                           "quote it in YAML ('yes', 'no', 'null' are read as booleans or nulls)")
+            for item in items:
+                _check_code(self.name, what, item)
             repeated = _repeated(items)
             if repeated:
                 self._fail(f"{what}s repeated in levels: {_listing(repeated)}",
                            f"give each {what} once; recode the data first to merge levels")
+        owner: dict[str, int] = {}
+        for i, (code, label) in enumerate(pairs):
+            for text in {_key(code), _key(label)}:
+                if owner.setdefault(text, i) != i:  # type: ignore[arg-type]
+                    other = pairs[owner[text]]  # type: ignore[index]
+                    self._fail(f"{text!r} names two levels: {other[0]!r}: {other[1]!r} and "
+                               f"{code!r}: {label!r}",
+                               "a label must not be the code of another level; give labels "
+                               "that are not codes")
+
+    def _check_missing(self) -> None:
+        codes = list(self.missing or ())
+        for code in codes:
+            _check_code(self.name, "missing code", code)
+        if self.levels is None:
+            return
+        pairs = self._pairs()
+        for code in codes:
+            hit = [(c, lab) for c, lab in pairs if _key(code) in (_key(c), _key(lab))]
+            if len(hit) > 1:
+                self._fail(f"missing code {code!r} matches two levels: "
+                           + " and ".join(f"{c!r}: {lab!r}" for c, lab in hit),
+                           "declare missing the code of one level")
+        if not self._kept_pairs():
+            self._fail("every level is declared missing",
+                       "remove from `missing` the codes of the levels the data may hold")
 
     def _pairs(self) -> list[tuple[Any, Any]]:
         """``(code, label)`` of each level; for a list of levels, code = label."""
@@ -283,16 +407,30 @@ class Variable:
         return [(level, level) for level in self.levels or ()]
 
     def _bounds(self) -> tuple[Any, Any]:
-        """The range as comparable values (timestamps for a date)."""
+        """The range as comparable values (timestamps for a date); refuse ends that
+        are not finite numbers (dates, for a date): text, booleans, NaN, infinity."""
         assert self.range is not None
-        convert = pd.Timestamp if self.type == "date" else float
-        try:
-            low, high = (None if end is None else convert(end) for end in self.range)
-        except (TypeError, ValueError):
-            self._fail(f"range {list(self.range)} does not hold "
-                       f"{'dates' if self.type == 'date' else 'numbers'}",
-                       "write the range as [min, max], with null for an open end")
-        return low, high
+        advice = "write the range as [min, max], with null for an open end"
+        bounds = []
+        for end in self.range:
+            if end is None:
+                bounds.append(None)
+                continue
+            try:
+                if self.type == "date":
+                    if isinstance(end, (bool, int, float, np.number)):
+                        raise TypeError(end)
+                    bounds.append(pd.Timestamp(end))
+                else:
+                    bounds.append(check_number("range end", end))
+            except (TypeError, ValueError, OverflowError, OptionError,
+                    pd.errors.OutOfBoundsDatetime):
+                self._fail(f"range {_short(list(self.range), 60)} does not hold "
+                           f"{'dates' if self.type == 'date' else 'numbers'}: {_short(end)} is not "
+                           f"{'a date' if self.type == 'date' else 'a finite number'}", advice)
+        if any(b is pd.NaT for b in bounds):
+            self._fail(f"range {list(self.range)} does not hold dates", advice)
+        return bounds[0], bounds[1]
 
     @property
     def categories(self) -> tuple[Any, ...]:
@@ -303,6 +441,14 @@ class Variable:
         drop = {_key(code) for code in self.missing or ()}
         return [(code, label) for code, label in self._pairs()
                 if _key(code) not in drop and _key(label) not in drop]
+
+    def _missing_codes(self) -> tuple[Any, ...]:
+        """The missing codes, with the code and label of each level they name (so
+        that a level declared missing by its label is missing by its code too)."""
+        drop = {_key(code) for code in self.missing or ()}
+        named = [item for code, label in self._pairs() if drop & {_key(code), _key(label)}
+                 for item in (code, label)] if self.levels is not None else []
+        return (*(self.missing or ()), *named)
 
     def to_dict(self) -> dict[str, Any]:
         """The declaration as written in a codebook file (lists, dicts, no None)."""
@@ -348,7 +494,7 @@ class Variable:
         """
         where = f"{source}: column {self.name!r}"
         if self.missing:
-            values = values.mask(_isin(values, self.missing))
+            values = values.mask(_isin(values, self._missing_codes()))
         if self.type in _NUMERIC:
             out = self._to_number(values, where, decimal)
         elif self.type in _CATEGORICAL:
@@ -362,22 +508,13 @@ class Variable:
         return out
 
     def _to_number(self, values: pd.Series, where: str, decimal: str) -> pd.Series:
-        if is_numeric_dtype(values):
+        text = None
+        if is_numeric_dtype(values) and not is_bool_dtype(values):
             numbers = values
         else:
-            text = _text(values)
-            if decimal != ".":
-                text = text.str.replace(decimal, ".", regex=False)
-            numbers = pd.to_numeric(text.astype(object), errors="coerce")
-            bad = _mask(text.notna() & numbers.isna())
-            if bad.any():
-                raise NonNumericError(
-                    f"{where} is declared {self.type} but holds text that is not a number in "
-                    f"{_count(bad.sum(), 'cell')}: "
-                    f"{_bad_rows(values, bad)}",
-                    hint="correct these cells, declare them under `missing` in the codebook, "
-                         "or pass decimal=',' if numbers are written like 12,5")
+            numbers, text = _parse_numbers(values, where, self.type, decimal)
             numbers = numbers.mask(_isin(numbers, self.missing or ()))
+        _check_stored(numbers, values, where, text=text)
         if self.type == "numeric":
             return numbers.astype("float64")
         fractional = _mask(numbers.notna() & (numbers != np.floor(numbers)))
@@ -386,6 +523,12 @@ class Variable:
                 f"{where} is declared integer but holds {_count(fractional.sum(), 'value')} with a "
                 f"fractional part: {_bad_rows(values, fractional)}",
                 hint="correct these values or declare the variable numeric")
+        huge = _mask(numbers.abs() >= 2.0 ** 63)
+        if huge.any():
+            raise OutOfRangeError(
+                f"{where} is declared integer but holds {_count(huge.sum(), 'value')} too large "
+                f"for a whole number (64 bits): {_bad_rows(values, huge)}",
+                hint="declare the variable numeric, or string if it holds codes")
         return numbers.astype("Int64")
 
     def _to_date(self, values: pd.Series, where: str) -> pd.Series:
@@ -483,6 +626,84 @@ def _parse_variable(name: str, spec: Any) -> Variable:
                     format=spec.get("format"), **fields)
 
 
+# --- reading codebook files: a key given twice is an error ---------------------
+
+
+class _RepeatedKey(Exception):
+    """A mapping of a codebook file gives a key twice (lines: where, 1-based)."""
+
+    def __init__(self, key: Any, lines: tuple[int, int]) -> None:
+        super().__init__(key)
+        self.key, self.lines = key, lines
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """The safe YAML loader, refusing a key given twice in one mapping (where the
+    plain loader keeps the last silently). Keys merged with ``<<`` may be overridden."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key, line = self.construct_object(key_node, deep=True), key_node.start_mark.line + 1
+            try:
+                if key in seen:
+                    raise _RepeatedKey(key, (seen[key], line))
+                seen[key] = line
+            except TypeError:
+                continue  # an unhashable key: the base loader reports it
+        return super().construct_mapping(node, deep=deep)
+
+
+def _load_json(text: str) -> Any:
+    """``json.loads``, refusing a key given twice in one object, with its lines."""
+
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in pairs]
+        for key in keys:
+            if keys.count(key) > 1:
+                raise _RepeatedKey(key, (0, 0))
+        return dict(pairs)
+
+    decoder = json.JSONDecoder(object_pairs_hook=unique)
+    parse_object = decoder.parse_object
+
+    def located(s_and_end: tuple[str, int], *args: Any) -> Any:
+        try:
+            return parse_object(s_and_end, *args)
+        except _RepeatedKey as err:
+            if err.lines == (0, 0):
+                lines = _json_key_lines(*s_and_end, err.key)
+                err.lines = (lines[0], lines[1])
+            raise
+
+    decoder.parse_object = located  # type: ignore[assignment]
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
+    return decoder.decode(text)
+
+
+def _json_key_lines(text: str, start: int, key: str) -> list[int]:
+    """Lines on which ``key`` is a key of the JSON object whose body starts at ``start``."""
+    depth, i, lines = 0, start, []
+    while i < len(text):
+        char = text[i]
+        if char == '"':
+            value, end = json.decoder.scanstring(text, i + 1)  # type: ignore[attr-defined]
+            if depth == 0 and value == key and text[end:].lstrip().startswith(":"):
+                lines.append(text.count("\n", 0, i) + 1)
+            i = end
+            continue
+        if char in "{[":
+            depth += 1
+        elif char in "}]":
+            if depth == 0:
+                break
+            depth -= 1
+        i += 1
+    return lines
+
+
 # --- the codebook -----------------------------------------------------------
 
 
@@ -572,7 +793,18 @@ class Codebook:
         if not isinstance(variables, Mapping) or not variables:
             raise CodebookError("the codebook declares no `variables`",
                                 hint="add a `variables:` mapping from column names to declarations")
-        return cls(variables={str(n): _parse_variable(str(n), s) for n, s in variables.items()},
+        for key in ("dataset", "description", "id"):
+            if data.get(key) is not None and not isinstance(data[key], str):
+                raise CodebookError(f"`{key}` {data[key]!r} is not a text",
+                                    hint="quote it in YAML (numbers, dates, yes/no are read "
+                                         "otherwise)")
+        for name in variables:
+            if not isinstance(name, str):
+                raise CodebookError(
+                    f"variable name {name!r} is not a text (but {type(name).__name__})",
+                    hint="quote column names in YAML, e.g. '2019': {type: numeric} (numbers, "
+                         "dates, yes/no and null are read as other things than text)")
+        return cls(variables={n: _parse_variable(n, s) for n, s in variables.items()},
                    dataset=data.get("dataset"), description=data.get("description"),
                    id=data.get("id"))
 
@@ -612,9 +844,24 @@ class Codebook:
         if suffix not in _FILE_SUFFIXES:
             raise CodebookError(f"codebook file {str(path)!r} has extension {suffix or '(none)'!r}",
                                 hint="write codebooks as .yaml, .yml or .json")
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
         try:
-            data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise CodebookError(
+                f"codebook file {str(path)!r} is not valid UTF-8: byte "
+                f"{raw[err.start:err.start + 1]!r} at line {raw.count(10, 0, err.start) + 1} "
+                f"(byte {err.start})",
+                hint="save the codebook as UTF-8 text (most editors offer it under 'Save as')"
+            ) from None
+        try:
+            data = (_load_json(text) if suffix == ".json" else
+                    yaml.load(text, Loader=_UniqueKeyLoader))
+        except _RepeatedKey as err:
+            raise CodebookError(f"codebook file {str(path)!r} declares the key {err.key!r} twice "
+                                f"in one mapping (lines {err.lines[0]} and {err.lines[1]})",
+                                hint="keep one of them: the second would silently replace "
+                                     "the first") from None
         except json.JSONDecodeError as err:
             raise CodebookError(f"codebook file {str(path)!r} is not valid JSON at line "
                                 f"{err.lineno}, column {err.colno}: {err.msg}",
@@ -760,13 +1007,22 @@ class Codebook:
         micropop.errors.NonNumericError: survey.csv: column 'age' ... data row 2 (value: 'abc'). ...
         """
         columns = [str(c) for c in df.columns]
+        repeated = list(df.columns[df.columns.duplicated()].unique())
+        if repeated:
+            raise DataValidationError(
+                f"{source}: several columns are named {_listing(repeated)}",
+                hint="give each column its own name before applying the codebook")
         absent = [n for n in dict.fromkeys([*self.variables, *([self.id] if self.id else [])])
                   if n not in df.columns]
         if absent:
+            numbers = [c for c in df.columns if not isinstance(c, str) and str(c) in absent]
             raise MissingColumnError(
                 f"{source}: {_count(len(absent), 'column')} of the codebook not in the data: "
                 + ", ".join(f"{n!r}{_suggest(n, columns)}" for n in absent),
-                hint=f"the data have columns {_listing(columns)}; fix the names in the "
+                hint=(f"the data name columns by {type(numbers[0]).__name__} labels such as "
+                      f"{numbers[0]!r}, not text: rename them, e.g. "
+                      "df.columns = df.columns.astype(str)") if numbers else
+                     f"the data have columns {_listing(columns)}; fix the names in the "
                      "codebook or remove these entries")
         undeclared = [c for c in df.columns if c not in self.variables]
         if undeclared:

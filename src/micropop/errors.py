@@ -238,6 +238,18 @@ class SheetNotFoundError(DataFileError, LookupError):
     """The spreadsheet has no sheet with the name or index asked for."""
 
 
+__all__ += ["HeaderError", "AmbiguousFormatError"]
+
+
+class HeaderError(DataFileError, ValueError):
+    """The header does not name every column once: a name repeated or missing, a title
+    row read as the header, or a line of data where the column names should be."""
+
+
+class AmbiguousFormatError(DataFileError, ValueError):
+    """The separator or decimal mark of a text file cannot be told with certainty."""
+
+
 # --- codebooks and validation ----------------------------------------------
 
 
