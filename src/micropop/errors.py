@@ -181,7 +181,10 @@ def check_number(name: str, value: Any, *, low: float | None = None, high: float
     advice = hint or (f"give a {kind} " + " and ".join(parts) if parts else f"give a finite {kind}")
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise OptionError(f"{name}={value!r} is not a number", hint=advice)
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond double range, e.g. 10**400
+        raise OptionError(f"{name}={value!r} is too large", hint=advice) from None
     if np.isnan(number) or (np.isinf(number) and not allow_inf):
         raise OptionError(f"{name}={value!r} is not a number" if np.isnan(number)
                           else f"{name}={value!r} is not finite", hint=advice)
