@@ -152,7 +152,7 @@ def test_ratio_of_totals(des):
 def test_missing_values_name_rows_unless_na_rm(df):
     df = df.assign(y=df["y"].where(df.index != "r2"))
     des = SurveyDesign(df, weights="w", strata="stratum", psu="psu")
-    with pytest.raises(MissingValuesError, match=r"'y' missing in row r2.*na_rm=True"):
+    with pytest.raises(MissingValuesError, match=r"'y' missing in data row 3 \(id r2\).*na_rm=True"):
         des.mean("y")
     kept = des.mean("y", na_rm=True)
     domain = des.subset(df["y"].notna()).mean("y")
@@ -163,7 +163,7 @@ def test_missing_values_name_rows_unless_na_rm(df):
 def test_missing_by_values(df):
     df = df.assign(region=df["region"].where(df.index != "r0"))
     des = SurveyDesign(df, weights="w", strata="stratum", psu="psu")
-    with pytest.raises(MissingValuesError, match="'region' missing in row r0"):
+    with pytest.raises(MissingValuesError, match=r"'region' missing in data row 1 \(id r0\)"):
         des.mean("y", by="region")
     assert des.mean("y", by="region", na_rm=True).n.tolist() == [3, 4]
 

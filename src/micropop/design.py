@@ -915,11 +915,19 @@ class ReplicateDesign(_Design):
         return factor_rank(self._replicates[held]) - 1
 
     def _replicate_sums(self, values: np.ndarray, row_domain: np.ndarray | None,
-                        n_domains: int) -> np.ndarray:
-        """Replicate-weighted sums of ``values`` (n, p) by domain, shape (R, p * K)."""
+                        n_domains: int, shift: np.ndarray | None = None) -> np.ndarray:
+        """Replicate-weighted sums of ``values`` (n, p) by domain, shape (R, p * K).
+
+        With ``shift`` (n,), each row's weights are divided by ``2**shift``
+        first (the estimators scale the values up to match, so that no sum
+        overflows; powers of two scale exactly).
+        """
         if self._unit is None:
-            return replicate_sums(self._replicates, values, row_domain, n_domains)
-        totals = unit_totals(self._weights[:, None] * values, self._unit,
+            replicates = (self._replicates if shift is None
+                          else np.ldexp(self._replicates, -shift[:, None]))
+            return replicate_sums(replicates, values, row_domain, n_domains)
+        weights = self._weights if shift is None else np.ldexp(self._weights, -shift)
+        totals = unit_totals(weights[:, None] * values, self._unit,
                              self._replicates.shape[0], row_domain, n_domains)
         return self._replicates.T @ totals
 

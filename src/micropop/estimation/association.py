@@ -263,8 +263,11 @@ def _wald(data: Analysis, cells: np.ndarray, row_code: np.ndarray, col_code: np.
     """R's Wald statistic: cell totals minus row x column totals over the total."""
     margins = np.column_stack([cells, row_code[:, None] == np.arange(nr),
                                col_code[:, None] == np.arange(nc), kept]).astype(float)
-    totals, vcov = data.with_columns(margins, _labels("cells", margins.shape[1])) \
+    totals, vcov, units = data.with_columns(margins, _labels("cells", margins.shape[1])) \
         .ratio_of_sums(margins)
+    if units is not None:  # the statistic is free of the totals' unit: take the largest
+        relative = units / units.max()
+        totals, vcov = totals / units.max(), vcov * np.outer(relative, relative)
     k = nr * nc
     row_t, col_t, total = totals[k:k + nr], totals[k + nr:k + nr + nc], totals[-1]
     cell_row = np.tile(np.arange(nr), nc)
