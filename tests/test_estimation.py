@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micropop.design import SurveyDesign
-from micropop.errors import (EmptyDomainError, MissingColumnError, MissingValuesError,
-                             NotNumericVariableError)
+from micropop.errors import (EmptyDomainError, InvalidLevelError, MissingColumnError,
+                             MissingValuesError, NotNumericVariableError)
 from micropop.estimation import Estimate
 
 
@@ -345,7 +345,9 @@ def test_proportion_of_a_level_and_of_an_indicator(df, des):
     assert by_level.estimate[0] == pytest.approx(des.mean("sex").estimate[1])
     assert indicator.se[0] == pytest.approx(by_level.se[0])
     assert by_level.index.tolist() == [("sex", "f")]
-    assert des.proportion("sex", level="x").estimate[0] == 0.0
+    # a level in no row was a silent 0 with SE 0 (issue #11): now refused, naming those present
+    with pytest.raises(InvalidLevelError, match=r"'x' is in no row .*present: 'f', 'm'"):
+        des.proportion("sex", level="x")
 
 
 @pytest.mark.parametrize("method", ["logit", "xlogit", "asin", "beta"])

@@ -12,9 +12,9 @@ import numpy as np
 
 from micropop.design import as_columns
 from micropop.errors import (DesignError, EmptyDomainError, OptionError,
-                             QuantileIntervalError, check_option)
+                             QuantileIntervalError, check_number, check_option)
 from micropop.estimation._analysis import Analysis, domain_degf, means, prepare, t_quantile
-from micropop.estimation.proportions import share_interval
+from micropop.estimation.proportions import share_interval, warn_nan_intervals
 from micropop.estimation.result import Estimate
 
 if TYPE_CHECKING:
@@ -133,13 +133,12 @@ def survey_quantile(design: SurveyDesign, variables: str | Sequence[str],
     >>> score.ci().to_numpy().tolist()  # Francisco and Fuller's, as R
     [[14.0, 26.0]]
     """
-    probs = np.atleast_1d(np.asarray(quantiles, dtype=float))
-    if probs.ndim != 1 or not np.all((probs >= 0) & (probs <= 1)):
-        raise OptionError(f"quantiles={quantiles} are not all probabilities",
-                          hint="give probabilities between 0 and 1, e.g. [0.25, 0.5, 0.75]")
+    probs = _probabilities(quantiles)
     check_option("qrule", qrule, QUANTILE_RULES)
     _check_interval_type(design, interval_type)
-    names = as_columns(variables)
+    if df is not None:
+        df = check_number("df", df, low=0, low_open=True, allow_inf=True)
+    names = as_columns(variables, "variables", distinct=True)
     data = prepare(design, names, by, na_rm, numeric_only=True)
     columns = [_column(data, j, qrule) for j in range(len(names))]
     k = data.n_domains
@@ -159,9 +158,9 @@ def survey_quantile(design: SurveyDesign, variables: str | Sequence[str],
         bounds = _woodruff_interval(data, columns, qrule, estimate, t, interval_type,
                                     conf_level, design_dof)
     if np.isnan(bounds).any():
-        warnings.warn("some quantile intervals reach beyond the data (the interval for the "
-                      "share at or below the quantile leaves [0, 1]); those bounds are NaN, "
-                      "as in R", UserWarning, stacklevel=3)
+        warn_nan_intervals(data.index(), bounds, dof, "quantile",
+                           "the interval for the share at or below the quantile reaches "
+                           "beyond the data (outside [0, 1])")
     se = (bounds[:, 1] - bounds[:, 0]) / (2 * t)
     vcov = np.full((len(se), len(se)), np.nan)
     np.fill_diagonal(vcov, se**2)
@@ -177,6 +176,21 @@ QUANTILE_RULES = ("math", "school", "hf1", "hf2", "hf3", "hf4", "hf5", "hf6", "h
 
 #: Interval types of R's ``svyquantile`` (``interval.type=``).
 QUANTILE_INTERVALS = ("mean", "beta", "xlogit", "asin", "score", "quantile")
+
+
+def _probabilities(quantiles: object) -> np.ndarray:
+    """The probabilities asked for, checked: numbers in [0, 1], one at least."""
+    listed = (list(quantiles) if isinstance(quantiles, (Sequence, np.ndarray))
+              and not isinstance(quantiles, str) else [quantiles])
+    if not listed:
+        raise OptionError("quantiles=[] asks for no quantile",
+                          hint="give probabilities between 0 and 1, e.g. [0.25, 0.5, 0.75]")
+    if any(np.ndim(q) != 0 for q in listed):
+        raise OptionError(f"quantiles={quantiles!r} is not a list of probabilities",
+                          hint="give probabilities between 0 and 1, e.g. [0.25, 0.5, 0.75]")
+    return np.array([check_number("quantiles", q, low=0, high=1,
+                                  hint="give probabilities between 0 and 1, e.g. 0.5")
+                     for q in listed], dtype=float)
 
 
 def _check_interval_type(design: SurveyDesign, interval_type: str) -> None:
@@ -251,6 +265,8 @@ def _replicate_interval(data: Analysis, probs: np.ndarray, qrule: str,
     design, k, n_p = data.design, data.n_domains, len(probs)
     weights = np.zeros((len(data.row_domain), len(design.replicate_weights.columns)))
     weights[design._rows] = design.replicate_weights.to_numpy()
+    # each replicate over a power of two near its largest weight: sums stay finite
+    weights = np.ldexp(weights, -np.frexp(weights.max(axis=0))[1])[:, :]
     n_rep = weights.shape[1]
     reps = np.empty((n_rep, len(data.labels) * k))
     for r in range(n_rep):  # as R's apply: each replicate's cumulative weights from zero
@@ -406,8 +422,8 @@ class _SortedColumn:
 
     @classmethod
     def build(cls, data: Analysis, column: int) -> _SortedColumn:
-        return cls.sort(data.y[:, column], data.weights, data.row_domain, data.n_domains,
-                        data.domain_name)
+        return cls.sort(data.y[:, column], _scaled_weights(data), data.row_domain,
+                        data.n_domains, data.domain_name)
 
     @classmethod
     def sort(cls, values: np.ndarray, weights: np.ndarray, row_domain: np.ndarray,
@@ -549,6 +565,13 @@ class _SortedColumn:
         return (previous * 3 / 8 + cumw * 5 / 8) / (total + last_w / 4)  # hf9
 
 
+def _scaled_weights(data: Analysis) -> np.ndarray:
+    """The weights over a power of two per domain, so that their sums stay finite
+    (the quantiles are the same: powers of two scale exactly)."""
+    scale = data._weight_scale()
+    return data.weights if scale is None else np.ldexp(data.weights, -scale[data._slots])
+
+
 #: Rules that read only the two order statistics around ``p`` (a window will do).
 _LOCAL_RULES = ("math", "school", "hf1", "hf2", "hf4")
 
@@ -558,7 +581,7 @@ def _column(data: Analysis, column: int, qrule: str) -> _SortedColumn | _Windowe
     if data.n_domains == 1 and qrule in _LOCAL_RULES:
         keep = (data.row_domain >= 0) & (data.weights > 0)
         if np.count_nonzero(keep) > _WindowedColumn.MIN_ROWS:
-            return _WindowedColumn.build(data.y[:, column], data.weights, keep)
+            return _WindowedColumn.build(data.y[:, column], _scaled_weights(data), keep)
     return _SortedColumn.build(data, column)
 
 
