@@ -265,8 +265,10 @@ def _replicate_interval(data: Analysis, probs: np.ndarray, qrule: str,
     design, k, n_p = data.design, data.n_domains, len(probs)
     weights = np.zeros((len(data.row_domain), len(design.replicate_weights.columns)))
     weights[design._rows] = design.replicate_weights.to_numpy()
-    # each replicate over a power of two near its largest weight: sums stay finite
-    weights = np.ldexp(weights, -np.frexp(weights.max(axis=0))[1])[:, :]
+    if qrule != "shahvaish" and data._weight_scale() is not None:
+        # each replicate over a power of two near its largest weight: sums stay finite
+        # (Shah and Vaish's rule reads the weights' scale, as R's: left as it is)
+        weights = np.ldexp(weights, -np.frexp(weights.max(axis=0))[1])
     n_rep = weights.shape[1]
     reps = np.empty((n_rep, len(data.labels) * k))
     for r in range(n_rep):  # as R's apply: each replicate's cumulative weights from zero
@@ -421,8 +423,8 @@ class _SortedColumn:
     total: np.ndarray
 
     @classmethod
-    def build(cls, data: Analysis, column: int) -> _SortedColumn:
-        return cls.sort(data.y[:, column], _scaled_weights(data), data.row_domain,
+    def build(cls, data: Analysis, column: int, qrule: str) -> _SortedColumn:
+        return cls.sort(data.y[:, column], _scaled_weights(data, qrule), data.row_domain,
                         data.n_domains, data.domain_name)
 
     @classmethod
@@ -565,10 +567,11 @@ class _SortedColumn:
         return (previous * 3 / 8 + cumw * 5 / 8) / (total + last_w / 4)  # hf9
 
 
-def _scaled_weights(data: Analysis) -> np.ndarray:
+def _scaled_weights(data: Analysis, qrule: str) -> np.ndarray:
     """The weights over a power of two per domain, so that their sums stay finite
-    (the quantiles are the same: powers of two scale exactly)."""
-    scale = data._weight_scale()
+    (the quantiles are the same: powers of two scale exactly). Shah and Vaish's
+    rule reads the weights' scale, as R's: its weights are left as they are."""
+    scale = None if qrule == "shahvaish" else data._weight_scale()
     return data.weights if scale is None else np.ldexp(data.weights, -scale[data._slots])
 
 
@@ -581,8 +584,8 @@ def _column(data: Analysis, column: int, qrule: str) -> _SortedColumn | _Windowe
     if data.n_domains == 1 and qrule in _LOCAL_RULES:
         keep = (data.row_domain >= 0) & (data.weights > 0)
         if np.count_nonzero(keep) > _WindowedColumn.MIN_ROWS:
-            return _WindowedColumn.build(data.y[:, column], _scaled_weights(data), keep)
-    return _SortedColumn.build(data, column)
+            return _WindowedColumn.build(data.y[:, column], _scaled_weights(data, qrule), keep)
+    return _SortedColumn.build(data, column, qrule)
 
 
 @dataclass(frozen=True, eq=False)
