@@ -1082,10 +1082,10 @@ def _codes(frame: pd.DataFrame, column: str, role: str) -> tuple[np.ndarray, np.
                           hint=f"fill in the {role} or drop those rows before building the design")
     try:
         codes, uniques = pd.factorize(values, sort=True)
-    except TypeError:  # values that cannot be ordered: text mixed with numbers, lists
+    except TypeError:  # values that cannot be hashed or ordered (lists, mixed objects)
         kinds = sorted({type(v).__name__ for v in values})
-        raise DesignError(f"{role} column {column!r} mixes kinds of values "
-                          f"({', '.join(kinds)})",
+        raise DesignError(f"{role} column {column!r} holds values that cannot be told apart "
+                          f"or ordered ({', '.join(kinds)})",
                           hint=f"give the {role} one kind of value, e.g. "
                                f"df[{column!r}].astype(str)") from None
     return codes.astype(np.intp), np.asarray(uniques)

@@ -530,10 +530,10 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray | pd.Index]:
             return (np.cumsum(present) - 1)[shifted], np.flatnonzero(present) + low
     try:
         return pd.factorize(series, sort=True)
-    except TypeError:  # values that cannot be ordered: text mixed with numbers
+    except TypeError:  # values that cannot be hashed or ordered (lists, mixed objects)
         kinds = sorted({type(v).__name__ for v in series.dropna()})
-        raise DesignError(f"by column {series.name!r} mixes kinds of values "
-                          f"({', '.join(kinds)})",
+        raise DesignError(f"by column {series.name!r} holds values that cannot be told "
+                          f"apart or ordered ({', '.join(kinds)})",
                           hint=f"give it one kind of value, e.g. df[{series.name!r}]"
                                ".astype(str)") from None
 
