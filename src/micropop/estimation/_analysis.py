@@ -23,7 +23,7 @@ from micropop.errors import (DesignError, EmptyDomainError, InfiniteValueError,
                              check_level, check_number, check_option)
 from micropop.estimation.result import Estimate
 from micropop.variance.linearization import linearized_vcov
-from micropop.variance.replicate import replicate_vcov
+from micropop.variance.replicate import replicate_vcov, replicate_vcov_scaled
 
 if TYPE_CHECKING:
     from micropop.design import SurveyDesign
@@ -197,19 +197,30 @@ class Analysis:
             bottom = _spread(self.domain_sums(weighted), times)
             theta = top / bottom
             exponent = top_e - _spread(bottom_e, times)
+        scaling = scale is not None or top_y is not numerator or (
+            denominator is not None and bottom_y is not denominator)
         if self.replicated:
             reps = self._replicate_sums(top_y, scale)
             if denominator is not None:
                 with np.errstate(divide="ignore", invalid="ignore"):
                     reps = reps / _spread(self._replicate_sums(bottom_y, scale), times)
                 self._check_replicates(reps)
-            vcov = self.replicate_vcov(reps, theta)
+            design = self.design
+            vcov, spread = replicate_vcov_scaled(reps, theta, design.scale, design.rscales,
+                                                 design.mse, scaled=scaling)
         elif denominator is None:
+            influence, spread = _normalised(influence, scaling)
             vcov = self.vcov(influence)
         else:
             influence -= self.per_row(theta) * weighted
+            influence, spread = _normalised(influence, scaling)
             vcov = self.vcov(influence) / np.outer(bottom, bottom)
-        return self._in_units(theta, vcov, exponent)
+        return self._in_units(theta, vcov, exponent, self._per_estimate(spread))
+
+    def _per_estimate(self, spread: np.ndarray) -> np.ndarray:
+        """Exponents per influence column (p,) or per estimate (p*K,) as (p*K,)."""
+        k = self.n_domains
+        return spread if len(spread) == len(self.labels) * k else np.repeat(spread, k)
 
     def _weight_scale(self) -> np.ndarray | None:
         """Power-of-two exponent of the largest weight of each domain slot (K + 1,),
@@ -292,18 +303,28 @@ class Analysis:
                 hint="the domain is too small for these replicates (it lies in the PSUs a "
                      "replicate drops): merge it with another, or use a linearised design")
 
-    def _in_units(self, theta: np.ndarray, vcov: np.ndarray, exponent: np.ndarray) -> Scaled:
+    def _in_units(self, theta: np.ndarray, vcov: np.ndarray, exponent: np.ndarray,
+                  spread: np.ndarray) -> Scaled:
         """Estimates and covariance back in natural units, the covariance in units of
-        powers of two near its standard errors when it does not fit a double."""
-        if not exponent.any():
+        powers of two near its standard errors when it does not fit a double.
+
+        ``theta`` is in units ``2**exponent``, ``vcov`` in units
+        ``2**(exponent + spread)`` (the influence values were scaled too).
+        """
+        if not exponent.any() and not spread.any():
             return Scaled(theta, vcov, None)
         with np.errstate(over="ignore"):
             estimate = np.ldexp(theta, exponent)
         if not np.isfinite(estimate).all():
             self._refuse_overflow(~np.isfinite(estimate), "estimate")
-        size = np.maximum(np.abs(theta), np.sqrt(np.maximum(np.diag(vcov), 0)))
-        shift = np.frexp(size)[1].astype(np.int64) - 1  # units at or below the sizes
-        vcov = np.ldexp(vcov, -(shift[:, None] + shift[None, :]))
+        theta_size = np.where(theta == 0, _NONE, np.frexp(theta)[1].astype(np.int64))
+        deviation = np.sqrt(np.maximum(np.diag(vcov), 0))
+        se_size = np.where(deviation == 0, _NONE,
+                           np.frexp(deviation)[1].astype(np.int64) + spread)
+        size = np.maximum(theta_size, se_size)
+        shift = np.where(size == _NONE, 0, size - 1)  # units at or below the sizes
+        relative = spread - shift
+        vcov = np.ldexp(vcov, relative[:, None] + relative[None, :])
         with np.errstate(over="ignore"):
             units = np.ldexp(1.0, exponent + shift)
             se = units * np.sqrt(np.maximum(np.diag(vcov), 0))
@@ -429,6 +450,16 @@ def _kept(scope: np.ndarray | None, incomplete: np.ndarray | None) -> np.ndarray
     else:
         keep = ~incomplete if scope is None else scope & ~incomplete
     return None if keep is None or keep.all() else keep
+
+
+def _normalised(values: np.ndarray, scaling: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Influence values (n, p) over a power of two near each column's largest, and
+    those exponents (p,); unchanged (exponents 0) unless ``scaling``. Their squares
+    then neither overflow nor underflow (a mean of 1e-300 has influence near 1e-300)."""
+    if not scaling:
+        return values, np.zeros(values.shape[1], dtype=np.int64)
+    exponent = np.frexp(np.abs(values).max(axis=0, initial=0.0))[1].astype(np.int64)
+    return np.ldexp(values, -exponent), exponent
 
 
 def _spread(per_column: np.ndarray, times: int) -> np.ndarray:

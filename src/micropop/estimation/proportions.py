@@ -268,14 +268,15 @@ def _matches(series: pd.Series, name: str, level: Any, observed: np.ndarray) -> 
     exact = [v for v in present if _same(v, level)]
     loose = exact or [v for v in present if _same(_as_number(v), _as_number(level))]
     if not loose:
-        shown = ", ".join(map(repr, sorted(present, key=str)[:10]))
+        shown = ", ".join(repr(v.item() if isinstance(v, np.generic) else v)
+                          for v in sorted(present, key=str)[:10])
         raise InvalidLevelError(
             f"level {level!r} is in no row of column {name!r} in the design"
             + (f" (levels present: {shown})" if len(present) else ""),
             hint="give one of the levels present")
     if len(loose) > 1 and not exact:
         raise InvalidLevelError(f"level {level!r} of column {name!r} could be any of "
-                                f"{', '.join(map(repr, loose))}",
+                                f"{', '.join(repr(str(v)) for v in loose)}",
                                 hint="give the level exactly as the data hold it")
     return series.isin(loose).to_numpy(dtype=bool)
 
