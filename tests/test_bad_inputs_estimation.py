@@ -193,10 +193,13 @@ def _compare(base: dict, other: dict, factor: float) -> None:
         scale = factor if name == "total" else 1.0
         np.testing.assert_allclose(other[name].estimate, est.estimate * scale, rtol=1e-12,
                                    err_msg=name)
-        np.testing.assert_allclose(other[name].se, est.se * scale, rtol=1e-10, err_msg=name)
+        # an SE at rounding level (a true 0) may come out as 0 or 1e-17 of the estimate
+        noise = 1e-13 * np.max(np.abs(est.estimate * scale), initial=0.0)
+        np.testing.assert_allclose(other[name].se, est.se * scale, rtol=1e-10, atol=noise,
+                                   err_msg=name)
         if name != "total":
             np.testing.assert_allclose(other[name].ci().to_numpy(), est.ci().to_numpy(),
-                                       rtol=1e-10, err_msg=name)
+                                       rtol=1e-10, atol=noise, err_msg=name)
 
 
 @pytest.mark.parametrize("factor", [1e-300, 1e300])
@@ -270,10 +273,14 @@ def test_generated_designs_are_free_of_the_weights_scale(frame, factor):
 # --- property: every estimator, any design, right or refused ------------------------------
 
 
-def _check(est) -> None:
-    """Estimates and SEs finite; interval bounds finite unless a warning named them."""
+def _check(est, warned: bool = False) -> None:
+    """Estimates and SEs finite; interval bounds (and a quantile's SE, read off its
+    interval) finite unless a warning named them."""
     assert np.isfinite(est.estimate).all(), est
-    assert np.isfinite(est.se).all() and (est.se >= 0).all(), est
+    se = est.se
+    if est.statistic == "quantile" and warned:
+        se = se[np.isfinite(se)]
+    assert np.isfinite(se).all() and (se >= 0).all(), est
 
 
 def _run(design, frame, data) -> None:
@@ -303,9 +310,13 @@ def _run(design, frame, data) -> None:
         if name == "chisq":
             assert np.isfinite(est.statistic) or not np.isfinite(est.pearson), est
             continue
-        _check(est)
-        bounds = est.ci().to_numpy()
-        named = [w for w in caught if issubclass(w.category, UserWarning)]
+        named = [w for w in caught if issubclass(w.category, MicropopWarning)
+                 and "interval of" in str(w.message)]
+        _check(est, bool(named))
+        try:
+            bounds = est.ci().to_numpy()
+        except InfiniteValueError:  # an interval beyond 1.8e308: refused by name
+            continue
         assert np.isfinite(bounds).all() or named, (name, est)
 
 

@@ -223,8 +223,12 @@ class Analysis:
         return spread if len(spread) == len(self.labels) * k else np.repeat(spread, k)
 
     def _weight_scale(self) -> np.ndarray | None:
-        """Power-of-two exponent of the largest weight of each domain slot (K + 1,),
-        or None when every weight is in the safe range (no scaling)."""
+        """Power-of-two exponent of each row's largest weight (full-sample or shipped
+        replicate), (n,), or None when every weight is in the safe range (no scaling)."""
+        return self._row_scale
+
+    @cached_property
+    def _row_scale(self) -> np.ndarray | None:
         weights = self.weights
         rows = self.row_domain >= 0
         replicates = getattr(self.design, "_replicates", None)
@@ -237,10 +241,18 @@ class Analysis:
             low = min(low, reps.min(initial=np.inf, where=reps > 0))
         if np.frexp(top)[1] <= _SAFE_EXPONENT and np.frexp(low)[1] >= -_SAFE_EXPONENT:
             return None
-        exponent = np.frexp(weights)[1].astype(np.int64)
-        if shipped:
-            exponent = np.maximum(exponent, np.frexp(replicates.max(axis=1))[1])
-        return _slot_max(np.where(weights > 0, exponent, _NONE), self._slots, self.n_domains + 1)
+        largest = np.maximum(weights, replicates.max(axis=1)) if shipped else weights
+        return np.frexp(largest)[1].astype(np.int64)
+
+    def _domain_scale(self) -> np.ndarray | None:
+        """The exponent of the largest weight of each row's domain, (n,), or None: the
+        same for every row of a domain, for sums that need the weights' proportions."""
+        rows = self._row_scale
+        if rows is None:
+            return None
+        per_slot = _slot_max(np.where(self._weighted, rows, _NONE), self._slots,
+                             self.n_domains + 1)
+        return per_slot[self._slots]
 
     @cached_property
     def _weighted(self) -> np.ndarray:
@@ -259,11 +271,12 @@ class Analysis:
                 scale: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Weights and ``values`` (n, p) scaled so that their products stay below 1.
 
+        ``scale`` gives each row's weight exponent (see :meth:`_weight_scale`).
         Returns ``w_s`` (n,), ``y_s`` (n, p) and exponents (p * K,) with
-        ``w * y = w_s * y_s * 2**exponent`` of the row's column and domain;
-        the weights scaled by their domain's largest, the values by their
-        column's largest in the domain. Unscaled (exponents 0) when weights and
-        values are in the safe range.
+        ``w * y = w_s * y_s * 2**exponent`` of the row's column and domain:
+        each weight over its row's power of two, each value times that power
+        over the largest product of its column and domain. Unscaled (exponents
+        0) when weights and values are in the safe range.
         """
         k = self.n_domains
         magnitude = np.abs(values)
@@ -273,23 +286,21 @@ class Analysis:
                               and np.frexp(min(low, 1.0))[1] >= -_SAFE_EXPONENT):
             return self.weights, values, np.zeros(values.shape[1] * k, dtype=np.int64)
         if scale is None:
-            scale = np.zeros(k + 1, dtype=np.int64)
+            scale = np.zeros(len(values), dtype=np.int64)
         slots = self._slots
         mantissa, exponent = np.frexp(values)
-        exponent = exponent.astype(np.int64)
+        exponent = exponent.astype(np.int64) + scale[:, None]  # of the row's w * y
         counted = self._weighted[:, None] & (mantissa != 0)
         per_column = np.stack([_slot_max(np.where(counted[:, j], exponent[:, j], _NONE),
                                          slots, k + 1) for j in range(values.shape[1])])
         shift = np.minimum(exponent - per_column[:, slots].T, 0)  # y_s <= 1
-        scaled_w = np.ldexp(self.weights, -scale[slots])
-        exponents = (per_column + scale[None, :])[:, 1:].ravel()
-        return scaled_w, np.ldexp(mantissa, shift), exponents
+        return (np.ldexp(self.weights, -scale), np.ldexp(mantissa, shift),
+                per_column[:, 1:].ravel())
 
     def _replicate_sums(self, values: np.ndarray, scale: np.ndarray | None) -> np.ndarray:
         """Replicate-weighted sums of scaled ``values`` by domain, (R, p*K)."""
         rows = None if self.whole else self.row_domain
-        shift = None if scale is None else scale[self._slots]
-        return self.design._replicate_sums(values, rows, self.n_domains, shift)
+        return self.design._replicate_sums(values, rows, self.n_domains, scale)
 
     def _check_replicates(self, reps: np.ndarray) -> None:
         """Refuse replicate ratios that divide by zero (a domain without weight in a replicate)."""
@@ -322,7 +333,8 @@ class Analysis:
         se_size = np.where(deviation == 0, _NONE,
                            np.frexp(deviation)[1].astype(np.int64) + spread)
         size = np.maximum(theta_size, se_size)
-        shift = np.where(size == _NONE, 0, size - 1)  # units at or below the sizes
+        # units at or below the sizes (1 for an estimate of 0 with no variance)
+        shift = np.where(size == _NONE, -exponent, size - 1)
         relative = spread - shift
         vcov = np.ldexp(vcov, relative[:, None] + relative[None, :])
         with np.errstate(over="ignore"):

@@ -152,10 +152,13 @@ def _deff(data: Analysis, u: np.ndarray, vcov: np.ndarray, units: np.ndarray | N
     if deff is False:
         return None
     check_option("deff", deff, [True, False, "replace"])
-    scale = data._weight_scale()
+    scale = data._domain_scale()  # one power of two per domain: the weights' proportions
     weights, u, exponent = data._scaled(u, scale)  # u in units 2**(weight + value exponent)
-    weight_exp = data.expand(np.zeros(data.n_domains, dtype=np.int64) if scale is None
-                             else scale[1:])
+    per_domain = np.zeros(data.n_domains, dtype=np.int64)
+    if scale is not None:
+        present = data.row_domain >= 0
+        per_domain[data.row_domain[present]] = scale[present]
+    weight_exp = data.expand(per_domain)
     value_exp = exponent - weight_exp
     w_dom = data.expand(data.by_domain(weights))
     nobs = data.expand(data.domain_counts(weights != 0)).astype(float)

@@ -571,8 +571,8 @@ def _scaled_weights(data: Analysis, qrule: str) -> np.ndarray:
     """The weights over a power of two per domain, so that their sums stay finite
     (the quantiles are the same: powers of two scale exactly). Shah and Vaish's
     rule reads the weights' scale, as R's: its weights are left as they are."""
-    scale = None if qrule == "shahvaish" else data._weight_scale()
-    return data.weights if scale is None else np.ldexp(data.weights, -scale[data._slots])
+    scale = None if qrule == "shahvaish" else data._domain_scale()
+    return data.weights if scale is None else np.ldexp(data.weights, -scale)
 
 
 #: Rules that read only the two order statistics around ``p`` (a window will do).

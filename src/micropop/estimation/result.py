@@ -121,7 +121,8 @@ class Estimate:
         if given["_units"] is not None:  # back to plain units when the covariance fits
             units = given["_units"]
             with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-                plain = given["_covariance"] * np.outer(units, units)
+                plain = np.where(given["_covariance"] == 0, 0.0,
+                                 given["_covariance"] * np.outer(units, units))
             diagonal = np.diag(given["_covariance"])
             if (np.isfinite(plain).all()
                     and np.all((diagonal == 0) | (np.diag(plain) >= np.finfo(float).tiny))):
@@ -193,9 +194,18 @@ class Estimate:
             q = stats.t.ppf(tail, self.df)
         else:
             check_option("dist", dist, ["normal", "t"])
-        half = q * self.se
-        return pd.DataFrame({"ci_low": self.estimate - half, "ci_high": self.estimate + half},
-                            index=self.index)
+        with np.errstate(over="ignore", invalid="ignore"):
+            half = q * self.se
+            low, high = self.estimate - half, self.estimate + half
+        beyond = np.isfinite(self.estimate) & np.isfinite(self.se) & ~(
+            np.isfinite(low) & np.isfinite(high))
+        if beyond.any():
+            raise InfiniteValueError(
+                f"the confidence interval of {', '.join(map(repr, self.index[beyond][:5]))} "
+                "reaches beyond double precision (about 1.8e308)",
+                hint="express the variable or the weights in a larger unit "
+                     "(thousands, millions)")
+        return pd.DataFrame({"ci_low": low, "ci_high": high}, index=self.index)
 
     def to_frame(self, level: float | None = None,
                  dist: Literal["normal", "t"] = "normal") -> pd.DataFrame:
