@@ -198,8 +198,9 @@ def survey_chisq(design: SurveyDesign, rows: str, cols: str, statistic: str = "F
     expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / n_rows
     pearson = float(np.sum((table - expected) ** 2 / expected))
     try:
-        delta = _rao_scott_delta(share, share_vcov, nr, nc, n_rows)
-    except linalg.LinAlgError:
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            delta = _rao_scott_delta(share, share_vcov, nr, nc, n_rows)
+    except (linalg.LinAlgError, ValueError):  # singular, or shares too small to invert
         raise EmptyDomainError(f"the weighted table of {rows!r} by {cols!r} is degenerate "
                                "(its cells leave the design effects undefined)",
                                hint="merge sparse levels, or test other columns") from None
