@@ -17,6 +17,11 @@ Each strategy is small (a few to a few dozen rows), so that a property test with
 - :func:`design_frames`: a survey DataFrame with its design columns and a spec
   (``HostileFrame``) saying which columns hold what.
 - :func:`scaled`: the same frame with every weight multiplied by a factor.
+- :func:`every_estimator_right_or_refused`: runs every design estimator (total,
+  mean, ratio, quantile, proportion, chisq; with ``by=`` and subset masks drawn
+  at random) on a design of :func:`design_frames` and checks each result is
+  finite or a :class:`~micropop.errors.MicropopError`, NaN intervals only where
+  a :class:`~micropop.errors.MicropopWarning` named them.
 
 Examples
 --------
@@ -31,14 +36,18 @@ Examples
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
 
-__all__ = ["HostileFrame", "column_labels", "design_frames", "level_names", "numbers",
-           "scaled", "weights"]
+from micropop.errors import InfiniteValueError, MicropopError, MicropopWarning
+
+__all__ = ["HostileFrame", "column_labels", "design_frames", "every_estimator_right_or_refused",
+           "level_names", "numbers", "scaled", "weights"]
 
 #: Values where sums, squares and products of doubles overflow or underflow.
 EXTREMES = [1e308, -1e308, 1.7976931348623157e308, 1e-300, -1e-300, 5e-324, 1e154, 1e-154]
@@ -160,3 +169,56 @@ def scaled(frame: HostileFrame, factor: float) -> HostileFrame:
     data = frame.data.assign(w=frame.data["w"] * factor)
     return HostileFrame(data, frame.stratified, frame.clustered, frame.with_fpc,
                         frame.design_kwargs)
+
+
+def _assert_finite(est, warned: bool) -> None:
+    """Estimates and SEs finite; a quantile's SE (read off its interval) may be NaN
+    only where a warning named its interval."""
+    assert np.isfinite(est.estimate).all(), est
+    se = est.se
+    if est.statistic == "quantile" and warned:
+        se = se[np.isfinite(se)]
+    assert np.isfinite(se).all() and (se >= 0).all(), est
+
+
+def every_estimator_right_or_refused(design, draw: Callable) -> None:
+    """Run every estimator on ``design`` (a design of :func:`design_frames`' columns).
+
+    ``draw`` is hypothesis' ``data.draw``: it picks a subset mask, the ``by=``
+    columns and the options. Each call returns finite estimates and SEs or
+    raises a :class:`MicropopError`; an interval bound may be NaN only if a
+    :class:`MicropopWarning` named it.
+    """
+    rows = len(design.data)
+    mask = draw(st.lists(st.booleans(), min_size=rows, max_size=rows))
+    if any(mask) and draw(st.booleans()):
+        design = design.subset(np.array(mask))
+    by = draw(st.sampled_from([None, "g", ["g", "b"]]))
+    calls = {
+        "total": lambda d: d.total(["y", "b"], by=by, deff=draw(st.booleans())),
+        "mean": lambda d: d.mean(["y", "g"], by=by),
+        "ratio": lambda d: d.ratio("y", "x", by=by),
+        "quantile": lambda d: d.quantile("y", [0.0, 0.5, 1.0], by=by, qrule=draw(
+            st.sampled_from(["math", "school", "hf7"]))),
+        "proportion": lambda d: d.proportion("b", by=by, ci=draw(
+            st.sampled_from(["logit", "beta", "mean", "xlogit"]))),
+        "chisq": lambda d: d.chisq("g", "b"),
+    }
+    for name, call in calls.items():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                est = call(design)
+            except MicropopError:
+                continue
+        if name == "chisq":
+            assert np.isfinite([est.statistic, est.p_value]).all(), est
+            continue
+        named = [w for w in caught if issubclass(w.category, MicropopWarning)
+                 and "interval of" in str(w.message)]
+        _assert_finite(est, bool(named))
+        try:
+            bounds = est.ci().to_numpy()
+        except InfiniteValueError:  # an interval beyond 1.8e308: refused by name
+            continue
+        assert np.isfinite(bounds).all() or named, (name, est)

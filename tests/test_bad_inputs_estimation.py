@@ -6,7 +6,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 import pytest
-from hostile import design_frames, scaled
+from hostile import design_frames, every_estimator_right_or_refused, scaled
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -273,53 +273,6 @@ def test_generated_designs_are_free_of_the_weights_scale(frame, factor):
 # --- property: every estimator, any design, right or refused ------------------------------
 
 
-def _check(est, warned: bool = False) -> None:
-    """Estimates and SEs finite; interval bounds (and a quantile's SE, read off its
-    interval) finite unless a warning named them."""
-    assert np.isfinite(est.estimate).all(), est
-    se = est.se
-    if est.statistic == "quantile" and warned:
-        se = se[np.isfinite(se)]
-    assert np.isfinite(se).all() and (se >= 0).all(), est
-
-
-def _run(design, frame, data) -> None:
-    rows = len(frame.data)
-    mask = data.draw(st.lists(st.booleans(), min_size=rows, max_size=rows))
-    target = design
-    if any(mask) and data.draw(st.booleans()):
-        target = design.subset(np.array(mask))
-    by = data.draw(st.sampled_from([None, "g", ["g", "b"]]))
-    calls = {
-        "total": lambda d: d.total(["y", "b"], by=by, deff=data.draw(st.booleans())),
-        "mean": lambda d: d.mean(["y", "g"], by=by),
-        "ratio": lambda d: d.ratio("y", "x", by=by),
-        "quantile": lambda d: d.quantile("y", [0.0, 0.5, 1.0], by=by, qrule=data.draw(
-            st.sampled_from(["math", "school", "hf7"]))),
-        "proportion": lambda d: d.proportion("b", by=by, ci=data.draw(
-            st.sampled_from(["logit", "beta", "mean", "xlogit"]))),
-        "chisq": lambda d: d.chisq("g", "b"),
-    }
-    for name, call in calls.items():
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                est = call(target)
-            except MicropopError:
-                continue
-        if name == "chisq":
-            assert np.isfinite(est.statistic) or not np.isfinite(est.pearson), est
-            continue
-        named = [w for w in caught if issubclass(w.category, MicropopWarning)
-                 and "interval of" in str(w.message)]
-        _check(est, bool(named))
-        try:
-            bounds = est.ci().to_numpy()
-        except InfiniteValueError:  # an interval beyond 1.8e308: refused by name
-            continue
-        assert np.isfinite(bounds).all() or named, (name, est)
-
-
 @FAST
 @given(design_frames(value_nan=False, value_inf=True, extremes=True), st.data())
 def test_every_estimator_is_right_or_refused(frame, data):
@@ -330,7 +283,7 @@ def test_every_estimator_is_right_or_refused(frame, data):
                                   lonely_psu=data.draw(st.sampled_from(["fail", "adjust"])))
         except MicropopError:
             return
-    _run(design, frame, data)
+    every_estimator_right_or_refused(design, data.draw)
 
 
 @settings(FAST, max_examples=20)
@@ -371,4 +324,4 @@ def test_missing_values_are_refused_or_left_out(frame, data):
     observed = frame.data["y"].notna()
     assert na_rm or observed.all()
     assert est.n[0] == observed.sum()
-    _check(est)
+    assert np.isfinite(est.estimate).all() and np.isfinite(est.se).all()

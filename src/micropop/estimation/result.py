@@ -140,8 +140,8 @@ class Estimate:
             return self._covariance
         raise InfiniteValueError(
             f"the covariance of these {self.statistic} estimates is beyond double precision "
-            f"(standard errors up to {np.max(self.se):.3g}, so variances up to "
-            f"{np.max(self.se) ** 2:.3g})",
+            f"(standard errors of {np.min(self.se):.3g} to {np.max(self.se):.3g}: their "
+            "squares leave the range of doubles, 1e-308 to 1.8e308)",
             hint="use .se, .ci() or .contrast(), which hold; or express the variable or the "
                  "weights in another unit (thousands, millions)")
 
