@@ -490,7 +490,7 @@ class _SortedColumn:
             if qrule == "hf3":
                 return self._nearest_even(probs)
             if qrule in ("school", "hf2"):
-                return np.where(w_low == 0, (low + up) / 2, up)
+                return np.where(w_low == 0, low / 2 + up / 2, up)  # no overflow at 1e308
             gamma = w_low / (w_up + w_low)
             return low * (1 - gamma) + up * gamma
         if qrule == "shahvaish":
@@ -723,7 +723,11 @@ def _interpolate(pk: np.ndarray, x: np.ndarray, probs: np.ndarray, segment: np.n
     i = _last_at_most(pk, probs, key, 2.0 * k + probs, starts, ends)
     i_safe = np.clip(i, starts, ends - 1)
     j = np.minimum(i_safe + 1, ends - 1)
-    inner = x[i_safe] + (x[j] - x[i_safe]) * ((probs - pk[i_safe]) / (pk[j] - pk[i_safe]))
+    with np.errstate(over="ignore", invalid="ignore"):
+        fraction = (probs - pk[i_safe]) / (pk[j] - pk[i_safe])
+        inner = x[i_safe] + (x[j] - x[i_safe]) * fraction
+    # values of opposite signs near 1.8e308: their difference overflows, not the blend
+    inner = np.where(np.isfinite(inner), inner, x[i_safe] * (1 - fraction) + x[j] * fraction)
     out = np.where(probs == pk[i_safe], x[i_safe], inner)
     out = np.where(i < starts, x[starts], out)
     return np.where(i >= ends - 1, x[ends - 1], out)
