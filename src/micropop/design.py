@@ -493,11 +493,16 @@ class SurveyDesign(_Design):
     MissingColumnError
         A named column is not in ``data``.
     WeightError
-        Weights missing, NaN, negative, infinite or not numeric.
+        Weights missing, NaN, negative, infinite, True/False, not numeric or
+        all zero; probabilities at or below 0 or above 1 (naming the data rows).
     DesignError
-        Missing strata or PSU ids, PSUs shared by strata without ``nest=True``,
-        an fpc smaller than the PSUs sampled or varying within a stratum,
-        a single PSU in the whole design.
+        Column labels that are not text or that repeat (name the columns
+        first: ``df.columns = df.columns.astype(str)``); missing strata or
+        PSU ids, PSUs shared by strata without ``nest=True``, an fpc of 0 (or
+        missing, negative, infinite), smaller than the PSUs sampled or varying
+        within a stratum, a single PSU in the whole design.
+    OptionError
+        A column argument that is not a name, or a flag that is not True/False.
 
     See Also
     --------
@@ -658,6 +663,10 @@ class SurveyDesign(_Design):
             on a design without exactly two PSUs per stratum (naming the
             strata); a bootstrap with a single-PSU stratum; "fay" without
             ``fay_rho``.
+        OptionError
+            ``replicates`` not a whole number from 2 to 100,000 (2.5 is not
+            truncated), ``fay_rho`` outside [0, 1), a negative or fractional
+            ``seed``.
 
         Examples
         --------
@@ -787,9 +796,15 @@ class ReplicateDesign(_Design):
     MissingColumnError
         A weight column is absent, or the pattern matches no column.
     WeightError
-        Missing, negative or infinite weights or replicate weights.
+        Missing, negative, infinite or True/False weights or replicate
+        weights, or a column of them all zero (naming the data rows).
     DesignError
-        An unknown method, or the scale it needs is missing.
+        An unknown method, or the scale it needs is missing; a single
+        replicate weight column; the weights among the replicate columns;
+        non-text or repeated column labels; all ``rscales`` zero.
+    OptionError
+        ``scale`` not above 0, an ``rscales`` value that is NaN or negative,
+        ``fay_rho`` outside [0, 1), a pattern that is not a regular expression.
 
     Examples
     --------

@@ -70,14 +70,25 @@ class Analysis:
         return 1 if self.domain_labels is None else len(self.domain_labels)
 
     def with_columns(self, y: np.ndarray, labels: list[tuple[str, str]]) -> Analysis:
-        return Analysis(self.design, y, labels, self.weights, self.row_domain,
-                        self.domain_labels, self.whole)
+        new = Analysis(self.design, y, labels, self.weights, self.row_domain,
+                       self.domain_labels, self.whole)
+        self._row_scale  # computed once for all the analyses of these rows and weights
+        for cached in ("_row_scale", "_slot", "_weighted"):  # the same rows and weights
+            if cached in self.__dict__:
+                new.__dict__[cached] = self.__dict__[cached]
+        return new
 
     def domain_weight(self) -> np.ndarray:
-        """Sum of weights per domain, shape (K,); empty domains raise."""
-        w = self.by_domain(self.weights)
-        if np.any(w == 0):
-            empty = [self.domain_name(k) for k in np.flatnonzero(w == 0)]
+        """Sum of weights per domain, shape (K,); empty domains raise.
+
+        A sum beyond double precision is inf (the estimators scale the weights
+        first); a domain is empty when none of its rows has a positive weight.
+        """
+        with np.errstate(over="ignore"):
+            w = self.by_domain(self.weights)
+        held = self.domain_counts(self.weights > 0)
+        if np.any(held == 0):
+            empty = [self.domain_name(k) for k in np.flatnonzero(held == 0)]
             raise EmptyDomainError(f"domain {', '.join(empty)} has no weight",
                                    hint="a mean needs rows with positive weights; check "
                                         "the subset, by= levels and missing values")
@@ -229,17 +240,10 @@ class Analysis:
 
     @cached_property
     def _row_scale(self) -> np.ndarray | None:
-        weights = self.weights
-        rows = self.row_domain >= 0
+        weights = self.weights  # all the design's rows: if they are safe, any domain is
         replicates = getattr(self.design, "_replicates", None)
         shipped = replicates is not None and self.design._unit is None
-        positive = weights[rows & (weights > 0)]
-        top, low = (positive.max(), positive.min()) if positive.size else (1.0, 1.0)
-        if shipped:
-            reps = replicates[rows]
-            top = max(top, reps.max(initial=0.0))
-            low = min(low, reps.min(initial=np.inf, where=reps > 0))
-        if np.frexp(top)[1] <= _SAFE_EXPONENT and np.frexp(low)[1] >= -_SAFE_EXPONENT:
+        if _safe(weights) and (not shipped or _safe(replicates)):
             return None
         largest = np.maximum(weights, replicates.max(axis=1)) if shipped else weights
         return np.frexp(largest)[1].astype(np.int64)
@@ -279,11 +283,7 @@ class Analysis:
         0) when weights and values are in the safe range.
         """
         k = self.n_domains
-        magnitude = np.abs(values)
-        top = magnitude.max(initial=0.0)
-        low = magnitude.min(initial=np.inf, where=magnitude > 0)
-        if scale is None and (np.frexp(top)[1] <= _SAFE_EXPONENT
-                              and np.frexp(min(low, 1.0))[1] >= -_SAFE_EXPONENT):
+        if scale is None and _safe(values[:1] if values.strides[0] == 0 else values):
             return self.weights, values, np.zeros(values.shape[1] * k, dtype=np.int64)
         if scale is None:
             scale = np.zeros(len(values), dtype=np.int64)
@@ -403,7 +403,9 @@ def prepare(design: SurveyDesign, variables: list[str], by: str | Sequence[str] 
     blocks, labels, columns = [], [], []  # columns: (name, which rows miss it)
     for name in variables:
         column, levels, absent = _column_matrix(frame[name], name, numeric_only)
-        infinite = np.isinf(column).any(axis=1)
+        with np.errstate(over="ignore", invalid="ignore"):  # a finite sum has no inf
+            infinite = (np.zeros(len(column), dtype=bool) if np.isfinite(column.sum())
+                        else np.isinf(column).any(axis=1))
         if scope is not None:
             infinite &= scope
         if infinite.any():
@@ -462,6 +464,20 @@ def _kept(scope: np.ndarray | None, incomplete: np.ndarray | None) -> np.ndarray
     else:
         keep = ~incomplete if scope is None else scope & ~incomplete
     return None if keep is None or keep.all() else keep
+
+
+def _safe(values: np.ndarray) -> bool:
+    """True when every non-zero ``|value|`` lies in 2**-SAFE .. 2**SAFE (cheaply:
+    the masked minimum only when there are zeros)."""
+    if values.size == 0:
+        return True
+    magnitude = np.abs(values)
+    if np.frexp(magnitude.max())[1] > _SAFE_EXPONENT:
+        return False
+    low = magnitude.min()
+    if low == 0:
+        low = magnitude.min(initial=np.inf, where=magnitude != 0)
+    return low == np.inf or np.frexp(low)[1] >= -_SAFE_EXPONENT
 
 
 def _normalised(values: np.ndarray, scaling: bool) -> tuple[np.ndarray, np.ndarray]:
