@@ -154,3 +154,36 @@ def test_any_weight_column_gives_a_design_or_a_weight_error(values):
         numeric = pd.to_numeric(frame["w"], errors="coerce").to_numpy(dtype=float)
         assert np.isfinite(numeric).all() and (numeric >= 0).all() and (numeric > 0).any()
         assert np.array_equal(des.weights.to_numpy(), numeric)
+
+
+# --- descriptive tables (micropop.describe) ----------------------------------------------
+
+
+def test_shares_take_one_name_as_one_variable_and_refuse_bad_weights():
+    from micropop.describe import shares
+    from micropop.errors import DataValidationError
+    frame = pd.DataFrame({"sex": ["f", "m", "f"], "w": [1.0, 2.0, 1.0]})
+    assert shares(frame, "sex", weights="w").index.tolist() == [("sex", "f"), ("sex", "m")]
+    with pytest.raises(DataValidationError, match="every weight of 'w' is zero"):
+        shares(frame.assign(w=0.0), ["sex"], weights="w")
+    with pytest.raises(DataValidationError, match="2 weights given for 3 rows"):
+        shares(frame, ["sex"], weights=pd.Series([1.0, 2.0], name="w"))
+    huge = shares(frame.assign(w=1e300), ["sex"], weights="w")
+    assert huge["weighted_share"].tolist() == [2 / 3, 1 / 3]
+    with pytest.raises(DataValidationError, match="weighted count .* beyond double"):
+        shares(frame.assign(w=1e308), ["sex"], weights="w")  # 2e308 women
+
+
+@pytest.mark.parametrize("edges", [[0, np.nan, 5], [0, np.inf], ["a", "b"], []])
+def test_binned_refuses_edges_that_are_not_finite_increasing_numbers(edges):
+    from micropop.describe import binned
+    from micropop.errors import DataValidationError
+    with pytest.raises(DataValidationError, match="edges"):
+        binned(pd.Series([1.0, 2.0], name="v"), edges)
+
+
+def test_binned_refuses_infinite_values():
+    from micropop.describe import binned
+    from micropop.errors import DataValidationError
+    with pytest.raises(DataValidationError, match=r"infinite .* row 2 \(value: inf\)"):
+        binned(pd.Series([1.0, np.inf], name="v"), [0, 1])

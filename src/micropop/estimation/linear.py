@@ -47,6 +47,18 @@ def survey_total(design: SurveyDesign, variables: str | Sequence[str],
     -------
     Estimate
 
+    Raises
+    ------
+    MissingValuesError, InfiniteValueError, NotNumericVariableError
+        A variable with missing values (without ``na_rm``), infinite values,
+        or values that are not numbers nor levels, naming the data rows.
+    EmptyDomainError
+        A domain whose rows all have zero weight.
+    InfiniteValueError
+        A total (or its SE) beyond double precision, about 1.8e308. Weights
+        and values are scaled by powers of two before summing, so weights of
+        1e-300 or 1e300 give the same means and proportionally scaled totals.
+
     Examples
     --------
     >>> import pandas as pd
