@@ -325,3 +325,25 @@ def test_missing_values_are_refused_or_left_out(frame, data):
     assert na_rm or observed.all()
     assert est.n[0] == observed.sum()
     assert np.isfinite(est.estimate).all() and np.isfinite(est.se).all()
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+def test_t_intervals_need_degrees_of_freedom(df):
+    alone = SurveyDesign(df.assign(w=np.where(df.index == 0, 1.0, 0.0)), weights="w")
+    est = alone.mean("y")
+    assert est.df == 0 and est.ci().notna().all().all()
+    with pytest.raises(OptionError, match="dist='t' needs degrees of freedom.*df=0"):
+        est.ci(dist="t")
+
+
+def test_contrast_coefficients_by_label_must_be_numbers(des):
+    with pytest.raises(OptionError, match=r"coefficients\['f'\]='a' is not a number"):
+        des.mean("y", by="g").contrast({"f": "a"})
+
+
+def test_nan_design_effects_are_warned_by_name(des):
+    design = des.assign(c=lambda d: np.where(d["g"] == "f", "only", "other"))
+    with pytest.warns(MicropopWarning, match=r"design effect of .*\('c', 'only', 'é'\).* NaN"):
+        design.total("c", by="g", deff=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from micropop.design import as_columns
-from micropop.errors import EmptyDomainError, OptionError, check_option
+from micropop.errors import EmptyDomainError, MicropopWarning, OptionError, check_option
 from micropop.estimation._analysis import Analysis, prepare, scaled_means
 from micropop.estimation.result import Estimate
 
@@ -197,4 +197,13 @@ def _deff(data: Analysis, u: np.ndarray, vcov: np.ndarray, units: np.ndarray | N
     if units is not None:
         power = power + 2 * (np.frexp(units)[1] - 1)
     with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 for an unobserved level, as R
-        return np.ldexp(np.diag(vcov) / srs, power)
+        deffs = np.ldexp(np.diag(vcov) / srs, power)
+    undefined = ~np.isfinite(deffs)
+    if undefined.any() and not (kind == "mean" and np.any(w_dom < n_scaled)):
+        labels = list(data.index()[undefined])
+        warnings.warn(MicropopWarning(
+            f"the design effect of {', '.join(map(repr, labels[:5]))}"
+            f"{f' and {len(labels) - 5} more' if len(labels) > 5 else ''} is NaN, as in R: "
+            "its simple-random-sampling variance is 0 (a level in no row of the domain, a "
+            "constant value, or a domain of one row)"), stacklevel=4)
+    return deffs

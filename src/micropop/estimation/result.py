@@ -191,6 +191,10 @@ class Estimate:
         if dist == "normal":
             q = stats.norm.ppf(tail)
         elif dist == "t":
+            if not self.df > 0:
+                raise OptionError(f"dist='t' needs degrees of freedom, and these estimates "
+                                  f"have df={self.df} (their rows lie in a single PSU)",
+                                  hint="use dist='normal', or a design with more PSUs")
             q = stats.t.ppf(tail, self.df)
         else:
             check_option("dist", dist, ["normal", "t"])
@@ -294,6 +298,7 @@ class Estimate:
         last = [label[-1] if isinstance(label, tuple) else label for label in labels]
         vector = np.zeros(len(labels))
         for key, value in coefficients.items():
+            value = check_number(f"coefficients[{key!r}]", value)
             if key in labels:
                 vector[labels.index(key)] = value
             elif last.count(key) == 1:
