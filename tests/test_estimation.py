@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micropop.design import SurveyDesign
-from micropop.errors import (EmptyDomainError, MissingColumnError, MissingValuesError,
-                             NotNumericVariableError)
+from micropop.errors import (EmptyDomainError, InvalidLevelError, MicropopWarning,
+                             MissingColumnError, MissingValuesError, NotNumericVariableError)
 from micropop.estimation import Estimate
 
 
@@ -49,7 +49,8 @@ def test_estimate_is_immutable(des):
 
 
 def test_to_frame_columns_and_index(des):
-    frame = des.mean(["y", "sex"], by="region", deff=True).to_frame()
+    with pytest.warns(MicropopWarning, match="design effect of .*'x'"):  # 0/0, as R
+        frame = des.mean(["y", "sex"], by="region", deff=True).to_frame()
     assert list(frame.columns) == ["estimate", "se", "ci_low", "ci_high", "df", "deff", "n"]
     assert frame.index.names == ["variable", "level", "domain"]
     assert frame.loc[("sex", "x", "n"), "estimate"] == 0.0  # an unobserved level: R keeps it
@@ -152,7 +153,7 @@ def test_ratio_of_totals(des):
 def test_missing_values_name_rows_unless_na_rm(df):
     df = df.assign(y=df["y"].where(df.index != "r2"))
     des = SurveyDesign(df, weights="w", strata="stratum", psu="psu")
-    with pytest.raises(MissingValuesError, match=r"'y' missing in row r2.*na_rm=True"):
+    with pytest.raises(MissingValuesError, match=r"'y' missing in data row 3 \(id r2\).*na_rm=True"):
         des.mean("y")
     kept = des.mean("y", na_rm=True)
     domain = des.subset(df["y"].notna()).mean("y")
@@ -163,7 +164,7 @@ def test_missing_values_name_rows_unless_na_rm(df):
 def test_missing_by_values(df):
     df = df.assign(region=df["region"].where(df.index != "r0"))
     des = SurveyDesign(df, weights="w", strata="stratum", psu="psu")
-    with pytest.raises(MissingValuesError, match="'region' missing in row r0"):
+    with pytest.raises(MissingValuesError, match=r"'region' missing in data row 1 \(id r0\)"):
         des.mean("y", by="region")
     assert des.mean("y", by="region", na_rm=True).n.tolist() == [3, 4]
 
@@ -345,7 +346,9 @@ def test_proportion_of_a_level_and_of_an_indicator(df, des):
     assert by_level.estimate[0] == pytest.approx(des.mean("sex").estimate[1])
     assert indicator.se[0] == pytest.approx(by_level.se[0])
     assert by_level.index.tolist() == [("sex", "f")]
-    assert des.proportion("sex", level="x").estimate[0] == 0.0
+    # a level in no row was a silent 0 with SE 0 (issue #11): now refused, naming those present
+    with pytest.raises(InvalidLevelError, match=r"'x' is in no row .*present: 'f', 'm'"):
+        des.proportion("sex", level="x")
 
 
 @pytest.mark.parametrize("method", ["logit", "xlogit", "asin", "beta"])

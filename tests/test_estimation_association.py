@@ -71,7 +71,7 @@ def test_chisq_errors(df):
     with pytest.raises(EmptyDomainError, match="column 'b' has 1 observed value"):
         des.subset("b == 'p'").chisq("a", "b")
     missing = SurveyDesign(df.assign(b=df["b"].where(df.index != 3)), weights="w")
-    with pytest.raises(MissingValuesError, match="'b' missing in row 3"):
+    with pytest.raises(MissingValuesError, match="'b' missing in data row 4"):
         missing.chisq("a", "b")
     assert missing.chisq("a", "b", na_rm=True).statistic >= 0
 

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from micropop.design import as_columns
 from micropop.errors import DataValidationError, MissingColumnError, describe_rows
 
 __all__ = ["shares", "binned"]
@@ -36,9 +37,16 @@ def _column(df: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _weights(weights: pd.Series | None, n: int) -> np.ndarray:
-    """Weights as floats, or ones; missing, infinite or negative weights are an error."""
+    """Weights as floats, or ones; missing, infinite or negative weights, weights that
+    are not one per row, or that are all zero, are an error."""
     if weights is None:
         return np.ones(n)
+    if len(weights) != n:
+        raise DataValidationError(f"{len(weights)} weights given for {n} rows",
+                                  hint="give one weight per row of the data")
+    if pd.api.types.is_bool_dtype(weights):
+        raise DataValidationError(f"weight column {weights.name!r} holds True/False values",
+                                  hint="give sampling weights (numbers)")
     w = pd.to_numeric(weights, errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(w) | (w < 0)
     if bad.any():
@@ -48,7 +56,17 @@ def _weights(weights: pd.Series | None, n: int) -> np.ndarray:
             + describe_rows(rows + 1, weights.to_numpy()[rows]),
             hint="fix or drop these rows before tabulating",
         )
+    if n and not np.any(w > 0):
+        raise DataValidationError(f"every weight of {weights.name!r} is zero, so no share "
+                                  "can be weighted", hint="check the weight column")
     return w
+
+
+def _scaled(w: np.ndarray) -> tuple[np.ndarray, int]:
+    """Weights over a power of two near the largest, and its exponent: sums of them
+    stay finite, and shares are the same (powers of two scale exactly)."""
+    exponent = int(np.frexp(w.max(initial=0.0))[1])
+    return np.ldexp(w, -exponent), exponent
 
 
 def shares(df: pd.DataFrame, variables: Sequence[str],
@@ -84,9 +102,13 @@ def shares(df: pd.DataFrame, variables: Sequence[str],
     >>> shares(df, ["motive"])["n"].tolist()
     [1, 2, 1]
     """
+    variables = as_columns(variables, "variables", distinct=True)
     if isinstance(weights, str):
         weights = _column(df, weights)
-    w = _weights(weights, len(df))
+    if len(df) == 0:
+        raise DataValidationError("the data have no rows: there are no shares to tabulate",
+                                  hint="check the file that was read")
+    w, exponent = _scaled(_weights(weights, len(df)))
     total_w = w.sum()
     parts = []
     for name in variables:
@@ -106,10 +128,21 @@ def shares(df: pd.DataFrame, variables: Sequence[str],
             "level": levels,
             "n": n,
             "share": n / len(df),
-            "weighted_n": wn,
+            "weighted_n": _natural(wn, exponent, name),
             "weighted_share": wn / total_w,
         }))
     return pd.concat(parts, ignore_index=True).set_index(["variable", "level"])
+
+
+def _natural(scaled: np.ndarray, exponent: int, name: str) -> np.ndarray:
+    """Sums of scaled weights back in the weights' unit; beyond double precision refused."""
+    with np.errstate(over="ignore"):
+        natural = np.ldexp(scaled, exponent)
+    if not np.isfinite(natural).all():
+        raise DataValidationError(f"the weighted count of a level of {name!r} is beyond "
+                                  "double precision (about 1.8e308)",
+                                  hint="express the weights in a larger unit")
+    return natural
 
 
 def binned(values: pd.Series, edges: Sequence[float], weights: pd.Series | None = None,
@@ -143,20 +176,29 @@ def binned(values: pd.Series, edges: Sequence[float], weights: pd.Series | None 
     1  1-10  1   0.25
     2   10+  1   0.25
     """
-    edges = np.asarray(edges, dtype=float)
-    if edges.ndim != 1 or len(edges) < 1 or np.any(np.diff(edges) <= 0):
-        raise DataValidationError(f"bin edges {list(edges)} are not strictly increasing",
+    try:
+        edges = np.asarray(edges, dtype=float)
+    except (TypeError, ValueError):
+        raise DataValidationError(f"bin edges {edges!r} are not numbers",
+                                  hint="give increasing left edges, e.g. [0, 1, 5, 10]") from None
+    if (edges.ndim != 1 or len(edges) < 1 or not np.isfinite(edges).all()
+            or np.any(np.diff(edges) <= 0)):
+        raise DataValidationError(f"bin edges {edges.tolist()} are not finite and strictly "
+                                  "increasing",
                                   hint="give increasing left edges, e.g. [0, 1, 5, 10]")
+    if len(values) == 0:
+        raise DataValidationError(f"column {values.name!r} has no rows to bin",
+                                  hint="check the data")
     x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    bad = np.isnan(x) | (x < edges[0])
+    bad = ~np.isfinite(x) | (x < edges[0])
     if bad.any():
         rows = np.flatnonzero(bad)
         raise DataValidationError(
-            f"column {values.name!r} has missing values or values below {edges[0]:g} in "
-            + describe_rows(rows + 1, values.to_numpy()[rows]),
+            f"column {values.name!r} has missing or infinite values or values below "
+            f"{edges[0]:g} in " + describe_rows(rows + 1, values.to_numpy()[rows]),
             hint="drop or fix these rows, or lower the first bin edge",
         )
-    w = _weights(weights, len(x))
+    w = _scaled(_weights(weights, len(x)))[0]
     idx = np.searchsorted(edges, x, side="right") - 1
     n = np.bincount(idx, minlength=len(edges))
     wn = np.bincount(idx, weights=w, minlength=len(edges))

@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING, Self
 import numpy as np
 import pandas as pd
 
-from micropop.errors import (DesignError, EmptyDomainError, MissingColumnError, WeightError,
-                             describe_rows)
+from micropop.errors import (MAX_ROWS_SHOWN, DesignError, EmptyDomainError,
+                             MissingColumnError, OptionError, WeightError, check_number,
+                             check_option, describe_rows)
 from micropop.variance.linearization import LONELY_PSU_POLICIES, Stage, unit_totals
 from micropop.variance.replicate import replicate_sums
 from micropop.variance.replication import (JackknifeRank, bootstrap_factors, brr_factors,
@@ -509,11 +510,16 @@ class SurveyDesign(_Design):
     MissingColumnError
         A named column is not in ``data``.
     WeightError
-        Weights missing, NaN, negative, infinite or not numeric.
+        Weights missing, NaN, negative, infinite, True/False, not numeric or
+        all zero; probabilities at or below 0 or above 1 (naming the data rows).
     DesignError
-        Missing strata or PSU ids, PSUs shared by strata without ``nest=True``,
-        an fpc smaller than the PSUs sampled or varying within a stratum,
-        a single PSU in the whole design.
+        Column labels that are not text or that repeat (name the columns
+        first: ``df.columns = df.columns.astype(str)``); missing strata or
+        PSU ids, PSUs shared by strata without ``nest=True``, an fpc of 0 (or
+        missing, negative, infinite), smaller than the PSUs sampled or varying
+        within a stratum, a single PSU in the whole design.
+    OptionError
+        A column argument that is not a name, or a flag that is not True/False.
 
     See Also
     --------
@@ -550,9 +556,16 @@ class SurveyDesign(_Design):
         if lonely_psu not in LONELY_PSU_POLICIES:
             raise DesignError(f"lonely_psu={lonely_psu!r} is not a policy",
                               hint="use one of " + ", ".join(map(repr, LONELY_PSU_POLICIES)))
-        psu_cols = as_columns(psu) or [None]
-        strata_cols = as_columns(strata)
-        fpc_cols = as_columns(fpc)
+        for flag, value in (("nest", nest), ("ultimate_cluster", ultimate_cluster),
+                            ("adjust_domain_lonely", adjust_domain_lonely)):
+            check_option(flag, value, [True, False])
+        check_labels(data)
+        psu_cols = as_columns(psu, "psu") or [None]
+        strata_cols = as_columns(strata, "strata")
+        fpc_cols = as_columns(fpc, "fpc")
+        for name, value in (("weights", weights), ("probs", probs)):
+            if value is not None:
+                as_columns(value, name)
         if len(strata_cols) > len(psu_cols):
             raise DesignError(f"{len(strata_cols)} strata columns for {len(psu_cols)} stage(s)",
                               hint="give at most one strata column per psu column")
@@ -667,6 +680,10 @@ class SurveyDesign(_Design):
             on a design without exactly two PSUs per stratum (naming the
             strata); a bootstrap with a single-PSU stratum; "fay" without
             ``fay_rho``.
+        OptionError
+            ``replicates`` not a whole number from 2 to 100,000 (2.5 is not
+            truncated), ``fay_rho`` outside [0, 1), a negative or fractional
+            ``seed``.
 
         Examples
         --------
@@ -696,6 +713,16 @@ class SurveyDesign(_Design):
                               hint="use one of " + ", ".join(map(repr, _MADE_METHODS))
                                    + "; for replicate weights shipped with the data, use "
                                      "ReplicateDesign")
+        if replicates is not None:
+            replicates = check_number("replicates", replicates, low=2, high=_MAX_REPLICATES,
+                                      integer=True)
+        if fay_rho is not None:
+            fay_rho = check_number("fay_rho", fay_rho, low=0, high=1, high_open=True,
+                                   hint="Fay's rho is in [0, 1), usually between 0.3 and 0.5")
+        if seed is not None and not isinstance(seed, (np.random.SeedSequence,
+                                                      np.random.Generator)):
+            seed = check_number("seed", seed, low=0, integer=True)
+        check_option("mse", mse, [True, False])
         if replicates is not None and method not in ("bootstrap", "subbootstrap"):
             raise DesignError(f"replicates= is for the bootstrap; {method!r} makes as many "
                               "replicates as its scheme needs", hint="leave replicates out")
@@ -786,9 +813,15 @@ class ReplicateDesign(_Design):
     MissingColumnError
         A weight column is absent, or the pattern matches no column.
     WeightError
-        Missing, negative or infinite weights or replicate weights.
+        Missing, negative, infinite or True/False weights or replicate
+        weights, or a column of them all zero (naming the data rows).
     DesignError
-        An unknown method, or the scale it needs is missing.
+        An unknown method, or the scale it needs is missing; a single
+        replicate weight column; the weights among the replicate columns;
+        non-text or repeated column labels; all ``rscales`` zero.
+    OptionError
+        ``scale`` not above 0, an ``rscales`` value that is NaN or negative,
+        ``fay_rho`` outside [0, 1), a pattern that is not a regular expression.
 
     Examples
     --------
@@ -813,8 +846,19 @@ class ReplicateDesign(_Design):
         if not isinstance(data, pd.DataFrame):
             raise DesignError(f"data must be a pandas DataFrame, not {type(data).__name__}",
                               hint="read the file with mp.read_survey or pd.read_csv first")
+        check_labels(data)
+        check_option("mse", mse, [True, False])
+        as_columns(weights, "weights")
         columns = _replicate_columns(data, replicate_weights)
         require_columns(data, [weights, *columns])
+        if weights in columns:
+            raise DesignError(f"column {weights!r} is both the weights and a replicate weight",
+                              hint="give the full-sample weights apart from the replicates")
+        if len(columns) < 2:
+            raise DesignError(f"a single replicate weight column ({columns[0]!r}): a "
+                              "replicate variance needs two replicates or more",
+                              hint="give every replicate weight column (a list, or a regular "
+                                   "expression such as 'repwt[0-9]+')")
         frame = _protected(data)
         w = pd.to_numeric(frame[weights], errors="coerce").to_numpy(dtype=float)
         _check_weights(frame, weights, frame[weights], w, "weights")
@@ -903,11 +947,19 @@ class ReplicateDesign(_Design):
         return factor_rank(self._replicates[held]) - 1
 
     def _replicate_sums(self, values: np.ndarray, row_domain: np.ndarray | None,
-                        n_domains: int) -> np.ndarray:
-        """Replicate-weighted sums of ``values`` (n, p) by domain, shape (R, p * K)."""
+                        n_domains: int, shift: np.ndarray | None = None) -> np.ndarray:
+        """Replicate-weighted sums of ``values`` (n, p) by domain, shape (R, p * K).
+
+        With ``shift`` (n,), each row's weights are divided by ``2**shift``
+        first (the estimators scale the values up to match, so that no sum
+        overflows; powers of two scale exactly).
+        """
         if self._unit is None:
-            return replicate_sums(self._replicates, values, row_domain, n_domains)
-        totals = unit_totals(self._weights[:, None] * values, self._unit,
+            replicates = (self._replicates if shift is None
+                          else np.ldexp(self._replicates, -shift[:, None]))
+            return replicate_sums(replicates, values, row_domain, n_domains)
+        weights = self._weights if shift is None else np.ldexp(self._weights, -shift)
+        totals = unit_totals(weights[:, None] * values, self._unit,
                              self._replicates.shape[0], row_domain, n_domains)
         return self._replicates.T @ totals
 
@@ -940,9 +992,9 @@ def _aligned(frame: pd.DataFrame, name: str, value: object) -> object:
         if value.index.equals(frame.index):
             return value
         if not frame.index.isin(value.index).all():
-            absent = frame.index[~frame.index.isin(value.index)]
+            absent = ~frame.index.isin(value.index)
             raise DesignError(f"the Series given for column {name!r} has no value for "
-                              f"{describe_rows(list(absent))}",
+                              f"{data_rows(frame.index, absent)}",
                               hint="give one value per row of des.data (same index)")
         return value.reindex(frame.index)
     if np.ndim(value) == 0:
@@ -953,13 +1005,73 @@ def _aligned(frame: pd.DataFrame, name: str, value: object) -> object:
     return value
 
 
-def as_columns(columns: Columns) -> list:
-    """Column argument as a list: None -> [], "a" -> ["a"]."""
+def as_columns(columns: Columns, name: str = "columns", distinct: bool = False) -> list:
+    """Column argument as a list: None -> [], "a" -> ["a"].
+
+    Raises :class:`OptionError` for what is not a column name or a list of
+    them (a number, a list holding a number) and, with ``distinct``, for a
+    name given twice, naming the argument ``name``.
+
+    Examples
+    --------
+    >>> as_columns("age"), as_columns(["age", "sex"]), as_columns(None)
+    (['age'], ['age', 'sex'], [])
+    >>> as_columns(["age", "age"], "variables", distinct=True)
+    Traceback (most recent call last):
+    ...
+    micropop.errors.OptionError: variables names column 'age' twice. Name each column once.
+    """
     if columns is None:
         return []
     if isinstance(columns, str):
         return [columns]
-    return list(columns)
+    hint = "name columns with text, e.g. 'income' or ['income', 'age']"
+    if isinstance(columns, (bytes, dict)) or not isinstance(columns, (Sequence, pd.Index,
+                                                                     np.ndarray, set)):
+        raise OptionError(f"{name}={columns!r} is not a column name or a list of them",
+                          hint=hint)
+    listed = list(columns)
+    wrong = [c for c in listed if not isinstance(c, str)]
+    if wrong:
+        raise OptionError(f"{name} holds {', '.join(map(repr, wrong[:5]))}, not column names",
+                          hint=hint)
+    twice = sorted({c for c in listed if listed.count(c) > 1}) if distinct else []
+    if twice:
+        raise OptionError(f"{name} names column {', '.join(map(repr, twice))} twice",
+                          hint="name each column once")
+    return listed
+
+
+def check_labels(frame: pd.DataFrame) -> None:
+    """Raise :class:`DesignError` unless every column label of ``frame`` is distinct text.
+
+    Estimators name columns by their labels: a number or a tuple as a label
+    (``pd.read_csv(header=None)``, a MultiIndex), or one label for two
+    columns, would reach the estimators as the wrong column or none.
+
+    Examples
+    --------
+    >>> check_labels(pd.DataFrame({"a": [1], "b": [2]}))
+    >>> check_labels(pd.DataFrame([[1, 2]]))
+    Traceback (most recent call last):
+    ...
+    micropop.errors.DesignError: column labels 0, 1 are not text. Name the columns with text, e.g. df.columns = df.columns.astype(str), or df.rename(columns={...}).
+    """
+    labels = list(frame.columns)
+    wrong = [label for label in labels if not isinstance(label, str)]
+    if wrong:
+        shown = ", ".join(map(repr, wrong[:MAX_ROWS_SHOWN]))
+        more = f" and {len(wrong) - MAX_ROWS_SHOWN} more" if len(wrong) > MAX_ROWS_SHOWN else ""
+        raise DesignError(f"column label{'s' if len(wrong) > 1 else ''} {shown}{more} "
+                          f"{'are' if len(wrong) > 1 else 'is'} not text",
+                          hint="name the columns with text, e.g. df.columns = "
+                               "df.columns.astype(str), or df.rename(columns={...})")
+    twice = pd.Index(labels)[pd.Index(labels).duplicated()].unique()
+    if len(twice):
+        raise DesignError(f"the data have several columns named "
+                          f"{', '.join(map(repr, twice[:MAX_ROWS_SHOWN]))}",
+                          hint="give each column its own name (df.columns = [...]) or drop "
+                               "the copies")
 
 
 def require_columns(frame: pd.DataFrame, columns: Sequence[str]) -> None:
@@ -971,16 +1083,43 @@ def require_columns(frame: pd.DataFrame, columns: Sequence[str]) -> None:
                                       + ", ".join(map(str, frame.columns[:20])))
 
 
+def data_rows(index: pd.Index, mask: np.ndarray, values: object = None) -> str:
+    """The rows flagged in ``mask``, for an error message: 1-based data rows, with
+    their ids when the data carry an index of their own.
+
+    ``values`` are the offending values of the flagged rows, in order.
+
+    Examples
+    --------
+    >>> data_rows(pd.RangeIndex(5), np.array([False, True, False, True, False]), [7, 9])
+    'data rows 2, 4 (values: 7, 9)'
+    >>> data_rows(pd.Index(["a", "b"]), np.array([False, True]))
+    'data row 2 (id b)'
+    """
+    positions = np.flatnonzero(mask)
+    plain = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+    rows: list = list(positions + 1)
+    if not plain:
+        rows[:MAX_ROWS_SHOWN] = [f"{p + 1} (id {index[p]})" for p in positions[:MAX_ROWS_SHOWN]]
+    return "data " + describe_rows(rows, None if values is None else list(values))
+
+
 def _codes(frame: pd.DataFrame, column: str, role: str) -> tuple[np.ndarray, np.ndarray]:
     """Dense integer codes of a strata or PSU column, and its distinct values."""
     values = frame[column]
     missing = values.isna().to_numpy()
     if missing.any():
-        rows = frame.index[missing]
         raise DesignError(f"{role} column {column!r} has missing values in "
-                          f"{describe_rows(list(rows))}",
+                          f"{data_rows(frame.index, missing)}",
                           hint=f"fill in the {role} or drop those rows before building the design")
-    codes, uniques = pd.factorize(values, sort=True)
+    try:
+        codes, uniques = pd.factorize(values, sort=True)
+    except TypeError:  # values that cannot be hashed or ordered (lists, mixed objects)
+        kinds = sorted({type(v).__name__ for v in values})
+        raise DesignError(f"{role} column {column!r} holds values that cannot be told apart "
+                          f"or ordered ({', '.join(kinds)})",
+                          hint=f"give the {role} one kind of value, e.g. "
+                               f"df[{column!r}].astype(str)") from None
     return codes.astype(np.intp), np.asarray(uniques)
 
 
@@ -1003,6 +1142,10 @@ def _first_labels(codes: np.ndarray, labels: np.ndarray) -> list[str]:
 #: Replication methods of :class:`ReplicateDesign`.
 REPLICATE_METHODS = ("jk1", "jkn", "brr", "fay", "bootstrap", "subbootstrap", "other")
 
+#: Most bootstrap replicates :meth:`SurveyDesign.replicate` makes (their factors are
+#: held per PSU: a million PSUs by this many replicates would not fit in memory).
+_MAX_REPLICATES = 100_000
+
 #: Replication methods :meth:`SurveyDesign.replicate` makes.
 _MADE_METHODS = ("jk1", "jkn", "brr", "fay", "bootstrap", "subbootstrap")
 
@@ -1010,10 +1153,16 @@ _MADE_METHODS = ("jk1", "jkn", "brr", "fay", "bootstrap", "subbootstrap")
 def _replicate_columns(data: pd.DataFrame, spec: str | Sequence[str]) -> list[str]:
     """Replicate weight columns from a list or a regular expression."""
     if not isinstance(spec, str):
-        return list(spec)
+        return as_columns(spec, "replicate_weights")
     if spec in data.columns:
         return [spec]
-    matched = [c for c in data.columns if re.search(spec, str(c))]
+    try:
+        matched = [c for c in data.columns if re.search(spec, str(c))]
+    except re.error as err:
+        raise OptionError(f"replicate_weights={spec!r} is neither a column nor a regular "
+                          f"expression ({err})",
+                          hint="give the column names, or a pattern such as "
+                               "'repwt[0-9]+'") from None
     if not matched:
         raise MissingColumnError(f"no column matches the replicate weights pattern {spec!r}",
                                  hint="give the column names, or a regular expression "
@@ -1030,20 +1179,35 @@ def _replicate_scales(method: str, n_rep: int, scale: float | None,
                           hint="use one of " + ", ".join(map(repr, REPLICATE_METHODS)))
     if method == "fay" and fay_rho is None:
         raise DesignError("method='fay' needs fay_rho", hint="pass the rho the data use")
+    if fay_rho is not None:
+        fay_rho = check_number("fay_rho", fay_rho, low=0, high=1, high_open=True,
+                               hint="Fay's rho is in [0, 1), usually between 0.3 and 0.5")
     if method == "jkn" and rscales is None:
         raise DesignError("method='jkn' needs rscales, (n_h - 1) / n_h for each replicate",
                           hint="pass rscales=[...], one per replicate weight column")
     if method == "other" and scale is None:
         raise DesignError("method='other' needs scale", hint="pass scale=...")
+    if scale is not None:
+        scale = check_number("scale", scale, low=0, low_open=True)
     defaults = {"jk1": (n_rep - 1) / n_rep, "brr": 1 / n_rep, "bootstrap": 1 / (n_rep - 1),
                 "subbootstrap": 1 / (n_rep - 1),
                 "fay": 1 / (n_rep * (1 - (fay_rho or 0)) ** 2), "jkn": 1.0}
     if method in ("brr", "fay") or scale is None:
         scale = defaults[method]
-    rscales = np.ones(n_rep) if rscales is None else np.asarray(rscales, dtype=float)
+    if rscales is None:
+        rscales = np.ones(n_rep)
+    else:
+        if isinstance(rscales, (str, bytes)) or np.ndim(rscales) != 1:
+            raise OptionError(f"rscales={rscales!r} is not a list of numbers",
+                              hint="give one rscale per replicate weight column")
+        rscales = np.array([check_number(f"rscales[{r}]", value, low=0)
+                            for r, value in enumerate(rscales)], dtype=float)
     if rscales.shape != (n_rep,):
         raise DesignError(f"rscales has {rscales.size} values for {n_rep} replicates",
                           hint="give one rscale per replicate weight column")
+    if not np.any(rscales > 0):
+        raise DesignError("every rscale is zero: the replicates would carry no variance",
+                          hint="give rscales above 0 (for 'jkn', (n_h - 1) / n_h)")
     rscales.flags.writeable = False
     return float(scale), rscales
 
@@ -1113,13 +1277,17 @@ def _check_nested(frame: pd.DataFrame, psu_col: str | None, psu: np.ndarray,
 def _stratum_fpc(frame: pd.DataFrame, column: str, stage_index: int,
                  stage: Stage) -> np.ndarray:
     """The fpc value of each stratum at one stage (checked constant within it)."""
-    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isfinite(values) | (values < 0)
-    if bad.any():
-        rows = frame.index[bad]
-        raise DesignError(f"fpc column {column!r} has missing, negative or non-numeric values "
-                          f"in {describe_rows(list(rows), frame[column][bad])}",
+    if pd.api.types.is_bool_dtype(frame[column]):
+        raise DesignError(f"fpc column {column!r} holds True/False values",
                           hint="give population sizes (or sampling fractions) for every row")
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(values) | (values <= 0)
+    if bad.any():
+        raise DesignError(f"fpc column {column!r} has missing, zero, negative, infinite or "
+                          f"non-numeric values in "
+                          f"{data_rows(frame.index, bad, frame[column][bad])}",
+                          hint="give positive population sizes (or sampling fractions) for "
+                               "every row; leave fpc out for sampling with replacement")
     n_strata = len(stage.n_units)
     low = np.full(n_strata, np.inf)
     high = np.full(n_strata, -np.inf)
@@ -1176,21 +1344,44 @@ def _weights(frame: pd.DataFrame, weights: str | None, probs: str | None,
         raw = frame[column]
         w = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
         if probs is not None:
-            with np.errstate(divide="ignore"):
-                w = 1.0 / w
+            _check_probs(frame, column, raw, w)
+            w = 1.0 / w
         _check_weights(frame, column, raw, w, "probs" if probs is not None else "weights")
     w.flags.writeable = False
     return w
 
 
+def _check_probs(frame: pd.DataFrame, column: str, raw: pd.Series, p: np.ndarray) -> None:
+    """Selection probabilities are numbers in (0, 1]: refuse the others, naming rows."""
+    if pd.api.types.is_bool_dtype(raw):
+        raise WeightError(f"probs column {column!r} holds True/False values",
+                          hint="give selection probabilities in (0, 1]")
+    problems = [(np.isnan(p), "missing or non-numeric values"),
+                (p <= 0, "zero or negative values (an infinite weight)"),
+                (p > 1, "values above 1 (a probability is at most 1: are these weights?)")]
+    for bad, what in problems:
+        if bad.any():
+            raise WeightError(f"probs column {column!r} has {what} in "
+                              f"{data_rows(frame.index, bad, raw[bad])}",
+                              hint="give selection probabilities in (0, 1], or the weights "
+                                   "as weights=")
+
+
 def _check_weights(frame: pd.DataFrame, column: str, raw: pd.Series, w: np.ndarray,
                    role: str) -> None:
+    """Weights are finite numbers >= 0, not all zero: refuse the others, naming rows."""
+    if pd.api.types.is_bool_dtype(raw):
+        raise WeightError(f"{role} column {column!r} holds True/False values, not weights",
+                          hint="give sampling weights: numbers, 1 / probability of selection")
     problems = [(np.isnan(w), "missing or non-numeric"),
-                (np.isinf(w), "infinite" if role == "weights" else "zero"),
+                (np.isinf(w), "infinite"),
                 (w < 0, "negative")]
     for bad, what in problems:
         if bad.any():
-            rows = frame.index[bad]
             raise WeightError(f"{role} column {column!r} has {what} values in "
-                              f"{describe_rows(list(rows), raw[bad])}",
+                              f"{data_rows(frame.index, bad, raw[bad])}",
                               hint="fix or drop those rows; zero weights are allowed")
+    if not np.any(w > 0):
+        raise WeightError(f"every value of {role} column {column!r} is zero",
+                          hint="a zero weight leaves a row out, so no row would be left; "
+                               "check that this is the right column")

@@ -359,6 +359,7 @@ __all__ += [
     "EmptyDomainError",
     "NotNumericVariableError",
     "MissingValuesError",
+    "InfiniteValueError",
 ]
 
 
@@ -384,6 +385,11 @@ class NotNumericVariableError(MicropopError, TypeError):
 
 class MissingValuesError(MicropopError, ValueError):
     """An analysis variable has missing values and ``na_rm`` is False."""
+
+
+class InfiniteValueError(MicropopError, ValueError):
+    """An analysis variable holds infinite values, or an estimate (or its covariance)
+    is beyond the range of double precision (about 1.8e308)."""
 
 
 # --- population size -------------------------------------------------------

@@ -11,23 +11,39 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-from micropop.design import as_columns, require_columns
-from micropop.errors import (EmptyDomainError, MissingColumnError, MissingValuesError,
-                             NotNumericVariableError, check_level, describe_rows)
+from micropop.design import as_columns, data_rows, require_columns
+from micropop.errors import (DesignError, EmptyDomainError, InfiniteValueError,
+                             MissingColumnError, MissingValuesError, NotNumericVariableError,
+                             check_level, check_number, check_option)
 from micropop.estimation.result import Estimate
 from micropop.variance.linearization import linearized_vcov
-from micropop.variance.replicate import replicate_vcov
+from micropop.variance.replicate import replicate_vcov, replicate_vcov_scaled
 
 if TYPE_CHECKING:
     from micropop.design import SurveyDesign
 
-__all__ = ["Analysis", "domain_degf", "means", "prepare", "t_quantile"]
+__all__ = ["Analysis", "Scaled", "domain_degf", "means", "prepare", "scaled_means",
+           "t_quantile"]
+
+#: Weights and values within 2**-SAFE .. 2**SAFE are summed as they are: their
+#: products, sums and squared sums stay far inside double precision. Beyond,
+#: they are scaled by powers of two (exact) before summing.
+_SAFE_EXPONENT = 200
+
+
+class Scaled(NamedTuple):
+    """Estimates with their covariance in units: ``estimate`` is in natural units,
+    the covariance is ``vcov * outer(units, units)``; ``units`` None means 1."""
+
+    estimate: np.ndarray
+    vcov: np.ndarray
+    units: np.ndarray | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,14 +70,25 @@ class Analysis:
         return 1 if self.domain_labels is None else len(self.domain_labels)
 
     def with_columns(self, y: np.ndarray, labels: list[tuple[str, str]]) -> Analysis:
-        return Analysis(self.design, y, labels, self.weights, self.row_domain,
-                        self.domain_labels, self.whole)
+        new = Analysis(self.design, y, labels, self.weights, self.row_domain,
+                       self.domain_labels, self.whole)
+        self._row_scale  # computed once for all the analyses of these rows and weights
+        for cached in ("_row_scale", "_slot", "_weighted"):  # the same rows and weights
+            if cached in self.__dict__:
+                new.__dict__[cached] = self.__dict__[cached]
+        return new
 
     def domain_weight(self) -> np.ndarray:
-        """Sum of weights per domain, shape (K,); empty domains raise."""
-        w = self.by_domain(self.weights)
-        if np.any(w == 0):
-            empty = [self.domain_name(k) for k in np.flatnonzero(w == 0)]
+        """Sum of weights per domain, shape (K,); empty domains raise.
+
+        A sum beyond double precision is inf (the estimators scale the weights
+        first); a domain is empty when none of its rows has a positive weight.
+        """
+        with np.errstate(over="ignore"):
+            w = self.by_domain(self.weights)
+        held = self.domain_counts(self.weights > 0)
+        if np.any(held == 0):
+            empty = [self.domain_name(k) for k in np.flatnonzero(held == 0)]
             raise EmptyDomainError(f"domain {', '.join(empty)} has no weight",
                                    hint="a mean needs rows with positive weights; check "
                                         "the subset, by= levels and missing values")
@@ -127,12 +154,17 @@ class Analysis:
 
         ``denominator`` may be one column, shared by every numerator column.
         """
-        rows = None if self.whole else self.row_domain
-        reps = self.design._replicate_sums(numerator, rows, self.n_domains)
+        scale = self._weight_scale()
+        _, top_y, exponent = self._scaled(numerator, scale)
+        reps = self._replicate_sums(top_y, scale)
         if denominator is not None:
-            bottom = self.design._replicate_sums(denominator, rows, self.n_domains)
-            reps = reps / _spread(bottom, numerator.shape[1] // denominator.shape[1])
-        return reps
+            _, bottom_y, bottom_e = self._scaled(denominator, scale)
+            times = numerator.shape[1] // denominator.shape[1]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                reps = reps / _spread(self._replicate_sums(bottom_y, scale), times)
+            self._check_replicates(reps)
+            exponent = exponent - _spread(bottom_e, times)
+        return np.ldexp(reps, exponent) if exponent.any() else reps
 
     def replicate_vcov(self, replicates: np.ndarray, estimate: np.ndarray) -> np.ndarray:
         """The design's replicate covariance of estimates (R's ``svrVar``)."""
@@ -145,7 +177,7 @@ class Analysis:
         return hasattr(self.design, "_replicates")
 
     def ratio_of_sums(self, numerator: np.ndarray,
-                      denominator: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                      denominator: np.ndarray | None = None) -> Scaled:
         """Estimates ``sum w u / sum w v`` by domain (or ``sum w u``) and their covariance.
 
         Totals, means and ratios are all of this form; ``denominator`` may be
@@ -155,30 +187,175 @@ class Analysis:
         replicate weight (R's ``svrVar``). The influence is formed without its
         divisor ``sum w v``, constant in each domain, which divides the
         covariance instead.
+
+        Weights and values far from 1 (beyond 2**200) are first scaled by
+        powers of two, per domain and column, so that no sum, product or
+        square overflows or underflows: the estimates are those of the plain
+        sums (exactly: powers of two scale exactly), the covariance comes in
+        the units of :class:`Scaled`. An estimate beyond double precision
+        raises :class:`InfiniteValueError`.
         """
-        w = self.weights[:, None]
-        influence = w * numerator
+        scale = self._weight_scale()
+        top_w, top_y, top_e = self._scaled(numerator, scale)
+        influence = top_w[:, None] * top_y
         top = self.domain_sums(influence)
         if denominator is None:
-            theta = top
+            theta, exponent = top, top_e
         else:
-            weighted = w * denominator
-            bottom = _spread(self.domain_sums(weighted),
-                             numerator.shape[1] // denominator.shape[1])
+            bottom_w, bottom_y, bottom_e = self._scaled(denominator, scale)
+            weighted = bottom_w[:, None] * bottom_y
+            times = numerator.shape[1] // denominator.shape[1]
+            bottom = _spread(self.domain_sums(weighted), times)
             theta = top / bottom
+            exponent = top_e - _spread(bottom_e, times)
+        scaling = scale is not None or top_y is not numerator or (
+            denominator is not None and bottom_y is not denominator)
         if self.replicated:
-            reps = self.replicate_estimates(numerator, denominator)
-            return theta, self.replicate_vcov(reps, theta)
-        if denominator is None:
-            return theta, self.vcov(influence)
-        influence -= self.per_row(theta) * weighted
-        return theta, self.vcov(influence) / np.outer(bottom, bottom)
+            reps = self._replicate_sums(top_y, scale)
+            if denominator is not None:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    reps = reps / _spread(self._replicate_sums(bottom_y, scale), times)
+                self._check_replicates(reps)
+            design = self.design
+            vcov, spread = replicate_vcov_scaled(reps, theta, design.scale, design.rscales,
+                                                 design.mse, scaled=scaling)
+        elif denominator is None:
+            influence, spread = _normalised(influence, scaling)
+            vcov = self.vcov(influence)
+        else:
+            influence -= self.per_row(theta) * weighted
+            influence, spread = _normalised(influence, scaling)
+            vcov = self.vcov(influence) / np.outer(bottom, bottom)
+        return self._in_units(theta, vcov, exponent, self._per_estimate(spread))
+
+    def _per_estimate(self, spread: np.ndarray) -> np.ndarray:
+        """Exponents per influence column (p,) or per estimate (p*K,) as (p*K,)."""
+        k = self.n_domains
+        return spread if len(spread) == len(self.labels) * k else np.repeat(spread, k)
+
+    def _weight_scale(self) -> np.ndarray | None:
+        """Power-of-two exponent of each row's largest weight (full-sample or shipped
+        replicate), (n,), or None when every weight is in the safe range (no scaling)."""
+        return self._row_scale
+
+    @cached_property
+    def _row_scale(self) -> np.ndarray | None:
+        weights = self.weights  # all the design's rows: if they are safe, any domain is
+        replicates = getattr(self.design, "_replicates", None)
+        shipped = replicates is not None and self.design._unit is None
+        if _safe(weights) and (not shipped or _safe(replicates)):
+            return None
+        largest = np.maximum(weights, replicates.max(axis=1)) if shipped else weights
+        return np.frexp(largest)[1].astype(np.int64)
+
+    def _domain_scale(self) -> np.ndarray | None:
+        """The exponent of the largest weight of each row's domain, (n,), or None: the
+        same for every row of a domain, for sums that need the weights' proportions."""
+        rows = self._row_scale
+        if rows is None:
+            return None
+        per_slot = _slot_max(np.where(self._weighted, rows, _NONE), self._slots,
+                             self.n_domains + 1)
+        return per_slot[self._slots]
+
+    @cached_property
+    def _weighted(self) -> np.ndarray:
+        """Rows with a positive weight (full-sample or replicate), (n,)."""
+        weighted = self.weights > 0
+        if self.replicated and self.design._unit is None:
+            weighted = weighted | (self.design._replicates.max(axis=1) > 0)
+        return weighted
+
+    @cached_property
+    def _slots(self) -> np.ndarray:
+        """Each row's domain slot, 0 for rows in no domain, (n,)."""
+        return np.broadcast_to(np.intp(1), len(self.row_domain)) if self.whole else self._slot
+
+    def _scaled(self, values: np.ndarray,
+                scale: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Weights and ``values`` (n, p) scaled so that their products stay below 1.
+
+        ``scale`` gives each row's weight exponent (see :meth:`_weight_scale`).
+        Returns ``w_s`` (n,), ``y_s`` (n, p) and exponents (p * K,) with
+        ``w * y = w_s * y_s * 2**exponent`` of the row's column and domain:
+        each weight over its row's power of two, each value times that power
+        over the largest product of its column and domain. Unscaled (exponents
+        0) when weights and values are in the safe range.
+        """
+        k = self.n_domains
+        if scale is None and _safe(values[:1] if values.strides[0] == 0 else values):
+            return self.weights, values, np.zeros(values.shape[1] * k, dtype=np.int64)
+        if scale is None:
+            scale = np.zeros(len(values), dtype=np.int64)
+        slots = self._slots
+        mantissa, exponent = np.frexp(values)
+        exponent = exponent.astype(np.int64) + scale[:, None]  # of the row's w * y
+        counted = self._weighted[:, None] & (mantissa != 0)
+        per_column = np.stack([_slot_max(np.where(counted[:, j], exponent[:, j], _NONE),
+                                         slots, k + 1) for j in range(values.shape[1])])
+        shift = np.minimum(exponent - per_column[:, slots].T, 0)  # y_s <= 1
+        return (np.ldexp(self.weights, -scale), np.ldexp(mantissa, shift),
+                per_column[:, 1:].ravel())
+
+    def _replicate_sums(self, values: np.ndarray, scale: np.ndarray | None) -> np.ndarray:
+        """Replicate-weighted sums of scaled ``values`` by domain, (R, p*K)."""
+        rows = None if self.whole else self.row_domain
+        return self.design._replicate_sums(values, rows, self.n_domains, scale)
+
+    def _check_replicates(self, reps: np.ndarray) -> None:
+        """Refuse replicate ratios that divide by zero (a domain without weight in a replicate)."""
+        bad = ~np.isfinite(reps)
+        if bad.any():
+            r, column = np.argwhere(bad)[0]
+            raise EmptyDomainError(
+                f"domain {self.domain_name(column % self.n_domains)} has no weight under "
+                f"replicate {r + 1} ({self.design._columns[r]!r}), so its replicate estimate "
+                "divides by zero",
+                hint="the domain is too small for these replicates (it lies in the PSUs a "
+                     "replicate drops): merge it with another, or use a linearised design")
+
+    def _in_units(self, theta: np.ndarray, vcov: np.ndarray, exponent: np.ndarray,
+                  spread: np.ndarray) -> Scaled:
+        """Estimates and covariance back in natural units, the covariance in units of
+        powers of two near its standard errors when it does not fit a double.
+
+        ``theta`` is in units ``2**exponent``, ``vcov`` in units
+        ``2**(exponent + spread)`` (the influence values were scaled too).
+        """
+        if not exponent.any() and not spread.any():
+            return Scaled(theta, vcov, None)
+        with np.errstate(over="ignore"):
+            estimate = np.ldexp(theta, exponent)
+        if not np.isfinite(estimate).all():
+            self._refuse_overflow(~np.isfinite(estimate), "estimate")
+        theta_size = np.where(theta == 0, _NONE, np.frexp(theta)[1].astype(np.int64))
+        deviation = np.sqrt(np.maximum(np.diag(vcov), 0))
+        se_size = np.where(deviation == 0, _NONE,
+                           np.frexp(deviation)[1].astype(np.int64) + spread)
+        size = np.maximum(theta_size, se_size)
+        # units at or below the sizes (1 for an estimate of 0 with no variance)
+        shift = np.where(size == _NONE, -exponent, size - 1)
+        relative = spread - shift
+        vcov = np.ldexp(vcov, relative[:, None] + relative[None, :])
+        with np.errstate(over="ignore"):
+            units = np.ldexp(1.0, exponent + shift)
+            se = units * np.sqrt(np.maximum(np.diag(vcov), 0))
+        if not np.isfinite(se).all():
+            self._refuse_overflow(~np.isfinite(se), "standard error")
+        return Scaled(estimate, vcov, units)
+
+    def _refuse_overflow(self, bad: np.ndarray, what: str) -> None:
+        labels = list(self.index()[bad])[:5]
+        raise InfiniteValueError(
+            f"the {what} of {', '.join(map(repr, labels))} is beyond double precision "
+            "(about 1.8e308)", hint="express the variable or the weights in a larger unit "
+                                    "(thousands, millions)")
 
     def result(self, statistic: str, estimate: np.ndarray, vcov: np.ndarray,
-               deff: np.ndarray | None) -> Estimate:
+               deff: np.ndarray | None, units: np.ndarray | None = None) -> Estimate:
         counts = np.tile(self.domain_counts().astype(np.int64), len(self.labels))
         return Estimate(statistic, self.index(), estimate, vcov, self.design.degf,
-                        counts, deff, variance=self.variance_method)
+                        counts, deff, variance=self.variance_method, units=units)
 
     @property
     def variance_method(self) -> str:
@@ -208,9 +385,17 @@ class Analysis:
 
 def prepare(design: SurveyDesign, variables: list[str], by: str | Sequence[str] | None,
             na_rm: bool, numeric_only: bool = False) -> Analysis:
-    """Check the columns, expand categoricals, settle missing values and domains."""
+    """Check the columns, expand categoricals, settle missing values and domains.
+
+    The one check of analysis variables: each is numeric (or categorical
+    where levels are counted), with no infinite value in the design's rows
+    (:class:`InfiniteValueError`, naming the rows); missing values raise
+    :class:`MissingValuesError` unless ``na_rm``. A domain with no positive
+    weight raises :class:`EmptyDomainError`.
+    """
     frame = design._data
-    by_cols = as_columns(by)
+    by_cols = as_columns(by, "by", distinct=True)
+    check_option("na_rm", na_rm, [True, False])
     if not variables:
         raise MissingColumnError("no analysis variable given", hint="name one column or more")
     require_columns(frame, variables + by_cols)
@@ -218,6 +403,17 @@ def prepare(design: SurveyDesign, variables: list[str], by: str | Sequence[str] 
     blocks, labels, columns = [], [], []  # columns: (name, which rows miss it)
     for name in variables:
         column, levels, absent = _column_matrix(frame[name], name, numeric_only)
+        with np.errstate(over="ignore", invalid="ignore"):  # a finite sum has no inf
+            infinite = (np.zeros(len(column), dtype=bool) if np.isfinite(column.sum())
+                        else np.isinf(column).any(axis=1))
+        if scope is not None:
+            infinite &= scope
+        if infinite.any():
+            raise InfiniteValueError(
+                f"column {name!r} has infinite values in "
+                f"{data_rows(frame.index, infinite, frame[name][infinite])}",
+                hint="an infinite value has no place in a sum: fix those rows, or set them "
+                     "missing (NaN) and pass na_rm=True")
         blocks.append(column)
         labels += [(name, level) for level in levels]
         columns.append((name, absent))
@@ -234,8 +430,7 @@ def prepare(design: SurveyDesign, variables: list[str], by: str | Sequence[str] 
     if with_missing and not na_rm:
         bad = incomplete if scope is None else incomplete & scope
         raise MissingValuesError(
-            f"{', '.join(map(repr, with_missing))} missing in "
-            f"{describe_rows(list(frame.index[bad]))}",
+            f"{', '.join(map(repr, with_missing))} missing in {data_rows(frame.index, bad)}",
             hint="pass na_rm=True to leave those rows out of the domain (R's na.rm), "
                  "or impute them")
     keep = _kept(scope, incomplete)
@@ -243,6 +438,9 @@ def prepare(design: SurveyDesign, variables: list[str], by: str | Sequence[str] 
         raise EmptyDomainError(f"no row with {', '.join(map(repr, variables))} observed "
                                "in the design", hint="check the subset and missing values")
     weights = design._weights
+    if not np.any(weights[keep] > 0 if keep is not None else weights > 0):
+        raise EmptyDomainError("every row kept has a zero weight, so the domain has no "
+                               "weight", hint="check the subset and missing values")
     if keep is not None:
         y = np.where(keep[:, None], y, 0.0)
     if not by_cols:
@@ -268,6 +466,30 @@ def _kept(scope: np.ndarray | None, incomplete: np.ndarray | None) -> np.ndarray
     return None if keep is None or keep.all() else keep
 
 
+def _safe(values: np.ndarray) -> bool:
+    """True when every non-zero ``|value|`` lies in 2**-SAFE .. 2**SAFE (cheaply:
+    the masked minimum only when there are zeros)."""
+    if values.size == 0:
+        return True
+    magnitude = np.abs(values)
+    if np.frexp(magnitude.max())[1] > _SAFE_EXPONENT:
+        return False
+    low = magnitude.min()
+    if low == 0:
+        low = magnitude.min(initial=np.inf, where=magnitude != 0)
+    return low == np.inf or np.frexp(low)[1] >= -_SAFE_EXPONENT
+
+
+def _normalised(values: np.ndarray, scaling: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Influence values (n, p) over a power of two near each column's largest, and
+    those exponents (p,); unchanged (exponents 0) unless ``scaling``. Their squares
+    then neither overflow nor underflow (a mean of 1e-300 has influence near 1e-300)."""
+    if not scaling:
+        return values, np.zeros(values.shape[1], dtype=np.int64)
+    exponent = np.frexp(np.abs(values).max(axis=0, initial=0.0))[1].astype(np.int64)
+    return np.ldexp(values, -exponent), exponent
+
+
 def _spread(per_column: np.ndarray, times: int) -> np.ndarray:
     """Sums of a shared denominator column (..., K) repeated for p numerators (..., p*K)."""
     return per_column if times == 1 else np.tile(per_column, times)
@@ -279,6 +501,9 @@ def _column_matrix(series: pd.Series, name: str,
 
     Also returns which rows are missing.
     """
+    if pd.api.types.is_complex_dtype(series):
+        raise NotNumericVariableError(f"column {name!r} holds complex numbers",
+                                      hint="give real numbers (e.g. the real part or modulus)")
     if pd.api.types.is_bool_dtype(series) or (
             pd.api.types.is_numeric_dtype(series) and not isinstance(series.dtype,
                                                                       pd.CategoricalDtype)):
@@ -299,9 +524,15 @@ def _column_matrix(series: pd.Series, name: str,
                  "convert it to numbers or to a categorical")
     levels = (list(series.cat.categories) if isinstance(series.dtype, pd.CategoricalDtype)
               else sorted(series.dropna().unique()))
+    names = [str(level) for level in levels]
+    if len(set(names)) < len(names):  # e.g. categories 1 and "1": one label for two levels
+        twice = sorted({label for label in names if names.count(label) > 1})
+        raise NotNumericVariableError(
+            f"column {name!r} has distinct levels written alike: {', '.join(twice)}",
+            hint="give the levels distinct names (e.g. convert them all to text)")
     codes = pd.Categorical(series, categories=levels).codes
     matrix = (codes[:, None] == np.arange(len(levels))[None, :]).astype(float)
-    return matrix, [str(level) for level in levels], absent
+    return matrix, names, absent
 
 
 def _domains(frame: pd.DataFrame, by_cols: list[str],
@@ -356,17 +587,49 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray | pd.Index]:
             shifted = values - low
             present = np.bincount(shifted, minlength=high - low + 1) > 0
             return (np.cumsum(present) - 1)[shifted], np.flatnonzero(present) + low
-    return pd.factorize(series, sort=True)
+    try:
+        return pd.factorize(series, sort=True)
+    except TypeError:  # values that cannot be hashed or ordered (lists, mixed objects)
+        kinds = sorted({type(v).__name__ for v in series.dropna()})
+        raise DesignError(f"by column {series.name!r} holds values that cannot be told "
+                          f"apart or ordered ({', '.join(kinds)})",
+                          hint=f"give it one kind of value, e.g. df[{series.name!r}]"
+                               ".astype(str)") from None
 
 
-def means(data: Analysis) -> tuple[np.ndarray, np.ndarray]:
-    """Domain means of the columns of ``data.y`` and their covariance."""
+def scaled_means(data: Analysis) -> Scaled:
+    """Domain means of the columns of ``data.y`` and their covariance, in units."""
     data.domain_weight()  # raises on a domain without weight
     return data.ratio_of_sums(data.y, np.broadcast_to(1.0, (len(data.y), 1)))
 
 
+def means(data: Analysis) -> tuple[np.ndarray, np.ndarray]:
+    """Domain means of the columns of ``data.y`` and their covariance.
+
+    Raises :class:`InfiniteValueError` when the covariance is beyond double
+    precision (values near 1e200); :func:`scaled_means` gives it in units.
+    """
+    mean, vcov, units = scaled_means(data)
+    if units is None:
+        return mean, vcov
+    return mean, Estimate("mean", data.index(), mean, vcov, 0, units=units).vcov
+
+
+def _slot_max(exponents: np.ndarray, slots: np.ndarray, n_slots: int) -> np.ndarray:
+    """Largest exponent in each slot (0 where none counts), (n_slots,)."""
+    top = np.full(n_slots, _NONE)
+    np.maximum.at(top, slots, exponents)
+    return np.where(top == _NONE, 0, top)
+
+
+#: An exponent that does not count (zero weights or values).
+_NONE = np.iinfo(np.int64).min
+
+
 def t_quantile(conf_level: float, dof: np.ndarray) -> np.ndarray:
     """Two-sided Student t quantiles for ``conf_level`` (normal where df is inf)."""
+    check_number("conf_level", conf_level, low=0, high=1, low_open=True, high_open=True,
+                 hint="give a level between 0 and 1, e.g. 0.95")
     check_level("conf_level", conf_level)
     tail = 0.5 + conf_level / 2
     # scipy.stats' t.ppf and norm.ppf are these ufuncs behind argument checks

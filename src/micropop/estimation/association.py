@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, stats
 
-from micropop.errors import EmptyDomainError, check_option
+from micropop.errors import DesignError, EmptyDomainError, OptionError, check_option
 from micropop.estimation._analysis import Analysis, means, prepare
 from micropop.estimation.chisqsum import pfsum
 
@@ -178,8 +178,13 @@ def survey_chisq(design: SurveyDesign, rows: str, cols: str, statistic: str = "F
     (20.0, 1.0)
     """
     check_option("statistic", statistic, CHISQ_STATISTICS)
+    for name, value in (("rows", rows), ("cols", cols)):
+        if not isinstance(value, str):
+            raise OptionError(f"{name}={value!r} is not a column name",
+                              hint="name one column, e.g. rows='sex'")
     data = prepare(design, [rows, cols], None, na_rm)
-    kept = data.row_domain >= 0
+    # a level held only by rows of zero weight is not observed (its share would be 0)
+    kept = (data.row_domain >= 0) & (data.weights > 0)
     frame = design._data
     row_code, row_levels = _levels(frame[rows], kept, rows)
     col_code, col_levels = _levels(frame[cols], kept, cols)
@@ -192,9 +197,23 @@ def survey_chisq(design: SurveyDesign, rows: str, cols: str, statistic: str = "F
     table = n_rows * share.reshape(nc, nr).T
     expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / n_rows
     pearson = float(np.sum((table - expected) ** 2 / expected))
-    delta = _rao_scott_delta(share, share_vcov, nr, nc, n_rows)
+    try:
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            delta = _rao_scott_delta(share, share_vcov, nr, nc, n_rows)
+    except (linalg.LinAlgError, ValueError):  # singular, or shares too small to invert
+        raise EmptyDomainError(f"the weighted table of {rows!r} by {cols!r} is degenerate "
+                               "(its cells leave the design effects undefined)",
+                               hint="merge sparse levels, or test other columns") from None
     effects = np.sort(np.linalg.eigvals(delta).real)[::-1]
     trace, trace2 = np.trace(delta), np.trace(delta @ delta)
+    if not (np.isfinite(trace) and trace > 0 and trace2 > 0):
+        raise DesignError(f"the table of {rows!r} by {cols!r} has no sampling variance (a "
+                          "census, or cells fixed by the design): there is nothing to test",
+                          hint="check the fpc and the subset; the table itself is exact")
+    if nu <= 0:
+        raise DesignError("the design has 0 degrees of freedom (PSUs minus strata), so the "
+                          "test has no reference distribution",
+                          hint="a test needs two PSUs or more in a stratum")
     d0 = trace**2 / trace2
     if statistic == "F":
         value, ndf, ddf = pearson / trace, d0, d0 * nu
@@ -208,7 +227,13 @@ def survey_chisq(design: SurveyDesign, rows: str, cols: str, statistic: str = "F
         value, ndf, ddf = pearson, float(delta.shape[1]), np.inf
         p_value = stats.chi2.sf(pearson / np.mean(np.diag(delta)), ndf)
     else:
-        wald = _wald(data, cells, row_code, col_code, kept, nr, nc)
+        try:
+            wald = _wald(data, cells, row_code, col_code, kept, nr, nc)
+        except linalg.LinAlgError:
+            raise DesignError(f"the covariance of the table of {rows!r} by {cols!r} is "
+                              "singular, so the Wald test is undefined",
+                              hint="use statistic='F' (Rao and Scott), or merge sparse "
+                                   "levels") from None
         ndf = float((nr - 1) * (nc - 1))
         if statistic == "Wald":
             value, ddf = wald / ndf, nu
@@ -216,6 +241,11 @@ def survey_chisq(design: SurveyDesign, rows: str, cols: str, statistic: str = "F
             ddf = nu - ndf + 1
             value = wald * ddf / (ndf * nu)
         p_value = stats.f.sf(value, ndf, ddf)
+    if not (np.isfinite(value) and np.isfinite(p_value) and ndf > 0 and ddf > 0):
+        raise DesignError(f"the {statistic} test of {rows!r} by {cols!r} is undefined here "
+                          f"(statistic {value:.3g}, ndf {ndf:.3g}, ddf {ddf:.3g})",
+                          hint="the design has too few degrees of freedom for this test: "
+                               "use statistic='Chisq', or merge strata or levels")
     counts = pd.DataFrame(table, index=pd.Index(row_levels, name=rows),
                           columns=pd.Index(col_levels, name=cols))
     effects.flags.writeable = False
@@ -263,8 +293,11 @@ def _wald(data: Analysis, cells: np.ndarray, row_code: np.ndarray, col_code: np.
     """R's Wald statistic: cell totals minus row x column totals over the total."""
     margins = np.column_stack([cells, row_code[:, None] == np.arange(nr),
                                col_code[:, None] == np.arange(nc), kept]).astype(float)
-    totals, vcov = data.with_columns(margins, _labels("cells", margins.shape[1])) \
+    totals, vcov, units = data.with_columns(margins, _labels("cells", margins.shape[1])) \
         .ratio_of_sums(margins)
+    if units is not None:  # the statistic is free of the totals' unit: take the largest
+        relative = units / units.max()
+        totals, vcov = totals / units.max(), vcov * np.outer(relative, relative)
     k = nr * nc
     row_t, col_t, total = totals[k:k + nr], totals[k + nr:k + nr + nc], totals[-1]
     cell_row = np.tile(np.arange(nr), nc)

@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from micropop.errors import DesignError, NotNumericVariableError, check_option
-from micropop.estimation._analysis import Analysis, domain_degf, means, prepare, t_quantile
+from micropop.errors import (DesignError, InvalidLevelError, MicropopWarning,
+                             NotNumericVariableError, OptionError, check_number, check_option)
+from micropop.estimation._analysis import (Analysis, domain_degf, means, prepare,
+                                           scaled_means, t_quantile)
 from micropop.estimation.result import Estimate
 
 if TYPE_CHECKING:
@@ -67,7 +69,13 @@ def survey_proportion(design: SurveyDesign, variable: str, level: Any = None,
         The column.
     level : optional
         The value counted as a success (a category, or True). Without it, the
-        column must hold 0/1 (or booleans).
+        column must hold 0/1 (or booleans). A level matches the values equal
+        to it; failing that, a level given as text matches numbers (and
+        True/False) of the same value, and a number matches text that reads
+        as that number: ``1``, ``1.0`` and ``"1"`` all count the 1s of a 0/1
+        column, ``"true"`` the True of a boolean one (so a level typed on a
+        command line works). A level that matches no row of the design is
+        refused, naming the levels present, rather than estimated as 0.
     ci : {"logit", "likelihood", "xlogit", "mean", "asin", "beta", "wilson"}
         Interval method.
     by : str or list of str, optional
@@ -93,6 +101,15 @@ def survey_proportion(design: SurveyDesign, variable: str, level: Any = None,
         ``ci="likelihood"`` on a replicate-weight design.
     NotNumericVariableError
         No ``level`` and a column that is not 0/1.
+    InvalidLevelError
+        A ``level`` that no row of the design holds.
+
+    Warns
+    -----
+    MicropopWarning
+        Intervals that are NaN, naming the estimates: a proportion of 0 or 1
+        with no variance, or a domain with 0 degrees of freedom (a single
+        PSU), where R's interval is NaN too.
 
     References
     ----------
@@ -116,6 +133,11 @@ def survey_proportion(design: SurveyDesign, variable: str, level: Any = None,
     [[0.587, 0.864]]
     """
     check_option("ci", ci, PROPORTION_METHODS)
+    if not isinstance(variable, str):
+        raise OptionError(f"variable={variable!r} is not a column name",
+                          hint="name one column, e.g. variable='smoker'")
+    if df is not None:
+        df = check_number("df", df, low=0, low_open=True, allow_inf=True)
     if ci == "likelihood" and hasattr(design, "_replicates"):
         raise DesignError("ci='likelihood' profiles the linearised model; R returns NA for "
                           "it on replicate-weight designs",
@@ -123,7 +145,8 @@ def survey_proportion(design: SurveyDesign, variable: str, level: Any = None,
     data = prepare(design, [variable], None if by is None else by, na_rm)
     success, label = _success(design._data[variable], variable, level, data)
     data = data.with_columns(success[:, None], [(variable, label)])
-    p, vcov = means(data)
+    p, vcov, units = scaled_means(data)
+    vcov = means(data)[1] if units is not None else vcov  # a share's variance fits a double
     var = np.diag(vcov)
     design_dof = np.array([float(design.degf)]) if by is None else domain_degf(data)
     dof = design_dof if df is None else np.full(data.n_domains, float(df))
@@ -150,6 +173,8 @@ def survey_proportion(design: SurveyDesign, variable: str, level: Any = None,
                     else data.domain_counts().astype(float))
             low, high = share_interval(ci, p, var, t, rows, design_dof, conf_level)
     counts = data.domain_counts().astype(np.int64)
+    warn_nan_intervals(data.index(), np.column_stack([low, high]), dof, "proportion",
+                       "a share of 0 or 1 has no variance, so no interval")
     return Estimate("proportion", data.index(), p, vcov, design.degf, counts,
                     interval=np.column_stack([low, high]), interval_level=conf_level,
                     variance=data.variance_method)
@@ -196,19 +221,92 @@ def share_interval(method: str, p: np.ndarray, var: np.ndarray, t: np.ndarray,
             stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p)))
 
 
+def warn_nan_intervals(index: pd.Index, bounds: np.ndarray, dof: np.ndarray,
+                       what: str, edge: str) -> None:
+    """Warn, naming the estimates, about interval bounds that are NaN (as R's).
+
+    ``edge`` says why a bound is NaN in a domain with degrees of freedom.
+    """
+    missing = np.isnan(bounds).any(axis=1)
+    if not missing.any():
+        return
+    labels = list(index[missing])
+    shown = ", ".join(map(repr, labels[:5])) + (f" and {len(labels) - 5} more"
+                                                if len(labels) > 5 else "")
+    no_dof = ~(np.broadcast_to(dof, missing.shape)[missing] > 0)
+    single = "its domain has 0 degrees of freedom (its rows lie in a single PSU)"
+    reason = single if no_dof.all() else edge if not no_dof.any() else f"{single}, or {edge}"
+    warnings.warn(MicropopWarning(
+        f"the {what} interval of {shown} is NaN, as in R: {reason}"), stacklevel=4)
+
+
 def _success(series: pd.Series, name: str, level: Any,
              data: Analysis) -> tuple[np.ndarray, str]:
     """The 0/1 indicator of success and its label."""
     observed = data.row_domain >= 0
-    if level is not None:  # a level never observed has proportion 0, as in R
-        values = series.to_numpy()
-        return np.where(observed, values == level, False).astype(float), str(level)
+    if level is not None:
+        return np.where(observed, _matches(series, name, level, observed), False) \
+            .astype(float), str(level)
     numbers = pd.to_numeric(series.where(observed), errors="coerce").to_numpy(dtype=float)
     if not np.isin(numbers[observed], (0.0, 1.0)).all():
         raise NotNumericVariableError(
             f"column {name!r} is not a 0/1 indicator",
             hint="name the success category: des.proportion(column, level=...)")
     return np.where(observed, numbers, 0.0), "1"
+
+
+def _matches(series: pd.Series, name: str, level: Any, observed: np.ndarray) -> np.ndarray:
+    """Rows whose value is ``level``: equal to it or, failing that, the same number
+    or truth value written otherwise (``1``, ``1.0``, ``"1"``; ``True``, ``"true"``).
+
+    Raises :class:`InvalidLevelError` when no row of the design holds it.
+    """
+    if np.ndim(level) != 0 or isinstance(level, (dict, set)):
+        raise OptionError(f"level={level!r} is not one value",
+                          hint="give the one value counted as a success")
+    present = pd.unique(series[observed].dropna())
+    exact = [v for v in present if _same(v, level)]
+    loose = exact or [v for v in present if _same(_as_number(v), _as_number(level))]
+    if not loose:
+        shown = ", ".join(repr(v.item() if isinstance(v, np.generic) else v)
+                          for v in sorted(present, key=str)[:10])
+        raise InvalidLevelError(
+            f"level {level!r} is in no row of column {name!r} in the design"
+            + (f" (levels present: {shown})" if len(present) else ""),
+            hint="give one of the levels present")
+    if len(loose) > 1 and not exact:
+        raise InvalidLevelError(f"level {level!r} of column {name!r} could be any of "
+                                f"{', '.join(repr(str(v)) for v in loose)}",
+                                hint="give the level exactly as the data hold it")
+    return series.isin(loose).to_numpy(dtype=bool)
+
+
+def _same(value: Any, level: Any) -> bool:
+    """``value == level`` as one truth value (never an array, never an error)."""
+    if value is None or level is None:
+        return False
+    try:
+        return bool(value == level)
+    except (TypeError, ValueError):
+        return False
+
+
+def _as_number(value: Any) -> float | None:
+    """A number, truth value or text as a float ("1", 1, 1.0, True -> 1.0), else None."""
+    if isinstance(value, (bool, np.bool_)):
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("true", "false"):
+            return float(text == "true")
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        return number if np.isfinite(number) else None
+    if isinstance(value, (int, float, np.integer, np.floating)) and np.isfinite(value):
+        return float(value)
+    return None
 
 
 def _likelihood_interval(data: Analysis, p: np.ndarray, logit_var: np.ndarray,

@@ -12,9 +12,9 @@ import numpy as np
 
 from micropop.design import as_columns
 from micropop.errors import (DesignError, EmptyDomainError, OptionError,
-                             QuantileIntervalError, check_option)
+                             QuantileIntervalError, check_number, check_option)
 from micropop.estimation._analysis import Analysis, domain_degf, means, prepare, t_quantile
-from micropop.estimation.proportions import share_interval
+from micropop.estimation.proportions import share_interval, warn_nan_intervals
 from micropop.estimation.result import Estimate
 
 if TYPE_CHECKING:
@@ -133,13 +133,12 @@ def survey_quantile(design: SurveyDesign, variables: str | Sequence[str],
     >>> score.ci().to_numpy().tolist()  # Francisco and Fuller's, as R
     [[14.0, 26.0]]
     """
-    probs = np.atleast_1d(np.asarray(quantiles, dtype=float))
-    if probs.ndim != 1 or not np.all((probs >= 0) & (probs <= 1)):
-        raise OptionError(f"quantiles={quantiles} are not all probabilities",
-                          hint="give probabilities between 0 and 1, e.g. [0.25, 0.5, 0.75]")
+    probs = _probabilities(quantiles)
     check_option("qrule", qrule, QUANTILE_RULES)
     _check_interval_type(design, interval_type)
-    names = as_columns(variables)
+    if df is not None:
+        df = check_number("df", df, low=0, low_open=True, allow_inf=True)
+    names = as_columns(variables, "variables", distinct=True)
     data = prepare(design, names, by, na_rm, numeric_only=True)
     columns = [_column(data, j, qrule) for j in range(len(names))]
     k = data.n_domains
@@ -159,9 +158,9 @@ def survey_quantile(design: SurveyDesign, variables: str | Sequence[str],
         bounds = _woodruff_interval(data, columns, qrule, estimate, t, interval_type,
                                     conf_level, design_dof)
     if np.isnan(bounds).any():
-        warnings.warn("some quantile intervals reach beyond the data (the interval for the "
-                      "share at or below the quantile leaves [0, 1]); those bounds are NaN, "
-                      "as in R", UserWarning, stacklevel=3)
+        warn_nan_intervals(data.index(), bounds, dof, "quantile",
+                           "the interval for the share at or below the quantile reaches "
+                           "beyond the data (outside [0, 1])")
     se = (bounds[:, 1] - bounds[:, 0]) / (2 * t)
     vcov = np.full((len(se), len(se)), np.nan)
     np.fill_diagonal(vcov, se**2)
@@ -177,6 +176,21 @@ QUANTILE_RULES = ("math", "school", "hf1", "hf2", "hf3", "hf4", "hf5", "hf6", "h
 
 #: Interval types of R's ``svyquantile`` (``interval.type=``).
 QUANTILE_INTERVALS = ("mean", "beta", "xlogit", "asin", "score", "quantile")
+
+
+def _probabilities(quantiles: object) -> np.ndarray:
+    """The probabilities asked for, checked: numbers in [0, 1], one at least."""
+    listed = (list(quantiles) if isinstance(quantiles, (Sequence, np.ndarray))
+              and not isinstance(quantiles, str) else [quantiles])
+    if not listed:
+        raise OptionError("quantiles=[] asks for no quantile",
+                          hint="give probabilities between 0 and 1, e.g. [0.25, 0.5, 0.75]")
+    if any(np.ndim(q) != 0 for q in listed):
+        raise OptionError(f"quantiles={quantiles!r} is not a list of probabilities",
+                          hint="give probabilities between 0 and 1, e.g. [0.25, 0.5, 0.75]")
+    return np.array([check_number("quantiles", q, low=0, high=1,
+                                  hint="give probabilities between 0 and 1, e.g. 0.5")
+                     for q in listed], dtype=float)
 
 
 def _check_interval_type(design: SurveyDesign, interval_type: str) -> None:
@@ -251,6 +265,10 @@ def _replicate_interval(data: Analysis, probs: np.ndarray, qrule: str,
     design, k, n_p = data.design, data.n_domains, len(probs)
     weights = np.zeros((len(data.row_domain), len(design.replicate_weights.columns)))
     weights[design._rows] = design.replicate_weights.to_numpy()
+    if qrule != "shahvaish" and data._weight_scale() is not None:
+        # each replicate over a power of two near its largest weight: sums stay finite
+        # (Shah and Vaish's rule reads the weights' scale, as R's: left as it is)
+        weights = np.ldexp(weights, -np.frexp(weights.max(axis=0))[1])
     n_rep = weights.shape[1]
     reps = np.empty((n_rep, len(data.labels) * k))
     for r in range(n_rep):  # as R's apply: each replicate's cumulative weights from zero
@@ -405,9 +423,9 @@ class _SortedColumn:
     total: np.ndarray
 
     @classmethod
-    def build(cls, data: Analysis, column: int) -> _SortedColumn:
-        return cls.sort(data.y[:, column], data.weights, data.row_domain, data.n_domains,
-                        data.domain_name)
+    def build(cls, data: Analysis, column: int, qrule: str) -> _SortedColumn:
+        return cls.sort(data.y[:, column], _scaled_weights(data, qrule), data.row_domain,
+                        data.n_domains, data.domain_name)
 
     @classmethod
     def sort(cls, values: np.ndarray, weights: np.ndarray, row_domain: np.ndarray,
@@ -472,7 +490,7 @@ class _SortedColumn:
             if qrule == "hf3":
                 return self._nearest_even(probs)
             if qrule in ("school", "hf2"):
-                return np.where(w_low == 0, (low + up) / 2, up)
+                return np.where(w_low == 0, low / 2 + up / 2, up)  # no overflow at 1e308
             gamma = w_low / (w_up + w_low)
             return low * (1 - gamma) + up * gamma
         if qrule == "shahvaish":
@@ -549,6 +567,14 @@ class _SortedColumn:
         return (previous * 3 / 8 + cumw * 5 / 8) / (total + last_w / 4)  # hf9
 
 
+def _scaled_weights(data: Analysis, qrule: str) -> np.ndarray:
+    """The weights over a power of two per domain, so that their sums stay finite
+    (the quantiles are the same: powers of two scale exactly). Shah and Vaish's
+    rule reads the weights' scale, as R's: its weights are left as they are."""
+    scale = None if qrule == "shahvaish" else data._domain_scale()
+    return data.weights if scale is None else np.ldexp(data.weights, -scale)
+
+
 #: Rules that read only the two order statistics around ``p`` (a window will do).
 _LOCAL_RULES = ("math", "school", "hf1", "hf2", "hf4")
 
@@ -558,8 +584,8 @@ def _column(data: Analysis, column: int, qrule: str) -> _SortedColumn | _Windowe
     if data.n_domains == 1 and qrule in _LOCAL_RULES:
         keep = (data.row_domain >= 0) & (data.weights > 0)
         if np.count_nonzero(keep) > _WindowedColumn.MIN_ROWS:
-            return _WindowedColumn.build(data.y[:, column], data.weights, keep)
-    return _SortedColumn.build(data, column)
+            return _WindowedColumn.build(data.y[:, column], _scaled_weights(data, qrule), keep)
+    return _SortedColumn.build(data, column, qrule)
 
 
 @dataclass(frozen=True, eq=False)
@@ -697,7 +723,11 @@ def _interpolate(pk: np.ndarray, x: np.ndarray, probs: np.ndarray, segment: np.n
     i = _last_at_most(pk, probs, key, 2.0 * k + probs, starts, ends)
     i_safe = np.clip(i, starts, ends - 1)
     j = np.minimum(i_safe + 1, ends - 1)
-    inner = x[i_safe] + (x[j] - x[i_safe]) * ((probs - pk[i_safe]) / (pk[j] - pk[i_safe]))
+    with np.errstate(over="ignore", invalid="ignore"):
+        fraction = (probs - pk[i_safe]) / (pk[j] - pk[i_safe])
+        inner = x[i_safe] + (x[j] - x[i_safe]) * fraction
+    # values of opposite signs near 1.8e308: their difference overflows, not the blend
+    inner = np.where(np.isfinite(inner), inner, x[i_safe] * (1 - fraction) + x[j] * fraction)
     out = np.where(probs == pk[i_safe], x[i_safe], inner)
     out = np.where(i < starts, x[starts], out)
     return np.where(i >= ends - 1, x[ends - 1], out)

@@ -23,12 +23,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from micropop.errors import OptionError, UnknownLabelError, check_level, check_option
+from micropop.errors import (InfiniteValueError, OptionError, UnknownLabelError, check_level,
+                             check_number, check_option)
 
 __all__ = ["Estimate"]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(frozen=True, eq=False, repr=False, init=False)
 class Estimate:
     """Estimates with their design-based covariance (immutable).
 
@@ -42,7 +43,11 @@ class Estimate:
     estimate : ndarray
         The point estimates.
     vcov : ndarray
-        Their covariance matrix (including between domains).
+        Their covariance matrix (including between domains). Where it is
+        beyond double precision (totals with weights near 1e300, whose
+        variance is near 1e600), reading it raises
+        :class:`~micropop.errors.InfiniteValueError`; :attr:`se` and
+        :meth:`ci` still hold.
     df : int
         Design degrees of freedom (PSUs minus strata, R's ``degf``).
     n : ndarray of int or None
@@ -59,6 +64,13 @@ class Estimate:
     variance : str
         How the covariance was estimated (``"Taylor linearisation"`` or
         ``"replicate weights (jk1)"``, ...), for display.
+
+    Parameters
+    ----------
+    units : ndarray, optional
+        Powers of two in which ``vcov`` is given: the covariance is
+        ``vcov * outer(units, units)`` (the estimators compute in such units,
+        so that no sum overflows). Without it, ``vcov`` is the covariance.
 
     Examples
     --------
@@ -77,33 +89,68 @@ class Estimate:
     statistic: str
     index: pd.Index
     estimate: np.ndarray
-    vcov: np.ndarray
+    _covariance: np.ndarray
     df: int
-    n: np.ndarray | None = field(default=None)
-    deff: np.ndarray | None = field(default=None)
-    interval: np.ndarray | None = field(default=None)
-    interval_level: float | None = field(default=None)
-    variance: str = field(default="Taylor linearisation")
+    n: np.ndarray | None
+    deff: np.ndarray | None
+    interval: np.ndarray | None
+    interval_level: float | None
+    variance: str
+    _units: np.ndarray | None
 
-    def __post_init__(self) -> None:
-        k = len(self.index)
-        arrays = {"estimate": (self.estimate, (k,)), "vcov": (self.vcov, (k, k))}
-        if self.interval is not None:
-            arrays["interval"] = (self.interval, (k, 2))
-        for name in ("n", "deff"):
-            if getattr(self, name) is not None:
-                arrays[name] = (getattr(self, name), (k,))
-        for name, (value, shape) in arrays.items():
-            value = np.array(value, dtype=float if name != "n" else np.int64)
-            if value.shape != shape:
-                raise ValueError(f"{name} has shape {value.shape}, expected {shape}")
-            value.flags.writeable = False
+    def __init__(self, statistic: str, index: pd.Index, estimate: np.ndarray,
+                 vcov: np.ndarray, df: int, n: np.ndarray | None = None,
+                 deff: np.ndarray | None = None, interval: np.ndarray | None = None,
+                 interval_level: float | None = None,
+                 variance: str = "Taylor linearisation",
+                 units: np.ndarray | None = None) -> None:
+        k = len(index)
+        given = {"estimate": estimate, "_covariance": vcov, "n": n, "deff": deff,
+                 "interval": interval, "_units": units}
+        shapes = {"estimate": (k,), "_covariance": (k, k), "interval": (k, 2), "n": (k,),
+                  "deff": (k,), "_units": (k,)}
+        for name, value in given.items():
+            if value is not None:
+                value = np.array(value, dtype=np.int64 if name == "n" else float)
+                if value.shape != shapes[name]:
+                    label = "vcov" if name == "_covariance" else name.lstrip("_")
+                    raise ValueError(f"{label} has shape {value.shape}, "
+                                     f"expected {shapes[name]}")
+                value.flags.writeable = False
+            given[name] = value
+        if given["_units"] is not None:  # back to plain units when the covariance fits
+            units = given["_units"]
+            with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+                plain = np.where(given["_covariance"] == 0, 0.0,
+                                 given["_covariance"] * np.outer(units, units))
+            diagonal = np.diag(given["_covariance"])
+            if (np.isfinite(plain).all()
+                    and np.all((diagonal == 0) | (np.diag(plain) >= np.finfo(float).tiny))):
+                plain.flags.writeable = False
+                given["_covariance"], given["_units"] = plain, None
+        for name, value in {"statistic": statistic, "index": index, "df": df,
+                            "interval_level": interval_level, "variance": variance,
+                            **given}.items():
             object.__setattr__(self, name, value)
+
+    @property
+    def vcov(self) -> np.ndarray:
+        """The covariance matrix of the estimates (read-only)."""
+        if self._units is None:
+            return self._covariance
+        raise InfiniteValueError(
+            f"the covariance of these {self.statistic} estimates is beyond double precision "
+            f"(standard errors of {np.min(self.se):.3g} to {np.max(self.se):.3g}: their "
+            "squares leave the range of doubles, 1e-308 to 1.8e308)",
+            hint="use .se, .ci() or .contrast(), which hold; or express the variable or the "
+                 "weights in another unit (thousands, millions)")
 
     @property
     def se(self) -> np.ndarray:
         """Standard errors, the square roots of the diagonal of :attr:`vcov`."""
-        se = np.sqrt(np.diag(self.vcov))
+        se = np.sqrt(np.diag(self._covariance))
+        if self._units is not None:
+            se = se * self._units
         se.flags.writeable = False
         return se
 
@@ -137,17 +184,32 @@ class Estimate:
                                   hint=f"ask the estimator for conf_level={level}")
             return pd.DataFrame(self.interval, index=self.index, columns=["ci_low", "ci_high"])
         level = 0.95 if level is None else level
+        check_number("level", level, low=0, high=1, low_open=True, high_open=True,
+                     hint="give a level between 0 and 1, e.g. 0.95")
         check_level("level", level)
         tail = 0.5 + level / 2
         if dist == "normal":
             q = stats.norm.ppf(tail)
         elif dist == "t":
+            if not self.df > 0:
+                raise OptionError(f"dist='t' needs degrees of freedom, and these estimates "
+                                  f"have df={self.df} (their rows lie in a single PSU)",
+                                  hint="use dist='normal', or a design with more PSUs")
             q = stats.t.ppf(tail, self.df)
         else:
             check_option("dist", dist, ["normal", "t"])
-        half = q * self.se
-        return pd.DataFrame({"ci_low": self.estimate - half, "ci_high": self.estimate + half},
-                            index=self.index)
+        with np.errstate(over="ignore", invalid="ignore"):
+            half = q * self.se
+            low, high = self.estimate - half, self.estimate + half
+        beyond = np.isfinite(self.estimate) & np.isfinite(self.se) & ~(
+            np.isfinite(low) & np.isfinite(high))
+        if beyond.any():
+            raise InfiniteValueError(
+                f"the confidence interval of {', '.join(map(repr, self.index[beyond][:5]))} "
+                "reaches beyond double precision (about 1.8e308)",
+                hint="express the variable or the weights in a larger unit "
+                     "(thousands, millions)")
+        return pd.DataFrame({"ci_low": low, "ci_high": high}, index=self.index)
 
     def to_frame(self, level: float | None = None,
                  dist: Literal["normal", "t"] = "normal") -> pd.DataFrame:
@@ -204,9 +266,24 @@ class Estimate:
         if len(names) != len(matrix):
             raise OptionError(f"{len(names)} names for {len(matrix)} contrasts",
                               hint="give one name per row of coefficients")
-        return Estimate("contrast", pd.Index(list(names), name="contrast"),
-                        matrix @ self.estimate, matrix @ self.vcov @ matrix.T, self.df,
-                        variance=self.variance)
+        if not np.isfinite(matrix).all():
+            raise OptionError("contrast coefficients hold NaN or infinite values",
+                              hint="give finite coefficients")
+        if self._units is None:
+            return Estimate("contrast", pd.Index(list(names), name="contrast"),
+                            matrix @ self.estimate, matrix @ self.vcov @ matrix.T, self.df,
+                            variance=self.variance)
+        top = np.max(self._units)  # a power of two: the contrasts' unit
+        scaled = matrix * (self._units / top)
+        with np.errstate(over="ignore", invalid="ignore"):
+            estimate = matrix @ self.estimate
+        if not np.isfinite(estimate).all():
+            raise InfiniteValueError("a contrast of these estimates is beyond double precision",
+                                     hint="express the variable or the weights in another "
+                                          "unit (thousands, millions)")
+        return Estimate("contrast", pd.Index(list(names), name="contrast"), estimate,
+                        scaled @ self._covariance @ scaled.T, self.df, variance=self.variance,
+                        units=np.full(len(matrix), top))
 
     def _coefficient_matrix(self, coefficients) -> np.ndarray:
         if not isinstance(coefficients, Mapping):
@@ -221,6 +298,7 @@ class Estimate:
         last = [label[-1] if isinstance(label, tuple) else label for label in labels]
         vector = np.zeros(len(labels))
         for key, value in coefficients.items():
+            value = check_number(f"coefficients[{key!r}]", value)
             if key in labels:
                 vector[labels.index(key)] = value
             elif last.count(key) == 1:

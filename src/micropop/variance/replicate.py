@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-__all__ = ["replicate_sums", "replicate_vcov"]
+__all__ = ["replicate_sums", "replicate_vcov", "replicate_vcov_scaled"]
 
 
 def replicate_vcov(thetas: np.ndarray, estimate: np.ndarray, scale: float,
@@ -44,9 +44,31 @@ def replicate_vcov(thetas: np.ndarray, estimate: np.ndarray, scale: float,
     -------
     ndarray, shape (q, q)
     """
+    vcov, exponent = replicate_vcov_scaled(thetas, estimate, scale, rscales, mse)
+    return np.ldexp(vcov, exponent[:, None] + exponent[None, :]) if exponent.any() else vcov
+
+
+def replicate_vcov_scaled(thetas: np.ndarray, estimate: np.ndarray, scale: float,
+                          rscales: np.ndarray, mse: bool = False,
+                          scaled: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`replicate_vcov` in units: the covariance is ``vcov * 2**(e_i + e_j)``.
+
+    The deviations of each estimate's replicates are taken over a power of two
+    near their largest (when ``scaled``) so that their squares neither
+    overflow nor underflow; powers of two scale exactly.
+
+    Returns
+    -------
+    vcov : ndarray, shape (q, q)
+    exponent : ndarray of int, shape (q,)
+    """
     centre = estimate if mse else thetas[rscales > 0].mean(axis=0)
     deviations = (thetas - centre) * np.sqrt(rscales)[:, None]
-    return deviations.T @ deviations * scale
+    exponent = np.zeros(deviations.shape[1], dtype=np.int64)
+    if scaled:
+        exponent = np.frexp(np.abs(deviations).max(axis=0, initial=0.0))[1].astype(np.int64)
+        deviations = np.ldexp(deviations, -exponent)
+    return deviations.T @ deviations * scale, exponent
 
 
 def replicate_sums(replicates: np.ndarray, values: np.ndarray,

@@ -322,6 +322,9 @@ def factor_rank(factors: np.ndarray) -> int:
     """
     if factors.size == 0:
         return 0
+    # over a power of two near the largest, the cross product stays finite (weights of
+    # 1e300 would square to inf, of 1e-300 to 0); the rank is the same
+    factors = np.ldexp(factors, -np.frexp(np.abs(factors).max())[1])
     gram = factors.T @ factors if factors.shape[1] <= factors.shape[0] else factors @ factors.T
     eigen = np.linalg.eigvalsh(gram)
     return int(np.count_nonzero(eigen > eigen.max() * 1e-10))
