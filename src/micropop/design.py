@@ -34,6 +34,7 @@ import pandas as pd
 from micropop.errors import (MAX_ROWS_SHOWN, DesignError, EmptyDomainError,
                              MissingColumnError, OptionError, WeightError, check_number,
                              check_option, describe_rows)
+from micropop.expressions import evaluate
 from micropop.variance.linearization import LONELY_PSU_POLICIES, Stage, unit_totals
 from micropop.variance.replicate import replicate_sums
 from micropop.variance.replication import (JackknifeRank, bootstrap_factors, brr_factors,
@@ -133,7 +134,6 @@ class _Design:
         >>> len(des.data)
         2
         """
-        from micropop.expressions import evaluate  # here, to leave design.py's imports alone
 
         data = self.data
         # a string is read by the safe grammar, never evaluated, on the whole sample (so its
