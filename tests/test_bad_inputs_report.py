@@ -312,8 +312,10 @@ def test_hostile_config_values_are_refused_by_key(tmp_path, tables, message):
 @pytest.mark.parametrize("rows, message", [
     ("sex,female,100\nsex,male,100\nsex,female,50\n",
      "margins.csv gives sex = female more than once, in rows 1, 3"),
-    ("sex,female,inf\nsex,male,100\n", "margins.csv has an infinite or negative target in "
-                                      "row 1 (value: inf)"),
+    # the reader refuses the cell before the margins are read
+    ("sex,female,inf\nsex,male,100\n", "column 'target' holds 1 number that cannot be stored "
+                                      "as a finite number (infinite, or too large or too small): "
+                                      "data row 1 (value: 'inf')"),
     ("sex,female,-100\nsex,male,100\n", "margins.csv has an infinite or negative target in "
                                        "row 1 (value: -100.0)"),
     ("sex,female,nan\nsex,male,100\n", "margins.csv has a missing or non-numeric entry in row 1"),

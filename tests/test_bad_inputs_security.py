@@ -507,7 +507,27 @@ _DANGEROUS_ATTRIBUTES = {"eval", "query", "read_pickle", "to_pickle", "import_mo
 _DANGEROUS_MODULES = {"pickle", "cPickle", "marshal", "shelve", "dill", "cloudpickle", "joblib",
                       "subprocess", "importlib", "code", "codeop"}
 #: Reviewed uses: (file, what). Each runs on micropop's own packaged data, never on user text.
-ALLOWED_USES: set[tuple[str, str]] = set()
+ALLOWED_USES = {
+    # a yaml.SafeLoader subclass that refuses repeated keys; test_codebook_yaml_runs_no_tags
+    # checks that python tags are refused
+    ("codebook.py", "yaml.load"),
+}
+
+
+def test_codebook_yaml_runs_no_tags(tmp_path, monkeypatch):
+    """The codebook's YAML loader is a safe one: a python tag is an error, never a call."""
+    import micropop as mp
+    from micropop.errors import CodebookError
+
+    monkeypatch.chdir(tmp_path)
+    for tag in ("!!python/object/apply:os.system ['touch pwned']",
+                "!!python/object/new:builtins.open ['pwned', 'w']",
+                "!!python/name:os.system"):
+        path = tmp_path / "codebook.yaml"
+        path.write_text(f"variables:\n  age: {tag}\n")
+        with pytest.raises(CodebookError):
+            mp.Codebook.from_file(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["codebook.yaml"]
 
 
 def _dangerous_uses(path: pathlib.Path, root: pathlib.Path = SRC) -> list[tuple[str, str, int]]:

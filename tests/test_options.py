@@ -27,7 +27,7 @@ CASES = {
                         "conf_level=95"),
     "mean deff": (lambda: WORKERS.mean("age", deff="srs"), "deff='srs'"),
     "quantile probabilities": (lambda: WORKERS.quantile("age", [0.5, 50]),
-                               "quantiles=[0.5, 50] are not all probabilities"),
+                               "quantiles=50 is out of range"),
     "quantile interval_type": (lambda: WORKERS.quantile("age", 0.5, interval_type="wald"),
                                "interval_type='wald'"),
     "Estimate.ci dist": (lambda: WORKERS.mean("age").ci(dist="z"), "dist='z'"),

@@ -64,7 +64,7 @@ def test_html_is_escaped() -> None:
 
 
 def test_level_is_checked() -> None:
-    with pytest.raises(mp.errors.OptionError, match="level=95.0 is not a coverage"):
+    with pytest.raises(mp.errors.OptionError, match="level=95 is not a coverage"):
         make(ci_level=95)
 
 

@@ -944,16 +944,9 @@ def _refuse_missing(design: SurveyDesign, variable: str, na_rm: bool) -> None:
 
 def _check_incomes(design: SurveyDesign, data: Analysis, x: np.ndarray, variable: str,
                    measure: str, nonnegative: bool) -> None:
-    """Incomes of the rows in a domain: finite, and non-negative if ``nonnegative``."""
+    """Incomes of the rows in a domain: non-negative if ``nonnegative`` and not so small
+    that their products vanish (the engine's ``prepare`` has refused infinite ones)."""
     inside = data.row_domain >= 0
-    infinite = inside & np.isinf(x)
-    if infinite.any():
-        rows = describe_rows(list(design._data.index[infinite]), x[infinite])
-        raise InequalityError(
-            f"{measure} needs finite incomes, but {variable!r} has {int(infinite.sum())} "
-            f"infinite values, in {rows}",
-            hint="fix those values (an overflow or a division by zero upstream?), or leave "
-                 "those rows out with des.subset")
     _refuse_vanishing(design, inside, x, f"values of {variable!r}",
                       hint="set them to 0, or give the incomes in other units")
     negative = (x < 0) & inside

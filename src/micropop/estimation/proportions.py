@@ -259,11 +259,17 @@ def _matches(series: pd.Series, name: str, level: Any, observed: np.ndarray) -> 
     """Rows whose value is ``level``: equal to it or, failing that, the same number
     or truth value written otherwise (``1``, ``1.0``, ``"1"``; ``True``, ``"true"``).
 
-    Raises :class:`InvalidLevelError` when no row of the design holds it.
+    A declared category of a categorical column that no row holds is a level
+    like any other (its share is 0, as R's ``svymean`` of a factor gives); any
+    other value that no row of the design holds raises :class:`InvalidLevelError`
+    (a typo, or ``"1"`` for a column of text that never holds it).
     """
     if np.ndim(level) != 0 or isinstance(level, (dict, set)):
         raise OptionError(f"level={level!r} is not one value",
                           hint="give the one value counted as a success")
+    if isinstance(series.dtype, pd.CategoricalDtype) and any(
+            _same(category, level) for category in series.cat.categories):
+        return (series == level).to_numpy(dtype=bool)
     present = pd.unique(series[observed].dropna())
     exact = [v for v in present if _same(v, level)]
     loose = exact or [v for v in present if _same(_as_number(v), _as_number(level))]

@@ -79,7 +79,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -148,7 +148,7 @@ class _Table:
         """The table and its file, as errors met while computing from it name them."""
         return f"[{self.name}] of {self.config}" if self.name else str(self.config)
 
-    def fail(self, key: str | None, problem: str, hint: str) -> None:
+    def fail(self, key: str | None, problem: str, hint: str) -> NoReturn:
         where = " ".join(part for part in (f"[{self.name}]" if self.name else "", key) if part)
         raise ConfigError(f"{where}: {problem} in {self.config}", hint=hint)
 
@@ -282,8 +282,12 @@ def _read_notes(frame: pd.DataFrame, path: Path) -> list[str]:
 def _read_file(table: _Table, key: str, codebook: Path | None = None) -> tuple[pd.DataFrame, Path]:
     """Read the file named by ``key``, keeping what the reader guessed in ``table.notes``."""
     path = table.path(key)
-    with _about(table):
+    try:
         data = read_survey(path, codebook=codebook)
+    except ConfigError:
+        raise
+    except MicropopError as err:  # the reader's refusal, named by the key that gave the file
+        table.fail(key, err.message, err.hint or "")
     table.notes.extend(_read_notes(data, path))
     return data, path
 
