@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
 
+from micropop import inequality
 from micropop.errors import InfiniteValueError, MicropopError, MicropopWarning
 
 __all__ = ["HostileFrame", "column_labels", "design_frames", "every_estimator_right_or_refused",
@@ -203,6 +204,16 @@ def every_estimator_right_or_refused(design, draw: Callable) -> None:
         "proportion": lambda d: d.proportion("b", by=by, ci=draw(
             st.sampled_from(["logit", "beta", "mean", "xlogit"]))),
         "chisq": lambda d: d.chisq("g", "b"),
+        # the inequality and poverty measures take the same designs (y may be negative,
+        # tiny or huge: refused by name or answered)
+        "gini": lambda d: inequality.gini(d, "y", by=by),
+        "lorenz": lambda d: inequality.lorenz(d, "y", by=by),
+        "top_share": lambda d: inequality.top_share(d, "y", by=by),
+        "arpt": lambda d: inequality.arpt(d, "y", by=by),
+        "arpr": lambda d: inequality.arpr(d, "y", by=by),
+        "rmpg": lambda d: inequality.rmpg(d, "y", by=by),
+        "qsr": lambda d: inequality.qsr(d, "y", by=by),
+        "poverty_rate": lambda d: inequality.poverty_rate(d, "y", line=1.0, by=by),
     }
     for name, call in calls.items():
         with warnings.catch_warnings(record=True) as caught:
