@@ -806,7 +806,7 @@ def profile(design: SurveyDesign, variables: str | Sequence[str],
 
 def _variables(variables: str | Sequence[str], by: str | None) -> list:
     """The profiled columns: at least one, each once, none of them the domain column."""
-    columns = as_columns(variables)
+    columns = as_columns(variables, "variables")
     if not columns:
         raise ProfileError("no variable to profile", hint="name one categorical column or more")
     repeated = list(dict.fromkeys(c for c in columns if columns.count(c) > 1))
