@@ -113,7 +113,8 @@ def test_known_divisor(platforms) -> None:
 def test_multiplicity_below_one_names_rows(workers) -> None:
     bad = workers.copy()
     bad.loc[[4, 17], "n_platforms"] = 0
-    with pytest.raises(MultiplicityError, match=r"'n_platforms' .* rows 4, 17 \(values: 0, 0\)"):
+    with pytest.raises(MultiplicityError,
+                       match=r"'n_platforms' .* data rows 5, 18 \(values: 0, 0\)"):
         mp.size.multiplicity_correction(337_980, mp.SurveyDesign(bad, weights="weight"))
 
 
