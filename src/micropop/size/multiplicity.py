@@ -33,7 +33,7 @@ from scipy import stats
 
 from micropop.design import SurveyDesign, design_rows, require_columns, require_design
 from micropop.errors import (MultiplicityError, PlatformFigureError, check_level,
-                             check_number, data_rows, describe_rows)
+                             check_number, data_rows)
 from micropop.estimation import Estimate
 from micropop.size.result import SizeEstimate, at_least, checked_number
 from micropop.size.survey import check_indicator, with_columns
@@ -81,7 +81,7 @@ def platform_figures(platforms: pd.DataFrame, column: str, platform_id: str = "p
     Raises
     ------
     PlatformFigureError
-        Naming the platform(s) and rows (1-based rows of the table).
+        Naming the rows (1-based data rows of the table) and their platform ids.
     """
     if not isinstance(platforms, pd.DataFrame):
         raise PlatformFigureError(
@@ -140,7 +140,7 @@ def platform_figures(platforms: pd.DataFrame, column: str, platform_id: str = "p
                      else state[bad].map(lambda v: f"status {v}"))
             raise PlatformFigureError(
                 f"{column!r} {what} in the platform table: "
-                f"{describe_rows(list(ids[bad]), shown)}",
+                f"{data_rows(pd.Index(ids), bad, shown)}",
                 hint="give every figure a non-negative count, a status and a source "
                      "(or leave it empty with status 'not_available')")
     if not given.any():
