@@ -531,6 +531,11 @@ def test_fte_and_triangulate_inputs(workers) -> None:
     est = size.chapman(60, 50, 20)
     with pytest.raises(SizeInputError, match="same label|label '1'"):
         size.triangulate({1: est, "1": est})
+    for bad in (des, None, 3.0, "Chapman"):  # once a bare TypeError from list(...)
+        with pytest.raises(SizeInputError, match="not a list or mapping of SizeEstimate"):
+            size.triangulate(bad)
+        with pytest.raises(SizeInputError, match="not a list or mapping of SizeEstimate"):
+            mp.plotting.size_forest(bad)
 
 
 def test_size_estimate_refuses_numbers_that_are_not() -> None:

@@ -19,7 +19,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -69,6 +69,10 @@ def triangulate(estimates: Sequence[SizeEstimate] | Mapping[str, SizeEstimate],
     >>> t.index.tolist()
     ['Chapman', 'Lincoln-Petersen']
     """
+    if isinstance(estimates, (str, bytes)) or not isinstance(estimates, (Iterable, Mapping)):
+        raise SizeInputError(f"estimates is a {type(estimates).__name__}, not a list or "
+                             "mapping of SizeEstimate",
+                             hint="pass e.g. [mp.size.chapman(...), mp.size.survey_count(...)]")
     if not isinstance(estimates, Mapping):
         estimates = _labelled(list(estimates))
     if not estimates:
