@@ -212,9 +212,10 @@ class WeightingInputs:
     illustration: SurveyDesign | None = None
 
     def __post_init__(self) -> None:
-        for name in ("before", "after", "illustration"):
-            if name != "illustration" or self.illustration is not None:
-                require_design(getattr(self, name), f"WeightingInputs {name}")
+        require_design(self.before, "WeightingInputs before")
+        require_design(self.after, "WeightingInputs after")
+        if self.illustration is not None:
+            require_design(self.illustration, "WeightingInputs illustration")
 
 
 @dataclass(frozen=True)
