@@ -104,7 +104,7 @@ def test_column_arguments_that_are_not_names_are_refused(df, bad):
 
 
 def test_as_columns_refuses_repeats_where_they_must_be_distinct():
-    assert as_columns(["a", "a"]) == ["a", "a"]  # fpc=["N", "N"]: one column, two stages
+    assert as_columns(["a", "a"], "fpc") == ["a", "a"]  # fpc=["N", "N"]: one column, two stages
     with pytest.raises(OptionError, match="'a' twice"):
         as_columns(["a", "a"], "by", distinct=True)
 

@@ -144,25 +144,28 @@ def _design(frame, **changes):
 
 
 def test_infinite_earnings_or_hours_are_refused_by_column_and_row(frame):
-    with pytest.raises(EarningsError, match=r"'pay' has 1 infinite value\(s\) in row 103"):
+    with pytest.raises(EarningsError,
+                       match=r"'pay' has 1 infinite value\(s\) in data row 3 \(id 103\)"):
         earnings.earnings_shares(_design(frame, pay=[0, 3, np.inf, 15, 40, 100.0]), "pay")
-    with pytest.raises(EarningsError, match=r"'hours' has 1 infinite value\(s\) in row 102"):
+    with pytest.raises(EarningsError,
+                       match=r"'hours' has 1 infinite value\(s\) in data row 2 \(id 102\)"):
         earnings.below_minimum_wage(_design(frame, hours=[1, np.inf, 3, 4, 5, 6.0]),
                                     earnings="pay", hours="hours")
 
 
 def test_negative_or_impossible_hours_are_refused(frame):
     with pytest.raises(NegativeEarningsError, match=r"'hours' has 1 negative value\(s\) in "
-                                                    r"row 101 \(value: -1.0\)"):
+                                                    r"data row 1 \(id 101\) \(value: -1.0\)"):
         earnings.hourly_earnings(_design(frame, hours=[-1, 2, 3, 4, 5, 6.0]), "pay", "hours")
-    with pytest.raises(EarningsError, match=r"'hours' has 1 value\(s\) above 168 in row 106"):
+    with pytest.raises(EarningsError,
+                       match=r"'hours' has 1 value\(s\) above 168 in data row 6 \(id 106\)"):
         earnings.hourly_earnings(_design(frame, hours=[1, 2, 3, 4, 5, 170.0]), "pay", "hours")
 
 
 def test_zero_hours_with_pay_are_an_explicit_choice(frame):
     des = _design(frame, hours=[1, 2, 0, 4, 5, 6.0])
-    with pytest.raises(ZeroHoursError, match=r"0 in 1 row\(s\) \(row 103\), 1 of them with "
-                                             r"earnings above 0"):
+    with pytest.raises(ZeroHoursError, match=r"0 in 1 row\(s\) \(data row 3 \(id 103\)\), "
+                                             r"1 of them with earnings above 0"):
         earnings.below_minimum_wage(des, earnings="pay", hours="hours")
     est = earnings.below_minimum_wage(des, earnings="pay", hours="hours", zero_hours="exclude")
     assert est.n[0] == 5
@@ -170,7 +173,7 @@ def test_zero_hours_with_pay_are_an_explicit_choice(frame):
 
 def test_near_zero_hours_that_overflow_the_rate_are_refused(frame):
     with pytest.raises(EarningsError, match=r"hourly rate\(s\) of 'pay' / 'hours' overflow, "
-                                            r"in row 104"):
+                                            r"in data row 4 \(id 104\)"):
         earnings.hourly_earnings(_design(frame, hours=[1, 2, 3, 1e-320, 5, 6.0],
                                          pay=[0, 3, 7, 1e10, 40, 100.0]), "pay", "hours")
 
@@ -189,15 +192,19 @@ def test_years_outside_the_reference_tables(frame, year, error, text):
 
 
 @pytest.mark.parametrize("change, text", [
-    ({"size": [1, 0, 3, 1, 4, 2]}, r"'size' has 1 value\(s\) below 1 in row 102"),
+    ({"size": [1, 0, 3, 1, 4, 2]}, r"'size' has 1 value\(s\) below 1 in data row 2 \(id 102\)"),
     ({"size": [1, 0, 3, 1, 4, 2], "children": [0, np.nan, 1, 0, 2, 0]},
-     r"'size' has 1 value\(s\) below 1 in row 102"),
-    ({"children": [0, 2, 1, 0, 2, 0]}, r"without a person aged 14 or more, .* in row 102"),
-    ({"size": [1, 2.5, 3, 1, 4, 2]}, r"'size' has 1 fractional value\(s\) in row 102"),
-    ({"children": [0, 0.3, 1, 0, 2, 0]}, r"'children' has 1 fractional value\(s\) in row 102"),
-    ({"size": [1, 2, 3, np.inf, 4, 2]}, r"'size' has 1 infinite value\(s\) in row 104"),
+     r"'size' has 1 value\(s\) below 1 in data row 2 \(id 102\)"),
+    ({"children": [0, 2, 1, 0, 2, 0]},
+     r"without a person aged 14 or more, .* in data row 2 \(id 102\)"),
+    ({"size": [1, 2.5, 3, 1, 4, 2]},
+     r"'size' has 1 fractional value\(s\) in data row 2 \(id 102\)"),
+    ({"children": [0, 0.3, 1, 0, 2, 0]},
+     r"'children' has 1 fractional value\(s\) in data row 2 \(id 102\)"),
+    ({"size": [1, 2, 3, np.inf, 4, 2]},
+     r"'size' has 1 infinite value\(s\) in data row 4 \(id 104\)"),
     ({"income": [900, 1200, -np.inf, 2000, 3000, 800]},
-     r"'income' has 1 infinite value\(s\) in row 103"),
+     r"'income' has 1 infinite value\(s\) in data row 3 \(id 103\)"),
 ])
 def test_household_counts_must_be_whole_and_possible(frame, change, text):
     with pytest.raises(EarningsError, match=text):
@@ -205,10 +212,10 @@ def test_household_counts_must_be_whole_and_possible(frame, change, text):
                                     "children")
 
 
-def test_consumption_units_name_labels_or_1_based_positions():
-    with pytest.raises(EarningsError, match=r"in row 2 \(value: 2.5\)"):
+def test_consumption_units_name_data_rows_and_their_ids():
+    with pytest.raises(EarningsError, match=r"in data row 2 \(value: 2.5\)"):
         earnings.oecd_consumption_units([1, 2.5], [0, 0])
-    with pytest.raises(EarningsError, match=r"in row 11$|in row 11\."):
+    with pytest.raises(EarningsError, match=r"in data row 2 \(id 11\)\."):
         earnings.oecd_consumption_units(pd.Series([1, 2], index=[10, 11]),
                                         pd.Series([0, 2], index=[10, 11]))
     with pytest.raises(EarningsError, match=r"'x'|value: x"):
@@ -248,7 +255,8 @@ def test_close_thresholds_keep_their_own_rows(frame):
 
 def test_missing_household_counts_need_na_rm(frame):
     des = _design(frame, size=[1, 2, np.nan, 1, 4, 2])
-    with pytest.raises(MissingValuesError, match=r"'size' has 1 missing value\(s\), in row 103"):
+    with pytest.raises(MissingValuesError,
+                       match=r"'size' has 1 missing value\(s\), in data row 3 \(id 103\)"):
         earnings.below_poverty_line(des, 2016, "income", "size", "children")
     assert earnings.below_poverty_line(des, 2016, "income", "size", "children",
                                        na_rm=True).n[0] == 5

@@ -256,7 +256,7 @@ def test_weights_spanning_more_than_double_precision_are_refused():
                        "g": ["a", "a", "b", "b"]})
     with pytest.raises(InequalityError, match=r"2 weights are too small next to the largest "
                                               r"one \(1e\+300\) for double precision, in "
-                                              r"rows 2, 3"):
+                                              r"data rows 3, 4"):
         ineq.gini(SurveyDesign(df, weights="w"), "income", by="g")
 
 

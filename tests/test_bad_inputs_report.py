@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 import micropop as mp
 from micropop.errors import ConfigError, ReportOutputError, TooFewListsError
-from micropop.report import MARKER, EarningsInputs, ReportPlan, SizeInputs, write_report
+from micropop.report import (MARKER, EarningsInputs, ReportPlan, SizeInputs, WeightingInputs,
+                             write_report)
 from micropop.report import config as config_module
 from micropop.report.config import load_config
 from micropop.report.html import UNDEFINED, page, table_html
@@ -311,14 +312,15 @@ def test_hostile_config_values_are_refused_by_key(tmp_path, tables, message):
 
 @pytest.mark.parametrize("rows, message", [
     ("sex,female,100\nsex,male,100\nsex,female,50\n",
-     "margins.csv gives sex = female more than once, in rows 1, 3"),
+     "margins.csv gives sex = female more than once, in data rows 1, 3"),
     # the reader refuses the cell before the margins are read
     ("sex,female,inf\nsex,male,100\n", "column 'target' holds 1 number that cannot be stored "
                                       "as a finite number (infinite, or too large or too small): "
                                       "data row 1 (value: 'inf')"),
     ("sex,female,-100\nsex,male,100\n", "margins.csv has an infinite or negative target in "
-                                       "row 1 (value: -100.0)"),
-    ("sex,female,nan\nsex,male,100\n", "margins.csv has a missing or non-numeric entry in row 1"),
+                                       "data row 1 (value: -100.0)"),
+    ("sex,female,nan\nsex,male,100\n",
+     "margins.csv has a missing or non-numeric entry in data row 1"),
 ])
 def test_a_margins_file_that_would_be_read_wrongly_is_refused_by_row(tmp_path, rows, message):
     config = _user(tmp_path, weighting=_margins(tmp_path, rows))
@@ -381,7 +383,6 @@ def test_numbers_of_the_config_are_finite_and_in_range_or_refused(tmp_path, publ
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"workers": mp.datasets.load_worker_survey()}, "ReportPlan workers is a DataFrame"),
     ({"profile": "sex"}, "ReportPlan profile='sex' is not a sequence of strings"),
     ({"earnings": "earnings_month"}, "ReportPlan earnings is a str"),
     ({"read_notes": "guessed"}, "ReportPlan read_notes='guessed'"),
@@ -390,6 +391,19 @@ def test_a_plan_of_the_wrong_kinds_is_refused_by_field(small_plan, change, messa
     fields = {"workers": small_plan.workers, **change}
     with pytest.raises(mp.errors.OptionError, match=message):
         ReportPlan(**fields)
+
+
+@pytest.mark.parametrize("build", [
+    lambda df: ReportPlan(workers=df),
+    lambda df: SizeInputs(population=df),
+    lambda df: SizeInputs(workers=df),
+    lambda df: WeightingInputs(before=df, after=df, description="raked"),
+])
+def test_a_data_frame_where_a_plan_needs_a_design_is_refused_by_field(build):
+    with pytest.raises(mp.errors.NotADesignError,
+                       match=r"(ReportPlan|SizeInputs|WeightingInputs) \w+ is a DataFrame, "
+                             r"not a survey design"):
+        build(mp.datasets.load_worker_survey())
 
 
 def test_size_inputs_that_cannot_be_computed_are_refused():

@@ -33,6 +33,7 @@ from micropop.errors import (
     NestingError,
     NonBinaryHistoryError,
     NoRecaptureError,
+    NotADesignError,
     OptionError,
     PlatformFigureError,
     SizeInputError,
@@ -249,7 +250,7 @@ def test_bad_platform_figures(platforms, value, words) -> None:
 def test_platform_rows_without_id(platforms) -> None:
     bad = platforms.copy()
     bad.loc[2, "platform_id"] = None
-    with pytest.raises(PlatformFigureError, match="without a 'platform_id': row 3"):
+    with pytest.raises(PlatformFigureError, match="without a 'platform_id': data row 3"):
         mp.size.platform_total(bad, "accounts_fr")
 
 
@@ -332,7 +333,8 @@ THREE = pd.DataFrame({"a": [1, 0, 1], "b": [0, 1, 1], "c": [1, 1, 0]})
 @pytest.mark.parametrize("freq", [[1, 2.5, 3], [1, -2, 3], [1, np.nan, 3], [1, True, 3],
                                   [1, "x", 3], [1, 2 ** 60, 3], [1, np.inf, 3]])
 def test_bad_frequencies_are_named(freq) -> None:
-    with pytest.raises(InvalidCountError, match=r"freq must be non-negative whole numbers: row 1"):
+    with pytest.raises(InvalidCountError,
+                       match=r"freq must be non-negative whole numbers: data row 2 "):
         size.capture_table(THREE, freq=freq)
 
 
@@ -340,7 +342,7 @@ def test_bad_frequencies_are_named(freq) -> None:
 def test_histories_other_than_zero_one_are_named(value) -> None:
     hist = THREE.astype(object)
     hist.loc[2, "c"] = value
-    with pytest.raises(NonBinaryHistoryError, match=r"'c'.*row 2"):
+    with pytest.raises(NonBinaryHistoryError, match=r"'c'.*data row 3 "):
         size.closedp(hist)
 
 
@@ -373,7 +375,7 @@ def test_a_single_list_is_refused(data) -> None:
 
 def test_all_zero_history_with_a_count() -> None:
     hist = pd.DataFrame({"a": [1, 0, 0], "b": [1, 1, 0]})
-    with pytest.raises(EmptyCapturePatternError, match="row 2"):
+    with pytest.raises(EmptyCapturePatternError, match="data row 3"):
         size.capture_table(hist, freq=[3, 4, 5])
     assert size.capture_table(hist, freq=[3, 4, 0])["freq"].sum() == 7  # a zero count is fine
 
@@ -448,7 +450,7 @@ def workers() -> pd.DataFrame:
 def test_multiplicity_column_counts_platforms(workers, value) -> None:
     bad = workers.assign(n_platforms=workers["n_platforms"].astype(float))
     bad.loc[6, "n_platforms"] = value
-    with pytest.raises(MultiplicityError, match=r"'n_platforms'.*row 6"):
+    with pytest.raises(MultiplicityError, match=r"'n_platforms'.*data row 7 "):
         size.multiplicity_correction(337_980, mp.SurveyDesign(bad, weights="weight"))
 
 
@@ -461,22 +463,22 @@ def test_bootstrap_and_circle_options(workers) -> None:
         size.platform_circles(mp.datasets.load_platforms(), multiplicity=1.27, bogus=1)
     text = workers.assign(n_platforms=workers["n_platforms"].astype(object))
     text.loc[2, "n_platforms"] = "two"
-    with pytest.raises(MultiplicityError, match=r"'n_platforms'.*row 2"):
+    with pytest.raises(MultiplicityError, match=r"'n_platforms'.*data row 3 "):
         size.bootstrap_means(mp.SurveyDesign(text, weights="weight"), "n_platforms",
                              replicates=10, seed=1)
 
 
 def test_design_must_be_a_design(workers) -> None:
-    with pytest.raises(SizeInputError, match="not a survey design"):
+    with pytest.raises(NotADesignError, match="design is a DataFrame, not a survey design"):
         size.multiplicity_correction(337_980, workers)
-    with pytest.raises(SizeInputError, match="not a survey design"):
+    with pytest.raises(NotADesignError, match="not a survey design"):
         size.survey_count(workers, "n_platforms")
 
 
 def test_indicator_columns(workers) -> None:
     data = workers.assign(flag=(workers["frequency"] == "weekly").astype(float))
     data.loc[3, "flag"] = 2
-    with pytest.raises(IndicatorError, match=r"'flag'.*row 3 \(value: 2.0\)"):
+    with pytest.raises(IndicatorError, match=r"'flag'.*data row 4 \(value: 2.0\)"):
         size.survey_count(mp.SurveyDesign(data, weights="weight"), "flag")
     data.loc[3, "flag"] = np.nan
     with pytest.raises(MissingValuesError):
@@ -524,11 +526,16 @@ def test_fte_and_triangulate_inputs(workers) -> None:
         size.fte(des, full_time_hours=math.inf)
     bad = workers.copy()
     bad.loc[5, "hours_week"] = np.inf
-    with pytest.raises(SizeInputError, match="infinite hours: row 5"):
+    with pytest.raises(SizeInputError, match="infinite hours: data row 6 "):
         size.fte(mp.SurveyDesign(bad, weights="weight"))
     est = size.chapman(60, 50, 20)
     with pytest.raises(SizeInputError, match="same label|label '1'"):
         size.triangulate({1: est, "1": est})
+    for bad in (des, None, 3.0, "Chapman"):  # once a bare TypeError from list(...)
+        with pytest.raises(SizeInputError, match="not a list or mapping of SizeEstimate"):
+            size.triangulate(bad)
+        with pytest.raises(SizeInputError, match="not a list or mapping of SizeEstimate"):
+            mp.plotting.size_forest(bad)
 
 
 def test_size_estimate_refuses_numbers_that_are_not() -> None:

@@ -109,7 +109,7 @@ def test_a_total_of_a_column_of_both_signs_may_be_negative():
 
 
 def test_linear_calibration_names_its_negative_weights(des):
-    with pytest.warns(MicropopWarning, match=r"gave 1 negative weight\(s\) in row 0 \(value: "
+    with pytest.warns(MicropopWarning, match=r"gave 1 negative weight\(s\) in data row 1 \(value: "
                                              r"-0.2.*bounds=.*method='raking' or 'logit'"):
         new = des.calibrate({"sex": SEX, "x": 300})
     assert new.weights @ des.data["x"] == pytest.approx(300)
@@ -210,7 +210,7 @@ def test_percentages_for_counts(des):
 
 def test_an_infinite_value_of_a_numeric_calibration_variable_is_named(frame):
     des = SurveyDesign(frame.assign(x=[1.0, np.inf, 2, 3, 4, 5]), weights="w")
-    with pytest.raises(WeightingError, match=r"'x' is infinite in row 1"):
+    with pytest.raises(WeightingError, match=r"'x' is infinite in data row 2"):
         des.calibrate({"sex": SEX, "x": 200})
 
 
@@ -286,7 +286,8 @@ def test_a_step_giving_non_finite_or_negative_weights_is_refused(des):
     for value, what in ((np.nan, "non-finite"), (np.inf, "non-finite"), (-1.0, "negative")):
         bad = weights.copy()
         bad[[1, 4], 0] = value
-        with pytest.raises(WeightingError, match=rf"test step gave {what} weights to rows 1, 4"):
+        with pytest.raises(WeightingError,
+                           match=rf"test step gave {what} weights to data rows 2, 5"):
             with_weights(des, bad, step)
 
 
@@ -312,7 +313,7 @@ def test_negative_weights_left_by_linear_calibration_are_trimmed_not_scaled(des)
     for step in (lambda d: d.rake({"sex": SEX}), lambda d: d.poststratify("sex", SEX),
                  lambda d: d.calibrate({"sex": SEX}, method="raking"),
                  lambda d: d.adjust_nonresponse([True] * 6)):
-        with pytest.raises(WeightingError, match=r"negative weights in row 0 \(value: -0.2.*"
+        with pytest.raises(WeightingError, match=r"negative weights in data row 1 \(value: -0.2.*"
                                                  r"trim\(lower=0\)"):
             step(calibrated)
     trimmed = calibrated.trim(lower=0)
@@ -355,7 +356,7 @@ def test_a_replicate_without_respondents_in_a_class_is_named(clusters):
 
 def test_trimming_that_would_leave_negative_weights_is_refused():
     des = SurveyDesign(pd.DataFrame({"w": [0.01] * 4 + [6.0, 200.0]}), weights="w")
-    with pytest.raises(WeightingError, match=r"negative weights in row 4 \(value: -3.98.*"
+    with pytest.raises(WeightingError, match=r"negative weights in data row 5 \(value: -3.98.*"
                                              r"strict=True"):
         des.trim(lower=5)
     strict = des.trim(lower=5, strict=True).weights
@@ -570,13 +571,14 @@ def test_a_response_series_is_aligned_on_the_index_never_by_position():
     women = des.subset("g == 'a'")
     for responded in (df["r"], df["r"][df["g"] == "a"], df["r"].to_numpy(), [True, True, False]):
         assert women.adjust_nonresponse(responded).weights.tolist() == [20.0, 40.0]
-    with pytest.raises(WeightingError, match=r"has no value for rows 0, 1, 2, 3"):
+    with pytest.raises(WeightingError, match=r"has no value for data rows 1, 2, 3, 4"):
         des.adjust_nonresponse(df["r"].set_axis([5, 6, 7, 8]))
     with pytest.raises(WeightingError, match=r"repeats index label\(s\) 0"):
         des.adjust_nonresponse(pd.Series(True, index=[0, 0, 1, 2]))
     with pytest.raises(WeightingError, match=r"has 5 values for 4 rows"):
         des.adjust_nonresponse([True] * 5)
-    with pytest.raises(WeightingError, match=r"True/False \(or 1/0\), not row 3 \(value: yes\)"):
+    with pytest.raises(WeightingError,
+                       match=r"True/False \(or 1/0\), not data row 4 \(value: yes\)"):
         des.adjust_nonresponse([True, True, False, "yes"])
 
 

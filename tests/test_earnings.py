@@ -50,7 +50,7 @@ def test_thresholds_are_strict():
 
 def test_negative_earnings_are_refused_and_counted(df):
     bad = df.assign(earnings_month=df["earnings_month"].where(df.index > 1, -3.0))
-    with pytest.raises(NegativeEarningsError, match=r"2 negative value\(s\) in rows 0, 1"):
+    with pytest.raises(NegativeEarningsError, match=r"2 negative value\(s\) in data rows 1, 2"):
         earnings.earnings_shares(mp.SurveyDesign(bad, weights="weight"))
 
 
@@ -93,7 +93,7 @@ def test_hourly_earnings_convention(des):
 def test_zero_hours_are_explicit(df):
     frame = df.assign(hours_week=df["hours_week"].where(df.index >= 3, 0.0))
     des = mp.SurveyDesign(frame, weights="weight")
-    with pytest.raises(ZeroHoursError, match=r"0 in 3 row\(s\) \(rows 0, 1, 2\)"):
+    with pytest.raises(ZeroHoursError, match=r"0 in 3 row\(s\) \(data rows 1, 2, 3\)"):
         earnings.below_minimum_wage(des)
     rate = earnings.hourly_earnings(des, zero_hours="exclude")
     assert rate.isna().sum() == 3

@@ -190,7 +190,7 @@ def test_negative_incomes_are_refused_by_measures_that_need_non_negative_ones(sa
         with pytest.raises(NegativeIncomeError, match=name) as info:
             fun(des, "income")
         message = str(info.value)
-        assert "2 negative values" in message and "rows 3, 17" in message
+        assert "2 negative values" in message and "data rows 4, 18" in message
         assert "'income'" in message and "subset" in message
     # poverty measures accept negative incomes (losses), as laeken
     assert np.isfinite(ineq.arpr(des, "income").estimate[0])
@@ -215,7 +215,7 @@ def test_missing_incomes_are_counted_and_refused_without_na_rm(sample):
     for fun in [ineq.gini, ineq.arpr, ineq.arpt, ineq.qsr, ineq.lorenz, ineq.rmpg]:
         with pytest.raises(MissingValuesError, match="3 missing values") as info:
             fun(des, "income")
-        assert "rows 4, 8, 15" in str(info.value) and "na_rm=True" in str(info.value)
+        assert "data rows 5, 9, 16" in str(info.value) and "na_rm=True" in str(info.value)
 
 
 @pytest.mark.parametrize("percent", [0.0, -0.6, 1.5, 60])

@@ -150,7 +150,7 @@ def test_margins_file_with_a_bad_target_names_its_row(tmp_path):
     (tmp_path / "margins.csv").write_text("variable,level,target\ngender,female,100\n"
                                           "gender,male,many\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[weighting\] margins: margins.csv has a missing or "
-                                          r"non-numeric entry in row 2"):
+                                          r"non-numeric entry in data row 2"):
         load_config(config)
 
 

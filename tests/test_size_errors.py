@@ -45,13 +45,13 @@ def test_negative_or_fractional_two_list_counts(bad) -> None:
 
 def test_all_zero_history_names_rows() -> None:
     hist = pd.DataFrame({"a": [1, 0, 0, 1], "b": [0, 1, 0, 0]}, index=[10, 11, 12, 13])
-    with pytest.raises(EmptyCapturePatternError, match=r"(?i)row 12.*drop them"):
+    with pytest.raises(EmptyCapturePatternError, match=r"(?i)data row 3 \(id 12\).*drop them"):
         size.capture_table(hist)
 
 
 @pytest.mark.parametrize("freq", [[1, -2, 3], [1, 2.5, 3], [1, None, 3]])
 def test_bad_frequencies_name_rows(freq) -> None:
-    with pytest.raises(InvalidCountError, match=r"freq.*row 1"):
+    with pytest.raises(InvalidCountError, match=r"freq.*data row 2 "):
         size.loglinear(THREE, freq=freq)
 
 
@@ -64,7 +64,7 @@ def test_negative_frequency_of_capture() -> None:
 
 def test_non_binary_histories_name_column_and_rows() -> None:
     hist = THREE.assign(b=[0, 2, "x"])
-    with pytest.raises(NonBinaryHistoryError, match=r"'b'.*rows 1, 2 \(values: 2, x\)"):
+    with pytest.raises(NonBinaryHistoryError, match=r"'b'.*data rows 2, 3 \(values: 2, x\)"):
         size.closedp(hist)
 
 

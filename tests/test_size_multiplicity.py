@@ -113,7 +113,8 @@ def test_known_divisor(platforms) -> None:
 def test_multiplicity_below_one_names_rows(workers) -> None:
     bad = workers.copy()
     bad.loc[[4, 17], "n_platforms"] = 0
-    with pytest.raises(MultiplicityError, match=r"'n_platforms' .* rows 4, 17 \(values: 0, 0\)"):
+    with pytest.raises(MultiplicityError,
+                       match=r"'n_platforms' .* data rows 5, 18 \(values: 0, 0\)"):
         mp.size.multiplicity_correction(337_980, mp.SurveyDesign(bad, weights="weight"))
 
 
@@ -156,7 +157,7 @@ def test_platform_figures_without_source_or_status(platforms) -> None:
     unsourced = platforms.copy()
     unsourced.loc[1, "source"] = None
     with pytest.raises(PlatformFigureError,
-                       match="has no source in the platform table: row clickworker"):
+                       match=r"has no source in the platform table: data row 2 \(id clickworker\)"):
         mp.size.platform_total(unsourced, "accounts_fr")
     no_status = platforms.copy()
     no_status["accounts_fr_status"] = no_status["accounts_fr_status"].astype(object)
@@ -168,7 +169,8 @@ def test_platform_figures_without_source_or_status(platforms) -> None:
 def test_negative_platform_figure(platforms) -> None:
     bad = platforms.copy()
     bad.loc[3, "accounts_fr"] = -25_000
-    with pytest.raises(PlatformFigureError, match=r"is negative .*appen \(value: -25000\)"):
+    with pytest.raises(PlatformFigureError,
+                       match=r"is negative .*data row 4 \(id appen\) \(value: -25000\)"):
         mp.size.platform_total(bad, "accounts_fr")
 
 

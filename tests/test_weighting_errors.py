@@ -33,7 +33,7 @@ def test_population_level_absent_from_sample_is_named(des):
 
 
 def test_sample_level_absent_from_margin_names_level_and_rows(des):
-    with pytest.raises(LevelNotInMarginError, match=r"'m'.*rows 2, 3, 5"):
+    with pytest.raises(LevelNotInMarginError, match=r"'m'.*data rows 3, 4, 6"):
         des.calibrate({"sex": {"f": 60}})
 
 
@@ -101,7 +101,8 @@ def test_a_number_for_a_categorical_margin(des):
 def test_missing_values_in_a_weighting_variable_say_how_many_rows():
     df = pd.DataFrame({"sex": ["f", None, "m", None], "w": 1.0})
     des = SurveyDesign(df, weights="w")
-    with pytest.raises(WeightingMissingError, match=r"'sex' is missing in 2 row\(s\): rows 1, 3"):
+    with pytest.raises(WeightingMissingError,
+                       match=r"'sex' is missing in 2 row\(s\): data rows 2, 4"):
         des.rake({"sex": SEX})
     with pytest.raises(WeightingMissingError, match="2 row"):
         des.adjust_nonresponse([True, None, True, None])

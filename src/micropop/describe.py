@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from micropop.design import as_columns
-from micropop.errors import DataValidationError, MissingColumnError, describe_rows
+from micropop.errors import DataValidationError, MissingColumnError, data_rows
 
 __all__ = ["shares", "binned"]
 
@@ -50,10 +50,9 @@ def _weights(weights: pd.Series | None, n: int) -> np.ndarray:
     w = pd.to_numeric(weights, errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(w) | (w < 0)
     if bad.any():
-        rows = np.flatnonzero(bad)
         raise DataValidationError(
             f"weight column {weights.name!r} has missing, infinite or negative values in "
-            + describe_rows(rows + 1, weights.to_numpy()[rows]),
+            + data_rows(weights.index, bad, weights.to_numpy()[bad]),
             hint="fix or drop these rows before tabulating",
         )
     if n and not np.any(w > 0):
@@ -102,6 +101,10 @@ def shares(df: pd.DataFrame, variables: Sequence[str],
     >>> shares(df, ["motive"])["n"].tolist()
     [1, 2, 1]
     """
+    if not isinstance(df, pd.DataFrame):  # a design, where its data are expected
+        raise DataValidationError(f"df is a {type(df).__name__}, not a DataFrame",
+                                  hint="pass the data, e.g. shares(des.data, [...], "
+                                       "weights=des.weights)")
     variables = as_columns(variables, "variables", distinct=True)
     if isinstance(weights, str):
         weights = _column(df, weights)
@@ -192,10 +195,9 @@ def binned(values: pd.Series, edges: Sequence[float], weights: pd.Series | None 
     x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(x) | (x < edges[0])
     if bad.any():
-        rows = np.flatnonzero(bad)
         raise DataValidationError(
             f"column {values.name!r} has missing or infinite values or values below "
-            f"{edges[0]:g} in " + describe_rows(rows + 1, values.to_numpy()[rows]),
+            f"{edges[0]:g} in " + data_rows(values.index, bad, values.to_numpy()[bad]),
             hint="drop or fix these rows, or lower the first bin edge",
         )
     w = _scaled(_weights(weights, len(x)))[0]

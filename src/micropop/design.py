@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 
 from micropop.errors import (MAX_ROWS_SHOWN, DesignError, EmptyDomainError,
-                             MissingColumnError, OptionError, WeightError, check_number,
-                             check_option, describe_rows)
+                             MissingColumnError, NotADesignError, OptionError, WeightError,
+                             check_number, check_option, data_rows)
 from micropop.expressions import evaluate
 from micropop.variance.linearization import LONELY_PSU_POLICIES, Stage, unit_totals
 from micropop.variance.replicate import replicate_sums
@@ -1005,17 +1005,22 @@ def _aligned(frame: pd.DataFrame, name: str, value: object) -> object:
     return value
 
 
-def as_columns(columns: Columns, name: str = "columns", distinct: bool = False) -> list:
+def as_columns(columns: Columns, name: str, distinct: bool = False) -> list:
     """Column argument as a list: None -> [], "a" -> ["a"].
 
     Raises :class:`OptionError` for what is not a column name or a list of
     them (a number, a list holding a number) and, with ``distinct``, for a
-    name given twice, naming the argument ``name``.
+    name given twice, naming the argument ``name`` as the user wrote it
+    (``strata=5``, ``by=[1]``): every caller passes its argument's name.
 
     Examples
     --------
-    >>> as_columns("age"), as_columns(["age", "sex"]), as_columns(None)
+    >>> as_columns("age", "by"), as_columns(["age", "sex"], "by"), as_columns(None, "by")
     (['age'], ['age', 'sex'], [])
+    >>> as_columns(5, "strata")
+    Traceback (most recent call last):
+    ...
+    micropop.errors.OptionError: strata=5 is not a column name or a list of them. Name columns with text, e.g. 'income' or ['income', 'age'].
     >>> as_columns(["age", "age"], "variables", distinct=True)
     Traceback (most recent call last):
     ...
@@ -1083,25 +1088,59 @@ def require_columns(frame: pd.DataFrame, columns: Sequence[str]) -> None:
                                       + ", ".join(map(str, frame.columns[:20])))
 
 
-def data_rows(index: pd.Index, mask: np.ndarray, values: object = None) -> str:
-    """The rows flagged in ``mask``, for an error message: 1-based data rows, with
-    their ids when the data carry an index of their own.
+def design_rows(design: _Design, mask: object, values: object = None) -> str:
+    """The rows of a design flagged in ``mask``, named as data rows of the user's frame.
 
-    ``values`` are the offending values of the flagged rows, in order.
+    ``mask`` flags either every row of the data the design was built from, or
+    only the design's rows (those of :attr:`~_Design.data`, after a
+    :meth:`~_Design.subset`); either way the rows are named by their place in
+    the whole frame (see :func:`micropop.errors.data_rows`).
 
     Examples
     --------
-    >>> data_rows(pd.RangeIndex(5), np.array([False, True, False, True, False]), [7, 9])
-    'data rows 2, 4 (values: 7, 9)'
-    >>> data_rows(pd.Index(["a", "b"]), np.array([False, True]))
-    'data row 2 (id b)'
+    >>> df = pd.DataFrame({"w": [1.0, 2.0, 3.0, 4.0]})
+    >>> sub = SurveyDesign(df, weights="w").subset(df["w"] > 2)
+    >>> design_rows(sub, np.array([False, True]), [4.0])
+    'data row 4 (value: 4.0)'
     """
-    positions = np.flatnonzero(mask)
-    plain = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
-    rows: list = list(positions + 1)
-    if not plain:
-        rows[:MAX_ROWS_SHOWN] = [f"{p + 1} (id {index[p]})" for p in positions[:MAX_ROWS_SHOWN]]
-    return "data " + describe_rows(rows, None if values is None else list(values))
+    flags = np.asarray(mask, dtype=bool)
+    frame = design._data
+    if len(flags) != len(frame):  # flags over the design's rows only
+        full = np.zeros(len(frame), dtype=bool)
+        full[np.flatnonzero(design._rows)[flags]] = True
+        flags = full
+    return data_rows(frame.index, flags, values)
+
+
+def require_design(obj: object, name: str = "design") -> None:
+    """Raise :class:`NotADesignError` unless ``obj`` is a survey design.
+
+    The one check at the entry of every public function that takes a design
+    (estimators, inequality, earnings, profile, size, weighting), so that a
+    DataFrame, ``None`` or a column name given in its place is refused by
+    name instead of failing later with an ``AttributeError``.
+
+    Examples
+    --------
+    >>> require_design(pd.DataFrame({"y": [1.0]}))
+    Traceback (most recent call last):
+    ...
+    micropop.errors.NotADesignError: design is a DataFrame, not a survey design. Build one with mp.SurveyDesign(data, weights=...) and pass it instead.
+    """
+    if not isinstance(obj, _Design):
+        raise NotADesignError(f"{name} is {_kind(obj)}, not a survey design",
+                              hint="build one with mp.SurveyDesign(data, weights=...) and "
+                                   "pass it instead")
+
+
+def _kind(obj: object) -> str:
+    """``obj`` described for a message: ``None``, ``a DataFrame``, ``the text 'x'``."""
+    if obj is None:
+        return "None"
+    if isinstance(obj, str):
+        return f"the text {obj[:40]!r}"
+    name = type(obj).__name__
+    return ("an " if name[:1].lower() in "aeiou" else "a ") + name
 
 
 def _codes(frame: pd.DataFrame, column: str, role: str) -> tuple[np.ndarray, np.ndarray]:

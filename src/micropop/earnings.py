@@ -49,17 +49,17 @@ earnings_month < 50     0.883  0.010
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
 from micropop import datasets
-from micropop.design import require_columns
+from micropop.design import design_rows, require_columns, require_design
 from micropop.errors import (EarningsError, MissingValuesError, NegativeEarningsError,
                              NotNumericVariableError, OptionError, ReferenceYearError,
-                             ZeroHoursError, check_number, check_option, describe_rows)
+                             ZeroHoursError, check_number, check_option, data_rows)
 from micropop.estimation import Estimate
 
 if TYPE_CHECKING:
@@ -179,14 +179,14 @@ def _values(design: SurveyDesign | ReplicateDesign, column: str, na_rm: bool,
     if missing.any() and not na_rm:
         raise MissingValuesError(
             f"column {column!r} has {int(missing.sum())} missing value(s), in "
-            f"{describe_rows(list(data.index[missing]))}",
+            f"{design_rows(design, missing)}",
             hint="pass na_rm=True to leave those rows out of the domain (R's na.rm), "
                  "or impute them")
 
     def refuse(bad: np.ndarray, what: str, error: type[EarningsError], hint: str) -> None:
         if bad.any():  # what: "{} negative value(s)", the count filled in
             raise error(f"column {column!r} has {what.format(int(bad.sum()))} in "
-                        f"{describe_rows(list(data.index[bad]), values[bad])}", hint=hint)
+                        f"{design_rows(design, bad, values[bad])}", hint=hint)
 
     refuse(np.isinf(values), "{} infinite value(s)", EarningsError,
            "fix those values (an overflow or a division by zero upstream?) or drop the rows")
@@ -259,16 +259,16 @@ def hourly_earnings(design: SurveyDesign | ReplicateDesign, earnings: str = "ear
     >>> round(float(hourly_earnings(des).median()), 2)
     1.17
     """
+    require_design(design)
     check_option("zero_hours", zero_hours, ["error", "exclude"])
     pay = _values(design, earnings, na_rm, negative="earnings cannot be negative")
     time = _values(design, hours, na_rm, negative="hours cannot be negative",
                    at_most=(_HOURS_IN_A_WEEK, "a week has 168 hours: give hours per week"))
     zero = time == 0
     if zero.any() and zero_hours == "error":
-        rows = list(design.data.index[zero])
         paid = int((pay[zero] > 0).sum())
         raise ZeroHoursError(
-            f"column {hours!r} is 0 in {int(zero.sum())} row(s) ({describe_rows(rows)}), "
+            f"column {hours!r} is 0 in {int(zero.sum())} row(s) ({design_rows(design, zero)}), "
             f"{paid} of them with earnings above 0: their hourly earnings are undefined",
             hint="pass zero_hours='exclude' to leave them out (and na_rm=True in the "
                  "estimators), or fix the hours")
@@ -278,7 +278,7 @@ def hourly_earnings(design: SurveyDesign | ReplicateDesign, earnings: str = "ear
     if overflow.any():
         raise EarningsError(
             f"{int(overflow.sum())} hourly rate(s) of {earnings!r} / {hours!r} overflow, in "
-            f"{describe_rows(list(design.data.index[overflow]), pay[overflow])} (earnings)",
+            f"{design_rows(design, overflow, pay[overflow])} (earnings)",
             hint="check the hours of those rows (near zero?) and the units of the earnings")
     return pd.Series(rate, index=design.data.index, name="hourly_earnings")
 
@@ -307,8 +307,8 @@ def oecd_consumption_units(household_size: pd.Series | np.ndarray | Sequence[flo
     ------
     EarningsError
         Households without a person aged 14 or more, negative, fractional or
-        infinite counts, or inputs of different lengths (rows named: the
-        Series' labels, or 1-based positions).
+        infinite counts, or inputs of different lengths (rows named as 1-based
+        data rows, with a Series' own labels as ids).
 
     Examples
     --------
@@ -320,21 +320,27 @@ def oecd_consumption_units(household_size: pd.Series | np.ndarray | Sequence[flo
     if len(size) != len(children):
         raise EarningsError(f"household_size has {len(size)} values and children_under14 "
                             f"{len(children)}", hint="give one of each per household")
-    # rows are named by the Series' labels, else by 1-based positions
-    labels = (size.index if isinstance(household_size, pd.Series)
-              else pd.RangeIndex(1, len(size) + 1))
-    size = _counts(size, "household_size", labels)
-    children = _counts(children, "children_under14", labels)
+    # rows are named as data rows, with the Series' labels as ids
+    index = (household_size.index if isinstance(household_size, pd.Series)
+             else pd.RangeIndex(len(size)))
+    size = _counts(size, "household_size", index)
+    children = _counts(children, "children_under14", index)
+    return _units(size, children, lambda bad: data_rows(index, bad))
+
+
+def _units(size: np.ndarray, children: np.ndarray,
+           rows: Callable[[np.ndarray], str]) -> np.ndarray:
+    """OECD units of counts of persons; ``rows(mask)`` names the households refused."""
     bad = (size - children < 1) | (children < 0)
     if bad.any():
         raise EarningsError(
             f"{int(bad.sum())} household(s) without a person aged 14 or more, or with a "
-            f"negative count, in {describe_rows(list(labels[bad]))}",
+            f"negative count, in {rows(bad)}",
             hint="household_size counts every person, children included")
     return 1 + 0.5 * (size - 1 - children) + 0.3 * children
 
 
-def _counts(values: pd.Series, name: str, labels: pd.Index) -> np.ndarray:
+def _counts(values: pd.Series, name: str, index: pd.Index) -> np.ndarray:
     """Counts of persons as floats: NaN where missing; text, inf or fractions refused."""
     if pd.api.types.is_bool_dtype(values):
         numbers = np.full(len(values), np.nan)  # True is no count
@@ -348,7 +354,7 @@ def _counts(values: pd.Series, name: str, labels: pd.Index) -> np.ndarray:
         bad = given & ~(np.isfinite(numbers) & (numbers == np.floor(numbers)))
     if bad.any():
         raise EarningsError(f"{name} has {int(bad.sum())} value(s) that are not whole numbers, "
-                            f"in {describe_rows(list(labels[bad]), values[bad])}",
+                            f"in {data_rows(index, bad, values[bad])}",
                             hint="give counts of persons")
     return numbers
 
@@ -383,15 +389,15 @@ def standard_of_living(design: SurveyDesign | ReplicateDesign,
     >>> bool(np.allclose(standard_of_living(des), df["income_per_cu"], atol=0.01))
     True
     """
+    require_design(design)
     money = _values(design, income, na_rm)
     size = _values(design, household_size, na_rm, negative="a household size is positive",
                    whole=True, at_least=(1, "a household counts its respondent: give sizes "
                                             "of 1 or more"))
     children = _values(design, children_under14, na_rm,
                        negative="a count of children is not negative", whole=True)
-    rows = design.data.index  # NaN counts give NaN units
-    units = oecd_consumption_units(pd.Series(size, index=rows), pd.Series(children, index=rows))
-    return pd.Series(money / units, index=rows, name="standard_of_living")
+    units = _units(size, children, lambda bad: design_rows(design, bad))  # NaN counts: NaN
+    return pd.Series(money / units, index=design.data.index, name="standard_of_living")
 
 
 # --- shares ------------------------------------------------------------------------
@@ -437,6 +443,7 @@ def earnings_shares(design: SurveyDesign | ReplicateDesign, earnings: str = "ear
     >>> est.to_frame()["estimate"].round(3).tolist()
     [0.018, 0.09, 0.246, 0.038, 0.344, 0.833]
     """
+    require_design(design)
     limits = _thresholds(thresholds)
     pay = _values(design, earnings, na_rm, negative="earnings cannot be negative")
     observed = ~np.isnan(pay)
@@ -498,6 +505,7 @@ def below_minimum_wage(design: SurveyDesign | ReplicateDesign, year: int = 2019,
     >>> est.index[0], round(float(est.estimate[0]), 3)
     ('hourly earnings < SMIC 2019 (10.03)', 0.996)
     """
+    require_design(design)
     smic = minimum_wage(year)
     rate = hourly_earnings(design, earnings, hours, zero_hours, na_rm).to_numpy()
     observed = ~np.isnan(rate)
@@ -528,6 +536,7 @@ def hourly_quantile(design: SurveyDesign | ReplicateDesign,
     >>> round(float(hourly_quantile(des, 0.5).estimate[0]), 2)
     1.16
     """
+    require_design(design)
     rate = hourly_earnings(design, earnings, hours, zero_hours, na_rm)
     derived = design.assign(hourly_earnings=rate)
     return derived.quantile("hourly_earnings", quantiles, by=by, conf_level=conf_level,
@@ -576,6 +585,7 @@ def below_poverty_line(design: SurveyDesign | ReplicateDesign, year: int = 2016,
     >>> est.ci().round(3).to_numpy().tolist()
     [[0.195, 0.247]]
     """
+    require_design(design)
     line = poverty_line(year)
     living = standard_of_living(design, income, household_size, children_under14,
                                 na_rm).to_numpy()

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 __all__ = [
     "MicropopError",
@@ -44,6 +45,7 @@ __all__ = [
     "MicropopWarning",
     "DatasetNotFoundError",
     "describe_rows",
+    "data_rows",
     "MAX_ROWS_SHOWN",
 ]
 
@@ -350,10 +352,44 @@ def describe_rows(rows: Sequence[Any], values: Iterable[Any] | None = None,
     return text
 
 
+def data_rows(index: pd.Index, mask: Any, values: Iterable[Any] | None = None) -> str:
+    """The rows of a user's frame flagged in ``mask``, for an error message.
+
+    The one way micropop names rows of a DataFrame: 1-based data rows (the
+    first row under the header is data row 1, whatever the index), followed
+    by each row's id when the frame carries an index of its own (not the
+    default ``0, 1, 2, ...``). Use :func:`describe_rows` only for lists that
+    are not rows of a frame.
+
+    Parameters
+    ----------
+    index : pandas.Index
+        The index of the frame (or Series) whose rows are named.
+    mask : array-like of bool
+        One flag per row of ``index``.
+    values : iterable, optional
+        The offending values of the flagged rows, in order.
+
+    Examples
+    --------
+    >>> data_rows(pd.RangeIndex(5), np.array([False, True, False, True, False]), [7, 9])
+    'data rows 2, 4 (values: 7, 9)'
+    >>> data_rows(pd.Index(["a", "b"]), np.array([False, True]))
+    'data row 2 (id b)'
+    """
+    positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+    plain = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+    rows: list = list(positions + 1)
+    if not plain:
+        rows[:MAX_ROWS_SHOWN] = [f"{p + 1} (id {index[p]})" for p in positions[:MAX_ROWS_SHOWN]]
+    return "data " + describe_rows(rows, None if values is None else list(values))
+
+
 # --- designs and estimation ------------------------------------------------
 
 __all__ += [
     "DesignError",
+    "NotADesignError",
     "WeightError",
     "LonelyPSUError",
     "EmptyDomainError",
@@ -365,6 +401,10 @@ __all__ += [
 
 class DesignError(MicropopError, ValueError):
     """A survey design is inconsistent (strata, PSUs or fpc)."""
+
+
+class NotADesignError(DesignError, TypeError):
+    """Something else (a DataFrame, None, text) given where a survey design is expected."""
 
 
 class WeightError(DesignError):

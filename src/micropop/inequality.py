@@ -60,12 +60,11 @@ from functools import cached_property, wraps
 import numpy as np
 import pandas as pd
 
-from micropop.design import ReplicateDesign, SurveyDesign
+from micropop.design import ReplicateDesign, SurveyDesign, design_rows, require_design
 from micropop.errors import (EmptyDomainError, InequalityError, InequalityParameterError,
                              MissingValuesError, NegativeIncomeError,
                              NotNumericVariableError, OptionError,
-                             ZeroIncomeError, check_number, check_option,
-                             describe_rows)
+                             ZeroIncomeError, check_number, check_option)
 from micropop.estimation import Estimate
 from micropop.estimation._analysis import Analysis, means, prepare
 from micropop.estimation.quantiles import _last_at_most, _prob_label
@@ -149,6 +148,7 @@ def gini(design: SurveyDesign, variable: str, by: By = None,
     income   f         0.4286  0.1242
              m         0.4615  0.1088
     """
+    require_design(design)
     data, everyone, s = _setup(design, variable, by, na_rm, "the Gini coefficient", True)
     _require_positive_total(data, s, variable, "the Gini coefficient")
     value, z = _gini(s)
@@ -194,6 +194,7 @@ def lorenz(design: SurveyDesign, variable: str,
     >>> est.estimate.round(4).tolist()
     [0.1, 0.3]
     """
+    require_design(design)
     probs = _shares(shares)
     data, everyone, s = _setup(design, variable, by, na_rm, "the Lorenz curve", True)
     _require_positive_total(data, s, variable, "the Lorenz curve")
@@ -241,6 +242,7 @@ def top_share(design: SurveyDesign, variable: str, share: float = 0.1, by: By = 
     >>> float(top_share(SurveyDesign(df, weights="w"), "income", 0.2).estimate[0])
     0.6
     """
+    require_design(design)
     share = _fraction("share", share, closed_top=False)
     data, everyone, s = _setup(design, variable, by, na_rm, "the top income share", True)
     _require_positive_total(data, s, variable, "the top income share")
@@ -287,6 +289,7 @@ def arpt(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     >>> float(arpt(SurveyDesign(df, weights="w"), "income").estimate[0])
     900.0
     """
+    require_design(design)
     percent = _fraction("percent", percent)
     order = _fraction("order", order, closed_top=False)
     data, everyone, s = _setup(design, variable, by, na_rm, "the poverty threshold", False)
@@ -337,6 +340,7 @@ def arpr(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     >>> float(arpr(SurveyDesign(df, weights="w"), "income").estimate[0])
     0.2
     """
+    require_design(design)
     percent = _fraction("percent", percent)
     order = _fraction("order", order, closed_top=False)
     data, everyone, s = _setup(design, variable, by, na_rm, "the poverty rate", False)
@@ -402,6 +406,7 @@ def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     >>> round(float(rmpg(SurveyDesign(df, weights="w"), "income").estimate[0]), 4)
     0.3333
     """
+    require_design(design)
     percent = _fraction("percent", percent)
     order = _fraction("order", order, closed_top=False)
     data, everyone, s = _setup(design, variable, by, na_rm, "the poverty gap", False)
@@ -480,6 +485,7 @@ def qsr(design: SurveyDesign, variable: str, by: By = None,
     >>> float(qsr(SurveyDesign(df, weights="w"), "income").estimate[0])
     1.6666666666666667
     """
+    require_design(design)
     data, everyone, s = _setup(design, variable, by, na_rm, "the quintile share ratio", True)
     if not data.replicated:
         _require_spread(data, s, variable, "the quintile share ratio")
@@ -538,6 +544,7 @@ def poverty_rate(design: SurveyDesign, variable: str, line: float, by: By = None
     >>> float(poverty_rate(SurveyDesign(df, weights="w"), "income", line=1026).estimate[0])
     0.3333333333333333
     """
+    require_design(design)
     line = _parameter("line", line, low=0, low_open=True,
                       hint="give the poverty line as a positive income, in the income's "
                            "units")
@@ -738,7 +745,7 @@ def _refuse_vanishing(design: SurveyDesign, inside: np.ndarray, values: np.ndarr
         raise InequalityError(
             f"{int(lost.sum())} {what} are too small next to the largest one "
             f"({np.max(np.abs(values[inside])):.3g}) for double precision, in "
-            f"{describe_rows(list(design._data.index[lost]), values[lost])}", hint=hint)
+            f"{design_rows(design, lost, values[lost])}", hint=hint)
 
 
 def _gini(s: _Sorted, influence: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
@@ -937,7 +944,7 @@ def _refuse_missing(design: SurveyDesign, variable: str, na_rm: bool) -> None:
     if missing.any():
         raise MissingValuesError(
             f"income column {variable!r} has {int(missing.sum())} missing values, in "
-            f"{describe_rows(list(frame.index[missing.to_numpy()]))}",
+            f"{design_rows(design, missing.to_numpy())}",
             hint="pass na_rm=True to leave those rows out explicitly (as R's na.rm=TRUE), "
                  "or impute them")
 
@@ -951,11 +958,10 @@ def _check_incomes(design: SurveyDesign, data: Analysis, x: np.ndarray, variable
                       hint="set them to 0, or give the incomes in other units")
     negative = (x < 0) & inside
     if nonnegative and negative.any():
-        labels = design._data.index[negative]
         raise NegativeIncomeError(
             f"{measure} needs non-negative incomes, but {variable!r} has "
             f"{int(negative.sum())} negative values, in "
-            f"{describe_rows(list(labels), x[negative])}",
+            f"{design_rows(design, negative, x[negative])}",
             hint="set them to zero if they are losses to ignore, or leave those rows out "
                  "with des.subset")
 

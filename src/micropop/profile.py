@@ -48,7 +48,7 @@ import pandas as pd
 from scipy import stats
 
 from micropop import datasets
-from micropop.design import as_columns, require_columns
+from micropop.design import as_columns, require_columns, require_design
 from micropop.errors import (OptionError, ProfileError, ReferenceLevelError, check_number,
                              check_option)
 from micropop.estimation import ChisqTest, Estimate
@@ -481,6 +481,7 @@ def goodness_of_fit(design: SurveyDesign, variable: str,
     >>> round(test.rs1_chisq, 3), round(test.df, 3), test.rs1_p < 0.001
     (11.342, 1.0, True)
     """
+    require_design(design)
     reference = _as_reference(reference)
     name = variable
     levels, values = _matched_levels(design, variable, reference)
@@ -772,6 +773,7 @@ def profile(design: SurveyDesign, variables: str | Sequence[str],
     0  weekly  female  0.311
     1  weekly    male  0.348
     """
+    require_design(design)
     check_option("na_rm", na_rm, [True, False])
     variables = _variables(variables, by)
     if reference is not None and not isinstance(reference, Mapping):
@@ -806,7 +808,7 @@ def profile(design: SurveyDesign, variables: str | Sequence[str],
 
 def _variables(variables: str | Sequence[str], by: str | None) -> list:
     """The profiled columns: at least one, each once, none of them the domain column."""
-    columns = as_columns(variables)
+    columns = as_columns(variables, "variables")
     if not columns:
         raise ProfileError("no variable to profile", hint="name one categorical column or more")
     repeated = list(dict.fromkeys(c for c in columns if columns.count(c) > 1))
@@ -917,6 +919,7 @@ def standardize(design: SurveyDesign, variable: str, by: str = "age_band",
     >>> est.to_frame()["estimate"].round(3).tolist()
     [0.185, 0.201, 0.237, 0.377]
     """
+    require_design(design)
     if standard is None:
         raise ProfileError("standardize needs a standard population",
                            hint="pass standard=insee_population('age_band', ages=(...))")

@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from micropop.design import as_columns, data_rows, require_columns
+from micropop.design import as_columns, require_columns
 from micropop.errors import (DesignError, EmptyDomainError, InfiniteValueError,
                              MissingColumnError, MissingValuesError, NotNumericVariableError,
-                             check_level, check_number, check_option)
+                             check_level, check_number, check_option, data_rows)
 from micropop.estimation.result import Estimate
 from micropop.variance.linearization import linearized_vcov
 from micropop.variance.replicate import replicate_vcov, replicate_vcov_scaled

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, stats
 
+from micropop.design import require_design
 from micropop.errors import DesignError, EmptyDomainError, OptionError, check_option
 from micropop.estimation._analysis import Analysis, means, prepare
 from micropop.estimation.chisqsum import pfsum
@@ -177,6 +178,7 @@ def survey_chisq(design: SurveyDesign, rows: str, cols: str, statistic: str = "F
     >>> round(test.statistic, 4), test.ndf
     (20.0, 1.0)
     """
+    require_design(design)
     check_option("statistic", statistic, CHISQ_STATISTICS)
     for name, value in (("rows", rows), ("cols", cols)):
         if not isinstance(value, str):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from micropop.design import as_columns
+from micropop.design import as_columns, require_design
 from micropop.errors import EmptyDomainError, MicropopWarning, OptionError, check_option
 from micropop.estimation._analysis import Analysis, prepare, scaled_means
 from micropop.estimation.result import Estimate
@@ -69,6 +69,7 @@ def survey_total(design: SurveyDesign, variables: str | Sequence[str],
     >>> des.total("sex").estimate.tolist()
     [20.0, 20.0]
     """
+    require_design(design)
     check_option("deff", deff, [True, False, "replace"])
     data = prepare(design, as_columns(variables, "variables", distinct=True), by, na_rm)
     estimate, vcov, units = data.ratio_of_sums(data.y)
@@ -96,6 +97,7 @@ def survey_mean(design: SurveyDesign, variables: str | Sequence[str],
     >>> float(SurveyDesign(df, weights="w").mean("y").estimate[0])
     3.0
     """
+    require_design(design)
     check_option("deff", deff, [True, False, "replace"])
     data = prepare(design, as_columns(variables, "variables", distinct=True), by, na_rm)
     mean, vcov, units = scaled_means(data)
@@ -126,6 +128,7 @@ def survey_ratio(design: SurveyDesign, numerator: str | Sequence[str], denominat
     >>> float(SurveyDesign(df, weights="w").ratio("spend", "size").estimate[0])
     12.0
     """
+    require_design(design)
     check_option("deff", deff, [True, False, "replace"])
     numerators = as_columns(numerator, "numerator", distinct=True)
     if not isinstance(denominator, str):

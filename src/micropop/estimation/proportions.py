@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from micropop.design import require_design
 from micropop.errors import (DesignError, InvalidLevelError, MicropopWarning,
                              NotNumericVariableError, OptionError, check_number, check_option)
 from micropop.estimation._analysis import (Analysis, domain_degf, means, prepare,
@@ -132,6 +133,7 @@ def survey_proportion(design: SurveyDesign, variable: str, level: Any = None,
     >>> est.ci().round(3).to_numpy().tolist()
     [[0.587, 0.864]]
     """
+    require_design(design)
     check_option("ci", ci, PROPORTION_METHODS)
     if not isinstance(variable, str):
         raise OptionError(f"variable={variable!r} is not a column name",

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from micropop.design import as_columns
+from micropop.design import as_columns, require_design
 from micropop.errors import (DesignError, EmptyDomainError, OptionError,
                              QuantileIntervalError, check_number, check_option)
 from micropop.estimation._analysis import Analysis, domain_degf, means, prepare, t_quantile
@@ -133,6 +133,7 @@ def survey_quantile(design: SurveyDesign, variables: str | Sequence[str],
     >>> score.ci().to_numpy().tolist()  # Francisco and Fuller's, as R
     [[14.0, 26.0]]
     """
+    require_design(design)
     probs = _probabilities(quantiles)
     check_option("qrule", qrule, QUANTILE_RULES)
     _check_interval_type(design, interval_type)

@@ -86,7 +86,7 @@ import pandas as pd
 
 from micropop import earnings, size
 from micropop.design import SurveyDesign
-from micropop.errors import ConfigError, MicropopError, OptionError, check_number, describe_rows
+from micropop.errors import ConfigError, MicropopError, OptionError, check_number, data_rows
 from micropop.io import read_survey
 from micropop.report.plan import (
     FRANCE_COLUMNS,
@@ -320,25 +320,24 @@ def _margins_file(table: _Table) -> dict[str, Any]:
         table.fail("margins", f"{path.name} lacks column(s) "
                    f"{', '.join(sorted(needed - set(frame.columns)))}",
                    "give one row per margin cell with columns variable, level, target")
-    rows = pd.RangeIndex(1, len(frame) + 1)  # data rows, 1-based
     targets = pd.to_numeric(frame["target"], errors="coerce").to_numpy(dtype=float,
                                                                           na_value=np.nan)
     bad = np.isnan(targets) | frame["variable"].isna().to_numpy() | frame["level"].isna().to_numpy()
     if bad.any():
         table.fail("margins", f"{path.name} has a missing or non-numeric entry in "
-                   f"{describe_rows(list(rows[bad]))}",
+                   f"{data_rows(frame.index, bad)}",
                    "give every row a variable, a level and a numeric target")
     bad = ~np.isfinite(targets) | (targets < 0)
     if bad.any():
         table.fail("margins", f"{path.name} has an infinite or negative target in "
-                   f"{describe_rows(list(rows[bad]), targets[bad])}",
+                   f"{data_rows(frame.index, bad, targets[bad])}",
                    "give every cell its population count, a finite number of at least 0")
     cells = pd.Series(list(zip(frame["variable"].astype(str), frame["level"].astype(str))))
     twice = cells.duplicated(keep=False).to_numpy()
     if twice.any():
         variable, level = cells[twice].iloc[0]
         table.fail("margins", f"{path.name} gives {variable} = {level} more than once, in "
-                   f"{describe_rows(list(rows[twice]))}", "give each margin cell one row")
+                   f"{data_rows(frame.index, twice)}", "give each margin cell one row")
     raw: dict[str, Any] = {}
     for (variable, level), target in zip(cells, targets):
         raw.setdefault(variable, {})[level] = float(target)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from micropop import datasets, size
-from micropop.design import ReplicateDesign, SurveyDesign
+from micropop.design import SurveyDesign, require_design
 from micropop.errors import ConfigError, MicropopError, OptionError
 from micropop.weighting import demo_margins
 
@@ -169,6 +169,9 @@ class SizeInputs:
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        for name in ("population", "workers"):
+            if getattr(self, name) is not None:
+                require_design(getattr(self, name), f"SizeInputs {name}")
         if self.platforms is not None and self.workers is None:
             raise OptionError("SizeInputs has platforms but no workers to divide them by",
                               hint="give workers=SurveyDesign(...) with the multiplicity column")
@@ -207,6 +210,12 @@ class WeightingInputs:
     description: str
     indicator: str | None = None
     illustration: SurveyDesign | None = None
+
+    def __post_init__(self) -> None:
+        require_design(self.before, "WeightingInputs before")
+        require_design(self.after, "WeightingInputs after")
+        if self.illustration is not None:
+            require_design(self.illustration, "WeightingInputs illustration")
 
 
 @dataclass(frozen=True)
@@ -253,8 +262,8 @@ class ReportPlan:
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        kinds = {"workers": ((SurveyDesign, ReplicateDesign), "SurveyDesign(data, weights=...)"),
-                 "title": (str, "a string"), "provenance": (str, "a string"),
+        require_design(self.workers, "ReportPlan workers")
+        kinds = {"title": (str, "a string"), "provenance": (str, "a string"),
                  "earnings": ((EarningsInputs, type(None)), "EarningsInputs(...) or None"),
                  "size": ((SizeInputs, type(None)), "SizeInputs(...) or None"),
                  "weighting": ((WeightingInputs, type(None)), "WeightingInputs(...) or None")}
@@ -329,6 +338,8 @@ def demo_weighting(population: SurveyDesign, workers: SurveyDesign) -> Weighting
     >>> plan.weighting.indicator
     'microwork_12m'
     """
+    require_design(population, "population")
+    require_design(workers, "workers")
     total = float(workers.weights.sum())
     scaled = {var: {level: count * total / sum(counts.values())
                     for level, count in counts.items()}

@@ -32,7 +32,7 @@ from micropop.report.plan import (
 from micropop.inequality import gini, lorenz, qsr
 from micropop.profile import insee_education, insee_population, profile
 from micropop.describe import binned, shares
-from micropop.design import SurveyDesign
+from micropop.design import SurveyDesign, require_design
 from micropop import plotting
 from micropop.report.html import UNDEFINED, Section, figure_html, table_html
 
@@ -82,6 +82,7 @@ def profile_section(workers: SurveyDesign, out: Path,
     -------
     Section
     """
+    require_design(workers, "workers")
     table = shares(workers.data, variables, weights=workers.weights)
     table.to_csv(out / "profile.csv", lineterminator="\n")
     shown = table[["n", "share", "weighted_share"]].rename(
@@ -109,6 +110,7 @@ def earnings_section(workers: SurveyDesign, out: Path, earnings: str = "earnings
     -------
     Section
     """
+    require_design(workers, "workers")
     # the first bin is [0, 0.01): labelled "0" only if it holds nothing but zeros
     pay = pd.to_numeric(workers.data[earnings], errors="coerce")
     cents = int(((pay > 0) & (pay < EARNINGS_EDGES[1])).sum())
@@ -273,6 +275,7 @@ def france_section(workers: SurveyDesign, out: Path, lang: str = "en") -> Sectio
     -------
     Section
     """
+    require_design(workers, "workers")
     references = {"sex": insee_population("sex", ages=(18, 74)),
                   "age_band": insee_population("age_band", ages=(18, 74))}
     census = profile(workers, list(references), reference=references)
@@ -338,6 +341,7 @@ def living_standards_section(workers: SurveyDesign, out: Path,
     -------
     Section
     """
+    require_design(workers, "workers")
     variable = inputs.variable
     parts = {"monthly earnings below a threshold": earnings.earnings_shares(workers, variable)}
     if inputs.hours is not None:

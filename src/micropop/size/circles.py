@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from micropop.design import SurveyDesign
+from micropop.design import SurveyDesign, require_design
 from micropop.errors import MultiplicityError, OptionError, SizeInputError, check_level
 from micropop.size.multiplicity import (
     DIVISOR_ASSUMPTIONS,
@@ -112,6 +112,8 @@ def platform_circles(platforms: pd.DataFrame, design: SurveyDesign | None = None
     regular       52337.0   845.0
     very_active   14903.0   241.0
     """
+    if design is not None:
+        require_design(design)
     unknown = sorted(set(options) - set(CIRCLE_OPTIONS))
     if unknown:
         raise OptionError(f"platform_circles has no option {', '.join(map(repr, unknown))}",
@@ -174,6 +176,7 @@ def frequency_circles(accounts: float, design: SurveyDesign, frequency: str,
     >>> c.to_frame()["estimate"].round(-2).tolist()
     [266100.0, 174900.0, 87100.0]
     """
+    require_design(design)
     level = check_level("level", level)
     accounts = check_figure("accounts", accounts)
     check_multiplicity(design, multiplicity)

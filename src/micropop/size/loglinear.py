@@ -51,6 +51,7 @@ from micropop.errors import (
     check_level,
     check_number,
     check_option,
+    data_rows,
     describe_rows,
 )
 from micropop.size.result import SizeEstimate
@@ -105,11 +106,13 @@ MAX_COUNT = 2 ** 53
 
 
 def _check_counts(values: Sequence[float] | np.ndarray, what: str,
-                  labels: Sequence[Hashable]) -> np.ndarray:
+                  labels: Sequence[Hashable] | pd.Index) -> np.ndarray:
     """The one check of counts: non-negative whole numbers up to :data:`MAX_COUNT`.
 
     Text, ``True``/``False``, NaN, infinities, negative and fractional values
-    are refused, naming the rows (``labels``) and values.
+    are refused, naming them and their values: as data rows when ``labels`` is
+    the index of the user's table (counts aligned with its rows), else by
+    their names (``["n1", "n2", "m"]``).
     """
     raw = np.asarray(values)
     if raw.ndim == 0:
@@ -127,9 +130,10 @@ def _check_counts(values: Sequence[float] | np.ndarray, what: str,
         bad = (is_bool | ~np.isfinite(numbers) | (numbers < 0)
                | (numbers != np.round(numbers)) | (numbers > MAX_COUNT))
     if bad.any():
+        where = (data_rows(labels, bad, raw[bad]) if isinstance(labels, pd.Index)
+                 else describe_rows(np.asarray(labels, dtype=object)[bad], raw[bad]))
         raise InvalidCountError(
-            f"{what} must be non-negative whole numbers: "
-            + describe_rows(np.asarray(labels, dtype=object)[bad], raw[bad]),
+            f"{what} must be non-negative whole numbers: {where}",
             hint="give counts of people, e.g. 0, 3, 12 (not text, True/False, missing "
                  f"values or numbers above {MAX_COUNT:,})")
     return numbers
@@ -252,8 +256,7 @@ def _table(data: CaptureData, freq: Freq = None) -> _Table:
                 f"capture histories must be a table (2-D), not {type(data).__name__} of "
                 f"shape {array.shape}",
                 hint="pass a DataFrame with one 0/1 column per list")
-        frame = pd.DataFrame(array, columns=[f"c{j + 1}" for j in range(array.shape[1])],
-                             index=pd.RangeIndex(1, len(array) + 1))
+        frame = pd.DataFrame(array, columns=[f"c{j + 1}" for j in range(array.shape[1])])
     if isinstance(freq, str):
         if freq not in frame.columns:
             raise CaptureRecaptureError(f"no column {freq!r} for freq in the capture histories",
@@ -285,7 +288,7 @@ def _table(data: CaptureData, freq: Freq = None) -> _Table:
         if bad.any():
             raise NonBinaryHistoryError(
                 f"capture-history column {name!r} must hold only 0 and 1: "
-                + describe_rows(frame.index[bad], frame.iloc[bad.nonzero()[0], j]),
+                + data_rows(frame.index, bad, frame.iloc[bad.nonzero()[0], j]),
                 hint="code 1 for 'on this list' and 0 otherwise; keep ids and other "
                      "variables out of the histories (select the list columns)")
     bits = values.astype(np.int64)
@@ -295,7 +298,7 @@ def _table(data: CaptureData, freq: Freq = None) -> _Table:
     if empty.any():
         raise EmptyCapturePatternError(
             "capture histories with no capture at all (all zeros) in "
-            + describe_rows(frame.index[empty]),
+            + data_rows(frame.index, empty),
             hint="drop them: the people on no list are what the model estimates")
     counts = np.bincount(codes, weights=weights, minlength=2 ** k)[:0:-1]
     _check_total(counts.sum())

@@ -31,12 +31,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from micropop.design import SurveyDesign, require_columns
+from micropop.design import SurveyDesign, design_rows, require_columns, require_design
 from micropop.errors import (MultiplicityError, PlatformFigureError, check_level,
-                             check_number, describe_rows)
+                             check_number, data_rows)
 from micropop.estimation import Estimate
 from micropop.size.result import SizeEstimate, at_least, checked_number
-from micropop.size.survey import check_design, check_indicator, with_columns
+from micropop.size.survey import check_indicator, with_columns
 
 __all__ = ["mean_multiplicity", "multiplicity_correction", "platform_total",
            "bootstrap_means", "weight_share"]
@@ -81,7 +81,7 @@ def platform_figures(platforms: pd.DataFrame, column: str, platform_id: str = "p
     Raises
     ------
     PlatformFigureError
-        Naming the platform(s) and rows (1-based rows of the table).
+        Naming the rows (1-based data rows of the table) and their platform ids.
     """
     if not isinstance(platforms, pd.DataFrame):
         raise PlatformFigureError(
@@ -95,20 +95,19 @@ def platform_figures(platforms: pd.DataFrame, column: str, platform_id: str = "p
             f"platform table has no column {', '.join(map(repr, missing))}",
             hint=f"every figure needs a {status!r} column (e.g. 'published', "
                  f"'illustrative', 'not_available') and a {source!r} column citing it")
-    rows = np.arange(1, len(platforms) + 1)
     raw_ids = platforms[platform_id]
     no_id = raw_ids.isna().to_numpy() | (raw_ids.astype(str).str.strip() == "").to_numpy()
     if no_id.any():
         raise PlatformFigureError(
             f"platform table has rows without a {platform_id!r}: "
-            + describe_rows(rows[no_id]), hint="give every platform an id")
+            + data_rows(platforms.index, no_id), hint="give every platform an id")
     ids = raw_ids.astype(str).to_numpy()
     repeated = pd.Series(ids).duplicated(keep=False).to_numpy()
     if repeated.any():
         first = ids[repeated][0]
         raise PlatformFigureError(
             f"platform {first!r} is listed more than once in the platform table "
-            f"({describe_rows(rows[ids == first])}); its figures would be counted twice"
+            f"({data_rows(platforms.index, ids == first)}); its figures would be counted twice"
             + (f" (also repeated: {', '.join(sorted(set(ids[repeated]) - {first}))})"
                if len(set(ids[repeated])) > 1 else ""),
             hint="keep one row per platform (add up or choose between the figures first)")
@@ -141,7 +140,7 @@ def platform_figures(platforms: pd.DataFrame, column: str, platform_id: str = "p
                      else state[bad].map(lambda v: f"status {v}"))
             raise PlatformFigureError(
                 f"{column!r} {what} in the platform table: "
-                f"{describe_rows(list(ids[bad]), shown)}",
+                f"{data_rows(pd.Index(ids), bad, shown)}",
                 hint="give every figure a non-negative count, a status and a source "
                      "(or leave it empty with status 'not_available')")
     if not given.any():
@@ -203,7 +202,7 @@ def check_multiplicity(design: SurveyDesign, column: str) -> None:
     text, True/False, fractions, infinities and values below 1 are refused,
     naming the rows.
     """
-    check_design(design)
+    require_design(design)
     data = design.data
     if column not in data.columns:
         like = [c for c in data.columns if "platform" in str(c).lower()]
@@ -224,7 +223,7 @@ def check_multiplicity(design: SurveyDesign, column: str) -> None:
     if bad.any():
         raise MultiplicityError(
             f"column {column!r} must count at least 1 platform per person: "
-            f"{describe_rows(list(data.index[bad]), raw[bad])}",
+            f"{design_rows(design, bad.to_numpy(), raw[bad])}",
             hint=f"a registered person is on 1, 2, 3... platforms (at most {MAX_MULTIPLICITY}); "
                  "fix those rows or leave them out with design.subset(...)")
 
@@ -270,6 +269,7 @@ def bootstrap_means(design: SurveyDesign, column: str, replicates: int = 1000,
     >>> round(float(reps.std(ddof=1)), 2)
     0.02
     """
+    require_design(design)
     if not isinstance(design, SurveyDesign):
         raise MultiplicityError(
             f"the bootstrap check needs a SurveyDesign, not a {type(design).__name__}",
@@ -282,7 +282,7 @@ def bootstrap_means(design: SurveyDesign, column: str, replicates: int = 1000,
     bad = (numbers.isna() & raw.notna()) | np.isinf(numbers.astype(float))
     if bad.any():
         raise MultiplicityError(f"column {column!r} holds values that are not finite numbers: "
-                                f"{describe_rows(list(raw.index[bad]), raw[bad])}",
+                                f"{design_rows(design, bad.to_numpy(), raw[bad])}",
                                 hint="fix those rows; missing values are left out")
     rep = design.replicate("subbootstrap", replicates=replicates, seed=seed)
     y = pd.to_numeric(rep.data[column], errors="coerce").to_numpy(dtype=float)
@@ -349,6 +349,8 @@ def multiplicity_correction(accounts: float, design: SurveyDesign | None = None,
     >>> round(est.estimate), round(est.se)
     (266126, 4297)
     """
+    if design is not None:
+        require_design(design)
     level = check_level("level", level)
     if method not in ("delta", "bootstrap"):
         raise MultiplicityError(f"method={method!r} is not a method",
@@ -459,8 +461,8 @@ def weight_share(platforms: pd.DataFrame, design: SurveyDesign, accounts: str = 
     platforms' users, and the weight share falls well below the divisor's
     266,126. Use it with a survey that samples every platform's users.
     """
+    require_design(design)
     level = check_level("level", level)
-    check_design(design)
     available = platform_figures(platforms, accounts, platform_id)
     used, figures = available.index.tolist(), available.to_numpy()
     require_columns(design.data, used)

@@ -26,9 +26,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from micropop.design import ReplicateDesign, SurveyDesign, require_columns
-from micropop.errors import (IndicatorError, NestingError, SizeInputError, check_level,
-                             describe_rows)
+from micropop.design import SurveyDesign, design_rows, require_columns, require_design
+from micropop.errors import IndicatorError, NestingError, SizeInputError, check_level
 from micropop.size.result import Circles, SizeEstimate, at_least, checked_number
 
 __all__ = ["survey_count", "survey_circles"]
@@ -58,14 +57,6 @@ def with_columns(design: SurveyDesign, columns: Mapping[str, np.ndarray]) -> Sur
                             for name, values in columns.items()})
 
 
-def check_design(design: object) -> None:
-    """Raise :class:`SizeInputError` unless ``design`` is a survey design."""
-    if not isinstance(design, (SurveyDesign, ReplicateDesign)):
-        raise SizeInputError(
-            f"design is a {type(design).__name__}, not a survey design",
-            hint="build one with mp.SurveyDesign(data, weights=...)")
-
-
 def check_indicator(design: SurveyDesign, column: str) -> None:
     """Raise :class:`IndicatorError` unless ``column`` holds 0/1 (or booleans) in the design.
 
@@ -80,7 +71,7 @@ def check_indicator(design: SurveyDesign, column: str) -> None:
     if bad.any():
         raise IndicatorError(
             f"column {column!r} is not a 0/1 indicator: "
-            f"{describe_rows(list(series.index[bad]), series[bad])}",
+            f"{design_rows(design, bad.to_numpy(), series[bad])}",
             hint="recode it to 1 (has the trait) and 0 (does not), e.g. "
                  "(df[col] == 'yes').astype(int), or use survey_circles for a categorical")
 
@@ -146,11 +137,11 @@ def survey_count(design: SurveyDesign, indicator: str, ci: CountCI = "wald",
     >>> [round(v, -2) for v in (est.estimate, est.ci_low, est.ci_high)]
     [287400.0, 241700.0, 339200.0]
     """
+    require_design(design)
     if ci not in _SHARE_METHOD:
         raise SizeInputError(f"ci={ci!r} is not an interval method",
                              hint="use 'wald', 'logit' or 'beta'")
     check_level("level", level)
-    check_design(design)
     check_indicator(design, indicator)
     if by is not None:
         require_columns(design.data, [by])
@@ -279,7 +270,7 @@ def survey_circles(design: SurveyDesign, column: str,
     >>> c.to_frame()["estimate"].round(-2).tolist()
     [296000.0, 50400.0, 16000.0]
     """
-    check_design(design)
+    require_design(design)
     definitions = circle_levels(design.data, column, levels_in_order, circles)
     values = design._data[column]
     indicators = {f"{column}: {name}": values.isin(list(levels)).astype(float)

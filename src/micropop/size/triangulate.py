@@ -19,16 +19,15 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from micropop.design import SurveyDesign, require_columns
-from micropop.errors import SizeInputError, check_level, describe_rows
+from micropop.design import SurveyDesign, design_rows, require_columns, require_design
+from micropop.errors import SizeInputError, check_level
 from micropop.size.result import SizeEstimate, at_least, checked_number
-from micropop.size.survey import check_design
 
 __all__ = ["TRIANGULATION_COLUMNS", "triangulate", "fte"]
 
@@ -70,6 +69,10 @@ def triangulate(estimates: Sequence[SizeEstimate] | Mapping[str, SizeEstimate],
     >>> t.index.tolist()
     ['Chapman', 'Lincoln-Petersen']
     """
+    if isinstance(estimates, (str, bytes)) or not isinstance(estimates, (Iterable, Mapping)):
+        raise SizeInputError(f"estimates is a {type(estimates).__name__}, not a list or "
+                             "mapping of SizeEstimate",
+                             hint="pass e.g. [mp.size.chapman(...), mp.size.survey_count(...)]")
     if not isinstance(estimates, Mapping):
         estimates = _labelled(list(estimates))
     if not estimates:
@@ -147,14 +150,14 @@ def fte(design: SurveyDesign, hours: str = "hours_week", count: SizeEstimate | N
     >>> round(mp.size.fte(des).estimate, -2)
     22800.0
     """
+    require_design(design)
     level = check_level("level", level)
-    check_design(design)
     require_columns(design.data, [hours])
     values = pd.to_numeric(design.data[hours], errors="coerce")
     for what, bad in (("negative", values < 0), ("infinite", np.isinf(values))):
         if bad.any():
             raise SizeInputError(f"column {hours!r} has {what} hours: "
-                                 f"{describe_rows(list(values.index[bad]), values[bad])}",
+                                 f"{design_rows(design, bad.to_numpy(), values[bad])}",
                                  hint="hours per week are 0 or more; fix those rows")
     full_time_hours = checked_number(SizeInputError, "full_time_hours", full_time_hours, low=0,
                                      low_open=True, high=168,

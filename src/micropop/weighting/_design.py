@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from micropop.errors import WeightingError, describe_rows
+from micropop.design import design_rows
+from micropop.errors import WeightingError
 from micropop.weighting._projection import _group_sums
 from micropop.weighting.margins import MET_RTOL, Margin, check_met, furthest, worst_miss
 
@@ -61,9 +62,9 @@ def weight_matrix(design, negative_ok: bool = False) -> tuple[np.ndarray, np.nda
     if not negative_ok and negative.any():
         column = int(np.flatnonzero(negative.any(axis=0))[0])
         where = f" (replicate {column})" if column else ""
-        bad = np.flatnonzero(negative[:, column])
+        bad = negative[:, column]
         raise WeightingError(f"the design has negative weights{where} in "
-                             f"{describe_rows(list(design._data.index[bad]), weights[bad, column])}"
+                             f"{design_rows(design, bad, weights[bad, column])}"
                              ", which weighting cannot scale",
                              hint="trim them first (des.trim(lower=0)), or calibrate with "
                                   "bounds or method='raking' so that no weight is negative")
@@ -151,6 +152,6 @@ def _check_finite(design, weights: np.ndarray, method: str, negative_ok: bool) -
         if bad.any():
             column = int(np.flatnonzero(bad.any(axis=0))[0])
             where = f" (replicate {column})" if column else ""
-            rows = np.flatnonzero(bad[:, column])
-            shown = describe_rows(list(design._data.index[rows]), weights[rows, column])
+            rows = bad[:, column]
+            shown = design_rows(design, rows, weights[rows, column])
             raise WeightingError(f"{method} gave {what} weights{where} to {shown}", hint=hint)

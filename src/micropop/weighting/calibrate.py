@@ -38,8 +38,8 @@ from typing import Any
 import numpy as np
 
 from micropop.errors import (ConvergenceError, InfeasibleBoundsError, MarginTotalsError,
-                             MicropopWarning, OptionError, WeightingError, check_number,
-                             describe_rows)
+                             MicropopWarning, OptionError, WeightingError, check_number)
+from micropop.design import design_rows, require_design
 from micropop.weighting._design import WeightingStep, scaled, weight_matrix, with_weights
 from micropop.weighting._projection import GregProjection, _group_sums, solve_gram
 from micropop.weighting.margins import (MET_RTOL, Margin, MarginSpec, cells, check_carried,
@@ -131,6 +131,7 @@ def calibrate(design, population: Mapping[Any, MarginSpec], method: str = "linea
     >>> [round(v, 6) for v in des.weights]
     [12.5, 12.5, 7.5, 7.5]
     """
+    require_design(design)
     if method not in CALIBRATION_METHODS:
         raise WeightingError(f"method={method!r} is not a calibration function",
                              hint="use one of " + ", ".join(map(repr, CALIBRATION_METHODS)))
@@ -216,7 +217,7 @@ def _warn_negative(design, weights: np.ndarray, method: str) -> None:
         return
     rows = np.flatnonzero(negative[:, 0])
     replicates = int(negative[:, 1:].any(axis=0).sum())
-    where = (f" in {describe_rows(list(design._data.index[rows]), weights[rows, 0])}"
+    where = (f" in {design_rows(design, negative[:, 0], weights[rows, 0])}"
              if rows.size else "")
     extra = f" (and in {replicates} replicate(s))" if replicates else ""
     warnings.warn(f"calibration ({method}) gave {rows.size} negative weight(s){where}{extra}, "

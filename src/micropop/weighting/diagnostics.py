@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from micropop.design import require_design
 from micropop.weighting._design import require_positive
 
 __all__ = ["WeightSummary", "weight_summary"]
@@ -95,6 +96,7 @@ def weight_summary(design) -> WeightSummary:
     >>> s.largest_residual
     0.0
     """
+    require_design(design)
     rows = design._rows
     steps = design._weighting
     w = design._weights

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from micropop.design import as_columns, require_columns
-from micropop.errors import WeightingError, WeightingMissingError, describe_rows
+from micropop.design import as_columns, design_rows, require_columns, require_design
+from micropop.errors import WeightingError, WeightingMissingError
 from micropop.weighting._design import WeightingStep, weight_matrix, with_weights
 from micropop.weighting._projection import _group_sums
 from micropop.weighting.margins import check_observed, class_codes
@@ -64,10 +64,11 @@ def adjust_nonresponse(design, responded: str | np.ndarray | pd.Series,
     >>> des.weights.tolist()
     [15.0, 15.0, 10.0]
     """
+    require_design(design)
     frame = design._data
     rows, weights = weight_matrix(design)
-    responded = _indicator(frame, rows, responded)
-    classes = as_columns(by)
+    responded = _indicator(design, rows, responded)
+    classes = as_columns(by, "by")
     require_columns(frame, classes)
     check_observed(frame, rows, classes, what="weighting class column",
                    hint="give those rows a class (e.g. a level 'unknown') or drop them")
@@ -97,13 +98,14 @@ def adjust_nonresponse(design, responded: str | np.ndarray | pd.Series,
     return adjusted.subset(responded[rows])
 
 
-def _indicator(frame: pd.DataFrame, rows: np.ndarray, responded) -> np.ndarray:
+def _indicator(design, rows: np.ndarray, responded) -> np.ndarray:
     """The response indicator over all rows of the data (False outside the scope).
 
     A column name; a Series, aligned on the data's index (a missing label is
     refused, never filled by position); or an array with one value per row of
-    the data or per row of the design's scope.
+    the data or per row of the design's scope. Rows are named as data rows.
     """
+    frame = design._data
     scope = frame.index[rows]
     if isinstance(responded, str):
         require_columns(frame, [responded])
@@ -118,7 +120,7 @@ def _indicator(frame: pd.DataFrame, rows: np.ndarray, responded) -> np.ndarray:
         absent = ~scope.isin(responded.index)
         if absent.any():
             raise WeightingError(f"response indicator {name} has no value for "
-                                 f"{describe_rows(list(scope[absent]))} of the design",
+                                 f"{design_rows(design, absent)} of the design",
                                  hint="give a Series with the index of des.data (or an "
                                       "array in its row order)")
         values = responded.reindex(scope)
@@ -138,12 +140,12 @@ def _indicator(frame: pd.DataFrame, rows: np.ndarray, responded) -> np.ndarray:
     if missing.any():
         raise WeightingMissingError(f"response indicator {name} is missing in "
                                     f"{int(missing.sum())} row(s): "
-                                    f"{describe_rows(list(values.index[missing]))}",
+                                    f"{design_rows(design, missing)}",
                                     hint="code every sampled unit as respondent or not")
     other = ~values.isin([True, False, 0, 1]).to_numpy()
     if other.any():
         raise WeightingError(f"response indicator {name} must hold True/False (or 1/0), not "
-                             f"{describe_rows(list(values.index[other]), values[other])}",
+                             f"{design_rows(design, other, values[other])}",
                              hint="e.g. df['status'] == 'complete'")
     out = np.zeros(len(frame), dtype=bool)
     out[rows] = values.to_numpy().astype(bool)

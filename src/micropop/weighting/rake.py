@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from micropop.design import as_columns
+from micropop.design import as_columns, require_design
 from micropop.errors import ConvergenceError, check_number, check_option
 from micropop.weighting._design import WeightingStep, scaled, weight_matrix, with_weights
 from micropop.weighting._projection import PostStratProjection, RakingProjection, _group_sums
@@ -78,10 +78,11 @@ def poststratify(design, strata: str | Sequence[str], population: MarginSpec,
     >>> des.weights.tolist()
     [15.0, 15.0, 5.0, 5.0]
     """
+    require_design(design)
     check_option("partial", partial, (False, True))
     rows, weights = weight_matrix(design)
     active = rows & (weights[:, 0] > 0)
-    variables = tuple(as_columns(strata))
+    variables = tuple(as_columns(strata, "strata"))
     (margin,) = parse_margins(design._data, active, {variables: population}, numeric=False,
                               partial=partial)
     check_carried([margin], weights)
@@ -147,6 +148,7 @@ def rake(design, margins: Mapping[Any, MarginSpec], max_iter: int = 100,
     >>> [round(v, 6) for v in des.weights]
     [30.0, 30.0, 20.0, 20.0]
     """
+    require_design(design)
     max_iter = check_number("max_iter", max_iter, low=1, integer=True)
     epsilon = check_number("epsilon", epsilon, low=0, low_open=True)
     rows, weights = weight_matrix(design)

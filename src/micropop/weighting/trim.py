@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from micropop.errors import (ConvergenceError, InfeasibleBoundsError, WeightingError,
-                             check_number, check_option, describe_rows)
+                             check_number, check_option)
+from micropop.design import design_rows, require_design
 from micropop.weighting._design import WeightingStep, weight_matrix, with_weights
 
 __all__ = ["trim"]
@@ -66,6 +67,7 @@ def trim(design, lower: float = -np.inf, upper: float = np.inf, strict: bool = F
     >>> SurveyDesign(df, weights="w").trim(upper=8).weights.tolist()
     [3.0, 4.0, 5.0, 8.0]
     """
+    require_design(design)
     lower = check_number("lower", lower, allow_inf=True)
     upper = check_number("upper", upper, allow_inf=True)
     check_option("strict", strict, (False, True))
@@ -114,11 +116,11 @@ def trim(design, lower: float = -np.inf, upper: float = np.inf, strict: bool = F
     if negative.any():
         column = int(np.flatnonzero(negative.any(axis=0))[0])
         where = f" (replicate {column})" if column else ""
-        bad = np.flatnonzero(negative[:, column])
+        bad = negative[:, column]
         raise WeightingError(
             f"trimming to lower={lower:g} shared the weight it added out of the other weights "
             f"(as R's trimWeights), which left negative weights{where} in "
-            f"{describe_rows(list(design._data.index[bad]), new[bad, column])}",
+            f"{design_rows(design, bad, new[bad, column])}",
             hint="use strict=True to repeat until every weight is within the bounds, or a "
                  "lower bound further below the mean weight")
     step = WeightingStep("trim", (), rounds, 0.0, weights[:, 0], None)
