@@ -70,3 +70,9 @@ def test_binned_custom_labels():
 def test_binned_rejects_unsorted_edges():
     with pytest.raises(DataValidationError, match="increasing"):
         binned(pd.Series([1.0]), [0, 10, 5])
+
+
+def test_binned_takes_a_list_and_names_its_rows_from_one():
+    assert binned([0.5, 2.0], [0, 1])["n"].tolist() == [1, 1]
+    with pytest.raises(DataValidationError, match=r"data row 2 \(value: -2.0\)"):
+        binned([1.0, -2.0], [0, 1])

@@ -154,7 +154,7 @@ def binned(values: pd.Series, edges: Sequence[float], weights: pd.Series | None 
 
     Parameters
     ----------
-    values : pandas.Series
+    values : pandas.Series or array-like
         A numeric variable with no missing values.
     edges : sequence of float
         Increasing left edges of the bins; values below the first edge are an error.
@@ -189,6 +189,8 @@ def binned(values: pd.Series, edges: Sequence[float], weights: pd.Series | None 
         raise DataValidationError(f"bin edges {edges.tolist()} are not finite and strictly "
                                   "increasing",
                                   hint="give increasing left edges, e.g. [0, 1, 5, 10]")
+    if not isinstance(values, pd.Series):  # a list or an array: rows numbered from 1
+        values = pd.Series(values, name="values")
     if len(values) == 0:
         raise DataValidationError(f"column {values.name!r} has no rows to bin",
                                   hint="check the data")
