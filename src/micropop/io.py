@@ -68,6 +68,7 @@ Examples
 from __future__ import annotations
 
 import codecs
+import concurrent.futures
 import csv
 import datetime
 import difflib
@@ -134,6 +135,8 @@ _SEPARATORS = (",", ";", "\t", "|")
 _STATA_INTEGER_TYPES = ("int8", "int16", "int32", "int64")
 #: Lines of a text file looked at to choose its separator.
 _SAMPLE_LINES = 1000
+#: Cells of a table from which its columns are classified on several threads.
+_THREADED_CELLS = 100_000
 #: Rows looked at below a title for the row of column names.
 _TITLE_ROWS = 20
 #: Cell texts read as missing values (pandas' defaults), besides blank cells.
@@ -166,6 +169,7 @@ _UNITS = (r"[+-]?\d[\d .,\u00a0\u202f']*\s?(?:%|€|\$|£)"
 #: and of texts with nothing to strip (printable ASCII, no space).
 _NUMBER_CHARS = b"0123456789+-."
 _NUMBER_BYTES = np.isin(np.arange(256), list(_NUMBER_CHARS))
+_COMMA_TO_POINT = bytes.maketrans(b",", b".")
 _PRINTABLE_BYTES = (np.arange(256) > 32) & (np.arange(256) < 127)
 
 CodebookLike = Codebook | str | os.PathLike[str] | Mapping[str, Any]
@@ -852,9 +856,10 @@ class _Column:
     numbers_ok: dict[str, np.ndarray]
     chars: np.ndarray | None = None
     distinct: tuple[_Column, np.ndarray] | None = None
-    #: The stripped texts and the numbers (expanded from ``distinct`` when first asked).
+    #: The stripped texts, and the numbers under each decimal mark or how to get them
+    #: (made, or expanded from ``distinct``, when first asked).
     _text: pd.Series | None = None
-    _parsed: dict[str, pd.Series] | None = None
+    _parsed: dict[str, pd.Series | Callable[[], pd.Series]] = field(default_factory=dict)
 
     @property
     def text(self) -> pd.Series:
@@ -864,14 +869,17 @@ class _Column:
             self._text = inner.text.take(codes).reset_index(drop=True)
         return self._text
 
-    @property
-    def parsed(self) -> dict[str, pd.Series]:
-        if self._parsed is None:
+    def number(self, decimal: str) -> pd.Series:
+        """What each cell reads as under the decimal mark (NaN where not a number)."""
+        number = self._parsed.get(decimal)
+        if number is None:
             assert self.distinct is not None
             inner, codes = self.distinct
-            self._parsed = {mark: number.take(codes).reset_index(drop=True)
-                            for mark, number in inner.parsed.items()}
-        return self._parsed
+            number = inner.number(decimal).take(codes).reset_index(drop=True)
+        elif not isinstance(number, pd.Series):
+            number = number()
+        self._parsed[decimal] = number
+        return number
 
     @classmethod
     def of(cls, values: pd.Series, keep: frozenset[str], text_only: bool) -> _Column:
@@ -914,17 +922,19 @@ class _Column:
             chars = _alphabet(_arrow_strings(candidates))  # e.g. numbers without NA or spaces
         commas = _contains(candidates, ",", chars)
         point = _as_numbers(candidates, chars, commas)
-        dotted = _contains(candidates, ".", chars)
+        parsed: dict[str, pd.Series | Callable[[], pd.Series]] = {".": point}
         if commas.any():
+            dotted = _contains(candidates, ".", chars)
             if chars is not None:  # each comma becomes a point
                 chars = chars.copy()
                 chars[[ord("."), ord(",")]] = True, False
-            comma = _as_numbers(_masked(candidates, dotted).str.replace(",", ".", regex=False),
-                                chars)
-        else:
-            comma = point.mask(dotted)
-        parsed = {".": point, ",": comma}
-        ok = {mark: held | _mask(number.notna()) for mark, number in parsed.items()}
+            parsed[","] = _as_numbers(_with_points(_masked(candidates, dotted)), chars)
+            ok = {mark: held | _mask(number.notna()) for mark, number in parsed.items()}
+        else:  # the numbers without a point read the same under a decimal comma
+            dotted = _dotted_numbers(candidates, chars, point)
+            parsed[","] = lambda: point.mask(dotted)
+            ok = {".": held | _mask(point.notna())}
+            ok[","] = held | (ok["."] & ~dotted)
         return cls(values, missing, marked, is_text, held, ok, chars, _text=text, _parsed=parsed)
 
     def _expanded(self, values: pd.Series, codes: np.ndarray) -> _Column:
@@ -957,12 +967,12 @@ class _Column:
             result[among] = _mask(test(self.text[among]))
         return result
 
-    def may_start(self, prefixes: Sequence[str]) -> np.ndarray:
-        """Cells whose stripped text starts with one of ``prefixes`` (a quick filter)."""
+    def may_start(self, prefixes: Sequence[str], among: np.ndarray | None = None) -> np.ndarray:
+        """Cells (of ``among``) whose stripped text starts with one of ``prefixes``."""
         found = np.zeros(len(self.values), dtype=bool)
         for prefix in prefixes:
             if self.chars is None or self.chars[list(prefix.encode())].all():
-                found |= self.test(lambda text, prefix=prefix: _starts(text, prefix))
+                found |= self.test(lambda text, prefix=prefix: _starts(text, prefix), among)
         return found
 
 
@@ -978,24 +988,26 @@ def _arrow_strings(values: pd.Series) -> pa.Array | None:
 
 def _alphabet(array: pa.Array | None) -> np.ndarray | None:
     """Which bytes the (non-null) strings of ``array`` hold: a mask over the 256 byte values
-    (None without an array). Bytes of numbers are looked for one by one, the rest counted."""
+    (None without an array). Those of the first cells are counted, then the bytes left
+    once these are deleted."""
     if array is None:
         return None
     if array.null_count:
         array = pc.drop_null(array)
+    used = _string_bytes(array)
+    head = np.bincount(np.frombuffer(used[:1 << 16], dtype=np.uint8), minlength=256).astype(bool)
+    rest = used[1 << 16:].translate(None, bytes(np.flatnonzero(head).tolist()))
+    return head | np.bincount(np.frombuffer(rest, dtype=np.uint8), minlength=256).astype(bool)
+
+
+def _string_bytes(array: pa.Array) -> bytes:
+    """The bytes of the strings of ``array``, end to end."""
     data = array.buffers()[2] if len(array) else None
     if data is None:
-        return np.zeros(256, dtype=bool)
-    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
-    ends = np.frombuffer(array.buffers()[1], dtype=width)[array.offset:array.offset + len(array) + 1]
-    used = data.to_pybytes()[ends[0]:ends[-1]]
-    chars = np.zeros(256, dtype=bool)
-    for byte in _NUMBER_CHARS:
-        chars[byte] = bytes([byte]) in used
-    rest = used.translate(None, _NUMBER_CHARS)
-    if rest:
-        chars |= np.bincount(np.frombuffer(rest, dtype=np.uint8), minlength=256).astype(bool)
-    return chars
+        return b""
+    ends = np.frombuffer(array.buffers()[1], dtype=np.int64 if pa.types.is_large_string(
+        array.type) else np.int32)[array.offset:array.offset + len(array) + 1]
+    return data.slice(int(ends[0]), int(ends[-1] - ends[0])).to_pybytes()
 
 
 def _distinct(array: pa.Array) -> tuple[pa.Array, np.ndarray] | None:
@@ -1010,6 +1022,19 @@ def _distinct(array: pa.Array) -> tuple[pa.Array, np.ndarray] | None:
     if 2 * len(encoded.dictionary) > len(array):
         return None
     return encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+
+
+def _with_points(text: pd.Series) -> pd.Series:
+    """``text.str.replace(",", ".", regex=False)``; for Arrow text, byte for byte."""
+    array = _arrow_strings(text)
+    if array is None:
+        return text.str.replace(",", ".", regex=False)
+    validity, offsets, data = array.buffers()
+    if data is not None:
+        data = pa.py_buffer(data.to_pybytes().translate(_COMMA_TO_POINT))
+    return pd.Series(pd.arrays.ArrowStringArray(pa.Array.from_buffers(
+        array.type, len(array), [validity, offsets, data], offset=array.offset)),
+        dtype=text.dtype, index=text.index)
 
 
 def _blank(text: pd.Series) -> np.ndarray:
@@ -1042,6 +1067,21 @@ def _starts(text: pd.Series, prefix: str) -> pd.Series:
         return text.str.startswith(prefix)
     return pd.Series(pc.fill_null(pc.starts_with(array, prefix), False).to_numpy(zero_copy_only=False),
                      copy=False)
+
+
+def _dotted_numbers(text: pd.Series, chars: np.ndarray | None, numbers: pd.Series
+                   ) -> np.ndarray:
+    """Which cells hold a point, told for the cells read as ``numbers`` (not NaN): a text
+    made of digits, signs and points that reads as a number with a fraction has one, so
+    only those read as whole numbers are looked at."""
+    if chars is None or chars[~_NUMBER_BYTES].any() or not chars[ord(".")]:
+        return _contains(text, ".", chars)
+    values = numbers.to_numpy(dtype="float64", na_value=np.nan)
+    whole = values == np.floor(values)
+    dotted = ~whole & ~np.isnan(values)
+    if whole.any():
+        dotted[whole] = _contains(text[whole], ".", chars)
+    return dotted
 
 
 def _contains(text: pd.Series, part: str, chars: np.ndarray | None) -> np.ndarray:
@@ -1107,8 +1147,10 @@ def _frame(path: Path, cells: _Cells, declared: _Declared, decimal: str | None, 
     """The frame of named, typed columns, the decimal mark used and what was guessed."""
     notes = list(cells.notes)
     names, used = _column_names(path, cells, notes)
-    columns = {name: _Column.of(cells.columns[i], declared.texts.get(name, frozenset()),
-                                cells.text_only) for name, i in zip(names, used)}
+    size = len(used) * len(cells.columns[used[0]]) if used else 0
+    columns = dict(zip(names, _each(lambda i: _Column.of(
+        cells.columns[used[i]], declared.texts.get(names[i], frozenset()), cells.text_only),
+        range(len(used)), size)))
     if decimal is None:
         decimal = _sniff_decimal(path, columns, declared, notes) if sniff else "."
     marked = [(name, int(col.marked.sum())) for name, col in columns.items() if col.marked.any()]
@@ -1118,9 +1160,28 @@ def _frame(path: Path, cells: _Cells, declared: _Declared, decimal: str | None, 
                      + ", ".join(f"{n} in column {name!r}" for name, n in marked[:10])
                      + (f" and some in {len(marked) - 10} more columns" if len(marked) > 10 else "")
                      + ".")
-    data = {name: (_as_text(col) if name in declared.names else
-                   _typed(path, name, col, decimal, notes)) for name, col in columns.items()}
+    def typed(name: str) -> tuple[pd.Series, list[str]]:
+        said: list[str] = []
+        col = columns[name]
+        return (_as_text(col) if name in declared.names else
+                _typed(path, name, col, decimal, said)), said
+
+    data = {}
+    for name, (series, said) in zip(columns, _each(typed, list(columns), size)):
+        data[name] = series
+        notes.extend(said)
     return pd.DataFrame(data), decimal, notes
+
+
+def _each(function: Callable[[Any], Any], items: Sequence[Any], cells: int) -> list[Any]:
+    """``[function(item) for item in items]``, on a few threads for a table of many
+    ``cells`` (the work is mostly Arrow's and numpy's, which let other threads run);
+    the results, and the first error raised, are those of the items in order."""
+    workers = min(len(items), os.cpu_count() or 1, 4)
+    if cells < _THREADED_CELLS or workers < 2:
+        return [function(item) for item in items]
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(function, items))
 
 
 def _header_text(cell: Any) -> str:
@@ -1371,7 +1432,7 @@ def _numbers(where: str, name: str, col: _Column, decimal: str, notes: list[str]
     from_text = present & ~col.held
     if col.held.any():
         mixed = col.values.astype(object).copy()
-        mixed[from_text] = col.parsed[decimal][from_text]
+        mixed[from_text] = col.number(decimal)[from_text]
         numbers = pd.to_numeric(mixed[present])
         if from_text.any():
             first = int(np.flatnonzero(from_text)[0])
@@ -1379,7 +1440,7 @@ def _numbers(where: str, name: str, col: _Column, decimal: str, notes: list[str]
                          f"as text (e.g. {col.text.iloc[first]!r}, data row {first + 1}), read as "
                          "numbers.")
     else:
-        numbers = col.parsed[decimal] if present.all() else col.parsed[decimal][present]
+        numbers = col.number(decimal) if present.all() else col.number(decimal)[present]
     large = _mask(numbers.abs() >= _EXACT_FLOAT)
     if large.any():
         large = large & col.test(lambda text: text.str.fullmatch(_INTEGER_TEXT), present)[present]
@@ -1393,8 +1454,9 @@ def _numbers(where: str, name: str, col: _Column, decimal: str, notes: list[str]
     full = pd.Series(full, name=name, copy=False)
     _check_stored(full, col.values, where,
                   text=col.text if col.is_text.all() else col.text.where(col.is_text))
-    zeros = col.test(lambda text: text.str.fullmatch(r"[+-]?0\d+"),
-                     among=col.may_start(["0", "+0", "-0"]))
+    whole = full.to_numpy() == np.floor(full.to_numpy())
+    zeros = col.test(lambda text: text.str.fullmatch(r"[+-]?0\d+"),  # whole numbers only
+                     among=col.may_start(["0", "+0", "-0"], among=whole))
     if zeros.any():
         first = int(np.flatnonzero(zeros)[0])
         notes.append(f"Column {name!r} holds whole numbers written with leading zeros (e.g. "
