@@ -135,7 +135,7 @@ _SEPARATORS = (",", ";", "\t", "|")
 _STATA_INTEGER_TYPES = ("int8", "int16", "int32", "int64")
 #: Lines of a text file looked at to choose its separator.
 _SAMPLE_LINES = 1000
-#: Cells of a table from which its columns are classified on several threads.
+#: Cells of a text table from which its columns are classified on several threads.
 _THREADED_CELLS = 100_000
 #: Rows looked at below a title for the row of column names.
 _TITLE_ROWS = 20
@@ -1147,10 +1147,12 @@ def _frame(path: Path, cells: _Cells, declared: _Declared, decimal: str | None, 
     """The frame of named, typed columns, the decimal mark used and what was guessed."""
     notes = list(cells.notes)
     names, used = _column_names(path, cells, notes)
-    size = len(used) * len(cells.columns[used[0]]) if used else 0
+    # text cells are classified by Arrow, which lets other threads run (not a sheet's cells)
+    threads = cells.text_only and bool(used) and (
+        len(used) * len(cells.columns[used[0]]) >= _THREADED_CELLS)
     columns = dict(zip(names, _each(lambda i: _Column.of(
         cells.columns[used[i]], declared.texts.get(names[i], frozenset()), cells.text_only),
-        range(len(used)), size)))
+        range(len(used)), threads)))
     if decimal is None:
         decimal = _sniff_decimal(path, columns, declared, notes) if sniff else "."
     marked = [(name, int(col.marked.sum())) for name, col in columns.items() if col.marked.any()]
@@ -1167,18 +1169,17 @@ def _frame(path: Path, cells: _Cells, declared: _Declared, decimal: str | None, 
                 _typed(path, name, col, decimal, said)), said
 
     data = {}
-    for name, (series, said) in zip(columns, _each(typed, list(columns), size)):
+    for name, (series, said) in zip(columns, _each(typed, list(columns), threads)):
         data[name] = series
         notes.extend(said)
     return pd.DataFrame(data), decimal, notes
 
 
-def _each(function: Callable[[Any], Any], items: Sequence[Any], cells: int) -> list[Any]:
-    """``[function(item) for item in items]``, on a few threads for a table of many
-    ``cells`` (the work is mostly Arrow's and numpy's, which let other threads run);
-    the results, and the first error raised, are those of the items in order."""
+def _each(function: Callable[[Any], Any], items: Sequence[Any], threads: bool) -> list[Any]:
+    """``[function(item) for item in items]``, on a few threads if asked; the results, and
+    the first error raised, are those of the items in order."""
     workers = min(len(items), os.cpu_count() or 1, 4)
-    if cells < _THREADED_CELLS or workers < 2:
+    if not threads or workers < 2:
         return [function(item) for item in items]
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
         return list(pool.map(function, items))
