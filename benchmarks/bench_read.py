@@ -21,14 +21,12 @@ It prints a Markdown table of medians (seconds) and the ratio micropop / pandas.
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from timing import median_time  # benchmarks/timing.py
 
 import micropop as mp
 
@@ -47,16 +45,6 @@ def make_frame(rows: int, seed: int = 20260611) -> pd.DataFrame:
     for j in range(5):
         data[f"t{j + 1}"] = WORDS[rng.integers(0, len(WORDS), rows)]
     return pd.DataFrame(data)
-
-
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm-up: imports, caches
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
 
 
 def main() -> None:
@@ -90,11 +78,11 @@ def main() -> None:
         print("| file | micropop `read_survey` | pandas | micropop / pandas |")
         print("|---|---|---|---|")
         for label, path, pandas_read in cases:
-            ours = mp.read_survey(path)
+            ours = mp.read_survey(path)  # also a warm-up: imports, caches
             theirs = pandas_read()
             assert ours.shape == theirs.shape, (ours.shape, theirs.shape)
-            t_mp = timed(lambda: mp.read_survey(path), args.repeat)
-            t_pd = timed(pandas_read, args.repeat)
+            t_mp = median_time(lambda: mp.read_survey(path), args.repeat)
+            t_pd = median_time(pandas_read, args.repeat)
             print(f"| {label} | {t_mp:.3f} | {t_pd:.3f} | {t_mp / t_pd:.1f} |", flush=True)
 
 

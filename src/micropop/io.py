@@ -1330,7 +1330,11 @@ def _mostly_numbers(n_ok: int, n_bad: int) -> bool:
 
 
 def _as_text(col: _Column) -> pd.Series:
-    """A declared column as text cells (missing as NA), for its codebook to convert."""
+    """A declared column as text cells (missing as NA), for its codebook to convert
+    (made once per distinct text when the column has few)."""
+    if col.distinct is not None:
+        inner, codes = col.distinct
+        return pd.Series(_as_text(inner).to_numpy()[codes], dtype=object)
     values = col.values.mask(col.missing).astype(object)
     held = ~col.missing & ~col.is_text
     if held.any():
