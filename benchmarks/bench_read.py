@@ -81,7 +81,7 @@ def main() -> None:
             ours = mp.read_survey(path)  # also a warm-up: imports, caches
             theirs = pandas_read()
             assert ours.shape == theirs.shape, (ours.shape, theirs.shape)
-            t_mp = median_time(lambda: mp.read_survey(path), args.repeat)
+            t_mp = median_time(lambda path=path: mp.read_survey(path), args.repeat)
             t_pd = median_time(pandas_read, args.repeat)
             print(f"| {label} | {t_mp:.3f} | {t_pd:.3f} | {t_mp / t_pd:.1f} |", flush=True)
 

@@ -750,7 +750,8 @@ def _arrow_cells(path: Path, text: str, sep: str, skip: int, utf8: bytes | None 
     cells = [table.column(i) for i in range(table.num_columns)]
     return _Cells([c[0].as_py() for c in cells],
                   [pd.Series(pd.arrays.ArrowStringArray(c.slice(1).combine_chunks()),
-                             dtype=_ARROW_TEXT) for c in cells], f"line {skip + blanks + 1}", lambda i: f"column {i + 1}",
+                             dtype=_ARROW_TEXT) for c in cells],
+                  f"line {skip + blanks + 1}", lambda i: f"column {i + 1}",
                   [f"Column names read from line {skip + blanks + 1}."],
                   lambda: _csv_cells(path, text, sep, skip).title_hint())
 
@@ -1005,9 +1006,15 @@ def _string_bytes(array: pa.Array) -> bytes:
     data = array.buffers()[2] if len(array) else None
     if data is None:
         return b""
-    ends = np.frombuffer(array.buffers()[1], dtype=np.int64 if pa.types.is_large_string(
-        array.type) else np.int32)[array.offset:array.offset + len(array) + 1]
+    ends = _ends(array)
     return data.slice(int(ends[0]), int(ends[-1] - ends[0])).to_pybytes()
+
+
+def _ends(array: pa.Array) -> np.ndarray:
+    """Where the strings of ``array`` start in its bytes, and where the last ends."""
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    return np.frombuffer(array.buffers()[1], dtype=width)[array.offset:
+                                                          array.offset + len(array) + 1]
 
 
 def _distinct(array: pa.Array) -> tuple[pa.Array, np.ndarray] | None:
@@ -1042,8 +1049,7 @@ def _blank(text: pd.Series) -> np.ndarray:
     array = _arrow_strings(text)
     if array is None:
         return _mask(text.eq(""))
-    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
-    ends = np.frombuffer(array.buffers()[1], dtype=width)[array.offset:array.offset + len(array) + 1]
+    ends = _ends(array)
     blank = ends[1:] == ends[:-1]
     return blank & ~array.is_null().to_numpy(zero_copy_only=False) if array.null_count else blank
 
@@ -1065,8 +1071,8 @@ def _starts(text: pd.Series, prefix: str) -> pd.Series:
     array = _arrow_strings(text)
     if array is None:
         return text.str.startswith(prefix)
-    return pd.Series(pc.fill_null(pc.starts_with(array, prefix), False).to_numpy(zero_copy_only=False),
-                     copy=False)
+    starts = pc.fill_null(pc.starts_with(array, prefix), False)
+    return pd.Series(starts.to_numpy(zero_copy_only=False), copy=False)
 
 
 def _dotted_numbers(text: pd.Series, chars: np.ndarray | None, numbers: pd.Series
