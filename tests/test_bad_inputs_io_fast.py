@@ -127,3 +127,13 @@ def test_text_with_few_distinct_cells_is_read_as_written(tmp_path):
     assert df["w"][~kept].isna().all() and df["n"].tolist() == list(range(4000))
     assert "Cells written 'NA' were read as missing values: 667 in column 'w'." in (
         df.attrs["read_notes"])
+
+
+@pytest.mark.parametrize("code", ["--9", "²", "-", "٣", "007", "-0"])
+def test_level_codes_that_only_look_whole_stay_text(code):
+    """Level keys are turned back into numbers only when they are written as one ('12');
+    others (found by the hostile-file comparison: '--9' raised a bare ValueError) stay text."""
+    variable = mp.Codebook.from_dict(
+        {"variables": {"c": {"type": "categorical", "levels": {code: "a", "12": "b"}}}}
+    ).variables["c"]
+    assert variable.levels == {code: "a", 12: "b"}

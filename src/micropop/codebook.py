@@ -67,6 +67,7 @@ import json
 import json.decoder
 import json.scanner
 import os
+import re
 import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -282,7 +283,7 @@ def _listing(names: Sequence[Any], limit: int = 20) -> str:
 
 def _from_json_key(code: Any) -> Any:
     """Mapping keys read back from JSON are text; turn ``"11"`` back into ``11``."""
-    if isinstance(code, str) and code.lstrip("-").isdigit() and str(int(code)) == code:
+    if isinstance(code, str) and re.fullmatch("-?[0-9]+", code) and str(int(code)) == code:
         return int(code)
     return code
 
