@@ -740,7 +740,8 @@ def _arrow_cells(path: Path, text: str, sep: str, skip: int, utf8: bytes | None 
                                               escape_char=False, newlines_in_values=quotes,
                                               ignore_empty_lines=True, invalid_row_handler=note),
             convert_options=pa_csv.ConvertOptions(  # the bytes are UTF-8 text already
-                column_types={f"f{i}": pa.string() for i in range(len(header))}, check_utf8=False,
+                column_types={f"f{i}": pa.string() for i in range(len(header))},
+                check_utf8=False,
                 strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[],
                 true_values=[], false_values=[]))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, csv.Error):
@@ -1140,7 +1141,7 @@ def _cast_numbers(text: pd.Series) -> pd.Series | None:
     for target in (pa.int64(), pa.float64()):
         try:
             if target == pa.int64():
-                pc.cast(pc.drop_null(array.slice(0, 1000)), target)
+                pc.cast(pc.drop_null(array.slice(0, 100)), target)
             return pd.Series(pc.cast(array, target).to_pandas(
                 types_mapper={pa.int64(): pd.Int64Dtype()}.get), index=text.index)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
