@@ -137,3 +137,15 @@ def test_level_codes_that_only_look_whole_stay_text(code):
         {"variables": {"c": {"type": "categorical", "levels": {code: "a", "12": "b"}}}}
     ).variables["c"]
     assert variable.levels == {code: "a", 12: "b"}
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text('a"; ,§\n\r1é', max_size=30), sep=st.sampled_from([",", ";", "§"]))
+def test_quotes_are_checked_on_the_bytes_as_by_the_pattern(text, sep):
+    """The byte check of quoting accepts a text exactly when removing every quoted field
+    (at the start of a line or field, closed before the separator, a line break or the
+    end; inner quotes doubled) leaves no quote."""
+    s = re.escape(sep)
+    quoted = rf'(?:^|(?<={s}))"(?:[^"]|"")*"(?={s}|\r|\n|\Z)'
+    expected = '"' not in re.sub(quoted, "", text, flags=re.MULTILINE)
+    assert reader._quoted_fields(text.encode("utf-8"), sep) == expected

@@ -711,14 +711,11 @@ def _arrow_cells(path: Path, text: str, sep: str, skip: int, utf8: bytes | None 
     ``utf8``, when given, is ``text`` encoded in UTF-8 (the file's own bytes)."""
     lines = _first_lines(text, skip)
     skipped = "".join(itertools.islice(_first_lines(text, 0), skip))
-    quotes = text.find('"', len(skipped)) >= 0
-    if quotes:  # every quote must open or close a whole field, or be doubled in one
-        s = re.escape(sep)
-        quoted = rf'(?:^|(?<={s}))"(?:[^"]|"")*"(?={s}|\r|\n|\Z)'
-        if '"' in re.sub(quoted, "", text[len(skipped):], flags=re.MULTILINE):
-            return None  # e.g. an unclosed quote, '"ab"c' or 'ab"c': for the strict parser
     body = (text[len(skipped):].encode("utf-8") if utf8 is None else
             memoryview(utf8)[len(skipped.encode("utf-8")):])
+    quotes = text.find('"', len(skipped)) >= 0
+    if quotes and not _quoted_fields(body, sep):
+        return None  # e.g. an unclosed quote, '"ab"c' or 'ab"c': for the strict parser
     header, blanks = [], 0
     for line in lines:
         if line.strip("\r\n"):
@@ -755,6 +752,38 @@ def _arrow_cells(path: Path, text: str, sep: str, skip: int, utf8: bytes | None 
                   f"line {skip + blanks + 1}", lambda i: f"column {i + 1}",
                   [f"Column names read from line {skip + blanks + 1}."],
                   lambda: _csv_cells(path, text, sep, skip).title_hint())
+
+
+def _quoted_fields(body: bytes | memoryview, sep: str) -> bool:
+    """Whether every double quote of the UTF-8 text ``body`` opens a whole field or
+    closes it, or is doubled inside one: taken in order, the quotes pair up, each
+    pair's first quote starting the text, a line (after \\n) or a field (after ``sep``)
+    unless it just follows the last pair, and its second ending the text or coming
+    before \\r, \\n or ``sep`` unless the next pair follows at once (a doubled quote).
+    This is what removing every match of ``"(?:[^"]|"")*"`` at the start of a line or
+    field and before ``sep``, \\r, \\n or the end leaves no quote of; read on the
+    bytes at once."""
+    data = np.frombuffer(body, dtype=np.uint8)
+    quotes = np.flatnonzero(data == ord('"'))
+    if quotes.size % 2:
+        return False
+    opens, closes = quotes[0::2], quotes[1::2]
+    doubled = closes[:-1] + 1 == opens[1:]  # a doubled quote inside a field
+
+    def sep_at(positions: np.ndarray) -> np.ndarray:
+        found = (positions >= 0) & (positions + len(mark) <= len(data))
+        for k, byte in enumerate(mark):
+            found &= data[np.clip(positions + k, 0, len(data) - 1)] == byte
+        return found
+
+    mark = sep.encode("utf-8")
+    before = data[np.maximum(opens - 1, 0)]
+    opening = (opens == 0) | ((opens > 0) & (before == ord("\n"))) | sep_at(opens - len(mark))
+    after = data[np.minimum(closes + 1, len(data) - 1)]
+    closing = (closes == len(data) - 1) | ((closes < len(data) - 1) & (
+        (after == ord("\r")) | (after == ord("\n")))) | sep_at(closes + 1)
+    return bool((opening[1:] | doubled).all() and opening[:1].all()
+                and (closing[:-1] | doubled).all() and closing[-1:].all())
 
 
 def _csv_cells(path: Path, text: str, sep: str, skip: int) -> _Cells:
