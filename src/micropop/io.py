@@ -628,7 +628,10 @@ def _sniff_separator(path: Path, text: str, skip: int) -> tuple[str, str]:
     cut = len(sample) > _SAMPLE_LINES
     lines = [line for _, line in sample[:_SAMPLE_LINES]]
     counts: dict[str, list[int]] = {}
+    sampled = "".join(lines)
     for candidate in _SEPARATORS:
+        if candidate not in sampled:
+            continue  # it splits no line: it would count one field each, which decides nothing
         try:
             rows = list(csv.reader(lines, delimiter=candidate))
         except csv.Error:
