@@ -67,6 +67,7 @@ import json
 import json.decoder
 import json.scanner
 import os
+import re
 import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -222,10 +223,12 @@ def _parse_numbers(values: pd.Series, where: str, kind: str, decimal: str
                            dtype=bool, count=len(values)) & _mask(values.notna())
     text = _text(values)
     present = _mask(text.notna()) & ~held
-    cells = text[present].astype(object)
-    if decimal != ".":
+    cells = text[present]
+    if decimal != ".":  # on the text as Arrow holds it, before making Python strings
         dotted = _mask(cells.str.contains(".", regex=False))
-        cells = cells.str.replace(decimal, ".", regex=False).mask(dotted)
+        cells = cells.str.replace(decimal, ".", regex=False).astype(object).mask(dotted)
+    else:
+        cells = cells.astype(object)
     parsed = pd.to_numeric(cells, errors="coerce")
     bad = np.zeros(len(values), dtype=bool)
     bad[present] = _mask(parsed.isna())
@@ -247,7 +250,7 @@ def _parse_numbers(values: pd.Series, where: str, kind: str, decimal: str
         numbers[present] = parsed.to_numpy(dtype="float64")
         if held.any():
             numbers[held] = pd.to_numeric(values[held]).to_numpy(dtype="float64")
-    return numbers, text.astype(object).where(present)
+    return numbers, text.where(present)
 
 
 def _short(value: Any, width: int = 40) -> str:
@@ -280,7 +283,7 @@ def _listing(names: Sequence[Any], limit: int = 20) -> str:
 
 def _from_json_key(code: Any) -> Any:
     """Mapping keys read back from JSON are text; turn ``"11"`` back into ``11``."""
-    if isinstance(code, str) and code.lstrip("-").isdigit() and str(int(code)) == code:
+    if isinstance(code, str) and re.fullmatch("-?[0-9]+", code) and str(int(code)) == code:
         return int(code)
     return code
 
@@ -554,8 +557,9 @@ class Variable:
         lookup = {_key(label): i for i, (_, label) in enumerate(pairs)}
         lookup.update({_key(code): i for i, (code, _) in enumerate(pairs)})
         keys = _keys(values)
-        codes = keys.map(lookup)
-        bad = _mask(keys.notna() & codes.isna())
+        at, distinct = pd.factorize(keys)  # each distinct key looked up once; NA at -1
+        codes = np.array([lookup.get(key, -1) for key in distinct] + [-1], dtype=int)[at]
+        bad = (at >= 0) & (codes < 0)
         if bad.any():
             allowed = ", ".join(f"{c}={lab}" if c != lab else str(lab) for c, lab in pairs[:10])
             allowed += f", ... ({len(pairs)} levels)" if len(pairs) > 10 else ""
@@ -565,7 +569,7 @@ class Variable:
                 hint="correct these values, add the levels to the codebook, "
                      "or declare them under `missing`")
         categorical = pd.Categorical.from_codes(
-            codes.fillna(-1).astype(int).to_numpy(), categories=[lab for _, lab in pairs],
+            codes, categories=[lab for _, lab in pairs],
             ordered=self.type == "ordered")
         return pd.Series(categorical, index=values.index, name=values.name)
 
@@ -1029,7 +1033,7 @@ class Codebook:
             warnings.warn(MicropopWarning(
                 f"{source}: {_count(len(undeclared), 'column')} not in the codebook, kept as "
                 f"read: {_listing(undeclared)}"), stacklevel=2)
-        out = df.copy()
+        out = df.copy(deep=False)  # the declared columns are replaced, the others shared
         for name, variable in self.variables.items():
             out[name] = variable.convert(df[name], source=source, decimal=decimal)
         if self.id:

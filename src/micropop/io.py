@@ -68,11 +68,13 @@ Examples
 from __future__ import annotations
 
 import codecs
+import concurrent.futures
 import csv
 import datetime
 import difflib
 import gzip
 import io
+import itertools
 import os
 import re
 import warnings
@@ -133,6 +135,8 @@ _SEPARATORS = (",", ";", "\t", "|")
 _STATA_INTEGER_TYPES = ("int8", "int16", "int32", "int64")
 #: Lines of a text file looked at to choose its separator.
 _SAMPLE_LINES = 1000
+#: Cells of a text table from which its columns are classified on several threads.
+_THREADED_CELLS = 100_000
 #: Rows looked at below a title for the row of column names.
 _TITLE_ROWS = 20
 #: Cell texts read as missing values (pandas' defaults), besides blank cells.
@@ -161,6 +165,12 @@ _THOUSANDS = {",": r"[+-]?[1-9]\d{0,2}(?:,\d{3})+", ".": r"[+-]?[1-9]\d{0,2}(?:\
 _GROUPED = r"[+-]?\d{1,3}(?:[ \u00a0\u202f']\d{3})+(?:[.,]\d+)?"
 _UNITS = (r"[+-]?\d[\d .,\u00a0\u202f']*\s?(?:%|€|\$|£)"
           r"|(?:€|\$|£)\s?[+-]?\d[\d .,\u00a0\u202f']*")
+#: Bytes of texts made only of digits, signs and points (masks over the 256 byte values),
+#: and of texts with nothing to strip (printable ASCII, no space).
+_NUMBER_CHARS = b"0123456789+-."
+_NUMBER_BYTES = np.isin(np.arange(256), list(_NUMBER_CHARS))
+_COMMA_TO_POINT = bytes.maketrans(b",", b".")
+_PRINTABLE_BYTES = (np.arange(256) > 32) & (np.arange(256) < 127)
 
 CodebookLike = Codebook | str | os.PathLike[str] | Mapping[str, Any]
 
@@ -448,9 +458,9 @@ def _read_text(path: Path, declared: _Declared, sep: str | None, decimal: str | 
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as err:
             raise _unreadable(path, "gzip", err) from None
-    if not data.strip():
+    if not data or data.isspace():
         raise EmptyFileError(f"{str(path)!r} is empty", hint="check that the export completed")
-    text, notes, undecodable = _decode(path, data, encoding)
+    text, notes, undecodable, utf8 = _decode(path, data, encoding)
     if sep is None:
         if ".tsv" in (s.lower() for s in path.suffixes):
             sep = "\t"
@@ -461,7 +471,7 @@ def _read_text(path: Path, declared: _Declared, sep: str | None, decimal: str | 
     else:
         _refuse_one_column(path, text, sep, skiprows)
     try:
-        cells = _text_cells(path, text, sep, skiprows)
+        cells = _text_cells(path, text, sep, skiprows, utf8)
     except DataFileError:
         if undecodable is None:
             raise
@@ -473,9 +483,10 @@ def _read_text(path: Path, declared: _Declared, sep: str | None, decimal: str | 
 
 
 def _decode(path: Path, data: bytes, encoding: str | None
-            ) -> tuple[str, list[str], UnicodeDecodeError | None]:
-    """Text of the file (undecodable bytes replaced), what was guessed, and the first
-    decoding error. A byte-order mark is honoured and removed."""
+            ) -> tuple[str, list[str], UnicodeDecodeError | None, bytes | None]:
+    """Text of the file (undecodable bytes replaced), what was guessed, the first
+    decoding error, and the text's UTF-8 bytes when they are the file's (else None).
+    A byte-order mark is honoured and removed."""
     if encoding is not None:
         notes = ([] if codecs.lookup(encoding).name.startswith("utf") else
                  _refuse_misread_utf8(path, data, encoding))
@@ -483,12 +494,17 @@ def _decode(path: Path, data: bytes, encoding: str | None
             text, err = data.decode(encoding), None
         except UnicodeDecodeError as error:
             text, err = data.decode(encoding, errors="replace"), error
-        return _without_nul(path, text.removeprefix("\ufeff")), notes, err
+        utf8 = None
+        if err is None and codecs.lookup(encoding).name == "utf-8":
+            utf8 = data.removeprefix(codecs.BOM_UTF8) if text.startswith("\ufeff") else data
+        return _without_nul(path, text.removeprefix("\ufeff")), notes, err, utf8
     for bom, codec, name in _BOMS:
         if data.startswith(bom):
             note = f"Encoding {name} (the file starts with its byte-order mark)."
             try:
-                return _without_nul(path, data[len(bom):].decode(codec)), [note], None
+                text = data[len(bom):].decode(codec)
+                return (_without_nul(path, text), [note], None,
+                        data[len(bom):] if codec == "utf-8" else None)
             except UnicodeDecodeError as error:
                 if codec != "utf-8":
                     raise FileEncodingError(
@@ -496,13 +512,13 @@ def _decode(path: Path, data: bytes, encoding: str | None
                         f"{name}: {error.reason} at byte {error.start + len(bom)}",
                         hint="export the file again as UTF-8 CSV") from None
                 text = data[len(bom):].decode(codec, errors="replace")
-                return _without_nul(path, text), [note], error
+                return _without_nul(path, text), [note], error, None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         fallback = _as_cp1252(data)
         if fallback is None:
-            return _without_nul(path, data.decode("utf-8", errors="replace")), [], error
+            return _without_nul(path, data.decode("utf-8", errors="replace")), [], error, None
         line = data[:error.start].count(b"\n") + 1
         usual = "".join(sorted(set(re.findall(r"[^\x00-\x7f]", fallback))))
         note = (f"Encoding Windows-1252 (cp1252): the file is not valid UTF-8 (byte "
@@ -510,10 +526,10 @@ def _decode(path: Path, data: bytes, encoding: str | None
                 "Windows-1252 its non-ASCII characters are usual letters and signs "
                 f"({usual[:30]}); "
                 "pass encoding= if it is another one.")
-        return _without_nul(path, fallback), [note], None
+        return _without_nul(path, fallback), [note], None, None
     plain = data.isascii()
     note = "Encoding UTF-8" + (" (plain ASCII text)." if plain else ".")
-    return _without_nul(path, text), [note], None
+    return _without_nul(path, text), [note], None, data
 
 
 def _as_cp1252(data: bytes) -> str | None:
@@ -596,14 +612,26 @@ def _lines(text: str, skip: int) -> Iterator[str]:
     return lines
 
 
+#: A physical line, as io.StringIO(newline="") splits them.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def _first_lines(text: str, skip: int) -> Iterator[str]:
+    """The lines of :func:`_lines`, found one by one: for reading only the first lines."""
+    return itertools.islice((m.group() for m in _LINE.finditer(text)), skip, None)
+
+
 def _sniff_separator(path: Path, text: str, skip: int) -> tuple[str, str]:
     """The separator that splits the header and the first lines into the same number
     (above one) of fields, and a sentence saying so; refuse when it is not clear."""
-    sample = list(zip(range(_SAMPLE_LINES + 1), _lines(text, skip)))
+    sample = list(zip(range(_SAMPLE_LINES + 1), _first_lines(text, skip)))
     cut = len(sample) > _SAMPLE_LINES
     lines = [line for _, line in sample[:_SAMPLE_LINES]]
     counts: dict[str, list[int]] = {}
+    sampled = "".join(lines)
     for candidate in _SEPARATORS:
+        if candidate not in sampled:
+            continue  # it splits no line: it would count one field each, which decides nothing
         try:
             rows = list(csv.reader(lines, delimiter=candidate))
         except csv.Error:
@@ -649,7 +677,7 @@ def _sniff_separator(path: Path, text: str, skip: int) -> tuple[str, str]:
 def _lines_fields(text: str, sep: str, skip: int) -> list[str]:
     """The fields of the first line read (the header), split on ``sep``."""
     try:
-        return next(csv.reader(_lines(text, skip), delimiter=sep), [])
+        return next(csv.reader(_first_lines(text, skip), delimiter=sep), [])
     except csv.Error:
         return []
 
@@ -670,24 +698,27 @@ def _refuse_one_column(path: Path, text: str, sep: str, skip: int) -> None:
             hint=f"pass sep={sniffed!r} (or leave sep out)")
 
 
-def _text_cells(path: Path, text: str, sep: str, skip: int) -> _Cells:
+def _text_cells(path: Path, text: str, sep: str, skip: int, utf8: bytes | None = None
+                ) -> _Cells:
     """The records of a text file as cells, refusing lines with a wrong number of fields
     or a quoted field followed by other characters. Arrow's parser reads regular files;
     any irregularity sends the file to Python's strict parser, whose reading is the
     reference and which names the lines at fault."""
-    return _arrow_cells(path, text, sep, skip) or _csv_cells(path, text, sep, skip)
+    return (_arrow_cells(path, text, sep, skip, utf8)
+            or _csv_cells(path, text, sep, skip))
 
 
-def _arrow_cells(path: Path, text: str, sep: str, skip: int) -> _Cells | None:
-    """The cells of a regular file, read by Arrow; None when anything is irregular."""
-    lines = _lines(text, skip)
-    offset = sum(len(line) for _, line in zip(range(skip), iter(io.StringIO(text, newline=""))))
-    body = text[offset:]
-    if '"' in body:  # every quote must open or close a whole field, or be doubled in one
-        s = re.escape(sep)
-        quoted = rf'(?:^|(?<={s}))"(?:[^"]|"")*"(?={s}|\r|\n|\Z)'
-        if '"' in re.sub(quoted, "", body, flags=re.MULTILINE):
-            return None  # e.g. an unclosed quote, '"ab"c' or 'ab"c': for the strict parser
+def _arrow_cells(path: Path, text: str, sep: str, skip: int, utf8: bytes | None = None
+                 ) -> _Cells | None:
+    """The cells of a regular file, read by Arrow; None when anything is irregular.
+    ``utf8``, when given, is ``text`` encoded in UTF-8 (the file's own bytes)."""
+    lines = _first_lines(text, skip)
+    skipped = "".join(itertools.islice(_first_lines(text, 0), skip))
+    body = (text[len(skipped):].encode("utf-8") if utf8 is None else
+            memoryview(utf8)[len(skipped.encode("utf-8")):])
+    quotes = text.find('"', len(skipped)) >= 0
+    if quotes and not _quoted_fields(body, sep):
+        return None  # e.g. an unclosed quote, '"ab"c' or 'ab"c': for the strict parser
     header, blanks = [], 0
     for line in lines:
         if line.strip("\r\n"):
@@ -702,13 +733,15 @@ def _arrow_cells(path: Path, text: str, sep: str, skip: int) -> _Cells | None:
 
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(body.encode("utf-8")),
+            pa.py_buffer(body),
             read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+            # without quotes, a line break always ends a record
             parse_options=pa_csv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
-                                              escape_char=False, newlines_in_values=True,
+                                              escape_char=False, newlines_in_values=quotes,
                                               ignore_empty_lines=True, invalid_row_handler=note),
-            convert_options=pa_csv.ConvertOptions(
+            convert_options=pa_csv.ConvertOptions(  # the bytes are UTF-8 text already
                 column_types={f"f{i}": pa.string() for i in range(len(header))},
+                check_utf8=False,
                 strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[],
                 true_values=[], false_values=[]))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, csv.Error):
@@ -717,10 +750,43 @@ def _arrow_cells(path: Path, text: str, sep: str, skip: int) -> _Cells | None:
         return None
     cells = [table.column(i) for i in range(table.num_columns)]
     return _Cells([c[0].as_py() for c in cells],
-                  [pd.Series(pd.arrays.ArrowStringArray(c.slice(1)), dtype=_ARROW_TEXT)
-                   for c in cells], f"line {skip + blanks + 1}", lambda i: f"column {i + 1}",
+                  [pd.Series(pd.arrays.ArrowStringArray(c.slice(1).combine_chunks()),
+                             dtype=_ARROW_TEXT) for c in cells],
+                  f"line {skip + blanks + 1}", lambda i: f"column {i + 1}",
                   [f"Column names read from line {skip + blanks + 1}."],
                   lambda: _csv_cells(path, text, sep, skip).title_hint())
+
+
+def _quoted_fields(body: bytes | memoryview, sep: str) -> bool:
+    """Whether every double quote of the UTF-8 text ``body`` opens a whole field or
+    closes it, or is doubled inside one: taken in order, the quotes pair up, each
+    pair's first quote starting the text, a line (after \\n) or a field (after ``sep``)
+    unless it just follows the last pair, and its second ending the text or coming
+    before \\r, \\n or ``sep`` unless the next pair follows at once (a doubled quote).
+    This is what removing every match of ``"(?:[^"]|"")*"`` at the start of a line or
+    field and before ``sep``, \\r, \\n or the end leaves no quote of; read on the
+    bytes at once."""
+    data = np.frombuffer(body, dtype=np.uint8)
+    quotes = np.flatnonzero(data == ord('"'))
+    if quotes.size % 2:
+        return False
+    opens, closes = quotes[0::2], quotes[1::2]
+    doubled = closes[:-1] + 1 == opens[1:]  # a doubled quote inside a field
+
+    def sep_at(positions: np.ndarray) -> np.ndarray:
+        found = (positions >= 0) & (positions + len(mark) <= len(data))
+        for k, byte in enumerate(mark):
+            found &= data[np.clip(positions + k, 0, len(data) - 1)] == byte
+        return found
+
+    mark = sep.encode("utf-8")
+    before = data[np.maximum(opens - 1, 0)]
+    opening = (opens == 0) | ((opens > 0) & (before == ord("\n"))) | sep_at(opens - len(mark))
+    after = data[np.minimum(closes + 1, len(data) - 1)]
+    closing = (closes == len(data) - 1) | ((closes < len(data) - 1) & (
+        (after == ord("\r")) | (after == ord("\n")))) | sep_at(closes + 1)
+    return bool((opening[1:] | doubled).all() and opening[:1].all()
+                and (closing[:-1] | doubled).all() and closing[-1:].all())
 
 
 def _csv_cells(path: Path, text: str, sep: str, skip: int) -> _Cells:
@@ -811,42 +877,105 @@ class _Column:
     """One column's cells, classified once: the stripped text of its text cells,
     which cells are missing (blank, or a marker such as ``NA``), which hold numbers
     as numbers (spreadsheets), and what each text cell reads as under each decimal
-    mark (NaN when it is not a number)."""
+    mark (NaN when it is not a number). For Arrow text, ``chars`` marks the bytes
+    its cells hold, so that texts made of others need not be looked for; a column
+    with few distinct texts is classified once per distinct text (``distinct``:
+    that classification and the position of each cell in it)."""
 
     values: pd.Series
-    text: pd.Series
     missing: np.ndarray
     marked: np.ndarray
     is_text: np.ndarray
     held: np.ndarray
-    parsed: dict[str, pd.Series]
     numbers_ok: dict[str, np.ndarray]
+    chars: np.ndarray | None = None
+    distinct: tuple[_Column, np.ndarray] | None = None
+    #: The stripped texts, and the numbers under each decimal mark or how to get them
+    #: (made, or expanded from ``distinct``, when first asked).
+    _text: pd.Series | None = None
+    _parsed: dict[str, pd.Series | Callable[[], pd.Series]] = field(default_factory=dict)
+
+    @property
+    def text(self) -> pd.Series:
+        if self._text is None:
+            assert self.distinct is not None
+            inner, codes = self.distinct
+            self._text = inner.text.take(codes).reset_index(drop=True)
+        return self._text
+
+    def number(self, decimal: str) -> pd.Series:
+        """What each cell reads as under the decimal mark (NaN where not a number)."""
+        number = self._parsed.get(decimal)
+        if number is None:
+            assert self.distinct is not None
+            inner, codes = self.distinct
+            number = inner.number(decimal).take(codes).reset_index(drop=True)
+        elif not isinstance(number, pd.Series):
+            number = number()
+        self._parsed[decimal] = number
+        return number
 
     @classmethod
     def of(cls, values: pd.Series, keep: frozenset[str], text_only: bool) -> _Column:
         values = values.reset_index(drop=True)
         n = len(values)
-        if text_only:
-            is_text, held = np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
-            text = values.astype(_ARROW_TEXT).str.strip()
-        else:
+        if not text_only:
             is_text = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=n)
             held = np.fromiter((isinstance(v, (int, float, np.number))
                                 and not isinstance(v, (bool, np.bool_)) for v in values),
                                dtype=bool, count=n) & _mask(values.notna())
             text = values.where(is_text).astype(object).astype(_ARROW_TEXT).str.strip()
-        marked = _mask(text.isin(_NA_TEXTS - keep))
-        missing = _mask(values.isna()) | _mask(text.eq("")) | marked
-        candidates = text.mask(missing)
-        point = _as_numbers(candidates)
-        dotted = _mask(candidates.str.contains(".", regex=False))
-        if _mask(candidates.str.contains(",", regex=False)).any():
-            comma = _as_numbers(candidates.mask(dotted).str.replace(",", ".", regex=False))
+            return cls._classified(values, text, is_text, held, keep, None)
+        array = _arrow_strings(values)
+        chars = _alphabet(array)
+        if chars is not None and chars[~_NUMBER_BYTES].any():
+            distinct = _distinct(array)
+            if distinct is not None:
+                cells, codes = distinct
+                inner = cls.of(pd.Series(pd.arrays.ArrowStringArray(cells), dtype=_ARROW_TEXT),
+                               keep, text_only)
+                return inner._expanded(values, codes)
+        text = values if values.dtype == _ARROW_TEXT else values.astype(_ARROW_TEXT)
+        if chars is None or chars[~_PRINTABLE_BYTES].any():  # else nothing to strip
+            text = text.str.strip()
+        return cls._classified(values, text, np.ones(n, dtype=bool), np.zeros(n, dtype=bool),
+                               keep, chars)
+
+    @classmethod
+    def _classified(cls, values: pd.Series, text: pd.Series, is_text: np.ndarray,
+                    held: np.ndarray, keep: frozenset[str], chars: np.ndarray | None) -> _Column:
+        markers = _NA_TEXTS - keep
+        if chars is None or any(chars[list(m.encode())].all() for m in markers):
+            marked = _mask(text.isin(markers))
         else:
-            comma = point.mask(dotted)
-        parsed = {".": point, ",": comma}
-        ok = {mark: held | _mask(number.notna()) for mark, number in parsed.items()}
-        return cls(values, text, missing, marked, is_text, held, parsed, ok)
+            marked = np.zeros(len(text), dtype=bool)
+        missing = _mask(values.isna()) | _blank(text) | marked
+        candidates = _masked(text, missing)
+        if chars is not None and chars[~_NUMBER_BYTES].any() and (
+                marked.any() or chars[~_PRINTABLE_BYTES].any()):
+            chars = _alphabet(_arrow_strings(candidates))  # e.g. numbers without NA or spaces
+        commas = _contains(candidates, ",", chars)
+        point = _as_numbers(candidates, chars, commas)
+        parsed: dict[str, pd.Series | Callable[[], pd.Series]] = {".": point}
+        if commas.any():
+            dotted = _contains(candidates, ".", chars)
+            if chars is not None:  # each comma becomes a point
+                chars = chars.copy()
+                chars[[ord("."), ord(",")]] = True, False
+            parsed[","] = _as_numbers(_with_points(_masked(candidates, dotted)), chars)
+            ok = {mark: held | _mask(number.notna()) for mark, number in parsed.items()}
+        else:  # the numbers without a point read the same under a decimal comma
+            dotted = _dotted_numbers(candidates, chars, point)
+            parsed[","] = lambda: point.mask(dotted)
+            ok = {".": held | _mask(point.notna())}
+            ok[","] = held | (ok["."] & ~dotted)
+        return cls(values, missing, marked, is_text, held, ok, chars, _text=text, _parsed=parsed)
+
+    def _expanded(self, values: pd.Series, codes: np.ndarray) -> _Column:
+        """The column whose cell ``i`` is this column's cell ``codes[i]``, its cells ``values``."""
+        return _Column(values, self.missing[codes], self.marked[codes], self.is_text[codes],
+                       self.held[codes], {mark: ok[codes] for mark, ok in self.numbers_ok.items()},
+                       self.chars, distinct=(self, codes))
 
     def ok(self, decimal: str) -> np.ndarray:
         """Cells that are numbers under ``decimal``."""
@@ -856,22 +985,179 @@ class _Column:
         """Cells that are neither missing nor numbers under ``decimal``."""
         return ~self.missing & ~self.numbers_ok[decimal]
 
+    def test(self, test: Callable[[pd.Series], pd.Series], among: np.ndarray | None = None
+             ) -> np.ndarray:
+        """A vectorised test of the stripped text (e.g. ``lambda t: t.str.fullmatch(...)``),
+        as a mask over the cells, False outside ``among`` (a mask) when given; run once
+        per distinct text when the column has few."""
+        if self.distinct is not None:
+            inner, codes = self.distinct
+            result = inner.test(test)[codes]
+            return result if among is None else result & among
+        if among is None:
+            return _mask(test(self.text))
+        result = np.zeros(len(self.values), dtype=bool)
+        if among.any():
+            result[among] = _mask(test(self.text[among]))
+        return result
 
-def _as_numbers(text: pd.Series) -> pd.Series:
+    def may_start(self, prefixes: Sequence[str], among: np.ndarray | None = None) -> np.ndarray:
+        """Cells (of ``among``) whose stripped text starts with one of ``prefixes``."""
+        found = np.zeros(len(self.values), dtype=bool)
+        for prefix in prefixes:
+            if self.chars is None or self.chars[list(prefix.encode())].all():
+                found |= self.test(lambda text, prefix=prefix: _starts(text, prefix), among)
+        return found
+
+
+def _arrow_strings(values: pd.Series) -> pa.Array | None:
+    """The cells of a column of Arrow strings as one Arrow array (None for other columns)."""
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        return None
+    array = values.array.__arrow_array__()
+    if isinstance(array, pa.ChunkedArray):
+        array = array.chunk(0) if array.num_chunks == 1 else array.combine_chunks()
+    return array if pa.types.is_string(array.type) or pa.types.is_large_string(array.type) else None
+
+
+def _alphabet(array: pa.Array | None) -> np.ndarray | None:
+    """Which bytes the (non-null) strings of ``array`` hold: a mask over the 256 byte values
+    (None without an array). Those of the first cells are counted, then the bytes left
+    once these are deleted."""
+    if array is None:
+        return None
+    if array.null_count:
+        array = pc.drop_null(array)
+    used = _string_bytes(array)
+    head = np.bincount(np.frombuffer(used[:1 << 16], dtype=np.uint8), minlength=256).astype(bool)
+    rest = used[1 << 16:].translate(None, bytes(np.flatnonzero(head).tolist()))
+    return head | np.bincount(np.frombuffer(rest, dtype=np.uint8), minlength=256).astype(bool)
+
+
+def _string_bytes(array: pa.Array) -> bytes:
+    """The bytes of the strings of ``array``, end to end."""
+    data = array.buffers()[2] if len(array) else None
+    if data is None:
+        return b""
+    ends = _ends(array)
+    return data.slice(int(ends[0]), int(ends[-1] - ends[0])).to_pybytes()
+
+
+def _ends(array: pa.Array) -> np.ndarray:
+    """Where the strings of ``array`` start in its bytes, and where the last ends."""
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    return np.frombuffer(array.buffers()[1], dtype=width)[array.offset:
+                                                          array.offset + len(array) + 1]
+
+
+def _distinct(array: pa.Array) -> tuple[pa.Array, np.ndarray] | None:
+    """The distinct strings of a long array without nulls and the position of each of its
+    strings among them, when they are few (at most one in two, judged first on the first
+    thousand); None otherwise."""
+    sample = 1000
+    if len(array) < 2 * sample or array.null_count or (
+            pc.count_distinct(array.slice(0, sample)).as_py() > sample // 2):
+        return None
+    encoded = pc.dictionary_encode(array)
+    if 2 * len(encoded.dictionary) > len(array):
+        return None
+    return encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+
+
+def _with_points(text: pd.Series) -> pd.Series:
+    """``text.str.replace(",", ".", regex=False)``; for Arrow text, byte for byte."""
+    array = _arrow_strings(text)
+    if array is None:
+        return text.str.replace(",", ".", regex=False)
+    validity, offsets, data = array.buffers()
+    if data is not None:
+        data = pa.py_buffer(data.to_pybytes().translate(_COMMA_TO_POINT))
+    return pd.Series(pd.arrays.ArrowStringArray(pa.Array.from_buffers(
+        array.type, len(array), [validity, offsets, data], offset=array.offset)),
+        dtype=text.dtype, index=text.index)
+
+
+def _blank(text: pd.Series) -> np.ndarray:
+    """Which cells are the empty text (NA cells are not)."""
+    array = _arrow_strings(text)
+    if array is None:
+        return _mask(text.eq(""))
+    ends = _ends(array)
+    blank = ends[1:] == ends[:-1]
+    return blank & ~array.is_null().to_numpy(zero_copy_only=False) if array.null_count else blank
+
+
+def _masked(text: pd.Series, mask: np.ndarray) -> pd.Series:
+    """``text.mask(mask)``: NA where ``mask``; at once for Arrow text."""
+    if not mask.any():
+        return text
+    array = _arrow_strings(text)
+    if array is None:
+        return text.mask(mask)
+    return pd.Series(pd.arrays.ArrowStringArray(pc.if_else(mask, pa.scalar(None, array.type),
+                                                           array)),
+                     dtype=text.dtype, index=text.index)
+
+
+def _starts(text: pd.Series, prefix: str) -> pd.Series:
+    """``text.str.startswith(prefix)``, at once for Arrow text."""
+    array = _arrow_strings(text)
+    if array is None:
+        return text.str.startswith(prefix)
+    starts = pc.fill_null(pc.starts_with(array, prefix), False)
+    return pd.Series(starts.to_numpy(zero_copy_only=False), copy=False)
+
+
+def _dotted_numbers(text: pd.Series, chars: np.ndarray | None, numbers: pd.Series
+                   ) -> np.ndarray:
+    """Which cells hold a point, told for the cells read as ``numbers`` (not NaN): a text
+    made of digits, signs and points that reads as a number with a fraction has one, so
+    only those read as whole numbers are looked at."""
+    if chars is None or chars[~_NUMBER_BYTES].any() or not chars[ord(".")]:
+        return _contains(text, ".", chars)
+    values = numbers.to_numpy(dtype="float64", na_value=np.nan)
+    whole = values == np.floor(values)
+    dotted = ~whole & ~np.isnan(values)
+    if whole.any():
+        dotted[whole] = _contains(text[whole], ".", chars)
+    return dotted
+
+
+def _contains(text: pd.Series, part: str, chars: np.ndarray | None) -> np.ndarray:
+    """Which cells hold ``part`` (a character), NA cells not; none when ``chars`` says so."""
+    if chars is not None and not chars[list(part.encode())].all():
+        return np.zeros(len(text), dtype=bool)
+    array = _arrow_strings(text)
+    if array is None:
+        return _mask(text.str.contains(part, regex=False))
+    return pc.fill_null(pc.match_substring(array, part), False).to_numpy(zero_copy_only=False)
+
+
+def _as_numbers(text: pd.Series, chars: np.ndarray | None = None,
+                commas: np.ndarray | None = None) -> pd.Series:
     """The number each stripped text cell reads as, as :func:`pandas.to_numeric` reads
     it, NA where it is not one: nullable Int64 when all cells are whole numbers (exact),
     float64 otherwise. Vectorised with Arrow; the slow parser only sees the cells that
-    start like a number when some cells are not numbers."""
+    start like a number when some cells are not numbers. ``chars``, when known, marks
+    every byte of the cells: cells made of digits, signs and points are numbers exactly
+    when Arrow parses them all, so that they need no pattern. ``commas``, when known,
+    marks the cells with a comma: they are not numbers."""
+    if chars is not None and not chars[~_NUMBER_BYTES].any():
+        numbers = _cast_numbers(text)
+        if numbers is not None:
+            return numbers
     present = _mask(text.notna())
-    maybe = _mask(text.str.fullmatch(_NUMBER_TEXT, case=False))
+    looked = present if commas is None else present & ~commas
+    if looked.all():
+        maybe = _mask(text.str.fullmatch(_NUMBER_TEXT, case=False))
+    else:
+        maybe = np.zeros(len(text), dtype=bool)
+        if looked.any():
+            maybe[looked] = _mask(text[looked].str.fullmatch(_NUMBER_TEXT, case=False))
     if (maybe == present).all():
-        array = pa.array(text.array) if len(text) else pa.array([], type=pa.string())
-        for target in (pa.int64(), pa.float64()):
-            try:
-                return pd.Series(pc.cast(array, target).to_pandas(
-                    types_mapper={pa.int64(): pd.Int64Dtype()}.get), index=text.index)
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                continue
+        numbers = _cast_numbers(text)
+        if numbers is not None:
+            return numbers
     numbers = pd.Series(np.nan, index=text.index)
     if maybe.any():
         numbers[maybe] = pd.to_numeric(text[maybe].astype(object), errors="coerce").to_numpy(
@@ -879,13 +1165,33 @@ def _as_numbers(text: pd.Series) -> pd.Series:
     return numbers
 
 
+def _cast_numbers(text: pd.Series) -> pd.Series | None:
+    """The cells (NA aside) cast by Arrow to whole numbers (Int64), else to float64; None
+    when some cell is neither. Arrow is slow to refuse many cells, so a column that is
+    not of whole numbers is first told on its first cells."""
+    array = pa.array(text.array) if len(text) else pa.array([], type=pa.string())
+    for target in (pa.int64(), pa.float64()):
+        try:
+            if target == pa.int64():
+                pc.cast(pc.drop_null(array.slice(0, 100)), target)
+            return pd.Series(pc.cast(array, target).to_pandas(
+                types_mapper={pa.int64(): pd.Int64Dtype()}.get), index=text.index)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+    return None
+
+
 def _frame(path: Path, cells: _Cells, declared: _Declared, decimal: str | None, *,
            sniff: bool) -> tuple[pd.DataFrame, str, list[str]]:
     """The frame of named, typed columns, the decimal mark used and what was guessed."""
     notes = list(cells.notes)
     names, used = _column_names(path, cells, notes)
-    columns = {name: _Column.of(cells.columns[i], declared.texts.get(name, frozenset()),
-                                cells.text_only) for name, i in zip(names, used)}
+    # text cells are classified by Arrow, which lets other threads run (not a sheet's cells)
+    threads = cells.text_only and bool(used) and (
+        len(used) * len(cells.columns[used[0]]) >= _THREADED_CELLS)
+    columns = dict(zip(names, _each(lambda i: _Column.of(
+        cells.columns[used[i]], declared.texts.get(names[i], frozenset()), cells.text_only),
+        range(len(used)), threads)))
     if decimal is None:
         decimal = _sniff_decimal(path, columns, declared, notes) if sniff else "."
     marked = [(name, int(col.marked.sum())) for name, col in columns.items() if col.marked.any()]
@@ -895,9 +1201,27 @@ def _frame(path: Path, cells: _Cells, declared: _Declared, decimal: str | None, 
                      + ", ".join(f"{n} in column {name!r}" for name, n in marked[:10])
                      + (f" and some in {len(marked) - 10} more columns" if len(marked) > 10 else "")
                      + ".")
-    data = {name: (_as_text(col) if name in declared.names else
-                   _typed(path, name, col, decimal, notes)) for name, col in columns.items()}
+    def typed(name: str) -> tuple[pd.Series, list[str]]:
+        said: list[str] = []
+        col = columns[name]
+        return (_as_text(col) if name in declared.names else
+                _typed(path, name, col, decimal, said)), said
+
+    data = {}
+    for name, (series, said) in zip(columns, _each(typed, list(columns), threads)):
+        data[name] = series
+        notes.extend(said)
     return pd.DataFrame(data), decimal, notes
+
+
+def _each(function: Callable[[Any], Any], items: Sequence[Any], threads: bool) -> list[Any]:
+    """``[function(item) for item in items]``, on a few threads if asked; the results, and
+    the first error raised, are those of the items in order."""
+    workers = min(len(items), os.cpu_count() or 1, 4)
+    if not threads or workers < 2:
+        return [function(item) for item in items]
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(function, items))
 
 
 def _header_text(cell: Any) -> str:
@@ -978,18 +1302,18 @@ def _sniff_decimal(path: Path, columns: Mapping[str, _Column], declared: _Declar
     evidence: dict[tuple[str, bool], tuple[str, int, str]] = {}
     for name, col in columns.items():
         for mark, other in ((".", ","), (",", ".")):
+            if (mark, True) in evidence:
+                continue  # only the first number surely written with this mark is shown
             cells = col.ok(mark) & ~col.ok(other)  # e.g. '12.5' for '.', '12,5' for ','
             if not cells.any():
                 continue
             n_ok, n_bad = int(col.ok(mark).sum()), int(col.bad(mark).sum())
             if not (name in declared.numeric or n_bad == 0 or _mostly_numbers(n_ok, n_bad)):
                 continue
-            grouped = _mask(col.text.str.fullmatch(_THOUSANDS[mark]))
-            for strong in (True, False):
-                found = np.flatnonzero(cells & (grouped != strong))
-                if found.size:
-                    evidence.setdefault((mark, strong), (name, int(found[0]) + 1,
-                                                         str(col.text.iloc[found[0]])))
+            # strong evidence: not also a number with thousands separators ('1,234')
+            grouped = [False] + ([True] if (mark, False) not in evidence else [])
+            for outcome, row in _first_matches(col, cells, _THOUSANDS[mark], grouped).items():
+                evidence.setdefault((mark, not outcome), (name, row + 1, str(col.text.iloc[row])))
 
     def example(mark: str, strong: bool) -> str:
         name, row, value = evidence[(mark, strong)]
@@ -1016,6 +1340,27 @@ def _sniff_decimal(path: Path, columns: Mapping[str, _Column], declared: _Declar
     return "."
 
 
+def _first_matches(col: _Column, cells: np.ndarray, pattern: str, outcomes: Sequence[bool]
+                   ) -> dict[bool, int]:
+    """For each outcome asked, the position of the first of ``cells`` whose stripped text
+    fullmatches ``pattern`` (True) or does not (False). The pattern is tried on runs of
+    cells from the top, each longer than the last, not on the whole column."""
+    positions = np.flatnonzero(cells)
+    found: dict[bool, int] = {}
+    start, size = 0, 256
+    while start < len(positions) and len(found) < len(outcomes):
+        run = positions[start:start + size]
+        among = np.zeros(len(cells), dtype=bool)
+        among[run] = True
+        matched = col.test(lambda text: text.str.fullmatch(pattern), among)[run]
+        for outcome in outcomes:
+            hits = np.flatnonzero(matched == outcome)
+            if outcome not in found and hits.size:
+                found[outcome] = int(run[hits[0]])
+        start, size = start + size, 4 * size
+    return found
+
+
 def _mostly_numbers(n_ok: int, n_bad: int) -> bool:
     """Whether a column of ``n_ok`` numbers and ``n_bad`` other cells is a column of
     numbers with at most a few stray cells (at least two numbers, and at most one
@@ -1024,7 +1369,11 @@ def _mostly_numbers(n_ok: int, n_bad: int) -> bool:
 
 
 def _as_text(col: _Column) -> pd.Series:
-    """A declared column as text cells (missing as NA), for its codebook to convert."""
+    """A declared column as text cells (missing as NA), for its codebook to convert
+    (made once per distinct text when the column has few)."""
+    if col.distinct is not None:
+        inner, codes = col.distinct
+        return pd.Series(_as_text(inner).to_numpy()[codes], dtype=object)
     values = col.values.mask(col.missing).astype(object)
     held = ~col.missing & ~col.is_text
     if held.any():
@@ -1037,24 +1386,25 @@ def _typed(path: Path, name: str, col: _Column, decimal: str, notes: list[str]) 
     column of numbers with a few cells of something else."""
     where = f"{str(path)!r}: column {name!r}"
     present = ~col.missing
-    flags = _mask(col.text.isin(list(_BOOLEANS)))
-    if not col.is_text.all():
-        flags = flags | np.fromiter((isinstance(v, (bool, np.bool_)) for v in col.values),
-                                    dtype=bool, count=len(col.values))
-    if present.any() and flags[present].all():
-        truth = col.text.map(_BOOLEANS).where(col.is_text, col.values).mask(col.missing)
-        return truth.astype(bool) if present.all() else truth.astype("boolean")
+    if present.any() and _is_boolean(col, int(np.argmax(present))):  # else not all are
+        flags = col.test(lambda text: text.isin(list(_BOOLEANS)))
+        if not col.is_text.all():
+            flags = flags | np.fromiter((isinstance(v, (bool, np.bool_)) for v in col.values),
+                                        dtype=bool, count=len(col.values))
+        if flags[present].all():
+            truth = col.text.map(_BOOLEANS).where(col.is_text, col.values).mask(col.missing)
+            return truth.astype(bool) if present.all() else truth.astype("boolean")
     bad = col.bad(decimal)
     if not bad.any():
         return _numbers(where, name, col, decimal, notes)
     n_ok = int(col.ok(decimal).sum())
     other = "," if decimal == "." else "."
     formatted = bad & col.ok(other)
-    digits = bad & _mask(col.text.str.contains(r"\d", regex=True))
+    digits = col.test(lambda text: text.str.contains(r"\d", regex=True), among=bad)
     units = np.zeros(len(bad), dtype=bool)
     if digits.any():
-        formatted[digits] |= _mask(col.text[digits].str.fullmatch(_GROUPED))
-        units[digits] = _mask(col.text[digits].str.fullmatch(_UNITS))
+        formatted |= col.test(lambda text: text.str.fullmatch(_GROUPED), among=digits)
+        units = col.test(lambda text: text.str.fullmatch(_UNITS), among=digits)
         formatted |= units
     if _mostly_numbers(n_ok, int(bad.sum())) or (
             formatted.any() and _mostly_numbers(n_ok + int(formatted.sum()),
@@ -1076,9 +1426,9 @@ def _typed(path: Path, name: str, col: _Column, decimal: str, notes: list[str]) 
             hint="write the numbers without thousands separators or units"
                  + (f", or pass decimal={other!r} if it is the file's decimal mark"
                     if marks.any() else ""))
-    values = col.values.mask(col.missing)
+    values = _masked(col.values, col.missing)
     if col.is_text.all():
-        return pd.Series(values.to_numpy(dtype=object), name=name)
+        return _as_python_text(values, name)
     dates = np.fromiter((isinstance(v, (datetime.date, datetime.time)) for v in col.values),
                         dtype=bool, count=len(col.values))
     if dates.any() and _mostly_numbers(int(dates.sum()), int((present & ~dates).sum())):
@@ -1090,6 +1440,24 @@ def _typed(path: Path, name: str, col: _Column, decimal: str, notes: list[str]) 
             hint="correct these cells, or declare the column in a codebook (`type: date`, these "
                  "texts under `missing`)")
     return values.infer_objects().rename(name)
+
+
+def _is_boolean(col: _Column, row: int) -> bool:
+    """Whether cell ``row`` is a boolean, or a text read as one (``"true"``, ...)."""
+    if col.distinct is not None:
+        inner, codes = col.distinct
+        return _is_boolean(inner, int(codes[row]))
+    return col.text.iloc[row] in _BOOLEANS or isinstance(col.values.iloc[row], (bool, np.bool_))
+
+
+def _as_python_text(values: pd.Series, name: str) -> pd.Series:
+    """The column pandas makes of the cells as Python objects (texts, NA): for Arrow
+    text, pandas' Arrow-backed ``str`` column, built from the Arrow strings at once."""
+    inferred = pd.Series(np.array(["text"], dtype=object)).dtype
+    if _arrow_strings(values) is not None and isinstance(inferred, pd.StringDtype) and (
+            inferred.storage == "pyarrow"):
+        return pd.Series(pd.array(values.array.__arrow_array__(), dtype=inferred), name=name)
+    return pd.Series(values.to_numpy(dtype=object), name=name)
 
 
 def _plural(n: int, noun: str) -> str:
@@ -1108,7 +1476,7 @@ def _numbers(where: str, name: str, col: _Column, decimal: str, notes: list[str]
     from_text = present & ~col.held
     if col.held.any():
         mixed = col.values.astype(object).copy()
-        mixed[from_text] = col.parsed[decimal][from_text]
+        mixed[from_text] = col.number(decimal)[from_text]
         numbers = pd.to_numeric(mixed[present])
         if from_text.any():
             first = int(np.flatnonzero(from_text)[0])
@@ -1116,19 +1484,23 @@ def _numbers(where: str, name: str, col: _Column, decimal: str, notes: list[str]
                          f"as text (e.g. {col.text.iloc[first]!r}, data row {first + 1}), read as "
                          "numbers.")
     else:
-        numbers = col.parsed[decimal][present]
+        numbers = col.number(decimal) if present.all() else col.number(decimal)[present]
     large = _mask(numbers.abs() >= _EXACT_FLOAT)
     if large.any():
-        large = large & _mask(col.text[present].str.fullmatch(_INTEGER_TEXT))
+        large = large & col.test(lambda text: text.str.fullmatch(_INTEGER_TEXT), present)[present]
     kind = numbers.dtype.kind
     if kind == "O" or (large.any() and (kind == "f" or (kind == "u" and not present.all()))):
         notes.append(f"Column {name!r} holds whole numbers too long to be stored exactly as "
                      f"numbers (e.g. {col.text[present][large].iloc[0]!r}); it was kept as text.")
         return pd.Series(col.values.mask(col.missing).to_numpy(dtype=object), name=name)
-    full = pd.Series(np.full(n, np.nan), name=name)
+    full = np.full(n, np.nan)
     full[present] = numbers.to_numpy(dtype=float)
-    _check_stored(full, col.values, where, text=col.text.where(col.is_text))
-    zeros = _mask(col.text.str.fullmatch(r"[+-]?0\d+"))
+    full = pd.Series(full, name=name, copy=False)
+    _check_stored(full, col.values, where,
+                  text=col.text if col.is_text.all() else col.text.where(col.is_text))
+    whole = full.to_numpy() == np.floor(full.to_numpy())
+    zeros = col.test(lambda text: text.str.fullmatch(r"[+-]?0\d+"),  # whole numbers only
+                     among=col.may_start(["0", "+0", "-0"], among=whole))
     if zeros.any():
         first = int(np.flatnonzero(zeros)[0])
         notes.append(f"Column {name!r} holds whole numbers written with leading zeros (e.g. "
