@@ -296,3 +296,12 @@ def test_a_column_argument_that_is_no_name_is_refused_under_its_own_name(call, a
     with pytest.raises(OptionError, match=re.escape(argument)) as info:
         call(des)
     assert "columns=" not in str(info.value)
+
+
+@pytest.mark.parametrize("index, named", [(None, "data row 2 (value: 120)"),
+                                          (["r1", "r2", "r3"], "data row 2 (id r2) (value: 120)")])
+def test_codebook_errors_name_rows_as_everywhere_else(index, named):
+    book = mp.Codebook.from_dict({"variables": {"age": {"type": "integer", "range": [18, 99]}}})
+    frame = pd.DataFrame({"age": [30, 120, 45]}, index=index)
+    with pytest.raises(DataValidationError, match=re.escape(named)):
+        book.apply(frame)

@@ -100,7 +100,7 @@ from micropop.errors import (
     OutOfRangeError,
     SurveyFileNotFoundError,
     check_number,
-    describe_rows,
+    data_rows,
 )
 
 __all__ = ["Codebook", "Variable", "TYPES"]
@@ -158,10 +158,10 @@ def _mask(condition: pd.Series) -> np.ndarray:
 
 
 def _bad_rows(values: pd.Series, mask: np.ndarray) -> str:
-    """``"data rows 3, 7 (values: ...)"`` for the rows flagged in ``mask``."""
-    positions = np.flatnonzero(mask)
-    shown = values.iloc[positions[:MAX_ROWS_SHOWN]]
-    return "data " + describe_rows(positions + 1, [_show(v) for v in shown])
+    """``"data rows 3, 7 (values: ...)"`` for the rows flagged in ``mask`` (with their ids
+    when the frame has an index of its own), as every other error names rows."""
+    shown = values.iloc[np.flatnonzero(mask)[:MAX_ROWS_SHOWN]]
+    return data_rows(values.index, mask, [_show(v) for v in shown])
 
 
 def _text(values: pd.Series) -> pd.Series:
