@@ -228,6 +228,24 @@ class Analysis:
             vcov = self.vcov(influence) / np.outer(bottom, bottom)
         return self._in_units(theta, vcov, exponent, self._per_estimate(spread))
 
+    def point_means(self, values: np.ndarray) -> np.ndarray:
+        """Domain means of ``values`` (n, p) as (p*K,), without their covariance.
+
+        Scaled as :meth:`ratio_of_sums` scales them (a sign or a zero is never
+        lost to underflow); empty domains raise. For checks that need the means
+        but not their variance (a ratio's denominator).
+        """
+        self.domain_weight()  # raises on a domain without weight
+        scale = self._weight_scale()
+        top_w, top_y, top_e = self._scaled(values, scale)
+        ones = np.broadcast_to(1.0, (len(values), 1))
+        bottom_w, bottom_y, bottom_e = self._scaled(ones, scale)
+        times = values.shape[1]
+        bottom = _spread(self.domain_sums(bottom_w[:, None] * bottom_y), times)
+        with np.errstate(over="ignore"):
+            return np.ldexp(self.domain_sums(top_w[:, None] * top_y) / bottom,
+                            top_e - _spread(bottom_e, times))
+
     def _per_estimate(self, spread: np.ndarray) -> np.ndarray:
         """Exponents per influence column (p,) or per estimate (p*K,) as (p*K,)."""
         k = self.n_domains
@@ -471,6 +489,12 @@ def _safe(values: np.ndarray) -> bool:
     the masked minimum only when there are zeros)."""
     if values.size == 0:
         return True
+    high, low = values.max(), values.min()
+    if low >= 0:  # the usual case (weights, counts, indicators): no copy of the values
+        if low == 0:
+            low = values.min(initial=np.inf, where=values != 0)
+        return bool(np.frexp(high)[1] <= _SAFE_EXPONENT
+                    and (low == np.inf or np.frexp(low)[1] >= -_SAFE_EXPONENT))
     magnitude = np.abs(values)
     if np.frexp(magnitude.max())[1] > _SAFE_EXPONENT:
         return False

@@ -137,7 +137,7 @@ def survey_ratio(design: SurveyDesign, numerator: str | Sequence[str], denominat
     data = prepare(design, numerators + [denominator], by, na_rm, numeric_only=True)
     y, x = data.y[:, :-1], data.y[:, -1:]  # x: one column shared by every numerator
     data = data.with_columns(y, [(f"{name}/{denominator}", "") for name in numerators])
-    x_mean = scaled_means(data.with_columns(x, [(denominator, "")])).estimate
+    x_mean = data.point_means(x)
     if np.any(x_mean == 0):
         zero = [data.domain_name(k) for k in np.flatnonzero(x_mean == 0)]
         raise EmptyDomainError(f"the total of {denominator!r} is zero in domain "
