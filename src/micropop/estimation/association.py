@@ -475,7 +475,10 @@ def goodness_of_fit(design: SurveyDesign, variable: str,
             f"({p[smallest]:.3g}) is too small: Pearson's statistic overflows",
             hint="merge the level with another one, or leave it out of the test")
     eigenvalues = np.sort(np.linalg.eigvalsh(vcov))[::-1]
-    trace, trace_sq = float(np.trace(vcov)), float(np.sum(vcov * vcov))
+    # moments of vcov / unit, unit rescaling a covariance whose squares would overflow or vanish
+    size = float(np.max(np.abs(vcov)))
+    unit = size if size > 0 and not 1e-150 < size < 1e150 else 1.0
+    trace, trace_sq = float(np.trace(vcov / unit)), float(np.sum((vcov / unit) ** 2))
     if not trace > 0:
         raise ProfileError(
             f"the design gives the counts of {name!r} no variance (every PSU holds the "
@@ -483,9 +486,9 @@ def goodness_of_fit(design: SurveyDesign, variable: str,
             hint="compare the shares without a test (profile(..., reference=) shows them), "
                  "or check the design's PSUs")
     k = len(p)
-    scale, df = trace_sq / trace, trace ** 2 / trace_sq
-    rs1 = pearson * (k - 1) / trace
-    f = pearson / trace
+    scale, df = unit * trace_sq / trace, trace ** 2 / trace_sq
+    rs1 = pearson * (k - 1) / (unit * trace)
+    f = pearson / (unit * trace)
     return GoodnessOfFit(
         variable=name, levels=tuple(str(v) for v in levels), observed=observed,
         expected=expected, pearson=pearson, eigenvalues=eigenvalues, degf=design.degf,
