@@ -254,7 +254,7 @@ def test_a_covariance_beyond_double_range_is_refused_where_read(df):
     huge = SurveyDesign(df.assign(w=df["w"] * 1e300), weights="w").total("y")
     assert np.isfinite(huge.se).all() and np.isfinite(huge.ci().to_numpy()).all()
     with pytest.raises(InfiniteValueError, match="covariance .* beyond double precision"):
-        huge.vcov
+        _ = huge.vcov
     difference = huge.contrast([2.0])
     assert difference.se[0] == pytest.approx(2 * huge.se[0], rel=1e-14)
 
@@ -306,11 +306,12 @@ def test_srs_means_and_ses_are_those_of_exact_arithmetic(frame):
     exact_y = [Fraction(float(v)) for v in y]
     tiny = Fraction(5e-324)  # a result below half of it rounds to 0
     total = sum(exact_w)
-    mean = sum(a * b for a, b in zip(exact_w, exact_y)) / total
-    spread = sum(abs(a * b) for a, b in zip(exact_w, exact_y)) / total
+    mean = sum(a * b for a, b in zip(exact_w, exact_y, strict=True)) / total
+    spread = sum(abs(a * b) for a, b in zip(exact_w, exact_y, strict=True)) / total
     assert abs(Fraction(float(est.estimate[0])) - mean) <= Fraction(1e-12) * spread + tiny
     n = len(w)  # every row a PSU, zero weights too (R keeps them in the design)
-    var = Fraction(n, n - 1) * sum((a * (b - mean)) ** 2 for a, b in zip(exact_w, exact_y)
+    pairs = zip(exact_w, exact_y, strict=True)
+    var = Fraction(n, n - 1) * sum((a * (b - mean)) ** 2 for a, b in pairs
                                    ) / total**2 if n > 1 else Fraction(0)
     bound = Fraction(1e-9) * (spread + abs(mean))
     se = Fraction(float(est.se[0]))

@@ -160,7 +160,8 @@ def test_ratio_of_totals(des):
 def test_missing_values_name_rows_unless_na_rm(df):
     df = df.assign(y=df["y"].where(df.index != "r2"))
     des = SurveyDesign(df, weights="w", strata="stratum", psu="psu")
-    with pytest.raises(MissingValuesError, match=r"'y' missing in data row 3 \(id r2\).*na_rm=True"):
+    with pytest.raises(MissingValuesError,
+                       match=r"'y' missing in data row 3 \(id r2\).*na_rm=True"):
         des.mean("y")
     kept = des.mean("y", na_rm=True)
     domain = des.subset(df["y"].notna()).mean("y")

@@ -109,7 +109,7 @@ def test_goodness_of_fit_matches_svygofchisq(survey, case, workers, population):
                          ids=lambda v: v if isinstance(v, str) else v["id"])
 def test_standardize_matches_svystandardize(survey, case, workers, population):
     design = _design(survey, workers, population)
-    standard = Reference(dict(zip(case["levels"], case["population"])))
+    standard = Reference(dict(zip(case["levels"], case["population"], strict=True)))
     est = standardize(design, case["variable"], by=case["by"], standard=standard)
     np.testing.assert_allclose(est.estimate, case["estimate"], rtol=RTOL)
     np.testing.assert_allclose(est.se, case["se"], rtol=RTOL)

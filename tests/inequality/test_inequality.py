@@ -229,7 +229,9 @@ def test_missing_incomes_are_counted_and_refused_without_na_rm(sample):
 @pytest.mark.parametrize("percent", [0.0, -0.6, 1.5, 60])
 def test_percent_outside_zero_one_is_refused(des, percent):
     for fun in [ineq.arpt, ineq.arpr, ineq.rmpg]:
-        with pytest.raises(InequalityParameterError, match=r"percent=.* is out of range\. Give percent as a fraction in \(0, 1\]"):
+        with pytest.raises(InequalityParameterError,
+                           match=r"percent=.* is out of range\. "
+                                 r"Give percent as a fraction in \(0, 1\]"):
             fun(des, "income", percent=percent)
 
 

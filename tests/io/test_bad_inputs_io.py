@@ -484,9 +484,9 @@ def _csv_text(names, rows, sep, decimal, newline="\n") -> str:
 def _assert_exact(df, names, kinds, rows):
     assert list(df.columns) == names
     assert len(df) == len(rows)
-    for j, (name, kind) in enumerate(zip(names, kinds)):
+    for j, (name, kind) in enumerate(zip(names, kinds, strict=True)):
         got = df[name].tolist()
-        for value, want in zip(got, [r[j] for r in rows]):
+        for value, want in zip(got, [r[j] for r in rows], strict=True):
             if want is None:
                 assert pd.isna(value), (name, got)
             elif kind == "float":

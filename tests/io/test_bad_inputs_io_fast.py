@@ -48,7 +48,8 @@ def _files(draw):
         columns.append(rng.choice(pool, size=n, p=weights / weights.sum()).tolist())
     sep = draw(st.sampled_from([",", ";", "\t"]))
     lines = [sep.join(f"c{j}" for j in range(len(columns)))]
-    lines += [sep.join(f'"{c}"' if sep in c else c for c in row) for row in zip(*columns)]
+    lines += [sep.join(f'"{c}"' if sep in c else c for c in row)
+              for row in zip(*columns, strict=True)]
     return "\n".join(lines) + "\n"
 
 

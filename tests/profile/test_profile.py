@@ -213,7 +213,7 @@ def test_profile_by_domain(des, france):
 def test_gof_is_zero_at_the_sample_distribution(des):
     shares = des.mean("frequency")
     test = goodness_of_fit(des, "frequency", dict(zip(["weekly", "monthly", "less_often"],
-                                                      shares.estimate)))
+                                                      shares.estimate, strict=True)))
     assert test.pearson == pytest.approx(0, abs=1e-6)
     assert test.rs1_p == pytest.approx(1) and test.f_p == pytest.approx(1)
     assert test.to_frame().shape == (4, 3)
@@ -253,7 +253,7 @@ def test_gof_zero_reference_share(des):
 
 def test_standardizing_to_the_sample_structure_gives_the_crude_mean(des):
     own = des.mean("age_band")
-    standard = dict(zip([label[-1] for label in own.index], own.estimate))
+    standard = dict(zip([label[-1] for label in own.index], own.estimate, strict=True))
     est = standardize(des, "earnings_month", standard=standard)
     crude = des.mean("earnings_month")
     assert est.estimate[0] == pytest.approx(crude.estimate[0], rel=1e-12)

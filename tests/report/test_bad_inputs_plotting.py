@@ -178,7 +178,7 @@ def test_histogram_draws_finite_shares_or_refuses_them(shares):
         assert [p.get_height() for p in ax.patches] == pytest.approx(
             [100 * s for s in shares], nan_ok=False)
     else:
-        bad = next(lab for lab, s in zip("abc", shares) if not np.isfinite(s))
+        bad = next(lab for lab, s in zip("abc", shares, strict=True) if not np.isfinite(s))
         with pytest.raises(FigureInputError, match=f"weighted_share is not a finite number "
                                                    f"in rows? '{bad}'"):
             plotting.earnings_histogram(table, ax=Figure().subplots())

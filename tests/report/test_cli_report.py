@@ -103,7 +103,8 @@ def test_report_csv_matches_the_data(report_dir):
 def test_report_size_tables_nest_and_cover_the_demo_truth(report_dir):
     circles = pd.read_csv(report_dir / "size_survey_circles.csv", index_col=0)
     assert circles["estimate"].is_monotonic_decreasing  # nested circles, widest first
-    assert ((circles["ci_low"] <= circles["truth"]) & (circles["truth"] <= circles["ci_high"])).all()
+    assert ((circles["ci_low"] <= circles["truth"])
+            & (circles["truth"] <= circles["ci_high"])).all()
     regular = pd.read_csv(report_dir / "size_regular_circle.csv", index_col=0)
     assert len(regular) == 4
     assert (regular["ci_low"] < regular["estimate"]).all()

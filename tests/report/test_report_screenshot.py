@@ -36,7 +36,10 @@ def _screenshot(page, folder):
 
 
 def _reference_pixels(pixels):
-    """Pixels of the figures' reference colour (France's diamonds), which the page's CSS barely uses."""
+    """Pixels of the figures' reference colour (France's diamonds).
+
+    The page's CSS barely uses that colour.
+    """
     target = np.array([int(COLOURS["reference"][i:i + 2], 16) for i in (1, 3, 5)])
     return int((np.abs(pixels - target).max(axis=-1) < 6).sum())
 

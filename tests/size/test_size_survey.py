@@ -116,7 +116,7 @@ def test_circles_with_beta_intervals(des, truth) -> None:
     circles = mp.size.survey_circles(
         des, "microwork_freq", ci="beta", population_total=truth["population_18_64"],
         circles={"12 months": LEVELS, "monthly": ["monthly", "weekly"], "weekly": ["weekly"]})
-    for name, quantity in zip(circles.estimates, TRUTH_NAMES.values()):
+    for name, quantity in zip(circles.estimates, TRUTH_NAMES.values(), strict=True):
         assert circles[name].ci_low <= truth[quantity] <= circles[name].ci_high
 
 

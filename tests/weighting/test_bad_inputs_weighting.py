@@ -415,7 +415,7 @@ def counts(draw, levels, total=None) -> dict:
     values = draw(st.lists(st.floats(1.0, 1e5), min_size=len(levels), max_size=len(levels)))
     if total is not None:
         values = [v * total / sum(values) for v in values]
-    return dict(zip(levels, values))
+    return dict(zip(levels, values, strict=True))
 
 
 def assert_met(design: SurveyDesign, margins: dict, rtol: float) -> None:
