@@ -40,7 +40,6 @@ Examples
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -56,6 +55,7 @@ from micropop.estimation.association import (GoodnessOfFit, column_levels, goodn
 from micropop.reference.census import insee_population
 from micropop.reference.distribution import Reference, as_reference
 from micropop.reference.education import insee_education
+from micropop.result import Block, Result, Table
 
 if TYPE_CHECKING:
     from micropop.design import SurveyDesign
@@ -68,7 +68,7 @@ __all__ = ["GoodnessOfFit", "Profile", "Reference", "goodness_of_fit", "insee_ed
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class Profile:
+class Profile(Result):
     """Shares of a sample next to a reference population, with tests (immutable).
 
     Made by :func:`profile`; read it with :meth:`to_frame`, :meth:`tests`,
@@ -136,31 +136,17 @@ class Profile:
         frame = pd.DataFrame(rows)
         return frame if self.by is not None or frame.empty else frame.drop(columns="domain")
 
-    def summary(self) -> str:
-        """The profile as text: one block per variable, its reference and its tests."""
-        lines = [self._title()]
+    def _blocks(self) -> list[Block]:
+        """One block per variable: its reference, its shares and its tests."""
+        blocks: list[Block] = []
         table = self.table
         for variable in dict.fromkeys(table["variable"]):
             block = table[table["variable"] == variable].drop(columns="variable")
-            lines += ["", f"{variable}: {self._reference_label(variable)}",
-                      block.set_index([c for c in ("level", "domain") if c in block])
-                      .drop(columns=["reference_year"]).to_string(float_format="{:.4f}".format)]
-            lines += [f"  {text}" for text in self._test_lines(variable)]
-        return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        parts = [f"<p><b>{html.escape(self._title())}</b></p>"]
-        for variable in dict.fromkeys(self.table["variable"]):
-            block = self.table[self.table["variable"] == variable].drop(
-                columns=["variable", "reference_year"])
-            parts.append(f"<p>{html.escape(variable)}: "
-                         f"{html.escape(self._reference_label(variable))}</p>")
-            parts.append(block.to_html(index=False, float_format="{:.4f}".format, escape=True))
-            parts += [f"<p>{html.escape(t)}</p>" for t in self._test_lines(variable)]
-        return "\n".join(parts)
+            blocks += ["", f"{variable}: {self._reference_label(variable)}",
+                       Table(block.set_index([c for c in ("level", "domain") if c in block])
+                             .drop(columns=["reference_year"]), "{:.4f}")]
+            blocks += [f"  {text}" for text in self._test_lines(variable)]
+        return blocks
 
     def _title(self) -> str:
         domain = f" by {self.by}" if self.by else ""
