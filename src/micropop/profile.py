@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from micropop._compat import renamed_keywords
 from micropop.design import as_columns, require_design
 from micropop.errors import ProfileError, check_option
 from micropop.estimation import ChisqTest, Estimate
@@ -178,9 +179,10 @@ class Profile(Result):
         return lines
 
 
+@renamed_keywords(conf_level="level")
 def profile(design: SurveyDesign, variables: str | Sequence[str],
             reference: Mapping[str, Reference | Mapping[Any, float] | pd.Series] | None = None,
-            by: str | None = None, ci: str = "logit", conf_level: float = 0.95,
+            by: str | None = None, ci: str = "logit", level: float = 0.95,
             na_rm: bool = False) -> Profile:
     """Shares of categorical variables, against a reference population, with tests.
 
@@ -206,7 +208,9 @@ def profile(design: SurveyDesign, variables: str | Sequence[str],
         A domain column (e.g. ``"frequency"``: weekly, monthly, less often).
     ci : {"logit", "xlogit", "mean", "asin", "beta"}
         Interval of the shares, as R's ``svyciprop``.
-    conf_level : float, default 0.95
+    level : float, default 0.95
+        Coverage of the intervals (``conf_level=`` is its deprecated old name;
+        the result keeps it as :attr:`Profile.conf_level`).
     na_rm : bool, default False
         Leave out rows with a missing value (R's ``na.rm``); by default
         missing values raise :class:`MissingValuesError`.
@@ -251,7 +255,7 @@ def profile(design: SurveyDesign, variables: str | Sequence[str],
             levels = column_levels(design, variable)[0]
         else:
             levels = matched_levels(design, variable, ref)[0]
-        blocks.append(_shares(design, variable, levels, ref, by, ci, conf_level, na_rm))
+        blocks.append(_shares(design, variable, levels, ref, by, ci, level, na_rm))
         if ref is not None and by is None:
             gof[variable] = goodness_of_fit(design, variable, ref, na_rm)
         elif ref is not None:
@@ -261,7 +265,7 @@ def profile(design: SurveyDesign, variables: str | Sequence[str],
         if by is not None:
             independence[variable] = design.chisq(variable, by, statistic="F", na_rm=na_rm)
     return Profile(pd.concat(blocks, ignore_index=True), references, gof, independence,
-                   by, ci, conf_level)
+                   by, ci, level)
 
 
 def _variables(variables: str | Sequence[str], by: str | None) -> list:

@@ -136,11 +136,12 @@ def render_html(title: str, blocks: Sequence[Block]) -> str:
     title : str
         Shown in bold.
     blocks : sequence of str, DataFrame or Table
-        Lines of text and tables, in order.
+        As for :func:`render_text`.
 
     Returns
     -------
     str
+        One ``<div>``.
 
     Examples
     --------
