@@ -45,8 +45,8 @@ def _domains(result) -> list:
 # name -> (build from the design, expected labels, columns that must be there)
 CASES = {
     "Estimate mean by": (lambda d: d.mean("age", by="sex"), lambda r: list(r.index), INTERVAL),
-    "Estimate quantile": (lambda d: d.quantile("age", [0.25, 0.5], by="sex"), lambda r: list(r.index),
-                          INTERVAL),
+    "Estimate quantile": (lambda d: d.quantile("age", [0.25, 0.5], by="sex"),
+                          lambda r: list(r.index), INTERVAL),
     "Estimate contrast": (lambda d: d.mean("age", by="sex").contrast({"male": 1, HOSTILE: -1},
                                                                      names=[HOSTILE]),
                           lambda r: [HOSTILE], INTERVAL),

@@ -28,15 +28,13 @@ Examples
 ...     label: str
 ...     value: float
 ...     def to_frame(self) -> pd.DataFrame:
-...         return pd.DataFrame({"estimate": [self.value]},
-...                             index=pd.Index([self.label], name="label"))
+...         return pd.DataFrame({"estimate": [self.value]}, index=[self.label])
 ...     def _title(self) -> str:
 ...         return "A count"
 >>> count = Count("<b>people</b>", 12.0)
 >>> print(count.summary())
 A count
                estimate
-label                  
 <b>people</b>      12.0
 >>> "&lt;b&gt;people&lt;/b&gt;" in count._repr_html_()
 True
@@ -47,7 +45,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Union
+from typing import TypeAlias
 
 import pandas as pd
 
@@ -90,7 +88,7 @@ class Table:
 
 
 #: What follows a result's title: a line of text, or a table.
-Block = Union[str, pd.DataFrame, Table]
+Block: TypeAlias = str | pd.DataFrame | Table
 
 
 def _table(block: pd.DataFrame | Table) -> Table:
