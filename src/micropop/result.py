@@ -43,7 +43,7 @@ True
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -75,7 +75,7 @@ class Table:
     frame: pd.DataFrame
     float_format: str | None = None
 
-    def _formatter(self):
+    def _formatter(self) -> Callable[[float], str] | None:
         return None if self.float_format is None else self.float_format.format
 
     def text(self) -> str:
