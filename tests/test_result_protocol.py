@@ -140,3 +140,14 @@ def test_html_shows_a_hostile_label_as_text(results, name) -> None:
     assert HOSTILE in "".join(reader.text)
     assert result.title in "".join(reader.text)
     assert "table" in reader.tags or "pre" in reader.tags
+
+
+def _subclasses(cls: type) -> set[type]:
+    return {sub for direct in cls.__subclasses__() for sub in {direct, *_subclasses(direct)}}
+
+
+def test_every_result_type_is_checked(results) -> None:
+    """A new result type joins CASES: the protocol covers all of them."""
+    package = {cls for cls in _subclasses(Result) if cls.__module__.startswith("micropop.")}
+    assert package <= {type(result) for result in results.values()}
+    assert len(package) >= 7
