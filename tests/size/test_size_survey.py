@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -97,6 +98,39 @@ def test_by_domain_with_known_totals(des) -> None:
     share = des.proportion("microwork_12m", by="sex").estimate
     assert counts["female"].estimate == pytest.approx(share[0] * totals["female"])
     assert counts["male"].inputs["population_total"] == totals["male"]
+
+
+def test_by_domain_is_one_size_estimate(des) -> None:
+    whole = mp.size.survey_count(des, "microwork_12m")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        counts = mp.size.survey_count(des, "microwork_12m", by="sex")
+        frame, female = counts.to_frame(), counts.domains["female"]
+    assert isinstance(counts, SizeEstimate) and counts.by == "sex"
+    assert frame.index.name == "sex" and frame.index.tolist() == list(counts.domains)
+    assert frame.loc["female", "estimate"] == female.estimate
+    assert counts.estimate == pytest.approx(whole.estimate, rel=1e-12)
+    assert counts.se == pytest.approx(whole.se, rel=1e-9)
+    assert counts.ci_low == pytest.approx(whole.ci_low, rel=1e-9)
+    with pytest.warns(DeprecationWarning, match=r"\.domains"):
+        assert counts["female"] is female
+    with pytest.warns(DeprecationWarning):
+        assert dict(counts.items()) == dict(counts.domains) and len(counts) == 2
+    with pytest.warns(DeprecationWarning):  # the old dict was a mapping of estimates
+        assert mp.size.triangulate(counts).index.tolist() == ["female", "male"]
+    with pytest.raises(TypeError, match="no domains"):
+        whole["female"]
+    assert bool(whole) and "sex" in counts.summary()
+
+
+def test_by_domain_with_known_totals_sums_the_domains(des) -> None:
+    totals = {"female": 19_400_000, "male": 18_943_299}
+    counts = mp.size.survey_count(des, "microwork_12m", ci="logit", population_total=totals,
+                                  by="sex")
+    parts = counts.to_frame()["estimate"]
+    assert counts.estimate == pytest.approx(parts.sum(), rel=1e-12)
+    assert counts.inputs["population_total"] == sum(totals.values())
+    assert counts.ci_low < counts.estimate < counts.ci_high
 
 
 def test_circles_nest_and_match_counts(des) -> None:
