@@ -509,9 +509,9 @@ def _survey_circles(table: _Table) -> dict[str, Any]:
     levels = {str(level): level for level in pd.unique(data[frequency].dropna())}
     circles = {name: [levels.get(str(v), v) for v in held] for name, held in circles.items()}
     with _about(table):  # levels present, circles nested
-        size.survey_circles(population, frequency, circles=circles)
+        estimate = size.survey_circles(population, frequency, circles=circles)
     return {"population": population, "frequency": frequency, "regular": regular,
-            "circles": circles}
+            "circles": circles, "survey_estimate": estimate}
 
 
 def _platform_circles(table: _Table, workers: SurveyDesign) -> dict[str, Any]:
@@ -520,8 +520,9 @@ def _platform_circles(table: _Table, workers: SurveyDesign) -> dict[str, Any]:
     table.columns("multiplicity", [multiplicity], workers.data, Path("the worker survey"))
     platforms, _ = _read_file(table, "file")
     with _about(table):  # every figure with its status and source, a valid multiplicity
-        size.platform_circles(platforms, workers, multiplicity=multiplicity)
-    return {"platforms": platforms, "workers": workers, "multiplicity": multiplicity}
+        estimate = size.platform_circles(platforms, workers, multiplicity=multiplicity)
+    return {"platforms": platforms, "workers": workers, "multiplicity": multiplicity,
+            "platform_estimate": estimate}
 
 
 def _captures(table: _Table) -> dict[str, Any]:

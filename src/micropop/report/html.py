@@ -1,4 +1,7 @@
-"""HTML building blocks of the report: escaped tables, embedded figures, the page.
+"""HTML of the report, as text: escaped tables and paragraphs, embedded figures, the page.
+
+Nothing here writes a file: :mod:`micropop.report.writer` draws the figures,
+writes the files and calls these functions for the page.
 
 Examples
 --------
@@ -12,18 +15,18 @@ from __future__ import annotations
 
 import base64
 import html
-import io
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Union
 
-import matplotlib
 import pandas as pd
-from matplotlib.figure import Figure
 
 from micropop import __version__
+from micropop.report.result import Heading, TableView, Text
 
-__all__ = ["Section", "table_html", "figure_html", "page", "UNDEFINED"]
+__all__ = ["RenderedSection", "Section", "table_html", "text_html", "block_html", "img_tag",
+           "page", "UNDEFINED"]
 
 #: How a table cell shows a number that is not defined (NaN), e.g. the logit interval of a
 #: share of 0; the section's text says why.
@@ -31,11 +34,15 @@ UNDEFINED = "–"
 
 
 @dataclass(frozen=True)
-class Section:
-    """One titled part of the report, its body already rendered as HTML."""
+class RenderedSection:
+    """One titled part of the report, its body rendered as HTML (its files written)."""
 
     title: str
     body: str
+
+
+#: The earlier name of :class:`RenderedSection`.
+Section = RenderedSection
 
 
 def table_html(frame: pd.DataFrame, percent: Sequence[str] = (), index: bool = True,
@@ -66,41 +73,43 @@ def table_html(frame: pd.DataFrame, percent: Sequence[str] = (), index: bool = T
                          float_format=f"{{:,.{digits}f}}".format, na_rep=UNDEFINED)
 
 
-def figure_html(fig: Figure, out_dir: Path, stem: str) -> str:
-    """Save ``fig`` as PNG and SVG in ``out_dir``; return an <img> tag with the PNG embedded.
+def text_html(text: Text) -> str:
+    """A paragraph: micropop's template with the values from the data escaped.
 
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-    out_dir : pathlib.Path
-    stem : str
-        File name without extension.
-
-    Returns
-    -------
-    str
-        The tag, with the file name in its ``data-file`` attribute.
+    Examples
+    --------
+    >>> text_html(Text("<code>{name}</code> of {n:,} rows", {"name": "<b>", "n": 1200}))
+    '<p><code>&lt;b&gt;</code> of 1,200 rows</p>'
     """
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
-    png = buffer.getvalue()
-    (out_dir / f"{stem}.png").write_bytes(png)
-    with matplotlib.rc_context({"svg.hashsalt": stem}):
-        fig.savefig(out_dir / f"{stem}.svg", format="svg", bbox_inches="tight",
-                    metadata={"Date": None})
+    values = {key: value if isinstance(value, numbers.Number) else html.escape(str(value))
+              for key, value in text.values.items()}
+    return f"<p>{text.template.format_map(values)}</p>"
+
+
+def block_html(block: Union[Heading, Text, TableView]) -> str:
+    """A heading, paragraph or table of a section as HTML (a figure is drawn by the writer)."""
+    if isinstance(block, Heading):
+        return f"<h3>{html.escape(block.text)}</h3>"
+    if isinstance(block, Text):
+        return text_html(block)
+    return table_html(block.frame, percent=block.percent, index=block.index, digits=block.digits)
+
+
+def img_tag(png: bytes, name: str) -> str:
+    """An <img> tag with the PNG embedded, naming its file in ``data-file``."""
     data = base64.b64encode(png).decode("ascii")
-    return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(stem)}" '
-            f'data-file="{html.escape(stem)}.png">')
+    return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(name)}" '
+            f'data-file="{html.escape(name)}.png">')
 
 
-def page(title: str, sections: Sequence[Section], provenance: str,
+def page(title: str, sections: Sequence[RenderedSection], provenance: str,
          read_notes: Sequence[str] = ()) -> str:
     """The whole self-contained HTML page.
 
     Parameters
     ----------
     title : str
-    sections : sequence of Section
+    sections : sequence of RenderedSection
     provenance : str
         Where the data come from, shown at the top.
     read_notes : sequence of str
