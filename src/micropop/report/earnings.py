@@ -19,9 +19,17 @@ from micropop import earnings, plotting
 from micropop.describe import binned
 from micropop.design import SurveyDesign, require_design
 from micropop.inequality import gini, lorenz, qsr
-from micropop.report.html import UNDEFINED
 from micropop.report.plan import EarningsInputs
-from micropop.report.result import INTERVAL_COLUMNS, Figure, Section, Table, TableView, Text
+from micropop.report.result import (
+    INTERVAL_COLUMNS,
+    UNDEFINED,
+    Block,
+    Figure,
+    Section,
+    Table,
+    TableView,
+    Text,
+)
 
 __all__ = ["EARNINGS_EDGES", "EARNINGS_LABELS", "earnings_section", "living_standards_section"]
 
@@ -112,7 +120,7 @@ def living_standards_section(workers: SurveyDesign,
     parts["S80/S20 of monthly earnings"] = qsr(workers, variable)
     table = pd.concat({name: est.to_frame() for name, est in parts.items()},
                       names=["indicator"])[list(INTERVAL_COLUMNS)]
-    blocks: list = [Text(
+    blocks: list[Block] = [Text(
         "Design-based estimates with 95 % intervals (proportions: logit intervals as R's "
         "<code>svyciprop</code>; Gini and S80/S20: linearised, as R's <code>convey</code>).")]
     at_zero = below.to_frame().loc[f"{variable} = 0"]

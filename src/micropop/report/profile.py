@@ -22,9 +22,8 @@ from micropop import datasets, plotting
 from micropop.describe import shares
 from micropop.design import SurveyDesign, require_design
 from micropop.profile import insee_education, insee_population, profile
-from micropop.report.html import UNDEFINED
 from micropop.report.plan import PROFILE_VARIABLES
-from micropop.report.result import Figure, Section, Table, TableView, Text
+from micropop.report.result import UNDEFINED, Block, Figure, Section, Table, TableView, Text
 
 __all__ = ["profile_section", "france_section"]
 
@@ -49,7 +48,7 @@ def profile_section(workers: SurveyDesign,
     >>> import micropop as mp
     >>> workers = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
     >>> profile_section(workers).table("profile").columns.tolist()[:3]
-    ['n', 'share', 'weighted_share']
+    ['n', 'share', 'weighted_n']
     """
     require_design(workers, "workers")
     table = shares(workers.data, variables, weights=workers.weights)
@@ -95,7 +94,7 @@ def france_section(workers: SurveyDesign) -> Section:
                         reference={"education": insee_education("25-64")})
     table = pd.concat([census.to_frame(), education.to_frame()], ignore_index=True)
     tests = pd.concat([census.tests(), education.tests()], ignore_index=True)
-    blocks: list = [Text(
+    blocks: list[Block] = [Text(
         "Weighted shares with 95 % logit intervals, next to the census (sex, age; RP2018, "
         "ages 18–74) and INSEE's educational attainment (ages 25–64; the survey's respondents "
         "of that age). The reference is taken as known; the test is R's "

@@ -3,8 +3,10 @@
 A section function (:func:`micropop.report.profile_section`, ...) computes
 with the library and returns a :class:`Section`; it draws nothing and writes
 nothing. The report's writer (:mod:`micropop.report.writer`) then writes each
-:class:`Table` as CSV, draws each :class:`Figure` as PNG and SVG, and renders
-the blocks in page order as HTML, escaping every value that comes from the data.
+:class:`Table` as CSV, draws each :class:`Figure` (a callable that draws its
+results on the Axes it is given) as PNG and SVG, and renders the blocks in
+page order as HTML (:mod:`micropop.report.render`), escaping every value
+that comes from the data.
 
 Examples
 --------
@@ -18,9 +20,13 @@ Examples
 ...     TableView(bins.set_index("label")[["share"]], percent=("share",))),
 ...     tables=(Table("pay_bins", bins, index=False),))
 >>> section.table("pay_bins")["label"].tolist()
-['0–1', '1–10', '10+']
+['0-1', '1-10', '10+']
 >>> [figure.name for figure in section.figures]
 ['pay']
+>>> from matplotlib.figure import Figure as Canvas
+>>> ax = section.figures[0](Canvas().subplots(), lang="fr")  # drawn only when called
+>>> ax.get_ylabel()
+'Part des travailleurs (%)'
 """
 
 from __future__ import annotations
@@ -28,14 +34,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 import pandas as pd
 
 from micropop.errors import OptionError
 
 __all__ = ["Section", "Text", "Heading", "TableView", "Figure", "Table", "Block",
-           "INTERVAL_COLUMNS"]
+           "INTERVAL_COLUMNS", "UNDEFINED"]
+
+#: How a table cell shows a number that is not defined (NaN), e.g. the logit interval of a
+#: share of 0; the section's text says why.
+UNDEFINED = "–"
 
 #: The columns of an estimate that the sections' tables show.
 INTERVAL_COLUMNS = ("estimate", "se", "ci_low", "ci_high")
@@ -101,6 +111,9 @@ class TableView:
 class Figure:
     """A figure, as the plotting call that draws it from the section's results.
 
+    Calling it (``figure(ax, lang)``) draws on the matplotlib Axes it is
+    given and returns them; nothing is drawn before.
+
     Attributes
     ----------
     name : str
@@ -125,7 +138,7 @@ class Figure:
     def __post_init__(self) -> None:
         _check_name("figure", self.name)
 
-    def draw(self, ax: Any, lang: str = "en") -> Any:
+    def __call__(self, ax: Any, lang: str = "en") -> Any:
         """Draw on ``ax`` with labels in ``lang``: ``plot(*args, ax=ax, lang=lang, **options)``."""
         return self.plot(*self.args, ax=ax, lang=lang, **self.options)
 
@@ -152,7 +165,7 @@ class Table:
 
 
 #: One part of a section's page, in page order.
-Block = Union[Heading, Text, TableView, Figure]
+Block = Heading | Text | TableView | Figure
 
 
 @dataclass(frozen=True)

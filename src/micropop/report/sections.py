@@ -26,10 +26,10 @@ from micropop.design import SurveyDesign
 from micropop.report.earnings import EARNINGS_EDGES, EARNINGS_LABELS
 from micropop.report.earnings import earnings_section as _earnings
 from micropop.report.earnings import living_standards_section as _living_standards
-from micropop.report.html import RenderedSection
 from micropop.report.plan import PROFILE_VARIABLES, EarningsInputs, SizeInputs, WeightingInputs
 from micropop.report.profile import france_section as _france
 from micropop.report.profile import profile_section as _profile
+from micropop.report.render import RenderedSection
 from micropop.report.size import size_section as _size
 from micropop.report.weighting import weighting_section as _weighting
 from micropop.report.writer import write_section

@@ -40,7 +40,7 @@ from matplotlib.figure import Figure as MatplotlibFigure
 
 from micropop import __version__
 from micropop.errors import OptionError, ReportOutputError
-from micropop.report.html import RenderedSection, block_html, img_tag, page
+from micropop.report.render import RenderedSection, block_html, img_tag, page
 from micropop.report.result import Figure, Section
 
 __all__ = ["MARKER", "ReportFolder", "write_section", "write_sections", "figure_html"]
@@ -77,7 +77,7 @@ def figure_html(fig: MatplotlibFigure, out_dir: Path, stem: str) -> str:
 def _draw(figure: Figure, lang: str) -> MatplotlibFigure:
     """The figure drawn on a new matplotlib figure of its size."""
     fig = MatplotlibFigure(figsize=figure.size, layout="constrained")
-    figure.draw(fig.subplots(), lang)
+    figure(fig.subplots(), lang)
     return fig
 
 
