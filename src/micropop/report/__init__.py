@@ -1,14 +1,24 @@
 """The HTML report: tables as CSV and HTML, figures as PNG and SVG, one index page.
 
-The report computes, then renders. Each section function computes with the
-library and returns a :class:`~micropop.report.result.Section` (its text,
-tables and figures as data): :func:`profile_section`, :func:`earnings_section`,
-:func:`france_section`, :func:`living_standards_section`,
-:func:`size_section` and :func:`weighting_section`. The writer
-(:mod:`micropop.report.writer`), the only module that writes files, then
-writes every table as CSV and every figure as PNG and SVG, and the
-self-contained ``index.html`` (figures embedded as PNG data, all text that
-comes from the data escaped).
+The report computes, then renders. :func:`write_report` follows its plan
+top-down, each layer using only the ones below it:
+
+1. :mod:`~micropop.report.plan`: the :class:`ReportPlan`, what to analyse
+   (:func:`demo_plan`, or :func:`~micropop.report.config.load_config` from
+   ``analysis.toml``, which hands on what it estimated while checking it).
+2. The sections, in page order, each computing with the library and
+   returning a :class:`Section` (:mod:`~micropop.report.result`: its text,
+   tables and figures as data, nothing drawn or written):
+   :func:`profile_section` and :func:`france_section`
+   (:mod:`~micropop.report.profile`), :func:`earnings_section` and
+   :func:`living_standards_section` (:mod:`~micropop.report.earnings`),
+   :func:`size_section` (:mod:`~micropop.report.size`),
+   :func:`weighting_section` (:mod:`~micropop.report.weighting`).
+3. The writer (:mod:`~micropop.report.writer`), the one module that writes
+   files: every table as CSV, every figure drawn with
+   :mod:`micropop.plotting` as PNG and SVG, and the self-contained
+   ``index.html`` rendered by :mod:`~micropop.report.render` (figures
+   embedded as PNG data, all text that comes from the data escaped).
 
 Examples
 --------
