@@ -77,7 +77,13 @@ def text_html(text: Text) -> str:
 
 
 def block_html(block: Heading | Text | TableView) -> str:
-    """A heading, paragraph or table of a section as HTML (a figure is drawn by the writer)."""
+    """A heading, paragraph or table of a section as HTML (a figure is drawn by the writer).
+
+    Examples
+    --------
+    >>> block_html(Heading("Sex <and> age"))
+    '<h3>Sex &lt;and&gt; age</h3>'
+    """
     if isinstance(block, Heading):
         return f"<h3>{html.escape(block.text)}</h3>"
     if isinstance(block, Text):
@@ -86,7 +92,13 @@ def block_html(block: Heading | Text | TableView) -> str:
 
 
 def img_tag(png: bytes, name: str) -> str:
-    """An <img> tag with the PNG embedded, naming its file in ``data-file``."""
+    """An <img> tag with the PNG embedded, naming its file in ``data-file``.
+
+    Examples
+    --------
+    >>> img_tag(b"PNG", "lorenz")
+    '<img src="data:image/png;base64,UE5H" alt="lorenz" data-file="lorenz.png">'
+    """
     data = base64.b64encode(png).decode("ascii")
     return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(name)}" '
             f'data-file="{html.escape(name)}.png">')

@@ -309,6 +309,18 @@ def write_sections(out_dir: str | Path, sections: Sequence[Section], *, title: s
     Returns
     -------
     pathlib.Path
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import micropop as mp
+    >>> from micropop.report import profile_section
+    >>> workers = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "profile"
+    >>> write_sections(out, [profile_section(workers, ["sex"])], title="Profile").name
+    'index.html'
+    >>> sorted(p.name for p in out.iterdir())
+    ['.micropop-report.json', 'index.html', 'profile.csv']
     """
     with ReportFolder(out_dir) as folder:
         rendered = [folder.add(section, lang) for section in sections]
