@@ -23,6 +23,7 @@ from matplotlib.text import Text
 
 import micropop as mp
 from micropop import plotting
+from micropop.plotting._style import fit  # moved from plotting._fit (#12)
 from micropop.describe import binned
 from micropop.errors import FigureInputError, MicropopError
 from micropop.profile import insee_population
@@ -73,7 +74,7 @@ def test_histogram_and_forest_draw_any_label_as_written(names):
     ax = plotting.earnings_histogram(table, ax=Figure().subplots())
     _save(ax)
     _assert_plain(ax)
-    assert _ticks(ax, "x") == [plotting._fit(n, plotting.TICK_WIDTH) for n in names]
+    assert _ticks(ax, "x") == [fit(n, plotting.TICK_WIDTH) for n in names]
     sizes = pd.DataFrame({"estimate": 10.0, "ci_low": 5.0, "ci_high": np.inf},
                          index=pd.Index(names))
     ax = plotting.size_forest(sizes, ax=Figure().subplots(), reference=8,
@@ -81,7 +82,7 @@ def test_histogram_and_forest_draw_any_label_as_written(names):
     _save(ax)
     _assert_plain(ax)
     legend = ax.get_legend().get_texts()[0].get_text()  # even "_x", which matplotlib hides
-    assert legend.removeprefix("\u200b") == plotting._fit(names[0])
+    assert legend.removeprefix("\u200b") == fit(names[0])
 
 
 @pytest.mark.parametrize("label", ["$x^$", "a_b^c {x} 50% \\", "x" * 500, "nul\x00 中文"])
@@ -95,14 +96,14 @@ def test_levels_reach_every_figure_that_shows_them(label, des):
                plotting.weighting_diagnostics(summary, ax=Figure().subplots())):
         _save(ax)
         _assert_plain(ax)
-        drawn = {plotting._fit(text, plotting.TICK_WIDTH) for text in (label, f"sex: {label}")}
+        drawn = {fit(text, plotting.TICK_WIDTH) for text in (label, f"sex: {label}")}
         assert drawn & set(_ticks(ax, "y"))
     bands = pd.DataFrame({"sex": ["male", "female"], "age_band": [label, label],
                           "share": [1.0, 1.0]})
     ax = plotting.pyramid(bands, {"men": pd.Series({label: 3.0}),
                                   "women": pd.Series({label: 4.0})}, ax=Figure().subplots())
     _save(ax)
-    assert _ticks(ax, "y") == [plotting._fit(label, plotting.TICK_WIDTH)]
+    assert _ticks(ax, "y") == [fit(label, plotting.TICK_WIDTH)]
 
 
 def test_text_is_plain_even_when_the_user_turned_tex_on():

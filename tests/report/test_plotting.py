@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 
 import micropop as mp
 from micropop import plotting
+from micropop.plotting import _style  # the label table moved there (#12)
 from micropop.errors import MicropopError
 from micropop.profile import insee_population
 
@@ -47,8 +48,8 @@ def summary():
 
 
 def test_every_text_in_both_languages():
-    assert set(plotting._TEXT["en"]) == set(plotting._TEXT["fr"])
-    assert all(plotting._TEXT["fr"].values())
+    assert set(_style.TEXT["en"]) == set(_style.TEXT["fr"])
+    assert all(_style.TEXT["fr"].values())
 
 
 def test_unknown_language_is_refused(result_circles):
