@@ -49,3 +49,12 @@ def test_test_files_live_in_a_topic_folder(path):
 def test_test_file_names_are_unique():
     names = [p.name for p in TEST_FILES]
     assert len(names) == len(set(names)), "pytest imports test files by name: keep them unique"
+
+
+@pytest.mark.parametrize("path", TEST_FILES, ids=lambda p: str(p.relative_to(TESTS)))
+def test_test_files_find_the_repository_through_support_paths(path):
+    """A path counted from the test file breaks when it moves folder; ``support.paths`` does not."""
+    text = path.read_text(encoding="utf-8")
+    dunder = "__" + "file__"
+    assert f"({dunder}).parent" not in text and f"({dunder}).resolve().parent" not in text, (
+        f"{path.name}: use support.paths.ROOT / REFERENCE instead of paths relative to the file")

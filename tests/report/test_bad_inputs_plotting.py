@@ -23,9 +23,9 @@ from matplotlib.text import Text
 
 import micropop as mp
 from micropop import plotting
-from micropop.plotting._style import fit  # moved from plotting._fit (#12)
 from micropop.describe import binned
 from micropop.errors import FigureInputError, MicropopError
+from micropop.plotting._style import fit  # moved from plotting._fit (#12)
 from micropop.profile import insee_population
 
 #: Labels that break matplotlib when drawn as mathtext or TeX, or that are hard to draw.

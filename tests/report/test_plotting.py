@@ -13,8 +13,8 @@ from matplotlib.figure import Figure
 
 import micropop as mp
 from micropop import plotting
-from micropop.plotting import _style  # the label table moved there (#12)
 from micropop.errors import MicropopError
+from micropop.plotting import _style  # the label table moved there (#12)
 from micropop.profile import insee_population
 
 

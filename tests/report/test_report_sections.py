@@ -23,15 +23,16 @@ from micropop.report import (
     france_section,
     living_standards_section,
     profile_section,
+    result,
     size_section,
     weighting_section,
 )
-from micropop.report import result
 from micropop.report.config import load_config
 from micropop.report.render import RenderedSection
 from micropop.report.writer import write_section
+from support.paths import ROOT
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "analysis.toml"
+EXAMPLE = ROOT / "examples" / "analysis.toml"
 
 #: Each section of the demo report, computed from the demo plan.
 SECTIONS = {
