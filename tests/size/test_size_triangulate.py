@@ -79,6 +79,14 @@ def test_forest_plot_french_and_inputs(estimates, des) -> None:
     assert len(ax.get_yticklabels()) == 1
 
 
+def test_forest_plot_of_a_count_by_domain_has_one_row_per_domain(des) -> None:
+    by_sex = mp.size.survey_count(des, "has_other_job", by="sex")  # one result since #12
+    ax = size_forest(by_sex, ax=Figure().subplots())
+    assert [t.get_text() for t in ax.get_yticklabels()] == [str(k) for k in by_sex.domains]
+    points = ax.lines[0].get_xdata()
+    assert np.asarray(points) == pytest.approx([e.estimate for e in by_sex.domains.values()])
+
+
 def test_forest_plot_open_interval() -> None:
     open_ended = SizeEstimate(100.0, math.nan, 50.0, math.inf, 0.95, "profile", "no recapture")
     ax = size_forest({"open": open_ended}, ax=Figure().subplots())

@@ -56,6 +56,8 @@ def size_forest(table_or_result, ax: Axes | None = None, lang: str = "en",
         table = table_or_result.to_frame()
     elif isinstance(table_or_result, pd.DataFrame):
         table = table_or_result
+    elif isinstance(table_or_result, SizeEstimate) and table_or_result.domains:
+        table = triangulate(dict(table_or_result.domains))  # one row per domain, as before
     else:
         results = ([table_or_result] if isinstance(table_or_result, SizeEstimate)
                    else table_or_result)
