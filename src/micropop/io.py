@@ -86,27 +86,18 @@ from pathlib import Path
 from typing import Any, Literal, overload
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyreadstat
-import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from micropop.codebook import (
-    Codebook,
-    Variable,
-    _bad_rows,
-    _check_stored,
-    _describe,
-    _isin,
-    _key,
-    _listing,
-    _mask,
-    _NUMERIC,
-)
+from micropop.codebook import Codebook, Variable
+from micropop.codebook._cells import as_mask, bad_rows, check_stored, code_key, isin_codes, listing
+from micropop.codebook._variable import NUMERIC_TYPES, describe, level_pairs
 from micropop.errors import (
     AmbiguousFormatError,
     DataFileError,
@@ -203,11 +194,11 @@ class _Declared:
             return cls()
         texts = {}
         for name, var in codebook.variables.items():
-            pairs = var._pairs() if var.levels is not None else []
+            pairs = level_pairs(var.levels) if var.levels is not None else []
             items = [*(c for c, _ in pairs), *(lab for _, lab in pairs), *(var.missing or ())]
-            texts[name] = frozenset(k for k in map(_key, items) if k is not None)
+            texts[name] = frozenset(k for k in map(code_key, items) if k is not None)
         return cls(frozenset(codebook.variables),
-                   frozenset(n for n, v in codebook.variables.items() if v.type in _NUMERIC),
+                   frozenset(n for n, v in codebook.variables.items() if v.type in NUMERIC_TYPES),
                    texts)
 
 
@@ -590,10 +581,10 @@ def _encoding_error(path: Path, cells: _Cells | None, err: UnicodeDecodeError,
             where += f" (column {str(name).strip()!r} of the header)"
             break
         values = cells.columns[i].astype(str)  # type: ignore[union-attr]
-        bad = _mask(values.str.contains("\ufffd", regex=False))
+        bad = as_mask(values.str.contains("\ufffd", regex=False))
         if bad.any():
             where += (f" (column {str(name).strip()!r}, "
-                      f"{_bad_rows(cells.columns[i], bad)})")  # type: ignore[union-attr]
+                      f"{bad_rows(cells.columns[i], bad)})")  # type: ignore[union-attr]
             break
     return FileEncodingError(
         f"{str(path)!r} is not valid {encoding}: byte {err.object[err.start:err.start + 1]!r} "
@@ -819,8 +810,8 @@ def _csv_cells(path: Path, text: str, sep: str, skip: int) -> _Cells:
         raise UnreadableFileError(
             f"{str(path)!r} is not a regular table: the header (line {starts[header_at]}) has "
             f"{ncol} fields, but {_on_lines(starts[bad])} {'has' if len(bad) == 1 else 'have'} "
-            + (f"fewer ({_listing(sorted(set(counts[bad].tolist())))})" if short.size else
-               f"more, not empty ({_listing(sorted(set(counts[bad].tolist())))})"),
+            + (f"fewer ({listing(sorted(set(counts[bad].tolist())))})" if short.size else
+               f"more, not empty ({listing(sorted(set(counts[bad].tolist())))})"),
             hint=_title_hint(counts, kept, starts, skip) or
             f"each line needs one field per column: check the separator (read with sep={sep!r}) "
             "and the quoting of fields that hold it, or fill in the missing fields")
@@ -923,7 +914,7 @@ class _Column:
             is_text = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=n)
             held = np.fromiter((isinstance(v, (int, float, np.number))
                                 and not isinstance(v, (bool, np.bool_)) for v in values),
-                               dtype=bool, count=n) & _mask(values.notna())
+                               dtype=bool, count=n) & as_mask(values.notna())
             text = values.where(is_text).astype(object).astype(_ARROW_TEXT).str.strip()
             return cls._classified(values, text, is_text, held, keep, None)
         array = _arrow_strings(values)
@@ -946,10 +937,10 @@ class _Column:
                     held: np.ndarray, keep: frozenset[str], chars: np.ndarray | None) -> _Column:
         markers = _NA_TEXTS - keep
         if chars is None or any(chars[list(m.encode())].all() for m in markers):
-            marked = _mask(text.isin(markers))
+            marked = as_mask(text.isin(markers))
         else:
             marked = np.zeros(len(text), dtype=bool)
-        missing = _mask(values.isna()) | _blank(text) | marked
+        missing = as_mask(values.isna()) | _blank(text) | marked
         candidates = _masked(text, missing)
         if chars is not None and chars[~_NUMBER_BYTES].any() and (
                 marked.any() or chars[~_PRINTABLE_BYTES].any()):
@@ -963,11 +954,11 @@ class _Column:
                 chars = chars.copy()
                 chars[[ord("."), ord(",")]] = True, False
             parsed[","] = _as_numbers(_with_points(_masked(candidates, dotted)), chars)
-            ok = {mark: held | _mask(number.notna()) for mark, number in parsed.items()}
+            ok = {mark: held | as_mask(number.notna()) for mark, number in parsed.items()}
         else:  # the numbers without a point read the same under a decimal comma
             dotted = _dotted_numbers(candidates, chars, point)
             parsed[","] = lambda: point.mask(dotted)
-            ok = {".": held | _mask(point.notna())}
+            ok = {".": held | as_mask(point.notna())}
             ok[","] = held | (ok["."] & ~dotted)
         return cls(values, missing, marked, is_text, held, ok, chars, _text=text, _parsed=parsed)
 
@@ -995,10 +986,10 @@ class _Column:
             result = inner.test(test)[codes]
             return result if among is None else result & among
         if among is None:
-            return _mask(test(self.text))
+            return as_mask(test(self.text))
         result = np.zeros(len(self.values), dtype=bool)
         if among.any():
-            result[among] = _mask(test(self.text[among]))
+            result[among] = as_mask(test(self.text[among]))
         return result
 
     def may_start(self, prefixes: Sequence[str], among: np.ndarray | None = None) -> np.ndarray:
@@ -1081,7 +1072,7 @@ def _blank(text: pd.Series) -> np.ndarray:
     """Which cells are the empty text (NA cells are not)."""
     array = _arrow_strings(text)
     if array is None:
-        return _mask(text.eq(""))
+        return as_mask(text.eq(""))
     ends = _ends(array)
     blank = ends[1:] == ends[:-1]
     return blank & ~array.is_null().to_numpy(zero_copy_only=False) if array.null_count else blank
@@ -1129,7 +1120,7 @@ def _contains(text: pd.Series, part: str, chars: np.ndarray | None) -> np.ndarra
         return np.zeros(len(text), dtype=bool)
     array = _arrow_strings(text)
     if array is None:
-        return _mask(text.str.contains(part, regex=False))
+        return as_mask(text.str.contains(part, regex=False))
     return pc.fill_null(pc.match_substring(array, part), False).to_numpy(zero_copy_only=False)
 
 
@@ -1146,14 +1137,14 @@ def _as_numbers(text: pd.Series, chars: np.ndarray | None = None,
         numbers = _cast_numbers(text)
         if numbers is not None:
             return numbers
-    present = _mask(text.notna())
+    present = as_mask(text.notna())
     looked = present if commas is None else present & ~commas
     if looked.all():
-        maybe = _mask(text.str.fullmatch(_NUMBER_TEXT, case=False))
+        maybe = as_mask(text.str.fullmatch(_NUMBER_TEXT, case=False))
     else:
         maybe = np.zeros(len(text), dtype=bool)
         if looked.any():
-            maybe[looked] = _mask(text[looked].str.fullmatch(_NUMBER_TEXT, case=False))
+            maybe[looked] = as_mask(text[looked].str.fullmatch(_NUMBER_TEXT, case=False))
     if (maybe == present).all():
         numbers = _cast_numbers(text)
         if numbers is not None:
@@ -1197,7 +1188,7 @@ def _frame(path: Path, cells: _Cells, declared: _Declared, decimal: str | None, 
     marked = [(name, int(col.marked.sum())) for name, col in columns.items() if col.marked.any()]
     if marked:
         words = sorted({str(w) for col in columns.values() for w in col.text[col.marked].unique()})
-        notes.append(f"Cells written {_listing(words, 6)} were read as missing values: "
+        notes.append(f"Cells written {listing(words, 6)} were read as missing values: "
                      + ", ".join(f"{n} in column {name!r}" for name, n in marked[:10])
                      + (f" and some in {len(marked) - 10} more columns" if len(marked) > 10 else "")
                      + ".")
@@ -1248,7 +1239,7 @@ def _column_names(path: Path, cells: _Cells, notes: list[str]) -> tuple[list[str
     if len(used) > 1 and 2 * len(named) < len(used):
         raise HeaderError(
             f"{str(path)!r}: the header ({cells.where}) names only {len(named)} of the "
-            f"{len(used)} columns ({_listing([names[i] for i in named], 5)}): it looks like a "
+            f"{len(used)} columns ({listing([names[i] for i in named], 5)}): it looks like a "
             "title, not the column names",
             hint=cells.title_hint() or "pass skiprows= to skip the lines above the column names")
     unnamed = [i for i in used if not names[i]]
@@ -1275,7 +1266,7 @@ def _column_names(path: Path, cells: _Cells, notes: list[str]) -> tuple[list[str
             for i in used):
         raise HeaderError(
             f"{str(path)!r}: the header ({cells.where}) holds numbers, not column names: "
-            f"{_listing([names[i] for i in used], 5)}",
+            f"{listing([names[i] for i in used], 5)}",
             hint="add a row of column names at the top of the file, or pass skiprows= to reach it")
     kept = set(used)
     dropped = [cells.position(i) for i in range(len(names)) if i not in kept]
@@ -1412,7 +1403,7 @@ def _typed(path: Path, name: str, col: _Column, decimal: str, notes: list[str]) 
         if not formatted.any():
             raise NonNumericError(
                 f"{where} holds numbers, but {_plural(int(bad.sum()), 'cell')} "
-                f"{'holds' if bad.sum() == 1 else 'hold'} text: {_bad_rows(col.values, bad)}",
+                f"{'holds' if bad.sum() == 1 else 'hold'} text: {bad_rows(col.values, bad)}",
                 hint="correct these cells, or declare the column in a codebook: these texts under "
                      "`missing` if they stand for no answer, or `type: string` if it is text")
         marks = formatted & col.ok(other)
@@ -1422,7 +1413,7 @@ def _typed(path: Path, name: str, col: _Column, decimal: str, notes: list[str]) 
             ["a unit (%, €, $, £)"] if (units & ~marks).any() else [])
         raise NonNumericError(
             f"{where} holds {_plural(int(formatted.sum()), 'number')} written with "
-            f"{' or '.join(ways)}: {_bad_rows(col.values, formatted)}",
+            f"{' or '.join(ways)}: {bad_rows(col.values, formatted)}",
             hint="write the numbers without thousands separators or units"
                  + (f", or pass decimal={other!r} if it is the file's decimal mark"
                     if marks.any() else ""))
@@ -1436,7 +1427,7 @@ def _typed(path: Path, name: str, col: _Column, decimal: str, notes: list[str]) 
         raise InvalidDateError(
             f"{where} holds dates, but {_plural(int(stray.sum()), 'cell')} "
             f"{'holds' if stray.sum() == 1 else 'hold'} something else: "
-            f"{_bad_rows(col.values, stray)}",
+            f"{bad_rows(col.values, stray)}",
             hint="correct these cells, or declare the column in a codebook (`type: date`, these "
                  "texts under `missing`)")
     return values.infer_objects().rename(name)
@@ -1485,7 +1476,7 @@ def _numbers(where: str, name: str, col: _Column, decimal: str, notes: list[str]
                          "numbers.")
     else:
         numbers = col.number(decimal) if present.all() else col.number(decimal)[present]
-    large = _mask(numbers.abs() >= _EXACT_FLOAT)
+    large = as_mask(numbers.abs() >= _EXACT_FLOAT)
     if large.any():
         large = large & col.test(lambda text: text.str.fullmatch(_INTEGER_TEXT), present)[present]
     kind = numbers.dtype.kind
@@ -1496,7 +1487,7 @@ def _numbers(where: str, name: str, col: _Column, decimal: str, notes: list[str]
     full = np.full(n, np.nan)
     full[present] = numbers.to_numpy(dtype=float)
     full = pd.Series(full, name=name, copy=False)
-    _check_stored(full, col.values, where,
+    check_stored(full, col.values, where,
                   text=col.text if col.is_text.all() else col.text.where(col.is_text))
     whole = full.to_numpy() == np.floor(full.to_numpy())
     zeros = col.test(lambda text: text.str.fullmatch(r"[+-]?0\d+"),  # whole numbers only
@@ -1532,7 +1523,7 @@ def _read_parquet(path: Path) -> _Raw:
         kept = [n for n in index.names if n is not None]
         df = df.reset_index(level=[i for i, n in enumerate(index.names) if n is None], drop=True)
         df = df.reset_index() if kept else df
-        notes.append(f"The row index stored in the file was made column(s) {_listing(kept)}."
+        notes.append(f"The row index stored in the file was made column(s) {listing(kept)}."
                      if kept else "The row labels stored in the file were dropped; rows are "
                      "numbered in file order.")
         df = df.reset_index(drop=True)
@@ -1557,7 +1548,7 @@ def _checked_frame(path: Path, raw: _Raw) -> _Raw:
         df = df.iloc[:, used].set_axis(names, axis=1)
     for name in df.columns:
         if df[name].dtype.kind == "f":
-            _check_stored(df[name], df[name], f"{str(path)!r}: column {name!r}")
+            check_stored(df[name], df[name], f"{str(path)!r}: column {name!r}")
     return replace(raw, data=df, notes=tuple(notes))
 
 
@@ -1585,9 +1576,9 @@ def _read_excel(path: Path, declared: _Declared, sheet: str | int | None, decima
                         columns=range(width), dtype=object)
     grid = grid.mask(grid.map(lambda v: isinstance(v, str) and not v.strip()))
     notes = [] if sheet is not None else [
-        f"Sheet {chosen!r}, the first of {len(names)}: {_listing(names, 5)}." if len(names) > 1
+        f"Sheet {chosen!r}, the first of {len(names)}: {listing(names, 5)}." if len(names) > 1
         else f"Sheet {chosen!r}, the only one."]
-    filled = _mask(grid.notna().any(axis=1)) if width else np.zeros(len(grid), dtype=bool)
+    filled = as_mask(grid.notna().any(axis=1)) if width else np.zeros(len(grid), dtype=bool)
     if not filled.any():
         raise EmptyFileError(f"{str(path)!r}: sheet {chosen!r} has no cells"
                              + (f" below its first {skiprows} rows" if skiprows else ""),
@@ -1637,7 +1628,7 @@ def _labelled_variable(path: Path, name: str, values: pd.Series, meta: Any,
     labels = {_tidy_code(code): label
               for code, label in sorted((meta.variable_value_labels or {}).get(name, {}).items())}
     if labels:
-        complete = (_isin(values, labels) | values.isna().to_numpy()).all()
+        complete = (isin_codes(values, labels) | values.isna().to_numpy()).all()
         if complete and len(set(labels.values())) == len(labels):
             ordinal = (meta.variable_measure or {}).get(name) == "ordinal"
             return Variable(name, "ordered" if ordinal else "categorical",
@@ -1649,7 +1640,7 @@ def _labelled_variable(path: Path, name: str, values: pd.Series, meta: Any,
                 "every value (or with a label repeated), so it is not made categorical; "
                 "declare it in a codebook (labelled codes under `missing` or `levels`)"),
                 stacklevel=4)
-    described = _describe(name, values, description)
+    described = describe(name, values, description)
     if (meta.readstat_variable_types or {}).get(name) in _STATA_INTEGER_TYPES:
         return replace(described, type="integer")
     return described
