@@ -26,7 +26,8 @@ import pandas as pd
 import statsmodels.api as sm
 
 import micropop.size as size
-from micropop.size.loglinear import _loglinear_design, _table
+from micropop.size._histories import capture_cells as _table
+from micropop.size._loglinear_terms import loglinear_design as _loglinear_design
 from timing import median_time  # benchmarks/timing.py
 
 
