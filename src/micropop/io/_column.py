@@ -93,7 +93,7 @@ class Column:
                 cells, codes = distinct
                 inner = cls.of(pd.Series(pd.arrays.ArrowStringArray(cells), dtype=ARROW_TEXT),
                                keep, text_only)
-                return inner._expanded(values, codes)
+                return inner.expanded(values, codes)
         text = values if values.dtype == ARROW_TEXT else values.astype(ARROW_TEXT)
         if chars is None or chars[~_PRINTABLE_BYTES].any():  # else nothing to strip
             text = text.str.strip()
@@ -130,7 +130,7 @@ class Column:
             ok[","] = held | (ok["."] & ~dotted)
         return cls(values, missing, marked, is_text, held, ok, chars, _text=text, _parsed=parsed)
 
-    def _expanded(self, values: pd.Series, codes: np.ndarray) -> Column:
+    def expanded(self, values: pd.Series, codes: np.ndarray) -> Column:
         """The column whose cell ``i`` is this column's cell ``codes[i]``, its cells ``values``."""
         return Column(values, self.missing[codes], self.marked[codes], self.is_text[codes],
                       self.held[codes], {mark: ok[codes] for mark, ok in self.numbers_ok.items()},
