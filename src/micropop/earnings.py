@@ -529,11 +529,11 @@ def below_poverty_line(design: SurveyDesign | ReplicateDesign, year: int = 2016,
     income, household_size, children_under14 : str
         Columns, as :func:`standard_of_living`.
     by : str or list of str, optional
-        Domain columns, as :func:`earnings_shares`.
+        Domain columns (R's ``svyby``).
     ci : {"logit", "xlogit", "mean", "asin", "beta"}
-        Interval method, as :func:`earnings_shares`.
+        Interval of the share, as R's ``svyciprop``.
     level : float, default 0.95
-        Coverage of the interval (``conf_level=`` is its deprecated old name).
+        Its coverage; ``conf_level=``, the old name, still works with a warning.
     na_rm : bool, default False
         Leave out rows with a missing income or household count (otherwise
         they raise, counted).
