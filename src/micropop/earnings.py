@@ -35,9 +35,9 @@ Examples
 >>> from micropop import earnings
 >>> des = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
 >>> est = earnings.earnings_shares(des)
->>> est.to_frame()[["estimate", "se"]].round(3)
+>>> est.to_frame()[["estimate", "se"]].round(3)  # doctest: +NORMALIZE_WHITESPACE
                      estimate     se
-variable                            
+variable
 earnings_month = 0      0.120  0.010
 earnings_month < 5      0.411  0.016
 earnings_month < 10     0.563  0.016

@@ -328,9 +328,9 @@ class Circles(Result):
     ...     return SizeEstimate(n, 10.0, n - 20, n + 20, 0.95, "normal", "example")
     >>> circles = Circles({"registered": size(500.0), "weekly": size(80.0)},
     ...                   {"registered": "on a platform", "weekly": "active weekly"})
-    >>> circles.to_frame()[["definition", "estimate"]]
+    >>> circles.to_frame()[["definition", "estimate"]]  # doctest: +NORMALIZE_WHITESPACE
                    definition  estimate
-    circle                             
+    circle
     registered  on a platform     500.0
     weekly      active weekly      80.0
     >>> circles["weekly"].estimate
