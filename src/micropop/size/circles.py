@@ -105,9 +105,9 @@ def platform_circles(platforms: pd.DataFrame, design: SurveyDesign | None = None
     >>> import micropop as mp
     >>> des = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
     >>> circles = mp.size.platform_circles(mp.datasets.load_platforms(), des)
-    >>> circles.to_frame()[["estimate", "se"]].round()
+    >>> circles.to_frame()[["estimate", "se"]].round()  # doctest: +NORMALIZE_WHITESPACE
                  estimate      se
-    circle                       
+    circle
     registered   266126.0  4297.0
     regular       52337.0   845.0
     very_active   14903.0   241.0

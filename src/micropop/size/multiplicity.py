@@ -232,6 +232,21 @@ def mean_multiplicity(design: SurveyDesign, multiplicity: str = "n_platforms",
                       na_rm: bool = False) -> Estimate:
     """Mean number of platforms per person (R's ``svymean``), checked to be at least 1.
 
+    Parameters
+    ----------
+    design : SurveyDesign
+        Survey of the people behind the accounts.
+    multiplicity : str, default "n_platforms"
+        Column counting the platforms each respondent uses (whole numbers, at
+        least 1).
+    na_rm : bool, default False
+        Leave out rows where it is missing (otherwise they raise).
+
+    Returns
+    -------
+    Estimate
+        One mean with its standard error.
+
     Examples
     --------
     >>> import micropop as mp
@@ -256,6 +271,17 @@ def bootstrap_means(design: SurveyDesign, column: str, replicates: int = 1000,
     replicates is the standard error itself (R's scale ``1 / (R - 1)``), so
     their percentiles make an interval. Rows with a missing value are left
     out.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        The survey (not a replicate design).
+    column : str
+        The numeric column whose mean is replicated.
+    replicates : int, default 1000
+        Number of bootstrap replicates (2 to :data:`MAX_REPLICATES`).
+    seed : int or numpy.random.SeedSequence, optional
+        Seed of the draws (the same seed gives the same replicates).
 
     Returns
     -------

@@ -285,8 +285,14 @@ def survey_circles(design: SurveyDesign, column: str,
         "at least level *k*".
     circles : mapping of str to sequence, optional
         Explicit circles instead: name to the levels it holds, widest first.
-    ci, population_total, level, na_rm
-        As :func:`survey_count`.
+    ci : {"wald", "logit", "beta"}
+        Interval of each circle, as :func:`survey_count`.
+    population_total : float, optional
+        The known number of people in the population, as :func:`survey_count`.
+    level : float, default 0.95
+        Coverage of the intervals.
+    na_rm : bool, default False
+        Leave out rows where ``column`` is missing, as :func:`survey_count`.
 
     Returns
     -------
