@@ -57,9 +57,17 @@ import pandas as pd
 
 from micropop._compat import renamed_keywords
 from micropop.design import design_rows, require_columns, require_design
-from micropop.errors import (EarningsError, MissingValuesError, NegativeEarningsError,
-                             NotNumericVariableError, OptionError, ZeroHoursError,
-                             check_number, check_option, data_rows)
+from micropop.errors import (
+    EarningsError,
+    MissingValuesError,
+    NegativeEarningsError,
+    NotNumericVariableError,
+    OptionError,
+    ZeroHoursError,
+    check_number,
+    check_option,
+    data_rows,
+)
 from micropop.estimation import Estimate
 from micropop.reference.income import poverty_line
 from micropop.reference.wages import minimum_wage

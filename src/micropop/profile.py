@@ -51,8 +51,13 @@ from micropop._compat import renamed_keywords
 from micropop.design import as_columns, require_design
 from micropop.errors import ProfileError, check_option
 from micropop.estimation import ChisqTest, Estimate
-from micropop.estimation.association import (GoodnessOfFit, column_levels, goodness_of_fit,
-                                             level_mismatch, matched_levels)
+from micropop.estimation.association import (
+    GoodnessOfFit,
+    column_levels,
+    goodness_of_fit,
+    level_mismatch,
+    matched_levels,
+)
 from micropop.reference.census import insee_population
 from micropop.reference.distribution import Reference, as_reference
 from micropop.reference.education import insee_education

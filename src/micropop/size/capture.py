@@ -21,11 +21,23 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-from micropop.errors import (CaptureRecaptureError, InconsistentCountsError,
-                             InvalidCountError, NoRecaptureError, check_level, check_number,
-                             check_option)
-from micropop.size._histories import (CaptureData, Counts, Freq, capture_cells, check_counts,
-                                      frequency_counts)
+from micropop.errors import (
+    CaptureRecaptureError,
+    InconsistentCountsError,
+    InvalidCountError,
+    NoRecaptureError,
+    check_level,
+    check_number,
+    check_option,
+)
+from micropop.size._histories import (
+    CaptureData,
+    Counts,
+    Freq,
+    capture_cells,
+    check_counts,
+    frequency_counts,
+)
 from micropop.size._poisson_fit import Design
 from micropop.size._size_interval import CLOSED_ASSUMPTIONS, profile_interval
 from micropop.size.result import SizeEstimate, at_least

@@ -184,7 +184,7 @@ def frequency_circles(accounts: float, design: SurveyDesign, frequency: str,
     values = design._data[frequency]
     names = [f"{frequency}: {name}" for name in definitions]
     indicators = {key: values.isin(list(levels)).astype(float).where(values.notna())
-                  .to_numpy() for key, levels in zip(names, definitions.values())}
+                  .to_numpy() for key, levels in zip(names, definitions.values(), strict=True)}
     joint = with_columns(design, indicators).mean([multiplicity, *names], na_rm=na_rm)
     m, shares = joint.estimate[0], np.concatenate([[1.0], joint.estimate[1:]])
     gradients = np.column_stack([-accounts * shares / m ** 2,

@@ -32,8 +32,13 @@ import pandas as pd
 from scipy import stats
 
 from micropop.design import SurveyDesign, design_rows, require_columns, require_design
-from micropop.errors import (MultiplicityError, PlatformFigureError, check_level,
-                             check_number, data_rows)
+from micropop.errors import (
+    MultiplicityError,
+    PlatformFigureError,
+    check_level,
+    check_number,
+    data_rows,
+)
 from micropop.estimation import Estimate
 from micropop.size.result import SizeEstimate, at_least, checked_number
 from micropop.size.survey import check_indicator, with_columns
@@ -500,11 +505,11 @@ def weight_share(platforms: pd.DataFrame, design: SurveyDesign, accounts: str = 
         shares = np.where(member > 0, member / links[:, None], 0.0)
     shares[np.isnan(member)] = np.nan
     names = [f"{p}/k" for p in used]
-    augmented = with_columns(design, dict(zip(names, shares.T)))
+    augmented = with_columns(design, dict(zip(names, shares.T, strict=True)))
     totals = augmented.total(names + used, na_rm=na_rm)
     share_total, users = totals.estimate[:len(used)], totals.estimate[len(used):]
     if np.any(users == 0):
-        nobody = [p for p, u in zip(used, users) if u == 0]
+        nobody = [p for p, u in zip(used, users, strict=True) if u == 0]
         raise PlatformFigureError(
             f"no respondent uses platform {', '.join(nobody)}, so its accounts cannot be "
             "shared out", hint="drop those platforms from the table, or survey their users")

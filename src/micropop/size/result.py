@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
@@ -345,7 +346,7 @@ class Circles(Result):
         object.__setattr__(self, "definitions", _read_only(
             {name: self.definitions.get(name, name) for name in self.estimates}))
         names = list(self.estimates)
-        for outer, inner in zip(names, names[1:]):
+        for outer, inner in itertools.pairwise(names):
             big, small = self.estimates[outer].estimate, self.estimates[inner].estimate
             if small > big:
                 raise NestingError(
