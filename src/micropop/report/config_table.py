@@ -168,11 +168,11 @@ class ConfigTable:
         key : str
             The key in this table.
         default : str, optional
-            The value when the key is absent.
+            Returned when ``key`` is absent.
         required : bool, default False
-            Refuse an absent key.
+            Make an absent ``key`` an error.
         what : str, default ""
-            An example value, shown in the hint of an error.
+            A value the error's hint suggests, e.g. ``'"earnings_month"'``.
 
         Returns
         -------
@@ -211,9 +211,9 @@ class ConfigTable:
         key : str
             The key in this table.
         default : float, optional
-            The value when the key is absent (not checked).
+            Returned, unchecked, when ``key`` is absent.
         what : str, default ""
-            An example value, shown in the hint of an error.
+            A value the error's hint suggests.
         **limits
             Keyword arguments of :func:`~micropop.errors.check_number`
             (``low``, ``high``, ``low_open``, ``integer``, ...).

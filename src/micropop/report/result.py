@@ -280,20 +280,21 @@ class Section:
         Returns
         -------
         pandas.DataFrame
-            The table's rows, as computed.
+            The table as the section computed it (not read back from its
+            CSV file).
 
         Raises
         ------
         KeyError
-            The section has no table of that name.
+            The section has no table of that name (``name`` is the key,
+            without ``.csv``).
 
         Examples
         --------
-        >>> import pandas as pd
-        >>> section = Section("Hours", tables=(
-        ...     Table("hours", pd.DataFrame({"hours": [2.5, 10.0]})),))
-        >>> section.table("hours")["hours"].sum()
-        np.float64(12.5)
+        >>> from pandas import DataFrame
+        >>> hours = Table("hours", DataFrame({"hours": [2.5, 10.0]}))
+        >>> Section("Hours", tables=(hours,)).table("hours")["hours"].tolist()
+        [2.5, 10.0]
         """
         for table in self.tables:
             if table.name == name:

@@ -272,15 +272,15 @@ class ReportFolder:
         Parameters
         ----------
         section : Section
-            What a section function computed.
+            A computed section whose tables and figures have names no earlier
+            section of this folder used.
         lang : {"en", "fr"}, default "en"
-            Language of the figure labels.
+            The figures' labels' language.
 
         Returns
         -------
         RenderedSection
-            The section's title and its body as HTML (figures embedded), for
-            :meth:`finish`.
+            To hand to :meth:`finish`, in page order.
 
         Raises
         ------
@@ -332,14 +332,17 @@ class ReportFolder:
 
         Examples
         --------
-        >>> import tempfile, pathlib
-        >>> from micropop.report.result import Section, Text
-        >>> out = pathlib.Path(tempfile.mkdtemp()) / "report"
-        >>> with ReportFolder(out) as folder:
-        ...     part = folder.add(Section("Sample", (Text("{n} workers.", {"n": 1000}),)))
-        ...     index = folder.finish("Micro-work", [part], provenance="Data: demo survey")
-        >>> index == out / "index.html", sorted(p.name for p in out.iterdir())
-        (True, ['.micropop-report.json', 'index.html'])
+        >>> from pathlib import Path
+        >>> from tempfile import mkdtemp
+        >>> from micropop.report.render import RenderedSection
+        >>> folder = ReportFolder(Path(mkdtemp()) / "notes")
+        >>> index = folder.finish("Micro-work", [RenderedSection("Sample", "<p>1,000.</p>")],
+        ...                       provenance="Data: demo survey",
+        ...                       read_notes=["workers.csv: separator ';' (guessed)"])
+        >>> "How the data were read" in index.read_text(encoding="utf-8")
+        True
+        >>> sorted(p.name for p in index.parent.iterdir())
+        ['.micropop-report.json', 'index.html']
         """
         (self.built / "index.html").write_text(page(title, sections, provenance, read_notes),
                                                encoding="utf-8")
