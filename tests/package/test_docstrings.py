@@ -138,10 +138,6 @@ PENDING: frozenset[str] = frozenset({
     "micropop.top_share",
     # micropop.report.config
     "micropop.report.config.load_config",
-    # micropop.report.html
-    "micropop.report.html.Section",
-    "micropop.report.html.figure_html",
-    "micropop.report.html.table_html",
     # micropop.report.plan
     "micropop.report.EarningsInputs",
     "micropop.report.ReportPlan",
