@@ -136,27 +136,6 @@ PENDING: frozenset[str] = frozenset({
     "micropop.qsr",
     "micropop.rmpg",
     "micropop.top_share",
-    # micropop.report.config
-    "micropop.report.config.load_config",
-    # micropop.report.html
-    "micropop.report.html.Section",
-    "micropop.report.html.figure_html",
-    "micropop.report.html.table_html",
-    # micropop.report.plan
-    "micropop.report.EarningsInputs",
-    "micropop.report.ReportPlan",
-    "micropop.report.SizeInputs",
-    "micropop.report.WeightingInputs",
-    "micropop.report.plan.configured_in",
-    # micropop.report.progress
-    "micropop.report.progress.Progress.step",
-    # micropop.report.sections
-    "micropop.report.sections.earnings_section",
-    "micropop.report.sections.france_section",
-    "micropop.report.sections.living_standards_section",
-    "micropop.report.sections.profile_section",
-    "micropop.report.sections.size_section",
-    "micropop.report.sections.weighting_section",
     # micropop.size.loglinear
     "micropop.size.closedp",
     "micropop.size.closedp_ci",

@@ -84,7 +84,7 @@ def profile_dots(profile, ax: Axes | None = None, lang: str = "en") -> Axes:
             color=COLOURS["reference"], label=translate(lang, "france"), zorder=4)
     several = table["variable"].nunique() > 1
     labels = [f"{v}: {lv}" if several else str(lv)
-              for v, lv in zip(table["variable"], table["level"])]
+              for v, lv in zip(table["variable"], table["level"], strict=True)]
     ax.set_yticks(positions, labels)
     for k in range(1, len(table)):
         if table["variable"].iloc[k] != table["variable"].iloc[k - 1]:
@@ -132,7 +132,7 @@ def _pyramid_workers(workers) -> pd.DataFrame:
                               "ci_low": frame["ci_low"].to_numpy(dtype=float),
                               "ci_high": frame["ci_high"].to_numpy(dtype=float)})
     sexes = [_sex_key(v) for v in table["sex"]]
-    unknown = [v for v, key in zip(table["sex"], sexes) if key is None]
+    unknown = [v for v, key in zip(table["sex"], sexes, strict=True) if key is None]
     if unknown:
         raise FigureInputError(f"the workers' sex levels {', '.join(map(repr, unknown[:5]))} "
                                "are not male/female", hint=hint)

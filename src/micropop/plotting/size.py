@@ -75,10 +75,11 @@ def size_forest(table_or_result, ax: Axes | None = None, lang: str = "en",
     right = max(finite) * 1.08
     open_ended = high == float("inf")
     positions = list(range(len(table)))[::-1]
-    ax.hlines(positions, low, [right if o else h for o, h in zip(open_ended, high)],
+    ax.hlines(positions, low,
+              [right if o else h for o, h in zip(open_ended, high, strict=True)],
               color=COLOURS["main"], linewidth=2)
     ax.plot(estimate, positions, "o", color=COLOURS["main"])
-    for y, is_open in zip(positions, open_ended):
+    for y, is_open in zip(positions, open_ended, strict=True):
         if is_open:
             ax.plot(right, y, ">", color=COLOURS["main"])
     if reference is not None:
@@ -166,19 +167,19 @@ def circles(result, ax: Axes | None = None, lang: str = "en",
     right = max(finite) * 1.35  # room for the labels
     positions = list(range(len(table)))[::-1]
     shades = [0.35 + 0.65 * k / max(len(table) - 1, 1) for k in range(len(table))]
-    for y, value, alpha in zip(positions, estimate, shades):
+    for y, value, alpha in zip(positions, estimate, shades, strict=True):
         ax.barh(y, value, height=0.6, color=COLOURS["main"], alpha=alpha)
     open_ended = high == float("inf")
-    ends = [max(finite) * 1.08 if o else h for o, h in zip(open_ended, high)]
+    ends = [max(finite) * 1.08 if o else h for o, h in zip(open_ended, high, strict=True)]
     ax.hlines(positions, low, ends, color="black", linewidth=1.5, label=translate(lang, "interval"))
     ax.vlines(low, [y - 0.12 for y in positions], [y + 0.12 for y in positions],
               color="black", linewidth=1.5)
-    for y, end, is_open in zip(positions, ends, open_ended):
+    for y, end, is_open in zip(positions, ends, open_ended, strict=True):
         if is_open:
             ax.plot(end, y, ">", color="black")
         else:
             ax.vlines(end, y - 0.12, y + 0.12, color="black", linewidth=1.5)
-    for y, value, lo, hi, end in zip(positions, estimate, low, high, ends):
+    for y, value, lo, hi, end in zip(positions, estimate, low, high, ends, strict=True):
         ax.annotate(f"{_number(value)}\n[{_number(lo)} – {_number(hi)}]", (end, y),
                     xytext=(6, 0), textcoords="offset points", va="center", fontsize=8.5)
     if truth:

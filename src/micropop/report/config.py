@@ -71,7 +71,7 @@ Examples
 >>> load_config(folder / "bad.toml")
 Traceback (most recent call last):
 ...
-micropop.errors.ConfigError: [survey] weight: unknown key in ...bad.toml. Valid keys here: file, codebook, weights, strata, psu, fpc, nest, lonely_psu (closest: 'weights').
+micropop.errors.ConfigError: [survey] weight: unknown key in ...bad.toml. Valid keys here: ...
 """
 
 from __future__ import annotations
@@ -187,14 +187,15 @@ def _margins_file(table: ConfigTable) -> dict[str, Any]:
         table.fail("margins", f"{path.name} has an infinite or negative target in "
                    f"{data_rows(frame.index, bad, targets[bad])}",
                    "give every cell its population count, a finite number of at least 0")
-    cells = pd.Series(list(zip(frame["variable"].astype(str), frame["level"].astype(str))))
+    cells = pd.Series(list(zip(frame["variable"].astype(str), frame["level"].astype(str),
+                               strict=True)))
     twice = cells.duplicated(keep=False).to_numpy()
     if twice.any():
         variable, level = cells[twice].iloc[0]
         table.fail("margins", f"{path.name} gives {variable} = {level} more than once, in "
                    f"{data_rows(frame.index, twice)}", "give each margin cell one row")
     raw: dict[str, Any] = {}
-    for (variable, level), target in zip(cells, targets):
+    for (variable, level), target in zip(cells, targets, strict=True):
         raw.setdefault(variable, {})[level] = float(target)
     return raw
 
@@ -437,6 +438,25 @@ def load_config(path: str | Path) -> ReportPlan:
         empty, not finite or out of range, a column is given twice or for two
         roles, a file it names is missing, a column is absent from the data,
         or the library refuses the data (the message then says in which table).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import micropop as mp
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> mp.datasets.load_worker_survey().to_csv(folder / "workers.csv", index=False)
+    >>> config = folder / "analysis.toml"
+    >>> _ = config.write_text("\\n".join([
+    ...     'title = "Micro-workers: earnings"',
+    ...     '[survey]', 'file = "workers.csv"', 'weights = "weight"',
+    ...     '[earnings]', 'variable = "earnings_month"', 'hours = "hours_week"',
+    ...     'household_income = "hh_income_month"']))
+    >>> plan = load_config(config)
+    >>> plan.title, plan.earnings.hours, plan.sources["earnings"]
+    ('Micro-workers: earnings', 'hours_week', '[earnings] of ...analysis.toml')
+    >>> len(plan.workers.data)
+    1000
     """
     config = Path(path).resolve()
     if not config.is_file():

@@ -78,12 +78,75 @@ class ConfigTable:
         return f"[{self.name}] of {self.config}" if self.name else str(self.config)
 
     def fail(self, key: str | None, problem: str, hint: str) -> NoReturn:
+        """Raise a :class:`~micropop.errors.ConfigError` naming the table, ``key`` and the file.
+
+        Parameters
+        ----------
+        key : str or None
+            The key at fault; None for the table as a whole.
+        problem : str
+            What is wrong, e.g. ``"is required"``.
+        hint : str
+            What to write instead.
+
+        Raises
+        ------
+        ConfigError
+            Always: ``[table] key: problem in file``, with the hint.
+
+        Examples
+        --------
+        >>> from pathlib import Path
+        >>> size = ConfigTable({}, "size", Path("analysis.toml"), keys={"size": ("published",)})
+        >>> size.fail("published", "is required", "add published = 52000")
+        Traceback (most recent call last):
+        ...
+        micropop.errors.ConfigError: [size] published: is required in analysis.toml. ...
+        """
         where = " ".join(part for part in (f"[{self.name}]" if self.name else "", key) if part)
         raise ConfigError(f"{where}: {problem} in {self.config}", hint=hint)
 
     def get(self, key: str, kind: type | tuple[type, ...], default: Any = None,
             required: bool = False, what: str = "") -> Any:
-        """The value of ``key``, checked to be of ``kind``; ``default`` when absent."""
+        """The value of ``key``, checked to be of ``kind``; ``default`` when absent.
+
+        Parameters
+        ----------
+        key : str
+            The key in this table.
+        kind : type or tuple of type
+            The accepted types (``str``, ``list``, ``dict``, ``bool``,
+            ``int``, ``float``); a boolean is refused unless ``bool`` is
+            one of them.
+        default : object, optional
+            The value when the key is absent.
+        required : bool, default False
+            Refuse an absent key.
+        what : str, default ""
+            An example value, shown in the hint of an error.
+
+        Returns
+        -------
+        object
+            The value as TOML gave it, or ``default``.
+
+        Raises
+        ------
+        ConfigError
+            The key is absent and required, or its value is of another type.
+
+        Examples
+        --------
+        >>> from pathlib import Path
+        >>> top = ConfigTable({"title": "Pay", "compare_with_france": "yes"}, "",
+        ...                   Path("analysis.toml"), keys={"": ("title", "compare_with_france")})
+        >>> top.get("title", str), top.get("lang", str, default="en")
+        ('Pay', 'en')
+        >>> top.get("compare_with_france", bool, what="true")
+        Traceback (most recent call last):
+        ...
+        micropop.errors.ConfigError: compare_with_france: should be true or false, not 'yes' ...
+        """
         if key not in self.values:
             if required:
                 self.fail(key, "is required", f"add {key} = {what or '...'}")
@@ -98,7 +161,41 @@ class ConfigTable:
 
     def text(self, key: str, default: str | None = None, required: bool = False,
              what: str = "") -> str | None:
-        """A string that is not empty (a column, a file, a method)."""
+        """A string that is not empty (a column, a file, a method).
+
+        Parameters
+        ----------
+        key : str
+            The key in this table.
+        default : str, optional
+            Returned when ``key`` is absent.
+        required : bool, default False
+            Make an absent ``key`` an error.
+        what : str, default ""
+            A value the error's hint suggests, e.g. ``'"earnings_month"'``.
+
+        Returns
+        -------
+        str or None
+            The value, or ``default``.
+
+        Raises
+        ------
+        ConfigError
+            The key is absent and required, is not a string, or is blank.
+
+        Examples
+        --------
+        >>> from pathlib import Path
+        >>> earnings = ConfigTable({"variable": " "}, "earnings", Path("analysis.toml"),
+        ...                        keys={"earnings": ("variable", "hours")})
+        >>> earnings.text("hours", default="hours_week")
+        'hours_week'
+        >>> earnings.text("variable", what='"earnings_month"')
+        Traceback (most recent call last):
+        ...
+        micropop.errors.ConfigError: [earnings] variable: is empty in analysis.toml. ...
+        """
         value = self.get(key, str, default, required, what)
         if value is not None and not value.strip():
             self.fail(key, "is empty", f"write e.g. {key} = {what}" if what
@@ -107,7 +204,42 @@ class ConfigTable:
 
     def number(self, key: str, default: float | None = None, what: str = "",
                **limits: Any) -> float | None:
-        """A finite number (``limits`` as :func:`~micropop.errors.check_number` takes them)."""
+        """A finite number (``limits`` as :func:`~micropop.errors.check_number` takes them).
+
+        Parameters
+        ----------
+        key : str
+            The key in this table.
+        default : float, optional
+            Returned, unchecked, when ``key`` is absent.
+        what : str, default ""
+            A value the error's hint suggests.
+        **limits
+            Keyword arguments of :func:`~micropop.errors.check_number`
+            (``low``, ``high``, ``low_open``, ``integer``, ...).
+
+        Returns
+        -------
+        float or None
+            The value (an int when ``integer=True``), or ``default``.
+
+        Raises
+        ------
+        ConfigError
+            The value is not a number, or out of the limits.
+
+        Examples
+        --------
+        >>> from pathlib import Path
+        >>> size = ConfigTable({"published": 52000, "level": 1.5}, "size", Path("analysis.toml"),
+        ...                    keys={"size": ("published", "level")})
+        >>> size.number("published", low=0)
+        52000.0
+        >>> size.number("level", low=0, high=1, low_open=True, high_open=True)
+        Traceback (most recent call last):
+        ...
+        micropop.errors.ConfigError: [size] level: ... in analysis.toml. ...
+        """
         value = self.get(key, (int, float), default, what=what)
         if key in self.values:
             try:
@@ -117,14 +249,74 @@ class ConfigTable:
         return value
 
     def year(self, key: str, year: int, lookup: Any) -> None:
-        """Check that the reference table read by ``lookup(year)`` holds ``year``."""
+        """Check that the reference table read by ``lookup(year)`` holds ``year``.
+
+        Parameters
+        ----------
+        key : str
+            The key that gave the year, named in the error.
+        year : int
+            The year asked for.
+        lookup : callable
+            A reference-data reader such as
+            :func:`micropop.earnings.minimum_wage`, raising a
+            :class:`~micropop.errors.MicropopError` for a year it lacks.
+
+        Raises
+        ------
+        ConfigError
+            ``lookup(year)`` refused the year (its message and hint are kept).
+
+        Examples
+        --------
+        >>> from pathlib import Path
+        >>> from micropop import earnings
+        >>> table = ConfigTable({}, "earnings", Path("analysis.toml"),
+        ...                     keys={"earnings": ("minimum_wage_year",)})
+        >>> table.year("minimum_wage_year", 2019, earnings.minimum_wage)
+        >>> table.year("minimum_wage_year", 1850, earnings.minimum_wage)
+        Traceback (most recent call last):
+        ...
+        micropop.errors.ConfigError: [earnings] minimum_wage_year: ... in analysis.toml. ...
+        """
         try:
             lookup(year)
         except MicropopError as err:
             self.fail(key, err.message, err.hint or f"write e.g. {key} = 2019")
 
     def names(self, key: str, default: Any = None) -> list[str] | None:
-        """A column name or a list of them, as a list: none empty, none twice."""
+        """A column name or a list of them, as a list: none empty, none twice.
+
+        Parameters
+        ----------
+        key : str
+            The key in this table.
+        default : str or list of str, optional
+            The value when the key is absent (returned as given).
+
+        Returns
+        -------
+        list of str or None
+            The column names, or ``default``.
+
+        Raises
+        ------
+        ConfigError
+            The value is not a name or a list of names, holds an empty one,
+            or names a column twice.
+
+        Examples
+        --------
+        >>> from pathlib import Path
+        >>> survey = ConfigTable({"strata": "region", "ids": ["psu", "psu"]}, "survey",
+        ...                      Path("analysis.toml"), keys={"survey": ("strata", "ids")})
+        >>> survey.names("strata")
+        ['region']
+        >>> survey.names("ids")
+        Traceback (most recent call last):
+        ...
+        micropop.errors.ConfigError: [survey] ids: names 'psu' twice in analysis.toml. ...
+        """
         value = self.get(key, (str, list), default, what='"column"')
         if value is None:
             return None
@@ -139,7 +331,30 @@ class ConfigTable:
         return value
 
     def distinct(self, roles: dict[str, list[str] | None]) -> None:
-        """Refuse a column given for two roles (``weights`` and ``strata``, ...)."""
+        """Refuse a column given for two roles (``weights`` and ``strata``, ...).
+
+        Parameters
+        ----------
+        roles : dict
+            Key -> the column names it gave (None when absent), in the
+            order the keys are read.
+
+        Raises
+        ------
+        ConfigError
+            A column is given by two keys; the error names the later one.
+
+        Examples
+        --------
+        >>> from pathlib import Path
+        >>> survey = ConfigTable({}, "survey", Path("analysis.toml"),
+        ...                      keys={"survey": ("weights", "strata")})
+        >>> survey.distinct({"weights": ["weight"], "strata": None})
+        >>> survey.distinct({"weights": ["weight"], "strata": ["weight"]})
+        Traceback (most recent call last):
+        ...
+        micropop.errors.ConfigError: [survey] strata: column 'weight' is also given as weights ...
+        """
         seen: dict[str, str] = {}
         for key, names in roles.items():
             for name in names or []:
@@ -149,14 +364,76 @@ class ConfigTable:
                 seen[name] = key
 
     def table(self, key: str) -> ConfigTable | None:
-        """A sub-table, or None when absent."""
+        """A sub-table, or None when absent.
+
+        Parameters
+        ----------
+        key : str
+            The sub-table's key in this table.
+
+        Returns
+        -------
+        ConfigTable or None
+            The sub-table, its keys checked, sharing this table's file and
+            notes.
+
+        Raises
+        ------
+        ConfigError
+            The value is not a table, or holds a key it does not accept.
+
+        Examples
+        --------
+        >>> from pathlib import Path
+        >>> size = ConfigTable({"survey": {"file": "w.csv"}}, "size", Path("analysis.toml"),
+        ...                    keys={"size": ("survey", "published"), "size.survey": ("file",)})
+        >>> size.table("survey").where
+        '[size.survey] of analysis.toml'
+        >>> size.table("published") is None
+        True
+        """
         if key not in self.values:
             return None
         return ConfigTable(self.values[key], f"{self.name}.{key}" if self.name else key,
                            self.config, self.keys, self.notes)
 
     def path(self, key: str, required: bool = True) -> Path | None:
-        """A file path relative to the configuration file, checked to be a file."""
+        """A file path relative to the configuration file, checked to be a file.
+
+        Parameters
+        ----------
+        key : str
+            The key in this table.
+        required : bool, default True
+            Refuse an absent key.
+
+        Returns
+        -------
+        pathlib.Path or None
+            The file's absolute path, or None when the key is absent and not
+            required.
+
+        Raises
+        ------
+        ConfigError
+            The key is absent and required, or names no file (a folder, a
+            missing file, an unusable name).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> _ = (folder / "workers.csv").write_text("id\\n1\\n")
+        >>> survey = ConfigTable({"file": "workers.csv", "codebook": "book.yaml"}, "survey",
+        ...                      folder / "analysis.toml", keys={"survey": ("file", "codebook")})
+        >>> survey.path("file").name
+        'workers.csv'
+        >>> survey.path("codebook")
+        Traceback (most recent call last):
+        ...
+        micropop.errors.ConfigError: [survey] codebook: file 'book.yaml' not found ...
+        """
         value = self.text(key, required=required, what='"file.csv"')
         if value is None:
             return None
@@ -177,7 +454,37 @@ class ConfigTable:
 
     def columns(self, key: str, names: list[str] | None, data: pd.DataFrame,
                 source: Path) -> None:
-        """Check that every name is a column of ``data``."""
+        """Check that every name is a column of ``data``.
+
+        Parameters
+        ----------
+        key : str
+            The key that gave the names, named in the error.
+        names : list of str or None
+            The column names (None: nothing to check).
+        data : pandas.DataFrame
+            The data read from ``source``.
+        source : pathlib.Path
+            The data file, named in the error.
+
+        Raises
+        ------
+        ConfigError
+            A name is not a column; the error lists the file's columns and
+            the closest name.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from pathlib import Path
+        >>> survey = ConfigTable({}, "survey", Path("analysis.toml"), keys={"survey": ("weights",)})
+        >>> data = pd.DataFrame({"weight": [1.0], "age": [30]})
+        >>> survey.columns("weights", ["weight"], data, Path("workers.csv"))
+        >>> survey.columns("weights", ["wieght"], data, Path("workers.csv"))
+        Traceback (most recent call last):
+        ...
+        micropop.errors.ConfigError: [survey] weights: column(s) 'wieght' not in workers.csv ...
+        """
         missing = [n for n in names or [] if n not in data.columns]
         if missing:
             close = difflib.get_close_matches(missing[0], [str(c) for c in data.columns], n=1)
@@ -186,9 +493,19 @@ class ConfigTable:
                       + f"its columns are: {', '.join(map(str, data.columns[:30]))}")
 
 
-
 def repeated(values: list[Any]) -> list[Any]:
     """The values that occur more than once (compared as text), each once, in order.
+
+    Parameters
+    ----------
+    values : list
+        The values, e.g. column names read from a configuration.
+
+    Returns
+    -------
+    list
+        The values of ``values`` whose text occurs more than once, in their
+        first order.
 
     Examples
     --------
@@ -196,4 +513,4 @@ def repeated(values: list[Any]) -> list[Any]:
     ['a', 1, '1']
     """
     texts = [str(v) for v in values]
-    return list(dict.fromkeys(v for v, t in zip(values, texts) if texts.count(t) > 1))
+    return list(dict.fromkeys(v for v, t in zip(values, texts, strict=True) if texts.count(t) > 1))

@@ -57,6 +57,18 @@ def earnings_section(workers: SurveyDesign, earnings: str = "earnings_month") ->
     Returns
     -------
     Section
+        Its text, the histogram and the table of the bins.
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> workers = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+    >>> section = earnings_section(workers)
+    >>> section.title, [f.name for f in section.figures]
+    ('What micro-work pays', ['earnings'])
+    >>> bins = section.table("earnings_bins")
+    >>> bins["label"].iloc[-1], round(float(bins["weighted_share"].sum()), 6)
+    ('200+', 1.0)
     """
     require_design(workers, "workers")
     # the first bin is [0, 0.01): labelled "0" only if it holds nothing but zeros
@@ -78,7 +90,7 @@ def earnings_section(workers: SurveyDesign, earnings: str = "earnings_month") ->
 
 
 def living_standards_section(workers: SurveyDesign,
-                             inputs: EarningsInputs = EarningsInputs()) -> Section:
+                             inputs: EarningsInputs = EarningsInputs()) -> Section:  # noqa: B008
     """Earnings thresholds, inequality and poverty, each with its interval.
 
     Table ``living_standards``; figures ``earnings_ecdf``, ``lorenz`` and

@@ -64,6 +64,17 @@ def configured_in(where: str | None) -> Iterator[None]:
     advising an option the report does not have (``na_rm=True``) is replaced
     by :data:`REPORT_ADVICE`.
 
+    Parameters
+    ----------
+    where : str or None
+        The table and its file (``ConfigTable.where``, e.g.
+        ``"[size] of analysis.toml"``); None leaves the errors as they are.
+
+    Yields
+    ------
+    None
+        The computation runs in the ``with`` block.
+
     Examples
     --------
     >>> from micropop.errors import InvalidCountError
@@ -108,6 +119,15 @@ class EarningsInputs:
         ``poverty_line_year``.
     household_size, children_under14 : str
     poverty_line_year : int
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> workers = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+    >>> inputs = EarningsInputs(hours=None, household_income=None)  # earnings only
+    >>> plan = ReportPlan(workers, profile=(), earnings=inputs)
+    >>> plan.earnings.variable, plan.earnings.minimum_wage_year
+    ('earnings_month', 2019)
     """
 
     variable: str = "earnings_month"
@@ -161,6 +181,19 @@ class SizeInputs:
         ``multiplicity``): :func:`~micropop.report.config.load_config`
         estimates them while checking the configuration and hands them on, so
         the report does not estimate them again. Leave them out otherwise.
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> captures = mp.datasets.load_capture_histories().drop(columns="person_id")
+    >>> inputs = SizeInputs(captures=captures, published_regular=52000,
+    ...                     published_label="published (DiPLab 2019)")
+    >>> inputs.population is None, inputs.captures.shape[1]
+    (True, 3)
+    >>> SizeInputs(platforms=mp.datasets.load_platforms())
+    Traceback (most recent call last):
+    ...
+    micropop.errors.OptionError: SizeInputs has platforms but no workers to divide them by. ...
     """
 
     population: SurveyDesign | None = None
@@ -222,6 +255,18 @@ class WeightingInputs:
     illustration : SurveyDesign, optional
         A further re-weighted design whose weight statistics are shown as an
         illustration (the demo: the worker survey raked to the census structure).
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> from micropop.weighting import demo_margins
+    >>> population = mp.SurveyDesign(mp.datasets.load_population_survey(), weights="weight")
+    >>> inputs = WeightingInputs(before=population,
+    ...                          after=population.rake(demo_margins("population")),
+    ...                          description="Design weights raked to the census margins",
+    ...                          indicator="microwork_12m")
+    >>> bool(inputs.after.weight_summary().largest_residual < 1e-6)
+    True
     """
 
     before: SurveyDesign
@@ -267,6 +312,19 @@ class ReportPlan:
         Where each part (``"profile"``, ``"earnings"``, ``"size"``,
         ``"weighting"``) was configured, named in the errors its computation
         raises (see :func:`configured_in`).
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> workers = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+    >>> plan = ReportPlan(workers, title="Who the workers are", profile=["sex", "education"],
+    ...                   earnings=None)
+    >>> plan.profile, plan.size is None
+    (('sex', 'education'), True)
+    >>> import tempfile
+    >>> from micropop.report import write_report
+    >>> write_report(tempfile.mkdtemp(), plan, progress=False).name
+    'index.html'
     """
 
     workers: SurveyDesign

@@ -98,6 +98,25 @@ class Progress:
         ----------
         label : str
             What the step does.
+
+        Yields
+        ------
+        None
+            The step runs in the ``with`` block; if it raises, the line ends
+            with "failed" and the error goes on.
+
+        Examples
+        --------
+        >>> from io import StringIO
+        >>> log = StringIO()
+        >>> steps = Progress(3, stream=log, enabled=True)
+        >>> with steps.step("earnings"):
+        ...     raise ValueError("no earnings column")
+        Traceback (most recent call last):
+        ...
+        ValueError: no earnings column
+        >>> log.getvalue().strip(), steps.done
+        ('[1/3] earnings ... failed', 1)
         """
         self.done += 1
         if self.enabled:

@@ -29,7 +29,21 @@ __all__ = ["RenderedSection", "table_html", "text_html", "block_html", "img_tag"
 
 @dataclass(frozen=True)
 class RenderedSection:
-    """One titled part of the report, its body rendered as HTML (its files written)."""
+    """One titled part of the report, its body rendered as HTML (its files written).
+
+    Parameters
+    ----------
+    title : str
+        The section's title, as plain text (escaped by :func:`page`).
+    body : str
+        The section's HTML, its data already escaped.
+
+    Examples
+    --------
+    >>> section = RenderedSection("Hours & pay", "<p>12 workers.</p>")
+    >>> "<h2>Hours &amp; pay</h2>" in page("Report", [section], "Data: demo")
+    True
+    """
 
     title: str
     body: str
@@ -54,6 +68,15 @@ def table_html(frame: pd.DataFrame, percent: Sequence[str] = (), index: bool = T
     Returns
     -------
     str
+        The ``<table>`` element.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> shares = pd.DataFrame({"share": [0.123, float("nan")]}, index=["<18", "18-24"])
+    >>> text = table_html(shares, percent=["share"])
+    >>> "<th>&lt;18</th>" in text, "<td>12.3</td>" in text, f"<td>{UNDEFINED}</td>" in text
+    (True, True, True)
     """
     shown = frame.copy()
     for col in percent:
@@ -65,6 +88,16 @@ def table_html(frame: pd.DataFrame, percent: Sequence[str] = (), index: bool = T
 
 def text_html(text: Text) -> str:
     """A paragraph: micropop's template with the values from the data escaped.
+
+    Parameters
+    ----------
+    text : Text
+        The paragraph's template and values.
+
+    Returns
+    -------
+    str
+        The ``<p>`` element.
 
     Examples
     --------
@@ -78,6 +111,16 @@ def text_html(text: Text) -> str:
 
 def block_html(block: Heading | Text | TableView) -> str:
     """A heading, paragraph or table of a section as HTML (a figure is drawn by the writer).
+
+    Parameters
+    ----------
+    block : Heading, Text or TableView
+        The block.
+
+    Returns
+    -------
+    str
+        Its HTML element, every value from the data escaped.
 
     Examples
     --------
@@ -93,6 +136,18 @@ def block_html(block: Heading | Text | TableView) -> str:
 
 def img_tag(png: bytes, name: str) -> str:
     """An <img> tag with the PNG embedded, naming its file in ``data-file``.
+
+    Parameters
+    ----------
+    png : bytes
+        The figure's PNG file.
+    name : str
+        The figure's file name, without ``.png`` (also its ``alt`` text).
+
+    Returns
+    -------
+    str
+        The ``<img>`` element.
 
     Examples
     --------
@@ -145,7 +200,8 @@ body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
        color: #222; line-height: 1.45; }}
 h1 {{ color: #1f5a91; }}
 table.table {{ border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 1rem 0; }}
-table.table th, table.table td {{ padding: 0.2rem 0.7rem; border-bottom: 1px solid #ddd; text-align: right; }}
+table.table th, table.table td {{ padding: 0.2rem 0.7rem; border-bottom: 1px solid #ddd;
+                                 text-align: right; }}
 table.table th {{ text-align: left; }}
 .note {{ background: #fff6e5; border-left: 4px solid #c2571a; padding: 0.5rem 1rem; }}
 .read-notes {{ font-size: 0.9em; color: #444; }}

@@ -72,6 +72,14 @@ class Text:
     values : mapping
         The fields' values. Numbers are formatted as the field says; anything
         else is text from the data and is escaped when the page is written.
+
+    Examples
+    --------
+    >>> from micropop.report.render import text_html
+    >>> text = Text("{n:,} workers answered <q>{question}</q>.",
+    ...             {"n": 1200, "question": "hours <per week>"})
+    >>> text_html(text)
+    '<p>1,200 workers answered <q>hours &lt;per week&gt;</q>.</p>'
     """
 
     template: str
@@ -80,7 +88,19 @@ class Text:
 
 @dataclass(frozen=True)
 class Heading:
-    """A sub-heading within a section (escaped when written)."""
+    """A sub-heading within a section (escaped when written).
+
+    Parameters
+    ----------
+    text : str
+        The heading, as plain text.
+
+    Examples
+    --------
+    >>> from micropop.report.render import block_html
+    >>> block_html(Heading("Earnings by sex & age"))
+    '<h3>Earnings by sex &amp; age</h3>'
+    """
 
     text: str
 
@@ -99,6 +119,15 @@ class TableView:
         Decimals of floating-point cells.
     index : bool
         Show the index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.report.render import block_html
+    >>> view = TableView(pd.DataFrame({"share": [0.25, 0.75]}, index=["women", "men"]),
+    ...                  percent=("share",))
+    >>> "<td>25.0</td>" in block_html(view)
+    True
     """
 
     frame: pd.DataFrame
@@ -127,6 +156,18 @@ class Figure:
         Further keyword arguments of ``plot``.
     size : (float, float)
         Width and height in inches.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from matplotlib.figure import Figure as Canvas
+    >>> from micropop import plotting
+    >>> from micropop.describe import binned
+    >>> bins = binned(pd.Series([200.0, 450.0, 1300.0]), [0, 250, 1000])
+    >>> figure = Figure("earnings", plotting.earnings_histogram, (bins,))
+    >>> ax = figure(Canvas().subplots(), lang="en")
+    >>> ax.get_ylabel()
+    'Share of workers (%)'
     """
 
     name: str
@@ -154,6 +195,17 @@ class Table:
     frame : DataFrame
     index : bool
         Write the index as the first column(s).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = Table("hours", pd.DataFrame({"hours": [2.5, 10.0]}), index=False)
+    >>> table.frame.to_csv(index=table.index).split()
+    ['hours', '2.5', '10.0']
+    >>> Table("hours.csv", table.frame)
+    Traceback (most recent call last):
+    ...
+    micropop.errors.OptionError: table name 'hours.csv' is not a plain file name. ...
     """
 
     name: str
@@ -180,6 +232,17 @@ class Section:
         :class:`TableView` and :class:`Figure` blocks.
     tables : tuple of Table
         The tables written as CSV files beside the page.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> counts = pd.DataFrame({"workers": [12, 30]}, index=["Clickworker", "Foule Factory"])
+    >>> section = Section("Platforms", blocks=(
+    ...     Heading("Workers by platform"),
+    ...     TableView(counts, digits=0)),
+    ...     tables=(Table("platforms", counts),))
+    >>> section.title, len(section.blocks), section.figures
+    ('Platforms', 2, ())
     """
 
     title: str
@@ -207,7 +270,32 @@ class Section:
         return tuple(b for b in self.blocks if isinstance(b, Figure))
 
     def table(self, name: str) -> pd.DataFrame:
-        """The table written as ``name.csv``."""
+        """The table written as ``name.csv``.
+
+        Parameters
+        ----------
+        name : str
+            The table's file name, without ``.csv``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The table as the section computed it (not read back from its
+            CSV file).
+
+        Raises
+        ------
+        KeyError
+            The section has no table of that name (``name`` is the key,
+            without ``.csv``).
+
+        Examples
+        --------
+        >>> from pandas import DataFrame
+        >>> hours = Table("hours", DataFrame({"hours": [2.5, 10.0]}))
+        >>> Section("Hours", tables=(hours,)).table("hours")["hours"].tolist()
+        [2.5, 10.0]
+        """
         for table in self.tables:
             if table.name == name:
                 return table.frame

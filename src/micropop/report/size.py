@@ -36,7 +36,6 @@ from micropop.report.result import (
 __all__ = ["size_section"]
 
 
-
 def size_section(inputs: SizeInputs) -> Section:
     """How many micro-workers: every available method, then all readings side by side.
 
@@ -48,10 +47,24 @@ def size_section(inputs: SizeInputs) -> Section:
     Parameters
     ----------
     inputs : SizeInputs
+        The capture histories, the surveys of the population and of the
+        platform, the published figures (any of them may be absent).
 
     Returns
     -------
     Section
+        Its text, tables and figures, for the inputs given.
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> from micropop.report.plan import SizeInputs
+    >>> captures = mp.datasets.load_capture_histories().drop(columns="person_id")
+    >>> section = size_section(SizeInputs(captures=captures))
+    >>> [t.name for t in section.tables], [f.name for f in section.figures]
+    (['size_regular_circle'], ['size_forest'])
+    >>> section.table("size_regular_circle").columns.tolist()[:4]
+    ['estimate', 'se', 'ci_low', 'ci_high']
     """
     blocks: list[Block] = []
     tables: list[Table] = []

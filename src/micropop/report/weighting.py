@@ -22,7 +22,6 @@ from micropop.report.result import INTERVAL_COLUMNS, Block, Figure, Section, Tab
 __all__ = ["weighting_section"]
 
 
-
 def weighting_section(inputs: WeightingInputs) -> Section:
     """A weighting step and its diagnostics: weight statistics, achieved margins.
 
@@ -38,6 +37,16 @@ def weighting_section(inputs: WeightingInputs) -> Section:
     Returns
     -------
     Section
+        Its text, tables and figure.
+
+    Examples
+    --------
+    >>> from micropop.report.plan import demo_plan
+    >>> section = weighting_section(demo_plan().weighting)
+    >>> section.title, [f.name for f in section.figures]
+    ('Weighting and its diagnostics', ['weighting_margins'])
+    >>> section.table("weighting_margins").columns.tolist()[:2]
+    ['target', 'achieved']
     """
     summary = inputs.after.weight_summary()
     stats = summary.statistics.to_frame("value")

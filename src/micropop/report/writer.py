@@ -55,7 +55,9 @@ def figure_html(fig: MatplotlibFigure, out_dir: Path, stem: str) -> str:
     Parameters
     ----------
     fig : matplotlib.figure.Figure
+        The drawn figure.
     out_dir : pathlib.Path
+        An existing folder; files of the same names are replaced.
     stem : str
         File name without extension.
 
@@ -63,6 +65,20 @@ def figure_html(fig: MatplotlibFigure, out_dir: Path, stem: str) -> str:
     -------
     str
         The tag, with the file name in its ``data-file`` attribute.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(2, 2))
+    >>> _ = fig.subplots().plot([0, 1], [0, 1])
+    >>> out = Path(tempfile.mkdtemp())
+    >>> tag = figure_html(fig, out, "line")
+    >>> tag.startswith('<img src="data:image/png;base64,'), tag.endswith('data-file="line.png">')
+    (True, True)
+    >>> sorted(p.name for p in out.iterdir())
+    ['line.png', 'line.svg']
     """
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
@@ -253,10 +269,36 @@ class ReportFolder:
     def add(self, section: Section, lang: str = "en") -> RenderedSection:
         """Write a section's files (see :func:`write_section`); return its HTML.
 
+        Parameters
+        ----------
+        section : Section
+            A computed section whose tables and figures have names no earlier
+            section of this folder used.
+        lang : {"en", "fr"}, default "en"
+            The figures' labels' language.
+
+        Returns
+        -------
+        RenderedSection
+            To hand to :meth:`finish`, in page order.
+
         Raises
         ------
         ReportOutputError
             A file of this section has the name of one an earlier section wrote.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import pandas as pd
+        >>> from micropop.report.result import Section, Table
+        >>> counts = Table("counts", pd.DataFrame({"n": [3]}))
+        >>> with ReportFolder(pathlib.Path(tempfile.mkdtemp()) / "report") as folder:
+        ...     first = folder.add(Section("Pay", tables=(counts,)))
+        ...     folder.add(Section("Hours", tables=(counts,)))
+        Traceback (most recent call last):
+        ...
+        micropop.errors.ReportOutputError: the sections 'Pay' and 'Hours' both write counts.csv. ...
         """
         files = ([f"{t.name}.csv" for t in section.tables]
                  + [f"{f.name}.{ext}" for f in section.figures for ext in ("png", "svg")])
@@ -272,10 +314,35 @@ class ReportFolder:
                read_notes: Sequence[str] = ()) -> Path:
         """Write ``index.html`` and the list of files, move the folder into place.
 
+        Parameters
+        ----------
+        title : str
+            The page's title.
+        sections : sequence of RenderedSection
+            What :meth:`add` returned, in page order.
+        provenance : str, default ""
+            Where the data come from, shown at the top of the page.
+        read_notes : sequence of str
+            What the reader guessed about the data files.
+
         Returns
         -------
         pathlib.Path
             The path of ``index.html`` in the output folder.
+
+        Examples
+        --------
+        >>> from pathlib import Path
+        >>> from tempfile import mkdtemp
+        >>> from micropop.report.render import RenderedSection
+        >>> folder = ReportFolder(Path(mkdtemp()) / "notes")
+        >>> index = folder.finish("Micro-work", [RenderedSection("Sample", "<p>1,000.</p>")],
+        ...                       provenance="Data: demo survey",
+        ...                       read_notes=["workers.csv: separator ';' (guessed)"])
+        >>> "How the data were read" in index.read_text(encoding="utf-8")
+        True
+        >>> sorted(p.name for p in index.parent.iterdir())
+        ['.micropop-report.json', 'index.html']
         """
         (self.built / "index.html").write_text(page(title, sections, provenance, read_notes),
                                                encoding="utf-8")
