@@ -23,19 +23,17 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import linalg, stats
 
-from micropop.design import require_design
+from micropop.design._core import Design
+from micropop.design.encode import require_design
 from micropop.errors import DesignError, EmptyDomainError, OptionError, check_option
 from micropop.estimation._analysis import Analysis, means, prepare
 from micropop.estimation.chisqsum import pfsum
 
-if TYPE_CHECKING:
-    from micropop.design import SurveyDesign
 
 __all__ = ["CHISQ_STATISTICS", "ChisqTest", "survey_chisq"]
 
@@ -119,7 +117,7 @@ class ChisqTest:
         return f"<p>{self.method}</p>" + self.to_frame().to_html()
 
 
-def survey_chisq(design: SurveyDesign, rows: str, cols: str, statistic: str = "F",
+def survey_chisq(design: Design, rows: str, cols: str, statistic: str = "F",
                  na_rm: bool = False) -> ChisqTest:
     """Test of association between two categorical columns, as R's ``svychisq``.
 
@@ -187,7 +185,7 @@ def survey_chisq(design: SurveyDesign, rows: str, cols: str, statistic: str = "F
     data = prepare(design, [rows, cols], None, na_rm)
     # a level held only by rows of zero weight is not observed (its share would be 0)
     kept = (data.row_domain >= 0) & (data.weights > 0)
-    frame = design._data
+    frame = design.frame
     row_code, row_levels = _levels(frame[rows], kept, rows)
     col_code, col_levels = _levels(frame[cols], kept, cols)
     nr, nc = len(row_levels), len(col_levels)

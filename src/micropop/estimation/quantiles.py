@@ -6,24 +6,22 @@ import dataclasses
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from micropop.design import as_columns, require_design
+from micropop.design._core import Design
+from micropop.design.encode import as_columns, require_design
 from micropop.errors import (DesignError, EmptyDomainError, OptionError,
                              QuantileIntervalError, check_number, check_option)
 from micropop.estimation._analysis import Analysis, domain_degf, means, prepare, t_quantile
 from micropop.estimation.proportions import share_interval, warn_nan_intervals
 from micropop.estimation.result import Estimate
 
-if TYPE_CHECKING:
-    from micropop.design import SurveyDesign
 
 __all__ = ["QUANTILE_INTERVALS", "QUANTILE_RULES", "survey_quantile"]
 
 
-def survey_quantile(design: SurveyDesign, variables: str | Sequence[str],
+def survey_quantile(design: Design, variables: str | Sequence[str],
                     quantiles: float | Sequence[float], by: str | Sequence[str] | None = None,
                     qrule: str = "math", conf_level: float = 0.95, df: float | None = None,
                     na_rm: bool = False, interval_type: str = "mean") -> Estimate:
@@ -194,9 +192,9 @@ def _probabilities(quantiles: object) -> np.ndarray:
                      for q in listed], dtype=float)
 
 
-def _check_interval_type(design: SurveyDesign, interval_type: str) -> None:
+def _check_interval_type(design: Design, interval_type: str) -> None:
     check_option("interval_type", interval_type, QUANTILE_INTERVALS)
-    replicated = hasattr(design, "_replicates")
+    replicated = design.is_replicate
     if interval_type == "score" and replicated:
         raise DesignError("interval_type='score' inverts a linearised score test; R's "
                           "svyquantile does not offer it on replicate-weight designs",
@@ -264,9 +262,8 @@ def _replicate_interval(data: Analysis, probs: np.ndarray, qrule: str,
                         estimate: np.ndarray, t: np.ndarray) -> np.ndarray:
     """R's ``repCI``: ``q +/- t se``, se from the quantile of every replicate weight."""
     design, k, n_p = data.design, data.n_domains, len(probs)
-    weights = np.zeros((len(data.row_domain), len(design.replicate_weights.columns)))
-    weights[design._rows] = design.replicate_weights.to_numpy()
-    if qrule != "shahvaish" and data._weight_scale() is not None:
+    weights = np.where(design.rows[:, None], design.weight_matrix(), 0.0)  # (n, R)
+    if qrule != "shahvaish" and data.weight_scale() is not None:
         # each replicate over a power of two near its largest weight: sums stay finite
         # (Shah and Vaish's rule reads the weights' scale, as R's: left as it is)
         weights = np.ldexp(weights, -np.frexp(weights.max(axis=0))[1])
@@ -572,7 +569,7 @@ def _scaled_weights(data: Analysis, qrule: str) -> np.ndarray:
     """The weights over a power of two per domain, so that their sums stay finite
     (the quantiles are the same: powers of two scale exactly). Shah and Vaish's
     rule reads the weights' scale, as R's: its weights are left as they are."""
-    scale = None if qrule == "shahvaish" else data._domain_scale()
+    scale = None if qrule == "shahvaish" else data.domain_scale()
     return data.weights if scale is None else np.ldexp(data.weights, -scale)
 
 
