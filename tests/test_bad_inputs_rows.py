@@ -191,6 +191,8 @@ CALLS = {
     "estimation.survey_proportion": lambda d: estimation.survey_proportion(d, "g"),
     "estimation.survey_quantile": lambda d: estimation.survey_quantile(d, "y", 0.5),
     "estimation.survey_chisq": lambda d: estimation.survey_chisq(d, "g", "b"),
+    "estimation.goodness_of_fit": lambda d: estimation.goodness_of_fit(d, "g",
+                                                                       {"a": .5, "b": .5}),
     "inequality.gini": lambda d: mp.gini(d, "y"),
     "inequality.lorenz": lambda d: mp.lorenz(d, "y"),
     "inequality.top_share": lambda d: mp.top_share(d, "y"),

@@ -14,6 +14,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from micropop.design import SurveyDesign
 from micropop.errors import DesignError, EmptyDomainError, MissingValuesError, OptionError
+from micropop.estimation import goodness_of_fit
 
 
 def make_df() -> pd.DataFrame:
@@ -120,3 +121,21 @@ def test_likelihood_needs_a_linearised_design():
     est = SurveyDesign(df, weights="w").proportion("y", ci="likelihood")
     low, high = est.ci().to_numpy()[0]
     assert low == pytest.approx(1 - high)  # symmetric around 0.5
+
+
+# --- goodness of fit: extreme reference shares ----------------------------------------------
+
+
+@pytest.mark.parametrize(("observed", "shares"), [
+    ("aaaac", {"a": 1.0, "b": 2.0, "c": 2.522138351296734e-168}),  # covariance squares overflow
+    ("aaaaa", {"a": 1.0, "b": 2.522138351296734e-168}),  # covariance squares vanish
+], ids=["huge", "tiny"])
+def test_goodness_of_fit_of_a_tiny_share_has_finite_corrections(observed, shares):
+    # found by hypothesis: OverflowError and ZeroDivisionError before
+    frame = pd.DataFrame({"g": pd.Categorical(list(observed), categories=["a", "b", "c"]),
+                          "w": [1.0, 1.0, 1.0, 0.5, 0.5]})
+    test = goodness_of_fit(SurveyDesign(frame, weights="w"), "g", shares)
+    values = [test.pearson, test.scale, test.df, test.rs1_chisq, test.f, test.p_value,
+              test.rs1_p, test.f_p]
+    assert np.all(np.isfinite(values)) and 0 <= test.p_value <= 1
+    assert test.df == pytest.approx(1.0)

@@ -1,7 +1,8 @@
 """micropop: measure hidden and emerging workforces with survey statistics.
 
 Design-based estimation (R ``survey`` conventions), weighting, population-size
-estimation, profiles and earnings distributions of micro-workers.
+estimation, profiles and earnings distributions of micro-workers, against French
+reference data (:mod:`micropop.reference`).
 
 Examples
 --------
@@ -13,7 +14,7 @@ True
 
 __version__ = "0.1.0"
 
-from micropop import datasets, earnings, size, weighting
+from micropop import datasets, earnings, reference, size, weighting
 from micropop.design import ReplicateDesign, SurveyDesign
 from micropop.errors import MicropopError
 from micropop.estimation import Estimate
@@ -40,6 +41,7 @@ __all__ = [
     "profile",
     "qsr",
     "read_survey",
+    "reference",
     "rmpg",
     "size",
     "standardize",

@@ -17,12 +17,12 @@ Conventions, stated once:
   52/12 weeks (as the legal 151.67 hours = 35 x 52 / 12); rows with zero hours
   have no hourly rate: an error unless ``zero_hours="exclude"`` leaves them out;
 - the minimum wage is the gross hourly SMIC in force on 1 January of the year
-  (``datasets.load_reference("smic_hourly")``);
+  (:func:`micropop.reference.minimum_wage`, also importable from here);
 - the standard of living is the household income divided by its consumption
   units on the OECD-modified scale (1 for the first person, 0.5 per other
   person aged 14 or more, 0.3 per child under 14), compared with INSEE's
   poverty line (60 % of the median standard of living) of the chosen year
-  (``datasets.load_reference("insee_poverty_2015_2019")``);
+  (:func:`micropop.reference.poverty_line`, also importable from here);
 - missing values are an error that counts them; ``na_rm=True`` leaves those
   rows out of the domain, as R's ``na.rm`` (the design is kept).
 
@@ -55,12 +55,13 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from micropop import datasets
 from micropop.design import design_rows, require_columns, require_design
 from micropop.errors import (EarningsError, MissingValuesError, NegativeEarningsError,
-                             NotNumericVariableError, OptionError, ReferenceYearError,
-                             ZeroHoursError, check_number, check_option, data_rows)
+                             NotNumericVariableError, OptionError, ZeroHoursError,
+                             check_number, check_option, data_rows)
 from micropop.estimation import Estimate
+from micropop.reference.income import poverty_line
+from micropop.reference.wages import minimum_wage
 
 if TYPE_CHECKING:
     from micropop.design import ReplicateDesign, SurveyDesign
@@ -78,75 +79,6 @@ WEEKS_PER_MONTH = 52 / 12
 _HOURS_IN_A_WEEK = 168.0
 
 Columns = str | Sequence[str] | None
-
-
-# --- reference values ---------------------------------------------------------
-
-
-def _yearly_value(table: str, column: str, year: int, what: str) -> float:
-    year = check_number("year", year, integer=True, hint="give a year such as 2019")
-    ref = datasets.load_reference(table)
-    rows = ref.loc[ref["year"] == year, column]
-    if rows.empty:
-        years = ", ".join(str(y) for y in ref["year"].tolist())
-        raise ReferenceYearError(f"no {what} for year {year} in reference table {table!r}; "
-                                 f"available years: {years}",
-                                 hint="pick one of the years listed")
-    return float(rows.iloc[0])
-
-
-def minimum_wage(year: int) -> float:
-    """Gross hourly minimum wage (SMIC) in force on 1 January of ``year``, EUR.
-
-    Parameters
-    ----------
-    year : int
-
-    Returns
-    -------
-    float
-
-    Raises
-    ------
-    ReferenceYearError
-        A year not in ``smic_hourly``; the message lists those that are.
-
-    Examples
-    --------
-    >>> minimum_wage(2019)
-    10.03
-    >>> minimum_wage(2030)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    micropop.errors.ReferenceYearError: no gross hourly SMIC for year 2030 ...: 2018, 2019. ...
-    """
-    return _yearly_value("smic_hourly", "smic_hourly_gross_eur", year, "gross hourly SMIC")
-
-
-def poverty_line(year: int) -> float:
-    """INSEE's poverty line (60 % of the median standard of living), EUR per month.
-
-    Parameters
-    ----------
-    year : int
-        2015 to 2019 (ERFS, metropolitan France).
-
-    Returns
-    -------
-    float
-
-    Raises
-    ------
-    ReferenceYearError
-        A year not in ``insee_poverty_2015_2019``; the message lists those that are.
-
-    Examples
-    --------
-    >>> poverty_line(2016)
-    1026.0
-    """
-    return _yearly_value("insee_poverty_2015_2019", "poverty_line_60pct_eur_month", year,
-                         "poverty line")
 
 
 # --- derived values -------------------------------------------------------------

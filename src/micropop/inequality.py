@@ -67,7 +67,8 @@ from micropop.errors import (EmptyDomainError, InequalityError, InequalityParame
                              ZeroIncomeError, check_number, check_option)
 from micropop.estimation import Estimate
 from micropop.estimation._analysis import Analysis, means, prepare
-from micropop.estimation.quantiles import _last_at_most, _prob_label
+from micropop.estimation._sorted import SortedSegments, last_at_most
+from micropop.estimation.quantiles import probability_label
 
 __all__ = ["gini", "lorenz", "arpt", "arpr", "qsr", "top_share", "rmpg", "poverty_rate"]
 
@@ -198,7 +199,7 @@ def lorenz(design: SurveyDesign, variable: str,
     probs = _shares(shares)
     data, everyone, s = _setup(design, variable, by, na_rm, "the Lorenz curve", True)
     _require_positive_total(data, s, variable, "the Lorenz curve")
-    labels = [(variable, _prob_label(p)) for p in probs]
+    labels = [(variable, probability_label(p)) for p in probs]
     if data.replicated:
         return _replicate_result(
             data.with_columns(np.zeros((len(data.y), len(probs))), labels), "lorenz",
@@ -354,7 +355,7 @@ def arpr(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     _require_spread(data, s, variable, "the poverty rate")
     line, z_line = _threshold(everyone, percent, order)
     _require_positive_line(everyone, line, percent, order, variable)
-    t = np.repeat(line, s.n_domains)
+    t = np.repeat(line, s.n_segments)
     poor = s.x < t[s.segment]
     n = s.weight_total
     rate = s.sums(s.w * poor) / n
@@ -414,7 +415,7 @@ def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
         _require_spread(data, s, variable, "the poverty gap")
     line, z_line = _threshold(everyone, percent, order, not data.replicated)
     _require_positive_line(everyone, line, percent, order, variable)
-    t = np.repeat(line, s.n_domains)
+    t = np.repeat(line, s.n_segments)
     poor = s.x < t[s.segment]
     n_poor = s.sums(poor.astype(float))
     if np.any(n_poor == 0):
@@ -559,22 +560,17 @@ def poverty_rate(design: SurveyDesign, variable: str, line: float, by: By = None
 
 
 @dataclass(frozen=True, eq=False)
-class _Sorted:
+class _Sorted(SortedSegments):
     """Rows of each domain sorted by income, domains laid end to end.
 
-    ``rows`` gives the position of each sorted row in the design's rows;
-    ``segment`` its domain, ``starts``/``ends`` each domain's slice.
-    Measures are computed on these arrays and their per-row influence values
-    scattered back with :meth:`scatter`.
+    The sorted-segments kernel (:class:`~micropop.estimation._sorted.SortedSegments`:
+    ``rows`` gives the position of each sorted row in the design's rows,
+    ``segment`` its domain, ``starts``/``ends`` each domain's slice) on
+    incomes and weights scaled by powers of two. Measures are computed on
+    these arrays and their per-row influence values scattered back with
+    :meth:`scatter`.
     """
 
-    rows: np.ndarray
-    x: np.ndarray
-    w: np.ndarray
-    segment: np.ndarray
-    starts: np.ndarray
-    ends: np.ndarray
-    n_rows: int
     income_exp: int = 0
     weight_exp: int = 0
 
@@ -588,81 +584,26 @@ class _Sorted:
         ``income_exp`` and ``weight_exp`` record those powers.
         """
         inside = row_domain >= 0
-        if inside.all():
-            rows = np.argsort(x)
-        else:
-            rows = np.flatnonzero(inside)
-            rows = rows[np.argsort(x[rows])]
-        income_exp, weight_exp = _exponent(x[rows]), _exponent(w[rows])
-        return cls(rows, np.ldexp(x[rows], -income_exp), np.ldexp(w[rows], -weight_exp),
-                   np.zeros(len(rows), dtype=np.intp), np.array([0]), np.array([len(rows)]),
-                   len(x), income_exp, weight_exp)
+        rows = None if inside.all() else np.flatnonzero(inside)
+        # equal incomes in any order: the measures are symmetric in them
+        s = SortedSegments.sort(x, w, rows, ties="any")
+        income_exp, weight_exp = _exponent(s.x), _exponent(s.w)
+        return cls(**{**s.fields(), "x": np.ldexp(s.x, -income_exp),
+                      "w": np.ldexp(s.w, -weight_exp)},
+                   income_exp=income_exp, weight_exp=weight_exp)
 
     def income(self, values: np.ndarray) -> np.ndarray:
         """Values computed in the scaled incomes (a threshold, its influence) in income units."""
         return np.ldexp(values, self.income_exp)
 
-    def split(self, row_domain: np.ndarray, n_domains: int) -> _Sorted:
-        """The same rows, one segment per domain (a stable sort of the codes)."""
-        if n_domains == 1:
-            return self
-        order = np.argsort(row_domain[self.rows], kind="stable")
-        rows = self.rows[order]
-        segment = row_domain[rows]
-        ends = np.cumsum(np.bincount(segment, minlength=n_domains))
-        return replace(self, rows=rows, x=self.x[order], w=self.w[order], segment=segment,
-                       starts=np.concatenate([[0], ends[:-1]]), ends=ends)
-
-    def take(self, mask: np.ndarray) -> _Sorted:
-        """The rows in ``mask`` (still sorted); every segment must keep a row."""
-        segment = self.segment[mask]
-        ends = np.cumsum(np.bincount(segment, minlength=self.n_domains))
-        return replace(self, rows=self.rows[mask], x=self.x[mask], w=self.w[mask],
-                       segment=segment, starts=np.concatenate([[0], ends[:-1]]), ends=ends)
-
     def stacked(self, weights: np.ndarray) -> _Sorted:
         """The segments again for each column of ``weights`` (sorted rows, (n, m)).
 
         ``weights`` are the design's (replicate) weights, scaled here as in
-        :meth:`build`.
-
-        Copy ``j`` holds segments ``j K`` to ``j K + K - 1`` (K the domains),
-        weighted by column ``j``: a block of replicates in one pass.
+        :meth:`build`; copy ``j`` holds segments ``j K`` to ``j K + K - 1``
+        (:meth:`SortedSegments.stacked`).
         """
-        n, m = weights.shape
-        copies = np.arange(m)
-        offsets = (copies * n)[:, None]
-        return replace(self, rows=np.tile(self.rows, m), x=np.tile(self.x, m),
-                       w=np.ldexp(weights.T.ravel(), -self.weight_exp),
-                       segment=(copies[:, None] * self.n_domains + self.segment).ravel(),
-                       starts=(offsets + self.starts).ravel(),
-                       ends=(offsets + self.ends).ravel())
-
-    @property
-    def n_domains(self) -> int:
-        return len(self.starts)
-
-    def sums(self, values: np.ndarray) -> np.ndarray:
-        """Sum of ``values`` (sorted rows) per domain."""
-        return np.bincount(self.segment, weights=values, minlength=self.n_domains)
-
-    def running(self, values: np.ndarray,
-                dtype: type = np.longdouble) -> tuple[np.ndarray, np.ndarray]:
-        """Inclusive running sums within domains, and their global running key.
-
-        In long double by default, as R's ``cumsum``, where a quantile rule
-        compares them; double precision is enough elsewhere.
-        """
-        key = np.cumsum(values, dtype=dtype)
-        before = np.where(self.starts > 0, key[np.maximum(self.starts - 1, 0)], 0)
-        return (key - before[self.segment]).astype(float), key
-
-    def previous(self, cum: np.ndarray) -> np.ndarray:
-        """Running sums shifted by one row within domains (0 on each first row)."""
-        out = np.empty_like(cum)
-        out[1:] = cum[:-1]
-        out[self.starts] = 0.0
-        return out
+        return super().stacked(np.ldexp(weights, -self.weight_exp))
 
     @cached_property
     def cumulative_weight(self) -> tuple[np.ndarray, np.ndarray]:
@@ -707,8 +648,8 @@ class _Sorted:
         total = cum[self.ends - 1]
         share = cum / total[self.segment]
         before = key[self.starts] - self.w[self.starts]
-        last = _last_at_most(share, np.full(self.n_domains, p), key, before + p * total,
-                             self.starts, self.ends)
+        last = last_at_most(share, np.full(self.n_segments, p), key, before + p * total,
+                            self.starts, self.ends)
         return self.x[np.minimum(last + 1, self.ends - 1)]
 
     def scatter(self, z: np.ndarray) -> np.ndarray:
@@ -797,8 +738,8 @@ def _lorenz(s: _Sorted, p: float,
     before = s.previous(cum)                         # weight of the poorer rows
     target = p * n
     # the crossing row: the last whose poorer rows weigh less than p N
-    k = _last_at_most(before, np.nextafter(target, -np.inf), key - s.w,
-                      key[s.starts] - s.w[s.starts] + target, s.starts, s.ends)
+    k = last_at_most(before, np.nextafter(target, -np.inf), key - s.w,
+                     key[s.starts] - s.w[s.starts] + target, s.starts, s.ends)
     taken = target - before[k]
     value = (s.previous(s.running(wx, float)[0])[k] + taken * s.x[k]) / total
     if not influence:
@@ -851,7 +792,7 @@ def _line(s: _Sorted, everyone: _Sorted, percent: float, order: float,
     """
     line = _threshold(everyone, percent, order, False)[0]
     _require_positive_line(everyone, line, percent, order, variable)
-    return np.repeat(line, s.n_domains // everyone.n_domains)
+    return np.repeat(line, s.n_segments // everyone.n_segments)
 
 
 def _require_positive_line(everyone: _Sorted, line: np.ndarray, percent: float, order: float,
@@ -893,7 +834,7 @@ def _replicate_vcov(data: Analysis, statistic: str, estimate: np.ndarray,
     """
     design = data.design
     n_rep = design._replicates.shape[1]
-    k = s.n_domains
+    k = s.n_segments
     block = max(1, _BLOCK // max(len(s.rows), 1))
     thetas = np.empty((n_rep, len(estimate)))
     for start in range(0, n_rep, block):

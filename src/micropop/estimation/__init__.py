@@ -9,7 +9,8 @@ linearisation, :func:`micropop.variance.linearized_vcov`). Domains (``by=``,
 Modules: :mod:`~micropop.estimation.result` (the :class:`Estimate`),
 :mod:`~micropop.estimation.linear` (totals, means, ratios),
 :mod:`~micropop.estimation.quantiles`, :mod:`~micropop.estimation.proportions`,
-:mod:`~micropop.estimation.association` (tests of association, :class:`ChisqTest`);
+:mod:`~micropop.estimation.association` (tests of association, :class:`ChisqTest`, and
+of goodness of fit, :class:`GoodnessOfFit`);
 ``_analysis`` prepares analysis variables and domains for all of them.
 
 Examples
@@ -26,12 +27,13 @@ Examples
 [4.6667, 6.6667]
 """
 
-from micropop.estimation.association import CHISQ_STATISTICS, ChisqTest, survey_chisq
+from micropop.estimation.association import (CHISQ_STATISTICS, ChisqTest, GoodnessOfFit,
+                                             goodness_of_fit, survey_chisq)
 from micropop.estimation.linear import survey_mean, survey_ratio, survey_total
 from micropop.estimation.proportions import PROPORTION_METHODS, survey_proportion
 from micropop.estimation.quantiles import QUANTILE_RULES, survey_quantile
 from micropop.estimation.result import Estimate
 
-__all__ = ["CHISQ_STATISTICS", "ChisqTest", "Estimate", "PROPORTION_METHODS",
-           "QUANTILE_RULES", "survey_chisq", "survey_mean", "survey_proportion",
+__all__ = ["CHISQ_STATISTICS", "ChisqTest", "Estimate", "GoodnessOfFit", "PROPORTION_METHODS",
+           "QUANTILE_RULES", "goodness_of_fit", "survey_chisq", "survey_mean", "survey_proportion",
            "survey_quantile", "survey_ratio", "survey_total"]

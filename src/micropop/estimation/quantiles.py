@@ -13,6 +13,8 @@ from micropop.design._core import Design
 from micropop.design.encode import as_columns, require_design
 from micropop.errors import (DesignError, EmptyDomainError, OptionError,
                              QuantileIntervalError, check_number, check_option)
+from micropop.estimation._sorted import (SortedSegments, domain_sums, last_at_most, r_sum,
+                                        segment_cumsum)
 from micropop.estimation._analysis import Analysis, domain_degf, means, prepare, t_quantile
 from micropop.estimation.proportions import share_interval, warn_nan_intervals
 from micropop.estimation.result import Estimate
@@ -143,7 +145,7 @@ def survey_quantile(design: Design, variables: str | Sequence[str],
     k = data.n_domains
     estimate = np.stack([c.quantiles(np.broadcast_to(probs, (k, len(probs))), qrule)
                          for c in columns])  # (variables, domains, probs)
-    labels = [(name, _prob_label(p)) for name in names for p in probs]
+    labels = [(name, probability_label(p)) for name in names for p in probs]
     data = dataclasses.replace(data, labels=labels)
     # R's degf(design), of each domain's subset with by= (or na_rm)
     design_dof = np.array([float(design.degf)]) if data.whole else domain_degf(data)
@@ -397,27 +399,28 @@ def _zeroin(f: Callable[[np.ndarray, np.ndarray], np.ndarray], a: np.ndarray,
     return root
 
 
-def _prob_label(p: float) -> str:
+def probability_label(p: float) -> str:
+    """A probability as an estimate's label: ``"0.25"``, ``"0.5"``, ``"0"``, ``"1"``."""
     return repr(float(p)).rstrip("0").rstrip(".") if p not in (0, 1) else str(int(p))
 
 
 @dataclass(frozen=True, eq=False)
-class _SortedColumn:
+class _SortedColumn(SortedSegments):
     """One column's rows with positive weight, sorted by domain then by value.
 
     R's quantile rules read the weighted distribution function of each
     domain; here all domains are handled at once on sorted segments
-    ``starts[k]:ends[k]``.
+    ``starts[k]:ends[k]`` (:class:`~micropop.estimation._sorted.SortedSegments`).
+    ``cumw`` holds each domain's cumulative weights (long double sums from
+    zero, as R's ``cumsum``, rounded to double), ``key`` one long double
+    running sum over all domains (with ``key_before``, its value before each
+    domain: the key of the searches) and ``total`` each domain's weight (R's
+    ``sum()``, in row order).
     """
 
-    x: np.ndarray
-    w: np.ndarray
-    segment: np.ndarray
-    starts: np.ndarray
-    ends: np.ndarray
     cumw: np.ndarray
-    running: np.ndarray
-    before: np.ndarray
+    key: np.ndarray
+    key_before: np.ndarray
     total: np.ndarray
 
     @classmethod
@@ -431,43 +434,29 @@ class _SortedColumn:
              total: float | None = None) -> _SortedColumn:
         """Sort ``values`` by segment (``row_domain``, -1: left out) and value.
 
-        ``offset`` (the weight of rows before these, in one segment) and
-        ``total`` (the segment's whole weight) make the rows a window of a
-        larger sorted column.
+        Rows without weight are left out. ``offset`` (the weight of rows
+        before these, in one segment) and ``total`` (the segment's whole
+        weight) make the rows a window of a larger sorted column.
         """
         rows = np.flatnonzero((row_domain >= 0) & (weights > 0))
-        domain = row_domain[rows]
-        counts = np.bincount(domain, minlength=n_domains)
+        segments = SortedSegments.sort(values, weights, rows).split(row_domain, n_domains)
+        counts = segments.ends - segments.starts
         if np.any(counts == 0):
             empty = [describe(k) for k in np.flatnonzero(counts == 0)]
             raise EmptyDomainError(f"domain {', '.join(empty)} has no row with positive weight",
                                    hint="a quantile needs observed values in the domain")
-        ends = np.cumsum(counts)
-        starts = ends - counts
-        x = values[rows]
-        order = np.argsort(x)
-        if np.any(x[order[1:]] == x[order[:-1]]):  # ties keep the row order, as R's order()
-            order = np.argsort(x, kind="stable")
-        if n_domains > 1:  # a stable sort of small integers is a radix sort
-            small = np.int16 if n_domains < 2**15 else np.intp
-            order = order[np.argsort(domain[order].astype(small), kind="stable")]
-        w = weights[rows][order]
-        segment = domain[order]
         # R sums in long double, one value after another from zero: cumsum() over
         # each domain's sorted weights and, for the rules' total, sum() over its
         # rows in row order. One running sum over all domains orders the search.
-        running = np.cumsum(np.concatenate([np.array([offset], dtype=np.longdouble), w]))[1:]
-        before = np.where(starts > 0, running[np.maximum(starts - 1, 0)], 0)
+        key = segments.cumsum(segments.w, offset=offset)
         if n_domains == 1:
-            cumw = running.astype(float)
-            if total is None:
-                total = float(_r_sum(weights[rows]))
-            return cls(x[order], w, segment, starts, ends, cumw, running, before,
-                       np.array([total]))
-        cumw = _segment_cumsum(w, counts, np.longdouble).astype(float)
-        in_row_order = weights[rows][np.argsort(domain.astype(small), kind="stable")]
-        totals = _segment_cumsum(in_row_order, counts, np.longdouble)[ends - 1].astype(float)
-        return cls(x[order], w, segment, starts, ends, cumw, running, before, totals)
+            cumw = key.astype(float)
+            totals = np.array([float(r_sum(weights[rows])) if total is None else total])
+        else:
+            cumw = segments.restarted_cumsum(segments.w).astype(float)
+            totals = domain_sums(weights[rows], row_domain[rows], n_domains).astype(float)
+        return cls(**segments.fields(), cumw=cumw, key=key, key_before=segments.before(key),
+                   total=totals)
 
     def quantiles(self, probs: np.ndarray, qrule: str) -> np.ndarray:
         """Quantiles by R's ``qrule`` for probabilities (K, P), shape (K, P)."""
@@ -476,8 +465,8 @@ class _SortedColumn:
         total = self.total[:, None]
         if qrule in ("math", "school", "hf1", "hf2", "hf3", "hf4"):
             threshold = probs * total
-            pos = _last_at_most(cumw, threshold, self.running,
-                                self.before[:, None] + threshold, starts, ends)
+            pos = last_at_most(cumw, threshold, self.key, self.key_before[:, None] + threshold,
+                               starts, ends)
             pos = np.maximum(pos, starts)  # R's last(): the first position when none qualifies
             nxt = np.minimum(pos + 1, ends - 1)
             low, up = x[pos], x[nxt]
@@ -511,16 +500,16 @@ class _SortedColumn:
         new[1:] = (x[1:] != x[:-1]) | (segment[1:] != segment[:-1])
         first = np.flatnonzero(new)
         size = np.diff(np.append(first, len(x)))
-        weight = _segment_cumsum(self.w, size, np.float64)[first + size - 1]
+        weight = segment_cumsum(self.w, size, np.float64)[first + size - 1]
         value, group_segment = x[first], segment[first]
         per_segment = np.bincount(group_segment, minlength=len(self.starts))
-        cumw = _segment_cumsum(weight, per_segment, np.longdouble).astype(float)
+        cumw = segment_cumsum(weight, per_segment, np.longdouble).astype(float)
         ends = np.cumsum(per_segment)[:, None]
         starts = ends - per_segment[:, None]
         total = cumw[ends - 1]
         share = cumw / total[group_segment, 0]
         k = np.arange(len(per_segment))[:, None]
-        pos = _last_at_most(cumw, probs * total, group_segment + share, k + probs, starts, ends)
+        pos = last_at_most(cumw, probs * total, group_segment + share, k + probs, starts, ends)
         pos = np.maximum(pos, starts)
         nxt = np.minimum(pos + 1, ends - 1)
         even = (pos - starts + 1) % 2 == 0
@@ -543,7 +532,7 @@ class _SortedColumn:
         span = pk.max() - pk.min() + 1  # lay the segments end to end for one search
         key = pk - pk.min() + self.segment * span
         target = probs - pk.min() + np.arange(len(self.starts))[:, None] * span
-        i = _last_at_most(pk, probs, key, target, starts, ends)
+        i = last_at_most(pk, probs, key, target, starts, ends)
         return x[np.maximum(i, starts)]  # R's approx(rule=2): the first value below pk_1
 
     def _plotting_positions(self, qrule: str) -> np.ndarray:
@@ -662,63 +651,12 @@ class _WindowedColumn:
         return self.sample[min(np.searchsorted(self.sample_share, q), len(self.sample) - 1)]
 
 
-def _r_sum(values: np.ndarray, block: int = 8192) -> np.longdouble:
-    """R's ``sum()`` of doubles: long double, one value after the other from zero.
-
-    numpy's sums go pairwise; a cumulative sum is sequential, here block by
-    block to keep the long double buffer small.
-    """
-    buffer = np.empty(block + 1, dtype=np.longdouble)
-    total = np.longdouble(0)
-    for start in range(0, len(values), block):
-        chunk = values[start:start + block]
-        buffer[0], buffer[1:len(chunk) + 1] = total, chunk
-        total = np.cumsum(buffer[:len(chunk) + 1], out=buffer[:len(chunk) + 1])[-1]
-    return total
-
-
-def _segment_cumsum(values: np.ndarray, counts: np.ndarray, dtype: type) -> np.ndarray:
-    """Cumulative sums in ``dtype`` restarting at each run of ``counts`` values.
-
-    Each run is summed one value after the other from zero, as R's
-    ``cumsum`` and ``rowsum`` do (numpy's reductions sum pairwise). Runs of
-    similar length are laid side by side and cumulated down the columns.
-    """
-    out = np.empty(len(values), dtype=dtype)
-    starts = np.cumsum(counts) - counts
-    size_class = np.ceil(np.log2(np.maximum(counts, 1))).astype(int)
-    for c in np.unique(size_class):
-        runs = np.flatnonzero(size_class == c)
-        index = starts[runs] + np.arange(int(counts[runs].max()))[:, None]
-        valid = index < (starts + counts)[runs]
-        block = np.where(valid, values[np.where(valid, index, 0)], 0).astype(dtype)
-        out[index[valid]] = np.cumsum(block, axis=0)[valid]
-    return out
-
-
-def _last_at_most(values: np.ndarray, threshold: np.ndarray, key: np.ndarray,
-                  target: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Last index of each segment with ``values <= threshold`` (start - 1 if none).
-
-    ``key`` is a globally sorted stand-in for ``values`` (segments laid end to
-    end) and ``target`` the matching stand-in for ``threshold``: a binary
-    search on them lands within a step of the answer, which exact
-    comparisons on ``values`` then settle.
-    """
-    pos = np.clip(np.searchsorted(key, target, side="right") - 1, starts - 1, ends - 1)
-    for _ in range(2):
-        nxt = np.minimum(pos + 1, ends - 1)
-        pos = np.where((pos < ends - 1) & (values[nxt] <= threshold), nxt, pos)
-        pos = np.where((pos >= starts) & (values[np.maximum(pos, 0)] > threshold), pos - 1, pos)
-    return pos
-
-
 def _interpolate(pk: np.ndarray, x: np.ndarray, probs: np.ndarray, segment: np.ndarray,
                  starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """R's ``approx(pk, x, p, rule=2)`` within each segment."""
     key = 2.0 * segment + pk  # pk is within [0, 1]: segments stay in order
     k = np.arange(len(starts))[:, None]
-    i = _last_at_most(pk, probs, key, 2.0 * k + probs, starts, ends)
+    i = last_at_most(pk, probs, key, 2.0 * k + probs, starts, ends)
     i_safe = np.clip(i, starts, ends - 1)
     j = np.minimum(i_safe + 1, ends - 1)
     with np.errstate(over="ignore", invalid="ignore"):

@@ -3,7 +3,8 @@
 Le Ludec, Tubaro & Casilli (2019, arXiv:1901.03889) counted 266,126
 people registered on micro-work platforms in France, 52,337 active at least
 monthly and 14,903 weekly, dividing platform sums by a multi-homing factor
-of 1.27. What is **published**: the three circles and the divisor 1.27.
+of 1.27. What is **published**: the three circles and the divisor 1.27 (kept, with
+their source and year, in :mod:`micropop.reference.diplab`).
 What is **derived** here: the platform sums they imply (circle x 1.27, e.g.
 about 338,000 accounts); the per-platform inputs were never published.
 :func:`diplab_example` runs the derived sums back through the estimator
@@ -29,17 +30,11 @@ import pandas as pd
 
 from micropop import datasets
 from micropop.design import SurveyDesign
+from micropop.reference.diplab import KASSI_DIVISOR, PUBLISHED_CIRCLES, PUBLISHED_DIVISOR
 from micropop.size.circles import DIPLAB_FIGURES, platform_circles
 from micropop.size.multiplicity import multiplicity_correction, platform_total
 
 __all__ = ["PUBLISHED_CIRCLES", "PUBLISHED_DIVISOR", "KASSI_DIVISOR", "diplab_example"]
-
-#: The published circles (Le Ludec, Tubaro & Casilli 2019, arXiv:1901.03889).
-PUBLISHED_CIRCLES = {"registered": 266_126, "regular": 52_337, "very_active": 14_903}
-#: DiPLab's published multi-homing divisor (same source).
-PUBLISHED_DIVISOR = 1.27
-#: Mean platforms per online worker in Kässi, Lehdonvirta & Stephany (2021).
-KASSI_DIVISOR = 1.83
 
 
 def diplab_example(level: float = 0.95, **options) -> pd.DataFrame:

@@ -15,7 +15,7 @@ Linearised variances of every estimator on the new design use the
 calibration residuals R keeps in ``design$postStrata``; replicate designs have
 every replicate re-weighted. Margins come as dicts of level counts (a number
 for a numeric total in :func:`calibrate`); :func:`sex_age_margins` builds them
-from the INSEE census table in ``data/reference``.
+from the INSEE census (:mod:`micropop.reference.census`).
 
 Examples
 --------
@@ -27,10 +27,10 @@ Examples
 250.0
 """
 
+from micropop.reference.census import demo_margins, sex_age_margins
 from micropop.weighting._design import WeightingStep
 from micropop.weighting.calibrate import CALIBRATION_METHODS, calibrate
 from micropop.weighting.diagnostics import WeightSummary, weight_summary
-from micropop.weighting.margins import demo_margins, sex_age_margins
 from micropop.weighting.nonresponse import adjust_nonresponse
 from micropop.weighting.rake import poststratify, rake
 from micropop.weighting.trim import trim

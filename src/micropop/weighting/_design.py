@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -12,6 +13,8 @@ from micropop.design.encode import design_rows
 from micropop.errors import WeightingError
 from micropop.weighting._projection import group_sums
 from micropop.weighting.margins import MET_RTOL, Margin, check_met, furthest, worst_miss
+
+D = TypeVar("D", bound=Design)
 
 __all__ = ["WeightingStep", "require_positive", "scaled", "weight_matrix", "with_weights"]
 

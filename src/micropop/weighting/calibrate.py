@@ -41,7 +41,7 @@ from micropop.errors import (ConvergenceError, InfeasibleBoundsError, MarginTota
                              MicropopWarning, OptionError, WeightingError, check_number)
 from micropop.design import design_rows, require_design
 from micropop.weighting._design import WeightingStep, scaled, weight_matrix, with_weights
-from micropop.weighting._projection import GregProjection, _group_sums, solve_gram
+from micropop.weighting._projection import GregProjection, group_sums, solve_gram
 from micropop.weighting.margins import (MET_RTOL, Margin, MarginSpec, cells, check_carried,
                                         check_totals, parse_margins)
 
@@ -145,7 +145,7 @@ def calibrate(design, population: Mapping[Any, MarginSpec], method: str = "linea
     check_carried(margins, weights)
     cell, x, labels = _model(margins, active)
     targets = _targets(margins)
-    cell_weights = _group_sums(cell, weights, x.shape[0])
+    cell_weights = group_sums(cell, weights, x.shape[0])
     collinear = _check_consistent(x, cell_weights[:, 0], targets, labels)
     _check_reachable(margins, weights[:, 0], lower, upper, targets, x, cell_weights[:, 0])
     g = np.empty_like(cell_weights)

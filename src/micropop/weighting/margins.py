@@ -6,8 +6,9 @@ numeric variable. :func:`parse_margins` turns the user's specification
 (a dict of level counts, a Series, a DataFrame of counts, a number) into
 :class:`Margin` objects whose levels are matched, one to one, to the levels
 found in the sample; every mismatch is an error that names the level, never a
-silent collapse. :func:`sex_age_margins` builds margins from the INSEE census
-table shipped in ``data/reference``, mapped to a survey's own labels.
+silent collapse. :func:`sex_age_margins` and :func:`demo_margins`, which build
+margins from the INSEE census, live in :mod:`micropop.reference.census` and are
+importable from here too.
 
 Examples
 --------
@@ -21,7 +22,6 @@ Examples
 
 from __future__ import annotations
 
-import re
 import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
@@ -36,9 +36,10 @@ import pandas as pd
 from micropop.design import require_columns
 from micropop.errors import (ConvergenceError, LevelNotInMarginError, LevelNotInSampleError,
                              MarginLevelError, MarginTotalsError, MicropopWarning,
-                             NotCategoricalError, OptionError, PopulationCountError,
-                             WeightingError, WeightingMissingError, check_number, data_rows)
-from micropop.weighting._projection import _group_sums
+                             NotCategoricalError, PopulationCountError, WeightingError,
+                             WeightingMissingError, data_rows)
+from micropop.reference.census import demo_margins, sex_age_margins
+from micropop.weighting._projection import group_sums
 
 __all__ = ["Margin", "Miss", "parse_margins", "cells", "check_totals", "check_observed",
            "check_categorical", "check_met", "check_carried", "worst_miss", "furthest",
@@ -100,7 +101,7 @@ class Margin:
         """
         matrix = weights if weights.ndim == 2 else weights[:, None]
         if self.categorical:
-            out = _group_sums(self.codes, matrix, len(self.levels))
+            out = group_sums(self.codes, matrix, len(self.levels))
         else:
             out = (self.values @ matrix)[None, :]
         return out if weights.ndim == 2 else out[:, 0]
@@ -575,201 +576,3 @@ def _numeric(frame: pd.DataFrame, rows: np.ndarray, variables: tuple[str, ...],
 def _quote(names: Sequence[Any], limit: int = 8) -> str:
     text = ", ".join(repr(str(n)) for n in names[:limit])
     return text + (f" and {len(names) - limit} more" if len(names) > limit else "")
-
-
-# --- reference tables --------------------------------------------------------
-
-
-def sex_age_margins(data: pd.DataFrame, sex: str = "sex", age: str = "age_band",
-                    reference: pd.DataFrame | None = None,
-                    sex_labels: Mapping[str, str] | None = None,
-                    age_range: tuple[int, int] | None = None) -> dict[str, dict[str, float]]:
-    """Sex and age margins from the INSEE census (RP2018), in a survey's own labels.
-
-    The reference table (``load_reference("insee_rp2018_sex_age")``: persons
-    by sex and 5-year age band, France entière, 2018) is mapped to the levels
-    the survey uses: its sex labels through ``sex_labels``, its age levels by
-    reading them as ranges (``"25-44"``, ``"75+"``). A survey band made of
-    whole census bands gets their exact sum; one that cuts a census band
-    takes the share of its years, assuming ages uniform within the 5-year band
-    (stated, as it is an approximation). Both margins cover the same ages, so
-    their totals agree.
-
-    Parameters
-    ----------
-    data : DataFrame
-        The survey data (or ``design.data``); its levels of ``sex`` and
-        ``age`` are the margins' levels.
-    sex, age : str
-        Columns of the sex and age-band variables.
-    reference : DataFrame, optional
-        A table shaped like the INSEE one (``age_min``, ``age_max``, ``men``,
-        ``women``); default the RP2018 table in ``data/reference``.
-    sex_labels : mapping, optional
-        Survey sex level -> reference column; default ``{"female": "women",
-        "male": "men"}`` (also ``"f"``/``"m"``, ``"femme"``/``"homme"``).
-    age_range : (int, int), optional
-        Ages the survey covers (e.g. ``(18, 64)``): census counts outside are
-        left out, so a band labelled ``"15-19"`` in an adult survey counts
-        only ages 18-19.
-
-    Returns
-    -------
-    dict
-        ``{sex: {level: count}, age: {level: count}}``, ready for
-        ``des.rake(...)`` or ``des.calibrate(...)``.
-
-    Raises
-    ------
-    MarginLevelError
-        A survey level that cannot be read as an age range (or runs
-        backwards, or holds no age of the census and ``age_range``), age
-        levels that overlap (their ages would be counted twice), a sex level
-        not mapped to a census column, or two mapped to the same one.
-    OptionError
-        ``age_range`` not a pair of ages, youngest first.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> df = pd.DataFrame({"sex": ["female", "male"], "age_group": ["18-24", "25-44"]})
-    >>> m = sex_age_margins(df, age="age_group", age_range=(18, 44))
-    >>> round(sum(m["sex"].values())) == round(sum(m["age_group"].values()))
-    True
-    """
-    if reference is None:
-        from micropop.datasets import load_reference
-        reference = load_reference("insee_rp2018_sex_age")
-    require_columns(data, [sex, age])
-    labels = {"female": "women", "male": "men", "f": "women", "m": "men",
-              "femme": "women", "homme": "men", "women": "women", "men": "men"}
-    if sex_labels is not None:
-        if not isinstance(sex_labels, Mapping):
-            raise WeightingError(f"sex_labels must map sex levels to census columns, not "
-                                 f"{type(sex_labels).__name__}",
-                                 hint="e.g. sex_labels={'F': 'women', 'H': 'men'}")
-        labels = dict(sex_labels)
-        wrong = [f"{k!r}: {v!r}" for k, v in labels.items() if v not in ("women", "men")]
-        if wrong:
-            raise WeightingError(f"sex_labels maps {', '.join(wrong)} to no census column",
-                                 hint="map each sex level to 'women' or 'men'")
-    sex_levels = _levels(data[sex])
-    unknown = [s for s in sex_levels if str(s).lower() not in labels and s not in labels]
-    if unknown:
-        raise LevelNotInMarginError(f"sex level(s) {_quote(unknown)} of column {sex!r} have "
-                                    "no census column",
-                                    hint="pass sex_labels={level: 'women' or 'men'}")
-    key = {s: labels.get(str(s).lower(), labels.get(s)) for s in sex_levels}
-    first: dict[str, Any] = {}
-    for level in sex_levels:
-        if key[level] in first:
-            raise MarginLevelError(f"sex levels {first[key[level]]!r} and {level!r} of column "
-                                   f"{sex!r} both read as the census's {key[level]!r}, so each "
-                                   "would be given all of them",
-                                   hint="recode them to one level first")
-        first[key[level]] = level
-    band_lo = reference["age_min"].to_numpy(dtype=float)
-    band_hi = reference["age_max"].fillna(120).to_numpy(dtype=float)
-    covered = (float(band_lo.min()), float(band_hi.max()))
-    if age_range is not None:
-        if isinstance(age_range, (str, bytes)) or not hasattr(age_range, "__len__") or len(
-                age_range) != 2:
-            raise OptionError(f"age_range={age_range!r} is not a pair (youngest, oldest)",
-                              hint="e.g. age_range=(18, 64)")
-        youngest = check_number("age_range[0]", age_range[0], low=0)
-        covered = (max(covered[0], youngest),
-                   min(covered[1], check_number("age_range[1]", age_range[1], low=youngest)))
-    ages = _levels(data[age])
-    lo_hi = np.array([_age_range(a, age) for a in ages], dtype=float).reshape(-1, 2)
-    lo_hi = np.column_stack([np.maximum(lo_hi[:, 0], covered[0]),
-                             np.minimum(lo_hi[:, 1], covered[1])])
-    _check_bands(ages, lo_hi, age, covered)
-    # years of each survey level inside each census band, over the band's years
-    overlap = np.clip(np.minimum(lo_hi[:, 1:2], band_hi) - np.maximum(lo_hi[:, :1], band_lo)
-                      + 1, 0, None) / (band_hi - band_lo + 1)
-    men = overlap @ reference["men"].to_numpy(dtype=float)
-    women = overlap @ reference["women"].to_numpy(dtype=float)
-    by_sex = {"women": float(women.sum()), "men": float(men.sum())}
-    return {sex: {s: _round(by_sex[key[s]]) for s in sex_levels},
-            age: {a: _round(m + w) for a, m, w in zip(ages, men, women)}}
-
-
-def _levels(series: pd.Series) -> list:
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        return [c for c in series.cat.categories if (series == c).any()]
-    return sorted(series.dropna().unique())
-
-
-def _check_bands(ages: list, lo_hi: np.ndarray, column: str,
-                 covered: tuple[float, float]) -> None:
-    """Raise MarginLevelError for an age band with no age covered, or two that overlap."""
-    for level, (lo, hi) in zip(ages, lo_hi):
-        if lo > hi:
-            raise MarginLevelError(f"age level {str(level)!r} of column {column!r} holds no age "
-                                   f"from {covered[0]:g} to {covered[1]:g} (the census table "
-                                   "and age_range)",
-                                   hint="recode the age bands, or widen age_range")
-    order = np.argsort(lo_hi[:, 0], kind="stable")
-    for one, other in zip(order[:-1], order[1:]):
-        if lo_hi[other, 0] <= lo_hi[one, 1]:
-            raise MarginLevelError(f"age levels {str(ages[one])!r} and {str(ages[other])!r} of "
-                                   f"column {column!r} overlap (ages {lo_hi[other, 0]:g} to "
-                                   f"{min(lo_hi[one, 1], lo_hi[other, 1]):g} would be counted "
-                                   "twice)", hint="recode the age bands so that they do not "
-                                                  "overlap")
-
-
-def _age_range(label: Any, column: str) -> tuple[float, float]:
-    text = str(label)
-    found = re.fullmatch(r"\s*(\d+)\s*(?:-|–|to)\s*(\d+)\s*", text)
-    if found and float(found[1]) > float(found[2]):
-        raise MarginLevelError(f"age level {text!r} of column {column!r} runs backwards",
-                               hint="write age bands as 'lo-hi', e.g. '25-29'")
-    if found:
-        return float(found[1]), float(found[2])
-    found = re.fullmatch(r"\s*(\d+)\s*(?:\+|or over|and over|ou plus)\s*", text)
-    if found:
-        return float(found[1]), 120.0
-    raise LevelNotInMarginError(f"age level {text!r} of column {column!r} is not a range "
-                                "such as '25-29' or '75+'",
-                                hint="recode the age bands as 'lo-hi' ranges")
-
-
-def _round(value: float) -> float:
-    """Whole persons when the mapping is exact, else the pro-rated count."""
-    return int(round(value)) if abs(value - round(value)) < 1e-6 else value
-
-
-def demo_margins(survey: str = "population") -> dict[str, dict[str, float]]:
-    """INSEE RP2018 sex x age margins for a demo survey of :mod:`micropop.datasets`.
-
-    Parameters
-    ----------
-    survey : {"population", "worker"}
-        ``"population"``: the general-population survey (adults 18-64, by
-        ``sex`` and 5-year ``age_band``); ``"worker"``: the micro-worker
-        survey (ages 18-74, by ``sex`` and ``age_group``).
-
-    Returns
-    -------
-    dict
-        Margins for :meth:`SurveyDesign.rake` or :meth:`SurveyDesign.calibrate`.
-
-    Examples
-    --------
-    >>> import micropop as mp
-    >>> from micropop.design import SurveyDesign
-    >>> from micropop.weighting import demo_margins
-    >>> df = mp.datasets.load_population_survey()
-    >>> des = SurveyDesign(df, weights="weight", strata="region",
-    ...                    psu=["commune_id", "household_id"], fpc=["fpc1", "fpc2"])
-    >>> raked = des.rake(demo_margins("population"))
-    >>> raked.weight_summary().largest_residual < 1e-6
-    True
-    """
-    from micropop.datasets import load_population_survey, load_worker_survey
-    if survey == "population":
-        return sex_age_margins(load_population_survey(), age="age_band", age_range=(18, 64))
-    if survey == "worker":
-        return sex_age_margins(load_worker_survey(), age="age_group", age_range=(18, 74))
-    raise WeightingError(f"no demo survey {survey!r}", hint="use 'population' or 'worker'")

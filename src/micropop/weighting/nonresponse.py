@@ -10,7 +10,7 @@ import pandas as pd
 from micropop.design import as_columns, design_rows, require_columns, require_design
 from micropop.errors import WeightingError, WeightingMissingError
 from micropop.weighting._design import WeightingStep, weight_matrix, with_weights
-from micropop.weighting._projection import _group_sums
+from micropop.weighting._projection import group_sums
 from micropop.weighting.margins import check_observed, class_codes
 
 __all__ = ["adjust_nonresponse"]
@@ -78,8 +78,8 @@ def adjust_nonresponse(design, responded: str | np.ndarray | pd.Series,
         codes, labels = np.zeros(len(frame), dtype=np.intp), ["(all)"]
     codes = np.where(rows, codes, -1)
     n_classes = len(labels)
-    everyone = _group_sums(codes, weights, n_classes)
-    respondents = _group_sums(np.where(responded, codes, -1), weights, n_classes)
+    everyone = group_sums(codes, weights, n_classes)
+    respondents = group_sums(np.where(responded, codes, -1), weights, n_classes)
     empty = (respondents == 0) & (everyone > 0)
     if empty.any():
         column = int(np.flatnonzero(empty.any(axis=0))[0])

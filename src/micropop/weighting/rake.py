@@ -19,7 +19,7 @@ import numpy as np
 from micropop.design import as_columns, require_design
 from micropop.errors import ConvergenceError, check_number, check_option
 from micropop.weighting._design import WeightingStep, scaled, weight_matrix, with_weights
-from micropop.weighting._projection import PostStratProjection, RakingProjection, _group_sums
+from micropop.weighting._projection import PostStratProjection, RakingProjection, group_sums
 from micropop.weighting.calibrate import check_consistent
 from micropop.weighting.margins import (Margin, MarginSpec, cells, check_carried, check_totals,
                                         parse_margins, worst_miss)
@@ -159,7 +159,7 @@ def rake(design, margins: Mapping[Any, MarginSpec], max_iter: int = 100,
     check_consistent(parsed, active, weights[:, 0])
     cell, levels = cells(parsed)
     n_cells = levels.shape[1]
-    start = _group_sums(cell, weights, n_cells)
+    start = group_sums(cell, weights, n_cells)
     tolerance = epsilon * start[:, 0].sum() if epsilon < 1 else epsilon
     factor = np.ones_like(start)
     after = np.empty((len(parsed), n_cells))  # full-sample factor after each margin
@@ -187,7 +187,7 @@ def rake(design, margins: Mapping[Any, MarginSpec], max_iter: int = 100,
 
 def _factors(codes: np.ndarray, weights: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """Per level and weight column, ``target / weighted count`` (1 where nothing to scale)."""
-    sums = _group_sums(codes, weights, len(targets))
+    sums = group_sums(codes, weights, len(targets))
     return np.divide(targets[:, None], sums, out=np.ones_like(sums), where=sums > 0)
 
 
