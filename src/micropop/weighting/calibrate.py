@@ -39,7 +39,7 @@ import numpy as np
 
 from micropop.errors import (ConvergenceError, InfeasibleBoundsError, MarginTotalsError,
                              MicropopWarning, OptionError, WeightingError, check_number)
-from micropop.design import design_rows, require_design
+from micropop.design.encode import design_rows, require_design
 from micropop.weighting._design import WeightingStep, scaled, weight_matrix, with_weights
 from micropop.weighting._projection import GregProjection, group_sums, solve_gram
 from micropop.weighting.margins import (MET_RTOL, Margin, MarginSpec, cells, check_carried,
@@ -140,7 +140,7 @@ def calibrate(design, population: Mapping[Any, MarginSpec], method: str = "linea
     lower, upper = _check_bounds(method, bounds)
     rows, weights = weight_matrix(design)
     active = rows & (weights[:, 0] > 0)
-    margins = parse_margins(design._data, active, population)
+    margins = parse_margins(design.frame, active, population)
     check_totals(margins)
     check_carried(margins, weights)
     cell, x, labels = _model(margins, active)

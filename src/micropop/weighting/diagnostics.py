@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from micropop.design import require_design
+from micropop.design.encode import require_design
 from micropop.weighting._design import require_positive
 
 __all__ = ["WeightSummary", "weight_summary"]
@@ -97,9 +97,9 @@ def weight_summary(design) -> WeightSummary:
     0.0
     """
     require_design(design)
-    rows = design._rows
-    steps = design._weighting
-    w = design._weights
+    rows = design.rows
+    steps = design.weighting_steps
+    w = design.full_weights
     require_positive(design, rows & (w > 0))
     weighted = rows & (w != 0)  # negative weights (linear calibration) count too
     values = w[weighted]

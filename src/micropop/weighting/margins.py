@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from micropop.design import require_columns
+from micropop.design.encode import require_columns
 from micropop.errors import (ConvergenceError, LevelNotInMarginError, LevelNotInSampleError,
                              MarginLevelError, MarginTotalsError, MicropopWarning,
                              NotCategoricalError, PopulationCountError, WeightingError,

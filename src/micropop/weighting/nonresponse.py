@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from micropop.design import as_columns, design_rows, require_columns, require_design
+from micropop.design.encode import as_columns, design_rows, require_columns, require_design
 from micropop.errors import WeightingError, WeightingMissingError
 from micropop.weighting._design import WeightingStep, weight_matrix, with_weights
 from micropop.weighting._projection import group_sums
@@ -65,7 +65,7 @@ def adjust_nonresponse(design, responded: str | np.ndarray | pd.Series,
     [15.0, 15.0, 10.0]
     """
     require_design(design)
-    frame = design._data
+    frame = design.frame
     rows, weights = weight_matrix(design)
     responded = _indicator(design, rows, responded)
     classes = as_columns(by, "by")
@@ -105,7 +105,7 @@ def _indicator(design, rows: np.ndarray, responded) -> np.ndarray:
     refused, never filled by position); or an array with one value per row of
     the data or per row of the design's scope. Rows are named as data rows.
     """
-    frame = design._data
+    frame = design.frame
     scope = frame.index[rows]
     if isinstance(responded, str):
         require_columns(frame, [responded])

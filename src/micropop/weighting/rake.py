@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from micropop.design import as_columns, require_design
+from micropop.design.encode import as_columns, require_design
 from micropop.errors import ConvergenceError, check_number, check_option
 from micropop.weighting._design import WeightingStep, scaled, weight_matrix, with_weights
 from micropop.weighting._projection import PostStratProjection, RakingProjection, group_sums
@@ -83,7 +83,7 @@ def poststratify(design, strata: str | Sequence[str], population: MarginSpec,
     rows, weights = weight_matrix(design)
     active = rows & (weights[:, 0] > 0)
     variables = tuple(as_columns(strata, "strata"))
-    (margin,) = parse_margins(design._data, active, {variables: population}, numeric=False,
+    (margin,) = parse_margins(design.frame, active, {variables: population}, numeric=False,
                               partial=partial)
     check_carried([margin], weights)
     new = scaled(weights, margin.codes, _factors(margin.codes, weights, margin.targets))
@@ -153,7 +153,7 @@ def rake(design, margins: Mapping[Any, MarginSpec], max_iter: int = 100,
     epsilon = check_number("epsilon", epsilon, low=0, low_open=True)
     rows, weights = weight_matrix(design)
     active = rows & (weights[:, 0] > 0)
-    parsed = parse_margins(design._data, active, margins, numeric=False)
+    parsed = parse_margins(design.frame, active, margins, numeric=False)
     check_totals(parsed)
     check_carried(parsed, weights)
     check_consistent(parsed, active, weights[:, 0])

@@ -6,7 +6,7 @@ import numpy as np
 
 from micropop.errors import (ConvergenceError, InfeasibleBoundsError, WeightingError,
                              check_number, check_option)
-from micropop.design import design_rows, require_design
+from micropop.design.encode import design_rows, require_design
 from micropop.weighting._design import WeightingStep, weight_matrix, with_weights
 
 __all__ = ["trim"]
