@@ -287,8 +287,9 @@ def test_private_read_finder_sees_reads() -> None:
 def test_no_private_reads() -> None:
     reads = {key: where for key, where in _all_private_reads().items()
              if key not in KNOWN_PRIVATE_READS and key not in ALLOWED_PRIVATE_READS}
-    assert not reads, "private reads:\n" + "\n".join(
-        f"{module}: {what} ({', '.join(where)})" for (module, what), where in sorted(reads.items()))
+    listed = [f"{module}: {what} ({', '.join(where)})"
+              for (module, what), where in sorted(reads.items())]
+    assert not reads, "private reads:\n" + "\n".join(listed)
 
 
 @pytest.mark.parametrize("key", [pytest.param(key, marks=pytest.mark.xfail(
