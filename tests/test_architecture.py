@@ -203,6 +203,40 @@ def test_no_import_cycle() -> None:
     assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
 
 
+#: What each computing layer may import of the design package: the core and its checks,
+#: never the design classes or their facade (which import the layers, lazily, to offer
+#: ``des.mean`` and ``des.rake``); the variance engines import no layer above them.
+LAYER_RULES = {
+    "micropop.estimation": {"micropop.design._core", "micropop.design.encode"},
+    "micropop.weighting": {"micropop.design._core", "micropop.design.encode"},
+    "micropop.variance": set(),
+}
+#: Modules kept only so that an old import path still works, re-exporting from a new home.
+OLD_PATHS = {"micropop.variance.replication": "micropop.design.factors"}
+
+
+@pytest.mark.parametrize("layer", sorted(LAYER_RULES))
+def test_layers_read_the_design_through_its_core(layer: str) -> None:
+    allowed = LAYER_RULES[layer]
+    above = ("micropop.design", "micropop.estimation", "micropop.weighting")
+    wrong = []
+    for module in MODULES:
+        if (module != layer and not module.startswith(layer + ".")) or module in OLD_PATHS:
+            continue
+        for target in _edges(module):
+            if target.startswith(layer + ".") or target == layer:
+                continue
+            if any(target == a or target.startswith(a + ".") for a in above) and (
+                    target not in allowed):
+                wrong.append(f"{module} imports {target}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_old_paths_only_re_export() -> None:
+    for old, new in OLD_PATHS.items():
+        assert _edges(old) == {new}
+
+
 # --- (b) private attributes --------------------------------------------------------------
 
 

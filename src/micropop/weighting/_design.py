@@ -14,9 +14,11 @@ from micropop.errors import WeightingError
 from micropop.weighting._projection import group_sums
 from micropop.weighting.margins import MET_RTOL, Margin, check_met, furthest, worst_miss
 
-D = TypeVar("D", bound=Design)
+__all__ = ["DesignT", "WeightingStep", "require_positive", "scaled", "weight_matrix",
+           "with_weights"]
 
-__all__ = ["WeightingStep", "require_positive", "scaled", "weight_matrix", "with_weights"]
+#: A design type: a weighting step returns a design of the kind it was given.
+DesignT = TypeVar("DesignT", bound=Design)
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,9 +103,9 @@ def scaled(weights: np.ndarray, cell: np.ndarray, factors: np.ndarray) -> np.nda
     return new
 
 
-def with_weights(design: D, weights: np.ndarray, step: WeightingStep, rtol: float = MET_RTOL,
+def with_weights(design: DesignT, weights: np.ndarray, step: WeightingStep, rtol: float = MET_RTOL,
                  negative_ok: bool = False,
-                 preserved: tuple[str, np.ndarray, Sequence[str]] | None = None) -> D:
+                 preserved: tuple[str, np.ndarray, Sequence[str]] | None = None) -> DesignT:
     """A new design like ``design`` with the weights (n, 1 + R) of ``weight_matrix``.
 
     The weights are checked first, in every column (the sample's, then each

@@ -40,7 +40,8 @@ import numpy as np
 from micropop.errors import (ConvergenceError, InfeasibleBoundsError, MarginTotalsError,
                              MicropopWarning, OptionError, WeightingError, check_number)
 from micropop.design.encode import design_rows, require_design
-from micropop.weighting._design import WeightingStep, scaled, weight_matrix, with_weights
+from micropop.weighting._design import (DesignT, WeightingStep, scaled, weight_matrix,
+                                        with_weights)
 from micropop.weighting._projection import GregProjection, group_sums, solve_gram
 from micropop.weighting.margins import (MET_RTOL, Margin, MarginSpec, cells, check_carried,
                                         check_totals, parse_margins)
@@ -61,9 +62,9 @@ _COLLINEAR_RTOL = 1e-12
 _CONSISTENT_RTOL = 1e-6
 
 
-def calibrate(design, population: Mapping[Any, MarginSpec], method: str = "linear",
+def calibrate(design: DesignT, population: Mapping[Any, MarginSpec], method: str = "linear",
               bounds: tuple[float, float] | None = None, max_iter: int = 50,
-              epsilon: float = 1e-7):
+              epsilon: float = 1e-7) -> DesignT:
     """Calibrate the weights to population totals (R's ``calibrate``).
 
     Parameters

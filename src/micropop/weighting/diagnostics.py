@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from micropop.design._core import Design
 from micropop.design.encode import require_design
 from micropop.weighting._design import require_positive
 
@@ -69,7 +70,7 @@ class WeightSummary:
                 + (self.margins.to_html() if len(self.margins) else ""))
 
 
-def weight_summary(design) -> WeightSummary:
+def weight_summary(design: Design) -> WeightSummary:
     """Diagnostics of a design's weights and of the weighting steps that made them.
 
     Parameters

@@ -9,15 +9,15 @@ import pandas as pd
 
 from micropop.design.encode import as_columns, design_rows, require_columns, require_design
 from micropop.errors import WeightingError, WeightingMissingError
-from micropop.weighting._design import WeightingStep, weight_matrix, with_weights
+from micropop.weighting._design import DesignT, WeightingStep, weight_matrix, with_weights
 from micropop.weighting._projection import group_sums
 from micropop.weighting.margins import check_observed, class_codes
 
 __all__ = ["adjust_nonresponse"]
 
 
-def adjust_nonresponse(design, responded: str | np.ndarray | pd.Series,
-                       by: str | Sequence[str] | None = None):
+def adjust_nonresponse(design: DesignT, responded: str | np.ndarray | pd.Series,
+                       by: str | Sequence[str] | None = None) -> DesignT:
     """Weighting-class adjustment for unit nonresponse; non-respondents are dropped.
 
     Within each class (a level, or combination of levels, of ``by``; the whole

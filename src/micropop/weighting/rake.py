@@ -18,7 +18,8 @@ import numpy as np
 
 from micropop.design.encode import as_columns, require_design
 from micropop.errors import ConvergenceError, check_number, check_option
-from micropop.weighting._design import WeightingStep, scaled, weight_matrix, with_weights
+from micropop.weighting._design import (DesignT, WeightingStep, scaled, weight_matrix,
+                                        with_weights)
 from micropop.weighting._projection import PostStratProjection, RakingProjection, group_sums
 from micropop.weighting.calibrate import check_consistent
 from micropop.weighting.margins import (Margin, MarginSpec, cells, check_carried, check_totals,
@@ -31,8 +32,8 @@ __all__ = ["poststratify", "rake"]
 _SETTLED_RTOL = 1e-4
 
 
-def poststratify(design, strata: str | Sequence[str], population: MarginSpec,
-                 partial: bool = False):
+def poststratify(design: DesignT, strata: str | Sequence[str], population: MarginSpec,
+                 partial: bool = False) -> DesignT:
     """Post-stratify: scale weights so each stratum's weighted count is its population count.
 
     As R's ``postStratify``: within each post-stratum (a level of ``strata``,
@@ -92,8 +93,8 @@ def poststratify(design, strata: str | Sequence[str], population: MarginSpec,
     return with_weights(design, new, step)
 
 
-def rake(design, margins: Mapping[Any, MarginSpec], max_iter: int = 100,
-         epsilon: float = 1e-7):
+def rake(design: DesignT, margins: Mapping[Any, MarginSpec], max_iter: int = 100,
+         epsilon: float = 1e-7) -> DesignT:
     """Rake (iterative proportional fitting) the design weights to population margins.
 
     As R's ``rake``: each sweep post-stratifies on every margin in turn,
