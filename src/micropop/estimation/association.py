@@ -40,6 +40,7 @@ from micropop.errors import (DesignError, EmptyDomainError, OptionError, Profile
                              ReferenceLevelError, check_option)
 from micropop.estimation._analysis import Analysis, means, prepare
 from micropop.estimation.chisqsum import pfsum
+from micropop.estimation.linear import survey_total
 from micropop.reference.distribution import Reference, as_reference
 
 __all__ = ["CHISQ_STATISTICS", "ChisqTest", "GoodnessOfFit", "goodness_of_fit", "survey_chisq"]
@@ -452,7 +453,7 @@ def goodness_of_fit(design: Design, variable: str,
         coded = f"levels of {variable}"
         design = design.assign(**{coded: pd.Categorical(column, categories=values)})
         variable = coded
-    totals = design.total(variable, na_rm=na_rm)
+    totals = survey_total(design, variable, na_rm=na_rm)
     keep = [list(values).index(v) for v in levels]
     observed = totals.estimate[keep]
     n_hat = observed.sum()
