@@ -295,6 +295,11 @@ class Design:
         return False
 
     @property
+    def variance_method(self) -> str:
+        """How the design's variances are estimated, for display."""
+        return "Taylor linearisation"
+
+    @property
     def n_replicates(self) -> int:
         """How many replicate weights the design has (0 for a linearised design)."""
         return 0

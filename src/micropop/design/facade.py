@@ -18,7 +18,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Literal, Self
 
 import numpy as np
 import pandas as pd
@@ -41,7 +41,7 @@ class DesignMethods(Design):
     __slots__ = ()
 
     def total(self, variables: str | Sequence[str], by: Columns = None,
-              deff: bool | str = False, na_rm: bool = False) -> Estimate:
+              deff: bool | Literal["replace"] = False, na_rm: bool = False) -> Estimate:
         """Estimated population totals (R's ``svytotal``, ``svyby``).
 
         See :func:`micropop.estimation.survey_total`.
@@ -58,7 +58,7 @@ class DesignMethods(Design):
         return survey_total(self, variables, by=by, deff=deff, na_rm=na_rm)
 
     def mean(self, variables: str | Sequence[str], by: Columns = None,
-             deff: bool | str = False, na_rm: bool = False) -> Estimate:
+             deff: bool | Literal["replace"] = False, na_rm: bool = False) -> Estimate:
         """Estimated population means (R's ``svymean``, ``svyby``).
 
         See :func:`micropop.estimation.survey_mean`.
@@ -75,7 +75,7 @@ class DesignMethods(Design):
         return survey_mean(self, variables, by=by, deff=deff, na_rm=na_rm)
 
     def ratio(self, numerator: str | Sequence[str], denominator: str, by: Columns = None,
-              deff: bool | str = False, na_rm: bool = False) -> Estimate:
+              deff: bool | Literal["replace"] = False, na_rm: bool = False) -> Estimate:
         """Estimated ratios of population totals (R's ``svyratio``).
 
         See :func:`micropop.estimation.survey_ratio`.

@@ -213,6 +213,11 @@ class ReplicateDesign(DesignMethods):
         return True
 
     @property
+    def variance_method(self) -> str:
+        """``"replicate weights (<method>)"``, for display."""
+        return f"replicate weights ({self._method})"
+
+    @property
     def n_replicates(self) -> int:
         """How many replicate weights the design has."""
         return int(self._replicates.shape[1])

@@ -365,9 +365,7 @@ class Analysis:
     @property
     def variance_method(self) -> str:
         """How variances are estimated, for display."""
-        if self.replicated:
-            return f"replicate weights ({self.design.method})"
-        return "Taylor linearisation"
+        return self.design.variance_method
 
     def index(self) -> pd.Index:
         has_level = any(level for _, level in self.labels)

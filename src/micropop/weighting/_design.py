@@ -11,6 +11,7 @@ import numpy as np
 from micropop.design._core import Design
 from micropop.design.encode import design_rows
 from micropop.errors import WeightingError
+from micropop.variance.calibration import Projection
 from micropop.weighting._projection import group_sums
 from micropop.weighting.margins import MET_RTOL, Margin, check_met, furthest, worst_miss
 
@@ -50,7 +51,7 @@ class WeightingStep:
     iterations: int
     change: float
     before: np.ndarray
-    projection: object | None = None
+    projection: Projection | None = None
 
 
 def weight_matrix(design: Design, negative_ok: bool = False) -> tuple[np.ndarray, np.ndarray]:
