@@ -5,13 +5,26 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test readme-figures
+.PHONY: report test lint ruff mypy readme-figures
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+$(VENV)/.lint-installed: $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
+	touch $@
+
+# Style and bugs (ruff), then types (mypy; strict on design/, estimation/, variance/).
+lint: ruff mypy
+
+ruff: $(VENV)/.lint-installed
+	$(BIN)/ruff check src tests benchmarks data/scripts
+
+mypy: $(VENV)/.lint-installed
+	$(BIN)/mypy
 
 report: $(STAMP)
 	$(BIN)/micropop report --out report

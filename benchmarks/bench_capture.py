@@ -24,10 +24,10 @@ import time
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from timing import median_time  # benchmarks/timing.py
 
 import micropop.size as size
 from micropop.size.loglinear import _loglinear_design, _table
-from timing import median_time  # benchmarks/timing.py
 
 
 def simulate_lists(people: int, seed: int = 20190501) -> pd.DataFrame:

@@ -40,9 +40,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from timing import median_time  # benchmarks/timing.py
 
 from micropop.design import SurveyDesign
-from timing import median_time  # benchmarks/timing.py
 
 STEPS = ("build design (encode strata and PSUs)", "mean and total with SE",
          "mean by a 10-level domain", "median with its interval",
@@ -112,8 +112,13 @@ def samplics_times(df: pd.DataFrame, repeat: int) -> list[float] | str:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            from samplics import (PopParam, RepMethod, ReplicateEstimator, ReplicateWeight,
-                                  TaylorEstimator)
+            from samplics import (
+                PopParam,
+                ReplicateEstimator,
+                ReplicateWeight,
+                RepMethod,
+                TaylorEstimator,
+            )
     except ImportError as err:
         return f"not installed ({err.name})"
     y, w = df["income"].to_numpy(), df["weight"].to_numpy()

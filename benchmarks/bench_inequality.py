@@ -25,10 +25,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from timing import median_time  # benchmarks/timing.py
 
 import micropop.inequality as ineq
 from micropop.design import SurveyDesign
-from timing import median_time  # benchmarks/timing.py
 
 R_SCRIPT = r"""
 suppressPackageStartupMessages(library(laeken))

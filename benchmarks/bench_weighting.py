@@ -72,7 +72,7 @@ def make_sample(rows: int, seed: int = 20261128) -> tuple[pd.DataFrame, dict]:
                            ("education", np.array([0.25, 0.35, 0.25, 0.15]))):
         counts = np.round(population * shares)
         counts[-1] += population - counts.sum()  # whole counts adding up to the same total
-        margins[column] = dict(zip(frame[column].cat.categories, counts))
+        margins[column] = dict(zip(frame[column].cat.categories, counts, strict=True))
     return frame, margins
 
 

@@ -54,7 +54,7 @@ def module_seeds(master: int = MASTER_SEED) -> dict[str, int]:
     children = np.random.SeedSequence(master).spawn(len(SPAWNED))
     seeds = {"population": int(master)}
     seeds.update({name: int(child.generate_state(1, dtype=np.uint32)[0])
-                  for name, child in zip(SPAWNED, children)})
+                  for name, child in zip(SPAWNED, children, strict=True)})
     return {name: seeds[name] for name in MODULES}
 
 

@@ -484,7 +484,7 @@ def population_truth(pop: dict, sample: pd.DataFrame, capture_info: dict) -> pd.
             "microwork_weekly": by_freq[:, 3],
         }
         for q, cnt in counts.items():
-            for lev, v in zip(levels, cnt):
+            for lev, v in zip(levels, cnt, strict=True):
                 add(q, f"{var}={lev}", int(v))
     # design parameters
     n_h, N_h = sample.attrs["n_h"], sample.attrs["N_h"]

@@ -218,7 +218,7 @@ def _education(outdir: Path) -> Path:
               "status", "source", "url"]
     rows: list[list] = []
     for (age_group, sex), shares in EDU_2023.items():
-        for (cat, label, level), share in zip(EDU_CATEGORIES, shares):
+        for (cat, label, level), share in zip(EDU_CATEGORIES, shares, strict=True):
             rows.append([2023, age_group, sex, cat, label, level, f"{share:.1f}",
                          "published", EDU_2023_SOURCE, EDU_2023_URL])
     for age_group, sex, cat, label, level, share in EDU_2018:

@@ -45,7 +45,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from platforms import PLATFORMS
 
 __all__ = ["generate", "TARGETS", "POVERTY_LINE_2016", "POPULATION_SIZE", "N"]

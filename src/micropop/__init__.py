@@ -48,3 +48,20 @@ __all__ = [
     "top_share",
     "weighting",
 ]
+
+#: Modules loaded on first use (matplotlib and the report are not needed to estimate).
+_LAZY = ("plotting", "report", "cli")
+
+
+def __getattr__(name: str) -> object:
+    """Load :mod:`micropop.plotting`, :mod:`micropop.report` or :mod:`micropop.cli` on first use.
+
+    >>> import micropop as mp
+    >>> mp.plotting.size_forest.__name__
+    'size_forest'
+    """
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f"micropop.{name}")
+    raise AttributeError(f"module 'micropop' has no attribute {name!r}")

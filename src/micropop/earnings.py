@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from micropop._compat import renamed_keywords
 from micropop.design import design_rows, require_columns, require_design
 from micropop.errors import (EarningsError, MissingValuesError, NegativeEarningsError,
                              NotNumericVariableError, OptionError, ZeroHoursError,
@@ -143,16 +144,16 @@ def _indicator(condition: np.ndarray, observed: np.ndarray) -> np.ndarray:
 
 
 def _shares(design: SurveyDesign | ReplicateDesign, indicators: Mapping[str, np.ndarray],
-            by: Columns, ci: str, conf_level: float, na_rm: bool) -> Estimate:
+            by: Columns, ci: str, level: float, na_rm: bool) -> Estimate:
     """Proportions of 0/1 indicators: joint covariance from the mean, intervals per share."""
     derived = design.assign(**indicators)
     names = list(indicators)
     means = derived.mean(names, by=by, na_rm=na_rm)
-    intervals = np.vstack([derived.proportion(name, ci=ci, by=by, conf_level=conf_level,
+    intervals = np.vstack([derived.proportion(name, ci=ci, by=by, conf_level=level,
                                               na_rm=na_rm).ci().to_numpy()
                            for name in names])
     return Estimate("proportion", means.index, means.estimate, means.vcov, means.df,
-                    means.n, interval=intervals, interval_level=conf_level,
+                    means.n, interval=intervals, interval_level=level,
                     variance=means.variance)
 
 
@@ -335,9 +336,10 @@ def standard_of_living(design: SurveyDesign | ReplicateDesign,
 # --- shares ------------------------------------------------------------------------
 
 
+@renamed_keywords(conf_level="level")
 def earnings_shares(design: SurveyDesign | ReplicateDesign, earnings: str = "earnings_month",
                     thresholds: Sequence[float] = EARNINGS_THRESHOLDS, by: Columns = None,
-                    ci: str = "logit", conf_level: float = 0.95,
+                    ci: str = "logit", level: float = 0.95,
                     na_rm: bool = False) -> Estimate:
     """Shares earning nothing and earning less than each threshold (strictly).
 
@@ -352,7 +354,8 @@ def earnings_shares(design: SurveyDesign | ReplicateDesign, earnings: str = "ear
         Domain columns (R's ``svyby``).
     ci : {"logit", "xlogit", "mean", "asin", "beta"}
         Interval method, as R's ``svyciprop``.
-    conf_level : float, default 0.95
+    level : float, default 0.95
+        Coverage of the intervals (``conf_level=`` is its deprecated old name).
     na_rm : bool, default False
         Leave out rows with missing earnings (otherwise they raise, counted).
 
@@ -383,7 +386,7 @@ def earnings_shares(design: SurveyDesign | ReplicateDesign, earnings: str = "ear
     for t in limits:
         indicators[f"{earnings} < {np.format_float_positional(t, trim='-')}"] = _indicator(
             pay < t, observed)
-    return _shares(design, indicators, by, ci, conf_level, na_rm)
+    return _shares(design, indicators, by, ci, level, na_rm)
 
 
 def _thresholds(thresholds: Sequence[float]) -> list[float]:
@@ -399,10 +402,11 @@ def _thresholds(thresholds: Sequence[float]) -> list[float]:
     return limits
 
 
+@renamed_keywords(conf_level="level")
 def below_minimum_wage(design: SurveyDesign | ReplicateDesign, year: int = 2019,
                        earnings: str = "earnings_month", hours: str = "hours_week",
                        zero_hours: Literal["error", "exclude"] = "error", by: Columns = None,
-                       ci: str = "logit", conf_level: float = 0.95,
+                       ci: str = "logit", level: float = 0.95,
                        na_rm: bool = False) -> Estimate:
     """Share whose hourly earnings are below the gross hourly SMIC of ``year``.
 
@@ -417,7 +421,7 @@ def below_minimum_wage(design: SurveyDesign | ReplicateDesign, year: int = 2019,
     earnings, hours, zero_hours, na_rm
         As :func:`hourly_earnings`; rows excluded for zero hours, or missing
         under ``na_rm``, are left out of the domain.
-    by, ci, conf_level
+    by, ci, level
         As :func:`earnings_shares`.
 
     Returns
@@ -442,19 +446,21 @@ def below_minimum_wage(design: SurveyDesign | ReplicateDesign, year: int = 2019,
     rate = hourly_earnings(design, earnings, hours, zero_hours, na_rm).to_numpy()
     observed = ~np.isnan(rate)
     name = f"hourly earnings < SMIC {year} ({smic:g})"
-    return _shares(design, {name: _indicator(rate < smic, observed)}, by, ci, conf_level,
+    return _shares(design, {name: _indicator(rate < smic, observed)}, by, ci, level,
                    na_rm or zero_hours == "exclude")
 
 
+@renamed_keywords(conf_level="level")
 def hourly_quantile(design: SurveyDesign | ReplicateDesign,
                     quantiles: float | Sequence[float] = 0.5,
                     earnings: str = "earnings_month", hours: str = "hours_week",
                     zero_hours: Literal["error", "exclude"] = "error", by: Columns = None,
-                    conf_level: float = 0.95, na_rm: bool = False) -> Estimate:
+                    level: float = 0.95, na_rm: bool = False) -> Estimate:
     """Quantiles of hourly earnings with Woodruff intervals (engine, R's ``svyquantile``).
 
     Parameters are those of :func:`hourly_earnings` and
-    :meth:`SurveyDesign.quantile` (rule ``"math"``).
+    :meth:`SurveyDesign.quantile` (rule ``"math"``); ``level`` is the
+    coverage of the intervals (``conf_level=`` is its deprecated old name).
 
     Returns
     -------
@@ -471,15 +477,16 @@ def hourly_quantile(design: SurveyDesign | ReplicateDesign,
     require_design(design)
     rate = hourly_earnings(design, earnings, hours, zero_hours, na_rm)
     derived = design.assign(hourly_earnings=rate)
-    return derived.quantile("hourly_earnings", quantiles, by=by, conf_level=conf_level,
+    return derived.quantile("hourly_earnings", quantiles, by=by, conf_level=level,
                             na_rm=na_rm or zero_hours == "exclude")
 
 
+@renamed_keywords(conf_level="level")
 def below_poverty_line(design: SurveyDesign | ReplicateDesign, year: int = 2016,
                        income: str = "hh_income_month",
                        household_size: str = "household_size",
                        children_under14: str = "children_under14", by: Columns = None,
-                       ci: str = "logit", conf_level: float = 0.95,
+                       ci: str = "logit", level: float = 0.95,
                        na_rm: bool = False) -> Estimate:
     """Share living below INSEE's poverty line of ``year`` (standard of living < line).
 
@@ -494,7 +501,7 @@ def below_poverty_line(design: SurveyDesign | ReplicateDesign, year: int = 2016,
         A year of ``insee_poverty_2015_2019``.
     income, household_size, children_under14 : str
         Columns, as :func:`standard_of_living`.
-    by, ci, conf_level, na_rm
+    by, ci, level, na_rm
         As :func:`earnings_shares`.
 
     Returns
@@ -523,4 +530,4 @@ def below_poverty_line(design: SurveyDesign | ReplicateDesign, year: int = 2016,
                                 na_rm).to_numpy()
     name = f"standard of living < {line:g} (INSEE {year})"
     return _shares(design, {name: _indicator(living < line, ~np.isnan(living))}, by, ci,
-                   conf_level, na_rm)
+                   level, na_rm)

@@ -40,7 +40,6 @@ Examples
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -48,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from micropop._compat import renamed_keywords
 from micropop.design import as_columns, require_design
 from micropop.errors import ProfileError, check_option
 from micropop.estimation import ChisqTest, Estimate
@@ -56,6 +56,7 @@ from micropop.estimation.association import (GoodnessOfFit, column_levels, goodn
 from micropop.reference.census import insee_population
 from micropop.reference.distribution import Reference, as_reference
 from micropop.reference.education import insee_education
+from micropop.result import Block, Result, Table
 
 if TYPE_CHECKING:
     from micropop.design import SurveyDesign
@@ -68,7 +69,7 @@ __all__ = ["GoodnessOfFit", "Profile", "Reference", "goodness_of_fit", "insee_ed
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class Profile:
+class Profile(Result):
     """Shares of a sample next to a reference population, with tests (immutable).
 
     Made by :func:`profile`; read it with :meth:`to_frame`, :meth:`tests`,
@@ -136,31 +137,17 @@ class Profile:
         frame = pd.DataFrame(rows)
         return frame if self.by is not None or frame.empty else frame.drop(columns="domain")
 
-    def summary(self) -> str:
-        """The profile as text: one block per variable, its reference and its tests."""
-        lines = [self._title()]
+    def _blocks(self) -> list[Block]:
+        """One block per variable: its reference, its shares and its tests."""
+        blocks: list[Block] = []
         table = self.table
         for variable in dict.fromkeys(table["variable"]):
             block = table[table["variable"] == variable].drop(columns="variable")
-            lines += ["", f"{variable}: {self._reference_label(variable)}",
-                      block.set_index([c for c in ("level", "domain") if c in block])
-                      .drop(columns=["reference_year"]).to_string(float_format="{:.4f}".format)]
-            lines += [f"  {text}" for text in self._test_lines(variable)]
-        return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        parts = [f"<p><b>{html.escape(self._title())}</b></p>"]
-        for variable in dict.fromkeys(self.table["variable"]):
-            block = self.table[self.table["variable"] == variable].drop(
-                columns=["variable", "reference_year"])
-            parts.append(f"<p>{html.escape(variable)}: "
-                         f"{html.escape(self._reference_label(variable))}</p>")
-            parts.append(block.to_html(index=False, float_format="{:.4f}".format, escape=True))
-            parts += [f"<p>{html.escape(t)}</p>" for t in self._test_lines(variable)]
-        return "\n".join(parts)
+            blocks += ["", f"{variable}: {self._reference_label(variable)}",
+                       Table(block.set_index([c for c in ("level", "domain") if c in block])
+                             .drop(columns=["reference_year"]), "{:.4f}")]
+            blocks += [f"  {text}" for text in self._test_lines(variable)]
+        return blocks
 
     def _title(self) -> str:
         domain = f" by {self.by}" if self.by else ""
@@ -192,9 +179,10 @@ class Profile:
         return lines
 
 
+@renamed_keywords(conf_level="level")
 def profile(design: SurveyDesign, variables: str | Sequence[str],
             reference: Mapping[str, Reference | Mapping[Any, float] | pd.Series] | None = None,
-            by: str | None = None, ci: str = "logit", conf_level: float = 0.95,
+            by: str | None = None, ci: str = "logit", level: float = 0.95,
             na_rm: bool = False) -> Profile:
     """Shares of categorical variables, against a reference population, with tests.
 
@@ -220,7 +208,9 @@ def profile(design: SurveyDesign, variables: str | Sequence[str],
         A domain column (e.g. ``"frequency"``: weekly, monthly, less often).
     ci : {"logit", "xlogit", "mean", "asin", "beta"}
         Interval of the shares, as R's ``svyciprop``.
-    conf_level : float, default 0.95
+    level : float, default 0.95
+        Coverage of the intervals (``conf_level=`` is its deprecated old name;
+        the result keeps it as :attr:`Profile.conf_level`).
     na_rm : bool, default False
         Leave out rows with a missing value (R's ``na.rm``); by default
         missing values raise :class:`MissingValuesError`.
@@ -265,7 +255,7 @@ def profile(design: SurveyDesign, variables: str | Sequence[str],
             levels = column_levels(design, variable)[0]
         else:
             levels = matched_levels(design, variable, ref)[0]
-        blocks.append(_shares(design, variable, levels, ref, by, ci, conf_level, na_rm))
+        blocks.append(_shares(design, variable, levels, ref, by, ci, level, na_rm))
         if ref is not None and by is None:
             gof[variable] = goodness_of_fit(design, variable, ref, na_rm)
         elif ref is not None:
@@ -275,7 +265,7 @@ def profile(design: SurveyDesign, variables: str | Sequence[str],
         if by is not None:
             independence[variable] = design.chisq(variable, by, statistic="F", na_rm=na_rm)
     return Profile(pd.concat(blocks, ignore_index=True), references, gof, independence,
-                   by, ci, conf_level)
+                   by, ci, level)
 
 
 def _variables(variables: str | Sequence[str], by: str | None) -> list:

@@ -1,4 +1,4 @@
-# Reference numbers for micropop's weighting golden tests (tests/test_weighting_golden.py),
+# Reference numbers for micropop's weighting golden tests (tests/golden/test_weighting_golden.py),
 # computed with R's `survey` (postStratify, rake, calibrate, trimWeights).
 #
 # Run by hand, from the repository root:

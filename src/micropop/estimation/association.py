@@ -42,6 +42,7 @@ from micropop.estimation._analysis import Analysis, means, prepare
 from micropop.estimation.chisqsum import pfsum
 from micropop.estimation.linear import survey_total
 from micropop.reference.distribution import Reference, as_reference
+from micropop.result import Block, Result
 
 __all__ = ["CHISQ_STATISTICS", "ChisqTest", "GoodnessOfFit", "goodness_of_fit", "survey_chisq"]
 
@@ -59,8 +60,8 @@ _METHODS = {"F": "Pearson's X^2, Rao & Scott second-order adjustment (F)",
 _SUM_METHODS = {"lincom": "integration", "saddlepoint": "saddlepoint"}
 
 
-@dataclass(frozen=True)
-class ChisqTest:
+@dataclass(frozen=True, repr=False)
+class ChisqTest(Result):
     """The result of :func:`survey_chisq` (immutable).
 
     Attributes
@@ -111,18 +112,16 @@ class ChisqTest:
                              "method": [self.method]},
                             index=pd.Index([f"{self.rows} ~ {self.cols}"], name="test"))
 
-    def summary(self) -> str:
-        """The test as text, as R prints it."""
+    def _title(self) -> str:
+        return self.method
+
+    def _blocks(self) -> list[Block]:
+        """The test as R prints it, then :meth:`to_frame` (the method is the title)."""
         df = (f"df = {self.ndf:.6g}" if np.isinf(self.ddf)
               else f"ndf = {self.ndf:.6g}, ddf = {self.ddf:.6g}")
-        return (f"{self.method}\n{self.rows} by {self.cols}: {self.statistic_name} = "
-                f"{self.statistic:.6g}, {df}, p-value = {self.p_value:.4g}")
-
-    def __repr__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        return f"<p>{self.method}</p>" + self.to_frame().to_html()
+        return [f"{self.rows} by {self.cols}: {self.statistic_name} = "
+                f"{self.statistic:.6g}, {df}, p-value = {self.p_value:.4g}",
+                self.to_frame().drop(columns="method")]
 
 
 def survey_chisq(design: Design, rows: str, cols: str, statistic: str = "F",
@@ -324,8 +323,8 @@ def _wald(data: Analysis, cells: np.ndarray, row_code: np.ndarray, col_code: np.
 # --- goodness of fit ----------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False)
-class GoodnessOfFit:
+@dataclass(frozen=True, eq=False, repr=False)
+class GoodnessOfFit(Result):
     """Design-based test of a sample distribution against given shares (R's ``svygofchisq``).
 
     ``pearson`` is Pearson's statistic on the estimated population counts
@@ -382,6 +381,15 @@ class GoodnessOfFit:
             index=pd.Index(["Pearson X2 (population counts)", "Rao-Scott first order",
                             "Rao-Scott second order (Satterthwaite)", "Rao-Scott F"],
                            name="test"))
+
+    def _title(self) -> str:
+        return f"Goodness of fit of {self.variable} to the reference shares (R's svygofchisq)"
+
+    def _blocks(self) -> list[Block]:
+        """The estimated population counts against the expected ones, then the tests."""
+        counts = pd.DataFrame({"observed": self.observed, "expected": self.expected},
+                              index=pd.Index(self.levels, name=self.variable))
+        return [counts, self.to_frame()]
 
 
 def goodness_of_fit(design: Design, variable: str,

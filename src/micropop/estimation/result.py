@@ -25,12 +25,13 @@ from scipy import stats
 
 from micropop.errors import (InfiniteValueError, OptionError, UnknownLabelError, check_level,
                              check_number, check_option)
+from micropop.result import Block, Result, render_text
 
 __all__ = ["Estimate"]
 
 
 @dataclass(frozen=True, eq=False, repr=False, init=False)
-class Estimate:
+class Estimate(Result):
     """Estimates with their design-based covariance (immutable).
 
     Attributes
@@ -311,19 +312,16 @@ class Estimate:
     def summary(self, level: float | None = None,
                 dist: Literal["normal", "t"] = "normal") -> str:
         """The table as text, with a header naming the statistic and interval."""
-        return self._title(level, dist) + "\n" + self._table(level, dist).to_string()
+        return render_text(self._title(level, dist), self._blocks(level, dist))
 
-    def __repr__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        return f"<p>{self._title(None, 'normal')}</p>" + self._table(None, "normal").to_html()
+    def _blocks(self, level: float | None = None, dist: str = "normal") -> list[Block]:
+        return [self._table(level, dist)]
 
     def _table(self, level: float | None, dist: str) -> pd.DataFrame:
         frame = self.to_frame(level, dist)
         return frame if self.deff is not None else frame.drop(columns="deff")
 
-    def _title(self, level: float | None, dist: str) -> str:
+    def _title(self, level: float | None = None, dist: str = "normal") -> str:
         if self.interval is not None:
             return (f"Survey {self.statistic}, {self.interval_level:.0%} confidence interval "
                     "computed with the estimate")

@@ -1,8 +1,24 @@
 """The HTML report: tables as CSV and HTML, figures as PNG and SVG, one index page.
 
-The report is self-contained: figures are embedded in ``index.html`` as PNG
-data, and every table and figure is also written beside it as a file. All
-text that comes from the data (variable names, level labels) is escaped.
+The report computes, then renders. :func:`write_report` follows its plan
+top-down, each layer using only the ones below it:
+
+1. :mod:`~micropop.report.plan`: the :class:`ReportPlan`, what to analyse
+   (:func:`demo_plan`, or :func:`~micropop.report.config.load_config` from
+   ``analysis.toml``, which hands on what it estimated while checking it).
+2. The sections, in page order, each computing with the library and
+   returning a :class:`Section` (:mod:`~micropop.report.result`: its text,
+   tables and figures as data, nothing drawn or written):
+   :func:`profile_section` and :func:`france_section`
+   (:mod:`~micropop.report.profile`), :func:`earnings_section` and
+   :func:`living_standards_section` (:mod:`~micropop.report.earnings`),
+   :func:`size_section` (:mod:`~micropop.report.size`),
+   :func:`weighting_section` (:mod:`~micropop.report.weighting`).
+3. The writer (:mod:`~micropop.report.writer`), the one module that writes
+   files: every table as CSV, every figure drawn with
+   :mod:`micropop.plotting` as PNG and SVG, and the self-contained
+   ``index.html`` rendered by :mod:`~micropop.report.render` (figures
+   embedded as PNG data, all text that comes from the data escaped).
 
 Examples
 --------
@@ -15,16 +31,16 @@ Examples
 
 from __future__ import annotations
 
-import json
-import os
-import secrets
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from micropop import __version__
-from micropop.errors import OptionError, ReportOutputError, check_option
-from micropop.report.html import Section, page
+from micropop.errors import OptionError, check_option
+from micropop.report.earnings import (
+    EARNINGS_EDGES,
+    EARNINGS_LABELS,
+    earnings_section,
+    living_standards_section,
+)
 from micropop.report.plan import (
     PROFILE_VARIABLES,
     EarningsInputs,
@@ -34,120 +50,46 @@ from micropop.report.plan import (
     configured_in,
     demo_plan,
 )
+from micropop.report.profile import france_section, profile_section
 from micropop.report.progress import Progress
-from micropop.report.sections import (
-    EARNINGS_EDGES,
-    EARNINGS_LABELS,
-    earnings_section,
-    france_section,
-    living_standards_section,
-    profile_section,
-    size_section,
-    weighting_section,
-)
+from micropop.report.result import Section
+from micropop.report.size import size_section
+from micropop.report.weighting import weighting_section
+from micropop.report.writer import MARKER, ReportFolder
 
 __all__ = ["write_report", "ReportPlan", "EarningsInputs", "SizeInputs", "WeightingInputs",
-           "demo_plan", "PROFILE_VARIABLES", "EARNINGS_EDGES", "EARNINGS_LABELS"]
+           "demo_plan", "PROFILE_VARIABLES", "EARNINGS_EDGES", "EARNINGS_LABELS", "Section",
+           "profile_section", "earnings_section", "france_section", "living_standards_section",
+           "size_section", "weighting_section", "MARKER"]
 
 
-#: The file a report writes into its folder, listing the files it wrote (and so may replace).
-MARKER = ".micropop-report.json"
-
-
-def _steps(plan: ReportPlan, out: Path, lang: str) -> list[tuple[str, str | None,
-                                                                  Callable[[], Section]]]:
-    """The report's sections in page order, each as (progress label, source, builder).
+def _steps(plan: ReportPlan) -> list[tuple[str, str | None, Callable[[], Section]]]:
+    """The report's sections in page order, each as (progress label, source, computation).
 
     The source is the configuration table the section's inputs come from (None
     for a plan built in Python), named in the errors the section meets.
     """
     workers, sources = plan.workers, plan.sources
-    steps = []
+    steps: list[tuple[str, str | None, Callable[[], Section]]] = []
     if plan.profile:
         steps.append(("profile of the workers", sources.get("profile"),
-                      lambda: profile_section(workers, out, plan.profile)))
+                      lambda: profile_section(workers, plan.profile)))
     if plan.earnings is not None:
         steps.append(("earnings distribution", sources.get("earnings"),
-                      lambda: earnings_section(workers, out, plan.earnings.variable, lang)))
+                      lambda: earnings_section(workers, plan.earnings.variable)))
     if plan.compare_with_france:
         steps.append(("workers against the French population", sources.get("profile"),
-                      lambda: france_section(workers, out, lang)))
+                      lambda: france_section(workers)))
     if plan.earnings is not None:
         steps.append(("earnings, inequality and poverty", sources.get("earnings"),
-                      lambda: living_standards_section(workers, out, plan.earnings, lang)))
+                      lambda: living_standards_section(workers, plan.earnings)))
     if plan.size is not None:
         steps.append(("population size (capture-recapture model search included)",
-                      sources.get("size"), lambda: size_section(plan.size, out, lang)))
+                      sources.get("size"), lambda: size_section(plan.size)))
     if plan.weighting is not None:
         steps.append(("weighting diagnostics", sources.get("weighting"),
-                      lambda: weighting_section(plan.weighting, out, lang)))
+                      lambda: weighting_section(plan.weighting)))
     return steps
-
-
-def _earlier_files(folder: Path) -> list[str]:
-    """Names in ``folder`` that no earlier micropop report wrote (its marker lists the rest)."""
-    names = sorted(entry.name for entry in folder.iterdir())
-    wrote: set[str] = set()
-    try:
-        listed = json.loads((folder / MARKER).read_text(encoding="utf-8"))["files"]
-        wrote = {MARKER, *(name for name in listed if isinstance(name, str))}
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # no marker, or not one micropop wrote: every file is the user's
-    return [name for name in names if name not in wrote or (folder / name).is_dir()]
-
-
-def _check_target(out: Path) -> None:
-    """Refuse an output path that is a file, or a folder holding files a report did not write."""
-    if out.exists() and not out.is_dir():
-        raise ReportOutputError(f"the output {str(out)!r} is a file, not a folder",
-                                hint="give the name of a new folder, or of an earlier "
-                                     "micropop report's folder (which is replaced)")
-    if out.is_dir():
-        foreign = _earlier_files(out)
-        if foreign:
-            shown = ", ".join(foreign[:8]) + (f" and {len(foreign) - 8} more"
-                                              if len(foreign) > 8 else "")
-            raise ReportOutputError(
-                f"the output folder {str(out)!r} holds files that no micropop report wrote: "
-                f"{shown}",
-                hint="write the report into a new folder (micropop replaces a folder only "
-                     "when it holds an earlier report and nothing else), or move those "
-                     "files away")
-
-
-def _beside(out: Path, what: str) -> Path:
-    """A hidden name beside ``out`` that nothing uses yet."""
-    while True:
-        path = out.parent / f".{out.name}.micropop-{what}-{secrets.token_hex(4)}"
-        if not path.exists():
-            return path
-
-
-def _new_folder(out: Path) -> Path:
-    """A new, empty, hidden folder beside ``out`` (made with the user's umask)."""
-    while True:
-        try:
-            folder = _beside(out, "new")
-            folder.mkdir()
-            return folder
-        except FileExistsError:
-            continue
-
-
-def _replace(out: Path, built: Path) -> None:
-    """Move the folder ``built`` to ``out``; an earlier report there is replaced as a whole."""
-    if not out.exists():
-        built.rename(out)
-        return
-    _check_target(out)  # again: files may have come in while the report was computed
-    old = _beside(out, "old")
-    out.rename(old)
-    try:
-        built.rename(out)
-    except OSError:
-        old.rename(out)  # put the earlier report back
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def write_report(out_dir: str | Path, plan: ReportPlan | None = None, *, lang: str = "en",
@@ -203,42 +145,13 @@ def write_report(out_dir: str | Path, plan: ReportPlan | None = None, *, lang: s
         raise OptionError(f"plan is a {type(plan).__name__}, not a ReportPlan",
                           hint="build one with micropop.report.config.load_config(path) or "
                                "ReportPlan(workers=SurveyDesign(...))")
-    if isinstance(out_dir, bool) or not isinstance(out_dir, (str, os.PathLike)) \
-            or not str(out_dir).strip():
-        raise OptionError(f"out_dir={out_dir!r} is not a folder name",
-                          hint="give the path of the report's folder, e.g. 'report'")
-    try:
-        out = Path(out_dir).resolve()
-        _check_target(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        built = _new_folder(out)
-    except (OSError, ValueError) as err:
-        if isinstance(err, ReportOutputError):
-            raise
-        raise ReportOutputError(f"cannot write the report into {str(out_dir)!r}: {err}",
-                                hint="choose a folder you can write to") from err
-    try:
+    with ReportFolder(out_dir) as folder:
         plan = demo_plan() if plan is None else plan
-        steps = _steps(plan, built, lang)
+        steps = _steps(plan)
         tracker = Progress(len(steps) + 1, enabled=progress)
-        sections = []
-        for label, source, build in steps:
+        rendered = []
+        for label, source, compute in steps:
             with tracker.step(label), configured_in(source):
-                sections.append(build())
+                rendered.append(folder.add(compute(), lang))
         with tracker.step("writing index.html"):
-            (built / "index.html").write_text(
-                page(plan.title, sections, plan.provenance, plan.read_notes), encoding="utf-8")
-            files = sorted(p.name for p in built.iterdir())
-            (built / MARKER).write_text(json.dumps(
-                {"written_by": f"micropop {__version__}", "files": files}, indent=1) + "\n",
-                encoding="utf-8")
-        _replace(out, built)
-    except OSError as err:
-        if isinstance(err, ReportOutputError):
-            raise
-        raise ReportOutputError(f"cannot write the report into {str(out)!r}: {err}",
-                                hint="check the folder's permissions and free space") from err
-    finally:
-        if built.exists():
-            shutil.rmtree(built, ignore_errors=True)
-    return out / "index.html"
+            return folder.finish(plan.title, rendered, plan.provenance, plan.read_notes)

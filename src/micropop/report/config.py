@@ -76,10 +76,9 @@ micropop.errors.ConfigError: [survey] weight: unknown key in ...bad.toml. Valid 
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -88,6 +87,7 @@ from micropop import earnings, size
 from micropop.design import SurveyDesign
 from micropop.errors import ConfigError, MicropopError, OptionError, check_number, data_rows
 from micropop.io import read_survey
+from micropop.report.config_table import ConfigTable, repeated
 from micropop.report.plan import (
     FRANCE_COLUMNS,
     PROFILE_VARIABLES,
@@ -121,153 +121,7 @@ _KEYS = {
 }
 
 
-class _Table:
-    """One table of the configuration: its keys checked, typed access, errors naming them.
-
-    Every table of one configuration shares ``notes``: what the reader guessed
-    about each file read (see :func:`_read_notes`).
-    """
-
-    def __init__(self, values: Any, name: str, config: Path,
-                 notes: list[str] | None = None) -> None:
-        self.name, self.config = name, config
-        self.notes = [] if notes is None else notes
-        if not isinstance(values, dict):
-            self.fail(None, f"must be a table, not {values!r}",
-                      f"write it as [{name}] followed by its keys")
-        self.values = values
-        keys = _KEYS[name]
-        for key in values:
-            if key not in keys:
-                close = difflib.get_close_matches(key, keys, n=1)
-                self.fail(key, "unknown key", "valid keys here: " + ", ".join(keys)
-                          + (f" (closest: {close[0]!r})" if close else ""))
-
-    @property
-    def where(self) -> str:
-        """The table and its file, as errors met while computing from it name them."""
-        return f"[{self.name}] of {self.config}" if self.name else str(self.config)
-
-    def fail(self, key: str | None, problem: str, hint: str) -> NoReturn:
-        where = " ".join(part for part in (f"[{self.name}]" if self.name else "", key) if part)
-        raise ConfigError(f"{where}: {problem} in {self.config}", hint=hint)
-
-    def get(self, key: str, kind: type | tuple[type, ...], default: Any = None,
-            required: bool = False, what: str = "") -> Any:
-        """The value of ``key``, checked to be of ``kind``; ``default`` when absent."""
-        if key not in self.values:
-            if required:
-                self.fail(key, "is required", f"add {key} = {what or '...'}")
-            return default
-        value = self.values[key]
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
-            names = " or ".join(_KIND_NAMES.get(k, k.__name__) for k in kinds)
-            self.fail(key, f"should be {names}, not {value!r}", f"write e.g. {key} = {what}"
-                      if what else f"give {key} as {names}")
-        return value
-
-    def text(self, key: str, default: str | None = None, required: bool = False,
-             what: str = "") -> str | None:
-        """A string that is not empty (a column, a file, a method)."""
-        value = self.get(key, str, default, required, what)
-        if value is not None and not value.strip():
-            self.fail(key, "is empty", f"write e.g. {key} = {what}" if what
-                      else f"give {key} a value or remove it")
-        return value
-
-    def number(self, key: str, default: float | None = None, what: str = "",
-               **limits: Any) -> float | None:
-        """A finite number (``limits`` as :func:`~micropop.errors.check_number` takes them)."""
-        value = self.get(key, (int, float), default, what=what)
-        if key in self.values:
-            try:
-                value = check_number(key, value, **limits)
-            except OptionError as err:
-                self.fail(key, err.message, err.hint or "")
-        return value
-
-    def year(self, key: str, year: int, lookup: Any) -> None:
-        """Check that the reference table read by ``lookup(year)`` holds ``year``."""
-        try:
-            lookup(year)
-        except MicropopError as err:
-            self.fail(key, err.message, err.hint or f"write e.g. {key} = 2019")
-
-    def names(self, key: str, default: Any = None) -> list[str] | None:
-        """A column name or a list of them, as a list: none empty, none twice."""
-        value = self.get(key, (str, list), default, what='"column"')
-        if value is None:
-            return None
-        value = [value] if isinstance(value, str) else value
-        if not value or not all(isinstance(v, str) and v.strip() for v in value):
-            self.fail(key, f"should be a column name or a list of them, not {value!r}",
-                      f'write e.g. {key} = ["column1", "column2"]')
-        twice = _twice(value)
-        if twice:
-            self.fail(key, f"names {', '.join(map(repr, twice))} twice",
-                      "give each column once")
-        return value
-
-    def distinct(self, roles: dict[str, list[str] | None]) -> None:
-        """Refuse a column given for two roles (``weights`` and ``strata``, ...)."""
-        seen: dict[str, str] = {}
-        for key, names in roles.items():
-            for name in names or []:
-                if name in seen and seen[name] != key:
-                    self.fail(key, f"column {name!r} is also given as {seen[name]}",
-                              "give each column one role")
-                seen[name] = key
-
-    def table(self, key: str) -> _Table | None:
-        """A sub-table, or None when absent."""
-        if key not in self.values:
-            return None
-        return _Table(self.values[key], f"{self.name}.{key}" if self.name else key, self.config,
-                      self.notes)
-
-    def path(self, key: str, required: bool = True) -> Path | None:
-        """A file path relative to the configuration file, checked to be a file."""
-        value = self.text(key, required=required, what='"file.csv"')
-        if value is None:
-            return None
-        try:
-            path = (self.config.parent / value).resolve()
-            exists, is_file = path.exists(), path.is_file()
-        except (OSError, ValueError) as err:  # a name too long, a NUL character
-            self.fail(key, f"{value!r} is not a usable file name ({err})",
-                      "give the path of a data file, relative to the configuration file")
-        if not exists:
-            self.fail(key, f"file {value!r} not found (looked for {path})",
-                      "paths are relative to the configuration file; fix the name or the "
-                      "folder")
-        if not is_file:
-            self.fail(key, f"{value!r} is a folder, not a file (looked for {path})",
-                      "give the path of a data file, relative to the configuration file")
-        return path
-
-    def columns(self, key: str, names: list[str] | None, data: pd.DataFrame,
-                source: Path) -> None:
-        """Check that every name is a column of ``data``."""
-        missing = [n for n in names or [] if n not in data.columns]
-        if missing:
-            close = difflib.get_close_matches(missing[0], [str(c) for c in data.columns], n=1)
-            self.fail(key, f"column(s) {', '.join(map(repr, missing))} not in {source.name}",
-                      (f"did you mean {close[0]!r}? " if close else "")
-                      + f"its columns are: {', '.join(map(str, data.columns[:30]))}")
-
-
-_KIND_NAMES = {str: "a string", list: "a list", dict: "a table", bool: "true or false",
-               int: "an integer", float: "a number"}
-
-
-def _twice(values: list[Any]) -> list[Any]:
-    """The values that occur more than once (compared as text), each once, in order."""
-    texts = [str(v) for v in values]
-    return list(dict.fromkeys(v for v, t in zip(values, texts) if texts.count(t) > 1))
-
-
-def _about(table: _Table):
+def _about(table: ConfigTable):
     """Re-raise the library's errors on data named by ``table`` with the table's name."""
     return configured_in(table.where)
 
@@ -279,7 +133,8 @@ def _read_notes(frame: pd.DataFrame, path: Path) -> list[str]:
     return [f"{path.name}: {note}" for note in notes]
 
 
-def _read_file(table: _Table, key: str, codebook: Path | None = None) -> tuple[pd.DataFrame, Path]:
+def _read_file(table: ConfigTable, key: str,
+               codebook: Path | None = None) -> tuple[pd.DataFrame, Path]:
     """Read the file named by ``key``, keeping what the reader guessed in ``table.notes``."""
     path = table.path(key)
     try:
@@ -292,11 +147,11 @@ def _read_file(table: _Table, key: str, codebook: Path | None = None) -> tuple[p
     return data, path
 
 
-def _read(table: _Table) -> tuple[pd.DataFrame, Path]:
+def _read(table: ConfigTable) -> tuple[pd.DataFrame, Path]:
     return _read_file(table, "file", table.path("codebook", required=False))
 
 
-def _design(table: _Table, data: pd.DataFrame, source: Path,
+def _design(table: ConfigTable, data: pd.DataFrame, source: Path,
             others: dict[str, list[str]] | None = None) -> SurveyDesign:
     """A SurveyDesign from the design keys of ``table``; no column in two roles (or ``others``)."""
     options: dict[str, Any] = {"weights": table.text("weights", what='"weight"')}
@@ -312,7 +167,7 @@ def _design(table: _Table, data: pd.DataFrame, source: Path,
         return SurveyDesign(data, nest=nest, lonely_psu=lonely, **options)
 
 
-def _margins_file(table: _Table) -> dict[str, Any]:
+def _margins_file(table: ConfigTable) -> dict[str, Any]:
     """``[weighting] margins = "margins.csv"``: rows variable, level, target, each cell once."""
     frame, path = _read_file(table, "margins")
     needed = {"variable", "level", "target"}
@@ -344,7 +199,7 @@ def _margins_file(table: _Table) -> dict[str, Any]:
     return raw
 
 
-def _margin_values(table: _Table, data: pd.DataFrame) -> dict[str, Any]:
+def _margin_values(table: ConfigTable, data: pd.DataFrame) -> dict[str, Any]:
     """``[weighting] margins`` as the weighting functions take them, levels matched to the data."""
     raw = table.get("margins", (str, dict), required=True,
                     what='"margins.csv" or { sex = { female = 560, male = 440 } }')
@@ -370,7 +225,7 @@ def _margin_values(table: _Table, data: pd.DataFrame) -> dict[str, Any]:
     return margins
 
 
-def _target(table: _Table, cell: str, value: Any, count: bool = True) -> float:
+def _target(table: ConfigTable, cell: str, value: Any, count: bool = True) -> float:
     """One population target: a finite number, and at least 0 for the count of a level."""
     try:
         return check_number(cell, value, low=0 if count else None,
@@ -380,7 +235,7 @@ def _target(table: _Table, cell: str, value: Any, count: bool = True) -> float:
         table.fail("margins", err.message, err.hint or "")
 
 
-def _bounds(table: _Table) -> tuple[float, float] | None:
+def _bounds(table: ConfigTable) -> tuple[float, float] | None:
     """``[weighting] bounds``: two numbers, the lower below the upper (which may be inf)."""
     bounds = table.get("bounds", list, what="[0.3, 3.0]")
     if bounds is None:
@@ -399,7 +254,7 @@ def _bounds(table: _Table) -> tuple[float, float] | None:
     return low, high
 
 
-def _weighting(table: _Table, workers: SurveyDesign) -> WeightingInputs:
+def _weighting(table: ConfigTable, workers: SurveyDesign) -> WeightingInputs:
     method = table.text("method", required=True, what='"rake"')
     if method not in WEIGHTING_METHODS:
         table.fail("method", f"{method!r} is not a weighting method",
@@ -441,7 +296,7 @@ _EARNINGS_NEEDS = {"minimum_wage_year": "hours", "household_size": "household_in
                    "children_under14": "household_income", "poverty_line_year": "household_income"}
 
 
-def _earnings(table: _Table, data: pd.DataFrame, source: Path) -> EarningsInputs:
+def _earnings(table: ConfigTable, data: pd.DataFrame, source: Path) -> EarningsInputs:
     defaults = EarningsInputs()
     variable = table.text("variable", required=True, what='"earnings_month"')
     hours = table.text("hours", what='"hours_week"')
@@ -471,7 +326,7 @@ def _earnings(table: _Table, data: pd.DataFrame, source: Path) -> EarningsInputs
         poverty_line_year=poverty_year)
 
 
-def _circles(table: _Table) -> dict[str, list[Any]]:
+def _circles(table: ConfigTable) -> dict[str, list[Any]]:
     """``circles``: circle name -> its frequency levels, each a string or a number, once."""
     circles = table.get("circles", dict, required=True,
                         what='{ "at least monthly" = ["monthly", "weekly"] }')
@@ -488,14 +343,14 @@ def _circles(table: _Table) -> dict[str, list[Any]]:
         if odd:
             table.fail("circles", f"circle {name!r} lists {odd[0]!r}, not a level",
                        "list the levels of the frequency column as strings or numbers")
-        twice = _twice(held)
+        twice = repeated(held)
         if twice:
             table.fail("circles", f"circle {name!r} lists {', '.join(map(repr, twice))} twice",
                        "list each level once")
     return circles
 
 
-def _survey_circles(table: _Table) -> dict[str, Any]:
+def _survey_circles(table: ConfigTable) -> dict[str, Any]:
     """``[size.survey]``: a general-population survey and its nested circles, checked."""
     data, source = _read(table)
     frequency = table.text("frequency", required=True, what='"microwork_freq"')
@@ -509,22 +364,23 @@ def _survey_circles(table: _Table) -> dict[str, Any]:
     levels = {str(level): level for level in pd.unique(data[frequency].dropna())}
     circles = {name: [levels.get(str(v), v) for v in held] for name, held in circles.items()}
     with _about(table):  # levels present, circles nested
-        size.survey_circles(population, frequency, circles=circles)
+        estimate = size.survey_circles(population, frequency, circles=circles)
     return {"population": population, "frequency": frequency, "regular": regular,
-            "circles": circles}
+            "circles": circles, "survey_estimate": estimate}
 
 
-def _platform_circles(table: _Table, workers: SurveyDesign) -> dict[str, Any]:
+def _platform_circles(table: ConfigTable, workers: SurveyDesign) -> dict[str, Any]:
     """``[size.platforms]``: platform figures over the workers' mean multiplicity, checked."""
     multiplicity = table.text("multiplicity", "n_platforms", what='"n_platforms"')
     table.columns("multiplicity", [multiplicity], workers.data, Path("the worker survey"))
     platforms, _ = _read_file(table, "file")
     with _about(table):  # every figure with its status and source, a valid multiplicity
-        size.platform_circles(platforms, workers, multiplicity=multiplicity)
-    return {"platforms": platforms, "workers": workers, "multiplicity": multiplicity}
+        estimate = size.platform_circles(platforms, workers, multiplicity=multiplicity)
+    return {"platforms": platforms, "workers": workers, "multiplicity": multiplicity,
+            "platform_estimate": estimate}
 
 
-def _captures(table: _Table) -> dict[str, Any]:
+def _captures(table: ConfigTable) -> dict[str, Any]:
     """``[size.captures]``: 0/1 capture histories, checked."""
     data, source = _read(table)
     lists = table.names("lists")
@@ -535,7 +391,7 @@ def _captures(table: _Table) -> dict[str, Any]:
     return {"captures": histories}
 
 
-def _size(table: _Table, workers: SurveyDesign) -> SizeInputs:
+def _size(table: ConfigTable, workers: SurveyDesign) -> SizeInputs:
     """``[size]``: the methods of the population-size section."""
     options: dict[str, Any] = {
         "published_regular": table.number("published", what="52000", low=0, low_open=True)}
@@ -591,7 +447,7 @@ def load_config(path: str | Path) -> ReportPlan:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigError(f"{config} is not valid TOML: {err}",
                           hint="check the line named above") from err
-    top = _Table(values, "", config)
+    top = ConfigTable(values, "", config, _KEYS)
     title = top.text("title", ReportPlan.title, what='"My survey"')
     survey = top.table("survey")
     if survey is None:

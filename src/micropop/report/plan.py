@@ -153,6 +153,14 @@ class SizeInputs:
         Where each part (``"survey"``, ``"platforms"``, ``"captures"``) was
         configured, named in the errors its computation raises (see
         :func:`configured_in`).
+    survey_estimate, platform_estimate : Circles, optional
+        The circles already estimated from ``population`` (by
+        :func:`micropop.size.survey_circles` with ``frequency`` and
+        ``circles``) and from ``platforms`` (by
+        :func:`micropop.size.platform_circles` with ``workers`` and
+        ``multiplicity``): :func:`~micropop.report.config.load_config`
+        estimates them while checking the configuration and hands them on, so
+        the report does not estimate them again. Leave them out otherwise.
     """
 
     population: SurveyDesign | None = None
@@ -167,11 +175,22 @@ class SizeInputs:
     published_regular: float | None = None
     published_label: str = "published"
     sources: Mapping[str, str] = field(default_factory=dict)
+    survey_estimate: size.Circles | None = None
+    platform_estimate: size.Circles | None = None
 
     def __post_init__(self) -> None:
         for name in ("population", "workers"):
             if getattr(self, name) is not None:
                 require_design(getattr(self, name), f"SizeInputs {name}")
+        for name, inputs in (("survey_estimate", "population"),
+                             ("platform_estimate", "platforms")):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, size.Circles):
+                raise OptionError(f"SizeInputs {name} is a {type(value).__name__}, not Circles",
+                                  hint=f"leave {name} out: the report estimates it")
+            if value is not None and getattr(self, inputs) is None:
+                raise OptionError(f"SizeInputs has a {name} but no {inputs} it was estimated "
+                                  "from", hint=f"give {inputs}, or leave {name} out")
         if self.platforms is not None and self.workers is None:
             raise OptionError("SizeInputs has platforms but no workers to divide them by",
                               hint="give workers=SurveyDesign(...) with the multiplicity column")

@@ -15,9 +15,9 @@ Examples
 
 from __future__ import annotations
 
-import html
 import math
-from collections.abc import Mapping
+import warnings
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from micropop.errors import MicropopError, NestingError, OptionError, check_level, check_number
+from micropop.result import Block, Result, Table
 
 __all__ = ["Circles", "SizeEstimate"]
 
@@ -67,8 +68,15 @@ def _read_only(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping or {}))
 
 
-@dataclass(frozen=True)
-class SizeEstimate:
+def _stacked(estimates: Mapping[str, SizeEstimate], name: str | None) -> pd.DataFrame:
+    """The rows of several SizeEstimates, indexed by their names."""
+    frame = pd.concat([est.to_frame() for est in estimates.values()], ignore_index=True)
+    frame.index = pd.Index(list(estimates), name=name)
+    return frame
+
+
+@dataclass(frozen=True, repr=False)
+class SizeEstimate(Result):
     """A population size with its standard error, interval and assumptions.
 
     Parameters
@@ -92,6 +100,13 @@ class SizeEstimate:
         The inputs used (counts, list names, model terms), read-only.
     extra : mapping, optional
         Anything else worth keeping (model table, coefficients), read-only.
+    by : str, optional
+        The domain column, for an estimate broken down by domain
+        (:func:`~micropop.size.survey_count` with ``by=``).
+    domains : mapping of str to SizeEstimate, optional
+        With ``by``: the estimate of each domain (read-only); the fields
+        above are then those of the whole population, and :meth:`to_frame`
+        has one row per domain.
 
     Examples
     --------
@@ -113,6 +128,8 @@ class SizeEstimate:
     assumptions: tuple[str, ...] = ()
     inputs: Mapping[str, Any] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
+    by: str | None = None
+    domains: Mapping[str, SizeEstimate] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name in ("estimate", "se", "ci_low", "ci_high", "ci_level"):
@@ -134,12 +151,19 @@ class SizeEstimate:
         object.__setattr__(self, "assumptions", tuple(str(a) for a in self.assumptions))
         object.__setattr__(self, "inputs", _read_only(self.inputs))
         object.__setattr__(self, "extra", _read_only(self.extra))
+        object.__setattr__(self, "domains", _read_only(self.domains))
+        if bool(self.domains) != (self.by is not None):
+            raise OptionError("a SizeEstimate by domain needs both by= and domains=",
+                              hint="give the domain column and the estimate of each domain")
 
     def to_frame(self) -> pd.DataFrame:
         """One tidy row: estimate, se, ci_low, ci_high, ci_level, method, ci_method, assumptions.
 
-        ``assumptions`` are joined into one string with ``" | "``.
+        ``assumptions`` are joined into one string with ``" | "``. By domain,
+        one such row per domain, indexed by the domains (named :attr:`by`).
         """
+        if self.domains:
+            return _stacked(self.domains, self.by)
         row = {"estimate": self.estimate, "se": self.se, "ci_low": self.ci_low,
                "ci_high": self.ci_high, "ci_level": self.ci_level, "method": self.method,
                "ci_method": self.ci_method, "assumptions": " | ".join(self.assumptions)}
@@ -154,32 +178,70 @@ class SizeEstimate:
                     f" ({self.ci_method})")
         return head, point, interval
 
-    def summary(self) -> str:
-        """The estimate, interval, inputs and assumptions as plain text."""
+    def _title(self) -> str:
+        return self._lines()[0]
+
+    def _blocks(self) -> list[Block]:
+        """The estimate, interval, domains, inputs and assumptions."""
         head, point, interval = self._lines()
         inputs = ", ".join(f"{k}={v}" for k, v in self.inputs.items())
-        lines = [head, "  " + point, "  " + interval]
+        blocks: list[Block] = ["  " + point, "  " + interval]
+        if self.domains:
+            blocks += [f"  by {self.by}:", Table(self.to_frame()[
+                ["estimate", "se", "ci_low", "ci_high"]], "{:,.1f}")]
         if inputs:
-            lines.append("  inputs: " + inputs)
+            blocks.append("  inputs: " + inputs)
         if self.assumptions:
-            lines.append("  assumptions:")
-            lines.extend("  - " + a for a in self.assumptions)
-        return "\n".join(lines)
+            blocks.append("  assumptions:")
+            blocks.extend("  - " + a for a in self.assumptions)
+        return blocks
 
     def __repr__(self) -> str:
         head, point, interval = self._lines()
-        return f"<SizeEstimate {self.method}: {point}, {interval}>"
+        domains = f"; by {self.by}: {len(self.domains)} domains" if self.domains else ""
+        return f"<SizeEstimate {self.method}: {point}, {interval}{domains}>"
 
-    def _repr_html_(self) -> str:
-        head, point, interval = (html.escape(s) for s in self._lines())
-        items = "".join(f"<li>{html.escape(a)}</li>" for a in self.assumptions)
-        inputs = html.escape(", ".join(f"{k}={v}" for k, v in self.inputs.items()))
-        return (f"<div><strong>{head}</strong><br>{point}<br>{interval}"
-                f"<br><small>inputs: {inputs}</small><ul>{items}</ul></div>")
+    # --- the mapping of domains that survey_count(by=) returned before 0.x ------------------
+
+    def _domain_mapping(self, use: str) -> Mapping[str, SizeEstimate]:
+        if not self.domains:
+            raise TypeError(f"this SizeEstimate ({self.method}) has no domains: {use} "
+                            "needs an estimate by domain (survey_count(by=...))")
+        warnings.warn("survey_count(by=) returns one SizeEstimate, no longer a dict: read "
+                      "the domains with .domains[domain] or .to_frame()",
+                      DeprecationWarning, stacklevel=3)
+        return self.domains
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __getitem__(self, domain: str) -> SizeEstimate:
+        return self._domain_mapping("indexing")[domain]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._domain_mapping("iteration"))
+
+    def __len__(self) -> int:
+        return len(self._domain_mapping("len()"))
+
+    def __contains__(self, domain: object) -> bool:
+        return domain in self._domain_mapping("'in'")
+
+    def keys(self) -> KeysView[str]:
+        """Deprecated: the domains (use ``.domains.keys()``)."""
+        return self._domain_mapping("keys()").keys()
+
+    def values(self) -> ValuesView[SizeEstimate]:
+        """Deprecated: the estimate of each domain (use ``.domains.values()``)."""
+        return self._domain_mapping("values()").values()
+
+    def items(self) -> ItemsView[str, SizeEstimate]:
+        """Deprecated: domain and estimate pairs (use ``.domains.items()``)."""
+        return self._domain_mapping("items()").items()
 
 
-@dataclass(frozen=True)
-class Circles:
+@dataclass(frozen=True, repr=False)
+class Circles(Result):
     """Nested population sizes, widest circle first: never add them up.
 
     Each circle is a :class:`SizeEstimate`; an inner circle (e.g. weekly
@@ -236,22 +298,14 @@ class Circles:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per circle (index ``circle``): definition, then the SizeEstimate columns."""
-        frame = pd.concat([est.to_frame() for est in self.estimates.values()],
-                          ignore_index=True)
+        frame = _stacked(self.estimates, "circle")
         frame.insert(0, "definition", list(self.definitions.values()))
-        frame.index = pd.Index(list(self.estimates), name="circle")
         return frame
 
-    def summary(self) -> str:
-        """The circles as text, with a reminder that they are nested."""
+    def _title(self) -> str:
+        return "Nested circles (each contains the next; never add them up)"
+
+    def _blocks(self) -> list[Block]:
+        """The circles' definitions, estimates and intervals (rounded to whole people)."""
         columns = ["estimate", "se", "ci_low", "ci_high"]
-        table = self.to_frame()[["definition", *columns]].round(
-            {c: 0 for c in columns}).to_string()
-        return "Nested circles (each contains the next; never add them up)\n" + table
-
-    def __repr__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        return ("<p>Nested circles (each contains the next; never add them up)</p>"
-                + self.to_frame().drop(columns="assumptions").to_html())
+        return [self.to_frame()[["definition", *columns]].round({c: 0 for c in columns})]

@@ -21,7 +21,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,9 @@ import pandas as pd
 from micropop.design import SurveyDesign, design_rows, require_columns, require_design
 from micropop.errors import IndicatorError, NestingError, SizeInputError, check_level
 from micropop.size.result import Circles, SizeEstimate, at_least, checked_number
+
+if TYPE_CHECKING:
+    from micropop.estimation import Estimate
 
 __all__ = ["survey_count", "survey_circles"]
 
@@ -79,7 +82,7 @@ def check_indicator(design: SurveyDesign, column: str) -> None:
 def survey_count(design: SurveyDesign, indicator: str, ci: CountCI = "wald",
                  population_total: float | Mapping[str, float] | None = None,
                  by: str | None = None, level: float = 0.95,
-                 na_rm: bool = False) -> SizeEstimate | dict[str, SizeEstimate]:
+                 na_rm: bool = False) -> SizeEstimate:
     """Number of people with a trait: weighted total of a 0/1 indicator, with its interval.
 
     Without ``population_total``, the count is the Horvitz–Thompson total
@@ -105,7 +108,11 @@ def survey_count(design: SurveyDesign, indicator: str, ci: CountCI = "wald",
         treated as fixed: its own error is ignored. With ``by=``, a mapping
         from each domain to its population.
     by : str, optional
-        Domain column: one count per domain.
+        Domain column: one count per domain, in the result's
+        :attr:`~SizeEstimate.domains` (and rows of its ``to_frame()``); the
+        result's own fields are then the count in the whole population, the
+        sum of the domain counts, with a normal (Wald) interval from the
+        design-based SE of that sum.
     level : float, default 0.95
         Coverage of the interval.
     na_rm : bool, default False
@@ -114,7 +121,10 @@ def survey_count(design: SurveyDesign, indicator: str, ci: CountCI = "wald",
 
     Returns
     -------
-    SizeEstimate, or dict of domain to SizeEstimate with ``by=``
+    SizeEstimate
+        With ``by=``, one SizeEstimate with its domains (it used to be a dict
+        of domain to SizeEstimate: indexing it by domain still works, with a
+        ``DeprecationWarning``).
 
     Raises
     ------
@@ -136,6 +146,15 @@ def survey_count(design: SurveyDesign, indicator: str, ci: CountCI = "wald",
     ...                            population_total=38_343_299)
     >>> [round(v, -2) for v in (est.estimate, est.ci_low, est.ci_high)]
     [287400.0, 241700.0, 339200.0]
+    >>> by_sex = mp.size.survey_count(des, "microwork_12m", by="sex")
+    >>> by_sex.to_frame()["estimate"].round(-2)
+    sex
+    female    160800.0
+    male      135200.0
+    Name: estimate, dtype: float64
+    >>> round(by_sex.estimate) == round(by_sex.domains["female"].estimate
+    ...                                 + by_sex.domains["male"].estimate)
+    True
     """
     require_design(design)
     if ci not in _SHARE_METHOD:
@@ -174,7 +193,28 @@ def survey_count(design: SurveyDesign, indicator: str, ci: CountCI = "wald",
             assumptions=_count_assumptions(ci, n_total),
             inputs={"indicator": indicator, "domain": domain, "n": int(est.n[k]),
                     "population_total": n_total, "df": est.df})
-    return results[None] if by is None else results
+    if by is None:
+        return results[None]
+    return _over_domains(est, scale, results, indicator, by, ci, totals, level,
+                         sum(seen.values()))
+
+
+def _over_domains(est: Estimate, scale: np.ndarray, domains: dict[str, SizeEstimate],
+                  indicator: str, by: str, ci: str, totals: dict | None, level: float,
+                  seen: float) -> SizeEstimate:
+    """The count in the whole population (the sum of the domain counts), with its domains."""
+    whole = est.contrast(scale, names=["all"])
+    low, high = at_least(*whole.ci(level).to_numpy()[0], seen)
+    n_total = None if totals is None else float(scale.sum())
+    return SizeEstimate(
+        estimate=whole.estimate[0], se=whole.se[0], ci_low=low, ci_high=high,
+        ci_level=level, ci_method=_CI_NAMES["wald"] + ", of the sum of the domain counts",
+        method=("survey total of an indicator" if totals is None
+                else "survey share x known population total") + f", summed over {by}",
+        assumptions=_count_assumptions(ci, n_total),
+        inputs={"indicator": indicator, "domain": None, "n": int(est.n.sum()),
+                "population_total": n_total, "df": est.df},
+        by=by, domains=domains)
 
 
 def _holders(design: SurveyDesign, indicator: str, by: str | None) -> dict:

@@ -69,7 +69,10 @@ def triangulate(estimates: Sequence[SizeEstimate] | Mapping[str, SizeEstimate],
     >>> t.index.tolist()
     ['Chapman', 'Lincoln-Petersen']
     """
-    if isinstance(estimates, (str, bytes)) or not isinstance(estimates, (Iterable, Mapping)):
+    if isinstance(estimates, SizeEstimate) and estimates.domains:
+        estimates = dict(estimates.items())  # survey_count(by=)'s old dict (deprecated)
+    if (isinstance(estimates, (str, bytes, SizeEstimate))
+            or not isinstance(estimates, (Iterable, Mapping))):
         raise SizeInputError(f"estimates is a {type(estimates).__name__}, not a list or "
                              "mapping of SizeEstimate",
                              hint="pass e.g. [mp.size.chapman(...), mp.size.survey_count(...)]")

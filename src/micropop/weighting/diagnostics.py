@@ -9,13 +9,14 @@ import pandas as pd
 
 from micropop.design._core import Design
 from micropop.design.encode import require_design
+from micropop.result import Block, Result
 from micropop.weighting._design import require_positive
 
 __all__ = ["WeightSummary", "weight_summary"]
 
 
-@dataclass(frozen=True, eq=False)
-class WeightSummary:
+@dataclass(frozen=True, eq=False, repr=False)
+class WeightSummary(Result):
     """What weighting did to a design.
 
     Attributes
@@ -52,22 +53,24 @@ class WeightSummary:
         """The margins table (achieved against targets)."""
         return self.margins.copy()
 
-    def __repr__(self) -> str:
-        stats = self.statistics
-        lines = [f"Weights: n={int(stats['n'])}, sum={stats['sum']:,.6g}, "
-                 f"min={stats['min']:.6g}, max={stats['max']:.6g}, cv={stats['cv']:.4f}, "
-                 f"Kish deff={stats['deff_kish']:.4f}, effective n={stats['n_effective']:.1f}",
-                 f"Ratio to design weights: min={stats['ratio_min']:.4g}, "
-                 f"max={stats['ratio_max']:.4g}, mean={stats['ratio_mean']:.4g}"]
-        if len(self.steps):
-            lines.append("Steps:\n" + self.steps.to_string())
-        if len(self.margins):
-            lines.append(f"Largest relative margin residual: {self.largest_residual:.3g}")
-        return "\n".join(lines)
+    def _title(self) -> str:
+        return "Weighting diagnostics"
 
-    def _repr_html_(self) -> str:
-        return (f"<pre>{self!r}</pre>" + self.steps.to_html()
-                + (self.margins.to_html() if len(self.margins) else ""))
+    def _blocks(self) -> list[Block]:
+        """The weights' spread, the steps, and the margins against their targets."""
+        stats = self.statistics
+        blocks: list[Block] = [
+            f"Weights: n={int(stats['n'])}, sum={stats['sum']:,.6g}, "
+            f"min={stats['min']:.6g}, max={stats['max']:.6g}, cv={stats['cv']:.4f}, "
+            f"Kish deff={stats['deff_kish']:.4f}, effective n={stats['n_effective']:.1f}",
+            f"Ratio to design weights: min={stats['ratio_min']:.4g}, "
+            f"max={stats['ratio_max']:.4g}, mean={stats['ratio_mean']:.4g}"]
+        if len(self.steps):
+            blocks += ["Steps:", self.steps]
+        if len(self.margins):
+            blocks += [f"Largest relative margin residual: {self.largest_residual:.3g}",
+                       "Margins:", self.margins]
+        return blocks
 
 
 def weight_summary(design: Design) -> WeightSummary:

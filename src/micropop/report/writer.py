@@ -1,0 +1,327 @@
+"""The report's writer: the one module of the report that writes files.
+
+It renders computed sections (:class:`~micropop.report.result.Section`):
+each table as CSV, each figure as PNG and SVG (the PNG also embedded in the
+page), and the page ``index.html`` with every text from the data escaped.
+
+A report is written by a :class:`ReportFolder`: into a new hidden folder
+beside the output folder, then moved into place, so a run that fails leaves
+nothing behind (and an earlier report intact). The output may be a new
+folder, an empty one, or an earlier micropop report's, which is then replaced
+as a whole: the file ``.micropop-report.json`` that every report writes lists
+its files. A folder holding anything else is never written into.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from micropop.report.result import Section, Table, Text
+>>> import pandas as pd
+>>> section = Section("Counts", (Text("{n} rows.", {"n": 2}),),
+...                   (Table("counts", pd.DataFrame({"n": [1, 1]})),))
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "report"
+>>> index = write_sections(out, [section], title="A report")
+>>> sorted(p.name for p in out.iterdir())
+['.micropop-report.json', 'counts.csv', 'index.html']
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import secrets
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+import matplotlib
+from matplotlib.figure import Figure as MatplotlibFigure
+
+from micropop import __version__
+from micropop.errors import OptionError, ReportOutputError
+from micropop.report.render import RenderedSection, block_html, img_tag, page
+from micropop.report.result import Figure, Section
+
+__all__ = ["MARKER", "ReportFolder", "write_section", "write_sections", "figure_html"]
+
+#: The file a report writes into its folder, listing the files it wrote (and so may replace).
+MARKER = ".micropop-report.json"
+
+
+def figure_html(fig: MatplotlibFigure, out_dir: Path, stem: str) -> str:
+    """Save ``fig`` as PNG and SVG in ``out_dir``; return an <img> tag with the PNG embedded.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    out_dir : pathlib.Path
+    stem : str
+        File name without extension.
+
+    Returns
+    -------
+    str
+        The tag, with the file name in its ``data-file`` attribute.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
+    png = buffer.getvalue()
+    (out_dir / f"{stem}.png").write_bytes(png)
+    with matplotlib.rc_context({"svg.hashsalt": stem}):
+        fig.savefig(out_dir / f"{stem}.svg", format="svg", bbox_inches="tight",
+                    metadata={"Date": None})
+    return img_tag(png, stem)
+
+
+def _draw(figure: Figure, lang: str) -> MatplotlibFigure:
+    """The figure drawn on a new matplotlib figure of its size."""
+    fig = MatplotlibFigure(figsize=figure.size, layout="constrained")
+    figure(fig.subplots(), lang)
+    return fig
+
+
+def write_section(folder: str | Path, section: Section, lang: str = "en") -> RenderedSection:
+    """Write a section's tables (CSV) and figures (PNG, SVG) into ``folder``; return its HTML.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        An existing folder; files of the same names are replaced.
+    section : Section
+        What a section function computed.
+    lang : {"en", "fr"}, default "en"
+        Language of the figure labels.
+
+    Returns
+    -------
+    RenderedSection
+        The section's title and its body as HTML (figures embedded).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import micropop as mp
+    >>> from micropop.report import profile_section
+    >>> workers = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+    >>> rendered = write_section(tempfile.mkdtemp(), profile_section(workers, ["sex"]))
+    >>> rendered.body.startswith("<p>Shares of respondents (1,000)")
+    True
+    """
+    if not isinstance(section, Section):
+        raise OptionError(f"section is a {type(section).__name__}, not a Section",
+                          hint="pass what a section function returns, e.g. profile_section(...)")
+    folder = Path(folder)
+    for table in section.tables:
+        table.frame.to_csv(folder / f"{table.name}.csv", index=table.index, lineterminator="\n")
+    parts = [figure_html(_draw(block, lang), folder, block.name) if isinstance(block, Figure)
+             else block_html(block) for block in section.blocks]
+    return RenderedSection(section.title, "\n".join(parts))
+
+
+def _earlier_files(folder: Path) -> list[str]:
+    """Names in ``folder`` that no earlier micropop report wrote (its marker lists the rest)."""
+    names = sorted(entry.name for entry in folder.iterdir())
+    wrote: set[str] = set()
+    try:
+        listed = json.loads((folder / MARKER).read_text(encoding="utf-8"))["files"]
+        wrote = {MARKER, *(name for name in listed if isinstance(name, str))}
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # no marker, or not one micropop wrote: every file is the user's
+    return [name for name in names if name not in wrote or (folder / name).is_dir()]
+
+
+def _check_target(out: Path) -> None:
+    """Refuse an output path that is a file, or a folder holding files a report did not write."""
+    if out.exists() and not out.is_dir():
+        raise ReportOutputError(f"the output {str(out)!r} is a file, not a folder",
+                                hint="give the name of a new folder, or of an earlier "
+                                     "micropop report's folder (which is replaced)")
+    if out.is_dir():
+        foreign = _earlier_files(out)
+        if foreign:
+            shown = ", ".join(foreign[:8]) + (f" and {len(foreign) - 8} more"
+                                              if len(foreign) > 8 else "")
+            raise ReportOutputError(
+                f"the output folder {str(out)!r} holds files that no micropop report wrote: "
+                f"{shown}",
+                hint="write the report into a new folder (micropop replaces a folder only "
+                     "when it holds an earlier report and nothing else), or move those "
+                     "files away")
+
+
+def _beside(out: Path, what: str) -> Path:
+    """A hidden name beside ``out`` that nothing uses yet."""
+    while True:
+        path = out.parent / f".{out.name}.micropop-{what}-{secrets.token_hex(4)}"
+        if not path.exists():
+            return path
+
+
+def _new_folder(out: Path) -> Path:
+    """A new, empty, hidden folder beside ``out`` (made with the user's umask)."""
+    while True:
+        try:
+            folder = _beside(out, "new")
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            continue
+
+
+def _replace(out: Path, built: Path) -> None:
+    """Move the folder ``built`` to ``out``; an earlier report there is replaced as a whole."""
+    if not out.exists():
+        built.rename(out)
+        return
+    _check_target(out)  # again: files may have come in while the report was computed
+    old = _beside(out, "old")
+    out.rename(old)
+    try:
+        built.rename(out)
+    except OSError:
+        old.rename(out)  # put the earlier report back
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+class ReportFolder:
+    """A report's folder while it is written; use it as a context manager.
+
+    Opening it checks ``out_dir`` (a new folder, an empty one, or an earlier
+    report's) and makes a new hidden folder beside it; :meth:`add` writes a
+    section's files there; :meth:`finish` writes ``index.html`` and the list
+    of files, and moves the folder into place. Leaving the ``with`` block
+    without finishing (an error) removes the hidden folder, and the output
+    is left as it was. An error of the system (permissions, a full disk) is
+    raised as :class:`~micropop.errors.ReportOutputError`.
+
+    Parameters
+    ----------
+    out_dir : str or pathlib.Path
+        Folder of the report (created if needed).
+
+    Raises
+    ------
+    OptionError
+        ``out_dir`` is not a folder name.
+    ReportOutputError
+        ``out_dir`` is a file, holds files that no micropop report wrote, or
+        cannot be written (the system's reason is given).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from micropop.report.result import Section, Text
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "report"
+    >>> with ReportFolder(out) as folder:
+    ...     part = folder.add(Section("Hello", (Text("A first section."),)))
+    ...     index = folder.finish("Title", [part])
+    >>> index.name, "<p>A first section.</p>" in index.read_text(encoding="utf-8")
+    ('index.html', True)
+    """
+
+    def __init__(self, out_dir: str | Path) -> None:
+        if isinstance(out_dir, bool) or not isinstance(out_dir, (str, os.PathLike)) \
+                or not str(out_dir).strip():
+            raise OptionError(f"out_dir={out_dir!r} is not a folder name",
+                              hint="give the path of the report's folder, e.g. 'report'")
+        try:
+            self.out = Path(out_dir).resolve()
+            _check_target(self.out)
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            self.built = _new_folder(self.out)
+        except (OSError, ValueError) as err:
+            if isinstance(err, ReportOutputError):
+                raise
+            raise ReportOutputError(f"cannot write the report into {str(out_dir)!r}: {err}",
+                                    hint="choose a folder you can write to") from err
+        self._names: dict[str, str] = {}
+
+    def __enter__(self) -> ReportFolder:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if self.built.exists():
+            shutil.rmtree(self.built, ignore_errors=True)
+        if isinstance(error, OSError) and not isinstance(error, ReportOutputError):
+            raise ReportOutputError(f"cannot write the report into {str(self.out)!r}: {error}",
+                                    hint="check the folder's permissions and free space"
+                                    ) from error
+
+    def add(self, section: Section, lang: str = "en") -> RenderedSection:
+        """Write a section's files (see :func:`write_section`); return its HTML.
+
+        Raises
+        ------
+        ReportOutputError
+            A file of this section has the name of one an earlier section wrote.
+        """
+        files = ([f"{t.name}.csv" for t in section.tables]
+                 + [f"{f.name}.{ext}" for f in section.figures for ext in ("png", "svg")])
+        taken = [name for name in files if name in self._names]
+        if taken:
+            raise ReportOutputError(f"the sections {self._names[taken[0]]!r} and "
+                                    f"{section.title!r} both write {taken[0]}",
+                                    hint="give each table and figure its own name")
+        self._names.update(dict.fromkeys(files, section.title))
+        return write_section(self.built, section, lang)
+
+    def finish(self, title: str, sections: Sequence[RenderedSection], provenance: str = "",
+               read_notes: Sequence[str] = ()) -> Path:
+        """Write ``index.html`` and the list of files, move the folder into place.
+
+        Returns
+        -------
+        pathlib.Path
+            The path of ``index.html`` in the output folder.
+        """
+        (self.built / "index.html").write_text(page(title, sections, provenance, read_notes),
+                                               encoding="utf-8")
+        files = sorted(p.name for p in self.built.iterdir())
+        (self.built / MARKER).write_text(json.dumps(
+            {"written_by": f"micropop {__version__}", "files": files}, indent=1) + "\n",
+            encoding="utf-8")
+        _replace(self.out, self.built)
+        return self.out / "index.html"
+
+
+def write_sections(out_dir: str | Path, sections: Sequence[Section], *, title: str,
+                   provenance: str = "", read_notes: Sequence[str] = (),
+                   lang: str = "en") -> Path:
+    """Write computed sections as a report in ``out_dir``; return the index page's path.
+
+    As :func:`micropop.report.write_report` does for the sections of a plan
+    (see :class:`ReportFolder` for how the folder is written).
+
+    Parameters
+    ----------
+    out_dir : str or pathlib.Path
+    sections : sequence of Section
+    title, provenance : str
+        The page's title, and where the data come from.
+    read_notes : sequence of str
+        What the reader guessed about the data files.
+    lang : {"en", "fr"}, default "en"
+        Language of the figure labels.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import micropop as mp
+    >>> from micropop.report import profile_section
+    >>> workers = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "profile"
+    >>> write_sections(out, [profile_section(workers, ["sex"])], title="Profile").name
+    'index.html'
+    >>> sorted(p.name for p in out.iterdir())
+    ['.micropop-report.json', 'index.html', 'profile.csv']
+    """
+    with ReportFolder(out_dir) as folder:
+        rendered = [folder.add(section, lang) for section in sections]
+        return folder.finish(title, rendered, provenance, read_notes)

@@ -1,0 +1,103 @@
+"""R ``survey``'s golden designs and cases, shared by the golden tests.
+
+The numbers come from ``tests/reference/make_refs.R`` (run by hand; see its
+header) and live in ``tests/reference/golden.json`` together with the design
+each case used, so the suite never calls R. Agreement: relative 1e-8
+(absolute 1e-10 where R's value is near zero).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from micropop.design import ReplicateDesign, SurveyDesign
+from support.paths import REFERENCE
+
+GOLDEN = json.loads((REFERENCE / "golden.json").read_text())
+RTOL, ATOL_NEAR_ZERO = 1e-8, 1e-10
+
+
+@cache
+def fixture(name: str) -> pd.DataFrame:
+    return pd.read_csv(REFERENCE / "fixtures" / f"{name}.csv")
+
+
+def single(value: list[str] | None) -> str | list[str] | None:
+    if value is None:
+        return None
+    return value[0] if len(value) == 1 else value
+
+
+@cache
+def build(name: str) -> SurveyDesign | ReplicateDesign:
+    spec = GOLDEN["designs"][name]
+    if spec["kind"] == "from_design":
+        return build(spec["base"]).replicate(spec["method"], fay_rho=spec["fay_rho"])
+    if spec["kind"] == "replicate":
+        return ReplicateDesign(fixture(spec["data"]), weights=spec["weights"],
+                               replicate_weights=spec["replicate_weights"],
+                               method=spec["method"], scale=spec["scale"],
+                               rscales=spec["rscales"], fay_rho=spec["fay_rho"],
+                               mse=spec["mse"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # R's "assuming equal probability" never applies here
+        return SurveyDesign(fixture(spec["data"]), weights=single(spec["weights"]),
+                            strata=single(spec["strata"]), psu=single(spec["psu"]),
+                            fpc=single(spec["fpc"]), nest=spec["nest"],
+                            lonely_psu=spec["lonely_psu"],
+                            ultimate_cluster=spec["ultimate_cluster"],
+                            adjust_domain_lonely=spec["adjust_domain_lonely"])
+
+
+def run(case: dict):
+    des = build(case["design"])
+    if case["subset"]:
+        des = des.subset(case["subset"])
+    by = single(case["by"])
+    if case["fun"] == "ratio":
+        return des.ratio(case["vars"], case["denominator"][0], by=by, deff=case["deff"],
+                         na_rm=case["na_rm"])
+    return getattr(des, case["fun"])(case["vars"], by=by, deff=case["deff"],
+                                     na_rm=case["na_rm"])
+
+
+def r_names(est, case: dict) -> list[str]:
+    """Our row labels written as R names them: ``stypeE``, ``E:api00``, ``E.Yes``."""
+    index = est.index.to_frame(index=False)
+    level = index["level"] if "level" in index else ""
+    names = index["variable"] + level
+    if not case["by"]:
+        return names.tolist()
+    if names.nunique() == 1:
+        return index["domain"].tolist()
+    return (index["domain"] + ":" + names).tolist()
+
+
+def assert_close(ours, theirs, what: str) -> None:
+    ours = np.asarray(ours, dtype=float).ravel()
+    theirs = np.asarray(theirs, dtype=float).ravel()
+    near_zero = np.abs(theirs) < ATOL_NEAR_ZERO
+    np.testing.assert_allclose(ours[~near_zero], theirs[~near_zero], rtol=RTOL, atol=0,
+                               err_msg=what)
+    np.testing.assert_allclose(ours[near_zero], theirs[near_zero], rtol=0,
+                               atol=ATOL_NEAR_ZERO, err_msg=what)
+
+
+def quantile_r_names(est, by: bool) -> list[str]:
+    frame = est.index.to_frame(index=False)
+    names = frame["variable"] + "." + frame["level"]
+    return (frame["domain"] + ":" + names).tolist() if by else names.tolist()
+
+
+def close_with_nan(ours, theirs, what: str) -> None:
+    theirs = np.array([np.nan if v is None else v for v in theirs], dtype=float)
+    ours = np.asarray(ours, dtype=float)
+    np.testing.assert_array_equal(np.isnan(ours), np.isnan(theirs), err_msg=what)
+    keep = ~np.isnan(theirs)
+    np.testing.assert_allclose(ours[keep], theirs[keep], rtol=RTOL, atol=ATOL_NEAR_ZERO,
+                               err_msg=what)
