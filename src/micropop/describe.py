@@ -192,7 +192,8 @@ def binned(values: pd.Series, edges: Sequence[float], weights: pd.Series | None 
     wn = np.bincount(idx, weights=w, minlength=len(edges))
     highs = np.append(edges[1:], np.inf)
     if labels is None:
-        labels = [f"{lo:g}-{hi:g}" if np.isfinite(hi) else f"{lo:g}+" for lo, hi in zip(edges, highs)]
+        labels = [f"{lo:g}-{hi:g}" if np.isfinite(hi) else f"{lo:g}+"
+                  for lo, hi in zip(edges, highs, strict=True)]
     elif len(labels) != len(edges):
         raise DataValidationError(f"{len(labels)} bin labels given for {len(edges)} bins",
                                   hint="give one label per left edge")

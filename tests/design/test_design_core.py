@@ -32,7 +32,8 @@ def test_unit_sums_of_partitions_add_up_to_the_whole_variance(sample):
     parts = [des.unit_totals(np.where(rows[:, None], values, 0.0),
                              np.where(rows, row_domain, -1), n_domains)
              for rows in (first, ~first)]
-    reduced = [UnitTotals(a.totals + b.totals, a.held | b.held) for a, b in zip(*parts)]
+    reduced = [UnitTotals(a.totals + b.totals, a.held | b.held)
+               for a, b in zip(*parts, strict=True)]
     np.testing.assert_allclose(des.vcov_from_totals(reduced, n_domains), whole, rtol=1e-12)
     assert des.degf == des.n_psu - des.n_strata
     counted = [float(sample.loc[sample["g"] == k, "psu"].nunique()

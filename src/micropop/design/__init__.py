@@ -36,8 +36,16 @@ SurveyDesign(4 rows, 2 strata, 4 PSUs, 1 stage, weights='w', lonely_psu='fail')
 """
 
 from micropop.design._core import Design
-from micropop.design.encode import (Columns, as_columns, check_labels, check_weights, data_rows,
-                                    design_rows, require_columns, require_design)
+from micropop.design.encode import (
+                                    Columns,
+                                    as_columns,
+                                    check_labels,
+                                    check_weights,
+                                    data_rows,
+                                    design_rows,
+                                    require_columns,
+                                    require_design,
+)
 from micropop.design.replicate import REPLICATE_METHODS, ReplicateDesign
 from micropop.design.survey import SurveyDesign
 

@@ -27,8 +27,16 @@ import numpy as np
 import pandas as pd
 
 from micropop.design._core import Design
-from micropop.errors import (MAX_ROWS_SHOWN, DesignError, MicropopError, MissingColumnError,
-                             NotADesignError, OptionError, WeightError, data_rows)
+from micropop.errors import (
+    MAX_ROWS_SHOWN,
+    DesignError,
+    MicropopError,
+    MissingColumnError,
+    NotADesignError,
+    OptionError,
+    WeightError,
+    data_rows,
+)
 from micropop.variance.linearization import Stage
 
 __all__ = ["Columns", "as_columns", "check_labels", "check_weights", "data_rows", "design_rows",
@@ -50,10 +58,10 @@ def as_columns(columns: Columns, name: str, distinct: bool = False) -> list:
     --------
     >>> as_columns("age", "by"), as_columns(["age", "sex"], "by"), as_columns(None, "by")
     (['age'], ['age', 'sex'], [])
-    >>> as_columns(5, "strata")
+    >>> as_columns(5, "strata")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    micropop.errors.OptionError: strata=5 is not a column name or a list of them. Name columns with text, e.g. 'income' or ['income', 'age'].
+    micropop.errors.OptionError: strata=5 is not a column name or a list of them. Name ...
     >>> as_columns(["age", "age"], "variables", distinct=True)
     Traceback (most recent call last):
     ...
@@ -90,10 +98,10 @@ def check_labels(frame: pd.DataFrame) -> None:
     Examples
     --------
     >>> check_labels(pd.DataFrame({"a": [1], "b": [2]}))
-    >>> check_labels(pd.DataFrame([[1, 2]]))
+    >>> check_labels(pd.DataFrame([[1, 2]]))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    micropop.errors.DesignError: column labels 0, 1 are not text. Name the columns with text, e.g. df.columns = df.columns.astype(str), or df.rename(columns={...}).
+    micropop.errors.DesignError: column labels 0, 1 are not text. Name the columns with text, ...
     """
     labels = list(frame.columns)
     wrong = [label for label in labels if not isinstance(label, str)]
@@ -156,10 +164,10 @@ def require_design(obj: object, name: str = "design") -> None:
 
     Examples
     --------
-    >>> require_design(pd.DataFrame({"y": [1.0]}))
+    >>> require_design(pd.DataFrame({"y": [1.0]}))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    micropop.errors.NotADesignError: design is a DataFrame, not a survey design. Build one with mp.SurveyDesign(data, weights=...) and pass it instead.
+    micropop.errors.NotADesignError: design is a DataFrame, not a survey design. Build one ...
     """
     if not isinstance(obj, Design):
         raise NotADesignError(f"{name} is {_kind(obj)}, not a survey design",
@@ -250,13 +258,13 @@ def encode_stages(frame: pd.DataFrame, strata_cols: list, psu_cols: list,
             unit = frame[psu_cols[s - 1]].astype(str).to_numpy() if psu_cols[s - 1] else \
                 frame.index.astype(str).to_numpy()
             labels = [f"{a} in {psu_cols[s - 1]} {b}" for a, b in zip(
-                _first_labels(strata, uniques[codes]), _first_labels(strata, unit))]
+                _first_labels(strata, uniques[codes]), _first_labels(strata, unit), strict=True)]
         stages.append(Stage.build(strata, cluster, None, labels, parent))
     if fpc_cols:
         raw = [_stratum_fpc(frame, col, s, stage) for s, (col, stage)
-               in enumerate(zip(fpc_cols, stages))]
+               in enumerate(zip(fpc_cols, stages, strict=True))]
         stages = [stage.with_popsize(pop) for stage, pop
-                  in zip(stages, _popsizes(raw, stages, fpc_cols))]
+                  in zip(stages, _popsizes(raw, stages, fpc_cols), strict=True)]
     return stages
 
 
@@ -312,7 +320,7 @@ def _popsizes(raw: list[np.ndarray], stages: list[Stage], fpc_cols: list) -> lis
                           "fractions (<= 1) and population sizes (> 1)",
                           hint="give all fpc as population sizes or all as fractions")
     out = []
-    for stage, column, fpc in zip(stages, fpc_cols, raw):
+    for stage, column, fpc in zip(stages, fpc_cols, raw, strict=True):
         with np.errstate(divide="ignore"):
             popsize = fpc if as_counts else stage.n_units / fpc
         short = np.flatnonzero(popsize < stage.n_units)
@@ -400,10 +408,10 @@ def check_weights(raw: pd.Series, label: str, values: np.ndarray | None = None, 
     >>> import pandas as pd
     >>> check_weights(pd.Series([1, 2.5]), "weights column 'w'").tolist()
     [1.0, 2.5]
-    >>> check_weights(pd.Series([1.0, -2.0]), "weights column 'w'")
+    >>> check_weights(pd.Series([1.0, -2.0]), "weights column 'w'")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    micropop.errors.WeightError: weights column 'w' has negative values in data row 2 (value: -2.0). Fix or drop those rows; zero weights are allowed.
+    micropop.errors.WeightError: weights column 'w' has negative values in data row 2 ...
     """
     if pd.api.types.is_bool_dtype(raw):
         raise error(f"{label} holds True/False values, not weights",

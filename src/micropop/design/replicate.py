@@ -31,10 +31,15 @@ import pandas as pd
 from micropop.design._core import protected_copy
 from micropop.design.encode import as_columns, check_labels, check_weights, require_columns
 from micropop.design.facade import DesignMethods
-from micropop.design.factors import (JackknifeRank, bootstrap_factors, brr_factors,
-                                     factor_rank, jk1_factors, jkn_factors)
-from micropop.errors import (DesignError, MissingColumnError, OptionError, check_number,
-                             check_option)
+from micropop.design.factors import (
+    JackknifeRank,
+    bootstrap_factors,
+    brr_factors,
+    factor_rank,
+    jk1_factors,
+    jkn_factors,
+)
+from micropop.errors import DesignError, MissingColumnError, OptionError, check_number, check_option
 from micropop.variance.linearization import unit_totals
 from micropop.variance.replicate import replicate_sums
 

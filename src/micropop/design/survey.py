@@ -27,13 +27,25 @@ import numpy as np
 import pandas as pd
 
 from micropop.design._core import protected_copy
-from micropop.design.encode import (Columns, as_columns, check_labels, encode_stages,
-                                    require_columns, sampling_weights)
+from micropop.design.encode import (
+    Columns,
+    as_columns,
+    check_labels,
+    encode_stages,
+    require_columns,
+    sampling_weights,
+)
 from micropop.design.facade import DesignMethods
 from micropop.design.replicate import make_replicates
 from micropop.errors import DesignError, check_option
-from micropop.variance.linearization import (LONELY_PSU_POLICIES, Stage, linearized_vcov,
-                                             stage_totals, variance_stages, vcov_from_totals)
+from micropop.variance.linearization import (
+    LONELY_PSU_POLICIES,
+    Stage,
+    linearized_vcov,
+    stage_totals,
+    variance_stages,
+    vcov_from_totals,
+)
 
 if TYPE_CHECKING:
     from micropop.design.replicate import ReplicateDesign

@@ -19,9 +19,16 @@ from scipy import special
 
 from micropop.design._core import Design
 from micropop.design.encode import as_columns, require_columns
-from micropop.errors import (EmptyDomainError, InfiniteValueError, MissingColumnError,
-                             MissingValuesError, check_level, check_number, check_option,
-                             data_rows)
+from micropop.errors import (
+    EmptyDomainError,
+    InfiniteValueError,
+    MissingColumnError,
+    MissingValuesError,
+    check_level,
+    check_number,
+    check_option,
+    data_rows,
+)
 from micropop.estimation._columns import column_matrix, domains
 from micropop.estimation.result import Estimate
 
@@ -69,7 +76,7 @@ class Analysis:
     def with_columns(self, y: np.ndarray, labels: list[tuple[str, str]]) -> Analysis:
         new = Analysis(self.design, y, labels, self.weights, self.row_domain,
                        self.domain_labels, self.whole)
-        self._row_scale  # computed once for all the analyses of these rows and weights
+        _ = self._row_scale  # computed once for all the analyses of these rows and weights
         for cached in ("_row_scale", "_slot", "_weighted"):  # the same rows and weights
             if cached in self.__dict__:
                 new.__dict__[cached] = self.__dict__[cached]

@@ -27,8 +27,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from micropop.errors import EmptyDomainError
-from micropop.estimation._sorted import (SortedSegments, domain_sums, last_at_most, r_sum,
-                                        segment_cumsum)
+from micropop.estimation._sorted import (
+    SortedSegments,
+    domain_sums,
+    last_at_most,
+    r_sum,
+    segment_cumsum,
+)
 
 if TYPE_CHECKING:
     from micropop.estimation._analysis import Analysis

@@ -10,12 +10,16 @@ import numpy as np
 
 from micropop.design._core import Design
 from micropop.design.encode import as_columns, require_design
-from micropop.errors import (DesignError, OptionError, QuantileIntervalError, check_number,
-                             check_option)
+from micropop.errors import (
+    DesignError,
+    OptionError,
+    QuantileIntervalError,
+    check_number,
+    check_option,
+)
 from micropop.estimation._analysis import Analysis, domain_degf, means, prepare, t_quantile
 from micropop.estimation.proportions import share_interval, warn_nan_intervals
-from micropop.estimation.quantile_rules import (LOCAL_RULES, SortedColumn, WindowedColumn,
-                                               column_for)
+from micropop.estimation.quantile_rules import LOCAL_RULES, SortedColumn, WindowedColumn, column_for
 from micropop.estimation.result import Estimate
 
 __all__ = ["QUANTILE_INTERVALS", "QUANTILE_RULES", "survey_quantile"]

@@ -240,7 +240,7 @@ def vcov_from_totals(totals: Iterable[UnitTotals], stages: Sequence[Stage],
     """
     vcov = None
     multiplier = np.ones(len(stages[0].n_units))
-    for index, (stage, table) in enumerate(zip(stages, totals)):
+    for index, (stage, table) in enumerate(zip(stages, totals, strict=True)):
         if index > 0:
             prev = stages[index - 1]
             parent_stratum = prev.cluster_stratum[stage.stratum_parent]

@@ -10,8 +10,15 @@ Examples
 (4, 4)
 """
 
-from micropop.design.factors import (JackknifeRank, bootstrap_factors, brr_factors,
-                                     factor_rank, hadamard, jk1_factors, jkn_factors)
+from micropop.design.factors import (
+                                     JackknifeRank,
+                                     bootstrap_factors,
+                                     brr_factors,
+                                     factor_rank,
+                                     hadamard,
+                                     jk1_factors,
+                                     jkn_factors,
+)
 
 __all__ = ["JackknifeRank", "bootstrap_factors", "brr_factors", "factor_rank", "hadamard",
            "jk1_factors", "jkn_factors"]
