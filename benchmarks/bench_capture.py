@@ -27,7 +27,8 @@ import statsmodels.api as sm
 from timing import median_time  # benchmarks/timing.py
 
 import micropop.size as size
-from micropop.size.loglinear import _loglinear_design, _table
+from micropop.size._histories import capture_cells as _table
+from micropop.size._loglinear_terms import loglinear_design as _loglinear_design
 
 
 def simulate_lists(people: int, seed: int = 20190501) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import micropop as mp
 from micropop.codebook import Variable
+from micropop.codebook._cells import code_key
 from micropop.errors import (
     CodebookError,
     MicropopError,
@@ -226,7 +227,7 @@ def test_generated_codebooks_load_consistently_or_are_refused(variables):
                 assert isinstance(item, str) and item.strip() or (
                     isinstance(item, (int, float)) and not isinstance(item, bool)
                     and np.isfinite(item))
-                assert texts.setdefault(mp.codebook._key(item), i) == i
+                assert texts.setdefault(code_key(item), i) == i
         if var.levels is not None:
             assert var.categories
             kept = var._kept_pairs()  # each code (and label) reads as its label

@@ -603,7 +603,7 @@ def test_hostile_tables_are_refused_or_read_as_written(tmp_path, table, sep, hos
 def test_fast_parser_agrees_with_the_strict_one(text, sep, skip):
     """Arrow reads a text file only when Python's strict parser (the reference) would
     read the same cells; anything else goes to the strict parser."""
-    from micropop import io as reader
+    from micropop.io import _text as reader
 
     path = reader.Path("x.csv")
     fast = reader._arrow_cells(path, text, sep, skip)

@@ -17,8 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import micropop as mp
-from micropop import io as reader
 from micropop.errors import MicropopError, NonNumericError, UnreadableFileError
+from micropop.io import _column as reader
+from micropop.io import _frame as framing
+from micropop.io import _text as text_reader
 
 _CELLS = {
     "decimal point": ["12.5", "0.25", "3", "-4.75", ".5", "5.", "+1.5", "1.234", "2.0", "0"],
@@ -80,9 +82,9 @@ def test_shortcuts_read_as_the_plain_reading(tmp_path, monkeypatch, text, decima
     path.write_text(text, encoding="utf-8")
     with monkeypatch.context() as plain:  # no alphabet, so no shortcut; one thread
         plain.setattr(reader, "_alphabet", lambda array: None)
-        plain.setattr(reader, "_THREADED_CELLS", float("inf"))
+        plain.setattr(framing, "_THREADED_CELLS", float("inf"))
         slow = _outcome(path, decimal=decimal)
-    monkeypatch.setattr(reader, "_THREADED_CELLS", 0 if threads else float("inf"))
+    monkeypatch.setattr(framing, "_THREADED_CELLS", 0 if threads else float("inf"))
     _assert_same(_outcome(path, decimal=decimal), slow)
 
 
@@ -93,7 +95,7 @@ def test_arrow_reads_digits_signs_and_points_exactly_when_they_are_numbers(cells
     Arrow casts them all."""
     numbers = reader._cast_numbers(pd.Series(cells, dtype="string[pyarrow]"))
     assert (numbers is not None) == all(
-        re.fullmatch(reader._NUMBER_TEXT, c, flags=re.IGNORECASE) for c in cells)
+        re.fullmatch(reader.NUMBER_TEXT, c, flags=re.IGNORECASE) for c in cells)
 
 
 def test_a_short_line_after_the_sniffed_lines_is_refused(tmp_path):
@@ -106,7 +108,7 @@ def test_a_short_line_after_the_sniffed_lines_is_refused(tmp_path):
 
 
 def test_a_number_with_a_comma_deep_in_a_large_column_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(reader, "_THREADED_CELLS", 0)
+    monkeypatch.setattr(framing, "_THREADED_CELLS", 0)
     rows = [f"{i}.25;{i};x" for i in range(3000)]
     rows[2500] = "2,5;2500;x"
     rows[2700] = "2700.25;refus;x"
@@ -149,4 +151,4 @@ def test_quotes_are_checked_on_the_bytes_as_by_the_pattern(text, sep):
     s = re.escape(sep)
     quoted = rf'(?:^|(?<={s}))"(?:[^"]|"")*"(?={s}|\r|\n|\Z)'
     expected = '"' not in re.sub(quoted, "", text, flags=re.MULTILINE)
-    assert reader._quoted_fields(text.encode("utf-8"), sep) == expected
+    assert text_reader._quoted_fields(text.encode("utf-8"), sep) == expected

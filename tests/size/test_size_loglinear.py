@@ -11,13 +11,10 @@ import pytest
 import statsmodels.api as sm
 
 import micropop.size as size
-from micropop.size.loglinear import (
-    _closedp_designs,
-    _frequency_designs,
-    _loglinear_design,
-    _parse_terms,
-    _table,
-)
+from micropop.size._closedp import _closedp_designs, _frequency_designs
+from micropop.size._histories import capture_cells as _table
+from micropop.size._loglinear_terms import loglinear_design as _loglinear_design
+from micropop.size._loglinear_terms import parse_terms as _parse_terms
 from support.paths import ROOT
 
 REF = ROOT / "tests" / "reference" / "rcapture"

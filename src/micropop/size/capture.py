@@ -24,17 +24,10 @@ from scipy import stats
 from micropop.errors import (CaptureRecaptureError, InconsistentCountsError,
                              InvalidCountError, NoRecaptureError, check_level, check_number,
                              check_option)
-from micropop.size.loglinear import (
-    CLOSED_ASSUMPTIONS,
-    CaptureData,
-    Counts,
-    Freq,
-    _check_counts,
-    _Design,
-    _frequency_counts,
-    _profile_interval,
-    _table,
-)
+from micropop.size._histories import (CaptureData, Counts, Freq, capture_cells, check_counts,
+                                      frequency_counts)
+from micropop.size._poisson_fit import Design
+from micropop.size._size_interval import CLOSED_ASSUMPTIONS, profile_interval
 from micropop.size.result import SizeEstimate, at_least
 
 __all__ = ["lincoln_petersen", "chapman", "two_list_counts", "schnabel",
@@ -75,18 +68,18 @@ def _wald_interval(estimate: float, se: float, observed: float, ci: str,
     return observed + unseen / c, observed + unseen * c
 
 
-def _two_list_design(n1: int, n2: int, m: int) -> _Design:
+def _two_list_design(n1: int, n2: int, m: int) -> Design:
     """Model Mt on the 2x2 table (both lists, first only, second only)."""
     patterns = np.array([[1, 1], [1, 0], [0, 1]], dtype=float)
-    return _Design(y=np.array([m, n1 - m, n2 - m], dtype=float),
-                   X=np.column_stack([np.ones(3), patterns]),
-                   names=("(Intercept)", "list1", "list2"), offset=np.zeros(3), n_fixed=3)
+    return Design(y=np.array([m, n1 - m, n2 - m], dtype=float),
+                  X=np.column_stack([np.ones(3), patterns]),
+                  names=("(Intercept)", "list1", "list2"), offset=np.zeros(3), n_fixed=3)
 
 
 def _check_two_lists(n1: int, n2: int, m: int) -> tuple[int, int, int]:
     """The one check of two-list counts; returns them as Python ints (no int64 overflow)."""
-    values = _check_counts(np.array([n1, n2, m], dtype=object), "n1, n2 and m",
-                           ["n1", "n2", "m"])
+    values = check_counts(np.array([n1, n2, m], dtype=object), "n1, n2 and m",
+                          ["n1", "n2", "m"])
     n1, n2, m = (int(v) for v in values)
     for name, n in (("n1", n1), ("n2", n2)):
         if m > n:
@@ -102,9 +95,9 @@ def _two_list(n1: int, n2: int, m: int, estimate: float, variance: float, ci: st
     observed = n1 + n2 - m
     se = math.sqrt(variance)
     if ci == "profile":
-        _, low, high = _profile_interval(_two_list_design(n1, n2, m), observed,
-                                         max(estimate, observed + 1.0), level,
-                                         unbounded=m == 0)
+        _, low, high = profile_interval(_two_list_design(n1, n2, m), observed,
+                                        max(estimate, observed + 1.0), level,
+                                        unbounded=m == 0)
     else:
         low, high = _wald_interval(estimate, se, observed, ci, level)
     return SizeEstimate(estimate=estimate, se=se, ci_low=low, ci_high=high, ci_level=level,
@@ -218,7 +211,7 @@ def two_list_counts(histories: CaptureData, freq: Freq = None) -> tuple[int, int
     >>> mp.size.two_list_counts({"survey": [1, 2, 3, 4], "roster": [3, 4, 5]})
     (4, 3, 2)
     """
-    table = _table(histories, freq)
+    table = capture_cells(histories, freq)
     if len(table.lists) != 2:
         raise InconsistentCountsError(
             f"two-list estimators need exactly 2 lists, got {len(table.lists)} "
@@ -264,7 +257,7 @@ def schnabel(histories: CaptureData, freq: Freq = None,
     >>> round(mp.size.schnabel(hare).estimate, 1)
     76.7
     """
-    table = _table(histories, freq)
+    table = capture_cells(histories, freq)
     caught = table.patterns.astype(bool)
     before = np.cumsum(caught, axis=1) - caught > 0
     c = table.counts @ caught
@@ -332,7 +325,7 @@ def chao_lower_bound(counts: Counts, occasions: int | None = None, bias_correcte
     >>> round(est.estimate, 1), round(est.se, 1)
     (9273.5, 662.6)
     """
-    f = _frequency_counts(counts)
+    f = frequency_counts(counts)
     s, f1, f2 = float(f.sum()), float(f[0]), float(f[1])
     if occasions is not None:
         occasions = check_number("occasions", occasions, low=2, integer=True,
@@ -392,7 +385,7 @@ def zelterman(counts: Counts, ci: Literal["lognormal", "normal"] = "lognormal",
     >>> round(mp.size.zelterman([1645, 183, 37, 13, 1, 1]).estimate, 1)
     9424.6
     """
-    f = _frequency_counts(counts)
+    f = frequency_counts(counts)
     s, f1, f2 = float(f.sum()), float(f[0]), float(f[1])
     if f1 == 0 or f2 == 0:
         raise NoRecaptureError(

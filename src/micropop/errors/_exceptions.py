@@ -1,56 +1,11 @@
-"""Exceptions raised by micropop.
+"""The exception and warning classes of micropop, by the area that raises them.
 
 Every error a user can trigger with bad input is a :class:`MicropopError`
-subclass. Messages name what is wrong (the file, the column, the offending
-rows or levels) and end with what to do about it, in the ``hint`` attribute.
-
-Examples
---------
->>> from micropop.errors import MicropopError, describe_rows
->>> try:
-...     raise MicropopError("column 'age' has 2 negative values", hint="fix the data")
-... except MicropopError as err:
-...     print(err)
-column 'age' has 2 negative values. Fix the data.
->>> describe_rows([3, 7, 9], ["-1", "-4", "x"])
-'rows 3, 7, 9 (values: -1, -4, x)'
+subclass; they are all importable from :mod:`micropop.errors`, which is also
+their ``__module__``.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable, Sequence
-from typing import Any
-
-import numpy as np
-import pandas as pd
-
-__all__ = [
-    "MicropopError",
-    "DataFileError",
-    "SurveyFileNotFoundError",
-    "UnsupportedFormatError",
-    "UnreadableFileError",
-    "EmptyFileError",
-    "FileEncodingError",
-    "SheetNotFoundError",
-    "CodebookError",
-    "DataValidationError",
-    "MissingColumnError",
-    "InvalidLevelError",
-    "OutOfRangeError",
-    "NonNumericError",
-    "DuplicateIdError",
-    "NonIntegerError",
-    "InvalidDateError",
-    "MicropopWarning",
-    "DatasetNotFoundError",
-    "describe_rows",
-    "data_rows",
-    "MAX_ROWS_SHOWN",
-]
-
-#: How many offending rows an error message lists before summarising.
-MAX_ROWS_SHOWN = 5
 
 
 class MicropopError(Exception):
@@ -75,8 +30,6 @@ class MicropopError(Exception):
 
 # --- arguments -------------------------------------------------------------
 
-__all__ += ["OptionError", "UnknownLabelError", "check_option", "check_level", "check_number"]
-
 
 class OptionError(MicropopError, ValueError):
     """An argument takes one of a fixed set of values (or a range) and was given another."""
@@ -86,121 +39,7 @@ class UnknownLabelError(MicropopError, KeyError):
     """A label that is not one of a result's rows."""
 
 
-def check_level(name: str, level: float) -> float:
-    """Return ``level`` if it is a coverage strictly between 0 and 1, else raise :class:`OptionError`.
-
-    Examples
-    --------
-    >>> check_level("conf_level", 0.9)
-    0.9
-    >>> check_level("conf_level", 95)
-    Traceback (most recent call last):
-    ...
-    micropop.errors.OptionError: conf_level=95 is not a coverage. Give a level between 0 and 1, e.g. 0.95.
-    >>> check_level("conf_level", "0.95")
-    Traceback (most recent call last):
-    ...
-    micropop.errors.OptionError: conf_level='0.95' is not a number. Give a level between 0 and 1, e.g. 0.95.
-    """
-    hint = "give a level between 0 and 1, e.g. 0.95"
-    level = check_number(name, level, hint=hint)  # text, True/False and NaN refused by name
-    if not 0 < level < 1:
-        raise OptionError(f"{name}={level:g} is not a coverage", hint=hint)
-    return level
-
-
-def check_option(name: str, value: Any, choices: Sequence[Any]) -> Any:
-    """Return ``value`` if it is one of ``choices``, else raise :class:`OptionError`.
-
-    Parameters
-    ----------
-    name : str
-        The argument, as the user wrote it (e.g. ``"ci"``).
-    value : object
-    choices : sequence
-        The accepted values, listed in the message.
-
-    Examples
-    --------
-    >>> check_option("ci", "logit", ["logit", "wilson"])
-    'logit'
-    >>> check_option("ci", "exact", ["logit", "wilson"])
-    Traceback (most recent call last):
-    ...
-    micropop.errors.OptionError: ci='exact' is not one of the choices. Use one of 'logit', 'wilson'.
-    """
-    if value not in choices:
-        raise OptionError(f"{name}={value!r} is not one of the choices",
-                          hint="use one of " + ", ".join(map(repr, choices)))
-    return value
-
-
-def check_number(name: str, value: Any, *, low: float | None = None, high: float | None = None,
-                 low_open: bool = False, high_open: bool = False, integer: bool = False,
-                 allow_inf: bool = False, hint: str | None = None) -> Any:
-    """Return ``value`` as a float (or int) if it is a real number in range, else raise :class:`OptionError`.
-
-    The one check of every scalar numeric argument (bounds, scales, counts of
-    replicates, poverty lines, tolerances): booleans, text, ``None``, NaN and
-    (unless ``allow_inf``) infinities are refused by name instead of being
-    silently converted or treated as "no limit".
-
-    Parameters
-    ----------
-    name : str
-        The argument, as the user wrote it (e.g. ``"replicates"``).
-    value : object
-    low, high : float, optional
-        Limits of the accepted range (inclusive unless ``low_open``/``high_open``).
-    integer : bool, default False
-        Require a whole number (``3`` or ``3.0``, not ``2.5``); an int is returned.
-    allow_inf : bool, default False
-        Accept ``-inf``/``inf`` (still subject to the limits).
-    hint : str, optional
-        What to do instead; a hint built from the range is used otherwise.
-
-    Examples
-    --------
-    >>> check_number("replicates", 50.0, low=2, integer=True)
-    50
-    >>> check_number("scale", float("nan"), low=0, low_open=True)
-    Traceback (most recent call last):
-    ...
-    micropop.errors.OptionError: scale=nan is not a number. Give a number above 0.
-    >>> check_number("replicates", 2.5, low=2, integer=True)
-    Traceback (most recent call last):
-    ...
-    micropop.errors.OptionError: replicates=2.5 is not a whole number. Give a whole number of at least 2.
-    """
-    if isinstance(value, np.generic):
-        value = value.item()  # the message shows 0.5, not np.float64(0.5)
-    kind = "whole number" if integer else "number"
-    parts = []
-    if low is not None:
-        parts.append(f"above {low:g}" if low_open else f"of at least {low:g}")
-    if high is not None:
-        parts.append(f"below {high:g}" if high_open else f"of at most {high:g}")
-    advice = hint or (f"give a {kind} " + " and ".join(parts) if parts else f"give a finite {kind}")
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise OptionError(f"{name}={value!r} is not a number", hint=advice)
-    try:
-        number = float(value)
-    except OverflowError:  # an int beyond double range, e.g. 10**400
-        raise OptionError(f"{name}={value!r} is too large", hint=advice) from None
-    if np.isnan(number) or (np.isinf(number) and not allow_inf):
-        raise OptionError(f"{name}={value!r} is not a number" if np.isnan(number)
-                          else f"{name}={value!r} is not finite", hint=advice)
-    if integer and np.isfinite(number) and number != np.floor(number):
-        raise OptionError(f"{name}={value!r} is not a whole number", hint=advice)
-    if ((low is not None and (number < low or (low_open and number == low)))
-            or (high is not None and (number > high or (high_open and number == high)))):
-        raise OptionError(f"{name}={value!r} is out of range", hint=advice)
-    return int(number) if integer and np.isfinite(number) else number
-
-
 # --- user expressions (micropop.expressions, SurveyDesign.subset) ------------
-
-__all__ += ["ExpressionError"]
 
 
 class ExpressionError(MicropopError, ValueError):
@@ -241,9 +80,6 @@ class FileEncodingError(DataFileError, UnicodeError):
 
 class SheetNotFoundError(DataFileError, LookupError):
     """The spreadsheet has no sheet with the name or index asked for."""
-
-
-__all__ += ["HeaderError", "AmbiguousFormatError"]
 
 
 class HeaderError(DataFileError, ValueError):
@@ -314,89 +150,7 @@ class DatasetNotFoundError(MicropopError, KeyError):
         return Exception.__str__(self)
 
 
-def describe_rows(rows: Sequence[Any], values: Iterable[Any] | None = None,
-                  limit: int = MAX_ROWS_SHOWN) -> str:
-    """Describe offending rows (and their values) for an error message.
-
-    Parameters
-    ----------
-    rows : sequence
-        Row labels or numbers, in order.
-    values : iterable, optional
-        The offending value of each row, in the same order.
-    limit : int, default 5
-        How many rows to show before summarising the rest.
-
-    Returns
-    -------
-    str
-        For example ``"rows 3, 7 (values: -1, 99) and 12 more"``.
-
-    Examples
-    --------
-    >>> describe_rows([1, 2, 3, 4, 5, 6, 7], limit=2)
-    'rows 1, 2 and 5 more'
-    >>> describe_rows([4], ["abc"])
-    'row 4 (value: abc)'
-    """
-    rows = list(rows)
-    shown = rows[:limit]
-    word = "row" if len(rows) == 1 else "rows"
-    text = f"{word} " + ", ".join(str(r) for r in shown)
-    if values is not None:
-        vals = [str(v) for v, _ in zip(values, shown)]
-        vword = "value" if len(vals) == 1 else "values"
-        text += f" ({vword}: " + ", ".join(vals) + ")"
-    if len(rows) > limit:
-        text += f" and {len(rows) - limit} more"
-    return text
-
-
-def data_rows(index: pd.Index, mask: Any, values: Iterable[Any] | None = None) -> str:
-    """The rows of a user's frame flagged in ``mask``, for an error message.
-
-    The one way micropop names rows of a DataFrame: 1-based data rows (the
-    first row under the header is data row 1, whatever the index), followed
-    by each row's id when the frame carries an index of its own (not the
-    default ``0, 1, 2, ...``). Use :func:`describe_rows` only for lists that
-    are not rows of a frame.
-
-    Parameters
-    ----------
-    index : pandas.Index
-        The index of the frame (or Series) whose rows are named.
-    mask : array-like of bool
-        One flag per row of ``index``.
-    values : iterable, optional
-        The offending values of the flagged rows, in order.
-
-    Examples
-    --------
-    >>> data_rows(pd.RangeIndex(5), np.array([False, True, False, True, False]), [7, 9])
-    'data rows 2, 4 (values: 7, 9)'
-    >>> data_rows(pd.Index(["a", "b"]), np.array([False, True]))
-    'data row 2 (id b)'
-    """
-    positions = np.flatnonzero(np.asarray(mask, dtype=bool))
-    plain = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
-    rows: list = list(positions + 1)
-    if not plain:
-        rows[:MAX_ROWS_SHOWN] = [f"{p + 1} (id {index[p]})" for p in positions[:MAX_ROWS_SHOWN]]
-    return "data " + describe_rows(rows, None if values is None else list(values))
-
-
 # --- designs and estimation ------------------------------------------------
-
-__all__ += [
-    "DesignError",
-    "NotADesignError",
-    "WeightError",
-    "LonelyPSUError",
-    "EmptyDomainError",
-    "NotNumericVariableError",
-    "MissingValuesError",
-    "InfiniteValueError",
-]
 
 
 class DesignError(MicropopError, ValueError):
@@ -433,19 +187,6 @@ class InfiniteValueError(MicropopError, ValueError):
 
 
 # --- population size -------------------------------------------------------
-
-__all__ += [
-    "CaptureRecaptureError",
-    "NoRecaptureError",
-    "InconsistentCountsError",
-    "EmptyCapturePatternError",
-    "InvalidCountError",
-    "NonBinaryHistoryError",
-    "TooFewListsError",
-    "UnknownListError",
-    "UnboundedSizeError",
-    "CaptureConvergenceError",
-]
 
 
 class CaptureRecaptureError(MicropopError, ValueError):
@@ -497,13 +238,6 @@ class CaptureConvergenceError(CaptureRecaptureError):
 
 # --- inequality ------------------------------------------------------------
 
-__all__ += [
-    "InequalityError",
-    "NegativeIncomeError",
-    "ZeroIncomeError",
-    "InequalityParameterError",
-]
-
 
 class InequalityError(MicropopError, ValueError):
     """Income data or parameters that an inequality or poverty measure cannot use."""
@@ -525,14 +259,6 @@ class InequalityParameterError(InequalityError, OptionError):
 
 
 # --- size from surveys and platforms -------------------------------------
-
-__all__ += [
-    "SizeInputError",
-    "IndicatorError",
-    "MultiplicityError",
-    "NestingError",
-    "PlatformFigureError",
-]
 
 
 class SizeInputError(MicropopError, ValueError):
@@ -556,15 +282,6 @@ class PlatformFigureError(SizeInputError):
 
 
 # --- profiles ---
-
-__all__ += [
-    "ProfileError",
-    "ReferenceLevelError",
-    "ReferenceYearError",
-    "EarningsError",
-    "NegativeEarningsError",
-    "ZeroHoursError",
-]
 
 
 class ProfileError(MicropopError, ValueError):
@@ -595,19 +312,6 @@ class ZeroHoursError(EarningsError):
 
 
 # --- weighting -------------------------------------------------------------
-
-__all__ += [
-    "WeightingError",
-    "MarginLevelError",
-    "LevelNotInSampleError",
-    "LevelNotInMarginError",
-    "MarginTotalsError",
-    "PopulationCountError",
-    "NotCategoricalError",
-    "WeightingMissingError",
-    "ConvergenceError",
-    "InfeasibleBoundsError",
-]
 
 
 class WeightingError(MicropopError, ValueError):
@@ -652,8 +356,6 @@ class InfeasibleBoundsError(WeightingError):
 
 # --- report configuration ----------------------------------------------------
 
-__all__ += ["ConfigError", "ReportOutputError", "FigureInputError"]
-
 
 class ConfigError(MicropopError, ValueError):
     """An analysis configuration (``micropop report --config``) is invalid: the message names the key."""
@@ -669,8 +371,6 @@ class FigureInputError(MicropopError, ValueError):
 
 # --- distributions of linear combinations of chi-squares (estimation.chisqsum) ---
 
-__all__ += ["ChisqSumError", "ChisqSumAccuracyError"]
-
 
 class ChisqSumError(MicropopError, ValueError):
     """Bad input to :mod:`micropop.estimation.chisqsum`: a missing quantile, coefficients
@@ -683,8 +383,14 @@ class ChisqSumAccuracyError(ChisqSumError):
 
 # --- quantile intervals ------------------------------------------------------
 
-__all__ += ["QuantileIntervalError"]
-
 
 class QuantileIntervalError(MicropopError, ValueError):
     """A quantile interval cannot be computed where R stops too (a score test without a root)."""
+
+
+# Every class is documented, shown in tracebacks and pickled as micropop.errors.<name>:
+# the module users import it from.
+for _class in list(globals().values()):
+    if isinstance(_class, type) and _class.__module__ == __name__:
+        _class.__module__ = "micropop.errors"
+del _class

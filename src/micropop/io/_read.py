@@ -1,0 +1,262 @@
+""":func:`read_survey`: the file's format chosen by its extension, the options that
+apply to it checked, the reader of that format run, then the file's own codebook and
+the user's applied, and what was guessed reported in ``attrs["read_notes"]``.
+Parquet files are read here; the other formats have a module each.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import os
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Literal, overload
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from micropop.codebook import Codebook
+from micropop.codebook._cells import listing
+from micropop.errors import (
+    EmptyFileError,
+    FileEncodingError,
+    OptionError,
+    SurveyFileNotFoundError,
+    UnreadableFileError,
+    UnsupportedFormatError,
+    check_number,
+    check_option,
+)
+from micropop.io._excel import read_excel
+from micropop.io._frame import checked_frame
+from micropop.io._labelled import read_labelled
+from micropop.io._tables import Declared, Raw, unreadable
+from micropop.io._text import read_text
+
+#: File formats by extension (lower case); ``.csv.gz``, ``.tsv.gz``, ``.txt.gz`` also read.
+FORMATS = {".csv": "text", ".tsv": "text", ".txt": "text", ".parquet": "parquet",
+           ".dta": "stata", ".sav": "spss", ".zsav": "spss", ".xlsx": "excel"}
+CodebookLike = Codebook | str | os.PathLike[str] | Mapping[str, Any]
+
+
+@overload
+def read_survey(path: str | os.PathLike[str], codebook: CodebookLike | None = ..., *,
+                sep: str | None = ..., decimal: str | None = ..., encoding: str | None = ...,
+                sheet: str | int | None = ..., skiprows: int = ...,
+                return_codebook: Literal[False] = ...) -> pd.DataFrame: ...
+
+
+@overload
+def read_survey(path: str | os.PathLike[str], codebook: CodebookLike | None = ..., *,
+                sep: str | None = ..., decimal: str | None = ..., encoding: str | None = ...,
+                sheet: str | int | None = ..., skiprows: int = ...,
+                return_codebook: Literal[True]) -> tuple[pd.DataFrame, Codebook]: ...
+
+
+def read_survey(path: str | os.PathLike[str], codebook: CodebookLike | None = None, *,
+                sep: str | None = None, decimal: str | None = None, encoding: str | None = None,
+                sheet: str | int | None = None, skiprows: int = 0, return_codebook: bool = False
+                ) -> pd.DataFrame | tuple[pd.DataFrame, Codebook]:
+    """Read a survey data file, applying and checking a codebook.
+
+    The file is read as it is written or refused (rules in :mod:`micropop.io`);
+    what had to be guessed to read it is listed in ``attrs["read_notes"]``.
+
+    Parameters
+    ----------
+    path : str or path-like
+        ``.csv``, ``.tsv``, ``.txt`` (optionally ``.gz``), ``.parquet``, ``.dta``,
+        ``.sav``, ``.zsav`` or ``.xlsx``; the extension is case-insensitive.
+    codebook : Codebook, path or dict, optional
+        Declarations to apply (see :mod:`micropop.codebook`). Declared columns
+        of text and Excel files are read as text, so codes such as ``"01"``
+        keep their leading zero. Stata and SPSS files also bring their own labels.
+    sep : str, optional
+        Field separator of a text file, one character. By default the one of
+        ``,`` ``;`` tab ``|`` that splits the header and the first 1000 lines
+        into the same number of fields (tab for ``.tsv``); when none or several
+        do, :class:`~micropop.errors.AmbiguousFormatError` asks for it.
+    decimal : {".", ","}, optional
+        Decimal mark of numbers written as text. By default, in a text file,
+        ``","`` when numbers such as ``12,5`` are written with a comma and none
+        such as ``12.5`` with a point (a file with both, or with only
+        ``1,234``-like numbers, is refused); ``"."`` otherwise.
+    encoding : str, optional
+        Encoding of a text file, or of a Stata/SPSS file's strings. By default
+        UTF-8 (a byte-order mark, also UTF-16's, is honoured), or Windows-1252
+        for a file that is not UTF-8 and reads as usual letters in it. French
+        exports are often ``"cp1252"`` or ``"latin-1"``.
+    sheet : str or int, optional
+        Sheet of an Excel file, by name or 0-based index; the first by default.
+    skiprows : int, default 0
+        Lines of a text file (rows of a sheet) to skip above the column names,
+        e.g. a title.
+    return_codebook : bool, default False
+        Also return the codebook in force: the file's labels and ``codebook``
+        merged, plus a description of undeclared columns. Write it with
+        :meth:`Codebook.to_file` to start a codebook for the file.
+
+    Returns
+    -------
+    pandas.DataFrame or (pandas.DataFrame, Codebook)
+        One row per data row of the file, in order; column names are text.
+        ``attrs["labels"]`` holds the variable labels (a dict column -> label)
+        and ``attrs["read_notes"]`` the guesses made to read the file, one
+        English sentence (str) each in a list: encoding, separator, decimal
+        mark, header row, sheet, cells read as missing, ...
+
+    Raises
+    ------
+    SurveyFileNotFoundError, UnsupportedFormatError, UnreadableFileError
+        For a missing, unknown or corrupt file, or a text file whose lines do
+        not all hold one field per column.
+    EmptyFileError, FileEncodingError, SheetNotFoundError
+        For a file without data rows, undecodable text or an unknown sheet.
+    HeaderError, AmbiguousFormatError
+        For column names repeated or missing, a title read as the header, or a
+        separator or decimal mark that cannot be told for sure.
+    CodebookError, DataValidationError
+        For a malformed codebook, or data that break it or that hold numbers
+        mixed with a few cells of text (the subclasses name the column and up
+        to five offending data rows).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import micropop as mp
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "survey.csv").write_text("id,sex,age\\n1,f,34\\n2,m,-1\\n")
+    >>> cb = {"id": "id", "variables": {
+    ...     "id": {"type": "integer"},
+    ...     "sex": {"type": "categorical", "levels": {"f": "female", "m": "male"}},
+    ...     "age": {"type": "integer", "range": [18, 99], "missing": {-1: "refused"}}}}
+    >>> df = mp.read_survey(folder / "survey.csv", codebook=cb)
+    >>> df.dtypes.astype(str).tolist()
+    ['Int64', 'category', 'Int64']
+    >>> df["age"].tolist()
+    [34, <NA>]
+    >>> df.attrs["read_notes"]  # doctest: +NORMALIZE_WHITESPACE
+    ['Encoding UTF-8 (plain ASCII text).',
+     "Separator ',': it splits each of the first 3 lines into 3 fields.",
+     'Column names read from line 1.']
+    """
+    path = _existing_file(path)
+    kind = _format_of(path)
+    skiprows = _check_options(path, kind, sep=sep, decimal=decimal, encoding=encoding,
+                              sheet=sheet, skiprows=skiprows)
+    user = _as_codebook(codebook)
+    declared = Declared.of(user)
+    if kind == "text":
+        raw = read_text(path, declared, sep, decimal, encoding, skiprows)
+    elif kind == "excel":
+        raw = read_excel(path, declared, sheet, decimal, skiprows)
+    else:
+        raw = _read_parquet(path) if kind == "parquet" else read_labelled(
+            path, kind, declared.names, encoding)
+        raw = checked_frame(path, raw)
+    if raw.data.shape[0] == 0 or raw.data.shape[1] == 0:
+        raise EmptyFileError(f"{str(path)!r} has no data rows (columns: {list(raw.data.columns)})",
+                             hint="check that the file was exported completely")
+    in_force = raw.codebook.merged(user) if raw.codebook and user else raw.codebook or user
+    if in_force is None:
+        df = raw.data.copy()
+        df.attrs["labels"] = dict(df.attrs.get("labels", {}))
+    else:
+        df = in_force.apply(raw.data, source=str(path), decimal=decimal or raw.decimal)
+    df.attrs["read_notes"] = list(raw.notes)
+    if not return_codebook:
+        return df
+    described = Codebook.from_frame(df)
+    if in_force is None:
+        return df, described
+    return df, replace(in_force, variables={**described.variables, **in_force.variables})
+
+
+def _existing_file(path: str | os.PathLike[str]) -> Path:
+    path = Path(path)
+    if path.is_file():
+        return path
+    if path.is_dir():
+        raise UnreadableFileError(f"{str(path)!r} is a folder, not a file",
+                                  hint="give the path of the data file inside it")
+    names = [p.name for p in path.parent.iterdir()] if path.parent.is_dir() else []
+    close = difflib.get_close_matches(path.name, names, n=1)
+    raise SurveyFileNotFoundError(
+        f"survey file {str(path)!r} does not exist",
+        hint=f"a file with a close name exists: {str(path.parent / close[0])!r}" if close else
+             f"check the path (working directory: {os.getcwd()})")
+
+
+def _format_of(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if len(suffixes) >= 2 and suffixes[-1] == ".gz" and FORMATS.get(suffixes[-2]) == "text":
+        return "text"
+    extension = suffixes[-1] if suffixes else ""
+    kind = FORMATS.get(extension)
+    if kind is None:
+        raise UnsupportedFormatError(
+            f"{str(path)!r}: micropop does not read {extension or 'extension-less'!r} files",
+            hint=f"convert it to one of {', '.join(FORMATS)} (or .csv.gz); "
+                 "save old .xls workbooks as .xlsx")
+    return kind
+
+
+def _check_options(path: Path, kind: str, *, sep: Any, decimal: Any, encoding: Any, sheet: Any,
+                   skiprows: Any) -> int:
+    """Refuse options that do not apply to this file or are not valid; return ``skiprows``."""
+    applies = {"sep": ("text",), "sheet": ("excel",), "skiprows": ("text", "excel"),
+               "encoding": ("text", "stata", "spss")}
+    given = {"sep": sep is not None, "sheet": sheet is not None, "encoding": encoding is not None,
+             "skiprows": not (isinstance(skiprows, (int, np.integer))
+                              and not isinstance(skiprows, bool) and skiprows == 0)}
+    for name, kinds in applies.items():
+        if given[name] and kind not in kinds:
+            files = {"text": "text files", "excel": "Excel files", "stata": "Stata and SPSS files"}
+            where = " and ".join(files[k] for k in kinds if k in files)
+            raise OptionError(f"{name}= applies to {where}, not to {path.name!r}",
+                              hint=f"leave {name} out for this file")
+    if sep is not None and not (isinstance(sep, str) and len(sep) == 1 and sep not in '"\r\n'):
+        raise OptionError(f"sep={sep!r} is not a single character that can separate fields",
+                          hint="give the one character between fields, e.g. sep=';' or sep='\\t'")
+    if decimal is not None:
+        check_option("decimal", decimal, [".", ","])
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except (LookupError, TypeError):
+            raise FileEncodingError(f"unknown encoding {encoding!r} for {str(path)!r}",
+                                    hint="use e.g. 'utf-8', 'latin-1' or 'cp1252'") from None
+    if sheet is not None and (isinstance(sheet, bool) or not isinstance(sheet, (str, int))):
+        raise OptionError(f"sheet={sheet!r} is neither a sheet name nor an index",
+                          hint="give the sheet's name, or its 0-based position (sheet=0)")
+    return check_number("skiprows", skiprows, low=0, integer=True)
+
+
+def _as_codebook(codebook: CodebookLike | None) -> Codebook | None:
+    if codebook is None or isinstance(codebook, Codebook):
+        return codebook
+    if isinstance(codebook, Mapping):
+        return Codebook.from_dict(codebook)
+    return Codebook.from_file(codebook)
+
+
+def _read_parquet(path: Path) -> Raw:
+    try:
+        df = pd.read_parquet(path, engine="pyarrow")
+    except (pa.ArrowException, OSError, ValueError) as err:
+        raise unreadable(path, "Parquet", err) from None
+    notes = []
+    index = df.index
+    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+            and index.name is None):
+        kept = [n for n in index.names if n is not None]
+        df = df.reset_index(level=[i for i, n in enumerate(index.names) if n is None], drop=True)
+        df = df.reset_index() if kept else df
+        notes.append(f"The row index stored in the file was made column(s) {listing(kept)}."
+                     if kept else "The row labels stored in the file were dropped; rows are "
+                     "numbered in file order.")
+        df = df.reset_index(drop=True)
+    return Raw(df, notes=tuple(notes))
