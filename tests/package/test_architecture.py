@@ -42,6 +42,9 @@ SHARED_PRIVATE_MODULES = {
     # values to variance (Analysis), and the one sorted-segments kernel (issue #12, item 2)
     "micropop.estimation._analysis": "the estimators' shared analysis steps",
     "micropop.estimation._sorted": "the sorted-segments kernel of quantiles and inequality",
+    # the reader (io) parses cells and variables as the codebook declares them
+    "micropop.codebook._cells": "the codebook's cell parsing, shared with the reader (io)",
+    "micropop.codebook._variable": "the codebook's variables, shared with the reader (io)",
 }
 
 #: Private names read from outside their module on purpose: (module, what) -> reason.
@@ -56,16 +59,7 @@ PROTOCOL_NAMES = {"_repr_html_", "_repr_latex_", "_repr_png_", "_repr_svg_",
 
 #: Known offenders in modules another helper of issue #12 is rewriting (not edited here):
 #: (module, what) -> reason. The tests marked xfail(strict=True) list them.
-_SPLIT = "io.py, codebook.py and size/loglinear.py are being split by another helper"
-KNOWN_PRIVATE_READS: dict[tuple[str, str], str] = {
-    **{("micropop.io", f"from micropop.codebook import {name}"): _SPLIT
-       for name in ("_NUMERIC", "_bad_rows", "_check_stored", "_describe", "_isin", "_key",
-                    "_listing", "_mask")},
-    ("micropop.io", "var._pairs"): _SPLIT,
-    **{("micropop.size.capture", f"from micropop.size.loglinear import {name}"): _SPLIT
-       for name in ("_Design", "_check_counts", "_frequency_counts", "_profile_interval",
-                    "_table")},
-}
+KNOWN_PRIVATE_READS: dict[tuple[str, str], str] = {}
 KNOWN_CYCLES: dict[frozenset[str], str] = {}
 
 
