@@ -11,11 +11,11 @@ Examples
 --------
 >>> import pandas as pd
 >>> from micropop.design import SurveyDesign
->>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "w": [10, 10, 20, 20],
-...                    "region": ["a", "a", "b", "b"]})
->>> des = SurveyDesign(df, weights="w", strata="region")
->>> des.n_strata, des.n_psu, des.degf
-(2, 4, 2)
+>>> schools = pd.DataFrame({"district": [1, 1, 2, 2, 3, 3], "school": [1, 2, 1, 2, 1, 2],
+...                         "w": 40.0})
+>>> two_stage = SurveyDesign(schools, weights="w", psu=["district", "school"])
+>>> two_stage.n_stages, two_stage.n_psu, two_stage.n_strata, two_stage.degf
+(2, 3, 1, 2)
 """
 
 from __future__ import annotations
