@@ -510,7 +510,7 @@ def protected_copy(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.copy(deep=not _COPY_ON_WRITE)
 
 
-def _aligned(frame: pd.DataFrame, name: str, value: Any) -> object:
+def _aligned(frame: pd.DataFrame, name: str, value: Any) -> Any:
     """``value`` checked to fit the rows of ``frame`` (a Series is aligned on the index)."""
     if isinstance(value, pd.Series):
         if value.index.equals(frame.index):

@@ -21,7 +21,8 @@ Examples
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -46,7 +47,7 @@ __all__ = ["Columns", "as_columns", "check_labels", "check_weights", "data_rows"
 Columns = str | Sequence[str] | None
 
 
-def as_columns(columns: Columns, name: str, distinct: bool = False) -> list:
+def as_columns(columns: Columns, name: str, distinct: bool = False) -> list[Any]:
     """Column argument as a list: None -> [], "a" -> ["a"].
 
     Raises :class:`OptionError` for what is not a column name or a list of
@@ -129,7 +130,7 @@ def require_columns(frame: pd.DataFrame, columns: Sequence[str]) -> None:
                                       + ", ".join(map(str, frame.columns[:20])))
 
 
-def design_rows(design: Design, mask: object, values: object = None) -> str:
+def design_rows(design: Design, mask: object, values: Iterable[Any] | None = None) -> str:
     """The rows of a design flagged in ``mask``, named as data rows of the user's frame.
 
     ``mask`` flags either every row of the data the design was built from, or
@@ -220,8 +221,8 @@ def _first_labels(codes: np.ndarray, labels: np.ndarray) -> list[str]:
     return [str(labels[i]) for i in first]
 
 
-def encode_stages(frame: pd.DataFrame, strata_cols: list, psu_cols: list,
-                  fpc_cols: list, nest: bool) -> list[Stage]:
+def encode_stages(frame: pd.DataFrame, strata_cols: list[Any], psu_cols: list[Any],
+                  fpc_cols: list[Any], nest: bool) -> list[Stage]:
     """Encode strata, units and fpc of every stage as R's svydesign does.
 
     Stage ``s`` units are nested in stage ``s-1`` units (and, with ``nest``,
@@ -311,7 +312,8 @@ def _stratum_fpc(frame: pd.DataFrame, column: str, stage_index: int,
     return low
 
 
-def _popsizes(raw: list[np.ndarray], stages: list[Stage], fpc_cols: list) -> list[np.ndarray]:
+def _popsizes(raw: list[np.ndarray], stages: list[Stage],
+              fpc_cols: list[Any]) -> list[np.ndarray]:
     """Population units per stratum from fpc counts or fractions (R's as.fpc)."""
     every = np.concatenate(raw)
     as_counts = bool(np.any(every > 1))
@@ -348,7 +350,7 @@ def sampling_weights(frame: pd.DataFrame, weights: str | None, probs: str | None
             for stage in stages:
                 w *= (stage.popsize / stage.n_units)[stage.strata]
     else:
-        column = weights if weights is not None else probs
+        column = cast(str, weights if weights is not None else probs)
         raw = frame[column]
         w = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
         if probs is not None:

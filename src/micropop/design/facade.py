@@ -17,8 +17,8 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal, Self
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,7 @@ from micropop.design.encode import Columns
 if TYPE_CHECKING:
     from micropop.estimation import ChisqTest, Estimate
     from micropop.weighting import WeightSummary
+    from micropop.weighting.margins import MarginSpec
 
 __all__ = ["DesignMethods"]
 
@@ -177,7 +178,7 @@ class DesignMethods(Design):
         from micropop.weighting import adjust_nonresponse
         return adjust_nonresponse(self, responded, by=by)
 
-    def poststratify(self, strata: str | Sequence[str], population: object,
+    def poststratify(self, strata: str | Sequence[str], population: MarginSpec,
                      partial: bool = False) -> Self:
         """Post-stratify to population counts (R's ``postStratify``).
 
@@ -194,7 +195,8 @@ class DesignMethods(Design):
         from micropop.weighting import poststratify
         return poststratify(self, strata, population, partial=partial)
 
-    def rake(self, margins: dict, max_iter: int = 100, epsilon: float = 1e-7) -> Self:
+    def rake(self, margins: Mapping[Any, MarginSpec], max_iter: int = 100,
+             epsilon: float = 1e-7) -> Self:
         """Rake the weights to population margins (R's ``rake``).
 
         See :func:`micropop.weighting.rake`.
@@ -210,7 +212,7 @@ class DesignMethods(Design):
         from micropop.weighting import rake
         return rake(self, margins, max_iter=max_iter, epsilon=epsilon)
 
-    def calibrate(self, population: dict, method: str = "linear",
+    def calibrate(self, population: Mapping[Any, MarginSpec], method: str = "linear",
                   bounds: tuple[float, float] | None = None, max_iter: int = 50,
                   epsilon: float = 1e-7) -> Self:
         """Calibrate the weights to population totals (R's ``calibrate``).

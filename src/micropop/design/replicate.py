@@ -151,10 +151,11 @@ class ReplicateDesign(DesignMethods):
             replicates[:, r] = check_weights(frame[column],
                                              f"replicate weights column {column!r}")
         n_rep = len(columns)
-        scale, rscales = _replicate_scales(method, n_rep, scale, rscales, fay_rho)
+        full_scale, multipliers = _replicate_scales(method, n_rep, scale, rscales, fay_rho)
         w.flags.writeable = False
         replicates.flags.writeable = False
-        self._fill(frame, w, replicates, None, scale, rscales, mse, method, tuple(columns),
+        self._fill(frame, w, replicates, None, full_scale, multipliers, mse, method,
+                   tuple(columns),
                    frozenset([weights, *columns]))
 
     @classmethod
@@ -245,14 +246,17 @@ class ReplicateDesign(DesignMethods):
             stored = self._replicates
             if rows is None:
                 return stored if replicates is None else stored[:, replicates]
-            return stored[rows] if replicates is None else stored[np.ix_(rows, replicates)]
+            chosen: np.ndarray = (stored[rows] if replicates is None
+                                  else stored[np.ix_(rows, replicates)])
+            return chosen
         if rows is None:
             weights, units = self._weights, self._unit
         else:
             weights, units = self._weights[rows], self._unit[rows]
         factors = (self._replicates[units] if replicates is None
                    else self._replicates[np.ix_(units, replicates)])
-        return weights[:, None] * factors
+        made: np.ndarray = weights[:, None] * factors
+        return made
 
     def _replicate_slots(self, replicates: np.ndarray) -> dict[str, object]:
         """New replicate weights (n, R), held row by row from now on."""
@@ -276,7 +280,8 @@ class ReplicateDesign(DesignMethods):
         weights = self._weights if shift is None else np.ldexp(self._weights, -shift)
         totals = unit_totals(weights[:, None] * values, self._unit,
                              self._replicates.shape[0], row_domain, n_domains)
-        return self._replicates.T @ totals
+        sums: np.ndarray = self._replicates.T @ totals
+        return sums
 
     def _replicate_scales(self) -> tuple[float, np.ndarray, bool]:
         return self._scale, self._rscales, self._mse
@@ -427,18 +432,18 @@ def _replicate_scales(method: str, n_rep: int, scale: float | None,
     if method in ("brr", "fay") or scale is None:
         scale = defaults[method]
     if rscales is None:
-        rscales = np.ones(n_rep)
+        multipliers = np.ones(n_rep)
     else:
         if isinstance(rscales, (str, bytes)) or np.ndim(rscales) != 1:
             raise OptionError(f"rscales={rscales!r} is not a list of numbers",
                               hint="give one rscale per replicate weight column")
-        rscales = np.array([check_number(f"rscales[{r}]", value, low=0)
-                            for r, value in enumerate(rscales)], dtype=float)
-    if rscales.shape != (n_rep,):
-        raise DesignError(f"rscales has {rscales.size} values for {n_rep} replicates",
+        multipliers = np.array([check_number(f"rscales[{r}]", value, low=0)
+                                for r, value in enumerate(rscales)], dtype=float)
+    if multipliers.shape != (n_rep,):
+        raise DesignError(f"rscales has {multipliers.size} values for {n_rep} replicates",
                           hint="give one rscale per replicate weight column")
-    if not np.any(rscales > 0):
+    if not np.any(multipliers > 0):
         raise DesignError("every rscale is zero: the replicates would carry no variance",
                           hint="give rscales above 0 (for 'jkn', (n_h - 1) / n_h)")
-    rscales.flags.writeable = False
-    return float(scale), rscales
+    multipliers.flags.writeable = False
+    return float(scale), multipliers

@@ -167,9 +167,9 @@ class SurveyDesign(DesignMethods):
         psu_cols = as_columns(psu, "psu") or [None]
         strata_cols = as_columns(strata, "strata")
         fpc_cols = as_columns(fpc, "fpc")
-        for name, value in (("weights", weights), ("probs", probs)):
-            if value is not None:
-                as_columns(value, name)
+        for role, column in (("weights", weights), ("probs", probs)):
+            if column is not None:
+                as_columns(column, role)
         if len(strata_cols) > len(psu_cols):
             raise DesignError(f"{len(strata_cols)} strata columns for {len(psu_cols)} stage(s)",
                               hint="give at most one strata column per psu column")
@@ -345,9 +345,11 @@ class SurveyDesign(DesignMethods):
         def distinct(codes: np.ndarray) -> np.ndarray:
             pairs = np.bincount(codes[rows] * k + row_domain[rows],
                                 minlength=(int(codes.max()) + 1) * k)
-            return (pairs.reshape(-1, k) > 0).sum(axis=0)
+            held: np.ndarray = (pairs.reshape(-1, k) > 0).sum(axis=0)
+            return held
 
-        return (distinct(first.cluster) - distinct(first.strata)).astype(float)
+        degf: np.ndarray = (distinct(first.cluster) - distinct(first.strata)).astype(float)
+        return degf
 
     def _count_degf(self) -> int:
         first = self._stages[0]
