@@ -115,7 +115,8 @@ class Stage:
         """``n_h / N_h`` per stratum (0 without fpc, as R's infinite population)."""
         if self.popsize is None:
             return np.zeros(len(self.n_units))
-        return self.n_units / self.popsize
+        fraction: np.ndarray = self.n_units / self.popsize
+        return fraction
 
     @property
     def fpc_factor(self) -> np.ndarray:
@@ -238,7 +239,7 @@ def vcov_from_totals(totals: Iterable[UnitTotals], stages: Sequence[Stage],
     >>> float(vcov_from_totals([units], [stage])[0, 0])
     18.666666666666664
     """
-    vcov = None
+    vcov: np.ndarray | None = None
     multiplier = np.ones(len(stages[0].n_units))
     for index, (stage, table) in enumerate(zip(stages, totals, strict=True)):
         if index > 0:
@@ -250,6 +251,8 @@ def vcov_from_totals(totals: Iterable[UnitTotals], stages: Sequence[Stage],
         if vcov is None:
             vcov = np.zeros(part.shape)
         vcov += part
+    if vcov is None:
+        raise ValueError("no sampling stage: a design has one at least")
     return vcov
 
 
@@ -276,7 +279,7 @@ def _stage_vcov(table: UnitTotals, stage: Stage, stage_number: int, multiplier: 
                else reached_units > 0)
     reached = lonely[:, None] & present
     if lonely_psu == "fail" and reached.any():
-        names = [stage.strata_labels[h] for h in np.flatnonzero(reached.any(axis=1))]
+        names = [stage.strata_labels[int(h)] for h in np.flatnonzero(reached.any(axis=1))]
         raise LonelyPSUError(
             f"stratum {_quote(names)} has only one PSU at stage {stage_number}",
             hint="choose lonely_psu='remove', 'certainty', 'adjust' or 'average' "
@@ -300,7 +303,8 @@ def _stage_vcov(table: UnitTotals, stage: Stage, stage_number: int, multiplier: 
         group = _group_of_stratum(stage)[stage.cluster_stratum]
         centred *= np.sqrt(factor[group][:, col_domain]) * kept
     unit_weight = (scale * multiplier)[stage.cluster_stratum]
-    return (centred * unit_weight[:, None]).T @ centred
+    vcov: np.ndarray = (centred * unit_weight[:, None]).T @ centred
+    return vcov
 
 
 def _average_factor(stage: Stage, dropped: np.ndarray, present: np.ndarray,
