@@ -11,8 +11,8 @@ Examples
 --------
 >>> import numpy as np
 >>> from micropop.estimation.quantile_rules import SortedColumn
->>> col = SortedColumn.sort(np.array([3.0, 1.0, 2.0, 4.0]), np.ones(4),
-...                         np.zeros(4, dtype=np.intp), 1, str)
+>>> col = SortedColumn.by_domain(np.array([3.0, 1.0, 2.0, 4.0]), np.ones(4),
+...                              np.zeros(4, dtype=np.intp), 1, str)
 >>> half = np.array([[0.5]])
 >>> col.quantiles(half, "math").tolist(), col.quantiles(half, "hf7").tolist()
 ([[2.0]], [[2.5]])
@@ -63,13 +63,14 @@ class SortedColumn(SortedSegments):
 
     @classmethod
     def build(cls, data: Analysis, column: int, qrule: str) -> SortedColumn:
-        return cls.sort(data.y[:, column], scaled_weights(data, qrule), data.row_domain,
-                        data.n_domains, data.domain_name)
+        return cls.by_domain(data.y[:, column], scaled_weights(data, qrule), data.row_domain,
+                             data.n_domains, data.domain_name)
 
     @classmethod
-    def sort(cls, values: np.ndarray, weights: np.ndarray, row_domain: np.ndarray,
-             n_domains: int, describe: Callable[[int], str], offset: float = 0.0,
-             total: float | None = None) -> SortedColumn:
+    def by_domain(cls, values: np.ndarray, weights: np.ndarray, row_domain: np.ndarray,
+                  n_domains: int, describe: Callable[[int], str],
+                  offset: float | np.longdouble = 0.0,
+                  total: float | None = None) -> SortedColumn:
         """Sort ``values`` by segment (``row_domain``, -1: left out) and value.
 
         Rows without weight are left out. ``offset`` (the weight of rows
@@ -276,9 +277,9 @@ class WindowedColumn:
             rows = np.flatnonzero(~below & (self.x <= hi))
             if len(rows):  # summed as R's cumsum() (the same for equal weights)
                 offset = np.sum(self.w[below], dtype=np.longdouble)
-                window = SortedColumn.sort(self.x[rows], self.w[rows],
-                                            np.zeros(len(rows), dtype=np.intp), 1, str,
-                                            offset=offset, total=self.total)
+                window = SortedColumn.by_domain(self.x[rows], self.w[rows],
+                                                np.zeros(len(rows), dtype=np.intp), 1, str,
+                                                offset=offset, total=self.total)
                 self.windows.append((window, offset == 0, hi == np.inf))
             margin *= 4
 

@@ -282,7 +282,7 @@ def _replicate_interval(data: Analysis, probs: np.ndarray, qrule: str,
             return f"{data.domain_name(d)} under replicate weight {r + 1}"
 
         per_variable = [
-            SortedColumn.sort(data.y[:, j], weights[:, r], data.row_domain, k, describe)
+            SortedColumn.by_domain(data.y[:, j], weights[:, r], data.row_domain, k, describe)
             .quantiles(np.broadcast_to(probs, (k, n_p)), qrule)
             for j in range(data.y.shape[1])]
         reps[r] = _flat(np.stack(per_variable))
