@@ -49,19 +49,26 @@ __all__ = [
     "weighting",
 ]
 
-#: Modules loaded on first use (matplotlib and the report are not needed to estimate).
-_LAZY = ("plotting", "report", "cli")
-
-
 def __getattr__(name: str) -> object:
     """Load :mod:`micropop.plotting`, :mod:`micropop.report` or :mod:`micropop.cli` on first use.
+
+    matplotlib and the report are not needed to estimate, so ``import micropop``
+    does not load them; ``mp.plotting`` does, the first time it is read.
 
     >>> import micropop as mp
     >>> mp.plotting.size_forest.__name__
     'size_forest'
     """
-    if name in _LAZY:
-        import importlib
+    if name == "plotting":
+        import micropop.plotting  # sets the attribute, so this is not called again
 
-        return importlib.import_module(f"micropop.{name}")
+        return micropop.plotting
+    if name == "report":
+        import micropop.report  # sets the attribute, so this is not called again
+
+        return micropop.report
+    if name == "cli":
+        import micropop.cli  # sets the attribute, so this is not called again
+
+        return micropop.cli
     raise AttributeError(f"module 'micropop' has no attribute {name!r}")

@@ -289,6 +289,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         0 on success, 1 on a :class:`~micropop.errors.MicropopError`
         (printed to standard error), 2 on a usage error.
+
+    Examples
+    --------
+    >>> main(["--version"])  # doctest: +ELLIPSIS
+    micropop ...
+    0
     """
     parser = build_parser()
     args = parser.parse_args(argv)

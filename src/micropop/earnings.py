@@ -35,9 +35,9 @@ Examples
 >>> from micropop import earnings
 >>> des = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
 >>> est = earnings.earnings_shares(des)
->>> est.to_frame()[["estimate", "se"]].round(3)
+>>> est.to_frame()[["estimate", "se"]].round(3)  # doctest: +NORMALIZE_WHITESPACE
                      estimate     se
-variable                            
+variable
 earnings_month = 0      0.120  0.010
 earnings_month < 5      0.411  0.016
 earnings_month < 10     0.563  0.016
@@ -57,9 +57,17 @@ import pandas as pd
 
 from micropop._compat import renamed_keywords
 from micropop.design import design_rows, require_columns, require_design
-from micropop.errors import (EarningsError, MissingValuesError, NegativeEarningsError,
-                             NotNumericVariableError, OptionError, ZeroHoursError,
-                             check_number, check_option, data_rows)
+from micropop.errors import (
+    EarningsError,
+    MissingValuesError,
+    NegativeEarningsError,
+    NotNumericVariableError,
+    OptionError,
+    ZeroHoursError,
+    check_number,
+    check_option,
+    data_rows,
+)
 from micropop.estimation import Estimate
 from micropop.reference.income import poverty_line
 from micropop.reference.wages import minimum_wage
@@ -418,11 +426,21 @@ def below_minimum_wage(design: SurveyDesign | ReplicateDesign, year: int = 2019,
     design : SurveyDesign or ReplicateDesign
     year : int, default 2019
         Year of the survey (the SMIC in force on 1 January).
-    earnings, hours, zero_hours, na_rm
-        As :func:`hourly_earnings`; rows excluded for zero hours, or missing
-        under ``na_rm``, are left out of the domain.
-    by, ci, level
-        As :func:`earnings_shares`.
+    earnings : str, default "earnings_month"
+        Monthly earnings (EUR), as :func:`hourly_earnings`.
+    hours : str, default "hours_week"
+        Hours worked per week, as :func:`hourly_earnings`.
+    zero_hours : {"error", "exclude"}
+        As :func:`hourly_earnings`; rows excluded for zero hours are left out
+        of the domain.
+    by : str or list of str, optional
+        Domain columns, as :func:`earnings_shares`.
+    ci : {"logit", "xlogit", "mean", "asin", "beta"}
+        Interval method, as :func:`earnings_shares`.
+    level : float, default 0.95
+        Coverage of the interval (``conf_level=`` is its deprecated old name).
+    na_rm : bool, default False
+        Leave out rows with missing earnings or hours (otherwise they raise).
 
     Returns
     -------
@@ -458,9 +476,26 @@ def hourly_quantile(design: SurveyDesign | ReplicateDesign,
                     level: float = 0.95, na_rm: bool = False) -> Estimate:
     """Quantiles of hourly earnings with Woodruff intervals (engine, R's ``svyquantile``).
 
-    Parameters are those of :func:`hourly_earnings` and
-    :meth:`SurveyDesign.quantile` (rule ``"math"``); ``level`` is the
-    coverage of the intervals (``conf_level=`` is its deprecated old name).
+    Hourly earnings as :func:`hourly_earnings`; quantiles and intervals as
+    :meth:`SurveyDesign.quantile` (rule ``"math"``).
+
+    Parameters
+    ----------
+    design : SurveyDesign or ReplicateDesign
+    quantiles : float or sequence of float, default 0.5
+        Probabilities in [0, 1].
+    earnings : str, default "earnings_month"
+        Monthly earnings (EUR), as :func:`hourly_earnings`.
+    hours : str, default "hours_week"
+        Hours worked per week, as :func:`hourly_earnings`.
+    zero_hours : {"error", "exclude"}
+        As :func:`hourly_earnings`; rows excluded for zero hours are left out.
+    by : str or list of str, optional
+        Domain columns (R's ``svyby``).
+    level : float, default 0.95
+        Coverage of the intervals (``conf_level=`` is its deprecated old name).
+    na_rm : bool, default False
+        Leave out rows with missing earnings or hours (otherwise they raise).
 
     Returns
     -------
@@ -501,8 +536,15 @@ def below_poverty_line(design: SurveyDesign | ReplicateDesign, year: int = 2016,
         A year of ``insee_poverty_2015_2019``.
     income, household_size, children_under14 : str
         Columns, as :func:`standard_of_living`.
-    by, ci, level, na_rm
-        As :func:`earnings_shares`.
+    by : str or list of str, optional
+        Domain columns (R's ``svyby``).
+    ci : {"logit", "xlogit", "mean", "asin", "beta"}
+        Interval of the share, as R's ``svyciprop``.
+    level : float, default 0.95
+        Its coverage; ``conf_level=``, the old name, still works with a warning.
+    na_rm : bool, default False
+        Leave out rows with a missing income or household count (otherwise
+        they raise, counted).
 
     Returns
     -------

@@ -51,8 +51,13 @@ from micropop._compat import renamed_keywords
 from micropop.design import as_columns, require_design
 from micropop.errors import ProfileError, check_option
 from micropop.estimation import ChisqTest, Estimate
-from micropop.estimation.association import (GoodnessOfFit, column_levels, goodness_of_fit,
-                                             level_mismatch, matched_levels)
+from micropop.estimation.association import (
+    GoodnessOfFit,
+    column_levels,
+    goodness_of_fit,
+    level_mismatch,
+    matched_levels,
+)
 from micropop.reference.census import insee_population
 from micropop.reference.distribution import Reference, as_reference
 from micropop.reference.education import insee_education
@@ -77,6 +82,8 @@ class Profile(Result):
 
     Attributes
     ----------
+    table : DataFrame
+        The shares, references and differences (see :meth:`to_frame`).
     references : dict
         Variable -> :class:`Reference` used (empty without references).
     gof : dict
@@ -91,6 +98,17 @@ class Profile(Result):
     ci : str
         Interval method of the shares (R's ``svyciprop`` method).
     conf_level : float
+        Coverage of the intervals.
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> des = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+    >>> prof = mp.profile(des, "sex", reference={"sex": mp.reference.insee_population("sex")})
+    >>> prof.title
+    'Profile: survey shares (95% logit interval) against the reference (taken as known)'
+    >>> prof.references["sex"].source, prof.conf_level
+    ('INSEE RP2018 (POP1B)', 0.95)
     """
 
     table: pd.DataFrame
@@ -109,6 +127,22 @@ class Profile(Result):
         ``reference_year``, ``difference``, ``difference_ci_low``,
         ``difference_ci_high``, ``ratio``, ``ratio_se``, ``ratio_ci_low``,
         ``ratio_ci_high`` (reference columns are NaN without a reference).
+
+        Returns
+        -------
+        DataFrame
+            A copy: changing it leaves the profile alone.
+
+        Examples
+        --------
+        >>> import micropop as mp
+        >>> des = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+        >>> ref = mp.reference.insee_population("sex", ages=(18, 64))
+        >>> table = mp.profile(des, "sex", reference={"sex": ref}).to_frame()
+        >>> table[["level", "share", "reference_share"]].round(3)
+            level  share  reference_share
+        0  female  0.561            0.508
+        1    male  0.439            0.492
         """
         return self.table.copy()
 
@@ -120,6 +154,21 @@ class Profile(Result):
         ``ndf``, ``ddf``, ``f_p``) forms. With ``by=``, also the Rao-Scott F
         test of independence of each variable and the domains
         (``test == "independence"``, F columns only).
+
+        Returns
+        -------
+        DataFrame
+            One row per test, with the columns ``variable`` [, ``domain``],
+            ``test`` and the statistics above.
+
+        Examples
+        --------
+        >>> import micropop as mp
+        >>> des = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+        >>> tests = mp.profile(des, "sex", by="frequency").tests()
+        >>> tests[["variable", "test", "f_p"]].round(3)
+          variable          test    f_p
+        0      sex  independence  0.479
         """
         rows = []
         for key, test in self.gof.items():

@@ -79,11 +79,37 @@ class Table:
         return None if self.float_format is None else self.float_format.format
 
     def text(self) -> str:
-        """The table as plain text."""
+        """The table as plain text.
+
+        Returns
+        -------
+        str
+            The frame's ``to_string()``, floats in :attr:`float_format`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> print(Table(pd.DataFrame({"share": [0.25]}, index=["female"]), "{:.1%}").text())
+                share
+        female  25.0%
+        """
         return self.frame.to_string(float_format=self._formatter())
 
     def html(self) -> str:
-        """The table as an HTML ``<table>``, every label and value escaped."""
+        """The table as an HTML ``<table>``, every label and value escaped.
+
+        Returns
+        -------
+        str
+            One ``<table>`` element.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> html = Table(pd.DataFrame({"n": [3]}, index=["<b>A&B</b>"])).html()
+        >>> "&lt;b&gt;A&amp;B&lt;/b&gt;" in html and "<b>" not in html
+        True
+        """
         return self.frame.to_html(float_format=self._formatter(), escape=True)
 
 
@@ -169,13 +195,36 @@ class Result:
 
     Examples
     --------
-    See the module's example.
+    >>> import micropop as mp
+    >>> est = mp.size.chapman(60, 50, 20)
+    >>> isinstance(est, Result)
+    True
+    >>> est.title
+    'Population size: Chapman'
     """
 
     __slots__ = ()
 
     def to_frame(self) -> pd.DataFrame:
-        """The result as a table indexed by its labels."""
+        """The result as a table indexed by its labels.
+
+        Returns
+        -------
+        DataFrame
+            One row per label; the columns ``estimate``, ``se``, ``ci_low``,
+            ``ci_high`` where they apply.
+
+        Examples
+        --------
+        >>> import micropop as mp
+        >>> des = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+        >>> frame = des.mean(["age", "hours_week"]).to_frame()
+        >>> frame[["estimate", "se"]].round(2)  # doctest: +NORMALIZE_WHITESPACE
+                    estimate    se
+        variable
+        age            36.97  0.37
+        hours_week      3.00  0.12
+        """
         raise NotImplementedError
 
     def _title(self) -> str:
@@ -191,7 +240,19 @@ class Result:
         return self._title()
 
     def summary(self) -> str:
-        """The result as plain text: its title, then its lines and tables."""
+        """The result as plain text: its title, then its lines and tables.
+
+        Returns
+        -------
+        str
+            What ``repr()`` shows, too.
+
+        Examples
+        --------
+        >>> import micropop as mp
+        >>> print(mp.size.chapman(60, 50, 20).summary().splitlines()[0])
+        Population size: Chapman
+        """
         return render_text(self._title(), self._blocks())
 
     def __repr__(self) -> str:

@@ -14,7 +14,7 @@ from micropop.errors._exceptions import OptionError
 
 
 def check_level(name: str, level: float) -> float:
-    """Return ``level`` if it is a coverage strictly between 0 and 1, else raise :class:`OptionError`.
+    """Return ``level`` if it is a coverage strictly in (0, 1), else raise :class:`OptionError`.
 
     Examples
     --------
@@ -23,11 +23,11 @@ def check_level(name: str, level: float) -> float:
     >>> check_level("conf_level", 95)
     Traceback (most recent call last):
     ...
-    micropop.errors.OptionError: conf_level=95 is not a coverage. Give a level between 0 and 1, e.g. 0.95.
+    micropop.errors.OptionError: conf_level=95 is not a coverage. Give a level between 0 and 1, ...
     >>> check_level("conf_level", "0.95")
     Traceback (most recent call last):
     ...
-    micropop.errors.OptionError: conf_level='0.95' is not a number. Give a level between 0 and 1, e.g. 0.95.
+    micropop.errors.OptionError: conf_level='0.95' is not a number. Give a level between 0 and ...
     """
     hint = "give a level between 0 and 1, e.g. 0.95"
     level = check_number(name, level, hint=hint)  # text, True/False and NaN refused by name
@@ -65,7 +65,9 @@ def check_option(name: str, value: Any, choices: Sequence[Any]) -> Any:
 def check_number(name: str, value: Any, *, low: float | None = None, high: float | None = None,
                  low_open: bool = False, high_open: bool = False, integer: bool = False,
                  allow_inf: bool = False, hint: str | None = None) -> Any:
-    """Return ``value`` as a float (or int) if it is a real number in range, else raise :class:`OptionError`.
+    """Return ``value`` as a float (or int) if it is a real number in range, else raise an error.
+
+    The error is an :class:`OptionError` naming the argument.
 
     The one check of every scalar numeric argument (bounds, scales, counts of
     replicates, poverty lines, tolerances): booleans, text, ``None``, NaN and
@@ -97,7 +99,7 @@ def check_number(name: str, value: Any, *, low: float | None = None, high: float
     >>> check_number("replicates", 2.5, low=2, integer=True)
     Traceback (most recent call last):
     ...
-    micropop.errors.OptionError: replicates=2.5 is not a whole number. Give a whole number of at least 2.
+    micropop.errors.OptionError: replicates=2.5 is not a whole number. Give a whole number of ...
     """
     if isinstance(value, np.generic):
         value = value.item()  # the message shows 0.5, not np.float64(0.5)
@@ -108,7 +110,8 @@ def check_number(name: str, value: Any, *, low: float | None = None, high: float
     if high is not None:
         parts.append(f"below {high:g}" if high_open else f"of at most {high:g}")
     advice = hint or (f"give a {kind} " + " and ".join(parts) if parts else f"give a finite {kind}")
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+    real = (int, float, np.integer, np.floating)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, real):
         raise OptionError(f"{name}={value!r} is not a number", hint=advice)
     try:
         number = float(value)

@@ -358,7 +358,7 @@ class InfeasibleBoundsError(WeightingError):
 
 
 class ConfigError(MicropopError, ValueError):
-    """An analysis configuration (``micropop report --config``) is invalid: the message names the key."""
+    """An analysis configuration (``micropop report --config``) is invalid; names the key."""
 
 
 class ReportOutputError(MicropopError, OSError):

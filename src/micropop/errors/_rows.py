@@ -44,7 +44,7 @@ def describe_rows(rows: Sequence[Any], values: Iterable[Any] | None = None,
     word = "row" if len(rows) == 1 else "rows"
     text = f"{word} " + ", ".join(str(r) for r in shown)
     if values is not None:
-        vals = [str(v) for v, _ in zip(values, shown)]
+        vals = [str(v) for v, _ in zip(values, shown, strict=False)]
         vword = "value" if len(vals) == 1 else "values"
         text += f" ({vword}: " + ", ".join(vals) + ")"
     if len(rows) > limit:

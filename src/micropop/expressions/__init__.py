@@ -61,11 +61,11 @@ array([ True,  True,  True, False])
 >>> evaluate("sex == 1", df)
 Traceback (most recent call last):
 ...
-micropop.errors.ExpressionError: subset expression 'sex == 1': column 'sex' holds text, and 1 (character 8) is a number. Write the value in quotes, e.g. sex == 'f'.
+micropop.errors.ExpressionError: subset expression 'sex == 1': column 'sex' holds text, and 1 ...
 >>> evaluate("age.__class__", df)
 Traceback (most recent call last):
 ...
-micropop.errors.ExpressionError: subset expression 'age.__class__': attribute access '.__class__' (character 4) is not allowed. Allowed: column names (in `backticks` when they hold spaces), numbers, 'text', True/False, [lists] after in/not in; comparisons ==, !=, <, <=, >, >=, in, not in; & | ~ (and, or, not); parentheses; column.isin([...]), .between(low, high), .isna(), .notna().
+micropop.errors.ExpressionError: subset expression 'age.__class__': attribute access ... allowed...
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def evaluate(expression: str, data: pd.DataFrame, *, what: str = "subset express
     >>> evaluate("stype == 'e'", df)
     Traceback (most recent call last):
     ...
-    micropop.errors.ExpressionError: subset expression "stype == 'e'": 'e' (character 10) is not a value of column 'stype' (closest: 'E'). Values: 'E', 'H', 'M'; to select rows by a value that may be absent, pass a boolean mask instead.
+    micropop.errors.ExpressionError: subset expression "stype == 'e'": 'e' (character 10) is ...
     """
     source = Source.read(expression, what)
     return Evaluator(source, data).condition(source.tree).true

@@ -130,7 +130,7 @@ class Evaluator:
     def compare(self, node: ast.Compare) -> _Cond:
         operands = [node.left, *node.comparators]
         result: _Cond | None = None
-        for left, op, right in zip(operands, node.ops, operands[1:]):
+        for left, op, right in zip(operands[:-1], node.ops, operands[1:], strict=True):
             part = self.pair(node, left, op, right)
             result = part if result is None else _Cond(result.true & part.true,
                                                        result.false | part.false)
@@ -240,7 +240,7 @@ class Evaluator:
             return self.isin(target, node.args[0], node)
         if func.attr == "between":
             low, high = (self.operand(arg) for arg in node.args)
-            for arg, bound in zip(node.args, (low, high)):
+            for arg, bound in zip(node.args, (low, high), strict=True):
                 if not isinstance(bound, _Value):
                     self.fail(arg, f"the bounds of .between() must be values, not {AT}",
                               hint="write column.between(low, high) with numbers, or compare "
@@ -277,7 +277,7 @@ class Evaluator:
             return _Value(-inner.value if isinstance(node.op, ast.USub) else inner.value, node)
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             items = [self.operand(item) for item in node.elts]
-            for item, element in zip(items, node.elts):
+            for item, element in zip(items, node.elts, strict=True):
                 if not isinstance(item, _Value):
                     self.fail(element, f"a list holds values only, not {AT}",
                               hint="write the values, e.g. ['a', 'b'] or [1, 2]")
@@ -420,7 +420,7 @@ def _kind(values: pd.Series) -> tuple[str, pd.Index | None, bool]:
         return "date", None, True
     if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
         return "number", None, True
-    if dtype == object or pd.api.types.is_string_dtype(dtype):
+    if dtype == np.dtype(object) or pd.api.types.is_string_dtype(dtype):
         return _INFERRED.get(pd.api.types.infer_dtype(values, skipna=True), "mixed"), None, False
     return "other", None, False
 

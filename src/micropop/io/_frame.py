@@ -50,7 +50,7 @@ def cells_to_frame(path: Path, cells: Cells, declared: Declared, decimal: str | 
         len(used) * len(cells.columns[used[0]]) >= _THREADED_CELLS)
     columns = dict(zip(names, _each(lambda i: Column.of(
         cells.columns[used[i]], declared.texts.get(names[i], frozenset()), cells.text_only),
-        range(len(used)), threads)))
+        range(len(used)), threads), strict=True))
     if decimal is None:
         decimal = _sniff_decimal(path, columns, declared, notes) if sniff else "."
     marked = [(name, int(col.marked.sum())) for name, col in columns.items() if col.marked.any()]
@@ -67,7 +67,7 @@ def cells_to_frame(path: Path, cells: Cells, declared: Declared, decimal: str | 
                 _typed(path, name, col, decimal, said)), said
 
     data = {}
-    for name, (series, said) in zip(columns, _each(typed, list(columns), threads)):
+    for name, (series, said) in zip(columns, _each(typed, list(columns), threads), strict=True):
         data[name] = series
         notes.extend(said)
     return pd.DataFrame(data), decimal, notes

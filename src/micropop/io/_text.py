@@ -90,7 +90,7 @@ def _first_lines(text: str, skip: int) -> Iterator[str]:
 def _sniff_separator(path: Path, text: str, skip: int) -> tuple[str, str]:
     """The separator that splits the header and the first lines into the same number
     (above one) of fields, and a sentence saying so; refuse when it is not clear."""
-    sample = list(zip(range(_SAMPLE_LINES + 1), _first_lines(text, skip)))
+    sample = list(zip(range(_SAMPLE_LINES + 1), _first_lines(text, skip), strict=False))
     cut = len(sample) > _SAMPLE_LINES
     lines = [line for _, line in sample[:_SAMPLE_LINES]]
     counts: dict[str, list[int]] = {}
@@ -298,7 +298,8 @@ def _csv_cells(path: Path, text: str, sep: str, skip: int) -> Cells:
         notes.append(f"{len(long)} lines end with empty fields beyond the {ncol} columns of the "
                      "header (a separator at the end of the line); these empty fields were "
                      "ignored.")
-    columns = ([pd.Series(np.array(col, dtype=object), dtype=object) for col in zip(*rows)]
+    columns = ([pd.Series(np.array(col, dtype=object), dtype=object)
+                for col in zip(*rows, strict=True)]
                if rows else [pd.Series([], dtype=object) for _ in range(ncol)])
     return Cells(list(records[header_at]), columns, f"line {skip + header_at + 1}",
                  lambda i: f"column {i + 1}", notes,

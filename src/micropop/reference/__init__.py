@@ -33,8 +33,15 @@ Examples
 """
 
 from micropop.reference.census import demo_margins, insee_population, sex_age_margins
-from micropop.reference.diplab import (DIPLAB_SOURCE, DIPLAB_YEAR, KASSI_DIVISOR, KASSI_SOURCE,
-                                       KASSI_YEAR, PUBLISHED_CIRCLES, PUBLISHED_DIVISOR)
+from micropop.reference.diplab import (
+                                       DIPLAB_SOURCE,
+                                       DIPLAB_YEAR,
+                                       KASSI_DIVISOR,
+                                       KASSI_SOURCE,
+                                       KASSI_YEAR,
+                                       PUBLISHED_CIRCLES,
+                                       PUBLISHED_DIVISOR,
+)
 from micropop.reference.distribution import Reference
 from micropop.reference.education import insee_education
 from micropop.reference.income import LIVING_STANDARDS, living_standards, poverty_line

@@ -25,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -34,8 +35,14 @@ import pandas as pd
 
 from micropop import datasets
 from micropop.design.encode import require_columns
-from micropop.errors import (LevelNotInMarginError, MarginLevelError, OptionError,
-                             ProfileError, WeightingError, check_number)
+from micropop.errors import (
+    LevelNotInMarginError,
+    MarginLevelError,
+    OptionError,
+    ProfileError,
+    WeightingError,
+    check_number,
+)
 from micropop.reference.distribution import Reference
 
 __all__ = ["demo_margins", "insee_population", "sex_age_margins"]
@@ -123,7 +130,7 @@ def insee_population(by: str = "sex", ages: tuple[int, int | None] = (18, 64),
                         covered / np.where(open_band, 1, width))
     inside = fraction > 0
     cut = [f"band {label} pro-rated ({int(c)} of its {int(w)} years, even spread assumed)"
-           for label, c, w, f in zip(table["age_band"], covered, width, fraction)
+           for label, c, w, f in zip(table["age_band"], covered, width, fraction, strict=True)
            if 0 < f < 1]
     _check_relabelling(levels, ["men", "women"] if by == "sex" else list(table["age_band"]))
     if by == "sex":
@@ -292,7 +299,7 @@ def sex_age_margins(data: pd.DataFrame, sex: str = "sex", age: str = "age_band",
     women = overlap @ reference["women"].to_numpy(dtype=float)
     by_sex = {"women": float(women.sum()), "men": float(men.sum())}
     return {sex: {s: _round(by_sex[key[s]]) for s in sex_levels},
-            age: {a: _round(m + w) for a, m, w in zip(ages, men, women)}}
+            age: {a: _round(m + w) for a, m, w in zip(ages, men, women, strict=True)}}
 
 
 def _levels(series: pd.Series) -> list:
@@ -305,14 +312,14 @@ def _levels(series: pd.Series) -> list:
 def _check_bands(ages: list, lo_hi: np.ndarray, column: str,
                  covered: tuple[float, float]) -> None:
     """Raise MarginLevelError for an age band with no age covered, or two that overlap."""
-    for level, (lo, hi) in zip(ages, lo_hi):
+    for level, (lo, hi) in zip(ages, lo_hi, strict=True):
         if lo > hi:
             raise MarginLevelError(f"age level {str(level)!r} of column {column!r} holds no age "
                                    f"from {covered[0]:g} to {covered[1]:g} (the census table "
                                    "and age_range)",
                                    hint="recode the age bands, or widen age_range")
     order = np.argsort(lo_hi[:, 0], kind="stable")
-    for one, other in zip(order[:-1], order[1:]):
+    for one, other in itertools.pairwise(order):
         if lo_hi[other, 0] <= lo_hi[one, 1]:
             raise MarginLevelError(f"age levels {str(ages[one])!r} and {str(ages[other])!r} of "
                                    f"column {column!r} overlap (ages {lo_hi[other, 0]:g} to "

@@ -142,6 +142,15 @@ def _unbalanced_shares(values: pd.Series) -> bool:
 def as_reference(value: Reference | Mapping[Any, float] | pd.Series) -> Reference:
     """``value`` itself if it is a :class:`Reference`, else a Reference of its values.
 
+    Parameters
+    ----------
+    value : Reference, mapping or Series
+        A reference, or counts or shares by level.
+
+    Returns
+    -------
+    Reference
+
     Examples
     --------
     >>> as_reference({"a": 3, "b": 1}).shares.tolist()

@@ -99,7 +99,7 @@ def _from_ids(sources: Mapping[Hashable, Iterable[Hashable]]) -> pd.DataFrame:
             f"({', '.join(names) or 'none'})", hint="give the ids on each of two lists or more")
     _check_list_names(names)
     parts = []
-    for name, ids in zip(names, sources.values()):
+    for name, ids in zip(names, sources.values(), strict=True):
         if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
             raise CaptureRecaptureError(
                 f"list {name!r} is {type(ids).__name__} {ids!r}, not a collection of ids",

@@ -137,7 +137,7 @@ def model_search(histories: CaptureData, freq: Freq = None, max_order: int = 2,
 
     if search == "exhaustive":
         for mask in itertools.product((False, True), repeat=len(pairs)):
-            fit(frozenset(p for p, keep in zip(pairs, mask) if keep))
+            fit(frozenset(p for p, keep in zip(pairs, mask, strict=True) if keep))
     else:
         current = frozenset()
         fit(current)

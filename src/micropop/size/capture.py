@@ -21,11 +21,23 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-from micropop.errors import (CaptureRecaptureError, InconsistentCountsError,
-                             InvalidCountError, NoRecaptureError, check_level, check_number,
-                             check_option)
-from micropop.size._histories import (CaptureData, Counts, Freq, capture_cells, check_counts,
-                                      frequency_counts)
+from micropop.errors import (
+    CaptureRecaptureError,
+    InconsistentCountsError,
+    InvalidCountError,
+    NoRecaptureError,
+    check_level,
+    check_number,
+    check_option,
+)
+from micropop.size._histories import (
+    CaptureData,
+    Counts,
+    Freq,
+    capture_cells,
+    check_counts,
+    frequency_counts,
+)
 from micropop.size._poisson_fit import Design
 from micropop.size._size_interval import CLOSED_ASSUMPTIONS, profile_interval
 from micropop.size.result import SizeEstimate, at_least
@@ -169,14 +181,25 @@ def chapman(n1: int, n2: int, m: int, ci: TwoListCI = "normal",
     (``inf``) when ``m = 0``. Every interval starts at the ``n1 + n2 - m``
     people seen or above.
 
-    Raises
-    ------
-    NoRecaptureError
-        A list with no one on it (``n1 = 0`` or ``n2 = 0``).
+    Parameters
+    ----------
+    n1, n2 : int
+        Number of people on the first and on the second list; both positive.
+    m : int
+        Number on both lists (recaptures); may be 0.
+    ci : {"normal", "lognormal", "profile"}
+        As :func:`lincoln_petersen`.
+    level : float, default 0.95
+        Coverage of the interval.
 
     Returns
     -------
     SizeEstimate
+
+    Raises
+    ------
+    NoRecaptureError
+        A list with no one on it (``n1 = 0`` or ``n2 = 0``).
 
     Examples
     --------
@@ -202,8 +225,16 @@ def two_list_counts(histories: CaptureData, freq: Freq = None) -> tuple[int, int
 
     Parameters
     ----------
-    histories, freq
-        Any input accepted by :func:`~micropop.size.capture_table`, with two lists.
+    histories : DataFrame, 2-D array or dict
+        Capture histories with two lists, in any form accepted by
+        :func:`~micropop.size.capture_table`.
+    freq : str or array-like, optional
+        As :func:`~micropop.size.capture_table`.
+
+    Returns
+    -------
+    tuple of int
+        ``n1`` and ``n2``, the people on each list, and ``m``, those on both.
 
     Examples
     --------
@@ -233,13 +264,21 @@ def schnabel(histories: CaptureData, freq: Freq = None,
 
     Parameters
     ----------
-    histories, freq
+    histories : DataFrame, 2-D array or dict
+        Capture histories, one list per occasion in time order, in any form
+        accepted by :func:`~micropop.size.capture_table`.
+    freq : str or array-like, optional
         As :func:`~micropop.size.capture_table`.
     ci : {"inverse", "normal", "lognormal"}
         ``"inverse"`` (the textbook interval): a normal interval for ``1/N``,
         inverted and truncated below at the people seen. Or as
         :func:`lincoln_petersen`.
     level : float, default 0.95
+
+    Returns
+    -------
+    SizeEstimate
+        With the captures and recaptures of each occasion in ``inputs``.
 
     Raises
     ------
@@ -378,6 +417,10 @@ def zelterman(counts: Counts, ci: Literal["lognormal", "normal"] = "lognormal",
         ``f1, f2, ...``: people caught exactly once, twice, ...
     ci : {"lognormal", "normal"}
     level : float, default 0.95
+
+    Returns
+    -------
+    SizeEstimate
 
     Examples
     --------

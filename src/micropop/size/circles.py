@@ -105,9 +105,9 @@ def platform_circles(platforms: pd.DataFrame, design: SurveyDesign | None = None
     >>> import micropop as mp
     >>> des = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
     >>> circles = mp.size.platform_circles(mp.datasets.load_platforms(), des)
-    >>> circles.to_frame()[["estimate", "se"]].round()
+    >>> circles.to_frame()[["estimate", "se"]].round()  # doctest: +NORMALIZE_WHITESPACE
                  estimate      se
-    circle                       
+    circle
     registered   266126.0  4297.0
     regular       52337.0   845.0
     very_active   14903.0   241.0
@@ -184,7 +184,7 @@ def frequency_circles(accounts: float, design: SurveyDesign, frequency: str,
     values = design.frame[frequency]
     names = [f"{frequency}: {name}" for name in definitions]
     indicators = {key: values.isin(list(levels)).astype(float).where(values.notna())
-                  .to_numpy() for key, levels in zip(names, definitions.values())}
+                  .to_numpy() for key, levels in zip(names, definitions.values(), strict=True)}
     joint = with_columns(design, indicators).mean([multiplicity, *names], na_rm=na_rm)
     m, shares = joint.estimate[0], np.concatenate([[1.0], joint.estimate[1:]])
     gradients = np.column_stack([-accounts * shares / m ** 2,

@@ -16,9 +16,9 @@ Examples
 --------
 >>> import micropop as mp
 >>> table = mp.size.diplab_example()
->>> table[["published", "derived_sum", "reproduced"]].round(2)
+>>> table[["published", "derived_sum", "reproduced"]].round(2)  # doctest: +NORMALIZE_WHITESPACE
              published  derived_sum  reproduced
-circle                                         
+circle
 registered      266126    337980.02    266126.0
 regular          52337     66467.99     52337.0
 very_active      14903     18926.81     14903.0
@@ -66,9 +66,10 @@ def diplab_example(level: float = 0.95, **options) -> pd.DataFrame:
     --------
     >>> import micropop as mp
     >>> t = mp.size.diplab_example()
-    >>> t[["demo_estimate", "demo_ci_low", "demo_ci_high"]].round(-2)
+    >>> demo = t[["demo_estimate", "demo_ci_low", "demo_ci_high"]].round(-2)
+    >>> demo  # doctest: +NORMALIZE_WHITESPACE
                  demo_estimate  demo_ci_low  demo_ci_high
-    circle                                               
+    circle
     registered        266100.0     257700.0      274500.0
     regular            52300.0      50700.0       54000.0
     very_active        14900.0      14400.0       15400.0

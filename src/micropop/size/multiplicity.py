@@ -32,8 +32,13 @@ import pandas as pd
 from scipy import stats
 
 from micropop.design import SurveyDesign, design_rows, require_columns, require_design
-from micropop.errors import (MultiplicityError, PlatformFigureError, check_level,
-                             check_number, data_rows)
+from micropop.errors import (
+    MultiplicityError,
+    PlatformFigureError,
+    check_level,
+    check_number,
+    data_rows,
+)
 from micropop.estimation import Estimate
 from micropop.size.result import SizeEstimate, at_least, checked_number
 from micropop.size.survey import check_indicator, with_columns
@@ -232,6 +237,21 @@ def mean_multiplicity(design: SurveyDesign, multiplicity: str = "n_platforms",
                       na_rm: bool = False) -> Estimate:
     """Mean number of platforms per person (R's ``svymean``), checked to be at least 1.
 
+    Parameters
+    ----------
+    design : SurveyDesign
+        Survey of the people behind the accounts.
+    multiplicity : str, default "n_platforms"
+        Column counting the platforms each respondent uses (whole numbers, at
+        least 1).
+    na_rm : bool, default False
+        Leave out rows where it is missing (otherwise they raise).
+
+    Returns
+    -------
+    Estimate
+        One mean with its standard error.
+
     Examples
     --------
     >>> import micropop as mp
@@ -256,6 +276,17 @@ def bootstrap_means(design: SurveyDesign, column: str, replicates: int = 1000,
     replicates is the standard error itself (R's scale ``1 / (R - 1)``), so
     their percentiles make an interval. Rows with a missing value are left
     out.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        The survey (not a replicate design).
+    column : str
+        The numeric column whose mean is replicated.
+    replicates : int, default 1000
+        Number of bootstrap replicates (2 to :data:`MAX_REPLICATES`).
+    seed : int or numpy.random.SeedSequence, optional
+        Seed of the draws (the same seed gives the same replicates).
 
     Returns
     -------
@@ -474,11 +505,11 @@ def weight_share(platforms: pd.DataFrame, design: SurveyDesign, accounts: str = 
         shares = np.where(member > 0, member / links[:, None], 0.0)
     shares[np.isnan(member)] = np.nan
     names = [f"{p}/k" for p in used]
-    augmented = with_columns(design, dict(zip(names, shares.T)))
+    augmented = with_columns(design, dict(zip(names, shares.T, strict=True)))
     totals = augmented.total(names + used, na_rm=na_rm)
     share_total, users = totals.estimate[:len(used)], totals.estimate[len(used):]
     if np.any(users == 0):
-        nobody = [p for p, u in zip(used, users) if u == 0]
+        nobody = [p for p, u in zip(used, users, strict=True) if u == 0]
         raise PlatformFigureError(
             f"no respondent uses platform {', '.join(nobody)}, so its accounts cannot be "
             "shared out", hint="drop those platforms from the table, or survey their users")

@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
@@ -161,6 +162,19 @@ class SizeEstimate(Result):
 
         ``assumptions`` are joined into one string with ``" | "``. By domain,
         one such row per domain, indexed by the domains (named :attr:`by`).
+
+        Returns
+        -------
+        DataFrame
+            The columns of ``FRAME_COLUMNS``, one row (or one per domain).
+
+        Examples
+        --------
+        >>> import micropop as mp
+        >>> row = mp.size.lincoln_petersen(60, 50, 20).to_frame()
+        >>> row[["estimate", "se", "method"]].round(1)
+           estimate    se            method
+        0     150.0  21.2  Lincoln-Petersen
         """
         if self.domains:
             return _stacked(self.domains, self.by)
@@ -228,15 +242,63 @@ class SizeEstimate(Result):
         return domain in self._domain_mapping("'in'")
 
     def keys(self) -> KeysView[str]:
-        """Deprecated: the domains (use ``.domains.keys()``)."""
+        """Deprecated: the domains (use ``.domains.keys()``).
+
+        Returns
+        -------
+        KeysView of str
+            The domain labels, with a ``DeprecationWarning``.
+
+        Examples
+        --------
+        >>> import warnings
+        >>> one = SizeEstimate(50.0, 5.0, 40.0, 60.0, 0.95, "normal", "example")
+        >>> est = SizeEstimate(100.0, 7.0, 86.0, 114.0, 0.95, "normal", "example",
+        ...                    by="sex", domains={"female": one, "male": one})
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     list(est.keys())
+        ['female', 'male']
+        >>> caught[0].category.__name__, list(est.domains)
+        ('DeprecationWarning', ['female', 'male'])
+        """
         return self._domain_mapping("keys()").keys()
 
     def values(self) -> ValuesView[SizeEstimate]:
-        """Deprecated: the estimate of each domain (use ``.domains.values()``)."""
+        """Deprecated: the estimate of each domain (use ``.domains.values()``).
+
+        Returns
+        -------
+        ValuesView of SizeEstimate
+            One estimate per domain, with a ``DeprecationWarning``.
+
+        Examples
+        --------
+        >>> import micropop as mp
+        >>> des = mp.SurveyDesign(mp.datasets.load_population_survey(), weights="weight")
+        >>> by_sex = mp.size.survey_count(des, "microwork_12m", by="sex")
+        >>> [round(e.estimate, -3) for e in by_sex.domains.values()]  # not .values()
+        [161000.0, 135000.0]
+        """
         return self._domain_mapping("values()").values()
 
     def items(self) -> ItemsView[str, SizeEstimate]:
-        """Deprecated: domain and estimate pairs (use ``.domains.items()``)."""
+        """Deprecated: domain and estimate pairs (use ``.domains.items()``).
+
+        Returns
+        -------
+        ItemsView of (str, SizeEstimate)
+            ``(domain, estimate)`` pairs, with a ``DeprecationWarning``.
+
+        Examples
+        --------
+        >>> import micropop as mp
+        >>> des = mp.SurveyDesign(mp.datasets.load_population_survey(), weights="weight")
+        >>> est = mp.size.survey_count(des, "microwork_12m", by="region")
+        >>> region, first = next(iter(est.domains.items()))  # not est.items()
+        >>> region, round(first.estimate, -3)
+        ('Île-de-France', 74000.0)
+        """
         return self._domain_mapping("items()").items()
 
 
@@ -267,9 +329,9 @@ class Circles(Result):
     ...     return SizeEstimate(n, 10.0, n - 20, n + 20, 0.95, "normal", "example")
     >>> circles = Circles({"registered": size(500.0), "weekly": size(80.0)},
     ...                   {"registered": "on a platform", "weekly": "active weekly"})
-    >>> circles.to_frame()[["definition", "estimate"]]
+    >>> circles.to_frame()[["definition", "estimate"]]  # doctest: +NORMALIZE_WHITESPACE
                    definition  estimate
-    circle                             
+    circle
     registered  on a platform     500.0
     weekly      active weekly      80.0
     >>> circles["weekly"].estimate
@@ -284,7 +346,7 @@ class Circles(Result):
         object.__setattr__(self, "definitions", _read_only(
             {name: self.definitions.get(name, name) for name in self.estimates}))
         names = list(self.estimates)
-        for outer, inner in zip(names, names[1:]):
+        for outer, inner in itertools.pairwise(names):
             big, small = self.estimates[outer].estimate, self.estimates[inner].estimate
             if small > big:
                 raise NestingError(
@@ -297,7 +359,20 @@ class Circles(Result):
         return self.estimates[name]
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per circle (index ``circle``): definition, then the SizeEstimate columns."""
+        """One row per circle (index ``circle``): definition, then the SizeEstimate columns.
+
+        Returns
+        -------
+        DataFrame
+            Widest circle first.
+
+        Examples
+        --------
+        >>> import micropop as mp
+        >>> circles = mp.size.platform_circles(mp.datasets.load_platforms(), multiplicity=1.27)
+        >>> circles.to_frame().columns[:3].tolist(), circles.to_frame().index.tolist()
+        (['definition', 'estimate', 'se'], ['registered', 'regular', 'very_active'])
+        """
         frame = _stacked(self.estimates, "circle")
         frame.insert(0, "definition", list(self.definitions.values()))
         return frame

@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
@@ -285,8 +286,14 @@ def survey_circles(design: SurveyDesign, column: str,
         "at least level *k*".
     circles : mapping of str to sequence, optional
         Explicit circles instead: name to the levels it holds, widest first.
-    ci, population_total, level, na_rm
-        As :func:`survey_count`.
+    ci : {"wald", "logit", "beta"}
+        Interval of each circle, as :func:`survey_count`.
+    population_total : float, optional
+        The known number of people in the population, as :func:`survey_count`.
+    level : float, default 0.95
+        Coverage of the intervals.
+    na_rm : bool, default False
+        Leave out rows where ``column`` is missing, as :func:`survey_count`.
 
     Returns
     -------
@@ -319,7 +326,7 @@ def survey_circles(design: SurveyDesign, column: str,
     augmented = with_columns(design, indicators)
     estimates = {name: survey_count(augmented, key, ci=ci, population_total=population_total,
                                     level=level, na_rm=na_rm)
-                 for name, key in zip(definitions, indicators)}
+                 for name, key in zip(definitions, indicators, strict=True)}
     words = {name: f"{column} in {{{', '.join(map(str, levels))}}}"
              for name, levels in definitions.items()}
     return Circles(estimates, words)
@@ -346,13 +353,13 @@ def circle_levels(data: pd.DataFrame, column: str,
             raise SizeInputError(f"{what} must list one level or more, not {levels!r}",
                                  hint="give a list of levels, e.g. ['monthly', 'weekly']")
     lists = [list(levels) for levels in given.values()]
-    for what, levels in zip(given, lists):
+    for what, levels in zip(given, lists, strict=True):
         if not levels or len(set(map(str, levels))) < len(levels):
             raise SizeInputError(f"{what} must list distinct levels, one or more: {levels}",
                                  hint="give a list of levels, each once, e.g. "
                                       "['monthly', 'weekly']")
     if circles is not None:
-        circles = dict(zip(circles, lists))
+        circles = dict(zip(circles, lists, strict=True))
     else:
         levels_in_order = lists[0]
     if circles is None:
@@ -368,7 +375,7 @@ def circle_levels(data: pd.DataFrame, column: str,
         raise IndicatorError(f"column {column!r} has no level {', '.join(unknown)}",
                              hint=f"its levels are {', '.join(map(str, known))}")
     names = list(definitions)
-    for outer, inner in zip(names, names[1:]):
+    for outer, inner in itertools.pairwise(names):
         extra = [v for v in definitions[inner] if v not in definitions[outer]]
         if extra:
             raise NestingError(

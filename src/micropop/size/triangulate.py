@@ -110,7 +110,7 @@ def triangulate(estimates: Sequence[SizeEstimate] | Mapping[str, SizeEstimate],
 def _labelled(estimates: list) -> dict[str, SizeEstimate]:
     names = [getattr(est, "method", str(est)) for est in estimates]
     return {(name if names.count(name) == 1 else f"{name} ({names[:k + 1].count(name)})"): est
-            for k, (name, est) in enumerate(zip(names, estimates))}
+            for k, (name, est) in enumerate(zip(names, estimates, strict=True))}
 
 
 def fte(design: SurveyDesign, hours: str = "hours_week", count: SizeEstimate | None = None,
