@@ -81,8 +81,13 @@ def _is_package(module: str) -> bool:
 
 
 def _type_checking_nodes(tree: ast.AST) -> set[int]:
-    """ids of the nodes under ``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``)."""
+    """ids of the nodes under ``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``), and in a
+    module-level ``__getattr__`` (PEP 562: it runs once the module has been imported, so a
+    submodule it loads on first use may import the package back)."""
     skipped: set[int] = set()
+    for node in getattr(tree, "body", []):
+        if isinstance(node, ast.FunctionDef) and node.name == "__getattr__":
+            skipped.update(id(n) for n in ast.walk(node))
     for node in ast.walk(tree):
         if isinstance(node, ast.If):
             test = node.test

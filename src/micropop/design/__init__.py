@@ -17,7 +17,7 @@ The package, from the bottom up:
   encoding of strata, PSUs and fpc;
 - :mod:`~micropop.design.factors`: replicate factors made from a design
   (jackknives, BRR, Fay, bootstraps);
-- :mod:`~micropop.design.facade`: the R-style methods (``des.mean``,
+- :mod:`~micropop.design._facade`: the R-style methods (``des.mean``,
   ``des.rake``...), calling :mod:`micropop.estimation` and :mod:`micropop.weighting`;
 - :mod:`~micropop.design.survey` (:class:`SurveyDesign`) and
   :mod:`~micropop.design.replicate` (:class:`ReplicateDesign`).
@@ -35,20 +35,17 @@ SurveyDesign(4 rows, 2 strata, 4 PSUs, 1 stage, weights='w', lonely_psu='fail')
 170.0
 """
 
-from micropop.design._core import Design
-from micropop.design.encode import (
-                                    Columns,
-                                    as_columns,
-                                    check_labels,
-                                    check_weights,
-                                    data_rows,
-                                    design_rows,
-                                    require_columns,
-                                    require_design,
-)
+# importable from here for the package's layers (the user's API is __all__)
+from micropop.design._core import Design as Design
+from micropop.design.encode import Columns as Columns
+from micropop.design.encode import as_columns as as_columns
+from micropop.design.encode import check_labels as check_labels
+from micropop.design.encode import check_weights as check_weights
+from micropop.design.encode import data_rows as data_rows
+from micropop.design.encode import design_rows as design_rows
+from micropop.design.encode import require_columns as require_columns
+from micropop.design.encode import require_design as require_design
 from micropop.design.replicate import REPLICATE_METHODS, ReplicateDesign
 from micropop.design.survey import SurveyDesign
 
-__all__ = ["REPLICATE_METHODS", "Columns", "Design", "ReplicateDesign", "SurveyDesign",
-           "as_columns", "check_labels", "check_weights", "data_rows", "design_rows",
-           "require_columns", "require_design"]
+__all__ = ["REPLICATE_METHODS", "ReplicateDesign", "SurveyDesign"]

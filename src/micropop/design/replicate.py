@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 
 from micropop.design._core import protected_copy
+from micropop.design._facade import DesignMethods
 from micropop.design.encode import as_columns, check_labels, check_weights, require_columns
-from micropop.design.facade import DesignMethods
 from micropop.design.factors import (
     JackknifeRank,
     bootstrap_factors,

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from micropop.design._core import protected_copy
+from micropop.design._facade import DesignMethods
 from micropop.design.encode import (
     Columns,
     as_columns,
@@ -35,7 +36,6 @@ from micropop.design.encode import (
     require_columns,
     sampling_weights,
 )
-from micropop.design.facade import DesignMethods
 from micropop.design.replicate import make_replicates
 from micropop.errors import DesignError, check_option
 from micropop.variance.linearization import (

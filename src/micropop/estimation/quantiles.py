@@ -18,13 +18,18 @@ from micropop.errors import (
     check_option,
 )
 from micropop.estimation._analysis import Analysis, domain_degf, means, prepare, t_quantile
+from micropop.estimation._quantile_rules import (
+    LOCAL_RULES,
+    SortedColumn,
+    WindowedColumn,
+    column_for,
+)
 from micropop.estimation.proportions import share_interval, warn_nan_intervals
-from micropop.estimation.quantile_rules import LOCAL_RULES, SortedColumn, WindowedColumn, column_for
 from micropop.estimation.result import Estimate
 
 __all__ = ["QUANTILE_INTERVALS", "QUANTILE_RULES", "survey_quantile"]
 
-# the names the golden tests patch, from before the rules moved to quantile_rules
+# the names the golden tests patch, from before the rules moved to _quantile_rules
 _LOCAL_RULES, _WindowedColumn = LOCAL_RULES, WindowedColumn
 
 

@@ -10,7 +10,7 @@ quantiles asked for (:class:`WindowedColumn`). Both give R's ``qrule``s
 Examples
 --------
 >>> import numpy as np
->>> from micropop.estimation.quantile_rules import SortedColumn
+>>> from micropop.estimation._quantile_rules import SortedColumn
 >>> col = SortedColumn.by_domain(np.array([3.0, 1.0, 2.0, 4.0]), np.ones(4),
 ...                              np.zeros(4, dtype=np.intp), 1, str)
 >>> half = np.array([[0.5]])
