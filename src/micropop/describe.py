@@ -21,44 +21,28 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from micropop.design import as_columns
-from micropop.errors import DataValidationError, MissingColumnError, data_rows
+from micropop.design.encode import as_columns, check_weights, require_columns
+from micropop.errors import DataValidationError, data_rows
 
 __all__ = ["shares", "binned"]
 
 
 def _column(df: pd.DataFrame, name: str) -> pd.Series:
-    if name not in df.columns:
-        raise MissingColumnError(
-            f"column {name!r} is not in the data (columns: {', '.join(map(str, df.columns))})",
-            hint="check the spelling or the codebook",
-        )
+    require_columns(df, [name])
     return df[name]
 
 
 def _weights(weights: pd.Series | None, n: int) -> np.ndarray:
     """Weights as floats, or ones; missing, infinite or negative weights, weights that
-    are not one per row, or that are all zero, are an error."""
+    are not one per row, or that are all zero, are an error (the designs' check)."""
     if weights is None:
         return np.ones(n)
     if len(weights) != n:
         raise DataValidationError(f"{len(weights)} weights given for {n} rows",
                                   hint="give one weight per row of the data")
-    if pd.api.types.is_bool_dtype(weights):
-        raise DataValidationError(f"weight column {weights.name!r} holds True/False values",
-                                  hint="give sampling weights (numbers)")
-    w = pd.to_numeric(weights, errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isfinite(w) | (w < 0)
-    if bad.any():
-        raise DataValidationError(
-            f"weight column {weights.name!r} has missing, infinite or negative values in "
-            + data_rows(weights.index, bad, weights.to_numpy()[bad]),
-            hint="fix or drop these rows before tabulating",
-        )
-    if n and not np.any(w > 0):
-        raise DataValidationError(f"every weight of {weights.name!r} is zero, so no share "
-                                  "can be weighted", hint="check the weight column")
-    return w
+    return check_weights(weights, f"weight column {weights.name!r}", error=DataValidationError,
+                         all_zero=f"every weight of {weights.name!r} is zero, so no share "
+                                  "can be weighted")
 
 
 def _scaled(w: np.ndarray) -> tuple[np.ndarray, int]:
@@ -208,7 +192,8 @@ def binned(values: pd.Series, edges: Sequence[float], weights: pd.Series | None 
     wn = np.bincount(idx, weights=w, minlength=len(edges))
     highs = np.append(edges[1:], np.inf)
     if labels is None:
-        labels = [f"{lo:g}-{hi:g}" if np.isfinite(hi) else f"{lo:g}+" for lo, hi in zip(edges, highs)]
+        labels = [f"{lo:g}-{hi:g}" if np.isfinite(hi) else f"{lo:g}+"
+                  for lo, hi in zip(edges, highs, strict=True)]
     elif len(labels) != len(edges):
         raise DataValidationError(f"{len(labels)} bin labels given for {len(edges)} bins",
                                   hint="give one label per left edge")

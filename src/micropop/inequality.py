@@ -60,7 +60,7 @@ from functools import cached_property, wraps
 import numpy as np
 import pandas as pd
 
-from micropop.design import ReplicateDesign, SurveyDesign, design_rows, require_design
+from micropop.design import SurveyDesign, design_rows, require_design
 from micropop.errors import (EmptyDomainError, InequalityError, InequalityParameterError,
                              MissingValuesError, NegativeIncomeError,
                              NotNumericVariableError, OptionError,
@@ -764,7 +764,7 @@ def _setup(design: SurveyDesign, variable: str, by: By, na_rm: bool, measure: st
     check_option("na_rm", na_rm, [True, False])
     _refuse_missing(design, variable, na_rm)
     data = prepare(design, [variable], by, na_rm, numeric_only=True)
-    if pd.api.types.is_bool_dtype(design._data[variable]):
+    if pd.api.types.is_bool_dtype(design.frame[variable]):
         raise NotNumericVariableError(f"income column {variable!r} holds True/False, not "
                                       "amounts", hint="give incomes as numbers")
     if data.n_domains == 0:  # by= found no row with a weight and an observed income
@@ -833,15 +833,15 @@ def _replicate_vcov(data: Analysis, statistic: str, estimate: np.ndarray,
     ``withReplicates``/``svrVar``).
     """
     design = data.design
-    n_rep = design._replicates.shape[1]
+    n_rep = design.n_replicates
     k = s.n_segments
     block = max(1, _BLOCK // max(len(s.rows), 1))
     thetas = np.empty((n_rep, len(estimate)))
     for start in range(0, n_rep, block):
         cols = np.arange(start, min(start + block, n_rep))
-        by_domain = s.stacked(_replicate_weights(design, s.rows, cols))
+        by_domain = s.stacked(design.weight_matrix(s.rows, cols))
         whole = by_domain if s is everyone else everyone.stacked(
-            _replicate_weights(design, everyone.rows, cols))
+            design.weight_matrix(everyone.rows, cols))
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             parts = values(by_domain, whole)
         thetas[cols] = np.hstack([part.reshape(len(cols), k) for part in parts])
@@ -856,14 +856,6 @@ def _replicate_vcov(data: Analysis, statistic: str, estimate: np.ndarray,
             hint="use the linearised SE (a SurveyDesign) or larger domains; a jackknife "
                  "that deletes a domain's only PSU cannot vary it")
     return data.replicate_vcov(thetas, estimate)
-
-
-def _replicate_weights(design: ReplicateDesign, rows: np.ndarray,
-                       cols: np.ndarray) -> np.ndarray:
-    """Replicate weights of ``rows`` (n,) in replicates ``cols``, shape (n, m)."""
-    if design._unit is None:
-        return design._replicates[np.ix_(rows, cols)]
-    return design._weights[rows, None] * design._replicates[np.ix_(design._unit[rows], cols)]
 
 
 def _require_spread(data: Analysis, s: _Sorted, variable: str, measure: str) -> None:

@@ -11,22 +11,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-from micropop.design import as_columns, require_columns
-from micropop.errors import (DesignError, EmptyDomainError, InfiniteValueError,
-                             MissingColumnError, MissingValuesError, NotNumericVariableError,
-                             check_level, check_number, check_option, data_rows)
+from micropop.design._core import Design
+from micropop.design.encode import as_columns, require_columns
+from micropop.errors import (
+    EmptyDomainError,
+    InfiniteValueError,
+    MissingColumnError,
+    MissingValuesError,
+    check_level,
+    check_number,
+    check_option,
+    data_rows,
+)
+from micropop.estimation._columns import column_matrix, domains
 from micropop.estimation.result import Estimate
-from micropop.variance.linearization import linearized_vcov
-from micropop.variance.replicate import replicate_vcov, replicate_vcov_scaled
-
-if TYPE_CHECKING:
-    from micropop.design import SurveyDesign
 
 __all__ = ["Analysis", "Scaled", "domain_degf", "means", "prepare", "scaled_means",
            "t_quantile"]
@@ -57,7 +61,7 @@ class Analysis:
     row is in the single domain, so plain sums will do.
     """
 
-    design: SurveyDesign
+    design: Design
     y: np.ndarray
     labels: list[tuple[str, str]]
     weights: np.ndarray
@@ -72,7 +76,7 @@ class Analysis:
     def with_columns(self, y: np.ndarray, labels: list[tuple[str, str]]) -> Analysis:
         new = Analysis(self.design, y, labels, self.weights, self.row_domain,
                        self.domain_labels, self.whole)
-        self._row_scale  # computed once for all the analyses of these rows and weights
+        _ = self._row_scale  # computed once for all the analyses of these rows and weights
         for cached in ("_row_scale", "_slot", "_weighted"):  # the same rows and weights
             if cached in self.__dict__:
                 new.__dict__[cached] = self.__dict__[cached]
@@ -137,16 +141,8 @@ class Analysis:
         are first replaced by their calibration residuals, as R's
         ``svyrecvar`` does with ``design$postStrata``.
         """
-        design = self.design
-        row_domain = None if self.whole else self.row_domain
-        n_domains = self.n_domains
-        if design._weighting:
-            from micropop.weighting._projection import calibrated_influence
-            values, row_domain, n_domains = calibrated_influence(
-                design._weighting, values, self.row_domain, n_domains)
-        return linearized_vcov(values, design._stages, design.lonely_psu,
-                               design.ultimate_cluster, row_domain, n_domains,
-                               design.adjust_domain_lonely)
+        return self.design.linearized_vcov(values, None if self.whole else self.row_domain,
+                                           self.n_domains)
 
     def replicate_estimates(self, numerator: np.ndarray,
                             denominator: np.ndarray | None = None) -> np.ndarray:
@@ -154,11 +150,11 @@ class Analysis:
 
         ``denominator`` may be one column, shared by every numerator column.
         """
-        scale = self._weight_scale()
-        _, top_y, exponent = self._scaled(numerator, scale)
+        scale = self.weight_scale()
+        _, top_y, exponent = self.scaled(numerator, scale)
         reps = self._replicate_sums(top_y, scale)
         if denominator is not None:
-            _, bottom_y, bottom_e = self._scaled(denominator, scale)
+            _, bottom_y, bottom_e = self.scaled(denominator, scale)
             times = numerator.shape[1] // denominator.shape[1]
             with np.errstate(divide="ignore", invalid="ignore"):
                 reps = reps / _spread(self._replicate_sums(bottom_y, scale), times)
@@ -168,13 +164,12 @@ class Analysis:
 
     def replicate_vcov(self, replicates: np.ndarray, estimate: np.ndarray) -> np.ndarray:
         """The design's replicate covariance of estimates (R's ``svrVar``)."""
-        design = self.design
-        return replicate_vcov(replicates, estimate, design.scale, design.rscales, design.mse)
+        return self.design.replicate_vcov(replicates, estimate)
 
     @property
     def replicated(self) -> bool:
         """True for a replicate-weight design."""
-        return hasattr(self.design, "_replicates")
+        return self.design.is_replicate
 
     def ratio_of_sums(self, numerator: np.ndarray,
                       denominator: np.ndarray | None = None) -> Scaled:
@@ -195,14 +190,14 @@ class Analysis:
         the units of :class:`Scaled`. An estimate beyond double precision
         raises :class:`InfiniteValueError`.
         """
-        scale = self._weight_scale()
-        top_w, top_y, top_e = self._scaled(numerator, scale)
+        scale = self.weight_scale()
+        top_w, top_y, top_e = self.scaled(numerator, scale)
         influence = top_w[:, None] * top_y
         top = self.domain_sums(influence)
         if denominator is None:
             theta, exponent = top, top_e
         else:
-            bottom_w, bottom_y, bottom_e = self._scaled(denominator, scale)
+            bottom_w, bottom_y, bottom_e = self.scaled(denominator, scale)
             weighted = bottom_w[:, None] * bottom_y
             times = numerator.shape[1] // denominator.shape[1]
             bottom = _spread(self.domain_sums(weighted), times)
@@ -216,9 +211,7 @@ class Analysis:
                 with np.errstate(divide="ignore", invalid="ignore"):
                     reps = reps / _spread(self._replicate_sums(bottom_y, scale), times)
                 self._check_replicates(reps)
-            design = self.design
-            vcov, spread = replicate_vcov_scaled(reps, theta, design.scale, design.rscales,
-                                                 design.mse, scaled=scaling)
+            vcov, spread = self.design.replicate_vcov_scaled(reps, theta, scaled=scaling)
         elif denominator is None:
             influence, spread = _normalised(influence, scaling)
             vcov = self.vcov(influence)
@@ -236,10 +229,10 @@ class Analysis:
         but not their variance (a ratio's denominator).
         """
         self.domain_weight()  # raises on a domain without weight
-        scale = self._weight_scale()
-        top_w, top_y, top_e = self._scaled(values, scale)
+        scale = self.weight_scale()
+        top_w, top_y, top_e = self.scaled(values, scale)
         ones = np.broadcast_to(1.0, (len(values), 1))
-        bottom_w, bottom_y, bottom_e = self._scaled(ones, scale)
+        bottom_w, bottom_y, bottom_e = self.scaled(ones, scale)
         times = values.shape[1]
         bottom = _spread(self.domain_sums(bottom_w[:, None] * bottom_y), times)
         with np.errstate(over="ignore"):
@@ -251,7 +244,7 @@ class Analysis:
         k = self.n_domains
         return spread if len(spread) == len(self.labels) * k else np.repeat(spread, k)
 
-    def _weight_scale(self) -> np.ndarray | None:
+    def weight_scale(self) -> np.ndarray | None:
         """Power-of-two exponent of each row's largest weight (full-sample or shipped
         replicate), (n,), or None when every weight is in the safe range (no scaling)."""
         return self._row_scale
@@ -259,14 +252,14 @@ class Analysis:
     @cached_property
     def _row_scale(self) -> np.ndarray | None:
         weights = self.weights  # all the design's rows: if they are safe, any domain is
-        replicates = getattr(self.design, "_replicates", None)
-        shipped = replicates is not None and self.design._unit is None
-        if _safe(weights) and (not shipped or _safe(replicates)):
+        # replicates held per row (shipped); those held per PSU are the weights times factors
+        replicates = self.design.replicates_per_row
+        if _safe(weights) and (replicates is None or _safe(replicates)):
             return None
-        largest = np.maximum(weights, replicates.max(axis=1)) if shipped else weights
+        largest = weights if replicates is None else np.maximum(weights, replicates.max(axis=1))
         return np.frexp(largest)[1].astype(np.int64)
 
-    def _domain_scale(self) -> np.ndarray | None:
+    def domain_scale(self) -> np.ndarray | None:
         """The exponent of the largest weight of each row's domain, (n,), or None: the
         same for every row of a domain, for sums that need the weights' proportions."""
         rows = self._row_scale
@@ -280,8 +273,9 @@ class Analysis:
     def _weighted(self) -> np.ndarray:
         """Rows with a positive weight (full-sample or replicate), (n,)."""
         weighted = self.weights > 0
-        if self.replicated and self.design._unit is None:
-            weighted = weighted | (self.design._replicates.max(axis=1) > 0)
+        replicates = self.design.replicates_per_row
+        if replicates is not None:
+            weighted = weighted | (replicates.max(axis=1) > 0)
         return weighted
 
     @cached_property
@@ -289,11 +283,11 @@ class Analysis:
         """Each row's domain slot, 0 for rows in no domain, (n,)."""
         return np.broadcast_to(np.intp(1), len(self.row_domain)) if self.whole else self._slot
 
-    def _scaled(self, values: np.ndarray,
+    def scaled(self, values: np.ndarray,
                 scale: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Weights and ``values`` (n, p) scaled so that their products stay below 1.
 
-        ``scale`` gives each row's weight exponent (see :meth:`_weight_scale`).
+        ``scale`` gives each row's weight exponent (see :meth:`weight_scale`).
         Returns ``w_s`` (n,), ``y_s`` (n, p) and exponents (p * K,) with
         ``w * y = w_s * y_s * 2**exponent`` of the row's column and domain:
         each weight over its row's power of two, each value times that power
@@ -318,7 +312,7 @@ class Analysis:
     def _replicate_sums(self, values: np.ndarray, scale: np.ndarray | None) -> np.ndarray:
         """Replicate-weighted sums of scaled ``values`` by domain, (R, p*K)."""
         rows = None if self.whole else self.row_domain
-        return self.design._replicate_sums(values, rows, self.n_domains, scale)
+        return self.design.replicate_sums(values, rows, self.n_domains, scale)
 
     def _check_replicates(self, reps: np.ndarray) -> None:
         """Refuse replicate ratios that divide by zero (a domain without weight in a replicate)."""
@@ -327,8 +321,8 @@ class Analysis:
             r, column = np.argwhere(bad)[0]
             raise EmptyDomainError(
                 f"domain {self.domain_name(column % self.n_domains)} has no weight under "
-                f"replicate {r + 1} ({self.design._columns[r]!r}), so its replicate estimate "
-                "divides by zero",
+                f"replicate {r + 1} ({self.design.replicate_names[r]!r}), so its replicate "
+                "estimate divides by zero",
                 hint="the domain is too small for these replicates (it lies in the PSUs a "
                      "replicate drops): merge it with another, or use a linearised design")
 
@@ -378,9 +372,7 @@ class Analysis:
     @property
     def variance_method(self) -> str:
         """How variances are estimated, for display."""
-        if self.replicated:
-            return f"replicate weights ({self.design.method})"
-        return "Taylor linearisation"
+        return self.design.variance_method
 
     def index(self) -> pd.Index:
         has_level = any(level for _, level in self.labels)
@@ -401,7 +393,7 @@ class Analysis:
         return "(all rows)" if self.domain_labels is None else repr(self.domain_labels[k])
 
 
-def prepare(design: SurveyDesign, variables: list[str], by: str | Sequence[str] | None,
+def prepare(design: Design, variables: list[str], by: str | Sequence[str] | None,
             na_rm: bool, numeric_only: bool = False) -> Analysis:
     """Check the columns, expand categoricals, settle missing values and domains.
 
@@ -411,16 +403,16 @@ def prepare(design: SurveyDesign, variables: list[str], by: str | Sequence[str] 
     :class:`MissingValuesError` unless ``na_rm``. A domain with no positive
     weight raises :class:`EmptyDomainError`.
     """
-    frame = design._data
+    frame = design.frame
     by_cols = as_columns(by, "by", distinct=True)
     check_option("na_rm", na_rm, [True, False])
     if not variables:
         raise MissingColumnError("no analysis variable given", hint="name one column or more")
     require_columns(frame, variables + by_cols)
-    scope = design._scope  # None: every row
+    scope = design.scope  # None: every row
     blocks, labels, columns = [], [], []  # columns: (name, which rows miss it)
     for name in variables:
-        column, levels, absent = _column_matrix(frame[name], name, numeric_only)
+        column, levels, absent = column_matrix(frame[name], name, numeric_only)
         with np.errstate(over="ignore", invalid="ignore"):  # a finite sum has no inf
             infinite = (np.zeros(len(column), dtype=bool) if np.isfinite(column.sum())
                         else np.isinf(column).any(axis=1))
@@ -455,7 +447,7 @@ def prepare(design: SurveyDesign, variables: list[str], by: str | Sequence[str] 
     if keep is not None and not keep.any():
         raise EmptyDomainError(f"no row with {', '.join(map(repr, variables))} observed "
                                "in the design", hint="check the subset and missing values")
-    weights = design._weights
+    weights = design.full_weights
     if not np.any(weights[keep] > 0 if keep is not None else weights > 0):
         raise EmptyDomainError("every row kept has a zero weight, so the domain has no "
                                "weight", hint="check the subset and missing values")
@@ -468,8 +460,8 @@ def prepare(design: SurveyDesign, variables: list[str], by: str | Sequence[str] 
         return Analysis(design, y, labels, weights, np.where(keep, 0, -1).astype(np.intp),
                         None)
     observed = weights != 0
-    row_domain, domain_labels = _domains(frame, by_cols,
-                                         observed if keep is None else keep & observed)
+    row_domain, domain_labels = domains(frame, by_cols,
+                                        observed if keep is None else keep & observed)
     if keep is not None:
         row_domain = np.where(keep, row_domain, -1)
     return Analysis(design, y, labels, weights, row_domain, domain_labels)
@@ -519,108 +511,6 @@ def _spread(per_column: np.ndarray, times: int) -> np.ndarray:
     return per_column if times == 1 else np.tile(per_column, times)
 
 
-def _column_matrix(series: pd.Series, name: str,
-                   numeric_only: bool) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """A column as numbers (one column) or level indicators (one per level).
-
-    Also returns which rows are missing.
-    """
-    if pd.api.types.is_complex_dtype(series):
-        raise NotNumericVariableError(f"column {name!r} holds complex numbers",
-                                      hint="give real numbers (e.g. the real part or modulus)")
-    if pd.api.types.is_bool_dtype(series) or (
-            pd.api.types.is_numeric_dtype(series) and not isinstance(series.dtype,
-                                                                      pd.CategoricalDtype)):
-        values = series.to_numpy(dtype=float, na_value=np.nan)
-        # numpy columns: missing is NaN; extension columns have their own mask
-        absent = (np.isnan(values) if isinstance(series.dtype, np.dtype)
-                  else series.isna().to_numpy())
-        return values[:, None], [""], absent
-    absent = series.isna().to_numpy()
-    categorical = (isinstance(series.dtype, pd.CategoricalDtype)
-                   or pd.api.types.infer_dtype(series, skipna=True) == "string")
-    if numeric_only or not categorical:
-        kind = "categorical" if categorical else str(series.dtype)
-        raise NotNumericVariableError(
-            f"column {name!r} is {kind}, not numeric",
-            hint="convert it to numbers (pd.to_numeric); for the shares of its levels, "
-                 "use des.mean on it" if numeric_only else
-                 "convert it to numbers or to a categorical")
-    levels = (list(series.cat.categories) if isinstance(series.dtype, pd.CategoricalDtype)
-              else sorted(series.dropna().unique()))
-    names = [str(level) for level in levels]
-    if len(set(names)) < len(names):  # e.g. categories 1 and "1": one label for two levels
-        twice = sorted({label for label in names if names.count(label) > 1})
-        raise NotNumericVariableError(
-            f"column {name!r} has distinct levels written alike: {', '.join(twice)}",
-            hint="give the levels distinct names (e.g. convert them all to text)")
-    codes = pd.Categorical(series, categories=levels).codes
-    matrix = (codes[:, None] == np.arange(len(levels))[None, :]).astype(float)
-    return matrix, names, absent
-
-
-def _domains(frame: pd.DataFrame, by_cols: list[str],
-             observed: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """Domain code of each row (-1 if a ``by`` value is missing) and labels.
-
-    As R's ``svyby``: domains are the combinations seen among rows of the
-    design with a non-zero weight, in the order of R's ``interaction`` (first
-    column varying fastest), labelled like R's row names (``"E.Yes"``).
-    """
-    combined = np.zeros(len(frame), dtype=np.int64)
-    radix, uniques, absent = 1, [], np.zeros(len(frame), dtype=bool)
-    for name in by_cols:
-        codes, values = _factorize(frame[name])
-        absent |= codes < 0
-        combined += codes.astype(np.int64) * radix
-        radix *= max(len(values), 1)
-        uniques.append(values)
-    combined[absent] = 0
-    keys = None
-    if radix > len(frame):  # more combinations than rows: number those that occur
-        keys, combined = np.unique(combined, return_inverse=True)
-        radix = len(keys)
-    # a table of the combinations (no sort of the rows): those seen, in code order
-    seen = np.flatnonzero(np.bincount(combined[observed & ~absent], minlength=radix))
-    code = np.full(radix, -1, dtype=np.intp)
-    code[seen] = np.arange(len(seen))
-    row_domain = code[combined]
-    row_domain[absent] = -1
-    if keys is not None:
-        seen = keys[seen]
-    labels = []
-    for value in seen:
-        parts = []
-        for values in uniques:
-            parts.append(str(values[value % len(values)]))
-            value //= len(values)
-        labels.append(".".join(parts))
-    return row_domain, labels
-
-
-def _factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray | pd.Index]:
-    """``pd.factorize(series, sort=True)``; integers of a short range are tabulated.
-
-    A column of small integer codes (the usual domain) is counted with
-    ``bincount`` instead of hashed, several times faster on a million rows.
-    """
-    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "iu" and len(series):
-        values = series.to_numpy()
-        low, high = int(values.min()), int(values.max())
-        if high - low <= len(values):
-            shifted = values - low
-            present = np.bincount(shifted, minlength=high - low + 1) > 0
-            return (np.cumsum(present) - 1)[shifted], np.flatnonzero(present) + low
-    try:
-        return pd.factorize(series, sort=True)
-    except TypeError:  # values that cannot be hashed or ordered (lists, mixed objects)
-        kinds = sorted({type(v).__name__ for v in series.dropna()})
-        raise DesignError(f"by column {series.name!r} holds values that cannot be told "
-                          f"apart or ordered ({', '.join(kinds)})",
-                          hint=f"give it one kind of value, e.g. df[{series.name!r}]"
-                               ".astype(str)") from None
-
-
 def scaled_means(data: Analysis) -> Scaled:
     """Domain means of the columns of ``data.y`` and their covariance, in units."""
     data.domain_weight()  # raises on a domain without weight
@@ -667,16 +557,4 @@ def domain_degf(data: Analysis) -> np.ndarray:
 
     For a replicate design, R's rank of the domain's replicate weights minus one.
     """
-    k = data.n_domains
-    if data.replicated:
-        return np.array([float(data.design._rank_degf(data.row_domain == d))
-                         for d in range(k)])
-    first = data.design._stages[0]
-    rows = (data.row_domain >= 0) & (data.weights != 0)
-
-    def distinct(codes: np.ndarray) -> np.ndarray:
-        pairs = np.bincount(codes[rows] * k + data.row_domain[rows],
-                            minlength=(int(codes.max()) + 1) * k)
-        return (pairs.reshape(-1, k) > 0).sum(axis=0)
-
-    return (distinct(first.cluster) - distinct(first.strata)).astype(float)
+    return data.design.domain_degf(data.row_domain, data.n_domains)

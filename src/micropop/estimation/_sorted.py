@@ -1,6 +1,6 @@
 """Sorted segments: weighted values sorted within domains, with long double running sums.
 
-The kernel that the quantile rules (:mod:`micropop.estimation.quantile_rules`)
+The kernel that the quantile rules (:mod:`micropop.estimation._quantile_rules`)
 and the inequality measures (:mod:`micropop.inequality`) read their weighted
 distribution functions from. The rows of every domain are sorted by value and
 the domains laid end to end as *segments* ``starts[k]:ends[k]``; a block of

@@ -28,22 +28,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import linalg, stats
 
-from micropop.design import require_columns, require_design
+from micropop.design._core import Design
+from micropop.design.encode import require_columns, require_design
 from micropop.errors import (DesignError, EmptyDomainError, OptionError, ProfileError,
                              ReferenceLevelError, check_option)
 from micropop.estimation._analysis import Analysis, means, prepare
 from micropop.estimation.chisqsum import pfsum
+from micropop.estimation.linear import survey_total
 from micropop.reference.distribution import Reference, as_reference
 from micropop.result import Block, Result
-
-if TYPE_CHECKING:
-    from micropop.design import SurveyDesign
 
 __all__ = ["CHISQ_STATISTICS", "ChisqTest", "GoodnessOfFit", "goodness_of_fit", "survey_chisq"]
 
@@ -125,7 +124,7 @@ class ChisqTest(Result):
                 self.to_frame().drop(columns="method")]
 
 
-def survey_chisq(design: SurveyDesign, rows: str, cols: str, statistic: str = "F",
+def survey_chisq(design: Design, rows: str, cols: str, statistic: str = "F",
                  na_rm: bool = False) -> ChisqTest:
     """Test of association between two categorical columns, as R's ``svychisq``.
 
@@ -193,7 +192,7 @@ def survey_chisq(design: SurveyDesign, rows: str, cols: str, statistic: str = "F
     data = prepare(design, [rows, cols], None, na_rm)
     # a level held only by rows of zero weight is not observed (its share would be 0)
     kept = (data.row_domain >= 0) & (data.weights > 0)
-    frame = design._data
+    frame = design.frame
     row_code, row_levels = _levels(frame[rows], kept, rows)
     col_code, col_levels = _levels(frame[cols], kept, cols)
     nr, nc = len(row_levels), len(col_levels)
@@ -393,7 +392,7 @@ class GoodnessOfFit(Result):
         return [counts, self.to_frame()]
 
 
-def goodness_of_fit(design: SurveyDesign, variable: str,
+def goodness_of_fit(design: Design, variable: str,
                     reference: Reference | Mapping[Any, float] | pd.Series,
                     na_rm: bool = False) -> GoodnessOfFit:
     """Test the distribution of ``variable`` against the reference shares.
@@ -462,7 +461,7 @@ def goodness_of_fit(design: SurveyDesign, variable: str,
         coded = f"levels of {variable}"
         design = design.assign(**{coded: pd.Categorical(column, categories=values)})
         variable = coded
-    totals = design.total(variable, na_rm=na_rm)
+    totals = survey_total(design, variable, na_rm=na_rm)
     keep = [list(values).index(v) for v in levels]
     observed = totals.estimate[keep]
     n_hat = observed.sum()
@@ -506,7 +505,7 @@ def goodness_of_fit(design: SurveyDesign, variable: str,
         n=int(totals.n[0]))
 
 
-def column_levels(design: SurveyDesign, variable: str) -> tuple[list, list]:
+def column_levels(design: Design, variable: str) -> tuple[list, list]:
     """All levels of a column (categories, or sorted values) and those observed."""
     require_columns(design.data, [variable])
     column = design.data[variable]
@@ -530,7 +529,7 @@ def level_mismatch(variable: str, against: str, *groups: tuple[str, list],
         f"levels of {variable!r} do not match {against}: " + "; ".join(parts), hint=hint)
 
 
-def matched_levels(design: SurveyDesign, variable: str,
+def matched_levels(design: Design, variable: str,
                    reference: Reference) -> tuple[list, list]:
     """Levels to compare (in the column's order); mismatches raise, naming them.
 

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 
-from micropop.design import as_columns, require_design
+from micropop.design._core import Design
+from micropop.design.encode import as_columns, require_design
 from micropop.errors import EmptyDomainError, MicropopWarning, OptionError, check_option
 from micropop.estimation._analysis import Analysis, prepare, scaled_means
 from micropop.estimation.result import Estimate
 
-if TYPE_CHECKING:
-    from micropop.design import SurveyDesign
 
 __all__ = ["survey_mean", "survey_ratio", "survey_total"]
 
 Deff = bool | Literal["replace"]
 
 
-def survey_total(design: SurveyDesign, variables: str | Sequence[str],
+def survey_total(design: Design, variables: str | Sequence[str],
                  by: str | Sequence[str] | None = None, deff: Deff = False,
                  na_rm: bool = False) -> Estimate:
     """Population totals, as R's ``svytotal`` (and ``svyby`` with ``by=``).
@@ -77,7 +76,7 @@ def survey_total(design: SurveyDesign, variables: str | Sequence[str],
     return data.result("total", estimate, vcov, deffs, units)
 
 
-def survey_mean(design: SurveyDesign, variables: str | Sequence[str],
+def survey_mean(design: Design, variables: str | Sequence[str],
                 by: str | Sequence[str] | None = None, deff: Deff = False,
                 na_rm: bool = False) -> Estimate:
     """Population means (proportions for categorical levels), as R's ``svymean``.
@@ -105,7 +104,7 @@ def survey_mean(design: SurveyDesign, variables: str | Sequence[str],
     return data.result("mean", mean, vcov, deffs, units)
 
 
-def survey_ratio(design: SurveyDesign, numerator: str | Sequence[str], denominator: str,
+def survey_ratio(design: Design, numerator: str | Sequence[str], denominator: str,
                  by: str | Sequence[str] | None = None, deff: Deff = False,
                  na_rm: bool = False) -> Estimate:
     """Ratios of population totals ``Y / X``, as R's ``svyratio``.
@@ -167,8 +166,8 @@ def _deff(data: Analysis, u: np.ndarray, vcov: np.ndarray, units: np.ndarray | N
     if deff is False:
         return None
     check_option("deff", deff, [True, False, "replace"])
-    scale = data._domain_scale()  # one power of two per domain: the weights' proportions
-    weights, u, exponent = data._scaled(u, scale)  # u in units 2**(weight + value exponent)
+    scale = data.domain_scale()  # one power of two per domain: the weights' proportions
+    weights, u, exponent = data.scaled(u, scale)  # u in units 2**(weight + value exponent)
     per_domain = np.zeros(data.n_domains, dtype=np.int64)
     if scale is not None:
         present = data.row_domain >= 0

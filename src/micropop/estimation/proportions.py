@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from micropop.design import require_design
+from micropop.design._core import Design
+from micropop.design.encode import require_design
 from micropop.errors import (DesignError, InvalidLevelError, MicropopWarning,
                              NotNumericVariableError, OptionError, check_number, check_option)
 from micropop.estimation._analysis import (Analysis, domain_degf, means, prepare,
                                            scaled_means, t_quantile)
 from micropop.estimation.result import Estimate
 
-if TYPE_CHECKING:
-    from micropop.design import SurveyDesign
 
 __all__ = ["PROPORTION_METHODS", "survey_proportion"]
 
@@ -26,7 +25,7 @@ __all__ = ["PROPORTION_METHODS", "survey_proportion"]
 PROPORTION_METHODS = ("logit", "likelihood", "xlogit", "mean", "asin", "beta", "wilson")
 
 
-def survey_proportion(design: SurveyDesign, variable: str, level: Any = None,
+def survey_proportion(design: Design, variable: str, level: Any = None,
                       ci: str = "logit", by: str | Sequence[str] | None = None,
                       conf_level: float = 0.95, df: float | None = None,
                       na_rm: bool = False) -> Estimate:
@@ -140,12 +139,12 @@ def survey_proportion(design: SurveyDesign, variable: str, level: Any = None,
                           hint="name one column, e.g. variable='smoker'")
     if df is not None:
         df = check_number("df", df, low=0, low_open=True, allow_inf=True)
-    if ci == "likelihood" and hasattr(design, "_replicates"):
+    if ci == "likelihood" and design.is_replicate:
         raise DesignError("ci='likelihood' profiles the linearised model; R returns NA for "
                           "it on replicate-weight designs",
                           hint="use ci='logit', 'xlogit' or 'beta' on a ReplicateDesign")
     data = prepare(design, [variable], None if by is None else by, na_rm)
-    success, label = _success(design._data[variable], variable, level, data)
+    success, label = _success(design.frame[variable], variable, level, data)
     data = data.with_columns(success[:, None], [(variable, label)])
     p, vcov, units = scaled_means(data)
     vcov = means(data)[1] if units is not None else vcov  # a share's variance fits a double

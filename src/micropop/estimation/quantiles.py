@@ -5,27 +5,35 @@ from __future__ import annotations
 import dataclasses
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from micropop.design import as_columns, require_design
-from micropop.errors import (DesignError, EmptyDomainError, OptionError,
-                             QuantileIntervalError, check_number, check_option)
-from micropop.estimation._sorted import (SortedSegments, domain_sums, last_at_most, r_sum,
-                                        segment_cumsum)
+from micropop.design._core import Design
+from micropop.design.encode import as_columns, require_design
+from micropop.errors import (
+    DesignError,
+    OptionError,
+    QuantileIntervalError,
+    check_number,
+    check_option,
+)
 from micropop.estimation._analysis import Analysis, domain_degf, means, prepare, t_quantile
+from micropop.estimation._quantile_rules import (
+    LOCAL_RULES,
+    SortedColumn,
+    WindowedColumn,
+    column_for,
+)
 from micropop.estimation.proportions import share_interval, warn_nan_intervals
 from micropop.estimation.result import Estimate
 
-if TYPE_CHECKING:
-    from micropop.design import SurveyDesign
-
 __all__ = ["QUANTILE_INTERVALS", "QUANTILE_RULES", "survey_quantile"]
 
+# the names the golden tests patch, from before the rules moved to _quantile_rules
+_LOCAL_RULES, _WindowedColumn = LOCAL_RULES, WindowedColumn
 
-def survey_quantile(design: SurveyDesign, variables: str | Sequence[str],
+
+def survey_quantile(design: Design, variables: str | Sequence[str],
                     quantiles: float | Sequence[float], by: str | Sequence[str] | None = None,
                     qrule: str = "math", conf_level: float = 0.95, df: float | None = None,
                     na_rm: bool = False, interval_type: str = "mean") -> Estimate:
@@ -143,7 +151,7 @@ def survey_quantile(design: SurveyDesign, variables: str | Sequence[str],
         df = check_number("df", df, low=0, low_open=True, allow_inf=True)
     names = as_columns(variables, "variables", distinct=True)
     data = prepare(design, names, by, na_rm, numeric_only=True)
-    columns = [_column(data, j, qrule) for j in range(len(names))]
+    columns = [column_for(data, j, qrule) for j in range(len(names))]
     k = data.n_domains
     estimate = np.stack([c.quantiles(np.broadcast_to(probs, (k, len(probs))), qrule)
                          for c in columns])  # (variables, domains, probs)
@@ -196,9 +204,9 @@ def _probabilities(quantiles: object) -> np.ndarray:
                      for q in listed], dtype=float)
 
 
-def _check_interval_type(design: SurveyDesign, interval_type: str) -> None:
+def _check_interval_type(design: Design, interval_type: str) -> None:
     check_option("interval_type", interval_type, QUANTILE_INTERVALS)
-    replicated = hasattr(design, "_replicates")
+    replicated = design.is_replicate
     if interval_type == "score" and replicated:
         raise DesignError("interval_type='score' inverts a linearised score test; R's "
                           "svyquantile does not offer it on replicate-weight designs",
@@ -216,7 +224,7 @@ def _flat(per_domain: np.ndarray) -> np.ndarray:
     return per_domain.transpose(0, 2, 1).ravel()
 
 
-def _woodruff_interval(data: Analysis, columns: list[_SortedColumn | _WindowedColumn],
+def _woodruff_interval(data: Analysis, columns: list[SortedColumn | WindowedColumn],
                        qrule: str, estimate: np.ndarray, t: np.ndarray, interval_type: str,
                        conf_level: float, design_dof: np.ndarray) -> np.ndarray:
     """R's ``woodruffCI``: an interval for ``svymean(x <= q)`` read back by the rule."""
@@ -245,7 +253,7 @@ def _share_interval(interval_type: str, share: np.ndarray, var: np.ndarray, t: n
                               data.expand(design_dof), conf_level)
 
 
-def _read_back(columns: list[_SortedColumn | _WindowedColumn],
+def _read_back(columns: list[SortedColumn | WindowedColumn],
                shares: tuple[np.ndarray, np.ndarray], n_domains: int, qrule: str) -> np.ndarray:
     """Bounds (rows, 2) read off by the rule at (variable, prob, domain)-ordered shares.
 
@@ -266,9 +274,8 @@ def _replicate_interval(data: Analysis, probs: np.ndarray, qrule: str,
                         estimate: np.ndarray, t: np.ndarray) -> np.ndarray:
     """R's ``repCI``: ``q +/- t se``, se from the quantile of every replicate weight."""
     design, k, n_p = data.design, data.n_domains, len(probs)
-    weights = np.zeros((len(data.row_domain), len(design.replicate_weights.columns)))
-    weights[design._rows] = design.replicate_weights.to_numpy()
-    if qrule != "shahvaish" and data._weight_scale() is not None:
+    weights = np.where(design.rows[:, None], design.weight_matrix(), 0.0)  # (n, R)
+    if qrule != "shahvaish" and data.weight_scale() is not None:
         # each replicate over a power of two near its largest weight: sums stay finite
         # (Shah and Vaish's rule reads the weights' scale, as R's: left as it is)
         weights = np.ldexp(weights, -np.frexp(weights.max(axis=0))[1])
@@ -280,7 +287,7 @@ def _replicate_interval(data: Analysis, probs: np.ndarray, qrule: str,
             return f"{data.domain_name(d)} under replicate weight {r + 1}"
 
         per_variable = [
-            _SortedColumn.sort(data.y[:, j], weights[:, r], data.row_domain, k, describe)
+            SortedColumn.by_domain(data.y[:, j], weights[:, r], data.row_domain, k, describe)
             .quantiles(np.broadcast_to(probs, (k, n_p)), qrule)
             for j in range(data.y.shape[1])]
         reps[r] = _flat(np.stack(per_variable))
@@ -289,7 +296,7 @@ def _replicate_interval(data: Analysis, probs: np.ndarray, qrule: str,
     return np.column_stack([point - half, point + half])
 
 
-def _score_interval(data: Analysis, columns: list[_SortedColumn | _WindowedColumn],
+def _score_interval(data: Analysis, columns: list[SortedColumn | WindowedColumn],
                     probs: np.ndarray, qrule: str, t: np.ndarray) -> np.ndarray:
     """R's ``ffullerCI``: invert the t statistic of the share above a value.
 
@@ -405,268 +412,3 @@ def _zeroin(f: Callable[[np.ndarray, np.ndarray], np.ndarray], a: np.ndarray,
 def probability_label(p: float) -> str:
     """A probability as an estimate's label: ``"0.25"``, ``"0.5"``, ``"0"``, ``"1"``."""
     return repr(float(p)).rstrip("0").rstrip(".") if p not in (0, 1) else str(int(p))
-
-
-@dataclass(frozen=True, eq=False)
-class _SortedColumn(SortedSegments):
-    """One column's rows with positive weight, sorted by domain then by value.
-
-    R's quantile rules read the weighted distribution function of each
-    domain; here all domains are handled at once on sorted segments
-    ``starts[k]:ends[k]`` (:class:`~micropop.estimation._sorted.SortedSegments`).
-    ``cumw`` holds each domain's cumulative weights (long double sums from
-    zero, as R's ``cumsum``, rounded to double), ``key`` one long double
-    running sum over all domains (with ``key_before``, its value before each
-    domain: the key of the searches) and ``total`` each domain's weight (R's
-    ``sum()``, in row order).
-    """
-
-    cumw: np.ndarray
-    key: np.ndarray
-    key_before: np.ndarray
-    total: np.ndarray
-
-    @classmethod
-    def build(cls, data: Analysis, column: int, qrule: str) -> _SortedColumn:
-        return cls.sort(data.y[:, column], _scaled_weights(data, qrule), data.row_domain,
-                        data.n_domains, data.domain_name)
-
-    @classmethod
-    def sort(cls, values: np.ndarray, weights: np.ndarray, row_domain: np.ndarray,
-             n_domains: int, describe: Callable[[int], str], offset: float = 0.0,
-             total: float | None = None) -> _SortedColumn:
-        """Sort ``values`` by segment (``row_domain``, -1: left out) and value.
-
-        Rows without weight are left out. ``offset`` (the weight of rows
-        before these, in one segment) and ``total`` (the segment's whole
-        weight) make the rows a window of a larger sorted column.
-        """
-        rows = np.flatnonzero((row_domain >= 0) & (weights > 0))
-        segments = SortedSegments.sort(values, weights, rows).split(row_domain, n_domains)
-        counts = segments.ends - segments.starts
-        if np.any(counts == 0):
-            empty = [describe(k) for k in np.flatnonzero(counts == 0)]
-            raise EmptyDomainError(f"domain {', '.join(empty)} has no row with positive weight",
-                                   hint="a quantile needs observed values in the domain")
-        # R sums in long double, one value after another from zero: cumsum() over
-        # each domain's sorted weights and, for the rules' total, sum() over its
-        # rows in row order. One running sum over all domains orders the search.
-        key = segments.cumsum(segments.w, offset=offset)
-        if n_domains == 1:
-            cumw = key.astype(float)
-            totals = np.array([float(r_sum(weights[rows])) if total is None else total])
-        else:
-            cumw = segments.restarted_cumsum(segments.w).astype(float)
-            totals = domain_sums(weights[rows], row_domain[rows], n_domains).astype(float)
-        return cls(**segments.fields(), cumw=cumw, key=key, key_before=segments.before(key),
-                   total=totals)
-
-    def quantiles(self, probs: np.ndarray, qrule: str) -> np.ndarray:
-        """Quantiles by R's ``qrule`` for probabilities (K, P), shape (K, P)."""
-        x, cumw = self.x, self.cumw
-        starts, ends = self.starts[:, None], self.ends[:, None]
-        total = self.total[:, None]
-        if qrule in ("math", "school", "hf1", "hf2", "hf3", "hf4"):
-            threshold = probs * total
-            pos = last_at_most(cumw, threshold, self.key, self.key_before[:, None] + threshold,
-                               starts, ends)
-            pos = np.maximum(pos, starts)  # R's last(): the first position when none qualifies
-            nxt = np.minimum(pos + 1, ends - 1)
-            low, up = x[pos], x[nxt]
-            w_low = probs - cumw[pos] / total
-            w_up = cumw[nxt] / total - probs
-            if qrule in ("math", "hf1"):
-                return np.where(w_low == 0, low, up)
-            if qrule == "hf3":
-                return self._nearest_even(probs)
-            if qrule in ("school", "hf2"):
-                return np.where(w_low == 0, low / 2 + up / 2, up)  # no overflow at 1e308
-            gamma = w_low / (w_up + w_low)
-            return low * (1 - gamma) + up * gamma
-        if qrule == "shahvaish":
-            return self._shah_vaish(probs)
-        return _interpolate(self._plotting_positions(qrule), x, probs, self.segment,
-                            starts, ends)
-
-    def _nearest_even(self, probs: np.ndarray) -> np.ndarray:
-        """R's "hf3": R's ``qs`` on the distinct values, their weights summed first.
-
-        As R (``rowsum``, then ``cumsum`` and ``sum``), the tied weights are
-        summed one after the other in double precision and the distinct
-        values' weights cumulated in long double, each domain from zero. The
-        last distinct value whose cumulative weight reaches no further than
-        ``p`` (R's ``last()`` falls back to the first); at an exact tie with
-        an even rank among distinct values, that value, else the next.
-        """
-        x, segment = self.x, self.segment
-        new = np.ones(len(x), dtype=bool)
-        new[1:] = (x[1:] != x[:-1]) | (segment[1:] != segment[:-1])
-        first = np.flatnonzero(new)
-        size = np.diff(np.append(first, len(x)))
-        weight = segment_cumsum(self.w, size, np.float64)[first + size - 1]
-        value, group_segment = x[first], segment[first]
-        per_segment = np.bincount(group_segment, minlength=len(self.starts))
-        cumw = segment_cumsum(weight, per_segment, np.longdouble).astype(float)
-        ends = np.cumsum(per_segment)[:, None]
-        starts = ends - per_segment[:, None]
-        total = cumw[ends - 1]
-        share = cumw / total[group_segment, 0]
-        k = np.arange(len(per_segment))[:, None]
-        pos = last_at_most(cumw, probs * total, group_segment + share, k + probs, starts, ends)
-        pos = np.maximum(pos, starts)
-        nxt = np.minimum(pos + 1, ends - 1)
-        even = (pos - starts + 1) % 2 == 0
-        return np.where((probs - cumw[pos] / total == 0) & even, value[pos], value[nxt])
-
-    def _shah_vaish(self, probs: np.ndarray) -> np.ndarray:
-        """R's "shahvaish": a step function at ``(S_i + 1/2 - w_i / 2) / (n + 1)``.
-
-        ``S`` cumulates the weights over their domain mean and ``w_i`` is the
-        raw weight, as R's ``qrule_shahvaish`` writes it; R's ``approx``
-        sorts these positions, so a row whose position falls behind an
-        earlier one's is read in position order, as here.
-        """
-        n = (self.ends - self.starts)[self.segment]
-        mean_w = self.cumw[self.ends - 1][self.segment] / n
-        pk = (self.cumw / mean_w + 0.5 - self.w / 2) / (n + 1)
-        order = np.lexsort((pk, self.segment))
-        pk, x = pk[order], self.x[order]
-        starts, ends = self.starts[:, None], self.ends[:, None]
-        span = pk.max() - pk.min() + 1  # lay the segments end to end for one search
-        key = pk - pk.min() + self.segment * span
-        target = probs - pk.min() + np.arange(len(self.starts))[:, None] * span
-        i = last_at_most(pk, probs, key, target, starts, ends)
-        return x[np.maximum(i, starts)]  # R's approx(rule=2): the first value below pk_1
-
-    def _plotting_positions(self, qrule: str) -> np.ndarray:
-        """R's ``pk`` of the interpolating rules hf5 .. hf9, per sorted row."""
-        cumw, w, segment = self.cumw, self.w, self.segment
-        first = np.zeros(len(cumw), dtype=bool)
-        first[self.starts] = True
-        previous = np.where(first, 0.0, np.concatenate([[0.0], cumw[:-1]]))
-        last_w = w[self.ends - 1][segment]
-        total = cumw[self.ends - 1][segment]
-        if qrule == "hf5":
-            return (cumw - w / 2) / total
-        if qrule == "hf6":
-            return cumw / (total + last_w)
-        if qrule == "hf7":
-            return previous / cumw[np.maximum(self.ends - 2, self.starts)][segment]
-        if qrule == "hf8":
-            return (previous * 1 / 3 + cumw * 2 / 3) / (total + last_w / 3)
-        return (previous * 3 / 8 + cumw * 5 / 8) / (total + last_w / 4)  # hf9
-
-
-def _scaled_weights(data: Analysis, qrule: str) -> np.ndarray:
-    """The weights over a power of two per domain, so that their sums stay finite
-    (the quantiles are the same: powers of two scale exactly). Shah and Vaish's
-    rule reads the weights' scale, as R's: its weights are left as they are."""
-    scale = None if qrule == "shahvaish" else data._domain_scale()
-    return data.weights if scale is None else np.ldexp(data.weights, -scale)
-
-
-#: Rules that read only the two order statistics around ``p`` (a window will do).
-_LOCAL_RULES = ("math", "school", "hf1", "hf2", "hf4")
-
-
-def _column(data: Analysis, column: int, qrule: str) -> _SortedColumn | _WindowedColumn:
-    """The column as the rule needs it: a window near each quantile when one suffices."""
-    if data.n_domains == 1 and qrule in _LOCAL_RULES:
-        keep = (data.row_domain >= 0) & (data.weights > 0)
-        if np.count_nonzero(keep) > _WindowedColumn.MIN_ROWS:
-            return _WindowedColumn.build(data.y[:, column], _scaled_weights(data, qrule), keep)
-    return _SortedColumn.build(data, column, qrule)
-
-
-@dataclass(frozen=True, eq=False)
-class _WindowedColumn:
-    """A large column (one domain) sorted only near the quantiles asked for.
-
-    A strided sample brackets each quantile; the rows inside the bracket are
-    sorted (stably, as R's ``order()``) after the weight of all rows below it,
-    and the bracket widens until it holds the rows the rule reads. Each
-    quantile is then the one the full sort gives (to the rounding of long
-    double sums), for a few passes over the rows and the sort of a few per
-    cent of them; a window serves every later quantile it holds, such as
-    the Woodruff bounds of a median.
-    """
-
-    MIN_ROWS = 2**16
-    #: About how many rows the strided sample that brackets the quantiles holds.
-    SAMPLE_ROWS = 2**13
-
-    x: np.ndarray
-    w: np.ndarray
-    total: float
-    sample: np.ndarray
-    sample_share: np.ndarray
-    windows: list[tuple[_SortedColumn, bool, bool]] = field(default_factory=list)
-
-    @classmethod
-    def build(cls, x: np.ndarray, w: np.ndarray, keep: np.ndarray) -> _WindowedColumn:
-        """From values and weights, of which the rows ``keep`` count."""
-        if not keep.all():
-            x, w = x[keep], w[keep]
-        stride = len(x) // cls.SAMPLE_ROWS + 1
-        sample_x, sample_w = x[::stride], w[::stride]
-        order = np.argsort(sample_x)
-        share = np.cumsum(sample_w[order])
-        # long double, as R's sum(w); pairwise rather than R's row order, which
-        # gives the same double whenever the sums are exact (equal or few distinct
-        # weights, where ties at a threshold can happen) at a third of the cost
-        total = float(np.sum(w, dtype=np.longdouble))
-        return cls(x, w, total, sample_x[order], share / share[-1])
-
-    def quantiles(self, probs: np.ndarray, qrule: str) -> np.ndarray:
-        """As :meth:`_SortedColumn.quantiles`, for probabilities (1, P)."""
-        return np.array([[self._window(p).quantiles(np.array([[p]]), qrule)[0, 0]
-                          for p in probs[0]]])
-
-    def _window(self, p: float) -> _SortedColumn:
-        """Sorted rows around ``p`` that hold the two rows the rule reads at ``p``.
-
-        That is the last row at or below the threshold (or the first row, R's
-        ``last()`` fallback) and the next one.
-        """
-        threshold = p * self.total
-        margin = 0.01
-        while True:
-            for window, from_first, to_last in self.windows:
-                if ((from_first or window.cumw[0] <= threshold)
-                        and (to_last or (len(window.x) > 1 and window.cumw[-1] > threshold))):
-                    return window
-            lo = self._sample_value(p - margin, -np.inf)
-            hi = self._sample_value(p + margin, np.inf)
-            below = self.x < lo
-            rows = np.flatnonzero(~below & (self.x <= hi))
-            if len(rows):  # summed as R's cumsum() (the same for equal weights)
-                offset = np.sum(self.w[below], dtype=np.longdouble)
-                window = _SortedColumn.sort(self.x[rows], self.w[rows],
-                                            np.zeros(len(rows), dtype=np.intp), 1, str,
-                                            offset=offset, total=self.total)
-                self.windows.append((window, offset == 0, hi == np.inf))
-            margin *= 4
-
-    def _sample_value(self, q: float, beyond: float) -> float:
-        """The sample's value at share ``q`` (``beyond`` outside (0, 1))."""
-        if not 0 < q < 1:
-            return beyond
-        return self.sample[min(np.searchsorted(self.sample_share, q), len(self.sample) - 1)]
-
-
-def _interpolate(pk: np.ndarray, x: np.ndarray, probs: np.ndarray, segment: np.ndarray,
-                 starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """R's ``approx(pk, x, p, rule=2)`` within each segment."""
-    key = 2.0 * segment + pk  # pk is within [0, 1]: segments stay in order
-    k = np.arange(len(starts))[:, None]
-    i = last_at_most(pk, probs, key, 2.0 * k + probs, starts, ends)
-    i_safe = np.clip(i, starts, ends - 1)
-    j = np.minimum(i_safe + 1, ends - 1)
-    with np.errstate(over="ignore", invalid="ignore"):
-        fraction = (probs - pk[i_safe]) / (pk[j] - pk[i_safe])
-        inner = x[i_safe] + (x[j] - x[i_safe]) * fraction
-    # values of opposite signs near 1.8e308: their difference overflows, not the blend
-    inner = np.where(np.isfinite(inner), inner, x[i_safe] * (1 - fraction) + x[j] * fraction)
-    out = np.where(probs == pk[i_safe], x[i_safe], inner)
-    out = np.where(i < starts, x[starts], out)
-    return np.where(i >= ends - 1, x[ends - 1], out)

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from micropop import datasets
-from micropop.design import require_columns
+from micropop.design.encode import require_columns
 from micropop.errors import (
     LevelNotInMarginError,
     MarginLevelError,

@@ -181,7 +181,7 @@ def frequency_circles(accounts: float, design: SurveyDesign, frequency: str,
     accounts = check_figure("accounts", accounts)
     check_multiplicity(design, multiplicity)
     definitions = circle_levels(design.data, frequency, None, circles)
-    values = design._data[frequency]
+    values = design.frame[frequency]
     names = [f"{frequency}: {name}" for name in definitions]
     indicators = {key: values.isin(list(levels)).astype(float).where(values.notna())
                   .to_numpy() for key, levels in zip(names, definitions.values(), strict=True)}

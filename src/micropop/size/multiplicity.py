@@ -499,7 +499,7 @@ def weight_share(platforms: pd.DataFrame, design: SurveyDesign, accounts: str = 
     require_columns(design.data, used)
     for column in used:
         check_indicator(design, column)
-    member = design._data[used].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    member = design.frame[used].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     links = member.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         shares = np.where(member > 0, member / links[:, None], 0.0)
@@ -520,7 +520,7 @@ def weight_share(platforms: pd.DataFrame, design: SurveyDesign, accounts: str = 
     z = stats.norm.ppf(0.5 + level / 2)
     # under its assumptions everyone behind the largest platform's accounts is counted
     low, high = at_least(persons - z * se, persons + z * se, float(figures.max()))
-    table = pd.DataFrame({"accounts": figures, "respondents": member[design._rows].sum(0),
+    table = pd.DataFrame({"accounts": figures, "respondents": member[design.rows].sum(0),
                           "share_per_account": ratio, "persons": figures * ratio},
                          index=pd.Index(used, name=platform_id))
     return SizeEstimate(

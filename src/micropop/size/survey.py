@@ -56,7 +56,7 @@ def with_columns(design: SurveyDesign, columns: Mapping[str, np.ndarray]) -> Sur
     ``columns`` hold one value per row of the design's full data (subset
     rows included), as the estimators read them.
     """
-    index = design._data.index  # the full data's labels: assign keeps the subset's rows
+    index = design.frame.index  # the full data's labels: assign keeps the subset's rows
     return design.assign(**{name: pd.Series(values, index=index)
                             for name, values in columns.items()})
 
@@ -319,7 +319,7 @@ def survey_circles(design: SurveyDesign, column: str,
     """
     require_design(design)
     definitions = circle_levels(design.data, column, levels_in_order, circles)
-    values = design._data[column]
+    values = design.frame[column]
     indicators = {f"{column}: {name}": values.isin(list(levels)).astype(float)
                   .where(values.notna()).to_numpy()
                   for name, levels in definitions.items()}

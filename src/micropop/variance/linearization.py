@@ -28,14 +28,15 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from micropop.errors import LonelyPSUError
 
-__all__ = ["LONELY_PSU_POLICIES", "Stage", "linearized_vcov", "unit_totals"]
+__all__ = ["LONELY_PSU_POLICIES", "Stage", "UnitTotals", "linearized_vcov", "stage_totals",
+           "unit_totals", "variance_stages", "vcov_from_totals"]
 
 #: The lonely-PSU policies of R's ``options(survey.lonely.psu=)``.
 LONELY_PSU_POLICIES = ("fail", "remove", "certainty", "adjust", "average")
@@ -114,7 +115,8 @@ class Stage:
         """``n_h / N_h`` per stratum (0 without fpc, as R's infinite population)."""
         if self.popsize is None:
             return np.zeros(len(self.n_units))
-        return self.n_units / self.popsize
+        fraction: np.ndarray = self.n_units / self.popsize
+        return fraction
 
     @property
     def fpc_factor(self) -> np.ndarray:
@@ -126,6 +128,11 @@ def linearized_vcov(values: np.ndarray, stages: Sequence[Stage], lonely_psu: str
                     ultimate_cluster: bool = False, row_domain: np.ndarray | None = None,
                     n_domains: int = 1, adjust_domain_lonely: bool = False) -> np.ndarray:
     """Covariance matrix of influence totals, as R's svyrecvar.
+
+    The composition of the two halves of the variance: :func:`stage_totals`
+    (rows to sums per sampled unit of each stage) and :func:`vcov_from_totals`
+    (unit sums to the covariance). An engine that holds the rows elsewhere
+    (in partitions) computes the unit sums its own way and shares the second.
 
     Parameters
     ----------
@@ -164,37 +171,101 @@ def linearized_vcov(values: np.ndarray, stages: Sequence[Stage], lonely_psu: str
         stratum of a group is lonely.
     """
     values = np.asarray(values, dtype=float)
-    n, p = values.shape
     if row_domain is not None and n_domains == 1 and np.all(row_domain == 0):
         row_domain = None  # every row in the one domain: plain group sums
-    with_later_stages = not ultimate_cluster and all(s.popsize is not None for s in stages)
-    used = stages if with_later_stages else stages[:1]
+    used = variance_stages(stages, ultimate_cluster)
+    totals = (stage_totals(values, stage, row_domain, n_domains) for stage in used)
+    return vcov_from_totals(totals, used, lonely_psu, n_domains, adjust_domain_lonely)
 
-    vcov = np.zeros((p * n_domains, p * n_domains))
-    multiplier = np.ones(len(used[0].n_units))
-    for index, stage in enumerate(used):
+
+@dataclass(frozen=True, eq=False)
+class UnitTotals:
+    """What the variance needs of the rows at one stage: sums per sampled unit.
+
+    Attributes
+    ----------
+    totals : ndarray, shape (C, p * K)
+        Influence values summed over the rows of each unit, column
+        ``j * K + k`` for statistic j in domain k.
+    held : ndarray of bool, shape (C, K), or None
+        Whether the unit holds a row of each domain; None when every row is
+        in the one domain. Sums of partitions add ``totals`` and or ``held``.
+    """
+
+    totals: np.ndarray
+    held: np.ndarray | None
+
+
+def variance_stages(stages: Sequence[Stage], ultimate_cluster: bool) -> Sequence[Stage]:
+    """The stages whose units enter the variance: all of them when every stage
+    has an fpc and ``ultimate_cluster`` is False (as R), else the first."""
+    with_later_stages = not ultimate_cluster and all(s.popsize is not None for s in stages)
+    return stages if with_later_stages else stages[:1]
+
+
+def stage_totals(values: np.ndarray, stage: Stage, row_domain: np.ndarray | None = None,
+                 n_domains: int = 1) -> UnitTotals:
+    """Sums of influence ``values`` (n, p) per sampled unit of ``stage`` and domain.
+
+    ``row_domain`` as in :func:`linearized_vcov` (None: every row in the one
+    domain).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from micropop.variance.linearization import Stage, stage_totals
+    >>> stage = Stage.build(np.zeros(4, dtype=np.intp), np.array([0, 0, 1, 1]), None, ["all"])
+    >>> stage_totals(np.array([[1.0], [2.0], [3.0], [6.0]]), stage).totals.tolist()
+    [[3.0], [9.0]]
+    """
+    cells = _Cells(stage.cluster, len(stage.cluster_stratum), row_domain, n_domains)
+    return UnitTotals(cells.sums(values), None if row_domain is None else cells.held())
+
+
+def vcov_from_totals(totals: Iterable[UnitTotals], stages: Sequence[Stage],
+                     lonely_psu: str = "fail", n_domains: int = 1,
+                     adjust_domain_lonely: bool = False) -> np.ndarray:
+    """The covariance of the statistics from their unit sums, stage by stage (R's
+    ``svyrecvar``): ``totals`` holds one :class:`UnitTotals` per stage of
+    ``stages`` (see :func:`variance_stages`); the other arguments as in
+    :func:`linearized_vcov`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from micropop.variance.linearization import Stage, UnitTotals, vcov_from_totals
+    >>> stage = Stage.build(np.zeros(4, dtype=np.intp), np.arange(4), None, ["all"])
+    >>> units = UnitTotals(np.array([[1.0], [2.0], [3.0], [6.0]]), None)
+    >>> float(vcov_from_totals([units], [stage])[0, 0])
+    18.666666666666664
+    """
+    vcov: np.ndarray | None = None
+    multiplier = np.ones(len(stages[0].n_units))
+    for index, (stage, table) in enumerate(zip(stages, totals, strict=True)):
         if index > 0:
-            prev = used[index - 1]
+            prev = stages[index - 1]
             parent_stratum = prev.cluster_stratum[stage.stratum_parent]
             multiplier = (multiplier * prev.sampling_fraction)[parent_stratum]
-        vcov += _stage_vcov(values, stage, index + 1, multiplier, lonely_psu,
-                            row_domain, n_domains, adjust_domain_lonely)
+        part = _stage_vcov(table, stage, index + 1, multiplier, lonely_psu, n_domains,
+                           adjust_domain_lonely)
+        if vcov is None:
+            vcov = np.zeros(part.shape)
+        vcov += part
+    if vcov is None:
+        raise ValueError("no sampling stage: a design has one at least")
     return vcov
 
 
-def _stage_vcov(values: np.ndarray, stage: Stage, stage_number: int, multiplier: np.ndarray,
-                lonely_psu: str, row_domain: np.ndarray | None, n_domains: int,
-                adjust_domain_lonely: bool) -> np.ndarray:
+def _stage_vcov(table: UnitTotals, stage: Stage, stage_number: int, multiplier: np.ndarray,
+                lonely_psu: str, n_domains: int, adjust_domain_lonely: bool) -> np.ndarray:
     """One stage's contribution: R's onestage summed over all its groups."""
     n_strata = len(stage.n_units)
-    n_units = len(stage.cluster_stratum)
-    cells = _Cells(stage.cluster, n_units, row_domain, n_domains)
-    totals = cells.sums(values)
+    totals = table.totals
     stratum_totals = unit_totals(totals, stage.cluster_stratum, n_strata)
-    col_domain = np.tile(np.arange(n_domains), values.shape[1])
+    col_domain = np.tile(np.arange(n_domains), totals.shape[1] // n_domains)
     # (H, K): how many units of stratum h hold a row of domain k (R's nsubset)
-    reached_units = None if row_domain is None else unit_totals(
-        cells.held().astype(float), stage.cluster_stratum, n_strata)
+    reached_units = None if table.held is None else unit_totals(
+        table.held.astype(float), stage.cluster_stratum, n_strata)
 
     n_h = stage.n_units.astype(float)
     f_h = stage.fpc_factor
@@ -208,7 +279,7 @@ def _stage_vcov(values: np.ndarray, stage: Stage, stage_number: int, multiplier:
                else reached_units > 0)
     reached = lonely[:, None] & present
     if lonely_psu == "fail" and reached.any():
-        names = [stage.strata_labels[h] for h in np.flatnonzero(reached.any(axis=1))]
+        names = [stage.strata_labels[int(h)] for h in np.flatnonzero(reached.any(axis=1))]
         raise LonelyPSUError(
             f"stratum {_quote(names)} has only one PSU at stage {stage_number}",
             hint="choose lonely_psu='remove', 'certainty', 'adjust' or 'average' "
@@ -216,7 +287,8 @@ def _stage_vcov(values: np.ndarray, stage: Stage, stage_number: int, multiplier:
     # R's survey.adjust.domain.lonely: a domain meeting one unit of a stratum
     # that has several is handled as a lonely unit ("adjust", "average" only)
     domain_lonely = np.zeros_like(present)
-    if adjust_domain_lonely and row_domain is not None and lonely_psu in ("adjust", "average"):
+    if adjust_domain_lonely and reached_units is not None and lonely_psu in ("adjust",
+                                                                              "average"):
         domain_lonely = (reached_units == 1) & ~(lonely | census)[:, None]
     if lonely_psu == "adjust":
         center[lonely] = 0.0  # R centres a lonely unit at zero instead of its stratum mean
@@ -231,7 +303,8 @@ def _stage_vcov(values: np.ndarray, stage: Stage, stage_number: int, multiplier:
         group = _group_of_stratum(stage)[stage.cluster_stratum]
         centred *= np.sqrt(factor[group][:, col_domain]) * kept
     unit_weight = (scale * multiplier)[stage.cluster_stratum]
-    return (centred * unit_weight[:, None]).T @ centred
+    vcov: np.ndarray = (centred * unit_weight[:, None]).T @ centred
+    return vcov
 
 
 def _average_factor(stage: Stage, dropped: np.ndarray, present: np.ndarray,

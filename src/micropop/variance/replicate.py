@@ -79,7 +79,8 @@ def replicate_sums(replicates: np.ndarray, values: np.ndarray,
     k (rows with domain -1 are left out), once per replicate weight column.
     """
     if row_domain is None:
-        return replicates.T @ values
+        sums: np.ndarray = replicates.T @ values
+        return sums
     n, p = values.shape
     rows = np.flatnonzero(row_domain >= 0)
     cols = np.arange(p)[None, :] * n_domains + row_domain[rows, None]

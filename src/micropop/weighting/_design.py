@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
-from micropop.design import design_rows
+from micropop.design._core import Design
+from micropop.design.encode import design_rows
 from micropop.errors import WeightingError
-from micropop.weighting._projection import _group_sums
+from micropop.variance.calibration import Projection
+from micropop.weighting._projection import group_sums
 from micropop.weighting.margins import MET_RTOL, Margin, check_met, furthest, worst_miss
 
-__all__ = ["WeightingStep", "require_positive", "scaled", "weight_matrix", "with_weights"]
+__all__ = ["DesignT", "WeightingStep", "require_positive", "scaled", "weight_matrix",
+           "with_weights"]
+
+#: A design type: a weighting step returns a design of the kind it was given.
+DesignT = TypeVar("DesignT", bound=Design)
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,10 +51,10 @@ class WeightingStep:
     iterations: int
     change: float
     before: np.ndarray
-    projection: object | None = None
+    projection: Projection | None = None
 
 
-def weight_matrix(design, negative_ok: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def weight_matrix(design: Design, negative_ok: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The rows weighted and their weights: column 0 the full sample, then replicates.
 
     Returns ``rows`` (n,) bool (in the design's scope) and ``W`` (n, 1 + R),
@@ -56,7 +63,7 @@ def weight_matrix(design, negative_ok: bool = False) -> tuple[np.ndarray, np.nda
     unless ``negative_ok`` (trimming), when a weight is negative (left by a
     linear calibration): scaling such weights has no meaning.
     """
-    rows, weights = design._rows, _scoped(design)
+    rows, weights = design.rows, _scoped(design)
     require_positive(design, weights[:, 0] > 0)
     negative = weights < 0
     if not negative_ok and negative.any():
@@ -71,28 +78,20 @@ def weight_matrix(design, negative_ok: bool = False) -> tuple[np.ndarray, np.nda
     return rows, weights
 
 
-def require_positive(design, positive: np.ndarray) -> None:
+def require_positive(design: Design, positive: np.ndarray) -> None:
     """Raise WeightingError when no row in the design's scope has a positive weight."""
     if not positive.any():
         raise WeightingError("the design has no row with a positive weight" +
-                             (" in its subset" if design._scope is not None else "") +
+                             (" in its subset" if design.scope is not None else "") +
                              ", so there is nothing to weight",
                              hint="check the weights column: rows of zero weight take no "
                                   "part in weighting")
 
 
-def _scoped(design) -> np.ndarray:
-    """All weight columns, zero outside the design's scope."""
-    weights = _all_weights(design)
-    return weights if design._scope is None else weights * design._rows[:, None]
-
-
-def _all_weights(design) -> np.ndarray:
-    if not hasattr(design, "_replicates"):
-        return design._weights[:, None]
-    reps = design._replicates
-    return np.hstack([design._weights[:, None], reps if design._unit is None
-                      else design._weights[:, None] * reps[design._unit]])
+def _scoped(design: Design) -> np.ndarray:
+    """All weight columns (full sample, then replicates), zero outside the design's scope."""
+    weights = design.weight_matrix(full_sample=True)
+    return weights if design.scope is None else weights * design.rows[:, None]
 
 
 def scaled(weights: np.ndarray, cell: np.ndarray, factors: np.ndarray) -> np.ndarray:
@@ -105,9 +104,9 @@ def scaled(weights: np.ndarray, cell: np.ndarray, factors: np.ndarray) -> np.nda
     return new
 
 
-def with_weights(design, weights: np.ndarray, step: WeightingStep, rtol: float = MET_RTOL,
+def with_weights(design: DesignT, weights: np.ndarray, step: WeightingStep, rtol: float = MET_RTOL,
                  negative_ok: bool = False,
-                 preserved: tuple[str, np.ndarray, Sequence[str]] | None = None):
+                 preserved: tuple[str, np.ndarray, Sequence[str]] | None = None) -> DesignT:
     """A new design like ``design`` with the weights (n, 1 + R) of ``weight_matrix``.
 
     The weights are checked first, in every column (the sample's, then each
@@ -116,32 +115,20 @@ def with_weights(design, weights: np.ndarray, step: WeightingStep, rtol: float =
     and, with ``preserved = (what, codes, labels)``, keeping the weighted total
     of every class of ``codes`` (nonresponse classes, trimming's total).
     Rows outside the scope keep their old weights (they stay out of every
-    estimate); the step is appended to the design's weighting history.
+    estimate); the step is appended to the design's weighting history
+    (:meth:`micropop.design._core.Design.with_weights`).
     """
-    rows = design._rows
     _check_finite(design, weights, step.method, negative_ok)
     misses = [worst_miss(step.margins, weights)]
     if preserved is not None:
         what, codes, labels = preserved
-        before = _group_sums(codes, _scoped(design), len(labels))
-        misses.append(furthest(what, labels, _group_sums(codes, weights, len(labels)), before))
+        before = group_sums(codes, _scoped(design), len(labels))
+        misses.append(furthest(what, labels, group_sums(codes, weights, len(labels)), before))
     check_met(misses, rtol, step.method)
-    if not rows.all():
-        weights = np.where(rows[:, None], weights, _all_weights(design))
-    full = np.ascontiguousarray(weights[:, 0])
-    full.flags.writeable = False
-    slots = {"_weights": full, "_weighting": design._weighting + (step,)}
-    if weights.shape[1] > 1:
-        reps = np.ascontiguousarray(weights[:, 1:])
-        reps.flags.writeable = False
-        slots.update(_replicates=reps, _unit=None)
-    new = design._replace(**slots)
-    if not np.array_equal(full == 0, design._weights == 0):
-        object.__setattr__(new, "_degf", new._count_degf())  # rows with zero weight left
-    return new
+    return design.with_weights(weights, step)
 
 
-def _check_finite(design, weights: np.ndarray, method: str, negative_ok: bool) -> None:
+def _check_finite(design: Design, weights: np.ndarray, method: str, negative_ok: bool) -> None:
     """Raise WeightingError for non-finite (or, unless ``negative_ok``, negative) weights."""
     for bad, what, hint in ((~np.isfinite(weights), "non-finite",
                              "the targets are too large, or too far from the design weights, "

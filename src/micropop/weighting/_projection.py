@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["GregProjection", "PostStratProjection", "RakingProjection", "calibrated_influence",
+__all__ = ["GregProjection", "PostStratProjection", "RakingProjection", "group_sums",
            "solve_gram"]
 
 # R's svyrecvar runs this many sweeps of the raking centring.
@@ -33,7 +33,7 @@ def _safe_divide(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
                      where=bottom != 0)
 
 
-def _group_sums(codes: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+def group_sums(codes: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
     """Column sums of ``values`` (n, p) by code (rows with code -1 left out), (size, p)."""
     inside = codes >= 0
     out = np.empty((size, values.shape[1]))
@@ -79,7 +79,7 @@ class PostStratProjection:
     def residuals(self, x: np.ndarray) -> np.ndarray:
         psw = np.where((self.new_weights == 0) & (self.old_weights == 0), 1.0, self.new_weights)
         scaled = _safe_divide(x * self.old_weights[:, None], psw[:, None])
-        totals = _group_sums(self.codes, scaled, self.n_strata)
+        totals = group_sums(self.codes, scaled, self.n_strata)
         old = np.bincount(self.codes[self.codes >= 0], weights=self.old_weights[self.codes >= 0],
                           minlength=self.n_strata)
         means = _safe_divide(totals, old[:, None])
@@ -117,7 +117,7 @@ class RakingProjection:
         for _ in range(_RAKING_SWEEPS):
             for codes, psw, count, size in margins:
                 ratio = _safe_divide(xin, psw[:, None])
-                means = _safe_divide(_group_sums(codes, ratio, size), count[:, None])
+                means = _safe_divide(group_sums(codes, ratio, size), count[:, None])
                 xin -= psw[:, None] * means[codes]
         x[inside] = xin
         return x
@@ -144,30 +144,8 @@ class GregProjection:
         d_cells = np.bincount(cell, weights=self.base[inside], minlength=n_cells)
         gram = self.design.T @ (self.design * d_cells[:, None])
         scaled = _safe_divide(x[inside], self.g[cell][:, None])
-        moments = self.design.T @ _group_sums(cell, scaled, n_cells)
+        moments = self.design.T @ group_sums(cell, scaled, n_cells)
         beta = solve_gram(gram, moments, self.generalised)
         out = x.copy()
         out[inside] -= (self.g[cell] * self.base[inside])[:, None] * (self.design @ beta)[cell]
         return out
-
-
-def calibrated_influence(steps: tuple, values: np.ndarray, row_domain: np.ndarray,
-                         n_domains: int) -> tuple[np.ndarray, np.ndarray | None, int]:
-    """Influence values with the calibration of ``steps`` projected out.
-
-    Domains are spread into columns first (column ``j * K + k``: statistic j
-    in domain k, zero elsewhere), because the calibration residuals of a
-    domain statistic reach rows outside the domain, as in R where a domain is
-    a subset that keeps every row. Returns the values, ``row_domain`` and
-    ``n_domains`` to give the variance engine.
-    """
-    projections = [step.projection for step in steps if step.projection is not None]
-    if not projections:
-        return values, row_domain, n_domains
-    n, p = values.shape
-    x = np.zeros((n, p * n_domains))
-    rows = np.flatnonzero(row_domain >= 0)
-    x[rows[:, None], np.arange(p)[None, :] * n_domains + row_domain[rows, None]] = values[rows]
-    for projection in projections:
-        x = projection.residuals(x)
-    return x, None, 1

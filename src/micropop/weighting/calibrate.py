@@ -39,9 +39,10 @@ import numpy as np
 
 from micropop.errors import (ConvergenceError, InfeasibleBoundsError, MarginTotalsError,
                              MicropopWarning, OptionError, WeightingError, check_number)
-from micropop.design import design_rows, require_design
-from micropop.weighting._design import WeightingStep, scaled, weight_matrix, with_weights
-from micropop.weighting._projection import GregProjection, _group_sums, solve_gram
+from micropop.design.encode import design_rows, require_design
+from micropop.weighting._design import (DesignT, WeightingStep, scaled, weight_matrix,
+                                        with_weights)
+from micropop.weighting._projection import GregProjection, group_sums, solve_gram
 from micropop.weighting.margins import (MET_RTOL, Margin, MarginSpec, cells, check_carried,
                                         check_totals, parse_margins)
 
@@ -61,9 +62,9 @@ _COLLINEAR_RTOL = 1e-12
 _CONSISTENT_RTOL = 1e-6
 
 
-def calibrate(design, population: Mapping[Any, MarginSpec], method: str = "linear",
+def calibrate(design: DesignT, population: Mapping[Any, MarginSpec], method: str = "linear",
               bounds: tuple[float, float] | None = None, max_iter: int = 50,
-              epsilon: float = 1e-7):
+              epsilon: float = 1e-7) -> DesignT:
     """Calibrate the weights to population totals (R's ``calibrate``).
 
     Parameters
@@ -140,12 +141,12 @@ def calibrate(design, population: Mapping[Any, MarginSpec], method: str = "linea
     lower, upper = _check_bounds(method, bounds)
     rows, weights = weight_matrix(design)
     active = rows & (weights[:, 0] > 0)
-    margins = parse_margins(design._data, active, population)
+    margins = parse_margins(design.frame, active, population)
     check_totals(margins)
     check_carried(margins, weights)
     cell, x, labels = _model(margins, active)
     targets = _targets(margins)
-    cell_weights = _group_sums(cell, weights, x.shape[0])
+    cell_weights = group_sums(cell, weights, x.shape[0])
     collinear = _check_consistent(x, cell_weights[:, 0], targets, labels)
     _check_reachable(margins, weights[:, 0], lower, upper, targets, x, cell_weights[:, 0])
     g = np.empty_like(cell_weights)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from micropop.design import require_design
+from micropop.design._core import Design
+from micropop.design.encode import require_design
 from micropop.result import Block, Result
 from micropop.weighting._design import require_positive
 
@@ -72,7 +73,7 @@ class WeightSummary(Result):
         return blocks
 
 
-def weight_summary(design) -> WeightSummary:
+def weight_summary(design: Design) -> WeightSummary:
     """Diagnostics of a design's weights and of the weighting steps that made them.
 
     Parameters
@@ -100,9 +101,9 @@ def weight_summary(design) -> WeightSummary:
     0.0
     """
     require_design(design)
-    rows = design._rows
-    steps = design._weighting
-    w = design._weights
+    rows = design.rows
+    steps = design.weighting_steps
+    w = design.full_weights
     require_positive(design, rows & (w > 0))
     weighted = rows & (w != 0)  # negative weights (linear calibration) count too
     values = w[weighted]

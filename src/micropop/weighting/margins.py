@@ -33,13 +33,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from micropop.design import require_columns
+from micropop.design.encode import require_columns
 from micropop.errors import (ConvergenceError, LevelNotInMarginError, LevelNotInSampleError,
                              MarginLevelError, MarginTotalsError, MicropopWarning,
                              NotCategoricalError, PopulationCountError, WeightingError,
                              WeightingMissingError, data_rows)
 from micropop.reference.census import demo_margins, sex_age_margins
-from micropop.weighting._projection import _group_sums
+from micropop.weighting._projection import group_sums
 
 __all__ = ["Margin", "Miss", "parse_margins", "cells", "check_totals", "check_observed",
            "check_categorical", "check_met", "check_carried", "worst_miss", "furthest",
@@ -101,7 +101,7 @@ class Margin:
         """
         matrix = weights if weights.ndim == 2 else weights[:, None]
         if self.categorical:
-            out = _group_sums(self.codes, matrix, len(self.levels))
+            out = group_sums(self.codes, matrix, len(self.levels))
         else:
             out = (self.values @ matrix)[None, :]
         return out if weights.ndim == 2 else out[:, 0]

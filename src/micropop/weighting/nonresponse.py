@@ -7,17 +7,17 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from micropop.design import as_columns, design_rows, require_columns, require_design
+from micropop.design.encode import as_columns, design_rows, require_columns, require_design
 from micropop.errors import WeightingError, WeightingMissingError
-from micropop.weighting._design import WeightingStep, weight_matrix, with_weights
-from micropop.weighting._projection import _group_sums
+from micropop.weighting._design import DesignT, WeightingStep, weight_matrix, with_weights
+from micropop.weighting._projection import group_sums
 from micropop.weighting.margins import check_observed, class_codes
 
 __all__ = ["adjust_nonresponse"]
 
 
-def adjust_nonresponse(design, responded: str | np.ndarray | pd.Series,
-                       by: str | Sequence[str] | None = None):
+def adjust_nonresponse(design: DesignT, responded: str | np.ndarray | pd.Series,
+                       by: str | Sequence[str] | None = None) -> DesignT:
     """Weighting-class adjustment for unit nonresponse; non-respondents are dropped.
 
     Within each class (a level, or combination of levels, of ``by``; the whole
@@ -65,7 +65,7 @@ def adjust_nonresponse(design, responded: str | np.ndarray | pd.Series,
     [15.0, 15.0, 10.0]
     """
     require_design(design)
-    frame = design._data
+    frame = design.frame
     rows, weights = weight_matrix(design)
     responded = _indicator(design, rows, responded)
     classes = as_columns(by, "by")
@@ -78,8 +78,8 @@ def adjust_nonresponse(design, responded: str | np.ndarray | pd.Series,
         codes, labels = np.zeros(len(frame), dtype=np.intp), ["(all)"]
     codes = np.where(rows, codes, -1)
     n_classes = len(labels)
-    everyone = _group_sums(codes, weights, n_classes)
-    respondents = _group_sums(np.where(responded, codes, -1), weights, n_classes)
+    everyone = group_sums(codes, weights, n_classes)
+    respondents = group_sums(np.where(responded, codes, -1), weights, n_classes)
     empty = (respondents == 0) & (everyone > 0)
     if empty.any():
         column = int(np.flatnonzero(empty.any(axis=0))[0])
@@ -105,7 +105,7 @@ def _indicator(design, rows: np.ndarray, responded) -> np.ndarray:
     refused, never filled by position); or an array with one value per row of
     the data or per row of the design's scope. Rows are named as data rows.
     """
-    frame = design._data
+    frame = design.frame
     scope = frame.index[rows]
     if isinstance(responded, str):
         require_columns(frame, [responded])

@@ -16,10 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from micropop.design import as_columns, require_design
+from micropop.design.encode import as_columns, require_design
 from micropop.errors import ConvergenceError, check_number, check_option
-from micropop.weighting._design import WeightingStep, scaled, weight_matrix, with_weights
-from micropop.weighting._projection import PostStratProjection, RakingProjection, _group_sums
+from micropop.weighting._design import (DesignT, WeightingStep, scaled, weight_matrix,
+                                        with_weights)
+from micropop.weighting._projection import PostStratProjection, RakingProjection, group_sums
 from micropop.weighting.calibrate import check_consistent
 from micropop.weighting.margins import (Margin, MarginSpec, cells, check_carried, check_totals,
                                         parse_margins, worst_miss)
@@ -31,8 +32,8 @@ __all__ = ["poststratify", "rake"]
 _SETTLED_RTOL = 1e-4
 
 
-def poststratify(design, strata: str | Sequence[str], population: MarginSpec,
-                 partial: bool = False):
+def poststratify(design: DesignT, strata: str | Sequence[str], population: MarginSpec,
+                 partial: bool = False) -> DesignT:
     """Post-stratify: scale weights so each stratum's weighted count is its population count.
 
     As R's ``postStratify``: within each post-stratum (a level of ``strata``,
@@ -83,7 +84,7 @@ def poststratify(design, strata: str | Sequence[str], population: MarginSpec,
     rows, weights = weight_matrix(design)
     active = rows & (weights[:, 0] > 0)
     variables = tuple(as_columns(strata, "strata"))
-    (margin,) = parse_margins(design._data, active, {variables: population}, numeric=False,
+    (margin,) = parse_margins(design.frame, active, {variables: population}, numeric=False,
                               partial=partial)
     check_carried([margin], weights)
     new = scaled(weights, margin.codes, _factors(margin.codes, weights, margin.targets))
@@ -92,8 +93,8 @@ def poststratify(design, strata: str | Sequence[str], population: MarginSpec,
     return with_weights(design, new, step)
 
 
-def rake(design, margins: Mapping[Any, MarginSpec], max_iter: int = 100,
-         epsilon: float = 1e-7):
+def rake(design: DesignT, margins: Mapping[Any, MarginSpec], max_iter: int = 100,
+         epsilon: float = 1e-7) -> DesignT:
     """Rake (iterative proportional fitting) the design weights to population margins.
 
     As R's ``rake``: each sweep post-stratifies on every margin in turn,
@@ -153,13 +154,13 @@ def rake(design, margins: Mapping[Any, MarginSpec], max_iter: int = 100,
     epsilon = check_number("epsilon", epsilon, low=0, low_open=True)
     rows, weights = weight_matrix(design)
     active = rows & (weights[:, 0] > 0)
-    parsed = parse_margins(design._data, active, margins, numeric=False)
+    parsed = parse_margins(design.frame, active, margins, numeric=False)
     check_totals(parsed)
     check_carried(parsed, weights)
     check_consistent(parsed, active, weights[:, 0])
     cell, levels = cells(parsed)
     n_cells = levels.shape[1]
-    start = _group_sums(cell, weights, n_cells)
+    start = group_sums(cell, weights, n_cells)
     tolerance = epsilon * start[:, 0].sum() if epsilon < 1 else epsilon
     factor = np.ones_like(start)
     after = np.empty((len(parsed), n_cells))  # full-sample factor after each margin
@@ -187,7 +188,7 @@ def rake(design, margins: Mapping[Any, MarginSpec], max_iter: int = 100,
 
 def _factors(codes: np.ndarray, weights: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """Per level and weight column, ``target / weighted count`` (1 where nothing to scale)."""
-    sums = _group_sums(codes, weights, len(targets))
+    sums = group_sums(codes, weights, len(targets))
     return np.divide(targets[:, None], sums, out=np.ones_like(sums), where=sums > 0)
 
 

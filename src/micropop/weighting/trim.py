@@ -6,8 +6,8 @@ import numpy as np
 
 from micropop.errors import (ConvergenceError, InfeasibleBoundsError, WeightingError,
                              check_number, check_option)
-from micropop.design import design_rows, require_design
-from micropop.weighting._design import WeightingStep, weight_matrix, with_weights
+from micropop.design.encode import design_rows, require_design
+from micropop.weighting._design import DesignT, WeightingStep, weight_matrix, with_weights
 
 __all__ = ["trim"]
 
@@ -18,7 +18,8 @@ _STRICT_RTOL = 1e-12
 _MAX_ROUNDS = 10_000
 
 
-def trim(design, lower: float = -np.inf, upper: float = np.inf, strict: bool = False):
+def trim(design: DesignT, lower: float = -np.inf, upper: float = np.inf,
+         strict: bool = False) -> DesignT:
     """Trim weights to ``[lower, upper]``, sharing the excess out (R's ``trimWeights``).
 
     As R: weights outside the bounds are set to the bound, and the total
