@@ -61,10 +61,18 @@ import numpy as np
 import pandas as pd
 
 from micropop.design import SurveyDesign, design_rows, require_design
-from micropop.errors import (EmptyDomainError, InequalityError, InequalityParameterError,
-                             MissingValuesError, NegativeIncomeError,
-                             NotNumericVariableError, OptionError,
-                             ZeroIncomeError, check_number, check_option)
+from micropop.errors import (
+    EmptyDomainError,
+    InequalityError,
+    InequalityParameterError,
+    MissingValuesError,
+    NegativeIncomeError,
+    NotNumericVariableError,
+    OptionError,
+    ZeroIncomeError,
+    check_number,
+    check_option,
+)
 from micropop.estimation import Estimate
 from micropop.estimation._analysis import Analysis, means, prepare
 from micropop.estimation._sorted import SortedSegments, last_at_most

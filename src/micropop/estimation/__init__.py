@@ -27,8 +27,13 @@ Examples
 [4.6667, 6.6667]
 """
 
-from micropop.estimation.association import (CHISQ_STATISTICS, ChisqTest, GoodnessOfFit,
-                                             goodness_of_fit, survey_chisq)
+from micropop.estimation.association import (
+                                             CHISQ_STATISTICS,
+                                             ChisqTest,
+                                             GoodnessOfFit,
+                                             goodness_of_fit,
+                                             survey_chisq,
+)
 from micropop.estimation.linear import survey_mean, survey_ratio, survey_total
 from micropop.estimation.proportions import PROPORTION_METHODS, survey_proportion
 from micropop.estimation.quantiles import QUANTILE_RULES, survey_quantile

@@ -36,8 +36,14 @@ from scipy import linalg, stats
 
 from micropop.design._core import Design
 from micropop.design.encode import require_columns, require_design
-from micropop.errors import (DesignError, EmptyDomainError, OptionError, ProfileError,
-                             ReferenceLevelError, check_option)
+from micropop.errors import (
+    DesignError,
+    EmptyDomainError,
+    OptionError,
+    ProfileError,
+    ReferenceLevelError,
+    check_option,
+)
 from micropop.estimation._analysis import Analysis, means, prepare
 from micropop.estimation.chisqsum import pfsum
 from micropop.estimation.linear import survey_total
@@ -450,7 +456,7 @@ def goodness_of_fit(design: Design, variable: str,
                  "level")
     p = reference.shares.reindex([str(v) for v in levels]).to_numpy()
     if np.any(p == 0):
-        zero = [str(v) for v, share in zip(levels, p) if share == 0]
+        zero = [str(v) for v, share in zip(levels, p, strict=True) if share == 0]
         raise ReferenceLevelError(
             f"reference share of {variable!r} level(s) {', '.join(map(repr, zero))} is zero: "
             "Pearson's statistic divides by it",

@@ -14,7 +14,6 @@ from micropop.errors import EmptyDomainError, MicropopWarning, OptionError, chec
 from micropop.estimation._analysis import Analysis, prepare, scaled_means
 from micropop.estimation.result import Estimate
 
-
 __all__ = ["survey_mean", "survey_ratio", "survey_total"]
 
 Deff = bool | Literal["replace"]

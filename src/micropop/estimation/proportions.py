@@ -12,12 +12,24 @@ from scipy import stats
 
 from micropop.design._core import Design
 from micropop.design.encode import require_design
-from micropop.errors import (DesignError, InvalidLevelError, MicropopWarning,
-                             NotNumericVariableError, OptionError, check_number, check_option)
-from micropop.estimation._analysis import (Analysis, domain_degf, means, prepare,
-                                           scaled_means, t_quantile)
+from micropop.errors import (
+    DesignError,
+    InvalidLevelError,
+    MicropopWarning,
+    NotNumericVariableError,
+    OptionError,
+    check_number,
+    check_option,
+)
+from micropop.estimation._analysis import (
+    Analysis,
+    domain_degf,
+    means,
+    prepare,
+    scaled_means,
+    t_quantile,
+)
 from micropop.estimation.result import Estimate
-
 
 __all__ = ["PROPORTION_METHODS", "survey_proportion"]
 

@@ -7,24 +7,30 @@ Examples
 >>> from micropop.estimation import Estimate
 >>> est = Estimate("mean", pd.Index(["y"], name="variable"), np.array([2.0]),
 ...                np.array([[0.25]]), df=10)
->>> est.to_frame()[["estimate", "se", "df"]]
+>>> est.to_frame()[["estimate", "se", "df"]]  # doctest: +NORMALIZE_WHITESPACE
           estimate   se  df
-variable                   
+variable
 y              2.0  0.5  10
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from micropop.errors import (InfiniteValueError, OptionError, UnknownLabelError, check_level,
-                             check_number, check_option)
+from micropop.errors import (
+    InfiniteValueError,
+    OptionError,
+    UnknownLabelError,
+    check_level,
+    check_number,
+    check_option,
+)
 from micropop.result import Block, Result, render_text
 
 __all__ = ["Estimate"]
@@ -81,9 +87,9 @@ class Estimate(Result):
     >>> est = SurveyDesign(df, weights="w").mean("y")
     >>> float(est.estimate[0]), round(float(est.se[0]), 6)
     (3.0, 1.080123)
-    >>> est.ci(level=0.9, dist="t").round(4)
+    >>> est.ci(level=0.9, dist="t").round(4)  # doctest: +NORMALIZE_WHITESPACE
               ci_low  ci_high
-    variable                 
+    variable
     y         0.4581   5.5419
     """
 

@@ -37,14 +37,27 @@ from typing import Any
 
 import numpy as np
 
-from micropop.errors import (ConvergenceError, InfeasibleBoundsError, MarginTotalsError,
-                             MicropopWarning, OptionError, WeightingError, check_number)
 from micropop.design.encode import design_rows, require_design
-from micropop.weighting._design import (DesignT, WeightingStep, scaled, weight_matrix,
-                                        with_weights)
+from micropop.errors import (
+    ConvergenceError,
+    InfeasibleBoundsError,
+    MarginTotalsError,
+    MicropopWarning,
+    OptionError,
+    WeightingError,
+    check_number,
+)
+from micropop.weighting._design import DesignT, WeightingStep, scaled, weight_matrix, with_weights
 from micropop.weighting._projection import GregProjection, group_sums, solve_gram
-from micropop.weighting.margins import (MET_RTOL, Margin, MarginSpec, cells, check_carried,
-                                        check_totals, parse_margins)
+from micropop.weighting.margins import (
+    MET_RTOL,
+    Margin,
+    MarginSpec,
+    cells,
+    check_carried,
+    check_totals,
+    parse_margins,
+)
 
 __all__ = ["CALIBRATION_METHODS", "calibrate", "check_consistent"]
 

@@ -122,7 +122,8 @@ def weight_summary(design: Design) -> WeightSummary:
     for k, step in enumerate(steps, start=1):
         for margin in step.margins:
             achieved = margin.achieved(full)
-            for level, target, value in zip(margin.labels(), margin.targets, achieved):
+            for level, target, value in zip(margin.labels(), margin.targets, achieved,
+                                            strict=True):
                 records.append((k, margin.name, level, target, value))
     margins = pd.DataFrame(records, columns=["step", "margin", "level", "target", "achieved"])
     margins["residual"] = margins["achieved"] - margins["target"]

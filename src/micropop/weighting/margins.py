@@ -34,10 +34,19 @@ import numpy as np
 import pandas as pd
 
 from micropop.design.encode import require_columns
-from micropop.errors import (ConvergenceError, LevelNotInMarginError, LevelNotInSampleError,
-                             MarginLevelError, MarginTotalsError, MicropopWarning,
-                             NotCategoricalError, PopulationCountError, WeightingError,
-                             WeightingMissingError, data_rows)
+from micropop.errors import (
+    ConvergenceError,
+    LevelNotInMarginError,
+    LevelNotInSampleError,
+    MarginLevelError,
+    MarginTotalsError,
+    MicropopWarning,
+    NotCategoricalError,
+    PopulationCountError,
+    WeightingError,
+    WeightingMissingError,
+    data_rows,
+)
 from micropop.reference.census import demo_margins, sex_age_margins
 from micropop.weighting._projection import group_sums
 
@@ -227,7 +236,7 @@ def check_totals(margins: Sequence[Margin]) -> None:
         return
     if np.ptp(totals) > _TOTALS_RTOL * totals.max():
         cats = [m for m in margins if m.categorical]
-        shown = ", ".join(f"{m.name!r} {t:,.6g}" for m, t in zip(cats, totals))
+        shown = ", ".join(f"{m.name!r} {t:,.6g}" for m, t in zip(cats, totals, strict=True))
         raise MarginTotalsError(f"the margins add up to different population totals: {shown}",
                                 hint="take every margin from the same population (same "
                                      "date, territory and age range), as counts rather than "
@@ -325,7 +334,7 @@ def cells(margins: Sequence[Margin]) -> tuple[np.ndarray, np.ndarray]:
     radix = np.concatenate([[1], np.cumprod(sizes[:-1])]).astype(np.intp)
     combined = margins[0].codes.astype(np.intp)  # a copy, added to in place
     inside = margins[0].codes >= 0
-    for margin, step in zip(margins[1:], radix[1:]):
+    for margin, step in zip(margins[1:], radix[1:], strict=True):
         combined += margin.codes * step
         inside &= margin.codes >= 0
     every = bool(inside.all())
@@ -399,7 +408,7 @@ def _population_counts(population: MarginSpec,
     out: dict[tuple[str, ...], float] = {}
     given: dict[tuple[str, ...], Any] = {}
     bad = []
-    for key, value in zip(keys, values):
+    for key, value in zip(keys, values, strict=True):
         parts = key if isinstance(key, tuple) else (key,)
         if len(parts) != len(variables):
             raise WeightingError(f"population level {key!r} does not name one level of each "
@@ -448,7 +457,7 @@ def _row_codes(frame: pd.DataFrame,
         labels = [level_label(v) for v in values]
         if len(set(labels)) < len(labels):
             first = {}
-            for value, label in zip(values, labels):
+            for value, label in zip(values, labels, strict=True):
                 if label in first:
                     one, other = repr(first[label]), repr(value)
                     if one == other:  # Unicode forms that print alike

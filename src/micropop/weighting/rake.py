@@ -18,12 +18,18 @@ import numpy as np
 
 from micropop.design.encode import as_columns, require_design
 from micropop.errors import ConvergenceError, check_number, check_option
-from micropop.weighting._design import (DesignT, WeightingStep, scaled, weight_matrix,
-                                        with_weights)
+from micropop.weighting._design import DesignT, WeightingStep, scaled, weight_matrix, with_weights
 from micropop.weighting._projection import PostStratProjection, RakingProjection, group_sums
 from micropop.weighting.calibrate import check_consistent
-from micropop.weighting.margins import (Margin, MarginSpec, cells, check_carried, check_totals,
-                                        parse_margins, worst_miss)
+from micropop.weighting.margins import (
+    Margin,
+    MarginSpec,
+    cells,
+    check_carried,
+    check_totals,
+    parse_margins,
+    worst_miss,
+)
 
 __all__ = ["poststratify", "rake"]
 
@@ -165,7 +171,7 @@ def rake(design: DesignT, margins: Mapping[Any, MarginSpec], max_iter: int = 100
     factor = np.ones_like(start)
     after = np.empty((len(parsed), n_cells))  # full-sample factor after each margin
     previous = start[:, 0]
-    for sweep in range(1, max_iter + 1):
+    for sweep in range(1, max_iter + 1):  # noqa: B007 (after the loop: the sweeps run)
         for m, margin in enumerate(parsed):
             current = start * factor
             factor = factor * _factors(levels[m], current, margin.targets)[levels[m]]

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from micropop.errors import (ConvergenceError, InfeasibleBoundsError, WeightingError,
-                             check_number, check_option)
 from micropop.design.encode import design_rows, require_design
+from micropop.errors import (
+    ConvergenceError,
+    InfeasibleBoundsError,
+    WeightingError,
+    check_number,
+    check_option,
+)
 from micropop.weighting._design import DesignT, WeightingStep, weight_matrix, with_weights
 
 __all__ = ["trim"]
