@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from pandas.api.types import (
     is_bool_dtype,
@@ -63,7 +64,7 @@ def _show(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def as_mask(condition: pd.Series) -> np.ndarray:
+def as_mask(condition: pd.Series) -> npt.NDArray[np.bool_]:
     """A boolean Series (possibly nullable) as a plain mask, NA counting as False."""
     return np.asarray(condition.fillna(False), dtype=bool)
 
