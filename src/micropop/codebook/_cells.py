@@ -177,7 +177,7 @@ def suggest(word: str, choices: Sequence[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def repeated_codes(items: Sequence[Any]) -> list[str]:
+def repeated_codes(items: Sequence[Any]) -> list[str | None]:
     """Canonical texts that occur more than once among ``items``."""
     return sorted(k for k, n in Counter(code_key(x) for x in items).items() if n > 1)
 
