@@ -71,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_estimate_parser(commands: argparse._SubParsersAction) -> None:
+def _add_estimate_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
+                         ) -> None:
     estimate = commands.add_parser(
         "estimate", help="print one design-based estimate (table, CSV or JSON)",
         description="Estimate a total, mean, ratio, quantile or proportion with its standard "
@@ -267,7 +268,7 @@ def _estimate(args: argparse.Namespace) -> str:
                        fpc=args.fpc, lonely_psu=args.lonely_psu)
     if args.statistic == "proportion" and args.variables[0] in data.columns:
         args.category = _category(data, args.variables[0], args.category)
-    table = _STATISTICS[args.statistic](des, args).to_frame(level=args.conf_level)
+    table: pd.DataFrame = _STATISTICS[args.statistic](des, args).to_frame(level=args.conf_level)
     if args.format == "csv":
         return table.to_csv(lineterminator="\n").rstrip("\n")
     if args.format == "json":

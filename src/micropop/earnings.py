@@ -264,9 +264,9 @@ def oecd_consumption_units(household_size: pd.Series | np.ndarray | Sequence[flo
     # rows are named as data rows, with the Series' labels as ids
     index = (household_size.index if isinstance(household_size, pd.Series)
              else pd.RangeIndex(len(size)))
-    size = _counts(size, "household_size", index)
-    children = _counts(children, "children_under14", index)
-    return _units(size, children, lambda bad: data_rows(index, bad))
+    return _units(_counts(size, "household_size", index),
+                  _counts(children, "children_under14", index),
+                  lambda bad: data_rows(index, bad))
 
 
 def _units(size: np.ndarray, children: np.ndarray,
@@ -278,7 +278,8 @@ def _units(size: np.ndarray, children: np.ndarray,
             f"{int(bad.sum())} household(s) without a person aged 14 or more, or with a "
             f"negative count, in {rows(bad)}",
             hint="household_size counts every person, children included")
-    return 1 + 0.5 * (size - 1 - children) + 0.3 * children
+    units: np.ndarray = 1 + 0.5 * (size - 1 - children) + 0.3 * children
+    return units
 
 
 def _counts(values: pd.Series, name: str, index: pd.Index) -> np.ndarray:

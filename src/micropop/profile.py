@@ -179,10 +179,10 @@ class Profile(Result):
                          "satterthwaite_scale": test.scale, "satterthwaite_df": test.df,
                          "satterthwaite_p": test.p_value, "f": test.f, "ndf": test.ndf,
                          "ddf": test.ddf, "f_p": test.f_p})
-        for variable, test in self.independence.items():
+        for variable, chisq in self.independence.items():
             rows.append({"variable": variable, "domain": None, "test": "independence",
-                         "f": test.statistic, "ndf": test.ndf, "ddf": test.ddf,
-                         "f_p": test.p_value})
+                         "f": chisq.statistic, "ndf": chisq.ndf, "ddf": chisq.ddf,
+                         "f_p": chisq.p_value})
         frame = pd.DataFrame(rows)
         return frame if self.by is not None or frame.empty else frame.drop(columns="domain")
 
@@ -221,10 +221,10 @@ class Profile(Result):
                          f"{test.rs1_df} df, p = {test.rs1_p:.3g}; F = {test.f:.3f} on "
                          f"({test.ndf:.3g}, {test.ddf:.4g}) df, p = {test.f_p:.3g}")
         if variable in self.independence:
-            test = self.independence[variable]
+            chisq = self.independence[variable]
             lines.append(f"Independence of {variable} and {self.by} (Rao-Scott): F = "
-                         f"{test.statistic:.3f} on ({test.ndf:.3g}, {test.ddf:.4g}) df, "
-                         f"p = {test.p_value:.3g}")
+                         f"{chisq.statistic:.3f} on ({chisq.ndf:.3g}, {chisq.ddf:.4g}) df, "
+                         f"p = {chisq.p_value:.3g}")
         return lines
 
 
@@ -297,7 +297,9 @@ def profile(design: SurveyDesign, variables: str | Sequence[str],
         raise ProfileError(f"reference given for {', '.join(map(repr, unused))}, which "
                            "is not among the variables profiled",
                            hint="add it to variables, or drop it from reference")
-    blocks, gof, independence = [], {}, {}
+    blocks: list[pd.DataFrame] = []
+    gof: dict[str | tuple[str, str], GoodnessOfFit] = {}  # (variable, domain) with by=
+    independence: dict[str, ChisqTest] = {}
     for variable in variables:
         ref = references.get(variable)
         if ref is None:
@@ -307,7 +309,7 @@ def profile(design: SurveyDesign, variables: str | Sequence[str],
         blocks.append(_shares(design, variable, levels, ref, by, ci, level, na_rm))
         if ref is not None and by is None:
             gof[variable] = goodness_of_fit(design, variable, ref, na_rm)
-        elif ref is not None:
+        elif ref is not None and by is not None:
             for domain, mask in _domain_masks(design, by):
                 gof[(variable, domain)] = goodness_of_fit(design.subset(mask), variable,
                                                           ref, na_rm)
@@ -317,7 +319,7 @@ def profile(design: SurveyDesign, variables: str | Sequence[str],
                    by, ci, level)
 
 
-def _variables(variables: str | Sequence[str], by: str | None) -> list:
+def _variables(variables: str | Sequence[str], by: str | None) -> list[str]:
     """The profiled columns: at least one, each once, none of them the domain column."""
     columns = as_columns(variables, "variables")
     if not columns:
@@ -339,7 +341,7 @@ def _domain_masks(design: SurveyDesign, by: str) -> list[tuple[str, np.ndarray]]
     return [(str(v), (column == v).to_numpy()) for v in values if (column == v).any()]
 
 
-def _shares(design: SurveyDesign, variable: str, levels: list, ref: Reference | None,
+def _shares(design: SurveyDesign, variable: str, levels: list[Any], ref: Reference | None,
             by: str | None, ci: str, conf_level: float, na_rm: bool) -> pd.DataFrame:
     """Rows of the profile table for one variable (all levels, all domains)."""
     rows = []

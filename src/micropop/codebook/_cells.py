@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from pandas.api.types import (
     is_bool_dtype,
@@ -63,7 +64,7 @@ def _show(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def as_mask(condition: pd.Series) -> np.ndarray:
+def as_mask(condition: pd.Series) -> npt.NDArray[np.bool_]:
     """A boolean Series (possibly nullable) as a plain mask, NA counting as False."""
     return np.asarray(condition.fillna(False), dtype=bool)
 
@@ -176,7 +177,7 @@ def suggest(word: str, choices: Sequence[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def repeated_codes(items: Sequence[Any]) -> list[str]:
+def repeated_codes(items: Sequence[Any]) -> list[str | None]:
     """Canonical texts that occur more than once among ``items``."""
     return sorted(k for k, n in Counter(code_key(x) for x in items).items() if n > 1)
 

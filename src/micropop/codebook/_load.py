@@ -60,7 +60,8 @@ def _load_json(text: str) -> Any:
         return dict(pairs)
 
     decoder = json.JSONDecoder(object_pairs_hook=unique)
-    parse_object = decoder.parse_object
+    # typeshed leaves out the hooks JSONDecoder sets on itself (parse_object, scan_once)
+    parse_object = decoder.parse_object  # type: ignore[attr-defined]
 
     def located(s_and_end: tuple[str, int], *args: Any) -> Any:
         try:
@@ -71,7 +72,7 @@ def _load_json(text: str) -> Any:
                 err.lines = (lines[0], lines[1])
             raise
 
-    decoder.parse_object = located  # type: ignore[assignment]
+    decoder.parse_object = located  # type: ignore[attr-defined]
     decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
     return decoder.decode(text)
 

@@ -172,7 +172,7 @@ class Variable:
         are not finite numbers (dates, for a date): text, booleans, NaN, infinity."""
         assert self.range is not None
         advice = "write the range as [min, max], with null for an open end"
-        bounds = []
+        bounds: list[Any] = []  # Timestamp (or NaT), number or None
         for end in self.range:
             if end is None:
                 bounds.append(None)
@@ -326,8 +326,8 @@ class Variable:
                 f"{bad_rows(values, bad)}",
                 hint="correct these values, add the levels to the codebook, "
                      "or declare them under `missing`")
-        categorical = pd.Categorical.from_codes(
-            codes, categories=[lab for _, lab in pairs],
+        categorical = pd.Categorical.from_codes(  # type: ignore[call-overload]  # stubs
+            codes, categories=[lab for _, lab in pairs],  # want an Index; pandas takes a list
             ordered=self.type == "ordered")
         return pd.Series(categorical, index=values.index, name=values.name)
 

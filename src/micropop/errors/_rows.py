@@ -79,7 +79,7 @@ def data_rows(index: pd.Index, mask: Any, values: Iterable[Any] | None = None) -
     """
     positions = np.flatnonzero(np.asarray(mask, dtype=bool))
     plain = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
-    rows: list = list(positions + 1)
+    rows: list[Any] = list(positions + 1)
     if not plain:
         rows[:MAX_ROWS_SHOWN] = [f"{p + 1} (id {index[p]})" for p in positions[:MAX_ROWS_SHOWN]]
     return "data " + describe_rows(rows, None if values is None else list(values))

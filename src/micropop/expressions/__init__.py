@@ -118,4 +118,5 @@ def evaluate(expression: str, data: pd.DataFrame, *, what: str = "subset express
     micropop.errors.ExpressionError: subset expression "stype == 'e'": 'e' (character 10) is ...
     """
     source = Source.read(expression, what)
+    assert source.tree is not None  # read() parses or raises
     return Evaluator(source, data).condition(source.tree).true

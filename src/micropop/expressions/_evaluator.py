@@ -12,12 +12,15 @@ import keyword
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import numpy as np
 import pandas as pd
 
 from micropop.expressions._source import ALLOWED, AT, Source
+
+if TYPE_CHECKING:
+    from pandas.api.typing import NaTType
 
 _METHODS = ("isin", "between", "isna", "notna", "isnull", "notnull")
 _COMPARE: dict[type, tuple[str, Callable[[Any, Any], Any]]] = {
@@ -359,6 +362,7 @@ class Evaluator:
 
     def present(self, column: _Column, value: _Value, v: Any) -> None:
         """Refuse a level a categorical column does not have, or text a column never holds."""
+        levels: pd.Index | set[Any]
         if column.levels is not None:
             levels, word = column.levels, "level"
             found = v in levels
@@ -376,11 +380,12 @@ class Evaluator:
                "; to select rows by a value that may be absent, pass a boolean mask instead")))
 
     def timestamp(self, column: _Column, value: _Value) -> pd.Timestamp:
+        stamp: pd.Timestamp | NaTType
         try:
             stamp = pd.Timestamp(value.value)
         except (ValueError, TypeError, OverflowError):
             stamp = pd.NaT
-        if stamp is pd.NaT:
+        if pd.isna(stamp):
             self.fail(value.node, f"{AT} is not a date (column {column.name!r} holds dates)",
                       hint=f"write a date as 'YYYY-MM-DD', e.g. {column.written} >= '2020-01-31'")
         zone = getattr(column.values.dtype, "tz", None)
@@ -443,7 +448,8 @@ def _plain(values: pd.Series) -> pd.Series:
 
 def _above(column: _Column, low: Any, high: Any) -> bool:
     if column.levels is not None:
-        return bool(column.levels.get_loc(low) > column.levels.get_loc(high))
+        # categories are unique: get_loc gives a position (the stubs also allow a slice or mask)
+        return bool(cast(int, column.levels.get_loc(low)) > cast(int, column.levels.get_loc(high)))
     return bool(low > high)
 
 

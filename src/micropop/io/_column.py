@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -20,7 +23,7 @@ NA_TEXTS = frozenset({"#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", 
                       "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a",
                       "nan", "null"})
 #: Text cells are handled as Arrow strings: vectorised trimming, matching and parsing.
-ARROW_TEXT = "string[pyarrow]"
+ARROW_TEXT: Final = "string[pyarrow]"
 #: Every text pandas.to_numeric reads as a number matches this (case aside).
 NUMBER_TEXT = r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|inf|infinity|nan)"
 #: Bytes of texts made only of digits, signs and points (masks over the 256 byte values),
@@ -29,6 +32,8 @@ _NUMBER_CHARS = b"0123456789+-."
 _NUMBER_BYTES = np.isin(np.arange(256), list(_NUMBER_CHARS))
 _COMMA_TO_POINT = bytes.maketrans(b",", b".")
 _PRINTABLE_BYTES = (np.arange(256) > 32) & (np.arange(256) < 127)
+#: A boolean mask over cells (or over the 256 byte values).
+Mask = npt.NDArray[np.bool_]
 
 
 @dataclass
@@ -42,13 +47,13 @@ class Column:
     that classification and the position of each cell in it)."""
 
     values: pd.Series
-    missing: np.ndarray
-    marked: np.ndarray
-    is_text: np.ndarray
-    held: np.ndarray
-    numbers_ok: dict[str, np.ndarray]
-    chars: np.ndarray | None = None
-    distinct: tuple[Column, np.ndarray] | None = None
+    missing: Mask
+    marked: Mask
+    is_text: Mask
+    held: Mask
+    numbers_ok: dict[str, Mask]
+    chars: Mask | None = None
+    distinct: tuple[Column, npt.NDArray[np.intp]] | None = None
     #: The stripped texts, and the numbers under each decimal mark or how to get them
     #: (made, or expanded from ``distinct``, when first asked).
     _text: pd.Series | None = None
@@ -101,8 +106,8 @@ class Column:
                                keep, chars)
 
     @classmethod
-    def _classified(cls, values: pd.Series, text: pd.Series, is_text: np.ndarray,
-                    held: np.ndarray, keep: frozenset[str], chars: np.ndarray | None) -> Column:
+    def _classified(cls, values: pd.Series, text: pd.Series, is_text: Mask,
+                    held: Mask, keep: frozenset[str], chars: Mask | None) -> Column:
         markers = NA_TEXTS - keep
         if chars is None or any(chars[list(m.encode())].all() for m in markers):
             marked = as_mask(text.isin(markers))
@@ -121,8 +126,9 @@ class Column:
             if chars is not None:  # each comma becomes a point
                 chars = chars.copy()
                 chars[[ord("."), ord(",")]] = True, False
-            parsed[","] = _as_numbers(_with_points(masked(candidates, dotted)), chars)
-            ok = {mark: held | as_mask(number.notna()) for mark, number in parsed.items()}
+            comma = _as_numbers(_with_points(masked(candidates, dotted)), chars)
+            parsed[","] = comma
+            ok = {".": held | as_mask(point.notna()), ",": held | as_mask(comma.notna())}
         else:  # the numbers without a point read the same under a decimal comma
             dotted = _dotted_numbers(candidates, chars, point)
             parsed[","] = lambda: point.mask(dotted)
@@ -130,22 +136,22 @@ class Column:
             ok[","] = held | (ok["."] & ~dotted)
         return cls(values, missing, marked, is_text, held, ok, chars, _text=text, _parsed=parsed)
 
-    def expanded(self, values: pd.Series, codes: np.ndarray) -> Column:
+    def expanded(self, values: pd.Series, codes: npt.NDArray[np.intp]) -> Column:
         """The column whose cell ``i`` is this column's cell ``codes[i]``, its cells ``values``."""
         return Column(values, self.missing[codes], self.marked[codes], self.is_text[codes],
                       self.held[codes], {mark: ok[codes] for mark, ok in self.numbers_ok.items()},
                       self.chars, distinct=(self, codes))
 
-    def ok(self, decimal: str) -> np.ndarray:
+    def ok(self, decimal: str) -> Mask:
         """Cells that are numbers under ``decimal``."""
         return self.numbers_ok[decimal]
 
-    def bad(self, decimal: str) -> np.ndarray:
+    def bad(self, decimal: str) -> Mask:
         """Cells that are neither missing nor numbers under ``decimal``."""
         return ~self.missing & ~self.numbers_ok[decimal]
 
-    def test(self, test: Callable[[pd.Series], pd.Series], among: np.ndarray | None = None
-             ) -> np.ndarray:
+    def test(self, test: Callable[[pd.Series], pd.Series], among: Mask | None = None
+             ) -> Mask:
         """A vectorised test of the stripped text (e.g. ``lambda t: t.str.fullmatch(...)``),
         as a mask over the cells, False outside ``among`` (a mask) when given; run once
         per distinct text when the column has few."""
@@ -160,12 +166,12 @@ class Column:
             result[among] = as_mask(test(self.text[among]))
         return result
 
-    def may_start(self, prefixes: Sequence[str], among: np.ndarray | None = None) -> np.ndarray:
+    def may_start(self, prefixes: Sequence[str], among: Mask | None = None) -> Mask:
         """Cells (of ``among``) whose stripped text starts with one of ``prefixes``."""
         found = np.zeros(len(self.values), dtype=bool)
         for prefix in prefixes:
             if self.chars is None or self.chars[list(prefix.encode())].all():
-                found |= self.test(lambda text, prefix=prefix: _starts(text, prefix), among)
+                found |= self.test(partial(_starts, prefix=prefix), among)
         return found
 
 
@@ -179,7 +185,7 @@ def arrow_strings(values: pd.Series) -> pa.Array | None:
     return array if pa.types.is_string(array.type) or pa.types.is_large_string(array.type) else None
 
 
-def _alphabet(array: pa.Array | None) -> np.ndarray | None:
+def _alphabet(array: pa.Array | None) -> Mask | None:
     """Which bytes the (non-null) strings of ``array`` hold: a mask over the 256 byte values
     (None without an array). Those of the first cells are counted, then the bytes left
     once these are deleted."""
@@ -188,9 +194,11 @@ def _alphabet(array: pa.Array | None) -> np.ndarray | None:
     if array.null_count:
         array = pc.drop_null(array)
     used = _string_bytes(array)
-    head = np.bincount(np.frombuffer(used[:1 << 16], dtype=np.uint8), minlength=256).astype(bool)
+    head: Mask = np.bincount(np.frombuffer(used[:1 << 16], dtype=np.uint8),
+                             minlength=256).astype(bool)
     rest = used[1 << 16:].translate(None, bytes(np.flatnonzero(head).tolist()))
-    return head | np.bincount(np.frombuffer(rest, dtype=np.uint8), minlength=256).astype(bool)
+    tail: Mask = np.bincount(np.frombuffer(rest, dtype=np.uint8), minlength=256).astype(bool)
+    return head | tail
 
 
 def _string_bytes(array: pa.Array) -> bytes:
@@ -199,7 +207,8 @@ def _string_bytes(array: pa.Array) -> bytes:
     if data is None:
         return b""
     ends = _ends(array)
-    return data.slice(int(ends[0]), int(ends[-1] - ends[0])).to_pybytes()
+    held: bytes = data.slice(int(ends[0]), int(ends[-1] - ends[0])).to_pybytes()
+    return held
 
 
 def _ends(array: pa.Array) -> np.ndarray:
@@ -209,7 +218,7 @@ def _ends(array: pa.Array) -> np.ndarray:
                                                           array.offset + len(array) + 1]
 
 
-def _distinct(array: pa.Array) -> tuple[pa.Array, np.ndarray] | None:
+def _distinct(array: pa.Array) -> tuple[pa.Array, npt.NDArray[np.intp]] | None:
     """The distinct strings of a long array without nulls and the position of each of its
     strings among them, when they are few (at most one in two, judged first on the first
     thousand); None otherwise."""
@@ -236,17 +245,20 @@ def _with_points(text: pd.Series) -> pd.Series:
         dtype=text.dtype, index=text.index)
 
 
-def _blank(text: pd.Series) -> np.ndarray:
+def _blank(text: pd.Series) -> Mask:
     """Which cells are the empty text (NA cells are not)."""
     array = arrow_strings(text)
     if array is None:
         return as_mask(text.eq(""))
     ends = _ends(array)
-    blank = ends[1:] == ends[:-1]
-    return blank & ~array.is_null().to_numpy(zero_copy_only=False) if array.null_count else blank
+    blank: Mask = ends[1:] == ends[:-1]
+    if not array.null_count:
+        return blank
+    null: Mask = array.is_null().to_numpy(zero_copy_only=False)
+    return blank & ~null
 
 
-def masked(text: pd.Series, mask: np.ndarray) -> pd.Series:
+def masked(text: pd.Series, mask: Mask) -> pd.Series:
     """``text.mask(mask)``: NA where ``mask``; at once for Arrow text."""
     if not mask.any():
         return text
@@ -267,33 +279,35 @@ def _starts(text: pd.Series, prefix: str) -> pd.Series:
     return pd.Series(starts.to_numpy(zero_copy_only=False), copy=False)
 
 
-def _dotted_numbers(text: pd.Series, chars: np.ndarray | None, numbers: pd.Series
-                   ) -> np.ndarray:
+def _dotted_numbers(text: pd.Series, chars: Mask | None, numbers: pd.Series
+                   ) -> Mask:
     """Which cells hold a point, told for the cells read as ``numbers`` (not NaN): a text
     made of digits, signs and points that reads as a number with a fraction has one, so
     only those read as whole numbers are looked at."""
     if chars is None or chars[~_NUMBER_BYTES].any() or not chars[ord(".")]:
         return _contains(text, ".", chars)
-    values = numbers.to_numpy(dtype="float64", na_value=np.nan)
-    whole = values == np.floor(values)
-    dotted = ~whole & ~np.isnan(values)
+    values: npt.NDArray[np.float64] = numbers.to_numpy(dtype="float64", na_value=np.nan)
+    whole: Mask = values == np.floor(values)
+    dotted: Mask = ~whole & ~np.isnan(values)
     if whole.any():
         dotted[whole] = _contains(text[whole], ".", chars)
     return dotted
 
 
-def _contains(text: pd.Series, part: str, chars: np.ndarray | None) -> np.ndarray:
+def _contains(text: pd.Series, part: str, chars: Mask | None) -> Mask:
     """Which cells hold ``part`` (a character), NA cells not; none when ``chars`` says so."""
     if chars is not None and not chars[list(part.encode())].all():
         return np.zeros(len(text), dtype=bool)
     array = arrow_strings(text)
     if array is None:
         return as_mask(text.str.contains(part, regex=False))
-    return pc.fill_null(pc.match_substring(array, part), False).to_numpy(zero_copy_only=False)
+    found: Mask = pc.fill_null(pc.match_substring(array, part), False).to_numpy(
+        zero_copy_only=False)
+    return found
 
 
-def _as_numbers(text: pd.Series, chars: np.ndarray | None = None,
-                commas: np.ndarray | None = None) -> pd.Series:
+def _as_numbers(text: pd.Series, chars: Mask | None = None,
+                commas: Mask | None = None) -> pd.Series:
     """The number each stripped text cell reads as, as :func:`pandas.to_numeric` reads
     it, NA where it is not one: nullable Int64 when all cells are whole numbers (exact),
     float64 otherwise. Vectorised with Arrow; the slow parser only sees the cells that

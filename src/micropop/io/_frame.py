@@ -352,9 +352,9 @@ def _numbers(where: str, name: str, col: Column, decimal: str, notes: list[str])
         notes.append(f"Column {name!r} holds whole numbers too long to be stored exactly as "
                      f"numbers (e.g. {col.text[present][large].iloc[0]!r}); it was kept as text.")
         return pd.Series(col.values.mask(col.missing).to_numpy(dtype=object), name=name)
-    full = np.full(n, np.nan)
-    full[present] = numbers.to_numpy(dtype=float)
-    full = pd.Series(full, name=name, copy=False)
+    stored = np.full(n, np.nan)
+    stored[present] = numbers.to_numpy(dtype=float)
+    full = pd.Series(stored, name=name, copy=False)
     check_stored(full, col.values, where,
                   text=col.text if col.is_text.all() else col.text.where(col.is_text))
     whole = full.to_numpy() == np.floor(full.to_numpy())

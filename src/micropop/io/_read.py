@@ -232,7 +232,8 @@ def _check_options(path: Path, kind: str, *, sep: Any, decimal: Any, encoding: A
     if sheet is not None and (isinstance(sheet, bool) or not isinstance(sheet, (str, int))):
         raise OptionError(f"sheet={sheet!r} is neither a sheet name nor an index",
                           hint="give the sheet's name, or its 0-based position (sheet=0)")
-    return check_number("skiprows", skiprows, low=0, integer=True)
+    skip: int = check_number("skiprows", skiprows, low=0, integer=True)
+    return skip
 
 
 def _as_codebook(codebook: CodebookLike | None) -> Codebook | None:

@@ -5,7 +5,7 @@ and the wording shared by their messages.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,6 @@ def unreadable(path: Path, what: str, err: Exception) -> UnreadableFileError:
                                     "not renamed or truncated; re-export it if needed")
 
 
-def on_lines(lines: Sequence[int]) -> str:
+def on_lines(lines: Iterable[int]) -> str:
     """``"file lines 3, 7 and 2 more"``."""
     return "file line" + describe_rows(list(lines))[3:]

@@ -267,7 +267,8 @@ def sex_age_margins(data: pd.DataFrame, sex: str = "sex", age: str = "age_band",
         raise LevelNotInMarginError(f"sex level(s) {_listed(unknown)} of column {sex!r} have "
                                     "no census column",
                                     hint="pass sex_labels={level: 'women' or 'men'}")
-    key = {s: labels.get(str(s).lower(), labels.get(s)) for s in sex_levels}
+    key = {s: labels[str(s).lower()] if str(s).lower() in labels else labels[s]
+           for s in sex_levels}  # every level is in labels (checked above)
     first: dict[str, Any] = {}
     for level in sex_levels:
         if key[level] in first:
@@ -302,14 +303,14 @@ def sex_age_margins(data: pd.DataFrame, sex: str = "sex", age: str = "age_band",
             age: {a: _round(m + w) for a, m, w in zip(ages, men, women, strict=True)}}
 
 
-def _levels(series: pd.Series) -> list:
+def _levels(series: pd.Series) -> list[Any]:
     """The levels a column holds: its categories in order, or its sorted values."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         return [c for c in series.cat.categories if (series == c).any()]
     return sorted(series.dropna().unique())
 
 
-def _check_bands(ages: list, lo_hi: np.ndarray, column: str,
+def _check_bands(ages: list[Any], lo_hi: np.ndarray, column: str,
                  covered: tuple[float, float]) -> None:
     """Raise MarginLevelError for an age band with no age covered, or two that overlap."""
     for level, (lo, hi) in zip(ages, lo_hi, strict=True):

@@ -156,4 +156,7 @@ def as_reference(value: Reference | Mapping[Any, float] | pd.Series) -> Referenc
     >>> as_reference({"a": 3, "b": 1}).shares.tolist()
     [0.75, 0.25]
     """
-    return value if isinstance(value, Reference) else Reference(value)
+    if isinstance(value, Reference):
+        return value
+    # the field is the Series __post_init__ makes; the dataclass's __init__ takes a mapping too
+    return Reference(value)  # type: ignore[arg-type]

@@ -67,7 +67,7 @@ def insee_education(age_group: str = "25-64", sex: str = "all",
                  & (table["sex"] == sex)]
     if set(rows["category"]) != _EDUCATION_CATEGORIES:
         full = table.groupby(["year", "age_group", "sex"])["category"].agg(set)
-        available = sorted({str(y) for (y, _, _), cats in full.items()
+        available = sorted({str(y) for (y, _, _), cats in zip(full.index, full, strict=True)
                             if cats == _EDUCATION_CATEGORIES})
         raise ReferenceLevelError(
             f"no full diploma distribution for year {year}, age group {age_group!r}, "

@@ -6,6 +6,7 @@ side by side, and ``closedp.CI``'s interval for one of them.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -127,7 +128,7 @@ MAX_OCCASIONS = 100
 
 def _check_occasions(occasions: float) -> float:
     """A whole number of occasions from 2 to :data:`MAX_OCCASIONS`, or ``math.inf``."""
-    value = check_number("occasions", occasions, low=2, allow_inf=True,
+    value: float = check_number("occasions", occasions, low=2, allow_inf=True,
                          hint=f"give a whole number of occasions from 2 to {MAX_OCCASIONS}, "
                               "or math.inf for captures in continuous time")
     if math.isinf(value):
@@ -232,7 +233,8 @@ def _removal_unbounded(table: Table, first: int) -> bool:
     return bool(counts.sum() > 0 and 2 * float(counts @ occasion) >= span * counts.sum())
 
 
-def _closedp_row(fit: Fit, size: tuple[float, float], unbounded: bool, n: int) -> dict:
+def _closedp_row(fit: Fit, size: tuple[float, float], unbounded: bool, n: int
+                 ) -> dict[str, Any]:
     aic, bic = fit.criteria(n)
     problem = fit_problem(unbounded, fit, size)
     notes = [problem] if problem else []

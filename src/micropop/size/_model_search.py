@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -113,9 +113,9 @@ def model_search(histories: CaptureData, freq: Freq = None, max_order: int = 2,
         search = "exhaustive" if k <= EXHAUSTIVE_LISTS else "stepwise"
     full = loglinear_design(table, pairs, None, None)
     n_main = 1 + k
-    rows: dict[frozenset, dict] = {}
+    rows: dict[frozenset[tuple[int, int]], dict[str, Any]] = {}
 
-    def fit(chosen: frozenset) -> dict:
+    def fit(chosen: frozenset[tuple[int, int]]) -> dict[str, Any]:
         if chosen not in rows:
             ordered = [p for p in pairs if p in chosen]
             columns = list(range(n_main)) + [n_main + pairs.index(p) for p in ordered]
@@ -139,7 +139,7 @@ def model_search(histories: CaptureData, freq: Freq = None, max_order: int = 2,
         for mask in itertools.product((False, True), repeat=len(pairs)):
             fit(frozenset(p for p, keep in zip(pairs, mask, strict=True) if keep))
     else:
-        current = frozenset()
+        current: frozenset[tuple[int, int]] = frozenset()
         fit(current)
         for _ in range(2 * len(pairs) + 1):  # each move strictly improves the criterion
             moves = [current ^ {p} for p in pairs]

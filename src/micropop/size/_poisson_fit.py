@@ -241,6 +241,7 @@ def _heterogeneity(nbcap: np.ndarray, kind: str, theta: float | None,
     if kind == "Darroch":
         return (nbcap ** 2 / 2)[:, None], ["tau"]
     if kind == "Gamma":
+        assert theta is not None  # default_theta gives the Gamma form its parameter
         return (np.log(theta) - np.log(theta + nbcap))[:, None], ["tau"]
     raise OptionError(f"heterogeneity={kind!r} is not one of the choices",
                       hint="use one of " + ", ".join(map(repr, (*_HETEROGENEITY, None))))

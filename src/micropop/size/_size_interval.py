@@ -6,6 +6,8 @@ Cormack (1992), as ``closedpCI``, with the assumptions the estimate rests on.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -109,7 +111,7 @@ def profile_interval(design: Design, n: int, n_hat: float, level: float,
     return n_max, low, _root(lambda N: loglik(N) - cut, n_max, high_end)
 
 
-def _root(f, a: float, b: float) -> float:
+def _root(f: Callable[[float], float], a: float, b: float) -> float:
     """Brent's root of ``f`` on ``[a, b]``, or :class:`CaptureConvergenceError` by name."""
     root, result = optimize.brentq(f, a, b, xtol=1e-8 * b, maxiter=200, full_output=True,
                                    disp=False)
@@ -161,7 +163,7 @@ def _checked_size(design: Design, fit: Fit, n: int, recaptured: float,
 
 
 def size_estimate(design: Design, n: int, level: float, method: str,
-                  assumptions: tuple[str, ...], inputs: dict, extra: dict,
+                  assumptions: tuple[str, ...], inputs: dict[str, Any], extra: dict[str, Any],
                   recaptured: float) -> SizeEstimate:
     fit = design.fit()
     estimate, se = _checked_size(design, fit, n, recaptured, extra["model"])

@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -59,7 +60,7 @@ _FIGURE_WORDS = {"accounts_fr": "accounts registered in France",
 def platform_circles(platforms: pd.DataFrame, design: SurveyDesign | None = None,
                      multiplicity: str | float = "n_platforms",
                      figures: Mapping[str, str] | None = None, level: float = 0.95,
-                     platform_id: str = "platform_id", **options) -> Circles:
+                     platform_id: str = "platform_id", **options: Any) -> Circles:
     """Nested circles, each from a platform figure divided by the mean multiplicity.
 
     The registered circle is accounts / *m*, the regular circle monthly
@@ -218,7 +219,7 @@ MAX_GRID = 100_000
 
 
 def _grid_values(error: type[SizeInputError], name: str, values: Sequence[float],
-                 **limits) -> np.ndarray:
+                 **limits: Any) -> np.ndarray:
     """A non-empty sequence of checked numbers for one assumption of the grid."""
     if isinstance(values, (str, bytes)) or np.ndim(values) > 1:
         raise error(f"{name} must be a number or a list of numbers, not {values!r}",

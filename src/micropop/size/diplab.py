@@ -26,6 +26,8 @@ very_active      14903     18926.81     14903.0
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from micropop import datasets
@@ -37,7 +39,7 @@ from micropop.size.multiplicity import multiplicity_correction, platform_total
 __all__ = ["PUBLISHED_CIRCLES", "PUBLISHED_DIVISOR", "KASSI_DIVISOR", "diplab_example"]
 
 
-def diplab_example(level: float = 0.95, **options) -> pd.DataFrame:
+def diplab_example(level: float = 0.95, **options: Any) -> pd.DataFrame:
     """The published circles, the arithmetic behind them, and the demo data's circles.
 
     Parameters

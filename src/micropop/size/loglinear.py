@@ -129,7 +129,7 @@ def loglinear(histories: CaptureData, terms: Iterable[str] = (), freq: Freq = No
     design = loglinear_design(table, parsed, heterogeneity, theta)
     label = model_label(parsed, table.lists)
     hetero = heterogeneity_label(heterogeneity, theta)
-    assumptions = (*CLOSED_ASSUMPTIONS, _LOGLINEAR_ASSUMPTION)
+    assumptions: tuple[str, ...] = (*CLOSED_ASSUMPTIONS, _LOGLINEAR_ASSUMPTION)
     if heterogeneity is not None:
         assumptions += (f"Heterogeneous catchability follows the {hetero} form in the "
                         "number of lists a person is on.",)

@@ -28,6 +28,7 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
@@ -319,7 +320,8 @@ def bootstrap_means(design: SurveyDesign, column: str, replicates: int = 1000,
     y = pd.to_numeric(rep.data[column], errors="coerce").to_numpy(dtype=float)
     observed = ~np.isnan(y)
     weights = rep.replicate_weights.to_numpy()[observed]
-    return y[observed] @ weights / weights.sum(axis=0)
+    means: npt.NDArray[np.float64] = y[observed] @ weights / weights.sum(axis=0)
+    return means
 
 
 def multiplicity_correction(accounts: float, design: SurveyDesign | None = None,
@@ -415,6 +417,7 @@ def multiplicity_correction(accounts: float, design: SurveyDesign | None = None,
         if seed is not None:
             seed = check_number("seed", seed, low=0, integer=True)
         survey_seed, accounts_seed = np.random.SeedSequence(seed).spawn(2)
+        assert design is not None  # a column as multiplicity came with a design (see above)
         reps = bootstrap_means(design, multiplicity, replicates, survey_seed)
         draws = np.random.default_rng(accounts_seed).standard_normal(len(reps))
         counts = (accounts + accounts_se * draws) / reps

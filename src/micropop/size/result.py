@@ -46,7 +46,7 @@ def at_least(low: float, high: float, floor: float) -> tuple[float, float]:
     return max(float(low), float(floor)), max(float(high), float(floor))
 
 
-def checked_number(error: type[MicropopError], name: str, value: Any, **limits: Any) -> Any:
+def checked_number(error: type[MicropopError], name: str, value: Any, **limits: Any) -> float:
     """:func:`~micropop.errors.check_number`, raising the size area's ``error`` class.
 
     Examples
@@ -56,9 +56,10 @@ def checked_number(error: type[MicropopError], name: str, value: Any, **limits: 
     1.27
     """
     try:
-        return check_number(name, value, **limits)
+        number: float = check_number(name, value, **limits)  # an int when integer=True
     except OptionError as err:
         raise error(err.message, hint=err.hint) from None
+    return number
 
 #: Column order of :meth:`SizeEstimate.to_frame`, stable across estimators.
 FRAME_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "ci_level", "method",

@@ -173,14 +173,15 @@ def survey_count(design: SurveyDesign, indicator: str, ci: CountCI = "wald",
         est = design.proportion(indicator, ci=_SHARE_METHOD[ci], by=by, conf_level=level,
                                 na_rm=na_rm)
         bounds = est.ci().to_numpy()
-    domains = [str(label[-1]) for label in est.index] if by else [None]
+    assert est.n is not None  # totals and proportions count their rows
+    domains: list[str | None] = [str(label[-1]) for label in est.index] if by else [None]
     if totals is not None and set(domains) - set(totals):
         raise SizeInputError(f"population_total has no entry for domain "
-                             f"{', '.join(sorted(set(domains) - set(totals)))}",
+                             f"{', '.join(sorted(str(d) for d in set(domains) - set(totals)))}",
                              hint=f"give the population of every level of {by!r}")
     scale = np.ones(len(domains)) if totals is None else np.array([totals[d] for d in domains])
     seen = _holders(design, indicator, by)
-    results = {}
+    results: dict[str | None, SizeEstimate] = {}
     for k, domain in enumerate(domains):
         n_total = None if totals is None else float(scale[k])
         low, high = at_least(bounds[k, 0] * scale[k], bounds[k, 1] * scale[k],
@@ -196,17 +197,20 @@ def survey_count(design: SurveyDesign, indicator: str, ci: CountCI = "wald",
                     "population_total": n_total, "df": est.df})
     if by is None:
         return results[None]
-    return _over_domains(est, scale, results, indicator, by, ci, totals, level,
+    by_domain = {str(domain): result for domain, result in results.items()}
+    return _over_domains(est, scale, by_domain, indicator, by, ci, totals, level,
                          sum(seen.values()))
 
 
 def _over_domains(est: Estimate, scale: np.ndarray, domains: dict[str, SizeEstimate],
-                  indicator: str, by: str, ci: str, totals: dict | None, level: float,
-                  seen: float) -> SizeEstimate:
+                  indicator: str, by: str, ci: str, totals: dict[str | None, float] | None,
+                  level: float, seen: float) -> SizeEstimate:
     """The count in the whole population (the sum of the domain counts), with its domains."""
     whole = est.contrast(scale, names=["all"])
-    low, high = at_least(*whole.ci(level).to_numpy()[0], seen)
+    ci_low, ci_high = whole.ci(level).to_numpy()[0]
+    low, high = at_least(ci_low, ci_high, seen)
     n_total = None if totals is None else float(scale.sum())
+    assert est.n is not None  # totals and proportions count their rows
     return SizeEstimate(
         estimate=whole.estimate[0], se=whole.se[0], ci_low=low, ci_high=high,
         ci_level=level, ci_method=_CI_NAMES["wald"] + ", of the sum of the domain counts",
@@ -218,7 +222,7 @@ def _over_domains(est: Estimate, scale: np.ndarray, domains: dict[str, SizeEstim
         by=by, domains=domains)
 
 
-def _holders(design: SurveyDesign, indicator: str, by: str | None) -> dict:
+def _holders(design: SurveyDesign, indicator: str, by: str | None) -> dict[str | None, float]:
     """Respondents with the trait, per domain (None without by=): no interval goes below them."""
     data = design.data
     holders = pd.to_numeric(data[indicator], errors="coerce").eq(1)
@@ -228,7 +232,7 @@ def _holders(design: SurveyDesign, indicator: str, by: str | None) -> dict:
 
 
 def _population_totals(population_total: float | Mapping[str, float] | None,
-                       by: str | None, ci: str) -> dict | None:
+                       by: str | None, ci: str) -> dict[str | None, float] | None:
     """Known totals keyed by domain (None without by=), validated."""
     if population_total is None:
         if ci != "wald":
@@ -244,7 +248,9 @@ def _population_totals(population_total: float | Mapping[str, float] | None,
     if by is not None and not isinstance(population_total, Mapping):
         raise SizeInputError(f"with by={by!r}, population_total must map each domain to "
                              "its population", hint="pass a dict {domain: population}")
-    totals = {None: population_total} if by is None else dict(population_total)
+    totals: dict[str | None, float] = (  # a mapping exactly when by= is given (checked above)
+        {key: value for key, value in population_total.items()}
+        if isinstance(population_total, Mapping) else {None: population_total})
     names = {key: "population_total" if key is None else f"population_total[{key!r}]"
              for key in totals}
     return {key: checked_number(SizeInputError, names[key], value, low=0, low_open=True,
@@ -334,7 +340,8 @@ def survey_circles(design: SurveyDesign, column: str,
 
 def circle_levels(data: pd.DataFrame, column: str,
                   levels_in_order: Sequence[object] | None,
-                  circles: Mapping[str, Sequence[object]] | None) -> dict[str, tuple]:
+                  circles: Mapping[str, Sequence[object]] | None
+                  ) -> dict[str, tuple[object, ...]]:
     """Circle name -> levels, widest first, checked to exist and to nest."""
     require_columns(data, [column])
     if (levels_in_order is None) == (circles is None):
@@ -344,8 +351,11 @@ def circle_levels(data: pd.DataFrame, column: str,
         raise SizeInputError(f"circles must map circle names to levels, not "
                              f"{type(circles).__name__}",
                              hint="e.g. circles={'regular': ['monthly', 'weekly']}")
-    given = ({"levels_in_order": levels_in_order} if circles is None
-             else {f"circle {name!r}": levels for name, levels in circles.items()})
+    if circles is None:
+        assert levels_in_order is not None  # exactly one of the two is given (checked above)
+        given = {"levels_in_order": levels_in_order}
+    else:
+        given = {f"circle {name!r}": levels for name, levels in circles.items()}
     if not given:
         raise SizeInputError("circles= is empty", hint="give at least one circle")
     for what, levels in given.items():
@@ -361,9 +371,7 @@ def circle_levels(data: pd.DataFrame, column: str,
     if circles is not None:
         circles = dict(zip(circles, lists, strict=True))
     else:
-        levels_in_order = lists[0]
-    if circles is None:
-        order = list(levels_in_order)
+        order = lists[0]
         circles = {f"at least {lev}": order[k:] for k, lev in enumerate(order)}
     series = data[column]
     known = (list(series.cat.categories) if isinstance(series.dtype, pd.CategoricalDtype)

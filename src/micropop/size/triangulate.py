@@ -107,7 +107,7 @@ def triangulate(estimates: Sequence[SizeEstimate] | Mapping[str, SizeEstimate],
     return frame[list(TRIANGULATION_COLUMNS)]
 
 
-def _labelled(estimates: list) -> dict[str, SizeEstimate]:
+def _labelled(estimates: list[SizeEstimate]) -> dict[str, SizeEstimate]:
     names = [getattr(est, "method", str(est)) for est in estimates]
     return {(name if names.count(name) == 1 else f"{name} ({names[:k + 1].count(name)})"): est
             for k, (name, est) in enumerate(zip(names, estimates, strict=True))}
@@ -195,5 +195,5 @@ def fte(design: SurveyDesign, hours: str = "hours_week", count: SizeEstimate | N
     return SizeEstimate(estimate=value, se=se, ci_low=low, ci_high=high,
                         ci_level=level, ci_method="normal (design-based SE)"
                         if count is None else "normal (delta method)",
-                        method="full-time equivalents", assumptions=assumptions,
+                        method="full-time equivalents", assumptions=tuple(assumptions),
                         inputs=inputs)
