@@ -19,7 +19,8 @@ from micropop.errors import (
     NotNumericVariableError,
     ZeroIncomeError,
 )
-from micropop.inequality import _gini, _Sorted
+from micropop.inequality._incomes import SortedIncomes as _Sorted
+from micropop.inequality.concentration import _gini
 
 
 @pytest.fixture(scope="module")

@@ -128,7 +128,7 @@ PENDING: frozenset[str] = frozenset({
     "micropop.Estimate.ci",
     "micropop.Estimate.summary",
     "micropop.Estimate.to_frame",
-    # micropop.inequality
+    # micropop.inequality.concentration and .poverty (were micropop.inequality)
     "micropop.arpr",
     "micropop.arpt",
     "micropop.lorenz",

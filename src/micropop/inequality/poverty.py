@@ -1,0 +1,399 @@
+"""Poverty measures: the at-risk-of-poverty threshold, rate and gap, S80/S20, a fixed-line rate.
+
+See :mod:`micropop.inequality` for the conventions (laeken's estimators and
+breakdown, convey's linearisation with kernel densities, replicate weights).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from micropop.design import SurveyDesign, require_design
+from micropop.errors import EmptyDomainError, InequalityError, ZeroIncomeError
+from micropop.estimation import Estimate
+from micropop.estimation._analysis import Analysis, means
+from micropop.inequality._incomes import SortedIncomes
+from micropop.inequality._inputs import By, fraction, parameter, require_spread, setup
+from micropop.inequality._results import (
+    finite_estimate,
+    guarded,
+    income_result,
+    replicate_result,
+    replicate_vcov,
+    result,
+)
+
+__all__ = ["arpt", "arpr", "rmpg", "qsr", "poverty_rate"]
+
+
+@guarded
+def arpt(design: SurveyDesign, variable: str, percent: float = 0.6, order: float = 0.5,
+         by: By = None, na_rm: bool = False) -> Estimate:
+    """At-risk-of-poverty threshold: ``percent`` of the weighted median.
+
+    As R laeken's ``arpt`` (median by laeken's ``weightedMedian``); the
+    linearised SE is convey's ``svyarpt`` (kernel density at the quantile).
+    With ``by=``, each domain gets its own threshold, as convey's
+    ``svyby(..., svyarpt)``.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+    variable : str
+        Numeric income column.
+    percent : float, default 0.6
+        Fraction of the quantile, in (0, 1] (laeken's ``p``; not percent).
+    order : float, default 0.5
+        Order of the quantile, in (0, 1): 0.5 is the median.
+    by, na_rm
+        As for :func:`gini`.
+
+    Returns
+    -------
+    Estimate
+        Statistic ``"arpt"``, in income units.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> df = pd.DataFrame({"income": [500.0, 1000.0, 1500.0, 2000.0, 3000.0], "w": 1.0})
+    >>> float(arpt(SurveyDesign(df, weights="w"), "income").estimate[0])
+    900.0
+    """
+    require_design(design)
+    percent = fraction("percent", percent)
+    order = fraction("order", order, closed_top=False)
+    data, everyone, s = setup(design, variable, by, na_rm, "the poverty threshold", False)
+    if data.replicated:
+        value = _threshold(s, percent, order, False)[0]
+        vcov = replicate_vcov(data, "arpt", value, everyone, s,
+                              lambda r, _: [_threshold(r, percent, order, False)[0]])
+    else:
+        require_spread(data, s, variable, "the poverty threshold")
+        value, z = _threshold(s, percent, order)
+        vcov = data.vcov(s.scatter(z)[:, None])
+    return income_result(data, "arpt", variable, s, value, vcov)
+
+
+@guarded
+def arpr(design: SurveyDesign, variable: str, percent: float = 0.6, order: float = 0.5,
+         by: By = None, na_rm: bool = False) -> Estimate:
+    """At-risk-of-poverty rate: the share below :func:`arpt`'s threshold.
+
+    As R laeken's ``arpr``: poor means strictly below ``percent`` times the
+    weighted median; with ``by=``, every domain is measured against the
+    threshold of the whole design (laeken's ``breakdown``, convey's
+    ``svyby(..., svyarpr)``). To use a domain's own threshold, subset the
+    design first. The linearised SE accounts for the estimated threshold
+    (Osier 2009; convey's ``svyarpr``): the domain's kernel density at the
+    threshold times the threshold's influence.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+    variable : str
+        Numeric income column.
+    percent, order
+        As for :func:`arpt`.
+    by, na_rm
+        As for :func:`gini`.
+
+    Returns
+    -------
+    Estimate
+        Statistic ``"arpr"``, a fraction.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> df = pd.DataFrame({"income": [500.0, 1000.0, 1500.0, 2000.0, 3000.0], "w": 1.0})
+    >>> float(arpr(SurveyDesign(df, weights="w"), "income").estimate[0])
+    0.2
+    """
+    require_design(design)
+    percent = fraction("percent", percent)
+    order = fraction("order", order, closed_top=False)
+    data, everyone, s = setup(design, variable, by, na_rm, "the poverty rate", False)
+
+    def rates(s: SortedIncomes, everyone: SortedIncomes) -> list[np.ndarray]:
+        t = _line(s, everyone, percent, order, variable)
+        return [s.sums(s.w * (s.x < t[s.segment])) / s.weight_total]
+
+    if data.replicated:
+        return replicate_result(data, "arpr", rates(s, everyone)[0], everyone, s, rates)
+    require_spread(data, s, variable, "the poverty rate")
+    line, z_line = _threshold(everyone, percent, order)
+    _require_positive_line(everyone, line, percent, order, variable)
+    t = np.repeat(line, s.n_segments)
+    poor = s.x < t[s.segment]
+    n = s.weight_total
+    rate = s.sums(s.w * poor) / n
+    own = (poor - rate[s.segment]) / n[s.segment]
+    slope = s.kernel_sums(t) / n
+    return _result_with_threshold(data, "arpr", rate, s.scatter(own),
+                                  everyone.scatter(z_line), slope)
+
+
+@guarded
+def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float = 0.5,
+         by: By = None, na_rm: bool = False) -> Estimate:
+    """Relative median at-risk-of-poverty gap (Eurostat; laeken's ``rmpg``).
+
+    ``(t - m) / t`` with ``t`` the threshold of :func:`arpt` and ``m`` the
+    weighted median income of the poor (strictly below ``t``), as R laeken's
+    ``rmpg``; with ``by=``, ``t`` is the whole design's (laeken's
+    ``breakdown``). This is the poverty gap measure of the EU indicators
+    (convey's ``svyrmpg``), not FGT(1). The linearised SE differentiates the
+    median of the poor (``F(m) = F(t) / 2``) and the threshold, with kernel
+    densities as convey.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+    variable : str
+        Numeric income column.
+    percent, order
+        As for :func:`arpt`.
+    by, na_rm
+        As for :func:`gini`.
+
+    Returns
+    -------
+    Estimate
+        Statistic ``"rmpg"``, a fraction.
+
+    Raises
+    ------
+    EmptyDomainError
+        No one below the threshold in a domain.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> df = pd.DataFrame({"income": [300.0, 600.0, 1000.0, 1500.0, 2000.0, 3000.0],
+    ...                    "w": 1.0})
+    >>> round(float(rmpg(SurveyDesign(df, weights="w"), "income").estimate[0]), 4)
+    0.3333
+    """
+    require_design(design)
+    percent = fraction("percent", percent)
+    order = fraction("order", order, closed_top=False)
+    data, everyone, s = setup(design, variable, by, na_rm, "the poverty gap", False)
+    if not data.replicated:
+        require_spread(data, s, variable, "the poverty gap")
+    line, z_line = _threshold(everyone, percent, order, not data.replicated)
+    _require_positive_line(everyone, line, percent, order, variable)
+    t = np.repeat(line, s.n_segments)
+    poor = s.x < t[s.segment]
+    n_poor = s.sums(poor.astype(float))
+    if np.any(n_poor == 0):
+        raise EmptyDomainError(
+            f"no one is below the poverty threshold ({s.income(line)[0]:.6g}) of "
+            f"{variable!r} in "
+            f"domain {', '.join(data.domain_name(k) for k in np.flatnonzero(n_poor == 0))}",
+            hint="the poverty gap needs poor people in every domain; drop those domains")
+    median = s.take(poor).quantile(0.5)
+    if data.replicated:
+        def gaps(s: SortedIncomes, everyone: SortedIncomes) -> list[np.ndarray]:
+            t = _line(s, everyone, percent, order, variable)
+            poor = s.x < t[s.segment]
+            empty = np.flatnonzero(s.sums(poor.astype(float)) == 0)
+            if len(empty):
+                raise EmptyDomainError(
+                    f"a replicate leaves no one below the poverty threshold of {variable!r} "
+                    f"in domain {data.domain_name(int(empty[0]) % data.n_domains)}",
+                    hint="the replicate poverty gap needs poor people in every replicate; "
+                         "use a linearised SE (the SurveyDesign) or larger domains")
+            return [(t - s.take(poor).quantile(0.5)) / t]
+
+        return replicate_result(data, "rmpg", (t - median) / t, everyone, s, gaps)
+    n = s.weight_total
+    f_line, f_median = s.kernel_sums(t) / n, s.kernel_sums(median) / n
+    # the median of the poor m solves N F(m) = N F(t) / 2
+    own = (0.5 * poor - (s.x <= median[s.segment])) / (n * f_median)[s.segment]
+    slope = -0.5 * f_line / f_median / t + median / t**2
+    return _result_with_threshold(data, "rmpg", (t - median) / t,
+                                  s.scatter(-own / t[s.segment]), everyone.scatter(z_line),
+                                  slope)
+
+
+@guarded
+def qsr(design: SurveyDesign, variable: str, by: By = None,
+        na_rm: bool = False) -> Estimate:
+    """Income quintile share ratio S80/S20, as R laeken's ``qsr``.
+
+    The income of people above the 80th percentile over that of people at
+    or below the 20th (laeken's ``quintileRatio`` and ``incQuintile``
+    quantile rule). Linearised as convey's ``svyqsr``: each tail total is
+    differentiated with its quantile (kernel densities).
+
+    Parameters
+    ----------
+    design : SurveyDesign
+    variable : str
+        Numeric income column; incomes must be non-negative.
+    by, na_rm
+        As for :func:`gini`.
+
+    Returns
+    -------
+    Estimate
+        Statistic ``"qsr"``.
+
+    Raises
+    ------
+    ZeroIncomeError
+        The poorest 20 % have no income in a domain (the ratio is infinite).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> df = pd.DataFrame({"income": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0],
+    ...                    "w": 1.0})
+    >>> float(qsr(SurveyDesign(df, weights="w"), "income").estimate[0])
+    1.6666666666666667
+    """
+    require_design(design)
+    data, everyone, s = setup(design, variable, by, na_rm, "the quintile share ratio", True)
+    if not data.replicated:
+        require_spread(data, s, variable, "the quintile share ratio")
+    low_total, low_z = _total_below(s, 0.2, not data.replicated)
+    high_total, high_z = _total_below(s, 0.8, not data.replicated)
+    if np.any(low_total == 0):
+        empty = [data.domain_name(k) for k in np.flatnonzero(low_total == 0)]
+        raise ZeroIncomeError(
+            f"the poorest 20 % have no {variable!r} income in {', '.join(empty)}, so the "
+            "quintile share ratio S80/S20 is infinite",
+            hint="report top_share or lorenz instead, or leave out the zero incomes "
+                 "(des.subset)")
+    top = s.sums(s.w * s.x) - high_total
+    ratio = top / low_total
+    if data.replicated:
+        def ratios(s: SortedIncomes, _: SortedIncomes) -> list[np.ndarray]:
+            low, high = _total_below(s, 0.2, False)[0], _total_below(s, 0.8, False)[0]
+            return [(s.sums(s.w * s.x) - high) / low]
+
+        return replicate_result(data, "qsr", ratio, everyone, s, ratios)
+    seg = s.segment
+    z = ((s.x - high_z) - ratio[seg] * low_z) / low_total[seg]
+    return result(data, "qsr", ratio, s.scatter(z))
+
+
+@guarded
+def poverty_rate(design: SurveyDesign, variable: str, line: float, by: By = None,
+                 na_rm: bool = False) -> Estimate:
+    """Share of people strictly below a fixed poverty line (a plain proportion).
+
+    For a line set from outside the survey (an INSEE threshold, the
+    minimum wage): the weighted mean of ``income < line`` with R
+    ``survey``'s ``svymean`` SE. Poor means strictly below, as
+    :func:`arpr`.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+    variable : str
+        Numeric income column.
+    line : float
+        The poverty line, in the income's units.
+    by, na_rm
+        As for :func:`gini`.
+
+    Returns
+    -------
+    Estimate
+        Statistic ``"poverty_rate"``, a fraction.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> df = pd.DataFrame({"income": [500.0, 900.0, 1200.0, 2000.0], "w": [1.0, 1.0, 2.0, 2.0]})
+    >>> float(poverty_rate(SurveyDesign(df, weights="w"), "income", line=1026).estimate[0])
+    0.3333333333333333
+    """
+    require_design(design)
+    line = parameter("line", line, low=0, low_open=True,
+                     hint="give the poverty line as a positive income, in the income's "
+                          "units")
+    data, _, _ = setup(design, variable, by, na_rm, "the poverty rate", False,
+                       sort=False)
+    below = data.with_columns((data.y < line).astype(float), [(variable, "")])
+    rate, vcov = means(below)
+    return finite_estimate(data, "poverty_rate", rate, vcov)
+
+
+# --- the measures on sorted incomes: (estimate per domain, influence per sorted row) ----
+
+
+def _threshold(s: SortedIncomes, percent: float, order: float,
+               influence: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """``percent`` times laeken's quantile of ``order``; convey's ``svyarpt`` influence."""
+    q = s.quantile(order)
+    if not influence:
+        return percent * q, None
+    density = s.kernel_sums(q) / s.weight_total
+    seg = s.segment
+    z = -percent / (s.weight_total * density)[seg] * ((s.x <= q[seg]) - order)
+    return percent * q, z
+
+
+def _total_below(s: SortedIncomes, alpha: float,
+                 influence: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """Income total at or below laeken's alpha-quantile; convey's ``svyisq`` influence."""
+    q = s.quantile(alpha)
+    seg = s.segment
+    below = s.x <= q[seg]
+    if not influence:
+        return s.sums(s.w * s.x * below), None
+    density = s.kernel_sums(q) / s.weight_total
+    slope = s.kernel_sums(q, times=s.x) / (s.weight_total * density)
+    return s.sums(s.w * s.x * below), s.x * below - slope[seg] * (below - alpha)
+
+
+def _line(s: SortedIncomes, everyone: SortedIncomes, percent: float, order: float,
+          variable: str) -> np.ndarray:
+    """The whole design's threshold for each segment of ``s`` (laeken's breakdown).
+
+    ``everyone`` has one segment per copy (replicate) and ``s`` K per copy.
+    """
+    line = _threshold(everyone, percent, order, False)[0]
+    _require_positive_line(everyone, line, percent, order, variable)
+    return np.repeat(line, s.n_segments // everyone.n_segments)
+
+
+def _require_positive_line(everyone: SortedIncomes, line: np.ndarray, percent: float, order: float,
+                           variable: str) -> None:
+    """A poverty threshold must be a positive income (one per copy of ``everyone``).
+
+    laeken would count those below a threshold of 0 (no one, when most
+    incomes are 0) or below a negative one: a rate of 0 % that means nothing.
+    """
+    bad = np.flatnonzero(~(line > 0))
+    if len(bad):
+        where = " (in a replicate)" if len(line) > 1 else ""
+        raise InequalityError(
+            f"the poverty threshold{where}, {percent:g} times the weighted quantile "
+            f"{order:g} of {variable!r}, is {float(everyone.income(line[bad[0]])):.6g}: not a "
+            "positive income, so a share below it is no poverty rate",
+            hint="check the incomes (are half of them zero or negative?), or restrict the "
+                 "design to the people with an income (des.subset)")
+
+
+def _result_with_threshold(data: Analysis, statistic: str, estimate: np.ndarray,
+                           own: np.ndarray, line: np.ndarray, slope: np.ndarray) -> Estimate:
+    """An Estimate whose domains share the whole design's threshold.
+
+    The influence of domain k is its own rows' part ``own`` plus
+    ``slope[k]`` times the threshold's influence ``line`` over every row.
+    The engine gives the covariance of both parts by domain; the threshold's
+    parts add up over domains (every row is in one).
+    """
+    k = data.n_domains
+    vcov = data.vcov(np.column_stack([own, line]))
+    combine = np.hstack([np.eye(k), np.outer(slope, np.ones(k))])
+    return finite_estimate(data, statistic, estimate, combine @ vcov @ combine.T)
