@@ -478,15 +478,18 @@ def goodness_of_fit(design: Design, variable: str,
         derivative_e = -(observed + expected) / (2 * expected ** 1.5)
         jacobian = np.diag(1 / np.sqrt(expected)) + np.outer(derivative_e * p,
                                                              np.ones(len(p)))
-        full = np.zeros((len(p), len(totals.estimate)))
-        full[:, keep] = jacobian
+    too_small = ReferenceLevelError(
+        f"the reference share of {name!r} level {str(levels[int(np.argmin(p))])!r} "
+        f"({np.min(p):.3g}) is too small: Pearson's statistic overflows",
+        hint="merge the level with another one, or leave it out of the test")
+    if not (np.isfinite(pearson) and np.all(np.isfinite(jacobian))):
+        raise too_small
+    full = np.zeros((len(p), len(totals.estimate)))
+    full[:, keep] = jacobian
+    with np.errstate(all="ignore"):
         vcov = totals.contrast(full).vcov
-    if not (np.isfinite(pearson) and np.all(np.isfinite(vcov))):
-        smallest = int(np.argmin(p))
-        raise ReferenceLevelError(
-            f"the reference share of {name!r} level {str(levels[smallest])!r} "
-            f"({p[smallest]:.3g}) is too small: Pearson's statistic overflows",
-            hint="merge the level with another one, or leave it out of the test")
+    if not np.all(np.isfinite(vcov)):
+        raise too_small
     eigenvalues = np.sort(np.linalg.eigvalsh(vcov))[::-1]
     # moments of vcov / unit, unit rescaling a covariance whose squares would overflow or vanish
     size = float(np.max(np.abs(vcov)))
