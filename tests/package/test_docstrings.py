@@ -146,27 +146,14 @@ PENDING: frozenset[str] = frozenset({
     "micropop.design.factors.factor_rank",
     "micropop.design.factors.jk1_factors",
     "micropop.design.factors.jkn_factors",
-    # micropop.design._core: the core's internal API, on both design classes (one-line
-    # docstrings: parameters and examples to write); the new variance seam beside it
-    "micropop.ReplicateDesign.calibrated_influence",
-    "micropop.ReplicateDesign.domain_degf",
+    # micropop.design._core: the internal API a design of the other kind refuses (TypeError),
+    # documented in survey.py and replicate.py where it works; _core.py is at its 600 lines
     "micropop.ReplicateDesign.linearized_vcov",
-    "micropop.ReplicateDesign.replicate_sums",
-    "micropop.ReplicateDesign.replicate_vcov",
-    "micropop.ReplicateDesign.replicate_vcov_scaled",
     "micropop.ReplicateDesign.unit_totals",
     "micropop.ReplicateDesign.vcov_from_totals",
-    "micropop.ReplicateDesign.with_weights",
-    "micropop.SurveyDesign.calibrated_influence",
-    "micropop.SurveyDesign.domain_degf",
-    "micropop.SurveyDesign.linearized_vcov",
     "micropop.SurveyDesign.replicate_sums",
-    "micropop.SurveyDesign.replicate_vcov",
-    "micropop.SurveyDesign.replicate_vcov_scaled",
-    "micropop.SurveyDesign.unit_totals",
-    "micropop.SurveyDesign.vcov_from_totals",
-    "micropop.SurveyDesign.with_weights",
-    # a Protocol: numpydoc sees typing's *args, **kwargs constructor
+    # the variance seam: Projection is a Protocol, whose constructor numpydoc reads as
+    # typing's (*args, **kwargs)
     "micropop.variance.calibration.Projection",
     # micropop.design.encode and replicate (were private helpers of design.py)
     "micropop.design.encode.as_columns",
