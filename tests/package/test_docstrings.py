@@ -115,12 +115,6 @@ PENDING: frozenset[str] = frozenset({
     "micropop.size.closedp",
     "micropop.size.closedp_ci",
     "micropop.size.model_search",
-    # micropop.design.factors (was micropop.variance.replication, which re-exports them)
-    "micropop.design.factors.bootstrap_factors",
-    "micropop.design.factors.brr_factors",
-    "micropop.design.factors.factor_rank",
-    "micropop.design.factors.jk1_factors",
-    "micropop.design.factors.jkn_factors",
     # micropop.design._core: the internal API a design of the other kind refuses (TypeError),
     # documented in survey.py and replicate.py where it works; _core.py is at its 600 lines
     "micropop.ReplicateDesign.linearized_vcov",
@@ -130,15 +124,6 @@ PENDING: frozenset[str] = frozenset({
     # the variance seam: Projection is a Protocol, whose constructor numpydoc reads as
     # typing's (*args, **kwargs)
     "micropop.variance.calibration.Projection",
-    # micropop.design.encode and replicate (were private helpers of design.py)
-    "micropop.design.encode.as_columns",
-    "micropop.design.encode.check_labels",
-    "micropop.design.encode.design_rows",
-    "micropop.design.encode.encode_stages",
-    "micropop.design.encode.require_columns",
-    "micropop.design.encode.require_design",
-    "micropop.design.encode.sampling_weights",
-    "micropop.design.replicate.make_replicates",
     # micropop.weighting._design
     "micropop.weighting.WeightingStep",
     # micropop.weighting.calibrate

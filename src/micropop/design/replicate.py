@@ -372,6 +372,40 @@ def make_replicates(design: SurveyDesign, method: str = "jkn", replicates: int |
     """Replicate weights for ``design``, as R's ``as.svrepdesign``.
 
     See :meth:`micropop.design.SurveyDesign.replicate`, which calls it.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        A linearised design.
+    method : str, default "jkn"
+        "jk1", "jkn", "brr", "fay", "bootstrap" or "subbootstrap".
+    replicates : int, optional
+        Bootstrap replicates (default 50, as R).
+    seed : int, SeedSequence or Generator, optional
+        The source of the bootstrap draws.
+    fay_rho : float, optional
+        Fay's rho ("fay" only).
+    mse : bool, default False
+        Centre variances on the full-sample estimate.
+
+    Returns
+    -------
+    ReplicateDesign
+        Replicate factors held per PSU; the design's subset kept.
+
+    Raises
+    ------
+    DesignError
+        A re-weighted design (weight the replicate design instead), an
+        unknown method, or options that do not go with it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> des = SurveyDesign(pd.DataFrame({"w": [1.0, 2.0, 3.0]}), weights="w")
+    >>> make_replicates(des, "jk1").n_replicates
+    3
     """
     if design.weighting_steps:
         steps = ", ".join(step.method for step in design.weighting_steps)
