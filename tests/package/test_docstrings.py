@@ -88,21 +88,6 @@ PENDING: frozenset[str] = frozenset({
     "micropop.errors.check_number",
     "micropop.errors.check_option",
     "micropop.errors.data_rows",
-    # micropop.estimation.association
-    "micropop.estimation.ChisqTest",
-    "micropop.estimation.ChisqTest.to_frame",
-    "micropop.estimation.GoodnessOfFit",
-    "micropop.estimation.GoodnessOfFit.to_frame",
-    # micropop.estimation.chisqsum
-    "micropop.estimation.chisqsum.pfsum",
-    # micropop.estimation.linear
-    "micropop.estimation.survey_mean",
-    "micropop.estimation.survey_ratio",
-    # micropop.estimation.result
-    "micropop.Estimate",
-    "micropop.Estimate.ci",
-    "micropop.Estimate.summary",
-    "micropop.Estimate.to_frame",
     # micropop.inequality
     "micropop.arpr",
     "micropop.arpt",
