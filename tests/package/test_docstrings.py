@@ -109,18 +109,9 @@ PENDING: frozenset[str] = frozenset({
     # the variance seam: Projection is a Protocol, whose constructor numpydoc reads as
     # typing's (*args, **kwargs)
     "micropop.variance.calibration.Projection",
-    # micropop.weighting._design
-    "micropop.weighting.WeightingStep",
-    # micropop.weighting.calibrate
-    "micropop.weighting.calibrate",
-    "micropop.weighting.calibrate.check_consistent",
-    # micropop.weighting.diagnostics
-    "micropop.weighting.WeightSummary",
-    "micropop.weighting.WeightSummary.to_frame",
-    # micropop.weighting.margins
+    # micropop.weighting.margins (at its 600 lines: its checks want a module of their own)
     "micropop.weighting.margins.Margin",
     "micropop.weighting.margins.Margin.achieved",
-    "micropop.weighting.margins.Margin.categorical",
     "micropop.weighting.margins.Margin.labels",
     "micropop.weighting.margins.Miss",
     "micropop.weighting.margins.cells",
@@ -131,8 +122,6 @@ PENDING: frozenset[str] = frozenset({
     "micropop.weighting.margins.check_totals",
     "micropop.weighting.margins.class_codes",
     "micropop.weighting.margins.furthest",
-    "micropop.weighting.margins.level_label",
-    "micropop.weighting.margins.parse_margins",
     "micropop.weighting.margins.worst_miss",
 })
 
