@@ -80,31 +80,6 @@ PENDING: frozenset[str] = frozenset({
     # micropop.codebook
     "micropop.Codebook.validate",
     "micropop.codebook.Variable.to_dict",
-    # micropop.design
-    "micropop.ReplicateDesign.adjust_nonresponse",
-    "micropop.ReplicateDesign.calibrate",
-    "micropop.ReplicateDesign.chisq",
-    "micropop.ReplicateDesign.mean",
-    "micropop.ReplicateDesign.poststratify",
-    "micropop.ReplicateDesign.proportion",
-    "micropop.ReplicateDesign.quantile",
-    "micropop.ReplicateDesign.rake",
-    "micropop.ReplicateDesign.ratio",
-    "micropop.ReplicateDesign.total",
-    "micropop.ReplicateDesign.trim",
-    "micropop.ReplicateDesign.weight_summary",
-    "micropop.SurveyDesign.adjust_nonresponse",
-    "micropop.SurveyDesign.calibrate",
-    "micropop.SurveyDesign.chisq",
-    "micropop.SurveyDesign.mean",
-    "micropop.SurveyDesign.poststratify",
-    "micropop.SurveyDesign.proportion",
-    "micropop.SurveyDesign.quantile",
-    "micropop.SurveyDesign.rake",
-    "micropop.SurveyDesign.ratio",
-    "micropop.SurveyDesign.total",
-    "micropop.SurveyDesign.trim",
-    "micropop.SurveyDesign.weight_summary",
     # micropop.errors
     "micropop.errors.ChisqSumError",
     "micropop.errors.HeaderError",
@@ -113,21 +88,6 @@ PENDING: frozenset[str] = frozenset({
     "micropop.errors.check_number",
     "micropop.errors.check_option",
     "micropop.errors.data_rows",
-    # micropop.estimation.association
-    "micropop.estimation.ChisqTest",
-    "micropop.estimation.ChisqTest.to_frame",
-    "micropop.estimation.GoodnessOfFit",
-    "micropop.estimation.GoodnessOfFit.to_frame",
-    # micropop.estimation.chisqsum
-    "micropop.estimation.chisqsum.pfsum",
-    # micropop.estimation.linear
-    "micropop.estimation.survey_mean",
-    "micropop.estimation.survey_ratio",
-    # micropop.estimation.result
-    "micropop.Estimate",
-    "micropop.Estimate.ci",
-    "micropop.Estimate.summary",
-    "micropop.Estimate.to_frame",
     # micropop.inequality.concentration and .poverty (were micropop.inequality)
     "micropop.arpr",
     "micropop.arpt",
@@ -140,70 +100,18 @@ PENDING: frozenset[str] = frozenset({
     "micropop.size.closedp",
     "micropop.size.closedp_ci",
     "micropop.size.model_search",
-    # micropop.variance.linearization
-    "micropop.variance.Stage",
-    "micropop.variance.Stage.build",
-    "micropop.variance.Stage.with_popsize",
-    "micropop.variance.linearization.unit_totals",
-    "micropop.variance.linearized_vcov",
-    # micropop.variance.replicate
-    "micropop.variance.replicate.replicate_vcov_scaled",
-    "micropop.variance.replicate_sums",
-    "micropop.variance.replicate_vcov",
-    # micropop.design.factors (was micropop.variance.replication, which re-exports them)
-    "micropop.design.factors.bootstrap_factors",
-    "micropop.design.factors.brr_factors",
-    "micropop.design.factors.factor_rank",
-    "micropop.design.factors.jk1_factors",
-    "micropop.design.factors.jkn_factors",
-    # micropop.design._core: the core's internal API, on both design classes (one-line
-    # docstrings: parameters and examples to write); the new variance seam beside it
-    "micropop.ReplicateDesign.calibrated_influence",
-    "micropop.ReplicateDesign.domain_degf",
+    # micropop.design._core: the internal API a design of the other kind refuses (TypeError),
+    # documented in survey.py and replicate.py where it works; _core.py is at its 600 lines
     "micropop.ReplicateDesign.linearized_vcov",
-    "micropop.ReplicateDesign.replicate_sums",
-    "micropop.ReplicateDesign.replicate_vcov",
-    "micropop.ReplicateDesign.replicate_vcov_scaled",
     "micropop.ReplicateDesign.unit_totals",
     "micropop.ReplicateDesign.vcov_from_totals",
-    "micropop.ReplicateDesign.with_weights",
-    "micropop.SurveyDesign.calibrated_influence",
-    "micropop.SurveyDesign.domain_degf",
-    "micropop.SurveyDesign.linearized_vcov",
     "micropop.SurveyDesign.replicate_sums",
-    "micropop.SurveyDesign.replicate_vcov",
-    "micropop.SurveyDesign.replicate_vcov_scaled",
-    "micropop.SurveyDesign.unit_totals",
-    "micropop.SurveyDesign.vcov_from_totals",
-    "micropop.SurveyDesign.with_weights",
+    # the variance seam: Projection is a Protocol, whose constructor numpydoc reads as
+    # typing's (*args, **kwargs)
     "micropop.variance.calibration.Projection",
-    "micropop.variance.calibration.Projection.residuals",
-    "micropop.variance.calibration.calibrated_influence",
-    "micropop.variance.linearization.UnitTotals",
-    "micropop.variance.linearization.stage_totals",
-    "micropop.variance.linearization.variance_stages",
-    "micropop.variance.linearization.vcov_from_totals",
-    # micropop.design.encode and replicate (were private helpers of design.py)
-    "micropop.design.encode.as_columns",
-    "micropop.design.encode.check_labels",
-    "micropop.design.encode.design_rows",
-    "micropop.design.encode.encode_stages",
-    "micropop.design.encode.require_columns",
-    "micropop.design.encode.require_design",
-    "micropop.design.encode.sampling_weights",
-    "micropop.design.replicate.make_replicates",
-    # micropop.weighting._design
-    "micropop.weighting.WeightingStep",
-    # micropop.weighting.calibrate
-    "micropop.weighting.calibrate",
-    "micropop.weighting.calibrate.check_consistent",
-    # micropop.weighting.diagnostics
-    "micropop.weighting.WeightSummary",
-    "micropop.weighting.WeightSummary.to_frame",
-    # micropop.weighting.margins
+    # micropop.weighting.margins (at its 600 lines: its checks want a module of their own)
     "micropop.weighting.margins.Margin",
     "micropop.weighting.margins.Margin.achieved",
-    "micropop.weighting.margins.Margin.categorical",
     "micropop.weighting.margins.Margin.labels",
     "micropop.weighting.margins.Miss",
     "micropop.weighting.margins.cells",
@@ -214,8 +122,6 @@ PENDING: frozenset[str] = frozenset({
     "micropop.weighting.margins.check_totals",
     "micropop.weighting.margins.class_codes",
     "micropop.weighting.margins.furthest",
-    "micropop.weighting.margins.level_label",
-    "micropop.weighting.margins.parse_margins",
     "micropop.weighting.margins.worst_miss",
 })
 

@@ -368,12 +368,27 @@ class Design:
     def with_weights(self, weights: np.ndarray, step: WeightingRecord) -> Self:
         """A new design with new weights, ``step`` appended to :attr:`weighting_steps`.
 
-        ``weights`` (n, 1 + R) are laid out as :meth:`weight_matrix` with
-        ``full_sample=True``: the full-sample weights, then each replicate's
-        (held row by row from then on). Rows outside the design's scope keep
-        their weights (they stay out of every estimate). The weights are
-        taken as they are: the weighting layer checks them first. Degrees of
-        freedom are counted again when rows gained or lost a zero weight.
+        Parameters
+        ----------
+        weights : ndarray, shape (n, 1 + R)
+            As :meth:`weight_matrix` with ``full_sample=True`` (replicates then held per
+            row); rows outside the design's scope keep their weights.
+        step : WeightingRecord
+            Its ``method``, and its ``projection`` (its variance term) or None.
+
+        Returns
+        -------
+        SurveyDesign or ReplicateDesign
+            The same kind of design (degf recounted; the weighting layer checks weights).
+
+        Examples
+        --------
+        >>> from micropop.design import SurveyDesign
+        >>> from micropop.weighting import WeightingStep
+        >>> des = SurveyDesign(pd.DataFrame({"y": [1.0, 3.0], "w": 1.0}), weights="w")
+        >>> step = WeightingStep("trim", (), 1, 0.0, des.full_weights)
+        >>> float(des.with_weights(np.array([[2.0], [6.0]]), step).mean("y").estimate[0])
+        2.5
         """
         if self._scope is not None and not self._scope.all():
             weights = np.where(self._scope[:, None], weights,
@@ -402,10 +417,29 @@ class Design:
                              ) -> tuple[np.ndarray, np.ndarray | None, int]:
         """Influence ``values`` (n, p) with the :attr:`calibration_projections` projected out.
 
-        Returns the values, ``row_domain`` and ``n_domains`` for
-        :meth:`unit_totals` (unchanged on a design that was not weighted; after
-        a projection, domains are spread into columns, see
-        :func:`micropop.variance.calibration.calibrated_influence`).
+        Parameters
+        ----------
+        values : ndarray, shape (n, p)
+            Influence values, one row per row of :attr:`frame`.
+        row_domain : ndarray of int, shape (n,), optional
+            Domain of each row (-1: in none); None: every row in the one domain.
+        n_domains : int, default 1
+            Number of domains K.
+
+        Returns
+        -------
+        tuple of (ndarray, ndarray or None, int)
+            ``values, row_domain, n_domains`` for :meth:`unit_totals`: unchanged if not
+            weighted, else the residuals (n, p * K), None and 1 (domains spread into
+            columns ``j * K + k``, :func:`~micropop.variance.calibration.calibrated_influence`).
+
+        Examples
+        --------
+        >>> from micropop.design import SurveyDesign
+        >>> des = SurveyDesign(pd.DataFrame({"sex": ["f", "f", "m"], "w": 1.0}), weights="w")
+        >>> des = des.poststratify("sex", {"f": 4, "m": 2})
+        >>> des.calibrated_influence(np.array([[1.0], [3.0], [5.0]]))[0].tolist()
+        [[-1.0], [1.0], [0.0]]
         """
         projections = self.calibration_projections
         if not projections:
@@ -456,14 +490,51 @@ class Design:
         raise TypeError(f"a {type(self).__name__} has no replicate weights")
 
     def replicate_vcov(self, thetas: np.ndarray, estimate: np.ndarray) -> np.ndarray:
-        """The covariance of ``estimate`` (q,) from its replicates ``thetas`` (R, q), R's
-        ``svrVar`` under the design's scale, rscales and mse. Replicate designs only."""
+        """The covariance of ``estimate`` (q,) from its replicates ``thetas`` (R, q).
+
+        Parameters
+        ----------
+        thetas : ndarray, shape (R, q)
+        estimate : ndarray, shape (q,)
+            The replicate and full-sample estimates.
+
+        Returns
+        -------
+        ndarray, shape (q, q)
+            R's ``svrVar`` under the design's scale, rscales and mse (replicates only).
+
+        Examples
+        --------
+        >>> from micropop.design import SurveyDesign
+        >>> rep = SurveyDesign(pd.DataFrame({"w": [1.0] * 3}), weights="w").replicate("jk1")
+        >>> rep.replicate_vcov(np.array([[1.0], [2.0], [3.0]]), np.array([2.0])).round(6)
+        array([[1.333333]])
+        """
         return replicate_vcov(thetas, estimate, *self._replicate_scales())
 
     def replicate_vcov_scaled(self, thetas: np.ndarray, estimate: np.ndarray,
                               scaled: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`replicate_vcov` in units, as
-        :func:`micropop.variance.replicate.replicate_vcov_scaled`."""
+        """:meth:`replicate_vcov` in units: the covariance is ``vcov * 2**(e_i + e_j)``.
+
+        Parameters
+        ----------
+        thetas : ndarray, shape (R, q)
+        estimate : ndarray, shape (q,)
+        scaled : bool, default True
+            As :func:`micropop.variance.replicate.replicate_vcov_scaled`.
+
+        Returns
+        -------
+        tuple of (ndarray, ndarray)
+            ``vcov`` (q, q) and the exponents ``e`` (q,) of int.
+
+        Examples
+        --------
+        >>> from micropop.design import SurveyDesign
+        >>> rep = SurveyDesign(pd.DataFrame({"w": [1.0] * 3}), weights="w").replicate("jk1")
+        >>> rep.replicate_vcov_scaled(np.array([[1.0], [3.0], [5.0]]), np.array([3.0]))
+        (array([[0.33333333]]), array([2]))
+        """
         return replicate_vcov_scaled(thetas, estimate, *self._replicate_scales(),
                                      scaled=scaled)
 

@@ -47,6 +47,23 @@ class DesignMethods(Design):
 
         See :func:`micropop.estimation.survey_total`.
 
+        Parameters
+        ----------
+        variables : str or list of str
+            Columns to total (a categorical one gives a total per level).
+        by : str or list of str, optional
+            Domain columns (R's ``svyby``).
+        deff : bool or "replace", default False
+            Add the design effect (against sampling without replacement, or
+            with it for "replace").
+        na_rm : bool, default False
+            Leave out rows with missing values (else they are refused).
+
+        Returns
+        -------
+        Estimate
+            One total per variable (and level, and domain), with its SE.
+
         Examples
         --------
         >>> import pandas as pd
@@ -64,6 +81,22 @@ class DesignMethods(Design):
 
         See :func:`micropop.estimation.survey_mean`.
 
+        Parameters
+        ----------
+        variables : str or list of str
+            Columns to average; a categorical column gives the share of each level.
+        by : str or list of str, optional
+            Columns whose combinations are the domains.
+        deff : bool or "replace", default False
+            Also give the design effect, as R's ``deff=``.
+        na_rm : bool, default False
+            Drop the rows missing a value instead of raising.
+
+        Returns
+        -------
+        Estimate
+            The means (or shares) with their standard errors.
+
         Examples
         --------
         >>> import pandas as pd
@@ -80,6 +113,24 @@ class DesignMethods(Design):
         """Estimated ratios of population totals (R's ``svyratio``).
 
         See :func:`micropop.estimation.survey_ratio`.
+
+        Parameters
+        ----------
+        numerator : str or list of str
+            Numeric column(s) whose total is divided.
+        denominator : str
+            Numeric column whose total divides.
+        by : str or list of str, optional
+            Domain columns, one ratio per domain.
+        deff : bool or "replace", default False
+            Include design effects.
+        na_rm : bool, default False
+            Skip rows with a missing numerator or denominator.
+
+        Returns
+        -------
+        Estimate
+            One ratio per numerator (and domain).
 
         Examples
         --------
@@ -105,6 +156,30 @@ class DesignMethods(Design):
 
         See :func:`micropop.estimation.survey_quantile`.
 
+        Parameters
+        ----------
+        variables : str or list of str
+            Numeric columns.
+        quantiles : float or list of float
+            Probabilities in [0, 1].
+        by : str or list of str, optional
+            Domains.
+        qrule : str, default "math"
+            R's ``qrule`` ("math", "school", "hf1" to "hf9").
+        conf_level : float, default 0.95
+            Coverage of the intervals.
+        df : float, optional
+            Degrees of freedom of the intervals; default the design's.
+        na_rm : bool, default False
+            Ignore missing values.
+        interval_type : str, default "mean"
+            How the interval is made, as above.
+
+        Returns
+        -------
+        Estimate
+            The quantiles, with intervals (``ci_low``, ``ci_high``) and SEs.
+
         Examples
         --------
         >>> import pandas as pd
@@ -124,6 +199,30 @@ class DesignMethods(Design):
         """A proportion with an interval inside [0, 1] (R's ``svyciprop``).
 
         See :func:`micropop.estimation.survey_proportion`.
+
+        Parameters
+        ----------
+        variable : str
+            A logical, 0/1 or categorical column.
+        level : object, optional
+            The value counted as a success (needed unless the column is 0/1 or
+            logical).
+        ci : str, default "logit"
+            Interval method, as R's ``svyciprop``: "logit", "likelihood", "xlogit",
+            "mean", "asin", "beta" or "wilson".
+        by : str or list of str, optional
+            One proportion per domain.
+        conf_level : float, default 0.95
+            Interval coverage.
+        df : float, optional
+            Degrees of freedom; default the design's.
+        na_rm : bool, default False
+            Skip missing values.
+
+        Returns
+        -------
+        Estimate
+            The proportion with its interval.
 
         Examples
         --------
@@ -147,6 +246,20 @@ class DesignMethods(Design):
         ``"saddlepoint"`` (the same by a saddlepoint approximation). See
         :func:`micropop.estimation.survey_chisq`.
 
+        Parameters
+        ----------
+        rows, cols : str
+            The two categorical columns of the table.
+        statistic : str, default "F"
+            One of those above.
+        na_rm : bool, default False
+            Leave out rows missing either column.
+
+        Returns
+        -------
+        ChisqTest
+            The statistic, its degrees of freedom and p-value.
+
         Examples
         --------
         >>> import pandas as pd
@@ -167,6 +280,18 @@ class DesignMethods(Design):
 
         See :func:`micropop.weighting.adjust_nonresponse`.
 
+        Parameters
+        ----------
+        responded : str, ndarray or Series
+            A boolean column name or mask: True for respondents.
+        by : str or list of str, optional
+            Weighting classes (default one class).
+
+        Returns
+        -------
+        SurveyDesign or ReplicateDesign
+            The respondents, weighted up to their class totals.
+
         Examples
         --------
         >>> import pandas as pd
@@ -184,6 +309,20 @@ class DesignMethods(Design):
 
         See :func:`micropop.weighting.poststratify`.
 
+        Parameters
+        ----------
+        strata : str or list of str
+            Post-strata columns.
+        population : mapping, Series or DataFrame
+            Population count of each post-stratum.
+        partial : bool, default False
+            Ignore population strata the sample lacks (R's ``partial=TRUE``).
+
+        Returns
+        -------
+        SurveyDesign or ReplicateDesign
+            The same kind of design, post-stratified.
+
         Examples
         --------
         >>> import pandas as pd
@@ -200,6 +339,20 @@ class DesignMethods(Design):
         """Rake the weights to population margins (R's ``rake``).
 
         See :func:`micropop.weighting.rake`.
+
+        Parameters
+        ----------
+        margins : mapping
+            Column (or tuple of columns) to its population counts.
+        max_iter : int, default 100
+            Sweeps at most.
+        epsilon : float, default 1e-7
+            Convergence tolerance.
+
+        Returns
+        -------
+        SurveyDesign or ReplicateDesign
+            The raked design.
 
         Examples
         --------
@@ -219,6 +372,24 @@ class DesignMethods(Design):
 
         See :func:`micropop.weighting.calibrate`.
 
+        Parameters
+        ----------
+        population : mapping
+            Column to a population total (numeric) or counts by level.
+        method : str, default "linear"
+            "linear", "raking" or "logit" (R's ``calfun``).
+        bounds : tuple of float, optional
+            Bounds on the weight ratios g (needed for "logit").
+        max_iter : int, default 50
+            Newton steps at most.
+        epsilon : float, default 1e-7
+            Tolerance on the relative misfit.
+
+        Returns
+        -------
+        SurveyDesign or ReplicateDesign
+            The calibrated design.
+
         Examples
         --------
         >>> import pandas as pd
@@ -237,6 +408,18 @@ class DesignMethods(Design):
 
         See :func:`micropop.weighting.trim`.
 
+        Parameters
+        ----------
+        lower, upper : float, optional
+            Bounds on the weights (default none).
+        strict : bool, default False
+            Repeat until every weight is within the bounds.
+
+        Returns
+        -------
+        SurveyDesign or ReplicateDesign
+            The trimmed design.
+
         Examples
         --------
         >>> import pandas as pd
@@ -252,6 +435,11 @@ class DesignMethods(Design):
         """Weight diagnostics: spread, Kish deff, margins reached, convergence.
 
         See :func:`micropop.weighting.weight_summary`.
+
+        Returns
+        -------
+        WeightSummary
+            The diagnostics, ``to_frame()`` for a table.
 
         Examples
         --------

@@ -55,6 +55,20 @@ def as_columns(columns: Columns, name: str, distinct: bool = False) -> list[Any]
     name given twice, naming the argument ``name`` as the user wrote it
     (``strata=5``, ``by=[1]``): every caller passes its argument's name.
 
+    Parameters
+    ----------
+    columns : str, sequence of str or None
+        The argument as the user gave it.
+    name : str
+        The argument's name, for the message.
+    distinct : bool, default False
+        Refuse a column named twice.
+
+    Returns
+    -------
+    list of str
+        The column names, in order.
+
     Examples
     --------
     >>> as_columns("age", "by"), as_columns(["age", "sex"], "by"), as_columns(None, "by")
@@ -96,6 +110,11 @@ def check_labels(frame: pd.DataFrame) -> None:
     (``pd.read_csv(header=None)``, a MultiIndex), or one label for two
     columns, would reach the estimators as the wrong column or none.
 
+    Parameters
+    ----------
+    frame : DataFrame
+        The user's data.
+
     Examples
     --------
     >>> check_labels(pd.DataFrame({"a": [1], "b": [2]}))
@@ -122,7 +141,23 @@ def check_labels(frame: pd.DataFrame) -> None:
 
 
 def require_columns(frame: pd.DataFrame, columns: Sequence[str]) -> None:
-    """Raise MissingColumnError naming the columns absent from ``frame``."""
+    """Raise MissingColumnError naming the columns absent from ``frame``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The data.
+    columns : sequence of str
+        The columns the caller needs.
+
+    Examples
+    --------
+    >>> require_columns(pd.DataFrame({"age": [30]}), ["age"])
+    >>> require_columns(pd.DataFrame({"age": [30]}), ["agee"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    micropop.errors.MissingColumnError: column(s) 'agee' not in the data. ...
+    """
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise MissingColumnError(f"column(s) {', '.join(map(repr, missing))} not in the data",
@@ -137,6 +172,20 @@ def design_rows(design: Design, mask: object, values: Iterable[Any] | None = Non
     only the design's rows (those of :attr:`~Design.data`, after a
     :meth:`~Design.subset`); either way the rows are named by their place in
     the whole frame (see :func:`micropop.errors.data_rows`).
+
+    Parameters
+    ----------
+    design : SurveyDesign or ReplicateDesign
+        The design whose rows are named.
+    mask : array-like of bool
+        Flags over :attr:`~Design.frame`, or over the design's rows only.
+    values : iterable, optional
+        The value of each flagged row, shown beside it.
+
+    Returns
+    -------
+    str
+        ``"data row 4 (value: 4.0)"``, a few rows at the most.
 
     Examples
     --------
@@ -162,6 +211,13 @@ def require_design(obj: object, name: str = "design") -> None:
     (estimators, inequality, earnings, profile, size, weighting), so that a
     DataFrame, ``None`` or a column name given in its place is refused by
     name instead of failing later with an ``AttributeError``.
+
+    Parameters
+    ----------
+    obj : object
+        What the user passed.
+    name : str, default "design"
+        The argument's name, for the message.
 
     Examples
     --------
@@ -228,6 +284,37 @@ def encode_stages(frame: pd.DataFrame, strata_cols: list[Any], psu_cols: list[An
     Stage ``s`` units are nested in stage ``s-1`` units (and, with ``nest``,
     in the strata); later-stage strata are the given strata column (or the
     last one) crossed with the previous stage's unit, as in R.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The data, one row per observation.
+    strata_cols : list of str
+        Strata column of each stage (fewer than stages: the last one serves
+        the later stages); empty for no strata.
+    psu_cols : list of str or None
+        Unit column of each stage, first to last (None: each row is a unit).
+    fpc_cols : list of str
+        Population size (or sampling fraction) column of each stage; empty for none.
+    nest : bool
+        Units are numbered within strata (R's ``nest=TRUE``).
+
+    Returns
+    -------
+    list of Stage
+        One per entry of ``psu_cols``.
+
+    Raises
+    ------
+    DesignError
+        No row, a single PSU, or PSUs that cross strata without ``nest``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"school": [1, 1, 2, 2], "pupil": [1, 2, 1, 2]})
+    >>> first, second = encode_stages(df, [], ["school", "pupil"], [], nest=False)
+    >>> first.n_units.tolist(), second.cluster.tolist(), second.strata_labels[1]
+    ([2], [0, 1, 2, 3], '(all) in school 2')
     """
     n = len(frame)
     if n == 0:
@@ -339,7 +426,38 @@ def _popsizes(raw: list[np.ndarray], stages: list[Stage],
 
 def sampling_weights(frame: pd.DataFrame, weights: str | None, probs: str | None,
                      stages: list[Stage]) -> np.ndarray:
-    """Weights from a column, from probabilities, or from the fpc (as R), read-only."""
+    """Weights from a column, from probabilities, or from the fpc (as R), read-only.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The data.
+    weights : str or None
+        The weight column.
+    probs : str or None
+        The column of selection probabilities (weights are their inverse).
+    stages : list of Stage
+        The encoded stages: without ``weights`` or ``probs``, the weights are
+        the product over stages of ``N_h / n_h`` (with an fpc), else 1.
+
+    Returns
+    -------
+    ndarray of float, shape (n,)
+        Read-only.
+
+    Raises
+    ------
+    WeightError
+        Missing, negative, infinite or non-numeric weights, or
+        probabilities outside (0, 1].
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"p": [0.5, 0.25]})
+    >>> (stage,) = encode_stages(df, [], [None], [], nest=False)
+    >>> sampling_weights(df, None, "p", [stage]).tolist()
+    [2.0, 4.0]
+    """
     if weights is None and probs is None:
         if stages[0].popsize is None:
             warnings.warn("no weights, probs or fpc given: assuming equal probability "

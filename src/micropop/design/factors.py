@@ -39,7 +39,28 @@ Factors = tuple[np.ndarray, np.ndarray, float]
 
 
 def jk1_factors(stage: Stage) -> Factors:
-    """R's ``jk1weights``: drop one PSU, scale the others by ``n / (n - 1)``."""
+    """R's ``jk1weights``: drop one PSU, scale the others by ``n / (n - 1)``.
+
+    Parameters
+    ----------
+    stage : Stage
+        The first stage (unstratified: one stratum).
+
+    Returns
+    -------
+    tuple of (ndarray, ndarray, float)
+        Factors (C, C), one replicate per PSU; rscales of 1; scale
+        ``f (n - 1) / n`` with ``f`` the fpc factor.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from micropop.variance.linearization import Stage
+    >>> stage = Stage.build(np.zeros(3, dtype=np.intp), np.arange(3), None, ["all"])
+    >>> factors, rscales, scale = jk1_factors(stage)
+    >>> factors.tolist(), round(scale, 4)
+    ([[0.0, 1.5, 1.5], [1.5, 0.0, 1.5], [1.5, 1.5, 0.0]], 0.6667)
+    """
     n = len(stage.cluster_stratum)
     factors = np.full((n, n), n / (n - 1))
     np.fill_diagonal(factors, 0.0)
@@ -47,7 +68,36 @@ def jk1_factors(stage: Stage) -> Factors:
 
 
 def jkn_factors(stage: Stage, lonely_psu: str) -> Factors:
-    """R's ``jknweights``: within each stratum, drop one PSU and scale its stratum."""
+    """R's ``jknweights``: within each stratum, drop one PSU and scale its stratum.
+
+    Parameters
+    ----------
+    stage : Stage
+        The first stage.
+    lonely_psu : str
+        The design's policy: "fail" refuses a stratum with one PSU (not
+        sampled in full); otherwise such a stratum gets no replicate.
+
+    Returns
+    -------
+    tuple of (ndarray, ndarray, float)
+        The (C, R) factors, one replicate per PSU of a stratum with two or
+        more; rscales ``f_h (n_h - 1) / n_h`` of the dropped PSU's stratum; scale 1.
+
+    Raises
+    ------
+    LonelyPSUError
+        Under "fail", naming the strata with one PSU.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from micropop.variance.linearization import Stage
+    >>> stage = Stage.build(np.array([0, 0, 1, 1]), np.arange(4), None, ["a", "b"])
+    >>> factors, rscales, scale = jkn_factors(stage, "fail")
+    >>> factors[:, 0].tolist(), rscales.tolist()
+    ([0.0, 2.0, 1.0, 1.0], [0.5, 0.5, 0.5, 0.5])
+    """
     n_h = stage.n_units
     f_h = stage.fpc_factor
     unit_stratum = stage.cluster_stratum
@@ -173,10 +223,25 @@ def brr_factors(stage: Stage, first_row: np.ndarray, fay_rho: float = 0.0) -> Fa
     fay_rho : float, default 0
         Fay's rho, in [0, 1).
 
+    Returns
+    -------
+    tuple of (ndarray, ndarray, float)
+        The factors (C, R), R the Hadamard order above the number of strata;
+        ``rscales`` (R,) of ones; the scale.
+
     Raises
     ------
     DesignError
         A stratum without exactly two PSUs (naming them), or rho outside [0, 1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from micropop.variance.linearization import Stage
+    >>> stage = Stage.build(np.array([0, 0, 1, 1]), np.arange(4), None, ["a", "b"])
+    >>> factors, _, scale = brr_factors(stage, np.arange(4))
+    >>> factors.shape, scale
+    ((4, 4), 0.25)
     """
     if not 0 <= fay_rho < 1:
         raise DesignError(f"fay_rho={fay_rho} is outside [0, 1)",
@@ -228,10 +293,35 @@ def bootstrap_factors(stage: Stage, replicates: int, rng: np.random.Generator,
     The draws use numpy's generator, so they differ from R's for the same
     seed; the variance they estimate is the same.
 
+    Parameters
+    ----------
+    stage : Stage
+        The first stage (with its fpc, if any).
+    replicates : int
+        How many replicates R, two or more.
+    rng : numpy.random.Generator
+        The source of the draws.
+    rescaled : bool, default False
+        Rao and Wu's rescaling bootstrap instead of R's ``bootweights``.
+
+    Returns
+    -------
+    tuple of (ndarray, ndarray, float)
+        ``(C, R)`` factors per PSU, rscales (R,) of ones, and the scale.
+
     Raises
     ------
     DesignError
         Fewer than two replicates, or a stratum with one PSU.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from micropop.variance.linearization import Stage
+    >>> stage = Stage.build(np.zeros(4, dtype=np.intp), np.arange(4), None, ["all"])
+    >>> factors, _, _ = bootstrap_factors(stage, 50, np.random.default_rng(1))
+    >>> factors.shape, factors.sum(axis=0).tolist() == [4.0] * 50  # n_h draws each
+    ((4, 50), True)
     """
     if replicates < 2:
         raise DesignError(f"replicates={replicates}: the bootstrap needs two or more",
@@ -319,6 +409,22 @@ def factor_rank(factors: np.ndarray) -> int:
     product (or the (units, units) one when smaller), whose memory does not
     grow with the PSUs. Singular values below ``1e-5`` of the largest count as
     zero, as R's ``degf`` (``qr(..., tol=1e-5)``).
+
+    Parameters
+    ----------
+    factors : ndarray, shape (units, R)
+        The factors of the PSUs (or the weights of the rows) in the design.
+
+    Returns
+    -------
+    int
+        The rank (0 for an empty matrix).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> factor_rank(np.array([[0.0, 2.0], [2.0, 0.0], [1.0, 1.0]]))
+    2
     """
     if factors.size == 0:
         return 0

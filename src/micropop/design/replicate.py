@@ -268,10 +268,38 @@ class ReplicateDesign(DesignMethods):
                        n_domains: int = 1, shift: np.ndarray | None = None) -> np.ndarray:
         """Replicate-weighted sums of ``values`` (n, p) by domain, shape (R, p * K).
 
-        With ``shift`` (n,), each row's weights are divided by ``2**shift``
-        first (the estimators scale the values up to match, so that no sum
-        overflows; powers of two scale exactly). Replicates held per PSU take
-        sums per PSU, then the factors: the rows are read once.
+        Replicates held per PSU (made by :meth:`SurveyDesign.replicate`) take
+        the weighted sums per PSU, then the factors, ``factors.T @ unit sums``:
+        the rows are read once whatever R. Replicates held per row are
+        multiplied out. Either way the sums are additive over the rows.
+
+        Parameters
+        ----------
+        values : ndarray, shape (n, p)
+            Values by row of :attr:`frame`, not yet weighted.
+        row_domain : ndarray of int, shape (n,), optional
+            Domain of each row (-1: in none, left out); None: one domain.
+        n_domains : int, default 1
+            Number of domains K.
+        shift : ndarray of int, shape (n,), optional
+            Divide each row's weights by ``2**shift`` first (the estimators
+            scale the values up to match, so that no sum overflows; powers of
+            two scale exactly).
+
+        Returns
+        -------
+        ndarray, shape (R, p * K)
+            Row r, column ``j * K + k``: column j weighted by replicate r,
+            summed over domain k.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "w": 1.0})
+        >>> rep = SurveyDesign(df, weights="w").replicate("jk1")
+        >>> rep.replicate_sums(df[["y"]].to_numpy()).ravel().round(6).tolist()
+        [12.0, 10.666667, 9.333333, 8.0]
         """
         if self._unit is None:
             replicates = (self._replicates if shift is None
@@ -287,7 +315,31 @@ class ReplicateDesign(DesignMethods):
         return self._scale, self._rscales, self._mse
 
     def domain_degf(self, row_domain: np.ndarray, n_domains: int) -> np.ndarray:
-        """R's degf of each domain: the rank of its replicate weights minus one, (K,)."""
+        """R's degf of each domain: the rank of its replicate weights minus one, (K,).
+
+        For replicates made per PSU, the rank of the factors of the PSUs that
+        hold the domain's rows (closed form for the jackknives).
+
+        Parameters
+        ----------
+        row_domain : ndarray of int, shape (n,)
+            The domain (``0 .. n_domains-1``, or -1) of each row of :attr:`frame`.
+        n_domains : int
+            How many domains.
+
+        Returns
+        -------
+        ndarray of float, shape (K,)
+            ``qr(weights(subset, "analysis"))$rank - 1`` per domain, as R.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> rep = SurveyDesign(pd.DataFrame({"w": [1.0] * 5}), weights="w").replicate("jk1")
+        >>> rep.degf, rep.domain_degf(np.array([0, 0, 1, 1, 1]), 2).tolist()
+        (4, [1.0, 2.0])
+        """
         return np.array([float(self._rank_degf(row_domain == d)) for d in range(n_domains)])
 
     def _count_degf(self) -> int:
@@ -320,6 +372,40 @@ def make_replicates(design: SurveyDesign, method: str = "jkn", replicates: int |
     """Replicate weights for ``design``, as R's ``as.svrepdesign``.
 
     See :meth:`micropop.design.SurveyDesign.replicate`, which calls it.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        A linearised design.
+    method : str, default "jkn"
+        "jk1", "jkn", "brr", "fay", "bootstrap" or "subbootstrap".
+    replicates : int, optional
+        Bootstrap replicates (default 50, as R).
+    seed : int, SeedSequence or Generator, optional
+        The source of the bootstrap draws.
+    fay_rho : float, optional
+        Fay's rho ("fay" only).
+    mse : bool, default False
+        Centre variances on the full-sample estimate.
+
+    Returns
+    -------
+    ReplicateDesign
+        Replicate factors held per PSU; the design's subset kept.
+
+    Raises
+    ------
+    DesignError
+        A re-weighted design (weight the replicate design instead), an
+        unknown method, or options that do not go with it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> des = SurveyDesign(pd.DataFrame({"w": [1.0, 2.0, 3.0]}), weights="w")
+    >>> make_replicates(des, "jk1").n_replicates
+    3
     """
     if design.weighting_steps:
         steps = ", ".join(step.method for step in design.weighting_steps)

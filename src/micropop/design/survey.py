@@ -310,14 +310,75 @@ class SurveyDesign(DesignMethods):
 
     def unit_totals(self, values: np.ndarray, row_domain: np.ndarray | None = None,
                     n_domains: int = 1) -> list[UnitTotals]:
-        """Sums of influence ``values`` (n, p) per sampled unit of each stage of the
-        variance (the first only, unless every stage has an fpc, as R)."""
+        """Sums of influence ``values`` (n, p) per sampled unit of each stage of the variance.
+
+        The stages are the first only, unless every stage has an fpc and the
+        design is not ``ultimate_cluster`` (as R); each table is
+        :func:`micropop.variance.linearization.stage_totals` on its stage.
+
+        Parameters
+        ----------
+        values : ndarray, shape (n, p)
+            Influence values by row of :attr:`frame` (zeros outside the scope).
+        row_domain : ndarray of int, shape (n,), optional
+            Domain of each row (-1: in none); None: one domain.
+        n_domains : int, default 1
+            Number of domains K (statistic ``j * K + k``: column j, domain k).
+
+        Returns
+        -------
+        list of UnitTotals
+            Per stage s, ``totals`` (C_s, p * K) over its C_s sampled units
+            and ``held`` (C_s, K), or None without domains.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"school": [1, 1, 2, 2], "pupil": [1, 2, 3, 4],
+        ...                    "n_schools": 10, "n_pupils": 20, "w": 1.0})
+        >>> des = SurveyDesign(df, weights="w", psu=["school", "pupil"],
+        ...                    fpc=["n_schools", "n_pupils"])
+        >>> [units.totals.ravel().tolist() for units in des.unit_totals(np.ones((4, 1)))]
+        [[2.0, 2.0], [1.0, 1.0, 1.0, 1.0]]
+        """
         return [stage_totals(values, stage, row_domain, n_domains)
                 for stage in variance_stages(self._stages, self._ultimate_cluster)]
 
     def vcov_from_totals(self, totals: Sequence[UnitTotals], n_domains: int = 1) -> np.ndarray:
-        """The design covariance from the unit sums of :meth:`unit_totals` (R's
-        ``svyrecvar``), under the design's lonely-PSU options."""
+        """The design covariance from the unit sums of :meth:`unit_totals`.
+
+        :func:`micropop.variance.linearization.vcov_from_totals` (R's
+        ``svyrecvar``) under the design's stages, ``lonely_psu`` and
+        ``adjust_domain_lonely``.
+
+        Parameters
+        ----------
+        totals : sequence of UnitTotals
+            One table per stage of :meth:`unit_totals`, or their sums over
+            partitions of the rows.
+        n_domains : int, default 1
+            Number of domains K of the tables.
+
+        Returns
+        -------
+        ndarray, shape (p * K, p * K)
+
+        Raises
+        ------
+        LonelyPSUError
+            Under ``lonely_psu="fail"``, for a stratum with a single PSU.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"h": [1, 1, 2, 2], "w": 1.0})
+        >>> des = SurveyDesign(df, weights="w", strata="h")
+        >>> z = np.array([[1.0], [3.0], [2.0], [6.0]])
+        >>> des.vcov_from_totals(des.unit_totals(z)).tolist()  # 2 * (1 + 1) + 2 * (4 + 4)
+        [[20.0]]
+        """
         return vcov_from_totals(totals, variance_stages(self._stages, self._ultimate_cluster),
                                 self._lonely_psu, n_domains, self._adjust_domain_lonely)
 
@@ -327,7 +388,35 @@ class SurveyDesign(DesignMethods):
 
         On a weighted design (post-stratified, raked, calibrated) the values
         are first replaced by their calibration residuals, as R's
-        ``svyrecvar`` does with ``design$postStrata``.
+        ``svyrecvar`` does with ``design$postStrata``; then the unit sums and
+        their covariance, as :meth:`unit_totals` and :meth:`vcov_from_totals`.
+
+        Parameters
+        ----------
+        values : ndarray, shape (n, p)
+            Influence values by row of :attr:`frame`.
+        row_domain : ndarray of int, shape (n,), optional
+            Domain of each row (-1: in none); None: one domain.
+        n_domains : int, default 1
+            Number of domains K.
+
+        Returns
+        -------
+        ndarray, shape (p * K, p * K)
+            Statistic ``j * K + k`` is column j in domain k.
+
+        Examples
+        --------
+        The variance of a weighted total, from its influence values (the
+        weighted values): R's ``SE(svytotal(~y, des))**2``.
+
+        >>> import numpy as np, pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> des = SurveyDesign(pd.DataFrame({"y": [1.0, 2.0, 4.0], "w": 2.0}), weights="w")
+        >>> z = (des.full_weights * des.frame["y"].to_numpy())[:, None]
+        >>> vcov = des.linearized_vcov(z)
+        >>> bool(np.isclose(vcov[0, 0], float(des.total("y").se[0]) ** 2))
+        True
         """
         values, row_domain, n_domains = self.calibrated_influence(values, row_domain, n_domains)
         return linearized_vcov(values, self._stages, self._lonely_psu, self._ultimate_cluster,
@@ -337,6 +426,28 @@ class SurveyDesign(DesignMethods):
         """R's degf of each domain as a subset: its PSUs minus its strata, (K,) floats.
 
         Rows with a zero weight do not count, as R drops them.
+
+        Parameters
+        ----------
+        row_domain : ndarray of int, shape (n,)
+            Domain of each row of :attr:`frame` (-1: in none).
+        n_domains : int
+            Number of domains K.
+
+        Returns
+        -------
+        ndarray of float, shape (K,)
+            First-stage PSUs holding a row of the domain, minus the strata
+            holding one.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"h": [1, 1, 2, 2, 2], "w": 1.0})
+        >>> des = SurveyDesign(df, weights="w", strata="h")
+        >>> des.degf, des.domain_degf(np.array([0, 1, 0, 1, 1]), 2).tolist()
+        (3, [0.0, 1.0])
         """
         k = n_domains
         first = self._stages[0]

@@ -97,6 +97,13 @@ class ChisqTest(Result):
         Eigenvalues of R's ``Delta``, the generalised design effects.
     table : DataFrame
         The weighted table (estimated population counts).
+
+    Examples
+    --------
+    >>> from micropop.design import SurveyDesign
+    >>> df = pd.DataFrame({"a": list("xxyy") * 10, "b": list("pqpp") * 10, "w": 1.0})
+    >>> SurveyDesign(df, weights="w").chisq("a", "b").statistic_name
+    'F'
     """
 
     rows: str
@@ -112,7 +119,19 @@ class ChisqTest(Result):
     table: pd.DataFrame
 
     def to_frame(self) -> pd.DataFrame:
-        """One row: statistic, ndf, ddf, p_value, method (indexed by ``rows ~ cols``)."""
+        """One row: statistic, ndf, ddf, p_value, method (indexed by ``rows ~ cols``).
+
+        Returns
+        -------
+        DataFrame
+
+        Examples
+        --------
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"a": list("xxyy") * 10, "b": list("pqpp") * 10, "w": 1.0})
+        >>> SurveyDesign(df, weights="w").chisq("a", "b").to_frame().index.tolist()
+        ['a ~ b']
+        """
         return pd.DataFrame({"statistic": [self.statistic], "ndf": [self.ndf],
                              "ddf": [self.ddf], "p_value": [self.p_value],
                              "method": [self.method]},
@@ -351,6 +370,24 @@ class GoodnessOfFit(Result):
 
     :attr:`design_effects` rescales the eigenvalues to the sample size
     (``l * n / N``): about 1 for a simple random sample.
+
+    Attributes
+    ----------
+    variable : str
+    levels : tuple of str
+    observed, expected : ndarray
+        ``T_k`` and ``p_k * N``, by level.
+    pearson, eigenvalues, degf, scale, df, p_value : float, ndarray or int
+    rs1_chisq, rs1_df, rs1_p, f, ndf, ddf, f_p, n : float or int
+        As above; ``degf`` the design's degrees of freedom, ``n`` the sampled rows.
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> des = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+    >>> fit = mp.estimation.goodness_of_fit(des, "sex", {"female": 0.507, "male": 0.493})
+    >>> fit.levels, fit.rs1_df
+    (('female', 'male'), 1)
     """
 
     variable: str
@@ -378,7 +415,19 @@ class GoodnessOfFit(Result):
         return self.eigenvalues[: len(self.levels) - 1] * self.n / self.observed.sum()
 
     def to_frame(self) -> pd.DataFrame:
-        """The three forms of the test as a small table (statistic, df, p_value)."""
+        """The three forms of the test as a small table (statistic, df, p_value).
+
+        Returns
+        -------
+        DataFrame
+
+        Examples
+        --------
+        >>> import micropop as mp
+        >>> des = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+        >>> mp.estimation.goodness_of_fit(des, "sex", {"female": 0.5, "male": 0.5}).to_frame().shape
+        (4, 3)
+        """
         return pd.DataFrame(
             {"statistic": [self.pearson, self.rs1_chisq, self.pearson / self.scale, self.f],
              "df": [f"{len(self.levels) - 1}", f"{self.rs1_df}", f"{self.df:.4g}",

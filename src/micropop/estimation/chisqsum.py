@@ -121,13 +121,19 @@ def pfsum(x: ArrayLike, df: ArrayLike, a: ArrayLike, ddf: float = np.inf,
 
     Parameters
     ----------
-    x, df, a, lower_tail
-        As :func:`pchisqsum`.
+    x : float or array_like
+        Quantiles of the ratio.
+    df : int or array_like of int
+        Degrees of freedom of the chi-squares of the numerator, as :func:`pchisqsum`.
+    a : array_like
+        Their coefficients, as :func:`pchisqsum`.
     ddf : float, default inf
         Denominator degrees of freedom (>= 1, or ``inf`` for :func:`pchisqsum`).
         As R, a finite ``ddf`` counts as ``floor(ddf)`` chi-squares each
         with coefficient ``-x / ddf`` in the saddlepoint and the integration
         (a ``ddf`` within 1e-9 of a whole number as that number).
+    lower_tail : bool, default True
+        ``P(F <= x)``; ``False`` gives the upper tail.
     method : {"saddlepoint", "integration", "satterthwaite"}, default "saddlepoint"
         As R (whose default is also ``"saddlepoint"``). With ``ddf=inf`` the
         method is passed on to :func:`pchisqsum` (R's ``pFsum`` drops it there

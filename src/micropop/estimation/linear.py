@@ -81,7 +81,19 @@ def survey_mean(design: Design, variables: str | Sequence[str],
     """Population means (proportions for categorical levels), as R's ``svymean``.
 
     The linearised variance is that of ``sum w (y - ybar) / sum w``, as R.
-    Parameters are those of :func:`survey_total`.
+
+    Parameters
+    ----------
+    design : SurveyDesign or ReplicateDesign
+    variables : str or list of str
+        Numeric columns, or categorical ones (the share of each level).
+    by : str or list of str, optional
+        Domain columns (R's ``svyby``): one mean per observed combination.
+    deff : bool or "replace"
+        Add design effects, as in :func:`survey_total`.
+    na_rm : bool, default False
+        Leave out rows missing a value, keeping the full design for the
+        variance; without it missing values are refused.
 
     Returns
     -------
@@ -108,9 +120,21 @@ def survey_ratio(design: Design, numerator: str | Sequence[str], denominator: st
                  na_rm: bool = False) -> Estimate:
     """Ratios of population totals ``Y / X``, as R's ``svyratio``.
 
-    Linearised with influence ``w (y - R x) / X``, as R. Parameters are
-    those of :func:`survey_total`; rows missing either variable are left out
-    together under ``na_rm=True``.
+    Linearised with influence ``w (y - R x) / X``, as R.
+
+    Parameters
+    ----------
+    design : SurveyDesign or ReplicateDesign
+    numerator : str or list of str
+        Numeric columns Y (one ratio each).
+    denominator : str
+        The numeric column X.
+    by : str or list of str, optional
+        Domain columns: one ratio per domain.
+    deff : bool or "replace"
+        Add design effects, as in :func:`survey_total`.
+    na_rm : bool, default False
+        Leave out together the rows missing either variable.
 
     Returns
     -------

@@ -40,6 +40,16 @@ __all__ = ["Estimate"]
 class Estimate(Result):
     """Estimates with their design-based covariance (immutable).
 
+    Built by the estimators; the other constructor arguments are the
+    attributes below (``vcov`` the covariance).
+
+    Parameters
+    ----------
+    units : ndarray, optional
+        Powers of two in which ``vcov`` is given: the covariance is
+        ``vcov * outer(units, units)`` (the estimators compute in such units,
+        so that no sum overflows). Without it, ``vcov`` is the covariance.
+
     Attributes
     ----------
     statistic : str
@@ -71,13 +81,6 @@ class Estimate(Result):
     variance : str
         How the covariance was estimated (``"Taylor linearisation"`` or
         ``"replicate weights (jk1)"``, ...), for display.
-
-    Parameters
-    ----------
-    units : ndarray, optional
-        Powers of two in which ``vcov`` is given: the covariance is
-        ``vcov * outer(units, units)`` (the estimators compute in such units,
-        so that no sum overflows). Without it, ``vcov`` is the covariance.
 
     Examples
     --------
@@ -183,6 +186,17 @@ class Estimate(Result):
         ------
         ValueError
             A level other than that of the stored :attr:`interval`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 6.0], "w": 2.0})
+        >>> total = SurveyDesign(df, weights="w").total("y")
+        >>> total.ci(level=0.5).round(2)  # doctest: +NORMALIZE_WHITESPACE
+                  ci_low  ci_high
+        variable
+        y          18.17    29.83
         """
         if self.interval is not None:
             if level is not None and level != self.interval_level:
@@ -223,6 +237,30 @@ class Estimate(Result):
         """A tidy table: estimate, se, ci_low, ci_high, df, deff, n.
 
         ``deff`` is NaN where design effects were not asked for.
+
+        Parameters
+        ----------
+        level : float, optional
+            Coverage of ``ci_low`` and ``ci_high``, passed to :meth:`ci`.
+        dist : {"normal", "t"}
+            Their distribution, passed to :meth:`ci`.
+
+        Returns
+        -------
+        DataFrame
+            One row per estimate, indexed as :attr:`index`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 6.0], "g": list("aabb"), "w": 2.0})
+        >>> des = SurveyDesign(df, weights="w")
+        >>> des.mean("y", by="g").to_frame()[["estimate", "n"]]  # doctest: +NORMALIZE_WHITESPACE
+                         estimate  n
+        variable domain
+        y        a            1.5  2
+                 b            4.5  2
         """
         ci = self.ci(level, dist)
         k = len(self.index)
@@ -317,7 +355,28 @@ class Estimate(Result):
 
     def summary(self, level: float | None = None,
                 dist: Literal["normal", "t"] = "normal") -> str:
-        """The table as text, with a header naming the statistic and interval."""
+        """The table as text, with a header naming the statistic and interval.
+
+        Parameters
+        ----------
+        level : float, optional
+            The interval's coverage (default 0.95, as :meth:`ci`).
+        dist : {"normal", "t"}
+            Normal or Student t quantiles with :attr:`df`.
+
+        Returns
+        -------
+        str
+            A header, then :meth:`to_frame` (without ``deff`` unless asked for).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 6.0], "w": 2.0})
+        >>> print(SurveyDesign(df, weights="w").mean("y").summary().splitlines()[0])
+        Survey mean (Taylor linearisation), 95% confidence interval (normal)
+        """
         return render_text(self._title(level, dist), self._blocks(level, dist))
 
     def _blocks(self, level: float | None = None, dist: str = "normal") -> list[Block]:

@@ -31,10 +31,47 @@ __all__ = ["Projection", "calibrated_influence"]
 
 
 class Projection(Protocol):
-    """The residuals of one weighting model: what its variance term needs."""
+    """The residuals of one weighting model: what its variance term needs.
+
+    Any object with a ``residuals`` method fits (a structural protocol: no
+    need to inherit from it); :mod:`micropop.weighting` makes one per
+    post-stratification, raking or calibration step.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> class Centre:  # the residuals of a model with a constant only
+    ...     def residuals(self, x):
+    ...         return x - x.mean(axis=0)
+    >>> Centre().residuals(np.array([[1.0], [3.0]])).tolist()
+    [[-1.0], [1.0]]
+    """
 
     def residuals(self, x: np.ndarray) -> np.ndarray:
-        """Influence values (n, q) with the weighting model projected out (n, q)."""
+        """Influence values (n, q) with the weighting model projected out (n, q).
+
+        Parameters
+        ----------
+        x : ndarray, shape (n, q)
+            Influence values, one row per row of the design (every row, also
+            those outside a subset), one column per statistic.
+
+        Returns
+        -------
+        ndarray, shape (n, q)
+            The residuals of each column from the weighting model.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"sex": ["f", "f", "m"], "w": 1.0})
+        >>> des = SurveyDesign(df, weights="w").poststratify("sex", {"f": 4, "m": 2})
+        >>> (projection,) = des.calibration_projections
+        >>> projection.residuals(np.array([[1.0], [3.0], [5.0]])).tolist()
+        [[-1.0], [1.0], [0.0]]
+        """
         ...
 
 
@@ -46,8 +83,41 @@ def calibrated_influence(projections: Sequence[Projection], values: np.ndarray,
     Domains are spread into columns first (column ``j * K + k``: statistic j
     in domain k, zero elsewhere), because the calibration residuals of a
     domain statistic reach rows outside the domain, as in R where a domain is
-    a subset that keeps every row. Returns the values, ``row_domain`` and
-    ``n_domains`` to give the variance engine (unchanged without projections).
+    a subset that keeps every row.
+
+    Parameters
+    ----------
+    projections : sequence of Projection
+        The weighting steps' projections, applied in order.
+    values : ndarray, shape (n, p)
+        Influence values, one row per row of the design.
+    row_domain : ndarray of int, shape (n,)
+        Domain of each row, ``0 .. n_domains-1`` (-1: in no domain).
+    n_domains : int
+        Number of domains K.
+
+    Returns
+    -------
+    values : ndarray, shape (n, p * K) or (n, p)
+        The residuals, domains spread into columns (``values`` itself
+        without projections).
+    row_domain : ndarray or None
+        None after a projection (every row now in the one domain), else
+        ``row_domain``.
+    n_domains : int
+        1 after a projection, else ``n_domains``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from micropop.variance.calibration import calibrated_influence
+    >>> class Centre:
+    ...     def residuals(self, x):
+    ...         return x - x.mean(axis=0)
+    >>> x, row_domain, n_domains = calibrated_influence(
+    ...     [Centre()], np.array([[2.0], [4.0], [6.0]]), np.array([0, 1, 1]), 2)
+    >>> np.round(x, 3).tolist(), row_domain, n_domains
+    ([[1.333, -3.333], [-0.667, 0.667], [-0.667, 2.667]], None, 1)
     """
     if not projections:
         return values, row_domain, n_domains

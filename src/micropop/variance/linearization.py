@@ -67,6 +67,16 @@ class Stage:
         stratum; None at the first stage.
     strata_labels : sequence of str
         A readable name for each stratum, for error messages.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from micropop.variance.linearization import Stage
+    >>> stage = Stage.build(strata=np.array([0, 0, 1, 1, 1]),
+    ...                     cluster=np.array([0, 1, 2, 2, 3]), popsize=None,
+    ...                     strata_labels=["north", "south"])
+    >>> stage.cluster_stratum.tolist(), stage.n_units.tolist()
+    ([0, 0, 1, 1], [2, 2])
     """
 
     strata: np.ndarray
@@ -92,6 +102,20 @@ class Stage:
             Names of the strata, by code.
         parent : ndarray of int, shape (n,), optional
             Previous-stage unit of each row (nested: one per stratum).
+
+        Returns
+        -------
+        Stage
+            The stage, its arrays read-only.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from micropop.variance.linearization import Stage
+        >>> stage = Stage.build(np.array([0, 0, 1]), np.array([0, 1, 2]),
+        ...                     np.array([10.0, 4.0]), ["a", "b"])
+        >>> stage.n_units.tolist(), stage.fpc_factor.tolist()
+        ([2, 1], [0.8, 0.75])
         """
         n_clusters = int(cluster.max()) + 1 if cluster.size else 0
         cluster_stratum = np.zeros(n_clusters, dtype=np.intp)
@@ -107,7 +131,26 @@ class Stage:
                    tuple(strata_labels))
 
     def with_popsize(self, popsize: np.ndarray) -> Stage:
-        """The same stage with population units per stratum (its fpc)."""
+        """The same stage with population units per stratum (its fpc).
+
+        Parameters
+        ----------
+        popsize : ndarray, shape (H,)
+            Population units in each stratum.
+
+        Returns
+        -------
+        Stage
+            A copy; ``self`` is unchanged.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from micropop.variance.linearization import Stage
+        >>> stage = Stage.build(np.zeros(2, dtype=np.intp), np.arange(2), None, ["all"])
+        >>> stage.with_popsize(np.array([8.0])).sampling_fraction.tolist()
+        [0.25]
+        """
         return replace(self, popsize=_readonly(np.asarray(popsize, dtype=float)))
 
     @property
@@ -169,6 +212,23 @@ def linearized_vcov(values: np.ndarray, stages: Sequence[Stage], lonely_psu: str
         Under ``"fail"``, when a domain reaches a stratum with one sampled unit
         (not a census), naming the strata; under ``"average"``, when every
         stratum of a group is lonely.
+
+    Examples
+    --------
+    Two strata of two PSUs each; the variance of the total of ``z`` is the
+    sum over strata of ``n_h / (n_h - 1) * sum_j (t_hj - tbar_h)**2``:
+
+    >>> import numpy as np
+    >>> from micropop.variance.linearization import Stage, linearized_vcov
+    >>> stage = Stage.build(np.array([0, 0, 1, 1]), np.arange(4), None, ["a", "b"])
+    >>> z = np.array([[1.0], [3.0], [2.0], [6.0]])
+    >>> linearized_vcov(z, [stage]).tolist()  # 2 * (1 + 1) + 2 * (4 + 4)
+    [[20.0]]
+
+    With domains, each column gives one statistic per domain:
+
+    >>> linearized_vcov(z, [stage], row_domain=np.array([0, 0, 1, 1]), n_domains=2).tolist()
+    [[4.0, 0.0], [0.0, 16.0]]
     """
     values = np.asarray(values, dtype=float)
     if row_domain is not None and n_domains == 1 and np.all(row_domain == 0):
@@ -189,7 +249,31 @@ class UnitTotals:
         ``j * K + k`` for statistic j in domain k.
     held : ndarray of bool, shape (C, K), or None
         Whether the unit holds a row of each domain; None when every row is
-        in the one domain. Sums of partitions add ``totals`` and or ``held``.
+        in the one domain.
+
+    Notes
+    -----
+    This is the seam between the rows and the variance. ``C`` is the number
+    of sampled units of the stage (``len(stage.cluster_stratum)``), ``K`` the
+    number of domains, ``p`` the number of statistics. The table is additive
+    over rows: an engine that holds the rows in partitions computes one
+    table per partition (each with all ``C`` units) and reduces them by
+    adding ``totals`` and or-ing ``held``; :func:`vcov_from_totals` then
+    gives the same covariance as on the whole frame.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from micropop.variance.linearization import Stage, stage_totals
+    >>> stage = Stage.build(np.zeros(4, dtype=np.intp), np.array([0, 0, 1, 1]), None, ["all"])
+    >>> z = np.array([[1.0], [2.0], [3.0], [6.0]])
+    >>> whole = stage_totals(z, stage)
+    >>> whole.totals.tolist(), whole.held
+    ([[3.0], [9.0]], None)
+    >>> part = np.array([[1.0], [0.0], [1.0], [0.0]])  # two partitions of the rows
+    >>> a, b = stage_totals(z * part, stage), stage_totals(z * (1 - part), stage)
+    >>> (a.totals + b.totals).tolist()
+    [[3.0], [9.0]]
     """
 
     totals: np.ndarray
@@ -197,8 +281,38 @@ class UnitTotals:
 
 
 def variance_stages(stages: Sequence[Stage], ultimate_cluster: bool) -> Sequence[Stage]:
-    """The stages whose units enter the variance: all of them when every stage
-    has an fpc and ``ultimate_cluster`` is False (as R), else the first."""
+    """The stages whose units enter the variance, first to last.
+
+    All of them when every stage has an fpc and ``ultimate_cluster`` is
+    False (as R's ``svyrecvar``), else the first only (the "ultimate
+    cluster" approximation).
+
+    Parameters
+    ----------
+    stages : sequence of Stage
+        The design's sampling stages, first to last.
+    ultimate_cluster : bool
+        Use the first stage only (R's ``survey.ultimate.cluster``).
+
+    Returns
+    -------
+    sequence of Stage
+        ``stages`` or its first element: :func:`stage_totals` is taken on each
+        and :func:`vcov_from_totals` expects one table per stage, in order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from micropop.variance.linearization import Stage, variance_stages
+    >>> first = Stage.build(np.zeros(4, dtype=np.intp), np.array([0, 0, 1, 1]),
+    ...                     np.array([10.0]), ["all"])
+    >>> second = Stage.build(np.array([0, 0, 1, 1]), np.arange(4), np.array([5.0, 5.0]),
+    ...                      ["psu 1", "psu 2"], parent=np.array([0, 0, 1, 1]))
+    >>> len(variance_stages([first, second], ultimate_cluster=False))
+    2
+    >>> len(variance_stages([first, second], ultimate_cluster=True))
+    1
+    """
     with_later_stages = not ultimate_cluster and all(s.popsize is not None for s in stages)
     return stages if with_later_stages else stages[:1]
 
@@ -207,8 +321,28 @@ def stage_totals(values: np.ndarray, stage: Stage, row_domain: np.ndarray | None
                  n_domains: int = 1) -> UnitTotals:
     """Sums of influence ``values`` (n, p) per sampled unit of ``stage`` and domain.
 
-    ``row_domain`` as in :func:`linearized_vcov` (None: every row in the one
-    domain).
+    The first half of the linearised variance, the only one that reads the
+    rows: a sum over rows, so additive over any partition of them (see
+    :class:`UnitTotals`).
+
+    Parameters
+    ----------
+    values : ndarray, shape (n, p)
+        Influence values, one row per row of the design (n = ``len(stage.cluster)``).
+    stage : Stage
+        The stage whose units the rows are summed into.
+    row_domain : ndarray of int, shape (n,), optional
+        Domain code of each row (``0 .. n_domains-1``, -1: in no domain, left
+        out); None: every row in the one domain.
+    n_domains : int, default 1
+        Number of domains K.
+
+    Returns
+    -------
+    UnitTotals
+        ``totals`` (C, p * K), column ``j * K + k`` summing column j over the
+        rows of domain k in each of the stage's C units; ``held`` (C, K), or
+        None without ``row_domain``.
 
     Examples
     --------
@@ -225,10 +359,40 @@ def stage_totals(values: np.ndarray, stage: Stage, row_domain: np.ndarray | None
 def vcov_from_totals(totals: Iterable[UnitTotals], stages: Sequence[Stage],
                      lonely_psu: str = "fail", n_domains: int = 1,
                      adjust_domain_lonely: bool = False) -> np.ndarray:
-    """The covariance of the statistics from their unit sums, stage by stage (R's
-    ``svyrecvar``): ``totals`` holds one :class:`UnitTotals` per stage of
-    ``stages`` (see :func:`variance_stages`); the other arguments as in
-    :func:`linearized_vcov`.
+    """The covariance of the statistics from their unit sums, stage by stage.
+
+    The second half of the linearised variance (R's ``svyrecvar``): it reads
+    only the small per-unit tables, never the rows, so that every engine
+    shares it. Within each stratum h of a stage, the unit sums are centred on
+    their stratum mean and their cross-products scaled by
+    ``f_h * n_h / (n_h - 1)``; later stages are multiplied by the sampling
+    fractions of the earlier ones. Lonely units follow ``lonely_psu``.
+
+    Parameters
+    ----------
+    totals : iterable of UnitTotals
+        One table per stage of ``stages``, in order, each as
+        :func:`stage_totals` gives it (``totals`` (C_s, p * K), ``held``
+        (C_s, K) or None). Consumed once: a generator will do.
+    stages : sequence of Stage
+        The stages that enter the variance (:func:`variance_stages`).
+    lonely_psu : {"fail", "remove", "certainty", "adjust", "average"}
+        R's ``survey.lonely.psu`` policy, as in :func:`linearized_vcov`.
+    n_domains : int, default 1
+        Number of domains K of the tables.
+    adjust_domain_lonely : bool, default False
+        R's ``survey.adjust.domain.lonely``, as in :func:`linearized_vcov`.
+
+    Returns
+    -------
+    ndarray, shape (p * K, p * K)
+        The covariance of the domain totals of the influence values,
+        statistic ``j * K + k`` being column j in domain k.
+
+    Raises
+    ------
+    LonelyPSUError
+        As :func:`linearized_vcov`.
 
     Examples
     --------
@@ -340,9 +504,33 @@ def unit_totals(values: np.ndarray, codes: np.ndarray, n_groups: int,
                 row_domain: np.ndarray | None = None, n_domains: int = 1) -> np.ndarray:
     """Sums of the columns of ``values`` (m, p) by group and domain.
 
-    Returns shape (n_groups, p * n_domains), column ``j * n_domains + k``
-    holding column j summed over the rows of domain k (rows with domain -1
-    are left out).
+    Parameters
+    ----------
+    values : ndarray, shape (m, p)
+        The values to sum.
+    codes : ndarray of int, shape (m,)
+        Group of each row, ``0 .. n_groups-1``.
+    n_groups : int
+        Number of groups (groups holding no row get zero sums).
+    row_domain : ndarray of int, shape (m,), optional
+        Domain of each row (-1: in no domain, left out); None: one domain.
+    n_domains : int, default 1
+        Number of domains K.
+
+    Returns
+    -------
+    ndarray, shape (n_groups, p * K)
+        Column ``j * K + k`` holds column j summed over the rows of domain k.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from micropop.variance.linearization import unit_totals
+    >>> values = np.array([[1.0, 10.0], [2.0, 20.0], [4.0, 40.0]])
+    >>> unit_totals(values, np.array([0, 0, 1]), 2).tolist()
+    [[3.0, 30.0], [4.0, 40.0]]
+    >>> unit_totals(values, np.array([0, 0, 1]), 2, np.array([0, 1, -1]), 2).tolist()
+    [[1.0, 2.0, 10.0, 20.0], [0.0, 0.0, 0.0, 0.0]]
     """
     return _Cells(codes, n_groups, row_domain, n_domains).sums(values)
 

@@ -44,6 +44,16 @@ class WeightingStep:
         Full-sample weights before the step.
     projection : object or None
         The step's term in linearised variances (see ``_projection``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> df = pd.DataFrame({"sex": ["f", "m", "m"], "w": 1.0})
+    >>> des = SurveyDesign(df, weights="w").rake({"sex": {"f": 6, "m": 4}})
+    >>> (step,) = des.weighting_steps
+    >>> step.method, step.margins[0].name, step.before.tolist()
+    ('rake', 'sex', [1.0, 1.0, 1.0])
     """
 
     method: str

@@ -109,12 +109,6 @@ def calibrate(design: DesignT, population: Mapping[Any, MarginSpec], method: str
         ``design$postStrata``); a replicate design has each replicate
         calibrated to the same totals, as R's ``calibrate`` on ``svrep``.
 
-    Warns
-    -----
-    MicropopWarning
-        Linear calibration (or bounds below 0) gave negative weights, as R's
-        ``calibrate`` can: the count, and how to avoid them.
-
     Raises
     ------
     MarginTotalsError
@@ -134,6 +128,12 @@ def calibrate(design: DesignT, population: Mapping[Any, MarginSpec], method: str
         warns for the second): names the margin and level furthest off.
     LevelNotInSampleError, LevelNotInMarginError, PopulationCountError,
     WeightingMissingError, NotCategoricalError, MarginLevelError
+
+    Warns
+    -----
+    MicropopWarning
+        Linear calibration (or bounds below 0) gave negative weights, as R's
+        ``calibrate`` can: the count, and how to avoid them.
 
     Examples
     --------
@@ -189,9 +189,41 @@ def _targets(margins: list[Margin]) -> np.ndarray:
 def check_consistent(margins: list[Margin], active: np.ndarray, weights: np.ndarray) -> bool:
     """Raise MarginTotalsError if collinear margins have contradicting targets.
 
-    For raking and post-stratification, whose margins are categorical:
-    ``weights`` (n,) are the design weights, ``active`` the rows weighted.
-    Returns whether the margins are collinear (with consistent targets).
+    For raking and post-stratification, whose margins are categorical.
+
+    Parameters
+    ----------
+    margins : list of Margin
+        The parsed margins (:func:`~micropop.weighting.margins.parse_margins`).
+    active : ndarray of bool, shape (n,)
+        The rows weighted.
+    weights : ndarray, shape (n,)
+        The design weights.
+
+    Returns
+    -------
+    bool
+        Whether the margins are collinear (with consistent targets).
+
+    Raises
+    ------
+    MarginTotalsError
+        Collinear margins whose targets contradict each other.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.weighting.margins import parse_margins
+    >>> df = pd.DataFrame({"sex": ["f", "m"], "sex2": ["f", "m"]})
+    >>> rows = np.ones(2, dtype=bool)
+    >>> margins = parse_margins(df, rows, {"sex": {"f": 3, "m": 2}, "sex2": {"f": 3, "m": 2}})
+    >>> check_consistent(margins, rows, np.ones(2))
+    True
+    >>> margins = parse_margins(df, rows, {"sex": {"f": 3, "m": 2}, "sex2": {"f": 4, "m": 1}})
+    >>> check_consistent(margins, rows, np.ones(2))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    micropop.errors.MarginTotalsError: ...
     """
     cell, x, labels = _model(margins, active)
     d = np.bincount(cell[cell >= 0], weights=weights[cell >= 0], minlength=x.shape[0])

@@ -38,6 +38,17 @@ class WeightSummary(Result):
     steps : DataFrame
         One row per weighting step: ``method``, ``iterations`` and final
         ``change`` (see :class:`micropop.weighting.WeightingStep`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> df = pd.DataFrame({"sex": ["f", "m", "m"], "w": 1.0})
+    >>> summary = SurveyDesign(df, weights="w").rake({"sex": {"f": 6, "m": 4}}).weight_summary()
+    >>> summary.statistics[["n", "sum", "deff_kish"]].round(3).tolist()
+    [3.0, 10.0, 1.32]
+    >>> summary.steps["method"].tolist()
+    ['rake']
     """
 
     statistics: pd.Series
@@ -50,7 +61,23 @@ class WeightSummary(Result):
         return float(self.margins["relative"].abs().max()) if len(self.margins) else 0.0
 
     def to_frame(self) -> pd.DataFrame:
-        """The margins table (achieved against targets)."""
+        """The margins table (achieved against targets).
+
+        Returns
+        -------
+        DataFrame
+            A copy of :attr:`margins`: columns ``target``, ``achieved``,
+            ``residual``, ``relative``; index step, margin, level.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> df = pd.DataFrame({"sex": ["f", "m", "m"], "w": 1.0})
+        >>> des = SurveyDesign(df, weights="w").poststratify("sex", {"f": 6, "m": 4})
+        >>> des.weight_summary().to_frame()["achieved"].tolist()
+        [6.0, 4.0]
+        """
         return self.margins.copy()
 
     def _title(self) -> str:

@@ -100,6 +100,7 @@ class Margin:
 
     @property
     def categorical(self) -> bool:
+        """True for level counts, False for the total of a numeric column."""
         return self.levels is not None
 
     def achieved(self, weights: np.ndarray) -> np.ndarray:
@@ -149,10 +150,22 @@ def parse_margins(frame: pd.DataFrame, rows: np.ndarray, spec: Mapping[Any, Marg
         Drop population levels absent from the sample, with a warning (R's
         ``postStratify(partial=TRUE)``), instead of raising.
 
+    Returns
+    -------
+    list of Margin
+        One per key of ``spec``, in order.
+
     Raises
     ------
     MissingColumnError, WeightingMissingError, NotCategoricalError, MarginLevelError,
     LevelNotInSampleError, LevelNotInMarginError, PopulationCountError, WeightingError
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"sex": ["f", "m", "m"], "x": [1.0, 2.0, 3.0]})
+    >>> sex, x = parse_margins(df, np.ones(3, dtype=bool), {"sex": {"m": 4, "f": 6}, "x": 9})
+    >>> sex.levels, sex.targets.tolist(), sex.codes.tolist(), x.categorical
+    (('m', 'f'), [4.0, 6.0], [1, 0, 0], False)
     """
     if not isinstance(spec, Mapping) or not spec:
         raise WeightingError("margins must be a non-empty dict: column -> population counts",
@@ -357,6 +370,15 @@ def level_label(value: Any) -> str:
     Whole numbers read without a decimal point, booleans as ``"True"`` and
     ``"False"``, text in Unicode NFC (so that an accented level typed one way
     matches the same level stored the other way).
+
+    Parameters
+    ----------
+    value : object
+        A level, from the data or from a margin.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
