@@ -13,12 +13,16 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+import numpy.typing as npt
 
 from micropop.design import SurveyDesign, design_rows
 from micropop.errors import InequalityError
 from micropop.estimation._sorted import SortedSegments, last_at_most
 
 _SQRT_2PI = np.sqrt(2 * np.pi)
+
+#: float64 values: incomes, weights, per-domain measures, influence values.
+Floats = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,11 +58,11 @@ class SortedIncomes(SortedSegments):
                       "w": np.ldexp(s.w, -weight_exp)},
                    income_exp=income_exp, weight_exp=weight_exp)
 
-    def income(self, values: np.ndarray) -> np.ndarray:
+    def income(self, values: Floats) -> Floats:
         """Values computed in the scaled incomes (a threshold, its influence) in income units."""
         return np.ldexp(values, self.income_exp)
 
-    def stacked(self, weights: np.ndarray) -> SortedIncomes:
+    def stacked(self, weights: Floats) -> SortedIncomes:
         """The segments again for each column of ``weights`` (sorted rows, (n, m)).
 
         ``weights`` are the design's (replicate) weights, scaled here as in
@@ -73,11 +77,11 @@ class SortedIncomes(SortedSegments):
         return self.running(self.w)
 
     @cached_property
-    def weight_total(self) -> np.ndarray:
+    def weight_total(self) -> Floats:
         return self.sums(self.w)
 
     @cached_property
-    def bandwidth(self) -> np.ndarray:
+    def bandwidth(self) -> Floats:
         """convey's ``h_fun`` per domain: weighted population sd over N**0.2.
 
         ``N`` is the design's weight total (not the scaled one): convey's
@@ -86,9 +90,11 @@ class SortedIncomes(SortedSegments):
         n = self.weight_total
         mean = self.sums(self.w * self.x) / n
         variance = self.sums(self.w * (self.x - mean[self.segment]) ** 2) / n
-        return np.sqrt(variance) / n**0.2 / np.exp2(self.weight_exp / 5)
+        h: Floats = np.sqrt(variance) / n**0.2 / np.exp2(self.weight_exp / 5)
+        return h
 
-    def kernel_sums(self, at: np.ndarray, times: np.ndarray | None = None) -> np.ndarray:
+    def kernel_sums(self, at: Floats,
+                    times: Floats | None = None) -> Floats:
         """``sum w K((at - x) / h) [* times] / h`` per domain, Gaussian K.
 
         Divided by the weight total, this is convey's ``densfun`` (``"F"``);
@@ -97,9 +103,10 @@ class SortedIncomes(SortedSegments):
         h = self.bandwidth
         u = (at[self.segment] - self.x) / h[self.segment]
         kernel = self.w * np.exp(-0.5 * u * u) / _SQRT_2PI
-        return self.sums(kernel if times is None else kernel * times) / h
+        sums: Floats = self.sums(kernel if times is None else kernel * times)
+        return sums / h
 
-    def quantile(self, p: float) -> np.ndarray:
+    def quantile(self, p: float) -> Floats:
         """laeken's ``weightedQuantile`` per domain, for p in (0, 1).
 
         The first value whose cumulative weight share ``cumsum(w) / sum(w)``
@@ -112,9 +119,10 @@ class SortedIncomes(SortedSegments):
         before = key[self.starts] - self.w[self.starts]
         last = last_at_most(share, np.full(self.n_segments, p), key, before + p * total,
                             self.starts, self.ends)
-        return self.x[np.minimum(last + 1, self.ends - 1)]
+        q: Floats = self.x[np.minimum(last + 1, self.ends - 1)]
+        return q
 
-    def scatter(self, z: np.ndarray) -> np.ndarray:
+    def scatter(self, z: Floats) -> Floats:
         """Influence values (sorted rows) as weighted values on the design's rows."""
         out = np.zeros(self.n_rows)
         out[self.rows] = self.w * z

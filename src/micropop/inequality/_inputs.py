@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -33,10 +34,24 @@ from micropop.inequality._incomes import SortedIncomes, exponent, refuse_vanishi
 By = str | Sequence[str] | None
 
 
+@overload
+def setup(design: SurveyDesign, variable: str, by: By, na_rm: bool, measure: str,
+          nonnegative: bool,
+          sort: Literal[True] = True) -> tuple[Analysis, SortedIncomes, SortedIncomes]: ...
+
+
+@overload
+def setup(design: SurveyDesign, variable: str, by: By, na_rm: bool, measure: str,
+          nonnegative: bool, sort: Literal[False]) -> tuple[Analysis, None, None]: ...
+
+
 def setup(design: SurveyDesign, variable: str, by: By, na_rm: bool, measure: str,
           nonnegative: bool,
           sort: bool = True) -> tuple[Analysis, SortedIncomes | None, SortedIncomes | None]:
-    """Check the income column and sort it: (analysis, all rows, rows by domain)."""
+    """Check the income column and sort it: (analysis, all rows, rows by domain).
+
+    With ``sort=False`` (a plain proportion) nothing is sorted: (analysis, None, None).
+    """
     if pd.api.types.is_list_like(variable):
         raise OptionError(f"variable={variable!r} is not one column",
                           hint=f"{measure} is computed on one income column: name it")
@@ -67,7 +82,7 @@ def require_spread(data: Analysis, s: SortedIncomes, variable: str, measure: str
     """A kernel density needs incomes that vary within each domain (bandwidth > 0)."""
     flat = s.bandwidth == 0
     if np.any(flat):
-        names = ", ".join(data.domain_name(k) for k in np.flatnonzero(flat))
+        names = ", ".join(data.domain_name(int(k)) for k in np.flatnonzero(flat))
         raise InequalityError(
             f"{variable!r} takes a single value in {names}, so the kernel density in "
             f"the standard error of {measure} is undefined",
@@ -107,16 +122,19 @@ def _check_incomes(design: SurveyDesign, data: Analysis, x: np.ndarray, variable
 def require_positive_total(data: Analysis, s: SortedIncomes, variable: str, measure: str) -> None:
     total = s.sums(s.w * s.x)
     if np.any(total == 0):
-        empty = [data.domain_name(k) for k in np.flatnonzero(total == 0)]
+        empty = [data.domain_name(int(k)) for k in np.flatnonzero(total == 0)]
         raise ZeroIncomeError(
             f"{variable!r} is zero for everyone in {', '.join(empty)}, so {measure} is "
             "undefined (0/0)", hint="check the column, or leave those domains out")
 
 
-def parameter(name: str, value: object, **limits: object) -> float:
+def parameter(name: str, value: object, *, low: float | None = None, high: float | None = None,
+              low_open: bool = False, high_open: bool = False, hint: str | None = None) -> float:
     """:func:`~micropop.errors.check_number`, raising :class:`InequalityParameterError`."""
     try:
-        return check_number(name, value, **limits)
+        # float(): check_number returns a float already when no integer is asked for
+        return float(check_number(name, value, low=low, high=high, low_open=low_open,
+                                  high_open=high_open, hint=hint))
     except OptionError as err:
         raise InequalityParameterError(err.message, hint=err.hint) from None
 

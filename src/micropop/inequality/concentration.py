@@ -6,9 +6,11 @@ convey's linearisation, replicate weights, scaling).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Literal, overload
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from micropop.design import SurveyDesign, require_design
@@ -16,7 +18,7 @@ from micropop.errors import InequalityParameterError
 from micropop.estimation import Estimate
 from micropop.estimation._sorted import last_at_most
 from micropop.estimation.quantiles import probability_label
-from micropop.inequality._incomes import SortedIncomes
+from micropop.inequality._incomes import Floats, SortedIncomes
 from micropop.inequality._inputs import By, fraction, require_positive_total, setup
 from micropop.inequality._results import guarded, replicate_result, result
 
@@ -188,7 +190,15 @@ def top_share(design: SurveyDesign, variable: str, share: float = 0.1, by: By = 
 # --- the measures on sorted incomes: (estimate per domain, influence per sorted row) ----
 
 
-def _gini(s: SortedIncomes, influence: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+@overload
+def _gini(s: SortedIncomes, influence: Literal[True] = True) -> tuple[Floats, Floats]: ...
+
+
+@overload
+def _gini(s: SortedIncomes, influence: Literal[False]) -> tuple[Floats, None]: ...
+
+
+def _gini(s: SortedIncomes, influence: bool = True) -> tuple[Floats, Floats | None]:
     """laeken's ``giniCoeff`` and (if ``influence``) its derivative in each weight."""
     wx = s.w * s.x
     n, total = s.weight_total, s.sums(wx)
@@ -203,8 +213,18 @@ def _gini(s: SortedIncomes, influence: bool = True) -> tuple[np.ndarray, np.ndar
     return value, z
 
 
+@overload
+def _lorenz(s: SortedIncomes, p: float, influence: Literal[True] = True,
+            ) -> tuple[Floats, Floats]: ...
+
+
+@overload
 def _lorenz(s: SortedIncomes, p: float,
-            influence: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+            influence: Literal[False]) -> tuple[Floats, None]: ...
+
+
+def _lorenz(s: SortedIncomes, p: float, influence: bool = True,
+            ) -> tuple[Floats, Floats | None]:
     """convey's ``svylorenz`` ordinate at p and its influence (Kovacevic-Binder)."""
     wx = s.w * s.x
     n, total = s.weight_total, s.sums(wx)
@@ -225,9 +245,9 @@ def _lorenz(s: SortedIncomes, p: float,
     return value, z
 
 
-def _shares(shares: object) -> np.ndarray:
+def _shares(shares: npt.ArrayLike) -> Floats:
     """Lorenz shares: a non-empty list of distinct fractions in (0, 1)."""
-    items = [shares] if np.ndim(shares) == 0 else list(shares)
+    items = list(shares) if np.ndim(shares) > 0 and isinstance(shares, Iterable) else [shares]
     probs = np.array([fraction("shares", p, closed_top=False) for p in items])
     if len(probs) == 0:
         raise InequalityParameterError("shares is empty",

@@ -6,13 +6,15 @@ breakdown, convey's linearisation with kernel densities, replicate weights).
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 import numpy as np
 
 from micropop.design import SurveyDesign, require_design
 from micropop.errors import EmptyDomainError, InequalityError, ZeroIncomeError
 from micropop.estimation import Estimate
 from micropop.estimation._analysis import Analysis, means
-from micropop.inequality._incomes import SortedIncomes
+from micropop.inequality._incomes import Floats, SortedIncomes
 from micropop.inequality._inputs import By, fraction, parameter, require_spread, setup
 from micropop.inequality._results import (
     finite_estimate,
@@ -193,7 +195,7 @@ def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
         raise EmptyDomainError(
             f"no one is below the poverty threshold ({s.income(line)[0]:.6g}) of "
             f"{variable!r} in "
-            f"domain {', '.join(data.domain_name(k) for k in np.flatnonzero(n_poor == 0))}",
+            f"domain {', '.join(data.domain_name(int(k)) for k in np.flatnonzero(n_poor == 0))}",
             hint="the poverty gap needs poor people in every domain; drop those domains")
     median = s.take(poor).quantile(0.5)
     if data.replicated:
@@ -210,6 +212,7 @@ def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
             return [(t - s.take(poor).quantile(0.5)) / t]
 
         return replicate_result(data, "rmpg", (t - median) / t, everyone, s, gaps)
+    assert z_line is not None  # computed with its influence when not replicated
     n = s.weight_total
     f_line, f_median = s.kernel_sums(t) / n, s.kernel_sums(median) / n
     # the median of the poor m solves N F(m) = N F(t) / 2
@@ -264,7 +267,7 @@ def qsr(design: SurveyDesign, variable: str, by: By = None,
     low_total, low_z = _total_below(s, 0.2, not data.replicated)
     high_total, high_z = _total_below(s, 0.8, not data.replicated)
     if np.any(low_total == 0):
-        empty = [data.domain_name(k) for k in np.flatnonzero(low_total == 0)]
+        empty = [data.domain_name(int(k)) for k in np.flatnonzero(low_total == 0)]
         raise ZeroIncomeError(
             f"the poorest 20 % have no {variable!r} income in {', '.join(empty)}, so the "
             "quintile share ratio S80/S20 is infinite",
@@ -278,6 +281,7 @@ def qsr(design: SurveyDesign, variable: str, by: By = None,
             return [(s.sums(s.w * s.x) - high) / low]
 
         return replicate_result(data, "qsr", ratio, everyone, s, ratios)
+    assert low_z is not None and high_z is not None  # influences when not replicated
     seg = s.segment
     z = ((s.x - high_z) - ratio[seg] * low_z) / low_total[seg]
     return result(data, "qsr", ratio, s.scatter(z))
@@ -330,8 +334,23 @@ def poverty_rate(design: SurveyDesign, variable: str, line: float, by: By = None
 # --- the measures on sorted incomes: (estimate per domain, influence per sorted row) ----
 
 
+@overload
+def _threshold(s: SortedIncomes, percent: float, order: float, influence: Literal[True] = True,
+               ) -> tuple[Floats, Floats]: ...
+
+
+@overload
 def _threshold(s: SortedIncomes, percent: float, order: float,
-               influence: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+               influence: Literal[False]) -> tuple[Floats, None]: ...
+
+
+@overload
+def _threshold(s: SortedIncomes, percent: float, order: float, influence: bool,
+               ) -> tuple[Floats, Floats | None]: ...
+
+
+def _threshold(s: SortedIncomes, percent: float, order: float, influence: bool = True,
+               ) -> tuple[Floats, Floats | None]:
     """``percent`` times laeken's quantile of ``order``; convey's ``svyarpt`` influence."""
     q = s.quantile(order)
     if not influence:
@@ -342,8 +361,18 @@ def _threshold(s: SortedIncomes, percent: float, order: float,
     return percent * q, z
 
 
-def _total_below(s: SortedIncomes, alpha: float,
-                 influence: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+@overload
+def _total_below(s: SortedIncomes, alpha: float, influence: Literal[False],
+                 ) -> tuple[Floats, None]: ...
+
+
+@overload
+def _total_below(s: SortedIncomes, alpha: float, influence: bool,
+                 ) -> tuple[Floats, Floats | None]: ...
+
+
+def _total_below(s: SortedIncomes, alpha: float, influence: bool,
+                 ) -> tuple[Floats, Floats | None]:
     """Income total at or below laeken's alpha-quantile; convey's ``svyisq`` influence."""
     q = s.quantile(alpha)
     seg = s.segment
