@@ -150,7 +150,7 @@ class SortedSegments:
         return np.bincount(self.segment, weights=values, minlength=self.n_segments)
 
     def cumsum(self, values: np.ndarray, dtype: npt.DTypeLike = np.longdouble,
-               offset: float = 0.0) -> np.ndarray:
+               offset: float | np.longdouble = 0.0) -> np.ndarray:
         """One running sum of ``values`` over all segments in turn, from ``offset``.
 
         In ``dtype`` (long double, as R's ``cumsum``, by default), one value
