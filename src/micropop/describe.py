@@ -124,7 +124,7 @@ def shares(df: pd.DataFrame, variables: Sequence[str],
 def _natural(scaled: np.ndarray, exponent: int, name: str) -> np.ndarray:
     """Sums of scaled weights back in the weights' unit; beyond double precision refused."""
     with np.errstate(over="ignore"):
-        natural = np.ldexp(scaled, exponent)
+        natural: np.ndarray = np.ldexp(scaled, exponent)
     if not np.isfinite(natural).all():
         raise DataValidationError(f"the weighted count of a level of {name!r} is beyond "
                                   "double precision (about 1.8e308)",
@@ -164,13 +164,13 @@ def binned(values: pd.Series, edges: Sequence[float], weights: pd.Series | None 
     2   10+  1   0.25
     """
     try:
-        edges = np.asarray(edges, dtype=float)
+        bounds = np.asarray(edges, dtype=float)
     except (TypeError, ValueError):
         raise DataValidationError(f"bin edges {edges!r} are not numbers",
                                   hint="give increasing left edges, e.g. [0, 1, 5, 10]") from None
-    if (edges.ndim != 1 or len(edges) < 1 or not np.isfinite(edges).all()
-            or np.any(np.diff(edges) <= 0)):
-        raise DataValidationError(f"bin edges {edges.tolist()} are not finite and strictly "
+    if (bounds.ndim != 1 or len(bounds) < 1 or not np.isfinite(bounds).all()
+            or np.any(np.diff(bounds) <= 0)):
+        raise DataValidationError(f"bin edges {bounds.tolist()} are not finite and strictly "
                                   "increasing",
                                   hint="give increasing left edges, e.g. [0, 1, 5, 10]")
     if not isinstance(values, pd.Series):  # a list or an array: rows numbered from 1
@@ -179,23 +179,23 @@ def binned(values: pd.Series, edges: Sequence[float], weights: pd.Series | None 
         raise DataValidationError(f"column {values.name!r} has no rows to bin",
                                   hint="check the data")
     x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isfinite(x) | (x < edges[0])
+    bad = ~np.isfinite(x) | (x < bounds[0])
     if bad.any():
         raise DataValidationError(
             f"column {values.name!r} has missing or infinite values or values below "
-            f"{edges[0]:g} in " + data_rows(values.index, bad, values.to_numpy()[bad]),
+            f"{bounds[0]:g} in " + data_rows(values.index, bad, values.to_numpy()[bad]),
             hint="drop or fix these rows, or lower the first bin edge",
         )
     w = _scaled(_weights(weights, len(x)))[0]
-    idx = np.searchsorted(edges, x, side="right") - 1
-    n = np.bincount(idx, minlength=len(edges))
-    wn = np.bincount(idx, weights=w, minlength=len(edges))
-    highs = np.append(edges[1:], np.inf)
+    idx = np.searchsorted(bounds, x, side="right") - 1
+    n = np.bincount(idx, minlength=len(bounds))
+    wn = np.bincount(idx, weights=w, minlength=len(bounds))
+    highs = np.append(bounds[1:], np.inf)
     if labels is None:
         labels = [f"{lo:g}-{hi:g}" if np.isfinite(hi) else f"{lo:g}+"
-                  for lo, hi in zip(edges, highs, strict=True)]
-    elif len(labels) != len(edges):
-        raise DataValidationError(f"{len(labels)} bin labels given for {len(edges)} bins",
+                  for lo, hi in zip(bounds, highs, strict=True)]
+    elif len(labels) != len(bounds):
+        raise DataValidationError(f"{len(labels)} bin labels given for {len(bounds)} bins",
                                   hint="give one label per left edge")
-    return pd.DataFrame({"low": edges, "high": highs, "label": labels, "n": n,
+    return pd.DataFrame({"low": bounds, "high": highs, "label": labels, "n": n,
                          "share": n / len(x), "weighted_share": wn / w.sum()})

@@ -340,7 +340,7 @@ def bootstrap_factors(stage: Stage, replicates: int, rng: np.random.Generator,
         draws = n_h - 1 if rescaled else n_h
         counts = _draw_with_replacement(unit_stratum, order, start, draws, replicates, rng)
     else:
-        counts = _draw_from_population(stage, order, start, replicates, rng)
+        counts = _draw_from_population(stage, stage.popsize, order, start, replicates, rng)
     if rescaled:
         factors = counts * (n_h / (n_h - 1))[unit_stratum][:, None]
         return factors, np.ones(replicates), 1.0 / (replicates - 1)
@@ -368,8 +368,9 @@ def _draw_with_replacement(unit_stratum: np.ndarray, order: np.ndarray, start: n
     return counts
 
 
-def _draw_from_population(stage: Stage, order: np.ndarray, start: np.ndarray,
-                          replicates: int, rng: np.random.Generator) -> np.ndarray:
+def _draw_from_population(stage: Stage, popsize: np.ndarray, order: np.ndarray,
+                          start: np.ndarray, replicates: int,
+                          rng: np.random.Generator) -> np.ndarray:
     """R's ``bootstratum`` with a population size: counts of a multivariate
     hypergeometric draw of ``n_h`` from the PSUs repeated to ``N_h`` (C, R).
 
@@ -379,7 +380,7 @@ def _draw_from_population(stage: Stage, order: np.ndarray, start: np.ndarray,
     strata and replicates.
     """
     n_h = stage.n_units
-    pop = np.floor(stage.popsize).astype(np.int64)
+    pop = np.floor(popsize).astype(np.int64)
     unit_stratum = stage.cluster_stratum
     # random position of each unit within its stratum (R's sample(unique(psu)))
     shuffled = np.lexsort((rng.random(len(unit_stratum)), unit_stratum))
@@ -499,31 +500,32 @@ def _small_primes() -> tuple[int, ...]:
     return tuple(int(p) for p in np.flatnonzero(sieve) if p % 4 == 3)
 
 
-def _paley(n: int | None = None, nmax: int | None = None,
-           prime: int | None = None) -> np.ndarray | None:
+def _paley(n: int, nmax: int | None = None) -> np.ndarray | None:
     """R's ``survey:::paley``: a Paley construction of a 0/1 Hadamard matrix."""
     primes = _small_primes()
-    if prime is None:
-        nmax = 2 * n if nmax is None else nmax
-        nceil = nn = n + 4 - n % 4
-        if n % 4 + 4 == n % 8:
-            while nn % 8 == 0:
-                nn //= 2
-            if nn - 1 in primes:
-                m = _paley(prime=nn - 1)
-                while nn < nceil:
-                    m = _doubled(m)
-                    nn *= 2
-                return m
-        if n > primes[-1]:
-            return None
-        p = min(q for q in primes if q >= n)
-        if p + 1 > nceil + 4 and nceil + 4 < nmax:
-            return _paley(nceil + 3)
-        if p > nmax:
-            return None
-    else:
-        p = prime
+    nmax = 2 * n if nmax is None else nmax
+    nceil = nn = n + 4 - n % 4
+    if n % 4 + 4 == n % 8:
+        while nn % 8 == 0:
+            nn //= 2
+        if nn - 1 in primes:
+            m = _paley_prime(nn - 1)
+            while nn < nceil:
+                m = _doubled(m)
+                nn *= 2
+            return m
+    if n > primes[-1]:
+        return None
+    p = min(q for q in primes if q >= n)
+    if p + 1 > nceil + 4 and nceil + 4 < nmax:
+        return _paley(nceil + 3)
+    if p > nmax:
+        return None
+    return _paley_prime(p)
+
+
+def _paley_prime(p: int) -> np.ndarray:
+    """R's ``paley(prime=p)``: the Paley matrix of order ``p + 1`` for a prime ``p``."""
     m = np.add.outer(np.arange(p), np.arange(p)) % p
     residues = {0, 1} | {(i * i) % p for i in range(2, (p - 1) // 2 + 1)}
     m = np.where(np.isin(m, list(residues)), 0, 1).astype(np.int8)

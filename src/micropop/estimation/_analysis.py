@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import NamedTuple
+from typing import NamedTuple, SupportsIndex
 
 import numpy as np
 import pandas as pd
@@ -236,8 +236,9 @@ class Analysis:
         times = values.shape[1]
         bottom = _spread(self.domain_sums(bottom_w[:, None] * bottom_y), times)
         with np.errstate(over="ignore"):
-            return np.ldexp(self.domain_sums(top_w[:, None] * top_y) / bottom,
-                            top_e - _spread(bottom_e, times))
+            ratio: np.ndarray = np.ldexp(self.domain_sums(top_w[:, None] * top_y) / bottom,
+                                         top_e - _spread(bottom_e, times))
+        return ratio
 
     def _per_estimate(self, spread: np.ndarray) -> np.ndarray:
         """Exponents per influence column (p,) or per estimate (p*K,) as (p*K,)."""
@@ -257,7 +258,8 @@ class Analysis:
         if _safe(weights) and (replicates is None or _safe(replicates)):
             return None
         largest = weights if replicates is None else np.maximum(weights, replicates.max(axis=1))
-        return np.frexp(largest)[1].astype(np.int64)
+        exponents: np.ndarray = np.frexp(largest)[1]
+        return exponents.astype(np.int64)
 
     def domain_scale(self) -> np.ndarray | None:
         """The exponent of the largest weight of each row's domain, (n,), or None: the
@@ -267,7 +269,8 @@ class Analysis:
             return None
         per_slot = _slot_max(np.where(self._weighted, rows, _NONE), self._slots,
                              self.n_domains + 1)
-        return per_slot[self._slots]
+        scale: np.ndarray = per_slot[self._slots]
+        return scale
 
     @cached_property
     def _weighted(self) -> np.ndarray:
@@ -389,7 +392,7 @@ class Analysis:
             return pd.Index([t[0] for t in tuples], name="variable")
         return pd.MultiIndex.from_tuples(tuples, names=names)
 
-    def domain_name(self, k: int) -> str:
+    def domain_name(self, k: SupportsIndex) -> str:
         return "(all rows)" if self.domain_labels is None else repr(self.domain_labels[k])
 
 
@@ -493,7 +496,7 @@ def _safe(values: np.ndarray) -> bool:
     low = magnitude.min()
     if low == 0:
         low = magnitude.min(initial=np.inf, where=magnitude != 0)
-    return low == np.inf or np.frexp(low)[1] >= -_SAFE_EXPONENT
+    return bool(low == np.inf or np.frexp(low)[1] >= -_SAFE_EXPONENT)
 
 
 def _normalised(values: np.ndarray, scaling: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -548,8 +551,9 @@ def t_quantile(conf_level: float, dof: np.ndarray) -> np.ndarray:
     tail = 0.5 + conf_level / 2
     # scipy.stats' t.ppf and norm.ppf are these ufuncs behind argument checks
     # that cost more than the estimate itself on small data
-    return np.where(np.isinf(dof), special.ndtri(tail),
-                    special.stdtrit(np.where(np.isinf(dof), 1, dof), tail))
+    quantile: np.ndarray = np.where(np.isinf(dof), special.ndtri(tail),  # scipy is untyped
+                                    special.stdtrit(np.where(np.isinf(dof), 1, dof), tail))
+    return quantile
 
 
 def domain_degf(data: Analysis) -> np.ndarray:

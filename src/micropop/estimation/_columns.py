@@ -96,7 +96,7 @@ def domains(frame: pd.DataFrame, by_cols: list[str],
     if keys is not None:
         seen = keys[seen]
     labels = []
-    for value in seen:
+    for value in seen.tolist():  # Python ints: pandas indexes by int
         parts = []
         for values in uniques:
             parts.append(str(values[value % len(values)]))

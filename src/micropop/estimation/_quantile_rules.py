@@ -81,7 +81,7 @@ class SortedColumn(SortedSegments):
         segments = SortedSegments.sort(values, weights, rows).split(row_domain, n_domains)
         counts = segments.ends - segments.starts
         if np.any(counts == 0):
-            empty = [describe(k) for k in np.flatnonzero(counts == 0)]
+            empty = [describe(int(k)) for k in np.flatnonzero(counts == 0)]
             raise EmptyDomainError(f"domain {', '.join(empty)} has no row with positive weight",
                                    hint="a quantile needs observed values in the domain")
         # R sums in long double, one value after another from zero: cumsum() over
@@ -101,6 +101,7 @@ class SortedColumn(SortedSegments):
         """Quantiles by R's ``qrule`` for probabilities (K, P), shape (K, P)."""
         x, cumw = self.x, self.cumw
         starts, ends = self.starts[:, None], self.ends[:, None]
+        out: np.ndarray
         total = self.total[:, None]
         if qrule in ("math", "school", "hf1", "hf2", "hf3", "hf4"):
             threshold = probs * total
@@ -112,13 +113,16 @@ class SortedColumn(SortedSegments):
             w_low = probs - cumw[pos] / total
             w_up = cumw[nxt] / total - probs
             if qrule in ("math", "hf1"):
-                return np.where(w_low == 0, low, up)
+                out = np.where(w_low == 0, low, up)
+                return out
             if qrule == "hf3":
                 return self._nearest_even(probs)
             if qrule in ("school", "hf2"):
-                return np.where(w_low == 0, low / 2 + up / 2, up)  # no overflow at 1e308
+                out = np.where(w_low == 0, low / 2 + up / 2, up)  # no overflow at 1e308
+                return out
             gamma = w_low / (w_up + w_low)
-            return low * (1 - gamma) + up * gamma
+            out = low * (1 - gamma) + up * gamma
+            return out
         if qrule == "shahvaish":
             return self._shah_vaish(probs)
         return interpolate(self._plotting_positions(qrule), x, probs, self.segment,
@@ -152,7 +156,9 @@ class SortedColumn(SortedSegments):
         pos = np.maximum(pos, starts)
         nxt = np.minimum(pos + 1, ends - 1)
         even = (pos - starts + 1) % 2 == 0
-        return np.where((probs - cumw[pos] / total == 0) & even, value[pos], value[nxt])
+        nearest: np.ndarray = np.where((probs - cumw[pos] / total == 0) & even, value[pos],
+                                       value[nxt])
+        return nearest
 
     def _shah_vaish(self, probs: np.ndarray) -> np.ndarray:
         """R's "shahvaish": a step function at ``(S_i + 1/2 - w_i / 2) / (n + 1)``.
@@ -172,7 +178,8 @@ class SortedColumn(SortedSegments):
         key = pk - pk.min() + self.segment * span
         target = probs - pk.min() + np.arange(len(self.starts))[:, None] * span
         i = last_at_most(pk, probs, key, target, starts, ends)
-        return x[np.maximum(i, starts)]  # R's approx(rule=2): the first value below pk_1
+        steps: np.ndarray = x[np.maximum(i, starts)]  # approx(rule=2): first value below pk_1
+        return steps
 
     def _plotting_positions(self, qrule: str) -> np.ndarray:
         """R's ``pk`` of the interpolating rules hf5 .. hf9, per sorted row."""
@@ -182,15 +189,18 @@ class SortedColumn(SortedSegments):
         previous = np.where(first, 0.0, np.concatenate([[0.0], cumw[:-1]]))
         last_w = w[self.ends - 1][segment]
         total = cumw[self.ends - 1][segment]
+        pk: np.ndarray
         if qrule == "hf5":
-            return (cumw - w / 2) / total
-        if qrule == "hf6":
-            return cumw / (total + last_w)
-        if qrule == "hf7":
-            return previous / cumw[np.maximum(self.ends - 2, self.starts)][segment]
-        if qrule == "hf8":
-            return (previous * 1 / 3 + cumw * 2 / 3) / (total + last_w / 3)
-        return (previous * 3 / 8 + cumw * 5 / 8) / (total + last_w / 4)  # hf9
+            pk = (cumw - w / 2) / total
+        elif qrule == "hf6":
+            pk = cumw / (total + last_w)
+        elif qrule == "hf7":
+            pk = previous / cumw[np.maximum(self.ends - 2, self.starts)][segment]
+        elif qrule == "hf8":
+            pk = (previous * 1 / 3 + cumw * 2 / 3) / (total + last_w / 3)
+        else:  # hf9
+            pk = (previous * 3 / 8 + cumw * 5 / 8) / (total + last_w / 4)
+        return pk
 
 
 def scaled_weights(data: Analysis, qrule: str) -> np.ndarray:
@@ -287,7 +297,8 @@ class WindowedColumn:
         """The sample's value at share ``q`` (``beyond`` outside (0, 1))."""
         if not 0 < q < 1:
             return beyond
-        return self.sample[min(np.searchsorted(self.sample_share, q), len(self.sample) - 1)]
+        position = min(int(np.searchsorted(self.sample_share, q)), len(self.sample) - 1)
+        return float(self.sample[position])
 
 
 def interpolate(pk: np.ndarray, x: np.ndarray, probs: np.ndarray, segment: np.ndarray,
@@ -305,4 +316,5 @@ def interpolate(pk: np.ndarray, x: np.ndarray, probs: np.ndarray, segment: np.nd
     inner = np.where(np.isfinite(inner), inner, x[i_safe] * (1 - fraction) + x[j] * fraction)
     out = np.where(probs == pk[i_safe], x[i_safe], inner)
     out = np.where(i < starts, x[starts], out)
-    return np.where(i >= ends - 1, x[ends - 1], out)
+    clipped: np.ndarray = np.where(i >= ends - 1, x[ends - 1], out)
+    return clipped

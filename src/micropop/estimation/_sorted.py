@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 
 __all__ = ["SortedSegments", "domain_sums", "last_at_most", "r_sum", "segment_cumsum"]
 
@@ -148,8 +149,8 @@ class SortedSegments:
         """Sum of ``values`` (sorted rows) per segment."""
         return np.bincount(self.segment, weights=values, minlength=self.n_segments)
 
-    def cumsum(self, values: np.ndarray, dtype: type = np.longdouble,
-               offset: float = 0.0) -> np.ndarray:
+    def cumsum(self, values: np.ndarray, dtype: npt.DTypeLike = np.longdouble,
+               offset: float | np.longdouble = 0.0) -> np.ndarray:
         """One running sum of ``values`` over all segments in turn, from ``offset``.
 
         In ``dtype`` (long double, as R's ``cumsum``, by default), one value
@@ -169,15 +170,17 @@ class SortedSegments:
         """Each segment's running sums (inclusive), in double, from a running ``key``."""
         if self.n_segments == 1 and self.starts[0] == 0:
             return key.astype(float)
-        return (key - self.before(key)[self.segment]).astype(float)
+        since_start: np.ndarray = key - self.before(key)[self.segment]
+        return since_start.astype(float)
 
     def running(self, values: np.ndarray,
-                dtype: type = np.longdouble) -> tuple[np.ndarray, np.ndarray]:
+                dtype: npt.DTypeLike = np.longdouble) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`within` sums of ``values`` and their running :meth:`cumsum` key."""
         key = self.cumsum(values, dtype)
         return self.within(key), key
 
-    def restarted_cumsum(self, values: np.ndarray, dtype: type = np.longdouble) -> np.ndarray:
+    def restarted_cumsum(self, values: np.ndarray,
+                         dtype: npt.DTypeLike = np.longdouble) -> np.ndarray:
         """Running sums of ``values`` in ``dtype``, each segment from zero (R's ``cumsum``)."""
         return segment_cumsum(values, self.ends - self.starts, dtype)
 
@@ -224,7 +227,8 @@ def r_sum(values: np.ndarray, block: int = 8192) -> np.longdouble:
     return total
 
 
-def segment_cumsum(values: np.ndarray, counts: np.ndarray, dtype: type) -> np.ndarray:
+def segment_cumsum(values: np.ndarray, counts: np.ndarray,
+                   dtype: npt.DTypeLike) -> np.ndarray:
     """Cumulative sums in ``dtype`` restarting at each run of ``counts`` values.
 
     Each run is summed one value after the other from zero, as R's

@@ -210,9 +210,9 @@ def survey_chisq(design: Design, rows: str, cols: str, statistic: str = "F",
     """
     require_design(design)
     check_option("statistic", statistic, CHISQ_STATISTICS)
-    for name, value in (("rows", rows), ("cols", cols)):
-        if not isinstance(value, str):
-            raise OptionError(f"{name}={value!r} is not a column name",
+    for name, given in (("rows", rows), ("cols", cols)):
+        if not isinstance(given, str):
+            raise OptionError(f"{name}={given!r} is not a column name",
                               hint="name one column, e.g. rows='sex'")
     data = prepare(design, [rows, cols], None, na_rm)
     # a level held only by rows of zero weight is not observed (its share would be 0)
@@ -287,7 +287,7 @@ def survey_chisq(design: Design, rows: str, cols: str, statistic: str = "F",
                      effects, counts)
 
 
-def _levels(series: pd.Series, kept: np.ndarray, name: str) -> tuple[np.ndarray, list]:
+def _levels(series: pd.Series, kept: np.ndarray, name: str) -> tuple[np.ndarray, list[Any]]:
     """Codes of a column's observed values among ``kept`` rows, and those values."""
     categorical = pd.Categorical(series)
     used = np.unique(categorical.codes[kept & (categorical.codes >= 0)])
@@ -306,8 +306,8 @@ def _labels(name: str, k: int) -> list[tuple[str, str]]:
 def _rao_scott_delta(share: np.ndarray, vcov: np.ndarray, nr: int, nc: int,
                      n_rows: int) -> np.ndarray:
     """R's ``Delta``: the design effects of the interaction contrasts of the cells."""
-    rows, cols = np.meshgrid(np.arange(nr), np.arange(nc), indexing="ij")
-    rows, cols = rows.T.ravel(), cols.T.ravel()  # rows vary fastest, as expand.grid
+    grid_rows, grid_cols = np.meshgrid(np.arange(nr), np.arange(nc), indexing="ij")
+    rows, cols = grid_rows.T.ravel(), grid_cols.T.ravel()  # rows vary fastest, as expand.grid
     main = np.column_stack([np.ones(nr * nc)] + [rows == i for i in range(1, nr)]
                            + [cols == j for j in range(1, nc)]).astype(float)
     inter = np.column_stack([(rows == i) & (cols == j) for j in range(1, nc)
@@ -317,7 +317,8 @@ def _rao_scott_delta(share: np.ndarray, vcov: np.ndarray, nr: int, nc: int,
     scaled = contrasts * inverse[:, None]
     denominator = contrasts.T @ scaled / n_rows
     numerator = scaled.T @ vcov @ scaled
-    return linalg.solve(denominator, numerator)
+    delta: np.ndarray = linalg.solve(denominator, numerator)  # scipy is untyped
+    return delta
 
 
 def _wald(data: Analysis, cells: np.ndarray, row_code: np.ndarray, col_code: np.ndarray,
@@ -412,7 +413,9 @@ class GoodnessOfFit(Result):
     @property
     def design_effects(self) -> np.ndarray:
         """Generalised design effects: the ``K - 1`` largest eigenvalues times ``n / N``."""
-        return self.eigenvalues[: len(self.levels) - 1] * self.n / self.observed.sum()
+        effects: np.ndarray = (self.eigenvalues[: len(self.levels) - 1] * self.n
+                               / self.observed.sum())
+        return effects
 
     def to_frame(self) -> pd.DataFrame:
         """The three forms of the test as a small table (statistic, df, p_value).
@@ -554,16 +557,18 @@ def goodness_of_fit(design: Design, variable: str,
     scale, df = unit * trace_sq / trace, trace ** 2 / trace_sq
     rs1 = pearson * (k - 1) / (unit * trace)
     f = pearson / (unit * trace)
+    counts = totals.n
+    assert counts is not None  # survey_total counts the rows of every estimate
     return GoodnessOfFit(
         variable=name, levels=tuple(str(v) for v in levels), observed=observed,
         expected=expected, pearson=pearson, eigenvalues=eigenvalues, degf=design.degf,
         scale=scale, df=df, p_value=float(stats.chi2.sf(pearson / scale, df)),
         rs1_chisq=rs1, rs1_df=k - 1, rs1_p=float(stats.chi2.sf(rs1, k - 1)),
         f=f, ndf=df, ddf=df * design.degf, f_p=float(stats.f.sf(f, df, df * design.degf)),
-        n=int(totals.n[0]))
+        n=int(counts[0]))
 
 
-def column_levels(design: Design, variable: str) -> tuple[list, list]:
+def column_levels(design: Design, variable: str) -> tuple[list[Any], list[Any]]:
     """All levels of a column (categories, or sorted values) and those observed."""
     require_columns(design.data, [variable])
     column = design.data[variable]
@@ -576,7 +581,7 @@ def column_levels(design: Design, variable: str) -> tuple[list, list]:
     return values, observed
 
 
-def level_mismatch(variable: str, against: str, *groups: tuple[str, list],
+def level_mismatch(variable: str, against: str, *groups: tuple[str, list[Any]],
                    hint: str) -> ReferenceLevelError:
     """The error for levels that differ between the data and a reference or standard.
 
@@ -588,7 +593,7 @@ def level_mismatch(variable: str, against: str, *groups: tuple[str, list],
 
 
 def matched_levels(design: Design, variable: str,
-                   reference: Reference) -> tuple[list, list]:
+                   reference: Reference) -> tuple[list[Any], list[Any]]:
     """Levels to compare (in the column's order); mismatches raise, naming them.
 
     A level of the column's categories that no row of the design holds and

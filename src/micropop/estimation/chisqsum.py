@@ -260,7 +260,8 @@ def _satterthwaite(x: np.ndarray, lam: np.ndarray, ddf: float,
         dist = stats.chi2(ndf, scale=scale)
     else:
         dist = stats.f(ndf, ddf, scale=scale * ndf)
-    return dist.cdf(x) if lower_tail else dist.sf(x)
+    probability: np.ndarray = dist.cdf(x) if lower_tail else dist.sf(x)  # scipy is untyped
+    return probability
 
 
 # --- saddlepoint (Kuonen 1999), as R survey's saddle() -------------------------------
@@ -278,7 +279,7 @@ def _saddle(x: float, lam: np.ndarray) -> float:
         return math.fsum(lam / (1.0 - 2.0 * z * lam)) - x
 
     if negative:
-        low = np.max(1.0 / (2.0 * lam[lam < 0])) * 0.99999
+        low: float = np.max(1.0 / (2.0 * lam[lam < 0])) * 0.99999
     elif x > math.fsum(lam):
         low = -0.01
     else:
@@ -495,7 +496,7 @@ class _Davies:
         if total > 100.0:
             self.failed = True
             return 1.0
-        return 2.0 ** (total / 4.0) / (np.pi * axl * axl)
+        return float(2.0 ** (total / 4.0) / (np.pi * axl * axl))
 
     def lower(self, c: float, acc: float) -> tuple[float, int]:
         """``P(Q < c)`` and Davies' fault code (0 fine, 1 accuracy not reached,

@@ -222,7 +222,7 @@ def _deff(data: Analysis, u: np.ndarray, vcov: np.ndarray, units: np.ndarray | N
     if units is not None:
         power = power + 2 * (np.frexp(units)[1] - 1)
     with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 for an unobserved level, as R
-        deffs = np.ldexp(np.diag(vcov) / srs, power)
+        deffs: np.ndarray = np.ldexp(np.diag(vcov) / srs, power)
     undefined = ~np.isfinite(deffs)
     if undefined.any() and not (kind == "mean" and np.any(w_dom < n_scaled)):
         labels = list(data.index()[undefined])

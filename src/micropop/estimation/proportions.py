@@ -282,7 +282,8 @@ def _matches(series: pd.Series, name: str, level: Any, observed: np.ndarray) -> 
                           hint="give the one value counted as a success")
     if isinstance(series.dtype, pd.CategoricalDtype) and any(
             _same(category, level) for category in series.cat.categories):
-        return (series == level).to_numpy(dtype=bool)
+        success: np.ndarray = (series == level).to_numpy(dtype=bool)
+        return success
     present = pd.unique(series[observed].dropna())
     exact = [v for v in present if _same(v, level)]
     loose = exact or [v for v in present if _same(_as_number(v), _as_number(level))]
@@ -382,7 +383,7 @@ def _likelihood_interval(data: Analysis, p: np.ndarray, logit_var: np.ndarray,
 
 
 def _logistic_fit(data: Analysis, scaled: np.ndarray,
-                  y: np.ndarray) -> tuple[np.ndarray, np.ndarray, Callable]:
+                  y: np.ndarray) -> tuple[np.ndarray, np.ndarray, Callable[..., np.ndarray]]:
     """R's ``glm.fit`` of ``y ~ 1`` (quasibinomial, prior weights ``scaled``) by domain.
 
     Iteratively reweighted least squares from R's start
@@ -396,7 +397,9 @@ def _logistic_fit(data: Analysis, scaled: np.ndarray,
 
     def deviance(beta: np.ndarray, k: int | slice = slice(None)) -> np.ndarray:
         mu = _expit(beta)
-        return -2 * (success[k] * np.log(mu) + (total[k] - success[k]) * np.log(1 - mu))
+        dev: np.ndarray = -2 * (success[k] * np.log(mu)
+                                + (total[k] - success[k]) * np.log(1 - mu))
+        return dev
 
     start = (scaled * y + 0.5) / (scaled + 1)
     devold = data.by_domain(-2 * scaled * (y * np.log(start) + (1 - y) * np.log(1 - start)))
@@ -453,14 +456,17 @@ def _fmm_spline(x: np.ndarray, y: np.ndarray, at: np.ndarray) -> np.ndarray:
     cube[:-1] = (c[1:] - c[:-1]) / h
     cube[-1] = cube[-2]
     quad = 3 * c
-    i = np.clip(np.searchsorted(x, at, side="right") - 1, 0, n - 1)
-    dx = at - x[i]
-    return y[i] + dx * (lin[i] + dx * (quad[i] + dx * cube[i]))
+    j = np.clip(np.searchsorted(x, at, side="right") - 1, 0, n - 1)
+    dx = at - x[j]
+    spline: np.ndarray = y[j] + dx * (lin[j] + dx * (quad[j] + dx * cube[j]))
+    return spline
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
-    return np.log(p / (1 - p))
+    logit: np.ndarray = np.log(p / (1 - p))
+    return logit
 
 
 def _expit(x: np.ndarray) -> np.ndarray:
-    return np.exp(x) / (1 + np.exp(x))
+    expit: np.ndarray = np.exp(x) / (1 + np.exp(x))
+    return expit

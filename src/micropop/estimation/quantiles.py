@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import warnings
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -191,8 +192,8 @@ QUANTILE_INTERVALS = ("mean", "beta", "xlogit", "asin", "score", "quantile")
 
 def _probabilities(quantiles: object) -> np.ndarray:
     """The probabilities asked for, checked: numbers in [0, 1], one at least."""
-    listed = (list(quantiles) if isinstance(quantiles, (Sequence, np.ndarray))
-              and not isinstance(quantiles, str) else [quantiles])
+    listed: list[Any] = (list(quantiles) if isinstance(quantiles, (Sequence, np.ndarray))
+                         and not isinstance(quantiles, str) else [quantiles])
     if not listed:
         raise OptionError("quantiles=[] asks for no quantile",
                           hint="give probabilities between 0 and 1, e.g. [0.25, 0.5, 0.75]")
@@ -323,7 +324,8 @@ def _score_interval(data: Analysis, columns: list[SortedColumn | WindowedColumn]
         mean, vcov = means(data.with_columns(u, [("score", "")] * len(which)))
         at = np.arange(len(which)) * k + domain[which]
         with np.errstate(divide="ignore", invalid="ignore"):
-            return mean[at] / np.sqrt(np.diag(vcov)[at]) - limit[which]
+            z: np.ndarray = mean[at] / np.sqrt(np.diag(vcov)[at]) - limit[which]
+        return z
 
     everything = np.arange(len(limit))
     f_lower, f_upper = score(lower, everything), score(upper, everything)

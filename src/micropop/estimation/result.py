@@ -128,20 +128,19 @@ class Estimate(Result):
                                      f"expected {shapes[name]}")
                 value.flags.writeable = False
             given[name] = value
-        if given["_units"] is not None:  # back to plain units when the covariance fits
-            units = given["_units"]
+        units, covariance = given["_units"], given["_covariance"]
+        if units is not None and covariance is not None:  # back to plain units when it fits
             with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-                plain = np.where(given["_covariance"] == 0, 0.0,
-                                 given["_covariance"] * np.outer(units, units))
-            diagonal = np.diag(given["_covariance"])
+                plain = np.where(covariance == 0, 0.0, covariance * np.outer(units, units))
+            diagonal = np.diag(covariance)
             if (np.isfinite(plain).all()
                     and np.all((diagonal == 0) | (np.diag(plain) >= np.finfo(float).tiny))):
                 plain.flags.writeable = False
                 given["_covariance"], given["_units"] = plain, None
-        for name, value in {"statistic": statistic, "index": index, "df": df,
-                            "interval_level": interval_level, "variance": variance,
-                            **given}.items():
-            object.__setattr__(self, name, value)
+        for field, setting in {"statistic": statistic, "index": index, "df": df,
+                               "interval_level": interval_level, "variance": variance,
+                               **given}.items():
+            object.__setattr__(self, field, setting)
 
     @property
     def vcov(self) -> np.ndarray:
@@ -330,7 +329,8 @@ class Estimate(Result):
                         scaled @ self._covariance @ scaled.T, self.df, variance=self.variance,
                         units=np.full(len(matrix), top))
 
-    def _coefficient_matrix(self, coefficients) -> np.ndarray:
+    def _coefficient_matrix(self, coefficients: Mapping[Any, float] | Sequence[float]
+                            | np.ndarray) -> np.ndarray:
         if not isinstance(coefficients, Mapping):
             matrix = np.asarray(coefficients, dtype=float)
             if matrix.shape[-1] != len(self.index) or matrix.ndim > 2:
@@ -379,14 +379,16 @@ class Estimate(Result):
         """
         return render_text(self._title(level, dist), self._blocks(level, dist))
 
-    def _blocks(self, level: float | None = None, dist: str = "normal") -> list[Block]:
+    def _blocks(self, level: float | None = None,
+                dist: Literal["normal", "t"] = "normal") -> list[Block]:
         return [self._table(level, dist)]
 
-    def _table(self, level: float | None, dist: str) -> pd.DataFrame:
+    def _table(self, level: float | None, dist: Literal["normal", "t"]) -> pd.DataFrame:
         frame = self.to_frame(level, dist)
         return frame if self.deff is not None else frame.drop(columns="deff")
 
-    def _title(self, level: float | None = None, dist: str = "normal") -> str:
+    def _title(self, level: float | None = None,
+               dist: Literal["normal", "t"] = "normal") -> str:
         if self.interval is not None:
             return (f"Survey {self.statistic}, {self.interval_level:.0%} confidence interval "
                     "computed with the estimate")
