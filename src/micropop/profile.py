@@ -51,7 +51,7 @@ from micropop._compat import renamed_keywords
 from micropop.design import as_columns, require_design
 from micropop.errors import ProfileError, check_option
 from micropop.estimation import ChisqTest, Estimate
-from micropop.estimation.association import (
+from micropop.estimation.goodness import (
     GoodnessOfFit,
     column_levels,
     goodness_of_fit,
