@@ -271,7 +271,7 @@ def _model(margins: list[Margin],
     labels: list[tuple[str, str]] = []
     k = 0
     for rank, margin in _indexed(margins):
-        if margin.categorical:
+        if margin.values is None:  # categorical
             codes = per_margin[k]
             k += 1
             names = margin.level_names
@@ -279,7 +279,7 @@ def _model(margins: list[Margin],
             blocks += [(codes == level).astype(float) for level in keep]
             labels += [(margin.name, names[level]) for level in keep]
         else:
-            blocks.append(margin.total_values)
+            blocks.append(margin.values)
             labels.append((margin.name, "(total)"))
     return cell, np.column_stack(blocks), labels
 

@@ -104,24 +104,15 @@ class Margin:
 
     @property
     def level_names(self) -> tuple[str, ...]:
-        """The levels of a categorical margin (TypeError for a numeric total)."""
-        if self.levels is None:
-            raise TypeError(f"margin {self.name!r} is a numeric total: it has no levels")
+        """The levels of a categorical margin (``levels``, never None there)."""
+        assert self.levels is not None, f"margin {self.name!r} is a numeric total"
         return self.levels
 
     @property
     def level_codes(self) -> np.ndarray:
-        """The level code of every row of a categorical margin (TypeError for a total)."""
-        if self.codes is None:
-            raise TypeError(f"margin {self.name!r} is a numeric total: it has no levels")
+        """The level code of every row of a categorical margin (``codes``, never None there)."""
+        assert self.codes is not None, f"margin {self.name!r} is a numeric total"
         return self.codes
-
-    @property
-    def total_values(self) -> np.ndarray:
-        """The numeric column of a numeric total (TypeError for a categorical margin)."""
-        if self.values is None:
-            raise TypeError(f"margin {self.name!r} is categorical: it has no numeric column")
-        return self.values
 
     def achieved(self, weights: np.ndarray) -> np.ndarray:
         """Weighted counts of the levels (or the weighted total) under ``weights``.
@@ -130,10 +121,10 @@ class Margin:
         replicates) give (K, k).
         """
         matrix = weights if weights.ndim == 2 else weights[:, None]
-        if self.categorical:
+        if self.values is None:  # categorical
             out = group_sums(self.level_codes, matrix, len(self.level_names))
         else:
-            out = (self.total_values @ matrix)[None, :]
+            out = (self.values @ matrix)[None, :]
         return out if weights.ndim == 2 else out[:, 0]
 
     def labels(self) -> list[str]:
@@ -467,10 +458,9 @@ def _row_codes(frame: pd.DataFrame,
     codes are computed per row; labels per distinct value, and levels per
     combination that occurs.
     """
-    combined: np.ndarray | None = None
-    missing: np.ndarray | None = None
-    radix = 1
-    uniques: list[list[str]] = []
+    combined = np.zeros(len(frame), dtype=np.intp)  # + each column's codes times its radix
+    missing = np.zeros(len(frame), dtype=bool)
+    radix, uniques = 1, []
     for column in variables:
         series = frame[column]
         if isinstance(series.dtype, pd.CategoricalDtype):  # codes at hand
@@ -491,20 +481,15 @@ def _row_codes(frame: pd.DataFrame,
                         "form) first, so that each level is one value")
                 first[label] = value
         codes = codes.astype(np.intp)
-        if combined is None or missing is None:
-            combined, missing = codes, codes < 0
-        else:
-            missing |= codes < 0
-            combined = combined + codes * radix
+        missing |= codes < 0
+        combined = combined + codes * radix
         radix *= max(len(values), 1)
         uniques.append(labels)
-    assert combined is not None and missing is not None  # a margin names one column at least
     if len(variables) > 1 and missing.any():
         combined = np.where(missing, -1, combined)
     keys: dict[int, tuple[str, ...]] = {}
     for code in np.unique(combined[combined >= 0]).tolist():
-        rest = code
-        parts: list[str] = []
+        rest, parts = code, []
         for labels in uniques:
             parts.append(labels[rest % len(labels)])
             rest //= len(labels)
