@@ -132,6 +132,15 @@ def test_hostile_entries_are_refused_by_name(variables, message):
     _refused({"variables": variables}, message)
 
 
+@pytest.mark.parametrize("key", ["levels", "missing"])
+def test_repeated_blank_and_text_codes_are_refused_together(key):
+    # None and nan are both blank codes, 1 and "1" one text: listing the two
+    # repeats once sorted them as None < "1", a bare TypeError.
+    codes = {None: "a", float("nan"): "b", 1: "c", "1": "d"}
+    _refused({"variables": {"x": {"type": "categorical", key: codes}}},
+             f"codes repeated in {key}: None, '1'")
+
+
 @pytest.mark.parametrize(("key", "value"), [("id", 3), ("dataset", ["a"]), ("description", True)])
 def test_top_level_texts_must_be_texts(key, value):
     _refused({key: value, "variables": {"x": {"type": "string"}}}, f"`{key}`")

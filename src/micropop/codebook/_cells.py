@@ -178,8 +178,9 @@ def suggest(word: str, choices: Sequence[str]) -> str:
 
 
 def repeated_codes(items: Sequence[Any]) -> list[str | None]:
-    """Canonical texts that occur more than once among ``items``."""
-    return sorted(k for k, n in Counter(code_key(x) for x in items).items() if n > 1)
+    """Canonical texts that occur more than once among ``items`` (None, for blanks, first)."""
+    return sorted((k for k, n in Counter(code_key(x) for x in items).items() if n > 1),
+                  key=lambda k: (k is not None, k or ""))
 
 
 def counted(n: int, noun: str) -> str:

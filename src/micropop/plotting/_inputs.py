@@ -61,7 +61,7 @@ def drawable(table: pd.DataFrame, columns: Sequence[str], what: str, hint: str,
     return table
 
 
-def interval_table(estimate, what: str, hint: str,
+def interval_table(estimate: object, what: str, hint: str,
                    rows: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> pd.DataFrame:
     """``estimate``, ``ci_low``, ``ci_high`` of an Estimate (or a table that has them).
 

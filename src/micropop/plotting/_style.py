@@ -16,6 +16,7 @@ import functools
 import re
 import textwrap
 from collections.abc import Callable
+from typing import Literal, ParamSpec
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -26,6 +27,8 @@ from micropop.errors import FigureInputError
 
 __all__ = ["COLOURS", "TEXT", "LABEL_WIDTH", "TICK_WIDTH", "LABEL_LINES", "translate",
            "new_axes", "house_style", "fit", "plain", "draws", "legend_label"]
+
+_P = ParamSpec("_P")
 
 #: One colour for the data, one for references, used by every figure.
 COLOURS = {"main": "#1f5a91", "reference": "#c2571a", "grid": "#d9d9d9"}
@@ -132,7 +135,7 @@ def new_axes(ax: Axes | None) -> Axes:
     return plt.subplots(figsize=(7, 4))[1]
 
 
-def house_style(ax: Axes, grid: str = "y") -> None:
+def house_style(ax: Axes, grid: Literal["both", "x", "y"] = "y") -> None:
     """The house style: no top or right spine, light grid lines behind the data."""
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis=grid, color=COLOURS["grid"], linewidth=0.8)
@@ -189,11 +192,11 @@ def plain(ax: Axes) -> None:
         text.set_usetex(False)
 
 
-def draws(draw: Callable[..., Axes]) -> Callable[..., Axes]:
+def draws(draw: Callable[_P, Axes]) -> Callable[_P, Axes]:
     """Decorate every figure function: all the text it draws is plain (see :func:`plain`)."""
 
     @functools.wraps(draw)
-    def drawn(*args, **kwargs) -> Axes:
+    def drawn(*args: _P.args, **kwargs: _P.kwargs) -> Axes:
         with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
             ax = draw(*args, **kwargs)
             plain(ax)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 from matplotlib.axes import Axes
 
 from micropop.errors import FigureInputError, check_number
 from micropop.plotting._inputs import drawable, interval_table, level_values, one_curve
 from micropop.plotting._style import COLOURS, draws, house_style, new_axes, translate
+
+if TYPE_CHECKING:
+    from micropop.estimation.result import Estimate
 
 __all__ = ["earnings_histogram", "earnings_ecdf", "lorenz_curve", "hourly_vs_minimum_wage"]
 
@@ -77,7 +82,8 @@ def _zero_share(shares: pd.DataFrame) -> pd.DataFrame:
 
 
 @draws
-def earnings_ecdf(estimate, zeros=None, ax: Axes | None = None, lang: str = "en") -> Axes:
+def earnings_ecdf(estimate: Estimate | pd.DataFrame, zeros: Estimate | pd.DataFrame | None = None,
+                  ax: Axes | None = None, lang: str = "en") -> Axes:
     """ECDF of monthly earnings on a log axis, with the zeros shown apart.
 
     A log axis cannot show 0, so the share earning exactly nothing is drawn
@@ -178,7 +184,8 @@ def earnings_ecdf(estimate, zeros=None, ax: Axes | None = None, lang: str = "en"
 
 
 @draws
-def lorenz_curve(estimate, gini=None, ax: Axes | None = None, lang: str = "en") -> Axes:
+def lorenz_curve(estimate: Estimate | pd.DataFrame, gini: Estimate | pd.DataFrame | None = None,
+                 ax: Axes | None = None, lang: str = "en") -> Axes:
     """Lorenz curve with its pointwise intervals, and the Gini in the legend.
 
     The ordinates given are drawn as dots joined by a line from (0, 0) to
@@ -248,8 +255,8 @@ def lorenz_curve(estimate, gini=None, ax: Axes | None = None, lang: str = "en") 
 
 
 @draws
-def hourly_vs_minimum_wage(estimate, minimum_wage: float, ax: Axes | None = None,
-                           lang: str = "en") -> Axes:
+def hourly_vs_minimum_wage(estimate: Estimate | pd.DataFrame, minimum_wage: float,
+                           ax: Axes | None = None, lang: str = "en") -> Axes:
     """Quantiles of hourly earnings with their intervals, against the SMIC line.
 
     One row per quantile (lowest at the bottom): a dot at the estimate, a line

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 import pandas as pd
 from matplotlib.axes import Axes
 
@@ -9,11 +12,19 @@ from micropop.errors import FigureInputError, describe_rows
 from micropop.plotting._inputs import drawable, interval_table, row_name
 from micropop.plotting._style import COLOURS, draws, house_style, new_axes, translate
 
+if TYPE_CHECKING:
+    from micropop.estimation.result import Estimate
+    from micropop.profile import Profile
+    from micropop.reference.distribution import Reference
+
+#: The French shares a pyramid is drawn over: the INSEE table, or shares by sex.
+_PyramidReference = pd.DataFrame | Mapping[str, "pd.Series | Reference"]
+
 __all__ = ["profile_dots", "pyramid"]
 
 
 @draws
-def profile_dots(profile, ax: Axes | None = None, lang: str = "en") -> Axes:
+def profile_dots(profile: Profile, ax: Axes | None = None, lang: str = "en") -> Axes:
     """Dot plot of the workers' shares with intervals, against the reference shares.
 
     One row per variable and level (first at the top): a dot at the share,
@@ -101,12 +112,12 @@ _SEXES = {"male": ("male", "men", "m", "hommes", "homme"),
           "female": ("female", "women", "f", "femmes", "femme")}
 
 
-def _sex_key(value) -> str | None:
+def _sex_key(value: object) -> str | None:
     text = str(value).strip().lower()
     return next((key for key, names in _SEXES.items() if text in names), None)
 
 
-def _pyramid_workers(workers) -> pd.DataFrame:
+def _pyramid_workers(workers: Estimate | pd.DataFrame) -> pd.DataFrame:
     """Tidy workers table: columns sex (male/female), age_band, share, ci_low, ci_high."""
     hint = ("pass des.mean('age_band', by='sex') or a table with columns sex, age_band, "
             "share[, ci_low, ci_high]")
@@ -149,7 +160,7 @@ def _pyramid_workers(workers) -> pd.DataFrame:
     return table.reset_index()
 
 
-def _pyramid_reference(reference, bands: list[str]) -> dict[str, pd.Series]:
+def _pyramid_reference(reference: _PyramidReference, bands: list[str]) -> dict[str, pd.Series]:
     """Reference shares by band within each sex, over the workers' bands."""
     hint = ("pass datasets.load_reference('insee_rp2018_sex_age') or a mapping "
             "{'male': shares, 'female': shares} (Series or Reference by age band)")
@@ -194,7 +205,8 @@ def _pyramid_reference(reference, bands: list[str]) -> dict[str, pd.Series]:
 
 
 @draws
-def pyramid(workers, reference, ax: Axes | None = None, lang: str = "en") -> Axes:
+def pyramid(workers: Estimate | pd.DataFrame, reference: _PyramidReference,
+            ax: Axes | None = None, lang: str = "en") -> Axes:
     """Age-sex pyramid of workers drawn over the French one.
 
     Men to the left, women to the right, youngest band at the bottom. The

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
 import pandas as pd
 from matplotlib.axes import Axes
 
@@ -9,11 +12,15 @@ from micropop.errors import FigureInputError, check_number
 from micropop.plotting._inputs import drawable
 from micropop.plotting._style import COLOURS, draws, house_style, legend_label, new_axes, translate
 
+if TYPE_CHECKING:
+    from micropop.size.result import Circles, SizeEstimate
+
 __all__ = ["size_forest", "circles"]
 
 
 @draws
-def size_forest(table_or_result, ax: Axes | None = None, lang: str = "en",
+def size_forest(table_or_result: pd.DataFrame | Circles | SizeEstimate | Sequence[SizeEstimate]
+                | Mapping[str, SizeEstimate], ax: Axes | None = None, lang: str = "en",
                 reference: float | None = None, reference_label: str | None = None) -> Axes:
     """Forest plot of population sizes: one point and interval per estimate.
 
@@ -101,8 +108,8 @@ def _number(value: float) -> str:
 
 
 @draws
-def circles(result, ax: Axes | None = None, lang: str = "en",
-            truth=None, truth_label: str | None = None) -> Axes:
+def circles(result: Circles, ax: Axes | None = None, lang: str = "en",
+            truth: Mapping[str, float] | None = None, truth_label: str | None = None) -> Axes:
     """Nested population circles as nested bars, each with its interval and count.
 
     One horizontal bar per circle, widest circle on top; the length of each

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
@@ -10,11 +12,14 @@ from micropop.errors import FigureInputError, check_number
 from micropop.plotting._inputs import drawable
 from micropop.plotting._style import COLOURS, draws, house_style, new_axes, translate
 
+if TYPE_CHECKING:
+    from micropop.weighting.diagnostics import WeightSummary
+
 __all__ = ["weighting_diagnostics"]
 
 
 @draws
-def weighting_diagnostics(summary, ax: Axes | None = None, lang: str = "en") -> Axes:
+def weighting_diagnostics(summary: WeightSummary, ax: Axes | None = None, lang: str = "en") -> Axes:
     """Achieved margins against their targets, with the ratio to the design weights.
 
     One row per margin level (every step's margins, first at the top): a bar

@@ -70,25 +70,27 @@ def _steps(plan: ReportPlan) -> list[tuple[str, str | None, Callable[[], Section
     for a plan built in Python), named in the errors the section meets.
     """
     workers, sources = plan.workers, plan.sources
+    earnings_inputs, size_inputs = plan.earnings, plan.size
+    weighting_inputs = plan.weighting
     steps: list[tuple[str, str | None, Callable[[], Section]]] = []
     if plan.profile:
         steps.append(("profile of the workers", sources.get("profile"),
                       lambda: profile_section(workers, plan.profile)))
-    if plan.earnings is not None:
+    if earnings_inputs is not None:
         steps.append(("earnings distribution", sources.get("earnings"),
-                      lambda: earnings_section(workers, plan.earnings.variable)))
+                      lambda: earnings_section(workers, earnings_inputs.variable)))
     if plan.compare_with_france:
         steps.append(("workers against the French population", sources.get("profile"),
                       lambda: france_section(workers)))
-    if plan.earnings is not None:
+    if earnings_inputs is not None:
         steps.append(("earnings, inequality and poverty", sources.get("earnings"),
-                      lambda: living_standards_section(workers, plan.earnings)))
-    if plan.size is not None:
+                      lambda: living_standards_section(workers, earnings_inputs)))
+    if size_inputs is not None:
         steps.append(("population size (capture-recapture model search included)",
-                      sources.get("size"), lambda: size_section(plan.size)))
-    if plan.weighting is not None:
+                      sources.get("size"), lambda: size_section(size_inputs)))
+    if weighting_inputs is not None:
         steps.append(("weighting diagnostics", sources.get("weighting"),
-                      lambda: weighting_section(plan.weighting)))
+                      lambda: weighting_section(weighting_inputs)))
     return steps
 
 

@@ -77,6 +77,7 @@ micropop.errors.ConfigError: [survey] weight: unknown key in ...bad.toml. Valid 
 from __future__ import annotations
 
 import tomllib
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +122,7 @@ _KEYS = {
 }
 
 
-def _about(table: ConfigTable):
+def _about(table: ConfigTable) -> AbstractContextManager[None]:
     """Re-raise the library's errors on data named by ``table`` with the table's name."""
     return configured_in(table.where)
 
@@ -229,11 +230,13 @@ def _margin_values(table: ConfigTable, data: pd.DataFrame) -> dict[str, Any]:
 def _target(table: ConfigTable, cell: str, value: Any, count: bool = True) -> float:
     """One population target: a finite number, and at least 0 for the count of a level."""
     try:
-        return check_number(cell, value, low=0 if count else None,
-                            hint="give a population count, a finite number of at least 0"
-                            if count else "give the population total, a finite number")
+        target: float = check_number(cell, value, low=0 if count else None,
+                                     hint="give a population count, a finite number of at "
+                                          "least 0" if count else
+                                          "give the population total, a finite number")
     except OptionError as err:
         table.fail("margins", err.message, err.hint or "")
+    return target
 
 
 def _bounds(table: ConfigTable) -> tuple[float, float] | None:
@@ -329,8 +332,8 @@ def _earnings(table: ConfigTable, data: pd.DataFrame, source: Path) -> EarningsI
 
 def _circles(table: ConfigTable) -> dict[str, list[Any]]:
     """``circles``: circle name -> its frequency levels, each a string or a number, once."""
-    circles = table.get("circles", dict, required=True,
-                        what='{ "at least monthly" = ["monthly", "weekly"] }')
+    circles: dict[str, list[Any]] = table.get(
+        "circles", dict, required=True, what='{ "at least monthly" = ["monthly", "weekly"] }')
     if not circles:
         table.fail("circles", "is empty",
                    'give at least one circle, e.g. { "at least monthly" = ["monthly", "weekly"] }')

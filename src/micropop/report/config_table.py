@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn, overload
 
 import pandas as pd
 
@@ -65,11 +65,11 @@ class ConfigTable:
             self.fail(None, f"must be a table, not {values!r}",
                       f"write it as [{name}] followed by its keys")
         self.values = values
-        keys = tuple(keys[name])
+        accepted = tuple(keys[name])
         for key in values:
-            if key not in keys:
-                close = difflib.get_close_matches(key, keys, n=1)
-                self.fail(key, "unknown key", "valid keys here: " + ", ".join(keys)
+            if key not in accepted:
+                close = difflib.get_close_matches(key, accepted, n=1)
+                self.fail(key, "unknown key", "valid keys here: " + ", ".join(accepted)
                           + (f" (closest: {close[0]!r})" if close else ""))
 
     @property
@@ -159,6 +159,17 @@ class ConfigTable:
                       if what else f"give {key} as {names}")
         return value
 
+    @overload
+    def text(self, key: str, default: str, required: bool = ..., what: str = ...) -> str: ...
+
+    @overload
+    def text(self, key: str, default: None = ..., *, required: Literal[True],
+             what: str = ...) -> str: ...
+
+    @overload
+    def text(self, key: str, default: str | None = ..., required: bool = ...,
+             what: str = ...) -> str | None: ...
+
     def text(self, key: str, default: str | None = None, required: bool = False,
              what: str = "") -> str | None:
         """A string that is not empty (a column, a file, a method).
@@ -196,7 +207,7 @@ class ConfigTable:
         ...
         micropop.errors.ConfigError: [earnings] variable: is empty in analysis.toml. ...
         """
-        value = self.get(key, str, default, required, what)
+        value: str | None = self.get(key, str, default, required, what)
         if value is not None and not value.strip():
             self.fail(key, "is empty", f"write e.g. {key} = {what}" if what
                       else f"give {key} a value or remove it")
@@ -240,7 +251,7 @@ class ConfigTable:
         ...
         micropop.errors.ConfigError: [size] level: ... in analysis.toml. ...
         """
-        value = self.get(key, (int, float), default, what=what)
+        value: float | None = self.get(key, (int, float), default, what=what)
         if key in self.values:
             try:
                 value = check_number(key, value, **limits)
@@ -283,6 +294,12 @@ class ConfigTable:
             lookup(year)
         except MicropopError as err:
             self.fail(key, err.message, err.hint or f"write e.g. {key} = 2019")
+
+    @overload
+    def names(self, key: str, default: list[str]) -> list[str]: ...
+
+    @overload
+    def names(self, key: str, default: Any = ...) -> list[str] | None: ...
 
     def names(self, key: str, default: Any = None) -> list[str] | None:
         """A column name or a list of them, as a list: none empty, none twice.
@@ -396,6 +413,12 @@ class ConfigTable:
             return None
         return ConfigTable(self.values[key], f"{self.name}.{key}" if self.name else key,
                            self.config, self.keys, self.notes)
+
+    @overload
+    def path(self, key: str, required: Literal[True] = ...) -> Path: ...
+
+    @overload
+    def path(self, key: str, required: bool) -> Path | None: ...
 
     def path(self, key: str, required: bool = True) -> Path | None:
         """A file path relative to the configuration file, checked to be a file.

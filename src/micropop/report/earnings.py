@@ -13,6 +13,8 @@ Examples
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from micropop import earnings, plotting
@@ -30,6 +32,9 @@ from micropop.report.result import (
     TableView,
     Text,
 )
+
+if TYPE_CHECKING:
+    from micropop.estimation.result import Estimate
 
 __all__ = ["EARNINGS_EDGES", "EARNINGS_LABELS", "earnings_section", "living_standards_section"]
 
@@ -136,7 +141,7 @@ def living_standards_section(workers: SurveyDesign,
         "Design-based estimates with 95 % intervals (proportions: logit intervals as R's "
         "<code>svyciprop</code>; Gini and S80/S20: linearised, as R's <code>convey</code>).")]
     at_zero = below.to_frame().loc[f"{variable} = 0"]
-    zeros = below
+    zeros: Estimate | None = below
     if at_zero[["ci_low", "ci_high"]].isna().any():  # a share of exactly 0: no logit interval
         zeros = None
         blocks.append(Text(

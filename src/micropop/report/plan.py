@@ -340,10 +340,11 @@ class ReportPlan:
 
     def __post_init__(self) -> None:
         require_design(self.workers, "ReportPlan workers")
-        kinds = {"title": (str, "a string"), "provenance": (str, "a string"),
-                 "earnings": ((EarningsInputs, type(None)), "EarningsInputs(...) or None"),
-                 "size": ((SizeInputs, type(None)), "SizeInputs(...) or None"),
-                 "weighting": ((WeightingInputs, type(None)), "WeightingInputs(...) or None")}
+        kinds: dict[str, tuple[type | tuple[type, ...], str]] = {
+            "title": (str, "a string"), "provenance": (str, "a string"),
+            "earnings": ((EarningsInputs, type(None)), "EarningsInputs(...) or None"),
+            "size": ((SizeInputs, type(None)), "SizeInputs(...) or None"),
+            "weighting": ((WeightingInputs, type(None)), "WeightingInputs(...) or None")}
         for name, (kind, wanted) in kinds.items():
             value = getattr(self, name)
             if not isinstance(value, kind):
@@ -371,8 +372,8 @@ def demo_size_inputs() -> SizeInputs:
     52337
     """
     pop = datasets.load_population_survey()
-    truth = datasets.load_population_truth()
-    truth = truth[truth["domain"] == "all"].set_index("quantity")["value"]
+    published = datasets.load_population_truth()
+    truth = published[published["domain"] == "all"].set_index("quantity")["value"]
     return SizeInputs(
         population=SurveyDesign(pop, weights="weight", strata="region",
                                 psu=["commune_id", "household_id"], fpc=["fpc1", "fpc2"]),
@@ -442,6 +443,7 @@ def demo_plan() -> ReportPlan:
     """
     workers = SurveyDesign(datasets.load_worker_survey(), weights="weight")
     size_inputs = demo_size_inputs()
+    assert size_inputs.population is not None  # the demo sets up a general-population survey
     return ReportPlan(workers=workers, provenance=DEMO_PROVENANCE, compare_with_france=True,
                       size=size_inputs,
                       weighting=demo_weighting(size_inputs.population, workers))

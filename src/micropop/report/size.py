@@ -68,7 +68,7 @@ def size_section(inputs: SizeInputs) -> Section:
     """
     blocks: list[Block] = []
     tables: list[Table] = []
-    regular: dict[str, object] = {}
+    regular: dict[str, size.SizeEstimate] = {}
     source = inputs.sources.get
     if inputs.population is not None:
         circles = inputs.survey_estimate

@@ -108,7 +108,8 @@ def scaled(weights: np.ndarray, cell: np.ndarray, factors: np.ndarray) -> np.nda
     """``weights`` (n, k) times ``factors[cell]`` (C, k); rows with cell -1 unchanged."""
     inside = cell >= 0
     if inside.all():
-        return weights * factors[cell]
+        out: np.ndarray = weights * factors[cell]
+        return out
     new = weights.copy()
     new[inside] *= factors[cell[inside]]
     return new

@@ -29,8 +29,10 @@ _RAKING_SWEEPS = 10
 
 
 def _safe_divide(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
-    return np.divide(top, bottom, out=np.zeros(np.broadcast_shapes(top.shape, bottom.shape)),
-                     where=bottom != 0)
+    out: np.ndarray = np.divide(top, bottom,
+                                out=np.zeros(np.broadcast_shapes(top.shape, bottom.shape)),
+                                where=bottom != 0)
+    return out
 
 
 def group_sums(codes: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:

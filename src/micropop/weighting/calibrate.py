@@ -32,11 +32,12 @@ raises.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
+from micropop.design._core import Design
 from micropop.design.encode import design_rows, require_design
 from micropop.errors import (
     ConvergenceError,
@@ -230,7 +231,8 @@ def check_consistent(margins: list[Margin], active: np.ndarray, weights: np.ndar
     return _check_consistent(x, d, _targets(margins), labels)
 
 
-def _check_consistent(x: np.ndarray, d: np.ndarray, targets: np.ndarray, labels: list) -> bool:
+def _check_consistent(x: np.ndarray, d: np.ndarray, targets: np.ndarray,
+                      labels: list[tuple[str, str]]) -> bool:
     """Whether the calibration variables are collinear on the sample; raise if the targets
     break a dependency that holds in every row (no weights could meet them)."""
     gram = x.T @ (x * d[:, None])
@@ -256,7 +258,7 @@ def _check_consistent(x: np.ndarray, d: np.ndarray, targets: np.ndarray, labels:
     return True
 
 
-def _warn_negative(design, weights: np.ndarray, method: str) -> None:
+def _warn_negative(design: Design, weights: np.ndarray, method: str) -> None:
     """Warn, as a count and with the way out, when calibration gave negative weights."""
     negative = weights < 0
     if not negative.any():
@@ -273,7 +275,7 @@ def _warn_negative(design, weights: np.ndarray, method: str) -> None:
                   MicropopWarning, stacklevel=3)
 
 
-def _indexed(margins: list[Margin]):
+def _indexed(margins: list[Margin]) -> Iterator[tuple[int, Margin]]:
     """Margins with the rank of each among the categorical ones (-1 for numeric)."""
     k = 0
     for margin in margins:
@@ -281,7 +283,8 @@ def _indexed(margins: list[Margin]):
         k += margin.categorical
 
 
-def _model(margins: list[Margin], active: np.ndarray) -> tuple[np.ndarray, np.ndarray, list]:
+def _model(margins: list[Margin],
+           active: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str]]]:
     """Cell of each row, calibration variables per cell (C, q) and column labels.
 
     The first categorical margin gives one indicator per level (it spans R's
@@ -289,20 +292,24 @@ def _model(margins: list[Margin], active: np.ndarray) -> tuple[np.ndarray, np.nd
     so the columns are linearly independent when the margins are.
     """
     categorical = [m for m in margins if m.categorical]
+    per_margin: np.ndarray | list[np.ndarray]
     if len(categorical) == len(margins):
         cell, levels = cells(margins)
         per_margin = levels
     else:
         cell = np.where(active, np.arange(len(active)), -1).astype(np.intp)
-        per_margin = [m.codes for m in categorical]
-    blocks, labels, k = [], [], 0
+        per_margin = [m.level_codes for m in categorical]
+    blocks: list[np.ndarray] = []
+    labels: list[tuple[str, str]] = []
+    k = 0
     for rank, margin in _indexed(margins):
-        if margin.categorical:
+        if margin.values is None:  # categorical
             codes = per_margin[k]
             k += 1
-            keep = range(len(margin.levels)) if rank == 0 else range(1, len(margin.levels))
+            names = margin.level_names
+            keep = range(len(names)) if rank == 0 else range(1, len(names))
             blocks += [(codes == level).astype(float) for level in keep]
-            labels += [(margin.name, margin.levels[level]) for level in keep]
+            labels += [(margin.name, names[level]) for level in keep]
         else:
             blocks.append(margin.values)
             labels.append((margin.name, "(total)"))
@@ -354,13 +361,13 @@ def _check_reachable(margins: list[Margin], d: np.ndarray, lower: float, upper: 
             k = off[0]
             raise InfeasibleBoundsError(
                 f"bounds ({lower:g}, {upper:g}) are infeasible: margin {margin.name!r} level "
-                f"{margin.levels[k]!r} needs its weights multiplied by {ratio[k]:.4g} on "
+                f"{margin.level_names[k]!r} needs its weights multiplied by {ratio[k]:.4g} on "
                 "average", hint=f"widen the bounds to include {ratio[k]:.4g}, or collapse "
                                 "that level with a neighbour")
 
 
 def _solve(x: np.ndarray, d: np.ndarray, targets: np.ndarray, method: str, lower: float,
-           upper: float, max_iter: int, epsilon: float, labels: list,
+           upper: float, max_iter: int, epsilon: float, labels: list[tuple[str, str]],
            replicate: int, generalised: bool = False) -> tuple[np.ndarray, int, float]:
     """g-weights per cell for weights ``d`` per cell: R's regcalibrate or grake."""
     if method == "linear" and not (np.isfinite(lower) or np.isfinite(upper)):
@@ -411,11 +418,14 @@ def _misfit(targets: np.ndarray, achieved: np.ndarray) -> float:
 
 def _fm1(method: str, u: np.ndarray, lower: float, upper: float) -> np.ndarray:
     """R's calfun ``Fm1``: ``g - 1`` for linear predictor ``u``."""
+    g: np.ndarray  # np.clip's stubs give Any for float bounds
     if method == "linear":
-        return np.clip(u + 1, lower, upper) - 1
+        g = np.clip(u + 1, lower, upper)
+        return g - 1
     if method == "raking":
         with np.errstate(over="ignore"):
-            return np.clip(np.exp(u), lower, upper) - 1
+            g = np.clip(np.exp(u), lower, upper)
+            return g - 1
     a = (upper - lower) / ((upper - 1) * (1 - lower))
     with np.errstate(over="ignore", invalid="ignore"):
         e = np.exp(a * u)
@@ -439,8 +449,9 @@ def _derivative(method: str, u: np.ndarray, lower: float, upper: float) -> np.nd
                 / denominator ** 2)
 
 
-def _not_converged(method: str, targets: np.ndarray, achieved: np.ndarray, labels: list,
-                   max_iter: int, replicate: int, bounded: bool, diverged: bool = False) -> None:
+def _not_converged(method: str, targets: np.ndarray, achieved: np.ndarray,
+                   labels: list[tuple[str, str]], max_iter: int, replicate: int, bounded: bool,
+                   diverged: bool = False) -> None:
     relative = np.abs(targets - achieved) / (1 + np.abs(targets))
     k = int(np.argmax(relative))
     margin, level = labels[k]

@@ -10,7 +10,7 @@ import pandas as pd
 from micropop.design._core import Design
 from micropop.design.encode import require_design
 from micropop.result import Block, Result
-from micropop.weighting._design import require_positive
+from micropop.weighting._design import WeightingStep, require_positive
 
 __all__ = ["WeightSummary", "weight_summary"]
 
@@ -129,7 +129,7 @@ def weight_summary(design: Design) -> WeightSummary:
     """
     require_design(design)
     rows = design.rows
-    steps = design.weighting_steps
+    steps = _steps(design)
     w = design.full_weights
     require_positive(design, rows & (w > 0))
     weighted = rows & (w != 0)  # negative weights (linear calibration) count too
@@ -160,3 +160,12 @@ def weight_summary(design: Design) -> WeightSummary:
                          columns=["method", "iterations", "change"],
                          index=pd.RangeIndex(1, len(steps) + 1, name="step"))
     return WeightSummary(statistics, margins, table)
+
+
+def _steps(design: Design) -> list[WeightingStep]:
+    """The design's weighting steps, each a :class:`WeightingStep` (the only kind recorded)."""
+    steps: list[WeightingStep] = []
+    for step in design.weighting_steps:
+        assert isinstance(step, WeightingStep)  # only micropop.weighting records steps
+        steps.append(step)
+    return steps

@@ -103,6 +103,18 @@ class Margin:
         """True for level counts, False for the total of a numeric column."""
         return self.levels is not None
 
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        """The levels of a categorical margin (``levels``, never None there)."""
+        assert self.levels is not None, f"margin {self.name!r} is a numeric total"
+        return self.levels
+
+    @property
+    def level_codes(self) -> np.ndarray:
+        """The level code of every row of a categorical margin (``codes``, never None there)."""
+        assert self.codes is not None, f"margin {self.name!r} is a numeric total"
+        return self.codes
+
     def achieved(self, weights: np.ndarray) -> np.ndarray:
         """Weighted counts of the levels (or the weighted total) under ``weights``.
 
@@ -110,15 +122,15 @@ class Margin:
         replicates) give (K, k).
         """
         matrix = weights if weights.ndim == 2 else weights[:, None]
-        if self.categorical:
-            out = group_sums(self.codes, matrix, len(self.levels))
+        if self.values is None:  # categorical
+            out = group_sums(self.level_codes, matrix, len(self.level_names))
         else:
             out = (self.values @ matrix)[None, :]
         return out if weights.ndim == 2 else out[:, 0]
 
     def labels(self) -> list[str]:
         """Row labels for tables: the levels, or the variable for a total."""
-        return list(self.levels) if self.categorical else ["(total)"]
+        return list(self.level_names) if self.categorical else ["(total)"]
 
 
 def parse_margins(frame: pd.DataFrame, rows: np.ndarray, spec: Mapping[Any, MarginSpec],
@@ -296,7 +308,7 @@ def furthest(name: str, labels: Sequence[str], achieved: np.ndarray, targets: np
     excess = (np.abs(achieved - targets) - slack) / (1 + np.abs(targets))
     excess = np.where(np.isfinite(excess), excess, np.inf)
     k, c = np.unravel_index(int(np.argmax(excess)), excess.shape)
-    return Miss(float(excess[k, c]), name, labels[k], float(achieved[k, c]),
+    return Miss(float(excess[k, c]), name, labels[int(k)], float(achieved[k, c]),
                 float(targets[k, min(c, targets.shape[1] - 1)]), int(c))
 
 
@@ -330,7 +342,7 @@ def check_carried(margins: Sequence[Margin], weights: np.ndarray) -> None:
                 k, c = np.argwhere(empty)[0]
                 raise LevelNotInSampleError(
                     f"replicate {c} keeps no row of margin {margin.name!r} level "
-                    f"{margin.levels[k]!r} (its rows all lie in the units that replicate "
+                    f"{margin.level_names[k]!r} (its rows all lie in the units that replicate "
                     "drops), so it cannot be weighted to that level's count",
                     hint="merge the level with a neighbouring one so that every replicate "
                          "keeps some of its rows")
@@ -343,13 +355,13 @@ def cells(margins: Sequence[Margin]) -> tuple[np.ndarray, np.ndarray]:
     (M, C): the level of margin m held by cell c. Weighting works on the C
     cells, not the n rows.
     """
-    sizes = np.array([len(m.levels) for m in margins], dtype=np.intp)
+    sizes = np.array([len(m.level_names) for m in margins], dtype=np.intp)
     radix = np.concatenate([[1], np.cumprod(sizes[:-1])]).astype(np.intp)
-    combined = margins[0].codes.astype(np.intp)  # a copy, added to in place
-    inside = margins[0].codes >= 0
+    combined = margins[0].level_codes.astype(np.intp)  # a copy, added to in place
+    inside = margins[0].level_codes >= 0
     for margin, step in zip(margins[1:], radix[1:], strict=True):
-        combined += margin.codes * step
-        inside &= margin.codes >= 0
+        combined += margin.level_codes * step
+        inside &= margin.level_codes >= 0
     every = bool(inside.all())
     used = np.bincount(combined if every else combined[inside],
                        minlength=int(np.prod(sizes))) > 0
@@ -468,7 +480,8 @@ def _row_codes(frame: pd.DataFrame,
     codes are computed per row; labels per distinct value, and levels per
     combination that occurs.
     """
-    combined, missing = None, None
+    combined = np.zeros(len(frame), dtype=np.intp)  # + each column's codes times its radix
+    missing = np.zeros(len(frame), dtype=bool)
     radix, uniques = 1, []
     for column in variables:
         series = frame[column]
@@ -478,7 +491,7 @@ def _row_codes(frame: pd.DataFrame,
             codes, values = pd.factorize(series)
         labels = [level_label(v) for v in values]
         if len(set(labels)) < len(labels):
-            first = {}
+            first: dict[str, Any] = {}
             for value, label in zip(values, labels, strict=True):
                 if label in first:
                     one, other = repr(first[label]), repr(value)
@@ -490,16 +503,13 @@ def _row_codes(frame: pd.DataFrame,
                         "form) first, so that each level is one value")
                 first[label] = value
         codes = codes.astype(np.intp)
-        if combined is None:
-            combined, missing = codes, codes < 0
-        else:
-            missing |= codes < 0
-            combined = combined + codes * radix
+        missing |= codes < 0
+        combined = combined + codes * radix
         radix *= max(len(values), 1)
         uniques.append(labels)
     if len(variables) > 1 and missing.any():
         combined = np.where(missing, -1, combined)
-    keys = {}
+    keys: dict[int, tuple[str, ...]] = {}
     for code in np.unique(combined[combined >= 0]).tolist():
         rest, parts = code, []
         for labels in uniques:
@@ -552,7 +562,7 @@ def check_categorical(frame: pd.DataFrame, columns: Sequence[str]) -> None:
         values = (series.cat.categories if isinstance(series.dtype, pd.CategoricalDtype)
                   else series)
         if values.dtype == object and pd.api.types.infer_dtype(values) in _MIXED_KINDS:
-            kinds = {}
+            kinds: dict[str, Any] = {}
             for value in pd.unique(values.dropna()):
                 kinds.setdefault(type(value).__name__, value)
             shown = ", ".join(f"{v!r} ({k})" for k, v in kinds.items())

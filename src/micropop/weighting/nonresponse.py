@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from micropop.design._core import Design
 from micropop.design.encode import as_columns, design_rows, require_columns, require_design
 from micropop.errors import WeightingError, WeightingMissingError
 from micropop.weighting._design import DesignT, WeightingStep, weight_matrix, with_weights
@@ -98,7 +99,8 @@ def adjust_nonresponse(design: DesignT, responded: str | np.ndarray | pd.Series,
     return adjusted.subset(responded[rows])
 
 
-def _indicator(design, rows: np.ndarray, responded) -> np.ndarray:
+def _indicator(design: Design, rows: np.ndarray,
+               responded: str | np.ndarray | pd.Series) -> np.ndarray:
     """The response indicator over all rows of the data (False outside the scope).
 
     A column name; a Series, aligned on the data's index (a missing label is

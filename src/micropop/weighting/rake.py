@@ -93,8 +93,9 @@ def poststratify(design: DesignT, strata: str | Sequence[str], population: Margi
     (margin,) = parse_margins(design.frame, active, {variables: population}, numeric=False,
                               partial=partial)
     check_carried([margin], weights)
-    new = scaled(weights, margin.codes, _factors(margin.codes, weights, margin.targets))
-    projection = PostStratProjection(margin.codes, weights[:, 0], new[:, 0], len(margin.levels))
+    codes = margin.level_codes
+    new = scaled(weights, codes, _factors(codes, weights, margin.targets))
+    projection = PostStratProjection(codes, weights[:, 0], new[:, 0], len(margin.level_names))
     step = WeightingStep("poststratify", (margin,), 1, 0.0, weights[:, 0], projection)
     return with_weights(design, new, step)
 
@@ -184,10 +185,12 @@ def rake(design: DesignT, margins: Mapping[Any, MarginSpec], max_iter: int = 100
     else:
         _not_converged(parsed, scaled(weights, cell, factor), sweep, change, settled=False)
     new = scaled(weights, cell, factor)
-    if worst_miss(parsed, new[:, :1]).excess > _SETTLED_RTOL:
+    miss = worst_miss(parsed, new[:, :1])
+    assert miss is not None  # parse_margins gives at least one margin
+    if miss.excess > _SETTLED_RTOL:
         _not_converged(parsed, new, sweep, change, settled=True)
     projection = RakingProjection(cell, levels, after, weights[:, 0],
-                                  tuple(len(m.levels) for m in parsed))
+                                  tuple(len(m.level_names) for m in parsed))
     step = WeightingStep("rake", tuple(parsed), sweep, change, weights[:, 0], projection)
     return with_weights(design, new, step, rtol=_SETTLED_RTOL)
 
@@ -195,12 +198,15 @@ def rake(design: DesignT, margins: Mapping[Any, MarginSpec], max_iter: int = 100
 def _factors(codes: np.ndarray, weights: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """Per level and weight column, ``target / weighted count`` (1 where nothing to scale)."""
     sums = group_sums(codes, weights, len(targets))
-    return np.divide(targets[:, None], sums, out=np.ones_like(sums), where=sums > 0)
+    factors: np.ndarray = np.divide(targets[:, None], sums, out=np.ones_like(sums),
+                                    where=sums > 0)
+    return factors
 
 
 def _not_converged(margins: list[Margin], weights: np.ndarray, sweeps: int, change: float,
                    settled: bool) -> None:
     miss = worst_miss(margins, weights[:, :1])
+    assert miss is not None  # parse_margins gives at least one margin
     status = (f"the weights settled after {sweeps} sweeps without meeting the margins"
               if settled else f"the last of {sweeps} sweeps still changed a cell by "
                               f"{change:.3g}")
