@@ -88,14 +88,6 @@ PENDING: frozenset[str] = frozenset({
     "micropop.errors.check_number",
     "micropop.errors.check_option",
     "micropop.errors.data_rows",
-    # micropop.inequality.concentration and .poverty (were micropop.inequality)
-    "micropop.arpr",
-    "micropop.arpt",
-    "micropop.lorenz",
-    "micropop.poverty_rate",
-    "micropop.qsr",
-    "micropop.rmpg",
-    "micropop.top_share",
     # micropop.size.loglinear
     "micropop.size.closedp",
     "micropop.size.closedp_ci",

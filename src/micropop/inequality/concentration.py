@@ -109,8 +109,10 @@ def lorenz(design: SurveyDesign, variable: str,
         Numeric income column; incomes must be non-negative.
     shares : sequence of float, default 0.1, ..., 0.9
         Population shares, each strictly between 0 and 1.
-    by, na_rm
-        As for :func:`gini`.
+    by : str or list of str, optional
+        Domain columns, as for :func:`gini`.
+    na_rm : bool, default False
+        Leave out rows with a missing income, as for :func:`gini`.
 
     Returns
     -------
@@ -159,8 +161,10 @@ def top_share(design: SurveyDesign, variable: str, share: float = 0.1, by: By = 
         Numeric income column; incomes must be non-negative.
     share : float, default 0.1
         Share of the population at the top, strictly between 0 and 1.
-    by, na_rm
-        As for :func:`gini`.
+    by : str or list of str, optional
+        Domain columns, as for :func:`gini`.
+    na_rm : bool, default False
+        Leave out rows with a missing income, as for :func:`gini`.
 
     Returns
     -------

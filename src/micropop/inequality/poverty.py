@@ -47,8 +47,10 @@ def arpt(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
         Fraction of the quantile, in (0, 1] (laeken's ``p``; not percent).
     order : float, default 0.5
         Order of the quantile, in (0, 1): 0.5 is the median.
-    by, na_rm
-        As for :func:`gini`.
+    by : str or list of str, optional
+        Domain columns, as for :func:`gini`.
+    na_rm : bool, default False
+        Leave out rows with a missing income, as for :func:`gini`.
 
     Returns
     -------
@@ -96,10 +98,14 @@ def arpr(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     design : SurveyDesign
     variable : str
         Numeric income column.
-    percent, order
-        As for :func:`arpt`.
-    by, na_rm
-        As for :func:`gini`.
+    percent : float, default 0.6
+        Fraction of the quantile, as for :func:`arpt`.
+    order : float, default 0.5
+        Order of the quantile, as for :func:`arpt`.
+    by : str or list of str, optional
+        Domain columns, as for :func:`gini`.
+    na_rm : bool, default False
+        Leave out rows with a missing income, as for :func:`gini`.
 
     Returns
     -------
@@ -156,10 +162,14 @@ def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     design : SurveyDesign
     variable : str
         Numeric income column.
-    percent, order
-        As for :func:`arpt`.
-    by, na_rm
-        As for :func:`gini`.
+    percent : float, default 0.6
+        Fraction of the quantile, as for :func:`arpt`.
+    order : float, default 0.5
+        Order of the quantile, as for :func:`arpt`.
+    by : str or list of str, optional
+        Domain columns, as for :func:`gini`.
+    na_rm : bool, default False
+        Leave out rows with a missing income, as for :func:`gini`.
 
     Returns
     -------
@@ -238,8 +248,10 @@ def qsr(design: SurveyDesign, variable: str, by: By = None,
     design : SurveyDesign
     variable : str
         Numeric income column; incomes must be non-negative.
-    by, na_rm
-        As for :func:`gini`.
+    by : str or list of str, optional
+        Domain columns, as for :func:`gini`.
+    na_rm : bool, default False
+        Leave out rows with a missing income, as for :func:`gini`.
 
     Returns
     -------
@@ -304,8 +316,10 @@ def poverty_rate(design: SurveyDesign, variable: str, line: float, by: By = None
         Numeric income column.
     line : float
         The poverty line, in the income's units.
-    by, na_rm
-        As for :func:`gini`.
+    by : str or list of str, optional
+        Domain columns, as for :func:`gini`.
+    na_rm : bool, default False
+        Leave out rows with a missing income, as for :func:`gini`.
 
     Returns
     -------
