@@ -88,10 +88,6 @@ PENDING: frozenset[str] = frozenset({
     "micropop.errors.check_number",
     "micropop.errors.check_option",
     "micropop.errors.data_rows",
-    # micropop.size.loglinear
-    "micropop.size.closedp",
-    "micropop.size.closedp_ci",
-    "micropop.size.model_search",
     # micropop.design._core: the internal API a design of the other kind refuses (TypeError),
     # documented in survey.py and replicate.py where it works; _core.py is at its 600 lines
     "micropop.ReplicateDesign.linearized_vcov",

@@ -173,8 +173,10 @@ def closedp(histories: CaptureData | None = None, freq: Freq = None, *,
 
     Parameters
     ----------
-    histories, freq
+    histories : DataFrame, 2-D array or dict, optional
         Capture histories as :func:`loglinear`, one column per occasion.
+    freq : str or array-like, optional
+        Count of each history row (column name or array), as :func:`loglinear`.
     counts : sequence of int, optional
         Instead of histories: ``f1, f2, ...``, the numbers of people caught
         exactly 1, 2, ... times.
@@ -258,8 +260,23 @@ def closedp_ci(histories: CaptureData | None = None, freq: Freq = None, *, model
 
     As Rcapture's ``closedpCI.t`` / ``closedpCI.0``: ``model`` is a row name
     of :func:`closedp` other than Mb and Mbh (``"M0"``, ``"Mt"``,
-    ``"Mh Chao (LB)"``, ``"Mth Poisson2"``, ...). Other parameters are those
-    of :func:`closedp`.
+    ``"Mh Chao (LB)"``, ``"Mth Poisson2"``, ...).
+
+    Parameters
+    ----------
+    histories : DataFrame, 2-D array or dict, optional
+        Capture histories, one column per occasion, as :func:`closedp`.
+    freq : str or array-like, optional
+        Count of each history row, as :func:`closedp`.
+    model : str
+        Row name of the :func:`closedp` model to fit.
+    counts : sequence of int, optional
+        Instead of histories: the frequencies of capture ``f1, f2, ...``.
+    occasions : int or float, optional
+        Number of capture occasions behind ``counts`` (``math.inf``: continuous
+        time), as :func:`closedp`.
+    level : float, default 0.95
+        Confidence level of the profile-likelihood interval.
 
     Returns
     -------

@@ -50,8 +50,10 @@ def model_search(histories: CaptureData, freq: Freq = None, max_order: int = 2,
 
     Parameters
     ----------
-    histories, freq
-        As :func:`loglinear`.
+    histories : DataFrame, 2-D array or dict
+        Capture histories, one column per list, as :func:`loglinear`.
+    freq : str or array-like, optional
+        Count of each history row (column name or array), as :func:`loglinear`.
     max_order : {1, 2}
         1 fits the independence model only; 2 adds pairwise interactions.
     criterion : {"AIC", "BIC"}
