@@ -16,6 +16,18 @@ from micropop.errors._exceptions import OptionError
 def check_level(name: str, level: float) -> float:
     """Return ``level`` if it is a coverage strictly in (0, 1), else raise :class:`OptionError`.
 
+    Parameters
+    ----------
+    name : str
+        The argument, as the user wrote it (e.g. ``"conf_level"``).
+    level : float
+        The coverage to check.
+
+    Returns
+    -------
+    float
+        ``level``, as a float.
+
     Examples
     --------
     >>> check_level("conf_level", 0.9)
@@ -46,6 +58,11 @@ def check_option(name: str, value: Any, choices: Sequence[Any]) -> Any:
     value : object
     choices : sequence
         The accepted values, listed in the message.
+
+    Returns
+    -------
+    object
+        ``value`` itself.
 
     Examples
     --------
@@ -81,12 +98,19 @@ def check_number(name: str, value: Any, *, low: float | None = None, high: float
     value : object
     low, high : float, optional
         Limits of the accepted range (inclusive unless ``low_open``/``high_open``).
+    low_open, high_open : bool, default False
+        Exclude the limit itself (``low_open=True``: strictly above ``low``).
     integer : bool, default False
         Require a whole number (``3`` or ``3.0``, not ``2.5``); an int is returned.
     allow_inf : bool, default False
         Accept ``-inf``/``inf`` (still subject to the limits).
     hint : str, optional
         What to do instead; a hint built from the range is used otherwise.
+
+    Returns
+    -------
+    float or int
+        ``value`` as a float, or an int with ``integer=True``.
 
     Examples
     --------

@@ -83,8 +83,11 @@ class SheetNotFoundError(DataFileError, LookupError):
 
 
 class HeaderError(DataFileError, ValueError):
-    """The header does not name every column once: a name repeated or missing, a title
-    row read as the header, or a line of data where the column names should be."""
+    """The header does not name every column once.
+
+    A name repeated or missing, a title row read as the header, or a line of
+    data where the column names should be.
+    """
 
 
 class AmbiguousFormatError(DataFileError, ValueError):
@@ -182,8 +185,11 @@ class MissingValuesError(MicropopError, ValueError):
 
 
 class InfiniteValueError(MicropopError, ValueError):
-    """An analysis variable holds infinite values, or an estimate (or its covariance)
-    is beyond the range of double precision (about 1.8e308)."""
+    """An analysis variable, or an estimate, is infinite.
+
+    The variable holds infinite values, or the estimate (or its covariance) is
+    beyond the range of double precision (about 1.8e308).
+    """
 
 
 # --- population size -------------------------------------------------------
@@ -373,8 +379,11 @@ class FigureInputError(MicropopError, ValueError):
 
 
 class ChisqSumError(MicropopError, ValueError):
-    """Bad input to :mod:`micropop.estimation.chisqsum`: a missing quantile, coefficients
-    and degrees of freedom of different lengths, no positive coefficient, bad ``ddf``."""
+    """Bad input to :mod:`micropop.estimation.chisqsum`.
+
+    A missing quantile, coefficients and degrees of freedom of different
+    lengths, no positive coefficient, a bad ``ddf``.
+    """
 
 
 class ChisqSumAccuracyError(ChisqSumError):

@@ -70,6 +70,12 @@ def data_rows(index: pd.Index, mask: Any, values: Iterable[Any] | None = None) -
     values : iterable, optional
         The offending values of the flagged rows, in order.
 
+    Returns
+    -------
+    str
+        The rows (at most :data:`MAX_ROWS_SHOWN` of them, then a count), e.g.
+        ``"data rows 2, 4"``.
+
     Examples
     --------
     >>> data_rows(pd.RangeIndex(5), np.array([False, True, False, True, False]), [7, 9])
