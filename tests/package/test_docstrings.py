@@ -77,9 +77,6 @@ CHECKED = frozenset({
 #: Objects whose docstrings fail, in modules being restructured under #12
 #: (strict xfail: remove a name once its docstring passes).
 PENDING: frozenset[str] = frozenset({
-    # micropop.codebook
-    "micropop.Codebook.validate",
-    "micropop.codebook.Variable.to_dict",
     # micropop.design._core: the internal API a design of the other kind refuses (TypeError),
     # documented in survey.py and replicate.py where it works; _core.py is at its 600 lines
     "micropop.ReplicateDesign.linearized_vcov",

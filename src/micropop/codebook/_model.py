@@ -330,6 +330,15 @@ class Codebook:
     def validate(self, df: pd.DataFrame, *, source: str = "data", decimal: str = ".") -> None:
         """Check a DataFrame against the codebook, as :meth:`apply` does, keeping nothing.
 
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            The data; not modified.
+        source : str, default "data"
+            Name of the data (a file name) for error messages.
+        decimal : str, default "."
+            Decimal mark of numbers held as text.
+
         Examples
         --------
         >>> import pandas as pd

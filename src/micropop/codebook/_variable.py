@@ -212,7 +212,19 @@ class Variable:
         return (*(self.missing or ()), *named)
 
     def to_dict(self) -> dict[str, Any]:
-        """The declaration as written in a codebook file (lists, dicts, no None)."""
+        """The declaration as written in a codebook file (lists, dicts, no None).
+
+        Returns
+        -------
+        dict
+            ``type`` and every declared field, as :meth:`Codebook.from_dict` reads it.
+
+        Examples
+        --------
+        >>> from micropop.codebook import Variable
+        >>> Variable("age", "integer", range=(15, 99), missing=(-1,)).to_dict()
+        {'type': 'integer', 'range': [15, 99], 'missing': [-1]}
+        """
         out: dict[str, Any] = {"type": self.type}
         for name in ("description", "levels", "range", "missing", "format"):
             value = getattr(self, name)
