@@ -88,6 +88,11 @@ class Margin:
         only rows outside the design's scope may be).
     values : ndarray or None
         The numeric column (0 where outside the scope), for a numeric total.
+
+    Examples
+    --------
+    >>> Margin(("sex",), ("f", "m"), np.array([6.0, 4.0]), np.array([0, 1, 1]), None).name
+    'sex'
     """
 
     variables: tuple[str, ...]
@@ -121,8 +126,21 @@ class Margin:
     def achieved(self, weights: np.ndarray) -> np.ndarray:
         """Weighted counts of the levels (or the weighted total) under ``weights``.
 
-        ``weights`` (n,) gives (K,); (n, k) weight columns (the sample, then
-        replicates) give (K, k).
+        Parameters
+        ----------
+        weights : ndarray
+            Weights (n,), or weight columns (n, k): the sample's, then replicates'.
+
+        Returns
+        -------
+        ndarray
+            (K,) for weights (n,), (K, k) for weight columns (n, k).
+
+        Examples
+        --------
+        >>> m = Margin(("sex",), ("f", "m"), np.array([6.0, 4.0]), np.array([0, 1, 1]), None)
+        >>> m.achieved(np.array([6.0, 2.0, 2.0])).tolist()
+        [6.0, 4.0]
         """
         matrix = weights if weights.ndim == 2 else weights[:, None]
         if self.values is None:  # categorical
@@ -132,7 +150,17 @@ class Margin:
         return out if weights.ndim == 2 else out[:, 0]
 
     def labels(self) -> list[str]:
-        """Row labels for tables: the levels, or the variable for a total."""
+        """Row labels for tables: the levels, or ``"(total)"`` for a total.
+
+        Returns
+        -------
+        list of str
+
+        Examples
+        --------
+        >>> Margin(("x",), None, np.array([9.0]), None, np.ones(3)).labels()
+        ['(total)']
+        """
         return list(self.level_names) if self.categorical else ["(total)"]
 
 
@@ -255,9 +283,23 @@ def categorical(frame: pd.DataFrame, rows: np.ndarray, variables: tuple[str, ...
 def cells(margins: Sequence[Margin]) -> tuple[np.ndarray, np.ndarray]:
     """Cells of the cross of categorical margins: a cell code per row and each cell's levels.
 
-    Returns ``cell`` (n,) (-1 for rows outside some margin) and ``levels``
-    (M, C): the level of margin m held by cell c. Weighting works on the C
-    cells, not the n rows.
+    Parameters
+    ----------
+    margins : sequence of Margin
+
+    Returns
+    -------
+    cell : ndarray of intp
+        Cell of each row (n,), -1 for rows outside some margin.
+    levels : ndarray of intp
+        (M, C): the level of margin m held by cell c; weighting works on the C cells.
+
+    Examples
+    --------
+    >>> sex = Margin(("sex",), ("f", "m"), np.array([6.0, 4.0]), np.array([0, 1, 1]), None)
+    >>> old = Margin(("old",), ("no", "yes"), np.array([5.0, 5.0]), np.array([0, 0, 1]), None)
+    >>> [array.tolist() for array in cells([sex, old])]
+    [[0, 1, 2], [[0, 1, 1], [0, 0, 1]]]
     """
     sizes = np.array([len(m.level_names) for m in margins], dtype=np.intp)
     radix = np.concatenate([[1], np.cumprod(sizes[:-1])]).astype(np.intp)
@@ -428,6 +470,23 @@ def class_codes(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray
 
     The classes of the cross of ``columns``, read as margins read levels (see
     :func:`level_label`), for nonresponse weighting classes.
+
+    Parameters
+    ----------
+    frame : DataFrame
+    columns : sequence of str
+
+    Returns
+    -------
+    codes : ndarray of intp
+        Class of each row, -1 where a column is missing.
+    labels : list of str
+        Label of each class (``"N"``, or ``"N.urban"`` for a cross, as R's ``interaction``).
+
+    Examples
+    --------
+    >>> class_codes(pd.DataFrame({"region": ["N", "S", None, "N"]}), ["region"])
+    (array([ 0,  1, -1,  0]), ['N', 'S'])
     """
     check_categorical(frame, columns)
     combined, keys = _row_codes(frame, tuple(columns))
@@ -441,7 +500,23 @@ def check_observed(frame: pd.DataFrame, rows: np.ndarray, columns: Sequence[str]
                    what: str = "weighting variable",
                    hint: str = "impute them, give them a level of their own with its population "
                                "count, or drop those rows before weighting") -> None:
-    """Raise WeightingMissingError naming the rows where a column is missing (within ``rows``)."""
+    """Raise WeightingMissingError naming the rows where a column is missing (within ``rows``).
+
+    Parameters
+    ----------
+    frame : DataFrame
+    rows : ndarray of bool
+        The rows checked (those being weighted).
+    columns : sequence of str
+    what, hint : str, optional
+        What the columns are, and what to do, in the message.
+
+    Examples
+    --------
+    >>> check_observed(pd.DataFrame({"sex": ["f", None]}), np.ones(2, dtype=bool), ["sex"])
+    Traceback (most recent call last):
+    micropop.errors.WeightingMissingError: weighting variable 'sex' is missing in 1 row(s): ...
+    """
     for column in columns:
         missing = frame[column].isna().to_numpy() & rows
         if missing.any():
