@@ -28,7 +28,22 @@ def margin_totals(margins: Sequence[Margin]) -> np.ndarray:
 
 
 def check_totals(margins: Sequence[Margin]) -> None:
-    """Raise MarginTotalsError if categorical margins count different populations."""
+    """Raise MarginTotalsError if categorical margins count different populations.
+
+    Parameters
+    ----------
+    margins : sequence of Margin
+        The margins of one weighting step; numeric totals are not compared.
+
+    Examples
+    --------
+    >>> from micropop.weighting.margins import Margin
+    >>> sex = Margin(("sex",), ("f", "m"), np.array([6.0, 4.0]), np.array([0, 1, 1]), None)
+    >>> age = Margin(("age",), ("young", "old"), np.array([5.0, 6.0]), np.array([0, 1, 1]), None)
+    >>> check_totals([sex, age])
+    Traceback (most recent call last):
+    micropop.errors.MarginTotalsError: the margins add up to different population totals: ...
+    """
     totals = margin_totals(margins)
     if len(totals) < 2:
         return
@@ -43,7 +58,26 @@ def check_totals(margins: Sequence[Margin]) -> None:
 
 @dataclass(frozen=True)
 class Miss:
-    """The target a set of weights misses most: by how much, and where."""
+    """The target a set of weights misses most: by how much, and where.
+
+    Attributes
+    ----------
+    excess : float
+        The relative gap ``(|achieved - target| - slack) / (1 + |target|)``.
+    margin : str
+        The margin's name.
+    level : str
+        The level missed (``"(total)"`` for a numeric total).
+    achieved, target : float
+        The weighted count (or total) reached, and its target.
+    column : int
+        The weight column: 0 the sample's weights, ``r > 0`` replicate ``r``.
+
+    Examples
+    --------
+    >>> print(Miss(0.2, "sex", "m", 5.0, 4.0, 0))
+    margin 'sex' level 'm' reaches 5 against its target 4
+    """
 
     excess: float    # (|achieved - target| - slack) / (1 + |target|)
     margin: str
@@ -64,7 +98,25 @@ def worst_miss(margins: Sequence[Margin], weights: np.ndarray) -> Miss | None:
     The gap is measured as R's grake does, ``|achieved - target| / (1 +
     |target|)``, after allowing for the disagreement of the categorical
     margins' totals that :func:`check_totals` accepts. Non-finite sums count
-    as infinitely far. None without margins.
+    as infinitely far.
+
+    Parameters
+    ----------
+    margins : sequence of Margin
+    weights : ndarray
+        Weight columns (n, k): the sample's, then replicates'.
+
+    Returns
+    -------
+    Miss or None
+        The worst miss over every margin, level and column; None without margins.
+
+    Examples
+    --------
+    >>> from micropop.weighting.margins import Margin
+    >>> sex = Margin(("sex",), ("f", "m"), np.array([6.0, 4.0]), np.array([0, 1, 1]), None)
+    >>> print(worst_miss([sex], np.array([[5.0], [2.5], [2.5]])))
+    margin 'sex' level 'm' reaches 5 against its target 4
     """
     totals = margin_totals(margins)
     slack = float(np.ptp(totals)) if len(totals) > 1 else 0.0
@@ -75,8 +127,30 @@ def worst_miss(margins: Sequence[Margin], weights: np.ndarray) -> Miss | None:
 
 def furthest(name: str, labels: Sequence[str], achieved: np.ndarray, targets: np.ndarray,
              slack: float = 0.0) -> Miss:
-    """The level of one margin furthest from its target: ``achieved`` (K, k), ``targets``
-    (K,) the same for every weight column, or (K, k)."""
+    """The level of one margin furthest from its target, over every weight column.
+
+    Parameters
+    ----------
+    name : str
+        The margin's name.
+    labels : sequence of str
+        The K levels' labels (:meth:`Margin.labels`).
+    achieved : ndarray
+        Weighted counts (K, k), one column per weight column.
+    targets : ndarray
+        Targets (K,), the same for every weight column, or (K, k).
+    slack : float, default 0.0
+        Absolute gap allowed (the disagreement of the margins' totals).
+
+    Returns
+    -------
+    Miss
+
+    Examples
+    --------
+    >>> furthest("sex", ["f", "m"], np.array([[5.0], [5.0]]), np.array([6.0, 4.0])).level
+    'm'
+    """
     targets = targets if targets.ndim == 2 else targets[:, None]
     excess = (np.abs(achieved - targets) - slack) / (1 + np.abs(targets))
     excess = np.where(np.isfinite(excess), excess, np.inf)
@@ -91,6 +165,22 @@ def check_met(misses: Sequence[Miss | None], rtol: float, method: str) -> None:
     Every weighting step ends with this check, on the sample's weights and on
     every replicate's: a level that a replicate cannot carry (its rows all
     dropped by that replicate) is named here rather than left off its target.
+
+    Parameters
+    ----------
+    misses : sequence of Miss or None
+        The worst miss of each check (:func:`worst_miss`); None counts as met.
+    rtol : float
+        The tolerance on :attr:`Miss.excess` (:data:`MET_RTOL` for exact steps).
+    method : str
+        The weighting step, for the message (``"raking"``).
+
+    Examples
+    --------
+    >>> miss = furthest("sex", ["f", "m"], np.array([[5.0], [5.0]]), np.array([6.0, 4.0]))
+    >>> check_met([miss, None], 1e-6, "raking")
+    Traceback (most recent call last):
+    micropop.errors.ConvergenceError: raking did not meet its targets: margin 'sex' level 'm' ...
     """
     miss = max((m for m in misses if m is not None), key=lambda m: m.excess, default=None)
     if miss is None or miss.excess <= rtol:
@@ -107,6 +197,20 @@ def check_carried(margins: Sequence[Margin], weights: np.ndarray) -> None:
 
     A replicate that drops every unit holding a level cannot be weighted to
     that level's count (R gives it infinite or missing weights, or stops).
+
+    Parameters
+    ----------
+    margins : sequence of Margin
+    weights : ndarray
+        Weight columns (n, k): the sample's, then replicates'.
+
+    Examples
+    --------
+    >>> from micropop.weighting.margins import Margin
+    >>> sex = Margin(("sex",), ("f", "m"), np.array([6.0, 4.0]), np.array([0, 1, 1]), None)
+    >>> check_carried([sex], np.array([[1.0, 2.0], [1.0, 0.0], [1.0, 0.0]]))
+    Traceback (most recent call last):
+    micropop.errors.LevelNotInSampleError: replicate 1 keeps no row of margin 'sex' level 'm' ...
     """
     for margin in margins:
         if margin.categorical and weights.shape[1] > 1:
