@@ -86,8 +86,6 @@ PENDING: frozenset[str] = frozenset({
     # the variance seam: Projection is a Protocol, whose constructor numpydoc reads as
     # typing's (*args, **kwargs)
     "micropop.variance.calibration.Projection",
-    # micropop.weighting.margins (at its 600 lines: no room for this check's docstring)
-    "micropop.weighting.margins.check_categorical",
 })
 
 

@@ -39,13 +39,13 @@ from micropop.errors import (
     LevelNotInSampleError,
     MarginLevelError,
     MicropopWarning,
-    NotCategoricalError,
     PopulationCountError,
     WeightingError,
     WeightingMissingError,
     data_rows,
 )
 from micropop.reference.census import demo_margins, sex_age_margins
+from micropop.weighting._categorical import check_categorical
 from micropop.weighting._projection import group_sums
 from micropop.weighting._targets import (
     Miss,
@@ -526,41 +526,6 @@ def check_observed(frame: pd.DataFrame, rows: np.ndarray, columns: Sequence[str]
 
 
 # What pandas infers for a column that mixes text, numbers and True/False.
-_MIXED_KINDS = ("mixed", "mixed-integer")
-
-
-def check_categorical(frame: pd.DataFrame, columns: Sequence[str]) -> None:
-    """Raise unless every column holds categories of one kind.
-
-    NotCategoricalError for continuous numbers (fractions); MarginLevelError
-    for a column mixing text, numbers and True/False (pandas would merge
-    ``True`` with ``1``, and ``"1"`` would read as ``1``).
-    """
-    for column in columns:
-        series = frame[column]
-        values = (series.cat.categories if isinstance(series.dtype, pd.CategoricalDtype)
-                  else series)
-        if values.dtype == object and pd.api.types.infer_dtype(values) in _MIXED_KINDS:
-            kinds: dict[str, Any] = {}
-            for value in pd.unique(values.dropna()):
-                kinds.setdefault(type(value).__name__, value)
-            shown = ", ".join(f"{v!r} ({k})" for k, v in kinds.items())
-            raise MarginLevelError(f"column {column!r} mixes kinds of values ({shown}), so its "
-                                   "levels are ambiguous", hint=f"convert it to one type "
-                                   f"first, e.g. df[{column!r}].astype(str)")
-        if isinstance(series.dtype, pd.CategoricalDtype) or not pd.api.types.is_float_dtype(
-                series):
-            continue
-        numbers = series.dropna().to_numpy(dtype=float)
-        fractional = numbers[numbers != np.round(numbers)]
-        if fractional.size:
-            raise NotCategoricalError(f"column {column!r} holds continuous numbers (e.g. "
-                                      f"{fractional[0]:g}), not categories, so it cannot have "
-                                      "level counts",
-                                      hint="cut it into bands (pd.cut) matching the margin, "
-                                           "or give its population total to calibrate()")
-
-
 def _numeric(frame: pd.DataFrame, rows: np.ndarray, variables: tuple[str, ...],
              total: float) -> Margin:
     """A numeric total, refused when no non-negative weights can reach it."""
