@@ -116,10 +116,6 @@ def level_was_category(func: F) -> F:
                           "write category=...; in a later release level= will be the "
                           "coverage", DeprecationWarning, stacklevel=2)
             kwargs["category"] = kwargs.pop("level")
-        elif "level" in kwargs and "conf_level" in kwargs:
-            raise OptionError(f"{func.__name__}() got category=, level= and conf_level=",
-                              hint="give the category as category= and the coverage as "
-                                   "level= (conf_level= is its old name)")
         if "conf_level" in kwargs:
             check_level("conf_level", kwargs["conf_level"])
         return func(*args, **kwargs)
