@@ -12,9 +12,9 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from micropop.errors import OptionError
+from micropop.errors import OptionError, check_level
 
-__all__ = ["renamed_keywords"]
+__all__ = ["level_was_category", "renamed_keywords"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -64,3 +64,59 @@ def renamed_keywords(**renames: str) -> Callable[[F], F]:
             return func(*args, **kwargs)
         return wrapper  # type: ignore[return-value]
     return decorate
+
+
+def level_was_category(func: F) -> F:
+    """Carry ``proportion``'s ``level=`` from the category it named to the coverage.
+
+    ``proportion(variable, level=...)`` named the category counted and
+    ``conf_level=`` the coverage; now ``category=`` names the category and
+    ``level=`` the coverage. For the transition, ``level=`` keeps its old
+    meaning when no category is given (as keyword or as the positional third
+    argument, after the design or ``self`` and the variable), with a
+    ``DeprecationWarning``; the value's type is never used to guess (0/1 and
+    numeric categories exist). ``conf_level=`` goes on to
+    :func:`renamed_keywords`, which ``func`` must carry, after a check of the
+    coverage that names ``conf_level`` as the caller wrote it.
+
+    Parameters
+    ----------
+    func : callable
+        ``(design, variable, category=None, ..., level=0.95, ...)``, decorated
+        with ``renamed_keywords(conf_level="level")``.
+
+    Returns
+    -------
+    callable
+        ``func`` taking the old spelling too.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> @level_was_category
+    ... @renamed_keywords(conf_level="level")
+    ... def share(design: object, variable: str, category: object = None,
+    ...           level: float = 0.95) -> tuple[object, float]:
+    ...     return category, level
+    >>> share(None, "x", category="yes", level=0.9)
+    ('yes', 0.9)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     share(None, "x", level="yes")
+    ('yes', 0.95)
+    >>> print(caught[0].message)  # doctest: +NORMALIZE_WHITESPACE
+    share(level=...) names the category here for now: write category=...; in a later
+    release level= will be the coverage
+    """
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        category_given = "category" in kwargs or len(args) > 2
+        if "level" in kwargs and not category_given:
+            warnings.warn(f"{func.__name__}(level=...) names the category here for now: "
+                          "write category=...; in a later release level= will be the "
+                          "coverage", DeprecationWarning, stacklevel=2)
+            kwargs["category"] = kwargs.pop("level")
+        if "conf_level" in kwargs:
+            check_level("conf_level", kwargs["conf_level"])
+        return func(*args, **kwargs)
+    return wrapper  # type: ignore[return-value]

@@ -24,6 +24,7 @@ import argparse
 import json
 import re
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -99,10 +100,14 @@ def _add_estimate_parser(commands: argparse._SubParsersAction[argparse.ArgumentP
     estimate.add_argument("--by", nargs="+", metavar="COLUMN", help="domain column(s)")
     estimate.add_argument("--quantiles", nargs="+", type=float, metavar="P",
                           help="probabilities for 'quantile' (default: 0.5)")
-    estimate.add_argument("--level", dest="category", metavar="LEVEL",
-                          help="the level counted by 'proportion' (needed unless the column "
+    estimate.add_argument("--category", metavar="CATEGORY",
+                          help="the value counted by 'proportion' (needed unless the column "
                                "holds 0/1)")
-    estimate.add_argument("--conf-level", type=float, default=0.95,
+    estimate.add_argument("--level", metavar="LEVEL",
+                          help="with --category: the coverage of the interval; without it, "
+                               "for now, the category counted by 'proportion' (deprecated: "
+                               "write --category; --level will be the coverage)")
+    estimate.add_argument("--conf-level", type=float,
                           help="coverage of the interval (default: 0.95)")
     estimate.add_argument("--na-rm", action="store_true",
                           help="leave out rows with missing values (R's na.rm=TRUE)")
@@ -117,9 +122,9 @@ _STATISTICS = {
     "ratio": lambda des, a: des.ratio(a.variables[:-1], a.variables[-1], by=a.by,
                                       na_rm=a.na_rm),
     "quantile": lambda des, a: des.quantile(a.variables, a.quantiles or [0.5], by=a.by,
-                                            conf_level=a.conf_level, na_rm=a.na_rm),
-    "proportion": lambda des, a: des.proportion(a.variables[0], level=a.category, by=a.by,
-                                                conf_level=a.conf_level, na_rm=a.na_rm),
+                                            level=a.coverage, na_rm=a.na_rm),
+    "proportion": lambda des, a: des.proportion(a.variables[0], category=a.category, by=a.by,
+                                                level=a.coverage, na_rm=a.na_rm),
 }
 
 
@@ -131,7 +136,7 @@ _FLAGS = [(re.compile(r"(?<![\w.-])" + keyword), flag) for keyword, flag in [
     (r"conf_level\b", "--conf-level"),
     (r"lonely_psu=", "--lonely-psu "),
     (r"lonely_psu\b", "--lonely-psu"),
-    (r"(weights|strata|psu|fpc|by|quantiles|level)=", r"--\1 "),
+    (r"(weights|strata|psu|fpc|by|quantiles|level|category)=", r"--\1 "),
 ]]
 
 
@@ -155,8 +160,8 @@ def _listing(values: Sequence[Any], limit: int = 20) -> str:
     return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
 
 
-def _category(data: pd.DataFrame, column: str, text: str | None) -> Any:
-    """The value of ``column`` that ``--level`` names, in the column's own type.
+def _category(data: pd.DataFrame, column: str, text: str | None, flag: str = "--level") -> Any:
+    """The value of ``column`` that ``--category`` (or ``flag``) names, in the column's type.
 
     A categorical or text column takes the level as written; a numeric (or
     boolean) column takes it as a number (``--level 1`` counts the 1s, not the
@@ -186,19 +191,50 @@ def _category(data: pd.DataFrame, column: str, text: str | None) -> Any:
             number = np.nan
         found = [level for level in levels if float(level) == number]
     if not found:
-        raise OptionError(f"--level {text!r} is not a level of column {column!r}",
+        raise OptionError(f"{flag} {text!r} is not a level of column {column!r}",
                           hint=f"use one of its levels: {_listing(levels)}")
     return found[0]
 
 
+def _sort_level(args: argparse.Namespace) -> None:
+    """Read ``--level`` as the category or as the coverage, as ``proportion(level=)`` is read.
+
+    With ``--category``, ``--level`` is the coverage; without it, ``--level``
+    still names the category (a ``DeprecationWarning``, which :func:`main`
+    shows on standard error). ``--conf-level`` is the coverage too; both
+    coverages at once are refused. Sets ``args.coverage`` and
+    ``args.category_flag`` (the flag that named the category, for messages).
+    """
+    args.category_flag = "--category"
+    if args.level is not None and args.category is None:
+        warnings.warn("--level names the category here for now: write --category "
+                      f"{args.level}; in a later release --level will be the coverage",
+                      DeprecationWarning, stacklevel=1)
+        args.category, args.category_flag, args.level = args.level, "--level", None
+    if args.conf_level is not None:
+        check_level("--conf-level", args.conf_level)
+    if args.level is None:
+        args.coverage = 0.95 if args.conf_level is None else args.conf_level
+        return
+    if args.conf_level is not None:
+        raise OptionError("--level and --conf-level both give the coverage",
+                          hint="give only --level (--conf-level is its old name)")
+    try:
+        coverage = float(args.level)
+    except ValueError:
+        raise OptionError(f"--level={args.level!r} is not a number",
+                          hint="give a level between 0 and 1, e.g. 0.95") from None
+    args.coverage = check_level("--level", coverage)
+
+
 def _check_flags(args: argparse.Namespace) -> None:
     """Refuse flags that the statistic would ignore, and bad numbers, naming the flag."""
-    check_level("--conf-level", args.conf_level)
+    _sort_level(args)
     for p in args.quantiles or []:
         check_number("--quantiles", p, low=0, high=1, hint="give probabilities between 0 and 1")
     unused = [flag for flag, given, statistic in (
         ("--quantiles", args.quantiles is not None, "quantile"),
-        ("--level", args.category is not None, "proportion")) if given
+        (args.category_flag, args.category is not None, "proportion")) if given
         and args.statistic != statistic]
     if unused:
         raise OptionError(f"{unused[0]} does not apply to '{args.statistic}'",
@@ -267,8 +303,8 @@ def _estimate(args: argparse.Namespace) -> str:
     des = SurveyDesign(data, weights=args.weights, strata=args.strata, psu=args.psu,
                        fpc=args.fpc, lonely_psu=args.lonely_psu)
     if args.statistic == "proportion" and args.variables[0] in data.columns:
-        args.category = _category(data, args.variables[0], args.category)
-    table: pd.DataFrame = _STATISTICS[args.statistic](des, args).to_frame(level=args.conf_level)
+        args.category = _category(data, args.variables[0], args.category, args.category_flag)
+    table: pd.DataFrame = _STATISTICS[args.statistic](des, args).to_frame(level=args.coverage)
     if args.format == "csv":
         return table.to_csv(lineterminator="\n").rstrip("\n")
     if args.format == "json":
@@ -305,20 +341,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    try:
-        if args.command == "report":
-            from micropop.report import write_report
-            from micropop.report.config import load_config
+    with warnings.catch_warnings():
+        # the deprecated flags' notes (from this module only) reach standard error
+        warnings.filterwarnings("default", category=DeprecationWarning, module=r"micropop\.cli")
+        try:
+            if args.command == "report":
+                from micropop.report import write_report
+                from micropop.report.config import load_config
 
-            plan = load_config(args.config) if args.config else None
-            path = write_report(args.out, plan, lang=args.lang)
-            print(f"wrote {path}")
-        else:
-            print(_estimate(args))
-    except MicropopError as err:
-        text = str(err) if args.command == "report" else _as_flags(str(err))
-        print(f"micropop: error: {text}", file=sys.stderr)
-        return 1
+                plan = load_config(args.config) if args.config else None
+                path = write_report(args.out, plan, lang=args.lang)
+                print(f"wrote {path}")
+            else:
+                print(_estimate(args))
+        except MicropopError as err:
+            text = str(err) if args.command == "report" else _as_flags(str(err))
+            print(f"micropop: error: {text}", file=sys.stderr)
+            return 1
     return 0
 
 

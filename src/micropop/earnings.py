@@ -157,7 +157,7 @@ def _shares(design: SurveyDesign | ReplicateDesign, indicators: Mapping[str, np.
     derived = design.assign(**indicators)
     names = list(indicators)
     means = derived.mean(names, by=by, na_rm=na_rm)
-    intervals = np.vstack([derived.proportion(name, ci=ci, by=by, conf_level=level,
+    intervals = np.vstack([derived.proportion(name, category=None, ci=ci, by=by, level=level,
                                               na_rm=na_rm).ci().to_numpy()
                            for name in names])
     return Estimate("proportion", means.index, means.estimate, means.vcov, means.df,
@@ -513,7 +513,7 @@ def hourly_quantile(design: SurveyDesign | ReplicateDesign,
     require_design(design)
     rate = hourly_earnings(design, earnings, hours, zero_hours, na_rm)
     derived = design.assign(hourly_earnings=rate)
-    return derived.quantile("hourly_earnings", quantiles, by=by, conf_level=level,
+    return derived.quantile("hourly_earnings", quantiles, by=by, level=level,
                             na_rm=na_rm or zero_hours == "exclude")
 
 

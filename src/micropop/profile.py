@@ -347,7 +347,7 @@ def _shares(design: SurveyDesign, variable: str, levels: list[Any], ref: Referen
     rows = []
     column = design.data[variable]
     for level in levels:
-        est = design.proportion(variable, level=level, ci=ci, by=by, conf_level=conf_level,
+        est = design.proportion(variable, category=level, ci=ci, by=by, level=conf_level,
                                 na_rm=na_rm)
         interval = est.ci()
         domains = [None] if by is None else [label[-1] for label in est.index]

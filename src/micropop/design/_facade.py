@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 import numpy as np
 import pandas as pd
 
+from micropop._compat import level_was_category, renamed_keywords
 from micropop.design._core import Design
 from micropop.design.encode import Columns
 
@@ -144,8 +145,9 @@ class DesignMethods(Design):
         from micropop.estimation import survey_ratio
         return survey_ratio(self, numerator, denominator, by=by, deff=deff, na_rm=na_rm)
 
+    @renamed_keywords(conf_level="level")
     def quantile(self, variables: str | Sequence[str], quantiles: float | Sequence[float],
-                 by: Columns = None, qrule: str = "math", conf_level: float = 0.95,
+                 by: Columns = None, qrule: str = "math", level: float = 0.95,
                  df: float | None = None, na_rm: bool = False,
                  interval_type: str = "mean") -> Estimate:
         """Quantiles with their intervals (R's ``svyquantile``: qrule "math", Woodruff).
@@ -166,8 +168,8 @@ class DesignMethods(Design):
             Domains.
         qrule : str, default "math"
             R's ``qrule`` ("math", "school", "hf1" to "hf9").
-        conf_level : float, default 0.95
-            Coverage of the intervals.
+        level : float, default 0.95
+            Coverage of the intervals (``conf_level=`` is its deprecated old name).
         df : float, optional
             Degrees of freedom of the intervals; default the design's.
         na_rm : bool, default False
@@ -190,11 +192,13 @@ class DesignMethods(Design):
         """
         from micropop.estimation import survey_quantile
         return survey_quantile(self, variables, quantiles, by=by, qrule=qrule,
-                               conf_level=conf_level, df=df, na_rm=na_rm,
+                               level=level, df=df, na_rm=na_rm,
                                interval_type=interval_type)
 
-    def proportion(self, variable: str, level: object = None, ci: str = "logit",
-                   by: Columns = None, conf_level: float = 0.95, df: float | None = None,
+    @level_was_category
+    @renamed_keywords(conf_level="level")
+    def proportion(self, variable: str, category: object = None, ci: str = "logit",
+                   by: Columns = None, level: float = 0.95, df: float | None = None,
                    na_rm: bool = False) -> Estimate:
         """A proportion with an interval inside [0, 1] (R's ``svyciprop``).
 
@@ -204,7 +208,7 @@ class DesignMethods(Design):
         ----------
         variable : str
             A logical, 0/1 or categorical column.
-        level : object, optional
+        category : object, optional
             The value counted as a success (needed unless the column is 0/1 or
             logical).
         ci : str, default "logit"
@@ -212,8 +216,11 @@ class DesignMethods(Design):
             "mean", "asin", "beta" or "wilson".
         by : str or list of str, optional
             One proportion per domain.
-        conf_level : float, default 0.95
-            Interval coverage.
+        level : float, default 0.95
+            Interval coverage when ``category=`` is given (``category=None`` for
+            a 0/1 column). Without ``category=``, ``level=`` still names the
+            category, with a ``DeprecationWarning``; ``conf_level=`` is the
+            coverage's deprecated name.
         df : float, optional
             Degrees of freedom; default the design's.
         na_rm : bool, default False
@@ -224,17 +231,23 @@ class DesignMethods(Design):
         Estimate
             The proportion with its interval.
 
+        Notes
+        -----
+        .. versionchanged:: 0.2.0
+           ``category=`` names the category and ``level=`` the coverage; see
+           :func:`micropop.estimation.survey_proportion` for the transition.
+
         Examples
         --------
         >>> import pandas as pd
         >>> from micropop.design import SurveyDesign
         >>> df = pd.DataFrame({"smoker": [True] * 8 + [False] * 32, "w": 2.0})
-        >>> float(SurveyDesign(df, weights="w").proportion("smoker", level=True).estimate[0])
+        >>> float(SurveyDesign(df, weights="w").proportion("smoker", True).estimate[0])
         0.2
         """
         from micropop.estimation import survey_proportion
-        return survey_proportion(self, variable, level=level, ci=ci, by=by,
-                                 conf_level=conf_level, df=df, na_rm=na_rm)
+        return survey_proportion(self, variable, category=category, ci=ci, by=by,
+                                 level=level, df=df, na_rm=na_rm)
 
     def chisq(self, rows: str, cols: str, statistic: str = "F",
               na_rm: bool = False) -> ChisqTest:

@@ -543,12 +543,12 @@ def _slot_max(exponents: np.ndarray, slots: np.ndarray, n_slots: int) -> np.ndar
 _NONE = np.iinfo(np.int64).min
 
 
-def t_quantile(conf_level: float, dof: np.ndarray) -> np.ndarray:
-    """Two-sided Student t quantiles for ``conf_level`` (normal where df is inf)."""
-    check_number("conf_level", conf_level, low=0, high=1, low_open=True, high_open=True,
+def t_quantile(level: float, dof: np.ndarray) -> np.ndarray:
+    """Two-sided Student t quantiles for the coverage ``level`` (normal where df is inf)."""
+    check_number("level", level, low=0, high=1, low_open=True, high_open=True,
                  hint="give a level between 0 and 1, e.g. 0.95")
-    check_level("conf_level", conf_level)
-    tail = 0.5 + conf_level / 2
+    check_level("level", level)
+    tail = 0.5 + level / 2
     # scipy.stats' t.ppf and norm.ppf are these ufuncs behind argument checks
     # that cost more than the estimate itself on small data
     quantile: np.ndarray = np.where(np.isinf(dof), special.ndtri(tail),  # scipy is untyped

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from micropop._compat import level_was_category, renamed_keywords
 from micropop.design._core import Design
 from micropop.design.encode import require_design
 from micropop.errors import (
@@ -37,14 +38,16 @@ __all__ = ["PROPORTION_METHODS", "survey_proportion"]
 PROPORTION_METHODS = ("logit", "likelihood", "xlogit", "mean", "asin", "beta", "wilson")
 
 
-def survey_proportion(design: Design, variable: str, level: Any = None,
+@level_was_category
+@renamed_keywords(conf_level="level")
+def survey_proportion(design: Design, variable: str, category: Any = None,
                       ci: str = "logit", by: str | Sequence[str] | None = None,
-                      conf_level: float = 0.95, df: float | None = None,
+                      level: float = 0.95, df: float | None = None,
                       na_rm: bool = False) -> Estimate:
     """A population proportion with an interval inside [0, 1], as R's ``svyciprop``.
 
     The proportion and its standard error are those of :func:`survey_mean`
-    of the indicator ``variable == level``; the interval follows R's method:
+    of the indicator ``variable == category``; the interval follows R's method:
 
     - ``"logit"`` / ``"xlogit"``: a t interval for ``log(p / (1 - p))``,
       transformed back; its SE by the delta method (R fits a logistic
@@ -79,21 +82,25 @@ def survey_proportion(design: Design, variable: str, level: Any = None,
     design : SurveyDesign
     variable : str
         The column.
-    level : optional
+    category : optional
         The value counted as a success (a category, or True). Without it, the
-        column must hold 0/1 (or booleans). A level matches the values equal
-        to it; failing that, a level given as text matches numbers (and
-        True/False) of the same value, and a number matches text that reads
-        as that number: ``1``, ``1.0`` and ``"1"`` all count the 1s of a 0/1
-        column, ``"true"`` the True of a boolean one (so a level typed on a
-        command line works). A level that matches no row of the design is
-        refused, naming the levels present, rather than estimated as 0.
+        column must hold 0/1 (or booleans). A category matches the values
+        equal to it; failing that, a category given as text matches numbers
+        (and True/False) of the same value, and a number matches text that
+        reads as that number: ``1``, ``1.0`` and ``"1"`` all count the 1s of a
+        0/1 column, ``"true"`` the True of a boolean one (so a category typed
+        on a command line works). A category that matches no row of the
+        design is refused, naming the levels present, rather than estimated
+        as 0.
     ci : {"logit", "likelihood", "xlogit", "mean", "asin", "beta", "wilson"}
         Interval method.
     by : str or list of str, optional
         Domain columns.
-    conf_level : float, default 0.95
-        Coverage.
+    level : float, default 0.95
+        Coverage of the interval when ``category=`` is given (``category=None``
+        for a 0/1 column); without ``category=``, ``level=`` still names the
+        category, with a ``DeprecationWarning`` (see the note below).
+        ``conf_level=``, the old name of the coverage, works with a warning.
     df : float, optional
         Degrees of freedom for the t quantile (``np.inf``: normal).
     na_rm : bool, default False
@@ -112,16 +119,29 @@ def survey_proportion(design: Design, variable: str, level: Any = None,
     DesignError
         ``ci="likelihood"`` on a replicate-weight design.
     NotNumericVariableError
-        No ``level`` and a column that is not 0/1.
+        No ``category`` and a column that is not 0/1.
     InvalidLevelError
-        A ``level`` that no row of the design holds.
+        A ``category`` that no row of the design holds.
 
     Warns
     -----
+    DeprecationWarning
+        ``level=`` without ``category=`` (it names the category for now), or
+        ``conf_level=``.
     MicropopWarning
         Intervals that are NaN, naming the estimates: a proportion of 0 or 1
         with no variance, or a domain with 0 degrees of freedom (a single
         PSU), where R's interval is NaN too.
+
+    Notes
+    -----
+    .. versionchanged:: 0.2.0
+       The category is ``category=`` (still the second argument) and the
+       coverage ``level=``, the package's one coverage keyword. During the
+       transition ``level=`` keeps naming the category unless ``category=``
+       is given, with a ``DeprecationWarning`` ("level= names the category
+       here for now: write category=...; in a later release level= will be
+       the coverage"); ``conf_level=`` is the coverage's deprecated name.
 
     References
     ----------
@@ -136,9 +156,9 @@ def survey_proportion(design: Design, variable: str, level: Any = None,
     >>> from micropop.design import SurveyDesign
     >>> df = pd.DataFrame({"answer": ["yes"] * 30 + ["no"] * 10, "w": 1.0})
     >>> des = SurveyDesign(df, weights="w")
-    >>> des.proportion("answer", level="yes", ci="wilson").ci().round(3).to_numpy().tolist()
+    >>> des.proportion("answer", "yes", ci="wilson").ci().round(3).to_numpy().tolist()
     [[0.591, 0.862]]
-    >>> est = SurveyDesign(df, weights="w").proportion("answer", level="yes")
+    >>> est = SurveyDesign(df, weights="w").proportion("answer", category="yes")
     >>> float(est.estimate[0])
     0.75
     >>> est.ci().round(3).to_numpy().tolist()
@@ -156,14 +176,14 @@ def survey_proportion(design: Design, variable: str, level: Any = None,
                           "it on replicate-weight designs",
                           hint="use ci='logit', 'xlogit' or 'beta' on a ReplicateDesign")
     data = prepare(design, [variable], None if by is None else by, na_rm)
-    success, label = _success(design.frame[variable], variable, level, data)
+    success, label = _success(design.frame[variable], variable, category, data)
     data = data.with_columns(success[:, None], [(variable, label)])
     p, vcov, units = scaled_means(data)
     vcov = means(data)[1] if units is not None else vcov  # a share's variance fits a double
     var = np.diag(vcov)
     design_dof = np.array([float(design.degf)]) if by is None else domain_degf(data)
     dof = design_dof if df is None else np.full(data.n_domains, float(df))
-    t = t_quantile(conf_level, dof)
+    t = t_quantile(level, dof)
     with np.errstate(divide="ignore", invalid="ignore"):
         if ci == "logit" and data.replicated:
             # R refits the logistic model with each replicate weight
@@ -180,22 +200,22 @@ def survey_proportion(design: Design, variable: str, level: Any = None,
             centre, half = _logit(p), t * np.sqrt(logit_var)
             low, high = _expit(centre - half), _expit(centre + half)
         elif ci == "likelihood":
-            low, high = _likelihood_interval(data, p, logit_var, dof, conf_level)
+            low, high = _likelihood_interval(data, p, logit_var, dof, level)
         else:
             rows = (np.array([len(design.data)]) if by is None
                     else data.domain_counts().astype(float))
-            low, high = share_interval(ci, p, var, t, rows, design_dof, conf_level)
+            low, high = share_interval(ci, p, var, t, rows, design_dof, level)
     counts = data.domain_counts().astype(np.int64)
     warn_nan_intervals(data.index(), np.column_stack([low, high]), dof, "proportion",
                        "a share of 0 or 1 has no variance, so no interval")
     return Estimate("proportion", data.index(), p, vcov, design.degf, counts,
-                    interval=np.column_stack([low, high]), interval_level=conf_level,
+                    interval=np.column_stack([low, high]), interval_level=level,
                     variance=data.variance_method)
 
 
 def share_interval(method: str, p: np.ndarray, var: np.ndarray, t: np.ndarray,
                    rows: np.ndarray, design_dof: np.ndarray,
-                   conf_level: float) -> tuple[np.ndarray, np.ndarray]:
+                   level: float) -> tuple[np.ndarray, np.ndarray]:
     """svyciprop's closed-form intervals for shares ``p`` with variances ``var``.
 
     ``method`` is "mean", "xlogit", "asin", "wilson" or "beta"; ``t`` is the
@@ -227,7 +247,7 @@ def share_interval(method: str, p: np.ndarray, var: np.ndarray, t: np.ndarray,
         centre = (p + t**2 / (2 * n_eff)) / shrink
         half = t / shrink * np.sqrt(p * (1 - p) / n_eff + t**2 / (4 * n_eff**2))
         return centre - half, centre + half
-    alpha = 1 - conf_level  # beta
+    alpha = 1 - level  # beta
     n_eff = p * (1 - p) / var * (stats.t.ppf(alpha / 2, rows - 1)
                                  / stats.t.ppf(alpha / 2, design_dof)) ** 2
     return (stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1),
@@ -264,7 +284,7 @@ def _success(series: pd.Series, name: str, level: Any,
     if not np.isin(numbers[observed], (0.0, 1.0)).all():
         raise NotNumericVariableError(
             f"column {name!r} is not a 0/1 indicator",
-            hint="name the success category: des.proportion(column, level=...)")
+            hint="name the success category: des.proportion(column, category=...)")
     return np.where(observed, numbers, 0.0), "1"
 
 
@@ -278,7 +298,7 @@ def _matches(series: pd.Series, name: str, level: Any, observed: np.ndarray) -> 
     (a typo, or ``"1"`` for a column of text that never holds it).
     """
     if np.ndim(level) != 0 or isinstance(level, (dict, set)):
-        raise OptionError(f"level={level!r} is not one value",
+        raise OptionError(f"category={level!r} is not one value",
                           hint="give the one value counted as a success")
     if isinstance(series.dtype, pd.CategoricalDtype) and any(
             _same(category, level) for category in series.cat.categories):
@@ -330,7 +350,7 @@ def _as_number(value: Any) -> float | None:
 
 
 def _likelihood_interval(data: Analysis, p: np.ndarray, logit_var: np.ndarray,
-                         dof: np.ndarray, conf_level: float) -> tuple[np.ndarray, np.ndarray]:
+                         dof: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
     """R's ``svyciprop(method="likelihood")``, domain by domain (<= 19 profile points each).
 
     R fits ``svyglm(y ~ 1, family=quasibinomial)`` with weights scaled to
@@ -353,7 +373,7 @@ def _likelihood_interval(data: Analysis, p: np.ndarray, logit_var: np.ndarray,
                   * nonzero / (nonzero - 1))
     # lambda: design variance of the logit over glm's naive one (at R's last IRLS weights)
     lam = logit_var * rows * previous * (1 - previous)
-    alpha = stats.norm.cdf(stats.t.ppf((1 - conf_level) / 2, dof) * np.sqrt(lam)) / 2
+    alpha = stats.norm.cdf(stats.t.ppf((1 - level) / 2, dof) * np.sqrt(lam)) / 2
     zmax = np.sqrt(stats.f.isf(alpha, 1, rows - 1))
     cutoff = stats.norm.ppf(2 * alpha)
 

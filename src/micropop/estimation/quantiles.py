@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from micropop._compat import renamed_keywords
 from micropop.design._core import Design
 from micropop.design.encode import as_columns, require_design
 from micropop.errors import (
@@ -34,9 +35,10 @@ __all__ = ["QUANTILE_INTERVALS", "QUANTILE_RULES", "survey_quantile"]
 _LOCAL_RULES, _WindowedColumn = LOCAL_RULES, WindowedColumn
 
 
+@renamed_keywords(conf_level="level")
 def survey_quantile(design: Design, variables: str | Sequence[str],
                     quantiles: float | Sequence[float], by: str | Sequence[str] | None = None,
-                    qrule: str = "math", conf_level: float = 0.95, df: float | None = None,
+                    qrule: str = "math", level: float = 0.95, df: float | None = None,
                     na_rm: bool = False, interval_type: str = "mean") -> Estimate:
     """Population quantiles with their intervals, as R's ``svyquantile``.
 
@@ -66,8 +68,8 @@ def survey_quantile(design: Design, variables: str | Sequence[str],
         the interpolating ``"hf4"`` .. ``"hf9"`` (Hyndman and Fan's types, for
         weights), or ``"shahvaish"`` (Shah and Vaish's step function, as R's
         ``qrule_shahvaish``).
-    conf_level : float, default 0.95
-        Coverage of the interval.
+    level : float, default 0.95
+        Coverage of the interval (``conf_level=`` is its deprecated old name).
     df : float, optional
         Degrees of freedom for the interval; default the design's, as R
         (``np.inf`` for normal quantiles).
@@ -161,14 +163,14 @@ def survey_quantile(design: Design, variables: str | Sequence[str],
     # R's degf(design), of each domain's subset with by= (or na_rm)
     design_dof = np.array([float(design.degf)]) if data.whole else domain_degf(data)
     dof = np.tile(design_dof if df is None else np.full(k, float(df)), len(labels))
-    t = t_quantile(conf_level, dof)
+    t = t_quantile(level, dof)
     if interval_type == "quantile":
         bounds = _replicate_interval(data, probs, qrule, estimate, t)
     elif interval_type == "score":
         bounds = _score_interval(data, columns, probs, qrule, t)
     else:
         bounds = _woodruff_interval(data, columns, qrule, estimate, t, interval_type,
-                                    conf_level, design_dof)
+                                    level, design_dof)
     if np.isnan(bounds).any():
         warn_nan_intervals(data.index(), bounds, dof, "quantile",
                            "the interval for the share at or below the quantile reaches "
@@ -178,7 +180,7 @@ def survey_quantile(design: Design, variables: str | Sequence[str],
     np.fill_diagonal(vcov, se**2)
     counts = np.tile(data.domain_counts().astype(np.int64), len(labels))
     return Estimate("quantile", data.index(), _flat(estimate), vcov, design.degf, counts,
-                    interval=bounds, interval_level=conf_level,
+                    interval=bounds, interval_level=level,
                     variance=data.variance_method)
 
 
@@ -227,7 +229,7 @@ def _flat(per_domain: np.ndarray) -> np.ndarray:
 
 def _woodruff_interval(data: Analysis, columns: list[SortedColumn | WindowedColumn],
                        qrule: str, estimate: np.ndarray, t: np.ndarray, interval_type: str,
-                       conf_level: float, design_dof: np.ndarray) -> np.ndarray:
+                       level: float, design_dof: np.ndarray) -> np.ndarray:
     """R's ``woodruffCI``: an interval for ``svymean(x <= q)`` read back by the rule."""
     per_row = (slice(None) if data.n_domains == 1  # estimate (domains, probs) by row
                else np.maximum(data.row_domain, 0))
@@ -236,14 +238,14 @@ def _woodruff_interval(data: Analysis, columns: list[SortedColumn | WindowedColu
     shares = data.with_columns(at_or_below, data.labels)
     share, share_vcov = means(shares)
     low, high = _share_interval(interval_type, share, np.diag(share_vcov), t, shares,
-                                conf_level, design_dof)
+                                level, design_dof)
     low = np.where(low < 0, np.nan, low)  # R: NaN below 0 (lower) or above 1 (upper)
     high = np.where(high > 1, np.nan, high)
     return _read_back(columns, (low, high), data.n_domains, qrule)
 
 
 def _share_interval(interval_type: str, share: np.ndarray, var: np.ndarray, t: np.ndarray,
-                    data: Analysis, conf_level: float,
+                    data: Analysis, level: float,
                     design_dof: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """R's interval for the share at or below the quantile (``woodruffCI``'s ``method``).
 
@@ -251,7 +253,7 @@ def _share_interval(interval_type: str, share: np.ndarray, var: np.ndarray, t: n
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         return share_interval(interval_type, share, var, t, data.expand(data.domain_counts()),
-                              data.expand(design_dof), conf_level)
+                              data.expand(design_dof), level)
 
 
 def _read_back(columns: list[SortedColumn | WindowedColumn],

@@ -201,7 +201,7 @@ class Estimate(Result):
             if level is not None and level != self.interval_level:
                 raise OptionError(f"this {self.statistic} interval was computed at level "
                                   f"{self.interval_level}, not {level}",
-                                  hint=f"ask the estimator for conf_level={level}")
+                                  hint=f"ask the estimator for level={level}")
             return pd.DataFrame(self.interval, index=self.index, columns=["ci_low", "ci_high"])
         level = 0.95 if level is None else level
         check_number("level", level, low=0, high=1, low_open=True, high_open=True,

@@ -170,8 +170,8 @@ def survey_count(design: SurveyDesign, indicator: str, ci: CountCI = "wald",
         est = design.total(indicator, by=by, na_rm=na_rm)
         bounds = est.ci(level).to_numpy()
     else:
-        est = design.proportion(indicator, ci=_SHARE_METHOD[ci], by=by, conf_level=level,
-                                na_rm=na_rm)
+        est = design.proportion(indicator, category=None, ci=_SHARE_METHOD[ci], by=by,
+                                level=level, na_rm=na_rm)
         bounds = est.ci().to_numpy()
     assert est.n is not None  # totals and proportions count their rows
     domains: list[str | None] = [str(label[-1]) for label in est.index] if by else [None]
