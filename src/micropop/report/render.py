@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from micropop import __version__
+from micropop.report.i18n import say
 from micropop.report.result import UNDEFINED, Heading, TableView, Text
 
 __all__ = ["RenderedSection", "table_html", "text_html", "block_html", "img_tag", "page"]
@@ -86,13 +87,15 @@ def table_html(frame: pd.DataFrame, percent: Sequence[str] = (), index: bool = T
                          float_format=f"{{:,.{digits}f}}".format, na_rep=UNDEFINED)
 
 
-def text_html(text: Text) -> str:
+def text_html(text: Text, lang: str = "en") -> str:
     """A paragraph: micropop's template with the values from the data escaped.
 
     Parameters
     ----------
     text : Text
         The paragraph's template and values.
+    lang : {"en", "fr"}, default "en"
+        The language of the template used.
 
     Returns
     -------
@@ -106,16 +109,18 @@ def text_html(text: Text) -> str:
     """
     values = {key: value if isinstance(value, numbers.Number) else html.escape(str(value))
               for key, value in text.values.items()}
-    return f"<p>{text.template.format_map(values)}</p>"
+    return f"<p>{say(text.template, lang).format_map(values)}</p>"
 
 
-def block_html(block: Heading | Text | TableView) -> str:
+def block_html(block: Heading | Text | TableView, lang: str = "en") -> str:
     """A heading, paragraph or table of a section as HTML (a figure is drawn by the writer).
 
     Parameters
     ----------
     block : Heading, Text or TableView
         The block.
+    lang : {"en", "fr"}, default "en"
+        The language of micropop's words.
 
     Returns
     -------
@@ -128,9 +133,9 @@ def block_html(block: Heading | Text | TableView) -> str:
     '<h3>Sex &lt;and&gt; age</h3>'
     """
     if isinstance(block, Heading):
-        return f"<h3>{html.escape(block.text)}</h3>"
+        return f"<h3>{html.escape(say(block.text, lang))}</h3>"
     if isinstance(block, Text):
-        return text_html(block)
+        return text_html(block, lang)
     return table_html(block.frame, percent=block.percent, index=block.index, digits=block.digits)
 
 

@@ -39,6 +39,7 @@ from typing import Any
 import pandas as pd
 
 from micropop.errors import OptionError
+from micropop.report.i18n import Tr
 
 __all__ = ["Section", "Text", "Heading", "TableView", "Figure", "Table", "Block",
            "INTERVAL_COLUMNS", "UNDEFINED"]
@@ -66,8 +67,9 @@ class Text:
 
     Attributes
     ----------
-    template : str
-        The paragraph as HTML written by micropop (it may hold ``<code>`` or
+    template : str or Tr
+        The paragraph as HTML written by micropop (a
+        :class:`~micropop.report.i18n.Tr` for both languages) (it may hold ``<code>`` or
         ``<q>``), with ``{name}`` fields (and format specs such as ``{n:,}``).
     values : mapping
         The fields' values. Numbers are formatted as the field says; anything
@@ -82,7 +84,7 @@ class Text:
     '<p>1,200 workers answered <q>hours &lt;per week&gt;</q>.</p>'
     """
 
-    template: str
+    template: str | Tr
     values: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -92,8 +94,9 @@ class Heading:
 
     Parameters
     ----------
-    text : str
-        The heading, as plain text.
+    text : str or Tr
+        The heading, as plain text (a :class:`~micropop.report.i18n.Tr` for
+        both languages).
 
     Examples
     --------
@@ -102,7 +105,7 @@ class Heading:
     '<h3>Earnings by sex &amp; age</h3>'
     """
 
-    text: str
+    text: str | Tr
 
 
 @dataclass(frozen=True)
@@ -226,7 +229,8 @@ class Section:
 
     Attributes
     ----------
-    title : str
+    title : str or Tr
+        Plain text, or a :class:`~micropop.report.i18n.Tr` for both languages.
     blocks : tuple
         Its page, in order: :class:`Heading`, :class:`Text`,
         :class:`TableView` and :class:`Figure` blocks.
@@ -245,7 +249,7 @@ class Section:
     ('Platforms', 2, ())
     """
 
-    title: str
+    title: str | Tr
     blocks: tuple[Block, ...] = ()
     tables: tuple[Table, ...] = ()
 
@@ -254,14 +258,14 @@ class Section:
         object.__setattr__(self, "tables", tuple(self.tables))
         odd = [b for b in self.blocks if not isinstance(b, (Heading, Text, TableView, Figure))]
         if odd:
-            raise OptionError(f"section {self.title!r} has a block of type "
+            raise OptionError(f"section {str(self.title)!r} has a block of type "
                               f"{type(odd[0]).__name__}",
                               hint="build it from Heading, Text, TableView and Figure")
         for kind, names in (("table", [t.name for t in self.tables]),
                             ("figure", [f.name for f in self.figures])):
             twice = sorted({n for n in names if names.count(n) > 1})
             if twice:
-                raise OptionError(f"section {self.title!r} has two {kind}s named {twice[0]!r}",
+                raise OptionError(f"section {str(self.title)!r} has two {kind}s named {twice[0]!r}",
                                   hint=f"give each {kind} its own file name")
 
     @property

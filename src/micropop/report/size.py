@@ -120,11 +120,13 @@ def size_section(inputs: SizeInputs) -> Section:
     if regular:
         table = size.triangulate(regular)
         tables.append(Table("size_regular_circle", table))
-        said = Text("Each method rests on its own assumption; where they disagree, the "
-                    "assumptions are what to discuss.")
+        words = ("Each method rests on its own assumption; where they disagree, the "
+                "assumptions are what to discuss.")
         if inputs.population is not None:
-            said = Text(said.template + " The general-population survey's reading is its "
-                        "circle <q>{circle}</q>.", {"circle": inputs.regular_circle})
+            words += (" The general-population survey's reading is its "
+                     "circle <q>{circle}</q>.")
+        said = Text(words, {"circle": inputs.regular_circle} if inputs.population is not None
+                    else {})
         blocks += [
             Heading("The regular circle, every reading side by side"),
             said,

@@ -40,6 +40,7 @@ from matplotlib.figure import Figure as MatplotlibFigure
 
 from micropop import __version__
 from micropop.errors import OptionError, ReportOutputError
+from micropop.report.i18n import say
 from micropop.report.render import RenderedSection, block_html, img_tag, page
 from micropop.report.result import Figure, Section
 
@@ -107,7 +108,7 @@ def write_section(folder: str | Path, section: Section, lang: str = "en") -> Ren
     section : Section
         What a section function computed.
     lang : {"en", "fr"}, default "en"
-        Language of the figure labels.
+        Language of micropop's words and of the figure labels.
 
     Returns
     -------
@@ -131,8 +132,8 @@ def write_section(folder: str | Path, section: Section, lang: str = "en") -> Ren
     for table in section.tables:
         table.frame.to_csv(folder / f"{table.name}.csv", index=table.index, lineterminator="\n")
     parts = [figure_html(_draw(block, lang), folder, block.name) if isinstance(block, Figure)
-             else block_html(block) for block in section.blocks]
-    return RenderedSection(section.title, "\n".join(parts))
+             else block_html(block, lang) for block in section.blocks]
+    return RenderedSection(say(section.title, lang), "\n".join(parts))
 
 
 def _earlier_files(folder: Path) -> list[str]:
@@ -305,9 +306,9 @@ class ReportFolder:
         taken = [name for name in files if name in self._names]
         if taken:
             raise ReportOutputError(f"the sections {self._names[taken[0]]!r} and "
-                                    f"{section.title!r} both write {taken[0]}",
+                                    f"{str(section.title)!r} both write {taken[0]}",
                                     hint="give each table and figure its own name")
-        self._names.update(dict.fromkeys(files, section.title))
+        self._names.update(dict.fromkeys(files, str(section.title)))
         return write_section(self.built, section, lang)
 
     def finish(self, title: str, sections: Sequence[RenderedSection], provenance: str = "",
