@@ -88,6 +88,7 @@ from micropop import earnings, size
 from micropop.design import SurveyDesign
 from micropop.errors import ConfigError, MicropopError, OptionError, check_number, data_rows
 from micropop.io import read_survey
+from micropop.report.config_keys import KEYS
 from micropop.report.config_table import ConfigTable, repeated
 from micropop.report.plan import (
     FRANCE_COLUMNS,
@@ -106,20 +107,9 @@ __all__ = ["load_config", "WEIGHTING_METHODS"]
 WEIGHTING_METHODS = ("rake", "calibrate", "poststratify")
 
 
-_SURVEY_KEYS = ("file", "codebook", "weights", "strata", "psu", "fpc", "nest", "lonely_psu")
-#: The keys each table of the configuration accepts.
-_KEYS = {
-    "": ("title", "survey", "weighting", "profile", "earnings", "size"),
-    "survey": _SURVEY_KEYS,
-    "weighting": ("method", "margins", "calibration", "bounds"),
-    "profile": ("variables", "compare_with_france"),
-    "earnings": ("variable", "hours", "minimum_wage_year", "household_income",
-                 "household_size", "children_under14", "poverty_line_year"),
-    "size": ("published", "published_source", "survey", "platforms", "captures"),
-    "size.survey": _SURVEY_KEYS + ("frequency", "circles", "regular"),
-    "size.platforms": ("file", "multiplicity"),
-    "size.captures": ("file", "codebook", "lists"),
-}
+#: The keys each table of the configuration accepts (declared, with their meaning, in
+#: :mod:`micropop.report.config_keys`).
+_KEYS = {table: tuple(keys) for table, keys in KEYS.items()}
 
 
 def _about(table: ConfigTable) -> AbstractContextManager[None]:
