@@ -47,6 +47,17 @@ def copy_examples() -> None:
         if source.suffix == ".md" and relative.parts[0] != "templates":
             continue  # a page in no toctree would be a warning
         _copy(source, GENERATED / "examples" / relative)
+    readme = EXAMPLES / "templates" / "README.md"
+    if readme.exists():
+        _write(GENERATED / "examples" / "templates" / "README.md",
+               readme.read_text(encoding="utf-8") + _downloads(readme.parent))
+
+
+def _downloads(folder: Path) -> str:
+    """A section of download links to the template files of ``folder``."""
+    files = sorted(p.name for p in folder.iterdir() if p.is_file() and p.suffix != ".md")
+    links = [f"- {{download}}`{name} <{name}>`" for name in files]
+    return "\n\n## Download the templates\n\n" + "\n".join(links) + "\n" if files else ""
 
 
 def _cell(text: str) -> str:
