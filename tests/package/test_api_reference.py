@@ -56,11 +56,36 @@ def test_the_api_reference_lists_entries() -> None:
         _documented())
 
 
+def autosummary_blocks(names: list[str]) -> str:
+    """reST to paste into a ``docs/api/*.rst`` page: one autosummary per module.
+
+    Examples
+    --------
+    >>> print(autosummary_blocks(["micropop.size.fte"]))
+    .. currentmodule:: micropop.size
+    <BLANKLINE>
+    .. autosummary::
+       :toctree: generated
+    <BLANKLINE>
+       fte
+    <BLANKLINE>
+    """
+    modules: dict[str, list[str]] = {}
+    for name in sorted(names):
+        module, short = name.rsplit(".", 1)
+        modules.setdefault(module, []).append(short)
+    return "\n".join(
+        f".. currentmodule:: {module}\n\n.. autosummary::\n   :toctree: generated\n\n"
+        + "".join(f"   {short}\n" for short in shorts)
+        for module, shorts in modules.items())
+
+
 def test_every_public_object_is_in_the_api_reference() -> None:
     missing = sorted(set(public_objects()) - set(_documented()))
     assert not missing, (
-        "public objects missing from the API reference: add each to the autosummary of "
-        "its topic in docs/api/*.rst, under the path shown:\n  " + "\n  ".join(missing))
+        "public objects missing from the API reference: add them to the page of their topic "
+        "in docs/api/*.rst (under a heading for a new module):\n\n"
+        + autosummary_blocks(missing))
 
 
 def test_every_listed_name_is_public() -> None:
