@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test lint ruff mypy readme-figures
+.PHONY: report test lint ruff mypy readme-figures docs lab
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,21 @@ readme-figures: $(STAMP)
 	$(BIN)/micropop report --out $(VENV)/readme-report
 	mkdir -p docs/figures
 	cp $(VENV)/readme-report/size_forest.png $(VENV)/readme-report/profile_france.png docs/figures/
+
+# The documentation site in docs/_build/html: Sphinx, warnings as errors, no network.
+# myst-nb executes the notebooks and caches them in docs/_build/.jupyter_cache.
+$(VENV)/.docs-installed: $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	touch $@
+
+docs: $(VENV)/.docs-installed
+	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
+	@echo "documentation written to docs/_build/html/index.html"
+
+# JupyterLab on the notebooks (for people, not CI).
+$(VENV)/.lab-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'jupyterlab>=4,<5'
+	touch $@
+
+lab: $(VENV)/.lab-installed
+	$(BIN)/jupyter lab notebooks

@@ -54,18 +54,14 @@ Three rules follow what the API is:
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
-from collections.abc import Callable, Iterator
-from types import ModuleType
 from typing import Protocol
 
 import pytest
 from numpydoc.docscrape import NumpyDocString, get_doc_object
 from numpydoc.validate import Validator, validate
 
-import micropop
+from support.public_api import ours, public_objects
 
 CHECKED = frozenset({
     "GL05", "GL06", "GL07", "GL08", "GL09", "GL10",
@@ -87,38 +83,6 @@ PENDING: frozenset[str] = frozenset({
 })
 
 
-def _public_modules() -> Iterator[ModuleType]:
-    yield micropop
-    for info in pkgutil.walk_packages(micropop.__path__, "micropop."):
-        if not any(part.startswith("_") for part in info.name.split(".")):
-            yield importlib.import_module(info.name)
-
-
-def _ours(obj: object) -> bool:
-    return str(getattr(obj, "__module__", "")).split(".")[0] == "micropop"
-
-
-def _preference(obj: object) -> Callable[[str], tuple[int, bool, str]]:
-    """Shortest path first; among equals, the one in the object's own package."""
-    def key(path: str) -> tuple[int, bool, str]:
-        module = path.rsplit(".", 1)[0]
-        return path.count("."), not obj.__module__.startswith(module), path
-    return key
-
-
-def _public_objects() -> dict[str, object]:
-    """Classes and functions of every public ``__all__``, each under its best name."""
-    paths: dict[int, list[str]] = {}
-    found: dict[int, object] = {}
-    for module in _public_modules():
-        for name in getattr(module, "__all__", ()):
-            obj = getattr(module, name)
-            if (inspect.isclass(obj) or inspect.isfunction(obj)) and _ours(obj):
-                paths.setdefault(id(obj), []).append(f"{module.__name__}.{name}")
-                found[id(obj)] = obj
-    return {min(paths[key], key=_preference(obj)): obj for key, obj in found.items()}
-
-
 def _member(raw: object) -> object | None:
     """What to validate for a class attribute: the function or property, else None."""
     if isinstance(raw, (staticmethod, classmethod)):
@@ -136,7 +100,7 @@ def _members(classes: dict[str, type]) -> dict[str, object]:
     for name, cls in classes.items():
         for attr in dir(cls):
             owner = next((c for c in cls.__mro__ if attr in vars(c)), None)
-            if attr.startswith("_") or owner is None or not _ours(owner):
+            if attr.startswith("_") or owner is None or not ours(owner):
                 continue
             if owner is cls or owner not in classes.values():
                 member = _member(vars(owner)[attr])
@@ -145,7 +109,7 @@ def _members(classes: dict[str, type]) -> dict[str, object]:
     return members
 
 
-OBJECTS = _public_objects()
+OBJECTS = public_objects()
 OBJECTS.update(_members({name: obj for name, obj in OBJECTS.items() if inspect.isclass(obj)}))
 
 

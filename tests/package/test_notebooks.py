@@ -1,4 +1,5 @@
-"""Every notebook in notebooks/ runs top to bottom; notebooks are stored without outputs."""
+"""Every notebook in notebooks/ runs top to bottom from any working directory (here a
+fresh temporary folder); notebooks are stored without outputs."""
 
 
 import nbformat
@@ -23,8 +24,8 @@ def test_notebook_is_stored_without_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs(path, monkeypatch):
+def test_notebook_runs(path, monkeypatch, tmp_path):
     monkeypatch.setenv("MPLBACKEND", "Agg")
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
