@@ -77,14 +77,7 @@ CHECKED = frozenset({
 
 #: Objects whose docstrings fail, in modules being restructured under #12
 #: (strict xfail: remove a name once its docstring passes).
-PENDING: frozenset[str] = frozenset({
-    # micropop.design._core: the internal API a design of the other kind refuses (TypeError),
-    # documented in survey.py and replicate.py where it works; _core.py is at its 600 lines
-    "micropop.ReplicateDesign.linearized_vcov",
-    "micropop.ReplicateDesign.unit_totals",
-    "micropop.ReplicateDesign.vcov_from_totals",
-    "micropop.SurveyDesign.replicate_sums",
-})
+PENDING: frozenset[str] = frozenset()
 
 
 def _public_modules() -> Iterator[ModuleType]:
