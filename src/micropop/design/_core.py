@@ -52,9 +52,9 @@ from typing import Any, Protocol, Self
 import numpy as np
 import pandas as pd
 
+from micropop.design._variance import VarianceAPI
 from micropop.errors import DesignError, EmptyDomainError, data_rows
 from micropop.expressions import evaluate
-from micropop.design._variance import VarianceAPI
 from micropop.variance.calibration import Projection, calibrated_influence
 
 __all__ = ["Design", "WeightingRecord", "protected_copy"]

@@ -89,7 +89,7 @@ class VarianceAPI:
         [2.0, 1.0]
         >>> des.replicate("jk1").unit_totals(np.ones((3, 1)))
         Traceback (most recent call last):
-        TypeError: a ReplicateDesign has no sampling stages: its variances come from its replicate weights
+        TypeError: a ReplicateDesign has no sampling stages: its variances come from its ...weights
         """
         raise self._not_linearised()
 
@@ -130,7 +130,7 @@ class VarianceAPI:
         [[21.0]]
         >>> des.replicate("jk1").vcov_from_totals(units)
         Traceback (most recent call last):
-        TypeError: a ReplicateDesign has no sampling stages: its variances come from its replicate weights
+        TypeError: a ReplicateDesign has no sampling stages: its variances come from its ...weights
         """
         raise self._not_linearised()
 
@@ -170,7 +170,7 @@ class VarianceAPI:
         [[21.0]]
         >>> des.replicate("jk1").linearized_vcov(np.ones((3, 1)))
         Traceback (most recent call last):
-        TypeError: a ReplicateDesign has no sampling stages: its variances come from its replicate weights
+        TypeError: a ReplicateDesign has no sampling stages: its variances come from its ...weights
         """
         raise self._not_linearised()
 
