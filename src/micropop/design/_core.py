@@ -52,6 +52,7 @@ from typing import Any, Protocol, Self
 import numpy as np
 import pandas as pd
 
+from micropop.design._method_docs import sections_from
 from micropop.design._variance import VarianceAPI
 from micropop.errors import DesignError, EmptyDomainError, data_rows
 from micropop.expressions import evaluate
@@ -414,19 +415,11 @@ class Design(VarianceAPI):
         return tuple(step.projection for step in self._weighting
                      if step.projection is not None)
 
+    @sections_from(VarianceAPI.unit_totals, "Parameters")
     def calibrated_influence(self, values: np.ndarray, row_domain: np.ndarray | None = None,
                              n_domains: int = 1
                              ) -> tuple[np.ndarray, np.ndarray | None, int]:
         """Influence ``values`` (n, p) with the :attr:`calibration_projections` projected out.
-
-        Parameters
-        ----------
-        values : ndarray, shape (n, p)
-            Influence values, one row per row of :attr:`frame`.
-        row_domain : ndarray of int, shape (n,), optional
-            Domain of each row (-1: in none); None: every row in the one domain.
-        n_domains : int, default 1
-            Number of domains K.
 
         Returns
         -------

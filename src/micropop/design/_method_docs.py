@@ -36,7 +36,7 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
-__all__ = ["documented_as", "function_docstring", "method_docstring"]
+__all__ = ["documented_as", "function_docstring", "method_docstring", "sections_from"]
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -237,9 +237,55 @@ def method_docstring(method_doc: str, function_doc: str, public: str) -> str:
         sections["Parameters"] = _without_first_parameter(sections["Parameters"])
     sections["See Also"] = [f"{public} : The same, as a function of the design."]
     sections["See Also"] += own.pop("See Also", [])
-    sections.update(own)
+    package = public.rsplit(".", 1)[0]
+    return _SHORT_FUNCTION.sub(rf":func:`~{package}.\1`",
+                               _joined(parts, {**sections, **own}))
+
+
+def _joined(parts: list[str], sections: dict[str, list[str]]) -> str:
+    """The paragraphs ``parts``, then the non-empty ``sections`` in numpydoc's order."""
     for name in SECTIONS:
         if sections.get(name):
             parts.append("\n".join([name, "-" * len(name), *sections[name]]))
-    package = public.rsplit(".", 1)[0]
-    return _SHORT_FUNCTION.sub(rf":func:`~{package}.\1`", "\n\n".join(parts))
+    return "\n\n".join(parts)
+
+
+def sections_from(declared: Callable[..., object], *names: str) -> Callable[[F], F]:
+    """Give the decorated method the sections ``names`` of the method it implements.
+
+    An internal method is declared once for every design (its parameters and
+    what it returns) and implemented by each kind of design, whose own
+    docstring says how and shows it.
+
+    Parameters
+    ----------
+    declared : callable
+        The declaration, e.g. ``VarianceAPI.unit_totals``.
+    *names : str
+        The sections taken from it ("Parameters", "Returns"), unless the
+        decorated method writes its own.
+
+    Returns
+    -------
+    callable
+        A decorator that sets the method's ``__doc__`` and returns the method.
+
+    Examples
+    --------
+    >>> from micropop.design import SurveyDesign
+    >>> from micropop.design._variance import VarianceAPI
+    >>> doc = SurveyDesign.unit_totals.__doc__
+    >>> doc.splitlines()[0]
+    'Sums of influence ``values`` (n, p) per sampled unit of each stage of the variance.'
+    >>> part = "Number of domains K; statistic ``j * K + k`` is column j in domain k."
+    >>> part in doc, part in VarianceAPI.unit_totals.__doc__, "TypeError" in doc
+    (True, True, False)
+    """
+    def decorate(method: F) -> F:
+        own_head, own = _split(method.__doc__ or "")
+        shared = {name: body for name, body in _split(declared.__doc__ or "")[1].items()
+                  if name in names}
+        method.__doc__ = _joined(["\n".join(_trimmed(own_head))], {**shared, **own})
+        return method
+
+    return decorate

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from micropop.design._method_docs import sections_from
 from micropop.variance.replicate import replicate_vcov, replicate_vcov_scaled
 
 if TYPE_CHECKING:
@@ -71,8 +72,8 @@ class VarianceAPI:
         Returns
         -------
         list of UnitTotals
-            One table per stage: ``totals`` (units, p * K) and ``held``
-            (units, K), or None without domains.
+            Per stage s, ``totals`` (C_s, p * K) over its C_s sampled units
+            and ``held`` (C_s, K), or None without domains.
 
         Raises
         ------
@@ -93,6 +94,7 @@ class VarianceAPI:
         """
         raise self._not_linearised()
 
+    @sections_from(unit_totals, "Raises")
     def vcov_from_totals(self, totals: Sequence[UnitTotals], n_domains: int = 1) -> np.ndarray:
         """The design covariance from the unit sums of :meth:`unit_totals` (R's ``svyrecvar``).
 
@@ -111,14 +113,8 @@ class VarianceAPI:
         Returns
         -------
         ndarray, shape (p * K, p * K)
-            The covariance of the domain totals.
-
-        Raises
-        ------
-        TypeError
-            On a replicate design: its variances come from its replicate weights.
-        LonelyPSUError
-            Under ``lonely_psu="fail"``, for a stratum with a single PSU.
+            The covariance of the domain totals: statistic ``j * K + k`` is
+            column j in domain k.
 
         Examples
         --------
@@ -134,6 +130,8 @@ class VarianceAPI:
         """
         raise self._not_linearised()
 
+    @sections_from(vcov_from_totals, "Returns", "Raises")
+    @sections_from(unit_totals, "Parameters")
     def linearized_vcov(self, values: np.ndarray, row_domain: np.ndarray | None = None,
                         n_domains: int = 1) -> np.ndarray:
         """The linearised covariance of the domain totals of influence ``values``.
@@ -142,33 +140,19 @@ class VarianceAPI:
         :meth:`vcov_from_totals`, on a :class:`~micropop.design.SurveyDesign`;
         a :class:`~micropop.design.ReplicateDesign` refuses.
 
-        Parameters
-        ----------
-        values : ndarray, shape (n, p)
-            Influence values by row of :attr:`frame`.
-        row_domain : ndarray of int, shape (n,), optional
-            Domain of each row (-1: in none); None: every row in the one domain.
-        n_domains : int, default 1
-            Number of domains K.
-
-        Returns
-        -------
-        ndarray, shape (p * K, p * K)
-            Statistic ``j * K + k`` is column j in domain k.
-
-        Raises
-        ------
-        TypeError
-            On a replicate design: its variances come from its replicate weights.
-
         Examples
         --------
+        Two strata of two PSUs: only the first one's values vary.
+
         >>> import numpy as np, pandas as pd
         >>> from micropop.design import SurveyDesign
-        >>> des = SurveyDesign(pd.DataFrame({"w": [1.0, 1.0, 1.0]}), weights="w")
-        >>> des.linearized_vcov(np.array([[1.0], [2.0], [6.0]])).tolist()
-        [[21.0]]
-        >>> des.replicate("jk1").linearized_vcov(np.ones((3, 1)))
+        >>> df = pd.DataFrame({"h": [1, 1, 2, 2], "w": 2.0})
+        >>> des = SurveyDesign(df, weights="w", strata="h")
+        >>> z = np.array([[1.0], [3.0], [4.0], [4.0]])
+        >>> des.linearized_vcov(z).tolist()  # 2 / 1 * (1 + 1) + 0
+        [[4.0]]
+        >>> rep = des.replicate("jkn")
+        >>> rep.linearized_vcov(z)
         Traceback (most recent call last):
         TypeError: a ReplicateDesign has no sampling stages: its variances come from its ...weights
         """
