@@ -75,7 +75,10 @@ def documented_as(function: str) -> Callable[[F], F]:
     Raises
     ------
     LookupError
-        ``function`` is not defined with a docstring in that module's source.
+        ``function`` is not defined with a docstring in that module's source,
+        or its first parameter is not ``design``. An installation without
+        the source files (only compiled ones) still imports: the method then
+        keeps its own text and names the function in See Also.
 
     Examples
     --------
@@ -89,8 +92,11 @@ def documented_as(function: str) -> Callable[[F], F]:
     public = ".".join(module.split(".")[:2] + [name])
 
     def decorate(method: F) -> F:
-        method.__doc__ = method_docstring(method.__doc__ or "", function_docstring(module, name),
-                                          public)
+        try:
+            source = function_docstring(module, name)
+        except FileNotFoundError:  # no source installed: the method's own text, and a pointer
+            source = ""
+        method.__doc__ = method_docstring(method.__doc__ or "", source, public)
         return method
 
     return decorate
@@ -126,7 +132,9 @@ def function_docstring(module: str, name: str) -> str:
     Raises
     ------
     LookupError
-        No such module in the package, or no such function with a docstring.
+        Not a module of the package, or no such function with a docstring.
+    FileNotFoundError
+        The module's source file is not installed.
 
     Examples
     --------
@@ -135,7 +143,7 @@ def function_docstring(module: str, name: str) -> str:
     """
     try:
         return _module_docstrings(module)[name]
-    except (KeyError, OSError) as error:
+    except KeyError as error:
         raise LookupError(f"no documented function {name!r} in {module}") from error
 
 
