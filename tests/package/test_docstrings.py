@@ -53,7 +53,8 @@ Three rules follow what the API is:
   documents it ("See :func:`micropop.estimation.survey_mean`."), and it has
   Examples. The R-style methods of the designs (``des.mean``, ``des.rake``)
   carry their function's sections word for word and an example on the demo
-  data (``test_r_style_methods``).
+  data (``test_r_style_methods``), as do ``subset``, ``assign`` and
+  ``replicate`` (R's ``subset``, ``update``, ``as.svrepdesign``).
 - ``PENDING`` lists, by name, objects whose docstrings still fail, in modules
   that the #12 restructuring is moving; each is a strict xfail, so it fails
   as soon as its docstring is fixed and must then leave the list. The list is
@@ -292,6 +293,9 @@ def test_method_documents_itself(name: str) -> None:
 R_STYLE = sorted(name for name, obj in METHODS.items()
                  if name.startswith("micropop.SurveyDesign.")
                  and obj.__module__ == "micropop.design._facade")
+#: The design's own R-style methods (R's subset, update, as.svrepdesign).
+DESIGN_METHODS = ["micropop.SurveyDesign.assign", "micropop.SurveyDesign.replicate",
+                  "micropop.SurveyDesign.subset"]
 
 
 def test_the_r_style_methods_are_found() -> None:
@@ -317,3 +321,9 @@ def test_r_style_methods(name: str) -> None:
     assert source["Parameters"][0].name == "design"
     assert method["Returns"] == source["Returns"] and method["Raises"] == source["Raises"]
     assert "datasets.load_" in "\n".join(method["Examples"]), f"{name}: no demo data"
+
+
+@pytest.mark.parametrize("name", DESIGN_METHODS)
+def test_design_methods_show_the_demo_data(name: str) -> None:
+    examples = NumpyDocString(inspect.getdoc(METHODS[name]) or "")["Examples"]
+    assert "datasets.load_" in "\n".join(examples), f"{name}: no example on the demo data"

@@ -176,6 +176,18 @@ class Design(VarianceAPI):
         >>> des = SurveyDesign(df.assign(w=1.0), weights="w").subset("g == 'a'")
         >>> len(des.data)
         2
+
+        The women of the worker survey, a domain: the same mean and SE as
+        ``des.mean("earnings_month", by="sex")`` gives them.
+
+        >>> from micropop import datasets
+        >>> des = SurveyDesign(datasets.load_worker_survey(), weights="weight")
+        >>> women = des.subset("sex == 'female'")
+        >>> len(women.data), women.mean("earnings_month").to_frame()[["estimate", "se"]].round(3)
+        ... # doctest: +NORMALIZE_WHITESPACE
+        (561,                 estimate     se
+        variable
+        earnings_month    19.964  1.469)
         """
 
         data = self.data
@@ -238,6 +250,18 @@ class Design(VarianceAPI):
         ...     poor=lambda d: d["income"] < 1000, thousands=lambda d: d["income"] / 1000)
         >>> des.mean("poor").estimate.tolist(), des.total("thousands").estimate.round(6).tolist()
         ([0.25], [15.2])
+
+        Hourly earnings of the micro-workers (monthly earnings over 52 / 12
+        weeks of their weekly hours), and their median:
+
+        >>> from micropop import datasets
+        >>> des = SurveyDesign(datasets.load_worker_survey(), weights="weight").assign(
+        ...     hourly=lambda d: d["earnings_month"] / (d["hours_week"] * 52 / 12))
+        >>> des.quantile("hourly", 0.5).to_frame()[["estimate", "ci_low", "ci_high"]].round(2)
+        ... # doctest: +NORMALIZE_WHITESPACE
+                        estimate  ci_low  ci_high
+        variable level
+        hourly   0.5        1.16    1.08     1.26
         """
         frame = self.data
         for name, value in columns.items():

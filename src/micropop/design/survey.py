@@ -300,6 +300,20 @@ class SurveyDesign(DesignMethods):
         >>> boot = pairs.replicate("bootstrap", replicates=200, seed=1)
         >>> boot.replicate_weights.shape
         (4, 200)
+
+        The micro-workers counted by the two-stage population survey, with a
+        jackknife (one replicate per commune) instead of linearisation:
+
+        >>> from micropop import datasets
+        >>> des = SurveyDesign(datasets.load_population_survey(), weights="weight",
+        ...                    strata="region", psu=["commune_id", "household_id"],
+        ...                    fpc=["fpc1", "fpc2"])
+        >>> rep = des.replicate("jkn")
+        >>> rep.n_replicates, rep.total("microwork_12m").to_frame()[["estimate", "se"]].round(0)
+        ... # doctest: +NORMALIZE_WHITESPACE
+        (958,                estimate       se
+        variable
+        microwork_12m  295985.0  29617.0)
         """
         return make_replicates(self, method, replicates, seed, fay_rho, mse)
 
