@@ -14,7 +14,7 @@ The functions live in layers above the design (:mod:`micropop.estimation`,
 :mod:`micropop.weighting`) that import the design core, so they cannot be
 imported while the design is (a cycle whose outcome would depend on which
 module Python imports first). Their docstrings are read from their source
-files instead, with :mod:`ast`, which runs none of their code.
+files instead, by the tokenizer, which runs none of their code.
 
 Examples
 --------
@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import ast
 import inspect
+import io
 import re
+import tokenize
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -103,15 +105,40 @@ def documented_as(function: str) -> Callable[[F], F]:
 
 
 @cache
-def _module_docstrings(module: str) -> dict[str, str]:
-    """The docstrings of the top-level functions of ``module``, read from its source."""
+def _source(module: str) -> str:
+    """The source text of ``module``, a module of micropop."""
     parts = module.split(".")
     if parts[0] != _PACKAGE.name:
         raise LookupError(f"{module} is not a module of {_PACKAGE.name}")
-    path = _PACKAGE.joinpath(*parts[1:]).with_suffix(".py")
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    return {node.name: doc for node in tree.body
-            if isinstance(node, ast.FunctionDef) and (doc := ast.get_docstring(node))}
+    return _PACKAGE.joinpath(*parts[1:]).with_suffix(".py").read_text(encoding="utf-8")
+
+
+def _docstring(source: str, name: str) -> str | None:
+    """The docstring of top-level function ``name`` in ``source``, or None.
+
+    Read by the tokenizer from the ``def`` to the docstring, without the
+    function's body: the first string after the colon that ends the
+    signature (outside brackets), when nothing but a line break comes between.
+    """
+    found = re.search(rf"^def {re.escape(name)}\(", source, re.M)
+    if not found:
+        return None
+    depth = 0
+    tokens = tokenize.generate_tokens(io.StringIO(source[found.start():]).readline)
+    for token in tokens:
+        if token.type == tokenize.OP and token.string in "([{":
+            depth += 1
+        elif token.type == tokenize.OP and token.string in ")]}":
+            depth -= 1
+        elif token.type == tokenize.OP and token.string == ":" and depth == 0:
+            break
+    for token in tokens:
+        if token.type == tokenize.STRING:
+            return inspect.cleandoc(ast.literal_eval(token.string))
+        if token.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.INDENT,
+                              tokenize.COMMENT):
+            return None
+    return None
 
 
 def function_docstring(module: str, name: str) -> str:
@@ -141,10 +168,10 @@ def function_docstring(module: str, name: str) -> str:
     >>> function_docstring("micropop.weighting.trim", "trim").splitlines()[0]
     "Trim weights to ``[lower, upper]``, sharing the excess out (R's ``trimWeights``)."
     """
-    try:
-        return _module_docstrings(module)[name]
-    except KeyError as error:
-        raise LookupError(f"no documented function {name!r} in {module}") from error
+    doc = _docstring(_source(module), name)
+    if not doc:
+        raise LookupError(f"no documented function {name!r} in {module}")
+    return doc
 
 
 def _split(doc: str) -> tuple[list[str], dict[str, list[str]]]:
