@@ -16,6 +16,11 @@ imported while the design is (a cycle whose outcome would depend on which
 module Python imports first). Their docstrings are read from their source
 files instead, by the tokenizer, which runs none of their code.
 
+:func:`sections_from` does the same within the design package, where the
+declaration can be imported: the internal variance API is declared once
+(:class:`micropop.design._variance.VarianceAPI`) and each kind of design's
+implementation takes its Parameters and Returns from there.
+
 Examples
 --------
 >>> from micropop.design import SurveyDesign
