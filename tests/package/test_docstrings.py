@@ -46,6 +46,15 @@ Three rules follow what the API is:
 - Properties are attributes: their class's example shows them, and they need
   no Examples section of their own. Neither do error and warning classes:
   the functions that raise them show them.
+- A method documents itself (``test_method_documents_itself``): its
+  Parameters list every parameter of its signature, none described by
+  sending the reader elsewhere ("as in :func:`survey_total`", "see
+  :meth:`...`"), no paragraph is only a pointer to the function that
+  documents it ("See :func:`micropop.estimation.survey_mean`."), and it has
+  Examples. The R-style methods of the designs (``des.mean``, ``des.rake``)
+  carry their function's sections word for word and an example on the demo
+  data (``test_r_style_methods``), as do ``subset``, ``assign`` and
+  ``replicate`` (R's ``subset``, ``update``, ``as.svrepdesign``).
 - ``PENDING`` lists, by name, objects whose docstrings still fail, in modules
   that the #12 restructuring is moving; each is a strict xfail, so it fails
   as soon as its docstring is fixed and must then leave the list. The list is
@@ -54,7 +63,10 @@ Three rules follow what the API is:
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import re
+from collections.abc import Callable
 from typing import Protocol
 
 import pytest
@@ -73,14 +85,7 @@ CHECKED = frozenset({
 
 #: Objects whose docstrings fail, in modules being restructured under #12
 #: (strict xfail: remove a name once its docstring passes).
-PENDING: frozenset[str] = frozenset({
-    # micropop.design._core: the internal API a design of the other kind refuses (TypeError),
-    # documented in survey.py and replicate.py where it works; _core.py is at its 600 lines
-    "micropop.ReplicateDesign.linearized_vcov",
-    "micropop.ReplicateDesign.unit_totals",
-    "micropop.ReplicateDesign.vcov_from_totals",
-    "micropop.SurveyDesign.replicate_sums",
-})
+PENDING: frozenset[str] = frozenset()
 
 
 def _member(raw: object) -> object | None:
@@ -182,3 +187,109 @@ def test_docstring(name: str) -> None:
     errors = docstring_errors(obj)
     assert not errors, f"{name} ({_where(obj)}):\n" + "\n".join(
         f"  {code}: {message}" for code, message in errors)
+
+
+#: A description that sends the reader to another function instead of saying what it is.
+TWO_HOP = re.compile(r"\b(see|as (in|for)|same as)\s+:(func|meth):`", re.IGNORECASE)
+#: A sentence that sends the reader to another function for the documentation.
+POINTER = re.compile(r"(?:^|(?<=[.;:]\s))see :(func|meth):`[^`]+`[^.]*\.", re.IGNORECASE)
+#: A function named with its module (``:func:`~micropop.estimation.survey_mean```), as a
+#: method's docstring names what its function's names without one.
+QUALIFIED = re.compile(r":func:`~[\w.]+\.(\w+)`")
+
+METHODS = {name: obj for name, obj in OBJECTS.items()
+           if inspect.isfunction(obj) and inspect.isclass(OBJECTS.get(name.rsplit(".", 1)[0]))}
+
+
+def method_doc_errors(method: Callable[..., object]) -> list[str]:
+    """What keeps a method's docstring from documenting the method by itself."""
+    doc = NumpyDocString(inspect.getdoc(method) or "")
+    signature = Validator(get_doc_object(method)).signature_parameters
+    entries = list(doc["Parameters"]) + list(doc["Other Parameters"])
+    documented = {name for names, _, _ in entries for name in names.split(", ")}
+    errors = [f"parameter {name!r} is not in its Parameters"
+              for name in signature if name not in documented]
+    errors += [f"parameter {names!r} is documented elsewhere: {' '.join(desc)!r}"
+               for names, _, desc in entries if TWO_HOP.search(" ".join(desc))]
+    text = " ".join(doc["Summary"] + doc["Extended Summary"])
+    errors += [f"it sends the reader elsewhere: {m.group(0)!r}"
+               for m in POINTER.finditer(text)]
+    if not "".join(doc["Examples"]).strip():
+        errors.append("no Examples")
+    return errors
+
+
+def test_the_methods_are_found() -> None:
+    assert {"micropop.SurveyDesign.mean", "micropop.ReplicateDesign.rake",
+            "micropop.Estimate.ci"} <= set(METHODS)
+    assert "micropop.SurveyDesign" not in METHODS and "micropop.gini" not in METHODS
+
+
+def test_two_hop_docstrings_are_caught() -> None:
+    def mean(self: object, variables: str, na_rm: bool = False) -> None:
+        """Estimated means.
+
+        See :func:`micropop.estimation.survey_mean`.
+
+        Parameters
+        ----------
+        variables : str
+            As in :func:`micropop.estimation.survey_mean`.
+
+        Examples
+        --------
+        >>> 1
+        1
+        """
+    assert method_doc_errors(mean) == [
+        "parameter 'na_rm' is not in its Parameters",
+        "parameter 'variables' is documented elsewhere: "
+        "'As in :func:`micropop.estimation.survey_mean`.'",
+        "it sends the reader elsewhere: 'See :func:`micropop.estimation.survey_mean`.'",
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(METHODS))
+def test_method_documents_itself(name: str) -> None:
+    errors = method_doc_errors(METHODS[name])
+    assert not errors, f"{name} ({_where(METHODS[name])}):\n  " + "\n  ".join(errors)
+
+
+#: The R-style methods of the designs (des.mean, des.rake...), each calling a function.
+R_STYLE = sorted(name for name, obj in METHODS.items()
+                 if name.startswith("micropop.SurveyDesign.")
+                 and obj.__module__ == "micropop.design._facade")
+#: The design's own R-style methods (R's subset, update, as.svrepdesign).
+DESIGN_METHODS = ["micropop.SurveyDesign.assign", "micropop.SurveyDesign.replicate",
+                  "micropop.SurveyDesign.subset"]
+
+
+def test_the_r_style_methods_are_found() -> None:
+    assert {"micropop.SurveyDesign.total", "micropop.SurveyDesign.quantile",
+            "micropop.SurveyDesign.calibrate", "micropop.SurveyDesign.weight_summary"
+            } <= set(R_STYLE)
+
+
+@pytest.mark.parametrize("name", R_STYLE)
+def test_r_style_methods(name: str) -> None:
+    """Its function's parameters, word for word, and an example on the demo data."""
+    method = NumpyDocString(inspect.getdoc(METHODS[name]) or "")
+    target = method["See Also"][0][0][0][0]  # the function, named first
+    module, function = target.rsplit(".", 1)
+    source = NumpyDocString(inspect.getdoc(getattr(importlib.import_module(module), function))
+                            or "")
+
+    def words(entries: list[tuple[str, str, list[str]]]) -> list[tuple[str, str, str]]:
+        return [(names, kind, QUALIFIED.sub(r":func:`\1`", "\n".join(desc)))
+                for names, kind, desc in entries]
+    assert words(method["Parameters"]) == words(source["Parameters"][1:]), (
+        f"{name}: not the Parameters of {target}")
+    assert source["Parameters"][0].name == "design"
+    assert method["Returns"] == source["Returns"] and method["Raises"] == source["Raises"]
+    assert "datasets.load_" in "\n".join(method["Examples"]), f"{name}: no demo data"
+
+
+@pytest.mark.parametrize("name", DESIGN_METHODS)
+def test_design_methods_show_the_demo_data(name: str) -> None:
+    examples = NumpyDocString(inspect.getdoc(METHODS[name]) or "")["Examples"]
+    assert "datasets.load_" in "\n".join(examples), f"{name}: no example on the demo data"

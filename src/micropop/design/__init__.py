@@ -12,7 +12,8 @@ The package, from the bottom up:
 
 - :mod:`~micropop.design._core`: the immutable container and the internal API
   the other layers read a design through (weights, rows, unit sums,
-  replicate sums, degrees of freedom, calibration projections);
+  replicate sums, degrees of freedom, calibration projections), with its
+  variance steps declared in :mod:`~micropop.design._variance`;
 - :mod:`~micropop.design.encode`: column, label and weight checks, and the
   encoding of strata, PSUs and fpc;
 - :mod:`~micropop.design.factors`: replicate factors made from a design

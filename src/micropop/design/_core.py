@@ -30,7 +30,9 @@ API, so not re-exported by :mod:`micropop`) but stable, for the package's own
 layers and for a second engine (partitioned data, e.g. Dask) that would
 compute the unit sums and replicate sums its own way and share the variance
 code: :meth:`~Design.unit_totals` and :meth:`~Design.replicate_sums` are its
-seam; everything after them works on small per-unit tables.
+seam; everything after them works on small per-unit tables. The variance
+steps (unit and replicate sums, covariances, domain degrees of freedom) are
+declared in :mod:`micropop.design._variance`, whose class ``Design`` inherits.
 
 Examples
 --------
@@ -45,19 +47,16 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Protocol, Self
+from typing import Any, Protocol, Self
 
 import numpy as np
 import pandas as pd
 
+from micropop.design._method_docs import sections_from
+from micropop.design._variance import VarianceAPI
 from micropop.errors import DesignError, EmptyDomainError, data_rows
 from micropop.expressions import evaluate
 from micropop.variance.calibration import Projection, calibrated_influence
-from micropop.variance.replicate import replicate_vcov, replicate_vcov_scaled
-
-if TYPE_CHECKING:
-    from micropop.variance.linearization import UnitTotals
 
 __all__ = ["Design", "WeightingRecord", "protected_copy"]
 
@@ -76,8 +75,12 @@ class WeightingRecord(Protocol):
         ...
 
 
-class Design:
+class Design(VarianceAPI):
     """What every design shares: data, weights, subsets, and the internal API.
+
+    The variance steps of the internal API (unit sums, replicate sums, their
+    covariances, domain degrees of freedom) are declared in
+    :class:`micropop.design._variance.VarianceAPI`, which it inherits.
 
     Not built directly: :class:`~micropop.design.SurveyDesign` and
     :class:`~micropop.design.ReplicateDesign` are designs.
@@ -173,6 +176,18 @@ class Design:
         >>> des = SurveyDesign(df.assign(w=1.0), weights="w").subset("g == 'a'")
         >>> len(des.data)
         2
+
+        The women of the worker survey, a domain: the same mean and SE as
+        ``des.mean("earnings_month", by="sex")`` gives them.
+
+        >>> from micropop import datasets
+        >>> des = SurveyDesign(datasets.load_worker_survey(), weights="weight")
+        >>> women = des.subset("sex == 'female'")
+        >>> len(women.data), women.mean("earnings_month").to_frame()[["estimate", "se"]].round(3)
+        ... # doctest: +NORMALIZE_WHITESPACE
+        (561,                 estimate     se
+        variable
+        earnings_month    19.964  1.469)
         """
 
         data = self.data
@@ -235,6 +250,18 @@ class Design:
         ...     poor=lambda d: d["income"] < 1000, thousands=lambda d: d["income"] / 1000)
         >>> des.mean("poor").estimate.tolist(), des.total("thousands").estimate.round(6).tolist()
         ([0.25], [15.2])
+
+        Hourly earnings of the micro-workers (monthly earnings over 52 / 12
+        weeks of their weekly hours), and their median:
+
+        >>> from micropop import datasets
+        >>> des = SurveyDesign(datasets.load_worker_survey(), weights="weight").assign(
+        ...     hourly=lambda d: d["earnings_month"] / (d["hours_week"] * 52 / 12))
+        >>> des.quantile("hourly", 0.5).to_frame()[["estimate", "ci_low", "ci_high"]].round(2)
+        ... # doctest: +NORMALIZE_WHITESPACE
+                        estimate  ci_low  ci_high
+        variable level
+        hourly   0.5        1.16    1.08     1.26
         """
         frame = self.data
         for name, value in columns.items():
@@ -412,19 +439,11 @@ class Design:
         return tuple(step.projection for step in self._weighting
                      if step.projection is not None)
 
+    @sections_from(VarianceAPI.unit_totals, "Parameters")
     def calibrated_influence(self, values: np.ndarray, row_domain: np.ndarray | None = None,
                              n_domains: int = 1
                              ) -> tuple[np.ndarray, np.ndarray | None, int]:
         """Influence ``values`` (n, p) with the :attr:`calibration_projections` projected out.
-
-        Parameters
-        ----------
-        values : ndarray, shape (n, p)
-            Influence values, one row per row of :attr:`frame`.
-        row_domain : ndarray of int, shape (n,), optional
-            Domain of each row (-1: in none); None: every row in the one domain.
-        n_domains : int, default 1
-            Number of domains K.
 
         Returns
         -------
@@ -447,108 +466,6 @@ class Design:
         if row_domain is None:
             row_domain = np.zeros(len(values), dtype=np.intp)
         return calibrated_influence(projections, values, row_domain, n_domains)
-
-    def unit_totals(self, values: np.ndarray, row_domain: np.ndarray | None = None,
-                    n_domains: int = 1) -> list[UnitTotals]:
-        """Sums of influence ``values`` (n, p) per sampled unit of each stage of the variance.
-
-        ``row_domain`` (n,) gives each row's domain (-1: none; None: every row
-        in the one domain), statistic ``j * n_domains + k`` being column j in
-        domain k. Linearised designs only.
-        """
-        raise self._not_linearised()
-
-    def vcov_from_totals(self, totals: Sequence[UnitTotals], n_domains: int = 1) -> np.ndarray:
-        """The design covariance from the unit sums of :meth:`unit_totals` (R's
-        ``svyrecvar``), under the design's lonely-PSU options. Linearised designs only."""
-        raise self._not_linearised()
-
-    def linearized_vcov(self, values: np.ndarray, row_domain: np.ndarray | None = None,
-                        n_domains: int = 1) -> np.ndarray:
-        """The linearised covariance of the domain totals of influence ``values`` (n, p).
-
-        :meth:`calibrated_influence`, :meth:`unit_totals`, then
-        :meth:`vcov_from_totals`. Linearised designs only.
-        """
-        raise self._not_linearised()
-
-    def _not_linearised(self) -> TypeError:
-        return TypeError(f"a {type(self).__name__} has no sampling stages: its variances "
-                         "come from its replicate weights")
-
-    # --- internal API: replicates -----------------------------------------------
-
-    def replicate_sums(self, values: np.ndarray, row_domain: np.ndarray | None = None,
-                       n_domains: int = 1, shift: np.ndarray | None = None) -> np.ndarray:
-        """Replicate-weighted sums of ``values`` (n, p) by domain, shape (R, p * K).
-
-        ``row_domain`` as in :meth:`unit_totals`. With ``shift`` (n,), each
-        row's weights are divided by ``2**shift`` first (the estimators scale
-        the values up to match, so that no sum overflows; powers of two scale
-        exactly). Replicate designs only.
-        """
-        raise TypeError(f"a {type(self).__name__} has no replicate weights")
-
-    def replicate_vcov(self, thetas: np.ndarray, estimate: np.ndarray) -> np.ndarray:
-        """The covariance of ``estimate`` (q,) from its replicates ``thetas`` (R, q).
-
-        Parameters
-        ----------
-        thetas : ndarray, shape (R, q)
-        estimate : ndarray, shape (q,)
-            The replicate and full-sample estimates.
-
-        Returns
-        -------
-        ndarray, shape (q, q)
-            R's ``svrVar`` under the design's scale, rscales and mse (replicates only).
-
-        Examples
-        --------
-        >>> from micropop.design import SurveyDesign
-        >>> rep = SurveyDesign(pd.DataFrame({"w": [1.0] * 3}), weights="w").replicate("jk1")
-        >>> rep.replicate_vcov(np.array([[1.0], [2.0], [3.0]]), np.array([2.0])).round(6)
-        array([[1.333333]])
-        """
-        return replicate_vcov(thetas, estimate, *self._replicate_scales())
-
-    def replicate_vcov_scaled(self, thetas: np.ndarray, estimate: np.ndarray,
-                              scaled: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`replicate_vcov` in units: the covariance is ``vcov * 2**(e_i + e_j)``.
-
-        Parameters
-        ----------
-        thetas : ndarray, shape (R, q)
-        estimate : ndarray, shape (q,)
-        scaled : bool, default True
-            As :func:`micropop.variance.replicate.replicate_vcov_scaled`.
-
-        Returns
-        -------
-        tuple of (ndarray, ndarray)
-            ``vcov`` (q, q) and the exponents ``e`` (q,) of int.
-
-        Examples
-        --------
-        >>> from micropop.design import SurveyDesign
-        >>> rep = SurveyDesign(pd.DataFrame({"w": [1.0] * 3}), weights="w").replicate("jk1")
-        >>> rep.replicate_vcov_scaled(np.array([[1.0], [3.0], [5.0]]), np.array([3.0]))
-        (array([[0.33333333]]), array([2]))
-        """
-        return replicate_vcov_scaled(thetas, estimate, *self._replicate_scales(),
-                                     scaled=scaled)
-
-    def _replicate_scales(self) -> tuple[float, np.ndarray, bool]:
-        raise TypeError(f"a {type(self).__name__} has no replicate weights")
-
-    # --- internal API: degrees of freedom -----------------------------------------
-
-    def domain_degf(self, row_domain: np.ndarray, n_domains: int) -> np.ndarray:
-        """R's degf of each domain as a subset of the design, (K,) floats.
-
-        ``row_domain`` (n,) gives each row's domain (-1: none).
-        """
-        raise NotImplementedError
 
     # --- building ---------------------------------------------------------------
 

@@ -30,6 +30,8 @@ import pandas as pd
 
 from micropop.design._core import protected_copy
 from micropop.design._facade import DesignMethods
+from micropop.design._method_docs import sections_from
+from micropop.design._variance import VarianceAPI
 from micropop.design.encode import as_columns, check_labels, check_weights, require_columns
 from micropop.design.factors import (
     JackknifeRank,
@@ -264,6 +266,7 @@ class ReplicateDesign(DesignMethods):
         stored.flags.writeable = False
         return {"_replicates": stored, "_unit": None}
 
+    @sections_from(VarianceAPI.replicate_sums, "Parameters", "Returns")
     def replicate_sums(self, values: np.ndarray, row_domain: np.ndarray | None = None,
                        n_domains: int = 1, shift: np.ndarray | None = None) -> np.ndarray:
         """Replicate-weighted sums of ``values`` (n, p) by domain, shape (R, p * K).
@@ -272,25 +275,6 @@ class ReplicateDesign(DesignMethods):
         the weighted sums per PSU, then the factors, ``factors.T @ unit sums``:
         the rows are read once whatever R. Replicates held per row are
         multiplied out. Either way the sums are additive over the rows.
-
-        Parameters
-        ----------
-        values : ndarray, shape (n, p)
-            Values by row of :attr:`frame`, not yet weighted.
-        row_domain : ndarray of int, shape (n,), optional
-            Domain of each row (-1: in none, left out); None: one domain.
-        n_domains : int, default 1
-            Number of domains K.
-        shift : ndarray of int, shape (n,), optional
-            Divide each row's weights by ``2**shift`` first (the estimators
-            scale the values up to match, so that no sum overflows; powers of
-            two scale exactly).
-
-        Returns
-        -------
-        ndarray, shape (R, p * K)
-            Row r, column ``j * K + k``: column j weighted by replicate r,
-            summed over domain k.
 
         Examples
         --------

@@ -28,6 +28,8 @@ import pandas as pd
 
 from micropop.design._core import protected_copy
 from micropop.design._facade import DesignMethods
+from micropop.design._method_docs import sections_from
+from micropop.design._variance import VarianceAPI
 from micropop.design.encode import (
     Columns,
     as_columns,
@@ -298,6 +300,20 @@ class SurveyDesign(DesignMethods):
         >>> boot = pairs.replicate("bootstrap", replicates=200, seed=1)
         >>> boot.replicate_weights.shape
         (4, 200)
+
+        The micro-workers counted by the two-stage population survey, with a
+        jackknife (one replicate per commune) instead of linearisation:
+
+        >>> from micropop import datasets
+        >>> des = SurveyDesign(datasets.load_population_survey(), weights="weight",
+        ...                    strata="region", psu=["commune_id", "household_id"],
+        ...                    fpc=["fpc1", "fpc2"])
+        >>> rep = des.replicate("jkn")
+        >>> rep.n_replicates, rep.total("microwork_12m").to_frame()[["estimate", "se"]].round(0)
+        ... # doctest: +NORMALIZE_WHITESPACE
+        (958,                estimate       se
+        variable
+        microwork_12m  295985.0  29617.0)
         """
         return make_replicates(self, method, replicates, seed, fay_rho, mse)
 
@@ -308,6 +324,7 @@ class SurveyDesign(DesignMethods):
         """The sampling stages, first to last: strata, units and fpc as integer codes."""
         return self._stages
 
+    @sections_from(VarianceAPI.unit_totals, "Parameters", "Returns")
     def unit_totals(self, values: np.ndarray, row_domain: np.ndarray | None = None,
                     n_domains: int = 1) -> list[UnitTotals]:
         """Sums of influence ``values`` (n, p) per sampled unit of each stage of the variance.
@@ -315,21 +332,6 @@ class SurveyDesign(DesignMethods):
         The stages are the first only, unless every stage has an fpc and the
         design is not ``ultimate_cluster`` (as R); each table is
         :func:`micropop.variance.linearization.stage_totals` on its stage.
-
-        Parameters
-        ----------
-        values : ndarray, shape (n, p)
-            Influence values by row of :attr:`frame` (zeros outside the scope).
-        row_domain : ndarray of int, shape (n,), optional
-            Domain of each row (-1: in none); None: one domain.
-        n_domains : int, default 1
-            Number of domains K (statistic ``j * K + k``: column j, domain k).
-
-        Returns
-        -------
-        list of UnitTotals
-            Per stage s, ``totals`` (C_s, p * K) over its C_s sampled units
-            and ``held`` (C_s, K), or None without domains.
 
         Examples
         --------
@@ -345,24 +347,13 @@ class SurveyDesign(DesignMethods):
         return [stage_totals(values, stage, row_domain, n_domains)
                 for stage in variance_stages(self._stages, self._ultimate_cluster)]
 
+    @sections_from(VarianceAPI.vcov_from_totals, "Parameters", "Returns")
     def vcov_from_totals(self, totals: Sequence[UnitTotals], n_domains: int = 1) -> np.ndarray:
         """The design covariance from the unit sums of :meth:`unit_totals`.
 
         :func:`micropop.variance.linearization.vcov_from_totals` (R's
         ``svyrecvar``) under the design's stages, ``lonely_psu`` and
         ``adjust_domain_lonely``.
-
-        Parameters
-        ----------
-        totals : sequence of UnitTotals
-            One table per stage of :meth:`unit_totals`, or their sums over
-            partitions of the rows.
-        n_domains : int, default 1
-            Number of domains K of the tables.
-
-        Returns
-        -------
-        ndarray, shape (p * K, p * K)
 
         Raises
         ------
@@ -382,6 +373,7 @@ class SurveyDesign(DesignMethods):
         return vcov_from_totals(totals, variance_stages(self._stages, self._ultimate_cluster),
                                 self._lonely_psu, n_domains, self._adjust_domain_lonely)
 
+    @sections_from(VarianceAPI.linearized_vcov, "Parameters", "Returns")
     def linearized_vcov(self, values: np.ndarray, row_domain: np.ndarray | None = None,
                         n_domains: int = 1) -> np.ndarray:
         """The linearised covariance of the domain totals of influence ``values`` (n, p).
@@ -390,20 +382,6 @@ class SurveyDesign(DesignMethods):
         are first replaced by their calibration residuals, as R's
         ``svyrecvar`` does with ``design$postStrata``; then the unit sums and
         their covariance, as :meth:`unit_totals` and :meth:`vcov_from_totals`.
-
-        Parameters
-        ----------
-        values : ndarray, shape (n, p)
-            Influence values by row of :attr:`frame`.
-        row_domain : ndarray of int, shape (n,), optional
-            Domain of each row (-1: in none); None: one domain.
-        n_domains : int, default 1
-            Number of domains K.
-
-        Returns
-        -------
-        ndarray, shape (p * K, p * K)
-            Statistic ``j * K + k`` is column j in domain k.
 
         Examples
         --------

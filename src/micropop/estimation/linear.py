@@ -33,9 +33,9 @@ def survey_total(design: Design, variables: str | Sequence[str],
     by : str or list of str, optional
         Domain columns: one estimate per observed combination, keeping the
         full design (R's ``svyby``).
-    deff : bool or "replace"
-        Design effect against simple random sampling without replacement
-        (True) or with replacement ("replace"), as R.
+    deff : bool or "replace", default False
+        Add the design effect against simple random sampling without
+        replacement (True) or with replacement ("replace"), as R's ``deff=``.
     na_rm : bool, default False
         Leave out rows with a missing value in any of ``variables`` (or
         ``by``), keeping the full design as R's ``na.rm=TRUE``. Without it,
@@ -89,8 +89,9 @@ def survey_mean(design: Design, variables: str | Sequence[str],
         Numeric columns, or categorical ones (the share of each level).
     by : str or list of str, optional
         Domain columns (R's ``svyby``): one mean per observed combination.
-    deff : bool or "replace"
-        Add design effects, as in :func:`survey_total`.
+    deff : bool or "replace", default False
+        Add the design effect against simple random sampling without
+        replacement (True) or with replacement ("replace"), as R's ``deff=``.
     na_rm : bool, default False
         Leave out rows missing a value, keeping the full design for the
         variance; without it missing values are refused.
@@ -131,8 +132,9 @@ def survey_ratio(design: Design, numerator: str | Sequence[str], denominator: st
         The numeric column X.
     by : str or list of str, optional
         Domain columns: one ratio per domain.
-    deff : bool or "replace"
-        Add design effects, as in :func:`survey_total`.
+    deff : bool or "replace", default False
+        Add the design effect against simple random sampling without
+        replacement (True) or with replacement ("replace"), as R's ``deff=``.
     na_rm : bool, default False
         Leave out together the rows missing either variable.
 

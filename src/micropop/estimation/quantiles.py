@@ -74,7 +74,9 @@ def survey_quantile(design: Design, variables: str | Sequence[str],
         Degrees of freedom for the interval; default the design's, as R
         (``np.inf`` for normal quantiles).
     na_rm : bool, default False
-        As for :func:`survey_total`.
+        Leave out rows with a missing value in any of ``variables`` (or
+        ``by``), keeping the full design as R's ``na.rm=TRUE``; without it,
+        missing values are refused.
     interval_type : str, default "mean"
         R's ``interval.type``. Woodruff intervals differ in the interval for
         the share ``s`` at or below the estimate: ``"mean"`` (``s +/- t se``),
