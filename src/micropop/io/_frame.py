@@ -70,7 +70,9 @@ def cells_to_frame(path: Path, cells: Cells, declared: Declared, decimal: str | 
     for name, (series, said) in zip(columns, _each(typed, list(columns), threads), strict=True):
         data[name] = series
         notes.extend(said)
-    return pd.DataFrame(data), decimal, notes
+    frame = pd.DataFrame(data)
+    cells.origin().stamp(frame)
+    return frame, decimal, notes
 
 
 def _each(function: Callable[[Any], Any], items: Sequence[Any], threads: bool) -> list[Any]:

@@ -107,6 +107,10 @@ def read_survey(path: str | os.PathLike[str], codebook: CodebookLike | None = No
         and ``attrs["read_notes"]`` the guesses made to read the file, one
         English sentence (str) each in a list: encoding, separator, decimal
         mark, header row, sheet, cells read as missing, ...
+        ``attrs["row_origin"]`` says where each row was read (the file line
+        of a text file, the sheet row of a workbook) and the codebook's id
+        column, so that errors name rows ``data row 3 (file line 4; id R03)``
+        (see :class:`micropop.errors.RowOrigin`).
 
     Raises
     ------
