@@ -127,7 +127,7 @@ def _where_read(rows: object, index: pd.Index, shown: np.ndarray,
     if lines is not None and origin.unit is not None:
         details.append(f"{origin.unit}{'s' if len(shown) > 1 else ''} "
                        + ", ".join(map(str, lines.tolist())))
-    if origin.id is not None:
+    if origin.id is not None and not (isinstance(rows, pd.Series) and rows.name == origin.id):
         if isinstance(rows, pd.DataFrame) and origin.id in rows.columns:
             ids = rows[origin.id]
         if ids is not None and len(ids) == len(index):
