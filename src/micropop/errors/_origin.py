@@ -125,20 +125,24 @@ class RowOrigin:
         """Where the rows labelled ``index`` were read (0-based), or None when unknown.
 
         The rows of the frame as read (index ``0 .. rows - 1``), or some of them
-        keeping their labels (a subset, a sort); a frame re-numbered from 0 with
-        fewer or more rows (``reset_index`` after a subset) cannot be followed.
+        keeping their labels and order (a subset); a frame re-numbered from 0
+        with fewer or more rows (``reset_index`` after a subset), a named index
+        (``set_index``) or labels out of order cannot be followed.
 
         Examples
         --------
         >>> origin = RowOrigin(rows=5)
-        >>> origin.positions(pd.Index([4, 1])).tolist()
-        [4, 1]
+        >>> origin.positions(pd.Index([1, 4])).tolist()
+        [1, 4]
+        >>> origin.positions(pd.Index([4, 1])) is None
+        True
         >>> origin.positions(pd.RangeIndex(3)) is None
         True
         """
         if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
             return np.arange(len(index)) if len(index) == self.rows else None
-        if not pd.api.types.is_integer_dtype(index.dtype) or not index.is_unique:
+        if (not pd.api.types.is_integer_dtype(index.dtype) or index.name is not None
+                or not index.is_monotonic_increasing or not index.is_unique):
             return None
         labels = index.to_numpy(dtype=np.int64)
         if labels.size and (labels.min() < 0 or labels.max() >= self.rows):

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from micropop.errors._origin import row_origin
+from micropop.errors._origin import RowOrigin, row_origin
 
 #: How many offending rows an error message lists before summarising.
 MAX_ROWS_SHOWN = 5
@@ -65,8 +65,9 @@ def data_rows(rows: pd.Index | pd.Series | pd.DataFrame, mask: Any,
     default ``0, 1, 2, ...``); then, for a frame read by
     :func:`micropop.read_survey` (see :class:`RowOrigin`), the file line or
     sheet row of each, and its respondent id when the codebook declares an id
-    column. Use :func:`describe_rows` only for lists that are not rows of a
-    frame.
+    column. Rows of such a frame that kept their labels (a subset
+    ``df[df.age >= 18]``) are named by their data row in the file. Use
+    :func:`describe_rows` only for lists that are not rows of a frame.
 
     Parameters
     ----------
@@ -93,7 +94,6 @@ def data_rows(rows: pd.Index | pd.Series | pd.DataFrame, mask: Any,
     'data rows 2, 4 (values: 7, 9)'
     >>> data_rows(pd.Index(["a", "b"]), np.array([False, True]))
     'data row 2 (id b)'
-    >>> from micropop.errors import RowOrigin
     >>> df = pd.DataFrame({"ident": ["R01", "R02", "R03"], "age": [30, -1, 40]})
     >>> RowOrigin.of_lines([2, 3, 4], "file line").with_id("ident").stamp(df)
     >>> data_rows(df, df["age"] < 0, [-1])
@@ -103,9 +103,14 @@ def data_rows(rows: pd.Index | pd.Series | pd.DataFrame, mask: Any,
     positions = np.flatnonzero(np.asarray(mask, dtype=bool))
     shown = positions[:MAX_ROWS_SHOWN]
     plain = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
-    numbers = [f"{p + 1}" if plain else f"{p + 1} (id {index[p]})" for p in shown]
+    origin = row_origin(rows)
+    read_at = None if origin is None else origin.positions(index)
+    if read_at is not None:  # rows of a file (some of them): named as the file's data rows
+        numbers = [f"{p + 1}" for p in read_at[shown]]
+    else:
+        numbers = [f"{p + 1}" if plain else f"{p + 1} (id {index[p]})" for p in shown]
     word = "data row" if len(positions) == 1 else "data rows"
-    details = _where_read(rows, index, shown, ids)
+    details = [] if origin is None else _where_read(origin, rows, read_at, shown, ids)
     if values is not None:
         vals = [str(v) for v, _ in zip(values, shown, strict=False)]
         details.append(("value: " if len(vals) == 1 else "values: ") + ", ".join(vals))
@@ -115,14 +120,13 @@ def data_rows(rows: pd.Index | pd.Series | pd.DataFrame, mask: Any,
     return text
 
 
-def _where_read(rows: object, index: pd.Index, shown: np.ndarray,
+def _where_read(origin: RowOrigin, rows: object, read_at: np.ndarray | None, shown: np.ndarray,
                 ids: pd.Series | None) -> list[str]:
-    """``["file lines 4, 18", "ident R03, R17"]`` for the rows at positions ``shown``."""
-    origin = row_origin(rows)
-    if origin is None or shown.size == 0:
+    """``["file lines 4, 18", "ident R03, R17"]`` for the rows at positions ``shown``
+    (``read_at``: where each row of ``rows`` was read, if known)."""
+    if shown.size == 0:
         return []
     details = []
-    read_at = origin.positions(index)
     lines = None if read_at is None else origin.lines_of(read_at[shown])
     if lines is not None and origin.unit is not None:
         details.append(f"{origin.unit}{'s' if len(shown) > 1 else ''} "
@@ -130,7 +134,7 @@ def _where_read(rows: object, index: pd.Index, shown: np.ndarray,
     if origin.id is not None and not (isinstance(rows, pd.Series) and rows.name == origin.id):
         if isinstance(rows, pd.DataFrame) and origin.id in rows.columns:
             ids = rows[origin.id]
-        if ids is not None and len(ids) == len(index):
+        if ids is not None and len(ids) == len(rows):  # type: ignore[arg-type]
             details.append(f"{origin.id} " + ", ".join(map(_id_text, ids.iloc[shown])))
     return details
 
