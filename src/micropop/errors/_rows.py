@@ -105,6 +105,9 @@ def data_rows(rows: pd.Index | pd.Series | pd.DataFrame, mask: Any,
     plain = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
     origin = row_origin(rows)
     read_at = None if origin is None else origin.positions(index)
+    if read_at is not None and origin is not None and not isinstance(rows, pd.Index) \
+            and not origin.follows(rows, read_at):
+        read_at = None  # re-ordered since read: no line rather than a wrong one
     if read_at is not None:  # rows of a file (some of them): named as the file's data rows
         numbers = [f"{p + 1}" for p in read_at[shown]]
     else:
