@@ -11,7 +11,7 @@ Examples
 Traceback (most recent call last):
 ...
 micropop.errors.MissingColumnError: column(s) 'poid' not in the data (did you mean 'poids'?). \
-The data have 3 columns: 'age', 'sexe', 'poids'.
+There are 3 columns in the data: 'age', 'sexe', 'poids'.
 """
 
 from __future__ import annotations
@@ -69,13 +69,16 @@ def closest_name(name: object, choices: Iterable[object]) -> str | None:
     return folded[close[0]] if close else None
 
 
-def columns_listing(columns: Iterable[object], limit: int = MAX_COLUMNS_SHOWN) -> str:
+def columns_listing(columns: Iterable[object], where: str | None = None,
+                    limit: int = MAX_COLUMNS_SHOWN) -> str:
     """The columns there are, for a message: all of them, or the first ``limit`` and a count.
 
     Parameters
     ----------
     columns : iterable
         The column names.
+    where : str, optional
+        What they are the columns of, said after their number.
     limit : int, default 20
         How many to list at most.
 
@@ -87,12 +90,12 @@ def columns_listing(columns: Iterable[object], limit: int = MAX_COLUMNS_SHOWN) -
     --------
     >>> columns_listing(["a", "b"])
     "2 columns: 'a', 'b'"
-    >>> columns_listing([f"q{i}" for i in range(30)], limit=3)
-    "30 columns: 'q0', 'q1', 'q2' and 27 more"
+    >>> columns_listing([f"q{i}" for i in range(30)], "survey.csv", limit=3)
+    "30 columns in survey.csv: 'q0', 'q1', 'q2' and 27 more"
     """
     names = [str(c) for c in columns]
-    text = f"{len(names)} column{'' if len(names) == 1 else 's'}: " + ", ".join(
-        map(repr, names[:limit]))
+    text = (f"{len(names)} column{'' if len(names) == 1 else 's'}"
+            + (f" in {where}" if where else "") + ": " + ", ".join(map(repr, names[:limit])))
     return text + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
@@ -124,8 +127,8 @@ def not_found(names: Sequence[object], available: Iterable[object], where: str =
     columns = list(available)
     message = (f"{role + ' ' if role else ''}column(s) {', '.join(repr(str(n)) for n in names)} "
                f"not in {where}{suggestions(names, columns)}")
-    verb = "have" if where.startswith("the ") else "has"
-    return message, f"{where} {verb} {columns_listing(columns)}"
+    verb = "is" if len(columns) == 1 else "are"
+    return message, f"there {verb} {columns_listing(columns, where)}"
 
 
 def suggestions(names: Sequence[object], available: Iterable[object]) -> str:
