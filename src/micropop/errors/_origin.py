@@ -105,6 +105,15 @@ class RowOrigin:
     def with_id(self, column: str | None) -> RowOrigin:
         """This origin with the respondent id column ``column``.
 
+        Parameters
+        ----------
+        column : str or None
+            The id column the codebook declares.
+
+        Returns
+        -------
+        RowOrigin
+
         Examples
         --------
         >>> RowOrigin(rows=2).with_id("ident").id
@@ -141,8 +150,20 @@ class RowOrigin:
         return replace(self, key=key, marks=tuple((p, _text(column.iloc[p])) for p in at))
 
     def follows(self, frame: pd.DataFrame | pd.Series, read_at: np.ndarray) -> bool:
-        """Whether the rows of ``frame`` are those read at ``read_at`` (as far as the
-        marks tell: False when a marked row holds another value, e.g. after a sort).
+        """Whether the rows of ``frame`` are those read at ``read_at``, as far as the marks tell.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame or Series
+            The frame (or its key column) whose rows are named.
+        read_at : numpy.ndarray
+            Where each of its rows was read (see :meth:`positions`).
+
+        Returns
+        -------
+        bool
+            False when a marked row holds another value (e.g. after a sort);
+            True when it cannot be told (no key column).
 
         Examples
         --------
@@ -170,6 +191,15 @@ class RowOrigin:
     def lines_of(self, positions: np.ndarray) -> np.ndarray | None:
         """The line of each data row at ``positions`` (0-based), or None without lines.
 
+        Parameters
+        ----------
+        positions : numpy.ndarray
+            Places of data rows in the file (0-based).
+
+        Returns
+        -------
+        numpy.ndarray or None
+
         Examples
         --------
         >>> RowOrigin.of_lines([2, 3, 9], "file line").lines_of(np.array([0, 2]))
@@ -190,6 +220,15 @@ class RowOrigin:
         keeping their labels and order (a subset); a frame re-numbered from 0
         with fewer or more rows (``reset_index`` after a subset), a named index
         (``set_index``) or labels out of order cannot be followed.
+
+        Parameters
+        ----------
+        index : pandas.Index
+            The index of the frame whose rows are named.
+
+        Returns
+        -------
+        numpy.ndarray or None
 
         Examples
         --------
@@ -214,6 +253,10 @@ class RowOrigin:
     def to_attr(self) -> dict[str, Any]:
         """The origin as plain values, for ``attrs`` (see :func:`from_attr`).
 
+        Returns
+        -------
+        dict
+
         Examples
         --------
         >>> RowOrigin.of_lines([7], "sheet row").to_attr()["lines"]
@@ -226,6 +269,15 @@ class RowOrigin:
     @classmethod
     def from_attr(cls, value: object) -> RowOrigin | None:
         """The origin stored by :meth:`to_attr`; None for anything else.
+
+        Parameters
+        ----------
+        value : object
+            What ``attrs["row_origin"]`` holds.
+
+        Returns
+        -------
+        RowOrigin or None
 
         Examples
         --------
@@ -252,6 +304,11 @@ class RowOrigin:
 
     def stamp(self, frame: pd.DataFrame | pd.Series) -> None:
         """Store this origin in ``frame.attrs`` (in place).
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame or Series
+            The frame read (or one of its columns).
 
         Examples
         --------
