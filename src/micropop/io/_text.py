@@ -217,7 +217,7 @@ def _arrow_cells(path: Path, text: str, sep: str, skip: int, utf8: bytes | None 
     cells = [table.column(i) for i in range(table.num_columns)]
     rows = table.num_rows - 1
     # one line per record, no blank line (Arrow skips them): the data rows follow the header
-    regular = _count_lines(text[len(skipped):].rstrip("\r\n")) == blanks + 1 + rows
+    regular = _count_lines(text, start=len(skipped), blank_end=True) == blanks + 1 + rows
     return Cells([c[0].as_py() for c in cells],
                  [pd.Series(pd.arrays.ArrowStringArray(c.slice(1).combine_chunks()),
                             dtype=ARROW_TEXT) for c in cells],
@@ -315,10 +315,17 @@ def _csv_cells(path: Path, text: str, sep: str, skip: int) -> Cells:
                  lines=starts[rows_at], unit="file line")
 
 
-def _count_lines(text: str, skip: int = 0) -> int:
-    """The number of physical lines of ``text`` (as :func:`_lines` splits it) after ``skip``."""
-    ends = text.count("\n") + text.count("\r") - text.count("\r\n")
-    return max(ends + (not text.endswith(("\n", "\r")) and bool(text)) - skip, 0)
+def _count_lines(text: str, skip: int = 0, start: int = 0, blank_end: bool = False) -> int:
+    """The number of physical lines of ``text[start:]`` (as :func:`_lines` splits it) after
+    the first ``skip``; with ``blank_end``, not counting the blank lines at its end."""
+    stop = len(text)
+    if blank_end:
+        while stop > start and text[stop - 1] in "\r\n":
+            stop -= 1
+    ends = (text.count("\n", start, stop) + text.count("\r", start, stop)
+            - text.count("\r\n", start, stop))
+    last = stop > start and text[stop - 1] not in "\r\n"
+    return max(ends + last - skip, 0)
 
 
 def _data_lines(text: str, sep: str, skip: int, rows: int) -> np.ndarray | None:
