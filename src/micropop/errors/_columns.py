@@ -136,10 +136,8 @@ def suggestions(names: Sequence[object], available: Iterable[object]) -> str:
 
     Parameters
     ----------
-    names : sequence
-        The names not found.
-    available : iterable
-        The columns there are.
+    names, available : iterable
+        The names not found, and the columns there are.
 
     Returns
     -------
