@@ -183,7 +183,7 @@ def binned(values: pd.Series, edges: Sequence[float], weights: pd.Series | None 
     if bad.any():
         raise DataValidationError(
             f"column {values.name!r} has missing or infinite values or values below "
-            f"{bounds[0]:g} in " + data_rows(values.index, bad, values.to_numpy()[bad]),
+            f"{bounds[0]:g} in " + data_rows(values, bad, values.to_numpy()[bad]),
             hint="drop or fix these rows, or lower the first bin edge",
         )
     w = _scaled(_weights(weights, len(x)))[0]

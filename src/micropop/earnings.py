@@ -262,7 +262,7 @@ def oecd_consumption_units(household_size: pd.Series | np.ndarray | Sequence[flo
         raise EarningsError(f"household_size has {len(size)} values and children_under14 "
                             f"{len(children)}", hint="give one of each per household")
     # rows are named as data rows, with the Series' labels as ids
-    index = (household_size.index if isinstance(household_size, pd.Series)
+    index = (household_size if isinstance(household_size, pd.Series)
              else pd.RangeIndex(len(size)))
     return _units(_counts(size, "household_size", index),
                   _counts(children, "children_under14", index),
@@ -282,7 +282,7 @@ def _units(size: np.ndarray, children: np.ndarray,
     return units
 
 
-def _counts(values: pd.Series, name: str, index: pd.Index) -> np.ndarray:
+def _counts(values: pd.Series, name: str, index: pd.Index | pd.Series) -> np.ndarray:
     """Counts of persons as floats: NaN where missing; text, inf or fractions refused."""
     if pd.api.types.is_bool_dtype(values):
         numbers = np.full(len(values), np.nan)  # True is no count

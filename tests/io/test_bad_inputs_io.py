@@ -145,7 +145,7 @@ def test_unclosed_quote_is_refused(tmp_path):
 @pytest.mark.parametrize("cell", ["1e400", "-1e999", "inf", "-Infinity", "1e-400", "-2.5e-5000"])
 def test_numbers_that_cannot_be_stored_are_refused(tmp_path, cell):
     path = _write(tmp_path, f"id,x\n1,2.5\n2,{cell}\n3,4\n")
-    _refused(OutOfRangeError, path, "column 'x'", f"data row 2 (value: '{cell}')")
+    _refused(OutOfRangeError, path, "column 'x'", f"data row 2 (file line 3; value: '{cell}')")
     cb = {"variables": {"x": {"type": "numeric"}}}
     _refused(OutOfRangeError, path, "column 'x'", "data row 2", codebook=cb)
 
@@ -165,7 +165,8 @@ def test_underflow_without_exponent_is_refused(tmp_path):
 def test_stray_text_in_a_column_of_numbers_is_refused(tmp_path):
     rows = "\n".join(f"{i},{i * 1.5}" for i in range(1, 9))
     path = _write(tmp_path, "id,hours\n" + rows + "\n9,ne sait pas\n10,12\n")
-    err = _refused(NonNumericError, path, "column 'hours'", "data row 9 (value: 'ne sait pas')")
+    err = _refused(NonNumericError, path, "column 'hours'",
+                   "data row 9 (file line 10; value: 'ne sait pas')")
     assert "missing" in err.hint and "type: string" in err.hint
     cb = {"variables": {"hours": {"type": "numeric", "missing": ["ne sait pas"]}}}
     df = _read(path, codebook=cb)
@@ -188,7 +189,7 @@ def _sheet(path, rows):
 def test_excel_error_cell_in_numbers_is_refused(tmp_path):
     rows = [["id", "ratio"], *([i, i / 2] for i in range(1, 6)), [6, "#DIV/0!"]]
     _refused(NonNumericError, _sheet(tmp_path / "survey.xlsx", rows), "column 'ratio'",
-             "data row 6 (value: '#DIV/0!')")
+             "data row 6 (sheet row 7; value: '#DIV/0!')")
 
 
 def test_excel_date_column_with_stray_text_is_refused(tmp_path):
@@ -285,7 +286,7 @@ def test_decimal_comma_in_quoted_cells_of_a_comma_file(tmp_path):
 
 def test_point_under_a_decimal_comma_is_not_a_number(tmp_path):
     path = _write(tmp_path, "id;x\n1;12,5\n2;3,5\n3;1.5\n4;2\n5;4\n")
-    _refused(NonNumericError, path, "column 'x'", "data row 3 (value: '1.5')")
+    _refused(NonNumericError, path, "column 'x'", "data row 3 (file line 4; value: '1.5')")
     _refused(NonNumericError, path, "data row 3", decimal=",",
              codebook={"variables": {"x": {"type": "numeric"}}})
 
@@ -578,7 +579,8 @@ def test_hostile_tables_are_refused_or_read_as_written(tmp_path, table, sep, hos
     elif hostile in ("huge", "tiny", "stray_text"):
         cells[row][-1] = {"huge": "-1e400", "tiny": "1e-999", "stray_text": "refus"}[hostile]
         expect = (NonNumericError if hostile == "stray_text" else OutOfRangeError,
-                  ["column 'zz_n'", f"data row {row + 1} (value: '{cells[row][-1]}')"])
+                  ["column 'zz_n'",
+                   f"data row {row + 1} (file line {row + 2}; value: '{cells[row][-1]}')"])
     elif hostile == "na_marker":
         cells[row][col] = "NA"
         rows[row][col] = None

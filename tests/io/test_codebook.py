@@ -283,5 +283,6 @@ def test_invalid_level_lists_the_allowed_levels(spec_codebook, spec_data):
     bad = spec_data.assign(region_code=["11", "93", "75"])
     with pytest.raises(InvalidLevelError,
                        match=r"'region_code' holds 2 values outside its levels \(11=Île-de-France, "
-                             r"24=Centre-Val de Loire\): data rows 2, 3 \(values: '93', '75'\)"):
+                             r"24=Centre-Val de Loire\): data rows 2, 3 "
+                             r"\(id 2, 3; values: '93', '75'\)"):
         spec_codebook.apply(bad)

@@ -194,21 +194,22 @@ def test_integer_outside_range(tmp_path):
     rows = _with(1, "1,female,11,12,10.5")
     rows[3] = "4,male,11,150,7"
     _raises(OutOfRangeError, path := _csv(tmp_path, rows), "column 'age'", "[18, 99]",
-            "data rows 1, 4 (values: 12, 150)", codebook=CODEBOOK)
+            "data rows 1, 4 (file lines 2, 5; id 1, 4; values: 12, 150)", codebook=CODEBOOK)
     assert path.exists()
 
 
 def test_negative_value_under_an_open_range(tmp_path):
     path = _csv(tmp_path, _with(3, "3,female,53,51,-3.25"))
-    _raises(OutOfRangeError, path, "column 'earnings'", "[0, inf]", "data row 3 (value: -3.25)",
-            codebook=CODEBOOK)
+    _raises(OutOfRangeError, path, "column 'earnings'", "[0, inf]",
+            "data row 3 (file line 4; id 3; value: -3.25)", codebook=CODEBOOK)
 
 
 def test_text_in_a_numeric_column(tmp_path):
     rows = _with(2, "2,male,53,40,12;5x")
     rows[3] = "4,male,11,27,abc"
     err = _raises(NonNumericError, _csv(tmp_path, rows), "column 'earnings'", "numeric",
-                  "data rows 2, 4 (values: '12;5x', 'abc')", codebook=CODEBOOK)
+                  "data rows 2, 4 (file lines 3, 5; id 2, 4; values: '12;5x', 'abc')",
+                  codebook=CODEBOOK)
     assert "missing" in err.hint
 
 
@@ -216,7 +217,7 @@ def test_decimal_comma_text_under_a_decimal_point(tmp_path):
     path = tmp_path / "survey.csv"
     path.write_text("id;earnings\n1;12,5x\n2;3,5\n", encoding="utf-8")
     cb = {"variables": {"id": {"type": "integer"}, "earnings": {"type": "numeric"}}}
-    err = _raises(NonNumericError, path, "data row 1 (value: '12,5x')", codebook=cb)
+    err = _raises(NonNumericError, path, "data row 1 (file line 2; value: '12,5x')", codebook=cb)
     assert "decimal=','" in err.hint
     assert "3,5" not in str(err)  # the sniffed decimal comma reads the good row
     _raises(NonNumericError, path, "data rows 1, 2", codebook=cb, decimal=".")
@@ -224,7 +225,7 @@ def test_decimal_comma_text_under_a_decimal_point(tmp_path):
 
 def test_fractional_value_in_an_integer_column(tmp_path):
     _raises(NonIntegerError, _csv(tmp_path, _with(3, "3,female,53,51.5,3.25")),
-            "column 'age'", "data row 3 (value: '51.5')", codebook=CODEBOOK)
+            "column 'age'", "data row 3 (file line 4; id 3; value: '51.5')", codebook=CODEBOOK)
 
 
 def test_invalid_date(tmp_path):
@@ -236,8 +237,8 @@ def test_invalid_date(tmp_path):
 
 def test_duplicate_ids(tmp_path):
     path = _csv(tmp_path, _with(4, "2,male,11,27,7"))
-    _raises(DuplicateIdError, path, "id column 'id'", "data rows 2, 4 (values: 2, 2)",
-            codebook=CODEBOOK)
+    _raises(DuplicateIdError, path, "id column 'id'",
+            "data rows 2, 4 (file lines 3, 5; values: 2, 2)", codebook=CODEBOOK)
 
 
 def test_missing_ids(tmp_path):
@@ -281,10 +282,12 @@ def test_row_numbers_count_data_rows_from_one(tmp_path):
     path = _csv(tmp_path, _with(2, "2,male,53,40,oops"))
     line = path.read_text(encoding="utf-8").splitlines()[2]  # file line 3
     assert "oops" in line
-    _raises(NonNumericError, path, "data row 2 (value: 'oops')", codebook=CODEBOOK)
+    _raises(NonNumericError, path, "data row 2 (file line 3; id 2; value: 'oops')",
+            codebook=CODEBOOK)
 
 
 def test_gzip_text_is_checked_too(tmp_path):
     path = tmp_path / "survey.csv.gz"
     path.write_bytes(gzip.compress((HEADER + "\n".join(_with(1, "1,x,11,34,1"))).encode()))
-    _raises(InvalidLevelError, path, "column 'sex'", "data row 1 (value: 'x')", codebook=CODEBOOK)
+    _raises(InvalidLevelError, path, "column 'sex'", "data row 1 (file line 2; id 1; value: 'x')",
+            codebook=CODEBOOK)

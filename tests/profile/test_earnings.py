@@ -99,7 +99,8 @@ def test_hourly_earnings_convention(des):
 def test_zero_hours_are_explicit(df):
     frame = df.assign(hours_week=df["hours_week"].where(df.index >= 3, 0.0))
     des = mp.SurveyDesign(frame, weights="weight")
-    with pytest.raises(ZeroHoursError, match=r"0 in 3 row\(s\) \(data rows 1, 2, 3\)"):
+    with pytest.raises(ZeroHoursError, match=r"0 in 3 row\(s\) \(data rows 1, 2, 3 "
+                                                   r"\(file lines 2, 3, 4; id 1, 2, 3\)\)"):
         earnings.below_minimum_wage(des)
     rate = earnings.hourly_earnings(des, zero_hours="exclude")
     assert rate.isna().sum() == 3

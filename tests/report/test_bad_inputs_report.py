@@ -320,7 +320,7 @@ def test_hostile_config_values_are_refused_by_key(tmp_path, tables, message):
     # the reader refuses the cell before the margins are read
     ("sex,female,inf\nsex,male,100\n", "column 'target' holds 1 number that cannot be stored "
                                       "as a finite number (infinite, or too large or too small): "
-                                      "data row 1 (value: 'inf')"),
+                                      "data row 1 (file line 2; value: 'inf')"),
     ("sex,female,-100\nsex,male,100\n", "margins.csv has an infinite or negative target in "
                                        "data row 1 (value: -100.0)"),
     ("sex,female,nan\nsex,male,100\n",

@@ -478,7 +478,8 @@ def test_design_must_be_a_design(workers) -> None:
 def test_indicator_columns(workers) -> None:
     data = workers.assign(flag=(workers["frequency"] == "weekly").astype(float))
     data.loc[3, "flag"] = 2
-    with pytest.raises(IndicatorError, match=r"'flag'.*data row 4 \(value: 2.0\)"):
+    with pytest.raises(IndicatorError,
+                       match=r"'flag'.*data row 4 \(file line 5; id 4; value: 2.0\)"):
         size.survey_count(mp.SurveyDesign(data, weights="weight"), "flag")
     data.loc[3, "flag"] = np.nan
     with pytest.raises(MissingValuesError):

@@ -118,7 +118,8 @@ def test_multiplicity_below_one_names_rows(workers) -> None:
     bad = workers.copy()
     bad.loc[[4, 17], "n_platforms"] = 0
     with pytest.raises(MultiplicityError,
-                       match=r"'n_platforms' .* data rows 5, 18 \(values: 0, 0\)"):
+                       match=r"'n_platforms' .* data rows 5, 18 "
+                             r"\(file lines 6, 19; id 5, 18; values: 0, 0\)"):
         mp.size.multiplicity_correction(337_980, mp.SurveyDesign(bad, weights="weight"))
 
 

@@ -182,7 +182,8 @@ def test_indicator_not_zero_one_names_rows(frame) -> None:
     bad = frame.assign(microwork_12m=frame["microwork_12m"].astype(float))
     bad.loc[[3, 8], "microwork_12m"] = [2.0, -1.0]
     with pytest.raises(IndicatorError,
-                       match=r"'microwork_12m' .* data rows 4, 9 \(values: 2.0, -1.0\)"):
+                       match=r"'microwork_12m' .* data rows 4, 9 \(file lines 5, 10; "
+                             r"person_id 831, 1186; values: 2.0, -1.0\)"):
         mp.size.survey_count(design(bad), "microwork_12m")
 
 

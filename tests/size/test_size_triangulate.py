@@ -118,7 +118,8 @@ def test_fte_from_a_count(des) -> None:
 def test_fte_bad_inputs(des) -> None:
     data = des.data.copy()
     data.loc[7, "hours_week"] = -2.0
-    with pytest.raises(SizeInputError, match=r"negative hours: data row 8 \(value: -2.0\)"):
+    with pytest.raises(SizeInputError, match=r"negative hours: data row 8 "
+                                                       r"\(file line 9; id 8; value: -2.0\)"):
         mp.size.fte(mp.SurveyDesign(data, weights="weight"))
     with pytest.raises(SizeInputError, match="full_time_hours"):
         mp.size.fte(des, full_time_hours=0)

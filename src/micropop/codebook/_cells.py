@@ -5,10 +5,12 @@ rows that break a rule, numbers parsed from text, and the fragments of messages
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import difflib
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -69,11 +71,27 @@ def as_mask(condition: pd.Series) -> npt.NDArray[np.bool_]:
     return np.asarray(condition.fillna(False), dtype=bool)
 
 
+#: The respondent ids (by position) of the frame a codebook is being applied to, for
+#: the rows its checks name; set by :func:`naming_ids` while the codebook checks it.
+_IDS: contextvars.ContextVar[pd.Series | None] = contextvars.ContextVar("ids", default=None)
+
+
+@contextlib.contextmanager
+def naming_ids(ids: pd.Series | None) -> Iterator[None]:
+    """While in this block, :func:`bad_rows` names rows with these respondent ids."""
+    token = _IDS.set(ids)
+    try:
+        yield
+    finally:
+        _IDS.reset(token)
+
+
 def bad_rows(values: pd.Series, mask: np.ndarray) -> str:
     """``"data rows 3, 7 (values: ...)"`` for the rows flagged in ``mask`` (with their ids
-    when the frame has an index of its own), as every other error names rows."""
+    when the frame has an index of its own, and their file lines and respondent ids when
+    read from a file), as every other error names rows (:func:`micropop.errors.data_rows`)."""
     shown = values.iloc[np.flatnonzero(mask)[:MAX_ROWS_SHOWN]]
-    return data_rows(values.index, mask, [_show(v) for v in shown])
+    return data_rows(values, mask, [_show(v) for v in shown], ids=_IDS.get())
 
 
 def stripped_text(values: pd.Series) -> pd.Series:

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from micropop.codebook._cells import as_mask, bad_rows, counted, listing, suggest
+from micropop.codebook._cells import as_mask, bad_rows, counted, listing, naming_ids, suggest
 from micropop.codebook._load import FILE_SUFFIXES, read_data
 from micropop.codebook._variable import Variable, describe, merge_variable, parse_variable
 from micropop.errors import (
@@ -25,6 +25,9 @@ from micropop.errors import (
     DuplicateIdError,
     MicropopWarning,
     MissingColumnError,
+    RowOrigin,
+    not_found,
+    row_origin,
 )
 
 _CODEBOOK_KEYS = ("dataset", "description", "id", "variables")
@@ -305,24 +308,27 @@ class Codebook:
                   if n not in df.columns]
         if absent:
             numbers = [c for c in df.columns if not isinstance(c, str) and str(c) in absent]
+            message, there = not_found(absent, columns, role="codebook")
             raise MissingColumnError(
-                f"{source}: {counted(len(absent), 'column')} of the codebook not in the data: "
-                + ", ".join(f"{n!r}{suggest(n, columns)}" for n in absent),
+                f"{source}: {message}",
                 hint=(f"the data name columns by {type(numbers[0]).__name__} labels such as "
                       f"{numbers[0]!r}, not text: rename them, e.g. "
                       "df.columns = df.columns.astype(str)") if numbers else
-                     f"the data have columns {listing(columns)}; fix the names in the "
-                     "codebook or remove these entries")
+                     f"{there}; fix the names in the codebook or remove these entries")
         undeclared = [c for c in df.columns if c not in self.variables]
         if undeclared:
             warnings.warn(MicropopWarning(
                 f"{source}: {counted(len(undeclared), 'column')} not in the codebook, kept as "
                 f"read: {listing(undeclared)}"), stacklevel=2)
+        if self.id:  # rows are named with their ids from now on
+            df = df.copy(deep=False)
+            (row_origin(df) or RowOrigin(rows=len(df))).with_id(self.id).stamp(df)
         out = df.copy(deep=False)  # the declared columns are replaced, the others shared
-        for name, variable in self.variables.items():
-            out[name] = variable.convert(df[name], source=source, decimal=decimal)
-        if self.id:
-            self._check_id(out[self.id], source)
+        with naming_ids(df[self.id] if self.id else None):
+            for name, variable in self.variables.items():
+                out[name] = variable.convert(df[name], source=source, decimal=decimal)
+            if self.id:
+                self._check_id(out[self.id], source)
         labels = {n: v.description for n, v in self.variables.items() if v.description}
         out.attrs["labels"] = {**df.attrs.get("labels", {}), **labels}
         return out

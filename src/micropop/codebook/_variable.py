@@ -277,6 +277,7 @@ class Variable:
         else:
             return values.astype("string")
         if self.range is not None:
+            out.attrs = {**values.attrs, **out.attrs}  # rows named as read (file lines)
             self._check_range(out, where)
         return out
 

@@ -506,7 +506,7 @@ def _aligned(frame: pd.DataFrame, name: str, value: Any) -> Any:
         if not frame.index.isin(value.index).all():
             absent = ~frame.index.isin(value.index)
             raise DesignError(f"the Series given for column {name!r} has no value for "
-                              f"{data_rows(frame.index, absent)}",
+                              f"{data_rows(frame, absent)}",
                               hint="give one value per row of des.data (same index)")
         return value.reindex(frame.index)
     if np.ndim(value) == 0:

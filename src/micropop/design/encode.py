@@ -32,11 +32,11 @@ from micropop.errors import (
     MAX_ROWS_SHOWN,
     DesignError,
     MicropopError,
-    MissingColumnError,
     NotADesignError,
     OptionError,
     WeightError,
     data_rows,
+    missing_columns,
 )
 from micropop.variance.linearization import Stage
 
@@ -156,13 +156,9 @@ def require_columns(frame: pd.DataFrame, columns: Sequence[str]) -> None:
     >>> require_columns(pd.DataFrame({"age": [30]}), ["agee"])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    micropop.errors.MissingColumnError: column(s) 'agee' not in the data. ...
+    micropop.errors.MissingColumnError: column(s) 'agee' not in the data (did you mean 'age'?). ...
     """
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise MissingColumnError(f"column(s) {', '.join(map(repr, missing))} not in the data",
-                                 hint="check the spelling; columns are: "
-                                      + ", ".join(map(str, frame.columns[:20])))
+    missing_columns(columns, frame.columns)
 
 
 def design_rows(design: Design, mask: object, values: Iterable[Any] | None = None) -> str:
@@ -201,7 +197,7 @@ def design_rows(design: Design, mask: object, values: Iterable[Any] | None = Non
         full = np.zeros(len(frame), dtype=bool)
         full[np.flatnonzero(design.rows)[flags]] = True
         flags = full
-    return data_rows(frame.index, flags, values)
+    return data_rows(frame, flags, values)
 
 
 def require_design(obj: object, name: str = "design") -> None:
@@ -248,7 +244,7 @@ def _codes(frame: pd.DataFrame, column: str, role: str) -> tuple[np.ndarray, np.
     missing = values.isna().to_numpy()
     if missing.any():
         raise DesignError(f"{role} column {column!r} has missing values in "
-                          f"{data_rows(frame.index, missing)}",
+                          f"{data_rows(frame, missing)}",
                           hint=f"fill in the {role} or drop those rows before building the design")
     try:
         codes, uniques = pd.factorize(values, sort=True)
@@ -381,7 +377,7 @@ def _stratum_fpc(frame: pd.DataFrame, column: str, stage_index: int,
     if bad.any():
         raise DesignError(f"fpc column {column!r} has missing, zero, negative, infinite or "
                           f"non-numeric values in "
-                          f"{data_rows(frame.index, bad, frame[column][bad])}",
+                          f"{data_rows(frame, bad, frame[column][bad])}",
                           hint="give positive population sizes (or sampling fractions) for "
                                "every row; leave fpc out for sampling with replacement")
     n_strata = len(stage.n_units)
@@ -491,7 +487,7 @@ def _check_probs(frame: pd.DataFrame, column: str, raw: pd.Series, p: np.ndarray
     for bad, what in problems:
         if bad.any():
             raise WeightError(f"probs column {column!r} has {what} in "
-                              f"{data_rows(frame.index, bad, raw[bad])}",
+                              f"{data_rows(frame, bad, raw[bad])}",
                               hint="give selection probabilities in (0, 1], or the weights "
                                    "as weights=")
 
@@ -543,7 +539,7 @@ def check_weights(raw: pd.Series, label: str, values: np.ndarray | None = None, 
     for bad, what in problems:
         if bad.any():
             raise error(f"{label} has {what} values in "
-                        f"{data_rows(raw.index, bad, raw[bad])}",
+                        f"{data_rows(raw, bad, raw[bad])}",
                         hint="fix or drop those rows; zero weights are allowed")
     if len(w) and not np.any(w > 0):
         raise error(all_zero or f"every value of {label} is zero",

@@ -19,6 +19,14 @@ column 'age' has 2 negative values. Fix the data.
 from __future__ import annotations
 
 from micropop.errors._checks import check_level, check_number, check_option
+from micropop.errors._columns import (
+    MAX_COLUMNS_SHOWN,
+    closest_name,
+    columns_listing,
+    missing_columns,
+    not_found,
+    suggestions,
+)
 from micropop.errors._exceptions import (
     AmbiguousFormatError,
     CaptureConvergenceError,
@@ -94,6 +102,7 @@ from micropop.errors._exceptions import (
     ZeroHoursError,
     ZeroIncomeError,
 )
+from micropop.errors._origin import ORIGIN_KEY, RowOrigin, row_origin
 from micropop.errors._rows import MAX_ROWS_SHOWN, data_rows, describe_rows
 
 __all__ = [
@@ -119,6 +128,15 @@ __all__ = [
     "describe_rows",
     "data_rows",
     "MAX_ROWS_SHOWN",
+    "RowOrigin",
+    "row_origin",
+    "ORIGIN_KEY",
+    "missing_columns",
+    "not_found",
+    "suggestions",
+    "closest_name",
+    "columns_listing",
+    "MAX_COLUMNS_SHOWN",
     "OptionError",
     "UnknownLabelError",
     "check_option",

@@ -424,7 +424,7 @@ def prepare(design: Design, variables: list[str], by: str | Sequence[str] | None
         if infinite.any():
             raise InfiniteValueError(
                 f"column {name!r} has infinite values in "
-                f"{data_rows(frame.index, infinite, frame[name][infinite])}",
+                f"{data_rows(frame, infinite, frame[name][infinite])}",
                 hint="an infinite value has no place in a sum: fix those rows, or set them "
                      "missing (NaN) and pass na_rm=True")
         blocks.append(column)
@@ -443,7 +443,7 @@ def prepare(design: Design, variables: list[str], by: str | Sequence[str] | None
     if with_missing and not na_rm:
         bad = incomplete if scope is None else incomplete & scope
         raise MissingValuesError(
-            f"{', '.join(map(repr, with_missing))} missing in {data_rows(frame.index, bad)}",
+            f"{', '.join(map(repr, with_missing))} missing in {data_rows(frame, bad)}",
             hint="pass na_rm=True to leave those rows out of the domain (R's na.rm), "
                  "or impute them")
     keep = _kept(scope, incomplete)

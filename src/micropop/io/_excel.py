@@ -74,6 +74,7 @@ def read_excel(path: Path, declared: Declared, sheet: str | int | None, decimal:
 
     cells = Cells(list(grid.iloc[top]), [body[j].reset_index(drop=True) for j in grid.columns],
                   where, lambda i: f"column {get_column_letter(i + 1)}", notes, title_hint,
-                  text_only=False)
+                  text_only=False, lines=skiprows + top + 2 + np.flatnonzero(filled[top + 1:]),
+                  unit="sheet row")
     df, decimal, notes = cells_to_frame(path, cells, declared, decimal or ".", sniff=False)
     return Raw(df, decimal=decimal, notes=tuple(notes))

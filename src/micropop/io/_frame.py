@@ -23,6 +23,7 @@ from micropop.errors import (
     HeaderError,
     InvalidDateError,
     NonNumericError,
+    data_rows,
 )
 from micropop.io._column import NA_TEXTS, NUMBER_TEXT, Column, arrow_strings, masked
 from micropop.io._tables import Cells, Declared, Raw
@@ -70,7 +71,9 @@ def cells_to_frame(path: Path, cells: Cells, declared: Declared, decimal: str | 
     for name, (series, said) in zip(columns, _each(typed, list(columns), threads), strict=True):
         data[name] = series
         notes.extend(said)
-    return pd.DataFrame(data), decimal, notes
+    frame = pd.DataFrame(data)
+    cells.origin().stamp(frame)
+    return frame, decimal, notes
 
 
 def _each(function: Callable[[Any], Any], items: Sequence[Any], threads: bool) -> list[Any]:
@@ -158,7 +161,7 @@ def _sniff_decimal(path: Path, columns: Mapping[str, Column], declared: Declared
     ``"."`` otherwise; refuse a file with both, or with only ``1,234``-like numbers.
     Only columns of numbers (with at most a few stray cells) or declared numeric are
     heard: a column of text does not tell the decimal mark."""
-    evidence: dict[tuple[str, bool], tuple[str, int, str]] = {}
+    evidence: dict[tuple[str, bool], tuple[str, str, str]] = {}
     for name, col in columns.items():
         for mark, other in ((".", ","), (",", ".")):
             if (mark, True) in evidence:
@@ -172,11 +175,12 @@ def _sniff_decimal(path: Path, columns: Mapping[str, Column], declared: Declared
             # strong evidence: not also a number with thousands separators ('1,234')
             grouped = [False] + ([True] if (mark, False) not in evidence else [])
             for outcome, row in _first_matches(col, cells, _THOUSANDS[mark], grouped).items():
-                evidence.setdefault((mark, not outcome), (name, row + 1, str(col.text.iloc[row])))
+                evidence.setdefault((mark, not outcome),
+                                    (name, _data_row(col, row), str(col.text.iloc[row])))
 
     def example(mark: str, strong: bool) -> str:
         name, row, value = evidence[(mark, strong)]
-        return f"{value!r} (column {name!r}, data row {row})"
+        return f"{value!r} (column {name!r}, {row})"
 
     if (".", True) in evidence and (",", True) in evidence:
         raise AmbiguousFormatError(
@@ -218,6 +222,13 @@ def _first_matches(col: Column, cells: np.ndarray, pattern: str, outcomes: Seque
                 found[outcome] = int(run[hits[0]])
         start, size = start + size, 4 * size
     return found
+
+
+def _data_row(col: Column, position: int) -> str:
+    """``"data row 3 (file line 4)"``: one row of a column, for a note or an example."""
+    flags = np.zeros(len(col.values), dtype=bool)
+    flags[position] = True
+    return data_rows(col.values, flags)
 
 
 def _mostly_numbers(n_ok: int, n_bad: int) -> bool:
@@ -340,8 +351,8 @@ def _numbers(where: str, name: str, col: Column, decimal: str, notes: list[str])
         if from_text.any():
             first = int(np.flatnonzero(from_text)[0])
             notes.append(f"Column {name!r}: {_plural(int(from_text.sum()), 'cell')} held numbers "
-                         f"as text (e.g. {col.text.iloc[first]!r}, data row {first + 1}), read as "
-                         "numbers.")
+                         f"as text (e.g. {col.text.iloc[first]!r}, {_data_row(col, first)}), "
+                         "read as numbers.")
     else:
         numbers = col.number(decimal) if present.all() else col.number(decimal)[present]
     large = as_mask(numbers.abs() >= _EXACT_FLOAT)
@@ -363,8 +374,8 @@ def _numbers(where: str, name: str, col: Column, decimal: str, notes: list[str])
     if zeros.any():
         first = int(np.flatnonzero(zeros)[0])
         notes.append(f"Column {name!r} holds whole numbers written with leading zeros (e.g. "
-                     f"{col.text.iloc[first]!r}, data row {first + 1}), read as numbers; declare "
-                     "it in a codebook (type categorical or string) to keep them as codes.")
+                     f"{col.text.iloc[first]!r}, {_data_row(col, first)}), read as numbers; "
+                     "declare it in a codebook (type categorical or string) to keep them as codes.")
     if kind in "iu":
         whole = numbers.to_numpy(dtype="int64" if kind == "i" else "uint64")
         if present.all():

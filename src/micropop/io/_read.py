@@ -29,6 +29,7 @@ from micropop.errors import (
     UnsupportedFormatError,
     check_number,
     check_option,
+    row_origin,
 )
 from micropop.io._excel import read_excel
 from micropop.io._frame import checked_frame
@@ -107,6 +108,10 @@ def read_survey(path: str | os.PathLike[str], codebook: CodebookLike | None = No
         and ``attrs["read_notes"]`` the guesses made to read the file, one
         English sentence (str) each in a list: encoding, separator, decimal
         mark, header row, sheet, cells read as missing, ...
+        ``attrs["row_origin"]`` says where each row was read (the file line
+        of a text file, the sheet row of a workbook) and the codebook's id
+        column, so that errors name rows ``data row 3 (file line 4; id R03)``
+        (see :class:`micropop.errors.RowOrigin`).
 
     Raises
     ------
@@ -167,6 +172,9 @@ def read_survey(path: str | os.PathLike[str], codebook: CodebookLike | None = No
     else:
         df = in_force.apply(raw.data, source=str(path), decimal=decimal or raw.decimal)
     df.attrs["read_notes"] = list(raw.notes)
+    origin = row_origin(df)
+    if origin is not None:  # a few rows marked, to tell a frame sorted since
+        origin.marked(df).stamp(df)
     if not return_codebook:
         return df
     described = Codebook.from_frame(df)

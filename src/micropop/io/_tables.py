@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from micropop.codebook import Codebook
 from micropop.codebook._cells import code_key
 from micropop.codebook._variable import NUMERIC_TYPES, level_pairs
 from micropop.errors import (
+    RowOrigin,
     UnreadableFileError,
     describe_rows,
 )
@@ -79,6 +81,23 @@ class Cells:
     #: The header row could be a row of data (text, spreadsheet), not names a
     #: binary format stores as such.
     header_may_be_data: bool = True
+    #: The file line (or sheet row, see ``unit``) of each data row; None when unknown.
+    lines: np.ndarray | None = None
+    #: What ``lines`` counts: "file line" or "sheet row".
+    unit: str | None = None
+
+    def __post_init__(self) -> None:
+        """Every column knows where its rows were read (:class:`RowOrigin` in its attrs),
+        so that the errors raised while typing the cells name their lines."""
+        origin = self.origin()
+        for column in self.columns:
+            origin.stamp(column)
+
+    def origin(self) -> RowOrigin:
+        """Where the data rows were read."""
+        rows = len(self.columns[0]) if self.columns else 0
+        lines = self.lines if self.lines is not None and len(self.lines) == rows else None
+        return RowOrigin.of_lines(lines, self.unit, rows=rows)
 
 
 def unreadable(path: Path, what: str, err: Exception) -> UnreadableFileError:

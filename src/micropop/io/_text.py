@@ -215,12 +215,17 @@ def _arrow_cells(path: Path, text: str, sep: str, skip: int, utf8: bytes | None 
     if irregular or not header or table.num_columns != len(header) or table.num_rows == 0:
         return None
     cells = [table.column(i) for i in range(table.num_columns)]
+    rows = table.num_rows - 1
+    # one line per record, no blank line (Arrow skips them): the data rows follow the header
+    regular = _count_lines(text, start=len(skipped), blank_end=True) == blanks + 1 + rows
     return Cells([c[0].as_py() for c in cells],
                  [pd.Series(pd.arrays.ArrowStringArray(c.slice(1).combine_chunks()),
                             dtype=ARROW_TEXT) for c in cells],
                  f"line {skip + blanks + 1}", lambda i: f"column {i + 1}",
                  [f"Column names read from line {skip + blanks + 1}."],
-                 lambda: _csv_cells(path, text, sep, skip).title_hint())
+                 lambda: _csv_cells(path, text, sep, skip).title_hint(),
+                 lines=(skip + blanks + 2 + np.arange(rows)) if regular else
+                 _data_lines(text, sep, skip, rows), unit="file line")
 
 
 def _quoted_fields(body: bytes | memoryview, sep: str) -> bool:
@@ -301,10 +306,41 @@ def _csv_cells(path: Path, text: str, sep: str, skip: int) -> Cells:
     columns = ([pd.Series(np.array(col, dtype=object), dtype=object)
                 for col in zip(*rows, strict=True)]
                if rows else [pd.Series([], dtype=object) for _ in range(ncol)])
+    starts = (skip + 1 + np.arange(len(records)) if _count_lines(text, skip) == len(records)
+              else _record_lines(text, sep, skip))  # a record spans lines: found one by one
     return Cells(list(records[header_at]), columns, f"line {skip + header_at + 1}",
                  lambda i: f"column {i + 1}", notes,
                  lambda: _title_hint(counts, kept, _record_lines(text, sep, skip), skip,
-                                     names=records))
+                                     names=records),
+                 lines=starts[rows_at], unit="file line")
+
+
+def _count_lines(text: str, skip: int = 0, start: int = 0, blank_end: bool = False) -> int:
+    """The number of physical lines of ``text[start:]`` (as :func:`_lines` splits it) after
+    the first ``skip``; with ``blank_end``, not counting the blank lines at its end."""
+    stop = len(text)
+    if blank_end:
+        while stop > start and text[stop - 1] in "\r\n":
+            stop -= 1
+    ends = (text.count("\n", start, stop) + text.count("\r", start, stop)
+            - text.count("\r\n", start, stop))
+    last = stop > start and text[stop - 1] not in "\r\n"
+    return max(ends + last - skip, 0)
+
+
+def _data_lines(text: str, sep: str, skip: int, rows: int) -> np.ndarray | None:
+    """The file line on which each data row starts (the records that are not blank, after
+    the header), found one by one; None if they are not ``rows``."""
+    reader = csv.reader(_lines(text, skip), delimiter=sep, strict=True)
+    starts, end = [], skip
+    try:
+        for record in reader:
+            if record:
+                starts.append(end + 1)
+            end = reader.line_num + skip
+    except csv.Error:
+        return None
+    return np.array(starts[1:], dtype=np.intp) if len(starts) == rows + 1 else None
 
 
 def _record_lines(text: str, sep: str, skip: int) -> np.ndarray:

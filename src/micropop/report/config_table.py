@@ -15,7 +15,7 @@ from typing import Any, Literal, NoReturn, overload
 
 import pandas as pd
 
-from micropop.errors import ConfigError, MicropopError, OptionError, check_number
+from micropop.errors import ConfigError, MicropopError, OptionError, check_number, not_found
 
 __all__ = ["ConfigTable", "repeated"]
 
@@ -510,10 +510,7 @@ class ConfigTable:
         """
         missing = [n for n in names or [] if n not in data.columns]
         if missing:
-            close = difflib.get_close_matches(missing[0], [str(c) for c in data.columns], n=1)
-            self.fail(key, f"column(s) {', '.join(map(repr, missing))} not in {source.name}",
-                      (f"did you mean {close[0]!r}? " if close else "")
-                      + f"its columns are: {', '.join(map(str, data.columns[:30]))}")
+            self.fail(key, *not_found(missing, data.columns, source.name))
 
 
 def repeated(values: list[Any]) -> list[Any]:

@@ -19,8 +19,10 @@ from micropop.errors import (
     InvalidCountError,
     NonBinaryHistoryError,
     TooFewListsError,
+    columns_listing,
     data_rows,
     describe_rows,
+    suggestions,
 )
 
 CaptureData = pd.DataFrame | np.ndarray | Mapping[Hashable, Iterable[Hashable]]
@@ -211,8 +213,9 @@ def capture_cells(data: CaptureData, freq: Freq = None) -> Table:
         frame = pd.DataFrame(array, columns=[f"c{j + 1}" for j in range(array.shape[1])])
     if isinstance(freq, str):
         if freq not in frame.columns:
-            raise CaptureRecaptureError(f"no column {freq!r} for freq in the capture histories",
-                                        hint=f"columns are {list(map(str, frame.columns))}")
+            raise CaptureRecaptureError(f"no column {freq!r} for freq in the capture histories"
+                                        + suggestions([freq], frame.columns),
+                                        hint=f"they have {columns_listing(frame.columns)}")
         if list(frame.columns).count(freq) > 1:
             raise CaptureRecaptureError(f"freq column {freq!r} appears more than once",
                                         hint="rename the columns so that each is unique")
@@ -240,7 +243,7 @@ def capture_cells(data: CaptureData, freq: Freq = None) -> Table:
         if bad.any():
             raise NonBinaryHistoryError(
                 f"capture-history column {name!r} must hold only 0 and 1: "
-                + data_rows(frame.index, bad, frame.iloc[bad.nonzero()[0], j]),
+                + data_rows(frame, bad, frame.iloc[bad.nonzero()[0], j]),
                 hint="code 1 for 'on this list' and 0 otherwise; keep ids and other "
                      "variables out of the histories (select the list columns)")
     bits = values.astype(np.int64)
@@ -250,7 +253,7 @@ def capture_cells(data: CaptureData, freq: Freq = None) -> Table:
     if empty.any():
         raise EmptyCapturePatternError(
             "capture histories with no capture at all (all zeros) in "
-            + data_rows(frame.index, empty),
+            + data_rows(frame, empty),
             hint="drop them: the people on no list are what the model estimates")
     counts = np.bincount(codes, weights=weights, minlength=2 ** k)[:0:-1]
     _check_total(counts.sum())

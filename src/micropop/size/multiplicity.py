@@ -38,7 +38,9 @@ from micropop.errors import (
     PlatformFigureError,
     check_level,
     check_number,
+    columns_listing,
     data_rows,
+    suggestions,
 )
 from micropop.estimation import Estimate
 from micropop.size.result import SizeEstimate, at_least, checked_number
@@ -98,22 +100,24 @@ def platform_figures(platforms: pd.DataFrame, column: str, platform_id: str = "p
                if c not in platforms.columns]
     if missing:
         raise PlatformFigureError(
-            f"platform table has no column {', '.join(map(repr, missing))}",
-            hint=f"every figure needs a {status!r} column (e.g. 'published', "
-                 f"'illustrative', 'not_available') and a {source!r} column citing it")
+            f"platform table has no column {', '.join(map(repr, missing))}"
+            + suggestions(missing, platforms.columns),
+            hint=f"it has {columns_listing(platforms.columns)}; every figure needs a {status!r} "
+                 f"column (e.g. 'published', 'illustrative', 'not_available') and a {source!r} "
+                 "column citing it")
     raw_ids = platforms[platform_id]
     no_id = raw_ids.isna().to_numpy() | (raw_ids.astype(str).str.strip() == "").to_numpy()
     if no_id.any():
         raise PlatformFigureError(
             f"platform table has rows without a {platform_id!r}: "
-            + data_rows(platforms.index, no_id), hint="give every platform an id")
+            + data_rows(platforms, no_id), hint="give every platform an id")
     ids = raw_ids.astype(str).to_numpy()
     repeated = pd.Series(ids).duplicated(keep=False).to_numpy()
     if repeated.any():
         first = ids[repeated][0]
         raise PlatformFigureError(
             f"platform {first!r} is listed more than once in the platform table "
-            f"({data_rows(platforms.index, ids == first)}); its figures would be counted twice"
+            f"({data_rows(platforms, ids == first)}); its figures would be counted twice"
             + (f" (also repeated: {', '.join(sorted(set(ids[repeated]) - {first}))})"
                if len(set(ids[repeated])) > 1 else ""),
             hint="keep one row per platform (add up or choose between the figures first)")
@@ -214,9 +218,11 @@ def check_multiplicity(design: SurveyDesign, column: str) -> None:
         like = [c for c in data.columns if "platform" in str(c).lower()]
         raise MultiplicityError(
             f"the survey has no multiplicity column {column!r}"
-            + (f" (columns about platforms: {', '.join(like)})" if like else ""),
-            hint="name the column that counts the platforms each respondent uses "
-                 "(multiplicity=...), or give a known divisor as a number")
+            + (suggestions([column], data.columns)
+               or (f" (columns about platforms: {', '.join(like)})" if like else "")),
+            hint=f"the survey has {columns_listing(data.columns)}; name the column that counts "
+                 "the platforms each respondent uses (multiplicity=...), or give a known "
+                 "divisor as a number")
     raw = data[column]
     if pd.api.types.is_bool_dtype(raw):
         raise MultiplicityError(f"column {column!r} holds True/False, not numbers of platforms",

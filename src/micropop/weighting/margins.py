@@ -267,7 +267,7 @@ def categorical(frame: pd.DataFrame, rows: np.ndarray, variables: tuple[str, ...
         extra = [keys[int(code)] for code in pd.unique(combined[unmatched])]
         raise LevelNotInMarginError(
             f"margin {name!r} gives no population count for level(s) {_quote(_shown(extra))}, "
-            f"held by {data_rows(frame.index, unmatched)}",
+            f"held by {data_rows(frame, unmatched)}",
             hint="add their population counts to the margin, or recode those rows to a "
                  "level the margin counts")
     targets = np.array([counts[level] for level in kept], dtype=float)
@@ -522,7 +522,7 @@ def check_observed(frame: pd.DataFrame, rows: np.ndarray, columns: Sequence[str]
         if missing.any():
             raise WeightingMissingError(
                 f"{what} {column!r} is missing in {int(missing.sum())} row(s): "
-                f"{data_rows(frame.index, missing)}", hint=hint)
+                f"{data_rows(frame, missing)}", hint=hint)
 
 
 # What pandas infers for a column that mixes text, numbers and True/False.
@@ -543,7 +543,7 @@ def _numeric(frame: pd.DataFrame, rows: np.ndarray, variables: tuple[str, ...],
     infinite = rows & np.isinf(raw)
     if infinite.any():
         raise WeightingError(f"numeric calibration variable {column!r} is infinite in "
-                             f"{data_rows(frame.index, infinite, raw[infinite])}",
+                             f"{data_rows(frame, infinite, raw[infinite])}",
                              hint="fix or drop those rows before weighting")
     values = np.where(rows, raw, 0.0)
     low, high = float(values.min()), float(values.max())
