@@ -16,7 +16,9 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from micropop.errors import OptionError, check_option
 
@@ -26,7 +28,7 @@ __all__ = ["Tr", "LANGUAGES", "say"]
 LANGUAGES = ("en", "fr")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Tr:
     """One piece of micropop's text in English and in French.
 
@@ -36,6 +38,9 @@ class Tr:
         The English text.
     fr : str
         The French text (same ``{name}`` fields as ``en``, if it is a template).
+
+    A ``Tr`` equals plain text equal to its English version (as ``str(tr)``
+    is), so code comparing a section's title with English text keeps working.
 
     Examples
     --------
@@ -54,6 +59,41 @@ class Tr:
 
     def __str__(self) -> str:
         return self.en
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to the same two texts, or to plain text equal to its English version."""
+        if isinstance(other, str):
+            return self.en == other
+        if isinstance(other, Tr):
+            return (self.en, self.fr) == (other.en, other.fr)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.en)
+
+    def format_map(self, values: Mapping[str, Any]) -> Tr:
+        """Both versions with their ``{name}`` fields filled from ``values``.
+
+        Parameters
+        ----------
+        values : mapping
+            A value for every field of both versions.
+
+        Returns
+        -------
+        Tr
+
+        Raises
+        ------
+        KeyError
+            A field of either version has no value.
+
+        Examples
+        --------
+        >>> Tr("{n} rows", "{n} lignes").format_map({"n": 3})
+        Tr(en='3 rows', fr='3 lignes')
+        """
+        return Tr(self.en.format_map(values), self.fr.format_map(values))
 
 
 def say(text: str | Tr, lang: str) -> str:
