@@ -15,9 +15,11 @@ Examples
 
 from __future__ import annotations
 
+import pandas as pd
+
 from micropop.report.i18n import Tr, say
 
-__all__ = ["COLUMNS", "P_VALUES", "COUNTS", "heading", "is_p_value", "is_count"]
+__all__ = ["COLUMNS", "P_VALUES", "COUNTS", "heading", "is_p_value", "is_count", "named"]
 
 #: Column and index names of the report's tables, in both languages.
 COLUMNS: dict[str, Tr] = {
@@ -57,6 +59,13 @@ COLUMNS: dict[str, Tr] = {
     "step": Tr("step", "étape"),
     "margin": Tr("margin", "marge"),
     "value": Tr("value", "valeur"),
+    # the circles of the demo and of the platform figures
+    "last 12 months": Tr("last 12 months", "au cours des 12 derniers mois"),
+    "at least monthly": Tr("at least monthly", "au moins une fois par mois"),
+    "at least weekly": Tr("at least weekly", "au moins une fois par semaine"),
+    "registered": Tr("registered", "inscrits"),
+    "regular": Tr("regular", "réguliers"),
+    "very_active": Tr("very active", "très actifs"),
     # weighting statistics (the rows of the weight summary)
     "sum": Tr("sum of weights", "somme des poids"),
     "min": Tr("smallest weight", "plus petit poids"),
@@ -122,4 +131,27 @@ def is_count(name: object) -> bool:
     >>> is_count("n"), is_count("mean")
     (True, False)
     """
-    return isinstance(name, str) and name in COUNTS
+    return (isinstance(name, str) and name in COUNTS) or (
+        isinstance(name, Tr) and any(COLUMNS.get(key) == name for key in COUNTS))
+
+
+def named(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table whose row labels are glossary names (e.g. weight statistics), as :class:`Tr`.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> named(pd.DataFrame({"value": [1.2]}, index=["cv"])).index[0].fr
+    'coefficient de variation'
+    """
+    return frame.set_axis(pd.Index([COLUMNS.get(label, label) if isinstance(label, str)
+                                    else label for label in frame.index],
+                                   name=frame.index.name))

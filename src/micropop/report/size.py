@@ -21,6 +21,7 @@ from __future__ import annotations
 import pandas as pd
 
 from micropop import plotting, size
+from micropop.report.glossary import COLUMNS, named
 from micropop.report.i18n import Tr
 from micropop.report.plan import SizeInputs, configured_in
 from micropop.report.result import (
@@ -98,6 +99,7 @@ def size_section(inputs: SizeInputs) -> Section:
         if inputs.truth:
             table = table.assign(truth=pd.Series(dict(inputs.truth)))
         tables.append(Table("size_survey_circles", table))
+        shown_survey = named(table)
         blocks += [
             Heading(Tr("From a general-population survey",
                        "D'après une enquête en population générale")),
@@ -109,7 +111,7 @@ def size_section(inputs: SizeInputs) -> Section:
             Figure("size_survey_circles", plotting.circles, (circles,),
                    {"truth": dict(inputs.truth) or None,
                     "truth_label": "true size (synthetic data)"}),
-            TableView(table, digits=0),
+            TableView(shown_survey, digits=0),
         ]
         regular["general-population survey"] = circles.estimates[inputs.regular_circle]
         names["general-population survey"] = Tr("general-population survey",
@@ -134,7 +136,7 @@ def size_section(inputs: SizeInputs) -> Section:
                     + (" Les chiffres par plateforme de la démonstration sont illustratifs."
                        if demo else ""))),
             Figure("size_platform_circles", plotting.circles, (circles,)),
-            TableView(table, digits=0),
+            TableView(named(table), digits=0),
         ]
         regular["platform visitors / multiplicity"] = circles.estimates["regular"]
         names["platform visitors / multiplicity"] = Tr("platform visitors / multiplicity",
@@ -160,7 +162,8 @@ def size_section(inputs: SizeInputs) -> Section:
         if inputs.population is not None:
             en += " The general-population survey's reading is its circle <q>{circle}</q>."
             fr += " La lecture de l'enquête en population générale est son cercle « {circle} »."
-        said = Text(Tr(en, fr), {"circle": inputs.regular_circle}
+        said = Text(Tr(en, fr), {"circle": COLUMNS.get(inputs.regular_circle,
+                                                       inputs.regular_circle)}
                     if inputs.population is not None else {})
         shown = table[["estimate", "ci_low", "ci_high", "key_assumption"]]
         shown = shown.assign(key_assumption=shown["key_assumption"].map(

@@ -16,7 +16,9 @@ from __future__ import annotations
 import pandas as pd
 
 from micropop import plotting
+from micropop.report.glossary import named
 from micropop.report.i18n import Tr
+from micropop.report.labels import level_label
 from micropop.report.plan import WeightingInputs
 from micropop.report.result import (
     INTERVAL_COLUMNS,
@@ -34,6 +36,13 @@ __all__ = ["weighting_section"]
 #: The weights compared, in both languages.
 _WEIGHTS = {"design weights": Tr("design weights", "poids de sondage"),
             "new weights": Tr("new weights", "nouveaux poids")}
+
+
+def _labelled(margins: pd.DataFrame, data: pd.DataFrame) -> pd.DataFrame:
+    """The margins (step, margin, level) with their levels labelled as the codebook says."""
+    return margins.set_axis(pd.MultiIndex.from_tuples(
+        [(step, margin, level_label(data, margin, level)) for step, margin, level
+         in margins.index], names=margins.index.names))
 
 
 def _describe(description: str | Tr) -> str | Tr:
@@ -87,14 +96,15 @@ def weighting_section(inputs: WeightingInputs) -> Section:
                 "pondération les a déplacés."),
              {"description": _describe(inputs.description), "count": len(summary.margins),
               "residual": summary.largest_residual}),
-        TableView(stats, digits=3),
+        TableView(named(stats), digits=3),
         Heading(Tr("Achieved margins against their targets",
                    "Marges atteintes face à leurs cibles")),
         Text(Tr("Each margin's relative deviation from its target (achieved / target − 1):",
                 "L'écart relatif de chaque marge à sa cible (atteint / cible − 1) :")),
         Figure("weighting_margins", plotting.weighting_diagnostics, (summary,),
-               size=(7, 2 + 0.35 * len(summary.margins))),
-        TableView(summary.margins[["target", "achieved"]], digits=0),
+               {"scale": "relative"}, size=(7, 2 + 0.35 * len(summary.margins))),
+        TableView(_labelled(summary.margins[["target", "achieved"]], inputs.after.data),
+                  digits=0),
     ]
     if inputs.indicator is not None:
         effect = pd.concat({"design weights": inputs.before.total(inputs.indicator).to_frame(),
@@ -131,7 +141,7 @@ def weighting_section(inputs: WeightingInputs) -> Section:
                     "s'écartent de la structure par âge française. Le rapport n'utilise pas ces "
                     "poids : les micro-travailleurs ne sont pas un échantillon de la population "
                     "française, et le profil ci-dessus mesure précisément cet écart.")),
-            TableView(worker_stats, digits=3),
+            TableView(named(worker_stats), digits=3),
         ]
     return Section(Tr("Weighting and its diagnostics", "La pondération et ses diagnostics"),
                    tuple(blocks), tuple(tables))
