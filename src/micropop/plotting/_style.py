@@ -123,6 +123,43 @@ TEXT = {
 }
 
 
+#: A number formatted the English way (``1,234.5``), written the French way (``1 234,5``,
+#: with a narrow no-break space between thousands).
+_FRENCH_NUMBER = str.maketrans({",": "\u202f", ".": ","})
+
+
+def localise(text: str, lang: str) -> str:
+    r"""A number formatted the English way (``1,234.5``), written in ``lang``.
+
+    Parameters
+    ----------
+    text : str
+        The number as Python formats it.
+    lang : {"en", "fr"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> localise("1,234.5", "fr"), localise("1,234.5", "en")
+    ('1\u202f234,5', '1,234.5')
+    """
+    return text.translate(_FRENCH_NUMBER) if lang == "fr" else text
+
+
+def number(value: float, spec: str, lang: str) -> str:
+    """``format(value, spec)`` written in ``lang`` (see :func:`localise`).
+
+    Examples
+    --------
+    >>> number(0.6791, ".3f", "fr")
+    '0,679'
+    """
+    return localise(format(value, spec), lang)
+
+
 def translate(lang: str, key: str) -> str:
     try:
         return TEXT[lang][key]

@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -22,6 +23,7 @@ from micropop.describe import binned
 from micropop.design import SurveyDesign, require_design
 from micropop.inequality import gini, lorenz, qsr
 from micropop.report.i18n import Tr
+from micropop.report.numbers import localise
 from micropop.report.plan import EarningsInputs
 from micropop.report.result import (
     INTERVAL_COLUMNS,
@@ -49,6 +51,34 @@ EARNINGS_LABELS = ("0", "0–5", "5–10", "10–20", "20–50", "50–100", "10
 _ECDF_PROBABILITIES = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 #: Probabilities of the hourly earnings drawn against the minimum wage.
 _HOURLY_PROBABILITIES = (0.1, 0.25, 0.5, 0.75, 0.9)
+
+
+#: The library's labels of the thresholds, their French, and which field is an amount (EUR).
+_THRESHOLDS = (
+    (re.compile(r"hourly earnings < SMIC (\d+) \(([\d.]+)\)"),
+     "revenu horaire < SMIC {0} ({1} €)", 1),
+    (re.compile(r"standard of living < ([\d.]+) \(INSEE (\d+)\)"),
+     "niveau de vie < {0} € (Insee {1})", 0),
+)
+
+
+def _threshold(label: object) -> object:
+    """A threshold's label in both languages, when the library's wording is known.
+
+    >>> _threshold("hourly earnings < SMIC 2019 (10.03)").fr
+    'revenu horaire < SMIC 2019 (10,03 €)'
+    >>> _threshold("standard of living < 1026 (INSEE 2016)").fr
+    'niveau de vie < 1\u202f026 € (Insee 2016)'
+    """
+    for pattern, french, amount in _THRESHOLDS:
+        found = pattern.fullmatch(str(label))
+        if found:
+            fields = list(found.groups())
+            value = float(fields[amount])
+            fields[amount] = localise(f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}",
+                                      "fr")
+            return Tr(str(label), french.format(*fields))
+    return label
 
 
 def earnings_section(workers: SurveyDesign, earnings: str = "earnings_month") -> Section:
@@ -187,7 +217,8 @@ def living_standards_section(workers: SurveyDesign,
                                      hours=inputs.hours),
             earnings.minimum_wage(inputs.minimum_wage_year))))
     shown = table.set_axis(pd.MultiIndex.from_tuples(
-        [(words.get(name, name), level) for name, level in table.index], names=table.index.names))
+        [(words.get(name, name), _threshold(level)) for name, level in table.index],
+        names=table.index.names))
     blocks += [Heading(Tr("Indicators", "Indicateurs")), TableView(shown, digits=3)]
     return Section(Tr("Earnings and living standards", "Revenus et niveau de vie"), tuple(blocks),
                    (Table("living_standards", table),))

@@ -16,13 +16,14 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from micropop.errors import OptionError, check_option
 
-__all__ = ["Tr", "LANGUAGES", "say"]
+__all__ = ["Tr", "LANGUAGES", "say", "said", "in_language"]
 
 #: The languages of the report.
 LANGUAGES = ("en", "fr")
@@ -122,3 +123,62 @@ def say(text: str | Tr, lang: str) -> str:
     """
     check_option("lang", lang, LANGUAGES)
     return getattr(text, lang) if isinstance(text, Tr) else text
+
+
+def said(value: Any, lang: str) -> Any:
+    """``value`` with every :class:`Tr` in it said in ``lang`` (in mappings, lists, tuples too).
+
+    Parameters
+    ----------
+    value : object
+        A Tr, or a mapping, list or tuple that may hold some; anything else
+        is returned as it is.
+    lang : {"en", "fr"}
+
+    Returns
+    -------
+    object
+
+    Examples
+    --------
+    >>> said({"women": Tr("women", "femmes"), "n": 3}, "fr")
+    {'women': 'femmes', 'n': 3}
+    """
+    if isinstance(value, Tr):
+        return say(value, lang)
+    if isinstance(value, Mapping):
+        return {key: said(item, lang) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(said(item, lang) for item in value)
+    return value
+
+
+def in_language(plot: Callable[..., Any]) -> Callable[..., Any]:
+    """A plotting function whose keyword options may be :class:`Tr`, said in its ``lang``.
+
+    A report's figure is drawn in the report's language only when it is
+    written; its titles and labels are computed before, in both languages.
+
+    Parameters
+    ----------
+    plot : callable
+        A function taking ``ax=`` and ``lang=`` (a :mod:`micropop.plotting` function).
+
+    Returns
+    -------
+    callable
+        ``plot`` called with every option said in ``lang``.
+
+    Examples
+    --------
+    >>> def show(ax=None, lang="en", title=""):
+    ...     return title
+    >>> in_language(show)(ax=None, lang="fr", title=Tr("Platforms", "Plateformes"))
+    'Plateformes'
+    """
+    @functools.wraps(plot)
+    def drawn(*args: Any, lang: str = "en", **options: Any) -> Any:
+        return plot(*args, lang=lang, **{key: said(value, lang) if key != "ax" else value
+                                         for key, value in options.items()})
+
+    return drawn

@@ -19,13 +19,14 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
 from micropop.report.i18n import Tr
 
-__all__ = ["level_label", "labelled_levels"]
+__all__ = ["level_label", "labelled_levels", "figure_labels"]
 
 
 def level_label(data: pd.DataFrame, variable: str, level: Any) -> Any:
@@ -91,3 +92,35 @@ def labelled_levels(frame: pd.DataFrame, data: pd.DataFrame) -> pd.DataFrame:
         [(variable, level_label(data, variable, level)) for variable, level in frame.index],
         names=frame.index.names)
     return frame.set_axis(index)
+
+
+def figure_labels(data: pd.DataFrame, variables: Iterable[str]) -> dict[str, dict[Any, Tr]]:
+    """The value labels of ``variables`` for a figure's ``labels=`` option, in both languages.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Data read through a codebook.
+    variables : iterable of str
+        The columns the figure shows.
+
+    Returns
+    -------
+    dict
+        Variable -> {level: Tr}, only for labelled levels (said in the
+        figure's language by :func:`~micropop.report.i18n.in_language`).
+
+    Examples
+    --------
+    >>> import micropop as mp
+    >>> figure_labels(mp.datasets.load_worker_survey(), ["sex"])["sex"]["male"].fr
+    'Homme'
+    """
+    out: dict[str, dict[Any, Tr]] = {}
+    attrs = getattr(data, "attrs", {}).get("value_labels", {})
+    for variable in variables:
+        levels = {level for names in attrs.get(variable, {}).values() for level in names}
+        labelled = {level: level_label(data, variable, level) for level in levels}
+        if labelled:
+            out[variable] = labelled
+    return out

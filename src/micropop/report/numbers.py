@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import numbers
 
+from micropop.plotting._style import localise
 from micropop.report.i18n import LANGUAGES
 from micropop.report.result import UNDEFINED
 
@@ -26,29 +27,6 @@ __all__ = ["THOUSANDS", "localise", "number", "p_value", "LocalNumber"]
 
 #: The thousands separator of each language (French: the narrow no-break space).
 THOUSANDS = {"en": ",", "fr": "\u202f"}
-
-_FRENCH = str.maketrans({",": THOUSANDS["fr"], ".": ","})
-
-
-def localise(text: str, lang: str) -> str:
-    r"""A number formatted the English way (``1,234.5``), written in ``lang``.
-
-    Parameters
-    ----------
-    text : str
-        The number as Python formats it.
-    lang : {"en", "fr"}
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> localise("1,234.5", "fr")
-    '1\u202f234,5'
-    """
-    return text.translate(_FRENCH) if lang == "fr" else text
 
 
 def _undefined(value: object) -> bool:

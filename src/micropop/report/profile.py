@@ -22,8 +22,8 @@ from micropop import datasets, plotting
 from micropop.describe import shares
 from micropop.design import SurveyDesign, require_design
 from micropop.profile import insee_education, insee_population, profile
-from micropop.report.i18n import Tr
-from micropop.report.labels import labelled_levels
+from micropop.report.i18n import Tr, in_language
+from micropop.report.labels import figure_labels, labelled_levels
 from micropop.report.plan import PROFILE_VARIABLES
 from micropop.report.result import (
     UNDEFINED,
@@ -142,7 +142,8 @@ def france_section(workers: SurveyDesign) -> Section:
         drawable = census if len(drawn) == len(references) else profile(
             workers, drawn, reference={v: references[v] for v in drawn})
         blocks += [Heading(Tr("Shares against the census", "Les parts face au recensement")),
-                   Figure("profile_france", plotting.profile_dots, (drawable,), size=(7, 6))]
+                   Figure("profile_france", in_language(plotting.profile_dots), (drawable,),
+                          {"labels": figure_labels(workers.data, drawn)}, size=(7, 6))]
     blocks += [Heading(Tr("Age and sex", "Âge et sexe")),
                Figure("age_sex_pyramid", plotting.pyramid,
                       (workers.mean("age_band", by="sex"),

@@ -22,7 +22,7 @@ import pandas as pd
 
 from micropop import plotting, size
 from micropop.report.glossary import COLUMNS, named
-from micropop.report.i18n import Tr
+from micropop.report.i18n import Tr, in_language
 from micropop.report.plan import SizeInputs, configured_in
 from micropop.report.result import (
     INTERVAL_COLUMNS,
@@ -52,6 +52,11 @@ _ASSUMPTIONS = {tr.en: tr for tr in (
        "La population est fermée pendant la période de capture : personne n'entre ni ne "
        "sort."),
 )}
+
+
+def _circle_names(circles: size.Circles) -> dict[str, Tr]:
+    """The circles' names the glossary knows, in both languages."""
+    return {name: COLUMNS[name] for name in circles.estimates if name in COLUMNS}
 
 
 def size_section(inputs: SizeInputs) -> Section:
@@ -108,9 +113,13 @@ def size_section(inputs: SizeInputs) -> Section:
                     "Totaux pondérés d'indicateurs emboîtés, avec leur intervalle de confiance "
                     "à 95 % tenant compte du plan de sondage ; les cercles sont emboîtés et ne "
                     "doivent jamais être additionnés.")),
-            Figure("size_survey_circles", plotting.circles, (circles,),
+            Figure("size_survey_circles", in_language(plotting.circles), (circles,),
                    {"truth": dict(inputs.truth) or None,
-                    "truth_label": "true size (synthetic data)"}),
+                    "truth_label": Tr("true size (synthetic data)",
+                                      "taille réelle (données synthétiques)"),
+                    "title": Tr("Circles of a general-population survey",
+                                "Les cercles d'après l'enquête en population générale"),
+                    "labels": _circle_names(circles)}),
             TableView(shown_survey, digits=0),
         ]
         regular["general-population survey"] = circles.estimates[inputs.regular_circle]
@@ -135,7 +144,10 @@ def size_section(inputs: SizeInputs) -> Section:
                     "travailleurs, avec son intervalle par la méthode delta."
                     + (" Les chiffres par plateforme de la démonstration sont illustratifs."
                        if demo else ""))),
-            Figure("size_platform_circles", plotting.circles, (circles,)),
+            Figure("size_platform_circles", in_language(plotting.circles), (circles,),
+                   {"title": Tr("Circles from platform figures",
+                                "Les cercles d'après les chiffres des plateformes"),
+                    "labels": _circle_names(circles)}),
             TableView(named(table), digits=0),
         ]
         regular["platform visitors / multiplicity"] = circles.estimates["regular"]

@@ -17,8 +17,8 @@ import pandas as pd
 
 from micropop import plotting
 from micropop.report.glossary import named
-from micropop.report.i18n import Tr
-from micropop.report.labels import level_label
+from micropop.report.i18n import Tr, in_language
+from micropop.report.labels import figure_labels, level_label
 from micropop.report.plan import WeightingInputs
 from micropop.report.result import (
     INTERVAL_COLUMNS,
@@ -101,8 +101,10 @@ def weighting_section(inputs: WeightingInputs) -> Section:
                    "Marges atteintes face à leurs cibles")),
         Text(Tr("Each margin's relative deviation from its target (achieved / target − 1):",
                 "L'écart relatif de chaque marge à sa cible (atteint / cible − 1) :")),
-        Figure("weighting_margins", plotting.weighting_diagnostics, (summary,),
-               {"scale": "relative"}, size=(7, 2 + 0.35 * len(summary.margins))),
+        Figure("weighting_margins", in_language(plotting.weighting_diagnostics), (summary,),
+               {"scale": "relative", "labels": figure_labels(
+                   inputs.after.data, summary.margins.index.get_level_values("margin"))},
+               size=(7, 2 + 0.35 * len(summary.margins))),
         TableView(_labelled(summary.margins[["target", "achieved"]], inputs.after.data),
                   digits=0),
     ]
