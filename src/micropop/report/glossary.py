@@ -115,6 +115,15 @@ def heading(name: object, lang: str) -> str:
 def is_p_value(name: object) -> bool:
     """Whether the column ``name`` holds p-values.
 
+    Parameters
+    ----------
+    name : object
+        A column name.
+
+    Returns
+    -------
+    bool
+
     Examples
     --------
     >>> is_p_value("f")
@@ -125,6 +134,15 @@ def is_p_value(name: object) -> bool:
 
 def is_count(name: object) -> bool:
     """Whether the column (or row) ``name`` holds counts.
+
+    Parameters
+    ----------
+    name : object
+        A column or row name (its glossary :class:`~micropop.report.i18n.Tr` too).
+
+    Returns
+    -------
+    bool
 
     Examples
     --------

@@ -40,6 +40,8 @@ class Tr:
     fr : str
         The French text (same ``{name}`` fields as ``en``, if it is a template).
 
+    Notes
+    -----
     A ``Tr`` equals plain text equal to its English version (as ``str(tr)``
     is), so code comparing a section's title with English text keeps working.
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from micropop.plotting._style import localise
+from micropop.plotting import localise
 from micropop.report.i18n import LANGUAGES
 from micropop.report.result import UNDEFINED
 
