@@ -39,6 +39,7 @@ import sys
 
 import numpy as np
 import pandas as pd
+from value_labels import value_labels
 
 # ---------------------------------------------------------------------------
 # Fixed inputs (the "published figures" the synthetic population is shaped on)
@@ -563,7 +564,7 @@ def codebook_yaml() -> str:
         "id: person_id",
         "variables:",
     ]
-    lines += [f"  {name}: {spec}" for name, spec in v]
+    lines += [f"  {name}: {spec[:-1]}{value_labels(name)}}}" for name, spec in v]
     return "\n".join(lines) + "\n"
 
 

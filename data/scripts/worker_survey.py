@@ -46,6 +46,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from platforms import PLATFORMS
+from value_labels import value_labels
 
 __all__ = ["generate", "TARGETS", "POVERTY_LINE_2016", "POPULATION_SIZE", "N"]
 
@@ -471,7 +472,7 @@ def codebook_text() -> str:
         for key, val in extra.items():
             parts.append(f"{key}: {val}")
         parts.append(f"description: {_q(desc)}")
-        lines.append(f"  {name}: {{{', '.join(parts)}}}")
+        lines.append(f"  {name}: {{{', '.join(parts)}{value_labels(name)}}}")
     return "\n".join(lines) + "\n"
 
 

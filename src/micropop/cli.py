@@ -67,7 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", default="report", metavar="DIR",
                         help="output folder (default: report)")
     report.add_argument("--lang", choices=["en", "fr"], default="en",
-                        help="language of the figure labels (default: en)")
+                        help="language of the report: headings, text, tables, numbers and "
+                             "figures (default: en)")
+    report.add_argument("--csv", choices=["plain", "excel-fr"], default="plain",
+                        help="CSV files of the tables: plain (',', decimal point, UTF-8; the "
+                             "default) or excel-fr for French Excel (';', decimal comma, UTF-8 "
+                             "with BOM, column names in --lang); tables.xlsx is always written")
     _add_estimate_parser(commands)
     return parser
 
@@ -350,7 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from micropop.report.config import load_config
 
                 plan = load_config(args.config) if args.config else None
-                path = write_report(args.out, plan, lang=args.lang)
+                path = write_report(args.out, plan, lang=args.lang, csv=args.csv)
                 print(f"wrote {path}")
             else:
                 print(_estimate(args))

@@ -8,6 +8,7 @@ saying so, where it is absent.
 
 import shutil
 import subprocess
+from html.parser import HTMLParser
 
 import matplotlib.image
 import numpy as np
@@ -59,3 +60,55 @@ def test_report_page_renders_its_figures(tmp_path):
     drawn = _reference_pixels(pixels)
     assert drawn > 1000  # the census diamonds of the figures
     assert drawn > 10 * _reference_pixels(_screenshot(without_figures, tmp_path))
+
+
+class _Headings(HTMLParser):
+    """The texts of a page's headings (h1, h2, h3)."""
+
+    def __init__(self):
+        super().__init__()
+        self.texts, self._open = [], False
+
+    def handle_starttag(self, tag, attrs):
+        self._open = tag in ("h1", "h2", "h3")
+        if self._open:
+            self.texts.append("")
+
+    def handle_endtag(self, tag):
+        self._open = False
+
+    def handle_data(self, data):
+        if self._open:
+            self.texts[-1] += data
+
+
+def _headings(text):
+    parser = _Headings()
+    parser.feed(text)
+    return [" ".join(t.split()) for t in parser.texts if t.strip()]
+
+
+def _dom(page, folder):
+    """The page as the browser rendered it (its DOM after loading)."""
+    out = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                          "--disable-quic", "--no-first-run", "--disable-background-networking",
+                          "--disable-component-update", "--disable-sync",
+                          f"--user-data-dir={folder / 'dom-profile'}", "--dump-dom",
+                          page.as_uri()],
+                         capture_output=True, timeout=120, check=True, text=True)
+    return out.stdout
+
+
+def test_french_report_in_the_browser_has_no_english_heading(tmp_path):
+    workers = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+    plan = ReportPlan(workers=workers, compare_with_france=True)
+    english = write_report(tmp_path / "en", plan, progress=False)
+    french = write_report(tmp_path / "fr", plan, lang="fr", progress=False)
+    dom = _dom(french, tmp_path)
+    assert '<html lang="fr">' in dom
+    shown = _headings(dom)
+    assert "Qui sont les travailleurs" in shown and "Sommaire" in shown
+    left = set(_headings(english.read_text(encoding="utf-8"))) & set(shown)
+    assert not left, f"English headings in the French page: {sorted(left)}"
+    pixels = _screenshot(french, tmp_path)
+    assert (pixels.sum(axis=-1) < 750).mean() > 0.03  # the French page renders, not blank

@@ -262,7 +262,9 @@ class Codebook:
         type and its levels and range are checked; the id column must have
         unique, non-missing values. Undeclared columns are kept as they are,
         with a :class:`~micropop.errors.MicropopWarning` naming them. Variable
-        descriptions are stored in ``attrs["labels"]``.
+        descriptions are stored in ``attrs["labels"]``, value labels for
+        people (``value_labels`` of a variable) in ``attrs["value_labels"]``
+        as ``{column: {language: {level: label}}}``.
 
         Parameters
         ----------
@@ -331,6 +333,9 @@ class Codebook:
                 self._check_id(out[self.id], source)
         labels = {n: v.description for n, v in self.variables.items() if v.description}
         out.attrs["labels"] = {**df.attrs.get("labels", {}), **labels}
+        people = {n: v.people_labels() for n, v in self.variables.items() if v.value_labels}
+        if people or "value_labels" in df.attrs:
+            out.attrs["value_labels"] = {**df.attrs.get("value_labels", {}), **people}
         return out
 
     def validate(self, df: pd.DataFrame, *, source: str = "data", decimal: str = ".") -> None:

@@ -48,7 +48,8 @@ from micropop.errors import (
 TYPES = ("numeric", "integer", "categorical", "ordered", "string", "date")
 NUMERIC_TYPES = ("numeric", "integer")
 _CATEGORICAL = ("categorical", "ordered")
-_VARIABLE_KEYS = ("type", "description", "label", "levels", "range", "missing", "format")
+_VARIABLE_KEYS = ("type", "description", "label", "levels", "range", "missing", "format",
+                  "value_labels")
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,11 @@ class Variable:
         Codes that become NA, as a tuple or a dict ``{code: reason}``.
     format : str, optional
         ``strftime`` format of a ``date`` variable held as text.
+    value_labels : dict, optional
+        Labels for people of a categorical variable's levels, by language:
+        ``{"fr": {"above_bac+2": "Bac+3 ou plus"}, "en": {...}}`` (a level
+        named by its code or its label). The data keep their levels; reports
+        and figures show these labels.
 
     Examples
     --------
@@ -79,6 +85,9 @@ class Variable:
     >>> v = Variable("education", "ordered", levels=("bac", "bac+2"), missing=(99,))
     >>> v.categories
     ('bac', 'bac+2')
+    >>> Variable("edu", "ordered", levels={1: "bac"},
+    ...          value_labels={"fr": {1: "Baccalauréat"}}).people_labels()
+    {'fr': {'bac': 'Baccalauréat'}}
     """
 
     name: str
@@ -88,6 +97,7 @@ class Variable:
     range: tuple[Any, Any] | None = None
     missing: tuple[Any, ...] | dict[Any, Any] | None = None
     format: str | None = None
+    value_labels: dict[str, dict[Any, str]] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
@@ -118,6 +128,8 @@ class Variable:
         if self.format is not None and self.type != "date":
             self._fail(f"a format is given but the type is {self.type!r}",
                        "formats apply to date variables only")
+        if self.value_labels is not None:
+            self.people_labels()  # checks them
 
     def _fail(self, problem: str, hint: str) -> NoReturn:
         raise CodebookError(f"variable {self.name!r}: {problem}", hint=hint)
@@ -145,6 +157,54 @@ class Variable:
                                f"{code!r}: {label!r}",
                                "a label must not be the code of another level; give labels "
                                "that are not codes")
+
+    def people_labels(self) -> dict[str, dict[Any, str]]:
+        """The value labels by language, keyed by the levels as the data hold them.
+
+        Returns
+        -------
+        dict
+            ``{language: {level: label}}``; empty without value labels.
+
+        Raises
+        ------
+        CodebookError
+            The value labels are not ``{language: {level: text}}``, or name a
+            level the variable does not have.
+
+        Examples
+        --------
+        >>> Variable("sex", "categorical", levels=("f", "m"),
+        ...          value_labels={"en": {"f": "women"}}).people_labels()
+        {'en': {'f': 'women'}}
+        """
+        labels = self.value_labels or {}
+        advice = 'write value_labels: {fr: {code: "libellé"}, en: {code: "label"}}'
+        if not isinstance(labels, Mapping):
+            self._fail(f"value_labels {short(labels)} is not a mapping", advice)
+        if labels and self.type not in _CATEGORICAL:
+            self._fail(f"value_labels are given but the type is {self.type!r}",
+                       "value labels apply to categorical and ordered variables")
+        levels = {}
+        for code, label in self._pairs():
+            levels[code_key(code)] = label
+            levels[code_key(label)] = label
+        out: dict[str, dict[Any, str]] = {}
+        for lang, names in labels.items():
+            if not isinstance(lang, str) or not isinstance(names, Mapping):
+                self._fail(f"value_labels {short(lang)}: is not a language with its labels",
+                           advice)
+            out[lang] = {}
+            for code, text in names.items():
+                if not isinstance(text, str):
+                    self._fail(f"value_labels {lang}: {short(code)} is {short(text)}, not a text",
+                               "quote the label in YAML")
+                if self.levels is not None and code_key(code) not in levels:
+                    self._fail(f"value_labels {lang}: {short(code)} is not a level"
+                               f"{suggest(str(code), [str(v) for v in levels.values()])}",
+                               "name each level by its code or its label")
+                out[lang][levels.get(code_key(code), code)] = text
+        return out
 
     def _check_missing(self) -> None:
         codes = list(self.missing or ())
@@ -226,7 +286,7 @@ class Variable:
         {'type': 'integer', 'range': [15, 99], 'missing': [-1]}
         """
         out: dict[str, Any] = {"type": self.type}
-        for name in ("description", "levels", "range", "missing", "format"):
+        for name in ("description", "levels", "range", "missing", "format", "value_labels"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = dict(value) if isinstance(value, Mapping) else (
@@ -410,8 +470,13 @@ def parse_variable(name: str, spec: Any) -> Variable:
     if rng is not None and not (isinstance(rng, (list, tuple)) and len(rng) == 2):
         raise CodebookError(f"variable {name!r}: range must be [min, max], got {rng!r}",
                             hint="write null for an open end, e.g. [0, null]")
+    labels = spec.get("value_labels")
+    if isinstance(labels, Mapping):
+        labels = {lang: ({from_json_key(code): text for code, text in names.items()}
+                         if isinstance(names, Mapping) else names)
+                  for lang, names in labels.items()}
     return Variable(name=name, type=spec["type"], range=None if rng is None else tuple(rng),
-                    format=spec.get("format"), **fields)
+                    format=spec.get("format"), value_labels=labels, **fields)
 
 
 def merge_variable(base: Variable, mine: Variable) -> Variable:
@@ -429,7 +494,8 @@ def merge_variable(base: Variable, mine: Variable) -> Variable:
                     hint="spell the levels as the file labels them, "
                          "or give a mapping {code: label}")
             levels = {code_of[code_key(lab)]: lab for lab in levels}
-    return replace(mine, levels=levels, description=mine.description or base.description)
+    return replace(mine, levels=levels, description=mine.description or base.description,
+                   value_labels=mine.value_labels or base.value_labels)
 
 
 def describe(name: str, values: pd.Series, description: str | None) -> Variable:

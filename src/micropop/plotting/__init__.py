@@ -11,6 +11,8 @@ By topic:
   :func:`lorenz_curve`, :func:`hourly_vs_minimum_wage`
 - :mod:`~micropop.plotting.weighting`: :func:`weighting_diagnostics`
 
+Numbers are written as each language writes them (:func:`localise`: ``266,126``
+in English, ``266 126`` and ``0,679`` in French), for the figures and the report.
 The colours (:data:`COLOURS`), the English and French labels and the plain
 drawing of text from the data live in ``micropop.plotting._style``.
 
@@ -28,7 +30,7 @@ Examples
 
 from __future__ import annotations
 
-from micropop.plotting._style import COLOURS, LABEL_LINES, LABEL_WIDTH, TICK_WIDTH
+from micropop.plotting._style import COLOURS, LABEL_LINES, LABEL_WIDTH, TICK_WIDTH, localise
 from micropop.plotting.earnings import (
     earnings_ecdf,
     earnings_histogram,
@@ -41,4 +43,4 @@ from micropop.plotting.weighting import weighting_diagnostics
 
 __all__ = ["circles", "earnings_ecdf", "earnings_histogram", "hourly_vs_minimum_wage",
            "lorenz_curve", "profile_dots", "pyramid", "size_forest", "weighting_diagnostics",
-           "COLOURS", "LABEL_WIDTH", "TICK_WIDTH", "LABEL_LINES"]
+           "COLOURS", "LABEL_WIDTH", "TICK_WIDTH", "LABEL_LINES", "localise"]

@@ -69,6 +69,8 @@ TEXT = {
         "hourly_title": "Hourly earnings against the minimum wage",
         "smic": "SMIC",
         "weights_x": "Population count",
+        "relative_x": "Achieved against target: relative deviation (%)",
+        "exact": "exactly on target",
         "weights_title": "Achieved margins against targets",
         "target": "target",
         "achieved": "achieved",
@@ -110,6 +112,8 @@ TEXT = {
         "hourly_title": "Revenus horaires face au salaire minimum",
         "smic": "SMIC",
         "weights_x": "Effectif de population",
+        "relative_x": "Marge atteinte face à la cible : écart relatif (%)",
+        "exact": "cible atteinte exactement",
         "weights_title": "Marges atteintes face aux cibles",
         "target": "cible",
         "achieved": "atteinte",
@@ -117,6 +121,43 @@ TEXT = {
         "mean": "moyenne",
     },
 }
+
+
+#: A number formatted the English way (``1,234.5``), written the French way (``1 234,5``,
+#: with a narrow no-break space between thousands).
+_FRENCH_NUMBER = str.maketrans({",": "\u202f", ".": ","})
+
+
+def localise(text: str, lang: str) -> str:
+    r"""A number formatted the English way (``1,234.5``), written in ``lang``.
+
+    Parameters
+    ----------
+    text : str
+        The number as Python formats it.
+    lang : {"en", "fr"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> localise("1,234.5", "fr"), localise("1,234.5", "en")
+    ('1\u202f234,5', '1,234.5')
+    """
+    return text.translate(_FRENCH_NUMBER) if lang == "fr" else text
+
+
+def number(value: float, spec: str, lang: str) -> str:
+    """``format(value, spec)`` written in ``lang`` (see :func:`localise`).
+
+    Examples
+    --------
+    >>> number(0.6791, ".3f", "fr")
+    '0,679'
+    """
+    return localise(format(value, spec), lang)
 
 
 def translate(lang: str, key: str) -> str:

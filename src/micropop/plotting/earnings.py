@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 
 from micropop.errors import FigureInputError, check_number
 from micropop.plotting._inputs import drawable, interval_table, level_values, one_curve
-from micropop.plotting._style import COLOURS, draws, house_style, new_axes, translate
+from micropop.plotting._style import COLOURS, draws, house_style, new_axes, number, translate
 
 if TYPE_CHECKING:
     from micropop.estimation.result import Estimate
@@ -232,8 +232,9 @@ def lorenz_curve(estimate: Estimate | pd.DataFrame, gini: Estimate | pd.DataFram
             raise FigureInputError(f"the Gini estimate has {len(g)} rows, one is drawn",
                                    hint="estimate the Gini without by=")
         row = g.iloc[0]
-        label += (f", {translate(lang, 'gini')} = {row['estimate']:.3f} "
-                  f"[{row['ci_low']:.3f}, {row['ci_high']:.3f}]")
+        label += (f", {translate(lang, 'gini')} = {number(row['estimate'], '.3f', lang)} "
+                  f"[{number(row['ci_low'], '.3f', lang)}, "
+                  f"{number(row['ci_high'], '.3f', lang)}]")
     ax = new_axes(ax)
     y = 100 * table["estimate"].to_numpy(dtype=float)
     ax.plot(shares, y, "o-", color=COLOURS["main"], label=label, zorder=3)
@@ -306,7 +307,8 @@ def hourly_vs_minimum_wage(estimate: Estimate | pd.DataFrame, minimum_wage: floa
               table["ci_high"].to_numpy(dtype=float), color=COLOURS["main"], linewidth=2,
               label=translate(lang, "interval"))
     ax.axvline(smic, color=COLOURS["reference"], linewidth=2,
-               label=f"{translate(lang, 'smic')} ({smic:.2f} EUR)")
+               label=f"{translate(lang, 'smic')} ({number(smic, '.2f', lang)} "
+                     f"{'€' if lang == 'fr' else 'EUR'})")
     ax.set_yticks(positions, [f"P{100 * p:g}" for p in probs])
     ax.set_ylim(-0.6, len(table) - 0.4)
     ax.set_xlim(min(0.0, float(table["ci_low"].min())),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from matplotlib.axes import Axes
@@ -24,7 +24,8 @@ __all__ = ["profile_dots", "pyramid"]
 
 
 @draws
-def profile_dots(profile: Profile, ax: Axes | None = None, lang: str = "en") -> Axes:
+def profile_dots(profile: Profile, ax: Axes | None = None, lang: str = "en",
+                 labels: Mapping[str, Mapping[Any, str]] | None = None) -> Axes:
     """Dot plot of the workers' shares with intervals, against the reference shares.
 
     One row per variable and level (first at the top): a dot at the share,
@@ -41,6 +42,9 @@ def profile_dots(profile: Profile, ax: Axes | None = None, lang: str = "en") -> 
         Where to draw; a new figure is made when omitted.
     lang : {"en", "fr"}, default "en"
         Language of the labels.
+    labels : mapping, optional
+        Variable -> {level: label shown}, e.g. a codebook's value labels in
+        ``lang`` (a level without one is shown as it is).
 
     Returns
     -------
@@ -62,6 +66,9 @@ def profile_dots(profile: Profile, ax: Axes | None = None, lang: str = "en") -> 
     >>> ax = profile_dots(prof, ax=Figure().subplots())
     >>> [round(float(x), 1) for x in ax.lines[0].get_xdata()]
     [56.1, 43.9]
+    >>> ax = profile_dots(prof, ax=Figure().subplots(), labels={"sex": {"female": "Femme"}})
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['Femme', 'male']
     """
     from micropop.profile import Profile
 
@@ -94,9 +101,11 @@ def profile_dots(profile: Profile, ax: Axes | None = None, lang: str = "en") -> 
             markerfacecolor="white", markeredgecolor=COLOURS["reference"], markeredgewidth=1.5,
             color=COLOURS["reference"], label=translate(lang, "france"), zorder=4)
     several = table["variable"].nunique() > 1
-    labels = [f"{v}: {lv}" if several else str(lv)
-              for v, lv in zip(table["variable"], table["level"], strict=True)]
-    ax.set_yticks(positions, labels)
+    names = labels or {}
+    shown = [names.get(v, {}).get(lv, lv) for v, lv in zip(table["variable"], table["level"],
+                                                           strict=True)]
+    ax.set_yticks(positions, [f"{v}: {lv}" if several else str(lv)
+                              for v, lv in zip(table["variable"], shown, strict=True)])
     for k in range(1, len(table)):
         if table["variable"].iloc[k] != table["variable"].iloc[k - 1]:
             ax.axhline(positions[k] + 0.5, color=COLOURS["grid"], linewidth=1.2)

@@ -10,7 +10,15 @@ from matplotlib.axes import Axes
 
 from micropop.errors import FigureInputError, check_number
 from micropop.plotting._inputs import drawable
-from micropop.plotting._style import COLOURS, draws, house_style, legend_label, new_axes, translate
+from micropop.plotting._style import (
+    COLOURS,
+    draws,
+    house_style,
+    legend_label,
+    new_axes,
+    number,
+    translate,
+)
 
 if TYPE_CHECKING:
     from micropop.size.result import Circles, SizeEstimate
@@ -98,18 +106,19 @@ def size_forest(table_or_result: pd.DataFrame | Circles | SizeEstimate | Sequenc
     ax.set_xlim(min(0.0, *finite), right * 1.02)
     ax.set_xlabel(translate(lang, "size_x"))
     ax.set_title(translate(lang, "size_title"))
-    ax.xaxis.set_major_formatter(lambda x, _: f"{x:,.0f}")
+    ax.xaxis.set_major_formatter(lambda x, _: number(x, ",.0f", lang))
     house_style(ax, grid="x")
     return ax
 
 
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) < float("inf") else "∞"
+def _number(value: float, lang: str = "en") -> str:
+    return number(value, ",.0f", lang) if abs(value) < float("inf") else "∞"
 
 
 @draws
 def circles(result: Circles, ax: Axes | None = None, lang: str = "en",
-            truth: Mapping[str, float] | None = None, truth_label: str | None = None) -> Axes:
+            truth: Mapping[str, float] | None = None, truth_label: str | None = None,
+            title: str | None = None, labels: Mapping[str, str] | None = None) -> Axes:
     """Nested population circles as nested bars, each with its interval and count.
 
     One horizontal bar per circle, widest circle on top; the length of each
@@ -130,6 +139,11 @@ def circles(result: Circles, ax: Axes | None = None, lang: str = "en",
         Circle name -> a published or true count, marked with a diamond.
     truth_label : str, optional
         Legend label of those marks (default "published figure", in ``lang``).
+    title : str, optional
+        The figure's title (default: "Population circles", in ``lang``), e.g.
+        to tell the circles of a survey from those of platform figures.
+    labels : mapping of str to str, optional
+        Circle name -> the label shown for it (the name when absent).
 
     Returns
     -------
@@ -151,6 +165,10 @@ def circles(result: Circles, ax: Axes | None = None, lang: str = "en",
     ['registered', 'regular', 'very_active']
     >>> [p.get_width() for p in ax.patches] == result.to_frame()["estimate"].tolist()
     True
+    >>> ax = circles(result, ax=Figure().subplots(), title="Platforms",
+    ...              labels={"regular": "regular workers"})
+    >>> ax.get_title(), ax.get_yticklabels()[1].get_text()
+    ('Platforms', 'regular workers')
     """
     from micropop.size import Circles
 
@@ -187,7 +205,8 @@ def circles(result: Circles, ax: Axes | None = None, lang: str = "en",
         else:
             ax.vlines(end, y - 0.12, y + 0.12, color="black", linewidth=1.5)
     for y, value, lo, hi, end in zip(positions, estimate, low, high, ends, strict=True):
-        ax.annotate(f"{_number(value)}\n[{_number(lo)} – {_number(hi)}]", (end, y),
+        ax.annotate(f"{_number(value, lang)}\n[{_number(lo, lang)} – {_number(hi, lang)}]",
+                    (end, y),
                     xytext=(6, 0), textcoords="offset points", va="center", fontsize=8.5)
     if truth:
         ys = [positions[list(result.estimates).index(name)] for name in truth]
@@ -195,11 +214,12 @@ def circles(result: Circles, ax: Axes | None = None, lang: str = "en",
                 label=legend_label(truth_label or translate(lang, "circles_truth")),
                 linestyle="none")
     ax.legend(loc="lower right", frameon=False, fontsize=8.5)
-    ax.set_yticks(positions, [str(name) for name in table.index])
+    shown = dict(labels or {})
+    ax.set_yticks(positions, [str(shown.get(name, name)) for name in table.index])
     ax.set_ylim(-0.6, len(table) - 0.4)
     ax.set_xlim(0, right)
     ax.set_xlabel(translate(lang, "size_x"))
-    ax.set_title(translate(lang, "circles_title"))
-    ax.xaxis.set_major_formatter(lambda x, _: f"{x:,.0f}")
+    ax.set_title(translate(lang, "circles_title") if title is None else str(title))
+    ax.xaxis.set_major_formatter(lambda x, _: number(x, ",.0f", lang))
     house_style(ax, grid="x")
     return ax

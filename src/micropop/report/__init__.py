@@ -41,6 +41,8 @@ from micropop.report.earnings import (
     earnings_section,
     living_standards_section,
 )
+from micropop.report.header import about
+from micropop.report.i18n import Tr, say
 from micropop.report.plan import (
     PROFILE_VARIABLES,
     EarningsInputs,
@@ -94,8 +96,12 @@ def _steps(plan: ReportPlan) -> list[tuple[str, str | None, Callable[[], Section
     return steps
 
 
+#: The default title of a report, in both languages.
+_DEFAULT_TITLE = Tr(ReportPlan.title, "Micro-travailleurs : combien, qui, et ce qu'ils gagnent")
+
+
 def write_report(out_dir: str | Path, plan: ReportPlan | None = None, *, lang: str = "en",
-                 progress: bool | None = None) -> Path:
+                 progress: bool | None = None, csv: str = "plain") -> Path:
     """Write the report into ``out_dir`` and return the index page's path.
 
     The report is written into a new folder beside ``out_dir``, then moved
@@ -116,10 +122,17 @@ def write_report(out_dir: str | Path, plan: ReportPlan | None = None, *, lang: s
         plan read from ``analysis.toml``); the synthetic demo analysis
         (:func:`demo_plan`) when omitted.
     lang : {"en", "fr"}, default "en"
-        Language of the figure labels.
+        Language of the whole report: ``<html lang>``, titles, headings,
+        paragraphs, table headers, category labels (the codebook's value
+        labels in that language, where given), number formats and figures.
     progress : bool, optional
         Show each section's progress on standard error; by default only when
         it is a terminal and the ``CI`` environment variable is unset.
+    csv : {"plain", "excel-fr"}, default "plain"
+        How the tables' CSV files are written: plain (``,``, decimal point,
+        UTF-8, machine column names), or for French Excel (``;``, decimal
+        comma, UTF-8 with a byte-order mark, column names in ``lang``). Every
+        table is also written into ``tables.xlsx``, one sheet each.
 
     Returns
     -------
@@ -147,7 +160,7 @@ def write_report(out_dir: str | Path, plan: ReportPlan | None = None, *, lang: s
         raise OptionError(f"plan is a {type(plan).__name__}, not a ReportPlan",
                           hint="build one with micropop.report.config.load_config(path) or "
                                "ReportPlan(workers=SurveyDesign(...))")
-    with ReportFolder(out_dir) as folder:
+    with ReportFolder(out_dir, csv) as folder:
         plan = demo_plan() if plan is None else plan
         steps = _steps(plan)
         tracker = Progress(len(steps) + 1, enabled=progress)
@@ -156,4 +169,6 @@ def write_report(out_dir: str | Path, plan: ReportPlan | None = None, *, lang: s
             with tracker.step(label), configured_in(source):
                 rendered.append(folder.add(compute(), lang))
         with tracker.step("writing index.html"):
-            return folder.finish(plan.title, rendered, plan.provenance, plan.read_notes)
+            title = say(_DEFAULT_TITLE, lang) if plan.title == _DEFAULT_TITLE.en else plan.title
+            return folder.finish(title, rendered, plan.provenance, plan.read_notes, lang=lang,
+                                 about=about(plan), config=plan.configuration)

@@ -90,6 +90,8 @@ from micropop.errors import ConfigError, MicropopError, OptionError, check_numbe
 from micropop.io import read_survey
 from micropop.report.config_keys import KEYS
 from micropop.report.config_table import ConfigTable, repeated
+from micropop.report.i18n import Tr
+from micropop.report.numbers import localise
 from micropop.report.plan import (
     FRANCE_COLUMNS,
     PROFILE_VARIABLES,
@@ -492,7 +494,10 @@ def load_config(path: str | Path) -> ReportPlan:
     if methods is not None:
         plan["size"] = _size(methods, workers)
         sources["size"] = methods.where
+    rows = len(workers.data)
     return ReportPlan(workers=workers, title=title,
-                      provenance=f"Data: {source.name} ({len(workers.data):,} rows), "
-                                 f"analysis {config.name}.",
-                      read_notes=tuple(top.notes), sources=sources, **plan)
+                      provenance=Tr(f"Data: {source.name} ({rows:,} rows), analysis {config.name}.",
+                                    f"Données : {source.name} ({localise(f'{rows:,}', 'fr')} "
+                                    f"lignes), analyse {config.name}."),
+                      read_notes=tuple(top.notes), sources=sources, files=(source.name,),
+                      configuration=config.read_text(encoding="utf-8"), **plan)

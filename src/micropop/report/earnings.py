@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -21,12 +22,15 @@ from micropop import earnings, plotting
 from micropop.describe import binned
 from micropop.design import SurveyDesign, require_design
 from micropop.inequality import gini, lorenz, qsr
+from micropop.report.i18n import Tr
+from micropop.report.numbers import localise
 from micropop.report.plan import EarningsInputs
 from micropop.report.result import (
     INTERVAL_COLUMNS,
     UNDEFINED,
     Block,
     Figure,
+    Heading,
     Section,
     Table,
     TableView,
@@ -49,6 +53,34 @@ _ECDF_PROBABILITIES = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 _HOURLY_PROBABILITIES = (0.1, 0.25, 0.5, 0.75, 0.9)
 
 
+#: The library's labels of the thresholds, their French, and which field is an amount (EUR).
+_THRESHOLDS = (
+    (re.compile(r"hourly earnings < SMIC (\d+) \(([\d.]+)\)"),
+     "revenu horaire < SMIC {0} ({1} €)", 1),
+    (re.compile(r"standard of living < ([\d.]+) \(INSEE (\d+)\)"),
+     "niveau de vie < {0} € (Insee {1})", 0),
+)
+
+
+def _threshold(label: object) -> object:
+    """A threshold's label in both languages, when the library's wording is known.
+
+    >>> _threshold("hourly earnings < SMIC 2019 (10.03)").fr
+    'revenu horaire < SMIC 2019 (10,03 €)'
+    >>> _threshold("standard of living < 1026 (INSEE 2016)").fr
+    'niveau de vie < 1\u202f026 € (Insee 2016)'
+    """
+    for pattern, french, amount in _THRESHOLDS:
+        found = pattern.fullmatch(str(label))
+        if found:
+            fields = list(found.groups())
+            value = float(fields[amount])
+            fields[amount] = localise(f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}",
+                                      "fr")
+            return Tr(str(label), french.format(*fields))
+    return label
+
+
 def earnings_section(workers: SurveyDesign, earnings: str = "earnings_month") -> Section:
     """Binned monthly earnings: table ``earnings_bins`` and figure ``earnings``.
 
@@ -69,7 +101,7 @@ def earnings_section(workers: SurveyDesign, earnings: str = "earnings_month") ->
     >>> import micropop as mp
     >>> workers = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
     >>> section = earnings_section(workers)
-    >>> section.title, [f.name for f in section.figures]
+    >>> str(section.title), [f.name for f in section.figures]
     ('What micro-work pays', ['earnings'])
     >>> bins = section.table("earnings_bins")
     >>> bins["label"].iloc[-1], round(float(bins["weighted_share"].sum()), 6)
@@ -82,12 +114,17 @@ def earnings_section(workers: SurveyDesign, earnings: str = "earnings_month") ->
     labels = EARNINGS_LABELS if not cents else ("under 0.01", *EARNINGS_LABELS[1:])
     bins = binned(workers.data[earnings], EARNINGS_EDGES, weights=workers.weights,
                   labels=labels)
-    first = ("is exactly zero" if not cents else
-             "is under one cent ({cents} respondents earn more than 0 but less than 0.01, so it "
-             "is not the share at 0)")
-    return Section("What micro-work pays", (
-        Text("Weighted share of workers by monthly micro-work earnings; the first bar "
-             + first + ".", {"cents": cents}),
+    first = (Tr("is exactly zero", "correspond à zéro exactement") if not cents else
+             Tr("is under one cent ({cents} respondents earn more than 0 but less than 0.01, so "
+                "it is not the share at 0)",
+                "est sous un centime ({cents} répondants gagnent plus de 0 mais moins de 0,01 : "
+                "ce n'est donc pas la part à 0)"))
+    return Section(Tr("What micro-work pays", "Ce que rapporte le micro-travail"), (
+        Text(Tr("Weighted share of workers by monthly micro-work earnings; the first bar "
+                + first.en + ".",
+                "Part pondérée des travailleurs selon leurs revenus mensuels du micro-travail "
+                "(en euros) ; la première barre " + first.fr + "."), {"cents": cents}),
+        Heading(Tr("Monthly earnings", "Revenus mensuels")),
         Figure("earnings", plotting.earnings_histogram, (bins,)),
         TableView(bins[["label", "n", "share", "weighted_share"]].set_index("label"),
                   percent=("share", "weighted_share")),
@@ -124,42 +161,64 @@ def living_standards_section(workers: SurveyDesign,
     require_design(workers, "workers")
     variable = inputs.variable
     below = earnings.earnings_shares(workers, variable)
+    wage, line = inputs.minimum_wage_year, inputs.poverty_line_year
     parts = {"monthly earnings below a threshold": below}
+    words = {"monthly earnings below a threshold": Tr(
+        "monthly earnings below a threshold", "revenus mensuels sous un seuil")}
     if inputs.hours is not None:
-        parts[f"below the hourly minimum wage ({inputs.minimum_wage_year})"] = (
-            earnings.below_minimum_wage(workers, year=inputs.minimum_wage_year,
-                                        earnings=variable, hours=inputs.hours))
+        name = f"below the hourly minimum wage ({wage})"
+        words[name] = Tr(name, f"sous le SMIC horaire ({wage})")
+        parts[name] = earnings.below_minimum_wage(workers, year=wage, earnings=variable,
+                                                  hours=inputs.hours)
     if inputs.household_income is not None:
-        parts[f"below the {inputs.poverty_line_year} poverty line"] = earnings.below_poverty_line(
-            workers, year=inputs.poverty_line_year, income=inputs.household_income,
+        name = f"below the {line} poverty line"
+        words[name] = Tr(name, f"sous le seuil de pauvreté de {line}")
+        parts[name] = earnings.below_poverty_line(
+            workers, year=line, income=inputs.household_income,
             household_size=inputs.household_size, children_under14=inputs.children_under14)
     parts["Gini of monthly earnings"] = gini(workers, variable)
     parts["S80/S20 of monthly earnings"] = qsr(workers, variable)
+    words["Gini of monthly earnings"] = Tr("Gini of monthly earnings",
+                                           "Gini des revenus mensuels")
+    words["S80/S20 of monthly earnings"] = Tr("S80/S20 of monthly earnings",
+                                              "S80/S20 des revenus mensuels")
     table = pd.concat({name: est.to_frame() for name, est in parts.items()},
                       names=["indicator"])[list(INTERVAL_COLUMNS)]
-    blocks: list[Block] = [Text(
+    blocks: list[Block] = [Text(Tr(
         "Design-based estimates with 95 % intervals (proportions: logit intervals as R's "
-        "<code>svyciprop</code>; Gini and S80/S20: linearised, as R's <code>convey</code>).")]
+        "<code>svyciprop</code>; Gini and S80/S20: linearised, as R's <code>convey</code>).",
+        "Estimations tenant compte du plan de sondage, avec leur intervalle de confiance à "
+        "95 % (proportions : intervalles logit comme <code>svyciprop</code> de R ; Gini et "
+        "S80/S20 : linéarisés, comme <code>convey</code> de R)."))]
     at_zero = below.to_frame().loc[f"{variable} = 0"]
     zeros: Estimate | None = below
     if at_zero[["ci_low", "ci_high"]].isna().any():  # a share of exactly 0: no logit interval
         zeros = None
-        blocks.append(Text(
+        blocks.append(Text(Tr(
             "No worker reports zero earnings: the share at 0 is {share:.1f} % and has no logit "
             "interval (shown as {undefined}); the figure has no bar at 0.",
+            "Aucun travailleur ne déclare un revenu nul : la part à 0 est de {share:.1f} % et "
+            "n'a pas d'intervalle logit (noté {undefined}) ; la figure n'a pas de barre à 0."),
             {"share": 100 * at_zero["estimate"], "undefined": UNDEFINED}))
     blocks += [
+        Heading(Tr("Distribution of monthly earnings", "Distribution des revenus mensuels")),
         Figure("earnings_ecdf", plotting.earnings_ecdf,
                (workers.quantile(variable, list(_ECDF_PROBABILITIES)),), {"zeros": zeros}),
+        Heading(Tr("Lorenz curve", "Courbe de Lorenz")),
         Figure("lorenz", plotting.lorenz_curve,
                (lorenz(workers, variable, shares=[i / 20 for i in range(1, 20)]),
                 parts["Gini of monthly earnings"]), size=(6, 6)),
     ]
     if inputs.hours is not None:
+        blocks.append(Heading(Tr("Hourly earnings against the minimum wage (SMIC)",
+                                 "Revenus horaires face au SMIC")))
         blocks.append(Figure("hourly_vs_smic", plotting.hourly_vs_minimum_wage, (
             earnings.hourly_quantile(workers, list(_HOURLY_PROBABILITIES), earnings=variable,
                                      hours=inputs.hours),
             earnings.minimum_wage(inputs.minimum_wage_year))))
-    blocks.append(TableView(table, digits=3))
-    return Section("Earnings and living standards", tuple(blocks),
+    shown = table.set_axis(pd.MultiIndex.from_tuples(
+        [(words.get(name, name), _threshold(level)) for name, level in table.index],
+        names=table.index.names))
+    blocks += [Heading(Tr("Indicators", "Indicateurs")), TableView(shown, digits=3)]
+    return Section(Tr("Earnings and living standards", "Revenus et niveau de vie"), tuple(blocks),
                    (Table("living_standards", table),))

@@ -28,6 +28,7 @@ import pandas as pd
 from micropop import datasets, size
 from micropop.design import SurveyDesign, require_design
 from micropop.errors import ConfigError, MicropopError, OptionError
+from micropop.report.i18n import Tr
 from micropop.weighting import demo_margins
 
 __all__ = ["PROFILE_VARIABLES", "FRANCE_COLUMNS", "DEMO_PROVENANCE", "EarningsInputs", "SizeInputs",
@@ -44,6 +45,11 @@ FRANCE_COLUMNS = ("sex", "age", "age_band", "education")
 DEMO_PROVENANCE = ("Demo data: SYNTHETIC surveys, platform figures and capture lists generated "
                    "by data/scripts/generate.py, calibrated to the DiPLab 2019 published "
                    "figures; not real respondents.")
+
+_DEMO_PROVENANCE_FR = ("Données de démonstration SYNTHÉTIQUES : enquêtes, chiffres "
+                       "des plateformes et listes de capture générés par "
+                       "data/scripts/generate.py, calés sur les chiffres publiés par DiPLab en "
+                       "2019 ; pas de vrais répondants.")
 
 
 #: The library's advice that a report cannot follow (it has no such options), and instead:
@@ -312,6 +318,11 @@ class ReportPlan:
         Where each part (``"profile"``, ``"earnings"``, ``"size"``,
         ``"weighting"``) was configured, named in the errors its computation
         raises (see :func:`configured_in`).
+    files : tuple of str
+        The data files analysed, named in the page's header.
+    configuration : str
+        The text of the configuration file used, shown (collapsed) in the
+        page's header.
 
     Examples
     --------
@@ -329,7 +340,7 @@ class ReportPlan:
 
     workers: SurveyDesign
     title: str = "Micro-workers: how many, who, and what they earn"
-    provenance: str = ""
+    provenance: str | Tr = ""
     profile: tuple[str, ...] = PROFILE_VARIABLES
     compare_with_france: bool = False
     earnings: EarningsInputs | None = EarningsInputs()
@@ -337,11 +348,14 @@ class ReportPlan:
     weighting: WeightingInputs | None = None
     read_notes: tuple[str, ...] = ()
     sources: Mapping[str, str] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+    configuration: str = ""
 
     def __post_init__(self) -> None:
         require_design(self.workers, "ReportPlan workers")
         kinds: dict[str, tuple[type | tuple[type, ...], str]] = {
-            "title": (str, "a string"), "provenance": (str, "a string"),
+            "title": (str, "a string"), "provenance": ((str, Tr), "a string"),
+            "configuration": (str, "a string"),
             "earnings": ((EarningsInputs, type(None)), "EarningsInputs(...) or None"),
             "size": ((SizeInputs, type(None)), "SizeInputs(...) or None"),
             "weighting": ((WeightingInputs, type(None)), "WeightingInputs(...) or None")}
@@ -350,7 +364,7 @@ class ReportPlan:
             if not isinstance(value, kind):
                 raise OptionError(f"ReportPlan {name} is a {type(value).__name__}",
                                   hint=f"give {name} as {wanted}")
-        for name in ("profile", "read_notes"):
+        for name in ("profile", "read_notes", "files"):
             value = getattr(self, name)
             if isinstance(value, str) or not all(isinstance(v, str) for v in value):
                 raise OptionError(f"ReportPlan {name}={value!r} is not a sequence of strings",
@@ -444,6 +458,8 @@ def demo_plan() -> ReportPlan:
     workers = SurveyDesign(datasets.load_worker_survey(), weights="weight")
     size_inputs = demo_size_inputs()
     assert size_inputs.population is not None  # the demo sets up a general-population survey
-    return ReportPlan(workers=workers, provenance=DEMO_PROVENANCE, compare_with_france=True,
-                      size=size_inputs,
+    return ReportPlan(workers=workers, provenance=Tr(DEMO_PROVENANCE, _DEMO_PROVENANCE_FR),
+                      compare_with_france=True, size=size_inputs,
+                      files=("worker_survey.csv", "population_survey.csv", "platforms.csv",
+                             "capture_histories.csv"),
                       weighting=demo_weighting(size_inputs.population, workers))

@@ -105,7 +105,7 @@ def earnings_section(workers: SurveyDesign, out: Path, earnings: str = "earnings
     >>> folder = Path(mkdtemp())
     >>> workers = SurveyDesign(datasets.load_worker_survey(), weights="weight")
     >>> earnings_section(workers, folder, lang="fr").title
-    'What micro-work pays'
+    'Ce que rapporte le micro-travail'
     >>> sorted(p.name for p in folder.iterdir())
     ['earnings.png', 'earnings.svg', 'earnings_bins.csv']
     """

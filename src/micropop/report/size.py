@@ -21,6 +21,8 @@ from __future__ import annotations
 import pandas as pd
 
 from micropop import plotting, size
+from micropop.report.glossary import COLUMNS, named
+from micropop.report.i18n import Tr, in_language
 from micropop.report.plan import SizeInputs, configured_in
 from micropop.report.result import (
     INTERVAL_COLUMNS,
@@ -34,6 +36,27 @@ from micropop.report.result import (
 )
 
 __all__ = ["size_section"]
+
+#: The methods' key assumptions (as :func:`micropop.size.triangulate` states them), in French.
+_ASSUMPTIONS = {tr.en: tr for tr in (
+    Tr("The survey is a probability sample of the population; the weights are inverse "
+       "selection probabilities (adjusted for non-response, if at all, correctly).",
+       "L'enquête est un échantillon aléatoire de la population ; les poids sont les inverses "
+       "des probabilités de sélection (corrigés de la non-réponse, le cas échéant, "
+       "correctement)."),
+    Tr("Each account belongs to one real person (no bots, shared or duplicate accounts on one "
+       "platform).",
+       "Chaque compte appartient à une personne réelle (pas de robots, de comptes partagés ni "
+       "de doublons sur une plateforme)."),
+    Tr("The population is closed over the capture period: no one enters or leaves.",
+       "La population est fermée pendant la période de capture : personne n'entre ni ne "
+       "sort."),
+)}
+
+
+def _circle_names(circles: size.Circles) -> dict[str, Tr]:
+    """The circles' names the glossary knows, in both languages."""
+    return {name: COLUMNS[name] for name in circles.estimates if name in COLUMNS}
 
 
 def size_section(inputs: SizeInputs) -> Section:
@@ -69,6 +92,7 @@ def size_section(inputs: SizeInputs) -> Section:
     blocks: list[Block] = []
     tables: list[Table] = []
     regular: dict[str, size.SizeEstimate] = {}
+    names: dict[str, Tr] = {}
     source = inputs.sources.get
     if inputs.population is not None:
         circles = inputs.survey_estimate
@@ -80,16 +104,27 @@ def size_section(inputs: SizeInputs) -> Section:
         if inputs.truth:
             table = table.assign(truth=pd.Series(dict(inputs.truth)))
         tables.append(Table("size_survey_circles", table))
+        shown_survey = named(table)
         blocks += [
-            Heading("From a general-population survey"),
-            Text("Weighted totals of nested indicators with design-based 95 % intervals; the "
-                 "circles are nested and must never be added up."),
-            Figure("size_survey_circles", plotting.circles, (circles,),
+            Heading(Tr("From a general-population survey",
+                       "D'après une enquête en population générale")),
+            Text(Tr("Weighted totals of nested indicators with design-based 95 % intervals; "
+                    "the circles are nested and must never be added up.",
+                    "Totaux pondérés d'indicateurs emboîtés, avec leur intervalle de confiance "
+                    "à 95 % tenant compte du plan de sondage ; les cercles sont emboîtés et ne "
+                    "doivent jamais être additionnés.")),
+            Figure("size_survey_circles", in_language(plotting.circles), (circles,),
                    {"truth": dict(inputs.truth) or None,
-                    "truth_label": "true size (synthetic data)"}),
-            TableView(table, digits=0),
+                    "truth_label": Tr("true size (synthetic data)",
+                                      "taille réelle (données synthétiques)"),
+                    "title": Tr("Circles of a general-population survey",
+                                "Les cercles d'après l'enquête en population générale"),
+                    "labels": _circle_names(circles)}),
+            TableView(shown_survey, digits=0),
         ]
         regular["general-population survey"] = circles.estimates[inputs.regular_circle]
+        names["general-population survey"] = Tr("general-population survey",
+                                                "enquête en population générale")
     if inputs.platforms is not None:
         circles = inputs.platform_estimate
         if circles is None:
@@ -98,21 +133,33 @@ def size_section(inputs: SizeInputs) -> Section:
                                                 multiplicity=inputs.multiplicity)
         table = circles.to_frame()[list(INTERVAL_COLUMNS)]
         tables.append(Table("size_platform_circles", table))
+        demo = inputs.truth
         blocks += [
-            Figure("size_platform_circles", plotting.circles, (circles,)),
-            Heading("From platform figures, corrected for multi-homing"),
-            Text("Each platform total divided by the workers' mean number of platforms, with "
-                 "its delta-method interval."
-                 + (" The per-platform figures of the demo are illustrative."
-                    if inputs.truth else "")),
-            TableView(table, digits=0),
+            Heading(Tr("From platform figures, corrected for multi-homing",
+                       "D'après les chiffres des plateformes, corrigés de la multi-inscription")),
+            Text(Tr("Each platform total divided by the workers' mean number of platforms, with "
+                    "its delta-method interval."
+                    + (" The per-platform figures of the demo are illustrative." if demo else ""),
+                    "Chaque total de plateforme divisé par le nombre moyen de plateformes des "
+                    "travailleurs, avec son intervalle par la méthode delta."
+                    + (" Les chiffres par plateforme de la démonstration sont illustratifs."
+                       if demo else ""))),
+            Figure("size_platform_circles", in_language(plotting.circles), (circles,),
+                   {"title": Tr("Circles from platform figures",
+                                "Les cercles d'après les chiffres des plateformes"),
+                    "labels": _circle_names(circles)}),
+            TableView(named(table), digits=0),
         ]
         regular["platform visitors / multiplicity"] = circles.estimates["regular"]
+        names["platform visitors / multiplicity"] = Tr("platform visitors / multiplicity",
+                                                       "inscrits des plateformes / "
+                                                       "multi-inscription")
     if inputs.captures is not None:
         with configured_in(source("captures")):
             best = size.model_search(inputs.captures).iloc[0]
-            regular[f"capture–recapture, log-linear ({best['model']})"] = size.loglinear(
-                inputs.captures, terms=best["terms"])
+            name = f"capture–recapture, log-linear ({best['model']})"
+            regular[name] = size.loglinear(inputs.captures, terms=best["terms"])
+            names[name] = Tr(name, f"capture–recapture, log-linéaire ({best['model']})")
             first, second = inputs.captures.columns[:2]
             pair = inputs.captures[[first, second]]
             regular[f"Chapman, {first} × {second}"] = size.chapman(
@@ -120,20 +167,30 @@ def size_section(inputs: SizeInputs) -> Section:
     if regular:
         table = size.triangulate(regular)
         tables.append(Table("size_regular_circle", table))
-        words = ("Each method rests on its own assumption; where they disagree, the "
-                "assumptions are what to discuss.")
+        en = ("Each method rests on its own assumption; where they disagree, the "
+              "assumptions are what to discuss.")
+        fr = ("Chaque méthode repose sur sa propre hypothèse ; là où elles divergent, ce sont "
+              "les hypothèses qu'il faut discuter.")
         if inputs.population is not None:
-            words += (" The general-population survey's reading is its "
-                     "circle <q>{circle}</q>.")
-        said = Text(words, {"circle": inputs.regular_circle} if inputs.population is not None
-                    else {})
+            en += " The general-population survey's reading is its circle <q>{circle}</q>."
+            fr += " La lecture de l'enquête en population générale est son cercle « {circle} »."
+        said = Text(Tr(en, fr), {"circle": COLUMNS.get(inputs.regular_circle,
+                                                       inputs.regular_circle)}
+                    if inputs.population is not None else {})
+        shown = table[["estimate", "ci_low", "ci_high", "key_assumption"]]
+        shown = shown.assign(key_assumption=shown["key_assumption"].map(
+            lambda words: _ASSUMPTIONS.get(words, words)))
+        shown = shown.set_axis(pd.Index([names.get(label, label) for label in shown.index],
+                                        name=shown.index.name))
         blocks += [
-            Heading("The regular circle, every reading side by side"),
+            Heading(Tr("The regular circle, every reading side by side",
+                       "Le cercle des réguliers, toutes les lectures côte à côte")),
             said,
             Figure("size_forest", plotting.size_forest, (table,),
                    {"reference": inputs.published_regular,
                     "reference_label": inputs.published_label},
                    size=(8, 0.7 * len(table) + 1.5)),
-            TableView(table[["estimate", "ci_low", "ci_high", "key_assumption"]], digits=0),
+            TableView(shown, digits=0),
         ]
-    return Section("How many micro-workers", tuple(blocks), tuple(tables))
+    return Section(Tr("How many micro-workers", "Combien de micro-travailleurs"), tuple(blocks),
+                   tuple(tables))

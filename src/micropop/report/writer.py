@@ -21,7 +21,7 @@ Examples
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "report"
 >>> index = write_sections(out, [section], title="A report")
 >>> sorted(p.name for p in out.iterdir())
-['.micropop-report.json', 'counts.csv', 'index.html']
+['.micropop-report.json', 'counts.csv', 'index.html', 'tables.xlsx']
 """
 
 from __future__ import annotations
@@ -36,15 +36,18 @@ from pathlib import Path
 from types import TracebackType
 
 import matplotlib
+import pandas as pd
 from matplotlib.figure import Figure as MatplotlibFigure
 
 from micropop import __version__
-from micropop.errors import OptionError, ReportOutputError
-from micropop.report.i18n import say
+from micropop.errors import OptionError, ReportOutputError, check_option
+from micropop.report.glossary import heading
+from micropop.report.i18n import Tr, say
 from micropop.report.render import RenderedSection, block_html, img_tag, page
-from micropop.report.result import Figure, Section
+from micropop.report.result import Figure, Section, Table
 
-__all__ = ["MARKER", "ReportFolder", "write_section", "write_sections", "figure_html"]
+__all__ = ["MARKER", "CSV_FORMATS", "ReportFolder", "write_section", "write_sections",
+           "write_table", "write_workbook", "figure_html"]
 
 #: The file a report writes into its folder, listing the files it wrote (and so may replace).
 MARKER = ".micropop-report.json"
@@ -98,7 +101,94 @@ def _draw(figure: Figure, lang: str) -> MatplotlibFigure:
     return fig
 
 
-def write_section(folder: str | Path, section: Section, lang: str = "en") -> RenderedSection:
+#: How the tables' CSV files are written: "plain" (``,``, decimal point, UTF-8, the
+#: machine column names) or "excel-fr" (for French Excel: ``;``, decimal comma, UTF-8 with
+#: a byte-order mark, the column names in the report's language).
+CSV_FORMATS = ("plain", "excel-fr")
+
+
+def _for_people(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The table with its column and index names as the glossary names them in ``lang``."""
+    shown = frame.rename(columns=lambda name: heading(name, lang))
+    shown.index = shown.index.set_names([None if name is None else heading(name, lang)
+                                         for name in shown.index.names])
+    return shown
+
+
+def write_table(folder: Path, table: Table, csv: str = "plain", lang: str = "en") -> Path:
+    """Write a table as ``name.csv`` in ``folder``, plain or for French Excel.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        An existing folder; a file of the same name is replaced.
+    table : Table
+        The table.
+    csv : {"plain", "excel-fr"}, default "plain"
+        See :data:`CSV_FORMATS`.
+    lang : {"en", "fr"}, default "en"
+        The language of the column names of an ``"excel-fr"`` file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> table = Table("shares", pd.DataFrame({"estimate": [0.25], "ci_low": [0.2]}),
+    ...               index=False)
+    >>> path = write_table(Path(tempfile.mkdtemp()), table, csv="excel-fr", lang="fr")
+    >>> path.read_bytes().decode("utf-8-sig").splitlines()
+    ['estimation;IC 95 % bas', '0,25;0,2']
+    """
+    check_option("csv", csv, CSV_FORMATS)
+    path = folder / f"{table.name}.csv"
+    if csv == "excel-fr":
+        _for_people(table.frame, lang).to_csv(path, index=table.index, sep=";", decimal=",",
+                                              encoding="utf-8-sig", lineterminator="\r\n")
+    else:
+        table.frame.to_csv(path, index=table.index, lineterminator="\n")
+    return path
+
+
+def write_workbook(path: Path, tables: Sequence[Table], people: str | None = None) -> Path:
+    """Write every table into one Excel workbook, one sheet per table (named as its CSV).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The ``.xlsx`` file (replaced if it exists).
+    tables : sequence of Table
+        The tables, in page order.
+    people : {"en", "fr"}, optional
+        Name the columns in this language (the glossary's names); the
+        machine names when omitted.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> counts = Table("counts", pd.DataFrame({"n": [3, 4]}), index=False)
+    >>> path = write_workbook(Path(tempfile.mkdtemp()) / "tables.xlsx", [counts])
+    >>> pd.read_excel(path, sheet_name=None)["counts"]["n"].tolist()
+    [3, 4]
+    """
+    with pd.ExcelWriter(path, engine="openpyxl") as book:
+        for table in tables:
+            frame = table.frame if people is None else _for_people(table.frame, people)
+            frame.to_excel(book, sheet_name=table.name[:31], index=table.index)
+    return path
+
+
+def write_section(folder: str | Path, section: Section, lang: str = "en",
+                  csv: str = "plain") -> RenderedSection:
     """Write a section's tables (CSV) and figures (PNG, SVG) into ``folder``; return its HTML.
 
     Parameters
@@ -109,6 +199,8 @@ def write_section(folder: str | Path, section: Section, lang: str = "en") -> Ren
         What a section function computed.
     lang : {"en", "fr"}, default "en"
         Language of micropop's words and of the figure labels.
+    csv : {"plain", "excel-fr"}, default "plain"
+        How the tables are written (see :data:`CSV_FORMATS`).
 
     Returns
     -------
@@ -130,7 +222,7 @@ def write_section(folder: str | Path, section: Section, lang: str = "en") -> Ren
                           hint="pass what a section function returns, e.g. profile_section(...)")
     folder = Path(folder)
     for table in section.tables:
-        table.frame.to_csv(folder / f"{table.name}.csv", index=table.index, lineterminator="\n")
+        write_table(folder, table, csv, lang)
     parts = [figure_html(_draw(block, lang), folder, block.name) if isinstance(block, Figure)
              else block_html(block, lang) for block in section.blocks]
     return RenderedSection(say(section.title, lang), "\n".join(parts))
@@ -217,11 +309,14 @@ class ReportFolder:
     ----------
     out_dir : str or pathlib.Path
         Folder of the report (created if needed).
+    csv : {"plain", "excel-fr"}, default "plain"
+        How the tables' CSV files are written (see :data:`CSV_FORMATS`); every
+        table is also written into the workbook ``tables.xlsx``, one sheet each.
 
     Raises
     ------
     OptionError
-        ``out_dir`` is not a folder name.
+        ``out_dir`` is not a folder name, or ``csv`` not one of :data:`CSV_FORMATS`.
     ReportOutputError
         ``out_dir`` is a file, holds files that no micropop report wrote, or
         cannot be written (the system's reason is given).
@@ -238,7 +333,11 @@ class ReportFolder:
     ('index.html', True)
     """
 
-    def __init__(self, out_dir: str | Path) -> None:
+    def __init__(self, out_dir: str | Path, csv: str = "plain") -> None:
+        check_option("csv", csv, CSV_FORMATS)
+        self.csv = csv
+        self._tables: list[Table] = []
+        self._lang = "en"
         if isinstance(out_dir, bool) or not isinstance(out_dir, (str, os.PathLike)) \
                 or not str(out_dir).strip():
             raise OptionError(f"out_dir={out_dir!r} is not a folder name",
@@ -309,11 +408,16 @@ class ReportFolder:
                                     f"{str(section.title)!r} both write {taken[0]}",
                                     hint="give each table and figure its own name")
         self._names.update(dict.fromkeys(files, str(section.title)))
-        return write_section(self.built, section, lang)
+        self._tables.extend(section.tables)
+        self._lang = lang
+        return write_section(self.built, section, lang, self.csv)
 
-    def finish(self, title: str, sections: Sequence[RenderedSection], provenance: str = "",
-               read_notes: Sequence[str] = ()) -> Path:
-        """Write ``index.html`` and the list of files, move the folder into place.
+    def finish(self, title: str, sections: Sequence[RenderedSection], provenance: str | Tr = "",
+               read_notes: Sequence[str] = (), *, lang: str | None = None,
+               about: Sequence[tuple[str | Tr, str | Tr]] = (), config: str = "") -> Path:
+        """Write ``index.html``, ``tables.xlsx`` and the list of files, move the folder into place.
+
+        The workbook holds every table the sections wrote (none, no workbook).
 
         Parameters
         ----------
@@ -325,6 +429,12 @@ class ReportFolder:
             Where the data come from, shown at the top of the page.
         read_notes : sequence of str
             What the reader guessed about the data files.
+        lang : {"en", "fr"}, optional
+            The page's language; that of the sections added when omitted.
+        about : sequence of (str or Tr, str or Tr)
+            Named facts shown in the page's header (date, files, design).
+        config : str, default ""
+            The configuration file's text, shown collapsed.
 
         Returns
         -------
@@ -345,8 +455,13 @@ class ReportFolder:
         >>> sorted(p.name for p in index.parent.iterdir())
         ['.micropop-report.json', 'index.html']
         """
-        (self.built / "index.html").write_text(page(title, sections, provenance, read_notes),
-                                               encoding="utf-8")
+        lang = self._lang if lang is None else lang
+        (self.built / "index.html").write_text(
+            page(title, sections, provenance, read_notes, lang=lang, about=about, config=config),
+            encoding="utf-8")
+        if self._tables:
+            write_workbook(self.built / "tables.xlsx", self._tables,
+                           people=lang if self.csv == "excel-fr" else None)
         files = sorted(p.name for p in self.built.iterdir())
         (self.built / MARKER).write_text(json.dumps(
             {"written_by": f"micropop {__version__}", "files": files}, indent=1) + "\n",
@@ -356,8 +471,8 @@ class ReportFolder:
 
 
 def write_sections(out_dir: str | Path, sections: Sequence[Section], *, title: str,
-                   provenance: str = "", read_notes: Sequence[str] = (),
-                   lang: str = "en") -> Path:
+                   provenance: str | Tr = "", read_notes: Sequence[str] = (),
+                   lang: str = "en", csv: str = "plain") -> Path:
     """Write computed sections as a report in ``out_dir``; return the index page's path.
 
     As :func:`micropop.report.write_report` does for the sections of a plan
@@ -372,7 +487,9 @@ def write_sections(out_dir: str | Path, sections: Sequence[Section], *, title: s
     read_notes : sequence of str
         What the reader guessed about the data files.
     lang : {"en", "fr"}, default "en"
-        Language of the figure labels.
+        Language of the page, its tables and its figures.
+    csv : {"plain", "excel-fr"}, default "plain"
+        How the tables' CSV files are written (see :data:`CSV_FORMATS`).
 
     Returns
     -------
@@ -388,8 +505,8 @@ def write_sections(out_dir: str | Path, sections: Sequence[Section], *, title: s
     >>> write_sections(out, [profile_section(workers, ["sex"])], title="Profile").name
     'index.html'
     >>> sorted(p.name for p in out.iterdir())
-    ['.micropop-report.json', 'index.html', 'profile.csv']
+    ['.micropop-report.json', 'index.html', 'profile.csv', 'tables.xlsx']
     """
-    with ReportFolder(out_dir) as folder:
+    with ReportFolder(out_dir, csv) as folder:
         rendered = [folder.add(section, lang) for section in sections]
-        return folder.finish(title, rendered, provenance, read_notes)
+        return folder.finish(title, rendered, provenance, read_notes, lang=lang)
