@@ -3,9 +3,11 @@
 Parsing the HTML (tests/report/test_cli_report.py) proves every image is referenced
 and exists; only a browser proves the page renders them. The test needs
 Debian's ``chromium`` (``apt-get install -y chromium``) and is skipped,
-saying so, where it is absent.
+saying so, where it is absent, unless ``MICROPOP_REQUIRE_BROWSER`` is set (``.ci/run``
+installs chromium and sets it): there an absent browser fails the test.
 """
 
+import os
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -19,6 +21,10 @@ from micropop.plotting import COLOURS
 from micropop.report import ReportPlan, write_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+if CHROMIUM is None and os.environ.get("MICROPOP_REQUIRE_BROWSER"):
+    raise RuntimeError("MICROPOP_REQUIRE_BROWSER is set but Debian's chromium is not "
+                       "installed (apt-get install -y chromium)")
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None,
                                 reason="Debian's chromium is not installed (apt-get install -y "
