@@ -76,6 +76,7 @@ micropop.errors.ConfigError: [survey] weight: unknown key in ...bad.toml. Valid 
 
 from __future__ import annotations
 
+import codecs
 import tomllib
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -86,8 +87,17 @@ import pandas as pd
 
 from micropop import earnings, size
 from micropop.design import SurveyDesign
-from micropop.errors import ConfigError, MicropopError, OptionError, check_number, data_rows
+from micropop.errors import (
+    ConfigError,
+    MicropopError,
+    NonNumericError,
+    OptionError,
+    check_number,
+    data_rows,
+)
 from micropop.io import read_survey
+from micropop.io.numbers import parse_numbers
+from micropop.report.config_france import france_inputs
 from micropop.report.config_keys import KEYS
 from micropop.report.config_table import ConfigTable, repeated
 from micropop.report.plan import (
@@ -124,18 +134,64 @@ def _read_notes(frame: pd.DataFrame, path: Path) -> list[str]:
     return [f"{path.name}: {note}" for note in notes]
 
 
-def _read_file(table: ConfigTable, key: str,
-               codebook: Path | None = None) -> tuple[pd.DataFrame, Path]:
-    """Read the file named by ``key``, keeping what the reader guessed in ``table.notes``."""
+def _reading(table: ConfigTable) -> dict[str, str | None]:
+    """``encoding``, ``sep`` and ``decimal`` of a table that reads a text file, checked."""
+    if "encoding" not in table.keys[table.name]:
+        return {}
+    encoding = table.text("encoding", what='"cp1252"')
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            table.fail("encoding", f"{encoding!r} is not an encoding Python knows",
+                       'use e.g. "utf-8", "cp1252" (Windows, Excel in French) or "latin-1"')
+    sep = table.text("sep", what='";"')
+    if sep is not None and len(sep) != 1:
+        table.fail("sep", f"{sep!r} is not one character", 'write e.g. sep = ";"')
+    decimal = table.text("decimal", what='","')
+    if decimal is not None and decimal not in (".", ","):
+        table.fail("decimal", f"{decimal!r} is not a decimal mark",
+                   'write decimal = "," (French) or decimal = "."')
+    return {"encoding": encoding, "sep": sep, "decimal": decimal}
+
+
+def _read_file(table: ConfigTable, key: str, codebook: Path | None = None,
+               retry_as_text: list[str] | None = None) -> tuple[pd.DataFrame, Path]:
+    """Read the file named by ``key``, keeping what the reader guessed in ``table.notes``.
+
+    When the reader refuses a column of numbers written with thousands separators
+    (``150 000``), the file is read again with the columns ``retry_as_text`` as text.
+    """
     path = table.path(key)
+    reading = _reading(table) if key == "file" else {}
+    encoding, sep, decimal = (reading.get(key) for key in ("encoding", "sep", "decimal"))
     try:
-        data = read_survey(path, codebook=codebook)
+        try:
+            data = read_survey(path, codebook=codebook, encoding=encoding, sep=sep,
+                               decimal=decimal)
+        except NonNumericError:
+            if retry_as_text is None:
+                raise
+            data = read_survey(path, codebook={"variables": {
+                name: {"type": "string"} for name in retry_as_text}}, encoding=encoding,
+                sep=sep, decimal=decimal)
     except ConfigError:
         raise
     except MicropopError as err:  # the reader's refusal, named by the key that gave the file
         table.fail(key, err.message, err.hint or "")
+    given = {"encoding": "Encoding {}", "sep": "separator {!r}", "decimal": "decimal mark {!r}"}
+    said = [words.format(reading[key]) for key, words in given.items()
+            if reading.get(key) is not None]
+    if said and path.suffix.lower() not in _BINARY:
+        table.notes.append(f"{path.name}: " + ", ".join(said).capitalize()[:1]
+                           + ", ".join(said)[1:]
+                           + f", as [{table.name}] says.")
     table.notes.extend(_read_notes(data, path))
     return data, path
+
+
+#: Files whose text encoding is not the reader's to say.
+_BINARY = (".parquet", ".xlsx", ".dta", ".sav", ".zsav")
 
 
 def _read(table: ConfigTable) -> tuple[pd.DataFrame, Path]:
@@ -159,15 +215,28 @@ def _design(table: ConfigTable, data: pd.DataFrame, source: Path,
 
 
 def _margins_file(table: ConfigTable) -> dict[str, Any]:
-    """``[weighting] margins = "margins.csv"``: rows variable, level, target, each cell once."""
-    frame, path = _read_file(table, "margins")
+    """``[weighting] margins = "margins.csv"``: rows variable, level, target, each cell once.
+
+    Targets may be written with thousands separators (``150 000``, with a space,
+    a no-break or a narrow no-break space; ``150.000`` when the file's decimal
+    mark is the comma): :func:`micropop.io.numbers.parse_numbers` reads them.
+    """
     needed = {"variable", "level", "target"}
+    frame, path = _read_file(table, "margins", retry_as_text=sorted(needed))
     if not needed <= set(frame.columns):
         table.fail("margins", f"{path.name} lacks column(s) "
                    f"{', '.join(sorted(needed - set(frame.columns)))}",
                    "give one row per margin cell with columns variable, level, target")
-    targets = pd.to_numeric(frame["target"], errors="coerce").to_numpy(dtype=float,
-                                                                          na_value=np.nan)
+    targets, ambiguous = parse_numbers(
+        frame["target"].astype(object).where(frame["target"].notna(), None).tolist())
+    written = pd.to_numeric(frame["target"], errors="coerce").to_numpy(dtype=float,
+                                                                       na_value=np.nan)
+    targets = np.where(np.isnan(targets) & ~ambiguous, written, targets)  # 1e5, inf
+    if ambiguous.any():
+        table.fail("margins", f"{path.name} has target(s) that may be decimals or thousands, "
+                   f"in {data_rows(frame.index, ambiguous, frame['target'][ambiguous])}",
+                   "write thousands with a space (150 000) and decimals with more or fewer "
+                   "than 3 digits, or without a separator (150000)")
     bad = np.isnan(targets) | frame["variable"].isna().to_numpy() | frame["level"].isna().to_numpy()
     if bad.any():
         table.fail("margins", f"{path.name} has a missing or non-numeric entry in "
@@ -314,10 +383,18 @@ def _earnings(table: ConfigTable, data: pd.DataFrame, source: Path) -> EarningsI
         table.year("minimum_wage_year", wage_year, earnings.minimum_wage)
     if income is not None:
         table.year("poverty_line_year", poverty_year, earnings.poverty_line)
+    zero_hours = table.text("zero_hours", "error", what='"exclude"')
+    if zero_hours not in ("error", "exclude"):
+        table.fail("zero_hours", f"{zero_hours!r} is not a policy for rows with zero hours",
+                   'use "exclude" (leave them out of the hourly figures) or "error"')
+    if "zero_hours" in table.values and hours is None:
+        table.fail("zero_hours", "applies only with hours, which is not given",
+                   'add hours = "column", or remove zero_hours')
     return EarningsInputs(
         variable=variable, hours=hours, minimum_wage_year=wage_year,
         household_income=income, household_size=household, children_under14=children,
-        poverty_line_year=poverty_year)
+        poverty_line_year=poverty_year, na_rm=table.get("na_rm", bool, False),
+        zero_hours="exclude" if zero_hours == "exclude" else "error")
 
 
 def _circles(table: ConfigTable) -> dict[str, list[Any]]:
@@ -357,10 +434,11 @@ def _survey_circles(table: ConfigTable) -> dict[str, Any]:
                    "use one of " + ", ".join(map(repr, circles)))
     levels = {str(level): level for level in pd.unique(data[frequency].dropna())}
     circles = {name: [levels.get(str(v), v) for v in held] for name, held in circles.items()}
+    na_rm = table.get("na_rm", bool, False)
     with _about(table):  # levels present, circles nested
-        estimate = size.survey_circles(population, frequency, circles=circles)
+        estimate = size.survey_circles(population, frequency, circles=circles, na_rm=na_rm)
     return {"population": population, "frequency": frequency, "regular": regular,
-            "circles": circles, "survey_estimate": estimate}
+            "circles": circles, "survey_estimate": estimate, "na_rm": na_rm}
 
 
 def _platform_circles(table: ConfigTable, workers: SurveyDesign) -> dict[str, Any]:
@@ -480,9 +558,17 @@ def load_config(path: str | Path) -> ReportPlan:
         variables = profile.names("variables", list(PROFILE_VARIABLES))
         profile.columns("variables", variables, workers.data, source)
         compare = profile.get("compare_with_france", bool, False)
-        if compare:
+        mapping = profile.table("france")
+        if mapping is not None and not compare:
+            mapping.fail(None, "applies only with compare_with_france = true",
+                         "set compare_with_france = true in [profile], or remove "
+                         "[profile.france]")
+        if compare and mapping is None:
             profile.columns("compare_with_france", list(FRANCE_COLUMNS), workers.data, source)
-        plan.update(profile=tuple(variables), compare_with_france=compare)
+        elif mapping is not None:
+            plan["france"] = france_inputs(mapping, workers.data, source)
+        plan.update(profile=tuple(variables), compare_with_france=compare,
+                    profile_na_rm=profile.get("na_rm", bool, False))
         sources["profile"] = profile.where
     earnings_table = top.table("earnings")
     if earnings_table is not None:

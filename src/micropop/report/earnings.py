@@ -21,6 +21,7 @@ from micropop import earnings, plotting
 from micropop.describe import binned
 from micropop.design import SurveyDesign, require_design
 from micropop.inequality import gini, lorenz, qsr
+from micropop.report.missing import left_out, missing_rows, zero_hours_text
 from micropop.report.plan import EarningsInputs
 from micropop.report.result import (
     INTERVAL_COLUMNS,
@@ -49,7 +50,8 @@ _ECDF_PROBABILITIES = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 _HOURLY_PROBABILITIES = (0.1, 0.25, 0.5, 0.75, 0.9)
 
 
-def earnings_section(workers: SurveyDesign, earnings: str = "earnings_month") -> Section:
+def earnings_section(workers: SurveyDesign, earnings: str = "earnings_month",
+                     na_rm: bool = False) -> Section:
     """Binned monthly earnings: table ``earnings_bins`` and figure ``earnings``.
 
     Parameters
@@ -58,6 +60,8 @@ def earnings_section(workers: SurveyDesign, earnings: str = "earnings_month") ->
         The worker survey.
     earnings : str, default "earnings_month"
         Monthly micro-work earnings in euros.
+    na_rm : bool, default False
+        Leave out the rows where ``earnings`` is missing (said in the text).
 
     Returns
     -------
@@ -76,11 +80,13 @@ def earnings_section(workers: SurveyDesign, earnings: str = "earnings_month") ->
     ('200+', 1.0)
     """
     require_design(workers, "workers")
+    said = left_out(workers.data, [earnings], "the earnings", "les gains") if na_rm else None
+    kept = ~missing_rows(workers.data, [earnings]) if na_rm else slice(None)
     # the first bin is [0, 0.01): labelled "0" only if it holds nothing but zeros
     pay = pd.to_numeric(workers.data[earnings], errors="coerce")
     cents = int(((pay > 0) & (pay < EARNINGS_EDGES[1])).sum())
     labels = EARNINGS_LABELS if not cents else ("under 0.01", *EARNINGS_LABELS[1:])
-    bins = binned(workers.data[earnings], EARNINGS_EDGES, weights=workers.weights,
+    bins = binned(workers.data[earnings][kept], EARNINGS_EDGES, weights=workers.weights[kept],
                   labels=labels)
     first = ("is exactly zero" if not cents else
              "is under one cent ({cents} respondents earn more than 0 but less than 0.01, so it "
@@ -88,6 +94,7 @@ def earnings_section(workers: SurveyDesign, earnings: str = "earnings_month") ->
     return Section("What micro-work pays", (
         Text("Weighted share of workers by monthly micro-work earnings; the first bar "
              + first + ".", {"cents": cents}),
+        *([said] if said is not None else []),
         Figure("earnings", plotting.earnings_histogram, (bins,)),
         TableView(bins[["label", "n", "share", "weighted_share"]].set_index("label"),
                   percent=("share", "weighted_share")),
@@ -122,24 +129,27 @@ def living_standards_section(workers: SurveyDesign,
     ['earnings_ecdf', 'lorenz', 'hourly_vs_smic']
     """
     require_design(workers, "workers")
-    variable = inputs.variable
-    below = earnings.earnings_shares(workers, variable)
+    variable, na_rm = inputs.variable, inputs.na_rm
+    below = earnings.earnings_shares(workers, variable, na_rm=na_rm)
     parts = {"monthly earnings below a threshold": below}
     if inputs.hours is not None:
         parts[f"below the hourly minimum wage ({inputs.minimum_wage_year})"] = (
             earnings.below_minimum_wage(workers, year=inputs.minimum_wage_year,
-                                        earnings=variable, hours=inputs.hours))
+                                        earnings=variable, hours=inputs.hours,
+                                        zero_hours=inputs.zero_hours, na_rm=na_rm))
     if inputs.household_income is not None:
         parts[f"below the {inputs.poverty_line_year} poverty line"] = earnings.below_poverty_line(
             workers, year=inputs.poverty_line_year, income=inputs.household_income,
-            household_size=inputs.household_size, children_under14=inputs.children_under14)
-    parts["Gini of monthly earnings"] = gini(workers, variable)
-    parts["S80/S20 of monthly earnings"] = qsr(workers, variable)
+            household_size=inputs.household_size, children_under14=inputs.children_under14,
+            na_rm=na_rm)
+    parts["Gini of monthly earnings"] = gini(workers, variable, na_rm=na_rm)
+    parts["S80/S20 of monthly earnings"] = qsr(workers, variable, na_rm=na_rm)
     table = pd.concat({name: est.to_frame() for name, est in parts.items()},
                       names=["indicator"])[list(INTERVAL_COLUMNS)]
     blocks: list[Block] = [Text(
         "Design-based estimates with 95 % intervals (proportions: logit intervals as R's "
         "<code>svyciprop</code>; Gini and S80/S20: linearised, as R's <code>convey</code>).")]
+    blocks += _left_out(workers, inputs)
     at_zero = below.to_frame().loc[f"{variable} = 0"]
     zeros: Estimate | None = below
     if at_zero[["ci_low", "ci_high"]].isna().any():  # a share of exactly 0: no logit interval
@@ -150,16 +160,37 @@ def living_standards_section(workers: SurveyDesign,
             {"share": 100 * at_zero["estimate"], "undefined": UNDEFINED}))
     blocks += [
         Figure("earnings_ecdf", plotting.earnings_ecdf,
-               (workers.quantile(variable, list(_ECDF_PROBABILITIES)),), {"zeros": zeros}),
+               (workers.quantile(variable, list(_ECDF_PROBABILITIES), na_rm=na_rm),),
+               {"zeros": zeros}),
         Figure("lorenz", plotting.lorenz_curve,
-               (lorenz(workers, variable, shares=[i / 20 for i in range(1, 20)]),
+               (lorenz(workers, variable, shares=[i / 20 for i in range(1, 20)], na_rm=na_rm),
                 parts["Gini of monthly earnings"]), size=(6, 6)),
     ]
     if inputs.hours is not None:
         blocks.append(Figure("hourly_vs_smic", plotting.hourly_vs_minimum_wage, (
             earnings.hourly_quantile(workers, list(_HOURLY_PROBABILITIES), earnings=variable,
-                                     hours=inputs.hours),
+                                     hours=inputs.hours, zero_hours=inputs.zero_hours,
+                                     na_rm=na_rm),
             earnings.minimum_wage(inputs.minimum_wage_year))))
     blocks.append(TableView(table, digits=3))
     return Section("Earnings and living standards", tuple(blocks),
                    (Table("living_standards", table),))
+
+
+def _left_out(workers: SurveyDesign, inputs: EarningsInputs) -> list[Block]:
+    """What ``na_rm`` and ``zero_hours="exclude"`` left out of each estimate, said."""
+    data = workers.data
+    said: list[Text | None] = []
+    if inputs.na_rm:
+        said.append(left_out(data, [inputs.variable], "the monthly earnings",
+                             "les gains mensuels"))
+        if inputs.hours is not None:
+            said.append(left_out(data, [inputs.variable, inputs.hours], "the hourly earnings",
+                                 "les gains horaires"))
+        if inputs.household_income is not None:
+            said.append(left_out(data, [inputs.household_income, inputs.household_size,
+                                        inputs.children_under14],
+                                 "the poverty rate", "le taux de pauvreté"))
+    if inputs.hours is not None and inputs.zero_hours == "exclude":
+        said.append(zero_hours_text(data, inputs.variable, inputs.hours))
+    return [text for text in said if text is not None]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import pandas as pd
 
 from micropop import plotting, size
+from micropop.report.missing import left_out
 from micropop.report.plan import SizeInputs, configured_in
 from micropop.report.result import (
     INTERVAL_COLUMNS,
@@ -34,6 +35,15 @@ from micropop.report.result import (
 )
 
 __all__ = ["size_section"]
+
+
+def _left_out(inputs: SizeInputs) -> list[Block]:
+    """With ``na_rm``, how many respondents without a frequency the survey left out."""
+    if not inputs.na_rm or inputs.population is None:
+        return []
+    said = left_out(inputs.population.data, [inputs.frequency], "the survey's circles",
+                    "les cercles de l'enquête")
+    return [] if said is None else [said]
 
 
 def size_section(inputs: SizeInputs) -> Section:
@@ -75,7 +85,7 @@ def size_section(inputs: SizeInputs) -> Section:
         if circles is None:
             with configured_in(source("survey")):
                 circles = size.survey_circles(inputs.population, inputs.frequency,
-                                              circles=dict(inputs.circles))
+                                              circles=dict(inputs.circles), na_rm=inputs.na_rm)
         table = circles.to_frame()[list(INTERVAL_COLUMNS)]
         if inputs.truth:
             table = table.assign(truth=pd.Series(dict(inputs.truth)))
@@ -84,6 +94,7 @@ def size_section(inputs: SizeInputs) -> Section:
             Heading("From a general-population survey"),
             Text("Weighted totals of nested indicators with design-based 95 % intervals; the "
                  "circles are nested and must never be added up."),
+            *_left_out(inputs),
             Figure("size_survey_circles", plotting.circles, (circles,),
                    {"truth": dict(inputs.truth) or None,
                     "truth_label": "true size (synthetic data)"}),
