@@ -29,6 +29,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from micropop.errors import check_option
+
 __all__ = ["SPACES", "parse_numbers"]
 
 #: The spaces that separate groups of thousands: space, no-break space, narrow no-break space.
@@ -101,8 +103,8 @@ def parse_numbers(cells: Sequence[object], decimal: str | None = None
     >>> parse_numbers(["1,500"], decimal=",")[0].tolist(), parse_numbers(["x"])[0].tolist()
     ([1.5], [nan])
     """
-    if decimal not in (None, ".", ","):
-        raise ValueError(f"decimal={decimal!r} is not '.' or ','")
+    if decimal is not None:
+        check_option("decimal", decimal, [".", ","])
     texts: list[str | None] = []
     values = np.full(len(cells), np.nan)
     for i, cell in enumerate(cells):
