@@ -311,6 +311,9 @@ def _estimate(args: argparse.Namespace) -> str:
     else:
         data = read_survey(args.data, codebook=args.codebook, encoding=args.encoding,
                            sep=args.sep, decimal=args.decimal)
+        if args.encoding is not None:  # the reader says the encodings it guesses, not these
+            print(f"micropop: note: {args.data}: Encoding {args.encoding}, as --encoding says.",
+                  file=sys.stderr)
         _show_read_notes(data, args.data)
     des = SurveyDesign(data, weights=args.weights, strata=args.strata, psu=args.psu,
                        fpc=args.fpc, lonely_psu=args.lonely_psu)

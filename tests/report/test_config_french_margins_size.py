@@ -82,6 +82,15 @@ def test_an_ambiguous_target_is_refused_naming_its_row_and_the_key(tmp_path):
     assert "117.126" in message and "150 000" in message
 
 
+def test_a_point_the_reader_would_take_for_a_decimal_mark_is_refused(tmp_path):
+    """Alone, '149.000' reads as 149 to the reader (a point is a decimal mark by default):
+    in a margins file it is as likely a French 149 000, so it is refused."""
+    folder = _folder(tmp_path)
+    _margins(folder, ["sexe;Femme;149.000", "sexe;Homme;117.126"])
+    with pytest.raises(ConfigError, match=r"may be decimals or thousands, in data rows 1, 2"):
+        load_config(_config(folder))
+
+
 def test_margins_written_as_plain_numbers_are_read_as_before(tmp_path):
     folder = _folder(tmp_path)
     _margins(folder, ["sexe;Femme;149000", "sexe;Homme;117126,5"])

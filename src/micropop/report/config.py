@@ -13,6 +13,9 @@ data. The file is TOML; paths are relative to the file itself. Only
     strata = "region"             #   weights, strata, psu, fpc (a name or a
     psu = "commune"               #   list per stage), nest, lonely_psu
     fpc = "fpc"
+    encoding = "cp1252"           # optional: a text file's encoding, separator and
+    sep = ";"                     #   decimal mark (default: guessed, and the report
+    decimal = ","                 #   says which encoding was read)
 
     [weighting]                   # optional: re-weight the worker survey
     method = "rake"               # rake | calibrate | poststratify
@@ -24,6 +27,10 @@ data. The file is TOML; paths are relative to the file itself. Only
     [profile]
     variables = ["sex", "age_band"]
     compare_with_france = false   # INSEE census and education shares
+    na_rm = true                  # leave missing values out (the report says how many)
+    # [profile.france]            # your columns and codes for the comparison with France
+    # sex = "sexe"                #   (module micropop.report.config_france)
+    # sex_levels = { F = "female", H = "male" }
 
     [earnings]
     variable = "earnings_month"   # monthly micro-work earnings, EUR
@@ -33,6 +40,8 @@ data. The file is TOML; paths are relative to the file itself. Only
     household_size = "household_size"      # household_size and
     children_under14 = "children_under14"  # children_under14
     poverty_line_year = 2016
+    na_rm = true                  # leave out missing incomes (said in the report)
+    zero_hours = "exclude"        # zero hours: out of the hourly figures (said)
 
     [size]                        # optional: how many workers
     published = 52000             # a published figure marked on the forest plot
@@ -44,6 +53,7 @@ data. The file is TOML; paths are relative to the file itself. Only
     circles = { "last 12 months" = ["less_often", "monthly", "weekly"],
                 "at least monthly" = ["monthly", "weekly"] }
     regular = "at least monthly"
+    na_rm = true                  # leave out respondents without a frequency
     [size.platforms]              # platform figures divided by the mean multiplicity
     file = "platforms.csv"
     multiplicity = "n_platforms"  # the worker survey's column
@@ -82,23 +92,15 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from micropop import earnings, size
 from micropop.design import SurveyDesign
-from micropop.errors import (
-    ConfigError,
-    MicropopError,
-    NonNumericError,
-    OptionError,
-    check_number,
-    data_rows,
-)
+from micropop.errors import ConfigError, MicropopError, NonNumericError, OptionError, check_number
 from micropop.io import read_survey
-from micropop.io.numbers import parse_numbers
 from micropop.report.config_france import france_inputs
 from micropop.report.config_keys import KEYS
+from micropop.report.config_margins import MARGINS_COLUMNS, margin_targets
 from micropop.report.config_table import ConfigTable, repeated
 from micropop.report.plan import (
     FRANCE_COLUMNS,
@@ -159,12 +161,15 @@ def _read_file(table: ConfigTable, key: str, codebook: Path | None = None,
                retry_as_text: list[str] | None = None) -> tuple[pd.DataFrame, Path]:
     """Read the file named by ``key``, keeping what the reader guessed in ``table.notes``.
 
-    When the reader refuses a column of numbers written with thousands separators
-    (``150 000``), the file is read again with the columns ``retry_as_text`` as text.
+    The table's ``encoding``, ``sep`` and ``decimal`` (for ``key = "file"``) are passed
+    to the reader and said in the notes. ``retry_as_text`` columns are returned as
+    written (``150 000``, ``150.000``) when the file has them all; the reader's other
+    refusals stand.
     """
     path = table.path(key)
     reading = _reading(table) if key == "file" else {}
     encoding, sep, decimal = (reading.get(key) for key in ("encoding", "sep", "decimal"))
+    as_text = {"variables": {name: {"type": "string"} for name in retry_as_text or []}}
     try:
         try:
             data = read_survey(path, codebook=codebook, encoding=encoding, sep=sep,
@@ -172,9 +177,13 @@ def _read_file(table: ConfigTable, key: str, codebook: Path | None = None,
         except NonNumericError:
             if retry_as_text is None:
                 raise
-            data = read_survey(path, codebook={"variables": {
-                name: {"type": "string"} for name in retry_as_text}}, encoding=encoding,
-                sep=sep, decimal=decimal)
+            data = read_survey(path, codebook=as_text, encoding=encoding, sep=sep,
+                               decimal=decimal)
+        else:  # read, as numbers: the text of those columns too ('150.000' may be 150)
+            if retry_as_text and set(retry_as_text) <= set(data.columns):
+                text = read_survey(path, codebook=as_text, encoding=encoding, sep=sep,
+                                   decimal=decimal)
+                data = data.assign(**{name: text[name] for name in retry_as_text})
     except ConfigError:
         raise
     except MicropopError as err:  # the reader's refusal, named by the key that gave the file
@@ -214,58 +223,13 @@ def _design(table: ConfigTable, data: pd.DataFrame, source: Path,
         return SurveyDesign(data, nest=nest, lonely_psu=lonely, **options)
 
 
-def _margins_file(table: ConfigTable) -> dict[str, Any]:
-    """``[weighting] margins = "margins.csv"``: rows variable, level, target, each cell once.
-
-    Targets may be written with thousands separators (``150 000``, with a space,
-    a no-break or a narrow no-break space; ``150.000`` when the file's decimal
-    mark is the comma): :func:`micropop.io.numbers.parse_numbers` reads them.
-    """
-    needed = {"variable", "level", "target"}
-    frame, path = _read_file(table, "margins", retry_as_text=sorted(needed))
-    if not needed <= set(frame.columns):
-        table.fail("margins", f"{path.name} lacks column(s) "
-                   f"{', '.join(sorted(needed - set(frame.columns)))}",
-                   "give one row per margin cell with columns variable, level, target")
-    targets, ambiguous = parse_numbers(
-        frame["target"].astype(object).where(frame["target"].notna(), None).tolist())
-    written = pd.to_numeric(frame["target"], errors="coerce").to_numpy(dtype=float,
-                                                                       na_value=np.nan)
-    targets = np.where(np.isnan(targets) & ~ambiguous, written, targets)  # 1e5, inf
-    if ambiguous.any():
-        table.fail("margins", f"{path.name} has target(s) that may be decimals or thousands, "
-                   f"in {data_rows(frame.index, ambiguous, frame['target'][ambiguous])}",
-                   "write thousands with a space (150 000) and decimals with more or fewer "
-                   "than 3 digits, or without a separator (150000)")
-    bad = np.isnan(targets) | frame["variable"].isna().to_numpy() | frame["level"].isna().to_numpy()
-    if bad.any():
-        table.fail("margins", f"{path.name} has a missing or non-numeric entry in "
-                   f"{data_rows(frame.index, bad)}",
-                   "give every row a variable, a level and a numeric target")
-    bad = ~np.isfinite(targets) | (targets < 0)
-    if bad.any():
-        table.fail("margins", f"{path.name} has an infinite or negative target in "
-                   f"{data_rows(frame.index, bad, targets[bad])}",
-                   "give every cell its population count, a finite number of at least 0")
-    cells = pd.Series(list(zip(frame["variable"].astype(str), frame["level"].astype(str),
-                               strict=True)))
-    twice = cells.duplicated(keep=False).to_numpy()
-    if twice.any():
-        variable, level = cells[twice].iloc[0]
-        table.fail("margins", f"{path.name} gives {variable} = {level} more than once, in "
-                   f"{data_rows(frame.index, twice)}", "give each margin cell one row")
-    raw: dict[str, Any] = {}
-    for (variable, level), target in zip(cells, targets, strict=True):
-        raw.setdefault(variable, {})[level] = float(target)
-    return raw
-
-
 def _margin_values(table: ConfigTable, data: pd.DataFrame) -> dict[str, Any]:
     """``[weighting] margins`` as the weighting functions take them, levels matched to the data."""
     raw = table.get("margins", (str, dict), required=True,
                     what='"margins.csv" or { sex = { female = 560, male = 440 } }')
     if isinstance(raw, str):
-        raw = _margins_file(table)
+        frame, path = _read_file(table, "margins", retry_as_text=list(MARGINS_COLUMNS))
+        raw = margin_targets(table, frame, path)
     if not raw:
         table.fail("margins", "is empty", "give at least one margin: "
                    "margins = { sex = { female = 560, male = 440 } }")

@@ -46,6 +46,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from micropop.errors import OptionError, check_number
@@ -74,7 +75,8 @@ def _levels(table: ConfigTable, column: str, key: str, labels: tuple[str, ...],
     given: dict[str, Any] | None = table.get(key, dict, what='{ code = "label" }')
     if given is None:
         return None
-    observed = {str(level): level for level in pd.unique(data[column].dropna())}
+    observed = {str(level): level.item() if isinstance(level, np.generic) else level
+                for level in pd.unique(data[column].dropna())}
     example = f'{{ "{next(iter(observed), "code")}" = "{labels[0]}" }}'
     inverse: dict[str, Any] = {}
     for code, targets in given.items():
