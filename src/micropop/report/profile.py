@@ -28,7 +28,7 @@ from micropop.report.missing import left_out, missing_rows
 from micropop.report.plan import PROFILE_VARIABLES, FranceInputs
 from micropop.report.result import UNDEFINED, Block, Figure, Section, Table, TableView, Text
 
-__all__ = ["profile_section", "france_section", "FranceInputs"]
+__all__ = ["profile_section", "france_section"]
 
 
 def profile_section(workers: SurveyDesign,
