@@ -93,6 +93,14 @@ def _add_estimate_parser(commands: argparse._SubParsersAction[argparse.ArgumentP
     source.add_argument("--dataset", metavar="NAME",
                         help="a packaged data set, e.g. worker_survey or population_survey")
     estimate.add_argument("--codebook", metavar="FILE", help="codebook (YAML or JSON) for --data")
+    estimate.add_argument("--encoding", metavar="NAME",
+                          help="encoding of a --data text file, e.g. cp1252 (default: UTF-8, "
+                               "or Windows-1252 when the file is not UTF-8)")
+    estimate.add_argument("--sep", metavar="CHAR",
+                          help="field separator of a --data text file, e.g. ';' (default: "
+                               "guessed from the first lines)")
+    estimate.add_argument("--decimal", choices=[".", ","],
+                          help="decimal mark of a --data text file (default: guessed)")
     estimate.add_argument("--weights", metavar="COLUMN", help="probability weights")
     estimate.add_argument("--strata", nargs="+", metavar="COLUMN", help="strata column(s)")
     estimate.add_argument("--psu", nargs="+", metavar="COLUMN",
@@ -141,7 +149,8 @@ _FLAGS = [(re.compile(r"(?<![\w.-])" + keyword), flag) for keyword, flag in [
     (r"conf_level\b", "--conf-level"),
     (r"lonely_psu=", "--lonely-psu "),
     (r"lonely_psu\b", "--lonely-psu"),
-    (r"(weights|strata|psu|fpc|by|quantiles|level|category)=", r"--\1 "),
+    (r"(weights|strata|psu|fpc|by|quantiles|level|category|encoding|sep|decimal)=",
+     r"--\1 "),
 ]]
 
 
@@ -244,9 +253,11 @@ def _check_flags(args: argparse.Namespace) -> None:
     if unused:
         raise OptionError(f"{unused[0]} does not apply to '{args.statistic}'",
                           hint=f"remove {unused[0]}")
-    if args.codebook and args.dataset:
-        raise OptionError("--codebook applies to --data, not to a packaged --dataset",
-                          hint="remove --codebook (packaged data sets have theirs)")
+    for flag in ("codebook", "encoding", "sep", "decimal"):
+        if getattr(args, flag) is not None and args.dataset:
+            raise OptionError(f"--{flag} applies to --data, not to a packaged --dataset",
+                              hint=f"remove --{flag} (packaged data sets have "
+                                   + ("theirs)" if flag == "codebook" else "no file to read)"))
     if args.statistic == "ratio" and len(args.variables) < 2:
         raise MicropopError("'ratio' needs a numerator and a denominator",
                             hint="e.g. micropop estimate ratio earnings_month hours_week ...")
@@ -303,7 +314,11 @@ def _estimate(args: argparse.Namespace) -> str:
     if args.dataset:
         data = datasets.load(args.dataset)
     else:
-        data = read_survey(args.data, codebook=args.codebook)
+        data = read_survey(args.data, codebook=args.codebook, encoding=args.encoding,
+                           sep=args.sep, decimal=args.decimal)
+        if args.encoding is not None:  # the reader says the encodings it guesses, not these
+            print(f"micropop: note: {args.data}: Encoding {args.encoding}, as --encoding says.",
+                  file=sys.stderr)
         _show_read_notes(data, args.data)
     des = SurveyDesign(data, weights=args.weights, strata=args.strata, psu=args.psu,
                        fpc=args.fpc, lonely_psu=args.lonely_psu)

@@ -43,7 +43,7 @@ from micropop.errors import (
     WeightingError,
     check_number,
 )
-from micropop.reference.distribution import Reference
+from micropop.reference.distribution import Reference, check_relabelling
 
 __all__ = ["demo_margins", "insee_population", "sex_age_margins"]
 
@@ -52,7 +52,7 @@ __all__ = ["demo_margins", "insee_population", "sex_age_margins"]
 
 
 def insee_population(by: str = "sex", ages: tuple[int, int | None] = (18, 64),
-                     levels: Mapping[str, str] | None = None,
+                     levels: Mapping[str, Any] | None = None,
                      sex: str | None = None) -> Reference:
     """Census RP2018 population (France entière) by sex or age band, for an age range.
 
@@ -132,7 +132,7 @@ def insee_population(by: str = "sex", ages: tuple[int, int | None] = (18, 64),
     cut = [f"band {label} pro-rated ({int(c)} of its {int(w)} years, even spread assumed)"
            for label, c, w, f in zip(table["age_band"], covered, width, fraction, strict=True)
            if 0 < f < 1]
-    _check_relabelling(levels, ["men", "women"] if by == "sex" else list(table["age_band"]))
+    check_relabelling(levels, ["men", "women"] if by == "sex" else list(table["age_band"]))
     if by == "sex":
         mapping = {"men": "male", "women": "female"} if levels is None else dict(levels)
         counts = pd.Series({label: float((table[label].to_numpy(dtype=float) * fraction).sum())
@@ -164,25 +164,6 @@ def _age_range(ages: object) -> tuple[int, int | None]:
                         hint=f"give the last age as a whole number of years, at least {low}, "
                              "or None for no upper limit")
     return low, high
-
-
-def _check_relabelling(levels: Mapping[str, str] | None, labels: list[str]) -> None:
-    """``levels`` maps labels of the INSEE table to survey levels (text), nothing else."""
-    if levels is None:
-        return
-    if not isinstance(levels, Mapping):
-        raise ProfileError(f"levels is a {type(levels).__name__}, not a mapping",
-                           hint="map INSEE labels to survey levels, e.g. {'men': 'male'}")
-    unknown = [key for key in levels if key not in labels]
-    empty = [key for key, level in levels.items() if not isinstance(level, str) or not level]
-    if unknown or empty:
-        parts = ([f"labels not in the table: {', '.join(map(repr, unknown))}"] if unknown
-                 else []) + ([f"labels mapped to no level: {', '.join(map(repr, empty))}"]
-                             if empty else [])
-        raise ProfileError("levels= cannot relabel the census: " + "; ".join(parts),
-                           hint=f"map some of {', '.join(map(repr, labels))} to survey levels "
-                                "(text)")
-
 
 
 # --- the census as weighting margins -------------------------------------------

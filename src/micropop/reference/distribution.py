@@ -25,7 +25,7 @@ import pandas as pd
 
 from micropop.errors import ProfileError, check_number
 
-__all__ = ["Reference", "as_reference"]
+__all__ = ["Reference", "as_reference", "check_relabelling"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -160,3 +160,48 @@ def as_reference(value: Reference | Mapping[Any, float] | pd.Series) -> Referenc
         return value
     # the field is the Series __post_init__ makes; the dataclass's __init__ takes a mapping too
     return Reference(value)  # type: ignore[arg-type]
+
+
+def check_relabelling(levels: Mapping[str, Any] | None, labels: list[str]) -> None:
+    """Check that ``levels`` maps some of a reference table's ``labels`` to survey levels.
+
+    The ``levels=`` of the INSEE builders: each key a label of the table, each
+    value a survey level (non-empty text, or a whole number for a coded column).
+
+    Parameters
+    ----------
+    levels : mapping or None
+        Reference label -> survey level; None passes.
+    labels : list of str
+        The labels of the reference table.
+
+    Raises
+    ------
+    ProfileError
+        ``levels`` is not a mapping, names labels the table does not have, or
+        maps one to no level.
+
+    Examples
+    --------
+    >>> check_relabelling({"men": "H", "women": "F"}, ["men", "women"])
+    >>> check_relabelling({"man": "H"}, ["men", "women"])
+    Traceback (most recent call last):
+    ...
+    micropop.errors.ProfileError: levels= cannot relabel the census: labels not in the table: ...
+    """
+    if levels is None:
+        return
+    if not isinstance(levels, Mapping):
+        raise ProfileError(f"levels is a {type(levels).__name__}, not a mapping",
+                           hint="map INSEE labels to survey levels, e.g. {'men': 'male'}")
+    unknown = [key for key in levels if key not in labels]
+    empty = [key for key, level in levels.items()
+             if not (isinstance(level, str) and level or isinstance(level, (int, np.integer))
+                     and not isinstance(level, bool))]
+    if unknown or empty:
+        parts = ([f"labels not in the table: {', '.join(map(repr, unknown))}"] if unknown
+                 else []) + ([f"labels mapped to no level: {', '.join(map(repr, empty))}"]
+                             if empty else [])
+        raise ProfileError("levels= cannot relabel the census: " + "; ".join(parts),
+                           hint=f"map some of {', '.join(map(repr, labels))} to survey levels "
+                                "(text)")

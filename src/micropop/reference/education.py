@@ -14,9 +14,12 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from micropop import datasets
 from micropop.errors import ReferenceLevelError, check_number
-from micropop.reference.distribution import Reference
+from micropop.reference.distribution import Reference, check_relabelling
 
 __all__ = ["insee_education"]
 
@@ -27,7 +30,7 @@ _EDUCATION_CATEGORIES = {"no_diploma_or_brevet", "cap_bep", "baccalaureat", "bac
 
 
 def insee_education(age_group: str = "25-64", sex: str = "all",
-                    year: int = 2023) -> Reference:
+                    year: int = 2023, levels: Mapping[str, Any] | None = None) -> Reference:
     """Highest diploma in France (INSEE enquête Emploi), on the survey's education levels.
 
     From ``datasets.load_reference("education_attainment")``: its ``level``
@@ -44,6 +47,10 @@ def insee_education(age_group: str = "25-64", sex: str = "all",
     sex : {"all", "female", "male"}
     year : int, default 2023
         Only 2023 has the full distribution (2018 has a few text figures).
+    levels : mapping, optional
+        ``below_bac``, ``bac``, ``bac+2``, ``above_bac+2`` -> the survey's own
+        levels (e.g. ``{"below_bac": "1", "bac": "2", ...}``); several may map
+        to one level and are added up. Default: those names.
 
     Returns
     -------
@@ -60,6 +67,9 @@ def insee_education(age_group: str = "25-64", sex: str = "all",
     >>> ref = insee_education()
     >>> ref.shares.round(3).to_dict()
     {'below_bac': 0.387, 'bac': 0.188, 'bac+2': 0.143, 'above_bac+2': 0.281}
+    >>> insee_education(levels={"below_bac": "1", "bac": "2", "bac+2": "3",
+    ...                         "above_bac+2": "3"}).shares.round(3).to_dict()
+    {'1': 0.387, '2': 0.188, '3': 0.424}
     """
     year = check_number("year", year, integer=True, hint="give a year such as 2023")
     table = datasets.load_reference("education_attainment")
@@ -77,6 +87,10 @@ def insee_education(age_group: str = "25-64", sex: str = "all",
     kept = rows[rows["level"].notna() & (rows["level"] != "")]
     dropped = rows.loc[~rows.index.isin(kept.index), "share_pct"].sum()
     shares = kept.groupby("level", sort=False)["share_pct"].sum()
+    if levels is not None:
+        check_relabelling(levels, list(shares.index))
+        shares = shares.groupby(shares.index.map(lambda label: levels.get(label, label)),
+                                sort=False).sum()
     return Reference(shares, year=year, source="INSEE enquête Emploi",
                      population=f"France hors Mayotte, ages {age_group}, sex {sex}",
                      note=f"'Non déterminé' ({dropped:.1f} %) left out; shares renormalised")

@@ -46,6 +46,7 @@ from micropop.report.i18n import Tr, say
 from micropop.report.plan import (
     PROFILE_VARIABLES,
     EarningsInputs,
+    FranceInputs,
     ReportPlan,
     SizeInputs,
     WeightingInputs,
@@ -59,7 +60,8 @@ from micropop.report.size import size_section
 from micropop.report.weighting import weighting_section
 from micropop.report.writer import MARKER, ReportFolder
 
-__all__ = ["write_report", "ReportPlan", "EarningsInputs", "SizeInputs", "WeightingInputs",
+__all__ = ["write_report", "ReportPlan", "EarningsInputs", "FranceInputs", "SizeInputs",
+           "WeightingInputs",
            "demo_plan", "PROFILE_VARIABLES", "EARNINGS_EDGES", "EARNINGS_LABELS", "Section",
            "profile_section", "earnings_section", "france_section", "living_standards_section",
            "size_section", "weighting_section", "MARKER"]
@@ -77,13 +79,14 @@ def _steps(plan: ReportPlan) -> list[tuple[str, str | None, Callable[[], Section
     steps: list[tuple[str, str | None, Callable[[], Section]]] = []
     if plan.profile:
         steps.append(("profile of the workers", sources.get("profile"),
-                      lambda: profile_section(workers, plan.profile)))
+                      lambda: profile_section(workers, plan.profile, na_rm=plan.profile_na_rm)))
     if earnings_inputs is not None:
         steps.append(("earnings distribution", sources.get("earnings"),
-                      lambda: earnings_section(workers, earnings_inputs.variable)))
+                      lambda: earnings_section(workers, earnings_inputs.variable,
+                                               na_rm=earnings_inputs.na_rm)))
     if plan.compare_with_france:
         steps.append(("workers against the French population", sources.get("profile"),
-                      lambda: france_section(workers)))
+                      lambda: france_section(workers, plan.france, na_rm=plan.profile_na_rm)))
     if earnings_inputs is not None:
         steps.append(("earnings, inequality and poverty", sources.get("earnings"),
                       lambda: living_standards_section(workers, earnings_inputs)))

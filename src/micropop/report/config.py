@@ -13,6 +13,9 @@ data. The file is TOML; paths are relative to the file itself. Only
     strata = "region"             #   weights, strata, psu, fpc (a name or a
     psu = "commune"               #   list per stage), nest, lonely_psu
     fpc = "fpc"
+    encoding = "cp1252"           # optional: a text file's encoding, separator and
+    sep = ";"                     #   decimal mark (default: guessed, and the report
+    decimal = ","                 #   says which encoding was read)
 
     [weighting]                   # optional: re-weight the worker survey
     method = "rake"               # rake | calibrate | poststratify
@@ -24,6 +27,10 @@ data. The file is TOML; paths are relative to the file itself. Only
     [profile]
     variables = ["sex", "age_band"]
     compare_with_france = false   # INSEE census and education shares
+    na_rm = true                  # leave missing values out (the report says how many)
+    # [profile.france]            # your columns and codes for the comparison with France
+    # sex = "sexe"                #   (module micropop.report.config_france)
+    # sex_levels = { F = "female", H = "male" }
 
     [earnings]
     variable = "earnings_month"   # monthly micro-work earnings, EUR
@@ -33,6 +40,8 @@ data. The file is TOML; paths are relative to the file itself. Only
     household_size = "household_size"      # household_size and
     children_under14 = "children_under14"  # children_under14
     poverty_line_year = 2016
+    na_rm = true                  # leave out missing incomes (said in the report)
+    zero_hours = "exclude"        # zero hours: out of the hourly figures (said)
 
     [size]                        # optional: how many workers
     published = 52000             # a published figure marked on the forest plot
@@ -44,6 +53,7 @@ data. The file is TOML; paths are relative to the file itself. Only
     circles = { "last 12 months" = ["less_often", "monthly", "weekly"],
                 "at least monthly" = ["monthly", "weekly"] }
     regular = "at least monthly"
+    na_rm = true                  # leave out respondents without a frequency
     [size.platforms]              # platform figures divided by the mean multiplicity
     file = "platforms.csv"
     multiplicity = "n_platforms"  # the worker survey's column
@@ -76,19 +86,21 @@ micropop.errors.ConfigError: [survey] weight: unknown key in ...bad.toml. Valid 
 
 from __future__ import annotations
 
+import codecs
 import tomllib
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from micropop import earnings, size
 from micropop.design import SurveyDesign
-from micropop.errors import ConfigError, MicropopError, OptionError, check_number, data_rows
+from micropop.errors import ConfigError, MicropopError, NonNumericError, OptionError, check_number
 from micropop.io import read_survey
+from micropop.report.config_france import france_inputs
 from micropop.report.config_keys import KEYS
+from micropop.report.config_margins import MARGINS_COLUMNS, margin_targets
 from micropop.report.config_table import ConfigTable, repeated
 from micropop.report.i18n import Tr
 from micropop.report.numbers import localise
@@ -126,18 +138,71 @@ def _read_notes(frame: pd.DataFrame, path: Path) -> list[str]:
     return [f"{path.name}: {note}" for note in notes]
 
 
-def _read_file(table: ConfigTable, key: str,
-               codebook: Path | None = None) -> tuple[pd.DataFrame, Path]:
-    """Read the file named by ``key``, keeping what the reader guessed in ``table.notes``."""
+def _reading(table: ConfigTable) -> dict[str, str | None]:
+    """``encoding``, ``sep`` and ``decimal`` of a table that reads a text file, checked."""
+    if "encoding" not in table.keys[table.name]:
+        return {}
+    encoding = table.text("encoding", what='"cp1252"')
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            table.fail("encoding", f"{encoding!r} is not an encoding Python knows",
+                       'use e.g. "utf-8", "cp1252" (Windows, Excel in French) or "latin-1"')
+    sep = table.text("sep", what='";"')
+    if sep is not None and len(sep) != 1:
+        table.fail("sep", f"{sep!r} is not one character", 'write e.g. sep = ";"')
+    decimal = table.text("decimal", what='","')
+    if decimal is not None and decimal not in (".", ","):
+        table.fail("decimal", f"{decimal!r} is not a decimal mark",
+                   'write decimal = "," (French) or decimal = "."')
+    return {"encoding": encoding, "sep": sep, "decimal": decimal}
+
+
+def _read_file(table: ConfigTable, key: str, codebook: Path | None = None,
+               retry_as_text: list[str] | None = None) -> tuple[pd.DataFrame, Path]:
+    """Read the file named by ``key``, keeping what the reader guessed in ``table.notes``.
+
+    The table's ``encoding``, ``sep`` and ``decimal`` (for ``key = "file"``) are passed
+    to the reader and said in the notes. ``retry_as_text`` columns are returned as
+    written (``150 000``, ``150.000``) when the file has them all; the reader's other
+    refusals stand.
+    """
     path = table.path(key)
+    reading = _reading(table) if key == "file" else {}
+    encoding, sep, decimal = (reading.get(key) for key in ("encoding", "sep", "decimal"))
+    as_text = {"variables": {name: {"type": "string"} for name in retry_as_text or []}}
     try:
-        data = read_survey(path, codebook=codebook)
+        try:
+            data = read_survey(path, codebook=codebook, encoding=encoding, sep=sep,
+                               decimal=decimal)
+        except NonNumericError:
+            if retry_as_text is None:
+                raise
+            data = read_survey(path, codebook=as_text, encoding=encoding, sep=sep,
+                               decimal=decimal)
+        else:  # read, as numbers: the text of those columns too ('150.000' may be 150)
+            if retry_as_text and set(retry_as_text) <= set(data.columns):
+                text = read_survey(path, codebook=as_text, encoding=encoding, sep=sep,
+                                   decimal=decimal)
+                data = data.assign(**{name: text[name] for name in retry_as_text})
     except ConfigError:
         raise
     except MicropopError as err:  # the reader's refusal, named by the key that gave the file
         table.fail(key, err.message, err.hint or "")
+    given = {"encoding": "Encoding {}", "sep": "separator {!r}", "decimal": "decimal mark {!r}"}
+    said = [words.format(reading[key]) for key, words in given.items()
+            if reading.get(key) is not None]
+    if said and path.suffix.lower() not in _BINARY:
+        table.notes.append(f"{path.name}: " + ", ".join(said).capitalize()[:1]
+                           + ", ".join(said)[1:]
+                           + f", as [{table.name}] says.")
     table.notes.extend(_read_notes(data, path))
     return data, path
+
+
+#: Files whose text encoding is not the reader's to say.
+_BINARY = (".parquet", ".xlsx", ".dta", ".sav", ".zsav")
 
 
 def _read(table: ConfigTable) -> tuple[pd.DataFrame, Path]:
@@ -160,45 +225,13 @@ def _design(table: ConfigTable, data: pd.DataFrame, source: Path,
         return SurveyDesign(data, nest=nest, lonely_psu=lonely, **options)
 
 
-def _margins_file(table: ConfigTable) -> dict[str, Any]:
-    """``[weighting] margins = "margins.csv"``: rows variable, level, target, each cell once."""
-    frame, path = _read_file(table, "margins")
-    needed = {"variable", "level", "target"}
-    if not needed <= set(frame.columns):
-        table.fail("margins", f"{path.name} lacks column(s) "
-                   f"{', '.join(sorted(needed - set(frame.columns)))}",
-                   "give one row per margin cell with columns variable, level, target")
-    targets = pd.to_numeric(frame["target"], errors="coerce").to_numpy(dtype=float,
-                                                                          na_value=np.nan)
-    bad = np.isnan(targets) | frame["variable"].isna().to_numpy() | frame["level"].isna().to_numpy()
-    if bad.any():
-        table.fail("margins", f"{path.name} has a missing or non-numeric entry in "
-                   f"{data_rows(frame.index, bad)}",
-                   "give every row a variable, a level and a numeric target")
-    bad = ~np.isfinite(targets) | (targets < 0)
-    if bad.any():
-        table.fail("margins", f"{path.name} has an infinite or negative target in "
-                   f"{data_rows(frame.index, bad, targets[bad])}",
-                   "give every cell its population count, a finite number of at least 0")
-    cells = pd.Series(list(zip(frame["variable"].astype(str), frame["level"].astype(str),
-                               strict=True)))
-    twice = cells.duplicated(keep=False).to_numpy()
-    if twice.any():
-        variable, level = cells[twice].iloc[0]
-        table.fail("margins", f"{path.name} gives {variable} = {level} more than once, in "
-                   f"{data_rows(frame.index, twice)}", "give each margin cell one row")
-    raw: dict[str, Any] = {}
-    for (variable, level), target in zip(cells, targets, strict=True):
-        raw.setdefault(variable, {})[level] = float(target)
-    return raw
-
-
 def _margin_values(table: ConfigTable, data: pd.DataFrame) -> dict[str, Any]:
     """``[weighting] margins`` as the weighting functions take them, levels matched to the data."""
     raw = table.get("margins", (str, dict), required=True,
                     what='"margins.csv" or { sex = { female = 560, male = 440 } }')
     if isinstance(raw, str):
-        raw = _margins_file(table)
+        frame, path = _read_file(table, "margins", retry_as_text=list(MARGINS_COLUMNS))
+        raw = margin_targets(table, frame, path)
     if not raw:
         table.fail("margins", "is empty", "give at least one margin: "
                    "margins = { sex = { female = 560, male = 440 } }")
@@ -316,10 +349,18 @@ def _earnings(table: ConfigTable, data: pd.DataFrame, source: Path) -> EarningsI
         table.year("minimum_wage_year", wage_year, earnings.minimum_wage)
     if income is not None:
         table.year("poverty_line_year", poverty_year, earnings.poverty_line)
+    zero_hours = table.text("zero_hours", "error", what='"exclude"')
+    if zero_hours not in ("error", "exclude"):
+        table.fail("zero_hours", f"{zero_hours!r} is not a policy for rows with zero hours",
+                   'use "exclude" (leave them out of the hourly figures) or "error"')
+    if "zero_hours" in table.values and hours is None:
+        table.fail("zero_hours", "applies only with hours, which is not given",
+                   'add hours = "column", or remove zero_hours')
     return EarningsInputs(
         variable=variable, hours=hours, minimum_wage_year=wage_year,
         household_income=income, household_size=household, children_under14=children,
-        poverty_line_year=poverty_year)
+        poverty_line_year=poverty_year, na_rm=table.get("na_rm", bool, False),
+        zero_hours="exclude" if zero_hours == "exclude" else "error")
 
 
 def _circles(table: ConfigTable) -> dict[str, list[Any]]:
@@ -359,10 +400,11 @@ def _survey_circles(table: ConfigTable) -> dict[str, Any]:
                    "use one of " + ", ".join(map(repr, circles)))
     levels = {str(level): level for level in pd.unique(data[frequency].dropna())}
     circles = {name: [levels.get(str(v), v) for v in held] for name, held in circles.items()}
+    na_rm = table.get("na_rm", bool, False)
     with _about(table):  # levels present, circles nested
-        estimate = size.survey_circles(population, frequency, circles=circles)
+        estimate = size.survey_circles(population, frequency, circles=circles, na_rm=na_rm)
     return {"population": population, "frequency": frequency, "regular": regular,
-            "circles": circles, "survey_estimate": estimate}
+            "circles": circles, "survey_estimate": estimate, "na_rm": na_rm}
 
 
 def _platform_circles(table: ConfigTable, workers: SurveyDesign) -> dict[str, Any]:
@@ -482,9 +524,17 @@ def load_config(path: str | Path) -> ReportPlan:
         variables = profile.names("variables", list(PROFILE_VARIABLES))
         profile.columns("variables", variables, workers.data, source)
         compare = profile.get("compare_with_france", bool, False)
-        if compare:
+        mapping = profile.table("france")
+        if mapping is not None and not compare:
+            mapping.fail(None, "applies only with compare_with_france = true",
+                         "set compare_with_france = true in [profile], or remove "
+                         "[profile.france]")
+        if compare and mapping is None:
             profile.columns("compare_with_france", list(FRANCE_COLUMNS), workers.data, source)
-        plan.update(profile=tuple(variables), compare_with_france=compare)
+        elif mapping is not None:
+            plan["france"] = france_inputs(mapping, workers.data, source)
+        plan.update(profile=tuple(variables), compare_with_france=compare,
+                    profile_na_rm=profile.get("na_rm", bool, False))
         sources["profile"] = profile.where
     earnings_table = top.table("earnings")
     if earnings_table is not None:

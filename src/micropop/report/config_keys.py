@@ -31,6 +31,19 @@ _DESIGN = {
                   "certainty, adjust or average.",
 }
 
+_READING = {
+    "encoding": "Encoding of a text file, e.g. \"cp1252\" for a French Excel export (default: "
+                "UTF-8, or Windows-1252 when the file is not UTF-8); the report says which "
+                "was used.",
+    "sep": "Field separator of a text file, e.g. \";\" (default: guessed from the first "
+           "lines).",
+    "decimal": "Decimal mark of a text file's numbers, \".\" or \",\" (default: guessed).",
+}
+
+_NA_RM = ("true to leave out the rows with a missing value of the columns used (as the "
+          "Python API's na_rm=True); the report says how many. Default false: missing values "
+          "are refused.")
+
 #: Dotted table name (``""`` for the top level) -> {key: what it means}.
 KEYS: dict[str, dict[str, str]] = {
     "": {
@@ -41,7 +54,7 @@ KEYS: dict[str, dict[str, str]] = {
         "earnings": "What micro-work pays: earnings, hourly pay, living standards.",
         "size": "How many workers: survey circles, platform figures, capture-recapture.",
     },
-    "survey": dict(_DESIGN),
+    "survey": dict(_DESIGN, **_READING),
     "weighting": {
         "method": "rake, calibrate or poststratify.",
         "margins": "A margins file (columns variable, level, target) or an inline table "
@@ -53,6 +66,23 @@ KEYS: dict[str, dict[str, str]] = {
         "variables": "Categorical columns tabulated in the profile.",
         "compare_with_france": "true to set the workers against INSEE's census (sex, age) "
                                "and education shares.",
+        "na_rm": _NA_RM,
+        "france": "Your columns and codes for the comparison with France (default: the demo's "
+                  "sex, age, age_band and education, coded as in its codebook).",
+    },
+    "profile.france": {
+        "sex": "The sex column.",
+        "sex_levels": "Your sex codes -> female or male, e.g. { F = \"female\", H = \"male\" }.",
+        "age": "The age column, in whole years: the census is taken over the ages given by "
+               "ages, and education is compared for the respondents aged 25-64.",
+        "ages": "The survey's age range [first, last], both included (default [18, 74]).",
+        "age_band": "The column of 5-year age bands.",
+        "age_band_levels": "Your age bands -> INSEE's 5-year bands (\"15-19\", \"20-24\", ..., "
+                           "\"70-74\"), a band or a list of bands each (default: the same "
+                           "labels).",
+        "education": "The highest-diploma column.",
+        "education_levels": "Your diploma codes -> below_bac, bac, bac+2 or above_bac+2, "
+                            "e.g. { \"1\" = \"below_bac\", \"2\" = \"bac\" }.",
     },
     "earnings": {
         "variable": "Monthly micro-work earnings in euros (a column).",
@@ -63,6 +93,10 @@ KEYS: dict[str, dict[str, str]] = {
         "household_size": "Number of people in the household (a column).",
         "children_under14": "Number of children under 14 in the household (a column).",
         "poverty_line_year": "The year of INSEE's poverty line.",
+        "na_rm": _NA_RM,
+        "zero_hours": "Rows with zero hours have no hourly earnings: \"error\" (default) refuses "
+                      "them, \"exclude\" leaves them out of the hourly figures (the report "
+                      "says how many).",
     },
     "size": {
         "published": "A published figure of the regular circle, marked on the forest plot.",
@@ -71,7 +105,7 @@ KEYS: dict[str, dict[str, str]] = {
         "platforms": "Platform figures divided by the workers' mean number of platforms.",
         "captures": "0/1 capture histories of the regular workers on several lists.",
     },
-    "size.survey": dict(_DESIGN, **{
+    "size.survey": dict(_DESIGN, **_READING, na_rm=_NA_RM, **{
         "frequency": "The column saying how often the respondent micro-works.",
         "circles": "Circle name -> the frequency codes it counts, widest first (nested).",
         "regular": "The circle that counts as regular work, compared across methods.",
@@ -84,6 +118,7 @@ KEYS: dict[str, dict[str, str]] = {
         "file": "The capture histories file: one row per person, one 0/1 column per list.",
         "codebook": "Optional codebook of that file.",
         "lists": "The list columns (at least two).",
+        **_READING,
     },
 }
 

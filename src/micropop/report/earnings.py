@@ -23,6 +23,7 @@ from micropop.describe import binned
 from micropop.design import SurveyDesign, require_design
 from micropop.inequality import gini, lorenz, qsr
 from micropop.report.i18n import Tr
+from micropop.report.missing import left_out, missing_rows, zero_hours_text
 from micropop.report.numbers import localise
 from micropop.report.plan import EarningsInputs
 from micropop.report.result import (
@@ -81,7 +82,8 @@ def _threshold(label: object) -> object:
     return label
 
 
-def earnings_section(workers: SurveyDesign, earnings: str = "earnings_month") -> Section:
+def earnings_section(workers: SurveyDesign, earnings: str = "earnings_month",
+                     na_rm: bool = False) -> Section:
     """Binned monthly earnings: table ``earnings_bins`` and figure ``earnings``.
 
     Parameters
@@ -90,6 +92,8 @@ def earnings_section(workers: SurveyDesign, earnings: str = "earnings_month") ->
         The worker survey.
     earnings : str, default "earnings_month"
         Monthly micro-work earnings in euros.
+    na_rm : bool, default False
+        Leave out the rows where ``earnings`` is missing (said in the text).
 
     Returns
     -------
@@ -108,11 +112,13 @@ def earnings_section(workers: SurveyDesign, earnings: str = "earnings_month") ->
     ('200+', 1.0)
     """
     require_design(workers, "workers")
+    said = left_out(workers.data, [earnings], "the earnings", "les gains") if na_rm else None
+    kept = ~missing_rows(workers.data, [earnings]) if na_rm else slice(None)
     # the first bin is [0, 0.01): labelled "0" only if it holds nothing but zeros
     pay = pd.to_numeric(workers.data[earnings], errors="coerce")
     cents = int(((pay > 0) & (pay < EARNINGS_EDGES[1])).sum())
     labels = EARNINGS_LABELS if not cents else ("under 0.01", *EARNINGS_LABELS[1:])
-    bins = binned(workers.data[earnings], EARNINGS_EDGES, weights=workers.weights,
+    bins = binned(workers.data[earnings][kept], EARNINGS_EDGES, weights=workers.weights[kept],
                   labels=labels)
     first = (Tr("is exactly zero", "correspond à zéro exactement") if not cents else
              Tr("is under one cent ({cents} respondents earn more than 0 but less than 0.01, so "
@@ -124,6 +130,7 @@ def earnings_section(workers: SurveyDesign, earnings: str = "earnings_month") ->
                 + first.en + ".",
                 "Part pondérée des travailleurs selon leurs revenus mensuels du micro-travail "
                 "(en euros) ; la première barre " + first.fr + "."), {"cents": cents}),
+        *([said] if said is not None else []),
         Heading(Tr("Monthly earnings", "Revenus mensuels")),
         Figure("earnings", plotting.earnings_histogram, (bins,)),
         TableView(bins[["label", "n", "share", "weighted_share"]].set_index("label"),
@@ -159,8 +166,8 @@ def living_standards_section(workers: SurveyDesign,
     ['earnings_ecdf', 'lorenz', 'hourly_vs_smic']
     """
     require_design(workers, "workers")
-    variable = inputs.variable
-    below = earnings.earnings_shares(workers, variable)
+    variable, na_rm = inputs.variable, inputs.na_rm
+    below = earnings.earnings_shares(workers, variable, na_rm=na_rm)
     wage, line = inputs.minimum_wage_year, inputs.poverty_line_year
     parts = {"monthly earnings below a threshold": below}
     words = {"monthly earnings below a threshold": Tr(
@@ -169,15 +176,17 @@ def living_standards_section(workers: SurveyDesign,
         name = f"below the hourly minimum wage ({wage})"
         words[name] = Tr(name, f"sous le SMIC horaire ({wage})")
         parts[name] = earnings.below_minimum_wage(workers, year=wage, earnings=variable,
-                                                  hours=inputs.hours)
+                                                  hours=inputs.hours,
+                                                  zero_hours=inputs.zero_hours, na_rm=na_rm)
     if inputs.household_income is not None:
         name = f"below the {line} poverty line"
         words[name] = Tr(name, f"sous le seuil de pauvreté de {line}")
         parts[name] = earnings.below_poverty_line(
             workers, year=line, income=inputs.household_income,
-            household_size=inputs.household_size, children_under14=inputs.children_under14)
-    parts["Gini of monthly earnings"] = gini(workers, variable)
-    parts["S80/S20 of monthly earnings"] = qsr(workers, variable)
+            household_size=inputs.household_size, children_under14=inputs.children_under14,
+            na_rm=na_rm)
+    parts["Gini of monthly earnings"] = gini(workers, variable, na_rm=na_rm)
+    parts["S80/S20 of monthly earnings"] = qsr(workers, variable, na_rm=na_rm)
     words["Gini of monthly earnings"] = Tr("Gini of monthly earnings",
                                            "Gini des revenus mensuels")
     words["S80/S20 of monthly earnings"] = Tr("S80/S20 of monthly earnings",
@@ -190,6 +199,7 @@ def living_standards_section(workers: SurveyDesign,
         "Estimations tenant compte du plan de sondage, avec leur intervalle de confiance à "
         "95 % (proportions : intervalles logit comme <code>svyciprop</code> de R ; Gini et "
         "S80/S20 : linéarisés, comme <code>convey</code> de R)."))]
+    blocks += _left_out(workers, inputs)
     at_zero = below.to_frame().loc[f"{variable} = 0"]
     zeros: Estimate | None = below
     if at_zero[["ci_low", "ci_high"]].isna().any():  # a share of exactly 0: no logit interval
@@ -203,10 +213,11 @@ def living_standards_section(workers: SurveyDesign,
     blocks += [
         Heading(Tr("Distribution of monthly earnings", "Distribution des revenus mensuels")),
         Figure("earnings_ecdf", plotting.earnings_ecdf,
-               (workers.quantile(variable, list(_ECDF_PROBABILITIES)),), {"zeros": zeros}),
+               (workers.quantile(variable, list(_ECDF_PROBABILITIES), na_rm=na_rm),),
+               {"zeros": zeros}),
         Heading(Tr("Lorenz curve", "Courbe de Lorenz")),
         Figure("lorenz", plotting.lorenz_curve,
-               (lorenz(workers, variable, shares=[i / 20 for i in range(1, 20)]),
+               (lorenz(workers, variable, shares=[i / 20 for i in range(1, 20)], na_rm=na_rm),
                 parts["Gini of monthly earnings"]), size=(6, 6)),
     ]
     if inputs.hours is not None:
@@ -214,7 +225,8 @@ def living_standards_section(workers: SurveyDesign,
                                  "Revenus horaires face au SMIC")))
         blocks.append(Figure("hourly_vs_smic", plotting.hourly_vs_minimum_wage, (
             earnings.hourly_quantile(workers, list(_HOURLY_PROBABILITIES), earnings=variable,
-                                     hours=inputs.hours),
+                                     hours=inputs.hours, zero_hours=inputs.zero_hours,
+                                     na_rm=na_rm),
             earnings.minimum_wage(inputs.minimum_wage_year))))
     shown = table.set_axis(pd.MultiIndex.from_tuples(
         [(words.get(name, name), _threshold(level)) for name, level in table.index],
@@ -222,3 +234,22 @@ def living_standards_section(workers: SurveyDesign,
     blocks += [Heading(Tr("Indicators", "Indicateurs")), TableView(shown, digits=3)]
     return Section(Tr("Earnings and living standards", "Revenus et niveau de vie"), tuple(blocks),
                    (Table("living_standards", table),))
+
+
+def _left_out(workers: SurveyDesign, inputs: EarningsInputs) -> list[Block]:
+    """What ``na_rm`` and ``zero_hours="exclude"`` left out of each estimate, said."""
+    data = workers.data
+    said: list[Text | None] = []
+    if inputs.na_rm:
+        said.append(left_out(data, [inputs.variable], "the monthly earnings",
+                             "les gains mensuels"))
+        if inputs.hours is not None:
+            said.append(left_out(data, [inputs.variable, inputs.hours], "the hourly earnings",
+                                 "les gains horaires"))
+        if inputs.household_income is not None:
+            said.append(left_out(data, [inputs.household_income, inputs.household_size,
+                                        inputs.children_under14],
+                                 "the poverty rate", "le taux de pauvreté"))
+    if inputs.hours is not None and inputs.zero_hours == "exclude":
+        said.append(zero_hours_text(data, inputs.variable, inputs.hours))
+    return [text for text in said if text is not None]

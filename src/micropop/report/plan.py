@@ -22,16 +22,19 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import pandas as pd
 
 from micropop import datasets, size
 from micropop.design import SurveyDesign, require_design
 from micropop.errors import ConfigError, MicropopError, OptionError
+from micropop.report.config_keys import KEYS
 from micropop.report.i18n import Tr
 from micropop.weighting import demo_margins
 
-__all__ = ["PROFILE_VARIABLES", "FRANCE_COLUMNS", "DEMO_PROVENANCE", "EarningsInputs", "SizeInputs",
+__all__ = ["PROFILE_VARIABLES", "FRANCE_COLUMNS", "DEMO_PROVENANCE", "EarningsInputs",
+           "FranceInputs", "SizeInputs",
            "WeightingInputs", "ReportPlan", "demo_plan", "demo_size_inputs",
            "demo_weighting", "configured_in"]
 
@@ -56,6 +59,23 @@ _DEMO_PROVENANCE_FR = ("Données de démonstration SYNTHÉTIQUES : enquêtes, ch
 _OPTIONS_ADVISED = re.compile(r"\b(na_rm|zero_hours)=")
 REPORT_ADVICE = ("the report uses every row: fix, impute or drop those rows in the data file "
                  "(a codebook can declare its missing-value codes)")
+_TABLE = re.compile(r"^\[([\w.]+)\]")
+
+
+def _report_advice(where: str | None, hint: str) -> str:
+    """:data:`REPORT_ADVICE`, naming the key of ``where``'s table that does what ``hint`` says."""
+    table = _TABLE.match(where or "")
+    name = table.group(1) if table else None
+    keys = KEYS.get(name, {}) if name is not None else {}
+    if "zero_hours=" in hint and "zero_hours" in keys:
+        return (f'the report refuses them unless told otherwise: set zero_hours = "exclude" in '
+                f"[{name}] to leave them out of the hourly figures (the report says how many), "
+                "or fix the hours in the data file")
+    if "na_rm=" in hint and "na_rm" in keys:
+        return (f"the report uses every row unless told otherwise: set na_rm = true in [{name}] "
+                "to leave those rows out (the report says how many), or fix, impute or drop "
+                "them in the data file (a codebook can declare its missing-value codes)")
+    return REPORT_ADVICE
 
 
 @contextmanager
@@ -95,7 +115,8 @@ def configured_in(where: str | None) -> Iterator[None]:
     except ConfigError:
         raise
     except MicropopError as err:
-        hint = REPORT_ADVICE if err.hint and _OPTIONS_ADVISED.search(err.hint) else err.hint
+        hint = (_report_advice(where, err.hint) if err.hint and _OPTIONS_ADVISED.search(err.hint)
+                else err.hint)
         if where is not None:
             raise ConfigError(f"{where}: {err.message}", hint=hint) from err
         if hint == err.hint:
@@ -125,6 +146,12 @@ class EarningsInputs:
         ``poverty_line_year``.
     household_size, children_under14 : str
     poverty_line_year : int
+    na_rm : bool, default False
+        Leave out the rows with a missing value of the columns each estimate
+        uses (the library's ``na_rm=True``); the report says how many.
+    zero_hours : {"error", "exclude"}
+        Rows with zero hours: refused (default), or left out of the hourly
+        figures (the library's ``zero_hours="exclude"``), said in the report.
 
     Examples
     --------
@@ -143,6 +170,52 @@ class EarningsInputs:
     household_size: str = "household_size"
     children_under14: str = "children_under14"
     poverty_line_year: int = 2016
+    na_rm: bool = False
+    zero_hours: Literal["error", "exclude"] = "error"
+
+
+@dataclass(frozen=True)
+class FranceInputs:
+    """The columns and codes of the comparison with the French population.
+
+    Each ``*_levels`` maps the reference's labels to the survey's levels, as
+    :func:`micropop.reference.insee_population`'s ``levels`` (several labels
+    may map to one level, and are added up); None keeps the reference's
+    labels (the demo codebook's). A column set to None leaves its comparison out.
+
+    Attributes
+    ----------
+    sex : str, optional
+        The sex column; ``sex_levels`` maps ``"female"`` and ``"male"`` to its levels.
+    age : str, optional
+        Age in whole years: education is compared for the respondents aged
+        25-64 (left out without it).
+    ages : (int, int)
+        The survey's age range, over which the census is taken.
+    age_band : str, optional
+        5-year age bands; ``age_band_levels`` maps INSEE's bands (``"15-19"``, ...)
+        to its levels.
+    education : str, optional
+        Highest diploma; ``education_levels`` maps ``below_bac``, ``bac``,
+        ``bac+2``, ``above_bac+2`` to its levels.
+    sex_levels, age_band_levels, education_levels : mapping, optional
+
+    Examples
+    --------
+    >>> france = FranceInputs(sex="sexe", sex_levels={"female": "F", "male": "H"},
+    ...                       age_band=None, education=None)
+    >>> france.sex, france.age
+    ('sexe', 'age')
+    """
+
+    sex: str | None = "sex"
+    age: str | None = "age"
+    ages: tuple[int, int] = (18, 74)
+    age_band: str | None = "age_band"
+    education: str | None = "education"
+    sex_levels: Mapping[str, Any] | None = None
+    age_band_levels: Mapping[str, Any] | None = None
+    education_levels: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -187,6 +260,9 @@ class SizeInputs:
         ``multiplicity``): :func:`~micropop.report.config.load_config`
         estimates them while checking the configuration and hands them on, so
         the report does not estimate them again. Leave them out otherwise.
+    na_rm : bool, default False
+        Leave out the rows of ``population`` with a missing ``frequency``
+        (:func:`micropop.size.survey_circles`' ``na_rm``); the report says how many.
 
     Examples
     --------
@@ -216,6 +292,7 @@ class SizeInputs:
     sources: Mapping[str, str] = field(default_factory=dict)
     survey_estimate: size.Circles | None = None
     platform_estimate: size.Circles | None = None
+    na_rm: bool = False
 
     def __post_init__(self) -> None:
         for name in ("population", "workers"):
@@ -323,6 +400,11 @@ class ReportPlan:
     configuration : str
         The text of the configuration file used, shown (collapsed) in the
         page's header.
+    profile_na_rm : bool, default False
+        Leave the rows with a missing value out of the profile and the
+        comparison with France (the report says how many).
+    france : FranceInputs
+        The columns and codes of the comparison with France.
 
     Examples
     --------
@@ -350,6 +432,8 @@ class ReportPlan:
     sources: Mapping[str, str] = field(default_factory=dict)
     files: tuple[str, ...] = ()
     configuration: str = ""
+    profile_na_rm: bool = False
+    france: FranceInputs = FranceInputs()
 
     def __post_init__(self) -> None:
         require_design(self.workers, "ReportPlan workers")

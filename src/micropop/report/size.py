@@ -23,6 +23,7 @@ import pandas as pd
 from micropop import plotting, size
 from micropop.report.glossary import COLUMNS, named
 from micropop.report.i18n import Tr, in_language
+from micropop.report.missing import left_out
 from micropop.report.plan import SizeInputs, configured_in
 from micropop.report.result import (
     INTERVAL_COLUMNS,
@@ -57,6 +58,15 @@ _ASSUMPTIONS = {tr.en: tr for tr in (
 def _circle_names(circles: size.Circles) -> dict[str, Tr]:
     """The circles' names the glossary knows, in both languages."""
     return {name: COLUMNS[name] for name in circles.estimates if name in COLUMNS}
+
+
+def _left_out(inputs: SizeInputs) -> list[Block]:
+    """With ``na_rm``, how many respondents without a frequency the survey left out."""
+    if not inputs.na_rm or inputs.population is None:
+        return []
+    said = left_out(inputs.population.data, [inputs.frequency], "the survey's circles",
+                    "les cercles de l'enquête")
+    return [] if said is None else [said]
 
 
 def size_section(inputs: SizeInputs) -> Section:
@@ -99,7 +109,7 @@ def size_section(inputs: SizeInputs) -> Section:
         if circles is None:
             with configured_in(source("survey")):
                 circles = size.survey_circles(inputs.population, inputs.frequency,
-                                              circles=dict(inputs.circles))
+                                              circles=dict(inputs.circles), na_rm=inputs.na_rm)
         table = circles.to_frame()[list(INTERVAL_COLUMNS)]
         if inputs.truth:
             table = table.assign(truth=pd.Series(dict(inputs.truth)))
@@ -113,6 +123,7 @@ def size_section(inputs: SizeInputs) -> Section:
                     "Totaux pondérés d'indicateurs emboîtés, avec leur intervalle de confiance "
                     "à 95 % tenant compte du plan de sondage ; les cercles sont emboîtés et ne "
                     "doivent jamais être additionnés.")),
+            *_left_out(inputs),
             Figure("size_survey_circles", in_language(plotting.circles), (circles,),
                    {"truth": dict(inputs.truth) or None,
                     "truth_label": Tr("true size (synthetic data)",
