@@ -87,18 +87,18 @@ def margin_targets(table: ConfigTable, frame: pd.DataFrame, path: Path) -> dict[
     targets = np.where(np.isnan(targets) & ~ambiguous, written, targets)  # 1e5, inf
     if ambiguous.any():
         table.fail("margins", f"{path.name} has target(s) that may be decimals or thousands, "
-                   f"in {data_rows(frame.index, ambiguous, frame['target'][ambiguous])}",
+                   f"in {data_rows(frame, ambiguous, frame['target'][ambiguous])}",
                    "write thousands with a space (150 000) and decimals with more or fewer "
                    "than 3 digits, or without a separator (150000)")
     bad = np.isnan(targets) | frame["variable"].isna().to_numpy() | frame["level"].isna().to_numpy()
     if bad.any():
         table.fail("margins", f"{path.name} has a missing or non-numeric entry in "
-                   f"{data_rows(frame.index, bad)}",
+                   f"{data_rows(frame, bad)}",
                    "give every row a variable, a level and a numeric target")
     bad = ~np.isfinite(targets) | (targets < 0)
     if bad.any():
         table.fail("margins", f"{path.name} has an infinite or negative target in "
-                   f"{data_rows(frame.index, bad, targets[bad])}",
+                   f"{data_rows(frame, bad, targets[bad])}",
                    "give every cell its population count, a finite number of at least 0")
     cells = pd.Series(list(zip(frame["variable"].astype(str), frame["level"].astype(str),
                                strict=True)))
@@ -106,7 +106,7 @@ def margin_targets(table: ConfigTable, frame: pd.DataFrame, path: Path) -> dict[
     if twice.any():
         variable, level = cells[twice].iloc[0]
         table.fail("margins", f"{path.name} gives {variable} = {level} more than once, in "
-                   f"{data_rows(frame.index, twice)}", "give each margin cell one row")
+                   f"{data_rows(frame, twice)}", "give each margin cell one row")
     raw: dict[str, Any] = {}
     for (variable, level), target in zip(cells, targets, strict=True):
         raw.setdefault(variable, {})[level] = float(target)
