@@ -315,9 +315,11 @@ def _weighting(table: ConfigTable, workers: SurveyDesign) -> WeightingInputs:
                            'method = "rake"')
             [(variable, counts)] = margins.items()
             after = workers.poststratify(variable, counts)
-    return WeightingInputs(before=workers, after=after,
-                           description=f"The worker survey re-weighted ({method}) to "
-                                       + ", ".join(margins))
+    said = {"rake": ("raked", "calée par raking"), "calibrate": ("calibrated", "calée"),
+            "poststratify": ("post-stratified", "post-stratifiée")}[method]
+    return WeightingInputs(before=workers, after=after, description=Tr(
+        f"The worker survey {said[0]} to its margins of " + ", ".join(margins),
+        f"L'enquête auprès des travailleurs {said[1]} sur ses marges de " + ", ".join(margins)))
 
 
 #: Keys of ``[earnings]`` that only apply with another one.

@@ -331,7 +331,7 @@ class WeightingInputs:
     ----------
     before, after : SurveyDesign
         The design with its initial weights, and re-weighted.
-    description : str
+    description : str or Tr
         What was weighted to what, for the report's text.
     indicator : str, optional
         A 0/1 column whose total is shown before and after.
@@ -354,7 +354,7 @@ class WeightingInputs:
 
     before: SurveyDesign
     after: SurveyDesign
-    description: str
+    description: str | Tr
     indicator: str | None = None
     illustration: SurveyDesign | None = None
 
