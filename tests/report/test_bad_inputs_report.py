@@ -316,15 +316,15 @@ def test_hostile_config_values_are_refused_by_key(tmp_path, tables, message):
 
 @pytest.mark.parametrize("rows, message", [
     ("sex,female,100\nsex,male,100\nsex,female,50\n",
-     "margins.csv gives sex = female more than once, in data rows 1, 3"),
+     "margins.csv gives sex = female more than once, in data rows 1, 3 (file lines 2, 4)"),
     # the reader refuses the cell before the margins are read
     ("sex,female,inf\nsex,male,100\n", "column 'target' holds 1 number that cannot be stored "
                                       "as a finite number (infinite, or too large or too small): "
                                       "data row 1 (file line 2; value: 'inf')"),
     ("sex,female,-100\nsex,male,100\n", "margins.csv has an infinite or negative target in "
-                                       "data row 1 (value: -100.0)"),
+                                       "data row 1 (file line 2; value: -100.0)"),
     ("sex,female,nan\nsex,male,100\n",
-     "margins.csv has a missing or non-numeric entry in data row 1"),
+     "margins.csv has a missing or non-numeric entry in data row 1 (file line 2"),
 ])
 def test_a_margins_file_that_would_be_read_wrongly_is_refused_by_row(tmp_path, rows, message):
     config = _user(tmp_path, weighting=_margins(tmp_path, rows))

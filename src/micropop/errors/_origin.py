@@ -157,7 +157,8 @@ class RowOrigin:
         frame : pandas.DataFrame or Series
             The frame (or its key column) whose rows are named.
         read_at : numpy.ndarray
-            Where each of its rows was read (see :meth:`positions`).
+            The 0-based position in the file as read of each row of ``frame``, as
+            :meth:`positions` gives them.
 
         Returns
         -------
