@@ -29,7 +29,8 @@ __all__ = ["size_forest", "circles"]
 @draws
 def size_forest(table_or_result: pd.DataFrame | Circles | SizeEstimate | Sequence[SizeEstimate]
                 | Mapping[str, SizeEstimate], ax: Axes | None = None, lang: str = "en",
-                reference: float | None = None, reference_label: str | None = None) -> Axes:
+                reference: float | None = None, reference_label: str | None = None,
+                labels: Mapping[str, str] | None = None) -> Axes:
     """Forest plot of population sizes: one point and interval per estimate.
 
     Draws the ``estimate``, ``ci_low`` and ``ci_high`` it is given, first
@@ -50,6 +51,9 @@ def size_forest(table_or_result: pd.DataFrame | Circles | SizeEstimate | Sequenc
         A value to mark with a vertical line (a published figure, a truth).
     reference_label : str, optional
         Its legend label (default "reference").
+    labels : mapping of str to str, optional
+        The label shown for a row of the table (by its index), e.g. the
+        method's name in ``lang``; other rows are labelled by their index.
 
     Returns
     -------
@@ -64,6 +68,10 @@ def size_forest(table_or_result: pd.DataFrame | Circles | SizeEstimate | Sequenc
     >>> ax = size_forest(table, ax=Figure().subplots(), reference=52_179)
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['Chapman', 'Lincoln-Petersen']
+    >>> ax = size_forest(table, ax=Figure().subplots(), lang="fr",
+    ...                  labels={"Lincoln-Petersen": "Lincoln–Petersen (sans correction)"})
+    >>> ax.get_yticklabels()[1].get_text()
+    'Lincoln–Petersen (sans correction)'
     """
     from micropop.size import Circles, SizeEstimate, triangulate
 
@@ -102,7 +110,8 @@ def size_forest(table_or_result: pd.DataFrame | Circles | SizeEstimate | Sequenc
                    label=legend_label(reference_label or translate(lang, "size_reference")))
         ax.set_ylim(-0.5, len(table) + 0.3)  # a free band on top for the legend
         ax.legend(loc="upper right", frameon=False)
-    ax.set_yticks(positions, [str(label) for label in table.index])
+    shown = dict(labels or {})
+    ax.set_yticks(positions, [str(shown.get(label, label)) for label in table.index])
     ax.set_xlim(min(0.0, *finite), right * 1.02)
     ax.set_xlabel(translate(lang, "size_x"))
     ax.set_title(translate(lang, "size_title"))

@@ -440,7 +440,7 @@ def _size(table: ConfigTable, workers: SurveyDesign) -> SizeInputs:
         if options["published_regular"] is None:
             table.fail("published_source", "applies only with published, which is not given",
                        "add published = ... (the figure), or remove published_source")
-        options["published_label"] = f"published ({source})"
+        options["published_label"] = Tr(f"published ({source})", f"publié ({source})")
     parts = {"survey": _survey_circles, "platforms": lambda t: _platform_circles(t, workers),
              "captures": _captures}
     sources = {}

@@ -246,7 +246,7 @@ class SizeInputs:
         Known circle sizes (synthetic data only), by circle name.
     published_regular : float, optional
         A published size of the regular circle, marked on the forest plot.
-    published_label : str, default "published"
+    published_label : str or Tr, default "published" ("publié")
         Its legend label, naming its source (the demo: "published (DiPLab 2019)").
     sources : mapping, optional
         Where each part (``"survey"``, ``"platforms"``, ``"captures"``) was
@@ -288,7 +288,7 @@ class SizeInputs:
     captures: pd.DataFrame | None = None
     truth: Mapping[str, float] = field(default_factory=dict)
     published_regular: float | None = None
-    published_label: str = "published"
+    published_label: str | Tr = Tr("published", "publié")
     sources: Mapping[str, str] = field(default_factory=dict)
     survey_estimate: size.Circles | None = None
     platform_estimate: size.Circles | None = None
@@ -487,7 +487,7 @@ def demo_size_inputs() -> SizeInputs:
                "at least monthly": truth["microwork_monthly_plus"],
                "at least weekly": truth["microwork_weekly"]},
         published_regular=size.PUBLISHED_CIRCLES["regular"],
-        published_label="published (DiPLab 2019)",
+        published_label=Tr("published (DiPLab 2019)", "publié (DiPLab 2019)"),
     )
 
 

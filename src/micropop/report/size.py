@@ -197,9 +197,9 @@ def size_section(inputs: SizeInputs) -> Section:
             Heading(Tr("The regular circle, every reading side by side",
                        "Le cercle des réguliers, toutes les lectures côte à côte")),
             said,
-            Figure("size_forest", plotting.size_forest, (table,),
+            Figure("size_forest", in_language(plotting.size_forest), (table,),
                    {"reference": inputs.published_regular,
-                    "reference_label": inputs.published_label},
+                    "reference_label": inputs.published_label, "labels": names},
                    size=(8, 0.7 * len(table) + 1.5)),
             TableView(shown, digits=0),
         ]
