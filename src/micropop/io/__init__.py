@@ -27,7 +27,8 @@ rounded to infinity or turned into text without a word.
   is refused naming the rows, and so are numbers that are infinite or too large
   or too small to be stored. A column with more text stays text.
 - Every guess (encoding, separator, decimal mark, header row, sheet, missing
-  markers, ...) is reported as an English sentence in ``df.attrs["read_notes"]``.
+  markers, ...) is reported as an English sentence in ``df.attrs["read_notes"]``,
+  which also holds its French (``.fr``), said in the report's language.
 
 Stata and SPSS files carry their own codebook, which is applied first:
 

@@ -9,6 +9,7 @@ import codecs
 import re
 from pathlib import Path
 
+from micropop._bilingual import note as said
 from micropop.codebook._cells import as_mask, bad_rows
 from micropop.errors import (
     FileEncodingError,
@@ -44,7 +45,8 @@ def decode_text(path: Path, data: bytes, encoding: str | None
         return _without_nul(path, text.removeprefix("\ufeff")), notes, err, utf8
     for bom, codec, name in _BOMS:
         if data.startswith(bom):
-            note = f"Encoding {name} (the file starts with its byte-order mark)."
+            note = said(f"Encoding {name} (the file starts with its byte-order mark).",
+                        f"Encodage {name} (le fichier commence par sa marque d'ordre des octets).")
             try:
                 text = data[len(bom):].decode(codec)
                 return (_without_nul(path, text), [note], None,
@@ -65,14 +67,20 @@ def decode_text(path: Path, data: bytes, encoding: str | None
             return _without_nul(path, data.decode("utf-8", errors="replace")), [], error, None
         line = data[:error.start].count(b"\n") + 1
         usual = "".join(sorted(set(re.findall(r"[^\x00-\x7f]", fallback))))
-        note = (f"Encoding Windows-1252 (cp1252): the file is not valid UTF-8 (byte "
-                f"{data[error.start:error.start + 1]!r} at line {line}), and read as "
-                "Windows-1252 its non-ASCII characters are usual letters and signs "
-                f"({usual[:30]}); "
-                "pass encoding= if it is another one.")
+        byte = data[error.start:error.start + 1]
+        note = said(f"Encoding Windows-1252 (cp1252): the file is not valid UTF-8 (byte "
+                    f"{byte!r} at line {line}), and read as "
+                    "Windows-1252 its non-ASCII characters are usual letters and signs "
+                    f"({usual[:30]}); "
+                    "pass encoding= if it is another one.",
+                    f"Encodage Windows-1252 (cp1252) : le fichier n'est pas de l'UTF-8 valide "
+                    f"(octet {byte!r} à la ligne {line}), et lus en Windows-1252 ses caractères "
+                    f"non ASCII sont des lettres et des signes usuels ({usual[:30]}) ; indiquez "
+                    "encoding= si c'est un autre encodage.")
         return _without_nul(path, fallback), [note], None, None
     plain = data.isascii()
-    note = "Encoding UTF-8" + (" (plain ASCII text)." if plain else ".")
+    note = said("Encoding UTF-8" + (" (plain ASCII text)." if plain else "."),
+                "Encodage UTF-8" + (" (texte ASCII simple)." if plain else "."))
     return _without_nul(path, text), [note], None, data
 
 
@@ -108,8 +116,10 @@ def _refuse_misread_utf8(path: Path, data: bytes, encoding: str) -> list[str]:
             f"encoding={encoding!r} was asked, which would read it as "
             f"{word.encode('utf-8').decode(encoding, errors='replace')!r}",
             hint="leave encoding out: UTF-8 is read by default")
-    return [f"The file would also read as UTF-8 ({word!r} at line {line}); it was read as "
-            f"{encoding!r}, as asked."]
+    return [said(f"The file would also read as UTF-8 ({word!r} at line {line}); it was read as "
+                 f"{encoding!r}, as asked.",
+                 f"Le fichier se lirait aussi en UTF-8 ({word!r} à la ligne {line}) ; il a été "
+                 f"lu en {encoding!r}, comme demandé.")]
 
 
 def _without_nul(path: Path, text: str) -> str:

@@ -13,6 +13,8 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from micropop._bilingual import french_listing, french_rows
+from micropop._bilingual import note as said
 from micropop.codebook._cells import as_mask, listing
 from micropop.errors import (
     EmptyFileError,
@@ -46,9 +48,11 @@ def read_excel(path: Path, declared: Declared, sheet: str | int | None, decimal:
     grid = pd.DataFrame([(*r, *([None] * (width - len(r)))) for r in rows[skiprows:]],
                         columns=range(width), dtype=object)
     grid = grid.mask(grid.map(lambda v: isinstance(v, str) and not v.strip()))
-    notes = [] if sheet is not None else [
-        f"Sheet {chosen!r}, the first of {len(names)}: {listing(names, 5)}." if len(names) > 1
-        else f"Sheet {chosen!r}, the only one."]
+    notes: list[str] = [] if sheet is not None else [
+        said(f"Sheet {chosen!r}, the first of {len(names)}: {listing(names, 5)}.",
+             f"Feuille {chosen!r}, la première des {len(names)} : "
+             f"{french_listing(listing(names, 5))}.") if len(names) > 1
+        else said(f"Sheet {chosen!r}, the only one.", f"Feuille {chosen!r}, la seule.")]
     filled = as_mask(grid.notna().any(axis=1)) if width else np.zeros(len(grid), dtype=bool)
     if not filled.any():
         raise EmptyFileError(f"{str(path)!r}: sheet {chosen!r} has no cells"
@@ -58,11 +62,15 @@ def read_excel(path: Path, declared: Declared, sheet: str | int | None, decimal:
     body = grid.iloc[top + 1:]
     empty = np.flatnonzero(~filled[top + 1:])
     if empty.size:
-        notes.append("Empty rows of the sheet were left out: "
-                     f"{describe_rows([skiprows + top + 2 + i for i in empty])}.")
+        left = describe_rows([skiprows + top + 2 + i for i in empty])
+        notes.append(said(f"Empty rows of the sheet were left out: {left}.",
+                          f"Les lignes vides de la feuille ont été laissées de côté : "
+                          f"{french_rows(left)}."))
         body = body[filled[top + 1:]]
     where = f"row {skiprows + top + 1} of sheet {chosen!r}"
-    notes.append(f"Column names read from {where}.")
+    notes.append(said(f"Column names read from {where}.",
+                      f"Noms de colonnes lus à la ligne {skiprows + top + 1} de la feuille "
+                      f"{chosen!r}."))
 
     def title_hint() -> str | None:
         used = grid.notna().any(axis=0).to_numpy()

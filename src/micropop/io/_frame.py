@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from micropop._bilingual import french_listing, french_rows
+from micropop._bilingual import note as said
 from micropop.codebook._cells import as_mask, bad_rows, check_stored, listing
 from micropop.errors import (
     AmbiguousFormatError,
@@ -57,20 +59,25 @@ def cells_to_frame(path: Path, cells: Cells, declared: Declared, decimal: str | 
     marked = [(name, int(col.marked.sum())) for name, col in columns.items() if col.marked.any()]
     if marked:
         words = sorted({str(w) for col in columns.values() for w in col.text[col.marked].unique()})
-        notes.append(f"Cells written {listing(words, 6)} were read as missing values: "
-                     + ", ".join(f"{n} in column {name!r}" for name, n in marked[:10])
-                     + (f" and some in {len(marked) - 10} more columns" if len(marked) > 10 else "")
-                     + ".")
+        more = len(marked) - 10
+        notes.append(said(
+            f"Cells written {listing(words, 6)} were read as missing values: "
+            + ", ".join(f"{n} in column {name!r}" for name, n in marked[:10])
+            + (f" and some in {more} more columns" if more > 0 else "") + ".",
+            f"Les cellules écrites {french_listing(listing(words, 6))} ont été lues comme "
+            "valeurs manquantes : "
+            + ", ".join(f"{n} dans la colonne {name!r}" for name, n in marked[:10])
+            + (f" et d'autres dans {more} colonnes de plus" if more > 0 else "") + "."))
     def typed(name: str) -> tuple[pd.Series, list[str]]:
-        said: list[str] = []
+        told: list[str] = []
         col = columns[name]
         return (_as_text(col) if name in declared.names else
-                _typed(path, name, col, decimal, said)), said
+                _typed(path, name, col, decimal, told)), told
 
     data = {}
-    for name, (series, said) in zip(columns, _each(typed, list(columns), threads), strict=True):
+    for name, (series, told) in zip(columns, _each(typed, list(columns), threads), strict=True):
         data[name] = series
-        notes.extend(said)
+        notes.extend(told)
     frame = pd.DataFrame(data)
     cells.origin().stamp(frame)
     return frame, decimal, notes
@@ -143,15 +150,23 @@ def _column_names(path: Path, cells: Cells, notes: list[str]) -> tuple[list[str]
     dropped = [cells.position(i) for i in range(len(names)) if i not in kept]
     if dropped:
         listed = ", ".join(dropped[:5]) + (" and more" if len(dropped) > 5 else "")
-        notes.append(f"{listed[0].upper()}{listed[1:]} had "
-                     f"neither a name nor data and {'was' if len(dropped) == 1 else 'were'} "
-                     "left out.")
+        dit = ", ".join(p.replace("column", "colonne", 1) for p in dropped[:5]) + (
+            " et d'autres" if len(dropped) > 5 else "")
+        notes.append(said(f"{listed[0].upper()}{listed[1:]} had "
+                          f"neither a name nor data and {'was' if len(dropped) == 1 else 'were'} "
+                          "left out.",
+                          f"{dit[0].upper()}{dit[1:]} : "
+                          + ("ni nom ni données, laissée de côté." if len(dropped) == 1 else
+                             "ni nom ni données, laissées de côté.")))
     changed = [(cells.header[i], names[i]) for i in used
                if not (isinstance(cells.header[i], str) and cells.header[i] == names[i])]
     if changed:
-        notes.append("Column names were taken as text, without surrounding spaces: "
-                     + ", ".join(f"{c!r} → {n!r}" for c, n in changed[:5])
-                     + (f" and {len(changed) - 5} more" if len(changed) > 5 else "") + ".")
+        shown = ", ".join(f"{c!r} → {n!r}" for c, n in changed[:5])
+        notes.append(said("Column names were taken as text, without surrounding spaces: " + shown
+                          + (f" and {len(changed) - 5} more" if len(changed) > 5 else "") + ".",
+                          "Les noms de colonnes ont été pris comme texte, sans espaces autour : "
+                          + shown + (f" et {len(changed) - 5} de plus" if len(changed) > 5 else "")
+                          + "."))
     return [names[i] for i in used], used
 
 
@@ -178,8 +193,10 @@ def _sniff_decimal(path: Path, columns: Mapping[str, Column], declared: Declared
                 evidence.setdefault((mark, not outcome),
                                     (name, _data_row(col, row), str(col.text.iloc[row])))
 
-    def example(mark: str, strong: bool) -> str:
+    def example(mark: str, strong: bool, lang: str = "en") -> str:
         name, row, value = evidence[(mark, strong)]
+        if lang == "fr":
+            return f"{value!r} (colonne {name!r}, {french_rows(row)})"
         return f"{value!r} (column {name!r}, {row})"
 
     if (".", True) in evidence and (",", True) in evidence:
@@ -188,8 +205,10 @@ def _sniff_decimal(path: Path, columns: Mapping[str, Column], declared: Declared
             f"{example('.', True)}, and with a decimal comma, e.g. {example(',', True)}",
             hint="pass decimal='.' or decimal=',', and correct the cells written otherwise")
     if (",", True) in evidence:
-        notes.append(f"Decimal mark ',': numbers such as {example(',', True)} are written with a "
-                     "comma, and none with a point.")
+        notes.append(said(f"Decimal mark ',': numbers such as {example(',', True)} are written "
+                          "with a comma, and none with a point.",
+                          f"Virgule décimale : des nombres comme {example(',', True, 'fr')} sont "
+                          "écrits avec une virgule, et aucun avec un point."))
         return ","
     if (",", False) in evidence and (".", True) not in evidence:
         raise AmbiguousFormatError(
@@ -198,8 +217,11 @@ def _sniff_decimal(path: Path, columns: Mapping[str, Column], declared: Declared
             hint="pass decimal=',' if the comma is the decimal mark; if it separates thousands, "
                  "export the numbers without thousands separators")
     if evidence:
-        notes.append(f"Decimal mark '.': numbers such as {example('.', ('.', True) in evidence)} "
-                     "are written with a point.")
+        strong = (".", True) in evidence
+        notes.append(said(f"Decimal mark '.': numbers such as {example('.', strong)} "
+                          "are written with a point.",
+                          f"Point décimal : des nombres comme {example('.', strong, 'fr')} sont "
+                          "écrits avec un point."))
     return "."
 
 
@@ -350,9 +372,13 @@ def _numbers(where: str, name: str, col: Column, decimal: str, notes: list[str])
         numbers = pd.to_numeric(mixed[present])
         if from_text.any():
             first = int(np.flatnonzero(from_text)[0])
-            notes.append(f"Column {name!r}: {_plural(int(from_text.sum()), 'cell')} held numbers "
-                         f"as text (e.g. {col.text.iloc[first]!r}, {_data_row(col, first)}), "
-                         "read as numbers.")
+            count, row = int(from_text.sum()), _data_row(col, first)
+            notes.append(said(
+                f"Column {name!r}: {_plural(count, 'cell')} held numbers "
+                f"as text (e.g. {col.text.iloc[first]!r}, {row}), read as numbers.",
+                f"Colonne {name!r} : {_plural(count, 'cellule')} "
+                f"{'contenait' if count == 1 else 'contenaient'} des nombres écrits comme texte "
+                f"(p. ex. {col.text.iloc[first]!r}, {french_rows(row)}), lus comme des nombres."))
     else:
         numbers = col.number(decimal) if present.all() else col.number(decimal)[present]
     large = as_mask(numbers.abs() >= _EXACT_FLOAT)
@@ -360,8 +386,12 @@ def _numbers(where: str, name: str, col: Column, decimal: str, notes: list[str])
         large = large & col.test(lambda text: text.str.fullmatch(_INTEGER_TEXT), present)[present]
     kind = numbers.dtype.kind
     if kind == "O" or (large.any() and (kind == "f" or (kind == "u" and not present.all()))):
-        notes.append(f"Column {name!r} holds whole numbers too long to be stored exactly as "
-                     f"numbers (e.g. {col.text[present][large].iloc[0]!r}); it was kept as text.")
+        long = col.text[present][large].iloc[0]
+        notes.append(said(f"Column {name!r} holds whole numbers too long to be stored exactly as "
+                          f"numbers (e.g. {long!r}); it was kept as text.",
+                          f"La colonne {name!r} contient des nombres entiers trop longs pour être "
+                          f"stockés exactement comme nombres (p. ex. {long!r}) ; elle a été "
+                          "gardée comme texte."))
         return pd.Series(col.values.mask(col.missing).to_numpy(dtype=object), name=name)
     stored = np.full(n, np.nan)
     stored[present] = numbers.to_numpy(dtype=float)
@@ -373,9 +403,15 @@ def _numbers(where: str, name: str, col: Column, decimal: str, notes: list[str])
                      among=col.may_start(["0", "+0", "-0"], among=whole))
     if zeros.any():
         first = int(np.flatnonzero(zeros)[0])
-        notes.append(f"Column {name!r} holds whole numbers written with leading zeros (e.g. "
-                     f"{col.text.iloc[first]!r}, {_data_row(col, first)}), read as numbers; "
-                     "declare it in a codebook (type categorical or string) to keep them as codes.")
+        row = _data_row(col, first)
+        notes.append(said(
+            f"Column {name!r} holds whole numbers written with leading zeros (e.g. "
+            f"{col.text.iloc[first]!r}, {row}), read as numbers; "
+            "declare it in a codebook (type categorical or string) to keep them as codes.",
+            f"La colonne {name!r} contient des nombres entiers écrits avec des zéros en tête "
+            f"(p. ex. {col.text.iloc[first]!r}, {french_rows(row)}), lus comme des nombres ; "
+            "déclarez-la dans un livre de codes (type categorical ou string) pour les garder "
+            "comme codes."))
     if kind in "iu":
         whole = numbers.to_numpy(dtype="int64" if kind == "i" else "uint64")
         if present.all():

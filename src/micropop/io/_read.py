@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from micropop._bilingual import french_listing
+from micropop._bilingual import note as said
 from micropop.codebook import Codebook
 from micropop.codebook._cells import listing
 from micropop.errors import (
@@ -264,8 +266,13 @@ def _read_parquet(path: Path) -> Raw:
         kept = [n for n in index.names if n is not None]
         df = df.reset_index(level=[i for i, n in enumerate(index.names) if n is None], drop=True)
         df = df.reset_index() if kept else df
-        notes.append(f"The row index stored in the file was made column(s) {listing(kept)}."
-                     if kept else "The row labels stored in the file were dropped; rows are "
-                     "numbered in file order.")
+        notes.append(said(f"The row index stored in the file was made column(s) {listing(kept)}.",
+                          "L'index des lignes enregistré dans le fichier est devenu la ou les "
+                          f"colonnes {french_listing(listing(kept))}.")
+                     if kept else said("The row labels stored in the file were dropped; rows are "
+                                       "numbered in file order.",
+                                       "Les étiquettes de lignes enregistrées dans le fichier ont "
+                                       "été abandonnées ; les lignes sont numérotées dans l'ordre "
+                                       "du fichier."))
         df = df.reset_index(drop=True)
     return Raw(df, notes=tuple(notes))

@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from micropop._bilingual import note as said
 from micropop.codebook._cells import listing
 from micropop.errors import (
     AmbiguousFormatError,
@@ -52,7 +53,8 @@ def read_text(path: Path, declared: Declared, sep: str | None, decimal: str | No
     if sep is None:
         if ".tsv" in (s.lower() for s in path.suffixes):
             sep = "\t"
-            notes.append("Separator tab, as the .tsv extension says.")
+            notes.append(said("Separator tab, as the .tsv extension says.",
+                              "Séparateur tabulation, comme le dit l'extension .tsv."))
         else:
             sep, note = _sniff_separator(path, text, skiprows)
             notes.append(note)
@@ -107,10 +109,13 @@ def _sniff_separator(path: Path, text: str, skip: int) -> tuple[str, str]:
     split = {c: n for c, n in counts.items() if n and n[0] > 1}
     regular = [c for c, n in split.items() if len(set(n)) == 1]
     shown = {c: "tab" if c == "\t" else repr(c) for c in _SEPARATORS}
+    dit = {c: "tabulation" if c == "\t" else f"« {c} »" for c in _SEPARATORS}
     if len(regular) == 1:
         sep = regular[0]
-        return sep, (f"Separator {shown[sep]}: it splits each of the first {len(split[sep])} lines "
-                     f"into {split[sep][0]} fields.")
+        return sep, said(f"Separator {shown[sep]}: it splits each of the first {len(split[sep])} "
+                         f"lines into {split[sep][0]} fields.",
+                         f"Séparateur {dit[sep]} : il découpe chacune des {len(split[sep])} "
+                         f"premières lignes en {split[sep][0]} champs.")
     if len(regular) > 1 or len(split) > 1:
         both = regular if len(regular) > 1 else list(split)
         how = ("each splits every line into the same number of fields" if len(regular) > 1 else
@@ -121,8 +126,10 @@ def _sniff_separator(path: Path, text: str, skip: int) -> tuple[str, str]:
             hint=f"pass the separator, e.g. sep={both[0]!r}")
     if split:
         sep = next(iter(split))
-        return sep, (f"Separator {shown[sep]}: the only one found in the header line (the lines "
-                     "do not all have its number of fields).")
+        return sep, said(f"Separator {shown[sep]}: the only one found in the header line (the "
+                         "lines do not all have its number of fields).",
+                         f"Séparateur {dit[sep]} : le seul présent dans la ligne d'en-tête (les "
+                         "lignes n'ont pas toutes son nombre de champs).")
     for candidate, n in counts.items():
         if len(n) > 2 and n[1] > 1 and len(set(n[1:])) == 1:
             raise HeaderError(
@@ -137,7 +144,9 @@ def _sniff_separator(path: Path, text: str, skip: int) -> tuple[str, str]:
                 f"other lines split on {shown[candidate]}",
                 hint=f"pass sep={candidate!r} if it separates the fields; for a file of one "
                      "column, pass a separator it does not hold, e.g. sep='\\t'")
-    return ",", "One column: no line holds any of the separators , ; tab |."
+    return ",", said("One column: no line holds any of the separators , ; tab |.",
+                     "Une seule colonne : aucune ligne ne contient l'un des séparateurs "
+                     "« , », « ; », tabulation, « | ».")
 
 
 def _lines_fields(text: str, sep: str, skip: int) -> list[str]:
@@ -222,7 +231,7 @@ def _arrow_cells(path: Path, text: str, sep: str, skip: int, utf8: bytes | None 
                  [pd.Series(pd.arrays.ArrowStringArray(c.slice(1).combine_chunks()),
                             dtype=ARROW_TEXT) for c in cells],
                  f"line {skip + blanks + 1}", lambda i: f"column {i + 1}",
-                 [f"Column names read from line {skip + blanks + 1}."],
+                 [_names_line(skip + blanks + 1)],
                  lambda: _csv_cells(path, text, sep, skip).title_hint(),
                  lines=(skip + blanks + 2 + np.arange(rows)) if regular else
                  _data_lines(text, sep, skip, rows), unit="file line")
@@ -295,14 +304,18 @@ def _csv_cells(path: Path, text: str, sep: str, skip: int) -> Cells:
             hint=_title_hint(counts, kept, starts, skip) or
             f"each line needs one field per column: check the separator (read with sep={sep!r}) "
             "and the quoting of fields that hold it, or fill in the missing fields")
-    notes = [f"Column names read from line {skip + header_at + 1}."]
+    notes = [_names_line(skip + header_at + 1)]
     rows = [records[i] for i in rows_at]
     if long.size:
         for i in long:
             rows[i] = rows[i][:ncol]
-        notes.append(f"{len(long)} lines end with empty fields beyond the {ncol} columns of the "
-                     "header (a separator at the end of the line); these empty fields were "
-                     "ignored.")
+        notes.append(said(f"{len(long)} lines end with empty fields beyond the {ncol} columns of "
+                          "the header (a separator at the end of the line); these empty fields "
+                          "were ignored.",
+                          ("1 ligne se termine" if len(long) == 1 else
+                           f"{len(long)} lignes se terminent")
+                          + f" par des champs vides au-delà des {ncol} colonnes de l'en-tête "
+                          "(un séparateur en fin de ligne) ; ces champs vides ont été ignorés."))
     columns = ([pd.Series(np.array(col, dtype=object), dtype=object)
                 for col in zip(*rows, strict=True)]
                if rows else [pd.Series([], dtype=object) for _ in range(ncol)])
@@ -313,6 +326,11 @@ def _csv_cells(path: Path, text: str, sep: str, skip: int) -> Cells:
                  lambda: _title_hint(counts, kept, _record_lines(text, sep, skip), skip,
                                      names=records),
                  lines=starts[rows_at], unit="file line")
+
+
+def _names_line(line: int) -> str:
+    """The note saying on which file line the column names were read."""
+    return said(f"Column names read from line {line}.", f"Noms de colonnes lus à la ligne {line}.")
 
 
 def _count_lines(text: str, skip: int = 0, start: int = 0, blank_end: bool = False) -> int:

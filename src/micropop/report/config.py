@@ -95,6 +95,7 @@ from typing import Any
 import pandas as pd
 
 from micropop import earnings, size
+from micropop._bilingual import french, note
 from micropop.design import SurveyDesign
 from micropop.errors import ConfigError, MicropopError, NonNumericError, OptionError, check_number
 from micropop.io import read_survey
@@ -135,7 +136,7 @@ def _read_notes(frame: pd.DataFrame, path: Path) -> list[str]:
     """What the reader guessed while reading ``path`` (``frame.attrs["read_notes"]``), by file."""
     notes = getattr(frame, "attrs", {}).get("read_notes", []) or []
     notes = [notes] if isinstance(notes, str) else list(notes)
-    return [f"{path.name}: {note}" for note in notes]
+    return [note(f"{path.name}: {told}", f"{path.name} : {french(told)}") for told in notes]
 
 
 def _reading(table: ConfigTable) -> dict[str, str | None]:
@@ -190,13 +191,16 @@ def _read_file(table: ConfigTable, key: str, codebook: Path | None = None,
         raise
     except MicropopError as err:  # the reader's refusal, named by the key that gave the file
         table.fail(key, err.message, err.hint or "")
-    given = {"encoding": "Encoding {}", "sep": "separator {!r}", "decimal": "decimal mark {!r}"}
-    said = [words.format(reading[key]) for key, words in given.items()
+    given = {"encoding": ("Encoding {}", "Encodage {}"),
+             "sep": ("separator {!r}", "séparateur « {} »"),
+             "decimal": ("decimal mark {!r}", "marque décimale « {} »")}
+    said = [(en.format(reading[key]), fr.format(reading[key])) for key, (en, fr) in given.items()
             if reading.get(key) is not None]
     if said and path.suffix.lower() not in _BINARY:
-        table.notes.append(f"{path.name}: " + ", ".join(said).capitalize()[:1]
-                           + ", ".join(said)[1:]
-                           + f", as [{table.name}] says.")
+        en, fr = (", ".join(words) for words in zip(*said, strict=True))
+        table.notes.append(note(f"{path.name}: {en[:1].upper()}{en[1:]}, as [{table.name}] says.",
+                                f"{path.name} : {fr[:1].upper()}{fr[1:]}, comme l'indique "
+                                f"[{table.name}]."))
     table.notes.extend(_read_notes(data, path))
     return data, path
 

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from micropop._bilingual import Note
 from micropop.errors import OptionError, check_option
 
 __all__ = ["Tr", "LANGUAGES", "say", "said", "in_language"]
@@ -102,6 +103,9 @@ class Tr:
 def say(text: str | Tr, lang: str) -> str:
     """``text`` in ``lang``: a :class:`Tr`'s version, or plain text as it is.
 
+    A note of the reader (``df.attrs["read_notes"]``) is text that holds its
+    French too: it is said in ``lang`` as a ``Tr`` is.
+
     Parameters
     ----------
     text : str or Tr
@@ -124,7 +128,7 @@ def say(text: str | Tr, lang: str) -> str:
     'Earnings'
     """
     check_option("lang", lang, LANGUAGES)
-    return getattr(text, lang) if isinstance(text, Tr) else text
+    return getattr(text, lang) if isinstance(text, (Tr, Note)) else text
 
 
 def said(value: Any, lang: str) -> Any:

@@ -255,7 +255,8 @@ def page(title: str, sections: Sequence[RenderedSection], provenance: str | Tr,
         Where the data come from, shown at the top.
     read_notes : sequence of str
         What the reader guessed about the data files, listed under the
-        provenance as "How the data were read".
+        provenance as "How the data were read"; each in ``lang`` when it holds
+        its French (``df.attrs["read_notes"]`` does).
     lang : {"en", "fr"}, default "en"
         The page's language (``<html lang>`` and its own words).
     about : sequence of (str or Tr, str or Tr)
@@ -292,7 +293,8 @@ def page(title: str, sections: Sequence[RenderedSection], provenance: str | Tr,
     notes = ""
     if read_notes:
         notes = (f'<div class="read-notes"><h3>{html.escape(say(_WORDS["read"], lang))}</h3>\n'
-                 "<ul>\n" + "".join(f"<li>{html.escape(str(note))}</li>\n" for note in read_notes)
+                 "<ul>\n" + "".join(f"<li>{html.escape(say(note, lang))}</li>\n"
+                                     for note in read_notes)
                  + "</ul></div>\n")
     made = say(_WORDS["made"], lang).format(version=html.escape(__version__))
     return f"""<!DOCTYPE html>
