@@ -30,12 +30,12 @@ if TYPE_CHECKING:
 __all__ = ["about", "design_words"]
 
 #: The weighting methods in words.
-_METHODS = {"rake": Tr("raked", "calées par raking"),
-            "calibrate": Tr("calibrated", "calées (calage)"),
-            "poststratify": Tr("post-stratified", "post-stratifiées"),
-            "trim": Tr("trimmed", "écrêtées"),
+_METHODS = {"rake": Tr("raked", "calés par raking"),
+            "calibrate": Tr("calibrated", "calés (calage)"),
+            "poststratify": Tr("post-stratified", "post-stratifiés"),
+            "trim": Tr("trimmed", "écrêtés"),
             "adjust_nonresponse": Tr("adjusted for non-response",
-                                     "corrigées de la non-réponse")}
+                                     "corrigés de la non-réponse")}
 
 
 def _count(n: int, lang: str) -> str:
