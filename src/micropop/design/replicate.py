@@ -41,7 +41,14 @@ from micropop.design.factors import (
     jk1_factors,
     jkn_factors,
 )
-from micropop.errors import DesignError, MissingColumnError, OptionError, check_number, check_option
+from micropop.errors import (
+    DesignError,
+    MissingColumnError,
+    OptionError,
+    check_number,
+    check_option,
+    columns_listing,
+)
 from micropop.variance.linearization import unit_totals
 from micropop.variance.replicate import replicate_sums
 
@@ -473,7 +480,8 @@ def _replicate_columns(data: pd.DataFrame, spec: str | Sequence[str]) -> list[st
     if not matched:
         raise MissingColumnError(f"no column matches the replicate weights pattern {spec!r}",
                                  hint="give the column names, or a regular expression "
-                                      "such as 'repwt[0-9]+'")
+                                      "such as 'repwt[0-9]+' (there are "
+                                      f"{columns_listing(list(data.columns))})")
     return matched
 
 

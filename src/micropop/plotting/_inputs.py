@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from micropop.errors import FigureInputError, describe_rows
+from micropop.errors import FigureInputError, describe_rows, not_found
 
 __all__ = ["row_name", "drawable", "interval_table", "level_values", "one_curve"]
 
@@ -43,7 +43,8 @@ def drawable(table: pd.DataFrame, columns: Sequence[str], what: str, hint: str,
     """
     missing = [c for c in columns if c not in table.columns]
     if missing:
-        raise FigureInputError(f"{what} has no column {', '.join(missing)}", hint=hint)
+        message, listing = not_found(missing, table.columns, what)
+        raise FigureInputError(message, hint=f"{hint} ({listing})")
     if table.empty:
         raise FigureInputError(f"{what} has no rows", hint=hint)
     for column in columns:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from matplotlib.axes import Axes
 
-from micropop.errors import FigureInputError, describe_rows
+from micropop.errors import FigureInputError, describe_rows, not_found
 from micropop.plotting._inputs import drawable, interval_table, row_name
 from micropop.plotting._style import COLOURS, draws, house_style, new_axes, translate
 
@@ -134,8 +134,8 @@ def _pyramid_workers(workers: Estimate | pd.DataFrame) -> pd.DataFrame:
         table = workers.copy()
         missing = [c for c in ("sex", "age_band", "share") if c not in table.columns]
         if missing:
-            raise FigureInputError(f"the workers table has no column {', '.join(missing)}",
-                                   hint=hint)
+            message, listing = not_found(missing, table.columns, "the workers table")
+            raise FigureInputError(message, hint=f"{hint} ({listing})")
         given = [c for c in ("ci_low", "ci_high") if c in table.columns]
         if len(given) == 1:
             raise FigureInputError(f"the workers table has {given[0]} without its other end",
@@ -176,8 +176,8 @@ def _pyramid_reference(reference: _PyramidReference, bands: list[str]) -> dict[s
     if isinstance(reference, pd.DataFrame):
         missing = [c for c in ("age_band", "men", "women") if c not in reference.columns]
         if missing:
-            raise FigureInputError(f"the reference table has no column {', '.join(missing)}",
-                                   hint=hint)
+            message, listing = not_found(missing, reference.columns, "the reference table")
+            raise FigureInputError(message, hint=f"{hint} ({listing})")
         indexed = reference.set_index(reference["age_band"].astype(str))
         counts = {"male": indexed["men"], "female": indexed["women"]}
         names = {"male": "men", "female": "women"}
