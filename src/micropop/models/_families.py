@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import statsmodels.genmod.families as sm_families
+import statsmodels.genmod.families as sm_families  # type: ignore[import-untyped]
 from statsmodels.genmod.families import links as sm_links
 
 from micropop.errors import OptionError, ResponseSupportError, data_rows

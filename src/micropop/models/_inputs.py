@@ -29,7 +29,6 @@ from micropop.errors import (
     EmptyDomainError,
     InfiniteValueError,
     MissingValuesError,
-    ModelError,
     NotNumericVariableError,
     OptionError,
     data_rows,

@@ -133,12 +133,12 @@ def irls(X: np.ndarray, y: np.ndarray, prior: np.ndarray, spec: FamilySpec, *,
     history: list[np.ndarray] = []
     converged = False
     iteration = 0
-    r = np.eye(X.shape[1])
-    for iteration in range(1, max_iter + 1):
+    while iteration < max_iter:
+        iteration += 1
         deriv = link.deriv(mu)  # d eta / d mu
         w = prior / (deriv**2 * family.variance(mu))
         z = eta + (y - mu) * deriv
-        new_beta, r = _wls(X, z, w)
+        new_beta, _ = _wls(X, z, w)
         new_eta = X @ new_beta
         new_mu = link.inverse(new_eta)
         new_dev = _deviance(spec, y, new_mu, prior)

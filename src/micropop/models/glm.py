@@ -219,7 +219,8 @@ def _linearized_vcov(design: Design, data: ModelInputs, fit: IRLSFit) -> np.ndar
     influence[data.used] = scores @ fit.bread
     row_domain = None if data.used.all() else np.where(data.used, 0, -1).astype(np.intp)
     vcov: np.ndarray = design.linearized_vcov(influence, row_domain, 1)
-    return (vcov + vcov.T) / 2
+    symmetric: np.ndarray = (vcov + vcov.T) / 2
+    return symmetric
 
 
 def _replicate_vcov(design: Design, data: ModelInputs, spec: FamilySpec, fit: IRLSFit,
