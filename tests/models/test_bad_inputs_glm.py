@@ -132,3 +132,10 @@ def test_hostile_values_are_right_or_refused(df, ys, ws, family) -> None:
             return
     assert np.all(np.isfinite(fit.params))
     assert np.all(np.isfinite(fit.vcov))
+
+
+def test_a_replicate_that_cannot_estimate_a_column_is_named(df) -> None:
+    des = SurveyDesign(df, weights="w", psu="psu").replicate("jk1")
+    rare = (df["psu"] == 0).astype(float)  # only in the first PSU, which replicate 1 drops
+    with pytest.raises(RankDeficientError, match="replicate 1 cannot estimate 'rare'"):
+        glm(des, df["y"], _X(df).assign(rare=rare))

@@ -231,6 +231,13 @@ def _replicate_vcov(design: Design, data: ModelInputs, spec: FamilySpec, fit: IR
     failed = []
     for r in range(weights.shape[1]):
         w = weights[:, r]
+        aliased = aliased_columns(data.X, w)
+        if aliased:
+            cols = ", ".join(repr(data.names[j]) for j in aliased)
+            raise RankDeficientError(
+                f"replicate {r + 1} cannot estimate {cols}: on the rows it keeps, the "
+                "column is zero or a combination of the columns before it (R gives NA "
+                "variances)", hint="merge the sparse levels or use a linearised design")
         refit = irls(data.X, data.y, w / w.sum(), spec, max_iter=max_iter, tol=tol,
                      start=fit.params)
         thetas[r] = refit.params
