@@ -4,7 +4,8 @@ Made by ``tests/reference/make_refs_models.R``: each case names a design of
 ``golden.json`` (rebuilt by :func:`support.golden.build`), or ``raked`` /
 ``poststratified`` (clus1 reweighted to apipop's margins), an optional
 subset, the family and link, R's model matrix over every row and the
-response. Coefficients, the full vcov, df.residual and summary()'s
+response (missing values as null: those rows are left out through ``rows=``,
+as R's ``na.action``). Coefficients, the full vcov, df.residual and summary()'s
 dispersion agree to relative 1e-8.
 """
 
@@ -41,9 +42,10 @@ def fit(case: dict):
     des = design(case["design"])
     if case["subset"]:
         des = des.subset(case["subset"])
-    X = pd.DataFrame(np.array(case["X"]).T, columns=case["columns"])
-    return glm(des, np.array(case["y"], dtype=float), X, family=case["family"],
-               link=case["link"])
+    X = pd.DataFrame(np.array(case["X"], dtype=float).T, columns=case["columns"])
+    y = np.array(case["y"], dtype=float)
+    rows = ~(np.isnan(y) | X.isna().any(axis=1).to_numpy())  # R's na.omit
+    return glm(des, y[rows], X[rows], family=case["family"], link=case["link"], rows=rows)
 
 
 @pytest.mark.parametrize("case_id", sorted(CASES))

@@ -9,8 +9,9 @@
 # Python tests rebuild it with tests/support/golden.build; "raked" and
 # "poststratified" are clus1 reweighted as written below), an optional subset
 # (R's subset(), micropop's des.subset()), the family and link, and R's model
-# matrix over every row of the data (columns as R names them) with the
-# response, so the tests do not depend on a formula parser. Recorded:
+# matrix over every row of the data (columns as R names them; null where a
+# value is missing: svyglm leaves those rows out) with the response, so the
+# tests do not depend on a formula parser. Recorded:
 # coefficients, the full vcov, df.residual and summary()'s dispersion.
 #
 # Every fit runs to the fixed point of IRLS (glm.control(epsilon = 1e-300,
@@ -81,7 +82,7 @@ add <- function(id, design, formula, family, link, subset = NULL) {
   fit <- suppressWarnings(svyglm(as.formula(formula), design = des, family = fam,
                                  control = ctl))
   stopifnot(fit$iter < 200)
-  mf <- model.frame(as.formula(formula), full)
+  mf <- model.frame(as.formula(formula), full, na.action = na.pass)  # NA rows kept, as null
   X <- model.matrix(as.formula(formula), mf)
   s <- summary(fit)
   cases[[length(cases) + 1]] <<- list(
@@ -114,9 +115,16 @@ add("clus1/no_intercept", "clus1", "api00 ~ ell + meals - 1", "gaussian", "ident
 add("clus1/subset", "clus1", "api00 ~ ell + meals", "gaussian", "identity", 'stype == "E"')
 add("strat/subset_logit", "strat", "schwide ~ meals", "quasibinomial", "logit",
     'stype != "H"')
+add("clus2/missing_rows", "clus2", "enroll ~ ell + meals", "quasipoisson", "log")
+add("clus2/missing_rows_subset", "clus2", "enroll ~ ell + meals", "gaussian", "identity",
+    'stype != "H"')
 add("clus2/subset", "clus2", "api00 ~ ell + meals", "gaussian", "identity", 'stype == "E"')
 add("raked/gaussian", "raked", "api00 ~ ell + meals", "gaussian", "identity")
 add("raked/quasibinomial", "raked", "schwide ~ ell + meals", "quasibinomial", "logit")
+add("raked/missing_rows", "raked", "api00 ~ avg.ed + meals", "gaussian", "identity")
+add("raked/missing_rows_subset", "raked", "api00 ~ avg.ed + meals", "gaussian", "identity",
+    'stype == "E"')
+add("clus1/missing_rows_logit", "clus1", "schwide ~ acs.46 + meals", "quasibinomial", "logit")
 add("poststratified/gaussian", "poststratified", "api00 ~ ell + meals", "gaussian", "identity")
 add("poststratified/subset", "poststratified", "api00 ~ ell + meals", "gaussian", "identity",
     'stype == "E"')
@@ -124,6 +132,7 @@ for (d in c("rep_jk1", "rep_jk1_mse", "rep_jkn", "rep_brr", "rep_fay", "rep_boot
   add(paste0(d, "/gaussian"), d, "api00 ~ api99 + stype", "gaussian", "identity")
   add(paste0(d, "/quasibinomial"), d, "schwide ~ api99", "quasibinomial", "logit")
 }
+add("rep_jk1/missing_rows", "rep_jk1", "api00 ~ acs.k3", "gaussian", "identity")
 add("rep_jk1/subset", "rep_jk1", "api00 ~ api99", "gaussian", "identity", 'stype == "E"')
 add("asrep_jkn_strat/quasipoisson", "asrep_jkn_strat", "enroll ~ ell + meals",
     "quasipoisson", "log")
@@ -135,5 +144,6 @@ out <- list(meta = list(r = R.version.string,
                                        sch.wide = setNames(as.list(pop_schwide$Freq),
                                                            pop_schwide$sch.wide))),
             cases = cases)
-writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, null = "null", pretty = FALSE),
+writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, null = "null", na = "null",
+                  pretty = FALSE),
            file.path("tests", "reference", "models_refs.json"))

@@ -187,6 +187,14 @@ def _weight_mean(design: Design) -> float:
 
 
 def _degf(design: Design, used: np.ndarray) -> float:
+    """R's ``degf`` of the design the model uses.
+
+    A linearised design without the rows left out (R's svyglm drops the
+    rows with missing values first); a replicate design with them (R's
+    ``svyglm.svyrep.design`` counts its degf before dropping them).
+    """
+    if design.is_replicate:
+        used = design.rows
     if used.all():
         return float(design.degf)
     return float(design.domain_degf(np.where(used, 0, -1).astype(np.intp), 1)[0])
@@ -257,7 +265,8 @@ def _dispersion(design: Design, data: ModelInputs, spec: FamilySpec, fit: IRLSFi
 
     R's ``residuals.svyglm`` divides the prior weights (the weights over
     their mean on the design's rows) by the weights over their mean on the
-    rows used: 1 unless rows were left out of a design without calibration.
+    rows used: 1 unless rows were left out (``rows``); a calibrated design
+    keeps those rows with a zero weight in the second mean.
     ``residuals.svrepglm`` divides them by the weights over their sum on the
     rows used, which multiplies the squared residuals by that sum over the
     mean; ``summary.svrepglm`` then takes their weighted mean square (not
@@ -266,8 +275,8 @@ def _dispersion(design: Design, data: ModelInputs, spec: FamilySpec, fit: IRLSFi
     """
     if design.is_replicate:
         factor = weights.sum() / scale
-    elif design.calibration_projections:
-        factor = 1.0
+    elif design.calibration_projections:  # rows left out keep a zero weight in R's mean
+        factor = weights.sum() / float(np.sum(design.full_weights[design.rows]))
     else:
         factor = float(np.mean(weights)) / scale
     pearson = (data.y - fit.mu) / np.sqrt(spec.family.variance(fit.mu)) * np.sqrt(factor)
