@@ -70,7 +70,8 @@ def test_coefficients_are_statsmodels_weighted_glm(case_id: str) -> None:
                 "quasipoisson": sm.families.Poisson(),
                 "Gamma": sm.families.Gamma(link=sm.families.links.Log()),
                 "binomial": sm.families.Binomial(link=sm.families.links.Probit())}
-    model = sm.GLM(np.array(case["y"]), np.array(case["X"]).T, family=families[case["family"]],
-                   freq_weights=des.full_weights)
-    reference = model.fit(tol=1e-13, maxiter=200).params
-    np.testing.assert_allclose(result.params, reference, rtol=1e-8)
+    for kind in ("freq_weights", "var_weights"):
+        model = sm.GLM(np.array(case["y"]), np.array(case["X"]).T,
+                       family=families[case["family"]], **{kind: des.full_weights})
+        reference = model.fit(tol=1e-13, maxiter=200).params
+        np.testing.assert_allclose(result.params, reference, rtol=1e-8, err_msg=kind)
