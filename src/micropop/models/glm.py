@@ -222,10 +222,13 @@ def _check_converged(fit: IRLSFit, spec: FamilySpec, data: ModelInputs, max_iter
 
 def _linearized_vcov(design: Design, data: ModelInputs, fit: IRLSFit) -> np.ndarray:
     """R's ``svy.varcoef``: the design covariance of the influence ``estfun %*% bread``."""
-    influence = np.zeros((len(data.used), data.X.shape[1]))
     scores = data.X * (fit.working_resid * fit.working_weights)[:, None]
-    influence[data.used] = scores @ fit.bread
-    row_domain = None if data.used.all() else np.where(data.used, 0, -1).astype(np.intp)
+    if data.used.all():
+        influence, row_domain = scores @ fit.bread, None
+    else:
+        influence = np.zeros((len(data.used), data.X.shape[1]))
+        influence[data.used] = scores @ fit.bread
+        row_domain = np.where(data.used, 0, -1).astype(np.intp)
     vcov: np.ndarray = design.linearized_vcov(influence, row_domain, 1)
     symmetric: np.ndarray = (vcov + vcov.T) / 2
     return symmetric
