@@ -18,6 +18,7 @@ import pytest
 
 import micropop as mp
 from micropop.estimation.association import goodness_of_fit
+from micropop.models import glm
 from micropop.profile import profile
 from micropop.result import Result
 
@@ -36,6 +37,13 @@ def des() -> mp.SurveyDesign:
 
 
 SHARES = {HOSTILE: 0.51, "male": 0.49}
+
+
+def _logit(d: mp.SurveyDesign):
+    data = d.data
+    X = pd.DataFrame({"(Intercept)": 1.0, "age": data["age"].astype(float),
+                      HOSTILE: (data["sex"] == HOSTILE).astype(float)})
+    return glm(d, data["microwork_12m"].astype(float), X, family="quasibinomial")
 
 
 def _domains(result) -> list:
@@ -67,6 +75,7 @@ CASES = {
                                                        "male": 18_943_299}).weight_summary(),
                       lambda r: [(1, "sex", HOSTILE), (1, "sex", "male")],
                       ["target", "achieved"]),
+    "GLMResult": (_logit, lambda r: ["(Intercept)", "age", HOSTILE], INTERVAL + ["t", "p"]),
     # a Profile's rows are numbered (variable, level, domain are columns) and its
     # estimate column is named ``share``: both kept for its existing users
     "Profile": (lambda d: profile(d, "sex", reference={"sex": SHARES}),

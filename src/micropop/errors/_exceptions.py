@@ -397,6 +397,29 @@ class QuantileIntervalError(MicropopError, ValueError):
     """A quantile interval cannot be computed where R stops too (a score test without a root)."""
 
 
+# --- regression models (micropop.models) ---------------------------------------
+
+
+class ModelError(MicropopError, ValueError):
+    """A regression model (:func:`micropop.models.glm`) that cannot be fitted as asked."""
+
+
+class ResponseSupportError(ModelError):
+    """A response outside its family's support (negative counts, a share outside [0, 1])."""
+
+
+class ModelConvergenceError(ModelError):
+    """The fit did not converge (perfect separation, or too few iterations); names the terms."""
+
+
+class RankDeficientError(ModelError):
+    """Columns of the model matrix that are linear combinations of the others (aliased)."""
+
+
+class ResidualDfError(ModelError):
+    """No residual degrees of freedom: the design has fewer PSUs than the model coefficients."""
+
+
 # Every class is documented, shown in tracebacks and pickled as micropop.errors.<name>:
 # the module users import it from.
 for _class in list(globals().values()):

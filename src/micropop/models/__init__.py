@@ -1,0 +1,23 @@
+"""Design-based regression: generalised linear models on survey designs, as R's ``svyglm``.
+
+:func:`glm` fits a model from a response and a model matrix (or a
+:class:`~micropop.models.formula.ModelFrame`) with design-based variances;
+:class:`GLMResult` holds the fit.
+
+Examples
+--------
+>>> import numpy as np, pandas as pd
+>>> from micropop.design import SurveyDesign
+>>> from micropop.models import glm
+>>> df = pd.DataFrame({"y": [1.0, 3.0, 2.0, 6.0], "x": [0.0, 1.0, 1.0, 3.0], "w": 2.0})
+>>> X = pd.DataFrame({"(Intercept)": 1.0, "x": df["x"]})
+>>> glm(SurveyDesign(df, weights="w"), df["y"], X).params.round(6).tolist()
+[0.894737, 1.684211]
+"""
+
+from __future__ import annotations
+
+from micropop.models.glm import glm
+from micropop.models.result import GLMResult
+
+__all__ = ["GLMResult", "glm"]

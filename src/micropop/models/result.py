@@ -1,0 +1,131 @@
+"""The result of :func:`micropop.models.glm`: coefficients with their design-based variance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from micropop.errors import check_number
+from micropop.result import Block, Result, Table
+
+__all__ = ["GLMResult"]
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class GLMResult(Result):
+    """A generalised linear model fitted on a survey design (R's ``svyglm``).
+
+    Attributes
+    ----------
+    params : ndarray, shape (p,)
+        The coefficients.
+    vcov : ndarray, shape (p, p)
+        Their design-based covariance (linearised or replicate).
+    df_resid : float
+        Residual degrees of freedom, R's ``degf(design) + 1 - p``: those of
+        the t statistics, p-values and intervals.
+    dispersion : float
+        R's ``summary.svyglm`` dispersion: the design variance of the Pearson
+        residuals (reported; the covariance does not use it).
+    family, link : str
+        As R names them.
+    names : tuple of str
+        The coefficients' names (the columns of the model matrix).
+    n : int
+        Rows used with a non-zero weight.
+    fitted, linear_predictor : ndarray
+        The fitted means and the linear predictor of the rows used.
+    rows : ndarray of bool
+        The rows of the design's frame used by the fit.
+    iterations : int
+        IRLS iterations of the full-sample fit.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> from micropop.models import glm
+    >>> df = pd.DataFrame({"y": [1.0, 2.0, 2.5, 4.0, 5.5, 6.0], "x": [0.0, 1, 2, 3, 4, 5],
+    ...                    "w": [1.0, 2, 1, 2, 1, 2]})
+    >>> fit = glm(SurveyDesign(df, weights="w"), df["y"], df[["x"]].assign(c=1.0))
+    >>> list(fit.to_frame().columns)
+    ['estimate', 'se', 't', 'p', 'ci_low', 'ci_high']
+    """
+
+    params: np.ndarray
+    vcov: np.ndarray
+    df_resid: float
+    dispersion: float
+    family: str
+    link: str
+    names: tuple[str, ...]
+    n: int
+    fitted: np.ndarray
+    linear_predictor: np.ndarray
+    rows: np.ndarray
+    iterations: int
+
+    @property
+    def se(self) -> np.ndarray:
+        """Standard errors of the coefficients, ``sqrt(diag(vcov))``."""
+        return np.sqrt(np.diag(self.vcov))
+
+    def to_frame(self, exp: bool = False, level: float = 0.95) -> pd.DataFrame:
+        """The coefficient table, as R's ``summary.svyglm`` and ``confint``.
+
+        Parameters
+        ----------
+        exp : bool, default False
+            Exponentiate the estimates and the interval limits (odds ratios
+            under a logit link, rate ratios under a log link); ``se`` is then
+            the delta-method ``exp(b) * se``; ``t`` and ``p`` are unchanged.
+        level : float, default 0.95
+            Confidence level of the t intervals (``df_resid`` degrees of freedom).
+
+        Returns
+        -------
+        DataFrame
+            Indexed by ``term``: ``estimate``, ``se``, ``t``, ``p``,
+            ``ci_low``, ``ci_high``.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> from micropop.models import glm
+        >>> df = pd.DataFrame({"y": [0.0, 1, 0, 1, 1, 1], "x": [0.0, 1, 2, 1, 3, 2], "w": 1.0})
+        >>> X = df[["x"]].assign(**{"(Intercept)": 1.0})[["(Intercept)", "x"]]
+        >>> fit = glm(SurveyDesign(df, weights="w"), df["y"], X, family="quasibinomial")
+        >>> table = fit.to_frame(exp=True)
+        >>> bool(np.isclose(table.loc["x", "estimate"], np.exp(fit.params[1])))
+        True
+        """
+        level = check_number("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
+        se = self.se
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = self.params / se
+        if self.df_resid > 0:
+            p = 2 * stats.t.sf(np.abs(t), self.df_resid)
+            half = stats.t.ppf((1 + level) / 2, self.df_resid) * se
+        else:
+            p = np.full_like(t, np.nan)
+            half = np.full_like(t, np.nan)
+        low, high = self.params - half, self.params + half
+        estimate = self.params
+        if exp:
+            estimate, se, low, high = (np.exp(self.params), np.exp(self.params) * se,
+                                       np.exp(low), np.exp(high))
+        index = pd.Index(list(self.names), name="term")
+        return pd.DataFrame({"estimate": estimate, "se": se, "t": t, "p": p,
+                             "ci_low": low, "ci_high": high}, index=index)
+
+    def _title(self) -> str:
+        return (f"Survey-weighted GLM, {self.family} family, {self.link} link "
+                f"({self.n} rows, residual df {self.df_resid:g})")
+
+    def _blocks(self) -> list[Block]:
+        return [Table(self.to_frame(), "{:.6g}"),
+                f"Dispersion {self.dispersion:.6g}; {self.iterations} IRLS iterations"]
