@@ -1,0 +1,76 @@
+# R's design matrices for micropop's model formulas (micropop.models.formula),
+# written to tests/reference/formula_refs.json.
+#
+# Run from the repository root:  Rscript tests/reference/make_refs_formula.R
+# (R 4.2.2). It reads the api fixtures and never rewrites them; re-running
+# reproduces the JSON byte for byte.
+#
+# Each case is built as R's glm builds its model frame: model.frame with
+# drop.unused.levels = TRUE and na.action = na.omit, then model.matrix with the
+# default contrasts (contr.treatment, contr.poly). A case gives the fixture,
+# the formula micropop reads (`formula`) and the one R reads (`r_formula`, the
+# same unless R spells it differently: relevel() for C(x, ref=)), the columns
+# added before (`copy`: a new name for an existing column; `ordered`: a column
+# made an ordered factor with these levels), and R's answer: the column names,
+# the rows used (1-based), the column sums and a few rows of the matrix (at
+# the positions `at`, 1-based among the rows used), the response's sum and
+# first values (a factor response is 0/1, its second level 1).
+
+suppressPackageStartupMessages(library(jsonlite))
+
+fixture <- function(name)
+  read.csv(file.path("tests", "reference", "fixtures", paste0(name, ".csv")),
+           check.names = FALSE, stringsAsFactors = TRUE, na.strings = "")
+
+cases <- list()
+add <- function(id, data, formula, r_formula = formula, copy = list(), ordered = list(),
+                na_rm = FALSE) {
+  df <- fixture(data)
+  for (new in names(copy)) df[[new]] <- df[[copy[[new]]]]
+  for (col in names(ordered)) df[[col]] <- factor(as.character(df[[col]]),
+                                                  levels = ordered[[col]], ordered = TRUE)
+  mf <- model.frame(as.formula(r_formula), df, drop.unused.levels = TRUE,
+                    na.action = na.omit)
+  if (!na_rm && nrow(mf) != nrow(df)) stop(id, ": rows with missing values")
+  X <- model.matrix(attr(mf, "terms"), mf)
+  if (qr(X)$rank < ncol(X)) stop(id, ": rank deficient")
+  y <- model.response(mf)
+  if (is.factor(y)) y <- as.numeric(y != levels(y)[1])
+  n <- nrow(X)
+  at <- unique(c(1, 2, 3, n %/% 2, n))
+  cases[[length(cases) + 1]] <<- list(
+    id = id, data = data, formula = formula, r_formula = r_formula,
+    copy = copy, ordered = ordered, na_rm = na_rm,
+    columns = colnames(X), rows = as.integer(rownames(mf)),
+    column_sums = unname(colSums(X)), at = at,
+    values = unname(lapply(at, function(i) unname(X[i, ]))),
+    y_sum = sum(y), y_first = unname(y[1:5]))
+}
+
+add("numeric", "apistrat", "api00 ~ ell + meals + mobility")
+add("factor", "apistrat", "api00 ~ stype")
+add("factor_no_intercept", "apistrat", "api00 ~ stype - 1")
+add("factor_times_numeric", "apistrat", "api00 ~ stype * ell")
+add("numeric_by_factor_only", "apistrat", "api00 ~ stype:ell")
+add("factor_by_factor", "apistrat", "api00 ~ stype + sch.wide + stype:sch.wide")
+add("three_way", "apistrat", "api00 ~ stype * awards * meals")
+add("transforms", "apistrat",
+    "np.log(api00) ~ log(enroll) + sqrt(meals) + I(ell**2) + I((ell + 1)/2) + exp(I(full/100))",
+    "log(api00) ~ log(enroll) + sqrt(meals) + I(ell^2) + I((ell + 1)/2) + exp(I(full/100))")
+add("factor_response", "apistrat", "sch.wide ~ ell + stype")
+add("no_intercept_numeric_first", "apistrat", "api00 ~ 0 + ell + stype + awards")
+add("power", "apistrat", "api00 ~ (stype + awards + ell)^2")
+add("interaction_no_intercept", "apistrat", "api00 ~ ell:stype + awards - 1")
+add("reference_level", "apistrat", "api00 ~ C(stype, ref='M') + ell",
+    "api00 ~ relevel(stype, ref = \"M\") + ell")
+add("ordered_poly", "apistrat", "api00 ~ stype_o * ell", copy = list(stype_o = "stype"),
+    ordered = list(stype_o = c("E", "M", "H")))
+add("missing_rows", "apistrat", "api00 ~ avg.ed + acs.46 + stype", na_rm = TRUE)
+add("odd_names", "apistrat", "api00 ~ `pct english` + log1p(`pct english`) + `école`:stype",
+    copy = list(`pct english` = "ell", `école` = "meals"))
+add("counties", "apiclus1", "api00 ~ cname + meals:stype")
+add("interaction_before_main", "apiclus1", "api00 ~ stype:meals + meals + sch.wide:stype")
+
+meta <- list(r_version = paste(R.version$major, R.version$minor, sep = "."))
+writeLines(toJSON(list(meta = meta, cases = cases), auto_unbox = TRUE, digits = NA,
+                  pretty = TRUE), file.path("tests", "reference", "formula_refs.json"))
