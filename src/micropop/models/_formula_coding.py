@@ -152,7 +152,7 @@ def contr_poly(n: int) -> np.ndarray:
 
     Examples
     --------
-    >>> contr_poly(3).round(6).tolist()
+    >>> (contr_poly(3).round(6) + 0.0).tolist()
     [[-0.707107, 0.408248], [0.0, -0.816497], [0.707107, 0.408248]]
     """
     scores = np.arange(1, n + 1, dtype=float)
