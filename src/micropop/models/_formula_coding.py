@@ -19,6 +19,8 @@ import pandas as pd
 from micropop.errors import FormulaError, InfiniteValueError, data_rows
 from micropop.models._formula_parse import Expr, Parsed, Variable, r_number
 
+#: Widest design matrix built (columns).
+MAX_COLUMNS = 5_000
 _UNARY = {"log": np.log, "log1p": np.log1p, "log2": np.log2, "log10": np.log10, "sqrt": np.sqrt,
           "exp": np.exp, "abs": np.abs}
 
@@ -178,11 +180,15 @@ def columns(parsed: Parsed, coded: list[Coded], formula: str
     owned: dict[str, list[str]] = {}
     for j, term in enumerate(parsed.terms):
         parts: list[tuple[str, np.ndarray]] = [("", np.ones(0))]
+        label = ":".join(coded[v].label for v in term)
         for v in term:
             mine = _variable_columns(coded[v], (j, v) in indicator, formula)
+            if len(mine) * len(parts) + len(names) > MAX_COLUMNS:
+                raise FormulaError(f"the term {label} of formula {formula!r} makes the design "
+                                   f"matrix wider than {MAX_COLUMNS:,} columns",
+                                   hint="merge levels or drop the interaction")
             parts = [(f"{n1}:{n2}" if n1 else n2, v2 if not n1 else v1 * v2)
                      for n2, v2 in mine for n1, v1 in parts]
-        label = ":".join(coded[v].label for v in term)
         owned[label] = [n for n, _ in parts]
         names.extend(owned[label])
         values.extend(v for _, v in parts)

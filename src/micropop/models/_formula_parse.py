@@ -25,6 +25,8 @@ from micropop.errors import FormulaError, suggestions
 MAX_LENGTH = 10_000
 #: Deepest nesting of calls, parentheses and operators read (a long ``a + b + ...`` is flat).
 MAX_DEPTH = 50
+#: Most terms a formula may expand to (``a * b * c * ...`` doubles them at each factor).
+MAX_TERMS = 1_000
 #: Numeric functions, by the name written (``np.`` and ``numpy.`` prefixes allowed) -> R's name.
 FUNCTIONS = {"log": "log", "log1p": "log1p", "log2": "log2", "log10": "log10", "sqrt": "sqrt",
              "exp": "exp", "abs": "abs", "absolute": "abs"}
@@ -289,6 +291,7 @@ class Reader:
             else:
                 result = _union(result, self.term(part, parity=parity, depth=depth + 1,
                                                   inner=inner))
+                self.bounded(part, len(result))
         return result
 
     def term(self, node: ast.expr, *, parity: bool, depth: int,
@@ -315,6 +318,7 @@ class Reader:
             right = self.term(node.right, parity=parity, depth=depth + 1, inner=True)
             if not left or not right:
                 self.fail(node, "has no term on one side of its interaction")
+            self.bounded(node, len(left) * len(right) + len(left) + len(right))
             both = _union([], [a | b for a in left for b in right])
             return both if isinstance(node.op, ast.Pow) else _union(_union(left, right), both)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
@@ -329,8 +333,14 @@ class Reader:
         left = self.term(node.left, parity=True, depth=depth + 1, inner=True)
         result = left
         for _ in range(int(n.value) - 1):
+            self.bounded(node, len(left) * len(result))
             result = _union([], [a | b for a in left for b in result])
         return result
+
+    def bounded(self, node: ast.expr, count: int) -> None:
+        if count > MAX_TERMS:
+            self.fail(node, f"expands to more than {MAX_TERMS:,} terms",
+                      hint="write the interactions you need one by one")
 
     def is_colon(self, node: ast.BinOp) -> bool:
         """Whether a ``**`` of the parsed text was a ``:`` of the formula (else ``^``)."""
