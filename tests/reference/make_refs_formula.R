@@ -57,6 +57,9 @@ add("three_way", "apistrat", "api00 ~ stype * awards * meals")
 add("transforms", "apistrat",
     "np.log(api00) ~ log(enroll) + sqrt(meals) + I(ell**2) + I((ell + 1)/2) + exp(I(full/100))",
     "log(api00) ~ log(enroll) + sqrt(meals) + I(ell^2) + I((ell + 1)/2) + exp(I(full/100))")
+add("functions_of_arithmetic", "apistrat",
+    "log(api00 - 100) ~ log(meals + 1) + sqrt(ell/100 + 1) + np.exp(-mobility/50)",
+    "log(api00 - 100) ~ log(meals + 1) + sqrt(ell/100 + 1) + exp(-mobility/50)")
 add("factor_response", "apistrat", "sch.wide ~ ell + stype")
 add("no_intercept_numeric_first", "apistrat", "api00 ~ 0 + ell + stype + awards")
 add("power", "apistrat", "api00 ~ (stype + awards + ell)^2")

@@ -35,8 +35,8 @@ ALLOWED = ("allowed: 'response ~ terms' with column names (in `backticks` or Q(\
            "they hold spaces or symbols), + (add), - (remove), * (crossing), : (interaction), "
            "(a + b)^2, 1 / 0 / - 1 (intercept), C(x) or C(x, ref='level') / "
            "relevel(x, ref='level') "
-           "(categorical), log, log1p, log2, log10, sqrt, exp, abs (also as np.log...), "
-           "I(...) with + - * / ** or ^ of columns and numbers")
+           "(categorical), log, log1p, log2, log10, sqrt, exp, abs (also as np.log...) and "
+           "I(...) of columns and numbers with + - * / ** or ^")
 _R_RESERVED = {"if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE",
                "FALSE", "NULL", "Inf", "NaN", "NA", "NA_integer_", "NA_real_", "NA_character_",
                "in"}
@@ -432,7 +432,7 @@ class Reader:
             if name in FUNCTIONS or name == "I":
                 if len(node.args) != 1 or node.keywords:
                     self.fail(node, f"takes one argument: {name}(x)")
-                inner = self.expr(node.args[0], depth + 1, in_i=in_i or name == "I")
+                inner = self.expr(node.args[0], depth + 1, in_i=True)
                 return Expr("call", "I" if name == "I" else FUNCTIONS[str(name)], (inner,))
             if name == "Q":
                 return Expr("col", self.column(node))
@@ -451,7 +451,8 @@ class Reader:
             return Expr("op", _BINARY[type(node.op)], parts)
         if not in_i and (isinstance(node, (ast.BinOp, ast.UnaryOp)) or (
                 isinstance(node, ast.Constant) and type(node.value) in (int, float))):
-            self.fail(node, "is arithmetic outside I() (write I(x + 1), I(x**2))")
+            self.fail(node, "is arithmetic outside I() or a function (write I(x + 1), "
+                            "log(x + 1))")
         return Expr("col", self.column(node))
 
 

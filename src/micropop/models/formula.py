@@ -19,8 +19,9 @@ The grammar:
   (the reference level ``b``; the columns are then named
   ``relevel(x, ref = "b")<level>``, as R names them);
 * ``log``, ``log1p``, ``log2``, ``log10``, ``sqrt``, ``exp``, ``abs``
-  (also written ``np.log``...) of columns and ``I(...)`` with ``+ - * /``
-  and ``**`` or ``^`` of columns and numbers, on either side of ``~``.
+  (also written ``np.log``...) and ``I(...)`` of columns and numbers with
+  ``+ - * /`` and ``**`` or ``^`` (``log(x + 1)``, ``I(x**2)``), on either
+  side of ``~``; named as R deparses them (``I(x^2)``, ``log(x/2)``).
 
 Everything else (attribute access, other calls, indexing, lambdas, R's
 ``/`` and ``%in%``, a formula longer than 10,000 characters or nested deeper
