@@ -71,6 +71,9 @@ def test_ordered_categorical_polynomial_contrasts(df: pd.DataFrame) -> None:
     np.testing.assert_allclose(mf.X.loc[2, ["o.L", "o.Q"]], [-np.sqrt(0.5), 1 / np.sqrt(6)])
     assert list(model_frame(df, "y ~ C(o, ref='weekly')").X.columns)[1:] == [
         'relevel(o, ref = "weekly")rare', 'relevel(o, ref = "weekly")monthly']
+    assert list(model_frame(df, "y ~ C(o, treatment)").X.columns)[1:] == [
+        "C(o, treatment)monthly", "C(o, treatment)weekly"]
+    assert list(model_frame(df, "y ~ o - 1").X.columns) == ["orare", "omonthly", "oweekly"]
 
 
 def test_response_coding(df: pd.DataFrame) -> None:

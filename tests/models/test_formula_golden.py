@@ -22,7 +22,7 @@ TOL = 1e-12
 
 @cache
 def _fixture(name: str) -> pd.DataFrame:
-    return pd.read_csv(REFERENCE / "fixtures" / f"{name}.csv")
+    return pd.read_csv(REFERENCE / "fixtures" / f"{name}.csv", encoding="utf-8")
 
 
 def _data(case: dict) -> pd.DataFrame:
@@ -31,6 +31,8 @@ def _data(case: dict) -> pd.DataFrame:
         df[new] = df[old]
     for col, levels in (case["ordered"] or {}).items():
         df[col] = pd.Categorical(df[col], categories=levels, ordered=True)
+    for col, spec in (case["factors"] or {}).items():
+        df[col] = pd.Categorical(df[col], categories=spec["levels"], ordered=spec["ordered"])
     return df
 
 

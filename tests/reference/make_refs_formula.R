@@ -18,14 +18,20 @@
 
 suppressPackageStartupMessages(library(jsonlite))
 
+# workers.csv: columns of micropop's demo worker survey (load_worker_survey()),
+# written by pandas (to_csv, index=False): only double quotes quote.
 fixture <- function(name)
   read.csv(file.path("tests", "reference", "fixtures", paste0(name, ".csv")),
-           check.names = FALSE, stringsAsFactors = TRUE, na.strings = "")
+           check.names = FALSE, stringsAsFactors = TRUE, na.strings = "", quote = "\"",
+           encoding = "UTF-8")
 
 cases <- list()
 add <- function(id, data, formula, r_formula = formula, copy = list(), ordered = list(),
-                na_rm = FALSE) {
+                na_rm = FALSE, factors = list()) {
   df <- fixture(data)
+  for (col in names(factors)) df[[col]] <- factor(as.character(df[[col]]),
+                                                  levels = factors[[col]]$levels,
+                                                  ordered = factors[[col]]$ordered)
   for (new in names(copy)) df[[new]] <- df[[copy[[new]]]]
   for (col in names(ordered)) df[[col]] <- factor(as.character(df[[col]]),
                                                   levels = ordered[[col]], ordered = TRUE)
@@ -40,7 +46,7 @@ add <- function(id, data, formula, r_formula = formula, copy = list(), ordered =
   at <- unique(c(1, 2, 3, n %/% 2, n))
   cases[[length(cases) + 1]] <<- list(
     id = id, data = data, formula = formula, r_formula = r_formula,
-    copy = copy, ordered = ordered, na_rm = na_rm,
+    copy = copy, ordered = ordered, na_rm = na_rm, factors = factors,
     columns = colnames(X), rows = as.integer(rownames(mf)),
     column_sums = unname(colSums(X)), at = at,
     values = unname(lapply(at, function(i) unname(X[i, ]))),
@@ -73,6 +79,30 @@ add("odd_names", "apistrat", "api00 ~ `pct english` + log1p(`pct english`) + `é
     copy = list(`pct english` = "ell", `école` = "meals"))
 add("counties", "apiclus1", "api00 ~ cname + meals:stype")
 add("interaction_before_main", "apiclus1", "api00 ~ stype:meals + meals + sch.wide:stype")
+
+# The demo worker survey, its categoricals as micropop declares them.
+workers <- list(
+  sex = list(levels = c("female", "male"), ordered = FALSE),
+  age_group = list(levels = c("18-24", "25-44", "45-64", "65-74"), ordered = TRUE),
+  education = list(levels = c("below_bac", "bac", "bac+2", "above_bac+2"), ordered = TRUE),
+  employment = list(levels = c("cdi", "cdd_temp", "civil_servant", "self_employed",
+                               "unemployed", "student", "retired", "inactive"), ordered = FALSE),
+  region = list(levels = c("Île-de-France", "Centre-Val de Loire", "Bourgogne-Franche-Comté",
+                           "Normandie", "Hauts-de-France", "Grand Est", "Pays de la Loire",
+                           "Bretagne", "Nouvelle-Aquitaine", "Occitanie",
+                           "Auvergne-Rhône-Alpes", "Provence-Alpes-Côte d'Azur", "Corse"),
+                ordered = FALSE),
+  frequency = list(levels = c("weekly", "monthly", "less_often"), ordered = TRUE))
+add("workers_treatment", "workers",
+    "earnings_month ~ sex + C(age_group, treatment) + hours_week + sex:hours_week",
+    factors = workers)
+add("workers_ordered", "workers", "log1p(earnings_month) ~ sex * age_group + log(hours_week)",
+    factors = workers)
+add("workers_region", "workers", "hours_week ~ region + employment", factors = workers)
+add("workers_no_intercept", "workers", "n_platforms ~ frequency + sex:hours_week - 1",
+    factors = workers)
+add("workers_binary_response", "workers", "sex ~ hours_week + has_other_job + education",
+    factors = workers)
 
 meta <- list(r_version = paste(R.version$major, R.version$minor, sep = "."))
 writeLines(toJSON(list(meta = meta, cases = cases), auto_unbox = TRUE, digits = NA,

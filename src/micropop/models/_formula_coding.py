@@ -114,7 +114,7 @@ def _factor(data: pd.DataFrame, variable: Variable, used: np.ndarray, formula: s
         cats = column.cat.categories  # R's glm drops the levels no used row has
         keys = [c for k, c in enumerate(cats) if k in present]
         names = [_level_name(c) for c in keys]
-        ordered = bool(column.cat.ordered) and variable.ref is None
+        ordered = bool(column.cat.ordered) and not variable.treatment
     else:
         values = column.tolist()
         if pd.api.types.is_numeric_dtype(column):

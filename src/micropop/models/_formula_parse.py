@@ -33,8 +33,8 @@ FUNCTIONS = {"log": "log", "log1p": "log1p", "log2": "log2", "log10": "log10", "
 #: What the grammar allows, as the hint of every refusal says.
 ALLOWED = ("allowed: 'response ~ terms' with column names (in `backticks` or Q(\"...\") when "
            "they hold spaces or symbols), + (add), - (remove), * (crossing), : (interaction), "
-           "(a + b)^2, 1 / 0 / - 1 (intercept), C(x) or C(x, ref='level') / "
-           "relevel(x, ref='level') "
+           "(a + b)^2, 1 / 0 / - 1 (intercept), C(x), C(x, treatment), C(x, ref='level') "
+           "or relevel(x, ref='level') "
            "(categorical), log, log1p, log2, log10, sqrt, exp, abs (also as np.log...) and "
            "I(...) of columns and numbers with + - * / ** or ^")
 _R_RESERVED = {"if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE",
@@ -90,6 +90,7 @@ class Variable:
     expr: Expr
     factor: bool = False  # C(x) / relevel(x): categorical whatever the column's type
     ref: str | None = None  # the reference level asked for
+    treatment: bool = False  # treatment contrasts even for an ordered categorical
     at: int = 0  # character of the text where it first appears
 
 
@@ -375,6 +376,11 @@ class Reader:
         if len(ref_nodes) > 1 or any(n not in ("ref", "reference") for n in names):
             self.fail(node, f"takes a column and, at most, its reference level: "
                             f"{kind}(x, ref='level')")
+        if kind == "C" and len(node.args) == 2 and isinstance(node.args[1], ast.Name) \
+                and node.args[1].id in ("treatment", "Treatment"):
+            # R's C(x, treatment): treatment contrasts even for an ordered factor
+            return Variable(f"C({r_name(column)}, treatment)", Expr("col", column),
+                            factor=True, treatment=True, at=at)
         ref = None
         if ref_nodes:
             ref = self.reference(ref_nodes[0])
@@ -382,7 +388,8 @@ class Reader:
             self.fail(node, "needs the reference level: relevel(x, ref='level')")
         label = f"C({r_name(column)})" if ref is None else \
             f"relevel({r_name(column)}, ref = \"{ref}\")"
-        return Variable(label, Expr("col", column), factor=True, ref=ref, at=at)
+        return Variable(label, Expr("col", column), factor=True, ref=ref,
+                        treatment=ref is not None, at=at)
 
     def reference(self, node: ast.expr) -> str:
         if isinstance(node, ast.Call) and self.func_name(node.func) == "Treatment":

@@ -14,7 +14,9 @@ The grammar:
 * ``a + b`` (add), ``a - b`` (remove), ``a:b`` (interaction), ``a * b``
   (``a + b + a:b``), ``(a + b + c)^2`` (all interactions up to order 2);
 * ``- 1``, ``+ 0`` or ``0 +`` (no intercept), ``1`` (the intercept alone);
-* ``C(x)`` (categorical whatever the column's type), ``C(x, ref='b')``,
+* ``C(x)`` (categorical whatever the column's type), ``C(x, treatment)``
+  (R's spelling: treatment contrasts, also for an ordered categorical),
+  ``C(x, ref='b')``,
   ``C(x, Treatment(reference='b'))`` or R's ``relevel(x, ref = 'b')``
   (the reference level ``b``; the columns are then named
   ``relevel(x, ref = "b")<level>``, as R names them);
