@@ -104,31 +104,30 @@ def _compute(data: pd.DataFrame, expr: Expr, label: str, used: np.ndarray,
 
 
 def _factor(data: pd.DataFrame, variable: Variable, used: np.ndarray, formula: str) -> Coded:
-    column = data[variable.expr.name][used]
+    column = data[variable.expr.name]
+    column = column if used.all() else column[used]
     ordered = False
+    codes: np.ndarray
     if pd.api.types.is_bool_dtype(column):
-        keys: list[object] = [False, True]  # R codes a logical as factor(x, c(FALSE, TRUE))
-        names = ["FALSE", "TRUE"]
+        names = ["FALSE", "TRUE"]  # R codes a logical as factor(x, c(FALSE, TRUE))
+        codes = column.to_numpy(dtype=bool).astype(np.intp)
     elif isinstance(column.dtype, pd.CategoricalDtype):
-        present = set(column.cat.codes[column.cat.codes >= 0].unique().tolist())
-        cats = column.cat.categories  # R's glm drops the levels no used row has
-        keys = [c for k, c in enumerate(cats) if k in present]
-        names = [_level_name(c) for c in keys]
+        raw = column.cat.codes.to_numpy()
+        present = np.bincount(raw, minlength=len(column.cat.categories)) > 0
+        codes = (np.cumsum(present) - 1)[raw]  # R's glm drops the levels no used row has
+        names = [_level_name(c) for c in column.cat.categories[present]]
         ordered = bool(column.cat.ordered) and not variable.treatment
     else:
-        values = column.tolist()
-        if pd.api.types.is_numeric_dtype(column):
-            keys = sorted(set(values))
-        else:
-            odd = [v for v in values if not isinstance(v, str)]
-            if odd:
-                raise FormulaError(f"column {variable.expr.name!r} of formula {formula!r} mixes "
-                                   f"text with {type(odd[0]).__name__} values (e.g. {odd[0]!r})",
-                                   hint="make it text (astype(str)) or categorical first")
-            keys = sorted(set(values))  # Python's order (code points), not R's locale collation
-        names = [_level_name(v) for v in keys]
-    lookup = {k: i for i, k in enumerate(keys)}
-    codes = np.fromiter((lookup[v] for v in column.tolist()), dtype=np.intp, count=len(column))
+        if not pd.api.types.is_numeric_dtype(column) and \
+                pd.api.types.infer_dtype(column, skipna=False) != "string":
+            odd = next(v for v in column.tolist() if not isinstance(v, str))
+            raise FormulaError(f"column {variable.expr.name!r} of formula {formula!r} mixes "
+                               f"text with {type(odd).__name__} values (e.g. {odd!r})",
+                               hint="make it text (astype(str)) or categorical first")
+        # sorted: Python's order of code points for text, not R's locale collation
+        found, uniques = pd.factorize(column, sort=True)
+        codes = np.asarray(found, dtype=np.intp)
+        names = [_level_name(v) for v in uniques]
     if variable.ref is not None:
         if variable.ref not in names:
             raise FormulaError(f"the reference level {variable.ref!r} of {variable.label} is not "

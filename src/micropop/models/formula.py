@@ -161,7 +161,9 @@ def model_frame(data: pd.DataFrame, formula: str, *, na_rm: bool = False) -> Mod
     if parsed.intercept:
         names, values = ["(Intercept)", *names], [np.ones(n), *values]
         owned = {"(Intercept)": ["(Intercept)"], **owned}
-    matrix = np.column_stack(values) if values else np.empty((n, 0))
+    matrix = np.empty((n, len(values)), order="F")  # one block for pandas, no copy
+    for k, column in enumerate(values):
+        matrix[:, k] = column
     X = pd.DataFrame(matrix, index=data.index[rows], columns=names)
     _refuse_aliased(X, owned, parsed.text)
     return ModelFrame(y=y, X=X, rows=rows, terms=owned, response=parsed.response.label,
@@ -211,7 +213,7 @@ def _refuse_aliased(X: pd.DataFrame, owned: dict[str, list[str]], formula: str) 
     n, p = matrix.shape
     if p == 0:
         return
-    norms = np.sqrt((matrix**2).sum(axis=0))
+    norms = np.sqrt(np.einsum("ij,ij->j", matrix, matrix))
     diag = np.zeros(p)
     if n:
         r = np.linalg.qr(matrix, mode="r")
