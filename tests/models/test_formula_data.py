@@ -9,17 +9,16 @@ import pytest
 from micropop.errors import FormulaError, InfiniteValueError, MissingValuesError
 from micropop.models.formula import model_frame
 
+#: One tuple a respondent: y, x, g, flag, yes, freq.
+ROWS = [(1.0, 1.0, "b", True, "no", "weekly"), (2.0, 3.0, "a", False, "yes", "monthly"),
+        (3.0, 2.0, "c", True, "yes", "rare"), (4.0, 5.0, "a", False, "no", "weekly"),
+        (5.0, 4.0, "b", True, "no", "rare"), (6.0, 7.0, "c", True, "yes", "monthly"),
+        (7.0, 6.0, "a", False, "no", "rare"), (9.0, 8.0, "b", False, "yes", "weekly")]
+
 
 @pytest.fixture
 def df() -> pd.DataFrame:
-    return pd.DataFrame({
-        "y": [1.0, 2, 3, 4, 5, 6, 7, 9],
-        "x": [1.0, 3, 2, 5, 4, 7, 6, 8],
-        "g": ["b", "a", "c", "a", "b", "c", "a", "b"],
-        "flag": [True, False, True, False, True, True, False, False],
-        "yes": ["no", "yes", "yes", "no", "no", "yes", "no", "yes"],
-        "freq": ["weekly", "monthly", "rare", "weekly", "rare", "monthly", "rare", "weekly"],
-    })
+    return pd.DataFrame.from_records(ROWS, columns=["y", "x", "g", "flag", "yes", "freq"])
 
 
 def test_missing_values_named_by_column_and_rows(df: pd.DataFrame) -> None:
