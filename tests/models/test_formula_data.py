@@ -46,6 +46,7 @@ def test_unused_levels_are_dropped_as_glm(df: pd.DataFrame) -> None:
     df.loc[[2, 5], "x"] = np.nan  # the rows of level c
     mf = model_frame(df, "y ~ g + x", na_rm=True)
     assert list(mf.X.columns) == ["(Intercept)", "ga", "x"]
+    assert mf.levels == {"g": ["b", "a"]}
 
 
 def test_text_levels_sorted_bool_false_true(df: pd.DataFrame) -> None:

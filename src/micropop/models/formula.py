@@ -47,7 +47,7 @@ variables in the order they first appear in the formula.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -84,6 +84,10 @@ class ModelFrame:
         The response as R labels it (``"regular"``, ``"log(earnings)"``).
     formula : str
         The formula as written.
+    levels : dict of str to list of str
+        Each factor variable's label (``"sex"``, ``"C(n)"``) -> its levels on
+        the rows used, in coding order (the reference first): what new data
+        must be coded with to predict.
 
     Examples
     --------
@@ -93,6 +97,8 @@ class ModelFrame:
     ['(Intercept)', 'sexm', 'x', 'sexm:x']
     >>> mf.terms["sex:x"]
     ['sexm:x']
+    >>> mf.levels
+    {'sex': ['f', 'm']}
     """
 
     y: np.ndarray
@@ -101,6 +107,7 @@ class ModelFrame:
     terms: dict[str, list[str]]
     response: str
     formula: str
+    levels: dict[str, list[str]] = field(default_factory=dict)
 
 
 def model_frame(data: pd.DataFrame, formula: str, *, na_rm: bool = False) -> ModelFrame:
@@ -166,8 +173,9 @@ def model_frame(data: pd.DataFrame, formula: str, *, na_rm: bool = False) -> Mod
         matrix[:, k] = column
     X = pd.DataFrame(matrix, index=data.index[rows], columns=names)
     _refuse_aliased(X, owned, parsed.text)
+    levels = {c.label: list(c.levels) for c in coded if c.codes is not None}
     return ModelFrame(y=y, X=X, rows=rows, terms=owned, response=parsed.response.label,
-                      formula=parsed.text)
+                      formula=parsed.text, levels=levels)
 
 
 def _complete_rows(data: pd.DataFrame, used: list[str], parsed: Parsed, na_rm: bool
