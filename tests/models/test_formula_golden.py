@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from micropop.datasets import load_worker_survey
 from micropop.models.formula import model_frame
 from support.paths import REFERENCE
 
@@ -38,6 +39,20 @@ def _data(case: dict) -> pd.DataFrame:
 
 def test_the_goldens_are_there() -> None:
     assert len(REFS["cases"]) >= 15
+
+
+def test_the_worker_fixture_is_the_demo_data() -> None:
+    demo = load_worker_survey()
+    fixture = _fixture("workers")
+    for column in fixture.columns:
+        expected = demo[column]
+        if isinstance(expected.dtype, pd.CategoricalDtype):
+            assert fixture[column].tolist() == expected.astype(str).tolist()
+            spec = next(c for c in REFS["cases"] if c["id"] == "workers_region")["factors"]
+            assert spec[column]["levels"] == list(expected.cat.categories)
+            assert spec[column]["ordered"] == expected.cat.ordered
+        else:
+            np.testing.assert_allclose(fixture[column], expected.astype(float))
 
 
 @pytest.mark.parametrize("case", REFS["cases"], ids=lambda c: c["id"])

@@ -18,8 +18,13 @@
 
 suppressPackageStartupMessages(library(jsonlite))
 
-# workers.csv: columns of micropop's demo worker survey (load_worker_survey()),
-# written by pandas (to_csv, index=False): only double quotes quote.
+# workers.csv: columns of micropop's demo worker survey, written by pandas
+# (only double quotes quote; tests/models/test_formula_golden.py checks it still
+# equals the demo data):
+#   micropop.datasets.load_worker_survey()[["sex", "age_group", "education",
+#     "employment", "region", "frequency", "hours_week", "earnings_month",
+#     "n_platforms", "has_other_job"]].to_csv("tests/reference/fixtures/workers.csv",
+#     index=False)
 fixture <- function(name)
   read.csv(file.path("tests", "reference", "fixtures", paste0(name, ".csv")),
            check.names = FALSE, stringsAsFactors = TRUE, na.strings = "", quote = "\"",
