@@ -51,6 +51,17 @@ class ExpressionError(MicropopError, ValueError):
     """
 
 
+class FormulaError(MicropopError, ValueError):
+    """A model formula (``"y ~ sex + log(hours)"``) that the safe grammar refuses or cannot code.
+
+    The message names the offending part and its character position (code,
+    an unknown function, a term the grammar does not read), or the term and
+    columns that cannot be coded (a factor with one level, columns aliased
+    with earlier ones, a response with more than two levels). The hint says
+    what is allowed or what to do.
+    """
+
+
 # --- reading files ---------------------------------------------------------
 
 

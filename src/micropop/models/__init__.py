@@ -17,7 +17,8 @@ Examples
 
 from __future__ import annotations
 
+from micropop.models.formula import ModelFrame, model_frame
 from micropop.models.glm import glm
 from micropop.models.result import GLMResult
 
-__all__ = ["GLMResult", "glm"]
+__all__ = ["GLMResult", "glm", "ModelFrame", "model_frame"]

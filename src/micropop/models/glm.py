@@ -52,6 +52,7 @@ from micropop.errors import (
 from micropop.models._families import FamilySpec, check_support, family_spec
 from micropop.models._inputs import ModelInputs, model_inputs
 from micropop.models._irls import IRLSFit, aliased_columns, irls
+from micropop.models.formula import model_frame
 from micropop.models.result import GLMResult
 
 __all__ = ["glm"]
@@ -62,7 +63,7 @@ SEPARATION_EPS = 1e-10
 
 def glm(design: Design, y: Any, X: Any = None, family: str = "gaussian",
         link: str | None = None, *, names: Sequence[str] | None = None,
-        rows: Any = None, max_iter: int = 50, tol: float = 1e-10,
+        rows: Any = None, na_rm: bool = False, max_iter: int = 50, tol: float = 1e-10,
         start: Sequence[float] | np.ndarray | None = None) -> GLMResult:
     """Fit a generalised linear model on a survey design, as R's ``svyglm``.
 
@@ -71,8 +72,12 @@ def glm(design: Design, y: Any, X: Any = None, family: str = "gaussian",
     design : SurveyDesign or ReplicateDesign
         A subset design fits the model on its domain, keeping the whole
         design for the variance, as R's ``subset``.
-    y : array-like or ModelFrame
-        The response, one value per row of the design's data (all rows of
+    y : str, array-like or ModelFrame
+        A model formula on the design's columns in R's spelling
+        (``"api00 ~ ell + meals"``, ``"regular ~ sex * C(age_group, treatment)"``,
+        ``"log(earnings) ~ hours - 1"``), read safely and coded as R's
+        ``model.matrix`` by :func:`~micropop.models.formula.model_frame`; or
+        the response, one value per row of the design's data (all rows of
         its frame, or those of its subset, or those flagged in ``rows``); or
         an object with ``y``, ``X`` and ``rows`` (a
         :class:`~micropop.models.formula.ModelFrame`), with ``X`` left out.
@@ -90,6 +95,9 @@ def glm(design: Design, y: Any, X: Any = None, family: str = "gaussian",
     rows : array of bool, optional
         The rows of the design's data that ``y`` and ``X`` hold (the others
         are left out of the fit, as R's ``na.action`` drops them).
+    na_rm : bool, default False
+        With a formula: leave out the rows with a missing value in a column
+        the model uses (R's ``na.omit``); by default they are refused, named.
     max_iter : int, default 50
         Iterations of IRLS allowed.
     tol : float, default 1e-10
@@ -129,11 +137,22 @@ def glm(design: Design, y: Any, X: Any = None, family: str = "gaussian",
     >>> fit = glm(des, df["y"], X, family="quasibinomial")
     >>> fit.family, fit.link, fit.to_frame().index.tolist()
     ('quasibinomial', 'logit', ['(Intercept)', 'x'])
+
+    The same model from a formula:
+
+    >>> glm(des, "y ~ x", family="quasibinomial").params.round(6).tolist() == (
+    ...     fit.params.round(6).tolist())
+    True
     """
     require_design(design)
     spec = family_spec(family, link)
     max_iter = check_number("max_iter", max_iter, low=1, integer=True)
     tol = check_number("tol", tol, low=0.0, low_open=True)
+    if isinstance(y, str):
+        if X is not None:
+            raise OptionError("glm() was given a formula and a model matrix X",
+                              hint="give the formula alone, or a response and X")
+        y = model_frame(design.data, y, na_rm=na_rm)
     if X is None and hasattr(y, "X"):
         y, X, rows = y.y, y.X, y.rows if rows is None else rows
     data = model_inputs(design, y, X, names, rows)

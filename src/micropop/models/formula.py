@@ -1,0 +1,256 @@
+"""Model formulas (``"regular ~ sex + age_group + log(hours_week)"``), read safely and coded as R.
+
+:func:`model_frame` turns a data frame and a formula in the usual R /
+statsmodels spelling into the response and the design matrix of a regression,
+with R's ``model.matrix`` column names and order. The text is data, never code:
+it is parsed with :func:`ast.parse` (which runs nothing) and walked with a
+whitelist; no name is looked up and nothing is evaluated.
+
+The grammar:
+
+* ``response ~ terms``; column names bare, in backticks (```âge déclaré```)
+  or as ``Q("name with spaces")``; R's dotted names (``sch.wide``) when they
+  are columns of the data;
+* ``a + b`` (add), ``a - b`` (remove), ``a:b`` (interaction), ``a * b``
+  (``a + b + a:b``), ``(a + b + c)^2`` (all interactions up to order 2);
+* ``- 1``, ``+ 0`` or ``0 +`` (no intercept), ``1`` (the intercept alone);
+* ``C(x)`` (categorical whatever the column's type), ``C(x, treatment)``
+  (R's spelling: treatment contrasts, also for an ordered categorical),
+  ``C(x, ref='b')``,
+  ``C(x, Treatment(reference='b'))`` or R's ``relevel(x, ref = 'b')``
+  (the reference level ``b``; the columns are then named
+  ``relevel(x, ref = "b")<level>``, as R names them);
+* ``log``, ``log1p``, ``log2``, ``log10``, ``sqrt``, ``exp``, ``abs``
+  (also written ``np.log``...) and ``I(...)`` of columns and numbers with
+  ``+ - * /`` and ``**`` or ``^`` (``log(x + 1)``, ``I(x**2)``), on either
+  side of ``~``; named as R deparses them (``I(x^2)``, ``log(x/2)``).
+
+Everything else (attribute access, other calls, indexing, lambdas, R's
+``/`` and ``%in%``, a formula longer than 10,000 characters or nested deeper
+than 50) is refused with :class:`~micropop.errors.FormulaError` naming the
+part and its character position.
+
+Coding follows R's defaults (``options(contrasts = c("contr.treatment",
+"contr.poly"))``): a categorical, text or bool column is a factor; its levels
+are the categories' order (a categorical), ``FALSE, TRUE`` (a bool), or the
+sorted values (text: Python's order of code points, where R sorts in the
+locale, so ``"B" < "a"`` here and ``"a" < "B"`` in R: make such a column
+categorical to fix the order); levels no used row has are dropped, as R's
+``glm`` does. Unordered factors get treatment contrasts (first level is the
+reference), ordered categoricals R's polynomial contrasts (``x.L``, ``x.Q``,
+``x.C``, ``x^4``...). Without an intercept the first factor gets all its
+levels; in an interaction a factor whose margin is not in the model gets all
+its levels too (R's rule). Terms are ordered main effects first, then
+two-way interactions and so on, each in the order written; an interaction's
+variables in the order they first appear in the formula.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from micropop.errors import FormulaError, MissingValuesError, data_rows, missing_columns
+from micropop.models._formula_coding import code, columns, is_factor, numeric
+from micropop.models._formula_parse import Parsed, read_formula
+
+__all__ = ["ModelFrame", "model_frame", "ALIAS_TOLERANCE"]
+
+#: A column is aliased when its distance to the span of the columns before it is at most this
+#: fraction of its norm (R's ``lm`` uses 1e-7 in its pivoting QR).
+ALIAS_TOLERANCE = 1e-7
+
+
+@dataclass(frozen=True)
+class ModelFrame:
+    """A formula's response and design matrix on the rows used, named as R names them.
+
+    Attributes
+    ----------
+    y : numpy.ndarray
+        The response (float); a bool or two-level response is 0/1, the second
+        level being 1 (as R's ``glm`` codes a factor response).
+    X : pandas.DataFrame
+        The design matrix (float), indexed as the rows used, columns named as
+        R's ``model.matrix`` (``(Intercept)``, ``sexmale``, ``sexmale:hours``).
+    rows : numpy.ndarray
+        One bool per row of the data: the rows used.
+    terms : dict of str to list of str
+        Each term's label as R prints it (``"sex"``, ``"sex:hours"``, and
+        ``"(Intercept)"`` when there is one) -> the columns of ``X`` it owns.
+    response : str
+        The response as R labels it (``"regular"``, ``"log(earnings)"``).
+    formula : str
+        The formula as written.
+    levels : dict of str to list of str
+        Each factor variable's label (``"sex"``, ``"C(n)"``) -> its levels on
+        the rows used, in coding order (the reference first): what new data
+        must be coded with to predict.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"y": [1.0, 2, 4, 3], "sex": ["f", "m", "m", "f"], "x": [1, 2, 3, 5]})
+    >>> mf = model_frame(df, "y ~ sex * x")
+    >>> list(mf.X.columns)
+    ['(Intercept)', 'sexm', 'x', 'sexm:x']
+    >>> mf.terms["sex:x"]
+    ['sexm:x']
+    >>> mf.levels
+    {'sex': ['f', 'm']}
+    """
+
+    y: np.ndarray
+    X: pd.DataFrame
+    rows: np.ndarray
+    terms: dict[str, list[str]]
+    response: str
+    formula: str
+    levels: dict[str, list[str]] = field(default_factory=dict)
+
+
+def model_frame(data: pd.DataFrame, formula: str, *, na_rm: bool = False) -> ModelFrame:
+    """The response and design matrix of ``formula`` on ``data``, as R's ``model.matrix``.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The data; the formula names its columns.
+    formula : str
+        ``"response ~ terms"`` in the grammar of :mod:`micropop.models.formula`.
+    na_rm : bool, default False
+        Leave out the rows with a missing value in a column the formula uses
+        (R's ``na.omit``); by default they are refused by column and rows.
+
+    Returns
+    -------
+    ModelFrame
+
+    Raises
+    ------
+    FormulaError
+        The formula is outside the grammar, a factor has one level, a
+        response has more than two levels, a transform is not finite, or
+        columns of the design matrix are aliased (named, with the columns
+        they are a combination of; R would give them NA coefficients).
+    MissingColumnError
+        A column is not in the data (the closest name is suggested).
+    MissingValuesError
+        A used column has missing values and ``na_rm`` is False.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"pay": [3.0, 5, 4, 9, 7], "grp": ["b", "a", "c", "a", "b"],
+    ...                    "hours": [1.0, 2, 3, 4, 8]})
+    >>> mf = model_frame(df, "log(pay) ~ grp + np.log(hours) - 1")
+    >>> list(mf.X.columns)
+    ['grpa', 'grpb', 'grpc', 'log(hours)']
+    >>> mf.response, mf.y.round(3).tolist()
+    ('log(pay)', [1.099, 1.609, 1.386, 2.197, 1.946])
+    >>> model_frame(df, "pay ~ grp.__class__")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    micropop.errors.FormulaError: formula 'pay ~ grp.__class__': 'grp.__class__' (character 7) ...
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise FormulaError(f"model_frame needs a pandas DataFrame, not {type(data).__name__}",
+                           hint="pass the survey data as a DataFrame")
+    parsed = read_formula(formula, data.columns)
+    everything = [parsed.response, *parsed.variables]
+    used_columns = list(dict.fromkeys(c for v in everything for c in v.expr.columns()))
+    missing_columns(used_columns, data.columns, "formula")
+    rows = _complete_rows(data, used_columns, parsed, na_rm)
+    coded = [code(data, v, rows, parsed.text) for v in parsed.variables]
+    y = _response(data, parsed, rows)
+    names, values, owned = columns(parsed, coded, parsed.text)
+    n = int(rows.sum())
+    if parsed.intercept:
+        names, values = ["(Intercept)", *names], [np.ones(n), *values]
+        owned = {"(Intercept)": ["(Intercept)"], **owned}
+    matrix = np.empty((n, len(values)), order="F")  # one block for pandas, no copy
+    for k, column in enumerate(values):
+        matrix[:, k] = column
+    X = pd.DataFrame(matrix, index=data.index[rows], columns=names)
+    _refuse_aliased(X, owned, parsed.text)
+    levels = {c.label: list(c.levels) for c in coded if c.codes is not None}
+    return ModelFrame(y=y, X=X, rows=rows, terms=owned, response=parsed.response.label,
+                      formula=parsed.text, levels=levels)
+
+
+def _complete_rows(data: pd.DataFrame, used: list[str], parsed: Parsed, na_rm: bool
+                   ) -> np.ndarray:
+    missing = {c: data[c].isna().to_numpy() for c in used}
+    holes = {c: m for c, m in missing.items() if m.any()}
+    if holes and not na_rm:
+        parts = [f"column {c!r} at {data_rows(data, m)}" for c, m in holes.items()]
+        raise MissingValuesError(f"formula {parsed.text!r}: missing values in "
+                                 + "; ".join(parts),
+                                 hint="pass na_rm=True to leave those rows out (as R's na.omit), "
+                                      "or fill them in")
+    rows = ~np.logical_or.reduce(list(missing.values())) if missing else \
+        np.ones(len(data), dtype=bool)
+    if not rows.any():
+        raise FormulaError(f"formula {parsed.text!r}: no row has a value in every column it "
+                           f"uses ({', '.join(map(repr, used))})",
+                           hint="check the columns' missing values")
+    return np.asarray(rows, dtype=bool)
+
+
+def _response(data: pd.DataFrame, parsed: Parsed, rows: np.ndarray) -> np.ndarray:
+    variable = parsed.response
+    if not is_factor(data, variable):
+        return numeric(data, variable.expr, variable.label, rows, parsed.text)
+    coded = code(data, variable, rows, parsed.text)
+    assert coded.codes is not None
+    if len(coded.levels) > 2:
+        shown = ", ".join(map(repr, coded.levels[:10]))
+        raise FormulaError(f"the response {variable.label} of formula {parsed.text!r} has "
+                           f"{len(coded.levels)} levels ({shown}); a regression here takes a "
+                           "number or two levels (the second one = 1)",
+                           hint="make a 0/1 indicator of the level of interest (e.g. "
+                                "data['weekly'] = data['frequency'] == 'weekly'), or use the "
+                                "ordinal model for ordered levels")
+    y: np.ndarray = (coded.codes == 1).astype(float)
+    return y
+
+
+def _refuse_aliased(X: pd.DataFrame, owned: dict[str, list[str]], formula: str) -> None:
+    """Refuse columns in the span of the columns before them (R's NA coefficients)."""
+    matrix = X.to_numpy()
+    n, p = matrix.shape
+    if p == 0:
+        return
+    norms = np.sqrt(np.einsum("ij,ij->j", matrix, matrix))
+    diag = np.zeros(p)
+    if n:
+        r = np.linalg.qr(matrix, mode="r")
+        k = min(n, p)
+        diag[:k] = np.abs(np.diag(r)[:k])
+    aliased = np.flatnonzero((diag <= ALIAS_TOLERANCE * norms) | (norms == 0))
+    if not len(aliased):
+        return
+    names = list(X.columns)
+    term_of = {c: t for t, cols in owned.items() for c in cols}
+    details = []
+    kept = [k for k in range(p) if k not in set(aliased)]
+    for a in aliased[:3]:
+        before = [k for k in kept if k < a]
+        combo = "0 (a column of zeros)" if norms[a] == 0 else _combination(matrix, a, before,
+                                                                          names)
+        details.append(f"{names[a]!r} (term {term_of[names[a]]!r}) = {combo}")
+    more = f" and {len(aliased) - 3} more" if len(aliased) > 3 else ""
+    raise FormulaError(f"formula {formula!r}: the design matrix has aliased columns, each a "
+                       "linear combination of the columns before it: " + "; ".join(details)
+                       + more + " (R's glm would give them NA coefficients)",
+                       hint="remove one of the terms involved, or merge levels that coincide")
+
+
+def _combination(matrix: np.ndarray, a: int, before: list[int], names: list[str]) -> str:
+    if n_cols := len(before):
+        coef = np.linalg.lstsq(matrix[:, before], matrix[:, a], rcond=None)[0]
+        parts = [f"{c:+.6g}*{names[k]!r}" for c, k in zip(coef, before, strict=True)
+                 if abs(c) > 1e-8]
+        if parts and n_cols:
+            return " ".join(parts).lstrip("+")
+    return "0"
