@@ -52,7 +52,7 @@ from micropop.errors import (
 from micropop.models._families import FamilySpec, check_support, family_spec
 from micropop.models._inputs import ModelInputs, model_inputs
 from micropop.models._irls import IRLSFit, aliased_columns, irls
-from micropop.models.formula import model_frame
+from micropop.models.formula import ModelFrame, model_frame
 from micropop.models.result import GLMResult
 
 __all__ = ["glm"]
@@ -153,6 +153,7 @@ def glm(design: Design, y: Any, X: Any = None, family: str = "gaussian",
             raise OptionError("glm() was given a formula and a model matrix X",
                               hint="give the formula alone, or a response and X")
         y = model_frame(design.data, y, na_rm=na_rm)
+    model = y if isinstance(y, ModelFrame) else None
     if X is None and hasattr(y, "X"):
         y, X, rows = y.y, y.X, y.rows if rows is None else rows
     data = model_inputs(design, y, X, names, rows)
@@ -190,7 +191,7 @@ def glm(design: Design, y: Any, X: Any = None, family: str = "gaussian",
         dispersion=_dispersion(design, data, spec, fit, scale, weights),
         family=spec.name, link=spec.link_name, names=tuple(data.names),
         n=int(np.count_nonzero(weights)), fitted=fit.mu, linear_predictor=fit.eta,
-        rows=data.used, iterations=fit.iterations)
+        rows=data.used, iterations=fit.iterations, model=model)
 
 
 def _weight_mean(design: Design) -> float:

@@ -9,6 +9,7 @@ import pandas as pd
 from scipy import stats
 
 from micropop.errors import check_number
+from micropop.models.formula import ModelFrame
 from micropop.result import Block, Result, Table
 
 __all__ = ["GLMResult"]
@@ -42,6 +43,10 @@ class GLMResult(Result):
         The rows of the design's frame used by the fit.
     iterations : int
         IRLS iterations of the full-sample fit.
+    model : ModelFrame or None
+        The formula's model frame the fit was made from (its terms, factor
+        levels and coding, for tests of terms and predictions), None when
+        the fit was given a response and a model matrix.
 
     Examples
     --------
@@ -67,6 +72,7 @@ class GLMResult(Result):
     linear_predictor: np.ndarray
     rows: np.ndarray
     iterations: int
+    model: ModelFrame | None = None
 
     @property
     def se(self) -> np.ndarray:
