@@ -3,7 +3,8 @@
 ``micropop report`` writes the HTML report (the demo analysis, or a user's
 from ``--config analysis.toml``); ``micropop estimate`` prints one
 design-based estimate from a data file (or a packaged data set) as a table,
-CSV or JSON.
+CSV or JSON; ``micropop model`` fits a design-based regression (R's
+``svyglm``) and prints its coefficients the same ways.
 
 Examples
 --------
@@ -15,6 +16,13 @@ micropop ...
 ...       "--weights", "weight", "--format", "csv"])  # doctest: +ELLIPSIS
 variable,estimate,se,ci_low,ci_high,df,deff,n
 hours_week,2.99...
+0
+>>> main(["model", "has_other_job ~ sex", "--dataset", "worker_survey", "--weights",
+...       "weight", "--family", "quasibinomial", "--exp", "--format", "csv"])
+... # doctest: +ELLIPSIS
+term,estimate,se,t,p,ci_low,ci_high
+(Intercept),2.2...
+sexmale,1.1...
 0
 """
 
@@ -74,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "default) or excel-fr for French Excel (';', decimal comma, UTF-8 "
                              "with BOM, column names in --lang); tables.xlsx is always written")
     _add_estimate_parser(commands)
+    _add_model_parser(commands)
     return parser
 
 
@@ -87,6 +96,54 @@ def _add_estimate_parser(commands: argparse._SubParsersAction[argparse.ArgumentP
                           help="what to estimate")
     estimate.add_argument("variables", nargs="+", metavar="VARIABLE",
                           help="column(s); for 'ratio': numerator then denominator")
+    _add_design_options(estimate)
+    estimate.add_argument("--by", nargs="+", metavar="COLUMN", help="domain column(s)")
+    estimate.add_argument("--quantiles", nargs="+", type=float, metavar="P",
+                          help="probabilities for 'quantile' (default: 0.5)")
+    estimate.add_argument("--category", metavar="CATEGORY",
+                          help="the value counted by 'proportion' (needed unless the column "
+                               "holds 0/1)")
+    estimate.add_argument("--level", metavar="LEVEL",
+                          help="with --category: the coverage of the interval; without it, "
+                               "for now, the category counted by 'proportion' (deprecated: "
+                               "write --category; --level will be the coverage)")
+    estimate.add_argument("--conf-level", type=float,
+                          help="coverage of the interval (default: 0.95)")
+    estimate.add_argument("--na-rm", action="store_true",
+                          help="leave out rows with missing values (R's na.rm=TRUE)")
+    estimate.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                          help="output format (default: table)")
+
+
+def _add_model_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    model = commands.add_parser(
+        "model", help="fit a design-based regression (R's svyglm) and print its coefficients",
+        description="Fit a generalised linear model on the survey design, as R's svyglm: "
+                    "coefficients from the design-weighted estimating equations, standard "
+                    "errors from the design, t tests on the design's degrees of freedom.")
+    model.add_argument("formula", metavar="FORMULA",
+                       help="the model in R's spelling, e.g. 'has_other_job ~ sex + hours_week' "
+                            "(read safely, never evaluated)")
+    _add_design_options(model)
+    model.add_argument("--family", default="gaussian",
+                       help="gaussian (default), binomial, quasibinomial, poisson, quasipoisson "
+                            "or Gamma")
+    model.add_argument("--link",
+                       help="identity, logit, probit, log, cloglog or inverse (default: the "
+                            "family's canonical link)")
+    model.add_argument("--exp", action="store_true",
+                       help="exponentiated coefficients and limits (odds or rate ratios)")
+    model.add_argument("--level", type=float, default=0.95,
+                       help="coverage of the intervals (default: 0.95)")
+    model.add_argument("--na-rm", action="store_true",
+                       help="leave out rows with a missing value in a column of the model")
+    model.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                       help="output format (default: table)")
+
+
+def _add_design_options(parser: argparse.ArgumentParser) -> None:
+    """The data source and the design's flags, shared by ``estimate`` and ``model``."""
+    estimate = parser
     source = estimate.add_mutually_exclusive_group(required=True)
     source.add_argument("--data", metavar="FILE",
                         help="survey file (csv, tsv, parquet, dta, sav, xlsx)")
@@ -110,22 +167,6 @@ def _add_estimate_parser(commands: argparse._SubParsersAction[argparse.ArgumentP
     estimate.add_argument("--lonely-psu", default="fail",
                           choices=["fail", "remove", "certainty", "adjust", "average"],
                           help="policy for strata with one PSU (default: fail, as R)")
-    estimate.add_argument("--by", nargs="+", metavar="COLUMN", help="domain column(s)")
-    estimate.add_argument("--quantiles", nargs="+", type=float, metavar="P",
-                          help="probabilities for 'quantile' (default: 0.5)")
-    estimate.add_argument("--category", metavar="CATEGORY",
-                          help="the value counted by 'proportion' (needed unless the column "
-                               "holds 0/1)")
-    estimate.add_argument("--level", metavar="LEVEL",
-                          help="with --category: the coverage of the interval; without it, "
-                               "for now, the category counted by 'proportion' (deprecated: "
-                               "write --category; --level will be the coverage)")
-    estimate.add_argument("--conf-level", type=float,
-                          help="coverage of the interval (default: 0.95)")
-    estimate.add_argument("--na-rm", action="store_true",
-                          help="leave out rows with missing values (R's na.rm=TRUE)")
-    estimate.add_argument("--format", choices=["table", "csv", "json"], default="table",
-                          help="output format (default: table)")
 
 
 #: Statistic name -> how to call it on a design with the parsed arguments.
@@ -253,17 +294,22 @@ def _check_flags(args: argparse.Namespace) -> None:
     if unused:
         raise OptionError(f"{unused[0]} does not apply to '{args.statistic}'",
                           hint=f"remove {unused[0]}")
-    for flag in ("codebook", "encoding", "sep", "decimal"):
-        if getattr(args, flag) is not None and args.dataset:
-            raise OptionError(f"--{flag} applies to --data, not to a packaged --dataset",
-                              hint=f"remove --{flag} (packaged data sets have "
-                                   + ("theirs)" if flag == "codebook" else "no file to read)"))
+    _check_source(args)
     if args.statistic == "ratio" and len(args.variables) < 2:
         raise MicropopError("'ratio' needs a numerator and a denominator",
                             hint="e.g. micropop estimate ratio earnings_month hours_week ...")
     if args.statistic == "proportion" and len(args.variables) > 1:
         raise OptionError(f"'proportion' takes one column, not {len(args.variables)}",
                           hint="run micropop estimate proportion once per column")
+
+
+def _check_source(args: argparse.Namespace) -> None:
+    """Refuse the reading flags with a packaged data set, naming the flag."""
+    for flag in ("codebook", "encoding", "sep", "decimal"):
+        if getattr(args, flag) is not None and args.dataset:
+            raise OptionError(f"--{flag} applies to --data, not to a packaged --dataset",
+                              hint=f"remove --{flag} (packaged data sets have "
+                                   + ("theirs)" if flag == "codebook" else "no file to read)"))
 
 
 def _json_value(value: Any) -> Any:
@@ -304,13 +350,12 @@ def _show_read_notes(data: pd.DataFrame, path: str) -> None:
         print(f"micropop: note: {path}: {note}", file=sys.stderr)
 
 
-def _estimate(args: argparse.Namespace) -> str:
-    """Run ``micropop estimate`` and return its output text."""
+def _design(args: argparse.Namespace) -> Any:
+    """The data read as the flags say, and the SurveyDesign they declare."""
     from micropop import datasets
     from micropop.design import SurveyDesign
     from micropop.io import read_survey
 
-    _check_flags(args)
     if args.dataset:
         data = datasets.load(args.dataset)
     else:
@@ -320,17 +365,37 @@ def _estimate(args: argparse.Namespace) -> str:
             print(f"micropop: note: {args.data}: Encoding {args.encoding}, as --encoding says.",
                   file=sys.stderr)
         _show_read_notes(data, args.data)
-    des = SurveyDesign(data, weights=args.weights, strata=args.strata, psu=args.psu,
-                       fpc=args.fpc, lonely_psu=args.lonely_psu)
-    if args.statistic == "proportion" and args.variables[0] in data.columns:
-        args.category = _category(data, args.variables[0], args.category, args.category_flag)
-    table: pd.DataFrame = _STATISTICS[args.statistic](des, args).to_frame(level=args.coverage)
-    if args.format == "csv":
+    return SurveyDesign(data, weights=args.weights, strata=args.strata, psu=args.psu,
+                        fpc=args.fpc, lonely_psu=args.lonely_psu)
+
+
+def _formatted(table: pd.DataFrame, form: str) -> str:
+    """The table as ``--format`` asks: a text table, CSV or JSON."""
+    if form == "csv":
         return table.to_csv(lineterminator="\n").rstrip("\n")
-    if args.format == "json":
+    if form == "json":
         return _json(table)
     with pd.option_context("display.width", 120, "display.max_columns", None):
         return table.to_string()
+
+
+def _model(args: argparse.Namespace) -> str:
+    """Run ``micropop model`` and return its output text."""
+    _check_source(args)
+    des = _design(args)
+    fit = des.glm(args.formula, family=args.family, link=args.link, na_rm=args.na_rm)
+    return _formatted(fit.to_frame(exp=args.exp, level=args.level), args.format)
+
+
+def _estimate(args: argparse.Namespace) -> str:
+    """Run ``micropop estimate`` and return its output text."""
+    _check_flags(args)
+    des = _design(args)
+    data = des.data
+    if args.statistic == "proportion" and args.variables[0] in data.columns:
+        args.category = _category(data, args.variables[0], args.category, args.category_flag)
+    table: pd.DataFrame = _STATISTICS[args.statistic](des, args).to_frame(level=args.coverage)
+    return _formatted(table, args.format)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -372,6 +437,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 plan = load_config(args.config) if args.config else None
                 path = write_report(args.out, plan, lang=args.lang, csv=args.csv)
                 print(f"wrote {path}")
+            elif args.command == "model":
+                print(_model(args))
             else:
                 print(_estimate(args))
         except MicropopError as err:
