@@ -105,8 +105,14 @@ def test_bad_method_and_df_are_refused(fit) -> None:
 @pytest.mark.parametrize("text", ["~ __import__('os').system('x')", "~ grp.__class__",
                                   "~ open('f')", "~ grp ~ x", "~ (lambda: 1)()"])
 def test_code_in_a_formula_is_refused_not_run(fit, text) -> None:
-    with pytest.raises(FormulaError):
+    with pytest.raises(FormulaError, match=r"^terms ") as caught:
         fit.wald_test(text)
+    assert ".response." not in str(caught.value)
+
+
+def test_a_formula_error_points_at_the_users_characters(fit) -> None:
+    with pytest.raises(FormulaError, match=r"'grp.__class__' \(character 3\)"):
+        fit.wald_test("~ grp.__class__")
 
 
 @settings(max_examples=150, deadline=None,

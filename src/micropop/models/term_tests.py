@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -33,7 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from micropop.errors import ModelError, UnknownTermError, check_option, closest_name
+from micropop.errors import FormulaError, ModelError, UnknownTermError, check_option, closest_name
 from micropop.models._formula_parse import read_formula
 from micropop.result import Block, Result, Table
 
@@ -230,5 +231,12 @@ def _term_labels(terms: str | Sequence[str], owned: dict[str, list[str]]) -> lis
 def _formula_terms(text: str, owned: dict[str, list[str]]) -> list[str]:
     """The term labels of ``"~ a + b:c"``, read by the package's formula grammar."""
     names = {part for label in owned for part in label.split(":")}
-    parsed = read_formula("`.response.` " + text.strip(), names | {".response."})
+    prefix = "`.response.` "  # the grammar reads whole formulas: a response no term names
+    try:
+        parsed = read_formula(prefix + text, names | {".response."})
+    except FormulaError as error:  # say it of the user's text, at its own characters
+        detail = error.message.split("': ", 1)[-1].split('": ', 1)[-1]
+        detail = re.sub(r"\(character (\d+)\)",
+                        lambda m: f"(character {max(int(m.group(1)) - len(prefix), 1)})", detail)
+        raise FormulaError(f"terms {text!r}: {detail}", hint=error.hint) from None
     return [":".join(parsed.variables[v].label for v in term) for term in parsed.terms]
