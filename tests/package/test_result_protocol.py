@@ -76,6 +76,8 @@ CASES = {
                       lambda r: [(1, "sex", HOSTILE), (1, "sex", "male")],
                       ["target", "achieved"]),
     "GLMResult": (_logit, lambda r: ["(Intercept)", "age", HOSTILE], INTERVAL + ["t", "p"]),
+    "TermTest": (lambda d: _logit(d).wald_test([HOSTILE, "age"]), lambda r: [f"{HOSTILE} + age"],
+                 ["statistic", "df", "ddf", "chisq", "p"]),
     # a Profile's rows are numbered (variable, level, domain are columns) and its
     # estimate column is named ``share``: both kept for its existing users
     "Profile": (lambda d: profile(d, "sex", reference={"sex": SHARES}),

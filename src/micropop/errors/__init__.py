@@ -100,6 +100,7 @@ from micropop.errors._exceptions import (
     UnboundedSizeError,
     UnknownLabelError,
     UnknownListError,
+    UnknownTermError,
     UnreadableFileError,
     UnsupportedFormatError,
     WeightError,
@@ -206,4 +207,5 @@ __all__ = [
     "ModelConvergenceError",
     "RankDeficientError",
     "ResidualDfError",
+    "UnknownTermError",
 ]

@@ -431,6 +431,13 @@ class ResidualDfError(ModelError):
     """No residual degrees of freedom: the design has fewer PSUs than the model coefficients."""
 
 
+class UnknownTermError(ModelError, KeyError):
+    """A term to test (``fit.wald_test("sex")``) that is not one of the model's terms."""
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the message
+        return Exception.__str__(self)
+
+
 # Every class is documented, shown in tracebacks and pickled as micropop.errors.<name>:
 # the module users import it from.
 for _class in list(globals().values()):

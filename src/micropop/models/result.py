@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,6 +11,7 @@ from scipy import stats
 
 from micropop.errors import check_number
 from micropop.models.formula import ModelFrame
+from micropop.models.term_tests import TermTest, wald_test
 from micropop.result import Block, Result, Table
 
 __all__ = ["GLMResult"]
@@ -127,6 +129,46 @@ class GLMResult(Result):
         index = pd.Index(list(self.names), name="term")
         return pd.DataFrame({"estimate": estimate, "se": se, "t": t, "p": p,
                              "ci_low": low, "ci_high": high}, index=index)
+
+    def wald_test(self, terms: str | Sequence[str], method: str = "Wald",
+                  df: float | None = None) -> TermTest:
+        """Test that the coefficients of ``terms`` are zero, as R's ``regTermTest``.
+
+        Parameters
+        ----------
+        terms : str or sequence of str
+            A term as the model names it (``"stype"``, ``"ell:meals"``), a
+            list of them, or ``"~ stype + ell"`` (read safely, never evaluated).
+        method : {"Wald"}
+            The design-based Wald test.
+        df : float, optional
+            Denominator degrees of freedom: ``df_resid`` by default,
+            ``math.inf`` for the chi-square form.
+
+        Returns
+        -------
+        TermTest
+            The Wald F (``statistic``), ``df``, ``ddf``, ``chisq`` and ``p``.
+
+        Raises
+        ------
+        UnknownTermError
+            A term that is not the model's (the closest one named).
+        OptionError
+            An unknown method.
+        ModelError
+            ``df`` not positive, or a singular covariance.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> from micropop.models import glm
+        >>> df = pd.DataFrame({"y": [1.0, 3, 2, 6, 5, 8], "x": [0.0, 1, 1, 3, 2, 4], "w": 1.0})
+        >>> glm(SurveyDesign(df, weights="w"), "y ~ x").wald_test("x").df
+        1
+        """
+        return wald_test(self, terms, method=method, df=df)
 
     def _title(self) -> str:
         return (f"Survey-weighted GLM, {self.family} family, {self.link} link "

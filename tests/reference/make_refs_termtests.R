@@ -1,0 +1,67 @@
+# Reference numbers for micropop.models.term_tests (GLMResult.wald_test), computed
+# with R's `survey` regTermTest (method = "Wald").
+#
+# Run by hand, from the repository root (R 4.2.2, survey 4.1.1):
+#
+#     Rscript tests/reference/make_refs_termtests.R
+#
+# It writes tests/reference/termtests_refs.json. The designs are those of
+# make_refs_models.R (golden.json's, and "raked": clus1 raked to apipop's
+# margins): its definitions (fixture, build, reweighted, design_of) are read
+# from that script, not copied. Each case records the design, the model
+# formula and family, and for each test the terms (a formula's right-hand
+# side as regTermTest takes it), df (null: R's default, the model's
+# df.residual; "Inf": the chi-square form), and what regTermTest returns:
+# Ftest, df, ddf and p in the F form; chisq, df and p in the chi-square form
+# (the other fields empty).
+
+suppressPackageStartupMessages(library(survey))
+suppressPackageStartupMessages(library(jsonlite))
+
+wanted <- c("fixture", "golden", "formula_of", "build", "pop_stype", "pop_schwide",
+            "reweighted", "design_of")
+for (e in parse(file.path("tests", "reference", "make_refs_models.R"))) {
+  is_def <- is.call(e) && identical(e[[1]], as.name("<-")) &&
+    as.character(e[[2]]) %in% wanted
+  if (is_def || (is.call(e) && identical(e[[1]], as.name("data")))) eval(e, globalenv())
+}
+
+cases <- list()
+add <- function(id, design, formula, family, tests) {
+  des <- design_of(design)
+  fam <<- get(family)()  # svyglm on replicates evaluates its call globally
+  ctl <<- glm.control(epsilon = 1e-300, maxit = 200)
+  fit <- svyglm(as.formula(formula), design = des, family = fam, control = ctl)
+  stopifnot(fit$iter < 200)
+  out <- lapply(tests, function(t) {
+    df <- if (is.null(t$df)) NULL else Inf
+    r <- regTermTest(fit, as.formula(t$terms), df = df, method = "Wald")
+    list(terms = t$terms, df_arg = t$df, Ftest = as.numeric(r$Ftest),
+         chisq = as.numeric(r$chisq), df = r$df, ddf = r$ddf, p = as.numeric(r$p))
+  })
+  cases[[length(cases) + 1]] <<- list(id = id, design = design, formula = formula,
+                                      family = family, df_residual = fit$df.residual,
+                                      coef = unname(coef(fit)), tests = out)
+}
+
+add("strat/interaction", "strat", "api00 ~ stype * meals", "gaussian",
+    list(list(terms = "~ stype"), list(terms = "~ stype:meals"),
+         list(terms = "~ stype + meals:stype"), list(terms = "~ stype", df = "Inf")))
+add("clus2/interaction", "clus2", "api00 ~ ell * meals + stype", "gaussian",
+    list(list(terms = "~ ell:meals"), list(terms = "~ stype"),
+         list(terms = "~ ell + ell:meals")))
+add("clus1/quasipoisson", "clus1", "enroll ~ ell + stype", "quasipoisson",
+    list(list(terms = "~ stype"), list(terms = "~ stype", df = "Inf")))
+add("rep_jk1/gaussian", "rep_jk1", "api00 ~ api99 + stype", "gaussian",
+    list(list(terms = "~ stype"), list(terms = "~ api99 + stype")))
+add("rep_boot/gaussian", "rep_boot", "api00 ~ api99 + stype", "gaussian",
+    list(list(terms = "~ stype")))
+add("raked/gaussian", "raked", "api00 ~ ell + meals + stype", "gaussian",
+    list(list(terms = "~ ell + meals"), list(terms = "~ stype")))
+
+out <- list(meta = list(r = R.version.string,
+                        survey = as.character(packageVersion("survey"))),
+            cases = cases)
+writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, null = "null", na = "null",
+                  pretty = FALSE),
+           file.path("tests", "reference", "termtests_refs.json"))
