@@ -12,34 +12,23 @@ dispersion agree to relative 1e-8.
 from __future__ import annotations
 
 import json
-from functools import cache
 
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from micropop.design import ReplicateDesign, SurveyDesign
 from micropop.models import glm
-from support.golden import assert_close, build
+from support.golden import assert_close
+from support.models_golden import golden_design
 from support.paths import REFERENCE
 
 REFS = json.loads((REFERENCE / "models_refs.json").read_text())
 CASES = {case["id"]: case for case in REFS["cases"]}
 
 
-@cache
-def design(name: str) -> SurveyDesign | ReplicateDesign:
-    margins = REFS["meta"]["margins"]
-    if name == "raked":
-        return build("clus1").rake(margins, max_iter=1000, epsilon=1e-10)
-    if name == "poststratified":
-        return build("clus1").poststratify("stype", margins["stype"])
-    return build(name)
-
-
 def fit(case: dict):
-    des = design(case["design"])
+    des = golden_design(case["design"])
     if case["subset"]:
         des = des.subset(case["subset"])
     X = pd.DataFrame(np.array(case["X"], dtype=float).T, columns=case["columns"])
@@ -65,7 +54,7 @@ def test_svyglm(case_id: str) -> None:
 def test_coefficients_are_statsmodels_weighted_glm(case_id: str) -> None:
     case = CASES[case_id]
     result = fit(case)
-    des = design(case["design"])
+    des = golden_design(case["design"])
     families = {"gaussian": sm.families.Gaussian(), "quasibinomial": sm.families.Binomial(),
                 "quasipoisson": sm.families.Poisson(),
                 "Gamma": sm.families.Gamma(link=sm.families.links.Log()),

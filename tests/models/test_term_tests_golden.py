@@ -1,7 +1,7 @@
 """Golden tests: GLMResult.wald_test against R survey's regTermTest (termtests_refs.json).
 
 Made by ``tests/reference/make_refs_termtests.R`` on designs of the model
-goldens (rebuilt by :func:`support.models_golden_wald.golden_design`): each
+goldens (rebuilt by :func:`support.models_golden.golden_design`): each
 case fits a formula, then tests terms written as R's ``~ a + b``; the Wald F
 (or chisq for ``df=Inf``), df, ddf and p agree to relative 1e-8.
 """
@@ -15,7 +15,7 @@ import pytest
 
 from micropop.models import glm
 from support.golden import assert_close
-from support.models_golden_wald import golden_design
+from support.models_golden import golden_design
 from support.paths import REFERENCE
 
 REFS = json.loads((REFERENCE / "termtests_refs.json").read_text())
