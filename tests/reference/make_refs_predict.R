@@ -6,7 +6,7 @@
 #
 # It writes tests/reference/predict_refs.json and reads (never rewrites) the
 # fixtures make_refs.R wrote and the designs of golden.json. Each case fits a
-# formula on a design (built as make_refs_models.R builds it; "raked" is clus1
+# formula on a design (golden_designs.R's design_of(), shared with make_refs_models.R; "raked" is clus1
 # raked to apipop's stype and sch.wide margins, recorded in models_refs.json's
 # meta) and predicts on the rows `newdata` of the design's data (1-based) with
 # se.fit = TRUE, on the link and the response scales: the estimates, their
@@ -17,37 +17,7 @@
 suppressPackageStartupMessages(library(survey))
 suppressPackageStartupMessages(library(jsonlite))
 
-fixture <- function(name)
-  read.csv(file.path("tests", "reference", "fixtures", paste0(name, ".csv")),
-           check.names = FALSE, stringsAsFactors = TRUE, na.strings = "")
-golden <- fromJSON(file.path("tests", "reference", "golden.json"), simplifyVector = FALSE)
-formula_of <- function(cols) {
-  if (is.null(cols)) return(NULL)
-  as.formula(paste("~", paste0("`", unlist(cols), "`", collapse = " + ")))
-}
-build <- function(name) {
-  s <- golden$designs[[name]]
-  if (identical(s$kind, "replicate")) {
-    type <- c(jk1 = "JK1", jkn = "JKn", brr = "BRR", fay = "Fay",
-              bootstrap = "bootstrap")[[s$method]]
-    return(svrepdesign(data = fixture(s$data), repweights = s$replicate_weights,
-                       weights = formula_of(s$weights), type = type,
-                       scale = s$scale, rscales = unlist(s$rscales), rho = s$fay_rho,
-                       combined.weights = TRUE, mse = s$mse))
-  }
-  svydesign(ids = if (is.null(s$psu)) ~1 else formula_of(s$psu),
-            strata = formula_of(s$strata), weights = formula_of(s$weights),
-            fpc = formula_of(s$fpc), nest = s$nest, data = fixture(s$data))
-}
-data(api)
-pop_stype <- as.data.frame(table(stype = apipop$stype))
-pop_schwide <- data.frame(sch.wide = c("No", "Yes"), Freq = as.vector(table(apipop$sch.wide)))
-design_of <- function(name) {
-  if (name == "raked")
-    return(rake(build("clus1"), list(~stype, ~sch.wide), list(pop_stype, pop_schwide),
-                control = list(maxit = 1000, epsilon = 1e-10)))
-  build(name)
-}
+source(file.path("tests", "reference", "golden_designs.R"))  # build(), design_of()
 
 families <- list(gaussian = gaussian, quasibinomial = quasibinomial, Gamma = Gamma)
 cases <- list()

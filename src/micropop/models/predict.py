@@ -27,6 +27,7 @@ from micropop.errors import (
     MissingValuesError,
     NonNumericError,
     OptionError,
+    OutOfRangeError,
     check_number,
     data_rows,
     missing_columns,
@@ -141,16 +142,17 @@ def predict(fit: GLMResult, newdata: pd.DataFrame | None = None,
     MissingColumnError, MissingValuesError, InvalidLevelError, FormulaError
         The new data lack a column, have missing values or a level the fit
         did not see (see :func:`micropop.models.formula.model_matrix`).
+    OutOfRangeError
+        Values so large that the linear predictor or its variance overflows.
 
     Examples
     --------
     >>> import numpy as np, pandas as pd
     >>> from micropop.design import SurveyDesign
     >>> from micropop.models import glm
-    >>> df = pd.DataFrame({"y": [1.0, 2.0, 2.5, 4.0, 5.5, 6.0], "x": [0.0, 1, 2, 3, 4, 5],
-    ...                    "w": [1.0, 2, 1, 2, 1, 2]})
-    >>> fit = glm(SurveyDesign(df, weights="w"), "y ~ x")
-    >>> pred = predict(fit, pd.DataFrame({"x": [2.5]}))
+    >>> df = pd.DataFrame({"pay": [3.0, 4, 2, 6, 5, 8, 7], "hours": [1.0, 2, 1, 4, 3, 5, 6]})
+    >>> fit = glm(SurveyDesign(df.assign(w=1.5), weights="w"), "pay ~ hours")
+    >>> pred = predict(fit, pd.DataFrame({"hours": [2.5]}))
     >>> bool(np.isclose(pred.estimate[0], fit.params[0] + 2.5 * fit.params[1]))
     True
     """
@@ -159,15 +161,32 @@ def predict(fit: GLMResult, newdata: pd.DataFrame | None = None,
     level = check_number("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
     X = _matrix(fit, newdata)
     matrix = X.to_numpy(dtype=float)
-    eta = matrix @ fit.params
-    full = matrix @ fit.vcov @ matrix.T if se and vcov else None
-    var = (np.einsum("ij,ij->i", matrix @ fit.vcov, matrix) if full is None else np.diag(full)
-           ) if se else np.full(len(eta), np.nan)
+    with np.errstate(over="ignore", invalid="ignore"):
+        eta = matrix @ fit.params
+        full = matrix @ fit.vcov @ matrix.T if se and vcov else None
+        var = (np.einsum("ij,ij->i", matrix @ fit.vcov, matrix) if full is None
+               else np.diag(full)) if se else np.zeros(len(eta))
+    overflow = ~(np.isfinite(eta) & np.isfinite(var))
+    if overflow.any():
+        raise OutOfRangeError(f"the linear predictor or its variance overflows at "
+                              f"{data_rows(X, overflow)}: values too large for floating point",
+                              hint="check those rows' values (units, typos)")
+    if not se:
+        var = np.full(len(eta), np.nan)
     estimate = eta
     if type == "response":
         link = family_spec(fit.family, fit.link).family.link
-        estimate = np.asarray(link.inverse(eta), dtype=float)
-        d = np.asarray(link.inverse_deriv(eta), dtype=float)
+        with np.errstate(over="ignore", invalid="ignore"):
+            estimate = np.asarray(link.inverse(eta), dtype=float)
+            d = np.asarray(link.inverse_deriv(eta), dtype=float)
+        # far in a tail (exp overflowing) the mean is flat: its derivative is 0, not inf/inf
+        d = np.where(np.isnan(d) & np.isfinite(estimate), 0.0, d)
+        if not np.isfinite(estimate).all():
+            raise OutOfRangeError(f"the mean overflows at {data_rows(X, ~np.isfinite(estimate))} "
+                                  f"(the inverse {fit.link} link of a linear predictor as large "
+                                  f"as {np.max(np.abs(eta)):.6g})",
+                                  hint="predict on the link scale (type='link'), or check those "
+                                       "rows' values")
         var = d * d * var
         full = None if full is None else d[:, None] * full * d[None, :]
     return Prediction(estimate, np.sqrt(var), full, X.index, type, level)
