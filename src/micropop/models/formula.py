@@ -47,16 +47,22 @@ variables in the order they first appear in the formula.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from micropop.errors import FormulaError, MissingValuesError, data_rows, missing_columns
-from micropop.models._formula_coding import code, columns, is_factor, numeric
-from micropop.models._formula_parse import Parsed, read_formula
+from micropop.errors import (
+    FormulaError,
+    InvalidLevelError,
+    MissingValuesError,
+    data_rows,
+    missing_columns,
+)
+from micropop.models._formula_coding import Coded, code, columns, is_factor, numeric
+from micropop.models._formula_parse import Parsed, Variable, read_formula
 
-__all__ = ["ModelFrame", "model_frame", "ALIAS_TOLERANCE"]
+__all__ = ["ModelFrame", "model_frame", "model_matrix", "ALIAS_TOLERANCE"]
 
 #: A column is aliased when its distance to the span of the columns before it is at most this
 #: fraction of its norm (R's ``lm`` uses 1e-7 in its pivoting QR).
@@ -176,6 +182,96 @@ def model_frame(data: pd.DataFrame, formula: str, *, na_rm: bool = False) -> Mod
     levels = {c.label: list(c.levels) for c in coded if c.codes is not None}
     return ModelFrame(y=y, X=X, rows=rows, terms=owned, response=parsed.response.label,
                       formula=parsed.text, levels=levels)
+
+
+def model_matrix(model: ModelFrame, newdata: pd.DataFrame) -> pd.DataFrame:
+    """New data coded as the fitted model's design matrix (R's ``model.matrix`` with ``xlev``).
+
+    The right-hand side of ``model.formula`` is read again on ``newdata``
+    and each factor is coded with the levels it had in the fit (its
+    reference first), so the columns are exactly ``model.X``'s, in order.
+    The response need not be in ``newdata``.
+
+    Parameters
+    ----------
+    model : ModelFrame
+        The model frame of the fit (``GLMResult.model``).
+    newdata : pandas.DataFrame
+        Rows to code, with the columns the formula's terms use.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per row of ``newdata`` (same index), ``model.X``'s columns.
+
+    Raises
+    ------
+    MissingColumnError
+        A column the terms use is absent (the closest name is suggested).
+    MissingValuesError
+        A used column has missing values (the rows are named).
+    InvalidLevelError
+        A factor has a level the fit did not see (column and level named).
+    FormulaError
+        A column is coded differently than in the fit (e.g. text where the
+        fit had numbers, an ordered categorical where it had text).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"y": [1.0, 2, 4, 3], "sex": ["f", "m", "m", "f"], "x": [1, 2, 3, 5]})
+    >>> mf = model_frame(df, "y ~ sex * x")
+    >>> model_matrix(mf, pd.DataFrame({"sex": ["m"], "x": [10.0]})).values.tolist()
+    [[1.0, 1.0, 10.0, 10.0]]
+    >>> model_matrix(mf, pd.DataFrame({"sex": ["x"], "x": [1.0]}))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    micropop.errors.InvalidLevelError: column 'sex' of the new data has the level 'x', ...
+    """
+    if not isinstance(newdata, pd.DataFrame):
+        raise FormulaError(f"new data must be a pandas DataFrame, not {type(newdata).__name__}",
+                           hint="pass the rows to predict as a DataFrame with the model's columns")
+    if len(newdata) == 0:
+        raise FormulaError("the new data has no rows", hint="pass at least one row")
+    parsed = read_formula(model.formula, newdata.columns)
+    used = list(dict.fromkeys(c for v in parsed.variables for c in v.expr.columns()))
+    missing_columns(used, newdata.columns, "formula", where="the new data")
+    holes = {c: m for c in used if (m := newdata[c].isna().to_numpy()).any()}
+    if holes:
+        parts = [f"column {c!r} at {data_rows(newdata, m)}" for c, m in holes.items()]
+        raise MissingValuesError("the new data has missing values in " + "; ".join(parts),
+                                 hint="fill them in or leave those rows out")
+    every = np.ones(len(newdata), dtype=bool)
+    coded = [_recode(newdata, v, model, every, parsed.text) for v in parsed.variables]
+    names, values, _ = columns(parsed, coded, parsed.text)
+    if parsed.intercept:
+        names, values = ["(Intercept)", *names], [np.ones(len(newdata)), *values]
+    if names != list(model.X.columns):
+        raise FormulaError(f"the new data codes formula {model.formula!r} as the columns "
+                           f"{names[:10]}, but the fit had {list(model.X.columns)[:10]}",
+                           hint="give each column the type it had in the fit (numbers, text, "
+                                "categorical, ordered or not)")
+    return pd.DataFrame(np.column_stack(values), index=newdata.index, columns=names)
+
+
+def _recode(data: pd.DataFrame, variable: Variable, model: ModelFrame, used: np.ndarray,
+            formula: str) -> Coded:
+    fitted = model.levels.get(variable.label)
+    if fitted is None:
+        return code(data, variable, used, formula)
+    if not is_factor(data, variable):
+        raise FormulaError(f"{variable.label} was a factor in the fit of {formula!r} but holds "
+                           "numbers in the new data",
+                           hint="give it the type it had in the fit (text or categorical)")
+    new = code(data, replace(variable, ref=None), used, formula)
+    assert new.codes is not None
+    position = {level: k for k, level in enumerate(fitted)}
+    unseen = [level for level in new.levels if level not in position]
+    if unseen:
+        raise InvalidLevelError(f"column {variable.expr.name!r} of the new data has the level "
+                                f"{unseen[0]!r}, unseen in the fit of {formula!r}",
+                                hint="use one of its levels: " + ", ".join(map(repr, fitted[:20])))
+    remap = np.array([position[level] for level in new.levels], dtype=np.intp)
+    return Coded(new.label, codes=remap[new.codes], levels=tuple(fitted), ordered=new.ordered)
 
 
 def _complete_rows(data: pd.DataFrame, used: list[str], parsed: Parsed, na_rm: bool

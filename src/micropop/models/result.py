@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,7 @@ from scipy import stats
 
 from micropop.errors import check_number
 from micropop.models.formula import ModelFrame
+from micropop.models.predict import Prediction, predict
 from micropop.models.term_tests import TermTest, wald_test
 from micropop.result import Block, Result, Table
 
@@ -169,6 +171,41 @@ class GLMResult(Result):
         1
         """
         return wald_test(self, terms, method=method, df=df)
+
+    def predict(self, newdata: pd.DataFrame | None = None,
+                type: Literal["link", "response"] = "link", se: bool = True,
+                vcov: bool = False, level: float = 0.95) -> Prediction:
+        """Predictions with design-based standard errors, as R's ``predict.svyglm(se.fit = TRUE)``.
+
+        Parameters
+        ----------
+        newdata : pandas.DataFrame, optional
+            The rows to predict (the columns the formula uses, or the model
+            matrix's columns for a fit given one); the fitted rows by default.
+        type : {"link", "response"}, default "link"
+            Predict the linear predictor, or the mean (delta-method SEs).
+        se : bool, default True
+            Compute the standard errors.
+        vcov : bool, default False
+            Keep the predictions' full covariance.
+        level : float, default 0.95
+            Confidence level of the intervals (normal quantiles, as R's ``confint``).
+
+        Returns
+        -------
+        Prediction
+            The predictions (:func:`micropop.models.predict.predict` computes them).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> from micropop.models import glm
+        >>> df = pd.DataFrame({"y": [1.0, 2, 2.5, 4, 5.5, 6], "x": [0.0, 1, 2, 3, 4, 5], "w": 1.0})
+        >>> glm(SurveyDesign(df, weights="w"), "y ~ x").predict(df.head(2)).estimate.round(3)
+        array([0.857, 1.914])
+        """
+        return predict(self, newdata, type=type, se=se, vcov=vcov, level=level)
 
     def _title(self) -> str:
         return (f"Survey-weighted GLM, {self.family} family, {self.link} link "
