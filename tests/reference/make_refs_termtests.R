@@ -7,8 +7,7 @@
 #
 # It writes tests/reference/termtests_refs.json. The designs are those of
 # make_refs_models.R (golden.json's, and "raked": clus1 raked to apipop's
-# margins): its definitions (fixture, build, reweighted, design_of) are read
-# from that script, not copied. Each case records the design, the model
+# margins), built by golden_designs.R, which both scripts source. Each case records the design, the model
 # formula and family, and for each test the terms (a formula's right-hand
 # side as regTermTest takes it), df (null: R's default, the model's
 # df.residual; "Inf": the chi-square form), and what regTermTest returns:
@@ -18,13 +17,7 @@
 suppressPackageStartupMessages(library(survey))
 suppressPackageStartupMessages(library(jsonlite))
 
-wanted <- c("fixture", "golden", "formula_of", "build", "pop_stype", "pop_schwide",
-            "reweighted", "design_of")
-for (e in parse(file.path("tests", "reference", "make_refs_models.R"))) {
-  is_def <- is.call(e) && identical(e[[1]], as.name("<-")) &&
-    as.character(e[[2]]) %in% wanted
-  if (is_def || (is.call(e) && identical(e[[1]], as.name("data")))) eval(e, globalenv())
-}
+source(file.path("tests", "reference", "golden_designs.R"))  # build(), design_of()
 
 cases <- list()
 add <- function(id, design, formula, family, tests) {
