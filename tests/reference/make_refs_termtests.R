@@ -13,6 +13,12 @@
 # df.residual; "Inf": the chi-square form), and what regTermTest returns:
 # Ftest, df, ddf and p in the F form; chisq, df and p in the chi-square form
 # (the other fields empty).
+#
+# "lrt_cases" (same layout) hold regTermTest(..., method = "LRT") with its default
+# lrt.approximation = "saddlepoint": chisq (the difference of the deviances of
+# the model without the terms and of the model, prior weights over their
+# mean), df, ddf, lambda (eigenvalues of solve(naive.cov) %*% vcov over the
+# coefficients tested) and p.
 
 suppressPackageStartupMessages(library(survey))
 suppressPackageStartupMessages(library(jsonlite))
@@ -52,9 +58,44 @@ add("rep_boot/gaussian", "rep_boot", "api00 ~ api99 + stype", "gaussian",
 add("raked/gaussian", "raked", "api00 ~ ell + meals + stype", "gaussian",
     list(list(terms = "~ ell + meals"), list(terms = "~ stype")))
 
+lrt_cases <- list()
+add_lrt <- function(id, design, formula, family, tests) {
+  des <<- design_of(design)  # regTermTest refits by update() in the formula's environment
+  fam <<- get(family)()
+  ctl <<- glm.control(epsilon = 1e-300, maxit = 200)
+  fit <- svyglm(as.formula(formula), design = des, family = fam, control = ctl)
+  stopifnot(fit$iter < 200)
+  out <- lapply(tests, function(t) {
+    df <- if (is.null(t$df)) NULL else Inf
+    r <- regTermTest(fit, as.formula(t$terms), df = df, method = "LRT")
+    list(terms = t$terms, df_arg = t$df, chisq = as.numeric(r$chisq), df = r$df,
+         ddf = r$ddf, lambda = as.numeric(r$lambda), p = as.numeric(r$p))
+  })
+  lrt_cases[[length(lrt_cases) + 1]] <<- list(id = id, design = design, formula = formula,
+                                              family = family, df_residual = fit$df.residual,
+                                              coef = unname(coef(fit)), tests = out)
+}
+
+add_lrt("strat/gaussian", "strat", "api00 ~ stype * meals", "gaussian",
+        list(list(terms = "~ stype"), list(terms = "~ stype:meals"),
+             list(terms = "~ stype", df = "Inf")))
+add_lrt("clus1/quasibinomial", "clus1", "sch.wide ~ stype + ell + meals", "quasibinomial",
+        list(list(terms = "~ stype"), list(terms = "~ ell + meals"),
+             list(terms = "~ meals", df = "Inf")))
+add_lrt("clus1/quasipoisson", "clus1", "enroll ~ ell + stype", "quasipoisson",
+        list(list(terms = "~ stype")))
+add_lrt("clus2/interaction", "clus2", "api00 ~ ell * meals + stype", "gaussian",
+        list(list(terms = "~ ell:meals"), list(terms = "~ stype")))
+add_lrt("raked/gaussian", "raked", "api00 ~ ell + meals + stype", "gaussian",
+        list(list(terms = "~ ell + meals"), list(terms = "~ stype")))
+add_lrt("rep_jk1/gaussian", "rep_jk1", "api00 ~ api99 + stype", "gaussian",
+        list(list(terms = "~ stype"), list(terms = "~ api99 + stype")))
+add_lrt("rep_jk1/quasibinomial", "rep_jk1", "sch.wide ~ api99 + stype", "quasibinomial",
+        list(list(terms = "~ stype")))
+
 out <- list(meta = list(r = R.version.string,
                         survey = as.character(packageVersion("survey"))),
-            cases = cases)
+            cases = cases, lrt_cases = lrt_cases)
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, null = "null", na = "null",
                   pretty = FALSE),
            file.path("tests", "reference", "termtests_refs.json"))

@@ -25,7 +25,7 @@ import numpy as np
 
 from micropop.models._families import FamilySpec
 
-__all__ = ["IRLSFit", "aliased_columns", "irls"]
+__all__ = ["IRLSFit", "aliased_columns", "deviance", "irls"]
 
 #: A column is aliased when its weighted residual on the columns before it is
 #: below this fraction of its norm (R's ``glm.fit`` uses 1e-7 in its QR).
@@ -129,7 +129,8 @@ def _wls_qr(X: np.ndarray, z: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np
     return beta, r_inv @ r_inv.T
 
 
-def _deviance(spec: FamilySpec, y: np.ndarray, mu: np.ndarray, w: np.ndarray) -> float:
+def deviance(spec: FamilySpec, y: np.ndarray, mu: np.ndarray, w: np.ndarray) -> float:
+    """The family's deviance of ``y`` at ``mu`` with prior weights ``w`` (R's ``dev.resids``)."""
     with np.errstate(all="ignore"):
         return float(np.sum(spec.family.resid_dev(y, mu, var_weights=w) ** 2))
 
@@ -174,7 +175,7 @@ def irls(X: np.ndarray, y: np.ndarray, prior: np.ndarray, spec: FamilySpec, *,
     else:
         eta = X @ start
         mu = link.inverse(eta)
-    dev = _deviance(spec, y, mu, prior)
+    dev = deviance(spec, y, mu, prior)
     beta = np.zeros(X.shape[1]) if start is None else np.asarray(start, dtype=float)
     history: list[np.ndarray] = []
     converged = False
@@ -187,13 +188,13 @@ def irls(X: np.ndarray, y: np.ndarray, prior: np.ndarray, spec: FamilySpec, *,
         new_beta, _ = _wls(X, z, w)
         new_eta = X @ new_beta
         new_mu = link.inverse(new_eta)
-        new_dev = _deviance(spec, y, new_mu, prior)
+        new_dev = deviance(spec, y, new_mu, prior)
         halvings = 0
         while (not _valid(spec, new_eta, new_mu) or not np.isfinite(new_dev)) and halvings < 30:
             new_beta = (new_beta + beta) / 2  # R's step-halving
             new_eta = X @ new_beta
             new_mu = link.inverse(new_eta)
-            new_dev = _deviance(spec, y, new_mu, prior)
+            new_dev = deviance(spec, y, new_mu, prior)
             halvings += 1
         step = np.max(np.abs(new_beta - beta)) / (np.max(np.abs(new_beta)) + 0.1)
         change = abs(new_dev - dev) / (abs(new_dev) + 0.1)

@@ -191,7 +191,8 @@ def glm(design: Design, y: Any, X: Any = None, family: str = "gaussian",
         dispersion=_dispersion(design, data, spec, fit, scale, weights),
         family=spec.name, link=spec.link_name, names=tuple(data.names),
         n=int(np.count_nonzero(weights)), fitted=fit.mu, linear_predictor=fit.eta,
-        rows=data.used, iterations=fit.iterations, model=model)
+        rows=data.used, iterations=fit.iterations, model=model, design=design,
+        y=data.y, X=data.X, prior_weights=prior, naive_cov=fit.bread)
 
 
 def _weight_mean(design: Design) -> float:

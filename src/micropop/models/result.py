@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from micropop.design._core import Design
 from micropop.errors import check_number
 from micropop.models.formula import ModelFrame
 from micropop.models.predict import Prediction, predict
@@ -51,6 +52,18 @@ class GLMResult(Result):
         The formula's model frame the fit was made from (its terms, factor
         levels and coding, for tests of terms and predictions), None when
         the fit was given a response and a model matrix.
+    design : SurveyDesign or ReplicateDesign or None
+        The design the model was fitted on (for refits, e.g. the likelihood
+        ratio test of terms).
+    y, X : ndarray or None
+        The response and the model matrix of the rows used.
+    prior_weights : ndarray or None
+        The prior weights of the rows used: the design weights over their
+        mean, as R's ``svyglm`` gives them to ``glm``.
+    naive_cov : ndarray or None
+        R's ``naive.cov``: the inverse of the information ``X' W X`` with the
+        working weights at the final coefficients (``summary.glm``'s
+        ``cov.unscaled``), ignoring the design.
 
     Examples
     --------
@@ -77,6 +90,11 @@ class GLMResult(Result):
     rows: np.ndarray
     iterations: int
     model: ModelFrame | None = None
+    design: Design | None = None
+    y: np.ndarray | None = None
+    X: np.ndarray | None = None
+    prior_weights: np.ndarray | None = None
+    naive_cov: np.ndarray | None = None
 
     @property
     def se(self) -> np.ndarray:
@@ -141,8 +159,9 @@ class GLMResult(Result):
         terms : str or sequence of str
             A term as the model names it (``"stype"``, ``"ell:meals"``), a
             list of them, or ``"~ stype + ell"`` (read safely, never evaluated).
-        method : {"Wald"}
-            The design-based Wald test.
+        method : {"Wald", "LRT"}
+            The design-based Wald test, or the Rao-Scott working likelihood
+            ratio test (the model refitted without the terms).
         df : float, optional
             Denominator degrees of freedom: ``df_resid`` by default,
             ``math.inf`` for the chi-square form.
@@ -150,7 +169,9 @@ class GLMResult(Result):
         Returns
         -------
         TermTest
-            The Wald F (``statistic``), ``df``, ``ddf``, ``chisq`` and ``p``.
+            The Wald F (``statistic``), ``df``, ``ddf``, ``chisq`` and ``p``
+            (with ``method="LRT"``: the likelihood ratio ``chisq`` and the
+            eigenvalues ``lambdas`` of its p-value).
 
         Raises
         ------

@@ -36,6 +36,7 @@ from scipy import stats
 
 from micropop.errors import FormulaError, ModelError, UnknownTermError, check_option, closest_name
 from micropop.models._formula_parse import read_formula
+from micropop.models.term_lrt import lrt_statistic
 from micropop.result import Block, Result, Table
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TermTest", "wald_test"]
 
-METHODS = ["Wald"]
+METHODS = ["Wald", "LRT"]
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -57,17 +58,24 @@ class TermTest(Result):
     coefficients : tuple of str
         Their coefficients (columns of the model matrix).
     chisq : float
-        The Wald statistic ``b' V^-1 b``.
+        The Wald statistic ``b' V^-1 b``; with ``method="LRT"`` the working
+        likelihood ratio statistic, the difference of the deviances of the
+        model without the terms and of the model (R's ``chisq``).
     df : int
         Numerator degrees of freedom: the number of coefficients tested.
     ddf : float
         Denominator degrees of freedom (``inf``: the chi-square form).
     statistic : float
-        The Wald F, ``chisq / df``.
+        The Wald F, ``chisq / df``; with ``method="LRT"``, ``chisq``.
     p : float
-        Its p-value: ``F(df, ddf)``, or chi-square on ``df`` when ``ddf`` is infinite.
+        Its p-value: ``F(df, ddf)``, or chi-square on ``df`` when ``ddf`` is
+        infinite; with ``method="LRT"``, that of a weighted sum of chi-squares
+        (R's ``pFsum``/``pchisqsum``, saddlepoint).
     method : str
-        ``"Wald"``.
+        ``"Wald"`` or ``"LRT"``.
+    lambdas : tuple of float
+        With ``method="LRT"``: the weights of that sum, the eigenvalues of
+        ``V0^-1 V`` (R's ``lambda``); empty for the Wald test.
 
     Examples
     --------
@@ -85,6 +93,7 @@ class TermTest(Result):
     statistic: float
     p: float
     method: str
+    lambdas: tuple[float, ...] = ()
 
     @property
     def label(self) -> str:
@@ -111,6 +120,8 @@ class TermTest(Result):
                             index=pd.Index([self.label], name="terms"))
 
     def _title(self) -> str:
+        if self.method == "LRT":
+            return "Working likelihood ratio test of model terms (Rao-Scott)"
         form = "chi-square" if math.isinf(self.ddf) else "F"
         return f"{self.method} test of model terms ({form} form)"
 
@@ -132,8 +143,10 @@ def wald_test(fit: GLMResult, terms: str | Sequence[str], method: str = "Wald",
         order of its factors), a list of them, or a formula's right-hand side
         ``"~ stype + ell"`` (read by the safe formula grammar, never
         evaluated). A fit made from a model matrix has one term per column.
-    method : {"Wald"}
-        The design-based Wald test.
+    method : {"Wald", "LRT"}
+        The design-based Wald test, or the Rao-Scott working likelihood
+        ratio test (the model refitted without the terms; see
+        :mod:`micropop.models.term_lrt`).
     df : float, optional
         Denominator degrees of freedom; the model's residual df by default
         (R's ``df = NULL``); ``math.inf`` for the chi-square form.
@@ -150,6 +163,8 @@ def wald_test(fit: GLMResult, terms: str | Sequence[str], method: str = "Wald",
         An unknown method.
     ModelError
         ``df`` not positive, or the covariance of the coefficients singular.
+    ModelConvergenceError
+        With ``method="LRT"``: the model without the terms not converging.
 
     Examples
     --------
@@ -188,6 +203,11 @@ def wald_test(fit: GLMResult, terms: str | Sequence[str], method: str = "Wald",
     if not ddf > 0:
         raise ModelError(f"the denominator degrees of freedom must be positive, not {df!r}",
                          hint="leave df=None for the model's residual df, or math.inf")
+    q = len(index)
+    if method == "LRT":
+        chisq, lambdas, p = lrt_statistic(fit, index, ddf)
+        return TermTest(tuple(chosen), tuple(fit.names[k] for k in index), chisq=chisq, df=q,
+                        ddf=ddf, statistic=chisq, p=p, method=method, lambdas=lambdas)
     beta = fit.params[index]
     try:
         chisq = float(beta @ np.linalg.solve(fit.vcov[np.ix_(index, index)], beta))
@@ -195,7 +215,6 @@ def wald_test(fit: GLMResult, terms: str | Sequence[str], method: str = "Wald",
         raise ModelError(f"the covariance of the coefficients of {', '.join(chosen)} is "
                          "singular: the Wald statistic is not defined",
                          hint="test fewer terms, or terms the design identifies") from None
-    q = len(index)
     if math.isinf(ddf):
         p = float(stats.chi2.sf(chisq, q))
     else:
