@@ -1,7 +1,8 @@
 """Golden tests: GLMResult.wald_test(method="LRT") against R's regTermTest(method="LRT").
 
 Made by ``tests/reference/make_refs_termtests.R`` (its ``lrt_cases``) on
-designs of the model goldens (:func:`support.models_golden.golden_design`):
+designs of the model goldens (:func:`support.models_golden.golden_design`),
+whole or a domain (a ``subset``):
 the working likelihood ratio (R's ``chisq``, a difference of deviances with
 the prior weights over their mean) and the eigenvalues ``lambda`` agree to
 relative 1e-8, the saddlepoint p-value to relative 1e-6.
@@ -29,7 +30,10 @@ TESTS = [(case, k) for case in REFS["lrt_cases"] for k in range(len(case["tests"
                               for c, k in TESTS])
 def test_reg_term_test_lrt(case: dict, k: int) -> None:
     ref = case["tests"][k]
-    fit = glm(golden_design(case["design"]), case["formula"], family=case["family"])
+    des = golden_design(case["design"])
+    if case["subset"]:
+        des = des.subset(case["subset"])  # a domain: the whole design kept, as R's subset()
+    fit = glm(des, case["formula"], family=case["family"])
     assert_close(fit.params, case["coef"], f"{case['id']}: coefficients")
     infinite = ref["df_arg"] == "Inf"
     test = fit.wald_test(ref["terms"], method="LRT", df=math.inf if infinite else None)

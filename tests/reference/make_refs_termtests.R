@@ -25,13 +25,19 @@ suppressPackageStartupMessages(library(jsonlite))
 
 source(file.path("tests", "reference", "golden_designs.R"))  # build(), design_of()
 
-cases <- list()
-add <- function(id, design, formula, family, tests) {
-  des <- design_of(design)
+fit_of <- function(design, formula, family, subset = NULL) {
+  des <<- design_of(design)  # global: regTermTest's LRT refits by update() there
+  if (!is.null(subset)) des <<- eval(parse(text = sprintf("subset(des, %s)", subset)))
   fam <<- get(family)()  # svyglm on replicates evaluates its call globally
   ctl <<- glm.control(epsilon = 1e-300, maxit = 200)
   fit <- svyglm(as.formula(formula), design = des, family = fam, control = ctl)
   stopifnot(fit$iter < 200)
+  fit
+}
+
+cases <- list()
+add <- function(id, design, formula, family, tests) {
+  fit <- fit_of(design, formula, family)
   out <- lapply(tests, function(t) {
     df <- if (is.null(t$df)) NULL else Inf
     r <- regTermTest(fit, as.formula(t$terms), df = df, method = "Wald")
@@ -59,20 +65,16 @@ add("raked/gaussian", "raked", "api00 ~ ell + meals + stype", "gaussian",
     list(list(terms = "~ ell + meals"), list(terms = "~ stype")))
 
 lrt_cases <- list()
-add_lrt <- function(id, design, formula, family, tests) {
-  des <<- design_of(design)  # regTermTest refits by update() in the formula's environment
-  fam <<- get(family)()
-  ctl <<- glm.control(epsilon = 1e-300, maxit = 200)
-  fit <- svyglm(as.formula(formula), design = des, family = fam, control = ctl)
-  stopifnot(fit$iter < 200)
+add_lrt <- function(id, design, formula, family, tests, subset = NULL) {
+  fit <- fit_of(design, formula, family, subset)
   out <- lapply(tests, function(t) {
     df <- if (is.null(t$df)) NULL else Inf
     r <- regTermTest(fit, as.formula(t$terms), df = df, method = "LRT")
     list(terms = t$terms, df_arg = t$df, chisq = as.numeric(r$chisq), df = r$df,
          ddf = r$ddf, lambda = as.numeric(r$lambda), p = as.numeric(r$p))
   })
-  lrt_cases[[length(lrt_cases) + 1]] <<- list(id = id, design = design, formula = formula,
-                                              family = family, df_residual = fit$df.residual,
+  lrt_cases[[length(lrt_cases) + 1]] <<- list(id = id, design = design, subset = subset,
+                                              formula = formula, family = family,
                                               coef = unname(coef(fit)), tests = out)
 }
 
@@ -92,6 +94,12 @@ add_lrt("rep_jk1/gaussian", "rep_jk1", "api00 ~ api99 + stype", "gaussian",
         list(list(terms = "~ stype"), list(terms = "~ api99 + stype")))
 add_lrt("rep_jk1/quasibinomial", "rep_jk1", "sch.wide ~ api99 + stype", "quasibinomial",
         list(list(terms = "~ stype")))
+add_lrt("clus1/subset", "clus1", "api00 ~ ell + meals", "gaussian",
+        list(list(terms = "~ meals"), list(terms = "~ ell + meals")), subset = 'stype == "E"')
+add_lrt("raked/subset", "raked", "api00 ~ ell + meals", "gaussian",
+        list(list(terms = "~ meals")), subset = 'stype == "E"')
+add_lrt("strat/subset_quasibinomial", "strat", "sch.wide ~ stype + meals", "quasibinomial",
+        list(list(terms = "~ stype")), subset = 'stype != "H"')
 
 out <- list(meta = list(r = R.version.string,
                         survey = as.character(packageVersion("survey"))),

@@ -198,12 +198,14 @@ def glm(design: Design, y: Any, X: Any = None, family: str = "gaussian",
 def _weight_mean(design: Design) -> float:
     """R's rescaling of the prior weights: their mean over the design's rows.
 
-    R's subset of a calibrated design keeps every row (zero weights), that of
-    another drops them; the mean follows (it enters the dispersion only).
+    R's subset of a calibrated design keeps every row, those outside the
+    domain with a zero weight; that of another drops them. The mean follows:
+    it scales the deviance and R's ``naive.cov`` (the likelihood ratio test),
+    not the coefficients or their design-based covariance.
     """
     weights = design.full_weights
     if design.calibration_projections:
-        return float(np.mean(weights))
+        return float(np.sum(weights[design.rows])) / weights.size
     return float(np.mean(weights[design.rows]))
 
 

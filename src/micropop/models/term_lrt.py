@@ -15,14 +15,14 @@ Examples
 >>> import numpy as np, pandas as pd
 >>> from micropop.design import SurveyDesign
 >>> from micropop.models import glm
->>> rng = np.random.default_rng(1)
->>> df = pd.DataFrame({"g": rng.choice(["a", "b", "c"], 40), "x": rng.normal(size=40),
-...                    "w": 1.0})
->>> df["y"] = df["x"] + (df["g"] == "c") + rng.normal(size=40)
->>> fit = glm(SurveyDesign(df, weights="w"), "y ~ g + x")
->>> test = fit.wald_test("g", method="LRT")
->>> test.method, test.df, len(test.lambdas)
-('LRT', 2, 2)
+>>> rng = np.random.default_rng(2)
+>>> df = pd.DataFrame({"h": np.repeat([1, 2], 30), "x": rng.normal(size=60),
+...                    "k": rng.choice(["u", "v"], 60), "w": rng.uniform(1, 2, 60)})
+>>> df["n"] = rng.poisson(np.exp(0.5 + 0.3 * df["x"]))
+>>> fit = glm(SurveyDesign(df, weights="w", strata="h"), "n ~ x + k", family="quasipoisson")
+>>> test = fit.wald_test("~ x + k", method="LRT")
+>>> test.method, test.df, len(test.lambdas), bool(0 <= test.p <= 1)
+('LRT', 2, 2, True)
 """
 
 from __future__ import annotations
