@@ -43,6 +43,7 @@ from micropop.plotting.profile import profile_dots, pyramid
 from micropop.plotting.size import circles, size_forest
 from micropop.plotting.weighting import weighting_diagnostics
 
-__all__ = ["circles", "coef_forest", "earnings_ecdf", "earnings_histogram", "hourly_vs_minimum_wage",
-           "lorenz_curve", "profile_dots", "pyramid", "size_forest", "weighting_diagnostics",
+__all__ = ["circles", "coef_forest", "earnings_ecdf", "earnings_histogram",
+           "hourly_vs_minimum_wage", "lorenz_curve", "profile_dots", "pyramid", "size_forest",
+           "weighting_diagnostics",
            "COLOURS", "LABEL_WIDTH", "TICK_WIDTH", "LABEL_LINES", "localise"]
