@@ -10,6 +10,7 @@ By topic:
 - :mod:`~micropop.plotting.earnings`: :func:`earnings_histogram`, :func:`earnings_ecdf`,
   :func:`lorenz_curve`, :func:`hourly_vs_minimum_wage`
 - :mod:`~micropop.plotting.weighting`: :func:`weighting_diagnostics`
+- :mod:`~micropop.plotting.models`: :func:`coef_forest`
 
 Numbers are written as each language writes them (:func:`localise`: ``266,126``
 in English, ``266 126`` and ``0,679`` in French), for the figures and the report.
@@ -37,10 +38,12 @@ from micropop.plotting.earnings import (
     hourly_vs_minimum_wage,
     lorenz_curve,
 )
+from micropop.plotting.models import coef_forest
 from micropop.plotting.profile import profile_dots, pyramid
 from micropop.plotting.size import circles, size_forest
 from micropop.plotting.weighting import weighting_diagnostics
 
-__all__ = ["circles", "earnings_ecdf", "earnings_histogram", "hourly_vs_minimum_wage",
-           "lorenz_curve", "profile_dots", "pyramid", "size_forest", "weighting_diagnostics",
+__all__ = ["circles", "coef_forest", "earnings_ecdf", "earnings_histogram",
+           "hourly_vs_minimum_wage", "lorenz_curve", "profile_dots", "pyramid", "size_forest",
+           "weighting_diagnostics",
            "COLOURS", "LABEL_WIDTH", "TICK_WIDTH", "LABEL_LINES", "localise"]

@@ -76,6 +76,11 @@ TEXT = {
         "achieved": "achieved",
         "ratio": "weights / design weights",
         "mean": "mean",
+        "odds_ratio": "Odds ratio",
+        "rate_ratio": "Rate ratio",
+        "exp_coefficient": "exp(coefficient)",
+        "coefficient": "Coefficient",
+        "coef_title": "Model coefficients with their {level}% intervals",
     },
     "fr": {
         "earnings_x": "Revenus mensuels du micro-travail (EUR)",
@@ -119,6 +124,11 @@ TEXT = {
         "achieved": "atteinte",
         "ratio": "poids / poids de sondage",
         "mean": "moyenne",
+        "odds_ratio": "Rapport de cotes",
+        "rate_ratio": "Rapport de taux",
+        "exp_coefficient": "exp(coefficient)",
+        "coefficient": "Coefficient",
+        "coef_title": "Coefficients du modèle et leurs intervalles à {level} %",
     },
 }
 
