@@ -125,7 +125,9 @@ def model_inputs(design: Design, y: Any, X: Any, names: Sequence[str] | None,
     frame = design.frame
     used = held & design.rows
     in_design = design.rows[held]  # rows of y (and X) that the design holds
-    y_values, X_values = y_values[in_design], X_values[in_design]
+    if not in_design.all():
+        y_values, X_values = y_values[in_design], X_values[in_design]
+    X_values = np.asfortranarray(X_values)  # column products are the fit's inner loops
     for label, bad_of in (("missing", np.isnan), ("infinite", np.isinf)):
         bad_y = bad_of(y_values)
         bad_x = bad_of(X_values)

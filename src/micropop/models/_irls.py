@@ -1,10 +1,11 @@
 """Iteratively reweighted least squares, as R's ``glm.fit`` (run to full convergence).
 
 Each step solves the weighted least squares of the working response on the
-model matrix by the corrected semi-normal equations (Cholesky of the scaled
-normal equations, refined on the residuals, so that the squared condition
-number of the normal equations costs no digits); the deviance is halved back
-(R's step-halving) when a step leaves the family's domain. The fit stops when
+model matrix (R's step) for the change of the coefficients, by a Cholesky
+factorisation of the normal equations scaled to a unit diagonal: the step's
+own rounding only slows the last iteration, the root (the score equal to
+zero) is computed from the residuals at full precision; the step is halved
+back (R's step-halving) when it leaves the family's domain. The fit stops when
 the relative change of the deviance and of the coefficients is below ``tol``.
 
 Examples
@@ -25,7 +26,7 @@ import numpy as np
 
 from micropop.models._families import FamilySpec
 
-__all__ = ["IRLSFit", "aliased_columns", "deviance", "irls"]
+__all__ = ["IRLSFit", "aliased_columns", "deviance", "gram", "irls"]
 
 #: A column is aliased when its weighted residual on the columns before it is
 #: below this fraction of its norm (R's ``glm.fit`` uses 1e-7 in its QR).
@@ -60,13 +61,14 @@ def aliased_columns(X: np.ndarray, weights: np.ndarray) -> list[int]:
     >>> aliased_columns(X, np.ones(3))
     [2]
     """
-    gram = X.T @ (weights[:, None] * X)
-    if _gram_pivots(gram).min(initial=1.0) > GRAM_SCREEN:
+    if _gram_pivots(gram(X, weights)).min(initial=1.0) > GRAM_SCREEN:
         return []  # no column anywhere near the span of those before it
     root = np.sqrt(weights)[:, None] * X
     norms = np.linalg.norm(root, axis=0)
     # unpivoted QR: |R_jj| is the norm of column j's residual on the columns before it
-    residual = np.abs(np.diag(np.linalg.qr(root, mode="r")))
+    residual = np.zeros(X.shape[1])  # columns past the number of rows are aliased
+    diagonal = np.abs(np.diag(np.linalg.qr(root, mode="r")))
+    residual[:len(diagonal)] = diagonal
     return [int(j) for j in np.flatnonzero((norms == 0) | (residual <= RANK_TOL * norms))]
 
 
@@ -91,48 +93,67 @@ def _gram_pivots(gram: np.ndarray) -> np.ndarray:
     return pivots
 
 
-def _wls(X: np.ndarray, z: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The weighted least squares coefficients of ``z`` on ``X`` and ``(X' W X)^-1``.
+#: Rows per block of the Gram matrix ``X' W X``: a block of ``X`` and its
+#: weighted copy stay in cache, which is about three times faster on a
+#: million rows than one product over all of them.
+GRAM_BLOCK = 4096
 
-    The normal equations, scaled to a unit diagonal and solved by Cholesky,
-    then refined twice on the residuals (the corrected semi-normal
-    equations: as accurate as a QR decomposition of ``sqrt(w) X`` for the
-    conditioning of models, at a fraction of its cost on many rows); a QR
-    decomposition when the Cholesky factorisation fails.
+
+def gram(X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``X' diag(w) X``, summed over blocks of rows (``X`` best in Fortran order).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> gram(np.array([[1.0, 2.0], [1.0, 3.0]]), np.array([1.0, 2.0])).tolist()
+    [[3.0, 8.0], [8.0, 22.0]]
     """
-    wx = w[:, None] * X
-    gram = X.T @ wx
-    diag = np.sqrt(np.diag(gram))
-    try:
-        factor = np.linalg.cholesky(gram / diag[:, None] / diag[None, :])
-    except np.linalg.LinAlgError:
-        return _wls_qr(X, z, w)
+    total = np.zeros((X.shape[1], X.shape[1]))
+    for first in range(0, len(X), GRAM_BLOCK):
+        block = X[first:first + GRAM_BLOCK]
+        total += block.T @ (w[first:first + GRAM_BLOCK, None] * block)
+    return total
 
-    def solve(rhs: np.ndarray) -> np.ndarray:
-        inner = np.linalg.solve(factor, rhs / diag)
-        solved: np.ndarray = np.linalg.solve(factor.T, inner) / diag
+
+class _Normal:
+    """The normal equations ``X' W X``, scaled to a unit diagonal and factorised.
+
+    ``solve`` gives ``(X' W X)^-1 r`` and ``inverse`` the whole inverse (R's
+    ``cov.unscaled``); a QR decomposition of ``sqrt(w) X`` replaces the
+    Cholesky factorisation when the latter fails (``factor`` is None).
+    """
+
+    def __init__(self, X: np.ndarray, w: np.ndarray) -> None:
+        self.X, self.w = X, w
+        matrix = gram(X, w)
+        self.diag = np.sqrt(np.diag(matrix))
+        try:
+            self.factor: np.ndarray | None = np.linalg.cholesky(
+                matrix / self.diag[:, None] / self.diag[None, :])
+        except np.linalg.LinAlgError:
+            self.factor = None
+
+    def solve(self, rhs: np.ndarray) -> np.ndarray:
+        if self.factor is None:
+            return self.inverse() @ rhs
+        inner = np.linalg.solve(self.factor, rhs / self.diag)
+        solved: np.ndarray = np.linalg.solve(self.factor.T, inner) / self.diag
         return solved
 
-    beta = solve(wx.T @ z)
-    for _ in range(2):
-        beta = beta + solve(wx.T @ (z - X @ beta))
-    inverse = np.linalg.inv(factor)
-    bread = (inverse.T @ inverse) / diag[:, None] / diag[None, :]
-    return beta, bread
-
-
-def _wls_qr(X: np.ndarray, z: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    root = np.sqrt(w)
-    q, r = np.linalg.qr(root[:, None] * X)
-    beta = np.linalg.solve(r, q.T @ (root * z))
-    r_inv = np.linalg.solve(r, np.eye(len(r)))
-    return beta, r_inv @ r_inv.T
+    def inverse(self) -> np.ndarray:
+        if self.factor is None:
+            r = np.linalg.qr(np.sqrt(self.w)[:, None] * self.X, mode="r")
+            r_inv = np.linalg.solve(r, np.eye(len(r)))
+            return r_inv @ r_inv.T
+        inverse = np.linalg.inv(self.factor)
+        bread: np.ndarray = (inverse.T @ inverse) / self.diag[:, None] / self.diag[None, :]
+        return bread
 
 
 def deviance(spec: FamilySpec, y: np.ndarray, mu: np.ndarray, w: np.ndarray) -> float:
     """The family's deviance of ``y`` at ``mu`` with prior weights ``w`` (R's ``dev.resids``)."""
     with np.errstate(all="ignore"):
-        return float(np.sum(spec.family.resid_dev(y, mu, var_weights=w) ** 2))
+        return float(spec.family.deviance(y, mu, var_weights=w))
 
 
 def _valid(spec: FamilySpec, eta: np.ndarray, mu: np.ndarray) -> bool:
@@ -169,14 +190,17 @@ def irls(X: np.ndarray, y: np.ndarray, prior: np.ndarray, spec: FamilySpec, *,
         ``converged`` False when ``max_iter`` was reached.
     """
     family, link = spec.family, spec.family.link
+    X = np.asfortranarray(X)
     if start is None:
         mu = family.starting_mu(y)
         eta = link(mu)
+        beta = np.zeros(X.shape[1])
+        fitted = np.zeros(len(y))  # X @ beta, which eta equals after the first step
     else:
-        eta = X @ start
+        beta = np.asarray(start, dtype=float)
+        eta = fitted = X @ beta
         mu = link.inverse(eta)
     dev = deviance(spec, y, mu, prior)
-    beta = np.zeros(X.shape[1]) if start is None else np.asarray(start, dtype=float)
     history: list[np.ndarray] = []
     converged = False
     iteration = 0
@@ -184,8 +208,10 @@ def irls(X: np.ndarray, y: np.ndarray, prior: np.ndarray, spec: FamilySpec, *,
         iteration += 1
         deriv = link.deriv(mu)  # d eta / d mu
         w = prior / (deriv**2 * family.variance(mu))
-        z = eta + (y - mu) * deriv
-        new_beta, _ = _wls(X, z, w)
+        # R's weighted least squares of the working response eta + (y - mu) deta/dmu,
+        # solved for the step from beta: the root does not depend on the solver's digits
+        working = eta - fitted + (y - mu) * deriv
+        new_beta = beta + _Normal(X, w).solve(X.T @ (w * working))
         new_eta = X @ new_beta
         new_mu = link.inverse(new_eta)
         new_dev = deviance(spec, y, new_mu, prior)
@@ -199,12 +225,13 @@ def irls(X: np.ndarray, y: np.ndarray, prior: np.ndarray, spec: FamilySpec, *,
         step = np.max(np.abs(new_beta - beta)) / (np.max(np.abs(new_beta)) + 0.1)
         change = abs(new_dev - dev) / (abs(new_dev) + 0.1)
         beta, eta, mu, dev = new_beta, new_eta, new_mu, new_dev
+        fitted = eta
         history = (history + [beta])[-6:]
         if change < tol and step < tol:
             converged = True
             break
     deriv = link.deriv(mu)
     w = prior / (deriv**2 * family.variance(mu))
-    _, bread = _wls(X, eta + (y - mu) * deriv, w)  # the bread at the final coefficients
+    bread = _Normal(X, w).inverse()  # the bread at the final coefficients
     return IRLSFit(beta, eta, mu, w, (y - mu) * deriv, bread, iteration, converged,
                    tuple(history))

@@ -61,12 +61,13 @@ from micropop.errors import (
 )
 from micropop.models._formula_coding import Coded, code, columns, is_factor, numeric
 from micropop.models._formula_parse import Parsed, Variable, read_formula
+from micropop.models._irls import RANK_TOL, aliased_columns
 
 __all__ = ["ModelFrame", "model_frame", "model_matrix", "ALIAS_TOLERANCE"]
 
 #: A column is aliased when its distance to the span of the columns before it is at most this
-#: fraction of its norm (R's ``lm`` uses 1e-7 in its pivoting QR).
-ALIAS_TOLERANCE = 1e-7
+#: fraction of its norm (R's ``lm`` uses 1e-7 in its pivoting QR); the fit's rule.
+ALIAS_TOLERANCE = RANK_TOL
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ def model_frame(data: pd.DataFrame, formula: str, *, na_rm: bool = False) -> Mod
     matrix = np.empty((n, len(values)), order="F")  # one block for pandas, no copy
     for k, column in enumerate(values):
         matrix[:, k] = column
-    X = pd.DataFrame(matrix, index=data.index[rows], columns=names)
+    X = pd.DataFrame(matrix, index=data.index[rows], columns=names, copy=False)
     _refuse_aliased(X, owned, parsed.text)
     levels = {c.label: list(c.levels) for c in coded if c.codes is not None}
     return ModelFrame(y=y, X=X, rows=rows, terms=owned, response=parsed.response.label,
@@ -317,19 +318,14 @@ def _refuse_aliased(X: pd.DataFrame, owned: dict[str, list[str]], formula: str) 
     n, p = matrix.shape
     if p == 0:
         return
-    norms = np.sqrt(np.einsum("ij,ij->j", matrix, matrix))
-    diag = np.zeros(p)
-    if n:
-        r = np.linalg.qr(matrix, mode="r")
-        k = min(n, p)
-        diag[:k] = np.abs(np.diag(r)[:k])
-    aliased = np.flatnonzero((diag <= ALIAS_TOLERANCE * norms) | (norms == 0))
+    aliased = aliased_columns(matrix, np.ones(n))
     if not len(aliased):
         return
+    norms = np.sqrt(np.einsum("ij,ij->j", matrix, matrix))
     names = list(X.columns)
     term_of = {c: t for t, cols in owned.items() for c in cols}
     details = []
-    kept = [k for k in range(p) if k not in set(aliased)]
+    kept = [k for k in range(p) if k not in aliased]
     for a in aliased[:3]:
         before = [k for k in kept if k < a]
         combo = "0 (a column of zeros)" if norms[a] == 0 else _combination(matrix, a, before,

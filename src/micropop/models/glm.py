@@ -246,11 +246,13 @@ def _check_converged(fit: IRLSFit, spec: FamilySpec, data: ModelInputs, max_iter
 def _linearized_vcov(design: Design, data: ModelInputs, fit: IRLSFit) -> np.ndarray:
     """R's ``svy.varcoef``: the design covariance of the influence ``estfun %*% bread``."""
     scores = data.X * (fit.working_resid * fit.working_weights)[:, None]
+    # scores @ bread, written for numpy's fast product of a Fortran-ordered matrix
+    within = (fit.bread.T @ scores.T).T
     if data.used.all():
-        influence, row_domain = scores @ fit.bread, None
+        influence, row_domain = within, None
     else:
-        influence = np.zeros((len(data.used), data.X.shape[1]))
-        influence[data.used] = scores @ fit.bread
+        influence = np.zeros((len(data.used), data.X.shape[1]), order="F")
+        influence[data.used] = within
         row_domain = np.where(data.used, 0, -1).astype(np.intp)
     vcov: np.ndarray = design.linearized_vcov(influence, row_domain, 1)
     symmetric: np.ndarray = (vcov + vcov.T) / 2
