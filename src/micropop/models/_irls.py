@@ -135,7 +135,8 @@ class _Normal:
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
         if self.factor is None:
-            return self.inverse() @ rhs
+            product: np.ndarray = self.inverse() @ rhs
+            return product
         inner = np.linalg.solve(self.factor, rhs / self.diag)
         solved: np.ndarray = np.linalg.solve(self.factor.T, inner) / self.diag
         return solved
