@@ -34,7 +34,7 @@ from micropop.errors import (
     data_rows,
 )
 
-__all__ = ["ModelInputs", "model_inputs"]
+__all__ = ["ModelInputs", "design_degf", "design_vcov", "model_inputs"]
 
 
 @dataclass(frozen=True)
@@ -142,3 +142,35 @@ def model_inputs(design: Design, y: Any, X: Any, names: Sequence[str] | None,
         raise EmptyDomainError("no row used by the model has a non-zero weight",
                                hint="check the subset and the rows given")
     return ModelInputs(y_values, X_values, column_names, used)
+
+
+def design_degf(design: Design, used: np.ndarray) -> float:
+    """R's ``degf`` of the design a model uses.
+
+    A linearised design without the rows left out (R's svyglm and svyolr
+    drop the rows with missing values first); a replicate design with them
+    (R's ``svyglm.svyrep.design`` counts its degf before dropping them).
+    """
+    if design.is_replicate:
+        used = design.rows
+    if used.all():
+        return float(design.degf)
+    return float(design.domain_degf(np.where(used, 0, -1).astype(np.intp), 1)[0])
+
+
+def design_vcov(design: Design, used: np.ndarray, influence: np.ndarray) -> np.ndarray:
+    """The design covariance of a model's influence functions (R's ``svy.varcoef``).
+
+    ``influence`` (m, p) holds them for the rows used (``used``, over the
+    design's frame); the other rows count as zeros, in a domain of the
+    whole design.
+    """
+    if used.all():
+        full, row_domain = influence, None
+    else:
+        full = np.zeros((len(used), influence.shape[1]))
+        full[used] = influence
+        row_domain = np.where(used, 0, -1).astype(np.intp)
+    vcov: np.ndarray = design.linearized_vcov(full, row_domain, 1)
+    symmetric: np.ndarray = (vcov + vcov.T) / 2
+    return symmetric

@@ -50,8 +50,8 @@ from micropop.errors import (
     check_number,
 )
 from micropop.models._families import FamilySpec, check_support, family_spec
-from micropop.models._inputs import ModelInputs, model_inputs
-from micropop.models._irls import IRLSFit, aliased_columns, irls
+from micropop.models._inputs import ModelInputs, design_degf, design_vcov, model_inputs
+from micropop.models._irls import IRLSFit, aliased_columns, irls, moving_coefficients
 from micropop.models.formula import ModelFrame, model_frame
 from micropop.models.result import GLMResult
 
@@ -170,7 +170,7 @@ def glm(design: Design, y: Any, X: Any = None, family: str = "gaussian",
             "matrix are linear combinations of the columns before them (aliased; R would "
             "report NA coefficients)", hint="drop those terms or merge levels")
     p = data.X.shape[1]
-    df_resid = _degf(design, data.used) + 1 - p
+    df_resid = design_degf(design, data.used) + 1 - p
     if df_resid <= 0:
         raise ResidualDfError(
             f"{p} coefficients for a design with {df_resid + p - 1:g} degrees of freedom "
@@ -209,30 +209,12 @@ def _weight_mean(design: Design) -> float:
     return float(np.mean(weights[design.rows]))
 
 
-def _degf(design: Design, used: np.ndarray) -> float:
-    """R's ``degf`` of the design the model uses.
-
-    A linearised design without the rows left out (R's svyglm drops the
-    rows with missing values first); a replicate design with them (R's
-    ``svyglm.svyrep.design`` counts its degf before dropping them).
-    """
-    if design.is_replicate:
-        used = design.rows
-    if used.all():
-        return float(design.degf)
-    return float(design.domain_degf(np.where(used, 0, -1).astype(np.intp), 1)[0])
-
-
 def _check_converged(fit: IRLSFit, spec: FamilySpec, data: ModelInputs, max_iter: int) -> None:
     separated = (spec.name.removeprefix("quasi") == "binomial"
                  and bool(np.any((fit.mu < SEPARATION_EPS) | (fit.mu > 1 - SEPARATION_EPS))))
     if fit.converged and not separated:
         return
-    history = np.array(fit.history)
-    moving = np.abs(history[-1] - history[0]) > 1e-6 * (1 + np.abs(history[-1]))
-    if not moving.any():
-        moving = np.abs(fit.params) == np.max(np.abs(fit.params))
-    terms = ", ".join(f"{data.names[j]!r} ({fit.params[j]:.4g})" for j in np.flatnonzero(moving))
+    terms = moving_coefficients(fit.history, fit.params, data.names)
     if separated:
         raise ModelConvergenceError(
             f"perfect separation: fitted probabilities of 0 or 1 after {fit.iterations} "
@@ -246,15 +228,7 @@ def _check_converged(fit: IRLSFit, spec: FamilySpec, data: ModelInputs, max_iter
 def _linearized_vcov(design: Design, data: ModelInputs, fit: IRLSFit) -> np.ndarray:
     """R's ``svy.varcoef``: the design covariance of the influence ``estfun %*% bread``."""
     scores = data.X * (fit.working_resid * fit.working_weights)[:, None]
-    if data.used.all():
-        influence, row_domain = scores @ fit.bread, None
-    else:
-        influence = np.zeros((len(data.used), data.X.shape[1]))
-        influence[data.used] = scores @ fit.bread
-        row_domain = np.where(data.used, 0, -1).astype(np.intp)
-    vcov: np.ndarray = design.linearized_vcov(influence, row_domain, 1)
-    symmetric: np.ndarray = (vcov + vcov.T) / 2
-    return symmetric
+    return design_vcov(design, data.used, scores @ fit.bread)
 
 
 def _replicate_vcov(design: Design, data: ModelInputs, spec: FamilySpec, fit: IRLSFit,
