@@ -228,7 +228,7 @@ class DesignMethods(Design):
     def olr(self, formula: Any, *, method: str = "logistic", na_rm: bool = False,
             rows: Any = None, max_iter: int = 100, tol: float = 1e-10,
             start: Any = None) -> OLRResult:
-        """An ordinal (proportional odds) model with design-based standard errors, as R's ``svyolr``.
+        """An ordinal (proportional odds) model with design-based SEs, as R's ``svyolr``.
 
         Examples
         --------

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-__all__ = ["OLRFit", "METHODS", "newton", "start_values"]
+__all__ = ["OLRFit", "METHODS", "derivatives", "loglik", "newton", "start_values"]
 
 METHODS = ["logistic", "probit"]
 
@@ -179,14 +179,18 @@ def newton(X: np.ndarray, y: np.ndarray, w: np.ndarray, levels: int, method: str
             break
         if not np.all(np.isfinite(step)):
             break
+        small = np.max(np.abs(step)) / (np.max(np.abs(params)) + 0.1) < tol
         factor = 1.0
         new_value = loglik(params + step, X, y, w, q, method)
         while not new_value >= value - 1e-12 * abs(value) and factor > 1e-10:
             factor /= 2  # step-halving: unordered thresholds or a lower likelihood
             new_value = loglik(params + factor * step, X, y, w, q, method)
-        params, value = params + factor * step, max(new_value, value)
+        if not new_value >= value - 1e-12 * abs(value):
+            converged = bool(small)  # no step raises the likelihood: at the top, or stuck
+            break
+        params, value = params + factor * step, new_value
         history = (history + [params])[-6:]
-        if np.max(np.abs(factor * step)) / (np.max(np.abs(params)) + 0.1) < tol:
+        if small and factor == 1.0:
             converged = True
             break
     scores, information = derivatives(params, X, y, w, q, method)

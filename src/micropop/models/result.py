@@ -8,10 +8,8 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from micropop.design._core import Design
-from micropop.errors import check_number
 from micropop.models._coef_table import coefficient_table
 from micropop.models.formula import ModelFrame
 from micropop.models.predict import Prediction, predict
