@@ -17,7 +17,8 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,13 +29,14 @@ from micropop.design._core import Design
 from micropop.errors import (
     EmptyDomainError,
     InfiniteValueError,
+    MicropopWarning,
     MissingValuesError,
     NotNumericVariableError,
     OptionError,
     data_rows,
 )
 
-__all__ = ["ModelInputs", "design_degf", "design_vcov", "model_inputs"]
+__all__ = ["ModelInputs", "design_degf", "design_vcov", "model_inputs", "replicate_vcov"]
 
 
 @dataclass(frozen=True)
@@ -174,3 +176,28 @@ def design_vcov(design: Design, used: np.ndarray, influence: np.ndarray) -> np.n
     vcov: np.ndarray = design.linearized_vcov(full, row_domain, 1)
     symmetric: np.ndarray = (vcov + vcov.T) / 2
     return symmetric
+
+
+def replicate_vcov(design: Design, used: np.ndarray, params: np.ndarray,
+                   refit: Callable[[int, np.ndarray], tuple[np.ndarray, bool]],
+                   model: str) -> np.ndarray:
+    """The replicate variance of a model refitted with each replicate weight.
+
+    ``refit(r, weights)`` fits the model with replicate ``r``'s weights of
+    the rows used (warm-started from ``params``) and returns its parameters
+    and whether it converged; the fits that did not are kept, with a
+    warning naming them (as R does).
+    """
+    weights = design.weight_matrix(np.flatnonzero(used))
+    thetas = np.empty((weights.shape[1], len(params)))
+    failed = []
+    for r in range(weights.shape[1]):
+        thetas[r], converged = refit(r, weights[:, r])
+        if not converged:
+            failed.append(r + 1)
+    if failed:
+        warnings.warn(MicropopWarning(
+            f"{model} did not converge for replicate{'s' if len(failed) > 1 else ''} "
+            f"{', '.join(map(str, failed[:10]))} (kept, as R does)"), stacklevel=4)
+    vcov: np.ndarray = design.replicate_vcov(thetas, params)
+    return vcov

@@ -33,7 +33,6 @@ Examples
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,7 +41,6 @@ import numpy as np
 from micropop.design._core import Design
 from micropop.design.encode import require_design
 from micropop.errors import (
-    MicropopWarning,
     ModelConvergenceError,
     OptionError,
     RankDeficientError,
@@ -50,7 +48,13 @@ from micropop.errors import (
     check_number,
 )
 from micropop.models._families import FamilySpec, check_support, family_spec
-from micropop.models._inputs import ModelInputs, design_degf, design_vcov, model_inputs
+from micropop.models._inputs import (
+    ModelInputs,
+    design_degf,
+    design_vcov,
+    model_inputs,
+    replicate_vcov,
+)
 from micropop.models._irls import IRLSFit, aliased_columns, irls, moving_coefficients
 from micropop.models.formula import ModelFrame, model_frame
 from micropop.models.result import GLMResult
@@ -234,11 +238,7 @@ def _linearized_vcov(design: Design, data: ModelInputs, fit: IRLSFit) -> np.ndar
 def _replicate_vcov(design: Design, data: ModelInputs, spec: FamilySpec, fit: IRLSFit,
                     max_iter: int, tol: float) -> np.ndarray:
     """R's ``svyglm.svyrep.design``: refit with each replicate weight, warm-started."""
-    weights = design.weight_matrix(np.flatnonzero(data.used))
-    thetas = np.empty((weights.shape[1], len(fit.params)))
-    failed = []
-    for r in range(weights.shape[1]):
-        w = weights[:, r]
+    def refit(r: int, w: np.ndarray) -> tuple[np.ndarray, bool]:
         aliased = aliased_columns(data.X, w)
         if aliased:
             cols = ", ".join(repr(data.names[j]) for j in aliased)
@@ -246,17 +246,11 @@ def _replicate_vcov(design: Design, data: ModelInputs, spec: FamilySpec, fit: IR
                 f"replicate {r + 1} cannot estimate {cols}: on the rows it keeps, the "
                 "column is zero or a combination of the columns before it (R gives NA "
                 "variances)", hint="merge the sparse levels or use a linearised design")
-        refit = irls(data.X, data.y, w / w.sum(), spec, max_iter=max_iter, tol=tol,
+        again = irls(data.X, data.y, w / w.sum(), spec, max_iter=max_iter, tol=tol,
                      start=fit.params)
-        thetas[r] = refit.params
-        if not refit.converged:
-            failed.append(r + 1)
-    if failed:
-        warnings.warn(MicropopWarning(
-            f"the fit did not converge for replicate{'s' if len(failed) > 1 else ''} "
-            f"{', '.join(map(str, failed[:10]))} (kept, as R does)"), stacklevel=3)
-    vcov: np.ndarray = design.replicate_vcov(thetas, fit.params)
-    return vcov
+        return again.params, again.converged
+
+    return replicate_vcov(design, data.used, fit.params, refit, "the fit")
 
 
 def _dispersion(design: Design, data: ModelInputs, spec: FamilySpec, fit: IRLSFit,

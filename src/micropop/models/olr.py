@@ -31,7 +31,6 @@ Examples
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import replace
 from typing import Any
 
@@ -41,7 +40,6 @@ from micropop.design._core import Design
 from micropop.design.encode import require_design
 from micropop.errors import (
     FormulaError,
-    MicropopWarning,
     ModelConvergenceError,
     OptionError,
     OrdinalResponseError,
@@ -50,7 +48,13 @@ from micropop.errors import (
     check_number,
     check_option,
 )
-from micropop.models._inputs import ModelInputs, design_degf, design_vcov, model_inputs
+from micropop.models._inputs import (
+    ModelInputs,
+    design_degf,
+    design_vcov,
+    model_inputs,
+    replicate_vcov,
+)
 from micropop.models._irls import aliased_columns, moving_coefficients
 from micropop.models._olr_fit import METHODS, OLRFit, newton
 from micropop.models.formula import ModelFrame, model_frame
@@ -230,19 +234,10 @@ def _replicate_vcov(design: Design, data: ModelInputs, codes: np.ndarray, fit: O
                     levels: tuple[str, ...], response: str, method: str, max_iter: int,
                     tol: float) -> np.ndarray:
     """R's ``svyolr.svyrep.design``: refit with each replicate weight, warm-started."""
-    weights = design.weight_matrix(np.flatnonzero(data.used))
-    thetas = np.empty((weights.shape[1], len(fit.params)))
-    failed = []
-    for r in range(weights.shape[1]):
-        _check_levels(codes, weights[:, r], levels, response, f"in replicate {r + 1}, ")
-        refit = newton(data.X, codes, weights[:, r], len(levels), method, start=fit.params,
+    def refit(r: int, w: np.ndarray) -> tuple[np.ndarray, bool]:
+        _check_levels(codes, w, levels, response, f"in replicate {r + 1}, ")
+        again = newton(data.X, codes, w, len(levels), method, start=fit.params,
                        max_iter=max_iter, tol=tol)
-        thetas[r] = refit.params
-        if not refit.converged:
-            failed.append(r + 1)
-    if failed:
-        warnings.warn(MicropopWarning(
-            f"the ordinal model did not converge for replicate{'s' if len(failed) > 1 else ''} "
-            f"{', '.join(map(str, failed[:10]))} (kept, as R does)"), stacklevel=3)
-    vcov: np.ndarray = design.replicate_vcov(thetas, fit.params)
-    return vcov
+        return again.params, again.converged
+
+    return replicate_vcov(design, data.used, fit.params, refit, "the ordinal model")
