@@ -3,7 +3,7 @@
 Made by ``tests/reference/make_refs_olr.R`` (R 4.2.2, survey 4.1.1): R's help
 example (apiclus1, ``mealcat ~ avg.ed + mobility + stype``), the same on
 apistrat and apiclus2 (fpc at two stages, rows with missing values left
-out), probit, subset domains, a raked design, JK1 and bootstrap replicate
+out), probit, subset domains (linearised and JK1), a raked design, JK1 and bootstrap replicate
 designs, and regTermTest on svyolr fits. R's optimiser (BFGS) was run to its
 limit there; coefficients, thresholds, the full vcov and the tests agree to
 relative 1e-6, as the issue asks of svyolr (measured: at most 8.2e-7, on a

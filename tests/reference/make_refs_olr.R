@@ -127,6 +127,7 @@ add("asrep_jk1/logistic", "asrep_jk1", help, "mealcat")
 add("rep_jk1/logistic", "rep_jk1", "apicat ~ stype + awards", "apicat")
 add("rep_boot/logistic", "rep_boot", "apicat ~ stype + awards", "apicat")
 add("rep_jk1/probit", "rep_jk1", "apicat ~ stype + awards", "apicat", method = "probit")
+add("rep_jk1/subset", "rep_jk1", "apicat ~ awards + api99", "apicat", subset = 'stype != "H"')
 
 out <- list(meta = list(r = R.version.string,
                         survey = as.character(packageVersion("survey")),
