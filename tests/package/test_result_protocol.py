@@ -46,6 +46,12 @@ def _logit(d: mp.SurveyDesign):
     return glm(d, data["microwork_12m"].astype(float), X, family="quasibinomial")
 
 
+def _ordinal(d: mp.SurveyDesign):
+    freq = pd.Categorical(d.data["microwork_freq"], ordered=True,
+                          categories=["none", "less_often", "monthly", HOSTILE])
+    return d.assign(freq=freq).olr("freq ~ age")
+
+
 def _domains(result) -> list:
     return list(result.domains)
 
@@ -78,6 +84,8 @@ CASES = {
     "GLMResult": (_logit, lambda r: ["(Intercept)", "age", HOSTILE], INTERVAL + ["t", "p"]),
     "TermTest": (lambda d: _logit(d).wald_test([HOSTILE, "age"]), lambda r: [f"{HOSTILE} + age"],
                  ["statistic", "df", "ddf", "chisq", "p"]),
+    "OLRResult": (_ordinal, lambda r: ["age", "none|less_often", "less_often|monthly",
+                                       f"monthly|{HOSTILE}"], INTERVAL + ["t", "p"]),
     "Prediction": (lambda d: _logit(d).predict(pd.DataFrame(
         {"(Intercept)": 1.0, "age": [30.0, 50.0], HOSTILE: [1.0, 0.0]}, index=[HOSTILE, "male"]),
         type="response"), lambda r: [HOSTILE, "male"], INTERVAL),

@@ -33,7 +33,7 @@ from micropop.design.encode import Columns
 
 if TYPE_CHECKING:
     from micropop.estimation import ChisqTest, Estimate
-    from micropop.models import GLMResult
+    from micropop.models import GLMResult, OLRResult
     from micropop.weighting import WeightSummary
     from micropop.weighting.margins import MarginSpec
 
@@ -223,6 +223,34 @@ class DesignMethods(Design):
         from micropop.models import glm
         return glm(self, y, X, family=family, link=link, names=names, rows=rows, na_rm=na_rm,
                    max_iter=max_iter, tol=tol, start=start)
+
+    @documented_as("micropop.models.olr.olr")
+    def olr(self, formula: Any, *, method: str = "logistic", na_rm: bool = False,
+            rows: Any = None, max_iter: int = 100, tol: float = 1e-10,
+            start: Any = None) -> OLRResult:
+        """An ordinal (proportional odds) model with design-based SEs, as R's ``svyolr``.
+
+        Examples
+        --------
+        How often do they work on the platforms (weekly < monthly < less
+        often), hours and sex being equal? More hours, more often (a negative
+        coefficient moves towards the lower levels: weekly work).
+
+        >>> from micropop import datasets
+        >>> from micropop.design import SurveyDesign
+        >>> des = SurveyDesign(datasets.load_worker_survey(), weights="weight")
+        >>> des.olr("frequency ~ hours_week + sex").to_frame()[["estimate", "se"]].round(3)
+        ... # doctest: +NORMALIZE_WHITESPACE
+                            estimate     se
+        term
+        hours_week            -2.586  0.230
+        sexmale                0.090  0.173
+        weekly|monthly        -7.911  0.596
+        monthly|less_often    -2.377  0.213
+        """
+        from micropop.models import olr
+        return olr(self, formula, method=method, na_rm=na_rm, rows=rows, max_iter=max_iter,
+                   tol=tol, start=start)
 
     # --- weighting (micropop.weighting) -------------------------------------
 

@@ -82,6 +82,7 @@ from micropop.errors._exceptions import (
     NotCategoricalError,
     NotNumericVariableError,
     OptionError,
+    OrdinalResponseError,
     OutOfRangeError,
     PlatformFigureError,
     PopulationCountError,
@@ -207,5 +208,6 @@ __all__ = [
     "ModelConvergenceError",
     "RankDeficientError",
     "ResidualDfError",
+    "OrdinalResponseError",
     "UnknownTermError",
 ]

@@ -431,6 +431,10 @@ class ResidualDfError(ModelError):
     """No residual degrees of freedom: the design has fewer PSUs than the model coefficients."""
 
 
+class OrdinalResponseError(ModelError):
+    """An ordinal model's response that is not an ordered categorical with 3 or more levels."""
+
+
 class UnknownTermError(ModelError, KeyError):
     """A term to test (``fit.wald_test("sex")``) that is not one of the model's terms."""
 

@@ -2,7 +2,8 @@
 
 :func:`glm` fits a model from a response and a model matrix (or a
 :class:`~micropop.models.formula.ModelFrame`) with design-based variances;
-:class:`GLMResult` holds the fit.
+:class:`GLMResult` holds the fit. :func:`olr` fits an ordinal (proportional odds)
+model, as R's ``svyolr``; :class:`OLRResult` holds it.
 
 Examples
 --------
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 from micropop.models.formula import ModelFrame, model_frame
 from micropop.models.glm import glm
+from micropop.models.olr import olr
+from micropop.models.olr_result import OLRResult
 from micropop.models.result import GLMResult
 
-__all__ = ["GLMResult", "glm", "ModelFrame", "model_frame"]
+__all__ = ["GLMResult", "glm", "ModelFrame", "model_frame", "OLRResult", "olr"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from micropop.errors import FormulaError, InfiniteValueError, data_rows
+from micropop.errors import FormulaError, InfiniteValueError, OrdinalResponseError, data_rows
 from micropop.models._formula_parse import Expr, Parsed, Variable, r_number
 
 #: Widest design matrix built (columns).
@@ -138,6 +138,40 @@ def _factor(data: pd.DataFrame, variable: Variable, used: np.ndarray, formula: s
         names = [names[k] for k in order]
         codes = np.argsort(order)[codes]
     return Coded(variable.label, codes=codes, levels=tuple(names), ordered=ordered)
+
+
+def ordinal_response(data: pd.DataFrame, variable: Variable, used: np.ndarray,
+                     formula: str) -> tuple[np.ndarray, tuple[str, ...]]:
+    """An ordinal model's response: the codes (0, 1, ...) of an ordered categorical column.
+
+    All of the column's categories are kept, in order (R's ``polr`` keeps a
+    factor's levels); a response that is not an ordered categorical column
+    with 3 or more categories is refused, naming it and the fix.
+    """
+    fix = ("make it an ordered categorical, e.g. data[{0!r}] = pd.Categorical(data[{0!r}], "
+           "categories=[<levels from lowest to highest>], ordered=True), or give it "
+           "'type: ordered' in the codebook")
+    name = variable.expr.name if variable.expr.kind == "col" else variable.label
+    if variable.expr.kind != "col" or variable.factor:
+        raise OrdinalResponseError(f"the response {variable.label} of the ordinal model "
+                                   f"{formula!r} must be a column, not an expression",
+                                   hint=fix.format(name))
+    column = data[name]
+    if not (isinstance(column.dtype, pd.CategoricalDtype) and column.cat.ordered):
+        kind = "an unordered categorical" if isinstance(column.dtype, pd.CategoricalDtype) \
+            else f"of dtype {column.dtype}"
+        shown = ", ".join(map(repr, pd.unique(column.dropna())[:6].tolist()))
+        raise OrdinalResponseError(f"the response {name!r} of the ordinal model {formula!r} is "
+                                   f"{kind} (values {shown}), not an ordered categorical",
+                                   hint=fix.format(name))
+    levels = tuple(_level_name(c) for c in column.cat.categories)
+    if len(levels) < 3:
+        raise OrdinalResponseError(f"the response {name!r} of the ordinal model {formula!r} "
+                                   f"has {len(levels)} categories ({', '.join(map(repr, levels))}"
+                                   "); an ordinal model needs 3 or more, as R's polr",
+                                   hint="use glm(family='quasibinomial') for two levels")
+    codes = column.cat.codes.to_numpy()[used].astype(float)
+    return codes, levels
 
 
 def _level_name(value: object) -> str:

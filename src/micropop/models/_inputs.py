@@ -17,7 +17,8 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,13 +29,14 @@ from micropop.design._core import Design
 from micropop.errors import (
     EmptyDomainError,
     InfiniteValueError,
+    MicropopWarning,
     MissingValuesError,
     NotNumericVariableError,
     OptionError,
     data_rows,
 )
 
-__all__ = ["ModelInputs", "model_inputs"]
+__all__ = ["ModelInputs", "design_degf", "design_vcov", "model_inputs", "replicate_vcov"]
 
 
 @dataclass(frozen=True)
@@ -144,3 +146,60 @@ def model_inputs(design: Design, y: Any, X: Any, names: Sequence[str] | None,
         raise EmptyDomainError("no row used by the model has a non-zero weight",
                                hint="check the subset and the rows given")
     return ModelInputs(y_values, X_values, column_names, used)
+
+
+def design_degf(design: Design, used: np.ndarray) -> float:
+    """R's ``degf`` of the design a model uses.
+
+    A linearised design without the rows left out (R's svyglm and svyolr
+    drop the rows with missing values first); a replicate design with them
+    (R's ``svyglm.svyrep.design`` counts its degf before dropping them).
+    """
+    if design.is_replicate:
+        used = design.rows
+    if used.all():
+        return float(design.degf)
+    return float(design.domain_degf(np.where(used, 0, -1).astype(np.intp), 1)[0])
+
+
+def design_vcov(design: Design, used: np.ndarray, influence: np.ndarray) -> np.ndarray:
+    """The design covariance of a model's influence functions (R's ``svy.varcoef``).
+
+    ``influence`` (m, p) holds them for the rows used (``used``, over the
+    design's frame); the other rows count as zeros, in a domain of the
+    whole design.
+    """
+    if used.all():
+        full, row_domain = influence, None
+    else:
+        full = np.zeros((len(used), influence.shape[1]), order="F")
+        full[used] = influence
+        row_domain = np.where(used, 0, -1).astype(np.intp)
+    vcov: np.ndarray = design.linearized_vcov(full, row_domain, 1)
+    symmetric: np.ndarray = (vcov + vcov.T) / 2
+    return symmetric
+
+
+def replicate_vcov(design: Design, used: np.ndarray, params: np.ndarray,
+                   refit: Callable[[int, np.ndarray], tuple[np.ndarray, bool]],
+                   model: str) -> np.ndarray:
+    """The replicate variance of a model refitted with each replicate weight.
+
+    ``refit(r, weights)`` fits the model with replicate ``r``'s weights of
+    the rows used (warm-started from ``params``) and returns its parameters
+    and whether it converged; the fits that did not are kept, with a
+    warning naming them (as R does).
+    """
+    weights = design.weight_matrix(np.flatnonzero(used))
+    thetas = np.empty((weights.shape[1], len(params)))
+    failed = []
+    for r in range(weights.shape[1]):
+        thetas[r], converged = refit(r, weights[:, r])
+        if not converged:
+            failed.append(r + 1)
+    if failed:
+        warnings.warn(MicropopWarning(
+            f"{model} did not converge for replicate{'s' if len(failed) > 1 else ''} "
+            f"{', '.join(map(str, failed[:10]))} (kept, as R does)"), stacklevel=4)
+    vcov: np.ndarray = design.replicate_vcov(thetas, params)
+    return vcov

@@ -26,7 +26,7 @@ import numpy as np
 
 from micropop.models._families import FamilySpec
 
-__all__ = ["IRLSFit", "aliased_columns", "deviance", "gram", "irls"]
+__all__ = ["IRLSFit", "aliased_columns", "deviance", "gram", "irls", "moving_coefficients"]
 
 #: A column is aliased when its weighted residual on the columns before it is
 #: below this fraction of its norm (R's ``glm.fit`` uses 1e-7 in its QR).
@@ -70,6 +70,27 @@ def aliased_columns(X: np.ndarray, weights: np.ndarray) -> list[int]:
     diagonal = np.abs(np.diag(np.linalg.qr(root, mode="r")))
     residual[:len(diagonal)] = diagonal
     return [int(j) for j in np.flatnonzero((norms == 0) | (residual <= RANK_TOL * norms))]
+
+
+def moving_coefficients(history: tuple[np.ndarray, ...], params: np.ndarray,
+                        names: list[str]) -> str:
+    """The coefficients still moving over the last iterations, named with their values.
+
+    Those that changed by more than 1e-6 (relative) over ``history``; the
+    largest one when none did. For the message of a fit that did not converge.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> moving_coefficients((np.array([0.0, 5.0]), np.array([0.0, 9.0])), np.array([0.0, 9.0]),
+    ...                     ["a", "b"])
+    "'b' (9)"
+    """
+    steps = np.array(history) if history else np.array([params])
+    moving = np.abs(steps[-1] - steps[0]) > 1e-6 * (1 + np.abs(steps[-1]))
+    if not moving.any():
+        moving = np.abs(params) == np.max(np.abs(params))
+    return ", ".join(f"{names[j]!r} ({params[j]:.4g})" for j in np.flatnonzero(moving))
 
 
 def _gram_pivots(gram: np.ndarray) -> np.ndarray:

@@ -59,7 +59,14 @@ from micropop.errors import (
     data_rows,
     missing_columns,
 )
-from micropop.models._formula_coding import Coded, code, columns, is_factor, numeric
+from micropop.models._formula_coding import (
+    Coded,
+    code,
+    columns,
+    is_factor,
+    numeric,
+    ordinal_response,
+)
 from micropop.models._formula_parse import Parsed, Variable, read_formula
 from micropop.models._irls import RANK_TOL, aliased_columns
 
@@ -95,6 +102,10 @@ class ModelFrame:
         Each factor variable's label (``"sex"``, ``"C(n)"``) -> its levels on
         the rows used, in coding order (the reference first): what new data
         must be coded with to predict.
+    response_levels : tuple of str
+        With ``ordinal=True``: the ordered response's levels, all of its
+        categories in order (``y`` holds their codes ``0, 1, ...``); empty
+        otherwise.
 
     Examples
     --------
@@ -115,9 +126,11 @@ class ModelFrame:
     response: str
     formula: str
     levels: dict[str, list[str]] = field(default_factory=dict)
+    response_levels: tuple[str, ...] = ()
 
 
-def model_frame(data: pd.DataFrame, formula: str, *, na_rm: bool = False) -> ModelFrame:
+def model_frame(data: pd.DataFrame, formula: str, *, na_rm: bool = False,
+                ordinal: bool = False) -> ModelFrame:
     """The response and design matrix of ``formula`` on ``data``, as R's ``model.matrix``.
 
     Parameters
@@ -129,6 +142,10 @@ def model_frame(data: pd.DataFrame, formula: str, *, na_rm: bool = False) -> Mod
     na_rm : bool, default False
         Leave out the rows with a missing value in a column the formula uses
         (R's ``na.omit``); by default they are refused by column and rows.
+    ordinal : bool, default False
+        The response is an ordered categorical column (an ordinal model's,
+        as R's ``polr``): ``y`` holds its codes ``0, 1, ...`` over all of
+        its categories, listed in ``response_levels``.
 
     Returns
     -------
@@ -145,6 +162,9 @@ def model_frame(data: pd.DataFrame, formula: str, *, na_rm: bool = False) -> Mod
         A column is not in the data (the closest name is suggested).
     MissingValuesError
         A used column has missing values and ``na_rm`` is False.
+    OrdinalResponseError
+        With ``ordinal=True``: a response that is not an ordered categorical
+        column with 3 or more categories.
 
     Examples
     --------
@@ -169,7 +189,11 @@ def model_frame(data: pd.DataFrame, formula: str, *, na_rm: bool = False) -> Mod
     missing_columns(used_columns, data.columns, "formula")
     rows = _complete_rows(data, used_columns, parsed, na_rm)
     coded = [code(data, v, rows, parsed.text) for v in parsed.variables]
-    y = _response(data, parsed, rows)
+    response_levels: tuple[str, ...] = ()
+    if ordinal:
+        y, response_levels = ordinal_response(data, parsed.response, rows, parsed.text)
+    else:
+        y = _response(data, parsed, rows)
     names, values, owned = columns(parsed, coded, parsed.text)
     n = int(rows.sum())
     if parsed.intercept:
@@ -182,7 +206,7 @@ def model_frame(data: pd.DataFrame, formula: str, *, na_rm: bool = False) -> Mod
     _refuse_aliased(X, owned, parsed.text)
     levels = {c.label: list(c.levels) for c in coded if c.codes is not None}
     return ModelFrame(y=y, X=X, rows=rows, terms=owned, response=parsed.response.label,
-                      formula=parsed.text, levels=levels)
+                      formula=parsed.text, levels=levels, response_levels=response_levels)
 
 
 def model_matrix(model: ModelFrame, newdata: pd.DataFrame) -> pd.DataFrame:

@@ -33,7 +33,6 @@ Examples
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,7 +41,6 @@ import numpy as np
 from micropop.design._core import Design
 from micropop.design.encode import require_design
 from micropop.errors import (
-    MicropopWarning,
     ModelConvergenceError,
     OptionError,
     RankDeficientError,
@@ -50,8 +48,14 @@ from micropop.errors import (
     check_number,
 )
 from micropop.models._families import FamilySpec, check_support, family_spec
-from micropop.models._inputs import ModelInputs, model_inputs
-from micropop.models._irls import IRLSFit, aliased_columns, irls
+from micropop.models._inputs import (
+    ModelInputs,
+    design_degf,
+    design_vcov,
+    model_inputs,
+    replicate_vcov,
+)
+from micropop.models._irls import IRLSFit, aliased_columns, irls, moving_coefficients
 from micropop.models.formula import ModelFrame, model_frame
 from micropop.models.result import GLMResult
 
@@ -170,7 +174,7 @@ def glm(design: Design, y: Any, X: Any = None, family: str = "gaussian",
             "matrix are linear combinations of the columns before them (aliased; R would "
             "report NA coefficients)", hint="drop those terms or merge levels")
     p = data.X.shape[1]
-    df_resid = _degf(design, data.used) + 1 - p
+    df_resid = design_degf(design, data.used) + 1 - p
     if df_resid <= 0:
         raise ResidualDfError(
             f"{p} coefficients for a design with {df_resid + p - 1:g} degrees of freedom "
@@ -209,30 +213,12 @@ def _weight_mean(design: Design) -> float:
     return float(np.mean(weights[design.rows]))
 
 
-def _degf(design: Design, used: np.ndarray) -> float:
-    """R's ``degf`` of the design the model uses.
-
-    A linearised design without the rows left out (R's svyglm drops the
-    rows with missing values first); a replicate design with them (R's
-    ``svyglm.svyrep.design`` counts its degf before dropping them).
-    """
-    if design.is_replicate:
-        used = design.rows
-    if used.all():
-        return float(design.degf)
-    return float(design.domain_degf(np.where(used, 0, -1).astype(np.intp), 1)[0])
-
-
 def _check_converged(fit: IRLSFit, spec: FamilySpec, data: ModelInputs, max_iter: int) -> None:
     separated = (spec.name.removeprefix("quasi") == "binomial"
                  and bool(np.any((fit.mu < SEPARATION_EPS) | (fit.mu > 1 - SEPARATION_EPS))))
     if fit.converged and not separated:
         return
-    history = np.array(fit.history)
-    moving = np.abs(history[-1] - history[0]) > 1e-6 * (1 + np.abs(history[-1]))
-    if not moving.any():
-        moving = np.abs(fit.params) == np.max(np.abs(fit.params))
-    terms = ", ".join(f"{data.names[j]!r} ({fit.params[j]:.4g})" for j in np.flatnonzero(moving))
+    terms = moving_coefficients(fit.history, fit.params, data.names)
     if separated:
         raise ModelConvergenceError(
             f"perfect separation: fitted probabilities of 0 or 1 after {fit.iterations} "
@@ -247,26 +233,13 @@ def _linearized_vcov(design: Design, data: ModelInputs, fit: IRLSFit) -> np.ndar
     """R's ``svy.varcoef``: the design covariance of the influence ``estfun %*% bread``."""
     scores = data.X * (fit.working_resid * fit.working_weights)[:, None]
     # scores @ bread, written for numpy's fast product of a Fortran-ordered matrix
-    within = (fit.bread.T @ scores.T).T
-    if data.used.all():
-        influence, row_domain = within, None
-    else:
-        influence = np.zeros((len(data.used), data.X.shape[1]), order="F")
-        influence[data.used] = within
-        row_domain = np.where(data.used, 0, -1).astype(np.intp)
-    vcov: np.ndarray = design.linearized_vcov(influence, row_domain, 1)
-    symmetric: np.ndarray = (vcov + vcov.T) / 2
-    return symmetric
+    return design_vcov(design, data.used, (fit.bread.T @ scores.T).T)
 
 
 def _replicate_vcov(design: Design, data: ModelInputs, spec: FamilySpec, fit: IRLSFit,
                     max_iter: int, tol: float) -> np.ndarray:
     """R's ``svyglm.svyrep.design``: refit with each replicate weight, warm-started."""
-    weights = design.weight_matrix(np.flatnonzero(data.used))
-    thetas = np.empty((weights.shape[1], len(fit.params)))
-    failed = []
-    for r in range(weights.shape[1]):
-        w = weights[:, r]
+    def refit(r: int, w: np.ndarray) -> tuple[np.ndarray, bool]:
         aliased = aliased_columns(data.X, w)
         if aliased:
             cols = ", ".join(repr(data.names[j]) for j in aliased)
@@ -274,17 +247,11 @@ def _replicate_vcov(design: Design, data: ModelInputs, spec: FamilySpec, fit: IR
                 f"replicate {r + 1} cannot estimate {cols}: on the rows it keeps, the "
                 "column is zero or a combination of the columns before it (R gives NA "
                 "variances)", hint="merge the sparse levels or use a linearised design")
-        refit = irls(data.X, data.y, w / w.sum(), spec, max_iter=max_iter, tol=tol,
+        again = irls(data.X, data.y, w / w.sum(), spec, max_iter=max_iter, tol=tol,
                      start=fit.params)
-        thetas[r] = refit.params
-        if not refit.converged:
-            failed.append(r + 1)
-    if failed:
-        warnings.warn(MicropopWarning(
-            f"the fit did not converge for replicate{'s' if len(failed) > 1 else ''} "
-            f"{', '.join(map(str, failed[:10]))} (kept, as R does)"), stacklevel=3)
-    vcov: np.ndarray = design.replicate_vcov(thetas, fit.params)
-    return vcov
+        return again.params, again.converged
+
+    return replicate_vcov(design, data.used, fit.params, refit, "the fit")
 
 
 def _dispersion(design: Design, data: ModelInputs, spec: FamilySpec, fit: IRLSFit,

@@ -8,10 +8,9 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from micropop.design._core import Design
-from micropop.errors import check_number
+from micropop.models._coef_table import coefficient_table
 from micropop.models.formula import ModelFrame
 from micropop.models.predict import Prediction, predict
 from micropop.models.term_tests import TermTest, wald_test
@@ -131,24 +130,7 @@ class GLMResult(Result):
         >>> bool(np.isclose(table.loc["x", "estimate"], np.exp(fit.params[1])))
         True
         """
-        level = check_number("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
-        se = self.se
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t = self.params / se
-        if self.df_resid > 0:
-            p = 2 * stats.t.sf(np.abs(t), self.df_resid)
-            half = stats.t.ppf((1 + level) / 2, self.df_resid) * se
-        else:
-            p = np.full_like(t, np.nan)
-            half = np.full_like(t, np.nan)
-        low, high = self.params - half, self.params + half
-        estimate = self.params
-        if exp:
-            estimate, se, low, high = (np.exp(self.params), np.exp(self.params) * se,
-                                       np.exp(low), np.exp(high))
-        index = pd.Index(list(self.names), name="term")
-        return pd.DataFrame({"estimate": estimate, "se": se, "t": t, "p": p,
-                             "ci_low": low, "ci_high": high}, index=index)
+        return coefficient_table(self.params, self.se, self.names, self.df_resid, exp, level)
 
     def wald_test(self, terms: str | Sequence[str], method: str = "Wald",
                   df: float | None = None) -> TermTest:
