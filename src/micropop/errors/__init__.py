@@ -80,6 +80,7 @@ from micropop.errors._exceptions import (
     NoRecaptureError,
     NotADesignError,
     NotCategoricalError,
+    NotNestedError,
     NotNumericVariableError,
     OptionError,
     OutOfRangeError,
@@ -208,4 +209,5 @@ __all__ = [
     "RankDeficientError",
     "ResidualDfError",
     "UnknownTermError",
+    "NotNestedError",
 ]

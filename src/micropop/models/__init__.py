@@ -2,7 +2,8 @@
 
 :func:`glm` fits a model from a response and a model matrix (or a
 :class:`~micropop.models.formula.ModelFrame`) with design-based variances;
-:class:`GLMResult` holds the fit.
+:class:`GLMResult` holds the fit; :func:`anova` makes analysis of deviance
+tables of fits (:class:`AnovaTable`).
 
 Examples
 --------
@@ -17,8 +18,9 @@ Examples
 
 from __future__ import annotations
 
+from micropop.models.anova import AnovaTable, anova
 from micropop.models.formula import ModelFrame, model_frame
 from micropop.models.glm import glm
 from micropop.models.result import GLMResult
 
-__all__ = ["GLMResult", "glm", "ModelFrame", "model_frame"]
+__all__ = ["AnovaTable", "GLMResult", "anova", "glm", "ModelFrame", "model_frame"]

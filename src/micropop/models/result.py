@@ -12,6 +12,7 @@ from scipy import stats
 
 from micropop.design._core import Design
 from micropop.errors import check_number
+from micropop.models.anova import AnovaTable, anova
 from micropop.models.formula import ModelFrame
 from micropop.models.predict import Prediction, predict
 from micropop.models.term_tests import TermTest, wald_test
@@ -192,6 +193,39 @@ class GLMResult(Result):
         1
         """
         return wald_test(self, terms, method=method, df=df)
+
+    def anova(self, other: GLMResult | None = None, method: str = "LRT",
+              test: str = "F") -> AnovaTable:
+        """Analysis of deviance table, as R's ``anova(fit)`` or ``anova(fit, other)``.
+
+        Parameters
+        ----------
+        other : GLMResult, optional
+            A fit nested in this one or nesting it (same design object, rows,
+            response and family): test the terms the larger adds. Without it,
+            the sequential table of the terms in formula order.
+        method : {"LRT", "Wald"}, default "LRT"
+            Rao-Scott working likelihood ratio (R's default) or Wald tests.
+        test : {"F", "Chisq"}, default "F"
+            The F form (the models' residual df) or the chi-square form.
+
+        Returns
+        -------
+        AnovaTable
+            Made by :func:`micropop.models.anova.anova`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> from micropop.models import glm
+        >>> df = pd.DataFrame({"y": [1.0, 3, 2, 6, 5, 8, 7, 9], "x": [0.0, 1, 1, 3, 2, 4, 3, 5],
+        ...                    "z": [1.0, 0, 2, 1, 0, 2, 1, 0], "w": 1.0})
+        >>> fit = glm(SurveyDesign(df, weights="w"), "y ~ x + z")
+        >>> fit.anova(method="Wald").to_frame().index.tolist()
+        ['x', 'z']
+        """
+        return anova(self, other, method=method, test=test)
 
     def predict(self, newdata: pd.DataFrame | None = None,
                 type: Literal["link", "response"] = "link", se: bool = True,
