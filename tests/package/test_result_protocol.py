@@ -78,6 +78,8 @@ CASES = {
     "GLMResult": (_logit, lambda r: ["(Intercept)", "age", HOSTILE], INTERVAL + ["t", "p"]),
     "TermTest": (lambda d: _logit(d).wald_test([HOSTILE, "age"]), lambda r: [f"{HOSTILE} + age"],
                  ["statistic", "df", "ddf", "chisq", "p"]),
+    "AnovaTable": (lambda d: _logit(d).anova(), lambda r: ["age", HOSTILE],
+                   ["statistic", "deff", "df", "ddf", "chisq", "p"]),
     "Prediction": (lambda d: _logit(d).predict(pd.DataFrame(
         {"(Intercept)": 1.0, "age": [30.0, 50.0], HOSTILE: [1.0, 0.0]}, index=[HOSTILE, "male"]),
         type="response"), lambda r: [HOSTILE, "male"], INTERVAL),
