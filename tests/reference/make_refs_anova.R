@@ -19,6 +19,7 @@
 # - "two_cases": anova(fit0, fit1, method =, test =) of two nested fits (same fields).
 # - "term_cases": regTermTest(fit, terms, df =, method =) on BRR, Fay, JKn and bootstrap
 #   designs and with the binomial, poisson, gaussian and Gamma families.
+# - "terms_cases": predict(fit, type = "terms", se.fit = TRUE) (R's predterms).
 # - "eusilc_cases": svyglm on eusilc (ids = ~db030, strata = ~db040, weights = ~rb050, the
 #   inequality goldens' strat_cluster design), rows with a missing value left out (na.omit):
 #   coefficients, vcov (column-major), df.residual (one model on the domain eqIncome > 0),
@@ -135,6 +136,23 @@ add_term("clus2/Gamma", "clus2", "api00 ~ ell + meals", "Gamma()", both("~ meals
 add_term("rep_fay/Gamma_log", "rep_fay", "enroll ~ api99 + stype", "Gamma(link = 'log')",
          both("~ stype"))
 
+# predict(fit, type = "terms", se.fit = TRUE): R's predterms on the fitted rows (newdata is
+# ignored there); fit and se.fit as rows x terms (column-major), attr(, "constant").
+terms_cases <- list()
+add_terms <- function(id, design, formula, family) {
+  fit <- fit_of(design, formula, family)
+  r <- predict(fit, type = "terms", se.fit = TRUE)
+  terms_cases[[length(terms_cases) + 1]] <<- list(
+    id = id, design = design, formula = formula, family = family, terms = colnames(r$fit),
+    rows = nrow(r$fit), fit = as.numeric(r$fit), se = as.numeric(r$se.fit),
+    constant = attr(r$fit, "constant"))
+}
+add_terms("strat/gaussian", "strat", "api00 ~ ell + meals + stype", "gaussian()")
+add_terms("clus1/quasibinomial", "clus1", "sch.wide ~ stype * meals", "quasibinomial()")
+add_terms("clus2/quasipoisson", "clus2", "enroll ~ ell + stype", "quasipoisson()")
+add_terms("clus1/no_intercept", "clus1", "api00 ~ stype + ell - 1", "gaussian()")
+add_terms("rep_jk1/gaussian", "rep_jk1", "api00 ~ api99 + stype", "gaussian()")
+
 # --- eusilc -------------------------------------------------------------------------------
 fixtures <- file.path("tests", "reference", "fixtures")
 data(eusilc, package = "laeken")
@@ -181,6 +199,7 @@ out <- list(meta = list(r = R.version.string,
                         laeken = as.character(packageVersion("laeken")),
                         poverty_threshold = threshold),
             seq_cases = seq_cases, two_cases = two_cases, term_cases = term_cases,
+            terms_cases = terms_cases,
             eusilc_cases = eusilc_cases)
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, null = "null", na = "null",
                   pretty = FALSE),

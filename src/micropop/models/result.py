@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -15,6 +15,7 @@ from micropop.errors import check_number
 from micropop.models.anova import AnovaTable, anova
 from micropop.models.formula import ModelFrame
 from micropop.models.predict import Prediction, predict
+from micropop.models.predict_terms import TermPredictions
 from micropop.models.term_tests import TermTest, wald_test
 from micropop.result import Block, Result, Table
 
@@ -227,9 +228,17 @@ class GLMResult(Result):
         """
         return anova(self, other, method=method, test=test)
 
+    @overload
     def predict(self, newdata: pd.DataFrame | None = None,
                 type: Literal["link", "response"] = "link", se: bool = True,
-                vcov: bool = False, level: float = 0.95) -> Prediction:
+                vcov: bool = False, level: float = 0.95) -> Prediction: ...
+    @overload
+    def predict(self, newdata: pd.DataFrame | None = None, *, type: Literal["terms"],
+                se: bool = True, vcov: bool = False,
+                level: float = 0.95) -> TermPredictions: ...
+    def predict(self, newdata: pd.DataFrame | None = None,
+                type: Literal["link", "response", "terms"] = "link", se: bool = True,
+                vcov: bool = False, level: float = 0.95) -> Prediction | TermPredictions:
         """Predictions with design-based standard errors, as R's ``predict.svyglm(se.fit = TRUE)``.
 
         Parameters
@@ -237,8 +246,9 @@ class GLMResult(Result):
         newdata : pandas.DataFrame, optional
             The rows to predict (the columns the formula uses, or the model
             matrix's columns for a fit given one); the fitted rows by default.
-        type : {"link", "response"}, default "link"
-            Predict the linear predictor, or the mean (delta-method SEs).
+        type : {"link", "response", "terms"}, default "link"
+            Predict the linear predictor, or the mean (delta-method SEs), or
+            each term's centred contribution (R's ``type = "terms"``).
         se : bool, default True
             Compute the standard errors.
         vcov : bool, default False
@@ -248,8 +258,9 @@ class GLMResult(Result):
 
         Returns
         -------
-        Prediction
-            The predictions (:func:`micropop.models.predict.predict` computes them).
+        Prediction or TermPredictions
+            The predictions (:func:`micropop.models.predict.predict` computes
+            them); with ``type="terms"`` a TermPredictions.
 
         Examples
         --------
