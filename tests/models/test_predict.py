@@ -114,7 +114,7 @@ def test_missing_values_are_refused_by_rows() -> None:
 
 def test_bad_options_and_types() -> None:
     with pytest.raises(OptionError, match="response"):
-        LOGIT.predict(NEW, type="terms")  # type: ignore[arg-type]
+        LOGIT.predict(NEW, type="risk")  # type: ignore[call-overload]
     with pytest.raises(MicropopError):
         LOGIT.predict(NEW, level=1.5)
     with pytest.raises(FormulaError, match="factor"):

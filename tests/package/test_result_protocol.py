@@ -86,6 +86,11 @@ CASES = {
                  ["statistic", "df", "ddf", "chisq", "p"]),
     "OLRResult": (_ordinal, lambda r: ["age", "none|less_often", "less_often|monthly",
                                        f"monthly|{HOSTILE}"], INTERVAL + ["t", "p"]),
+    "AnovaTable": (lambda d: _logit(d).anova(), lambda r: ["age", HOSTILE],
+                   ["statistic", "deff", "df", "ddf", "chisq", "p"]),
+    "TermPredictions": (lambda d: d.glm(f"age ~ sex + `{HOSTILE}`").predict(
+        d.data.head(2), type="terms"),
+        lambda r: [(k, t) for k in (0, 1) for t in ("sex", f"`{HOSTILE}`")], INTERVAL),
     "Prediction": (lambda d: _logit(d).predict(pd.DataFrame(
         {"(Intercept)": 1.0, "age": [30.0, 50.0], HOSTILE: [1.0, 0.0]}, index=[HOSTILE, "male"]),
         type="response"), lambda r: [HOSTILE, "male"], INTERVAL),

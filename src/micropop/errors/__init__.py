@@ -80,6 +80,7 @@ from micropop.errors._exceptions import (
     NoRecaptureError,
     NotADesignError,
     NotCategoricalError,
+    NotNestedError,
     NotNumericVariableError,
     OptionError,
     OrdinalResponseError,
@@ -210,4 +211,5 @@ __all__ = [
     "ResidualDfError",
     "OrdinalResponseError",
     "UnknownTermError",
+    "NotNestedError",
 ]

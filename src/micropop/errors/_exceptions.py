@@ -442,6 +442,10 @@ class UnknownTermError(ModelError, KeyError):
         return Exception.__str__(self)
 
 
+class NotNestedError(ModelError):
+    """Two fits compared by ``anova(m0, m1)`` that are not nested, or not on one design and rows."""
+
+
 # Every class is documented, shown in tracebacks and pickled as micropop.errors.<name>:
 # the module users import it from.
 for _class in list(globals().values()):

@@ -2,8 +2,9 @@
 
 :func:`glm` fits a model from a response and a model matrix (or a
 :class:`~micropop.models.formula.ModelFrame`) with design-based variances;
-:class:`GLMResult` holds the fit. :func:`olr` fits an ordinal (proportional odds)
-model, as R's ``svyolr``; :class:`OLRResult` holds it.
+:class:`GLMResult` holds the fit; :func:`anova` makes analysis of deviance
+tables of fits (:class:`AnovaTable`). :func:`olr` fits an ordinal (proportional
+odds) model, as R's ``svyolr``; :class:`OLRResult` holds it.
 
 Examples
 --------
@@ -18,10 +19,12 @@ Examples
 
 from __future__ import annotations
 
+from micropop.models.anova import AnovaTable, anova
 from micropop.models.formula import ModelFrame, model_frame
 from micropop.models.glm import glm
 from micropop.models.olr import olr
 from micropop.models.olr_result import OLRResult
 from micropop.models.result import GLMResult
 
-__all__ = ["GLMResult", "glm", "ModelFrame", "model_frame", "OLRResult", "olr"]
+__all__ = ["AnovaTable", "GLMResult", "anova", "glm", "ModelFrame", "model_frame", "OLRResult",
+           "olr"]

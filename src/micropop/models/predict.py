@@ -16,7 +16,7 @@ and transform the limits with the inverse link.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,7 @@ from micropop.errors import (
 )
 from micropop.models._families import family_spec
 from micropop.models.formula import model_matrix
+from micropop.models.predict_terms import TermPredictions, predict_terms
 from micropop.result import Result
 
 if TYPE_CHECKING:
@@ -109,9 +110,17 @@ class Prediction(Result):
         return f"Predictions of a survey GLM ({scale}, {len(self.estimate)} rows)"
 
 
+@overload
 def predict(fit: GLMResult, newdata: pd.DataFrame | None = None,
             type: Literal["link", "response"] = "link", se: bool = True, vcov: bool = False,
-            level: float = 0.95) -> Prediction:
+            level: float = 0.95) -> Prediction: ...
+@overload
+def predict(fit: GLMResult, newdata: pd.DataFrame | None = None, *,
+            type: Literal["terms"], se: bool = True, vcov: bool = False,
+            level: float = 0.95) -> TermPredictions: ...
+def predict(fit: GLMResult, newdata: pd.DataFrame | None = None,
+            type: Literal["link", "response", "terms"] = "link", se: bool = True,
+            vcov: bool = False, level: float = 0.95) -> Prediction | TermPredictions:
     """Predict from a survey GLM, as R's ``predict.svyglm(se.fit = TRUE)``.
 
     Parameters
@@ -122,8 +131,10 @@ def predict(fit: GLMResult, newdata: pd.DataFrame | None = None,
         Rows to predict, with the columns the formula uses (coded with the
         fit's factor levels); for a fit given a model matrix, a model matrix
         with the same column names. By default the rows the model was fitted on.
-    type : {"link", "response"}, default "link"
-        The scale: the linear predictor, or the mean (inverse link).
+    type : {"link", "response", "terms"}, default "link"
+        The scale: the linear predictor, or the mean (inverse link); or
+        ``"terms"``: each term's centred contribution to the linear predictor
+        (R's ``type = "terms"``, by :func:`~micropop.models.predict_terms.predict_terms`).
     se : bool, default True
         Compute the standard errors.
     vcov : bool, default False
@@ -133,12 +144,14 @@ def predict(fit: GLMResult, newdata: pd.DataFrame | None = None,
 
     Returns
     -------
-    Prediction
+    Prediction or TermPredictions
+        A TermPredictions with ``type="terms"``.
 
     Raises
     ------
     OptionError
-        An unknown ``type``, or no ``newdata`` for a fit given a model matrix.
+        An unknown ``type``, or no ``newdata`` for a fit given a model matrix,
+        or ``vcov=True`` with ``type="terms"``.
     MissingColumnError, MissingValuesError, InvalidLevelError, FormulaError
         The new data lack a column, have missing values or a level the fit
         did not see (see :func:`micropop.models.formula.model_matrix`).
@@ -156,8 +169,14 @@ def predict(fit: GLMResult, newdata: pd.DataFrame | None = None,
     >>> bool(np.isclose(pred.estimate[0], fit.params[0] + 2.5 * fit.params[1]))
     True
     """
+    if type == "terms":
+        if vcov:
+            raise OptionError("vcov=True is for type='link' or 'response'",
+                              hint="R's type='terms' gives standard errors only")
+        return predict_terms(fit, newdata, se=se, level=level)
     if type not in ("link", "response"):
-        raise OptionError(f"unknown prediction type {type!r}", hint="choose 'link' or 'response'")
+        raise OptionError(f"unknown prediction type {type!r}",
+                          hint="choose 'link', 'response' or 'terms'")
     level = check_number("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
     X = _matrix(fit, newdata)
     matrix = X.to_numpy(dtype=float)

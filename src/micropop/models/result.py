@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, overload
 
 import numpy as np
 import pandas as pd
 
 from micropop.design._core import Design
 from micropop.models._coef_table import coefficient_table
+from micropop.models.anova import AnovaTable, anova
 from micropop.models.formula import ModelFrame
 from micropop.models.predict import Prediction, predict
+from micropop.models.predict_terms import TermPredictions
 from micropop.models.term_tests import TermTest, wald_test
 from micropop.result import Block, Result, Table
 
@@ -175,9 +177,50 @@ class GLMResult(Result):
         """
         return wald_test(self, terms, method=method, df=df)
 
+    def anova(self, other: GLMResult | None = None, method: str = "LRT",
+              test: str = "F") -> AnovaTable:
+        """Analysis of deviance table, as R's ``anova(fit)`` or ``anova(fit, other)``.
+
+        Parameters
+        ----------
+        other : GLMResult, optional
+            A fit nested in this one or nesting it (same design object, rows,
+            response and family): test the terms the larger adds. Without it,
+            the sequential table of the terms in formula order.
+        method : {"LRT", "Wald"}, default "LRT"
+            Rao-Scott working likelihood ratio (R's default) or Wald tests.
+        test : {"F", "Chisq"}, default "F"
+            The F form (the models' residual df) or the chi-square form.
+
+        Returns
+        -------
+        AnovaTable
+            Made by :func:`micropop.models.anova.anova`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> from micropop.models import glm
+        >>> df = pd.DataFrame({"y": [1.0, 3, 2, 6, 5, 8, 7, 9], "x": [0.0, 1, 1, 3, 2, 4, 3, 5],
+        ...                    "z": [1.0, 0, 2, 1, 0, 2, 1, 0], "w": 1.0})
+        >>> fit = glm(SurveyDesign(df, weights="w"), "y ~ x + z")
+        >>> fit.anova(method="Wald").to_frame().index.tolist()
+        ['x', 'z']
+        """
+        return anova(self, other, method=method, test=test)
+
+    @overload
     def predict(self, newdata: pd.DataFrame | None = None,
                 type: Literal["link", "response"] = "link", se: bool = True,
-                vcov: bool = False, level: float = 0.95) -> Prediction:
+                vcov: bool = False, level: float = 0.95) -> Prediction: ...
+    @overload
+    def predict(self, newdata: pd.DataFrame | None = None, *, type: Literal["terms"],
+                se: bool = True, vcov: bool = False,
+                level: float = 0.95) -> TermPredictions: ...
+    def predict(self, newdata: pd.DataFrame | None = None,
+                type: Literal["link", "response", "terms"] = "link", se: bool = True,
+                vcov: bool = False, level: float = 0.95) -> Prediction | TermPredictions:
         """Predictions with design-based standard errors, as R's ``predict.svyglm(se.fit = TRUE)``.
 
         Parameters
@@ -185,8 +228,9 @@ class GLMResult(Result):
         newdata : pandas.DataFrame, optional
             The rows to predict (the columns the formula uses, or the model
             matrix's columns for a fit given one); the fitted rows by default.
-        type : {"link", "response"}, default "link"
-            Predict the linear predictor, or the mean (delta-method SEs).
+        type : {"link", "response", "terms"}, default "link"
+            Predict the linear predictor, or the mean (delta-method SEs), or
+            each term's centred contribution (R's ``type = "terms"``).
         se : bool, default True
             Compute the standard errors.
         vcov : bool, default False
@@ -196,8 +240,9 @@ class GLMResult(Result):
 
         Returns
         -------
-        Prediction
-            The predictions (:func:`micropop.models.predict.predict` computes them).
+        Prediction or TermPredictions
+            The predictions (:func:`micropop.models.predict.predict` computes
+            them); with ``type="terms"`` a TermPredictions.
 
         Examples
         --------

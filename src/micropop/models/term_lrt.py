@@ -100,6 +100,9 @@ def lrt_statistic(fit: GLMResult, index: Sequence[int],
     if keep:
         small = irls(fit.X[:, keep], fit.y, fit.prior_weights, spec, max_iter=MAX_ITER, tol=TOL,
                      start=fit.params[keep])
+        if not small.converged:  # a warm start can leave the link's domain: R's default start
+            small = irls(fit.X[:, keep], fit.y, fit.prior_weights, spec, max_iter=MAX_ITER,
+                         tol=TOL)
         if not small.converged:
             raise ModelConvergenceError(
                 f"the model without {', '.join(fit.names[k] for k in chosen)} did not converge "
