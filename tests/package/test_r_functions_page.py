@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
+from support.paths import REFERENCE, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "reference" / "r-functions.md"
-EXPORTS = ROOT / "tests" / "reference" / "r_survey_exports.json"
+EXPORTS = REFERENCE / "r_survey_exports.json"
 
 
 def _rows() -> dict[str, tuple[str, str]]:
