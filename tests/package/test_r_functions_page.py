@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+
 from support.paths import REFERENCE, ROOT
 
 PAGE = ROOT / "docs" / "reference" / "r-functions.md"
