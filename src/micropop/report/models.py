@@ -55,7 +55,7 @@ VARIABLE_NAMES: dict[str, Tr] = {
     "age_band": Tr("Age band", "Tranche d'âge quinquennale"),
     "education": Tr("Education", "Diplôme"),
     "employment": Tr("Main situation", "Situation principale"),
-    "has_other_job": Tr("Has another job", "A un autre emploi"),
+    "has_other_job": Tr("Has another job", "Occupe un autre emploi"),
     "hours_week": Tr("Hours per week", "Heures par semaine"),
     "earnings_month": Tr("Monthly earnings", "Gains mensuels"),
     "frequency": Tr("Frequency", "Fréquence"),
