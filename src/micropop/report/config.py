@@ -106,8 +106,8 @@ from micropop.errors import ConfigError, MicropopError, NonNumericError, OptionE
 from micropop.io import read_survey
 from micropop.report.config_france import france_inputs
 from micropop.report.config_keys import KEYS
-from micropop.report.config_models import model_specs
 from micropop.report.config_margins import MARGINS_COLUMNS, margin_targets
+from micropop.report.config_models import model_specs
 from micropop.report.config_table import ConfigTable, repeated
 from micropop.report.i18n import Tr
 from micropop.report.numbers import localise

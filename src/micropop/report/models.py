@@ -39,8 +39,8 @@ from micropop.report.i18n import Tr, in_language
 from micropop.report.labels import level_label
 from micropop.report.result import Block, Figure, Heading, Section, Table, TableView, Text
 
-__all__ = ["ModelSpec", "MODEL_FAMILIES", "MODEL_LINKS", "MODEL_NAME", "DEMO_MODELS", "VARIABLE_NAMES",
-           "fit_model", "term_labels", "model_blocks", "models_section"]
+__all__ = ["ModelSpec", "MODEL_FAMILIES", "MODEL_LINKS", "MODEL_NAME", "DEMO_MODELS",
+           "VARIABLE_NAMES", "TITLE", "fit_model", "term_labels", "model_blocks", "models_section"]
 
 #: The families a model of the report may have (those of :func:`micropop.models.glm`).
 MODEL_FAMILIES = ("gaussian", "binomial", "quasibinomial", "poisson", "quasipoisson", "Gamma")
