@@ -59,7 +59,7 @@ def test_the_section_in_english(pages):
                  "Reference levels: Sex: Women; Age group: 18-24; "
                  "Education: Below the baccalauréat.",
                  "121 of the 1,000 respondents are outside it",
-                 "<code>weekly</code> is 1 for the respondents whose"):
+                 "Model <code>I(frequency == &quot;weekly&quot;) ~ sex"):
         assert text in body, text
     assert re.search(r"<td>1\.179</td>", body)  # the odds ratio of men, three decimals
     assert {p.name for p in folder.iterdir()} == {
@@ -96,7 +96,8 @@ def test_the_french_figure_is_labelled_in_french():
 def test_the_tables_are_glm_on_the_same_design(section):
     data = DATA.assign(weekly=(DATA["frequency"] == "weekly").astype(float))
     des = mp.SurveyDesign(data, weights="weight")
-    weekly = glm(des, DEMO_MODELS[0].formula, family="quasibinomial").to_frame(exp=True)
+    by_hand = DEMO_MODELS[0].formula.replace('I(frequency == "weekly")', "weekly")
+    weekly = glm(des, by_hand, family="quasibinomial").to_frame(exp=True)
     pd.testing.assert_frame_equal(section.table("model_weekly"), weekly, rtol=1e-12)
     earnings = glm(des.subset("earnings_month > 0"), DEMO_MODELS[1].formula).to_frame()
     pd.testing.assert_frame_equal(section.table("model_log_earnings"), earnings, rtol=1e-12)
@@ -150,16 +151,20 @@ def test_bad_specs_are_refused(options, match):
         ModelSpec(**spec)
 
 
-def test_two_models_of_one_name_and_a_bad_indicator_are_refused():
+def test_two_models_of_one_name_or_none_are_refused():
     spec = ModelSpec("m", "hours_week ~ sex")
     with pytest.raises(OptionError, match="two models are named 'm'"):
         models_section(WORKERS, [spec, spec])
     with pytest.raises(OptionError, match="no model"):
         models_section(WORKERS, [])
-    with pytest.raises(OptionError, match="never equals 'daily'"):
-        fit_model(WORKERS, ModelSpec("w", "w ~ sex", indicator=("w", "frequency", "daily")))
-    with pytest.raises(OptionError, match="'freq' is not in the data"):
-        fit_model(WORKERS, ModelSpec("w", "w ~ sex", indicator=("w", "freq", "weekly")))
+
+
+def test_a_comparison_is_labelled_as_written_and_has_no_reference_level(tmp_path):
+    spec = ModelSpec("older", "hours_week ~ I(age >= 45) + sex")
+    rendered = write_section(tmp_path, models_section(WORKERS, [spec]), "fr")
+    assert "<th>age &gt;= 45</th>" in rendered.body
+    assert "Modalités de référence : Sexe : Femme." in rendered.body
+    assert fit_model(WORKERS, spec).names[1] == "I(age >= 45)TRUE"
 
 
 def test_the_families_and_links_are_glm_s():

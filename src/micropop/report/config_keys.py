@@ -10,7 +10,7 @@ Examples
 >>> KEYS["earnings"]["hours"]
 'Weekly hours of micro-work (a column): hourly earnings against the SMIC.'
 >>> sorted(KEYS)[:3]
-['', 'earnings', 'profile']
+['', 'earnings', 'models.NAME']
 """
 
 from __future__ import annotations

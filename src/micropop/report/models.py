@@ -18,7 +18,7 @@ Examples
 >>> [t.name for t in section.tables]
 ['model_weekly', 'model_log_earnings']
 >>> section.table("model_weekly").loc["sexmale", "estimate"].round(3)
-np.float64(1.187)
+np.float64(1.179)
 """
 
 from __future__ import annotations
@@ -101,14 +101,10 @@ class ModelSpec:
         kept whole for the standard errors; the report says how many rows are left out.
     title : str or Tr, optional
         The model's heading; by default its formula.
-    indicator : (str, str, object), optional
-        ``(new, column, level)``: a 0/1 column ``new``, 1 where ``column``
-        equals ``level``, derived for the model (the report says so).
 
     Examples
     --------
-    >>> spec = ModelSpec("weekly", "weekly ~ sex", family="quasibinomial",
-    ...                  indicator=("weekly", "frequency", "weekly"))
+    >>> spec = ModelSpec("weekly", 'I(frequency == "weekly") ~ sex', family="quasibinomial")
     >>> spec.shows_ratios
     True
     >>> ModelSpec("pay", "y ~ x", family="gamma")
@@ -125,7 +121,6 @@ class ModelSpec:
     na_rm: bool = False
     subset: str | None = None
     title: str | Tr | None = None
-    indicator: tuple[str, str, Any] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not MODEL_NAME.fullmatch(self.name):
@@ -151,11 +146,10 @@ class ModelSpec:
 #: The demo's models: working weekly (logistic) and log monthly earnings (gaussian, on the
 #: workers who earned something).
 DEMO_MODELS = (
-    ModelSpec("weekly", "weekly ~ sex + C(age_group, treatment) + C(education, treatment) "
-              "+ has_other_job", family="quasibinomial",
+    ModelSpec("weekly", 'I(frequency == "weekly") ~ sex + C(age_group, treatment) '
+              "+ C(education, treatment) + has_other_job", family="quasibinomial",
               title=Tr("Working every week (logistic model)",
-                       "Travailler chaque semaine (modèle logistique)"),
-              indicator=("weekly", "frequency", "weekly")),
+                       "Travailler chaque semaine (modèle logistique)")),
     ModelSpec("log_earnings", "log(earnings_month) ~ sex + C(age_group, treatment) "
               "+ C(education, treatment) + has_other_job", family="gaussian",
               subset="earnings_month > 0",
@@ -172,27 +166,8 @@ def _glm(design: Any, spec: ModelSpec) -> Any:
 _FITTERS: dict[str, Callable[[Any, ModelSpec], Any]] = dict.fromkeys(MODEL_FAMILIES, _glm)
 
 
-def _with_indicator(workers: SurveyDesign, spec: ModelSpec) -> SurveyDesign:
-    """The design with the spec's 0/1 indicator column derived (as it is without one)."""
-    if spec.indicator is None:
-        return workers
-    new, column, level = spec.indicator
-    if column not in workers.data.columns:
-        raise OptionError(f"model {spec.name!r}: the indicator's column {column!r} is not in "
-                          "the data", hint="name a column of the worker survey")
-    values = workers.data[column]
-    if values.isna().any():
-        raise OptionError(f"model {spec.name!r}: {column!r} has missing values, so "
-                          f"{new!r} is not defined on every row",
-                          hint="fix or drop those rows in the data file")
-    if not (values == level).any():
-        raise OptionError(f"model {spec.name!r}: {column!r} never equals {level!r}",
-                          hint="give one of its levels")
-    return workers.assign(**{new: (values == level).astype(float).to_numpy()})
-
-
 def fit_model(workers: SurveyDesign, spec: ModelSpec) -> Any:
-    """Fit ``spec`` on the worker survey: its indicator derived, its domain kept.
+    """Fit ``spec`` on the worker survey (on its domain when it has a subset).
 
     Parameters
     ----------
@@ -224,10 +199,9 @@ def fit_model(workers: SurveyDesign, spec: ModelSpec) -> Any:
 
 
 def _domain(workers: SurveyDesign, spec: ModelSpec) -> SurveyDesign:
-    """The design the model is fitted on: its indicator derived, its subset taken."""
+    """The design the model is fitted on: its subset taken."""
     require_design(workers, "workers")
-    design = _with_indicator(workers, spec)
-    return design if spec.subset is None else design.subset(spec.subset)
+    return workers if spec.subset is None else workers.subset(spec.subset)
 
 
 def _variable(label: str) -> str:
@@ -247,6 +221,8 @@ def _part(part: str, data: pd.DataFrame, levels: Mapping[str, Sequence[str]]) ->
         if not part.startswith(label):
             continue
         rest = part[len(label):]
+        if label.startswith("I(") and rest == "TRUE":  # I(age >= 45): the comparison itself
+            return label[2:-1]
         column = _variable(label)
         name = _named(column)
         if rest in [str(level) for level in levels[label]]:
@@ -313,7 +289,8 @@ def _references(result: Any, data: pd.DataFrame) -> Tr | None:
     names = set(result.to_frame().index)
     parts = []
     for label, held in levels.items():
-        if held and f"{label}.L" not in names:  # polynomial contrasts have no reference
+        # polynomial contrasts have no reference level, nor a comparison I(x == "a")
+        if held and f"{label}.L" not in names and not label.startswith("I("):
             column = _variable(label)
             parts.append((_named(column), level_label(data, column, held[0])))
     if not parts:
@@ -363,15 +340,6 @@ def _note(spec: ModelSpec, result: Any, data: pd.DataFrame,
     if references:
         blocks.append(Text(Tr("Reference levels: {levels}.", "Modalités de référence : {levels}."),
                            {"levels": references}))
-    if spec.indicator is not None:
-        new, column, level = spec.indicator
-        blocks.append(Text(Tr("<code>{new}</code> is 1 for the respondents whose "
-                              "<code>{column}</code> is <q>{level}</q>, 0 otherwise (derived "
-                              "by the report).",
-                              "<code>{new}</code> vaut 1 pour les répondants dont "
-                              "<code>{column}</code> vaut <q>{level}</q>, 0 sinon (dérivée "
-                              "par le rapport)."),
-                           {"new": new, "column": column, "level": str(level)}))
     if spec.subset is not None:
         blocks.append(Text(Tr("Fitted on the domain <code>{subset}</code>: {out:,} of the "
                               "{total:,} respondents are outside it and left out of the fit; "
