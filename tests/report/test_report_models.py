@@ -243,8 +243,9 @@ def test_every_model_key_is_declared_once():
 
 def test_the_example_config_declares_its_models():
     plan = load_config(ROOT / "examples" / "analysis.toml")
-    assert [spec.name for spec in plan.models] == ["log_earnings"]
-    assert plan.models[0].subset == "earnings_month > 0"
+    assert [spec.name for spec in plan.models] == ["weekly", "log_earnings"]
+    assert plan.models[0].formula == DEMO_MODELS[0].formula
+    assert plan.models[1].subset == "earnings_month > 0"
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
