@@ -47,6 +47,7 @@ add <- function(id, data, formula, r_formula = formula, copy = list(), ordered =
   if (qr(X)$rank < ncol(X)) stop(id, ": rank deficient")
   y <- model.response(mf)
   if (is.factor(y)) y <- as.numeric(y != levels(y)[1])
+  if (is.logical(y)) y <- as.numeric(y)  # I(x == "a"): TRUE is 1
   n <- nrow(X)
   at <- unique(c(1, 2, 3, n %/% 2, n))
   cases[[length(cases) + 1]] <<- list(
@@ -107,6 +108,18 @@ add("workers_region", "workers", "hours_week ~ region + employment", factors = w
 add("workers_no_intercept", "workers", "n_platforms ~ frequency + sex:hours_week - 1",
     factors = workers)
 add("workers_binary_response", "workers", "sex ~ hours_week + has_other_job + education",
+    factors = workers)
+# Comparisons inside I(): a logical variable (R names its column I(...)TRUE); as the
+# response, TRUE is 1. education is ordered, so <= compares the levels' order.
+add("workers_compare_response", "workers",
+    "I(frequency == \"weekly\") ~ sex + C(age_group, treatment) + has_other_job",
+    factors = workers)
+add("workers_compare_terms", "workers",
+    paste("hours_week ~ I(education <= \"bac\") + I(region != \"Corse\") + I(n_platforms > 1)",
+          "+ I(earnings_month / 2 < 10.5) + sex * I(earnings_month >= 100)"),
+    factors = workers)
+add("workers_compare_no_intercept", "workers",
+    "earnings_month ~ I(frequency != \"less_often\") + I(age_group > \"25-44\") - 1",
     factors = workers)
 
 meta <- list(r_version = paste(R.version$major, R.version$minor, sep = "."))

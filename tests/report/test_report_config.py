@@ -61,7 +61,9 @@ def test_example_config_runs_every_section(example_report):
     page = _page(example_report / "index.html")
     assert page.headings == ["Who the workers are", "What micro-work pays",
                              "Workers against the French population",
-                             "Earnings and living standards", "How many micro-workers"]
+                             "Earnings and living standards",
+                             "What goes with regular work and with low pay",
+                             "How many micro-workers"]
     assert page.sources and all(src.startswith("data:image/png;base64,")
                                 for src in page.sources)
     for stem in ("earnings", "profile_france", "age_sex_pyramid", "earnings_ecdf", "lorenz",

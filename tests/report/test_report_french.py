@@ -21,7 +21,7 @@ from micropop.report.writer import write_sections
 NARROW = "\u202f"
 
 #: Words that are the same in both languages.
-SAME_IN_BOTH = {"Date", "variable", "test", "n"}
+SAME_IN_BOTH = {"Date", "variable", "test", "n", "coefficient"}
 
 
 class _Words(HTMLParser):

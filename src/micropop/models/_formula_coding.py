@@ -38,12 +38,59 @@ class Coded:
 
 def is_factor(data: pd.DataFrame, variable: Variable) -> bool:
     """Whether a variable is coded as a factor: ``C()``, or a categorical, text or bool column."""
-    if variable.factor:
+    if variable.factor or is_comparison(variable.expr):
         return True
     if variable.expr.kind != "col":
         return False
     column = data[variable.expr.name]
     return not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)
+
+
+def is_comparison(expr: Expr) -> bool:
+    """Whether ``expr`` is ``I(x == "a")``: a logical variable (a factor FALSE, TRUE in R)."""
+    return expr.kind == "call" and expr.name == "I" and expr.args[0].kind == "cmp"
+
+
+_COMPARE = {"==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal,
+            ">": np.greater, ">=": np.greater_equal}
+
+
+def _compared(data: pd.DataFrame, variable: Variable, used: np.ndarray,
+              formula: str) -> np.ndarray:
+    """``I(x == "a")`` on the used rows, as bools: text against a level, numbers against one."""
+    compare = variable.expr.args[0]
+    left, literal = compare.args
+    op = _COMPARE[compare.name]
+    if literal.kind == "num":
+        values = numeric(data, left, variable.label, used, formula)
+        return np.asarray(op(values, literal.value), dtype=bool)
+    column = data[left.name] if left.kind == "col" else None
+    if column is None or pd.api.types.is_numeric_dtype(column) \
+            or pd.api.types.is_bool_dtype(column):
+        raise FormulaError(f"{variable.label} of formula {formula!r} compares "
+                           f"{left.label()} with the text {literal.name!r}",
+                           hint="compare a text or categorical column with one of its levels, "
+                                "or a number column with a number (I(age >= 25))")
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        levels = [_level_name(c) for c in column.cat.categories]
+        ordered = bool(column.cat.ordered)
+    else:
+        levels = sorted({str(v) for v in column.dropna()})
+        ordered = False
+    if literal.name not in levels:
+        raise FormulaError(f"{variable.label} of formula {formula!r}: {literal.name!r} is not a "
+                           f"level of column {left.name!r}",
+                           hint="compare with one of " + ", ".join(map(repr, levels[:20])))
+    if compare.name not in ("==", "!=") and not ordered:
+        raise FormulaError(f"{variable.label} of formula {formula!r} orders the levels of "
+                           f"column {left.name!r}, which has no order",
+                           hint="use == or != with a level, or make the column an ordered "
+                                "categorical (a codebook's type: ordered)")
+    kept = column[used] if not used.all() else column
+    if ordered:
+        return np.asarray(op(kept.cat.codes.to_numpy(), levels.index(literal.name)), dtype=bool)
+    text = kept.astype(object).map(lambda v: _level_name(v)).to_numpy(dtype=object)
+    return np.asarray(op(text, literal.name), dtype=bool)
 
 
 def code(data: pd.DataFrame, variable: Variable, used: np.ndarray, formula: str) -> Coded:
@@ -81,6 +128,9 @@ def _compute(data: pd.DataFrame, expr: Expr, label: str, used: np.ndarray,
              formula: str) -> np.ndarray | float:
     if expr.kind == "num":
         return expr.value
+    if expr.kind in ("cmp", "str"):  # the parser keeps comparisons to whole-term I()
+        raise FormulaError(f"{label} of formula {formula!r} holds a comparison where a number "
+                           "is needed", hint="write the comparison as a term: I(x == \"a\")")
     if expr.kind == "col":
         column = data[expr.name]
         if not (pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)):
@@ -104,6 +154,9 @@ def _compute(data: pd.DataFrame, expr: Expr, label: str, used: np.ndarray,
 
 
 def _factor(data: pd.DataFrame, variable: Variable, used: np.ndarray, formula: str) -> Coded:
+    if is_comparison(variable.expr):  # R codes a logical as factor(x, c(FALSE, TRUE))
+        logical = _compared(data, variable, used, formula).astype(np.intp)
+        return Coded(variable.label, codes=logical, levels=("FALSE", "TRUE"))
     column = data[variable.expr.name]
     column = column if used.all() else column[used]
     ordered = False

@@ -36,17 +36,27 @@ ALLOWED = ("allowed: 'response ~ terms' with column names (in `backticks` or Q(\
            "(a + b)^2, 1 / 0 / - 1 (intercept), C(x), C(x, treatment), C(x, ref='level') "
            "or relevel(x, ref='level') "
            "(categorical), log, log1p, log2, log10, sqrt, exp, abs (also as np.log...) and "
-           "I(...) of columns and numbers with + - * / ** or ^")
+           "I(...) of columns and numbers with + - * / ** or ^, or I(x == \"level\") / "
+           "I(x >= 25): one comparison of a column with a level in quotes or a number, "
+           "a 0/1 variable")
 _R_RESERVED = {"if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE",
                "FALSE", "NULL", "Inf", "NaN", "NA", "NA_integer_", "NA_real_", "NA_character_",
                "in"}
 _BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "^"}
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "^": 4}
+#: Comparisons read inside I(), a term of its own: I(x == "level"), I(age >= 25).
+_COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
+            ast.GtE: ">="}
 
 
 @dataclass(frozen=True)
 class Expr:
-    """A numeric expression of columns: ``col``, ``num``, ``neg``, ``op`` or ``call``."""
+    """An expression of columns: ``col``, ``num``, ``neg``, ``op``, ``call``, ``cmp``, ``str``.
+
+    ``cmp`` (``name`` the operator, ``args`` the expression and the ``num`` or
+    ``str`` it is compared with) appears only as the argument of a whole-term
+    ``I()``: a logical variable, as R's ``I(x == "a")``.
+    """
 
     kind: str
     name: str = ""
@@ -64,6 +74,10 @@ class Expr:
             return r_name(self.name)
         if self.kind == "num":
             return r_number(self.value)
+        if self.kind == "str":
+            return '"' + self.name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if self.kind == "cmp":
+            return f"{self.args[0].label()} {self.name} {self.args[1].label()}"
         if self.kind == "neg":
             return "-" + _wrapped(self.args[0], _PRECEDENCE["neg"], strict=False)
         if self.kind == "call":
@@ -363,6 +377,11 @@ class Reader:
         at = self.span(node)[0]
         if isinstance(node, ast.Call) and self.func_name(node.func) in ("C", "relevel"):
             return self.categorical(node, at)
+        if isinstance(node, ast.Call) and self.func_name(node.func) == "I" \
+                and len(node.args) == 1 and not node.keywords \
+                and isinstance(node.args[0], ast.Compare):
+            compared = Expr("call", "I", (self.compare(node.args[0], depth + 1),))
+            return Variable(compared.label(), compared, at=at)
         expr = self.expr(node, depth + 1, in_i=False)
         return Variable(expr.label(), expr, at=at)
 
@@ -390,6 +409,26 @@ class Reader:
             f"relevel({r_name(column)}, ref = \"{ref}\")"
         return Variable(label, Expr("col", column), factor=True, ref=ref,
                         treatment=ref is not None, at=at)
+
+    def compare(self, node: ast.Compare, depth: int) -> Expr:
+        """``x == "level"`` or ``age >= 25``: one comparison with a literal, never evaluated."""
+        if len(node.ops) != 1:
+            self.fail(node, "chains comparisons (one is read: I(x == \"a\"))")
+        op = _COMPARE.get(type(node.ops[0]))
+        if op is None:
+            self.fail(node, "is not a comparison read inside I() (==, !=, <, <=, >, >=)")
+        value = node.comparators[0]
+        negative = isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub)
+        number = value.operand if negative and isinstance(value, ast.UnaryOp) else value
+        if isinstance(number, ast.Constant) and isinstance(number.value, (int, float)) \
+                and not isinstance(number.value, bool) and math.isfinite(number.value):
+            literal = Expr("num", value=-float(number.value) if negative else float(number.value))
+        elif isinstance(value, ast.Constant) and isinstance(value.value, str):
+            literal = Expr("str", name=value.value)
+        else:
+            self.fail(value, "is not a level in quotes or a number (write e.g. "
+                             "I(frequency == \"weekly\") or I(age >= 25))")
+        return Expr("cmp", op, (self.expr(node.left, depth + 1, in_i=True), literal))
 
     def reference(self, node: ast.expr) -> str:
         if isinstance(node, ast.Call) and self.func_name(node.func) == "Treatment":
@@ -439,6 +478,9 @@ class Reader:
             if name in FUNCTIONS or name == "I":
                 if len(node.args) != 1 or node.keywords:
                     self.fail(node, f"takes one argument: {name}(x)")
+                if isinstance(node.args[0], ast.Compare):
+                    self.fail(node, "compares inside a function or a calculation: a comparison "
+                                    "is read as a term of its own, I(x == \"a\")")
                 inner = self.expr(node.args[0], depth + 1, in_i=True)
                 return Expr("call", "I" if name == "I" else FUNCTIONS[str(name)], (inner,))
             if name == "Q":

@@ -23,7 +23,14 @@ The grammar:
 * ``log``, ``log1p``, ``log2``, ``log10``, ``sqrt``, ``exp``, ``abs``
   (also written ``np.log``...) and ``I(...)`` of columns and numbers with
   ``+ - * /`` and ``**`` or ``^`` (``log(x + 1)``, ``I(x**2)``), on either
-  side of ``~``; named as R deparses them (``I(x^2)``, ``log(x/2)``).
+  side of ``~``; named as R deparses them (``I(x^2)``, ``log(x/2)``);
+* ``I(x == "level")``, ``I(age >= 25)``: one comparison (``==``, ``!=``,
+  ``<``, ``<=``, ``>``, ``>=``) of a column (or a calculation of number
+  columns) with a level in quotes or a number, as a term of its own: a logical
+  variable, as R's (its column ``I(x == "level")TRUE``; as the response, TRUE
+  is 1). A level the column does not have is refused; ``<`` and ``>`` with a
+  level only on an ordered categorical (its levels' order, as R's ordered
+  factors).
 
 Everything else (attribute access, other calls, indexing, lambdas, R's
 ``/`` and ``%in%``, a formula longer than 10,000 characters or nested deeper

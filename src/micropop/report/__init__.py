@@ -13,7 +13,8 @@ top-down, each layer using only the ones below it:
    (:mod:`~micropop.report.profile`), :func:`earnings_section` and
    :func:`living_standards_section` (:mod:`~micropop.report.earnings`),
    :func:`size_section` (:mod:`~micropop.report.size`),
-   :func:`weighting_section` (:mod:`~micropop.report.weighting`).
+   :func:`weighting_section` (:mod:`~micropop.report.weighting`),
+   :func:`models_section` (:mod:`~micropop.report.models`).
 3. The writer (:mod:`~micropop.report.writer`), the one module that writes
    files: every table as CSV, every figure drawn with
    :mod:`micropop.plotting` as PNG and SVG, and the self-contained
@@ -43,6 +44,7 @@ from micropop.report.earnings import (
 )
 from micropop.report.header import about
 from micropop.report.i18n import Tr, say
+from micropop.report.models import ModelSpec, models_section
 from micropop.report.plan import (
     PROFILE_VARIABLES,
     EarningsInputs,
@@ -64,7 +66,7 @@ __all__ = ["write_report", "ReportPlan", "EarningsInputs", "FranceInputs", "Size
            "WeightingInputs",
            "demo_plan", "PROFILE_VARIABLES", "EARNINGS_EDGES", "EARNINGS_LABELS", "Section",
            "profile_section", "earnings_section", "france_section", "living_standards_section",
-           "size_section", "weighting_section", "MARKER"]
+           "size_section", "weighting_section", "models_section", "ModelSpec", "MARKER"]
 
 
 def _steps(plan: ReportPlan) -> list[tuple[str, str | None, Callable[[], Section]]]:
@@ -90,6 +92,9 @@ def _steps(plan: ReportPlan) -> list[tuple[str, str | None, Callable[[], Section
     if earnings_inputs is not None:
         steps.append(("earnings, inequality and poverty", sources.get("earnings"),
                       lambda: living_standards_section(workers, earnings_inputs)))
+    if plan.models:
+        steps.append(("regression models", sources.get("models"),
+                      lambda: models_section(workers, plan.models)))
     if size_inputs is not None:
         steps.append(("population size (capture-recapture model search included)",
                       sources.get("size"), lambda: size_section(size_inputs)))

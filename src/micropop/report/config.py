@@ -61,6 +61,11 @@ data. The file is TOML; paths are relative to the file itself. Only
     file = "captures.csv"
     lists = ["list1", "list2", "list3"]
 
+    [models.earnings]             # optional: regression models, one table each
+    formula = "log(earnings_month) ~ sex + C(age_group, treatment)"
+    family = "gaussian"           # quasibinomial for a 0/1 response (odds ratios)
+    subset = "earnings_month > 0" # the domain fitted (the report says how many are out)
+
 Every mistake raises :class:`~micropop.errors.ConfigError` naming the key
 (``[earnings] hours``) and what to do: unknown keys (with the closest valid
 one), wrong types, missing files, columns absent from the data.
@@ -102,6 +107,7 @@ from micropop.io import read_survey
 from micropop.report.config_france import france_inputs
 from micropop.report.config_keys import KEYS
 from micropop.report.config_margins import MARGINS_COLUMNS, margin_targets
+from micropop.report.config_models import model_specs
 from micropop.report.config_table import ConfigTable, repeated
 from micropop.report.i18n import Tr
 from micropop.report.numbers import localise
@@ -546,6 +552,9 @@ def load_config(path: str | Path) -> ReportPlan:
     if earnings_table is not None:
         plan["earnings"] = _earnings(earnings_table, workers.data, source)
         sources["earnings"] = earnings_table.where
+    if "models" in top.values:
+        plan["models"] = model_specs(top.values["models"], workers, config, top.notes)
+        sources["models"] = f"[models] of {config}"
     methods = top.table("size")
     if methods is not None:
         plan["size"] = _size(methods, workers)

@@ -10,7 +10,7 @@ Examples
 >>> KEYS["earnings"]["hours"]
 'Weekly hours of micro-work (a column): hourly earnings against the SMIC.'
 >>> sorted(KEYS)[:3]
-['', 'earnings', 'profile']
+['', 'earnings', 'models.NAME']
 """
 
 from __future__ import annotations
@@ -53,6 +53,9 @@ KEYS: dict[str, dict[str, str]] = {
         "profile": "Who the workers are: shares, and against France.",
         "earnings": "What micro-work pays: earnings, hourly pay, living standards.",
         "size": "How many workers: survey circles, platform figures, capture-recapture.",
+        "models": "Regression models of the worker survey (what goes with regular work and "
+                  "with low pay), one sub-table [models.NAME] each; NAME names its files "
+                  "(model_NAME.csv, model_NAME.png).",
     },
     "survey": dict(_DESIGN, **_READING),
     "weighting": {
@@ -119,6 +122,23 @@ KEYS: dict[str, dict[str, str]] = {
         "codebook": "Optional codebook of that file.",
         "lists": "The list columns (at least two).",
         **_READING,
+    },
+    "models.NAME": {
+        "formula": "The model, in R's spelling: \"log(earnings_month) ~ sex + C(age_group, "
+                   "treatment)\" (C(x, treatment) gives an ordered column one coefficient per "
+                   "level); read on the worker survey (a column absent is named, with the "
+                   "closest one).",
+        "family": "gaussian (default), binomial, quasibinomial (logistic, as R users fit "
+                  "svyglm), poisson, quasipoisson or Gamma.",
+        "link": "identity, logit, probit, log, cloglog or inverse (default: the family's "
+                "canonical link).",
+        "exp": "true to show exponentiated coefficients (odds or rate ratios); default true "
+               "under a logit or log link.",
+        "na_rm": _NA_RM,
+        "subset": "A condition on the rows, e.g. \"earnings_month > 0\": the model describes "
+                  "that domain, the whole design kept for the standard errors (the report "
+                  "says how many rows are left out).",
+        "title": "The model's heading in the report (default: its formula).",
     },
 }
 

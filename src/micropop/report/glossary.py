@@ -59,6 +59,13 @@ COLUMNS: dict[str, Tr] = {
     "step": Tr("step", "étape"),
     "margin": Tr("margin", "marge"),
     "value": Tr("value", "valeur"),
+    # regression models (micropop.report.models)
+    "term": Tr("term", "terme"),
+    "coefficient": Tr("coefficient", "coefficient"),
+    "odds_ratio": Tr("odds ratio", "rapport de cotes"),
+    "exp_coefficient": Tr("exp(coefficient)", "exp(coefficient)"),
+    "t": Tr("t", "t"),
+    "p": Tr("p-value", "p-valeur"),
     # the circles of the demo and of the platform figures
     "last 12 months": Tr("last 12 months", "au cours des 12 derniers mois"),
     "at least monthly": Tr("at least monthly", "au moins une fois par mois"),

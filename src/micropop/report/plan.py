@@ -31,6 +31,7 @@ from micropop.design import SurveyDesign, require_design
 from micropop.errors import ConfigError, MicropopError, OptionError
 from micropop.report.config_keys import KEYS
 from micropop.report.i18n import Tr
+from micropop.report.models import DEMO_MODELS, ModelSpec
 from micropop.weighting import demo_margins
 
 __all__ = ["PROFILE_VARIABLES", "FRANCE_COLUMNS", "DEMO_PROVENANCE", "EarningsInputs",
@@ -405,6 +406,9 @@ class ReportPlan:
         comparison with France (the report says how many).
     france : FranceInputs
         The columns and codes of the comparison with France.
+    models : tuple of ModelSpec
+        Regression models of the worker survey (:mod:`micropop.report.models`);
+        none, no models section.
 
     Examples
     --------
@@ -434,9 +438,15 @@ class ReportPlan:
     configuration: str = ""
     profile_na_rm: bool = False
     france: FranceInputs = FranceInputs()
+    models: tuple[ModelSpec, ...] = ()
 
     def __post_init__(self) -> None:
         require_design(self.workers, "ReportPlan workers")
+        if isinstance(self.models, ModelSpec) or not all(isinstance(m, ModelSpec)
+                                                          for m in self.models):
+            raise OptionError("ReportPlan models is not a sequence of ModelSpec",
+                              hint="give e.g. models=(ModelSpec('pay', 'y ~ x'),)")
+        object.__setattr__(self, "models", tuple(self.models))
         kinds: dict[str, tuple[type | tuple[type, ...], str]] = {
             "title": (str, "a string"), "provenance": ((str, Tr), "a string"),
             "configuration": (str, "a string"),
@@ -543,7 +553,7 @@ def demo_plan() -> ReportPlan:
     size_inputs = demo_size_inputs()
     assert size_inputs.population is not None  # the demo sets up a general-population survey
     return ReportPlan(workers=workers, provenance=Tr(DEMO_PROVENANCE, _DEMO_PROVENANCE_FR),
-                      compare_with_france=True, size=size_inputs,
+                      compare_with_france=True, size=size_inputs, models=DEMO_MODELS,
                       files=("worker_survey.csv", "population_survey.csv", "platforms.csv",
                              "capture_histories.csv"),
                       weighting=demo_weighting(size_inputs.population, workers))
