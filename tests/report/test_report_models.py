@@ -20,6 +20,7 @@ from micropop.report.models import (
     DEMO_MODELS,
     MODEL_FAMILIES,
     MODEL_LINKS,
+    ORDINAL_LINKS,
     ModelSpec,
     fit_model,
     models_section,
@@ -63,7 +64,7 @@ def test_the_section_in_english(pages):
         assert text in body, text
     assert re.search(r"<td>1\.179</td>", body)  # the odds ratio of men, three decimals
     assert {p.name for p in folder.iterdir()} == {
-        f"model_{name}.{ext}" for name in ("weekly", "log_earnings")
+        f"model_{name}.{ext}" for name in ("weekly", "log_earnings", "frequency")
         for ext in ("csv", "png", "svg")}
 
 
@@ -88,6 +89,30 @@ def test_the_french_figure_is_labelled_in_french():
     ax = figure(Canvas().subplots(), lang="fr")
     assert ax.get_xlabel() == "Rapport de cotes"
     assert "Sexe : Homme" in [t.get_text() for t in ax.get_yticklabels()]
+
+
+def test_the_ordinal_model_in_both_languages(pages, section):
+    english, french = pages["en"][1].body, pages["fr"][1].body
+    for text in ("<h3>How often they work: weekly, monthly, less often (ordinal model)</h3>",
+                 "<th>Threshold: Weekly | Monthly</th>", "<th>Threshold: Monthly | Less often</th>",
+                 "ordered levels Weekly &lt; Monthly &lt; Less often", "<code>svyolr</code>",
+                 "a cumulative odds ratio above 1"):
+        assert text in english, text
+    for text in ("<th>Seuil : Chaque semaine | Chaque mois</th>",
+                 "modalités ordonnées Chaque semaine &lt; Chaque mois &lt; Moins souvent",
+                 "rapport de cotes cumulées"):
+        assert text in french, text
+    fit = mp.models.olr(WORKERS, DEMO_MODELS[2].formula)
+    pd.testing.assert_frame_equal(section.table("model_frequency"), fit.to_frame(exp=True),
+                                  rtol=1e-12)
+
+
+def test_the_ordinal_figure_draws_the_coefficients_not_the_thresholds():
+    from matplotlib.figure import Figure as Canvas
+
+    figure = models_section(WORKERS, DEMO_MODELS[2:]).figures[0]
+    ticks = [t.get_text() for t in figure(Canvas().subplots(), lang="en").get_yticklabels()]
+    assert "Sex: Men" in ticks and not any(t.startswith("Threshold") for t in ticks)
 
 
 # --- the numbers are glm's ----------------------------------------------------------------
@@ -167,10 +192,18 @@ def test_a_comparison_is_labelled_as_written_and_has_no_reference_level(tmp_path
     assert fit_model(WORKERS, spec).names[1] == "I(age >= 45)TRUE"
 
 
-def test_the_families_and_links_are_glm_s():
+def test_the_families_and_links_are_glm_s_and_olr_s():
     from micropop.models._families import FAMILIES, LINKS
+    from micropop.models._olr_fit import METHODS
 
-    assert MODEL_FAMILIES == tuple(FAMILIES) and MODEL_LINKS == tuple(LINKS)
+    assert MODEL_FAMILIES == (*FAMILIES, "ordinal") and MODEL_LINKS == tuple(LINKS)
+    assert sorted(ORDINAL_LINKS.values()) == sorted(METHODS)
+
+
+def test_an_ordinal_model_takes_logit_or_probit_only():
+    assert ModelSpec("f", "frequency ~ sex", family="ordinal", link="probit").link == "probit"
+    with pytest.raises(OptionError, match="link='log' is not one of"):
+        ModelSpec("f", "frequency ~ sex", family="ordinal", link="log")
 
 
 # --- [models.NAME] in analysis.toml -------------------------------------------------------
@@ -243,9 +276,27 @@ def test_every_model_key_is_declared_once():
 
 def test_the_example_config_declares_its_models():
     plan = load_config(ROOT / "examples" / "analysis.toml")
-    assert [spec.name for spec in plan.models] == ["weekly", "log_earnings"]
+    assert [spec.name for spec in plan.models] == ["weekly", "log_earnings", "frequency"]
     assert plan.models[0].formula == DEMO_MODELS[0].formula
     assert plan.models[1].subset == "earnings_month > 0"
+    assert (plan.models[2].family, plan.models[2].formula) == ("ordinal", DEMO_MODELS[2].formula)
+
+
+def test_an_ordinal_model_in_the_config_is_checked_by_key(tmp_path):
+    with pytest.raises(ConfigError, match=r"\[models.m\] link: 'log' is not a link of the "
+                                          "ordinal family"):
+        load_config(_config(tmp_path, '[models.m]\nformula = "frequency ~ sex"\n'
+                                      'family = "ordinal"\nlink = "log"\n'))
+    with pytest.raises(ConfigError, match=r"\[models.m\] formula: .*not an ordered"):
+        load_config(_config(tmp_path, '[models.m]\nformula = "main_motive ~ sex"\n'
+                                      'family = "ordinal"\n'))
+    config = tmp_path / "ordinal.toml"
+    codebook = (ROOT / "data" / "worker_survey.codebook.yaml").as_posix()
+    config.write_text(f'[survey]\nfile = "workers.csv"\ncodebook = "{codebook}"\n'
+                      'weights = "weight"\n[models.m]\nformula = "frequency ~ sex"\n'
+                      'family = "ordinal"\nlink = "probit"\n', encoding="utf-8")
+    plan = load_config(config)
+    assert (plan.models[0].family, plan.models[0].link) == ("ordinal", "probit")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,

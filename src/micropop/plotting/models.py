@@ -13,7 +13,7 @@ from micropop.plotting._inputs import drawable
 from micropop.plotting._style import COLOURS, draws, house_style, new_axes, number, translate
 
 if TYPE_CHECKING:
-    from micropop.models import GLMResult
+    from micropop.models import GLMResult, OLRResult
 
 __all__ = ["coef_forest"]
 
@@ -22,8 +22,8 @@ _RATIO_BY_LINK = {"logit": "odds_ratio", "log": "rate_ratio"}
 
 
 @draws
-def coef_forest(result: GLMResult, exp: bool = True, ax: Axes | None = None, lang: str = "en",
-                labels: Mapping[str, str] | None = None, level: float = 0.95,
+def coef_forest(result: GLMResult | OLRResult, exp: bool = True, ax: Axes | None = None,
+                lang: str = "en", labels: Mapping[str, str] | None = None, level: float = 0.95,
                 intercept: bool = False) -> Axes:
     """Forest plot of a model's coefficients: one point and interval per term.
 
@@ -32,12 +32,15 @@ def coef_forest(result: GLMResult, exp: bool = True, ax: Axes | None = None, lan
     with a vertical line at no effect (1 for ratios, 0 otherwise). With
     ``exp=True`` the x axis is logarithmic and labelled "Odds ratio" under a
     logit link, "Rate ratio" under a log link, "exp(coefficient)" under any
-    other link.
+    other link. An ordinal model (:class:`~micropop.models.OLRResult`) is
+    drawn as its coefficients, cumulative odds ratios under the logistic
+    link; its thresholds play the intercept's part.
 
     Parameters
     ----------
-    result : micropop.models.GLMResult
-        A fitted model, e.g. ``des.glm("y ~ x", family="quasibinomial")``.
+    result : micropop.models.GLMResult or micropop.models.OLRResult
+        A fitted model, e.g. ``des.glm("y ~ x", family="quasibinomial")`` or
+        ``des.olr("frequency ~ sex")``.
     exp : bool, default True
         Draw the exponentiated coefficients (odds or rate ratios).
     ax : matplotlib.axes.Axes, optional
@@ -49,7 +52,7 @@ def coef_forest(result: GLMResult, exp: bool = True, ax: Axes | None = None, lan
     level : float, default 0.95
         Confidence level of the intervals.
     intercept : bool, default False
-        Also draw the intercept.
+        Also draw the intercept (an ordinal model's thresholds).
 
     Returns
     -------
@@ -74,24 +77,35 @@ def coef_forest(result: GLMResult, exp: bool = True, ax: Axes | None = None, lan
     (['x'], 'Odds ratio', 'log')
     >>> coef_forest(fit, ax=Figure().subplots(), lang="fr", labels={"x": "âge"}).get_xlabel()
     'Rapport de cotes'
+    >>> from micropop import datasets
+    >>> workers = SurveyDesign(datasets.load_worker_survey(), weights="weight")
+    >>> ax = coef_forest(workers.olr("frequency ~ sex + hours_week"), ax=Figure().subplots())
+    >>> [t.get_text() for t in ax.get_yticklabels()], ax.get_xlabel()
+    (['sexmale', 'hours_week'], 'Odds ratio')
     """
-    from micropop.models import GLMResult
+    from micropop.models import GLMResult, OLRResult
 
-    if not isinstance(result, GLMResult):
-        raise FigureInputError(f"coef_forest() needs a micropop.models.GLMResult, not "
-                               f"{type(result).__name__}",
+    if not isinstance(result, (GLMResult, OLRResult)):
+        raise FigureInputError(f"coef_forest() needs a micropop.models.GLMResult or "
+                               f"OLRResult, not {type(result).__name__}",
                                hint="pass a fitted model, e.g. des.glm('y ~ x', family=...)")
     level = check_number("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
     table = result.to_frame(exp=bool(exp), level=level)
-    if not intercept:
-        table = table.drop(index="(Intercept)", errors="ignore")
+    if isinstance(result, OLRResult):  # the thresholds play the intercept's part
+        link = "logit" if result.method == "logistic" else result.method
+        if not intercept:
+            table = table.iloc[:result.n_coef]
+    else:
+        link = result.link
+        if not intercept:
+            table = table.drop(index="(Intercept)", errors="ignore")
     if table.empty:
         raise FigureInputError("the model has no coefficient to draw but its intercept",
                                hint="pass intercept=True, or fit a model with terms")
     hint = "refit the model (a coefficient or its standard error is not finite)"
     drawable(table, ["estimate", "ci_low", "ci_high"], "the model's coefficients", hint)
     if exp:
-        key = _RATIO_BY_LINK.get(result.link, "exp_coefficient")
+        key = _RATIO_BY_LINK.get(link, "exp_coefficient")
         if (table[["estimate", "ci_low", "ci_high"]] <= 0).to_numpy().any():
             raise FigureInputError("the model's ratios are not positive", hint=hint)
     else:

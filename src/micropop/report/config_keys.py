@@ -129,9 +129,10 @@ KEYS: dict[str, dict[str, str]] = {
                    "level); read on the worker survey (a column absent is named, with the "
                    "closest one).",
         "family": "gaussian (default), binomial, quasibinomial (logistic, as R users fit "
-                  "svyglm), poisson, quasipoisson or Gamma.",
+                  "svyglm), poisson, quasipoisson, Gamma, or ordinal (proportional odds of an "
+                  "ordered response, as R's svyolr).",
         "link": "identity, logit, probit, log, cloglog or inverse (default: the family's "
-                "canonical link).",
+                "canonical link); logit (default) or probit for an ordinal model.",
         "exp": "true to show exponentiated coefficients (odds or rate ratios); default true "
                "under a logit or log link.",
         "na_rm": _NA_RM,

@@ -5,7 +5,7 @@ Each sub-table of ``[models]`` is one model, its name naming its files
 
     [models.earnings]
     formula = "log(earnings_month) ~ sex + C(age_group, treatment)"
-    family = "gaussian"           # gaussian | binomial | quasibinomial | poisson | ...
+    family = "gaussian"           # gaussian | binomial | quasibinomial | ... | ordinal
     subset = "earnings_month > 0" # optional: the domain fitted (the report says how many)
     title = "Log monthly earnings"
 
@@ -39,7 +39,13 @@ from micropop.errors import ConfigError, MicropopError
 from micropop.models import model_frame
 from micropop.report.config_keys import KEYS
 from micropop.report.config_table import ConfigTable
-from micropop.report.models import MODEL_FAMILIES, MODEL_LINKS, MODEL_NAME, ModelSpec
+from micropop.report.models import (
+    MODEL_FAMILIES,
+    MODEL_LINKS,
+    MODEL_NAME,
+    ORDINAL_LINKS,
+    ModelSpec,
+)
 
 __all__ = ["model_specs", "MODEL_TABLE"]
 
@@ -55,8 +61,10 @@ def _spec(table: ConfigTable, name: str, workers: SurveyDesign) -> ModelSpec:
         table.fail("family", f"{family!r} is not a model family",
                    "use one of " + ", ".join(MODEL_FAMILIES))
     link = table.text("link", what='"logit"')
-    if link is not None and link not in MODEL_LINKS:
-        table.fail("link", f"{link!r} is not a link", "use one of " + ", ".join(MODEL_LINKS))
+    links = tuple(ORDINAL_LINKS) if family == "ordinal" else MODEL_LINKS
+    if link is not None and link not in links:
+        table.fail("link", f"{link!r} is not a link of the {family} family",
+                   "use one of " + ", ".join(links))
     exp = table.get("exp", bool, what="true")
     na_rm = table.get("na_rm", bool, False)
     subset = table.text("subset", what='"earnings_month > 0"')
@@ -71,7 +79,7 @@ def _spec(table: ConfigTable, name: str, workers: SurveyDesign) -> ModelSpec:
         except MicropopError as err:
             table.fail("subset", err.message, err.hint or "")
     try:
-        model_frame(design.data, formula, na_rm=na_rm)
+        model_frame(design.data, formula, na_rm=na_rm, ordinal=family == "ordinal")
     except MicropopError as err:
         table.fail("formula", err.message, err.hint or "")
     return ModelSpec(name, formula, family=family, link=link, exp=exp, na_rm=na_rm,

@@ -16,7 +16,7 @@ Examples
 >>> workers = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
 >>> section = models_section(workers, DEMO_MODELS)
 >>> [t.name for t in section.tables]
-['model_weekly', 'model_log_earnings']
+['model_weekly', 'model_log_earnings', 'model_frequency']
 >>> section.table("model_weekly").loc["sexmale", "estimate"].round(3)
 np.float64(1.179)
 """
@@ -34,7 +34,7 @@ import pandas as pd
 from micropop import plotting
 from micropop.design import SurveyDesign, require_design
 from micropop.errors import OptionError, check_option
-from micropop.models import glm
+from micropop.models import glm, olr
 from micropop.report.i18n import Tr, in_language
 from micropop.report.labels import level_label
 from micropop.report.result import Block, Figure, Heading, Section, Table, TableView, Text
@@ -42,11 +42,16 @@ from micropop.report.result import Block, Figure, Heading, Section, Table, Table
 __all__ = ["ModelSpec", "MODEL_FAMILIES", "MODEL_LINKS", "MODEL_NAME", "DEMO_MODELS",
            "VARIABLE_NAMES", "TITLE", "fit_model", "term_labels", "model_blocks", "models_section"]
 
-#: The families a model of the report may have (those of :func:`micropop.models.glm`).
-MODEL_FAMILIES = ("gaussian", "binomial", "quasibinomial", "poisson", "quasipoisson", "Gamma")
+#: The families a model of the report may have: those of :func:`micropop.models.glm`, and
+#: "ordinal" for :func:`micropop.models.olr` (proportional odds, as R's ``svyolr``).
+MODEL_FAMILIES = ("gaussian", "binomial", "quasibinomial", "poisson", "quasipoisson", "Gamma",
+                  "ordinal")
 
 #: The links a model of the report may name (those of :func:`micropop.models.glm`).
 MODEL_LINKS = ("identity", "logit", "probit", "log", "cloglog", "inverse")
+
+#: The links of an ordinal model, and :func:`micropop.models.olr`'s name for each.
+ORDINAL_LINKS = {"logit": "logistic", "probit": "probit"}
 
 #: The demo's variables, named for people in both languages (other columns keep their name).
 VARIABLE_NAMES: dict[str, Tr] = {
@@ -107,6 +112,8 @@ class ModelSpec:
     >>> spec = ModelSpec("weekly", 'I(frequency == "weekly") ~ sex', family="quasibinomial")
     >>> spec.shows_ratios
     True
+    >>> ModelSpec("often", "frequency ~ sex", family="ordinal").shows_ratios
+    True
     >>> ModelSpec("pay", "y ~ x", family="gamma")
     Traceback (most recent call last):
     ...
@@ -131,7 +138,12 @@ class ModelSpec:
                               "'response ~ terms'", hint='write e.g. "weekly ~ sex + age_group"')
         check_option("family", self.family, MODEL_FAMILIES)
         if self.link is not None:
-            check_option("link", self.link, MODEL_LINKS)
+            check_option("link", self.link, tuple(ORDINAL_LINKS) if self.ordinal else MODEL_LINKS)
+
+    @property
+    def ordinal(self) -> bool:
+        """Whether the model is an ordinal (proportional odds) model."""
+        return self.family == "ordinal"
 
     @property
     def shows_ratios(self) -> bool:
@@ -139,12 +151,12 @@ class ModelSpec:
         if self.exp is not None:
             return bool(self.exp)
         link = self.link or {"binomial": "logit", "quasibinomial": "logit", "poisson": "log",
-                             "quasipoisson": "log"}.get(self.family, "")
+                             "quasipoisson": "log", "ordinal": "logit"}.get(self.family, "")
         return link in ("logit", "log")
 
 
-#: The demo's models: working weekly (logistic) and log monthly earnings (gaussian, on the
-#: workers who earned something).
+#: The demo's models: working weekly (logistic), log monthly earnings (gaussian, on the
+#: workers who earned something) and how often they work (ordinal).
 DEMO_MODELS = (
     ModelSpec("weekly", 'I(frequency == "weekly") ~ sex + C(age_group, treatment) '
               "+ C(education, treatment) + has_other_job", family="quasibinomial",
@@ -155,6 +167,11 @@ DEMO_MODELS = (
               subset="earnings_month > 0",
               title=Tr("Log monthly earnings (linear model)",
                        "Logarithme des gains mensuels (modèle linéaire)")),
+    ModelSpec("frequency", "frequency ~ sex + C(age_group, treatment) "
+              "+ C(education, treatment) + has_other_job", family="ordinal",
+              title=Tr("How often they work: weekly, monthly, less often (ordinal model)",
+                       "Fréquence du travail : chaque semaine, chaque mois, moins souvent "
+                       "(modèle ordinal)")),
 )
 
 
@@ -162,8 +179,14 @@ def _glm(design: Any, spec: ModelSpec) -> Any:
     return glm(design, spec.formula, family=spec.family, link=spec.link, na_rm=spec.na_rm)
 
 
+def _olr(design: Any, spec: ModelSpec) -> Any:
+    return olr(design, spec.formula, method=ORDINAL_LINKS[spec.link or "logit"],
+               na_rm=spec.na_rm)
+
+
 #: Family -> the function fitting a :class:`ModelSpec` on a design (one entry per family).
-_FITTERS: dict[str, Callable[[Any, ModelSpec], Any]] = dict.fromkeys(MODEL_FAMILIES, _glm)
+_FITTERS: dict[str, Callable[[Any, ModelSpec], Any]] = {
+    **dict.fromkeys(MODEL_FAMILIES, _glm), "ordinal": _olr}
 
 
 def fit_model(workers: SurveyDesign, spec: ModelSpec) -> Any:
@@ -178,8 +201,8 @@ def fit_model(workers: SurveyDesign, spec: ModelSpec) -> Any:
 
     Returns
     -------
-    GLMResult
-        The fit (any result with ``to_frame(exp=, level=)`` for other families).
+    GLMResult or OLRResult
+        The fit (an :class:`~micropop.models.OLRResult` for the "ordinal" family).
 
     Raises
     ------
@@ -273,14 +296,27 @@ def term_labels(result: Any, data: pd.DataFrame) -> dict[str, str | Tr]:
     model = getattr(result, "model", None)
     levels = getattr(model, "levels", {}) or {}
     out: dict[str, str | Tr] = {}
+    thresholds = set(_thresholds(result))
     for term in result.to_frame().index:
         if term == "(Intercept)":
             out[term] = _INTERCEPT
+            continue
+        if term in thresholds:  # an ordinal model's "weekly|monthly"
+            column = str(getattr(model, "response", ""))
+            below, above = (level_label(data, column, level) for level in term.split("|", 1))
+            out[term] = Tr(f"Threshold: {_en(below)} | {_en(above)}",
+                           f"Seuil : {_fr(below)} | {_fr(above)}")
             continue
         parts = [_part(p, data, levels) for p in str(term).split(":")]
         out[term] = parts[0] if len(parts) == 1 else Tr(
             " × ".join(map(_en, parts)), " × ".join(map(_fr, parts)))
     return out
+
+
+def _thresholds(result: Any) -> list[str]:
+    """An ordinal model's thresholds (``"weekly|monthly"``), after its coefficients."""
+    n_coef = getattr(result, "n_coef", None)
+    return [] if n_coef is None else list(result.names[n_coef:])
 
 
 def _references(result: Any, data: pd.DataFrame) -> Tr | None:
@@ -304,7 +340,22 @@ def _note(spec: ModelSpec, result: Any, data: pd.DataFrame,
     """The reading note of one model: the scale, the design-based SEs, the rows used."""
     values: dict[str, Any] = {"n": counts["used"], "df": result.df_resid,
                               "formula": spec.formula}
-    if spec.shows_ratios:
+    if spec.ordinal:
+        column = str(getattr(getattr(result, "model", None), "response", ""))
+        shown = [level_label(data, column, level) for level in getattr(result, "levels", ())]
+        values["order"] = Tr(" < ".join(map(_en, shown)), " < ".join(map(_fr, shown)))
+        scale = Tr("Proportional-odds model of the ordered levels {order}: "
+                   + ("a cumulative odds ratio above 1 (exp of the coefficient)"
+                      if spec.shows_ratios else "a positive coefficient")
+                   + " means the characteristic goes with the later levels, all else in the "
+                   "model being equal; the thresholds place the cuts between the levels.",
+                   "Modèle à cotes proportionnelles des modalités ordonnées {order} : "
+                   + ("un rapport de cotes cumulées supérieur à 1 (exponentielle du "
+                      "coefficient)" if spec.shows_ratios else "un coefficient positif")
+                   + " signifie que la caractéristique va avec les modalités les plus "
+                   "tardives, toutes choses égales par ailleurs dans le modèle ; les seuils "
+                   "placent les coupures entre les modalités.")
+    elif spec.shows_ratios:
         scale = Tr("Odds ratios (exp of the coefficients): above 1, the characteristic goes "
                    "with higher odds than its reference level, all else in the model being "
                    "equal; below 1, with lower odds.",
@@ -327,15 +378,15 @@ def _note(spec: ModelSpec, result: Any, data: pd.DataFrame,
     blocks: list[Block] = [
         Text(Tr("Model <code>{formula}</code> on {n:,} respondents.",
                 "Modèle <code>{formula}</code> sur {n:,} répondants."), values),
-        Text(scale),
+        Text(scale, values),
         Text(Tr("Standard errors come from the survey design (linearisation, as R's "
-                "<code>svyglm</code>), not from an independent sample; the intervals and "
+                "<code>{r}</code>), not from an independent sample; the intervals and "
                 "p-values use Student's t with the design's {df:.0f} residual degrees of "
                 "freedom.",
                 "Les erreurs types viennent du plan de sondage (linéarisation, comme "
-                "<code>svyglm</code> de R), non d'un échantillon indépendant ; les intervalles "
+                "<code>{r}</code> de R), non d'un échantillon indépendant ; les intervalles "
                 "et les p-valeurs utilisent la loi de Student à {df:.0f} degrés de liberté "
-                "résiduels du plan."), values)]
+                "résiduels du plan."), {**values, "r": "svyolr" if spec.ordinal else "svyglm"})]
     references = _references(result, data)
     if references:
         blocks.append(Text(Tr("Reference levels: {levels}.", "Modalités de référence : {levels}."),
@@ -396,15 +447,17 @@ def model_blocks(spec: ModelSpec, result: Any, data: pd.DataFrame,
     counts = counts or {"total": used, "domain": used, "used": used}
     labels = term_labels(result, data)
     what = "odds_ratio" if spec.shows_ratios and spec.link in (None, "logit") \
-        and spec.family in ("binomial", "quasibinomial") else \
+        and spec.family in ("binomial", "quasibinomial", "ordinal") else \
         "exp_coefficient" if spec.shows_ratios else "coefficient"
     shown = frame[["estimate", "ci_low", "ci_high", "p"]].rename(columns={"estimate": what})
     shown.index = pd.Index([labels.get(term, term) for term in frame.index], name="term")
     title = spec.title if spec.title is not None else spec.formula
     blocks: list[Block] = [Heading(title), *_note(spec, result, data, counts),
                            TableView(shown, digits=3)]
-    if len(frame.drop(index="(Intercept)", errors="ignore")):
-        drawn = {term: label for term, label in labels.items() if term != "(Intercept)"}
+    thresholds = _thresholds(result)
+    if len(frame.drop(index=["(Intercept)", *thresholds], errors="ignore")):
+        drawn = {term: label for term, label in labels.items()
+                 if term != "(Intercept)" and term not in thresholds}
         blocks.append(Figure(f"model_{spec.name}", in_language(plotting.coef_forest), (result,),
                              {"exp": spec.shows_ratios, "labels": drawn},
                              size=(7, 1.5 + 0.4 * len(drawn))))
