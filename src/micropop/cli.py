@@ -126,11 +126,12 @@ def _add_model_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
                             "(read safely, never evaluated)")
     _add_design_options(model)
     model.add_argument("--family", default="gaussian",
-                       help="gaussian (default), binomial, quasibinomial, poisson, quasipoisson "
-                            "or Gamma")
+                       help="gaussian (default), binomial, quasibinomial, poisson, quasipoisson, "
+                            "Gamma, or ordinal (proportional odds of an ordered response, as "
+                            "R's svyolr)")
     model.add_argument("--link",
                        help="identity, logit, probit, log, cloglog or inverse (default: the "
-                            "family's canonical link)")
+                            "family's canonical link); logit (default) or probit if ordinal")
     model.add_argument("--exp", action="store_true",
                        help="exponentiated coefficients and limits (odds or rate ratios)")
     model.add_argument("--level", type=float, default=0.95,
@@ -383,7 +384,15 @@ def _model(args: argparse.Namespace) -> str:
     """Run ``micropop model`` and return its output text."""
     _check_source(args)
     des = _design(args)
-    fit = des.glm(args.formula, family=args.family, link=args.link, na_rm=args.na_rm)
+    fit: Any
+    if args.family == "ordinal":
+        method = {None: "logistic", "logit": "logistic", "probit": "probit"}.get(args.link)
+        if method is None:
+            raise OptionError(f"--link {args.link!r} is not a link of an ordinal model",
+                              hint="use --link logit (the default) or --link probit")
+        fit = des.olr(args.formula, method=method, na_rm=args.na_rm)
+    else:
+        fit = des.glm(args.formula, family=args.family, link=args.link, na_rm=args.na_rm)
     return _formatted(fit.to_frame(exp=args.exp, level=args.level), args.format)
 
 

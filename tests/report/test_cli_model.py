@@ -35,6 +35,20 @@ def test_csv_output_equals_the_api_with_odds_ratios(capsys):
         assert got[column].to_numpy() == pytest.approx(want[column].to_numpy(), rel=1e-12)
 
 
+def test_an_ordinal_model_from_the_shell_equals_olr(capsys):
+    status, out, _ = _run(capsys, "model", "frequency ~ sex + hours_week", *WORKERS,
+                          "--family", "ordinal", "--link", "probit", "--format", "csv")
+    assert status == 0
+    got = pd.read_csv(io.StringIO(out), index_col=0)
+    des = mp.SurveyDesign(mp.datasets.load_worker_survey(), weights="weight")
+    want = des.olr("frequency ~ sex + hours_week", method="probit").to_frame()
+    assert list(got.index) == ["sexmale", "hours_week", "weekly|monthly", "monthly|less_often"]
+    assert got["estimate"].to_numpy() == pytest.approx(want["estimate"].to_numpy(), rel=1e-12)
+    status, _, err = _run(capsys, "model", "frequency ~ sex", *WORKERS, "--family", "ordinal",
+                          "--link", "log")
+    assert status != 0 and "--link 'log' is not a link of an ordinal model" in err
+
+
 def test_json_output_on_a_two_stage_design_with_its_level(capsys):
     status, out, _ = _run(capsys, "model", "microwork_12m ~ sex", *POPULATION,
                           "--family", "quasibinomial", "--level", "0.9", "--format", "json")
