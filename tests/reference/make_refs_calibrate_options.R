@@ -1,0 +1,169 @@
+# Reference numbers for calibrate's options and rake's non-convergence
+# (tests/weighting/test_calibrate_options_golden.py), computed with R's `survey`:
+# calibrate(variance=, aggregate.stage=, bounds=list(lower=, upper=), bounds.const=TRUE)
+# and rake(control = list(maxit = 2)) stopping before convergence (R warns and returns).
+#
+# Run by hand, from the repository root:
+#
+#     Rscript tests/reference/make_refs_calibrate_options.R
+#
+# Designs as golden.json's (golden_designs.R): strat (apistrat, fpc), clus1 (apiclus1,
+# one stage of districts, fpc), clus2 (apiclus2, districts then schools, fpc1 and fpc2),
+# and replicate designs made from them. Writes tests/reference/golden_calibrate_options.json:
+# for every case the micropop call, the final weights, and estimates with their SEs,
+# doubles as "%.17g". No time stamps; re-running reproduces the file byte for byte.
+
+source(file.path("tests", "reference", "golden_designs.R"))
+
+dstrat <- build("strat")
+dclus1 <- build("clus1")
+dclus2 <- build("clus2")
+rstrat <- as.svrepdesign(dstrat, type = "JKn")
+rclus1 <- as.svrepdesign(dclus1, type = "JK1")
+
+pop_stype <- as.data.frame(table(stype = apipop$stype))
+pop_schwide <- data.frame(sch.wide = c("No", "Yes"), Freq = as.vector(table(apipop$sch.wide)))
+named <- function(frame) setNames(as.list(frame$Freq), as.character(frame[[1]]))
+api99_total <- sum(apipop$api99)
+totals <- c(`(Intercept)` = sum(pop_stype$Freq), stypeH = pop_stype$Freq[2],
+            stypeM = pop_stype$Freq[3], api99 = api99_total)
+cal_pop <- list(stype = named(pop_stype), api99 = api99_total)
+eps <- 1e-12
+
+# Per-unit bounds on the g-weights (R: bounds = list(lower = , upper = )), one per row of
+# apistrat: wider for middle and high schools.
+unit_lower <- ifelse(apistrat$stype == "E", 0.97, 0.9)
+unit_upper <- ifelse(apistrat$stype == "E", 1.02, 1.1)
+
+cases <- list(
+  ratio_strat = list(
+    design = "strat",
+    call = list(population = list(api99 = api99_total), variance = "api99"),
+    r = function() calibrate(dstrat, ~api99 - 1, c(api99 = api99_total),
+                             variance = apistrat$api99)),
+  ratio_strat_jkn = list(
+    design = "strat_jkn",
+    call = list(population = list(api99 = api99_total), variance = "api99"),
+    r = function() calibrate(rstrat, ~api99 - 1, c(api99 = api99_total),
+                             variance = apistrat$api99)),
+  variance_strat = list(
+    design = "strat",
+    call = list(population = cal_pop, variance = "api99"),
+    r = function() calibrate(dstrat, ~stype + api99, totals, variance = apistrat$api99)),
+  variance_raking_strat = list(
+    design = "strat",
+    call = list(population = cal_pop, variance = "api99", method = "raking", epsilon = eps),
+    r = function() calibrate(dstrat, ~stype + api99, totals, variance = apistrat$api99,
+                             calfun = "raking", epsilon = eps)),
+  variance_bounded_strat = list(
+    design = "strat",
+    call = list(population = cal_pop, variance = "api99", bounds = c(0.96, 1.02),
+                epsilon = eps),
+    r = function() calibrate(dstrat, ~stype + api99, totals, variance = apistrat$api99,
+                             bounds = c(0.96, 1.02), epsilon = eps)),
+  bounds_const_strat = list(
+    design = "strat",
+    call = list(population = cal_pop, bounds = c(14.8, 45.2), bounds_const = TRUE,
+                epsilon = eps),
+    r = function() calibrate(dstrat, ~stype + api99, totals, bounds = c(14.8, 45.2),
+                             bounds.const = TRUE, epsilon = eps)),
+  bounds_const_logit_strat = list(
+    design = "strat",
+    call = list(population = cal_pop, bounds = c(14.8, 45.2), bounds_const = TRUE,
+                method = "logit", epsilon = eps),
+    r = function() calibrate(dstrat, ~stype + api99, totals, bounds = c(14.8, 45.2),
+                             bounds.const = TRUE, calfun = "logit", epsilon = eps)),
+  unit_bounds_strat = list(
+    design = "strat",
+    call = list(population = cal_pop, bounds = list("unit_lower", "unit_upper"),
+                epsilon = eps),
+    r = function() calibrate(dstrat, ~stype + api99, totals,
+                             bounds = list(lower = unit_lower, upper = unit_upper),
+                             epsilon = eps)),
+  aggregate_clus1 = list(
+    design = "clus1",
+    call = list(population = cal_pop, aggregate = 1),
+    r = function() calibrate(dclus1, ~stype + api99, totals, aggregate.stage = 1)),
+  aggregate_raking_clus1 = list(
+    design = "clus1",
+    call = list(population = cal_pop, aggregate = 1, method = "raking", epsilon = eps),
+    r = function() calibrate(dclus1, ~stype + api99, totals, aggregate.stage = 1,
+                             calfun = "raking", epsilon = eps)),
+  aggregate_variance_clus1 = list(
+    design = "clus1",
+    call = list(population = cal_pop, aggregate = 1, variance = "api99"),
+    r = function() calibrate(dclus1, ~stype + api99, totals, aggregate.stage = 1,
+                             variance = apiclus1$api99)),
+  aggregate_clus2 = list(
+    design = "clus2",
+    call = list(population = cal_pop, aggregate = 1),
+    r = function() calibrate(dclus2, ~stype + api99, totals, aggregate.stage = 1)),
+  aggregate_logit_clus2 = list(
+    design = "clus2",
+    call = list(population = cal_pop, aggregate = 1, method = "logit", bounds = c(0.2, 3),
+                epsilon = eps),
+    r = function() calibrate(dclus2, ~stype + api99, totals, aggregate.stage = 1,
+                             calfun = "logit", bounds = c(0.2, 3), epsilon = eps)),
+  rake_maxit2_clus1 = list(
+    design = "clus1",
+    call = list(margins = list(stype = named(pop_stype), sch.wide = named(pop_schwide)),
+                max_iter = 2, epsilon = 1e-10, on_nonconvergence = "warn"),
+    r = function() rake(dclus1, list(~stype, ~sch.wide), list(pop_stype, pop_schwide),
+                        control = list(maxit = 2, epsilon = 1e-10))),
+  rake_maxit2_clus1_jk1 = list(
+    design = "clus1_jk1",
+    call = list(margins = list(stype = named(pop_stype), sch.wide = named(pop_schwide)),
+                max_iter = 2, epsilon = 1e-10, on_nonconvergence = "warn"),
+    r = function() rake(rclus1, list(~stype, ~sch.wide), list(pop_stype, pop_schwide),
+                        control = list(maxit = 2, epsilon = 1e-10)))
+)
+
+# --- JSON writing (as make_refs_weighting.R) ---------------------------------
+jnum <- function(x) { x <- as.numeric(x); out <- sprintf("%.17g", x); out[is.na(x)] <- "null"; out }
+jstr <- function(x) paste0("\"", gsub("\"", "\\\\\"", x), "\"")
+jarr <- function(items) paste0("[", paste(items, collapse = ", "), "]")
+jval <- function(x) {
+  if (is.null(x)) "null"
+  else if (is.list(x) && !is.null(names(x))) jobj(x)
+  else if (is.list(x)) jarr(vapply(x, jval, ""))
+  else if (is.logical(x)) tolower(as.character(x))
+  else if (is.numeric(x) && length(x) == 1) jnum(x)
+  else if (is.numeric(x)) jarr(jnum(x))
+  else if (length(x) == 1) jstr(x)
+  else jarr(jstr(x))
+}
+jobj <- function(fields) paste0("{", paste(jstr(names(fields)), vapply(fields, jval, ""),
+                                            sep = ": ", collapse = ", "), "}")
+
+stat <- function(s) list(estimate = unname(coef(s)), se = unname(SE(s)))
+results <- function(d) {
+  list(weights = unname(weights(d, "sampling")),
+       total_api_stu = stat(svytotal(~api.stu, d)),
+       mean_api00 = stat(svymean(~api00, d)),
+       mean_comp_imp = stat(svymean(~comp.imp, d)),
+       mean_api00_by_awards = stat(svyby(~api00, ~awards, d, svymean)),
+       total_api00_by_stype = stat(svyby(~api00, ~stype, d, svytotal)),
+       mean_api00_awards_yes = stat(svymean(~api00, subset(d, awards == "Yes"))))
+}
+
+out <- list()
+warned <- character(0)
+for (name in names(cases)) {
+  case <- cases[[name]]
+  d <- withCallingHandlers(case$r(), warning = function(w) {
+    warned <<- c(warned, paste(name, conditionMessage(w)))
+    invokeRestart("muffleWarning")
+  })
+  out[[name]] <- list(call = case$call, design = case$design, results = results(d))
+}
+cat(warned, sep = "\n")
+
+meta <- list(R = paste(R.version$major, R.version$minor, sep = "."),
+             survey = as.character(packageVersion("survey")),
+             script = "tests/reference/make_refs_calibrate_options.R")
+json <- paste0("{\n\"meta\": ", jobj(meta), ",\n\"cases\": {\n",
+               paste(jstr(names(out)), vapply(out, jobj, ""), sep = ": ", collapse = ",\n"),
+               "\n}\n}\n")
+writeLines(json, file.path("tests", "reference", "golden_calibrate_options.json"), sep = "")
+cat(sprintf("wrote %d calibrate-option cases (R %s, survey %s)\n", length(out), meta$R,
+            meta$survey))
