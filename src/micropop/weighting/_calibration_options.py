@@ -4,8 +4,8 @@
   ``variance=``, a vector): the g-weights become ``1 + F(x_i' eta /
   sigma2_i)``; ``variance`` proportional to ``x`` with ``x`` as only
   calibration variable gives the ratio estimator.
-- ``bounds``: bounds on the g-weights, one pair, or one number (or column) per
-  row for either (R's ``bounds = list(lower = , upper = )``); with
+- ``bounds``: bounds on the g-weights, one pair, or one number per row for
+  either (R's ``bounds = list(lower = , upper = )``); with
   ``bounds_const`` they bound the weights themselves (R's ``bounds.const =
   TRUE``: ``L / d_i <= g_i <= U / d_i``).
 - ``aggregate``: the sampled units of a stage keep one weight (R's
@@ -92,7 +92,7 @@ def working_variance(design: Design, active: np.ndarray, variance: Any) -> np.nd
 
 
 def _bound(design: Design, value: Any, which: str) -> float | np.ndarray:
-    if isinstance(value, str) or np.ndim(value) == 1:
+    if not isinstance(value, str) and np.ndim(value) == 1:
         return np.nan_to_num(row_values(design, design.rows, value, f"bounds[{which}]"),
                              nan=np.inf * (1 if which == "1" else -1))
     return check_number(f"bounds[{which}]", value, allow_inf=True)
@@ -102,8 +102,8 @@ def check_bounds(design: Design, active: np.ndarray, d: np.ndarray, method: str,
                  bounds_const: bool) -> tuple[Bound, Bound]:
     """The bounds on the g-weights: numbers, or one per row of the data (n,).
 
-    ``bounds`` is None or a pair whose elements are numbers, column names or
-    one number per row; with ``bounds_const`` they bound the weights and are
+    ``bounds`` is None or a pair whose elements are numbers or one number per
+    row (an array or Series); with ``bounds_const`` they bound the weights and are
     divided by the design weights ``d`` (R's ``bounds.const``).
     """
     if bounds is None:
@@ -113,7 +113,7 @@ def check_bounds(design: Design, active: np.ndarray, d: np.ndarray, method: str,
                 bounds) != 2:
             raise OptionError(f"bounds={bounds!r} is not a pair (low, high)",
                               hint="give bounds on the g-weights such as bounds=(0.5, 2), or "
-                                   "two columns (or arrays) of per-row bounds")
+                                   "arrays of per-row bounds")
         lower, upper = _bound(design, bounds[0], "0"), _bound(design, bounds[1], "1")
     per_row = np.ndim(lower) > 0 or np.ndim(upper) > 0
     if bounds_const:
@@ -137,7 +137,7 @@ def check_bounds(design: Design, active: np.ndarray, d: np.ndarray, method: str,
     bad = active & ~((lower < 1) & (upper > 1))
     if bad.any():
         shown = design_rows(design, bad, d[bad] if bounds_const else
-                            [f"({lo:g}, {hi:g})" for lo, hi in zip(lower[bad], upper[bad])])
+                            [f"({lo:g}, {hi:g})" for lo, hi in zip(lower[bad], upper[bad], strict=True)])
         raise InfeasibleBoundsError(
             f"the bounds on the {what} must bracket every design weight (low < 1 < high on "
             f"the g-weights, which start at 1), not in {shown}",

@@ -101,9 +101,9 @@ def calibrate(design: DesignT, population: Mapping[Any, MarginSpec], method: str
         The calibration function (R's ``calfun``).
     bounds : (float, float), optional
         Lower and upper bounds on the g-weights (R's ``bounds``); required
-        (finite) for "logit". Either may also be per row, a column name or one
-        number per row of ``design.data`` (R's ``bounds = list(lower = ,
-        upper = )``).
+        (finite) for "logit". Either may also be per row: an array or Series
+        with one number per row of ``design.data`` (R's ``bounds = list(lower
+        = , upper = )``).
     max_iter : int, default 50
         Newton iterations (R's ``maxit``).
     epsilon : float, default 1e-7
@@ -148,7 +148,7 @@ def calibrate(design: DesignT, population: Mapping[Any, MarginSpec], method: str
         with different counts, a constant numeric column whose total is not
         that constant times the population): names the margins.
     OptionError
-        ``bounds`` not a pair of numbers (or columns, or per-row numbers),
+        ``bounds`` not a pair of numbers (or arrays of per-row numbers),
         ``max_iter`` not a whole number of at least 1, ``epsilon`` not a
         positive number; ``variance`` not a positive finite number in every
         row; ``aggregate`` on a replicate design, beyond the design's stages,
