@@ -73,6 +73,14 @@ cases <- list(
                 method = "logit", epsilon = eps),
     r = function() calibrate(dstrat, ~stype + api99, totals, bounds = c(14.8, 45.2),
                              bounds.const = TRUE, calfun = "logit", epsilon = eps)),
+  # a first Newton step past the upper bound: R's cal.raking keeps going (its dF compares u,
+  # not exp(u), with the bounds)
+  bounds_const_raking_clus1 = list(
+    design = "clus1",
+    call = list(population = list(stype = named(pop_stype)), bounds = c(20, 60),
+                bounds_const = TRUE, method = "raking", epsilon = eps),
+    r = function() calibrate(dclus1, ~stype, totals[1:3], bounds = c(20, 60),
+                             bounds.const = TRUE, calfun = "raking", epsilon = eps)),
   unit_bounds_strat = list(
     design = "strat",
     call = list(population = cal_pop, bounds = list("unit_lower", "unit_upper"),

@@ -91,11 +91,14 @@ def working_variance(design: Design, active: np.ndarray, variance: Any) -> np.nd
     return np.where(active, sigma2, 1.0)
 
 
-def _bound(design: Design, value: Any, which: str) -> float | np.ndarray:
+def _bound(design: Design, value: Any, which: str) -> Bound:
     if not isinstance(value, str) and np.ndim(value) == 1:
-        return np.nan_to_num(row_values(design, design.rows, value, f"bounds[{which}]"),
-                             nan=np.inf * (1 if which == "1" else -1))
-    return check_number(f"bounds[{which}]", value, allow_inf=True)
+        per_row: np.ndarray = np.nan_to_num(
+            row_values(design, design.rows, value, f"bounds[{which}]"),
+            nan=np.inf * (1 if which == "1" else -1))
+        return per_row
+    number: float = check_number(f"bounds[{which}]", value, allow_inf=True)
+    return number
 
 
 def check_bounds(design: Design, active: np.ndarray, d: np.ndarray, method: str, bounds: Any,
@@ -106,6 +109,8 @@ def check_bounds(design: Design, active: np.ndarray, d: np.ndarray, method: str,
     row (an array or Series); with ``bounds_const`` they bound the weights and are
     divided by the design weights ``d`` (R's ``bounds.const``).
     """
+    lower: Any
+    upper: Any
     if bounds is None:
         lower, upper = -np.inf, np.inf
     else:
@@ -136,8 +141,9 @@ def check_bounds(design: Design, active: np.ndarray, d: np.ndarray, method: str,
     lower, upper = np.broadcast_to(lower, d.shape), np.broadcast_to(upper, d.shape)
     bad = active & ~((lower < 1) & (upper > 1))
     if bad.any():
+        pairs = zip(lower[bad], upper[bad], strict=True)
         shown = design_rows(design, bad, d[bad] if bounds_const else
-                            [f"({lo:g}, {hi:g})" for lo, hi in zip(lower[bad], upper[bad], strict=True)])
+                            [f"({lo:g}, {hi:g})" for lo, hi in pairs])
         raise InfeasibleBoundsError(
             f"the bounds on the {what} must bracket every design weight (low < 1 < high on "
             f"the g-weights, which start at 1), not in {shown}",

@@ -100,13 +100,15 @@ def _fm1(method: str, u: np.ndarray, lower: Bound, upper: Bound) -> np.ndarray:
 
 
 def _derivative(method: str, u: np.ndarray, lower: Bound, upper: Bound) -> np.ndarray:
-    """R's calfun ``dF`` (for raking, exp(u) where the bounds do not bind)."""
+    """R's calfun ``dF``; for raking, exactly as R's ``cal.raking``: ``exp(u)`` where
+    ``lower - 1 < u < upper - 1`` (R compares ``u``, not ``exp(u)``, with the bounds, which
+    keeps Newton's steps going where a first step overshoots a bound)."""
     if method == "linear":
         return ((u < upper - 1) & (u > lower - 1)).astype(float)
     if method == "raking":
         with np.errstate(over="ignore"):
             e = np.exp(u)
-        return np.where((e < upper) & (e > lower), e, 0.0)
+        return np.where((u < upper - 1) & (u > lower - 1), e, 0.0)
     a = (upper - lower) / ((upper - 1) * (1 - lower))
     with np.errstate(over="ignore", invalid="ignore"):
         e = np.exp(a * u)
