@@ -11,7 +11,7 @@
 # one stage of districts, fpc), clus2 (apiclus2, districts then schools, fpc1 and fpc2),
 # and replicate designs made from them. Writes tests/reference/golden_calibrate_options.json:
 # for every case the micropop call, the final weights, and estimates with their SEs,
-# doubles as "%.17g". No time stamps; re-running reproduces the file byte for byte.
+# numbers at full precision (jsonlite, digits = NA). No time stamps; re-running reproduces the file byte for byte.
 
 source(file.path("tests", "reference", "golden_designs.R"))
 
@@ -126,24 +126,7 @@ cases <- list(
                         control = list(maxit = 2, epsilon = 1e-10)))
 )
 
-# --- JSON writing (as make_refs_weighting.R) ---------------------------------
-jnum <- function(x) { x <- as.numeric(x); out <- sprintf("%.17g", x); out[is.na(x)] <- "null"; out }
-jstr <- function(x) paste0("\"", gsub("\"", "\\\\\"", x), "\"")
-jarr <- function(items) paste0("[", paste(items, collapse = ", "), "]")
-jval <- function(x) {
-  if (is.null(x)) "null"
-  else if (is.list(x) && !is.null(names(x))) jobj(x)
-  else if (is.list(x)) jarr(vapply(x, jval, ""))
-  else if (is.logical(x)) tolower(as.character(x))
-  else if (is.numeric(x) && length(x) == 1) jnum(x)
-  else if (is.numeric(x)) jarr(jnum(x))
-  else if (length(x) == 1) jstr(x)
-  else jarr(jstr(x))
-}
-jobj <- function(fields) paste0("{", paste(jstr(names(fields)), vapply(fields, jval, ""),
-                                            sep = ": ", collapse = ", "), "}")
-
-stat <- function(s) list(estimate = unname(coef(s)), se = unname(SE(s)))
+stat <- function(s) list(estimate = as.vector(coef(s)), se = as.vector(SE(s)))
 results <- function(d) {
   list(weights = unname(weights(d, "sampling")),
        total_api_stu = stat(svytotal(~api.stu, d)),
@@ -169,9 +152,8 @@ cat(warned, sep = "\n")
 meta <- list(R = paste(R.version$major, R.version$minor, sep = "."),
              survey = as.character(packageVersion("survey")),
              script = "tests/reference/make_refs_calibrate_options.R")
-json <- paste0("{\n\"meta\": ", jobj(meta), ",\n\"cases\": {\n",
-               paste(jstr(names(out)), vapply(out, jobj, ""), sep = ": ", collapse = ",\n"),
-               "\n}\n}\n")
-writeLines(json, file.path("tests", "reference", "golden_calibrate_options.json"), sep = "")
+writeLines(toJSON(list(meta = meta, cases = out), digits = NA, auto_unbox = TRUE,
+                  null = "null", na = "null", pretty = FALSE),
+           file.path("tests", "reference", "golden_calibrate_options.json"))
 cat(sprintf("wrote %d calibrate-option cases (R %s, survey %s)\n", length(out), meta$R,
             meta$survey))
