@@ -126,16 +126,20 @@ cases <- list(
                         control = list(maxit = 2, epsilon = 1e-10)))
 )
 
-stat <- function(s) list(estimate = as.vector(coef(s)), se = as.vector(SE(s)))
-results <- function(d) {
-  list(weights = unname(weights(d, "sampling")),
-       total_api_stu = stat(svytotal(~api.stu, d)),
-       mean_api00 = stat(svymean(~api00, d)),
-       mean_comp_imp = stat(svymean(~comp.imp, d)),
-       mean_api00_by_awards = stat(svyby(~api00, ~awards, d, svymean)),
-       total_api00_by_stype = stat(svyby(~api00, ~stype, d, svytotal)),
-       mean_api00_awards_yes = stat(svymean(~api00, subset(d, awards == "Yes"))))
-}
+# The estimates of each case (the Python test spells the same ones), with their SEs.
+estimators <- list(
+  total_api_stu = function(d) svytotal(~api.stu, d),
+  mean_api00 = function(d) svymean(~api00, d),
+  mean_comp_imp = function(d) svymean(~comp.imp, d),
+  mean_api00_by_awards = function(d) svyby(~api00, ~awards, d, svymean),
+  total_api00_by_stype = function(d) svyby(~api00, ~stype, d, svytotal),
+  mean_api00_awards_yes = function(d) svymean(~api00, subset(d, awards == "Yes")))
+results <- function(d) c(
+  list(weights = unname(weights(d, "sampling"))),
+  lapply(estimators, function(f) {
+    s <- f(d)
+    list(estimate = as.vector(coef(s)), se = as.vector(SE(s)))
+  }))
 
 out <- list()
 warned <- character(0)
