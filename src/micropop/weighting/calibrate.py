@@ -32,7 +32,7 @@ raises.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -56,12 +56,12 @@ from micropop.weighting._calibration_options import (
 )
 from micropop.weighting._design import DesignT, WeightingStep, scaled, weight_matrix, with_weights
 from micropop.weighting._grake import Bound, solve
+from micropop.weighting._model import model_matrix, model_targets
 from micropop.weighting._projection import GregProjection, group_sums
 from micropop.weighting.margins import (
     MET_RTOL,
     Margin,
     MarginSpec,
-    cells,
     check_carried,
     check_totals,
     parse_margins,
@@ -207,10 +207,10 @@ def calibrate(design: DesignT, population: Mapping[Any, MarginSpec], method: str
     margins = parse_margins(design.frame, active, population)
     check_totals(margins)
     check_carried(margins, weights)
-    cell, x, labels = _model(margins, active)
+    cell, x, labels = model_matrix(margins, active)
     if sigma2 is not None or groups is not None or np.ndim(lower) > 0:
         cell, x, sigma2, lower, upper = _per_row(cell, x, active, groups, sigma2, lower, upper)
-    targets = _targets(margins)
+    targets = model_targets(margins)
     cell_weights = group_sums(cell, weights, x.shape[0])
     collinear = _check_consistent(x, cell_weights[:, 0], targets, labels)
     check_reachable(margins, weights[:, 0], _on_rows(lower, cell), _on_rows(upper, cell),
@@ -275,12 +275,6 @@ def _on_rows(bound: Bound, cell: np.ndarray) -> Bound:
     return out
 
 
-def _targets(margins: list[Margin]) -> np.ndarray:
-    """The totals of the calibration variables of :func:`_model`, in its column order."""
-    return np.concatenate([m.targets if k == 0 or not m.categorical else m.targets[1:]
-                           for k, m in _indexed(margins)])
-
-
 def check_consistent(margins: list[Margin], active: np.ndarray, weights: np.ndarray) -> bool:
     """Raise MarginTotalsError if collinear margins have contradicting targets.
 
@@ -320,9 +314,9 @@ def check_consistent(margins: list[Margin], active: np.ndarray, weights: np.ndar
     ...
     micropop.errors.MarginTotalsError: ...
     """
-    cell, x, labels = _model(margins, active)
+    cell, x, labels = model_matrix(margins, active)
     d = np.bincount(cell[cell >= 0], weights=weights[cell >= 0], minlength=x.shape[0])
-    return _check_consistent(x, d, _targets(margins), labels)
+    return _check_consistent(x, d, model_targets(margins), labels)
 
 
 def _check_consistent(x: np.ndarray, d: np.ndarray, targets: np.ndarray,
@@ -367,46 +361,5 @@ def _warn_negative(design: Design, weights: np.ndarray, method: str) -> None:
                   "cannot be read as a number of persons. To keep weights positive, give "
                   "bounds=(low, high) with low >= 0, or use method='raking' or 'logit'",
                   MicropopWarning, stacklevel=3)
-
-
-def _indexed(margins: list[Margin]) -> Iterator[tuple[int, Margin]]:
-    """Margins with the rank of each among the categorical ones (-1 for numeric)."""
-    k = 0
-    for margin in margins:
-        yield (k if margin.categorical else -1), margin
-        k += margin.categorical
-
-
-def _model(margins: list[Margin],
-           active: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str]]]:
-    """Cell of each row, calibration variables per cell (C, q) and column labels.
-
-    The first categorical margin gives one indicator per level (it spans R's
-    intercept); later ones drop their first level (R's treatment contrasts),
-    so the columns are linearly independent when the margins are.
-    """
-    categorical = [m for m in margins if m.categorical]
-    per_margin: np.ndarray | list[np.ndarray]
-    if len(categorical) == len(margins):
-        cell, levels = cells(margins)
-        per_margin = levels
-    else:
-        cell = np.where(active, np.arange(len(active)), -1).astype(np.intp)
-        per_margin = [m.level_codes for m in categorical]
-    blocks: list[np.ndarray] = []
-    labels: list[tuple[str, str]] = []
-    k = 0
-    for rank, margin in _indexed(margins):
-        if margin.values is None:  # categorical
-            codes = per_margin[k]
-            k += 1
-            names = margin.level_names
-            keep = range(len(names)) if rank == 0 else range(1, len(names))
-            blocks += [(codes == level).astype(float) for level in keep]
-            labels += [(margin.name, names[level]) for level in keep]
-        else:
-            blocks.append(margin.values)
-            labels.append((margin.name, "(total)"))
-    return cell, np.column_stack(blocks), labels
 
 
