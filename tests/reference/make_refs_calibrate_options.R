@@ -35,6 +35,11 @@ eps <- 1e-12
 unit_lower <- ifelse(apistrat$stype == "E", 0.97, 0.9)
 unit_upper <- ifelse(apistrat$stype == "E", 1.02, 1.1)
 
+# Totals per district of apiclus2 (R's stage = 1: a list in the order the districts first
+# appear in the data): the schools' api99 in each sampled district.
+districts <- unique(dclus2$cluster[, 1])
+pop_district <- lapply(districts, function(i) c(api99 = sum(apipop$api99[apipop$dnum == i])))
+
 cases <- list(
   ratio_strat = list(
     design = "strat",
@@ -112,6 +117,15 @@ cases <- list(
                 epsilon = eps),
     r = function() calibrate(dclus2, ~stype + api99, totals, aggregate.stage = 1,
                              calfun = "logit", bounds = c(0.2, 3), epsilon = eps)),
+  stage1_ratio_clus2 = list(
+    design = "clus2",
+    call = list(population = lapply(pop_district, as.list), stage = 1, variance = "api99"),
+    r = function() calibrate(dclus2, ~api99 - 1, pop_district, stage = 1,
+                             variance = apiclus2$api99)),
+  stage1_clus2 = list(
+    design = "clus2",
+    call = list(population = lapply(pop_district, as.list), stage = 1),
+    r = function() calibrate(dclus2, ~api99 - 1, pop_district, stage = 1)),
   rake_maxit2_clus1 = list(
     design = "clus1",
     call = list(margins = list(stype = named(pop_stype), sch.wide = named(pop_schwide)),

@@ -318,7 +318,7 @@ class DesignMethods(Design):
     def calibrate(self, population: Mapping[Any, MarginSpec], method: str = "linear",
                   bounds: tuple[Any, Any] | None = None, max_iter: int = 50,
                   epsilon: float = 1e-7, *, variance: Any = None, bounds_const: bool = False,
-                  aggregate: int | None = None) -> Self:
+                  aggregate: int | None = None, stage: int | None = None) -> Self:
         """Calibrate the weights to population totals, as R's ``calibrate``.
 
         Examples
@@ -339,7 +339,7 @@ class DesignMethods(Design):
         from micropop.weighting import calibrate
         return calibrate(self, population, method=method, bounds=bounds, max_iter=max_iter,
                          epsilon=epsilon, variance=variance, bounds_const=bounds_const,
-                         aggregate=aggregate)
+                         aggregate=aggregate, stage=stage)
 
     @documented_as("micropop.weighting.trim.trim")
     def trim(self, lower: float = -np.inf, upper: float = np.inf, strict: bool = False) -> Self:

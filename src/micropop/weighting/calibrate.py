@@ -58,6 +58,7 @@ from micropop.weighting._design import DesignT, WeightingStep, scaled, weight_ma
 from micropop.weighting._grake import Bound, solve
 from micropop.weighting._model import model_matrix, model_targets
 from micropop.weighting._projection import GregProjection, group_sums
+from micropop.weighting._stage_calibration import calibrate_within
 from micropop.weighting.margins import (
     MET_RTOL,
     Margin,
@@ -83,7 +84,7 @@ _CONSISTENT_RTOL = 1e-6
 def calibrate(design: DesignT, population: Mapping[Any, MarginSpec], method: str = "linear",
               bounds: tuple[Any, Any] | None = None, max_iter: int = 50,
               epsilon: float = 1e-7, *, variance: Any = None, bounds_const: bool = False,
-              aggregate: int | None = None) -> DesignT:
+              aggregate: int | None = None, stage: int | None = None) -> DesignT:
     """Calibrate the weights to population totals (R's ``calibrate``).
 
     Parameters
@@ -131,6 +132,17 @@ def calibrate(design: DesignT, population: Mapping[Any, MarginSpec], method: str
         weights are constant within each unit of that stage. (Unlike R, the
         working variance is averaged for every method, not only unbounded
         linear calibration, so that the weights stay constant within units.)
+    stage : int, optional
+        Calibrate within each sampled unit of this stage (R's ``stage=``; 1:
+        within each PSU of a multistage design) to that unit's own totals:
+        ``population`` is then a list with one mapping of totals per unit, in
+        the order the units first appear in the data (R's list of totals per
+        cluster). Linear calibration only (R ignores ``stage`` otherwise),
+        with ``variance`` allowed; the conditional weights within each unit
+        (the design weight over the weight of stages 1 to ``stage``, from
+        their fpc) meet its totals. Linearised variances use the residuals
+        within each unit for the variance of the later stages only, as R's
+        ``multistage``. 0 or None: calibrate the whole sample.
 
     Returns
     -------
@@ -148,6 +160,10 @@ def calibrate(design: DesignT, population: Mapping[Any, MarginSpec], method: str
         with different counts, a constant numeric column whose total is not
         that constant times the population): names the margins.
     OptionError
+        ``stage`` on a replicate design, not below the design's number of
+        stages, without the fpc of stages 1 to ``stage``, with another method,
+        bounds or ``aggregate``, or with ``population`` not one mapping per
+        unit.
         ``bounds`` not a pair of numbers (or arrays of per-row numbers),
         ``max_iter`` not a whole number of at least 1, ``epsilon`` not a
         positive number; ``variance`` not a positive finite number in every
@@ -198,6 +214,9 @@ def calibrate(design: DesignT, population: Mapping[Any, MarginSpec], method: str
                              hint="use one of " + ", ".join(map(repr, CALIBRATION_METHODS)))
     max_iter = check_number("max_iter", max_iter, low=1, integer=True)
     epsilon = check_number("epsilon", epsilon, low=0, low_open=True)
+    if stage is not None and check_number("stage", stage, low=0, integer=True) > 0:
+        return calibrate_within(design, population, stage, method, bounds, bounds_const,
+                                aggregate, variance)
     rows, weights = weight_matrix(design)
     active = rows & (weights[:, 0] > 0)
     check_option("bounds_const", bounds_const, (False, True))
