@@ -308,3 +308,77 @@ def test_calibration_options_meet_the_targets_or_say_why(data, df, method):
         spread = new.weights.groupby(df["psu"].to_numpy()).agg(np.ptp)
         assert (spread <= 1e-9 * np.abs(w).max()).all()
     assert np.isfinite(new.total("x").se).all()
+
+
+# --- stage= ---------------------------------------------------------------------------------
+
+def district_totals(des) -> list[dict]:
+    """Each district's api99 sum, in the order the districts first appear (R's order)."""
+    data = des.data
+    return [{"api99": float(data.loc[data["dnum"] == d, "api99"].sum()) * 1.1}
+            for d in dict.fromkeys(data["dnum"])]
+
+
+def test_stage_meets_each_units_totals_with_its_conditional_weights():
+    des = build("clus2")
+    new = des.calibrate(district_totals(des), stage=1)
+    data = des.data
+    conditional = new.weights / (data["fpc1"] / 40)  # d / (N1 / n1): the within-district weight
+    reached = (conditional * data["api99"]).groupby(data["dnum"]).sum()
+    wanted = {d: t["api99"] for d, t in zip(dict.fromkeys(data["dnum"]),
+                                            district_totals(des), strict=True)}
+    np.testing.assert_allclose(reached.loc[list(wanted)], list(wanted.values()), rtol=1e-10)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"method": "raking"}, "linear"),
+    ({"bounds": (0.5, 2)}, "linear"),
+    ({"aggregate": 1}, "aggregate= cannot be combined with stage="),
+    ({"stage": 2}, r"stage=2 needs units sampled within.*2 stage\(s\)"),
+    ({"stage": -1}, r"stage=-1"),
+    ({"stage": 1.5}, r"stage=1.5 is not a whole number"),
+])
+def test_bad_stage_options_are_refused(kwargs, match):
+    des = build("clus2")
+    with pytest.raises(OptionError, match=match):
+        des.calibrate(district_totals(des), **{"stage": 1, **kwargs})
+
+
+@pytest.mark.parametrize("population, match", [
+    ({"api99": 5.0}, "a list with one mapping of totals per sampled unit"),
+    ([{"api99": 5.0}], r"totals for 1 unit\(s\), but the design has 40"),
+    ([5.0] * 40, r"population\[0\] \(the unit of stage 1 holding data rows? 1"),
+])
+def test_stage_population_must_be_one_mapping_per_unit(population, match):
+    with pytest.raises(OptionError, match=match):
+        build("clus2").calibrate(population, stage=1)
+
+
+def test_stage_on_a_replicate_or_one_stage_design_is_refused():
+    with pytest.raises(OptionError, match="replicate design has none"):
+        build("clus2").replicate("jk1").calibrate([{"api99": 1.0}], stage=1)
+    with pytest.raises(OptionError, match=r"stage=1 needs units sampled within.*1 stage"):
+        build("clus1").calibrate([{"api99": 1.0}], stage=1)
+
+
+def test_stage_needs_the_fpc_of_the_stages_above():
+    des = build("clus2_nofpc")
+    with pytest.raises(OptionError, match="population sizes \\(fpc\\) of stages 1 to 1"):
+        des.calibrate(district_totals(des), stage=1)
+
+
+def test_stage_refuses_a_unit_that_cannot_meet_its_totals():
+    des = build("clus2")
+    totals = [{**t, "api00": 1.0} for t in district_totals(des)]
+    data = des.data
+    first = data["dnum"] == data["dnum"].iloc[0]
+    assert first.sum() == 1  # one school: two totals cannot both be met
+    with pytest.raises(WeightingError, match="cannot meet its totals"):
+        des.calibrate(totals, stage=1)
+
+
+def test_stage_zero_is_the_whole_sample():
+    des = build("clus1")
+    a = des.calibrate(POP, stage=0)
+    b = des.calibrate(POP)
+    np.testing.assert_allclose(a.weights, b.weights)
