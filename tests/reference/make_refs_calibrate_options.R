@@ -40,6 +40,19 @@ unit_upper <- ifelse(apistrat$stype == "E", 1.02, 1.1)
 districts <- unique(dclus2$cluster[, 1])
 pop_district <- lapply(districts, function(i) c(api99 = sum(apipop$api99[apipop$dnum == i])))
 
+# calibrate(aggregate.stage = 1) to ~stype + api99 with options (R's names; variance names
+# the column, read from the design's data for R).
+aggregated <- function(design, d, ...) {
+  options <- list(...)
+  call <- c(list(population = cal_pop, aggregate = 1), options)
+  names(call)[names(call) == "calfun"] <- "method"
+  r_options <- options
+  if (!is.null(options$variance)) r_options$variance <- d$variables[[options$variance]]
+  list(design = design, call = call,
+       r = function() do.call(calibrate, c(list(d, ~stype + api99, totals,
+                                                aggregate.stage = 1), r_options)))
+}
+
 cases <- list(
   ratio_strat = list(
     design = "strat",
@@ -93,30 +106,12 @@ cases <- list(
     r = function() calibrate(dstrat, ~stype + api99, totals,
                              bounds = list(lower = unit_lower, upper = unit_upper),
                              epsilon = eps)),
-  aggregate_clus1 = list(
-    design = "clus1",
-    call = list(population = cal_pop, aggregate = 1),
-    r = function() calibrate(dclus1, ~stype + api99, totals, aggregate.stage = 1)),
-  aggregate_raking_clus1 = list(
-    design = "clus1",
-    call = list(population = cal_pop, aggregate = 1, method = "raking", epsilon = eps),
-    r = function() calibrate(dclus1, ~stype + api99, totals, aggregate.stage = 1,
-                             calfun = "raking", epsilon = eps)),
-  aggregate_variance_clus1 = list(
-    design = "clus1",
-    call = list(population = cal_pop, aggregate = 1, variance = "api99"),
-    r = function() calibrate(dclus1, ~stype + api99, totals, aggregate.stage = 1,
-                             variance = apiclus1$api99)),
-  aggregate_clus2 = list(
-    design = "clus2",
-    call = list(population = cal_pop, aggregate = 1),
-    r = function() calibrate(dclus2, ~stype + api99, totals, aggregate.stage = 1)),
-  aggregate_logit_clus2 = list(
-    design = "clus2",
-    call = list(population = cal_pop, aggregate = 1, method = "logit", bounds = c(0.2, 3),
-                epsilon = eps),
-    r = function() calibrate(dclus2, ~stype + api99, totals, aggregate.stage = 1,
-                             calfun = "logit", bounds = c(0.2, 3), epsilon = eps)),
+  aggregate_clus1 = aggregated("clus1", dclus1),
+  aggregate_raking_clus1 = aggregated("clus1", dclus1, calfun = "raking", epsilon = eps),
+  aggregate_variance_clus1 = aggregated("clus1", dclus1, variance = "api99"),
+  aggregate_clus2 = aggregated("clus2", dclus2),
+  aggregate_logit_clus2 = aggregated("clus2", dclus2, calfun = "logit", bounds = c(0.2, 3),
+                                     epsilon = eps),
   stage1_ratio_clus2 = list(
     design = "clus2",
     call = list(population = lapply(pop_district, as.list), stage = 1, variance = "api99"),
