@@ -296,7 +296,7 @@ class DesignMethods(Design):
 
     @documented_as("micropop.weighting.rake.rake")
     def rake(self, margins: Mapping[Any, MarginSpec], max_iter: int = 100,
-             epsilon: float = 1e-7) -> Self:
+             epsilon: float = 1e-7, *, on_nonconvergence: str = "raise") -> Self:
         """Rake the weights to population margins, as R's ``rake``.
 
         Examples
@@ -311,12 +311,14 @@ class DesignMethods(Design):
         [40000.0, 170000.0, 52000.0, 4126.0]
         """
         from micropop.weighting import rake
-        return rake(self, margins, max_iter=max_iter, epsilon=epsilon)
+        return rake(self, margins, max_iter=max_iter, epsilon=epsilon,
+                    on_nonconvergence=on_nonconvergence)
 
     @documented_as("micropop.weighting.calibrate.calibrate")
     def calibrate(self, population: Mapping[Any, MarginSpec], method: str = "linear",
-                  bounds: tuple[float, float] | None = None, max_iter: int = 50,
-                  epsilon: float = 1e-7) -> Self:
+                  bounds: tuple[Any, Any] | None = None, max_iter: int = 50,
+                  epsilon: float = 1e-7, *, variance: Any = None, bounds_const: bool = False,
+                  aggregate: int | None = None, stage: int | None = None) -> Self:
         """Calibrate the weights to population totals, as R's ``calibrate``.
 
         Examples
@@ -336,7 +338,8 @@ class DesignMethods(Design):
         """
         from micropop.weighting import calibrate
         return calibrate(self, population, method=method, bounds=bounds, max_iter=max_iter,
-                         epsilon=epsilon)
+                         epsilon=epsilon, variance=variance, bounds_const=bounds_const,
+                         aggregate=aggregate, stage=stage)
 
     @documented_as("micropop.weighting.trim.trim")
     def trim(self, lower: float = -np.inf, upper: float = np.inf, strict: bool = False) -> Self:

@@ -40,6 +40,7 @@ from micropop.design.encode import (
 )
 from micropop.design.replicate import make_replicates
 from micropop.errors import DesignError, check_option
+from micropop.variance.calibration import within_stage
 from micropop.variance.linearization import (
     LONELY_PSU_POLICIES,
     Stage,
@@ -344,8 +345,12 @@ class SurveyDesign(DesignMethods):
         >>> [units.totals.ravel().tolist() for units in des.unit_totals(np.ones((4, 1)))]
         [[2.0, 2.0], [1.0, 1.0, 1.0, 1.0]]
         """
-        return [stage_totals(values, stage, row_domain, n_domains)
-                for stage in variance_stages(self._stages, self._ultimate_cluster)]
+        totals = []
+        for s, stage in enumerate(variance_stages(self._stages, self._ultimate_cluster)):
+            if s:  # calibrations within the units of the stage above (R's multistage)
+                values = within_stage(self.calibration_projections, values, s)
+            totals.append(stage_totals(values, stage, row_domain, n_domains))
+        return totals
 
     @sections_from(VarianceAPI.vcov_from_totals, "Parameters", "Returns")
     def vcov_from_totals(self, totals: Sequence[UnitTotals], n_domains: int = 1) -> np.ndarray:
@@ -397,6 +402,9 @@ class SurveyDesign(DesignMethods):
         True
         """
         values, row_domain, n_domains = self.calibrated_influence(values, row_domain, n_domains)
+        if any(hasattr(p, "within_residuals") for p in self.calibration_projections):
+            return self.vcov_from_totals(self.unit_totals(values, row_domain, n_domains),
+                                         n_domains)
         return linearized_vcov(values, self._stages, self._lonely_psu, self._ultimate_cluster,
                                row_domain, n_domains, self._adjust_domain_lonely)
 

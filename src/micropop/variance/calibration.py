@@ -27,7 +27,7 @@ from typing import Protocol
 
 import numpy as np
 
-__all__ = ["Projection", "calibrated_influence"]
+__all__ = ["Projection", "calibrated_influence", "within_stage"]
 
 
 class Projection(Protocol):
@@ -128,3 +128,48 @@ def calibrated_influence(projections: Sequence[Projection], values: np.ndarray,
     for projection in projections:
         x = projection.residuals(x)
     return x, None, 1
+
+
+def within_stage(projections: Sequence[Projection], values: np.ndarray,
+                 stage: int) -> np.ndarray:
+    """Influence values with the calibrations *within* the units of ``stage`` projected out.
+
+    A calibration within the sampled units of a stage (R's ``calibrate(...,
+    stage = k)``) leaves the variance of stages 1 to k alone; R's
+    ``multistage`` replaces the values by their residuals within each unit
+    before the variance of the next stage. Such a projection has an integer
+    ``stage`` and a ``within_residuals(x)`` method; the others are skipped.
+
+    Parameters
+    ----------
+    projections : sequence of Projection
+        The weighting steps' projections, in order.
+    values : ndarray, shape (n, p)
+        Influence values after :func:`calibrated_influence` (and the
+        calibrations within earlier stages).
+    stage : int
+        The stage whose units' calibrations apply (1: within the PSUs).
+
+    Returns
+    -------
+    ndarray, shape (n, p)
+        ``values`` with those calibrations projected out (itself if none).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> class WithinFirst:  # centre within the PSUs 0, 0, 1, 1
+    ...     stage = 1
+    ...     def residuals(self, x):
+    ...         return x
+    ...     def within_residuals(self, x):
+    ...         return x - np.repeat([x[:2].mean(), x[2:].mean()], 2)[:, None]
+    >>> within_stage([WithinFirst()], np.array([[1.0], [3.0], [2.0], [6.0]]), 1).ravel().tolist()
+    [-1.0, 1.0, -2.0, 2.0]
+    >>> within_stage([WithinFirst()], np.array([[1.0], [3.0]]), 2).ravel().tolist()
+    [1.0, 3.0]
+    """
+    for projection in projections:
+        if getattr(projection, "stage", 0) == stage:
+            values = projection.within_residuals(values)  # type: ignore[attr-defined]
+    return values

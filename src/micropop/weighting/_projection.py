@@ -130,7 +130,9 @@ class GregProjection:
     """R's GREG calibration residuals: ``x - g d X b``, ``b = (X'DX)^+ X'(x / g)``.
 
     Rows sharing a cell share the calibration variables (``X`` is stored per
-    cell: C rows, not n), so the projection costs group sums.
+    cell: C rows, not n), so the projection costs group sums. With a working
+    variance ``sigma2`` per cell (R's ``regcalibrate`` with ``variance=``),
+    ``b = (X' D Sigma^-1 X)^+ X' (x / (g sigma2))``.
     """
 
     cell: np.ndarray      # (n,) cell of each row (-1: none)
@@ -138,14 +140,18 @@ class GregProjection:
     g: np.ndarray         # (C,) g-weight of each cell
     base: np.ndarray      # (n,) weights before calibration (d)
     generalised: bool = False  # collinear calibration variables: a generalised inverse
+    variance: np.ndarray | None = None  # (C,) working variance of each cell
 
     def residuals(self, x: np.ndarray) -> np.ndarray:
         inside = self.cell >= 0
         cell = self.cell[inside]
         n_cells = self.design.shape[0]
         d_cells = np.bincount(cell, weights=self.base[inside], minlength=n_cells)
+        g = self.g if self.variance is None else self.g * self.variance
+        if self.variance is not None:
+            d_cells = d_cells / self.variance
         gram = self.design.T @ (self.design * d_cells[:, None])
-        scaled = _safe_divide(x[inside], self.g[cell][:, None])
+        scaled = _safe_divide(x[inside], g[cell][:, None])
         moments = self.design.T @ group_sums(cell, scaled, n_cells)
         beta = solve_gram(gram, moments, self.generalised)
         out = x.copy()

@@ -32,7 +32,7 @@ raises.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -40,21 +40,29 @@ import numpy as np
 from micropop.design._core import Design
 from micropop.design.encode import design_rows, require_design
 from micropop.errors import (
-    ConvergenceError,
-    InfeasibleBoundsError,
     MarginTotalsError,
     MicropopWarning,
     OptionError,
     WeightingError,
     check_number,
+    check_option,
+)
+from micropop.weighting._calibration_options import (
+    aggregate_groups,
+    check_bounds,
+    check_reachable,
+    group_means,
+    working_variance,
 )
 from micropop.weighting._design import DesignT, WeightingStep, scaled, weight_matrix, with_weights
-from micropop.weighting._projection import GregProjection, group_sums, solve_gram
+from micropop.weighting._grake import Bound, solve
+from micropop.weighting._model import model_matrix, model_targets
+from micropop.weighting._projection import GregProjection, group_sums
+from micropop.weighting._stage_calibration import calibrate_within
 from micropop.weighting.margins import (
     MET_RTOL,
     Margin,
     MarginSpec,
-    cells,
     check_carried,
     check_totals,
     parse_margins,
@@ -65,9 +73,6 @@ __all__ = ["CALIBRATION_METHODS", "calibrate", "check_consistent"]
 #: Calibration functions (R's ``calfun``).
 CALIBRATION_METHODS = ("linear", "raking", "logit")
 
-# R's grake rescales the weights when every target exceeds its sample total this many times.
-_RESCALE_THRESHOLD = 20
-
 # Calibration variables are collinear in the sample along an eigenvector of their
 # (equilibrated) weighted cross-product whose eigenvalue is below this share of the largest.
 _COLLINEAR_RTOL = 1e-12
@@ -77,8 +82,9 @@ _CONSISTENT_RTOL = 1e-6
 
 
 def calibrate(design: DesignT, population: Mapping[Any, MarginSpec], method: str = "linear",
-              bounds: tuple[float, float] | None = None, max_iter: int = 50,
-              epsilon: float = 1e-7) -> DesignT:
+              bounds: tuple[Any, Any] | None = None, max_iter: int = 50,
+              epsilon: float = 1e-7, *, variance: Any = None, bounds_const: bool = False,
+              aggregate: int | None = None, stage: int | None = None) -> DesignT:
     """Calibrate the weights to population totals (R's ``calibrate``).
 
     Parameters
@@ -96,11 +102,47 @@ def calibrate(design: DesignT, population: Mapping[Any, MarginSpec], method: str
         The calibration function (R's ``calfun``).
     bounds : (float, float), optional
         Lower and upper bounds on the g-weights (R's ``bounds``); required
-        (finite) for "logit".
+        (finite) for "logit". Either may also be per row: an array or Series
+        with one number per row of ``design.data`` (R's ``bounds = list(lower
+        = , upper = )``).
     max_iter : int, default 50
         Newton iterations (R's ``maxit``).
     epsilon : float, default 1e-7
         Tolerance on ``|T - achieved| / (1 + |T|)`` (R's ``epsilon``).
+    variance : str or array-like, optional
+        Working variance of each row (R's ``variance=`` as a vector): a
+        column name, or one positive number per row of ``design.data``. The
+        g-weights become ``1 + F(x' eta / variance)``: with a numeric total as
+        only margin and ``variance`` that same column, the ratio estimator
+        (R's ``calibrate(des, ~x - 1, pop, variance = x)``). Unbounded linear
+        calibration also weights its variance regression by
+        ``1 / variance``, as R's ``regcalibrate``; the other methods leave it
+        out of the variance, as R's ``calibrate``.
+    bounds_const : bool, default False
+        ``bounds`` bound the calibrated weights themselves rather than the
+        g-weights (R's ``bounds.const = TRUE``): ``low <= w_i <= high``, i.e.
+        g-weights between ``low / d_i`` and ``high / d_i``. On replicate
+        designs the same g-bounds hold in every replicate (R 4.1.1 ignores
+        ``bounds.const`` there).
+    aggregate : int, optional
+        Keep one weight per sampled unit of this stage (R's
+        ``aggregate.stage``; 1: the PSUs): each row's calibration variables
+        (and working variance) are their means over its unit, so every row of
+        a unit gets the same g-weight. Needs a design with stages whose design
+        weights are constant within each unit of that stage. (Unlike R, the
+        working variance is averaged for every method, not only unbounded
+        linear calibration, so that the weights stay constant within units.)
+    stage : int, optional
+        Calibrate within each sampled unit of this stage (R's ``stage=``; 1:
+        within each PSU of a multistage design) to that unit's own totals:
+        ``population`` is then a list with one mapping of totals per unit, in
+        the order the units first appear in the data (R's list of totals per
+        cluster). Linear calibration only (R ignores ``stage`` otherwise),
+        with ``variance`` allowed; the conditional weights within each unit
+        (the design weight over the weight of stages 1 to ``stage``, from
+        their fpc) meet its totals. Linearised variances use the residuals
+        within each unit for the variance of the later stages only, as R's
+        ``multistage``. 0 or None: calibrate the whole sample.
 
     Returns
     -------
@@ -118,11 +160,24 @@ def calibrate(design: DesignT, population: Mapping[Any, MarginSpec], method: str
         with different counts, a constant numeric column whose total is not
         that constant times the population): names the margins.
     OptionError
-        ``bounds`` not a pair of numbers, ``max_iter`` not a whole number of
-        at least 1, ``epsilon`` not a positive number.
+        ``stage`` on a replicate design, not below the design's number of
+        stages, without the fpc of stages 1 to ``stage``, with another method,
+        bounds or ``aggregate``, or with ``population`` not one mapping per
+        unit.
+        ``bounds`` not a pair of numbers (or arrays of per-row numbers),
+        ``max_iter`` not a whole number of at least 1, ``epsilon`` not a
+        positive number; ``variance`` not a positive finite number in every
+        row; ``aggregate`` on a replicate design, beyond the design's stages,
+        on a stage of single rows, or with per-row bounds varying within a
+        unit.
     InfeasibleBoundsError
-        Bounds that exclude 1 or are reversed, "logit" without finite bounds,
-        or a margin level whose target needs g-weights outside them.
+        Bounds that exclude 1 or are reversed (in any row, for per-row bounds;
+        with ``bounds_const``, a design weight outside them), "logit" without
+        finite bounds, or a margin level whose target needs weights outside
+        the bounds of its rows.
+    WeightingError
+        ``aggregate`` on a stage whose units have varying design weights
+        (names one such unit's rows).
     ConvergenceError
         Newton's method did not reach the totals in ``max_iter`` iterations
         (for the full sample or a replicate; R stops for the first and only
@@ -145,6 +200,13 @@ def calibrate(design: DesignT, population: Mapping[Any, MarginSpec], method: str
     >>> des = SurveyDesign(df, weights="w").calibrate({"sex": {"f": 25, "m": 15}, "x": 90})
     >>> [round(v, 6) for v in des.weights]
     [12.5, 12.5, 7.5, 7.5]
+
+    The ratio estimator: weights proportional to the design weights, scaled
+    so that ``x`` reaches its total:
+
+    >>> des = SurveyDesign(df, weights="w").calibrate({"x": 120}, variance="x")
+    >>> [round(v, 6) for v in des.weights]
+    [12.0, 12.0, 12.0, 12.0]
     """
     require_design(design)
     if method not in CALIBRATION_METHODS:
@@ -152,39 +214,84 @@ def calibrate(design: DesignT, population: Mapping[Any, MarginSpec], method: str
                              hint="use one of " + ", ".join(map(repr, CALIBRATION_METHODS)))
     max_iter = check_number("max_iter", max_iter, low=1, integer=True)
     epsilon = check_number("epsilon", epsilon, low=0, low_open=True)
-    lower, upper = _check_bounds(method, bounds)
+    if stage is not None and check_number("stage", stage, low=0, integer=True) > 0:
+        return calibrate_within(design, population, stage, method, bounds, bounds_const,
+                                aggregate, variance)
     rows, weights = weight_matrix(design)
     active = rows & (weights[:, 0] > 0)
+    check_option("bounds_const", bounds_const, (False, True))
+    lower, upper = check_bounds(design, active, weights[:, 0], method, bounds, bounds_const)
+    sigma2 = working_variance(design, active, variance)
+    groups = aggregate_groups(design, active, weights[:, 0], aggregate)
     margins = parse_margins(design.frame, active, population)
     check_totals(margins)
     check_carried(margins, weights)
-    cell, x, labels = _model(margins, active)
-    targets = _targets(margins)
+    cell, x, labels = model_matrix(margins, active)
+    if sigma2 is not None or groups is not None or np.ndim(lower) > 0:
+        cell, x, sigma2, lower, upper = _per_row(cell, x, active, groups, sigma2, lower, upper)
+    targets = model_targets(margins)
     cell_weights = group_sums(cell, weights, x.shape[0])
     collinear = _check_consistent(x, cell_weights[:, 0], targets, labels)
-    _check_reachable(margins, weights[:, 0], lower, upper, targets, x, cell_weights[:, 0])
+    check_reachable(margins, weights[:, 0], _on_rows(lower, cell), _on_rows(upper, cell),
+                    targets, x, cell_weights[:, 0])
     g = np.empty_like(cell_weights)
     iterations, misfit = 0, 0.0
     for c in range(cell_weights.shape[1]):
-        g[:, c], steps, worst = _solve(x, cell_weights[:, c], targets, method, lower, upper,
-                                       max_iter, epsilon, labels, replicate=c,
-                                       generalised=collinear)
+        g[:, c], steps, worst = solve(x, cell_weights[:, c], targets, method, lower, upper,
+                                      max_iter, epsilon, labels, replicate=c,
+                                      generalised=collinear, sigma2=sigma2)
         if c == 0:
             iterations, misfit = steps, worst
     new = scaled(weights, cell, g)
-    projection = GregProjection(cell, x, g[:, 0], weights[:, 0], generalised=collinear)
+    # R's regcalibrate (linear, unbounded) regresses with the working variance; grake does not
+    closed_form = method == "linear" and not (np.isfinite(lower).any()
+                                              or np.isfinite(upper).any())
+    projection = GregProjection(cell, x, g[:, 0], weights[:, 0], generalised=collinear,
+                                variance=sigma2 if closed_form else None)
     step = WeightingStep(f"calibrate ({method})", tuple(margins), iterations, misfit,
                          weights[:, 0], projection)
-    negative_ok = method == "linear" or lower < 0
+    negative_ok = method == "linear" or bool(np.min(lower) < 0)
     if negative_ok:
         _warn_negative(design, new, method)
     return with_weights(design, new, step, rtol=max(epsilon, MET_RTOL), negative_ok=negative_ok)
 
 
-def _targets(margins: list[Margin]) -> np.ndarray:
-    """The totals of the calibration variables of :func:`_model`, in its column order."""
-    return np.concatenate([m.targets if k == 0 or not m.categorical else m.targets[1:]
-                           for k, m in _indexed(margins)])
+def _per_row(cell: np.ndarray, x: np.ndarray, active: np.ndarray, groups: np.ndarray | None,
+             sigma2: np.ndarray | None, lower: Bound, upper: Bound
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, Bound, Bound]:
+    """One cell per active row (rows no longer share g-weights by their variables alone).
+
+    With ``groups`` (``aggregate=``), each row's calibration variables and
+    working variance are their means over its unit, as R's ``ave``.
+    """
+    x = x[cell[active]]
+    if sigma2 is not None:
+        sigma2 = sigma2[active]
+    if groups is not None:
+        x = group_means(groups[active], x)
+        if sigma2 is not None:
+            sigma2 = group_means(groups[active], sigma2[:, None])[:, 0]
+    per_row = np.full(len(active), -1, dtype=np.intp)
+    per_row[active] = np.arange(int(active.sum()))
+    if np.ndim(lower) > 0:
+        lower, upper = np.asarray(lower)[active], np.asarray(upper)[active]
+        spread = np.column_stack([lower, upper])
+        if groups is not None and not np.allclose(group_means(groups[active], spread), spread,
+                                                  rtol=1e-12, atol=0):
+            raise OptionError("aggregate= keeps one weight per unit, so the bounds must be the "
+                              "same for every row of a unit; they vary within a unit here",
+                              hint="give per-unit bounds (one value per unit, repeated on its "
+                                   "rows), or bounds=(low, high)")
+    return per_row, x, sigma2, lower, upper
+
+
+def _on_rows(bound: Bound, cell: np.ndarray) -> Bound:
+    """Per-cell bounds spread over the rows of the data (inf outside every cell)."""
+    if np.ndim(bound) == 0:
+        return bound
+    out = np.full(len(cell), np.inf)
+    out[cell >= 0] = np.asarray(bound)[cell[cell >= 0]]
+    return out
 
 
 def check_consistent(margins: list[Margin], active: np.ndarray, weights: np.ndarray) -> bool:
@@ -226,9 +333,9 @@ def check_consistent(margins: list[Margin], active: np.ndarray, weights: np.ndar
     ...
     micropop.errors.MarginTotalsError: ...
     """
-    cell, x, labels = _model(margins, active)
+    cell, x, labels = model_matrix(margins, active)
     d = np.bincount(cell[cell >= 0], weights=weights[cell >= 0], minlength=x.shape[0])
-    return _check_consistent(x, d, _targets(margins), labels)
+    return _check_consistent(x, d, model_targets(margins), labels)
 
 
 def _check_consistent(x: np.ndarray, d: np.ndarray, targets: np.ndarray,
@@ -275,197 +382,3 @@ def _warn_negative(design: Design, weights: np.ndarray, method: str) -> None:
                   MicropopWarning, stacklevel=3)
 
 
-def _indexed(margins: list[Margin]) -> Iterator[tuple[int, Margin]]:
-    """Margins with the rank of each among the categorical ones (-1 for numeric)."""
-    k = 0
-    for margin in margins:
-        yield (k if margin.categorical else -1), margin
-        k += margin.categorical
-
-
-def _model(margins: list[Margin],
-           active: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str]]]:
-    """Cell of each row, calibration variables per cell (C, q) and column labels.
-
-    The first categorical margin gives one indicator per level (it spans R's
-    intercept); later ones drop their first level (R's treatment contrasts),
-    so the columns are linearly independent when the margins are.
-    """
-    categorical = [m for m in margins if m.categorical]
-    per_margin: np.ndarray | list[np.ndarray]
-    if len(categorical) == len(margins):
-        cell, levels = cells(margins)
-        per_margin = levels
-    else:
-        cell = np.where(active, np.arange(len(active)), -1).astype(np.intp)
-        per_margin = [m.level_codes for m in categorical]
-    blocks: list[np.ndarray] = []
-    labels: list[tuple[str, str]] = []
-    k = 0
-    for rank, margin in _indexed(margins):
-        if margin.values is None:  # categorical
-            codes = per_margin[k]
-            k += 1
-            names = margin.level_names
-            keep = range(len(names)) if rank == 0 else range(1, len(names))
-            blocks += [(codes == level).astype(float) for level in keep]
-            labels += [(margin.name, names[level]) for level in keep]
-        else:
-            blocks.append(margin.values)
-            labels.append((margin.name, "(total)"))
-    return cell, np.column_stack(blocks), labels
-
-
-def _check_bounds(method: str, bounds: Any) -> tuple[float, float]:
-    if bounds is None:
-        lower, upper = -np.inf, np.inf
-    else:
-        if isinstance(bounds, (str, bytes, Mapping)) or not hasattr(bounds, "__len__") or len(
-                bounds) != 2:
-            raise OptionError(f"bounds={bounds!r} is not a pair (low, high)",
-                              hint="give bounds on the g-weights such as bounds=(0.5, 2)")
-        lower = check_number("bounds[0]", bounds[0], allow_inf=True)
-        upper = check_number("bounds[1]", bounds[1], allow_inf=True)
-    if method == "logit" and not (np.isfinite(lower) and np.isfinite(upper)):
-        raise InfeasibleBoundsError("logit calibration needs finite bounds (R: 'Logit "
-                                    "calibration requires finite bounds')",
-                                    hint="pass bounds=(low, high) with low < 1 < high")
-    if not lower < 1 < upper:
-        raise InfeasibleBoundsError(f"bounds ({lower:g}, {upper:g}) on the g-weights must "
-                                    "satisfy low < 1 < high",
-                                    hint="g-weights start at 1 (the design weights); e.g. "
-                                         "bounds=(0.5, 2)")
-    return lower, upper
-
-
-def _rescale(targets: np.ndarray, x: np.ndarray, d: np.ndarray) -> float:
-    """R's grake rescaling factor (1 when not every target is 20 times its sample total)."""
-    sample = x.T @ d
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scales = targets / sample
-    return float(np.mean(scales)) if np.min(scales) > _RESCALE_THRESHOLD else 1.0
-
-
-def _check_reachable(margins: list[Margin], d: np.ndarray, lower: float, upper: float,
-                     targets: np.ndarray, x: np.ndarray, d_cells: np.ndarray) -> None:
-    """Raise when a level's target needs a mean g-weight outside the bounds."""
-    if not (np.isfinite(lower) or np.isfinite(upper)):
-        return
-    scale = _rescale(targets, x, d_cells)
-    for margin in margins:
-        if not margin.categorical:
-            continue
-        ratio = margin.targets / (scale * margin.achieved(d))
-        off = np.flatnonzero((ratio < lower) | (ratio > upper))
-        if off.size:
-            k = off[0]
-            raise InfeasibleBoundsError(
-                f"bounds ({lower:g}, {upper:g}) are infeasible: margin {margin.name!r} level "
-                f"{margin.level_names[k]!r} needs its weights multiplied by {ratio[k]:.4g} on "
-                "average", hint=f"widen the bounds to include {ratio[k]:.4g}, or collapse "
-                                "that level with a neighbour")
-
-
-def _solve(x: np.ndarray, d: np.ndarray, targets: np.ndarray, method: str, lower: float,
-           upper: float, max_iter: int, epsilon: float, labels: list[tuple[str, str]],
-           replicate: int, generalised: bool = False) -> tuple[np.ndarray, int, float]:
-    """g-weights per cell for weights ``d`` per cell: R's regcalibrate or grake."""
-    if method == "linear" and not (np.isfinite(lower) or np.isfinite(upper)):
-        gram = x.T @ (x * d[:, None])
-        g = 1 + x @ solve_gram(gram, targets - x.T @ d, generalised)
-        return g, 1, _misfit(targets, x.T @ (d * g))
-    scale = _rescale(targets, x, d)
-    d = d * scale
-    sample = x.T @ d
-    eta = np.zeros(x.shape[1])
-    u = x @ eta
-    deriv = _derivative(method, u, lower, upper)
-    previous = sample  # totals under the last finite g-weights (g = 1 to start)
-    bounded = bool(np.isfinite(lower) or np.isfinite(upper))
-    iteration = 1
-    while True:
-        gram = x.T @ (x * (d * deriv)[:, None])
-        step = solve_gram(gram, targets - sample - x.T @ (d * _fm1(method, u, lower, upper)),
-                          generalised)
-        eta = eta + step
-        u = x @ eta
-        g, deriv = 1 + _fm1(method, u, lower, upper), _derivative(method, u, lower, upper)
-        while iteration < max_iter and not (np.all(np.isfinite(g))
-                                             and np.all(np.isfinite(deriv))):
-            iteration += 1  # R's step halving
-            step = step / 2
-            eta = eta - step
-            u = x @ eta
-            g, deriv = 1 + _fm1(method, u, lower, upper), _derivative(method, u, lower, upper)
-        with np.errstate(over="ignore", invalid="ignore"):
-            achieved = x.T @ (d * g)
-        if not (np.isfinite(g).all() and np.isfinite(deriv).all() and np.isfinite(achieved).all()):
-            _not_converged(method, targets, previous, labels, iteration, replicate, bounded,
-                           diverged=True)
-        worst = _misfit(targets, achieved)
-        if worst < epsilon:
-            return g * scale, iteration, worst
-        previous = achieved
-        iteration += 1
-        if iteration > max_iter:
-            _not_converged(method, targets, achieved, labels, max_iter, replicate, bounded)
-
-
-def _misfit(targets: np.ndarray, achieved: np.ndarray) -> float:
-    """R's grake criterion: the largest ``|T - achieved| / (1 + |T|)``."""
-    return float(np.max(np.abs(targets - achieved) / (1 + np.abs(targets))))
-
-
-def _fm1(method: str, u: np.ndarray, lower: float, upper: float) -> np.ndarray:
-    """R's calfun ``Fm1``: ``g - 1`` for linear predictor ``u``."""
-    g: np.ndarray  # np.clip's stubs give Any for float bounds
-    if method == "linear":
-        g = np.clip(u + 1, lower, upper)
-        return g - 1
-    if method == "raking":
-        with np.errstate(over="ignore"):
-            g = np.clip(np.exp(u), lower, upper)
-            return g - 1
-    a = (upper - lower) / ((upper - 1) * (1 - lower))
-    with np.errstate(over="ignore", invalid="ignore"):
-        e = np.exp(a * u)
-        return (lower * (upper - 1) + upper * (1 - lower) * e) / (upper - 1 + (1 - lower) * e) - 1
-
-
-def _derivative(method: str, u: np.ndarray, lower: float, upper: float) -> np.ndarray:
-    """R's calfun ``dF`` (for raking, exp(u) where the bounds do not bind)."""
-    if method == "linear":
-        return ((u < upper - 1) & (u > lower - 1)).astype(float)
-    if method == "raking":
-        with np.errstate(over="ignore"):
-            e = np.exp(u)
-        return np.where((e < upper) & (e > lower), e, 0.0)
-    a = (upper - lower) / ((upper - 1) * (1 - lower))
-    with np.errstate(over="ignore", invalid="ignore"):
-        e = np.exp(a * u)
-        denominator = upper - 1 + (1 - lower) * e
-        return (upper * (1 - lower) * e * a / denominator
-                - (lower * (upper - 1) + upper * (1 - lower) * e) * ((1 - lower) * e * a)
-                / denominator ** 2)
-
-
-def _not_converged(method: str, targets: np.ndarray, achieved: np.ndarray,
-                   labels: list[tuple[str, str]], max_iter: int, replicate: int, bounded: bool,
-                   diverged: bool = False) -> None:
-    relative = np.abs(targets - achieved) / (1 + np.abs(targets))
-    k = int(np.argmax(relative))
-    margin, level = labels[k]
-    where = "" if replicate == 0 else f" for replicate {replicate}"
-    if diverged:
-        raise ConvergenceError(
-            f"calibration ({method}) diverged{where} after {max_iter} iterations, its "
-            f"g-weights overflowing: at the last finite step, margin {margin!r} level "
-            f"{level!r} reached {achieved[k]:,.6g} against {targets[k]:,.6g}",
-            hint="these targets are out of reach of positive weights from these design "
-                 "weights (check their unit and their consistency with the data)")
-    raise ConvergenceError(
-        f"calibration ({method}) did not converge{where} in {max_iter} iterations: margin "
-        f"{margin!r} level {level!r} reaches {achieved[k]:,.6g} against {targets[k]:,.6g} "
-        f"(largest relative residual {relative[k]:.3g})",
-        hint=("the bounds may be too tight for these targets: widen them" if bounded else
-              "raise max_iter, or check that the targets are consistent with the data"))

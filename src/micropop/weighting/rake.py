@@ -11,22 +11,25 @@ same way, in the same sweeps, as R does for ``svrep`` designs.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from micropop.design.encode import as_columns, require_design
-from micropop.errors import ConvergenceError, check_number, check_option
+from micropop.errors import ConvergenceError, MicropopWarning, check_number, check_option
 from micropop.weighting._design import DesignT, WeightingStep, scaled, weight_matrix, with_weights
 from micropop.weighting._projection import PostStratProjection, RakingProjection, group_sums
 from micropop.weighting.calibrate import check_consistent
 from micropop.weighting.margins import (
+    MET_RTOL,
     Margin,
     MarginSpec,
     cells,
     check_carried,
     check_totals,
+    furthest,
     parse_margins,
     worst_miss,
 )
@@ -101,7 +104,7 @@ def poststratify(design: DesignT, strata: str | Sequence[str], population: Margi
 
 
 def rake(design: DesignT, margins: Mapping[Any, MarginSpec], max_iter: int = 100,
-         epsilon: float = 1e-7) -> DesignT:
+         epsilon: float = 1e-7, *, on_nonconvergence: str = "raise") -> DesignT:
     """Rake (iterative proportional fitting) the design weights to population margins.
 
     As R's ``rake``: each sweep post-stratifies on every margin in turn,
@@ -124,6 +127,12 @@ def rake(design: DesignT, margins: Mapping[Any, MarginSpec], max_iter: int = 100
         Convergence tolerance on the change of cell counts between sweeps,
         with R's rule: below 1, a fraction of the total weight; 1 or more, an
         absolute count (R's default is ``epsilon=1``).
+    on_nonconvergence : {"raise", "warn"}, default "raise"
+        When the sweeps stop without meeting the margins (``max_iter``
+        reached, or settled off them): raise a ConvergenceError, or, as R's
+        ``rake``, warn (a MicropopWarning naming each margin still off, its
+        furthest level and by how much) and return the last sweep's weights,
+        with their variances (R's raking residuals of that sweep).
 
     Returns
     -------
@@ -136,10 +145,10 @@ def rake(design: DesignT, margins: Mapping[Any, MarginSpec], max_iter: int = 100
         Not converged after ``max_iter`` sweeps (R only warns), or settled
         without meeting the margins (as R's ``rake`` would silently), or a
         replicate that misses them: names the margin and level furthest from
-        its target and the sweeps run.
+        its target and the sweeps run. Unless ``on_nonconvergence="warn"``.
     OptionError
         ``max_iter`` not a whole number of at least 1, ``epsilon`` not a
-        positive number.
+        positive number, ``on_nonconvergence`` not "raise" or "warn".
     MarginTotalsError
         The margins count different totals.
     LevelNotInSampleError, LevelNotInMarginError, PopulationCountError,
@@ -155,8 +164,21 @@ def rake(design: DesignT, margins: Mapping[Any, MarginSpec], max_iter: int = 100
     ...                                           "age": {"y": 50, "o": 50}})
     >>> [round(v, 6) for v in des.weights]
     [30.0, 30.0, 20.0, 20.0]
+
+    Stopped after one sweep, with a warning, as R's ``rake(control = list(maxit = 1))``:
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     des = SurveyDesign(df.assign(w=[10.0, 20.0, 10.0, 10.0]), weights="w").rake(
+    ...         {"sex": {"f": 60, "m": 40}, "age": {"y": 50, "o": 50}}, max_iter=1,
+    ...         on_nonconvergence="warn")
+    >>> print(caught[0].message)  # doctest: +ELLIPSIS
+    raking did not converge: ... margin 'sex' level 'f' reaches ...
     """
     require_design(design)
+    check_option("on_nonconvergence", on_nonconvergence, ("raise", "warn"))
+    warn = on_nonconvergence == "warn"
     max_iter = check_number("max_iter", max_iter, low=1, integer=True)
     epsilon = check_number("epsilon", epsilon, low=0, low_open=True)
     rows, weights = weight_matrix(design)
@@ -169,6 +191,7 @@ def rake(design: DesignT, margins: Mapping[Any, MarginSpec], max_iter: int = 100
     n_cells = levels.shape[1]
     start = group_sums(cell, weights, n_cells)
     tolerance = epsilon * start[:, 0].sum() if epsilon < 1 else epsilon
+    converged = True
     factor = np.ones_like(start)
     after = np.empty((len(parsed), n_cells))  # full-sample factor after each margin
     previous = start[:, 0]
@@ -183,16 +206,21 @@ def rake(design: DesignT, margins: Mapping[Any, MarginSpec], max_iter: int = 100
             break
         previous = current
     else:
-        _not_converged(parsed, scaled(weights, cell, factor), sweep, change, settled=False)
+        if not warn:
+            _not_converged(parsed, scaled(weights, cell, factor), sweep, change, settled=False)
+        converged = False
     new = scaled(weights, cell, factor)
-    miss = worst_miss(parsed, new[:, :1])
+    # the sample's weights (then, under "warn", every replicate's) off the margins
+    miss = worst_miss(parsed, new if warn else new[:, :1])
     assert miss is not None  # parse_margins gives at least one margin
-    if miss.excess > _SETTLED_RTOL:
+    if warn and (not converged or miss.excess > _SETTLED_RTOL):
+        _warn_off(parsed, new, sweep, change, converged)
+    elif miss.excess > _SETTLED_RTOL:
         _not_converged(parsed, new, sweep, change, settled=True)
     projection = RakingProjection(cell, levels, after, weights[:, 0],
                                   tuple(len(m.level_names) for m in parsed))
     step = WeightingStep("rake", tuple(parsed), sweep, change, weights[:, 0], projection)
-    return with_weights(design, new, step, rtol=_SETTLED_RTOL)
+    return with_weights(design, new, step, rtol=np.inf if warn else _SETTLED_RTOL)
 
 
 def _factors(codes: np.ndarray, weights: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -216,3 +244,19 @@ def _not_converged(margins: list[Margin], weights: np.ndarray, sweeps: int, chan
         f"{abs(miss.achieved - miss.target):.3g}); {status}",
         hint="raise max_iter, or check the margins: empty cells of their cross can make "
              "the targets unreachable (collapse sparse levels)")
+
+
+def _warn_off(margins: list[Margin], weights: np.ndarray, sweeps: int, change: float,
+              converged: bool) -> None:
+    """Warn, as R's rake, naming every margin still off its targets and by how much."""
+    off = []
+    for margin in margins:
+        miss = furthest(margin.name, margin.labels(), margin.achieved(weights), margin.targets)
+        if miss.excess > MET_RTOL:
+            off.append(f"{miss} (relative gap {miss.excess:.3g})")
+    status = (f"the last of {sweeps} sweeps still changed a cell by {change:.3g}"
+              if not converged else f"the weights settled after {sweeps} sweeps")
+    warnings.warn(f"raking did not converge: {status}; the weights returned (those of the last "
+                  "sweep, as R's rake returns them) miss: " + "; ".join(off) + ". Raise "
+                  "max_iter, or check the margins (empty cells of their cross can make the "
+                  "targets unreachable)", MicropopWarning, stacklevel=3)
