@@ -80,3 +80,11 @@ def test_by_domains_match_r_subsets(design):
         pairs = np.arange(len(_vector(case["corr"]["estimate"]))) * k + d
         _close(corr.estimate[pairs], case["corr"]["estimate"])
         _close(corr.se[pairs], np.sqrt(np.diag(_matrix(case["corr"]["vcov"]))))
+
+
+@pytest.mark.parametrize("case", TTEST, ids=[c["id"] for c in TTEST])
+def test_ttest_matches_svyttest(case):
+    test = _design(case).ttest(case["y"], case["group"], mu=case["mu"], na_rm=case["na_rm"])
+    _close([test.statistic, test.df, test.p_value, test.estimate, test.ci_low, test.ci_high],
+           [case["statistic"], case["df"], case["p_value"], case["estimate"], *case["ci"]])
+    assert test.estimate_name == ("mean" if case["group"] is None else "difference in mean")

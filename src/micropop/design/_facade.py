@@ -33,7 +33,7 @@ from micropop.design.encode import Columns
 
 if TYPE_CHECKING:
     from micropop.estimation import ChisqTest, Estimate
-    from micropop.models import GLMResult, OLRResult
+    from micropop.models import GLMResult, OLRResult, TTest
     from micropop.weighting import WeightSummary
     from micropop.weighting.margins import MarginSpec
 
@@ -319,6 +319,28 @@ class DesignMethods(Design):
         from micropop.models import olr
         return olr(self, formula, method=method, na_rm=na_rm, rows=rows, max_iter=max_iter,
                    tol=tol, start=start)
+
+    @documented_as("micropop.models.ttest.ttest")
+    def ttest(self, y: str, group: str | None = None, mu: float = 0.0, level: float = 0.95,
+              na_rm: bool = False) -> TTest:
+        """A design-based t-test of a mean or a difference in means, as R's ``svyttest``.
+
+        Examples
+        --------
+        Do women and men earn the same per month on the platforms?
+
+        >>> from micropop import datasets
+        >>> from micropop.design import SurveyDesign
+        >>> des = SurveyDesign(datasets.load_worker_survey(), weights="weight")
+        >>> test = des.ttest("earnings_month", "sex")
+        >>> test.to_frame()[["estimate", "se", "t", "df", "p"]].round(3)
+        ... # doctest: +NORMALIZE_WHITESPACE
+                                       estimate     se      t     df      p
+        test
+        earnings_month: male - female     2.359  2.347  1.005  998.0  0.315
+        """
+        from micropop.models import ttest
+        return ttest(self, y, group, mu=mu, level=level, na_rm=na_rm)
 
     # --- weighting (micropop.weighting) -------------------------------------
 
