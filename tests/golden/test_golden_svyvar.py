@@ -1,9 +1,10 @@
-"""Golden tests: des.var / des.cov / des.corr against R's svyvar, des.ttest against svyttest.
+"""Golden tests: des.var / cov / corr against R's svyvar, des.ttest against svyttest, chisq(lrt).
 
 Cases and numbers from ``tests/reference/make_refs_svyvar.R`` (R 4.2.2, survey 4.1.1;
 svyvar and svyttest are unchanged in current survey). Correlations: R has no svycorr; the
 script computes them from svyvar's matrix, with the delta method on svyvar's covariance
 (linearised designs) or svrVar of the replicate correlations (replicate designs).
+chisq(statistic="lrt"): R's G^2 (svyloglin deviances) and svychisq's tr(Delta), d0, ddf.
 Domains are R's subsets, one per level, as svyby computes them. Agreement: relative 1e-8
 (absolute 1e-10 near zero).
 """
@@ -88,3 +89,16 @@ def test_ttest_matches_svyttest(case):
     _close([test.statistic, test.df, test.p_value, test.estimate, test.ci_low, test.ci_high],
            [case["statistic"], case["df"], case["p_value"], case["estimate"], *case["ci"]])
     assert test.estimate_name == ("mean" if case["group"] is None else "difference in mean")
+
+
+LRT = GOLDEN["lrt"]
+
+
+@pytest.mark.parametrize("case", LRT, ids=[c["id"] for c in LRT])
+def test_chisq_lrt_matches_svyloglin_deviance(case):
+    test = _design(case).chisq(case["rows"], case["cols"], statistic="lrt")
+    _close([test.likelihood_ratio, test.pearson, float(np.sum(test.design_effects)),
+            test.statistic, test.ndf, test.ddf, test.p_value],
+           [case["g2"], case["pearson"], case["trace"], case["statistic"], case["ndf"],
+            case["ddf"], case["p_value"]])
+    assert test.statistic_name == "F"

@@ -117,3 +117,40 @@ out <- list(meta = list(r = R.version.string,
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, null = "null", na = "null",
                   pretty = FALSE),
            file.path("tests", "reference", "svyvar_refs.json"))
+
+# chisq(statistic = "lrt"): R's G^2 is the deviance between svyloglin(~a + b) and
+# svyloglin(~a * b) (the loglinear fits to the table scaled to the number of rows: what
+# anova.svyloglin reports as "Deviance"; its own p-values are not needed and its saddlepoint
+# fails on some tables, so the deviances are read from the two fits); tr(Delta) is
+# svychisq's, X^2 / F (svychisq's F is X^2 / tr(Delta)); the F takes svychisq's d0 and ddf
+# (Stata's "Likelihood ratio" design-based F has the degrees of freedom of Pearson's).
+lrt_cases <- list()
+add_lrt <- function(id, design, rows, cols, subset = NULL) {
+  message(id)
+  des <- subset_of(design_of(design), subset)
+  f2 <- as.formula(sprintf("~`%s` + `%s`", rows, cols))
+  main <- svyloglin(f2, des)
+  full <- update(main, ~ .^2)
+  g2 <- deviance(main$model) - deviance(full$model)
+  pearson <- svychisq(f2, des)
+  x2 <- unname(svychisq(f2, des, statistic = "Chisq")$statistic)
+  trace <- x2 / unname(pearson$statistic)
+  f <- g2 / trace
+  ndf <- unname(pearson$parameter[1]); ddf <- unname(pearson$parameter[2])
+  lrt_cases[[length(lrt_cases) + 1]] <<- list(
+    id = id, design = design, rows = rows, cols = cols, subset = subset,
+    g2 = g2, pearson = x2, trace = trace, statistic = f, ndf = ndf, ddf = ddf,
+    p_value = pf(f, ndf, ddf, lower.tail = FALSE))
+}
+add_lrt("clus1", "clus1", "stype", "comp.imp")
+add_lrt("strat", "strat", "stype", "sch.wide")
+add_lrt("clus2", "clus2", "sch.wide", "awards")
+add_lrt("clus2/3x2", "clus2", "stype", "awards")
+add_lrt("strat/subset", "strat", "awards", "sch.wide", subset = 'stype != "H"')
+add_lrt("raked", "raked", "stype", "awards")
+add_lrt("asrep_jk1", "asrep_jk1", "stype", "awards")
+add_lrt("rep_jkn", "rep_jkn", "stype", "sch.wide")
+out$lrt <- lrt_cases
+writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, null = "null", na = "null",
+                  pretty = FALSE),
+           file.path("tests", "reference", "svyvar_refs.json"))
