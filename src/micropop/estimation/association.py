@@ -256,9 +256,7 @@ def survey_chisq(design: Design, rows: str, cols: str, statistic: str = "F",
                           hint="a test needs two PSUs or more in a stratum")
     d0 = trace**2 / trace2
     g2 = None
-    if statistic == "lrt":
-        value, ndf, ddf, p_value, g2 = rao_scott_lrt(table, trace, trace2, nu)
-    elif statistic == "F":
+    if statistic == "F":
         value, ndf, ddf = pearson / trace, d0, d0 * nu
         p_value = stats.f.sf(value, ndf, ddf)
     elif statistic in _SUM_METHODS:
@@ -269,6 +267,8 @@ def survey_chisq(design: Design, rows: str, cols: str, statistic: str = "F",
     elif statistic == "Chisq":
         value, ndf, ddf = pearson, float(delta.shape[1]), np.inf
         p_value = stats.chi2.sf(pearson / np.mean(np.diag(delta)), ndf)
+    elif statistic == "lrt":
+        value, ndf, ddf, p_value, g2 = rao_scott_lrt(table, trace, trace2, nu)
     else:
         try:
             wald = _wald(data, cells, row_code, col_code, kept, nr, nc)

@@ -7,7 +7,7 @@ the sampled rows), and gives it the variance of that mean:
 - on a linearised design, the influence of each row is that of a mean of the
   products, the means ``xbar`` held fixed (their own influence cancels: the
   derivative of the covariance in ``xbar`` is a weighted sum of deviations,
-  zero), so :func:`survey_var` is :func:`~micropop.estimation.survey_mean` of
+  zero), so :func:`~micropop.estimation.survey_var` is :func:`~micropop.estimation.survey_mean` of
   the products, exactly as R's ``svyvar.survey.design``; ``n`` counts the rows
   of the domain with a non-zero weight, **including** rows left out for a
   missing value under ``na_rm`` (R counts them before dropping them);
@@ -92,7 +92,7 @@ def survey_var(design: Design, variables: str | Sequence[str],
     Estimate
         Statistic ``"variance"``, indexed by ``variable`` [, ``domain``]:
         the diagonal of R's ``svyvar`` matrix (what R prints), with its SEs.
-        :func:`survey_cov` gives the whole matrix.
+        :func:`~micropop.estimation.survey_cov` gives the whole matrix.
 
     Raises
     ------
@@ -153,7 +153,7 @@ def survey_cov(design: Design, variables: Sequence[str],
     OptionError
         Fewer than two variables.
     NotNumericVariableError, MissingValuesError, InfiniteValueError, EmptyDomainError
-        As :func:`survey_var`.
+        As :func:`~micropop.estimation.survey_var`.
 
     Examples
     --------
@@ -176,7 +176,7 @@ def survey_corr(design: Design, variables: Sequence[str],
     """Population correlations with design-based standard errors.
 
     R's ``survey`` has no ``svycorr``: the correlation is that of
-    :func:`survey_cov`'s matrix, and its variance the linearisation of
+    :func:`~micropop.estimation.survey_cov`'s matrix, and its variance the linearisation of
     ``r = s_xy / sqrt(s_xx s_yy)`` through the covariances' influence values
     (the delta method on R's ``svyvar`` covariance), or, on a replicate
     design, ``r`` recomputed with each replicate weight.
@@ -205,7 +205,7 @@ def survey_corr(design: Design, variables: Sequence[str],
         A variable with no variance in a domain: its correlations are 0 / 0.
     OptionError, NotNumericVariableError, MissingValuesError, InfiniteValueError,
     EmptyDomainError
-        As :func:`survey_cov`.
+        As :func:`~micropop.estimation.survey_cov`.
 
     Examples
     --------
