@@ -34,6 +34,7 @@ from micropop.design.encode import require_design
 from micropop.errors import (
     ConstantVariableError,
     GroupLevelsError,
+    InfiniteValueError,
     OptionError,
     ResidualDfError,
     check_number,
@@ -233,6 +234,12 @@ def _result(y: str, group: str | None, levels: tuple[str, ...], name: str, estim
             hint="check the variable and the subset")
     t = (estimate - null) / se
     quantile = float(stats.t.ppf(0.5 + level / 2, df))
+    with np.errstate(over="ignore"):
+        low, high = estimate - quantile * se, estimate + quantile * se
+    if not (np.isfinite(low) and np.isfinite(high) and np.isfinite(t)):
+        raise InfiniteValueError(
+            f"the t-test of {y!r} reaches beyond double precision (about 1.8e308): its "
+            f"estimate is {estimate:.3g} with a standard error of {se:.3g}",
+            hint="express the variable in a larger unit (thousands, millions)")
     return TTest(y, group, levels, name, estimate, se, null, float(t), df,
-                 float(2 * stats.t.sf(abs(t), df)), estimate - quantile * se,
-                 estimate + quantile * se, level, method)
+                 float(2 * stats.t.sf(abs(t), df)), low, high, level, method)
