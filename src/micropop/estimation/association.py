@@ -147,8 +147,10 @@ class ChisqTest(Result):
         """The test as R prints it, then :meth:`to_frame` (the method is the title)."""
         df = (f"df = {self.ndf:.6g}" if np.isinf(self.ddf)
               else f"ndf = {self.ndf:.6g}, ddf = {self.ddf:.6g}")
+        g2 = ("" if self.likelihood_ratio is None
+              else f" (G^2 = {self.likelihood_ratio:.6g})")
         return [f"{self.rows} by {self.cols}: {self.statistic_name} = "
-                f"{self.statistic:.6g}, {df}, p-value = {self.p_value:.4g}",
+                f"{self.statistic:.6g}, {df}, p-value = {self.p_value:.4g}{g2}",
                 self.to_frame().drop(columns="method")]
 
 
