@@ -21,7 +21,7 @@ Examples
 >>> import numpy as np
 >>> table = np.array([[30.0, 10.0], [20.0, 40.0]])
 >>> round(likelihood_ratio(table), 4)
-17.2612
+17.2609
 """
 
 from __future__ import annotations

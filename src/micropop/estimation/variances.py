@@ -114,7 +114,7 @@ def survey_var(design: Design, variables: str | Sequence[str],
     >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 6.0], "w": 2.0})
     >>> est = SurveyDesign(df, weights="w").var("y")
     >>> round(float(est.estimate[0]), 4), round(float(est.se[0]), 4)
-    (4.6667, 2.8186)
+    (4.6667, 2.6943)
     """
     parts = _covariances(design, variables, by, na_rm)
     p, k = len(parts.names), parts.data.n_domains
@@ -217,7 +217,7 @@ def survey_corr(design: Design, variables: Sequence[str],
     >>> est.to_frame()[["estimate", "se"]].round(4)  # doctest: +NORMALIZE_WHITESPACE
                        estimate      se
     variable variable2
-    x        y           0.8152  0.1234
+    x        y           0.7977  0.1186
     """
     parts = _covariances(design, _several(variables), by, na_rm)
     p, k = len(parts.names), parts.data.n_domains

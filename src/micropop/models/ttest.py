@@ -82,10 +82,10 @@ class TTest(Result):
     --------
     >>> import pandas as pd
     >>> from micropop.design import SurveyDesign
-    >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "w": 1.0})
-    >>> test = SurveyDesign(df, weights="w").ttest("y", mu=2)
-    >>> round(test.statistic, 4), test.df
-    (0.7746, 2.0)
+    >>> df = pd.DataFrame({"y": [1.0, 2.0, 4.0, 7.0], "g": ["a", "b"] * 2, "w": 2.0})
+    >>> test = SurveyDesign(df, weights="w").ttest("y", "g")
+    >>> test.levels, round(test.estimate, 6), test.df
+    (('a', 'b'), 2.0, 2.0)
     """
 
     y: str
