@@ -102,3 +102,14 @@ def test_chisq_lrt_matches_svyloglin_deviance(case):
            [case["g2"], case["pearson"], case["trace"], case["statistic"], case["ndf"],
             case["ddf"], case["p_value"]])
     assert test.statistic_name == "F"
+
+
+BY = GOLDEN["by"]
+
+
+@pytest.mark.parametrize("case", BY, ids=[c["id"] for c in BY])
+def test_by_matches_svyby_with_its_covariance_between_domains(case):
+    est = golden_design(case["design"]).var(case["var"], by=case["by"])
+    assert [label[-1] for label in est.index] == case["domains"]
+    _close(est.estimate, case["estimate"])
+    _close(est.vcov, _matrix(case["vcov"]))

@@ -81,6 +81,38 @@ add_var("rep_brr/2", "rep_brr", c("api00", "api99"))
 add_var("rep_jk1/subset", "rep_jk1", c("api00", "api99"), subset = 'stype == "E"')
 add_var("rep_jk1/na_rm", "rep_jk1", c("api00", "acs.k3"), na_rm = TRUE)
 
+# The covariance between the domains' variances. Replicate designs: svyby(svyvar,
+# covmat = TRUE). Linearised designs: survey 4.1.1's svyby cannot (svyvar returns no
+# influence functions), so the script forms svyvar's own products, (x - xbar_d)^2 n_d /
+# (n_d - 1) with each domain's mean and count, and asks svyby(svymean, covmat = TRUE) for
+# their domain means: svyvar.survey.design is exactly svymean of those products.
+by_cases <- list()
+add_by <- function(id, design, var, by) {
+  message(id)
+  des <- design_of(design)
+  f <- as.formula(sprintf("~`%s`", var)); g <- as.formula(sprintf("~`%s`", by))
+  if (inherits(des, "svyrep.design")) {
+    r <- svyby(f, g, des, svyvar, covmat = TRUE)
+  } else {
+    x <- des$variables[[var]]; d <- des$variables[[by]]
+    means <- coef(svyby(f, g, des, svymean))
+    n <- tapply(weights(des, "sampling") != 0, d, sum)
+    z <- (x - means[as.character(d)])^2 * (n / (n - 1))[as.character(d)]
+    des <- update(des, .z = z)
+    r <- svyby(~.z, g, des, svymean, covmat = TRUE)
+    single <- sapply(levels(factor(d)), function(l)
+      coef(svyvar(f, subset(des, get(by) == l))))
+    stopifnot(isTRUE(all.equal(unname(coef(r)), unname(single), tolerance = 1e-12)))
+  }
+  by_cases[[length(by_cases) + 1]] <<- list(
+    id = id, design = design, var = var, by = by, domains = as.character(r[[by]]),
+    estimate = unname(coef(r)), vcov = matrix_list(unname(vcov(r))))
+}
+add_by("clus1/stype", "clus1", "api00", "stype")
+add_by("clus2/sch.wide", "clus2", "api99", "sch.wide")
+add_by("asrep_jk1/stype", "asrep_jk1", "api00", "stype")
+add_by("rep_jkn/sch.wide", "rep_jkn", "api99", "sch.wide")
+
 ttest_cases <- list()
 add_ttest <- function(id, design, y, group = NULL, mu = 0, subset = NULL, na_rm = FALSE) {
   message(id)
@@ -113,7 +145,7 @@ add_ttest("rep_jk1/two/subset", "rep_jk1", "api00", "awards", subset = 'stype !=
 out <- list(meta = list(r = R.version.string,
                         survey = as.character(packageVersion("survey")),
                         note = "survey 4.1.1 as packaged by Debian; svyvar and svyttest are unchanged in current survey"),
-            var = var_cases, ttest = ttest_cases)
+            var = var_cases, by = by_cases, ttest = ttest_cases)
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, null = "null", na = "null",
                   pretty = FALSE),
            file.path("tests", "reference", "svyvar_refs.json"))
