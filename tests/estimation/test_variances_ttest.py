@@ -187,6 +187,10 @@ def test_ttest_bad_inputs_are_refused(des, df):
         des.ttest("const", "s")
     with pytest.raises(MicropopError, match="level"):
         des.ttest("y", level=1.5)
+    with pytest.raises(OptionError, match="not a column name"):
+        des.ttest("y", ["s", "b"])
+    with pytest.raises(OptionError, match="not a column name"):
+        des.ttest(["y"])
 
 
 # --- chisq(statistic="lrt") -------------------------------------------------------------------

@@ -174,7 +174,8 @@ def ttest(design: Design, y: str, group: str | None = None, mu: float = 0.0,
         A group with fewer or more than two levels in the design's rows,
         naming them.
     OptionError
-        ``mu`` given with a group, or an invalid ``level``.
+        ``y`` or ``group`` not one column name, ``mu`` given with a group, or
+        an invalid ``level``.
     NotNumericVariableError, MissingValuesError, InfiniteValueError, EmptyDomainError
         As :func:`~micropop.estimation.survey_mean`.
     ResidualDfError
@@ -190,6 +191,10 @@ def ttest(design: Design, y: str, group: str | None = None, mu: float = 0.0,
     (2.5, 0.5196)
     """
     require_design(design)
+    for name, given in (("y", y), ("group", group)):
+        if not (isinstance(given, str) or (name == "group" and given is None)):
+            raise OptionError(f"{name}={given!r} is not a column name",
+                              hint=f"name one column, e.g. {name}='sex'")
     mu = check_number("mu", mu, hint="give the mean under the null hypothesis, e.g. mu=0")
     check_number("level", level, low=0, high=1, low_open=True, high_open=True,
                   hint="give a level between 0 and 1, e.g. 0.95")
