@@ -33,7 +33,7 @@ from micropop.design.encode import Columns
 
 if TYPE_CHECKING:
     from micropop.estimation import ChisqTest, Estimate
-    from micropop.models import GLMResult, OLRResult
+    from micropop.models import GLMResult, OLRResult, TTest
     from micropop.weighting import WeightSummary
     from micropop.weighting.margins import MarginSpec
 
@@ -194,6 +194,74 @@ class DesignMethods(Design):
         from micropop.estimation import survey_chisq
         return survey_chisq(self, rows, cols, statistic=statistic, na_rm=na_rm)
 
+    @documented_as("micropop.estimation.variances.survey_var")
+    def var(self, variables: str | Sequence[str], by: Columns = None,
+            na_rm: bool = False) -> Estimate:
+        """Estimated population variances with their SEs, as R's ``svyvar``.
+
+        Examples
+        --------
+        How much do monthly earnings vary among micro-workers, by sex?
+
+        >>> from micropop import datasets
+        >>> from micropop.design import SurveyDesign
+        >>> des = SurveyDesign(datasets.load_worker_survey(), weights="weight")
+        >>> des.var("earnings_month", by="sex").to_frame()[["estimate", "se"]].round(1)
+        ... # doctest: +NORMALIZE_WHITESPACE
+                               estimate     se
+        variable       domain
+        earnings_month female    1137.1  214.3
+                       male      1530.4  462.8
+        """
+        from micropop.estimation import survey_var
+        return survey_var(self, variables, by=by, na_rm=na_rm)
+
+    @documented_as("micropop.estimation.variances.survey_cov")
+    def cov(self, variables: Sequence[str], by: Columns = None,
+            na_rm: bool = False) -> Estimate:
+        """The estimated population covariance matrix with SEs, as R's ``svyvar``.
+
+        Examples
+        --------
+        >>> from micropop import datasets
+        >>> from micropop.design import SurveyDesign
+        >>> des = SurveyDesign(datasets.load_worker_survey(), weights="weight")
+        >>> est = des.cov(["earnings_month", "hours_week"])
+        >>> est.to_frame()[["estimate", "se"]].round(2)
+        ... # doctest: +NORMALIZE_WHITESPACE
+                                       estimate      se
+        variable       variable2
+        earnings_month earnings_month   1309.76  236.50
+                       hours_week         95.70   13.56
+        hours_week     earnings_month     95.70   13.56
+                       hours_week         13.80    1.68
+        """
+        from micropop.estimation import survey_cov
+        return survey_cov(self, variables, by=by, na_rm=na_rm)
+
+    @documented_as("micropop.estimation.variances.survey_corr")
+    def corr(self, variables: Sequence[str], by: Columns = None,
+             na_rm: bool = False) -> Estimate:
+        """Estimated population correlations with design-based SEs.
+
+        Examples
+        --------
+        Do those who work more hours earn more? A correlation and its
+        interval:
+
+        >>> from micropop import datasets
+        >>> from micropop.design import SurveyDesign
+        >>> des = SurveyDesign(datasets.load_worker_survey(), weights="weight")
+        >>> est = des.corr(["earnings_month", "hours_week"])
+        >>> est.to_frame()[["estimate", "se", "ci_low", "ci_high"]].round(3)
+        ... # doctest: +NORMALIZE_WHITESPACE
+                                   estimate     se  ci_low  ci_high
+        variable       variable2
+        earnings_month hours_week     0.712  0.022   0.669    0.755
+        """
+        from micropop.estimation import survey_corr
+        return survey_corr(self, variables, by=by, na_rm=na_rm)
+
     # --- regression (micropop.models) ----------------------------------------
 
     @documented_as("micropop.models.glm.glm")
@@ -251,6 +319,28 @@ class DesignMethods(Design):
         from micropop.models import olr
         return olr(self, formula, method=method, na_rm=na_rm, rows=rows, max_iter=max_iter,
                    tol=tol, start=start)
+
+    @documented_as("micropop.models.ttest.ttest")
+    def ttest(self, y: str, group: str | None = None, mu: float = 0.0, level: float = 0.95,
+              na_rm: bool = False) -> TTest:
+        """A design-based t-test of a mean or a difference in means, as R's ``svyttest``.
+
+        Examples
+        --------
+        Do women and men earn the same per month on the platforms?
+
+        >>> from micropop import datasets
+        >>> from micropop.design import SurveyDesign
+        >>> des = SurveyDesign(datasets.load_worker_survey(), weights="weight")
+        >>> test = des.ttest("earnings_month", "sex")
+        >>> test.to_frame()[["estimate", "se", "t", "df", "p"]].round(3)
+        ... # doctest: +NORMALIZE_WHITESPACE
+                                       estimate     se      t     df      p
+        test
+        earnings_month: male - female     2.359  2.347  1.005  998.0  0.315
+        """
+        from micropop.models import ttest
+        return ttest(self, y, group, mu=mu, level=level, na_rm=na_rm)
 
     # --- weighting (micropop.weighting) -------------------------------------
 

@@ -191,6 +191,14 @@ class NotNumericVariableError(MicropopError, TypeError):
     """An analysis variable is not numeric where a number is needed."""
 
 
+class ConstantVariableError(MicropopError, ValueError):
+    """A variable takes one value in a domain, so its correlations are undefined."""
+
+
+class GroupLevelsError(MicropopError, ValueError):
+    """A two-sample test's group column does not hold exactly two levels."""
+
+
 class MissingValuesError(MicropopError, ValueError):
     """An analysis variable has missing values and ``na_rm`` is False."""
 

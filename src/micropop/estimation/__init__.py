@@ -38,7 +38,9 @@ from micropop.estimation.linear import survey_mean, survey_ratio, survey_total
 from micropop.estimation.proportions import PROPORTION_METHODS, survey_proportion
 from micropop.estimation.quantiles import QUANTILE_RULES, survey_quantile
 from micropop.estimation.result import Estimate
+from micropop.estimation.variances import survey_corr, survey_cov, survey_var
 
 __all__ = ["CHISQ_STATISTICS", "ChisqTest", "Estimate", "GoodnessOfFit", "PROPORTION_METHODS",
-           "QUANTILE_RULES", "goodness_of_fit", "survey_chisq", "survey_mean", "survey_proportion",
-           "survey_quantile", "survey_ratio", "survey_total"]
+           "QUANTILE_RULES", "goodness_of_fit", "survey_chisq", "survey_corr",
+           "survey_cov", "survey_mean", "survey_proportion",
+           "survey_quantile", "survey_ratio", "survey_total", "survey_var"]

@@ -45,19 +45,21 @@ from micropop.errors import (
 from micropop.estimation._analysis import Analysis, means, prepare
 from micropop.estimation.chisqsum import pfsum
 from micropop.estimation.goodness import GoodnessOfFit, goodness_of_fit  # kept importable here
+from micropop.estimation.likelihood_ratio import rao_scott_lrt
 from micropop.result import Block, Result
 
 __all__ = ["CHISQ_STATISTICS", "ChisqTest", "GoodnessOfFit", "goodness_of_fit", "survey_chisq"]
 
 #: Statistics of :func:`survey_chisq` (R's ``svychisq(statistic=)``).
-CHISQ_STATISTICS = ("F", "Chisq", "Wald", "adjWald", "lincom", "saddlepoint")
+CHISQ_STATISTICS = ("F", "Chisq", "Wald", "adjWald", "lincom", "saddlepoint", "lrt")
 
 _METHODS = {"F": "Pearson's X^2, Rao & Scott second-order adjustment (F)",
             "Chisq": "Pearson's X^2, Rao & Scott first-order adjustment (chi-square)",
             "Wald": "Design-based Wald test of association (F)",
             "adjWald": "Design-based adjusted Wald test of association (F)",
             "lincom": "Pearson's X^2: asymptotic exact distribution",
-            "saddlepoint": "Pearson's X^2: saddlepoint approximation"}
+            "saddlepoint": "Pearson's X^2: saddlepoint approximation",
+            "lrt": "Likelihood ratio G^2, Rao & Scott second-order adjustment (F)"}
 
 #: How R's ``svychisq`` computes the tail of the exact distribution.
 _SUM_METHODS = {"lincom": "integration", "saddlepoint": "saddlepoint"}
@@ -94,6 +96,9 @@ class ChisqTest(Result):
         Eigenvalues of R's ``Delta``, the generalised design effects.
     table : DataFrame
         The weighted table (estimated population counts).
+    likelihood_ratio : float or None
+        The likelihood-ratio statistic G^2 of the table scaled to the sample
+        size (``statistic="lrt"`` only).
 
     Examples
     --------
@@ -114,6 +119,7 @@ class ChisqTest(Result):
     pearson: float
     design_effects: np.ndarray
     table: pd.DataFrame
+    likelihood_ratio: float | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """One row: statistic, ndf, ddf, p_value, method (indexed by ``rows ~ cols``).
@@ -141,8 +147,10 @@ class ChisqTest(Result):
         """The test as R prints it, then :meth:`to_frame` (the method is the title)."""
         df = (f"df = {self.ndf:.6g}" if np.isinf(self.ddf)
               else f"ndf = {self.ndf:.6g}, ddf = {self.ddf:.6g}")
+        g2 = ("" if self.likelihood_ratio is None
+              else f" (G^2 = {self.likelihood_ratio:.6g})")
         return [f"{self.rows} by {self.cols}: {self.statistic_name} = "
-                f"{self.statistic:.6g}, {df}, p-value = {self.p_value:.4g}",
+                f"{self.statistic:.6g}, {df}, p-value = {self.p_value:.4g}{g2}",
                 self.to_frame().drop(columns="method")]
 
 
@@ -156,7 +164,7 @@ def survey_chisq(design: Design, rows: str, cols: str, statistic: str = "F",
     rows, cols : str
         The two columns (any type; their observed values are the levels, in
         the order of a categorical's categories or sorted, as R's ``factor``).
-    statistic : {"F", "Chisq", "Wald", "adjWald", "lincom", "saddlepoint"}
+    statistic : {"F", "Chisq", "Wald", "adjWald", "lincom", "saddlepoint", "lrt"}
         - ``"F"`` (default, as R): Rao and Scott's second-order correction,
           ``X^2 / tr(Delta)`` against F with ``d0 = tr(Delta)^2 /
           tr(Delta^2)`` and ``d0 * nu`` degrees of freedom;
@@ -174,7 +182,12 @@ def survey_chisq(design: Design, rows: str, cols: str, statistic: str = "F",
           design uses the chi-square sum alone
           (:func:`~micropop.estimation.chisqsum.pchisqsum`), as R;
         - ``"saddlepoint"``: the same distribution by Kuonen's saddlepoint
-          approximation.
+          approximation;
+        - ``"lrt"``: the likelihood-ratio statistic G^2 with the second-order
+          correction of ``"F"``, ``G^2 / tr(Delta)`` against F with ``d0`` and
+          ``d0 * nu`` df (Stata's ``svy: tabulate`` "Likelihood ratio"
+          design-based F; R's deviance of ``svyloglin``:
+          :mod:`micropop.estimation.likelihood_ratio`).
 
         ``nu`` is the design degrees of freedom (:attr:`SurveyDesign.degf`),
         X^2 Pearson's statistic of the weighted table scaled to the number of
@@ -244,6 +257,7 @@ def survey_chisq(design: Design, rows: str, cols: str, statistic: str = "F",
                           "test has no reference distribution",
                           hint="a test needs two PSUs or more in a stratum")
     d0 = trace**2 / trace2
+    g2 = None
     if statistic == "F":
         value, ndf, ddf = pearson / trace, d0, d0 * nu
         p_value = stats.f.sf(value, ndf, ddf)
@@ -255,6 +269,8 @@ def survey_chisq(design: Design, rows: str, cols: str, statistic: str = "F",
     elif statistic == "Chisq":
         value, ndf, ddf = pearson, float(delta.shape[1]), np.inf
         p_value = stats.chi2.sf(pearson / np.mean(np.diag(delta)), ndf)
+    elif statistic == "lrt":
+        value, ndf, ddf, p_value, g2 = rao_scott_lrt(table, trace, trace2, nu)
     else:
         try:
             wald = _wald(data, cells, row_code, col_code, kept, nr, nc)
@@ -278,10 +294,10 @@ def survey_chisq(design: Design, rows: str, cols: str, statistic: str = "F",
     counts = pd.DataFrame(table, index=pd.Index(row_levels, name=rows),
                           columns=pd.Index(col_levels, name=cols))
     effects.flags.writeable = False
-    name = "F" if statistic in ("F", "Wald", "adjWald") else "X-squared"
+    name = "F" if statistic in ("F", "Wald", "adjWald", "lrt") else "X-squared"
     return ChisqTest(rows, cols, name, float(value),
                      float(ndf), float(ddf), float(p_value), _METHODS[statistic], pearson,
-                     effects, counts)
+                     effects, counts, g2)
 
 
 def _levels(series: pd.Series, kept: np.ndarray, name: str) -> tuple[np.ndarray, list[Any]]:

@@ -25,6 +25,7 @@ from micropop.models.glm import glm
 from micropop.models.olr import olr
 from micropop.models.olr_result import OLRResult
 from micropop.models.result import GLMResult
+from micropop.models.ttest import TTest, ttest
 
 __all__ = ["AnovaTable", "GLMResult", "anova", "glm", "ModelFrame", "model_frame", "OLRResult",
-           "olr"]
+           "olr", "TTest", "ttest"]
