@@ -186,8 +186,10 @@ def linearized_vcov(values: np.ndarray, stages: Sequence[Stage], lonely_psu: str
         to each statistic.
     stages : sequence of Stage
         The sampling stages, first to last.
-    lonely_psu : {"fail", "remove", "certainty", "adjust", "average"}
-        R's ``survey.lonely.psu`` policy for a stratum with one sampled unit.
+    lonely_psu : {"fail", "remove", "certainty", "adjust", "average", "adjust_legacy"}
+        R's ``survey.lonely.psu`` policy for a stratum with one sampled unit;
+        "adjust" centres it as survey >= 4.4, "adjust_legacy" as <= 4.2
+        (:mod:`micropop.variance.lonely`).
     ultimate_cluster : bool, default False
         Use the first stage only (R's ``survey.ultimate.cluster``). Later
         stages count only when every stage has an fpc, as in R.
@@ -200,7 +202,7 @@ def linearized_vcov(values: np.ndarray, stages: Sequence[Stage], lonely_psu: str
         Which strata a domain reaches matters to the "fail" and "average"
         policies, as in R, where a domain is a subset of the design.
     adjust_domain_lonely : bool, default False
-        R's ``survey.adjust.domain.lonely``: under "adjust" or "average", a
+        R's ``survey.adjust.domain.lonely``: under either "adjust" or "average", a
         domain that meets a single unit of a stratum with several is treated
         as meeting a lonely unit.
 
@@ -378,7 +380,7 @@ def vcov_from_totals(totals: Iterable[UnitTotals], stages: Sequence[Stage],
         (C_s, K) or None). Consumed once: a generator will do.
     stages : sequence of Stage
         The stages that enter the variance (:func:`variance_stages`).
-    lonely_psu : {"fail", "remove", "certainty", "adjust", "average"}
+    lonely_psu : {"fail", "remove", "certainty", "adjust", "average", "adjust_legacy"}
         R's ``survey.lonely.psu`` policy, as in :func:`linearized_vcov`.
     n_domains : int, default 1
         Number of domains K of the tables.
