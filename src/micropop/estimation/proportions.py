@@ -53,7 +53,9 @@ def survey_proportion(design: Design, variable: str, category: Any = None,
     - ``"logit"`` / ``"xlogit"``: a t interval for ``log(p / (1 - p))``,
       transformed back; its SE by the delta method (R fits a logistic
       ``svyglm`` for "logit", which agrees to about 1e-11), except "logit"
-      on a replicate design, where R's SE is that of the replicate logits;
+      on a replicate design, where R's SE is that of the replicate logits
+      (refused when a replicate's share is 0 or 1 while the estimate's is
+      not: R's glm does not converge there);
     - ``"mean"``: ``p +/- t se``, which may leave [0, 1];
     - ``"asin"``: a t interval for ``asin(sqrt(p))``, transformed back as R
       does (``sin(bound)^2``);
@@ -76,7 +78,8 @@ def survey_proportion(design: Design, variable: str, category: Any = None,
       Pagano (2015) evaluate for cluster samples [1]_.
 
     The t quantile uses the design degrees of freedom (R's default
-    ``df = degf(design)``; with ``by=``, each domain's, as svyby's subsets).
+    ``df = degf(design)``; with ``by=``, each domain's, as svyby's subsets):
+    the ``df`` column of ``to_frame()`` shows the one each interval used.
 
     Parameters
     ----------
@@ -123,6 +126,10 @@ def survey_proportion(design: Design, variable: str, category: Any = None,
         No ``category`` and a column that is not 0/1.
     InvalidLevelError
         A ``category`` that no row of the design holds.
+    DegenerateReplicateError
+        ``ci="logit"`` on replicate weights when a replicate's share is 0 or
+        1 (its logit infinite) while the estimate's is not, naming the
+        estimates and replicates; ``ci="xlogit"`` or ``"beta"`` hold.
 
     Warns
     -----

@@ -17,6 +17,10 @@ unit's total ``t_h`` on a value ``c`` other than its own: the stratum adds
 Under ``survey.adjust.domain.lonely``, a domain meeting one unit of a
 stratum with several centres the stratum's units on the same ``c``.
 
+micropop follows R's R code (``onestage``/``onestrat`` in ``R/multistage.R``);
+since survey 4.3 R runs by default a C++ port of it (``options(survey.use_rcpp=TRUE)``),
+meant to agree. "fail", "remove", "certainty" and "average" did not change.
+
 R's test ``tests/lonely.psu.R`` (cran/survey, commit 2f16579f) checks the
 rule on five PSUs in three strata: the variance of the total of ``Age`` is
 127579.8 with "adjust", 126625 with "remove"; survey 4.1.1 gives 562225.
