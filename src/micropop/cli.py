@@ -166,7 +166,8 @@ def _add_design_options(parser: argparse.ArgumentParser) -> None:
     estimate.add_argument("--fpc", nargs="+", metavar="COLUMN",
                           help="finite population correction per stage")
     estimate.add_argument("--lonely-psu", default="fail",
-                          choices=["fail", "remove", "certainty", "adjust", "average"],
+                          choices=["fail", "remove", "certainty", "adjust", "average",
+                                   "adjust_legacy"],
                           help="policy for strata with one PSU (default: fail, as R)")
 
 

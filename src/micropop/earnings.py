@@ -157,12 +157,14 @@ def _shares(design: SurveyDesign | ReplicateDesign, indicators: Mapping[str, np.
     derived = design.assign(**indicators)
     names = list(indicators)
     means = derived.mean(names, by=by, na_rm=na_rm)
-    intervals = np.vstack([derived.proportion(name, category=None, ci=ci, by=by, level=level,
-                                              na_rm=na_rm).ci().to_numpy()
-                           for name in names])
+    shares = [derived.proportion(name, category=None, ci=ci, by=by, level=level, na_rm=na_rm)
+              for name in names]
+    intervals = np.vstack([share.ci().to_numpy() for share in shares])
+    dfs = [share.interval_df for share in shares if share.interval_df is not None]
     return Estimate("proportion", means.index, means.estimate, means.vcov, means.df,
                     means.n, interval=intervals, interval_level=level,
-                    variance=means.variance)
+                    variance=means.variance,
+                    interval_df=np.concatenate(dfs) if len(dfs) == len(shares) else None)
 
 
 def hourly_earnings(design: SurveyDesign | ReplicateDesign, earnings: str = "earnings_month",

@@ -22,7 +22,7 @@ from micropop.design import SurveyDesign
 from micropop.estimation._analysis import domain_degf, prepare
 from micropop.variance.linearization import Stage
 from micropop.variance.replication import JackknifeRank, factor_rank, jk1_factors, jkn_factors
-from support.golden import fixture, single
+from support.golden import fixture, lonely_policy, single
 from support.paths import REFERENCE
 
 GOLDEN = json.loads((REFERENCE / "golden_degf.json").read_text())
@@ -37,7 +37,9 @@ def replicate_design(case: dict):
         warnings.simplefilter("ignore")  # fpc after the first stage dropped, as R warns
         des = SurveyDesign(df, weights=single(case["weights"]), strata=single(case["strata"]),
                            psu=single(case["psu"]), fpc=single(case["fpc"]),
-                           nest=case["nest"], lonely_psu=case["lonely_psu"])
+                           nest=case["nest"],
+                           lonely_psu=lonely_policy(case["lonely_psu"],
+                                                    GOLDEN["meta"]["survey_version"]))
         rep = des.replicate(case["type"].lower())
     return rep.subset(case["subset"]) if case["subset"] else rep
 

@@ -22,6 +22,24 @@ GOLDEN = json.loads((REFERENCE / "golden.json").read_text())
 RTOL, ATOL_NEAR_ZERO = 1e-8, 1e-10
 
 
+def lonely_policy(r_policy: str, survey_version: str) -> str:
+    """micropop's ``lonely_psu`` for R's ``survey.lonely.psu`` under a survey version.
+
+    R's "adjust" centred a lonely PSU on 0 up to survey 4.2 and on the mean of
+    all PSU totals from 4.4: goldens made with an older survey (Debian's 4.1.1
+    here) hold micropop's ``"adjust_legacy"``. The cases this switches, in
+    golden.json: the designs ``lonely_adjust``, ``lonely_adjust_fpc``,
+    ``lonely_adjust_domain`` (their totals differ; their means do not) and
+    ``asrep_jkn_lonely_adjust`` (same replicates); in golden_degf.json the
+    JKn cases with "adjust" (same replicates, so the same degf).
+
+    >>> lonely_policy("adjust", "4.1.1"), lonely_policy("adjust", "4.5")
+    ('adjust_legacy', 'adjust')
+    """
+    major, minor = (int(part) for part in survey_version.split(".")[:2])
+    return "adjust_legacy" if r_policy == "adjust" and (major, minor) < (4, 4) else r_policy
+
+
 @cache
 def fixture(name: str) -> pd.DataFrame:
     return pd.read_csv(REFERENCE / "fixtures" / f"{name}.csv")
@@ -49,7 +67,8 @@ def build(name: str) -> SurveyDesign | ReplicateDesign:
         return SurveyDesign(fixture(spec["data"]), weights=single(spec["weights"]),
                             strata=single(spec["strata"]), psu=single(spec["psu"]),
                             fpc=single(spec["fpc"]), nest=spec["nest"],
-                            lonely_psu=spec["lonely_psu"],
+                            lonely_psu=lonely_policy(spec["lonely_psu"],
+                                                     GOLDEN["meta"]["survey_version"]),
                             ultimate_cluster=spec["ultimate_cluster"],
                             adjust_domain_lonely=spec["adjust_domain_lonely"])
 

@@ -76,13 +76,20 @@ def jkn_factors(stage: Stage, lonely_psu: str) -> Factors:
         The first stage.
     lonely_psu : str
         The design's policy: "fail" refuses a stratum with one PSU (not
-        sampled in full); otherwise such a stratum gets no replicate.
+        sampled in full); "adjust" (and "adjust_legacy": R's ``jknweights``
+        did not change) gives it one replicate that drops its stratum and
+        scales the others by ``H / (H - 1)``; otherwise it gets no replicate.
+        Under "average", as R, the scale is ``#PSUs / #replicates`` whenever
+        some PSUs have no replicate: those of lonely strata and of strata
+        sampled in full (a certainty stratum: 183/182 on R's ``apiclus1`` with
+        ``dnum == 413`` sampled in full).
 
     Returns
     -------
     tuple of (ndarray, ndarray, float)
         The (C, R) factors, one replicate per PSU of a stratum with two or
-        more; rscales ``f_h (n_h - 1) / n_h`` of the dropped PSU's stratum; scale 1.
+        more; rscales ``f_h (n_h - 1) / n_h`` of the dropped PSU's stratum; scale 1
+        (but under "average").
 
     Raises
     ------
@@ -114,14 +121,16 @@ def jkn_factors(stage: Stage, lonely_psu: str) -> Factors:
     factors[dropped, np.arange(len(dropped))] = 0.0
     rscales = (f_h * (n_h - 1) / np.maximum(n_h, 1))[unit_stratum[dropped]]
     scale = 1.0
-    if lonely.any() and lonely_psu == "adjust":
+    if lonely.any() and lonely_psu in ("adjust", "adjust_legacy"):  # same replicates
         n_strata = len(n_h)
         extra = np.where(lonely[unit_stratum][:, None] & (unit_stratum[:, None]
                                                           == np.flatnonzero(lonely)[None, :]),
                          0.0, n_strata / (n_strata - 1))
         factors = np.hstack([factors, extra])
         rscales = np.concatenate([rscales, np.full(extra.shape[1], (n_strata - 1) / n_strata)])
-    elif lonely.any() and lonely_psu == "average":
+    elif lonely_psu == "average" and 0 < factors.shape[1] < len(unit_stratum):
+        # as R: #PSUs / #replicates, counting a stratum sampled in full (no
+        # replicate) as lonely too
         scale = len(unit_stratum) / factors.shape[1]
     if factors.shape[1] == 0:
         raise DesignError("every stratum was sampled in full: there is no sampling variance",
@@ -188,7 +197,7 @@ class JackknifeRank:
         else:  # as jkn_factors
             sampled = stage.fpc_factor != 0
             self.replicated = (n_h > 1) & sampled
-            adjusted = (n_h == 1) & sampled & (lonely_psu == "adjust")
+            adjusted = (n_h == 1) & sampled & (lonely_psu in ("adjust", "adjust_legacy"))
         self.counted = self.replicated | adjusted
         self.stage, self.factors = stage, factors
 

@@ -91,20 +91,26 @@ class SurveyDesign(DesignMethods):
     nest : bool, default False
         PSU ids repeat across strata and name different PSUs: relabel them
         within strata (R's ``nest=TRUE``).
-    lonely_psu : {"fail", "remove", "certainty", "adjust", "average"}
+    lonely_psu : {"fail", "remove", "certainty", "adjust", "average", "adjust_legacy"}
         What to do with a stratum holding one PSU, as R's
         ``options(survey.lonely.psu=)``: raise (default), contribute nothing
-        ("remove", "certainty"), centre it at zero ("adjust") or scale the
-        other strata up ("average").
+        ("remove", "certainty"), centre its total on the mean of all PSU
+        totals ("adjust", as R survey >= 4.4) or on zero ("adjust_legacy", as
+        survey <= 4.2, e.g. 4.1.1), or scale the other strata up ("average").
+        The two "adjust" give the same means (their influence values sum to
+        zero) but different totals; "fail", "remove", "certainty" and
+        "average" are the same in every version of R. On replicates
+        (:meth:`replicate` with ``method="jkn"``) both "adjust" make R's
+        ``jknweights`` replicates.
     ultimate_cluster : bool, default False
         Variance from the first stage only, as R's
         ``options(survey.ultimate.cluster=TRUE)``. By default, as in R, later
         stages add their variance when every stage has an fpc.
     adjust_domain_lonely : bool, default False
         As R's ``options(survey.adjust.domain.lonely=TRUE)``: under
-        ``lonely_psu="adjust"`` or ``"average"``, a domain (subset, ``by=``
-        level) that holds rows of a single PSU of a stratum treats that PSU
-        as lonely.
+        ``lonely_psu="adjust"``, ``"adjust_legacy"`` or ``"average"``, a
+        domain (subset, ``by=`` level) that holds rows of a single PSU of a
+        stratum treats that PSU as lonely.
 
     Raises
     ------
@@ -245,7 +251,9 @@ class SurveyDesign(DesignMethods):
             - ``"jkn"``: the stratified jackknife (rscales
               ``(1 - f_h) (n_h - 1) / n_h``); strata with one PSU follow
               :attr:`lonely_psu` as R's ``jknweights``, fully sampled strata
-              get no replicate;
+              get no replicate; under "average" the scale is, as R,
+              ``#PSUs / #replicates`` when PSUs of lonely or fully sampled
+              strata have no replicate;
             - ``"brr"``: balanced repeated replication with R's Hadamard
               matrix (R's ``brrweights``); every stratum must hold exactly two
               PSUs; the fpc is dropped, with a warning, as in R;

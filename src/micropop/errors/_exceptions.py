@@ -187,6 +187,10 @@ class EmptyDomainError(MicropopError, ValueError):
     """A domain (subset, ``by=`` level) holds no sampled row or no weight."""
 
 
+class DegenerateReplicateError(MicropopError, ValueError):
+    """A replicate estimate is at a boundary (a share of 0 or 1) the method cannot use."""
+
+
 class NotNumericVariableError(MicropopError, TypeError):
     """An analysis variable is not numeric where a number is needed."""
 

@@ -14,6 +14,7 @@ from micropop._compat import level_was_category, renamed_keywords
 from micropop.design._core import Design
 from micropop.design.encode import require_design
 from micropop.errors import (
+    DegenerateReplicateError,
     DesignError,
     InvalidLevelError,
     MicropopWarning,
@@ -52,7 +53,9 @@ def survey_proportion(design: Design, variable: str, category: Any = None,
     - ``"logit"`` / ``"xlogit"``: a t interval for ``log(p / (1 - p))``,
       transformed back; its SE by the delta method (R fits a logistic
       ``svyglm`` for "logit", which agrees to about 1e-11), except "logit"
-      on a replicate design, where R's SE is that of the replicate logits;
+      on a replicate design, where R's SE is that of the replicate logits
+      (refused when a replicate's share is 0 or 1 while the estimate's is
+      not: R's glm does not converge there);
     - ``"mean"``: ``p +/- t se``, which may leave [0, 1];
     - ``"asin"``: a t interval for ``asin(sqrt(p))``, transformed back as R
       does (``sin(bound)^2``);
@@ -75,7 +78,8 @@ def survey_proportion(design: Design, variable: str, category: Any = None,
       Pagano (2015) evaluate for cluster samples [1]_.
 
     The t quantile uses the design degrees of freedom (R's default
-    ``df = degf(design)``; with ``by=``, each domain's, as svyby's subsets).
+    ``df = degf(design)``; with ``by=``, each domain's, as svyby's subsets):
+    the ``df`` column of ``to_frame()`` shows the one each interval used.
 
     Parameters
     ----------
@@ -122,6 +126,10 @@ def survey_proportion(design: Design, variable: str, category: Any = None,
         No ``category`` and a column that is not 0/1.
     InvalidLevelError
         A ``category`` that no row of the design holds.
+    DegenerateReplicateError
+        ``ci="logit"`` on replicate weights when a replicate's share is 0 or
+        1 (its logit infinite) while the estimate's is not, naming the
+        estimates and replicates; ``ci="xlogit"`` or ``"beta"`` hold.
 
     Warns
     -----
@@ -188,11 +196,7 @@ def survey_proportion(design: Design, variable: str, category: Any = None,
         if ci == "logit" and data.replicated:
             # R refits the logistic model with each replicate weight
             reps = _logit(data.replicate_estimates(data.y, np.ones_like(data.y)))
-            if not np.isfinite(reps).all():
-                warnings.warn("a replicate has a proportion of 0 or 1, so its logit "
-                              "is infinite and the 'logit' interval is NaN (R reports "
-                              "an unconverged glm fit); use ci='xlogit' or 'beta'",
-                              UserWarning, stacklevel=3)
+            _refuse_degenerate_replicates(reps, _logit(p), data.index())
             logit_var = np.diag(data.replicate_vcov(reps, _logit(p)))
         else:
             logit_var = var / (p * (1 - p)) ** 2
@@ -210,7 +214,32 @@ def survey_proportion(design: Design, variable: str, category: Any = None,
                        "a share of 0 or 1 has no variance, so no interval")
     return Estimate("proportion", data.index(), p, vcov, design.degf, counts,
                     interval=np.column_stack([low, high]), interval_level=level,
-                    variance=data.variance_method)
+                    variance=data.variance_method,
+                    interval_df=np.broadcast_to(dof, p.shape))
+
+
+def _refuse_degenerate_replicates(reps: np.ndarray, logit: np.ndarray, index: pd.Index) -> None:
+    """Refuse ``ci="logit"`` where a replicate's share is 0 or 1 but the estimate's is not.
+
+    R refits the logistic model with each replicate weight; a replicate
+    share of 0 or 1 has an infinite logit, which R's glm approaches without
+    converging (it warns and returns an arbitrary large coefficient), so no
+    number is R's to reproduce. ``reps`` (R, K) are the replicate logits.
+    """
+    bad = ~np.isfinite(reps) & np.isfinite(logit)[None, :]
+    if not bad.any():
+        return
+    labels = list(index[bad.any(axis=0)])
+    replicates = np.flatnonzero(bad.any(axis=1)) + 1
+    shown = ", ".join(map(repr, labels[:5])) + (f" and {len(labels) - 5} more"
+                                                if len(labels) > 5 else "")
+    numbers = ", ".join(map(str, replicates[:5])) + (f" and {len(replicates) - 5} more"
+                                                     if len(replicates) > 5 else "")
+    raise DegenerateReplicateError(
+        f"ci='logit' on replicate weights refits the logit of each replicate, and the "
+        f"proportion of {shown} is 0 or 1 in replicate(s) {numbers}: its logit is infinite "
+        "(R's glm does not converge there)",
+        hint="use ci='xlogit' or ci='beta' (the replicate variance of the proportion)")
 
 
 def share_interval(method: str, p: np.ndarray, var: np.ndarray, t: np.ndarray,

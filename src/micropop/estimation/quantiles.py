@@ -183,7 +183,7 @@ def survey_quantile(design: Design, variables: str | Sequence[str],
     counts = np.tile(data.domain_counts().astype(np.int64), len(labels))
     return Estimate("quantile", data.index(), _flat(estimate), vcov, design.degf, counts,
                     interval=bounds, interval_level=level,
-                    variance=data.variance_method)
+                    variance=data.variance_method, interval_df=dof)
 
 
 #: Quantile rules of R's ``svyquantile`` (``qrule=``) available here.

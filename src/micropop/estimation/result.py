@@ -78,6 +78,11 @@ class Estimate(Result):
         interval); :meth:`ci` returns them.
     interval_level : float or None
         The coverage of :attr:`interval`.
+    interval_df : ndarray or None
+        The degrees of freedom of the t quantile behind each stored
+        :attr:`interval` (a domain's own with ``by=``, as R's ``svyby``; the
+        ``df=`` asked for), shown in the ``df`` column of :meth:`to_frame`;
+        None where unknown or without a stored interval.
     variance : str
         How the covariance was estimated (``"Taylor linearisation"`` or
         ``"replicate weights (jk1)"``, ...), for display.
@@ -105,6 +110,7 @@ class Estimate(Result):
     deff: np.ndarray | None
     interval: np.ndarray | None
     interval_level: float | None
+    interval_df: np.ndarray | None
     variance: str
     _units: np.ndarray | None
 
@@ -113,12 +119,13 @@ class Estimate(Result):
                  deff: np.ndarray | None = None, interval: np.ndarray | None = None,
                  interval_level: float | None = None,
                  variance: str = "Taylor linearisation",
-                 units: np.ndarray | None = None) -> None:
+                 units: np.ndarray | None = None,
+                 interval_df: np.ndarray | None = None) -> None:
         k = len(index)
         given = {"estimate": estimate, "_covariance": vcov, "n": n, "deff": deff,
-                 "interval": interval, "_units": units}
+                 "interval": interval, "_units": units, "interval_df": interval_df}
         shapes = {"estimate": (k,), "_covariance": (k, k), "interval": (k, 2), "n": (k,),
-                  "deff": (k,), "_units": (k,)}
+                  "deff": (k,), "_units": (k,), "interval_df": (k,)}
         for name, value in given.items():
             if value is not None:
                 value = np.array(value, dtype=np.int64 if name == "n" else float)
@@ -163,8 +170,8 @@ class Estimate(Result):
         se.flags.writeable = False
         return se
 
-    def ci(self, level: float | None = None,
-           dist: Literal["normal", "t"] = "normal") -> pd.DataFrame:
+    def ci(self, level: float | None = None, dist: Literal["normal", "t"] = "normal",
+           df: float | Sequence[float] | np.ndarray | None = None) -> pd.DataFrame:
         """Confidence intervals, as R's ``confint`` (normal by default).
 
         Parameters
@@ -175,6 +182,13 @@ class Estimate(Result):
             Normal quantiles (R's default, ``df=Inf``) or Student t with the
             design degrees of freedom :attr:`df` (R's ``confint(df=degf(des))``).
             Ignored for a stored :attr:`interval`.
+        df : float or sequence of float, optional
+            Degrees of freedom of a Student t quantile, as R's
+            ``confint(object, df=)``: one for every estimate or one per
+            estimate (e.g. each domain's); ``np.inf`` gives the normal. Given,
+            it is Student t whatever ``dist`` says. A stored :attr:`interval`
+            was computed with its own (:attr:`interval_df`): ask the estimator
+            for ``df=`` instead.
 
         Returns
         -------
@@ -183,8 +197,9 @@ class Estimate(Result):
 
         Raises
         ------
-        ValueError
-            A level other than that of the stored :attr:`interval`.
+        OptionError
+            A level other than that of the stored :attr:`interval`, or ``df=``
+            with one; a ``df`` that is not positive or not one per estimate.
 
         Examples
         --------
@@ -196,19 +211,29 @@ class Estimate(Result):
                   ci_low  ci_high
         variable
         y          18.17    29.83
+        >>> total.ci(df=3).round(2)  # R's confint(total, df = 3)
+                  ci_low  ci_high
+        variable
+        y           9.46    38.54
         """
         if self.interval is not None:
             if level is not None and level != self.interval_level:
                 raise OptionError(f"this {self.statistic} interval was computed at level "
                                   f"{self.interval_level}, not {level}",
                                   hint=f"ask the estimator for level={level}")
+            if df is not None:
+                raise OptionError(f"this {self.statistic} interval was computed with the "
+                                  "estimate, with its own degrees of freedom (the df column "
+                                  "of to_frame())", hint="ask the estimator for df=")
             return pd.DataFrame(self.interval, index=self.index, columns=["ci_low", "ci_high"])
         level = 0.95 if level is None else level
         check_number("level", level, low=0, high=1, low_open=True, high_open=True,
                      hint="give a level between 0 and 1, e.g. 0.95")
         check_level("level", level)
         tail = 0.5 + level / 2
-        if dist == "normal":
+        if df is not None:
+            q = stats.t.ppf(tail, self._as_df(df))
+        elif dist == "normal":
             q = stats.norm.ppf(tail)
         elif dist == "t":
             if not self.df > 0:
@@ -231,11 +256,24 @@ class Estimate(Result):
                      "(thousands, millions)")
         return pd.DataFrame({"ci_low": low, "ci_high": high}, index=self.index)
 
+    def _as_df(self, df: float | Sequence[float] | np.ndarray) -> np.ndarray:
+        """``df=`` of :meth:`ci` as one positive number (or inf) per estimate."""
+        values = np.atleast_1d(np.asarray(df, dtype=object))
+        if values.ndim != 1 or len(values) not in (1, len(self.index)):
+            raise OptionError(f"df= gives {values.size} values for {len(self.index)} estimates",
+                              hint="give one number, or one per estimate")
+        checked = [float(check_number("df", value, low=0, low_open=True, allow_inf=True))
+                   for value in values]
+        return np.broadcast_to(np.array(checked), (len(self.index),))
+
     def to_frame(self, level: float | None = None,
                  dist: Literal["normal", "t"] = "normal") -> pd.DataFrame:
         """A tidy table: estimate, se, ci_low, ci_high, df, deff, n.
 
-        ``deff`` is NaN where design effects were not asked for.
+        ``deff`` is NaN where design effects were not asked for. ``df`` is the
+        degrees of freedom each interval used where the estimator computed it
+        (:attr:`interval_df`: a proportion's or quantile's with ``by=`` uses
+        its domain's, as R's ``svyby``), else the design's :attr:`df`.
 
         Parameters
         ----------
@@ -267,8 +305,17 @@ class Estimate(Result):
         n = pd.array(self.n if self.n is not None else [None] * k, dtype="Int64")
         return pd.DataFrame({"estimate": self.estimate, "se": self.se,
                              "ci_low": ci["ci_low"].to_numpy(),
-                             "ci_high": ci["ci_high"].to_numpy(), "df": self.df,
+                             "ci_high": ci["ci_high"].to_numpy(), "df": self._shown_df(),
                              "deff": deff, "n": n}, index=self.index)
+
+    def _shown_df(self) -> Any:
+        """The df column: those of a stored interval where known, else :attr:`df`."""
+        if self.interval is None or self.interval_df is None:
+            return self.df
+        dfs = self.interval_df
+        if np.all(np.isfinite(dfs) & (dfs == np.round(dfs))):
+            return dfs.astype(np.int64)
+        return dfs
 
     def contrast(self, coefficients: Mapping[Any, float] | Sequence[float] | np.ndarray,
                  names: Sequence[str] | None = None) -> Estimate:

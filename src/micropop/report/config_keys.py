@@ -28,7 +28,8 @@ _DESIGN = {
            "sampling fractions.",
     "nest": "true when PSU labels repeat across strata (R's nest=TRUE).",
     "lonely_psu": "What to do with a stratum of one PSU: fail (default, as R), remove, "
-                  "certainty, adjust or average.",
+                  "certainty, adjust (as R survey >= 4.4), adjust_legacy (as survey <= 4.2) or "
+                  "average.",
 }
 
 _READING = {

@@ -34,12 +34,14 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from micropop.errors import LonelyPSUError
+from micropop.variance.lonely import ADJUST_POLICIES, adjust_centre
 
 __all__ = ["LONELY_PSU_POLICIES", "Stage", "UnitTotals", "linearized_vcov", "stage_totals",
            "unit_totals", "variance_stages", "vcov_from_totals"]
 
-#: The lonely-PSU policies of R's ``options(survey.lonely.psu=)``.
-LONELY_PSU_POLICIES = ("fail", "remove", "certainty", "adjust", "average")
+#: The lonely-PSU policies of R's ``options(survey.lonely.psu=)``; "adjust"
+#: as survey >= 4.4, "adjust_legacy" as survey <= 4.2 (see :mod:`.lonely`).
+LONELY_PSU_POLICIES = ("fail", "remove", "certainty", "adjust", "average", "adjust_legacy")
 
 # R treats a stratum whose sampling fraction is this close to 1 as a census.
 _CENSUS_TOL = 1e-7
@@ -184,8 +186,10 @@ def linearized_vcov(values: np.ndarray, stages: Sequence[Stage], lonely_psu: str
         to each statistic.
     stages : sequence of Stage
         The sampling stages, first to last.
-    lonely_psu : {"fail", "remove", "certainty", "adjust", "average"}
-        R's ``survey.lonely.psu`` policy for a stratum with one sampled unit.
+    lonely_psu : {"fail", "remove", "certainty", "adjust", "average", "adjust_legacy"}
+        R's ``survey.lonely.psu`` policy for a stratum with one sampled unit;
+        "adjust" centres it as survey >= 4.4, "adjust_legacy" as <= 4.2
+        (:mod:`micropop.variance.lonely`).
     ultimate_cluster : bool, default False
         Use the first stage only (R's ``survey.ultimate.cluster``). Later
         stages count only when every stage has an fpc, as in R.
@@ -198,7 +202,7 @@ def linearized_vcov(values: np.ndarray, stages: Sequence[Stage], lonely_psu: str
         Which strata a domain reaches matters to the "fail" and "average"
         policies, as in R, where a domain is a subset of the design.
     adjust_domain_lonely : bool, default False
-        R's ``survey.adjust.domain.lonely``: under "adjust" or "average", a
+        R's ``survey.adjust.domain.lonely``: under either "adjust" or "average", a
         domain that meets a single unit of a stratum with several is treated
         as meeting a lonely unit.
 
@@ -376,7 +380,7 @@ def vcov_from_totals(totals: Iterable[UnitTotals], stages: Sequence[Stage],
         (C_s, K) or None). Consumed once: a generator will do.
     stages : sequence of Stage
         The stages that enter the variance (:func:`variance_stages`).
-    lonely_psu : {"fail", "remove", "certainty", "adjust", "average"}
+    lonely_psu : {"fail", "remove", "certainty", "adjust", "average", "adjust_legacy"}
         R's ``survey.lonely.psu`` policy, as in :func:`linearized_vcov`.
     n_domains : int, default 1
         Number of domains K of the tables.
@@ -451,12 +455,16 @@ def _stage_vcov(table: UnitTotals, stage: Stage, stage_number: int, multiplier: 
     # R's survey.adjust.domain.lonely: a domain meeting one unit of a stratum
     # that has several is handled as a lonely unit ("adjust", "average" only)
     domain_lonely = np.zeros_like(present)
-    if adjust_domain_lonely and reached_units is not None and lonely_psu in ("adjust",
-                                                                              "average"):
+    if adjust_domain_lonely and reached_units is not None and lonely_psu in (
+            *ADJUST_POLICIES, "average"):
         domain_lonely = (reached_units == 1) & ~(lonely | census)[:, None]
-    if lonely_psu == "adjust":
-        center[lonely] = 0.0  # R centres a lonely unit at zero instead of its stratum mean
-        center[domain_lonely[:, col_domain]] = 0.0
+    if lonely_psu in ADJUST_POLICIES:
+        # a lonely unit is centred on the mean of all unit totals (survey >= 4.4)
+        # or on zero (survey <= 4.2) instead of its own stratum mean
+        centred_at = ((lonely[:, None] & present) | domain_lonely)[:, col_domain]
+        pooled = adjust_centre(stratum_totals, stage.n_units, present, _group_of_stratum(stage),
+                               col_domain, lonely_psu)
+        center = np.where(centred_at, pooled, center)
     else:
         scale[lonely] = 0.0
 
