@@ -1,0 +1,481 @@
+"""Two-phase samples: R's ``twophase`` (its default ``method="full"``, ``twophase2``).
+
+A phase-one sample (a general-population survey asking whether one did
+micro-work) and a phase-two subsample of it (the detailed module, put to
+some of the phase-one respondents, e.g. all the micro-workers and a share
+of the others): :class:`TwoPhaseDesign` estimates from the phase-two rows
+with weights ``1 / (pi1 pi2)`` and the two-phase variance of Sarndal,
+Swensson and Wretman (section 9.3) as R writes it (``twophase2var``,
+:mod:`micropop.variance.twophase`): the phase-one term plus the phase-two
+term.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from micropop.design import TwoPhaseDesign
+>>> df = pd.DataFrame({"id": range(8), "worker": [1, 1, 1, 0, 0, 0, 0, 0],
+...                    "hours": [5.0, 8.0, 2.0, 0.0, None, 0.0, None, None],
+...                    "module": [True, True, True, True, False, True, False, False]})
+>>> des = TwoPhaseDesign(df, subset="module", strata=(None, "worker"))
+>>> des.total("hours").to_frame()[["estimate", "se"]].round(4)
+... # doctest: +NORMALIZE_WHITESPACE
+          estimate      se
+variable
+hours         15.0  9.6437
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from micropop.design._core import protected_copy
+from micropop.design._facade import DesignMethods
+from micropop.design.encode import check_labels, require_columns
+from micropop.design.survey import SurveyDesign
+from micropop.errors import DesignError, EmptyDomainError, check_option, data_rows
+from micropop.variance.twophase import PhaseStructure, twophase_vcov
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from micropop.design._core import WeightingRecord
+    from micropop.variance.linearization import UnitTotals
+
+__all__ = ["TWOPHASE_METHODS", "TwoPhaseDesign"]
+
+#: The variance methods of R's ``twophase`` micropop offers (R's default).
+TWOPHASE_METHODS = ("full",)
+
+_PHASE2_FPC = "phase-one units"  # the fpc column of the phase-two design, when computed
+
+
+class TwoPhaseDesign(DesignMethods):
+    """A phase-one sample and a phase-two subsample of it, as R's ``twophase``.
+
+    Estimates (``total``, ``mean``, ``ratio``, ``proportion``, ``quantile``,
+    ``glm``..., with ``by=`` domains and :meth:`subset`) use the phase-two
+    rows, weighted by ``1 / (pi1 pi2)``; their variances are R's
+    ``method="full"`` (its default, ``twophase2``): the Horvitz-Thompson
+    form of Sarndal, Swensson and Wretman for two phases (Breslow and
+    Chatterjee's for case-control samples), phase-one term plus phase-two
+    term (:func:`micropop.variance.twophase.twophase_vcov`).
+
+    Each design argument is a pair ``(phase one, phase two)``, as R's lists
+    ``id=list(~id1, ~id2)``; None for a phase leaves it out.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per phase-one unit (respondent); the phase-two columns may be
+        missing outside phase two (never inside it).
+    subset : str or boolean array-like
+        The phase-two rows: a column of True/False (or 1/0), or a mask
+        aligned with ``data``; missing values are refused.
+    psu : pair of str or None, default (None, None)
+        Sampling units of each phase (R's ``id``); None: each row.
+    strata : pair of str or None, default (None, None)
+        Strata of each phase. Phase-two strata must be known on every
+        phase-one row unless ``fpc`` or ``probs`` of phase two is given.
+    probs : pair of str or None, default (None, None)
+        Selection probabilities of each phase (phase two: conditional on
+        phase one). Phase one without probs nor fpc is a whole cohort
+        (probability 1, as R with its warning); phase two without them
+        takes ``n_h / N_h``, with ``N_h`` the phase-one units of its stratum
+        (as R).
+    fpc : pair of str or None, default (None, None)
+        Population sizes or sampling fractions of each phase, as
+        :class:`SurveyDesign`'s ``fpc``. Phase one without fpc is drawn with
+        replacement (R's ``Dcheck``: only its within-unit term).
+    method : {"full"}
+        R's default; ``"approx"`` and ``"simple"`` (R's older ``twophase``
+        variance, ``twophasevar``) are not offered.
+
+    Raises
+    ------
+    DesignError
+        Not a DataFrame; a pair that is not two entries; several stages in a
+        phase (R's ``twophase2`` is for one stage per phase here); a subset
+        column with missing values or values other than True/False (naming the
+        rows); phase-two ids or strata missing in phase-one rows while its fpc
+        must be computed; a phase-two stratum with no phase-two row (R's "zero
+        sampling fraction"); probabilities that vary within a unit; the errors
+        of :class:`SurveyDesign` for each phase.
+    EmptyDomainError
+        No row in phase two.
+    OptionError
+        An unknown ``method``.
+
+    See Also
+    --------
+    SurveyDesign, micropop.variance.twophase.twophase_vcov
+
+    Examples
+    --------
+    The screening question of the population survey (phase one) and the
+    detailed module (phase two): every declared micro-worker and one
+    respondent in five of the others.
+
+    >>> import numpy as np, pandas as pd
+    >>> from micropop.design import TwoPhaseDesign
+    >>> rng = np.random.default_rng(1)
+    >>> n = 400
+    >>> df = pd.DataFrame({"id": np.arange(n), "microwork": rng.random(n) < 0.15})
+    >>> df["module"] = df["microwork"] | (rng.random(n) < 0.2)
+    >>> df["hours"] = np.where(df["module"], df["microwork"] * rng.gamma(2.0, 3.0, n), np.nan)
+    >>> des = TwoPhaseDesign(df, subset="module", strata=(None, "microwork"))
+    >>> des
+    TwoPhaseDesign(400 phase-one rows, 129 in phase two, 2 phase-two strata, method='full')
+    >>> des.mean("hours").to_frame()[["estimate", "se"]].round(3)
+    ... # doctest: +NORMALIZE_WHITESPACE
+              estimate     se
+    variable
+    hours        0.927  0.135
+    """
+
+    __slots__ = ("_phase1", "_phase2", "_in_phase2", "_structure", "_method")
+
+    _phase1: SurveyDesign
+    _phase2: SurveyDesign
+    _in_phase2: np.ndarray
+    _structure: tuple[PhaseStructure, PhaseStructure]
+    _method: str
+
+    def __init__(self, data: pd.DataFrame, subset: str | np.ndarray | pd.Series,
+                 psu: Sequence[str | None] = (None, None),
+                 strata: Sequence[str | None] = (None, None),
+                 probs: Sequence[str | None] = (None, None),
+                 fpc: Sequence[str | None] = (None, None), method: str = "full") -> None:
+        if not isinstance(data, pd.DataFrame):
+            raise DesignError(f"data must be a pandas DataFrame, not {type(data).__name__}",
+                              hint="read the file with mp.read_survey or pd.read_csv first")
+        check_option("method", method, TWOPHASE_METHODS)
+        check_labels(data)
+        pairs = {name: _pair(value, name) for name, value in
+                 (("psu", psu), ("strata", strata), ("probs", probs), ("fpc", fpc))}
+        frame = protected_copy(data)
+        in_phase2 = _phase_two_rows(frame, subset)
+        with warnings.catch_warnings():  # a cohort: probability 1, as R (which warns)
+            warnings.filterwarnings("ignore", "no weights, probs or fpc given")
+            phase1 = SurveyDesign(frame, strata=pairs["strata"][0], psu=pairs["psu"][0],
+                                  fpc=pairs["fpc"][0], probs=pairs["probs"][0])
+        phase2 = _phase_two(frame, in_phase2, pairs)
+        for phase, design in (("one", phase1), ("two", phase2)):
+            if design.n_stages > 1:
+                raise DesignError(f"phase {phase} has {design.n_stages} stages",
+                                  hint="give one psu column per phase")
+        weights = np.zeros(len(frame))
+        weights[in_phase2] = phase1.full_weights[in_phase2] * phase2.full_weights
+        weights.flags.writeable = False
+        in_phase2.flags.writeable = False
+        self._set(_data=frame, _weights=weights, _scope=in_phase2, _weighting=(),
+                  _phase1=phase1, _phase2=phase2, _in_phase2=in_phase2, _method=method,
+                  _structure=(_phase_one_structure(phase1, in_phase2),
+                              _phase_structure(phase2, "two")),
+                  _design_columns=phase1.design_columns | phase2.design_columns - {
+                      _PHASE2_FPC} | ({subset} if isinstance(subset, str) else set()))
+        self._set(_degf=self._count_degf())
+
+    # --- the user's view ----------------------------------------------------------
+
+    @property
+    def phase_one(self) -> SurveyDesign:
+        """The phase-one design over every row (R's ``design$phase1$full``)."""
+        return self._phase1
+
+    @property
+    def phase_two(self) -> SurveyDesign:
+        """The phase-two design over the phase-two rows, its weights ``1 / pi2``
+        conditional on phase one (R's ``design$phase2``)."""
+        return self._phase2
+
+    @property
+    def method(self) -> str:
+        """R's ``twophase`` method of the variance (``"full"``)."""
+        return self._method
+
+    @property
+    def variance_method(self) -> str:
+        """How the design's variances are estimated, for display."""
+        return "two-phase linearisation (R's twophase, method='full')"
+
+    def phase_vcov(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The phase-one and phase-two parts of :meth:`linearized_vcov` (R's ``attr(, "phases")``).
+
+        Parameters
+        ----------
+        values : ndarray, shape (n, p)
+            Influence values by row of :attr:`frame` (zeros outside phase two).
+
+        Returns
+        -------
+        tuple of ndarray, each (p, p)
+            The phase-one term and the phase-two term; they add up to the covariance.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import TwoPhaseDesign
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "in2": [True, True, True, False]})
+        >>> des = TwoPhaseDesign(df, subset="in2")
+        >>> z = (des.full_weights * df["y"].to_numpy())[:, None]
+        >>> [part.round(4).tolist() for part in des.phase_vcov(z)]
+        [[[18.6667]], [[1.3333]]]
+        """
+        _, first, second = self._vcov(values, None, 1)
+        return first, second
+
+    # --- internal API (see micropop.design._core) -----------------------------------
+
+    def unit_totals(self, values: np.ndarray, row_domain: np.ndarray | None = None,
+                    n_domains: int = 1) -> list[UnitTotals]:
+        """Refused: a two-phase variance is a sum over pairs, not over units (TypeError).
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from micropop.design import TwoPhaseDesign
+        >>> des = TwoPhaseDesign(pd.DataFrame({"in2": [True, True, False]}), subset="in2")
+        >>> des.unit_totals(np.ones((3, 1)))
+        Traceback (most recent call last):
+        TypeError: a TwoPhaseDesign has no unit sums: use its linearized_vcov
+        """
+        raise self._no_unit_sums()
+
+    def vcov_from_totals(self, totals: Sequence[UnitTotals], n_domains: int = 1) -> np.ndarray:
+        """Refused, as :meth:`unit_totals` (TypeError).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import TwoPhaseDesign
+        >>> des = TwoPhaseDesign(pd.DataFrame({"in2": [True, True, False]}), subset="in2")
+        >>> des.vcov_from_totals([])
+        Traceback (most recent call last):
+        TypeError: a TwoPhaseDesign has no unit sums: use its linearized_vcov
+        """
+        raise self._no_unit_sums()
+
+    def _no_unit_sums(self) -> TypeError:
+        return TypeError("a TwoPhaseDesign has no unit sums: use its linearized_vcov")
+
+    def linearized_vcov(self, values: np.ndarray, row_domain: np.ndarray | None = None,
+                        n_domains: int = 1) -> np.ndarray:
+        """The two-phase covariance of the domain totals of influence ``values`` (R's ``twophase2var``).
+
+        Parameters
+        ----------
+        values : ndarray, shape (n, p)
+            Influence values by row of :attr:`frame` (zeros outside the scope).
+        row_domain : ndarray of int, shape (n,), optional
+            Domain of each row (-1: in none); None: every row in the one domain.
+        n_domains : int, default 1
+            Number of domains K; statistic ``j * K + k`` is column j in domain k.
+
+        Returns
+        -------
+        ndarray, shape (p * K, p * K)
+            Phase-one plus phase-two term.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import TwoPhaseDesign
+        >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "in2": [True, True, True, False]})
+        >>> des = TwoPhaseDesign(df, subset="in2")
+        >>> z = (des.full_weights * df["y"].to_numpy())[:, None]
+        >>> des.linearized_vcov(z).round(4).tolist()
+        [[20.0]]
+        """
+        return self._vcov(values, row_domain, n_domains)[0]
+
+    def _vcov(self, values: np.ndarray, row_domain: np.ndarray | None,
+              n_domains: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        x = np.asarray(values, dtype=float)[self._in_phase2]
+        if row_domain is not None and n_domains > 0:
+            domain = np.asarray(row_domain)[self._in_phase2]
+            spread = np.zeros((len(x), x.shape[1] * n_domains))
+            held = domain >= 0
+            rows = np.flatnonzero(held)
+            for j in range(x.shape[1]):
+                spread[rows, j * n_domains + domain[held]] = x[held, j]
+            x = spread
+        return twophase_vcov(x, *self._structure)
+
+    def domain_degf(self, row_domain: np.ndarray, n_domains: int) -> np.ndarray:
+        """R's degf of each domain: its phase-two units minus strata (R's ``degf(design$phase2)``).
+
+        Parameters
+        ----------
+        row_domain : ndarray of int, shape (n,)
+            Domain of each row of :attr:`frame` (-1: in none).
+        n_domains : int
+            Number of domains K.
+
+        Returns
+        -------
+        ndarray of float, shape (K,)
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from micropop.design import TwoPhaseDesign
+        >>> des = TwoPhaseDesign(pd.DataFrame({"in2": [True, True, True, False]}),
+        ...                      subset="in2")
+        >>> des.degf, des.domain_degf(np.array([0, 1, 1, -1]), 2).tolist()
+        (2, [0.0, 1.0])
+        """
+        degf: np.ndarray = self._phase2.domain_degf(
+            np.asarray(row_domain)[self._in_phase2], n_domains)
+        return degf
+
+    def with_weights(self, weights: np.ndarray, step: WeightingRecord) -> Any:
+        """Refused: weighting steps of a two-phase design are not offered (DesignError).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import TwoPhaseDesign
+        >>> des = TwoPhaseDesign(pd.DataFrame({"in2": [True, True, False]}), subset="in2")
+        >>> des.trim(upper=2.0)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        micropop.errors.DesignError: a TwoPhaseDesign cannot be re-weighted (trim)...
+        """
+        raise DesignError(f"a TwoPhaseDesign cannot be re-weighted ({step.method}): its "
+                          "variance has no term for it",
+                          hint="weight the phase-one design (des.phase_one) and build the "
+                               "two-phase design from its data, or use R's calibrate(phase=2)")
+
+    def _count_degf(self) -> int:
+        scope = self.rows[self._in_phase2]
+        return int(self._phase2.domain_degf(np.where(scope, 0, -1).astype(np.intp), 1)[0])
+
+    def __repr__(self) -> str:
+        return (f"TwoPhaseDesign({len(self._data)} phase-one rows, "
+                f"{int(self._in_phase2.sum())} in phase two, "
+                f"{self._phase2.n_strata} phase-two strata, method={self._method!r})")
+
+
+def _pair(value: Any, name: str) -> tuple[str | None, str | None]:
+    """A pair (phase one, phase two) of column names or None."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list)) or len(
+            value) != 2:
+        raise DesignError(f"{name}={value!r} is not a pair (phase one, phase two)",
+                          hint=f"e.g. {name}=(None, 'stratum'): one entry per phase, "
+                               "None to leave a phase out")
+    for entry in value:
+        if entry is not None and not isinstance(entry, str):
+            raise DesignError(f"{name} holds {entry!r}, not a column name or None",
+                              hint=f"e.g. {name}=(None, 'stratum')")
+    return value[0], value[1]
+
+
+def _phase_two_rows(frame: pd.DataFrame, subset: Any) -> np.ndarray:
+    """The phase-two mask: a True/False (or 1/0) column or mask, no missing value."""
+    if isinstance(subset, str):
+        require_columns(frame, [subset])
+        column = frame[subset]
+    elif isinstance(subset, pd.Series):
+        if not subset.index.equals(frame.index):
+            raise DesignError("the subset Series is not aligned with the data",
+                              hint="give one True/False per row of data, with its index")
+        column = subset
+    else:
+        column = pd.Series(np.asarray(subset), index=frame.index) if np.ndim(
+            subset) == 1 and len(subset) == len(frame) else None
+        if column is None:
+            raise DesignError(f"subset must be a column name or {len(frame)} True/False "
+                              "values, one per row of data",
+                              hint="e.g. subset='in_module'")
+    missing = column.isna().to_numpy()
+    if missing.any():
+        raise DesignError(f"subset has missing values in {data_rows(frame, missing)}",
+                          hint="say for every phase-one row whether it is in phase two")
+    values = column.to_numpy()
+    if values.dtype != bool:
+        bad = ~np.isin(values, [0, 1]) if values.dtype.kind in "iuf" else np.ones(
+            len(values), dtype=bool)
+        if bad.any():
+            raise DesignError(f"subset holds values other than True/False or 1/0 in "
+                              f"{data_rows(frame, bad, values[bad])}",
+                              hint="mark the phase-two rows with True/False")
+        values = values == 1
+    if not values.any():
+        raise EmptyDomainError("no row is in phase two (subset is False everywhere)",
+                               hint="check the subset column")
+    return np.array(values, dtype=bool)
+
+
+def _phase_two(frame: pd.DataFrame, in_phase2: np.ndarray,
+               pairs: dict[str, tuple[str | None, str | None]]) -> SurveyDesign:
+    """The phase-two design on the phase-two rows, its fpc computed from phase one as R."""
+    psu, strata, probs, fpc = (pairs[k][1] for k in ("psu", "strata", "probs", "fpc"))
+    needed = [c for c in (psu, strata, probs, fpc) if c is not None]
+    require_columns(frame, needed)
+    for column in needed:
+        missing = frame[column].isna().to_numpy() & in_phase2
+        if missing.any():
+            raise DesignError(f"phase-two column {column!r} is missing in "
+                              f"{data_rows(frame, missing)}, which are in phase two",
+                              hint="every phase-two row needs its design columns")
+    sample = frame[in_phase2]
+    if probs is None and fpc is None:  # R: N_h = phase-one units of the phase-two stratum
+        keys = [c for c in (strata, psu) if c is not None]
+        for column in keys:
+            missing = frame[column].isna().to_numpy()
+            if missing.any():
+                raise DesignError(f"phase-two column {column!r} is missing in "
+                                  f"{data_rows(frame, missing)} of phase one, so the "
+                                  "phase-two sampling fractions cannot be counted",
+                                  hint="fill it for every phase-one row, or give the "
+                                       "phase-two fpc or probs")
+        units = pd.Series(frame[psu] if psu is not None else np.arange(len(frame)),
+                          index=frame.index)
+        groups = frame[strata] if strata is not None else pd.Series(0, index=frame.index)
+        counted = units.groupby(groups.to_numpy()).nunique()
+        held = groups[in_phase2].unique()
+        empty = [g for g in counted.index if g not in set(held)]
+        if empty:
+            raise DesignError(f"phase-two strata {', '.join(map(repr, empty[:5]))} hold no "
+                              "phase-two row (a zero sampling fraction)",
+                              hint="every phase-two stratum needs a phase-two row")
+        sample = sample.assign(**{_PHASE2_FPC: groups[in_phase2].map(counted).to_numpy(
+            dtype=float)})
+        fpc = _PHASE2_FPC
+    return SurveyDesign(sample, strata=strata, psu=psu, fpc=fpc, probs=probs)
+
+
+def _unit_probs(design: SurveyDesign, phase: str) -> np.ndarray:
+    """Each row's inclusion probability at its phase, checked constant within a unit."""
+    prob = 1.0 / design.full_weights
+    unit = design.stages[0].cluster
+    first = np.zeros(int(unit.max()) + 1)
+    first[unit[::-1]] = prob[::-1]
+    varies = ~np.isclose(prob, first[unit], rtol=1e-12, atol=0.0)
+    if varies.any():
+        raise DesignError(f"phase-{phase} probabilities vary within a sampling unit in "
+                          f"{data_rows(design.frame, varies)}",
+                          hint="give each unit one probability")
+    held: np.ndarray = first[unit]
+    return held
+
+
+def _phase_structure(design: SurveyDesign, phase: str,
+                     rows: np.ndarray | None = None) -> PhaseStructure:
+    """R's ``Dcheck`` of one phase over ``rows`` of its design (default all)."""
+    stage = design.stages[0]
+    prob = _unit_probs(design, phase)
+    keep = slice(None) if rows is None else rows
+    return PhaseStructure.build(stage.cluster[keep], stage.strata[keep], prob[keep],
+                                stage.n_units, stage.popsize is not None or phase == "two")
+
+
+def _phase_one_structure(phase1: SurveyDesign, in_phase2: np.ndarray) -> PhaseStructure:
+    """Phase one over the phase-two rows; a cohort (R's identity) when every probability
+    is 1 and there is no fpc."""
+    if phase1.stages[0].popsize is None and np.all(phase1.full_weights == 1.0):
+        return PhaseStructure.cohort(int(in_phase2.sum()))
+    return _phase_structure(phase1, "one", in_phase2)
