@@ -116,6 +116,23 @@ by_of <- function(var, by, fun, des, kind) {
   list(kind = kind, variable = var, by = by, levels = as.character(b[[by]]),
        estimate = unname(as.vector(coef(b))), vcov = unname(as.matrix(vcov(b))))
 }
+glm_of <- function(formula, des) {  # R's ?twophase example: svyglm on the case-control design
+  # run to the fixed point of IRLS, as make_refs_models.R (R's default stops at 1e-8)
+  fit <- svyglm(as.formula(formula), design = des, family = quasibinomial(),
+                control = glm.control(epsilon = 1e-300, maxit = 200))
+  list(kind = "glm", formula = formula, names = I(names(coef(fit))),
+       estimate = unname(coef(fit)), vcov = unname(as.matrix(vcov(fit))))
+}
+ciprop_of <- function(var, level, des) {
+  p <- svyciprop(as.formula(sprintf("~I(`%s` == \"%s\")", var, level)), des, method = "logit")
+  list(kind = "proportion", variable = var, level = level, estimate = unname(as.vector(coef(p))),
+       var = unname(as.vector(attr(p, "var"))), ci = unname(as.vector(confint(p))))
+}
+quantile_of <- function(var, p, des) {
+  q <- svyquantile(formula_of(var), des, p)[[var]]
+  list(kind = "quantile", variable = var, p = p, estimate = unname(q[, "quantile"]),
+       ci = unname(c(q[, "ci.2.5"], q[, "ci.97.5"])), se = unname(q[, "se"]))
+}
 cases <- list(
   pbc = list(
     total = function(d) stat_of(svytotal(~bili + albumin, d), "total", c("bili", "albumin")),
@@ -132,13 +149,17 @@ cases <- list(
     share = function(d) stat_of(svymean(~histol_f, d), "mean", c("histol_f")),
     ratio = function(d) ratio_of("edrel", "age", d),
     by = function(d) by_of("age", "histol_f", svymean, d, "mean"),
-    by_total = function(d) by_of("edrel", "histol_f", svytotal, d, "total")),
+    by_total = function(d) by_of("edrel", "histol_f", svytotal, d, "total"),
+    proportion = function(d) ciprop_of("histol_f", "favourable", d)),
   case_control = list(
     total = function(d) stat_of(svytotal(~edrel + age, d), "total", c("edrel", "age")),
     mean = function(d) stat_of(svymean(~edrel + age, d), "mean", c("edrel", "age")),
     share = function(d) stat_of(svymean(~histol_f, d), "mean", c("histol_f")),
     ratio = function(d) ratio_of("edrel", "age", d),
-    by = function(d) by_of("age", "histol_f", svymean, d, "mean")),
+    by = function(d) by_of("age", "histol_f", svymean, d, "mean"),
+    proportion = function(d) ciprop_of("histol_f", "favourable", d),
+    quantile = function(d) quantile_of("age", 0.5, d),
+    glm = function(d) glm_of("rel ~ factor(stage) * factor(histol)", d)),
   strat = list(
     total = function(d) stat_of(svytotal(~api00 + enroll, d), "total", c("api00", "enroll")),
     mean = function(d) stat_of(svymean(~api00 + api99, d), "mean", c("api00", "api99")),
