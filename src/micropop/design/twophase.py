@@ -32,8 +32,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from micropop.design._core import protected_copy
+from micropop.design._core import Design, protected_copy
 from micropop.design._facade import DesignMethods
+from micropop.design._method_docs import sections_from
+from micropop.design._variance import VarianceAPI
 from micropop.design.encode import check_labels, require_columns
 from micropop.design.survey import SurveyDesign
 from micropop.errors import DesignError, EmptyDomainError, check_option, data_rows
@@ -188,8 +190,10 @@ class TwoPhaseDesign(DesignMethods):
 
     @property
     def phase_two(self) -> SurveyDesign:
-        """The phase-two design over the phase-two rows, its weights ``1 / pi2``
-        conditional on phase one (R's ``design$phase2``)."""
+        """The phase-two design over the phase-two rows (R's ``design$phase2``).
+
+        Its weights are ``1 / pi2``, conditional on phase one.
+        """
         return self._phase2
 
     @property
@@ -202,34 +206,36 @@ class TwoPhaseDesign(DesignMethods):
         """How the design's variances are estimated, for display."""
         return "two-phase linearisation (R's twophase, method='full')"
 
-    def phase_vcov(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The phase-one and phase-two parts of :meth:`linearized_vcov` (R's ``attr(, "phases")``).
-
-        Parameters
-        ----------
-        values : ndarray, shape (n, p)
-            Influence values by row of :attr:`frame` (zeros outside phase two).
+    @sections_from(VarianceAPI.unit_totals, "Parameters")
+    def phase_vcov(self, values: np.ndarray, row_domain: np.ndarray | None = None,
+                   n_domains: int = 1) -> tuple[np.ndarray, np.ndarray]:
+        """The phase-one and phase-two terms of :meth:`linearized_vcov` (R's ``"phases"``).
 
         Returns
         -------
-        tuple of ndarray, each (p, p)
+        tuple of ndarray, each (p * K, p * K)
             The phase-one term and the phase-two term; they add up to the covariance.
 
         Examples
         --------
-        >>> import pandas as pd
+        Phase two is all the micro-workers and one of the two others: only
+        the others' count (domain 0) has a phase-two term.
+
+        >>> import numpy as np, pandas as pd
         >>> from micropop.design import TwoPhaseDesign
-        >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "in2": [True, True, True, False]})
-        >>> des = TwoPhaseDesign(df, subset="in2")
-        >>> z = (des.full_weights * df["y"].to_numpy())[:, None]
-        >>> [part.round(4).tolist() for part in des.phase_vcov(z)]
-        [[[18.6667]], [[1.3333]]]
+        >>> df = pd.DataFrame({"worker": [1, 1, 0, 0], "in2": [True, True, True, False]})
+        >>> des = TwoPhaseDesign(df, subset="in2", strata=(None, "worker"))
+        >>> first, second = des.phase_vcov(des.full_weights[:, None],
+        ...                                df["worker"].to_numpy(), 2)
+        >>> np.diag(first).tolist(), np.diag(second).tolist()
+        ([2.0, 2.0], [2.0, 0.0])
         """
-        _, first, second = self._vcov(values, None, 1)
+        _, first, second = self._vcov(values, row_domain, n_domains)
         return first, second
 
     # --- internal API (see micropop.design._core) -----------------------------------
 
+    @sections_from(VarianceAPI.unit_totals, "Parameters")
     def unit_totals(self, values: np.ndarray, row_domain: np.ndarray | None = None,
                     n_domains: int = 1) -> list[UnitTotals]:
         """Refused: a two-phase variance is a sum over pairs, not over units (TypeError).
@@ -245,6 +251,7 @@ class TwoPhaseDesign(DesignMethods):
         """
         raise self._no_unit_sums()
 
+    @sections_from(VarianceAPI.vcov_from_totals, "Parameters")
     def vcov_from_totals(self, totals: Sequence[UnitTotals], n_domains: int = 1) -> np.ndarray:
         """Refused, as :meth:`unit_totals` (TypeError).
 
@@ -262,23 +269,15 @@ class TwoPhaseDesign(DesignMethods):
     def _no_unit_sums(self) -> TypeError:
         return TypeError("a TwoPhaseDesign has no unit sums: use its linearized_vcov")
 
+    @sections_from(VarianceAPI.unit_totals, "Parameters")
     def linearized_vcov(self, values: np.ndarray, row_domain: np.ndarray | None = None,
                         n_domains: int = 1) -> np.ndarray:
-        """The two-phase covariance of the domain totals of influence ``values`` (R's ``twophase2var``).
-
-        Parameters
-        ----------
-        values : ndarray, shape (n, p)
-            Influence values by row of :attr:`frame` (zeros outside the scope).
-        row_domain : ndarray of int, shape (n,), optional
-            Domain of each row (-1: in none); None: every row in the one domain.
-        n_domains : int, default 1
-            Number of domains K; statistic ``j * K + k`` is column j in domain k.
+        """The two-phase covariance of the domain totals of ``values`` (R's ``twophase2var``).
 
         Returns
         -------
         ndarray, shape (p * K, p * K)
-            Phase-one plus phase-two term.
+            Phase-one plus phase-two term (:meth:`phase_vcov`).
 
         Examples
         --------
@@ -287,7 +286,7 @@ class TwoPhaseDesign(DesignMethods):
         >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "in2": [True, True, True, False]})
         >>> des = TwoPhaseDesign(df, subset="in2")
         >>> z = (des.full_weights * df["y"].to_numpy())[:, None]
-        >>> des.linearized_vcov(z).round(4).tolist()
+        >>> des.linearized_vcov(z).round(4).tolist()  # 18.6667 + 1.3333
         [[20.0]]
         """
         return self._vcov(values, row_domain, n_domains)[0]
@@ -332,6 +331,7 @@ class TwoPhaseDesign(DesignMethods):
             np.asarray(row_domain)[self._in_phase2], n_domains)
         return degf
 
+    @sections_from(Design.with_weights, "Parameters")
     def with_weights(self, weights: np.ndarray, step: WeightingRecord) -> Any:
         """Refused: weighting steps of a two-phase design are not offered (DesignError).
 
@@ -384,12 +384,11 @@ def _phase_two_rows(frame: pd.DataFrame, subset: Any) -> np.ndarray:
                               hint="give one True/False per row of data, with its index")
         column = subset
     else:
-        column = pd.Series(np.asarray(subset), index=frame.index) if np.ndim(
-            subset) == 1 and len(subset) == len(frame) else None
-        if column is None:
+        if np.ndim(subset) != 1 or len(subset) != len(frame):
             raise DesignError(f"subset must be a column name or {len(frame)} True/False "
                               "values, one per row of data",
                               hint="e.g. subset='in_module'")
+        column = pd.Series(np.asarray(subset), index=frame.index)
     missing = column.isna().to_numpy()
     if missing.any():
         raise DesignError(f"subset has missing values in {data_rows(frame, missing)}",

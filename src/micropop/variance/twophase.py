@@ -134,7 +134,19 @@ class PhaseStructure:
         return cls(rows, np.zeros(m, dtype=np.intp), np.ones(m), np.zeros(m))
 
     def terms(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """The (coefficient, group code) pairs of the structure; zero terms left out."""
+        """The (coefficient, group code) pairs of the structure; zero terms left out.
+
+        Returns
+        -------
+        list of tuple of (ndarray, ndarray)
+            The unit term, then the stratum term unless it is zero.
+
+        Examples
+        --------
+        >>> from micropop.variance.twophase import PhaseStructure
+        >>> len(PhaseStructure.cohort(3).terms())
+        1
+        """
         out = [(self.unit_coef, self.unit)]
         if np.any(self.strata_coef):
             out.append((self.strata_coef, self.stratum))
