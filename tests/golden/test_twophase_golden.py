@@ -64,6 +64,9 @@ def test_estimates_and_variances_match_r(name, key):
         _close(fit.params, ref["estimate"], "coefficients")
         _close(fit.vcov, ref["vcov"], "vcov")
         return
+    if kind == "deff":
+        _close(des.mean(ref["variables"], deff=True).to_frame()["deff"], ref["deff"], "deff")
+        return
     if kind == "proportion":
         est = des.proportion(ref["variable"], category=ref["level"], ci="logit")
         _close(est.estimate, [ref["estimate"]], "proportion")

@@ -150,7 +150,11 @@ cases <- list(
     ratio = function(d) ratio_of("edrel", "age", d),
     by = function(d) by_of("age", "histol_f", svymean, d, "mean"),
     by_total = function(d) by_of("edrel", "histol_f", svytotal, d, "total"),
-    proportion = function(d) ciprop_of("histol_f", "favourable", d)),
+    proportion = function(d) ciprop_of("histol_f", "favourable", d),
+    # svymean's deff (svytotal.twophase2's leaves out the division by n: not compared)
+    deff = function(d) list(kind = "deff", variables = I(c("age", "edrel")),
+                            deff = unname(as.vector(deff(svymean(~age + edrel, d,
+                                                                   deff = TRUE)))))),
   case_control = list(
     total = function(d) stat_of(svytotal(~edrel + age, d), "total", c("edrel", "age")),
     mean = function(d) stat_of(svymean(~edrel + age, d), "mean", c("edrel", "age")),
