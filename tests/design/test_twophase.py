@@ -20,6 +20,7 @@ from micropop.errors import (
     MissingColumnError,
     MissingValuesError,
     OptionError,
+    WeightingError,
 )
 from support.hostile import design_frames, every_estimator_right_or_refused
 from support.paths import REFERENCE
@@ -202,3 +203,31 @@ def test_every_estimator_is_right_or_refused_on_hostile_two_phase_data(frame, da
     except MicropopError:
         return
     every_estimator_right_or_refused(des, data.draw)
+
+
+# --- phase-two calibration ---------------------------------------------------------------
+
+
+def test_calibrated_phase_two_meets_the_phase_one_totals(screening):
+    des = _design(screening).calibrate_phase2(["sex"])
+    counts = screening["sex"].value_counts()
+    np.testing.assert_allclose(des.phase_two.total("sex").estimate,
+                               [counts["f"], counts["m"]])
+    assert isinstance(des, TwoPhaseDesign) and des.degf == _design(screening).degf
+    numeric = _design(screening).calibrate_phase2(["N"], method="raking")
+    assert numeric.phase_two.weights.sum() == pytest.approx(12.0)  # R's intercept
+
+
+def test_calibrate_phase2_refuses_bad_inputs(screening):
+    des = _design(screening)
+    with pytest.raises(DesignError, match="needs the calibration columns"):
+        des.calibrate_phase2()
+    gap = screening.assign(sex=screening["sex"].where(screening["id"] != 5))
+    with pytest.raises(DesignError, match=r"'sex' is missing in data row 6 of phase one"):
+        _design(gap).calibrate_phase2(["sex"])
+    with pytest.raises(MissingColumnError, match="nope"):
+        des.calibrate_phase2(["nope"])
+    with pytest.raises(WeightingError, match="'rrz' is not a calibration function"):
+        des.calibrate_phase2(["sex"], method="rrz")
+    with pytest.raises(DesignError, match="calibrate_phase2"):
+        des.calibrate({"sex": {"f": 6, "m": 6}})

@@ -52,7 +52,31 @@ def test_degrees_of_freedom_match_r(name):
 
 @pytest.mark.parametrize(("name", "key"), STATS, ids=[f"{n}-{k}" for n, k in STATS])
 def test_estimates_and_variances_match_r(name, key):
-    des, ref = DESIGNS[name], REFS["cases"][name]["stats"][key]
+    _check(DESIGNS[name], key, REFS["cases"][name]["stats"][key])
+
+
+def _calibrated(name: str) -> TwoPhaseDesign:
+    spec = REFS["calibrated"][name]
+    return DESIGNS[spec["base"]].calibrate_phase2([spec["columns"]], method=spec["calfun"],
+                                                  epsilon=1e-12, max_iter=100)
+
+
+CALIBRATED = [(name, key) for name, case in REFS["calibrated"].items() for key in case["stats"]]
+
+
+@pytest.mark.parametrize("name", sorted(REFS["calibrated"]))
+def test_calibrated_phase_two_weights_match_r(name):
+    des = _calibrated(name)
+    _close(des.weights, REFS["calibrated"][name]["weights"], "weights")
+
+
+@pytest.mark.parametrize(("name", "key"), CALIBRATED, ids=[f"{n}-{k}" for n, k in CALIBRATED])
+def test_calibrated_estimates_and_variances_match_r(name, key):
+    """R's calibrate(des, phase=2, formula=...): twophase2var with phase2$postStrata."""
+    _check(_calibrated(name), key, REFS["calibrated"][name]["stats"][key])
+
+
+def _check(des: TwoPhaseDesign, key: str, ref: dict) -> None:
     kind = ref["kind"]
     if kind == "ratio":
         est = des.ratio(ref["numerator"], ref["denominator"])

@@ -48,6 +48,7 @@ set.seed(15)
 nwtco$incc2 <- as.logical(with(nwtco, ifelse(rel | instit == 2, 1, rbinom(nrow(nwtco), 1, .1))))
 nwtco$case_cohort <- with(nwtco, in.subcohort | rel == 1)
 nwtco$relinst <- with(nwtco, paste(rel, instit, sep = "."))
+nwtco$relstageinst <- with(nwtco, paste(rel, stage, instit, sep = "."))
 nwtco$histol_f <- factor(ifelse(nwtco$histol == 1, "favourable", "unfavourable"))
 nwtco <- write_fixture(nwtco, "nwtco")
 
@@ -213,5 +214,46 @@ for (name in names(cases)) {
                             dcheck = if (name %in% corrected_cases) "sampsize[uid]" else "R",
                             stats = lapply(cases[[name]], function(f) f(des)))
 }
+# calibrate(phase = 2): phase two calibrated to the phase-one totals (R's default
+# population), R's ?twophase example (gccs8) and a numeric and a raking calibration
+cal_specs <- list(
+  cal_cc = list(base = "case_control", columns = "relstageinst", calfun = "linear"),
+  cal_age = list(base = "case_cohort", columns = "age", calfun = "linear"),
+  cal_rake = list(base = "case_cohort", columns = "histol_f", calfun = "raking"))
+# A domain of a calibrated design: R's subset() (so svyby) zeroes the Dcheck among the
+# rows outside the domain, where the calibration residuals are not zero, so its phase-two
+# term leaves out their pairs; its one-phase designs (svyrecvar) and the formula keep them.
+# The domain means here are R's twophase2var on the whole design, of the domain's
+# influence values extended by zeros (what svymean passes it, on the unsubsetted design).
+by_full_of <- function(var, by, des) {
+  data <- des$phase1$sample$variables
+  pw <- 1 / des$prob
+  x <- data[[var]]
+  levels <- levels(factor(data[[by]]))
+  stats <- lapply(levels, function(level) {
+    inside <- as.numeric(data[[by]] == level)
+    average <- sum(x * pw * inside) / sum(pw * inside)
+    z <- (x - average) * pw * inside / sum(pw * inside)
+    c(average, survey:::twophase2var(matrix(z), des))
+  })
+  list(kind = "mean", variable = var, by = by, levels = levels,
+       estimate = sapply(stats, `[`, 1), vcov = diag(sapply(stats, `[`, 2)))
+}
+cal_stats <- list(
+  total = function(d) stat_of(svytotal(~edrel + age, d), "total", c("edrel", "age")),
+  mean = function(d) stat_of(svymean(~edrel + age, d), "mean", c("edrel", "age")),
+  ratio = function(d) ratio_of("edrel", "age", d),
+  by = function(d) by_full_of("edrel", "histol_f", d))
+out$calibrated <- list()
+for (name in names(cal_specs)) {
+  s <- cal_specs[[name]]
+  des <- calibrate(design_of(specs[[s$base]]), phase = 2, formula = formula_of(s$columns),
+                   calfun = s$calfun, epsilon = 1e-12, maxit = 100)
+  stats <- lapply(cal_stats, function(f) f(des))
+  if (name == "cal_cc")
+    stats$glm <- glm_of("rel ~ factor(stage) * factor(histol)", des)
+  out$calibrated[[name]] <- c(s, list(weights = unname(1 / des$prob), stats = stats))
+}
+
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, null = "null", na = "null",
                   pretty = TRUE), file.path("tests", "reference", "twophase_refs.json"))

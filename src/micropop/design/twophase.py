@@ -35,6 +35,7 @@ import pandas as pd
 from micropop.design._core import Design, protected_copy
 from micropop.design._facade import DesignMethods
 from micropop.design._method_docs import sections_from
+from micropop.design._twophase_calibrate import INTERCEPT, phase_one_totals
 from micropop.design._variance import VarianceAPI
 from micropop.design.encode import check_labels, require_columns
 from micropop.design.survey import SurveyDesign
@@ -42,7 +43,7 @@ from micropop.errors import DesignError, EmptyDomainError, check_option, data_ro
 from micropop.variance.twophase import PhaseStructure, twophase_vcov
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from micropop.design._core import WeightingRecord
     from micropop.variance.linearization import UnitTotals
@@ -302,7 +303,11 @@ class TwoPhaseDesign(DesignMethods):
             for j in range(x.shape[1]):
                 spread[rows, j * n_domains + domain[held]] = x[held, j]
             x = spread
-        return twophase_vcov(x, *self._structure)
+        # a calibrated phase two: its term reads the calibration residuals (R's
+        # phase2$postStrata), the phase-one term the values themselves
+        x2 = (self._phase2.calibrated_influence(x)[0]
+              if self._phase2.calibration_projections else None)
+        return twophase_vcov(x, *self._structure, x2=x2)
 
     def domain_degf(self, row_domain: np.ndarray, n_domains: int) -> np.ndarray:
         """R's degf of each domain: its phase-two units minus strata (R's ``degf(design$phase2)``).
@@ -346,8 +351,83 @@ class TwoPhaseDesign(DesignMethods):
         """
         raise DesignError(f"a TwoPhaseDesign cannot be re-weighted ({step.method}): its "
                           "variance has no term for it",
-                          hint="weight the phase-one design (des.phase_one) and build the "
-                               "two-phase design from its data, or use R's calibrate(phase=2)")
+                          hint="calibrate phase two to phase one with des.calibrate_phase2 "
+                               "(R's calibrate(phase=2))")
+
+    def calibrate_phase2(self, columns: Sequence[str] | None = None, method: str = "linear",
+                         population: Mapping[Any, Any] | None = None,
+                         bounds: tuple[float, float] | None = None, max_iter: int = 50,
+                         epsilon: float = 1e-7) -> TwoPhaseDesign:
+        """Calibrate phase two to phase one's totals, as R's ``calibrate(des, phase=2, ...)``.
+
+        The phase-two weights ``1 / pi2`` are calibrated
+        (:func:`micropop.weighting.calibrate`) so that the phase-two rows
+        reproduce the phase-one sample's totals of ``columns`` (R's default
+        ``population``: a categorical column counted by level, a numeric one
+        summed, the phase-one count as R's intercept when no column is
+        categorical). The variance then takes the phase-two term from the
+        calibration residuals, the phase-one term from the values, as R's
+        ``twophase2var``.
+
+        Parameters
+        ----------
+        columns : list of str, optional
+            Calibration variables, known on every phase-one row (R's ``formula``).
+        method : {"linear", "raking", "logit"}
+            R's ``calfun`` (its ``"rrz"`` is not offered).
+        population : dict, optional
+            Other targets, as :func:`micropop.weighting.calibrate` takes them,
+            instead of the phase-one totals of ``columns``.
+        bounds, max_iter, epsilon
+            As :func:`micropop.weighting.calibrate`.
+
+        Returns
+        -------
+        TwoPhaseDesign
+            The same design with calibrated phase-two weights.
+
+        Raises
+        ------
+        DesignError
+            Neither ``columns`` nor ``population``, or a calibration variable
+            missing in phase-one rows; and the errors of
+            :func:`micropop.weighting.calibrate`.
+
+        Examples
+        --------
+        A case-control phase two (every relapse, some of the others),
+        calibrated to the phase-one counts of each institution (R's
+        ``calibrate(des, phase = 2, formula = ~inst)``):
+
+        >>> from micropop.design import TwoPhaseDesign
+        >>> df = pd.DataFrame({"rel": ["0", "0", "0", "1", "1", "0"],
+        ...                    "inst": ["a", "b", "a", "b", "a", "b"],
+        ...                    "age": [2.0, 5.0, 3.0, 4.0, 6.0, 1.0],
+        ...                    "in2": [True, True, False, True, True, True]})
+        >>> des = TwoPhaseDesign(df, subset="in2", strata=(None, "rel"))
+        >>> cal = des.calibrate_phase2(["inst"])
+        >>> cal.phase_two.weights.round(4).tolist()
+        [1.7143, 1.0909, 0.8182, 1.2857, 1.0909]
+        >>> cal.total("inst").estimate.round(6).tolist()  # phase one's 3 and 3
+        [3.0, 3.0]
+        """
+        from micropop.weighting import calibrate
+
+        if population is None:
+            if columns is None:
+                raise DesignError("calibrate_phase2 needs the calibration columns",
+                                  hint="e.g. des.calibrate_phase2(['stratum_variable'])")
+            population = phase_one_totals(self._data, columns)
+        phase2 = self._phase2
+        if INTERCEPT in population and INTERCEPT not in phase2.frame.columns:
+            phase2 = phase2.assign(**{INTERCEPT: "all"})
+        phase2 = calibrate(phase2, population, method=method, bounds=bounds,
+                           max_iter=max_iter, epsilon=epsilon)
+        weights = np.zeros(len(self._data))
+        weights[self._in_phase2] = (self._phase1.full_weights[self._in_phase2]
+                                    * phase2.full_weights)
+        weights.flags.writeable = False
+        return self._replace(recount=True, _phase2=phase2, _weights=weights)
 
     def _count_degf(self) -> int:
         scope = self.rows[self._in_phase2]
