@@ -378,8 +378,12 @@ class TwoPhaseDesign(DesignMethods):
         population : dict, optional
             Other targets, as :func:`micropop.weighting.calibrate` takes them,
             instead of the phase-one totals of ``columns``.
-        bounds, max_iter, epsilon
-            As :func:`micropop.weighting.calibrate`.
+        bounds : (float, float), optional
+            Bounds on the g-weights, as :func:`micropop.weighting.calibrate`.
+        max_iter : int, default 50
+            Newton iterations (R's ``maxit``).
+        epsilon : float, default 1e-7
+            Tolerance on the totals (R's ``epsilon``).
 
         Returns
         -------
