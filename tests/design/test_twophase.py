@@ -151,9 +151,23 @@ def test_design_arguments_must_be_pairs_of_columns(screening, kwargs, match):
         _design(screening, **kwargs)
 
 
-def test_only_the_full_method_is_offered(screening):
+def test_methods_are_r_s(screening):
     with pytest.raises(OptionError, match="method"):
-        _design(screening, method="approx")
+        _design(screening, method="exact")
+    approx = _design(screening, method="approx")
+    simple = _design(screening, method="simple")
+    full = _design(screening)
+    np.testing.assert_allclose(approx.mean("hours").se, simple.mean("hours").se)
+    np.testing.assert_allclose(approx.mean("hours").estimate, full.mean("hours").estimate)
+    with pytest.raises(DesignError, match="method='full' designs, not 'approx'"):
+        approx.calibrate_phase2(["sex"])
+
+
+def test_approx_refuses_phase_two_strata_that_split_a_phase_one_unit(screening):
+    df = screening.assign(unit=np.arange(12) // 2)
+    with pytest.raises(DesignError, match=r"do not split a phase-one unit.*data row"):
+        TwoPhaseDesign(df, subset="module", psu=("unit", None), strata=(None, "worker"),
+                       method="approx")
 
 
 def test_phase_two_strata_must_be_known_in_phase_one_to_count_its_fractions(screening):
@@ -199,7 +213,8 @@ def test_every_estimator_is_right_or_refused_on_hostile_two_phase_data(frame, da
         des = TwoPhaseDesign(df, subset=mask, strata=(frame.design_kwargs.get("strata"),
                                                      strata2),
                              fpc=(frame.design_kwargs.get("fpc"), None),
-                             psu=(None, None))
+                             psu=(None, None),
+                             method=data.draw(st.sampled_from(["full", "approx"])))
     except MicropopError:
         return
     every_estimator_right_or_refused(des, data.draw)

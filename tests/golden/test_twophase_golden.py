@@ -33,7 +33,7 @@ def _design(name: str) -> TwoPhaseDesign:
     data = pd.read_csv(REFERENCE / "fixtures" / f"twophase_{spec['data']}.csv")
     return TwoPhaseDesign(data, subset=spec["subset"], psu=tuple(spec["psu"]),
                           strata=tuple(spec["strata"]), probs=tuple(spec["probs"]),
-                          fpc=tuple(spec["fpc"]))
+                          fpc=tuple(spec["fpc"]), method=spec.get("method", "full"))
 
 
 DESIGNS = {name: _design(name) for name in REFS["designs"]}

@@ -89,12 +89,29 @@ specs <- list(
   clus_probs = list(data = "apiclus1", subset = "in2", psu = list("dnum", "snum"),
                     strata = list(NULL, "stype"), probs = list("prob1", NULL),
                     fpc = list(NULL, NULL)))
+# R's older variance (twophasevar): method = "approx", "simple" (the same code in survey
+# 4.1.1), as R's example dccs8_simple
+with_method <- function(spec, method) c(spec, list(method = method))
+specs$pbc_simple <- with_method(specs$pbc, "simple")
+specs$mu284_approx <- with_method(specs$mu284, "approx")
+specs$case_control_simple <- with_method(specs$case_control, "simple")
+specs$case_control_simple$strata <- list(NULL, "relstageinst")
+specs$strat_approx <- with_method(specs$strat, "approx")
+# phase-two strata that split a phase-one cluster (stype within dnum) make R's usu vary
+# within the cluster, and R's onestrat.phase1 then pairs the clusters' sums (rowsum:
+# sorted) with the usu of their first rows in order of appearance: micropop refuses
+# them, so these cases leave phase two unstratified
+specs$clus_fpc_approx <- with_method(specs$clus_fpc, "approx")
+specs$clus_fpc_approx$strata <- list(NULL, NULL)
+specs$clus_probs_approx <- with_method(specs$clus_probs, "approx")
+specs$clus_probs_approx$strata <- list(NULL, NULL)
 frames <- list(pbc = pbc, mu284 = mu, nwtco = nwtco, apistrat = strat, apiclus1 = clus)
 
 design_of <- function(s) {
   ids <- lapply(s$psu, function(v) if (is.null(v)) ~1 else formula_of(v))
   args <- list(id = ids, strata = pair_of(s$strata), probs = pair_of(s$probs),
-               fpc = pair_of(s$fpc), subset = formula_of(s$subset), data = frames[[s$data]])
+               fpc = pair_of(s$fpc), subset = formula_of(s$subset), data = frames[[s$data]],
+               method = if (is.null(s$method)) "full" else s$method)
   suppressWarnings(do.call(twophase, args))  # a cohort at phase one: R warns "equal probability"
 }
 
@@ -179,6 +196,16 @@ cases <- list(
     total = function(d) stat_of(svytotal(~api00 + enroll, d), "total", c("api00", "enroll")),
     mean = function(d) stat_of(svymean(~api00 + api99, d), "mean", c("api00", "api99")),
     ratio = function(d) ratio_of("api00", "api99", d)))
+approx_stats <- list(
+  pbc_simple = cases$pbc[c("total", "mean", "ratio", "by")],
+  mu284_approx = cases$mu284,
+  case_control_simple = c(cases$case_control[c("total", "mean", "share", "ratio", "by")],
+                          list(glm = function(d) glm_of("rel ~ factor(stage) * factor(histol)",
+                                                        d))),
+  strat_approx = cases$strat,
+  clus_fpc_approx = cases$clus_fpc,
+  clus_probs_approx = cases$clus_probs)
+cases <- c(cases, approx_stats)
 
 # R's Dcheck_multi_subset reads the phase-one sample sizes by position among the
 # phase-two units (sampsize[ithese]) instead of at each unit's own row: with strata and

@@ -35,12 +35,22 @@ import pandas as pd
 from micropop.design._core import Design, protected_copy
 from micropop.design._facade import DesignMethods
 from micropop.design._method_docs import sections_from
+from micropop.design._twophase_build import (
+    PHASE2_FPC,
+    approx_phase_one,
+    pair,
+    phase_one_structure,
+    phase_structure,
+    phase_two_design,
+    phase_two_rows,
+    same_scale,
+)
 from micropop.design._twophase_calibrate import INTERCEPT, phase_one_totals
 from micropop.design._variance import VarianceAPI
-from micropop.design.encode import check_labels, require_columns
+from micropop.design.encode import check_labels
 from micropop.design.survey import SurveyDesign
-from micropop.errors import DesignError, EmptyDomainError, check_option, data_rows
-from micropop.variance.twophase import PhaseStructure, twophase_vcov
+from micropop.errors import DesignError, check_option
+from micropop.variance.twophase import ApproxPhaseOne, PhaseStructure, twophase_vcov
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -51,9 +61,7 @@ if TYPE_CHECKING:
 __all__ = ["TWOPHASE_METHODS", "TwoPhaseDesign"]
 
 #: The variance methods of R's ``twophase`` micropop offers (R's default).
-TWOPHASE_METHODS = ("full",)
-
-_PHASE2_FPC = "phase-one units"  # the fpc column of the phase-two design, when computed
+TWOPHASE_METHODS = ("full", "approx", "simple")
 
 
 class TwoPhaseDesign(DesignMethods):
@@ -93,9 +101,14 @@ class TwoPhaseDesign(DesignMethods):
         Population sizes or sampling fractions of each phase, as
         :class:`SurveyDesign`'s ``fpc``. Phase one without fpc is drawn with
         replacement (R's ``Dcheck``: only its within-unit term).
-    method : {"full"}
-        R's default; ``"approx"`` and ``"simple"`` (R's older ``twophase``
-        variance, ``twophasevar``) are not offered.
+    method : {"full", "approx", "simple"}
+        ``"full"`` (R's default, ``twophase2``): the Horvitz-Thompson form
+        above. ``"approx"`` and ``"simple"`` (one method in R's code): R's
+        older ``twophasevar``, the phase-one variance of the phase-one units'
+        sums (each unit weighted by the share of its group that phase two
+        reached, R's ``usu``) plus the phase-two design's variance; phase-two
+        strata must then not split a phase-one unit, and within a domain a
+        phase-one unit without a row in it counts with share 1, as R.
 
     Raises
     ------
@@ -139,13 +152,14 @@ class TwoPhaseDesign(DesignMethods):
     hours        0.927  0.135
     """
 
-    __slots__ = ("_phase1", "_phase2", "_in_phase2", "_structure", "_method")
+    __slots__ = ("_phase1", "_phase2", "_in_phase2", "_structure", "_method", "_approx")
 
     _phase1: SurveyDesign
     _phase2: SurveyDesign
     _in_phase2: np.ndarray
     _structure: tuple[PhaseStructure, PhaseStructure]
     _method: str
+    _approx: tuple[ApproxPhaseOne, bool] | None
 
     def __init__(self, data: pd.DataFrame, subset: str | np.ndarray | pd.Series,
                  psu: Sequence[str | None] = (None, None),
@@ -157,15 +171,15 @@ class TwoPhaseDesign(DesignMethods):
                               hint="read the file with mp.read_survey or pd.read_csv first")
         check_option("method", method, TWOPHASE_METHODS)
         check_labels(data)
-        pairs = {name: _pair(value, name) for name, value in
+        pairs = {name: pair(value, name) for name, value in
                  (("psu", psu), ("strata", strata), ("probs", probs), ("fpc", fpc))}
         frame = protected_copy(data)
-        in_phase2 = _phase_two_rows(frame, subset)
+        in_phase2 = phase_two_rows(frame, subset)
         with warnings.catch_warnings():  # a cohort: probability 1, as R (which warns)
             warnings.filterwarnings("ignore", "no weights, probs or fpc given")
             phase1 = SurveyDesign(frame, strata=pairs["strata"][0], psu=pairs["psu"][0],
                                   fpc=pairs["fpc"][0], probs=pairs["probs"][0])
-        phase2 = _phase_two(frame, in_phase2, pairs)
+        phase2 = phase_two_design(frame, in_phase2, pairs)
         for phase, design in (("one", phase1), ("two", phase2)):
             if design.n_stages > 1:
                 raise DesignError(f"phase {phase} has {design.n_stages} stages",
@@ -176,10 +190,13 @@ class TwoPhaseDesign(DesignMethods):
         in_phase2.flags.writeable = False
         self._set(_data=frame, _weights=weights, _scope=in_phase2, _weighting=(),
                   _phase1=phase1, _phase2=phase2, _in_phase2=in_phase2, _method=method,
-                  _structure=(_phase_one_structure(phase1, in_phase2),
-                              _phase_structure(phase2, "two")),
+                  _structure=(phase_one_structure(phase1, in_phase2),
+                              phase_structure(phase2, "two")),
+                  _approx=None if method == "full" else (
+                      approx_phase_one(frame, phase1, phase2, in_phase2, pairs["strata"][1]),
+                      same_scale(phase1, phase2, in_phase2)),
                   _design_columns=phase1.design_columns | phase2.design_columns - {
-                      _PHASE2_FPC} | ({subset} if isinstance(subset, str) else set()))
+                      PHASE2_FPC} | ({subset} if isinstance(subset, str) else set()))
         self._set(_degf=self._count_degf())
 
     # --- the user's view ----------------------------------------------------------
@@ -295,6 +312,7 @@ class TwoPhaseDesign(DesignMethods):
     def _vcov(self, values: np.ndarray, row_domain: np.ndarray | None,
               n_domains: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         x = np.asarray(values, dtype=float)[self._in_phase2]
+        in_domain = None
         if row_domain is not None and n_domains > 0:
             domain = np.asarray(row_domain)[self._in_phase2]
             spread = np.zeros((len(x), x.shape[1] * n_domains))
@@ -303,6 +321,14 @@ class TwoPhaseDesign(DesignMethods):
             for j in range(x.shape[1]):
                 spread[rows, j * n_domains + domain[held]] = x[held, j]
             x = spread
+            in_domain = np.tile(domain[:, None] == np.arange(n_domains), values.shape[1])
+        if self._approx is not None:  # R's twophasevar
+            approx, samescale = self._approx
+            first = approx.vcov(x, in_domain)
+            scale = 1.0 if samescale else np.sqrt(
+                1.0 / self._phase1.full_weights[self._in_phase2])[:, None]
+            second = self._phase2.linearized_vcov(x * scale)
+            return first + second, first, second
         # a calibrated phase two: its term reads the calibration residuals (R's
         # phase2$postStrata), the phase-one term the values themselves
         x2 = (self._phase2.calibrated_influence(x)[0]
@@ -417,6 +443,9 @@ class TwoPhaseDesign(DesignMethods):
         """
         from micropop.weighting import calibrate
 
+        if self._approx is not None:
+            raise DesignError(f"calibrate_phase2 is for method='full' designs, not "
+                              f"{self._method!r}", hint="build the design with method='full'")
         if population is None:
             if columns is None:
                 raise DesignError("calibrate_phase2 needs the calibration columns",
@@ -441,124 +470,3 @@ class TwoPhaseDesign(DesignMethods):
         return (f"TwoPhaseDesign({len(self._data)} phase-one rows, "
                 f"{int(self._in_phase2.sum())} in phase two, "
                 f"{self._phase2.n_strata} phase-two strata, method={self._method!r})")
-
-
-def _pair(value: Any, name: str) -> tuple[str | None, str | None]:
-    """A pair (phase one, phase two) of column names or None."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list)) or len(
-            value) != 2:
-        raise DesignError(f"{name}={value!r} is not a pair (phase one, phase two)",
-                          hint=f"e.g. {name}=(None, 'stratum'): one entry per phase, "
-                               "None to leave a phase out")
-    for entry in value:
-        if entry is not None and not isinstance(entry, str):
-            raise DesignError(f"{name} holds {entry!r}, not a column name or None",
-                              hint=f"e.g. {name}=(None, 'stratum')")
-    return value[0], value[1]
-
-
-def _phase_two_rows(frame: pd.DataFrame, subset: Any) -> np.ndarray:
-    """The phase-two mask: a True/False (or 1/0) column or mask, no missing value."""
-    if isinstance(subset, str):
-        require_columns(frame, [subset])
-        column = frame[subset]
-    elif isinstance(subset, pd.Series):
-        if not subset.index.equals(frame.index):
-            raise DesignError("the subset Series is not aligned with the data",
-                              hint="give one True/False per row of data, with its index")
-        column = subset
-    else:
-        if np.ndim(subset) != 1 or len(subset) != len(frame):
-            raise DesignError(f"subset must be a column name or {len(frame)} True/False "
-                              "values, one per row of data",
-                              hint="e.g. subset='in_module'")
-        column = pd.Series(np.asarray(subset), index=frame.index)
-    missing = column.isna().to_numpy()
-    if missing.any():
-        raise DesignError(f"subset has missing values in {data_rows(frame, missing)}",
-                          hint="say for every phase-one row whether it is in phase two")
-    values = column.to_numpy()
-    if values.dtype != bool:
-        bad = ~np.isin(values, [0, 1]) if values.dtype.kind in "iuf" else np.ones(
-            len(values), dtype=bool)
-        if bad.any():
-            raise DesignError(f"subset holds values other than True/False or 1/0 in "
-                              f"{data_rows(frame, bad, values[bad])}",
-                              hint="mark the phase-two rows with True/False")
-        values = values == 1
-    if not values.any():
-        raise EmptyDomainError("no row is in phase two (subset is False everywhere)",
-                               hint="check the subset column")
-    return np.array(values, dtype=bool)
-
-
-def _phase_two(frame: pd.DataFrame, in_phase2: np.ndarray,
-               pairs: dict[str, tuple[str | None, str | None]]) -> SurveyDesign:
-    """The phase-two design on the phase-two rows, its fpc computed from phase one as R."""
-    psu, strata, probs, fpc = (pairs[k][1] for k in ("psu", "strata", "probs", "fpc"))
-    needed = [c for c in (psu, strata, probs, fpc) if c is not None]
-    require_columns(frame, needed)
-    for column in needed:
-        missing = frame[column].isna().to_numpy() & in_phase2
-        if missing.any():
-            raise DesignError(f"phase-two column {column!r} is missing in "
-                              f"{data_rows(frame, missing)}, which are in phase two",
-                              hint="every phase-two row needs its design columns")
-    sample = frame[in_phase2]
-    if probs is None and fpc is None:  # R: N_h = phase-one units of the phase-two stratum
-        keys = [c for c in (strata, psu) if c is not None]
-        for column in keys:
-            missing = frame[column].isna().to_numpy()
-            if missing.any():
-                raise DesignError(f"phase-two column {column!r} is missing in "
-                                  f"{data_rows(frame, missing)} of phase one, so the "
-                                  "phase-two sampling fractions cannot be counted",
-                                  hint="fill it for every phase-one row, or give the "
-                                       "phase-two fpc or probs")
-        units = pd.Series(frame[psu] if psu is not None else np.arange(len(frame)),
-                          index=frame.index)
-        groups = frame[strata] if strata is not None else pd.Series(0, index=frame.index)
-        counted = units.groupby(groups.to_numpy()).nunique()
-        held = groups[in_phase2].unique()
-        empty = [g for g in counted.index if g not in set(held)]
-        if empty:
-            raise DesignError(f"phase-two strata {', '.join(map(repr, empty[:5]))} hold no "
-                              "phase-two row (a zero sampling fraction)",
-                              hint="every phase-two stratum needs a phase-two row")
-        sample = sample.assign(**{_PHASE2_FPC: groups[in_phase2].map(counted).to_numpy(
-            dtype=float)})
-        fpc = _PHASE2_FPC
-    return SurveyDesign(sample, strata=strata, psu=psu, fpc=fpc, probs=probs)
-
-
-def _unit_probs(design: SurveyDesign, phase: str) -> np.ndarray:
-    """Each row's inclusion probability at its phase, checked constant within a unit."""
-    prob = 1.0 / design.full_weights
-    unit = design.stages[0].cluster
-    first = np.zeros(int(unit.max()) + 1)
-    first[unit[::-1]] = prob[::-1]
-    varies = ~np.isclose(prob, first[unit], rtol=1e-12, atol=0.0)
-    if varies.any():
-        raise DesignError(f"phase-{phase} probabilities vary within a sampling unit in "
-                          f"{data_rows(design.frame, varies)}",
-                          hint="give each unit one probability")
-    held: np.ndarray = first[unit]
-    return held
-
-
-def _phase_structure(design: SurveyDesign, phase: str,
-                     rows: np.ndarray | None = None) -> PhaseStructure:
-    """R's ``Dcheck`` of one phase over ``rows`` of its design (default all)."""
-    stage = design.stages[0]
-    prob = _unit_probs(design, phase)
-    keep = slice(None) if rows is None else rows
-    return PhaseStructure.build(stage.cluster[keep], stage.strata[keep], prob[keep],
-                                stage.n_units, stage.popsize is not None or phase == "two")
-
-
-def _phase_one_structure(phase1: SurveyDesign, in_phase2: np.ndarray) -> PhaseStructure:
-    """Phase one over the phase-two rows; a cohort (R's identity) when every probability
-    is 1 and there is no fpc."""
-    if phase1.stages[0].popsize is None and np.all(phase1.full_weights == 1.0):
-        return PhaseStructure.cohort(int(in_phase2.sum()))
-    return _phase_structure(phase1, "one", in_phase2)

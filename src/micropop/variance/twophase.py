@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["PhaseStructure", "twophase_vcov"]
+__all__ = ["ApproxPhaseOne", "PhaseStructure", "twophase_vcov"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -234,3 +234,98 @@ def twophase_vcov(x: np.ndarray, phase1: PhaseStructure, phase2: PhaseStructure,
     second = quadratic_form(x if x2 is None else x2, phase2)
     first, second = first.T, second.T  # R's htvar.matrix: entry (a, b) is x_b' D x_a
     return first + second, first, second
+
+
+@dataclass(frozen=True, eq=False)
+class ApproxPhaseOne:
+    """Phase one as R's ``twophasevar`` sees it (``method="approx"``, ``"simple"``).
+
+    Attributes
+    ----------
+    cluster, stratum : ndarray of intp, shape (m,)
+        Phase-one unit and stratum of each phase-two row.
+    ph2prob : ndarray of float, shape (m,)
+        R's ``usu``: the share of the phase-one units of the row's group
+        (its phase-two stratum, or its phase-one stratum) that phase two reached.
+    n_full : ndarray of float, shape (H,)
+        Phase-one units sampled in each phase-one stratum.
+    fpc_factor : ndarray of float, shape (H,)
+        ``(N_h - n_h) / N_h`` (1 without fpc).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from micropop.variance.twophase import ApproxPhaseOne
+    >>> one = ApproxPhaseOne(np.arange(2), np.zeros(2, dtype=np.intp), np.full(2, 0.5),
+    ...                      np.array([4.0]), np.array([1.0]))
+    >>> one.vcov(np.array([[1.0], [3.0]])).round(6).tolist()  # 4/3 (0.25 + 0.25) / 0.5
+    [[1.333333]]
+    """
+
+    cluster: np.ndarray
+    stratum: np.ndarray
+    ph2prob: np.ndarray
+    n_full: np.ndarray
+    fpc_factor: np.ndarray
+
+    def vcov(self, x: np.ndarray, held: np.ndarray | None = None) -> np.ndarray:
+        """R's ``svyrecvar.phase1`` of one stage: the phase-one term, (p, p).
+
+        Parameters
+        ----------
+        x : ndarray, shape (m, p)
+            Weighted influence values of the phase-two rows.
+        held : ndarray of bool, shape (m, p), optional
+            Whether each row is in the domain of each column. As R, which
+            drops a domain's other rows and pads their phase-one units back
+            with zeros, a unit with no row in the domain counts with
+            ``ph2prob`` 1 in that column.
+
+        Returns
+        -------
+        ndarray, shape (p, p)
+
+        Raises
+        ------
+        LonelyPSUError
+            A phase-one stratum that phase two reaches in a single unit (R's
+            ``survey.lonely.psu="fail"``), unless it was fully sampled.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from micropop.variance.twophase import ApproxPhaseOne
+        >>> one = ApproxPhaseOne(np.arange(2), np.zeros(2, dtype=np.intp), np.ones(2),
+        ...                      np.array([2.0]), np.array([1.0]))
+        >>> one.vcov(np.array([[1.0], [3.0]])).tolist()  # 2 * ((1 - 2)^2 + (3 - 2)^2)
+        [[4.0]]
+        """
+        codes, first, inverse = np.unique(self.cluster, return_index=True,
+                                          return_inverse=True)
+        sums = np.zeros((len(codes), x.shape[1]))
+        np.add.at(sums, inverse, x)
+        stratum, ph2 = self.stratum[first], self.ph2prob[first]
+        n_strata = len(self.n_full)
+        reached = np.bincount(stratum, minlength=n_strata)
+        f = self.fpc_factor
+        lonely = (reached == 1) & (f >= 1e-7)
+        if lonely.any():
+            from micropop.errors import LonelyPSUError
+
+            raise LonelyPSUError(
+                f"phase two reaches a single phase-one unit in phase-one strata "
+                f"{np.flatnonzero(lonely).tolist()[:5]} (by code)",
+                hint="R's twophase(method='approx') stops there too: use method='full'")
+        centre = np.zeros((n_strata, x.shape[1]))
+        np.add.at(centre, stratum, sums)
+        centre /= self.n_full[:, None]
+        ph2 = np.broadcast_to(ph2[:, None], sums.shape)
+        if held is not None:
+            reached_by = np.zeros(sums.shape)
+            np.add.at(reached_by, inverse, held.astype(float))
+            ph2 = np.where(reached_by > 0, ph2, 1.0)
+        y = (sums * ph2 - centre[stratum]) / np.sqrt(ph2)
+        n = self.n_full[stratum]
+        scale = np.where(reached[stratum] > 1, f[stratum] * n / (n - 1), 0.0)
+        out: np.ndarray = (y * scale[:, None]).T @ y
+        return out
