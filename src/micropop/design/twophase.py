@@ -129,6 +129,25 @@ class TwoPhaseDesign(DesignMethods):
     --------
     SurveyDesign, micropop.variance.twophase.twophase_vcov
 
+    Notes
+    -----
+    Where micropop and R's ``survey`` (4.1.1, and the current ``R/twophase2.R``)
+    differ, on purpose:
+
+    - a stratified phase one with an fpc: R's ``Dcheck_multi_subset`` reads
+      the phase-one sample sizes by position among the phase-two units, not
+      at each unit's stratum, which can make a total's variance negative;
+      micropop uses each stratum's own size (the goldens check it against
+      R's code given the sizes it means);
+    - ``by=`` domains: R's ``svyby(covmat=TRUE)`` reports 0 covariance
+      between domains of a two-phase design (it gets no influence values);
+      micropop gives it. In a calibrated design, R's ``subset`` drops the
+      pairs of rows outside the domain from the phase-two term, where the
+      calibration residuals are not 0; micropop keeps them, as R's one-phase
+      designs do;
+    - ``deff`` of a total: R's ``svytotal`` on a two-phase design leaves out
+      its division by n; micropop's is R's one-phase formula (means agree).
+
     Examples
     --------
     The screening question of the population survey (phase one) and the
@@ -450,7 +469,7 @@ class TwoPhaseDesign(DesignMethods):
             if columns is None:
                 raise DesignError("calibrate_phase2 needs the calibration columns",
                                   hint="e.g. des.calibrate_phase2(['stratum_variable'])")
-            population = phase_one_totals(self._data, columns)
+            population = phase_one_totals(self._phase1.frame, columns)  # not assign's
         phase2 = self._phase2
         if INTERCEPT in population and INTERCEPT not in phase2.frame.columns:
             phase2 = phase2.assign(**{INTERCEPT: "all"})
