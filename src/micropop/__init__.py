@@ -15,7 +15,7 @@ True
 __version__ = "0.1.0"
 
 from micropop import datasets, earnings, reference, size, weighting
-from micropop.design import ReplicateDesign, SurveyDesign
+from micropop.design import ReplicateDesign, SurveyDesign, TwoPhaseDesign
 from micropop.errors import MicropopError
 from micropop.estimation import Estimate
 from micropop.inequality import arpr, arpt, gini, lorenz, poverty_rate, qsr, rmpg, top_share
@@ -31,6 +31,7 @@ __all__ = [
     "Reference",
     "ReplicateDesign",
     "SurveyDesign",
+    "TwoPhaseDesign",
     "arpr",
     "arpt",
     "datasets",

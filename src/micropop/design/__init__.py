@@ -48,5 +48,7 @@ from micropop.design.encode import require_columns as require_columns
 from micropop.design.encode import require_design as require_design
 from micropop.design.replicate import REPLICATE_METHODS, ReplicateDesign
 from micropop.design.survey import SurveyDesign
+from micropop.design.twophase import TWOPHASE_METHODS, TwoPhaseDesign
 
-__all__ = ["REPLICATE_METHODS", "ReplicateDesign", "SurveyDesign"]
+__all__ = ["REPLICATE_METHODS", "TWOPHASE_METHODS", "ReplicateDesign", "SurveyDesign",
+           "TwoPhaseDesign"]
