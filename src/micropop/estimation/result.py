@@ -211,10 +211,10 @@ class Estimate(Result):
                   ci_low  ci_high
         variable
         y          18.17    29.83
-        >>> total.ci(df=3).round(2)  # R's confint(total, df = 3)
+        >>> total.ci(df=3).round(2)  # R: confint(svytotal(~y, des), df=3)  # doctest: +NORMALIZE_WHITESPACE
                   ci_low  ci_high
         variable
-        y           9.46    38.54
+        y           -3.5     51.5
         """
         if self.interval is not None:
             if level is not None and level != self.interval_level:

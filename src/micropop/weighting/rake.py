@@ -174,7 +174,7 @@ def rake(design: DesignT, margins: Mapping[Any, MarginSpec], max_iter: int = 100
     ...         {"sex": {"f": 60, "m": 40}, "age": {"y": 50, "o": 50}}, max_iter=1,
     ...         on_nonconvergence="warn")
     >>> print(caught[0].message)  # doctest: +ELLIPSIS
-    raking did not converge: ... margin 'sex' level 'f' reaches ...
+    raking did not converge: ... margin 'sex' level 'm' reaches ...
     """
     require_design(design)
     check_option("on_nonconvergence", on_nonconvergence, ("raise", "warn"))
