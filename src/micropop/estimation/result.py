@@ -211,7 +211,7 @@ class Estimate(Result):
                   ci_low  ci_high
         variable
         y          18.17    29.83
-        >>> total.ci(df=3).round(2)  # R: confint(svytotal(~y, des), df=3)  # doctest: +NORMALIZE_WHITESPACE
+        >>> total.ci(df=3).round(2)  # R confint(df=3)  # doctest: +NORMALIZE_WHITESPACE
                   ci_low  ci_high
         variable
         y           -3.5     51.5
