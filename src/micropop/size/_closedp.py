@@ -26,6 +26,7 @@ from micropop.size._histories import (
     frequency_counts,
 )
 from micropop.size._loglinear_terms import recaptured_count
+from micropop.size._normal_mixture import NORMAL_ASSUMPTION, normal_estimate
 from micropop.size._poisson_fit import Design, Fit, default_theta, with_heterogeneity
 from micropop.size._size_interval import CLOSED_ASSUMPTIONS, fit_problem, size_estimate
 from micropop.size.result import SizeEstimate
@@ -260,7 +261,11 @@ def closedp_ci(histories: CaptureData | None = None, freq: Freq = None, *, model
 
     As Rcapture's ``closedpCI.t`` / ``closedpCI.0``: ``model`` is a row name
     of :func:`closedp` other than Mb and Mbh (``"M0"``, ``"Mt"``,
-    ``"Mh Chao (LB)"``, ``"Mth Poisson2"``, ...).
+    ``"Mh Chao (LB)"``, ``"Mth Poisson2"``, ...), or ``"Mh Normal"`` /
+    ``"Mth Normal"`` (three occasions or more; ``"Mth Normal"`` needs capture
+    histories): Rivest's (2011) normal mixing distribution, Rcapture's
+    ``h="Normal"``, with Chao's (1987) log-normal interval instead of the
+    profile one (as Rcapture; see :func:`loglinear` for its standard error).
 
     Parameters
     ----------
@@ -301,16 +306,27 @@ def closedp_ci(histories: CaptureData | None = None, freq: Freq = None, *, model
     (8088.2, 10704)
     """
     designs, n, _, table = _designs(histories, freq, counts, occasions)
-    if model not in designs:
+    normal: dict[str, Design] = {}  # Rivest's (2011) normal mixture, 3 occasions or more
+    if "Mh Chao (LB)" in designs:
+        normal["Mh Normal"] = designs["M0"]
+        if table is not None:
+            normal["Mth Normal"] = designs["Mt"]
+    if model not in designs and model not in normal:
         raise CaptureRecaptureError(
-            f"no closedp model {model!r} with a profile interval for these data",
-            hint=f"choose one of {', '.join(designs)}")
+            f"no closedp model {model!r} with an interval for these data",
+            hint=f"choose one of {', '.join([*designs, *normal])}")
     assumptions = (*CLOSED_ASSUMPTIONS,
                    "Captures of a person on different occasions are independent given "
                    "their catchability.",
                    _CLOSEDP_ASSUMPTIONS[model.split()[0]])
     inputs = {"model": model, "n_observed": n,
               "occasions": occasions if table is None else len(table.lists)}
+    if model in normal:
+        nbcap = (table.patterns.sum(axis=1) if table is not None
+                 else np.arange(len(designs["M0"].y), 0, -1))
+        return normal_estimate(normal[model], nbcap, n, level, method=f"closedp {model}",
+                               assumptions=(*assumptions, NORMAL_ASSUMPTION),
+                               inputs=inputs, extra={"model": model})
     recaptured = (recaptured_count(table) if table is not None
                   else float(designs["M0"].y[:-1].sum()))  # cells in nbcap order t, ..., 1
     return size_estimate(designs[model], n, level, method=f"closedp {model}",
