@@ -45,7 +45,8 @@ def _means(params: np.ndarray, design: Design, nbcap: np.ndarray) -> np.ndarray:
         ks = np.arange(1, int(nbcap.max()) + 1)
         phi = (logsumexp(_LOG_WEIGHTS + log_missed + np.outer(ks, slopes), axis=1)
                - logsumexp(_LOG_WEIGHTS + log_missed))
-        return np.exp(np.minimum(eta + phi[nbcap.astype(int) - 1], 700.0))
+        mu: np.ndarray = np.exp(np.minimum(eta + phi[nbcap.astype(int) - 1], 700.0))
+        return mu
 
 
 def _deviance(params: np.ndarray, design: Design, nbcap: np.ndarray) -> float:
