@@ -39,7 +39,7 @@ def _means(params: np.ndarray, design: Design, nbcap: np.ndarray) -> np.ndarray:
     beta, sigma = params[:-1], params[-1]
     eta = design.offset + design.X @ beta
     slopes = sigma * math.sqrt(2.0) * _NODES  # the quadrature points of a
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):
         log_missed = -np.logaddexp(0.0, logsumexp((eta - beta[0])[:, None]
                                                   + np.outer(nbcap, slopes), axis=0))
         ks = np.arange(1, int(nbcap.max()) + 1)
@@ -103,8 +103,10 @@ def fit_normal(design: Design, nbcap: np.ndarray) -> tuple[np.ndarray, np.ndarra
         if np.max(np.abs(step)) < 1e-9:
             break
     hessian = _hessian(objective, x)
-    eigen = np.linalg.eigvalsh(hessian)
-    if not (np.all(np.isfinite(x)) and np.isfinite(objective(x)) and eigen.min() > 0):
+    finite = bool(np.all(np.isfinite(x)) and np.isfinite(objective(x))
+                  and np.all(np.isfinite(hessian)))
+    eigen = np.linalg.eigvalsh(hessian) if finite else np.zeros(1)
+    if not (finite and eigen.min() > 1e-9 * eigen.max()):
         raise CaptureConvergenceError(
             "the normal heterogeneity model did not converge (no minimum of its deviance)",
             hint="the data may show no heterogeneity (sigma near 0); fit the model without "

@@ -113,7 +113,7 @@ def _mt_size(table: Table) -> tuple[float, float]:
         if high > 1e15:
             raise UnboundedSizeError("the bias-corrected Mt equation has no finite root",
                                      hint="the lists hardly overlap; use more lists")
-    root = optimize.brentq(gap, total, high, xtol=1e-10 * total, maxiter=500)
+    root = optimize.brentq(gap, total, high, xtol=1e-13 * total, maxiter=500)
     information = 1 / (root - total) + (t - 1) / root - float(np.sum(1 / (root - shifted)))
     if information <= 0:
         raise CaptureConvergenceError("the bias-corrected Mt estimate has no variance",

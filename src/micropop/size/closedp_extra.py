@@ -120,11 +120,18 @@ def closedp_mtb(histories: CaptureData, freq: Freq = None, *,
     hessian = (hessian + hessian.T) / 2
     gradient = _mtb_objective(params, y, cells)[1]
     scale = max(1.0, float(table.n))
-    if (not np.all(np.isfinite(params)) or np.linalg.eigvalsh(hessian).min() <= 0
+    finite = bool(np.all(np.isfinite(params)) and np.all(np.isfinite(hessian)))
+    eigen = np.linalg.eigvalsh(hessian) if finite else np.zeros(1)
+    if (not finite or eigen.min() <= 1e-9 * eigen.max()
             or np.max(np.abs(gradient)) > 1e-4 * scale):
         raise CaptureConvergenceError(
             "model Mtb has no interior maximum of its likelihood for these data",
             hint="Rcapture warns that Mtb can be unstable; use Mb, Mt or Mth (mp.size.closedp)")
+    if np.max(np.abs(params[1:])) > 25:
+        raise CaptureConvergenceError(
+            "model Mtb reaches its maximum likelihood on the boundary (a capture "
+            "probability of 0 or 1) for these data: no interior estimate",
+            hint="use Mb, Mt or Mth (mp.size.closedp)")
     cov = np.linalg.inv(hessian)
     estimate = math.exp(params[0])
     variance = estimate ** 2 * cov[0, 0] - estimate
