@@ -39,7 +39,7 @@ def _means(params: np.ndarray, design: Design, nbcap: np.ndarray) -> np.ndarray:
     beta, sigma = params[:-1], params[-1]
     eta = design.offset + design.X @ beta
     slopes = sigma * math.sqrt(2.0) * _NODES  # the quadrature points of a
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         log_missed = -np.logaddexp(0.0, logsumexp((eta - beta[0])[:, None]
                                                   + np.outer(nbcap, slopes), axis=0))
         ks = np.arange(1, int(nbcap.max()) + 1)
@@ -50,9 +50,12 @@ def _means(params: np.ndarray, design: Design, nbcap: np.ndarray) -> np.ndarray:
 
 
 def _deviance(params: np.ndarray, design: Design, nbcap: np.ndarray) -> float:
-    mu = _means(params, design, nbcap)
+    """The Poisson deviance at ``params``; ``inf`` where it overflows (a step too far)."""
     y = design.y
-    return float(2 * np.sum(xlogy(y, y) - xlogy(y, mu) - (y - mu)))
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        mu = _means(params, design, nbcap)
+        value = float(2 * np.sum(xlogy(y, y) - xlogy(y, mu) - (y - mu)))
+    return value if math.isfinite(value) else math.inf
 
 
 def _hessian(f: Any, x: np.ndarray, step: float = 1e-4) -> np.ndarray:
@@ -92,17 +95,18 @@ def fit_normal(design: Design, nbcap: np.ndarray) -> tuple[np.ndarray, np.ndarra
         return _deviance(params, design, nbcap)
 
     x = np.append(start.coef[:-1], 0.2)
-    x = optimize.minimize(objective, x, method="BFGS", options={"gtol": 1e-8}).x
-    for _ in range(20):
+    with np.errstate(invalid="ignore", over="ignore"):  # steps too far give inf: refused below
+        x = optimize.minimize(objective, x, method="BFGS", options={"gtol": 1e-8}).x
+        for _ in range(20):
+            hessian = _hessian(objective, x)
+            try:
+                step = np.linalg.solve(hessian, _gradient(objective, x))
+            except np.linalg.LinAlgError:
+                break
+            x = x - step
+            if not np.all(np.isfinite(x)) or np.max(np.abs(step)) < 1e-9:
+                break
         hessian = _hessian(objective, x)
-        try:
-            step = np.linalg.solve(hessian, _gradient(objective, x))
-        except np.linalg.LinAlgError:
-            break
-        x = x - step
-        if np.max(np.abs(step)) < 1e-9:
-            break
-    hessian = _hessian(objective, x)
     finite = bool(np.all(np.isfinite(x)) and np.isfinite(objective(x))
                   and np.all(np.isfinite(hessian)))
     eigen = np.linalg.eigvalsh(hessian) if finite else np.zeros(1)
