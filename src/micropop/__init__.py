@@ -18,7 +18,17 @@ from micropop import datasets, earnings, reference, size, weighting
 from micropop.design import ReplicateDesign, SurveyDesign, TwoPhaseDesign
 from micropop.errors import MicropopError
 from micropop.estimation import Estimate
-from micropop.inequality import arpr, arpt, gini, lorenz, poverty_rate, qsr, rmpg, top_share
+from micropop.inequality import (
+    arpr,
+    arpt,
+    gini,
+    lorenz,
+    poormed,
+    poverty_rate,
+    qsr,
+    rmpg,
+    top_share,
+)
 from micropop.io import Codebook, read_survey
 from micropop.profile import Profile, Reference, profile, standardize
 
@@ -38,6 +48,7 @@ __all__ = [
     "earnings",
     "gini",
     "lorenz",
+    "poormed",
     "poverty_rate",
     "profile",
     "qsr",

@@ -11,7 +11,7 @@ import pytest
 import statsmodels.api as sm
 
 import micropop.size as size
-from micropop.size._closedp import _closedp_designs, _frequency_designs
+from micropop.size._closedp import closedp_designs, frequency_designs
 from micropop.size._histories import capture_cells as _table
 from micropop.size._loglinear_terms import loglinear_design as _loglinear_design
 from micropop.size._loglinear_terms import parse_terms as _parse_terms
@@ -36,11 +36,11 @@ def designs():
                          hiv.lists)
     yield "HIV two-way", _loglinear_design(hiv, pairs, None, None)
     yield "HIV c1:c2 + Poisson2", _loglinear_design(hiv, pairs[:1], "Poisson", 2.0)
-    yield from ((f"hare {k}", d) for k, d in _closedp_designs(hare).items())
-    ill = _frequency_designs(np.array([1645, 183, 37, 13, 1, 1.0]), math.inf)
+    yield from ((f"hare {k}", d) for k, d in closedp_designs(hare).items())
+    ill = frequency_designs(np.array([1645, 183, 37, 13, 1, 1.0]), math.inf)
     yield from ((f"ill {k}", d) for k, d in ill.items())
     yield from ((f"ill t=6 {k}", d) for k, d in
-                _frequency_designs(np.array([1645, 183, 37, 13, 1, 1.0]), 6).items())
+                frequency_designs(np.array([1645, 183, 37, 13, 1, 1.0]), 6).items())
 
 
 @pytest.mark.parametrize(("label", "design"), list(designs()), ids=lambda x: x

@@ -28,7 +28,11 @@ without a kernel, are the same for weights of any scale (1e-300 or 1e300)
 and incomes of any size. What double precision cannot hold is refused,
 naming it: values more than about 1e330 times smaller than the largest of
 their column, a variance beyond its range (a threshold in incomes near 1e300).
-A poverty threshold must be a positive income (``arpr``, ``rmpg``).
+A poverty threshold must be a positive income (``arpr``, ``rmpg``, ``poormed``).
+``rmpg`` and ``poormed`` (the median income of the poor, convey's
+``svypoormed``) take ``rule="convey"`` for R convey's definitions: poor at or
+below the threshold, and quantiles as the first income whose cumulative share
+*reaches* p (convey's ``computeQuantiles``).
 
 On a replicate-weight design (:class:`~micropop.design.ReplicateDesign`, or
 :meth:`SurveyDesign.replicate`) every measure is recomputed with each
@@ -55,6 +59,6 @@ from __future__ import annotations
 
 from micropop.inequality._inputs import By as By  # the type of by=, as before the split
 from micropop.inequality.concentration import gini, lorenz, top_share
-from micropop.inequality.poverty import arpr, arpt, poverty_rate, qsr, rmpg
+from micropop.inequality.poverty import arpr, arpt, poormed, poverty_rate, qsr, rmpg
 
-__all__ = ["gini", "lorenz", "arpt", "arpr", "qsr", "top_share", "rmpg", "poverty_rate"]
+__all__ = ["gini", "lorenz", "arpt", "arpr", "qsr", "top_share", "rmpg", "poormed", "poverty_rate"]

@@ -106,17 +106,22 @@ class SortedIncomes(SortedSegments):
         sums: Floats = self.sums(kernel if times is None else kernel * times)
         return sums / h
 
-    def quantile(self, p: float) -> Floats:
+    def quantile(self, p: float, reached: bool = False) -> Floats:
         """laeken's ``weightedQuantile`` per domain, for p in (0, 1).
 
         The first value whose cumulative weight share ``cumsum(w) / sum(w)``
         exceeds p (so never an average of two values: laeken's tie branch
-        cannot be reached).
+        cannot be reached). With ``reached``, the first value whose share
+        reaches p (``>= p``: the inverse of the distribution function, R
+        convey's ``computeQuantiles`` and survey's ``qrule="math"``); the two
+        differ only when a share equals p exactly.
         """
         cum, key = self.cumulative_weight
         total = cum[self.ends - 1]
         share = cum / total[self.segment]
         before = key[self.starts] - self.w[self.starts]
+        if reached:  # the last share strictly below p: at most the float just under p
+            p = float(np.nextafter(p, -np.inf))
         last = last_at_most(share, np.full(self.n_segments, p), key, before + p * total,
                             self.starts, self.ends)
         q: Floats = self.x[np.minimum(last + 1, self.ends - 1)]

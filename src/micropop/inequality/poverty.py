@@ -11,7 +11,7 @@ from typing import Literal, overload
 import numpy as np
 
 from micropop.design import SurveyDesign, require_design
-from micropop.errors import EmptyDomainError, InequalityError, ZeroIncomeError
+from micropop.errors import EmptyDomainError, InequalityError, ZeroIncomeError, check_option
 from micropop.estimation import Estimate
 from micropop.estimation._analysis import Analysis, means
 from micropop.inequality._incomes import Floats, SortedIncomes
@@ -25,7 +25,12 @@ from micropop.inequality._results import (
     result,
 )
 
-__all__ = ["arpt", "arpr", "rmpg", "qsr", "poverty_rate"]
+__all__ = ["arpt", "arpr", "rmpg", "poormed", "qsr", "poverty_rate"]
+
+#: Definitions of the poor and of quantiles: laeken's (below, first share above the order)
+#: or R convey's (at or below, first share reaching it).
+RULES = ("laeken", "convey")
+Rule = Literal["laeken", "convey"]
 
 
 @guarded
@@ -146,7 +151,7 @@ def arpr(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
 
 @guarded
 def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float = 0.5,
-         by: By = None, na_rm: bool = False) -> Estimate:
+         by: By = None, na_rm: bool = False, rule: Rule = "laeken") -> Estimate:
     """Relative median at-risk-of-poverty gap (Eurostat; laeken's ``rmpg``).
 
     ``(t - m) / t`` with ``t`` the threshold of :func:`arpt` and ``m`` the
@@ -170,6 +175,14 @@ def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
         Domain columns, as for :func:`gini`.
     na_rm : bool, default False
         Leave out rows with a missing income, as for :func:`gini`.
+    rule : {"laeken", "convey"}, default "laeken"
+        ``"laeken"``: poor means strictly below ``t`` and quantiles are
+        laeken's (the first income whose cumulative weight share exceeds the
+        order). ``"convey"``: R convey's ``svyrmpg`` definitions, poor means
+        at or below ``t`` and quantiles are the first income whose share
+        reaches the order (convey's ``computeQuantiles``). They differ only
+        when an income equals the threshold or a cumulative share equals
+        the order exactly.
 
     Returns
     -------
@@ -190,47 +203,122 @@ def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     >>> round(float(rmpg(SurveyDesign(df, weights="w"), "income").estimate[0]), 4)
     0.3333
     """
+    return _poor_median(design, variable, percent, order, by, na_rm, rule, "rmpg")
+
+
+@guarded
+def poormed(design: SurveyDesign, variable: str, percent: float = 0.6, order: float = 0.5,
+            by: By = None, na_rm: bool = False, rule: Rule = "laeken") -> Estimate:
+    """Median income of the poor, as R convey's ``svypoormed``.
+
+    The weighted median of the incomes below the at-risk-of-poverty
+    threshold ``t`` of :func:`arpt` (``t (1 - rmpg)``, laeken's ``rmpg``
+    written in income units); with ``by=``, ``t`` is the whole design's. The
+    linearised SE is convey's: the median of the poor solves
+    ``F(m) = F(t) / 2``, differentiated with kernel densities (Osier 2009).
+
+    Parameters
+    ----------
+    design : SurveyDesign
+    variable : str
+        Numeric income column.
+    percent : float, default 0.6
+        Fraction of the quantile, as for :func:`arpt`.
+    order : float, default 0.5
+        Order of the quantile, as for :func:`arpt`.
+    by : str or list of str, optional
+        Domain columns, as for :func:`gini`.
+    na_rm : bool, default False
+        Leave out rows with a missing income, as for :func:`gini`.
+    rule : {"laeken", "convey"}, default "laeken"
+        Who is poor and which quantile, as for :func:`rmpg`: ``"convey"``
+        (at or below ``t``, convey's quantile rule) gives ``svypoormed``'s
+        number, ``"laeken"`` the median behind laeken's ``rmpg``.
+
+    Returns
+    -------
+    Estimate
+        Statistic ``"poormed"``, in income units.
+
+    Raises
+    ------
+    EmptyDomainError
+        No one below the threshold in a domain.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from micropop.design import SurveyDesign
+    >>> df = pd.DataFrame({"income": [300.0, 600.0, 1000.0, 1500.0, 2000.0, 3000.0],
+    ...                    "w": 1.0})
+    >>> float(poormed(SurveyDesign(df, weights="w"), "income").estimate[0])
+    500.0
+    """
+    return _poor_median(design, variable, percent, order, by, na_rm, rule, "poormed")
+
+
+def _poor_median(design: SurveyDesign, variable: str, percent: float, order: float, by: By,
+                 na_rm: bool, rule: Rule, statistic: str) -> Estimate:
+    """The median income of the poor (``"poormed"``) or the gap to the threshold it
+    leaves (``"rmpg"``), with their linearised or replicate covariance."""
     require_design(design)
     percent = fraction("percent", percent)
     order = fraction("order", order, closed_top=False)
-    data, everyone, s = setup(design, variable, by, na_rm, "the poverty gap", False)
+    check_option("rule", rule, list(RULES))
+    reached = rule == "convey"
+    what = "the poverty gap" if statistic == "rmpg" else "the median income of the poor"
+    data, everyone, s = setup(design, variable, by, na_rm, what, False)
     if not data.replicated:
-        require_spread(data, s, variable, "the poverty gap")
-    line, z_line = _threshold(everyone, percent, order, not data.replicated)
+        require_spread(data, s, variable, what)
+    line, z_line = _threshold(everyone, percent, order, not data.replicated, reached)
     _require_positive_line(everyone, line, percent, order, variable)
     t = np.repeat(line, s.n_segments)
-    poor = s.x < t[s.segment]
+    poor = _poor(s, t, reached)
     n_poor = s.sums(poor.astype(float))
     if np.any(n_poor == 0):
         raise EmptyDomainError(
             f"no one is below the poverty threshold ({s.income(line)[0]:.6g}) of "
             f"{variable!r} in "
             f"domain {', '.join(data.domain_name(int(k)) for k in np.flatnonzero(n_poor == 0))}",
-            hint="the poverty gap needs poor people in every domain; drop those domains")
-    median = s.take(poor).quantile(0.5)
+            hint=f"{what} needs poor people in every domain; drop those domains")
+    median = s.take(poor).quantile(0.5, reached)
     if data.replicated:
-        def gaps(s: SortedIncomes, everyone: SortedIncomes) -> list[np.ndarray]:
-            t = _line(s, everyone, percent, order, variable)
-            poor = s.x < t[s.segment]
+        def values(s: SortedIncomes, everyone: SortedIncomes) -> list[np.ndarray]:
+            t = _line(s, everyone, percent, order, variable, reached)
+            poor = _poor(s, t, reached)
             empty = np.flatnonzero(s.sums(poor.astype(float)) == 0)
             if len(empty):
                 raise EmptyDomainError(
                     f"a replicate leaves no one below the poverty threshold of {variable!r} "
                     f"in domain {data.domain_name(int(empty[0]) % data.n_domains)}",
-                    hint="the replicate poverty gap needs poor people in every replicate; "
-                         "use a linearised SE (the SurveyDesign) or larger domains")
-            return [(t - s.take(poor).quantile(0.5)) / t]
+                    hint=f"the replicate estimate of {what} needs poor people in every "
+                         "replicate; use a linearised SE (the SurveyDesign) or larger domains")
+            m = s.take(poor).quantile(0.5, reached)
+            return [(t - m) / t if statistic == "rmpg" else m]
 
-        return replicate_result(data, "rmpg", (t - median) / t, everyone, s, gaps)
+        if statistic == "rmpg":
+            return replicate_result(data, "rmpg", (t - median) / t, everyone, s, values)
+        vcov = replicate_vcov(data, statistic, median, everyone, s, values)
+        return income_result(data, statistic, variable, s, median, vcov)
     assert z_line is not None  # computed with its influence when not replicated
     n = s.weight_total
     f_line, f_median = s.kernel_sums(t) / n, s.kernel_sums(median) / n
     # the median of the poor m solves N F(m) = N F(t) / 2
     own = (0.5 * poor - (s.x <= median[s.segment])) / (n * f_median)[s.segment]
+    if statistic == "poormed":
+        vcov = _vcov_with_threshold(data, s.scatter(own), everyone.scatter(z_line),
+                                    0.5 * f_line / f_median)
+        return income_result(data, statistic, variable, s, median, vcov)
     slope = -0.5 * f_line / f_median / t + median / t**2
     return _result_with_threshold(data, "rmpg", (t - median) / t,
                                   s.scatter(-own / t[s.segment]), everyone.scatter(z_line),
                                   slope)
+
+
+def _poor(s: SortedIncomes, t: np.ndarray, at_or_below: bool) -> np.ndarray:
+    """Who is poor: below the threshold (laeken), or at or below it (convey)."""
+    line = t[s.segment]
+    return np.asarray(s.x <= line if at_or_below else s.x < line)
 
 
 @guarded
@@ -350,23 +438,24 @@ def poverty_rate(design: SurveyDesign, variable: str, line: float, by: By = None
 
 @overload
 def _threshold(s: SortedIncomes, percent: float, order: float, influence: Literal[True] = True,
-               ) -> tuple[Floats, Floats]: ...
+               reached: bool = False) -> tuple[Floats, Floats]: ...
 
 
 @overload
 def _threshold(s: SortedIncomes, percent: float, order: float,
-               influence: Literal[False]) -> tuple[Floats, None]: ...
+               influence: Literal[False], reached: bool = False) -> tuple[Floats, None]: ...
 
 
 @overload
 def _threshold(s: SortedIncomes, percent: float, order: float, influence: bool,
-               ) -> tuple[Floats, Floats | None]: ...
+               reached: bool = False) -> tuple[Floats, Floats | None]: ...
 
 
 def _threshold(s: SortedIncomes, percent: float, order: float, influence: bool = True,
-               ) -> tuple[Floats, Floats | None]:
-    """``percent`` times laeken's quantile of ``order``; convey's ``svyarpt`` influence."""
-    q = s.quantile(order)
+               reached: bool = False) -> tuple[Floats, Floats | None]:
+    """``percent`` times laeken's quantile of ``order`` (convey's with ``reached``);
+    convey's ``svyarpt`` influence."""
+    q = s.quantile(order, reached)
     if not influence:
         return percent * q, None
     density = s.kernel_sums(q) / s.weight_total
@@ -399,12 +488,12 @@ def _total_below(s: SortedIncomes, alpha: float, influence: bool,
 
 
 def _line(s: SortedIncomes, everyone: SortedIncomes, percent: float, order: float,
-          variable: str) -> np.ndarray:
+          variable: str, reached: bool = False) -> np.ndarray:
     """The whole design's threshold for each segment of ``s`` (laeken's breakdown).
 
     ``everyone`` has one segment per copy (replicate) and ``s`` K per copy.
     """
-    line = _threshold(everyone, percent, order, False)[0]
+    line = _threshold(everyone, percent, order, False, reached)[0]
     _require_positive_line(everyone, line, percent, order, variable)
     return np.repeat(line, s.n_segments // everyone.n_segments)
 
@@ -436,7 +525,15 @@ def _result_with_threshold(data: Analysis, statistic: str, estimate: np.ndarray,
     The engine gives the covariance of both parts by domain; the threshold's
     parts add up over domains (every row is in one).
     """
+    return finite_estimate(data, statistic, estimate,
+                           _vcov_with_threshold(data, own, line, slope))
+
+
+def _vcov_with_threshold(data: Analysis, own: np.ndarray, line: np.ndarray,
+                         slope: np.ndarray) -> np.ndarray:
+    """The covariance of :func:`_result_with_threshold`'s domains."""
     k = data.n_domains
     vcov = data.vcov(np.column_stack([own, line]))
     combine = np.hstack([np.eye(k), np.outer(slope, np.ones(k))])
-    return finite_estimate(data, statistic, estimate, combine @ vcov @ combine.T)
+    out: np.ndarray = combine @ vcov @ combine.T
+    return out

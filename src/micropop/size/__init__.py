@@ -10,7 +10,10 @@ interval, method, assumptions in words, inputs).
 - Log-linear multiple-systems estimation (R's ``Rcapture``): :func:`loglinear`
   for one model with its profile-likelihood interval, :func:`model_search`
   over hierarchical models, :func:`closedp` for the standard models M0, Mt,
-  Mh, Mth, Mb, Mbh and :func:`closedp_ci` for one of them with its interval.
+  Mh, Mth, Mb, Mbh and :func:`closedp_ci` for one of them with its interval
+  (also Rivest's normal mixture, "Mh Normal" / "Mth Normal"),
+  :func:`closedp_bc` (bias-corrected), :func:`closedp_mtb` (model Mtb) and
+  :func:`capture_probabilities` (each model's capture probabilities).
 
 From surveys and platforms:
 
@@ -38,6 +41,7 @@ Examples
 0   36986.3  Chapman
 """
 
+from micropop.size.bias_correction import closedp_bc
 from micropop.size.capture import (
     chao_lower_bound,
     chapman,
@@ -52,6 +56,7 @@ from micropop.size.circles import (
     frequency_circles,
     platform_circles,
 )
+from micropop.size.closedp_extra import capture_probabilities, closedp_mtb
 from micropop.size.diplab import (
     KASSI_DIVISOR,
     PUBLISHED_CIRCLES,
@@ -79,12 +84,15 @@ __all__ = [
     "SizeEstimate",
     "TRIANGULATION_COLUMNS",
     "bootstrap_means",
+    "capture_probabilities",
     "capture_table",
     "chao_lower_bound",
     "chapman",
     "circle_sensitivity",
     "closedp",
+    "closedp_bc",
     "closedp_ci",
+    "closedp_mtb",
     "diplab_example",
     "frequency_circles",
     "fte",

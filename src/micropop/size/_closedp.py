@@ -26,6 +26,7 @@ from micropop.size._histories import (
     frequency_counts,
 )
 from micropop.size._loglinear_terms import recaptured_count
+from micropop.size._normal_mixture import NORMAL_ASSUMPTION, normal_estimate
 from micropop.size._poisson_fit import Design, Fit, default_theta, with_heterogeneity
 from micropop.size._size_interval import CLOSED_ASSUMPTIONS, fit_problem, size_estimate
 from micropop.size.result import SizeEstimate
@@ -34,7 +35,7 @@ _HETERO_MODELS = (("Chao (LB)", "Chao"), ("Poisson2", "Poisson"), ("Darroch", "D
                   ("Gamma3.5", "Gamma"))
 
 
-def _closedp_designs(table: Table) -> dict[str, Design]:
+def closedp_designs(table: Table) -> dict[str, Design]:
     """Rcapture's ``closedp.t`` models (M0, Mt, Mh*, Mth*) on capture histories."""
     t = len(table.lists)
     nbcap = table.patterns.sum(axis=1)
@@ -55,7 +56,7 @@ def _closedp_designs(table: Table) -> dict[str, Design]:
     return designs
 
 
-def _behaviour_designs(table: Table) -> dict[str, Design]:
+def behaviour_designs(table: Table) -> dict[str, Design]:
     """Models Mb and Mbh (behavioural response): not of the form N = n + exp(b0)."""
     t = len(table.lists)
     nbcap = table.patterns.sum(axis=1)
@@ -95,7 +96,7 @@ def _behaviour_formula(name: str, e: np.ndarray, cov: np.ndarray,
     return float(N), math.sqrt(variance) if variance >= 0 else math.nan
 
 
-def _frequency_designs(f: np.ndarray, occasions: float) -> dict[str, Design]:
+def frequency_designs(f: np.ndarray, occasions: float) -> dict[str, Design]:
     """Rcapture's ``closedp.0`` models (M0, Mh*) on frequencies of capture."""
     observed = np.flatnonzero(f) + 1
     t = int(observed.max()) if math.isinf(occasions) else int(occasions)
@@ -138,7 +139,7 @@ def _check_occasions(occasions: float) -> float:
                                    f"{MAX_OCCASIONS}, or math.inf for continuous time"))
 
 
-def _designs(histories: CaptureData | None, freq: Freq, counts: Counts | None,
+def model_designs(histories: CaptureData | None, freq: Freq, counts: Counts | None,
              occasions: float | None) -> tuple[dict[str, Design], int, int, Table | None]:
     """All closedp designs, the number captured and the number of occasions."""
     if counts is not None:
@@ -150,12 +151,12 @@ def _designs(histories: CaptureData | None, freq: Freq, counts: Counts | None,
                 "counts of captures need the number of occasions",
                 hint="pass occasions=t, or occasions=math.inf for continuous-time captures")
         f = frequency_counts(counts)
-        designs = _frequency_designs(f, _check_occasions(occasions))
+        designs = frequency_designs(f, _check_occasions(occasions))
         return designs, int(f.sum()), len(designs["M0"].y), None
     if histories is None:
         raise CaptureRecaptureError("no data", hint="pass capture histories or counts=")
     table = capture_cells(histories, freq)
-    return _closedp_designs(table), table.n, len(table.lists), table
+    return closedp_designs(table), table.n, len(table.lists), table
 
 
 def closedp(histories: CaptureData | None = None, freq: Freq = None, *,
@@ -206,13 +207,13 @@ def closedp(histories: CaptureData | None = None, freq: Freq = None, *,
     >>> table.loc["M0", ["estimate", "se"]].round(1).tolist()
     [7079.9, 365.8]
     """
-    designs, n, t, table = _designs(histories, freq, counts, occasions)
+    designs, n, t, table = model_designs(histories, freq, counts, occasions)
     rows = {}
     for name, design in designs.items():
         fit = design.fit()
         rows[name] = _closedp_row(fit, *design.size(fit, n), n)
     if table is not None:
-        for name, design in _behaviour_designs(table).items():
+        for name, design in behaviour_designs(table).items():
             fit = design.fit()
             rows[name] = _closedp_row(fit, _behaviour_size(name, fit, t),
                                       _removal_unbounded(table, 0 if name == "Mb" else 1), n)
@@ -260,7 +261,11 @@ def closedp_ci(histories: CaptureData | None = None, freq: Freq = None, *, model
 
     As Rcapture's ``closedpCI.t`` / ``closedpCI.0``: ``model`` is a row name
     of :func:`closedp` other than Mb and Mbh (``"M0"``, ``"Mt"``,
-    ``"Mh Chao (LB)"``, ``"Mth Poisson2"``, ...).
+    ``"Mh Chao (LB)"``, ``"Mth Poisson2"``, ...), or ``"Mh Normal"`` /
+    ``"Mth Normal"`` (three occasions or more; ``"Mth Normal"`` needs capture
+    histories): Rivest's (2011) normal mixing distribution, Rcapture's
+    ``h="Normal"``, with Chao's (1987) log-normal interval instead of the
+    profile one (as Rcapture; see :func:`loglinear` for its standard error).
 
     Parameters
     ----------
@@ -300,17 +305,28 @@ def closedp_ci(histories: CaptureData | None = None, freq: Freq = None, *, model
     >>> round(est.ci_low, 1), round(est.ci_high)
     (8088.2, 10704)
     """
-    designs, n, _, table = _designs(histories, freq, counts, occasions)
-    if model not in designs:
+    designs, n, _, table = model_designs(histories, freq, counts, occasions)
+    normal: dict[str, Design] = {}  # Rivest's (2011) normal mixture, 3 occasions or more
+    if "Mh Chao (LB)" in designs:
+        normal["Mh Normal"] = designs["M0"]
+        if table is not None:
+            normal["Mth Normal"] = designs["Mt"]
+    if model not in designs and model not in normal:
         raise CaptureRecaptureError(
-            f"no closedp model {model!r} with a profile interval for these data",
-            hint=f"choose one of {', '.join(designs)}")
+            f"no closedp model {model!r} with an interval for these data",
+            hint=f"choose one of {', '.join([*designs, *normal])}")
     assumptions = (*CLOSED_ASSUMPTIONS,
                    "Captures of a person on different occasions are independent given "
                    "their catchability.",
                    _CLOSEDP_ASSUMPTIONS[model.split()[0]])
     inputs = {"model": model, "n_observed": n,
               "occasions": occasions if table is None else len(table.lists)}
+    if model in normal:
+        nbcap = (table.patterns.sum(axis=1) if table is not None
+                 else np.arange(len(designs["M0"].y), 0, -1))
+        return normal_estimate(normal[model], nbcap, n, level, method=f"closedp {model}",
+                               assumptions=(*assumptions, NORMAL_ASSUMPTION),
+                               inputs=inputs, extra={"model": model})
     recaptured = (recaptured_count(table) if table is not None
                   else float(designs["M0"].y[:-1].sum()))  # cells in nbcap order t, ..., 1
     return size_estimate(designs[model], n, level, method=f"closedp {model}",

@@ -8,6 +8,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+import pandas as pd
 
 from micropop.errors import (
     CaptureRecaptureError,
@@ -67,3 +68,56 @@ def model_label(terms: Sequence[tuple[int, ...]], lists: tuple[str, ...]) -> str
 def recaptured_count(table: Table) -> float:
     """People on more than one list (caught more than once)."""
     return float(table.counts[table.patterns.sum(axis=1) >= 2].sum())
+
+
+def custom_columns(table: Table, design: object) -> tuple[np.ndarray, list[str]]:
+    """A user's design matrix (Rcapture's ``mX``) checked against the table's cells.
+
+    One row per observable history in :func:`~micropop.size.capture_table`'s
+    order (Rcapture's ``histpos.t``), finite numbers, no intercept column, and
+    with the intercept a full-rank design: anything else is refused by name.
+    """
+    if isinstance(design, pd.DataFrame):
+        names = [str(c) for c in design.columns]
+        frame = design
+    else:
+        array = np.asarray(design, dtype=object)
+        if array.ndim == 1:
+            array = array.reshape(-1, 1)
+        if array.ndim != 2:
+            raise CaptureRecaptureError(
+                f"design must be a table (2-D), not of shape {array.shape}",
+                hint="give one row per capture history (capture_table's order) and one "
+                     "column per model term")
+        names = [f"x{j + 1}" for j in range(array.shape[1])]
+        frame = pd.DataFrame(array, columns=names)
+    cells = len(table.counts)
+    if frame.shape[0] != cells or frame.shape[1] == 0:
+        raise CaptureRecaptureError(
+            f"design has {frame.shape[0]} rows and {frame.shape[1]} columns; "
+            f"{len(table.lists)} lists need {cells} rows (one per observable history, in "
+            "capture_table's order) and at least one column",
+            hint="build it from mp.size.capture_table(histories) (as Rcapture's histpos.t)")
+    values = frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float,
+                                                                   na_value=np.nan)
+    bad = ~np.isfinite(values) | frame.map(lambda v: isinstance(v, (bool, np.bool_))
+                                            ).to_numpy()
+    if bad.any():
+        rows, cols = np.nonzero(bad)
+        where = ", ".join(f"row {r}, column {names[c]!r}" for r, c in
+                          list(zip(rows, cols, strict=True))[:5])
+        raise CaptureRecaptureError(f"design must hold finite numbers: {where}",
+                                    hint="give numbers (e.g. 0/1 indicators) in every cell")
+    if len(set(names)) != len(names):
+        raise CaptureRecaptureError("design column names must differ",
+                                    hint="rename the repeated columns")
+    full = np.column_stack([np.ones(cells), values])
+    if np.linalg.matrix_rank(full) < full.shape[1]:
+        constant = [names[j] for j in range(values.shape[1]) if np.ptp(values[:, j]) == 0]
+        raise CaptureRecaptureError(
+            "design with the intercept is not of full column rank"
+            + (f": column(s) {', '.join(map(repr, constant))} are constant (the intercept "
+               "is always added, as in Rcapture)" if constant else
+               ": some columns are combinations of the others"),
+            hint="drop the redundant columns")
+    return values, names

@@ -22,7 +22,7 @@ from micropop.errors import (
     check_option,
 )
 
-_HETEROGENEITY = ("Chao", "LB", "Poisson", "Darroch", "Gamma")
+_HETEROGENEITY = ("Chao", "LB", "Poisson", "Darroch", "Gamma", "Normal")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -62,7 +62,7 @@ def _z(level: float) -> float:
     return float(stats.norm.ppf(0.5 + check_level("level", level) / 2))
 
 
-def _wald_interval(estimate: float, se: float, observed: float, ci: str,
+def wald_interval(estimate: float, se: float, observed: float, ci: str,
                    level: float) -> tuple[float, float]:
     """Normal interval truncated at ``observed``, or Chao's (1987) log-normal one.
 
@@ -111,7 +111,7 @@ def _two_list(n1: int, n2: int, m: int, estimate: float, variance: float, ci: st
                                         max(estimate, observed + 1.0), level,
                                         unbounded=m == 0)
     else:
-        low, high = _wald_interval(estimate, se, observed, ci, level)
+        low, high = wald_interval(estimate, se, observed, ci, level)
     return SizeEstimate(estimate=estimate, se=se, ci_low=low, ci_high=high, ci_level=level,
                         ci_method=_CI_NAMES[ci], method=method,
                         assumptions=_TWO_LIST_ASSUMPTIONS,
@@ -320,7 +320,7 @@ def schnabel(histories: CaptureData, freq: Freq = None,
         low, high = at_least(1 / (r / cm + half),
                              1 / (r / cm - half) if r / cm > half else math.inf, table.n)
     else:
-        low, high = _wald_interval(estimate, se, table.n, ci, level)
+        low, high = wald_interval(estimate, se, table.n, ci, level)
     return SizeEstimate(
         estimate=estimate, se=se, ci_low=low, ci_high=high, ci_level=level,
         ci_method="normal on 1/N, inverted" if ci == "inverse" else _CI_NAMES[ci],
@@ -389,7 +389,7 @@ def chao_lower_bound(counts: Counts, occasions: int | None = None, bias_correcte
         unseen = k * f1 ** 2 / (2 * f2)
         variance = f2 * (k ** 2 * r ** 4 / 4 + k ** 2 * r ** 3 + k * r ** 2 / 2)
     estimate, se = s + unseen, math.sqrt(variance)
-    low, high = _wald_interval(estimate, se, s, ci, level)
+    low, high = wald_interval(estimate, se, s, ci, level)
     return SizeEstimate(
         estimate=estimate, se=se, ci_low=low, ci_high=high, ci_level=level,
         ci_method=_CI_NAMES[ci],
@@ -440,7 +440,7 @@ def zelterman(counts: Counts, ci: Literal["lognormal", "normal"] = "lognormal",
     variance = (s * p0 / (1 - p0) ** 2
                 + s ** 2 * p0 ** 2 / (1 - p0) ** 4 * lam ** 2 * (1 / f1 + 1 / f2))
     se = math.sqrt(variance)
-    low, high = _wald_interval(estimate, se, s, ci, level)
+    low, high = wald_interval(estimate, se, s, ci, level)
     return SizeEstimate(
         estimate=estimate, se=se, ci_low=low, ci_high=high, ci_level=level,
         ci_method=_CI_NAMES[ci], method="Zelterman",

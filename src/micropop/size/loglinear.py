@@ -28,6 +28,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
+
+from micropop.errors import CaptureRecaptureError
 from micropop.size._closedp import MAX_OCCASIONS, closedp, closedp_ci
 from micropop.size._histories import (
     MAX_COUNT,
@@ -39,6 +42,7 @@ from micropop.size._histories import (
     capture_table,
 )
 from micropop.size._loglinear_terms import (
+    custom_columns,
     loglinear_design,
     model_label,
     parse_terms,
@@ -51,7 +55,13 @@ from micropop.size._model_search import (
     MAX_SEARCH_LISTS,
     model_search,
 )
-from micropop.size._poisson_fit import MAX_ITER, check_heterogeneity, heterogeneity_label
+from micropop.size._normal_mixture import NORMAL_ASSUMPTION, normal_estimate
+from micropop.size._poisson_fit import (
+    MAX_ITER,
+    check_heterogeneity,
+    heterogeneity_label,
+    with_heterogeneity,
+)
 from micropop.size._size_interval import CLOSED_ASSUMPTIONS, PROFILE_LIMIT, size_estimate
 from micropop.size.result import SizeEstimate
 
@@ -67,8 +77,8 @@ _LOGLINEAR_ASSUMPTION = (
 
 
 def loglinear(histories: CaptureData, terms: Iterable[str] = (), freq: Freq = None, *,
-              heterogeneity: str | None = None, theta: float | None = None,
-              level: float = 0.95) -> SizeEstimate:
+              design: object = None, heterogeneity: str | None = None,
+              theta: float | None = None, level: float = 0.95) -> SizeEstimate:
     """Population size from a hierarchical log-linear model of k lists.
 
     The model always holds the main effect of every list (model Mt); add
@@ -84,9 +94,24 @@ def loglinear(histories: CaptureData, terms: Iterable[str] = (), freq: Freq = No
         Interactions between lists, e.g. ``["wave1:wave2"]``.
     freq : str or array-like, optional
         Count of each history row (column name or array).
-    heterogeneity : {"Chao", "LB", "Poisson", "Darroch", "Gamma"}, optional
+    design : DataFrame or 2-D array, optional
+        Instead of ``terms``, the model's own columns, as Rcapture's
+        ``closedpCI.t(X, mX=matrix)``: one row per observable history in
+        :func:`capture_table`'s order (Rcapture's ``histpos.t``), one column
+        per term (named by the DataFrame's columns, else ``x1, x2, ...``),
+        without the intercept, which is always added. It replaces the main
+        effects too, so include them (e.g. the list columns of
+        :func:`capture_table`) unless the model leaves them out on purpose.
+    heterogeneity : {"Chao", "LB", "Poisson", "Darroch", "Gamma", "Normal"}, optional
         Add Rcapture's column(s) for heterogeneous catchability, a function of
-        the number of captures (Rivest 2011).
+        the number of captures (Rivest 2011). ``"Normal"`` is the normal
+        mixing distribution of Rivest (2011) (Rcapture's ``h="Normal"``): not
+        log-linear, it is fitted by minimising the deviance and given Chao's
+        (1987) log-normal interval, as Rcapture. Its standard error uses the
+        inverse information; Rcapture's, which halves the variance of the
+        intercept, is in ``extra["se_rcapture"]`` with its interval in
+        ``extra["ci_rcapture"]``, and ``extra["sigma"]`` is the fitted
+        standard deviation.
     theta : float, optional
         Parameter of the Poisson (default 2) or Gamma (default 3.5) form.
     level : float, default 0.95
@@ -112,7 +137,9 @@ def loglinear(histories: CaptureData, terms: Iterable[str] = (), freq: Freq = No
         outside its own profile interval, or beyond 1e12 (numerically
         unreliable).
     CaptureRecaptureError, OptionError
-        Bad histories, terms, heterogeneity (it needs 3 lists) or theta.
+        Bad histories, terms, design (wrong number of rows, non-finite
+        values, a constant column or one that repeats others, or given with
+        ``terms``), heterogeneity (it needs 3 lists) or theta.
 
     Examples
     --------
@@ -126,16 +153,37 @@ def loglinear(histories: CaptureData, terms: Iterable[str] = (), freq: Freq = No
     table = capture_cells(histories, freq)
     theta = check_heterogeneity(heterogeneity, theta, len(table.lists))
     parsed = parse_terms(terms, table.lists)
-    design = loglinear_design(table, parsed, heterogeneity, theta)
-    label = model_label(parsed, table.lists)
+    nbcap = table.patterns.sum(axis=1)
+    normal = heterogeneity == "Normal"
+    kind = None if normal else heterogeneity
+    if design is not None:
+        if parsed:
+            raise CaptureRecaptureError(
+                "give terms or design, not both",
+                hint="add the interaction columns to design, or use terms alone")
+        columns, names = custom_columns(table, design)
+        label = "design: " + " + ".join(names)
+        inputs_terms: tuple[str, ...] = tuple(names)
+        model = with_heterogeneity(table.counts, columns, names, np.zeros(len(table.counts)),
+                                   nbcap, len(table.lists), kind, theta)
+    else:
+        label = model_label(parsed, table.lists)
+        inputs_terms = tuple(term_name(m, table.lists) for m in parsed)
+        model = loglinear_design(table, parsed, kind, theta)
     hetero = heterogeneity_label(heterogeneity, theta)
     assumptions: tuple[str, ...] = (*CLOSED_ASSUMPTIONS, _LOGLINEAR_ASSUMPTION)
-    if heterogeneity is not None:
+    if normal:
+        assumptions += (NORMAL_ASSUMPTION,)
+    elif heterogeneity is not None:
         assumptions += (f"Heterogeneous catchability follows the {hetero} form in the "
                         "number of lists a person is on.",)
-    return size_estimate(
-        design, table.n, level, method="log-linear MSE", assumptions=assumptions,
-        inputs={"lists": table.lists, "terms": tuple(term_name(m, table.lists) for m in parsed),
-                "heterogeneity": hetero or None, "n_observed": table.n},
-        extra={"model": label + (f" + h={hetero}" if hetero else "")},
-        recaptured=recaptured_count(table))
+    inputs = {"lists": table.lists, "terms": inputs_terms,
+              "heterogeneity": hetero or None, "n_observed": table.n}
+    extra = {"model": label + (f" + h={hetero}" if hetero else "")}
+    if normal:
+        return normal_estimate(model, nbcap, table.n, level,
+                               method="log-linear MSE, normal heterogeneity",
+                               assumptions=assumptions, inputs=inputs, extra=extra)
+    return size_estimate(model, table.n, level, method="log-linear MSE",
+                         assumptions=assumptions, inputs=inputs, extra=extra,
+                         recaptured=recaptured_count(table))
