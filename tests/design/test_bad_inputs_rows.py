@@ -213,6 +213,7 @@ CALLS = {
     "inequality.rmpg": lambda d: mp.rmpg(d, "y"),
     "inequality.qsr": lambda d: mp.qsr(d, "y"),
     "inequality.poverty_rate": lambda d: mp.poverty_rate(d, "y", 3.0),
+    "inequality.poormed": lambda d: mp.poormed(d, "y"),
     "earnings.hourly_earnings": lambda d: earnings.hourly_earnings(d),
     "earnings.standard_of_living": lambda d: earnings.standard_of_living(d),
     "earnings.earnings_shares": lambda d: earnings.earnings_shares(d),

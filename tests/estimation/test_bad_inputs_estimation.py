@@ -355,3 +355,14 @@ def test_nan_design_effects_are_warned_by_name(des):
     design = des.assign(c=lambda d: np.where(d["g"] == "f", "only", "other"))
     with pytest.warns(MicropopWarning, match=r"design effect of .*\('c', 'only', 'é'\).* NaN"):
         design.total("c", by="g", deff=True)
+
+
+def test_a_quantile_interval_whose_variance_overflows_is_refused_by_name():
+    # found by the hostile two-phase test: an interval from -1 to 1e308 has an SE of about
+    # 2e307, whose square (the Estimate's variance) is inf: refused, not an SE of inf
+    df = pd.DataFrame({"y": [0.0] * 3 + [-1.0] * 4 + [1e308], "w": 1.0})
+    des = SurveyDesign(df, weights="w")
+    with pytest.raises(InfiniteValueError, match=r"quantile\(s\) \('y', '0.5'\)"):
+        des.quantile("y", 0.5)
+    small = SurveyDesign(df.assign(y=df["y"].clip(upper=1e150)), weights="w")
+    assert np.isfinite(small.quantile("y", 0.5).se).all()

@@ -172,7 +172,7 @@ def test_hiv_custom_design(hiv: pd.DataFrame) -> None:
     # closedpCI.t: multinomial 12308, [10266, 14992.3].
     table = size.capture_table(hiv, freq="freq")
     design = table[["c1", "c2", "c3", "c4"]].assign(c12=table["c1"] * table["c2"])
-    est = size.loglinear(hiv, freq="freq", design=design)
+    est = size.loglinear(hiv, freq="freq", design_matrix=design)
     assert (round(est.estimate, 1), round(est.se, 1)) == (12318.5, 1188.7)
     assert round(est.extra["deviance"], 3) == 7.614 and est.extra["df"] == 9
     assert round(est.extra["AIC"], 3) == 86.65
@@ -189,7 +189,7 @@ def test_hare_without_the_two_caught_every_time(hare: pd.DataFrame) -> None:
     table = size.capture_table(hare)
     lists = list(hare.columns)
     design = np.column_stack([table[lists], table[lists].sum(axis=1) == 6]).astype(float)
-    est = size.loglinear(hare, design=design)
+    est = size.loglinear(hare, design_matrix=design)
     assert (round(est.estimate, 1), round(est.se, 1)) == (76.8, 3.9)
     assert round(est.extra["deviance"], 3) == 47.894 and est.extra["df"] == 55
     assert round(est.extra["AIC"], 3) == 146.085
@@ -213,7 +213,7 @@ def test_cormack_1989_table_4(hare: pd.DataFrame) -> None:
         return cols
 
     def fit(base: np.ndarray, extra: np.ndarray) -> size.SizeEstimate:
-        return size.loglinear(hare, design=np.column_stack([base, extra]))
+        return size.loglinear(hare, design_matrix=np.column_stack([base, extra]))
 
     col6 = (nbcap == 6).astype(float)[:, None]
     m05, mt5 = fit(nbcap[:, None], col6), fit(mat, col6)
@@ -236,7 +236,7 @@ def test_custom_design_with_heterogeneity_equals_statsmodels(hare: pd.DataFrame)
     table = size.capture_table(hare)
     lists = list(hare.columns)
     design = table[lists]
-    est = size.loglinear(hare, design=design, heterogeneity="Darroch")
+    est = size.loglinear(hare, design_matrix=design, heterogeneity="Darroch")
     nbcap = design.sum(axis=1).to_numpy(float)
     X = np.column_stack([np.ones(len(design)), design, nbcap ** 2 / 2])
     ref = sm.GLM(table["freq"].to_numpy(float), X, family=sm.families.Poisson()).fit(tol=1e-14)
@@ -258,19 +258,19 @@ def test_custom_design_with_heterogeneity_equals_statsmodels(hare: pd.DataFrame)
 ])
 def test_bad_design_is_refused_by_name(design, match) -> None:
     with pytest.raises(CaptureRecaptureError, match=match):
-        size.loglinear(DARROCH_R3, freq="freq", design=design)
+        size.loglinear(DARROCH_R3, freq="freq", design_matrix=design)
 
 
 def test_design_and_terms_are_refused_together() -> None:
     with pytest.raises(CaptureRecaptureError, match="terms or design"):
-        size.loglinear(DARROCH_R3, ["c1:c2"], freq="freq",
-                       design=size.capture_table(DARROCH_R3, freq="freq")[["c1", "c2", "c3"]])
+        columns = size.capture_table(DARROCH_R3, freq="freq")[["c1", "c2", "c3"]]
+        size.loglinear(DARROCH_R3, ["c1:c2"], freq="freq", design_matrix=columns)
 
 
 def test_repeated_design_columns_are_refused() -> None:
     frame = pd.DataFrame(np.eye(7)[:, :2], columns=["a", "a"])
     with pytest.raises(CaptureRecaptureError, match="differ"):
-        size.loglinear(DARROCH_R3, freq="freq", design=frame)
+        size.loglinear(DARROCH_R3, freq="freq", design_matrix=frame)
 
 
 # --- closedp.bc ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from micropop.design._core import Design
 from micropop.design.encode import as_columns, require_design
 from micropop.errors import (
     DesignError,
+    InfiniteValueError,
     OptionError,
     QuantileIntervalError,
     check_number,
@@ -178,6 +179,14 @@ def survey_quantile(design: Design, variables: str | Sequence[str],
                            "the interval for the share at or below the quantile reaches "
                            "beyond the data (outside [0, 1])")
     se = (bounds[:, 1] - bounds[:, 0]) / (2 * t)
+    with np.errstate(over="ignore"):
+        beyond = np.isfinite(se) & ~np.isfinite(se**2)
+    if beyond.any():  # the variance the Estimate holds would be inf
+        shown = ", ".join(map(repr, data.index()[beyond][:5]))
+        raise InfiniteValueError(
+            f"the variance of the quantile(s) {shown} is beyond double precision (about "
+            "1.8e308): their interval spans about 1e154 or more",
+            hint="express the variable in a larger unit (thousands, millions)")
     vcov = np.full((len(se), len(se)), np.nan)
     np.fill_diagonal(vcov, se**2)
     counts = np.tile(data.domain_counts().astype(np.int64), len(labels))

@@ -77,7 +77,7 @@ _LOGLINEAR_ASSUMPTION = (
 
 
 def loglinear(histories: CaptureData, terms: Iterable[str] = (), freq: Freq = None, *,
-              design: object = None, heterogeneity: str | None = None,
+              design_matrix: object = None, heterogeneity: str | None = None,
               theta: float | None = None, level: float = 0.95) -> SizeEstimate:
     """Population size from a hierarchical log-linear model of k lists.
 
@@ -94,7 +94,7 @@ def loglinear(histories: CaptureData, terms: Iterable[str] = (), freq: Freq = No
         Interactions between lists, e.g. ``["wave1:wave2"]``.
     freq : str or array-like, optional
         Count of each history row (column name or array).
-    design : DataFrame or 2-D array, optional
+    design_matrix : DataFrame or 2-D array, optional
         Instead of ``terms``, the model's own columns, as Rcapture's
         ``closedpCI.t(X, mX=matrix)``: one row per observable history in
         :func:`capture_table`'s order (Rcapture's ``histpos.t``), one column
@@ -137,7 +137,7 @@ def loglinear(histories: CaptureData, terms: Iterable[str] = (), freq: Freq = No
         outside its own profile interval, or beyond 1e12 (numerically
         unreliable).
     CaptureRecaptureError, OptionError
-        Bad histories, terms, design (wrong number of rows, non-finite
+        Bad histories, terms, design_matrix (wrong number of rows, non-finite
         values, a constant column or one that repeats others, or given with
         ``terms``), heterogeneity (it needs 3 lists) or theta.
 
@@ -156,12 +156,12 @@ def loglinear(histories: CaptureData, terms: Iterable[str] = (), freq: Freq = No
     nbcap = table.patterns.sum(axis=1)
     normal = heterogeneity == "Normal"
     kind = None if normal else heterogeneity
-    if design is not None:
+    if design_matrix is not None:
         if parsed:
             raise CaptureRecaptureError(
-                "give terms or design, not both",
-                hint="add the interaction columns to design, or use terms alone")
-        columns, names = custom_columns(table, design)
+                "give terms or design_matrix, not both",
+                hint="add the interaction columns to design_matrix, or use terms alone")
+        columns, names = custom_columns(table, design_matrix)
         label = "design: " + " + ".join(names)
         inputs_terms: tuple[str, ...] = tuple(names)
         model = with_heterogeneity(table.counts, columns, names, np.zeros(len(table.counts)),
