@@ -93,6 +93,23 @@ def test_french_labels_and_numbers(logit):
     assert formatter(0.5, 0) == "0,5"
 
 
+def test_ratios_are_read_at_half_one_and_two(logit):
+    ax = plotting.coef_forest(logit, ax=new_ax())
+    low, high = ax.get_xlim()
+    shown = [t for t in ax.xaxis.get_majorticklocs() if low <= t <= high]
+    assert 1.0 in shown and len(shown) >= 2, (shown, low, high)  # not 1 alone on the axis
+
+
+def test_an_ordinal_model_is_drawn_as_its_coefficients(des):
+    fit = des.olr("frequency ~ sex + hours_week")
+    ax = plotting.coef_forest(fit, ax=new_ax())
+    assert _ticks(ax) == ["sexmale", "hours_week"] and ax.get_xlabel() == "Odds ratio"
+    assert _ticks(plotting.coef_forest(fit, ax=new_ax(), intercept=True))[2:] == [
+        "weekly|monthly", "monthly|less_often"]
+    probit = plotting.coef_forest(des.olr("frequency ~ sex", method="probit"), ax=new_ax())
+    assert probit.get_xlabel() == "exp(coefficient)"
+
+
 def test_gaussian_model_is_drawn_as_coefficients():
     data = mp.datasets.load_worker_survey()
     data["log_earnings"] = np.log1p(data["earnings_month"])

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.ticker import LogLocator
 
 from micropop.errors import FigureInputError, check_number
 from micropop.plotting._inputs import drawable
@@ -127,6 +128,8 @@ def coef_forest(result: GLMResult | OLRResult, exp: bool = True, ax: Axes | None
         span = np.log([min(*low, reference), max(*high, reference)])
         margin = 0.05 * max(span[1] - span[0], 0.1)
         ax.set_xlim(float(np.exp(span[0] - margin)), float(np.exp(span[1] + margin)))
+        # ratios are read at 0.5, 1, 2 (not only at the powers of ten)
+        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=12))
         ax.xaxis.set_major_formatter(lambda x, _: number(x, ".3g", lang))
         ax.xaxis.set_minor_formatter(lambda x, _: "")
     else:
