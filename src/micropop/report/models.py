@@ -352,8 +352,9 @@ def _note(spec: ModelSpec, result: Any, data: pd.DataFrame,
                    "Modèle à cotes proportionnelles des modalités ordonnées {order} : "
                    + ("un rapport de cotes cumulées supérieur à 1 (exponentielle du "
                       "coefficient)" if spec.shows_ratios else "un coefficient positif")
-                   + " signifie que la caractéristique va avec les modalités les plus "
-                   "tardives, toutes choses égales par ailleurs dans le modèle ; les seuils "
+                   + " signifie que la caractéristique va avec les modalités placées plus "
+                   "loin dans cet ordre, toutes choses égales par ailleurs dans le modèle ; "
+                   "les seuils "
                    "placent les coupures entre les modalités.")
     elif spec.shows_ratios:
         scale = Tr("Odds ratios (exp of the coefficients): above 1, the characteristic goes "
