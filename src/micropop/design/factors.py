@@ -29,7 +29,8 @@ from functools import cache
 
 import numpy as np
 
-from micropop.errors import DesignError, LonelyPSUError
+from micropop.design.jackknife import JackknifeFactors, jackknife_factors
+from micropop.errors import DesignError
 from micropop.variance.linearization import Stage
 
 __all__ = ["JackknifeRank", "bootstrap_factors", "brr_factors", "factor_rank", "hadamard",
@@ -61,10 +62,8 @@ def jk1_factors(stage: Stage) -> Factors:
     >>> factors.tolist(), round(scale, 4)
     ([[0.0, 1.5, 1.5], [1.5, 0.0, 1.5], [1.5, 1.5, 0.0]], 0.6667)
     """
-    n = len(stage.cluster_stratum)
-    factors = np.full((n, n), n / (n - 1))
-    np.fill_diagonal(factors, 0.0)
-    return factors, np.ones(n), float(stage.fpc_factor[0] * (n - 1) / n)
+    factors, rscales, scale = jackknife_factors(stage, None)
+    return factors.dense(), rscales, scale
 
 
 def jkn_factors(stage: Stage, lonely_psu: str) -> Factors:
@@ -105,37 +104,8 @@ def jkn_factors(stage: Stage, lonely_psu: str) -> Factors:
     >>> factors[:, 0].tolist(), rscales.tolist()
     ([0.0, 2.0, 1.0, 1.0], [0.5, 0.5, 0.5, 0.5])
     """
-    n_h = stage.n_units
-    f_h = stage.fpc_factor
-    unit_stratum = stage.cluster_stratum
-    lonely = (n_h == 1) & (f_h != 0)
-    if lonely.any() and lonely_psu == "fail":
-        names = ", ".join(repr(stage.strata_labels[h]) for h in np.flatnonzero(lonely)[:5])
-        raise LonelyPSUError(f"stratum {names} has only one PSU",
-                             hint="choose lonely_psu= when building the design")
-    # one replicate per PSU of a stratum with several PSUs, not sampled in full
-    dropped = np.flatnonzero((n_h[unit_stratum] > 1) & (f_h[unit_stratum] != 0))
-    same = unit_stratum[:, None] == unit_stratum[dropped][None, :]
-    ratio = (n_h / np.maximum(n_h - 1, 1))[unit_stratum]
-    factors = np.where(same, ratio[:, None], 1.0)
-    factors[dropped, np.arange(len(dropped))] = 0.0
-    rscales = (f_h * (n_h - 1) / np.maximum(n_h, 1))[unit_stratum[dropped]]
-    scale = 1.0
-    if lonely.any() and lonely_psu in ("adjust", "adjust_legacy"):  # same replicates
-        n_strata = len(n_h)
-        extra = np.where(lonely[unit_stratum][:, None] & (unit_stratum[:, None]
-                                                          == np.flatnonzero(lonely)[None, :]),
-                         0.0, n_strata / (n_strata - 1))
-        factors = np.hstack([factors, extra])
-        rscales = np.concatenate([rscales, np.full(extra.shape[1], (n_strata - 1) / n_strata)])
-    elif lonely_psu == "average" and 0 < factors.shape[1] < len(unit_stratum):
-        # as R: #PSUs / #replicates, counting a stratum sampled in full (no
-        # replicate) as lonely too
-        scale = len(unit_stratum) / factors.shape[1]
-    if factors.shape[1] == 0:
-        raise DesignError("every stratum was sampled in full: there is no sampling variance",
-                          hint="check the fpc")
-    return factors, rscales, scale
+    factors, rscales, scale = jackknife_factors(stage, lonely_psu)
+    return factors.dense(), rscales, scale
 
 
 class JackknifeRank:
@@ -168,8 +138,9 @@ class JackknifeRank:
     ----------
     stage : Stage
         The first stage the factors were made from.
-    factors : ndarray, shape (C, R)
-        The factors, for the case without a closed form.
+    factors : ndarray or JackknifeFactors, shape (C, R)
+        The factors, for the case without a closed form (the rows of held PSUs
+        are made dense there).
     lonely_psu : str or None
         The design's lonely-PSU policy for JKn; None for JK1.
 
@@ -189,7 +160,8 @@ class JackknifeRank:
     (3, 3)
     """
 
-    def __init__(self, stage: Stage, factors: np.ndarray, lonely_psu: str | None) -> None:
+    def __init__(self, stage: Stage, factors: np.ndarray | JackknifeFactors,
+                 lonely_psu: str | None) -> None:
         n_h = stage.n_units
         if lonely_psu is None:  # JK1: every PSU has a replicate
             self.replicated = n_h > 1

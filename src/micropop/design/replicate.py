@@ -38,9 +38,8 @@ from micropop.design.factors import (
     bootstrap_factors,
     brr_factors,
     factor_rank,
-    jk1_factors,
-    jkn_factors,
 )
+from micropop.design.jackknife import JackknifeFactors, jackknife_factors
 from micropop.errors import (
     DesignError,
     MissingColumnError,
@@ -124,7 +123,7 @@ class ReplicateDesign(DesignMethods):
     __slots__ = ("_replicates", "_unit", "_scale", "_rscales", "_mse", "_method", "_columns",
                  "_rank")
 
-    _replicates: np.ndarray
+    _replicates: np.ndarray | JackknifeFactors  # (n, R) per row, or (C, R) per PSU
     _unit: np.ndarray | None
     _scale: float
     _rscales: np.ndarray
@@ -168,22 +167,26 @@ class ReplicateDesign(DesignMethods):
                    frozenset([weights, *columns]))
 
     @classmethod
-    def _from_factors(cls, design: SurveyDesign, factors: np.ndarray, scale: float,
+    def _from_factors(cls, design: SurveyDesign, factors: np.ndarray | JackknifeFactors,
+                      scale: float,
                       rscales: np.ndarray, mse: bool, method: str,
                       rank: JackknifeRank | None = None) -> ReplicateDesign:
         """Replicates made by micropop from ``design`` (all its rows): row i of
         replicate r weighs ``weights[i] * factors[psu[i], r]`` (R's compressed
-        replicate weights), stored per PSU. ``rank`` gives the rank of the
-        factors of some PSUs in closed form (jackknives)."""
+        replicate weights), stored per PSU (the jackknives' implicitly, in
+        O(PSUs) memory). ``rank`` gives the rank of the factors of some PSUs in
+        closed form (jackknives)."""
         new = object.__new__(cls)
-        factors.flags.writeable = False
+        if isinstance(factors, np.ndarray):
+            factors.flags.writeable = False
         rscales.flags.writeable = False
         columns = tuple(f"{method}{r + 1}" for r in range(factors.shape[1]))
         new._fill(design.frame, design.full_weights, factors, design.stages[0].cluster, scale,
                   rscales, mse, method, columns, design.design_columns, rank)
         return new
 
-    def _fill(self, frame: pd.DataFrame, weights: np.ndarray, replicates: np.ndarray,
+    def _fill(self, frame: pd.DataFrame, weights: np.ndarray,
+              replicates: np.ndarray | JackknifeFactors,
               unit: np.ndarray | None, scale: float, rscales: np.ndarray, mse: bool,
               method: str, columns: tuple[str, ...], design_columns: frozenset[str],
               rank: JackknifeRank | None = None) -> None:
@@ -245,19 +248,26 @@ class ReplicateDesign(DesignMethods):
     @property
     def replicates_per_row(self) -> np.ndarray | None:
         """The replicate weights (n, R) when held row by row; None when held per PSU."""
-        return self._replicates if self._unit is None else None
+        return self._per_row()
+
+    def _per_row(self) -> np.ndarray | None:
+        """The replicate weights when held per row (n, R), else None."""
+        stored = self._replicates
+        return stored if isinstance(stored, np.ndarray) and self._unit is None else None
 
     def _replicate_block(self, rows: np.ndarray | None,
                          replicates: np.ndarray | None) -> np.ndarray:
         """The replicate weights of ``rows`` in ``replicates``: stored, or made from the
-        full-sample weights and the factors of the rows' PSUs."""
-        if self._unit is None:
-            stored = self._replicates
+        full-sample weights and the factors of the rows' PSUs (the one place
+        where implicit jackknife factors are made dense: for these rows only)."""
+        stored = self._per_row()
+        if stored is not None:
             if rows is None:
                 return stored if replicates is None else stored[:, replicates]
             chosen: np.ndarray = (stored[rows] if replicates is None
                                   else stored[np.ix_(rows, replicates)])
             return chosen
+        assert self._unit is not None  # held per PSU
         if rows is None:
             weights, units = self._weights, self._unit
         else:
@@ -292,13 +302,16 @@ class ReplicateDesign(DesignMethods):
         >>> rep.replicate_sums(df[["y"]].to_numpy()).ravel().round(6).tolist()
         [12.0, 10.666667, 9.333333, 8.0]
         """
-        if self._unit is None:
-            replicates = (self._replicates if shift is None
-                          else np.ldexp(self._replicates, -shift[:, None]))
+        stored = self._per_row()
+        if stored is not None:
+            replicates = stored if shift is None else np.ldexp(stored, -shift[:, None])
             return replicate_sums(replicates, values, row_domain, n_domains)
+        assert self._unit is not None  # held per PSU
         weights = self._weights if shift is None else np.ldexp(self._weights, -shift)
         totals = unit_totals(weights[:, None] * values, self._unit,
                              self._replicates.shape[0], row_domain, n_domains)
+        if isinstance(self._replicates, JackknifeFactors):  # O(PSUs), no matrix
+            return self._replicates.sums(totals)
         sums: np.ndarray = self._replicates.T @ totals
         return sums
 
@@ -344,8 +357,10 @@ class ReplicateDesign(DesignMethods):
         holding the rows (an (R, R) problem, whatever the rows), in closed
         form for the jackknives.
         """
-        if self._unit is None:
-            return factor_rank(self._replicates[rows]) - 1
+        stored = self._per_row()
+        if stored is not None:
+            return factor_rank(stored[rows]) - 1
+        assert self._unit is not None  # held per PSU
         held = np.bincount(self._unit[rows & (self._weights != 0)],
                            minlength=self._replicates.shape[0]) > 0
         if self._rank is not None:
@@ -382,7 +397,12 @@ def make_replicates(design: SurveyDesign, method: str = "jkn", replicates: int |
     Returns
     -------
     ReplicateDesign
-        Replicate factors held per PSU; the design's subset kept.
+        Replicate factors held per PSU; the design's subset kept. The
+        jackknives' factors are held implicitly (one dropped PSU and its
+        stratum's rescaling per replicate), so ``"jk1"`` on 40,000 PSUs needs
+        O(rows + PSUs) memory, not a PSU x PSU matrix; only
+        :meth:`~micropop.design.ReplicateDesign.weight_matrix` (quantiles,
+        inequality, models, weighting steps) makes rows x replicates weights.
 
     Raises
     ------
@@ -428,15 +448,16 @@ def make_replicates(design: SurveyDesign, method: str = "jkn", replicates: int |
         raise DesignError("fay_rho goes with method='fay' (and method='fay' needs it)",
                           hint="e.g. des.replicate('fay', fay_rho=0.5)")
     rank = None  # the rank of the factors, when known in closed form
+    factors: np.ndarray | JackknifeFactors
     if method == "jk1":
         if len(first.n_units) > 1:
             raise DesignError("method='jk1' is for unstratified designs; this one has "
                               f"{len(first.n_units)} strata",
                               hint="use method='jkn', the stratified jackknife")
-        factors, rscales, scale = jk1_factors(first)
+        factors, rscales, scale = jackknife_factors(first, None)
         rank = JackknifeRank(first, factors, None)
     elif method == "jkn":
-        factors, rscales, scale = jkn_factors(first, design.lonely_psu)
+        factors, rscales, scale = jackknife_factors(first, design.lonely_psu)
         rank = JackknifeRank(first, factors, design.lonely_psu)
     elif method in ("brr", "fay"):
         if first.popsize is not None:
