@@ -233,6 +233,11 @@ class Estimate(Result):
         tail = 0.5 + level / 2
         if df is not None:
             q = stats.t.ppf(tail, self._as_df(df))
+            if not np.all(np.isfinite(q)):
+                raise OptionError(f"df={df!r} is too small: Student's t quantile at level "
+                                  f"{level} is infinite",
+                                  hint="give the degrees of freedom of the design (des.degf), "
+                                       "or np.inf for the normal")
         elif dist == "normal":
             q = stats.norm.ppf(tail)
         elif dist == "t":
