@@ -93,7 +93,8 @@ class SortedSegments:
         if rows is not None:
             order = rows[order]
         n = len(order)
-        return SortedSegments(order, values[order], weights[order],
+        # np.take: the same gather as values[order], faster on long columns
+        return SortedSegments(order, np.take(values, order), np.take(weights, order),
                               np.zeros(n, dtype=np.intp), np.array([0]), np.array([n]),
                               len(values))
 
@@ -145,6 +146,15 @@ class SortedSegments:
             segment=(copies[:, None] * self.n_segments + self.segment).ravel(),
             starts=(offsets + self.starts).ravel(), ends=(offsets + self.ends).ravel())
 
+    def spread(self, values: np.ndarray) -> np.ndarray:
+        """Per-segment ``values`` on each sorted row (``values[segment]``).
+
+        With a single segment, its one value (a numpy scalar, which
+        broadcasts with the same results): no row-length copy.
+        """
+        spread: np.ndarray = values[0] if self.n_segments == 1 else values[self.segment]
+        return spread
+
     def sums(self, values: np.ndarray) -> np.ndarray:
         """Sum of ``values`` (sorted rows) per segment."""
         return np.bincount(self.segment, weights=values, minlength=self.n_segments)
@@ -169,9 +179,9 @@ class SortedSegments:
     def within(self, key: np.ndarray) -> np.ndarray:
         """Each segment's running sums (inclusive), in double, from a running ``key``."""
         if self.n_segments == 1 and self.starts[0] == 0:
-            return key.astype(float)
+            return key.astype(float, copy=False)
         since_start: np.ndarray = key - self.before(key)[self.segment]
-        return since_start.astype(float)
+        return since_start.astype(float, copy=False)
 
     def running(self, values: np.ndarray,
                 dtype: npt.DTypeLike = np.longdouble) -> tuple[np.ndarray, np.ndarray]:
