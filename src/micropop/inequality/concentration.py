@@ -206,7 +206,7 @@ def _gini(s: SortedIncomes, influence: bool = True) -> tuple[Floats, Floats | No
     """laeken's ``giniCoeff`` and (if ``influence``) its derivative in each weight."""
     wx = s.w * s.x
     n, total = s.weight_total, s.sums(wx)
-    cum_w = s.cumulative_weight[0]
+    cum_w = s.running_double(s.w)
     value = (2 * s.sums(wx * cum_w) - s.sums(s.w * wx)) / (n * total) - 1
     if not influence:
         return value, None
