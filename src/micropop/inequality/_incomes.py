@@ -54,8 +54,9 @@ class SortedIncomes(SortedSegments):
         # equal incomes in any order: the measures are symmetric in them
         s = SortedSegments.sort(x, w, rows, ties="any")
         income_exp, weight_exp = exponent(s.x), exponent(s.w)
-        return cls(**{**s.fields(), "x": np.ldexp(s.x, -income_exp),
-                      "w": np.ldexp(s.w, -weight_exp)},
+        # s.x and s.w are the sort's own copies: scaled in place
+        return cls(**{**s.fields(), "x": np.ldexp(s.x, -income_exp, out=s.x),
+                      "w": np.ldexp(s.w, -weight_exp, out=s.w)},
                    income_exp=income_exp, weight_exp=weight_exp)
 
     def income(self, values: Floats) -> Floats:

@@ -206,14 +206,22 @@ def _gini(s: SortedIncomes, influence: bool = True) -> tuple[Floats, Floats | No
     """laeken's ``giniCoeff`` and (if ``influence``) its derivative in each weight."""
     wx = s.w * s.x
     n, total = s.weight_total, s.sums(wx)
-    cum_w = s.cumulative_weight[0]
+    cum_w = s.running_double(s.w)
     value = (2 * s.sums(wx * cum_w) - s.sums(s.w * wx)) / (n * total) - 1
     if not influence:
         return value, None
     cum_wx = s.running(wx, float)[0]
-    seg = s.segment
-    z = (2 * (s.x * cum_w + total[seg] - cum_wx) / (n * total)[seg]
-         - (value + 1)[seg] * (1 / n[seg] + s.x / total[seg]))
+    del wx
+    # 2 (x C + X - C_wx) / (N X) - (G + 1) (1 / N + x / X), in place (rows x 8 bytes each)
+    z = s.x * cum_w
+    z += s.spread(total)
+    z -= cum_wx
+    z *= 2
+    z /= s.spread(n * total)
+    right = s.x / s.spread(total)
+    right += s.spread(1 / n)
+    right *= s.spread(value + 1)
+    z -= right
     return value, z
 
 

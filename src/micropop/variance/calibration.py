@@ -122,9 +122,13 @@ def calibrated_influence(projections: Sequence[Projection], values: np.ndarray,
     if not projections:
         return values, row_domain, n_domains
     n, p = values.shape
-    x = np.zeros((n, p * n_domains))
-    rows = np.flatnonzero(row_domain >= 0)
-    x[rows[:, None], np.arange(p)[None, :] * n_domains + row_domain[rows, None]] = values[rows]
+    if n_domains == 1:  # one domain: no spreading, rows outside it are zero
+        x = np.where((row_domain >= 0)[:, None], values, 0.0)
+    else:
+        x = np.zeros((n, p * n_domains))
+        rows = np.flatnonzero(row_domain >= 0)
+        x[rows[:, None], np.arange(p)[None, :] * n_domains + row_domain[rows, None]] = \
+            values[rows]
     for projection in projections:
         x = projection.residuals(x)
     return x, None, 1

@@ -38,9 +38,11 @@ def _safe_divide(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
 def group_sums(codes: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
     """Column sums of ``values`` (n, p) by code (rows with code -1 left out), (size, p)."""
     inside = codes >= 0
+    if not inside.all():
+        codes, values = codes[inside], values[inside]
     out = np.empty((size, values.shape[1]))
     for j in range(values.shape[1]):
-        out[:, j] = np.bincount(codes[inside], weights=values[inside, j], minlength=size)
+        out[:, j] = np.bincount(codes, weights=values[:, j], minlength=size)
     return out
 
 
@@ -106,23 +108,39 @@ class RakingProjection:
     n_levels: tuple[int, ...]
 
     def residuals(self, x: np.ndarray) -> np.ndarray:
+        # The sweeps run on the cells, not the rows. Every centring subtracts
+        # ``base * factor[m, cell] * mean`` from a row, so after any number of
+        # sweeps a row holds ``x - base * adjust[cell]``; the sums of
+        # ``x / psw`` over a level follow from the per-cell sums of ``x / base``
+        # (rows of weight 0 add nothing, as R's division by a zero psw).
         inside = self.cell >= 0
-        cell = self.cell[inside]
-        x = x.copy()
-        xin = x[inside]
+        everyone = bool(inside.all())
+        cell = self.cell if everyone else self.cell[inside]
+        base = self.base if everyone else self.base[inside]
+        n_cells = self.levels.shape[1]
+        ratio = _safe_divide(x if everyone else x[inside], base[:, None])
+        totals = group_sums(cell, ratio, n_cells)
+        weighted = np.bincount(cell[base != 0], minlength=n_cells).astype(float)
+        count = np.bincount(cell, minlength=n_cells).astype(float)
+        adjust = np.zeros_like(totals)
         margins = []
         for m, size in enumerate(self.n_levels):
-            codes = self.levels[m][cell]
-            psw = self.base[inside] * self.factors[m][cell]
-            count = np.bincount(codes, minlength=size).astype(float)
-            margins.append((codes, psw, count, size))
+            codes = self.levels[m]
+            level_count = np.bincount(codes, weights=count, minlength=size)
+            margins.append((codes, self.factors[m], level_count, size))
         for _ in range(_RAKING_SWEEPS):
-            for codes, psw, count, size in margins:
-                ratio = _safe_divide(xin, psw[:, None])
-                means = _safe_divide(group_sums(codes, ratio, size), count[:, None])
-                xin -= psw[:, None] * means[codes]
-        x[inside] = xin
-        return x
+            for codes, factor, level_count, size in margins:
+                ratio_sums = _safe_divide(totals - weighted[:, None] * adjust,
+                                          factor[:, None])
+                means = _safe_divide(group_sums(codes, ratio_sums, size),
+                                     level_count[:, None])
+                adjust += factor[:, None] * means[codes]
+        out = x.copy()
+        if everyone:
+            out -= base[:, None] * adjust[cell]
+        else:
+            out[inside] -= base[:, None] * adjust[cell]
+        return out
 
 
 @dataclass(frozen=True, eq=False)
