@@ -41,6 +41,7 @@ import pandas as pd
 
 from micropop import __version__
 from micropop.errors import MicropopError, OptionError, check_level, check_number
+from micropop.models.olr import METHOD_OF_LINK
 
 __all__ = ["main", "build_parser"]
 
@@ -387,7 +388,7 @@ def _model(args: argparse.Namespace) -> str:
     des = _design(args)
     fit: Any
     if args.family == "ordinal":
-        method = {None: "logistic", "logit": "logistic", "probit": "probit"}.get(args.link)
+        method = METHOD_OF_LINK.get(args.link or "logit")
         if method is None:
             raise OptionError(f"--link {args.link!r} is not a link of an ordinal model",
                               hint="use --link logit (the default) or --link probit")

@@ -362,7 +362,7 @@ def test_a_quantile_interval_whose_variance_overflows_is_refused_by_name():
     # 2e307, whose square (the Estimate's variance) is inf: refused, not an SE of inf
     df = pd.DataFrame({"y": [0.0] * 3 + [-1.0] * 4 + [1e308], "w": 1.0})
     des = SurveyDesign(df, weights="w")
-    with pytest.raises(InfiniteValueError, match=r"quantile\(s\) \('y', '0.5'\)"):
+    with pytest.raises(InfiniteValueError, match=r"variance .* of \('y', '0.5'\) is beyond"):
         des.quantile("y", 0.5)
     small = SurveyDesign(df.assign(y=df["y"].clip(upper=1e150)), weights="w")
     assert np.isfinite(small.quantile("y", 0.5).se).all()

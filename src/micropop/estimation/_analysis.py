@@ -342,7 +342,7 @@ class Analysis:
         with np.errstate(over="ignore"):
             estimate = np.ldexp(theta, exponent)
         if not np.isfinite(estimate).all():
-            self._refuse_overflow(~np.isfinite(estimate), "estimate")
+            self.refuse_overflow(~np.isfinite(estimate), "estimate")
         theta_size = np.where(theta == 0, _NONE, np.frexp(theta)[1].astype(np.int64))
         deviation = np.sqrt(np.maximum(np.diag(vcov), 0))
         se_size = np.where(deviation == 0, _NONE,
@@ -356,10 +356,11 @@ class Analysis:
             units = np.ldexp(1.0, exponent + shift)
             se = units * np.sqrt(np.maximum(np.diag(vcov), 0))
         if not np.isfinite(se).all():
-            self._refuse_overflow(~np.isfinite(se), "standard error")
+            self.refuse_overflow(~np.isfinite(se), "standard error")
         return Scaled(estimate, vcov, units)
 
-    def _refuse_overflow(self, bad: np.ndarray, what: str) -> None:
+    def refuse_overflow(self, bad: np.ndarray, what: str) -> None:
+        """Refuse the estimates flagged in ``bad``: their ``what`` is beyond double range."""
         labels = list(self.index()[bad])[:5]
         raise InfiniteValueError(
             f"the {what} of {', '.join(map(repr, labels))} is beyond double precision "

@@ -14,7 +14,6 @@ from micropop.design._core import Design
 from micropop.design.encode import as_columns, require_design
 from micropop.errors import (
     DesignError,
-    InfiniteValueError,
     OptionError,
     QuantileIntervalError,
     check_number,
@@ -182,11 +181,7 @@ def survey_quantile(design: Design, variables: str | Sequence[str],
     with np.errstate(over="ignore"):
         beyond = np.isfinite(se) & ~np.isfinite(se**2)
     if beyond.any():  # the variance the Estimate holds would be inf
-        shown = ", ".join(map(repr, data.index()[beyond][:5]))
-        raise InfiniteValueError(
-            f"the variance of the quantile(s) {shown} is beyond double precision (about "
-            "1.8e308): their interval spans about 1e154 or more",
-            hint="express the variable in a larger unit (thousands, millions)")
+        data.refuse_overflow(beyond, "variance (an interval of 1e154 or more)")
     vcov = np.full((len(se), len(se)), np.nan)
     np.fill_diagonal(vcov, se**2)
     counts = np.tile(data.domain_counts().astype(np.int64), len(labels))

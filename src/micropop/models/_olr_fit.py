@@ -25,9 +25,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-__all__ = ["OLRFit", "METHODS", "derivatives", "loglik", "newton", "start_values"]
+__all__ = ["OLRFit", "LINK_OF_METHOD", "METHODS", "derivatives", "loglik", "newton",
+           "start_values"]
 
 METHODS = ["logistic", "probit"]
+#: Each method's link, as a GLM names it (``"logistic"`` is the logit link).
+LINK_OF_METHOD = {"logistic": "logit", "probit": "probit"}
 
 
 @dataclass(frozen=True)

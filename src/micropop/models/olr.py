@@ -56,11 +56,15 @@ from micropop.models._inputs import (
     replicate_vcov,
 )
 from micropop.models._irls import aliased_columns, moving_coefficients
-from micropop.models._olr_fit import METHODS, OLRFit, newton
+from micropop.models._olr_fit import LINK_OF_METHOD, METHODS, OLRFit, newton
 from micropop.models.formula import ModelFrame, model_frame
 from micropop.models.olr_result import OLRResult
 
-__all__ = ["olr"]
+__all__ = ["olr", "METHOD_OF_LINK"]
+
+#: The links an ordinal model may be asked for (as a GLM names them), and the ``method``
+#: of :func:`olr` for each: ``{"logit": "logistic", "probit": "probit"}``.
+METHOD_OF_LINK = {link: method for method, link in LINK_OF_METHOD.items()}
 
 
 def olr(design: Design, formula: str | ModelFrame, *, method: str = "logistic",

@@ -11,6 +11,7 @@ import pandas as pd
 
 from micropop.design._core import Design
 from micropop.models._coef_table import coefficient_table
+from micropop.models._olr_fit import LINK_OF_METHOD
 from micropop.models.formula import ModelFrame
 from micropop.models.term_tests import TermTest, wald_test
 from micropop.result import Block, Result, Table
@@ -91,6 +92,11 @@ class OLRResult(Result):
     def se(self) -> np.ndarray:
         """Standard errors of the coefficients and thresholds, ``sqrt(diag(vcov))``."""
         return np.sqrt(np.diag(self.vcov))
+
+    @property
+    def link(self) -> str:
+        """The link, as a GLM names it: ``"logit"`` (``method="logistic"``) or ``"probit"``."""
+        return LINK_OF_METHOD[self.method]
 
     @property
     def coefficients(self) -> pd.Series:

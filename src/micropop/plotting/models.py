@@ -92,21 +92,16 @@ def coef_forest(result: GLMResult | OLRResult, exp: bool = True, ax: Axes | None
                                hint="pass a fitted model, e.g. des.glm('y ~ x', family=...)")
     level = check_number("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
     table = result.to_frame(exp=bool(exp), level=level)
-    if isinstance(result, OLRResult):  # the thresholds play the intercept's part
-        link = "logit" if result.method == "logistic" else result.method
-        if not intercept:
-            table = table.iloc[:result.n_coef]
-    else:
-        link = result.link
-        if not intercept:
-            table = table.drop(index="(Intercept)", errors="ignore")
+    if not intercept:  # an ordinal model's thresholds play the intercept's part
+        table = table.iloc[:result.n_coef] if isinstance(result, OLRResult) else \
+            table.drop(index="(Intercept)", errors="ignore")
     if table.empty:
         raise FigureInputError("the model has no coefficient to draw but its intercept",
                                hint="pass intercept=True, or fit a model with terms")
     hint = "refit the model (a coefficient or its standard error is not finite)"
     drawable(table, ["estimate", "ci_low", "ci_high"], "the model's coefficients", hint)
     if exp:
-        key = _RATIO_BY_LINK.get(link, "exp_coefficient")
+        key = _RATIO_BY_LINK.get(result.link, "exp_coefficient")
         if (table[["estimate", "ci_low", "ci_high"]] <= 0).to_numpy().any():
             raise FigureInputError("the model's ratios are not positive", hint=hint)
     else:

@@ -35,6 +35,7 @@ from micropop import plotting
 from micropop.design import SurveyDesign, require_design
 from micropop.errors import OptionError, check_option
 from micropop.models import glm, olr
+from micropop.models.olr import METHOD_OF_LINK
 from micropop.report.i18n import Tr, in_language
 from micropop.report.labels import level_label
 from micropop.report.result import Block, Figure, Heading, Section, Table, TableView, Text
@@ -51,7 +52,7 @@ MODEL_FAMILIES = ("gaussian", "binomial", "quasibinomial", "poisson", "quasipois
 MODEL_LINKS = ("identity", "logit", "probit", "log", "cloglog", "inverse")
 
 #: The links of an ordinal model, and :func:`micropop.models.olr`'s name for each.
-ORDINAL_LINKS = {"logit": "logistic", "probit": "probit"}
+ORDINAL_LINKS = METHOD_OF_LINK
 
 #: The demo's variables, named for people in both languages (other columns keep their name).
 VARIABLE_NAMES: dict[str, Tr] = {
