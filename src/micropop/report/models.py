@@ -298,7 +298,7 @@ def term_labels(result: Any, data: pd.DataFrame) -> dict[str, str | Tr]:
     levels = getattr(model, "levels", {}) or {}
     out: dict[str, str | Tr] = {}
     thresholds = set(_thresholds(result))
-    for term in result.to_frame().index:
+    for term in result.names:
         if term == "(Intercept)":
             out[term] = _INTERCEPT
             continue
@@ -323,7 +323,7 @@ def _thresholds(result: Any) -> list[str]:
 def _references(result: Any, data: pd.DataFrame) -> Tr | None:
     """The reference level of each factor of the model, for people (None without factors)."""
     levels = getattr(getattr(result, "model", None), "levels", {}) or {}
-    names = set(result.to_frame().index)
+    names = set(result.names)
     parts = []
     for label, held in levels.items():
         # polynomial contrasts have no reference level, nor a comparison I(x == "a")
