@@ -464,3 +464,27 @@ for _class in list(globals().values()):
     if isinstance(_class, type) and _class.__module__ == __name__:
         _class.__module__ = "micropop.errors"
 del _class
+
+
+# --- the Dask engine (micropop.partitioned) ---------------------------------------
+
+
+class MissingDependencyError(MicropopError, ImportError):
+    """An optional dependency is not installed (``engine="dask"`` without dask); names the extra."""
+
+
+class PartitionError(MicropopError, ValueError):
+    """Partitioned data (a Dask frame, a folder of files) that disagrees with itself.
+
+    A column missing from some files or of another type in one of them, NaN
+    or negative weights found during a pass, a PSU in two strata; the message
+    names the file (or partition) and the row.
+    """
+
+
+class InMemoryOnlyError(MicropopError, TypeError):
+    """A feature asked of a Dask design that only in-memory designs offer; says how to get it."""
+
+
+class SchedulerError(MicropopError, RuntimeError):
+    """The Dask scheduler failed during a pass; nothing was written."""
