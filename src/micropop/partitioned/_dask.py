@@ -13,7 +13,6 @@ False
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 from typing import Any
 
@@ -43,10 +42,11 @@ def require_dask(feature: str = "engine='dask'") -> ModuleType:
     'dask.dataframe'
     """
     try:
-        return importlib.import_module("dask.dataframe")
+        import dask.dataframe
     except ImportError as err:
         raise MissingDependencyError(f"{feature} needs dask, which is not installed ({err})",
                                      hint=_HINT) from None
+    return dask.dataframe
 
 
 def is_dask_frame(data: Any) -> bool:
