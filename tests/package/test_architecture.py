@@ -43,6 +43,9 @@ SHARED_PRIVATE_MODULES = {
     # the reader (io) parses cells and variables as the codebook declares them
     "micropop.codebook._cells": "the codebook's cell parsing, shared with the reader (io)",
     "micropop.codebook._variable": "the codebook's variables, shared with the reader (io)",
+    # the Dask design offers the in-memory design's methods: their docstrings are assembled
+    # from the same functions' (parameters, returns, errors)
+    "micropop.design._method_docs": "the design methods' docstrings, shared by the Dask design",
 }
 
 #: Private names read from outside their module on purpose: (module, what) -> reason.
