@@ -28,7 +28,7 @@ def read_parquet(path: Path) -> Raw:
 def without_index(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """``df`` numbered 0, 1, ... with its named index levels made columns, and a note
     saying what became of a stored index (none for the default numbering)."""
-    notes = []
+    notes: list[str] = []
     index = df.index
     if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
             and index.name is None):

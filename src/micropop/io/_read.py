@@ -112,9 +112,22 @@ def read_survey(path: str | os.PathLike[str], codebook: CodebookLike | None = No
         merged, plus a description of undeclared columns. Write it with
         :meth:`Codebook.to_file` to start a codebook for the file.
 
+    engine : {"pandas", "dask"}, default "pandas"
+        ``"dask"`` reads lazily, for data larger than memory (needs the extra
+        ``pip install 'micropop[dask]'``): ``path`` is then a folder, a glob
+        pattern such as ``"census/*.parquet"`` or one file, of Parquet or text
+        files (not Stata, SPSS or Excel). Each file is one partition, read as
+        above and checked against ``codebook`` when Dask computes it; errors
+        name the file and its data row. The files must hold the same columns of
+        the same types (Parquet schemas and text headers are checked before any
+        data is read; :class:`~micropop.errors.PartitionError` names the file).
+        Declared categorical columns have the codebook's categories in every
+        partition; the id column's uniqueness is checked within each file.
+        :func:`micropop.io.partition_files` gives the file of each partition.
+
     Returns
     -------
-    pandas.DataFrame or (pandas.DataFrame, Codebook)
+    pandas.DataFrame or (pandas.DataFrame, Codebook) or dask.dataframe.DataFrame
         One row per data row of the file, in order; column names are text.
         ``attrs["labels"]`` holds the variable labels (a dict column -> label)
         and ``attrs["read_notes"]`` the guesses made to read the file, one
@@ -125,8 +138,16 @@ def read_survey(path: str | os.PathLike[str], codebook: CodebookLike | None = No
         column, so that errors name rows ``data row 3 (file line 4; id R03)``
         (see :class:`micropop.errors.RowOrigin`).
 
+        With ``engine="dask"``, a lazy ``dask.dataframe.DataFrame`` (no attrs:
+        the read notes are not kept).
+
     Raises
     ------
+    OptionError
+        For an unknown ``engine`` or an option that does not apply.
+    MissingDependencyError, PartitionError
+        With ``engine="dask"``: dask is not installed; files whose columns or
+        types differ.
     SurveyFileNotFoundError, UnsupportedFormatError, UnreadableFileError
         For a missing, unknown or corrupt file, or a text file whose lines do
         not all hold one field per column.
