@@ -100,7 +100,10 @@ def read_partitioned(files: Sequence[Path], kind: str, codebook: Codebook | None
     meta = _parquet_meta(files, reader) if kind == "parquet" else _text_meta(files, reader)
     reader = replace(reader, meta=meta)
     names = [str(f) for f in files]
-    ddf = dd.from_map(reader, names, meta=meta, label="read-survey", enforce_metadata=False)
+    import dask  # noqa: PLC0415 (installed with dask.dataframe)
+
+    with dask.config.set({"dataframe.convert-string": False}):  # text as the reader types it
+        ddf = dd.from_map(reader, names, meta=meta, label="read-survey", enforce_metadata=False)
     _FILES[tokenize(ddf)] = tuple(names)
     while len(_FILES) > _REMEMBERED:
         _FILES.popitem(last=False)
@@ -330,4 +333,4 @@ def _cast(column: pd.Series, dtype: Any, path: Path, first: str) -> pd.Series:
         f"{str(path)!r}: column {column.name!r} reads as {column.dtype}, but as {dtype} in "
         f"{first!r}",
         hint=f"declare the column's type in the codebook (e.g. {column.name!r}: "
-             "{type: numeric} or {type: text}) so that every file reads it alike")
+             "{type: numeric} or {type: string}) so that every file reads it alike")
