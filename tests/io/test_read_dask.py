@@ -5,6 +5,7 @@ codebook errors found in a partition naming the file and its data row."""
 
 from __future__ import annotations
 
+import gzip
 import sys
 from pathlib import Path
 
@@ -18,9 +19,11 @@ from hypothesis import strategies as st
 
 import micropop as mp
 from micropop.errors import (
+    EmptyFileError,
     InvalidLevelError,
     MicropopWarning,
     MissingDependencyError,
+    NonNumericError,
     OptionError,
     OutOfRangeError,
     PartitionError,
@@ -121,13 +124,37 @@ def test_natural_order_and_files_that_are_not_data(tmp_path):
 def test_csv_options_apply_to_every_file(tmp_path):
     lines = ["id;hours", "1;12,5", "2;3"], ["id;hours"], ["id;hours", "3;0,25"]
     for k, text in enumerate(lines):
-        (tmp_path / f"f{k}.csv").write_bytes(("Titre\n" + "\n".join(text) + "\n")
-                                             .encode("latin-1"))
+        data = ("Titre\n" + "\n".join(text) + "\n").encode("latin-1")
+        if k == 2:
+            (tmp_path / f"f{k}.csv.gz").write_bytes(gzip.compress(data))
+        else:
+            (tmp_path / f"f{k}.csv").write_bytes(data)
     ddf = mp.read_survey(tmp_path, sep=";", decimal=",", encoding="latin-1", skiprows=1,
                          engine="dask")
     out = ddf.compute()
     assert out["hours"].tolist() == [12.5, 3.0, 0.25]
     assert out["id"].tolist() == [1, 2, 3]
+
+
+def test_a_large_csv_file_is_checked_by_its_first_lines(tmp_path):
+    """Column names are read from the first 64 KiB; the rows after them when computed."""
+    rows = "".join(f"{i},{i % 7}\n" for i in range(20_000))
+    (tmp_path / "a.csv").write_text("id,x\n" + rows)
+    (tmp_path / "b.csv.gz").write_bytes(gzip.compress(("id,x\n" + rows + "x,1\n").encode()))
+    ddf = mp.read_survey(tmp_path, engine="dask")
+    assert ddf.npartitions == 2
+    with pytest.raises(NonNumericError, match=r"b\.csv\.gz'.*'id'.*data row 20001 \(file line"):
+        ddf.compute()
+    (tmp_path / "b.csv.gz").write_bytes(gzip.compress(("id,y\n" + rows).encode()))
+    with pytest.raises(PartitionError, match=r"b\.csv\.gz'.*lacks column\(s\) 'x'"):
+        mp.read_survey(tmp_path, engine="dask")
+
+
+@pytest.mark.parametrize("kind", ["parquet", "csv"])
+def test_files_without_any_row_are_refused(tmp_path, kind):
+    _write(_survey(), tmp_path, [0, 0, 0], kind)
+    with pytest.raises(EmptyFileError, match="none of the 2 files holds a data row"):
+        mp.read_survey(tmp_path, engine="dask")
 
 
 def test_missing_values_in_some_parquet_files_only(tmp_path):

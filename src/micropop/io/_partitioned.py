@@ -25,6 +25,7 @@ from micropop.codebook import Codebook
 from micropop.codebook._cells import listing
 from micropop.errors import (
     DataFileError,
+    EmptyFileError,
     PartitionError,
     SurveyFileNotFoundError,
     UnreadableFileError,
@@ -203,7 +204,7 @@ class _FileReader:
 def _parquet_meta(files: Sequence[Path], reader: _FileReader) -> pd.DataFrame:
     """The empty frame every file reads as, from the files' footers; refuse a file
     whose columns or types differ from the first's."""
-    empties, nullable = [], set()
+    empties, nullable, rows = [], set(), 0
     for path in files:
         try:
             metadata = pq.read_metadata(path)
@@ -211,8 +212,11 @@ def _parquet_meta(files: Sequence[Path], reader: _FileReader) -> pd.DataFrame:
         except (pa.ArrowException, OSError, ValueError) as err:
             raise unreadable(path, "Parquet", err) from None
         nullable |= _with_nulls(metadata)
+        rows += metadata.num_rows
         empty, _ = without_index(table.to_pandas())
         empties.append(checked_frame(path, Raw(empty)).data)
+    if rows == 0:
+        raise _no_rows(files)
     first = empties[0]
     for path, empty in zip(files[1:], empties[1:], strict=True):
         _same_columns(path, list(empty.columns), list(first.columns), files[0])
@@ -257,22 +261,28 @@ def _with_nulls(metadata: pq.FileMetaData) -> set[str]:
 def _text_meta(files: Sequence[Path], reader: _FileReader) -> pd.DataFrame:
     """The empty frame of the first file holding data rows; refuse a file whose column
     names (read from its first lines) differ from the first's."""
-    heads: list[list[str] | None] = []
+    heads: list[list[str]] = []
     for path in files:
         try:
             heads.append(list(reader.raw(path, head=_HEAD_BYTES).data.columns))
-        except DataFileError:
-            if path.stat().st_size <= _HEAD_BYTES:
-                raise
-            heads.append(None)  # its first lines alone do not read: checked when read
-    known = [(path, h) for path, h in zip(files, heads, strict=True) if h is not None]
-    for path, names in known[1:]:
-        _same_columns(path, names, known[0][1], known[0][0])
+        except DataFileError:  # its first lines alone do not read: the whole file, then
+            heads.append(list(reader.raw(path).data.columns))
+    for path, names in zip(files[1:], heads[1:], strict=True):
+        _same_columns(path, names, heads[0], files[0])
     for path in files:
         raw = reader.raw(path)
-        if raw.data.shape[0] or path == files[-1]:
+        if raw.data.shape[0]:
             return reader.applied(raw.data, path, raw.decimal, quiet=False).iloc[:0]
-    raise AssertionError("unreachable: the last file always gives the meta")
+    raise _no_rows(files)
+
+
+def _no_rows(files: Sequence[Path]) -> EmptyFileError:
+    """The error for files without a single data row between them."""
+    hint = "check that the files were exported completely"
+    if len(files) == 1:
+        return EmptyFileError(f"{str(files[0])!r} has no data rows", hint=hint)
+    return EmptyFileError(f"none of the {len(files)} files holds a data row (the first: "
+                          f"{str(files[0])!r})", hint=hint)
 
 
 def _same_columns(path: Path, names: list[str], first: list[str], first_path: Path) -> None:

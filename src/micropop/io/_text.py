@@ -43,13 +43,16 @@ def read_text(path: Path, declared: Declared, sep: str | None, decimal: str | No
               encoding: str | None, skiprows: int, head: int | None = None) -> Raw:
     """The file read; with ``head``, only its lines in the first ``head`` bytes (of the
     text, once decompressed), for its column names."""
-    data = path.read_bytes() if head is None or path.suffix.lower() == ".gz" else \
-        _first_bytes(path, head)
-    if path.suffix.lower() == ".gz":
-        try:
-            data = gzip.decompress(data) if head is None else _first_bytes(path, head, gzip.open)
-        except (OSError, EOFError, zlib.error) as err:
-            raise unreadable(path, "gzip", err) from None
+    zipped = path.suffix.lower() == ".gz"
+    try:
+        if head is not None:
+            data = _first_bytes(path, head, gzip.open if zipped else open)
+        else:
+            data = gzip.decompress(path.read_bytes()) if zipped else path.read_bytes()
+    except (OSError, EOFError, zlib.error) as err:
+        if not zipped:
+            raise
+        raise unreadable(path, "gzip", err) from None
     if not data or data.isspace():
         raise EmptyFileError(f"{str(path)!r} is empty", hint="check that the export completed")
     text, notes, undecodable, utf8 = decode_text(path, data, encoding)
