@@ -14,12 +14,11 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from micropop.codebook import Codebook
 from micropop.codebook._cells import listing
@@ -35,6 +34,9 @@ from micropop.io._frame import checked_frame
 from micropop.io._parquet import read_parquet, without_index
 from micropop.io._tables import Declared, Raw, unreadable
 from micropop.io._text import read_text
+
+if TYPE_CHECKING:
+    import pyarrow.parquet as pq
 
 __all__ = ["data_files", "partition_files", "read_partitioned"]
 
@@ -204,6 +206,8 @@ class _FileReader:
 def _parquet_meta(files: Sequence[Path], reader: _FileReader) -> pd.DataFrame:
     """The empty frame every file reads as, from the files' footers; refuse a file
     whose columns or types differ from the first's."""
+    import pyarrow.parquet as pq  # noqa: PLC0415 (not loaded by import micropop)
+
     empties, nullable, rows = [], set(), 0
     for path in files:
         try:
