@@ -47,6 +47,9 @@ SHARED_PRIVATE_MODULES = {
     # computes with it (io reads files lazily): imported by path, so that no cycle runs
     # through the partitioned package
     "micropop.partitioned._dask": "the lazy import guard of the optional dask extra",
+    # the Dask design offers the in-memory design's methods: their docstrings are assembled
+    # from the same functions' (parameters, returns, errors)
+    "micropop.design._method_docs": "the design methods' docstrings, shared by the Dask design",
 }
 
 #: Private names read from outside their module on purpose: (module, what) -> reason.

@@ -86,7 +86,8 @@ class Design(VarianceAPI):
     :class:`~micropop.design.ReplicateDesign` are designs.
     """
 
-    __slots__ = ("_data", "_weights", "_scope", "_degf", "_design_columns", "_weighting")
+    __slots__ = ("_data", "_weights", "_scope", "_degf", "_design_columns", "_weighting",
+                 "_frequencies")
 
     _data: pd.DataFrame
     _weights: np.ndarray
@@ -94,6 +95,7 @@ class Design(VarianceAPI):
     _degf: int
     _design_columns: frozenset[str]
     _weighting: tuple[WeightingRecord, ...]
+    _frequencies: np.ndarray  # unset: one data row per row of the frame
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("designs are immutable; methods return new designs")
@@ -305,6 +307,59 @@ class Design(VarianceAPI):
         return self._scope
 
     @property
+    def frequencies(self) -> np.ndarray | None:
+        """How many data rows each row of :attr:`frame` stands for (n,), or None: one each.
+
+        Set by :meth:`with_frequencies` on a design built from a table of
+        sums per sampled unit and cell (the Dask engine's per-unit table), so
+        that row counts (an estimate's ``n``, R's ``nrow`` of a domain) count
+        the data rows, not the table's rows.
+        """
+        try:
+            return self._frequencies
+        except AttributeError:
+            return None
+
+    @property
+    def row_count(self) -> int:
+        """Data rows in the design (:attr:`rows`), counted with :attr:`frequencies`."""
+        counts = self.frequencies
+        if counts is None:
+            return int(self.rows.sum()) if self._scope is not None else len(self._data)
+        return int(counts[self.rows].sum())
+
+    def with_frequencies(self, counts: np.ndarray) -> Self:
+        """The same design whose rows stand for ``counts`` data rows each (see :attr:`frequencies`).
+
+        Parameters
+        ----------
+        counts : ndarray of int, shape (n,)
+            Data rows per row of :attr:`frame`, each at least 1.
+
+        Returns
+        -------
+        SurveyDesign or ReplicateDesign
+            The same kind of design.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from micropop.design import SurveyDesign
+        >>> cells = pd.DataFrame({"y": [2.0, 5.0], "w": [30.0, 10.0]})  # sums of 3 and 1 rows
+        >>> des = SurveyDesign(cells, weights="w").with_frequencies(np.array([3, 1]))
+        >>> des.row_count, des.mean("y").n.tolist()
+        (4, [4])
+        """
+        counts = np.asarray(counts, dtype=np.int64)
+        if counts.shape != (len(self._data),) or np.any(counts < 1):
+            raise DesignError(f"frequencies need one count >= 1 per row of the frame "
+                              f"({len(self._data)}), got shape {counts.shape}",
+                              hint="give the number of data rows each row stands for")
+        counts = counts.copy()
+        counts.flags.writeable = False
+        return self._replace(_frequencies=counts)
+
+    @property
     def design_columns(self) -> frozenset[str]:
         """The columns that define the design (weights, strata, PSUs, fpc, replicates)."""
         return self._design_columns
@@ -478,8 +533,10 @@ class Design(VarianceAPI):
         new = object.__new__(type(self))
         for cls in type(self).__mro__:
             for name in getattr(cls, "__slots__", ()):
-                object.__setattr__(new, name, slots[name] if name in slots
-                                   else getattr(self, name))
+                if name in slots:
+                    object.__setattr__(new, name, slots[name])
+                elif hasattr(self, name):  # a slot left unset stays unset (_frequencies)
+                    object.__setattr__(new, name, getattr(self, name))
         if recount or "_scope" in slots:
             object.__setattr__(new, "_degf", new._count_degf())
         return new

@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
@@ -31,6 +32,7 @@ from micropop.design._core import Design
 from micropop.errors import (
     MAX_ROWS_SHOWN,
     DesignError,
+    InMemoryOnlyError,
     MicropopError,
     NotADesignError,
     OptionError,
@@ -222,6 +224,14 @@ def require_design(obj: object, name: str = "design") -> None:
     ...
     micropop.errors.NotADesignError: design is a DataFrame, not a survey design. Build one ...
     """
+    if getattr(type(obj), "engine", None) == "dask":
+        frame = inspect.currentframe()
+        caller = frame.f_back.f_code.co_name if frame and frame.f_back else "this function"
+        raise InMemoryOnlyError(
+            f"{caller} needs an in-memory design, and {name} is a design on a Dask DataFrame",
+            hint="des.compute() gives the in-memory design when the data fit in memory; "
+                 "otherwise select the rows and columns needed on the Dask frame, "
+                 "then .compute() them and build an in-memory design")
     if not isinstance(obj, Design):
         raise NotADesignError(f"{name} is {_kind(obj)}, not a survey design",
                               hint="build one with mp.SurveyDesign(data, weights=...) and "

@@ -21,7 +21,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,7 @@ from micropop.design.encode import (
 )
 from micropop.design.replicate import make_replicates
 from micropop.errors import DesignError, check_option
+from micropop.partitioned import is_dask_frame, partitioned_design
 from micropop.variance.calibration import within_stage
 from micropop.variance.linearization import (
     LONELY_PSU_POLICIES,
@@ -158,6 +159,16 @@ class SurveyDesign(DesignMethods):
     _ultimate_cluster: bool
     _adjust_domain_lonely: bool
     _spec: dict[str, object]
+
+    def __new__(cls, data: pd.DataFrame, weights: str | None = None, strata: Columns = None,
+                psu: Columns = None, fpc: Columns = None, probs: str | None = None,
+                nest: bool = False, lonely_psu: str = "fail", ultimate_cluster: bool = False,
+                adjust_domain_lonely: bool = False) -> Any:
+        """A Dask DataFrame gives a :class:`~micropop.partitioned.design.PartitionedDesign`."""
+        if is_dask_frame(data):
+            return partitioned_design(data, weights, strata, psu, fpc, probs, nest, lonely_psu,
+                                      ultimate_cluster, adjust_domain_lonely, memory=cls)
+        return super().__new__(cls)
 
     def __init__(self, data: pd.DataFrame, weights: str | None = None, strata: Columns = None,
                  psu: Columns = None, fpc: Columns = None, probs: str | None = None,

@@ -458,14 +458,6 @@ class NotNestedError(ModelError):
     """Two fits compared by ``anova(m0, m1)`` that are not nested, or not on one design and rows."""
 
 
-# Every class is documented, shown in tracebacks and pickled as micropop.errors.<name>:
-# the module users import it from.
-for _class in list(globals().values()):
-    if isinstance(_class, type) and _class.__module__ == __name__:
-        _class.__module__ = "micropop.errors"
-del _class
-
-
 # --- the Dask engine (micropop.partitioned) ---------------------------------------
 
 
@@ -488,3 +480,12 @@ class InMemoryOnlyError(MicropopError, TypeError):
 
 class SchedulerError(MicropopError, RuntimeError):
     """The Dask scheduler failed during a pass; nothing was written."""
+
+
+# Every class is documented, shown in tracebacks and pickled as micropop.errors.<name>:
+# the module users import it from.
+for _class in list(globals().values()):
+    if isinstance(_class, type) and _class.__module__ == __name__:
+        _class.__module__ = "micropop.errors"
+del _class
+

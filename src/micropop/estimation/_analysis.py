@@ -103,8 +103,15 @@ class Analysis:
         return np.concatenate([self.by_domain(values[:, j]) for j in range(values.shape[1])])
 
     def domain_counts(self, mask: np.ndarray | None = None) -> np.ndarray:
-        """Rows per domain (those in ``mask`` only, if given), shape (K,)."""
-        return self.by_domain(None if mask is None else mask.astype(float))
+        """Data rows per domain (those in ``mask`` only, if given), shape (K,).
+
+        A design whose rows stand for several data rows (its ``frequencies``,
+        the Dask engine's per-unit table) counts those.
+        """
+        counts = self.design.frequencies
+        if counts is None:
+            return self.by_domain(None if mask is None else mask.astype(float))
+        return self.by_domain(counts.astype(float) if mask is None else counts * mask)
 
     def by_domain(self, weights: np.ndarray | None) -> np.ndarray:
         """Sum of ``weights`` (or count of rows) per domain, shape (K,)."""

@@ -233,7 +233,7 @@ def survey_chisq(design: Design, rows: str, cols: str, statistic: str = "F",
     nr, nc = len(row_levels), len(col_levels)
     cell = np.where(kept, row_code + nr * col_code, -1)  # R's interaction: rows fastest
     cells = (cell[:, None] == np.arange(nr * nc)[None, :]).astype(float)
-    n_rows = len(design.data)  # R's nrow(mm): every row of the design
+    n_rows = design.row_count  # R's nrow(mm): every row of the design
     nu = float(design.degf)
     share, share_vcov = means(data.with_columns(cells, _labels(rows, nr * nc)))
     table = n_rows * share.reshape(nc, nr).T

@@ -206,7 +206,7 @@ def survey_proportion(design: Design, variable: str, category: Any = None,
         elif ci == "likelihood":
             low, high = _likelihood_interval(data, p, logit_var, dof, level)
         else:
-            rows = (np.array([len(design.data)]) if by is None
+            rows = (np.array([design.row_count]) if by is None
                     else data.domain_counts().astype(float))
             low, high = share_interval(ci, p, var, t, rows, design_dof, level)
     counts = data.domain_counts().astype(np.int64)

@@ -9,6 +9,36 @@ then the in-memory variance code on that small table.
 
 from __future__ import annotations
 
+from typing import Any
+
 from micropop.partitioned._dask import is_dask_frame, require_dask
 
-__all__ = ["is_dask_frame", "require_dask"]
+__all__ = ["is_dask_frame", "partitioned_design", "require_dask"]
+
+
+def partitioned_design(data: Any, *args: Any, **kwargs: Any) -> Any:
+    """:class:`~micropop.partitioned.design.PartitionedDesign` (imported when first asked for).
+
+    ``mp.SurveyDesign(ddf, ...)`` calls it with the design class to use in
+    memory (``memory=``); users call ``mp.SurveyDesign``.
+
+    Parameters
+    ----------
+    data : dask.dataframe.DataFrame
+    *args, **kwargs
+        As :class:`~micropop.SurveyDesign`, and ``memory=``.
+
+    Returns
+    -------
+    PartitionedDesign
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> from micropop.design import SurveyDesign
+    >>> ddf = dd.from_pandas(pd.DataFrame({"w": [1.0, 2.0]}), npartitions=2)
+    >>> partitioned_design(ddf, weights="w", memory=SurveyDesign).degf
+    1
+    """
+    from micropop.partitioned.design import PartitionedDesign
+    return PartitionedDesign(data, *args, **kwargs)

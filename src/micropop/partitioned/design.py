@@ -1,0 +1,553 @@
+"""A survey design on a Dask DataFrame: the Dask engine's :class:`PartitionedDesign`.
+
+``mp.SurveyDesign(ddf, weights=..., strata=..., psu=..., fpc=...)`` with a
+``dask.dataframe.DataFrame`` returns one. Building it is one pass that checks
+the weights and the design columns and keeps the small table of sampled units
+(strata, PSUs, fpc, their sums of weights). Each estimate is one more pass
+(:func:`micropop.partitioned.passes.unit_table`): the rows reduced to sums per
+sampled unit and cell, on which an in-memory design gives the estimate and its
+variance through the same code as in memory. Subsets, replicate weights and
+weighting steps are recorded (:mod:`micropop.partitioned.steps`) and replayed
+on each per-unit table.
+
+Examples
+--------
+>>> import pandas as pd, dask.dataframe as dd
+>>> import micropop as mp
+>>> df = pd.DataFrame({"h": [1, 1, 1, 2, 2, 2], "psu": [1, 1, 2, 3, 4, 4],
+...                    "w": [2.0, 2.0, 4.0, 1.0, 3.0, 3.0],
+...                    "y": [1.0, 3.0, 2.0, 5.0, 4.0, 6.0]})
+>>> des = mp.SurveyDesign(dd.from_pandas(df, npartitions=3), weights="w", strata="h",
+...                       psu="psu")
+>>> des.mean("y").to_frame()[["estimate", "se"]].round(6)  # as in memory
+... # doctest: +NORMALIZE_WHITESPACE
+          estimate        se
+variable
+y              3.4  0.533333
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from micropop.design._core import Design
+from micropop.design._method_docs import documented_as
+from micropop.design.encode import Columns, as_columns, require_columns
+from micropop.errors import DesignError, InMemoryOnlyError, OptionError, WeightError, check_option
+from micropop.estimation import ChisqTest, Estimate
+from micropop.partitioned._dask import is_dask_frame, require_dask
+from micropop.partitioned.checks import (
+    check_design_columns,
+    check_weights,
+    refuse_bad_values,
+    refuse_crossing,
+)
+from micropop.partitioned.passes import (
+    COUNT,
+    WEIGHT,
+    RowFunction,
+    compute,
+    empty_partition,
+    unit_table,
+)
+from micropop.partitioned.recorded import RecordedSteps
+from micropop.partitioned.steps import Step
+from micropop.variance.linearization import LONELY_PSU_POLICIES
+
+__all__ = ["PartitionedDesign"]
+
+#: The full-sample weight of a row (1 / probs when probs= is given).
+_WEIGHT_COLUMN = "__weight"
+_FACTOR, _IN = "__factor", "__in"  # a row's weighting factor; in the design's subset
+#: Methods of in-memory designs that a Dask design refuses by name (InMemoryOnlyError).
+_IN_MEMORY = frozenset({"quantile", "var", "cov", "corr", "glm", "olr", "ttest", "trim",
+                        "weight_summary", "assign", "weights", "frame", "full_weights"})
+
+
+class PartitionedDesign(RecordedSteps):
+    """A probability sample held in a Dask DataFrame (larger than memory).
+
+    The parameters and results are those of :class:`~micropop.SurveyDesign`
+    (R's ``svydesign``): build it with ``mp.SurveyDesign(ddf, ...)``. The
+    estimators (:meth:`total`, :meth:`mean`, :meth:`ratio`,
+    :meth:`proportion`, :meth:`chisq`) each make one pass over the partitions
+    on the active Dask scheduler (a ``dask.distributed.Client`` if one was made,
+    threads otherwise) and return the same :class:`~micropop.estimation.Estimate`
+    as in memory. What needs the rows themselves in memory (models, variances,
+    weight trimming) is refused by :class:`~micropop.errors.InMemoryOnlyError`,
+    which says how to get an in-memory design (:meth:`compute`).
+
+    Parameters
+    ----------
+    data : dask.dataframe.DataFrame
+        The rows, lazily (e.g. ``dd.read_parquet("census/*.parquet")`` or
+        ``mp.read_survey("census/", engine="dask")``).
+    weights : str, optional
+        The weight column (or give ``probs``).
+    strata, psu, fpc : str or list of str, optional
+        As :class:`~micropop.SurveyDesign`: one column per stage.
+    probs : str, optional
+        The column of inclusion probabilities, instead of ``weights``.
+    nest : bool, default False
+        As :class:`~micropop.SurveyDesign`.
+    lonely_psu : str, default "fail"
+        As :class:`~micropop.SurveyDesign` (R's ``survey.lonely.psu``).
+    ultimate_cluster, adjust_domain_lonely : bool, default False
+        As :class:`~micropop.SurveyDesign`.
+    memory : type
+        The in-memory design class each pass's per-unit table is given to
+        (``mp.SurveyDesign`` passes itself).
+
+    Raises
+    ------
+    MissingColumnError
+        A design column absent from the frame.
+    WeightError
+        Missing, negative or infinite weights, naming the file (or partition) and row.
+    PartitionError
+        A PSU found in two strata (without ``nest=True``), naming the files.
+    DesignError
+        Missing values in a design column, or arguments of the wrong form.
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> import micropop as mp
+    >>> from micropop import datasets
+    >>> df = datasets.load_population_survey()
+    >>> ddf = dd.from_pandas(df, npartitions=4)
+    >>> des = mp.SurveyDesign(ddf, weights="weight", strata="region", psu="commune_id")
+    >>> des
+    PartitionedDesign: 4 partitions, 958 sampled units in strata 'region', weights 'weight'
+    """
+
+    __slots__ = ("_ddf", "_spec", "_options", "_unit_keys", "_offsets", "_steps", "_degf",
+                 "_n_units", "_source", "_memory")
+
+    #: Which engine holds the rows (in-memory designs say "pandas").
+    engine = "dask"
+
+    _ddf: Any
+    _spec: dict[str, Any]
+    _options: dict[str, Any]
+    _unit_keys: tuple[str, ...]
+    _offsets: np.ndarray | None
+    _steps: tuple[Step, ...]
+    _degf: int
+    _n_units: int
+    _source: str
+    _memory: Any  # the in-memory design class (SurveyDesign), given by it
+
+    def __init__(self, data: Any, weights: str | None = None, strata: Columns = None,
+                 psu: Columns = None, fpc: Columns = None, probs: str | None = None,
+                 nest: bool = False, lonely_psu: str = "fail", ultimate_cluster: bool = False,
+                 adjust_domain_lonely: bool = False, *, memory: type[Design]) -> None:
+        require_dask("a design on a Dask DataFrame")
+        if not is_dask_frame(data):
+            raise DesignError(f"data must be a Dask DataFrame, not {type(data).__name__}",
+                              hint="use mp.SurveyDesign for a pandas DataFrame")
+        if lonely_psu not in LONELY_PSU_POLICIES:
+            raise DesignError(f"lonely_psu={lonely_psu!r} is not a policy",
+                              hint="use one of " + ", ".join(map(repr, LONELY_PSU_POLICIES)))
+        for flag, value in (("nest", nest), ("ultimate_cluster", ultimate_cluster),
+                            ("adjust_domain_lonely", adjust_domain_lonely)):
+            check_option(flag, value, [True, False])
+        if (weights is None) == (probs is None):
+            raise DesignError("a Dask design needs exactly one of weights= or probs=",
+                              hint="name the weight column, e.g. weights='w' (weights "
+                                   "derived from the fpc alone need an in-memory design)")
+        strata_cols, psu_cols, fpc_cols = (as_columns(strata, "strata"),
+                                           as_columns(psu, "psu"), as_columns(fpc, "fpc"))
+        weight_col = weights if weights is not None else probs
+        assert weight_col is not None
+        as_columns(weight_col, "weights" if weights is not None else "probs")
+        empty = empty_partition(data)
+        require_columns(empty, [weight_col, *strata_cols, *psu_cols, *fpc_cols])
+        for role, name in (("weights" if weights is not None else "probs", weight_col),
+                           *(("fpc", c) for c in fpc_cols)):
+            if not (pd.api.types.is_numeric_dtype(empty[name])
+                    and not pd.api.types.is_bool_dtype(empty[name])):
+                raise WeightError(f"{role} column {name!r} is {empty[name].dtype}, not numbers",
+                                  hint="convert it to numbers before building the design")
+        if _WEIGHT_COLUMN in empty.columns:
+            raise DesignError(f"column {_WEIGHT_COLUMN!r} is reserved by the Dask engine",
+                              hint="rename it")
+        source = weight_col
+        inverse = probs is not None
+        ddf = data.assign(**{_WEIGHT_COLUMN: data[source].astype(float)})
+        if inverse:
+            ddf = ddf.assign(**{_WEIGHT_COLUMN: 1.0 / ddf[_WEIGHT_COLUMN]})
+        spec = {"strata": strata, "psu": psu, "fpc": fpc, "nest": nest}
+        options = {"lonely_psu": lonely_psu, "ultimate_cluster": ultimate_cluster,
+                   "adjust_domain_lonely": adjust_domain_lonely}
+        unit_keys = tuple(dict.fromkeys([*strata_cols, *psu_cols, *fpc_cols]))
+        slots: dict[str, object] = {
+            "_ddf": ddf, "_spec": spec, "_options": options, "_unit_keys": unit_keys,
+            "_steps": (), "_offsets": None, "_degf": 0, "_n_units": 0,
+            "_source": f"1 / {source!r}" if inverse else repr(source), "_memory": memory}
+        for slot, content in slots.items():
+            object.__setattr__(self, slot, content)
+        self._build(source, psu_cols, strata_cols)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("designs are immutable; methods return new designs")
+
+    # --- building -----------------------------------------------------------------
+
+    def _build(self, source: str, psu_cols: list[str], strata_cols: list[str]) -> None:
+        """The structure pass: weights and design columns checked, the unit table kept."""
+        ddf = self._ddf
+        counts = check_weights(ddf, _WEIGHT_COLUMN, source)
+        offsets = np.concatenate([[0], np.cumsum(counts)])[:-1]
+        object.__setattr__(self, "_offsets", None if psu_cols else offsets)
+        keys = list(self._unit_keys)
+        check_design_columns(ddf, keys)
+        if psu_cols:
+            table = unit_table(ddf, weights=_WEIGHT_COLUMN, keys=keys)
+            if strata_cols and not self._spec["nest"]:
+                refuse_crossing(ddf, table, psu_cols[0], strata_cols[0])
+            structure = self._in_memory(table)
+            object.__setattr__(self, "_degf", structure.degf)
+            object.__setattr__(self, "_n_units", len(table))
+        else:
+            held = unit_table(ddf, weights=_WEIGHT_COLUMN, keys=keys,
+                              sums={"__held": lambda p: p[_WEIGHT_COLUMN].to_numpy() != 0})
+            n_held = int(held["__held"].sum())
+            strata_held = int((held.groupby(keys, dropna=False)["__held"].sum() > 0).sum()
+                              ) if keys else 1
+            object.__setattr__(self, "_degf", n_held - strata_held)
+            object.__setattr__(self, "_n_units", int(held[COUNT].sum()))
+
+    def _in_memory(self, table: pd.DataFrame) -> Design:
+        """The in-memory design on a per-unit table (steps not applied)."""
+        design: Design = self._memory(table, weights=WEIGHT, **self._spec, **self._options)
+        return design
+
+    def _replace(self, **slots: object) -> PartitionedDesign:
+        new = object.__new__(PartitionedDesign)
+        for name in PartitionedDesign.__slots__:
+            object.__setattr__(new, name, slots.get(name, getattr(self, name)))
+        return new
+
+    # --- the user's view ----------------------------------------------------------
+
+    @property
+    def data(self) -> Any:
+        """The Dask DataFrame of the design (every row, lazily; a subset is a domain)."""
+        return self._ddf.drop(columns=[_WEIGHT_COLUMN])
+
+    @property
+    def degf(self) -> int:
+        """Design degrees of freedom (PSUs minus strata), as R's ``degf``."""
+        return int(self._degf)
+
+    @property
+    def npartitions(self) -> int:
+        """The number of partitions of the data."""
+        return int(self._ddf.npartitions)
+
+    @property
+    def is_replicate(self) -> bool:
+        """True once :meth:`replicate` made replicate weights."""
+        return any(step.method == "replicate" for step in self._steps)
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """The recorded subsets, replicate weights and weighting steps, oldest first."""
+        return self._steps
+
+    def __repr__(self) -> str:
+        strata = self._spec["strata"]
+        return (f"PartitionedDesign: {self.npartitions} partitions, {self._n_units} sampled "
+                f"units in {'strata ' + repr(strata) if strata else 'one stratum'}, "
+                f"weights {self._source}"
+                + "".join(f", {step.method}" for step in self._steps))
+
+    # --- passes ----------------------------------------------------------------------
+
+    def unit_design(self, means: Sequence[str] = (), keys: Sequence[str] = (), *,
+                    na_rm: bool = False, check: Sequence[str] = (),
+                    sums: Mapping[str, RowFunction] | None = None,
+                    derived: Mapping[str, RowFunction] | None = None) -> Design:
+        """One pass: the in-memory design on the per-unit table, steps replayed.
+
+        Parameters
+        ----------
+        means : sequence of str
+            Numeric columns kept as weighted means per unit and cell.
+        keys : sequence of str
+            Cell columns (domains, levels of categorical variables).
+        na_rm : bool, default False
+            Keep the cells of rows with missing values (the estimator leaves
+            them out); without it they are refused here, naming file and row.
+        check : sequence of str
+            Columns whose missing values are refused without ``na_rm``.
+        sums, derived : mapping of str to function, optional
+            As :func:`~micropop.partitioned.passes.unit_table`.
+
+        Returns
+        -------
+        SurveyDesign or ReplicateDesign
+            In memory, one row per unit and cell, its :attr:`~Design.frequencies`
+            the data rows of each.
+
+        Examples
+        --------
+        >>> import pandas as pd, dask.dataframe as dd
+        >>> import micropop as mp
+        >>> df = pd.DataFrame({"psu": [1, 1, 2, 2], "w": 1.0, "y": [1.0, 3.0, 2.0, 6.0]})
+        >>> des = mp.SurveyDesign(dd.from_pandas(df, npartitions=3), weights="w", psu="psu")
+        >>> table = des.unit_design(["y"])
+        >>> table.data[["psu", "y"]].to_dict("list"), table.frequencies.tolist()
+        ({'psu': [1, 2], 'y': [2.0, 4.0]}, [2, 2])
+        """
+        step_keys = [k for step in self._steps for k in step.keys]
+        group = list(dict.fromkeys([*self._unit_keys, *keys, *step_keys]))
+        refuse_bad_values(self._ddf, means, [c for c in check if c not in means], na_rm)
+        means = [m for m in means if m not in group]  # a cell column is its own mean
+        table = unit_table(self._ddf, weights=_WEIGHT_COLUMN, keys=group, means=means,
+                           sums=sums, derived=derived, offsets=self._offsets)
+        design = self._in_memory(table)
+        for step in self._steps:
+            design = step.apply(design)
+        return design.with_frequencies(table[COUNT].to_numpy())
+
+    def weighted_rows(self, columns: Sequence[str] = ()) -> tuple[Any, int]:
+        """The rows with their final weights, lazily: for estimators that need the rows.
+
+        Quantiles and inequality measures sort or bracket the values, so they
+        read the rows themselves: this gives each row its full-sample weight
+        after the recorded weighting steps (the g-factor of its cell, from one
+        pass) and whether it is in the design's subset.
+
+        Parameters
+        ----------
+        columns : sequence of str
+            The analysis columns to keep.
+
+        Returns
+        -------
+        tuple of (dask.dataframe.DataFrame, int)
+            The rows: ``columns``, the unit and step columns, ``__weight``
+            (the final full-sample weight) and ``__in`` (True in the subset);
+            and the design's degrees of freedom.
+
+        Raises
+        ------
+        InMemoryOnlyError
+            On a design with replicate weights (their row weights are not offered).
+
+        Examples
+        --------
+        >>> import pandas as pd, dask.dataframe as dd
+        >>> import micropop as mp
+        >>> df = pd.DataFrame({"w": 1.0, "sex": ["f", "f", "m"], "y": [1.0, 2.0, 3.0]})
+        >>> des = mp.SurveyDesign(dd.from_pandas(df, npartitions=2), weights="w")
+        >>> rows, _ = des.poststratify("sex", {"f": 4, "m": 1}).subset("y > 1").weighted_rows(["y"])
+        >>> rows.compute()[["y", "__weight", "__in"]].to_dict("list")
+        {'y': [1.0, 2.0, 3.0], '__weight': [2.0, 2.0, 1.0], '__in': [False, True, True]}
+        """
+        if self.is_replicate:
+            raise InMemoryOnlyError("the rows' weights of a design with replicate weights are "
+                                    "not offered on a Dask design",
+                                    hint="estimate on the design before replicate()")
+        require_columns(empty_partition(self._ddf), list(columns))
+        step_keys = [k for step in self._steps for k in step.keys]
+        group = list(dict.fromkeys([*self._unit_keys, *step_keys]))
+        design = self.unit_design()
+        table = design.frame[group].copy()
+        held = table_weight = design.frame[WEIGHT].to_numpy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            factor = np.where(held != 0, design.full_weights / table_weight, 1.0)
+        table[_FACTOR] = factor
+        table[_IN] = design.rows
+        keep = list(dict.fromkeys([*columns, *group, _WEIGHT_COLUMN]))
+        rows = self._ddf[keep]
+        if group:
+            table = table.drop_duplicates(group)
+            rows = rows.merge(table, how="left", on=group)
+        else:
+            rows = rows.assign(**{_FACTOR: float(factor[0]), _IN: bool(design.rows[0])})
+        rows = rows.assign(**{_WEIGHT_COLUMN: rows[_WEIGHT_COLUMN] * rows[_FACTOR]})
+        return rows.drop(columns=[_FACTOR]), self.degf
+
+    def _split(self, variables: Sequence[str]) -> tuple[list[str], list[str]]:
+        """Numeric analysis columns (weighted means) and the others (cells)."""
+        empty = empty_partition(self._ddf)
+        require_columns(empty, list(variables))
+        numeric: list[str] = []
+        cells: list[str] = []
+        for name in variables:
+            dtype = empty[name].dtype
+            plain = (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+                     and not isinstance(dtype, pd.CategoricalDtype))
+            (numeric if plain else cells).append(name)
+        return numeric, cells
+
+    def _linear(self, statistic: str, columns: list[str], by: Columns, na_rm: bool,
+                **options: Any) -> Any:
+        by_cols = as_columns(by, "by")
+        numeric, cells = self._split(columns)
+        design = self.unit_design(numeric, [*cells, *by_cols], na_rm=na_rm,
+                                  check=[*columns, *by_cols])
+        return getattr(design, statistic)(by=by, na_rm=na_rm, **options)
+
+    # --- estimators ------------------------------------------------------------------
+
+    @documented_as("micropop.estimation.linear.survey_total")
+    def total(self, variables: str | Sequence[str], by: Columns = None,
+              deff: bool | Literal["replace"] = False, na_rm: bool = False) -> Estimate:
+        """Population totals, as R's ``svytotal``: one pass (see :meth:`SurveyDesign.total`).
+
+        Examples
+        --------
+        >>> import pandas as pd, dask.dataframe as dd
+        >>> import micropop as mp
+        >>> df = pd.DataFrame({"w": [10.0, 10.0, 20.0], "y": [1.0, 2.0, 3.0]})
+        >>> des = mp.SurveyDesign(dd.from_pandas(df, npartitions=2), weights="w")
+        >>> des.total("y").estimate.tolist()
+        [90.0]
+        """
+        _no_deff(deff)
+        variables = as_columns(variables, "variables", distinct=True)
+        return self._linear("total", variables, by, na_rm, variables=variables)  # type: ignore
+
+    @documented_as("micropop.estimation.linear.survey_mean")
+    def mean(self, variables: str | Sequence[str], by: Columns = None,
+             deff: bool | Literal["replace"] = False, na_rm: bool = False) -> Estimate:
+        """Population means, as R's ``svymean``: one pass (see :meth:`SurveyDesign.mean`).
+
+        Examples
+        --------
+        >>> import pandas as pd, dask.dataframe as dd
+        >>> import micropop as mp
+        >>> df = pd.DataFrame({"w": [1.0, 1.0, 2.0], "sex": ["f", "m", "f"]})
+        >>> des = mp.SurveyDesign(dd.from_pandas(df, npartitions=2), weights="w")
+        >>> des.mean("sex").estimate.tolist()
+        [0.75, 0.25]
+        """
+        _no_deff(deff)
+        variables = as_columns(variables, "variables", distinct=True)
+        return self._linear("mean", variables, by, na_rm, variables=variables)  # type: ignore
+
+    @documented_as("micropop.estimation.linear.survey_ratio")
+    def ratio(self, numerator: str | Sequence[str], denominator: str, by: Columns = None,
+              deff: bool | Literal["replace"] = False, na_rm: bool = False) -> Estimate:
+        """Ratios of totals, as R's ``svyratio``: one pass (see :meth:`SurveyDesign.ratio`).
+
+        Examples
+        --------
+        >>> import pandas as pd, dask.dataframe as dd
+        >>> import micropop as mp
+        >>> df = pd.DataFrame({"w": 1.0, "spend": [10.0, 20.0, 30.0], "size": [1.0, 2.0, 2.0]})
+        >>> des = mp.SurveyDesign(dd.from_pandas(df, npartitions=2), weights="w")
+        >>> des.ratio("spend", "size").estimate.tolist()
+        [12.0]
+        """
+        _no_deff(deff)
+        numerators = as_columns(numerator, "numerator", distinct=True)
+        if not isinstance(denominator, str):
+            raise OptionError(f"denominator={denominator!r} is not a column name",
+                              hint="name one column, e.g. denominator='enroll'")
+        return self._linear("ratio", [*numerators, denominator], by, na_rm,  # type: ignore
+                            numerator=numerators, denominator=denominator)
+
+    @documented_as("micropop.estimation.proportions.survey_proportion")
+    def proportion(self, variable: str, category: object = None, ci: str = "logit",
+                   by: Columns = None, level: float = 0.95, df: float | None = None,
+                   na_rm: bool = False) -> Estimate:
+        """A proportion with its interval, as R's ``svyciprop``: one pass.
+
+        Every interval method of the in-memory design is offered.
+
+        Examples
+        --------
+        >>> import pandas as pd, dask.dataframe as dd
+        >>> import micropop as mp
+        >>> df = pd.DataFrame({"w": 1.0, "weekly": [True, False, False, True]})
+        >>> des = mp.SurveyDesign(dd.from_pandas(df, npartitions=2), weights="w")
+        >>> des.proportion("weekly").estimate.tolist()
+        [0.5]
+        """
+        by_cols = as_columns(by, "by")
+        (name,) = as_columns(variable, "variable")
+        design = self.unit_design((), [name, *by_cols], na_rm=na_rm, check=[name, *by_cols])
+        return design.proportion(name, category, ci=ci, by=by, level=level, df=df,  # type: ignore
+                                 na_rm=na_rm)
+
+    @documented_as("micropop.estimation.association.survey_chisq")
+    def chisq(self, rows: str, cols: str, statistic: str = "F",
+              na_rm: bool = False) -> ChisqTest:
+        """Test of association of two categorical columns, as R's ``svychisq``: one pass.
+
+        Examples
+        --------
+        >>> import pandas as pd, dask.dataframe as dd
+        >>> import micropop as mp
+        >>> from micropop import datasets
+        >>> ddf = dd.from_pandas(datasets.load_worker_survey(), npartitions=3)
+        >>> des = mp.SurveyDesign(ddf, weights="weight")
+        >>> des.chisq("sex", "frequency").to_frame()[["statistic", "p_value"]].round(4)
+        ... # doctest: +NORMALIZE_WHITESPACE
+                         statistic  p_value
+        test
+        sex ~ frequency     0.7353   0.4795
+        """
+        design = self.unit_design((), [rows, cols], na_rm=na_rm, check=[rows, cols])
+        return design.chisq(rows, cols, statistic=statistic, na_rm=na_rm)  # type: ignore
+
+    def _record(self, step: Step) -> PartitionedDesign:
+        return self._replace(_steps=self._steps + (step,))
+
+    # --- to memory ----------------------------------------------------------------------
+
+    def compute(self) -> Design:
+        """The same design in memory: every row read (``ddf.compute()``), the steps replayed.
+
+        For data that fit in memory, or a subset of columns: the in-memory
+        design offers everything (models, quantiles of any kind, figures).
+
+        Returns
+        -------
+        SurveyDesign or ReplicateDesign
+
+        Examples
+        --------
+        >>> import pandas as pd, dask.dataframe as dd
+        >>> import micropop as mp
+        >>> df = pd.DataFrame({"w": 1.0, "y": [1.0, 2.0, 6.0]})
+        >>> mp.SurveyDesign(dd.from_pandas(df, npartitions=2), weights="w").compute().mean(
+        ...     "y").estimate.tolist()
+        [3.0]
+        """
+        (frame,) = compute(self._ddf)
+        frame = frame.reset_index(drop=True)
+        design: Design = self._memory(frame, weights=_WEIGHT_COLUMN, **self._spec,
+                                      **self._options)
+        for step in self._steps:
+            design = step.apply(design)
+        return design
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith("_") and hasattr(Design, name) or name in _IN_MEMORY:
+            raise InMemoryOnlyError(
+                f"{name} is not offered on a Dask design (it needs the rows in memory)",
+                hint="des.compute() gives the in-memory design when the data fit in memory; "
+                     "otherwise select the rows and columns needed on the Dask frame, "
+                     "then .compute() them and build an in-memory design")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+def _no_deff(deff: object) -> None:
+    check_option("deff", deff, [True, False, "replace"])
+    if deff is not False:
+        raise InMemoryOnlyError(
+            "design effects (deff=) are not offered on a Dask design yet: they need the "
+            "rows' own variance",
+            hint="estimate without deff=, or compute the design effect on an in-memory "
+                 "design (des.compute(), or a subset of the rows)")
+
