@@ -287,3 +287,12 @@ def test_any_split_reads_as_the_one_file(tmp_path_factory, data, kind):
         ddf = mp.read_survey(folder / "parts", CODEBOOK, engine="dask")
     assert ddf.npartitions == len(cuts) - 1
     _same(ddf.compute(), _whole(df, folder, kind))
+
+
+def test_a_design_on_the_frame_names_the_file_of_a_bad_row(tmp_path):
+    df = _survey()
+    df.loc[CUTS[5] + 4, "w"] = -1.0  # the fifth data row of part.5
+    _write(df, tmp_path, CUTS, "parquet")
+    ddf = mp.read_survey(tmp_path, engine="dask")
+    with pytest.raises(mp.errors.WeightError, match=r"file '.*part\.5\.parquet'\): row 5 "):
+        mp.SurveyDesign(ddf, weights="w")

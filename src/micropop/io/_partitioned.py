@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,6 +33,7 @@ from micropop.io._frame import checked_frame
 from micropop.io._parquet import read_parquet, without_index
 from micropop.io._tables import Declared, Raw, unreadable
 from micropop.io._text import read_text
+from micropop.partitioned._dask import is_dask_frame
 
 if TYPE_CHECKING:
     import pyarrow.parquet as pq
@@ -42,9 +42,6 @@ __all__ = ["data_files", "partition_files", "read_partitioned"]
 
 #: Bytes of a text file read before its data, for its column names.
 _HEAD_BYTES = 1 << 16
-#: How many frames :func:`partition_files` remembers the files of.
-_REMEMBERED = 256
-_FILES: OrderedDict[str, tuple[str, ...]] = OrderedDict()
 
 
 def data_files(path: str | os.PathLike[str]) -> list[Path]:
@@ -97,7 +94,7 @@ def read_partitioned(files: Sequence[Path], kind: str, codebook: Codebook | None
     from micropop.partitioned._dask import require_dask  # noqa: PLC0415 (dask only if asked)
 
     dd = require_dask()
-    from dask.base import tokenize  # noqa: PLC0415 (installed with dask.dataframe)
+    from micropop.partitioned.passes import remember_files  # noqa: PLC0415 (dask installed)
 
     reader = _FileReader(kind, codebook, sep, decimal, encoding, skiprows, str(files[0]))
     meta = _parquet_meta(files, reader) if kind == "parquet" else _text_meta(files, reader)
@@ -107,9 +104,7 @@ def read_partitioned(files: Sequence[Path], kind: str, codebook: Codebook | None
 
     with dask.config.set({"dataframe.convert-string": False}):  # text as the reader types it
         ddf = dd.from_map(reader, names, meta=meta, label="read-survey", enforce_metadata=False)
-    _FILES[tokenize(ddf)] = tuple(names)
-    while len(_FILES) > _REMEMBERED:
-        _FILES.popitem(last=False)
+    remember_files(ddf, names)
     return ddf
 
 
@@ -120,7 +115,7 @@ def partition_files(ddf: Any) -> list[str] | None:
     per file: partition ``i`` holds the data rows of file ``i``, in order, so that
     an error found in a partition can name the file and the data row. Frames
     derived from it (a column selected, rows filtered, ``persist()``) are other
-    frames: ask with the frame as read.
+    frames (a design built on it carries the files for its messages).
 
     Parameters
     ----------
@@ -146,12 +141,11 @@ def partition_files(ddf: Any) -> list[str] | None:
     >>> mp.io.partition_files(pd.DataFrame()) is None
     True
     """
-    if not hasattr(ddf, "npartitions") or not hasattr(ddf, "__dask_tokenize__"):
+    if not is_dask_frame(ddf):
         return None
-    from dask.base import tokenize  # noqa: PLC0415 (a Dask frame: dask is installed)
+    from micropop.partitioned.passes import remembered_files  # noqa: PLC0415 (dask installed)
 
-    files = _FILES.get(tokenize(ddf))
-    return None if files is None or len(files) != ddf.npartitions else list(files)
+    return remembered_files(ddf)
 
 
 @dataclass(frozen=True)
