@@ -41,7 +41,13 @@ import numpy as np
 import pandas as pd
 
 from micropop import __version__
-from micropop.errors import MicropopError, OptionError, check_level, check_number
+from micropop.errors import (
+    InMemoryOnlyError,
+    MicropopError,
+    OptionError,
+    check_level,
+    check_number,
+)
 from micropop.models.olr import METHOD_OF_LINK
 from micropop.partitioned import is_dask_frame
 
@@ -507,6 +513,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(_estimate(args))
         except MicropopError as err:
             text = str(err) if args.command == "report" else _as_flags(str(err))
+            if isinstance(err, InMemoryOnlyError):  # the library's hint speaks Python
+                text = (f"{err.message} (--engine dask). Use --engine pandas: the data are "
+                        "then read into memory.")
             print(f"micropop: error: {text}", file=sys.stderr)
             return 1
     return 0

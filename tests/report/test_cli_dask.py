@@ -74,6 +74,15 @@ def test_dask_engine_gives_the_numbers_of_the_pandas_engine(survey, capsys, stat
                                                  nan_ok=True)
 
 
+@pytest.mark.parametrize("command", [
+    ["estimate", "quantile", "hours"], ["model", "hours ~ sex"]])
+def test_in_memory_only_features_say_the_flag(survey, capsys, command):
+    status, _, err = _run(capsys, *command, "--data", str(survey / "parts"), "--engine", "dask",
+                          *DESIGN[:-2])
+    assert status == 1
+    assert "not offered on a Dask design" in err and "Use --engine pandas" in err
+
+
 def test_engine_flag_is_checked(survey, capsys):
     status, _, err = _run(capsys, "estimate", "mean", "hours", "--dataset", "worker_survey",
                           "--weights", "weight", "--engine", "dask")
