@@ -265,6 +265,10 @@ def test_bad_requests_are_refused(tmp_path):
     (tmp_path / "p" / "notes.csv").write_text("a\n1\n")
     with pytest.raises(UnsupportedFormatError, match="both Parquet files"):
         mp.read_survey(tmp_path / "p", engine="dask")
+    (tmp_path / "p" / "notes.csv").unlink()
+    (tmp_path / "p" / "part.1.parquet").write_bytes(b"PAR1 not a Parquet file")
+    with pytest.raises(UnreadableFileError, match=r"part\.1\.parquet"):
+        mp.read_survey(tmp_path / "p", engine="dask")
     (tmp_path / "e").mkdir()
     with pytest.raises(SurveyFileNotFoundError, match="holds no data file"):
         mp.read_survey(tmp_path / "e", engine="dask")
