@@ -53,6 +53,8 @@ from micropop.partitioned.passes import (
     RowFunction,
     compute,
     empty_partition,
+    remember_files,
+    remembered_files,
     unit_table,
 )
 from micropop.partitioned.recorded import RecordedSteps
@@ -186,6 +188,7 @@ class PartitionedDesign(RecordedSteps):
                              else data[weight_col].astype(float)})
         if inverse:
             ddf = ddf.assign(**{_WEIGHT_COLUMN: 1.0 / ddf[_WEIGHT_COLUMN]})
+        remember_files(ddf, remembered_files(data) or [])  # read_survey's: errors name them
         spec = {"strata": strata, "psu": psu, "fpc": fpc, "nest": nest}
         options = {"lonely_psu": lonely_psu, "ultimate_cluster": ultimate_cluster,
                    "adjust_domain_lonely": adjust_domain_lonely}

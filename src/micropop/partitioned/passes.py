@@ -39,7 +39,8 @@ from micropop.errors import MicropopError, SchedulerError, describe_rows
 from micropop.partitioned._dask import require_dask
 
 __all__ = ["COMPLETE", "COUNT", "ROW", "WEIGHT", "RowFunction", "compute", "empty_partition",
-           "locate", "partition_name", "remember_files", "unit_table", "where_text"]
+           "locate", "partition_name", "remember_files", "remembered_files", "unit_table",
+           "where_text"]
 
 #: Columns of the per-unit table: the sum of weights, the count of rows, whether
 #: every analysis value of the cell's rows is present, the row number (unclustered).
@@ -70,6 +71,32 @@ def remember_files(ddf: Any, files: Sequence[str]) -> None:
     """
     if len(files) == ddf.npartitions:
         _FILES[_token(ddf)] = [str(f) for f in files]
+
+
+def remembered_files(ddf: Any) -> list[str] | None:
+    """The files :func:`remember_files` recorded for ``ddf``, or None.
+
+    Parameters
+    ----------
+    ddf : dask.dataframe.DataFrame
+
+    Returns
+    -------
+    list of str or None
+        One file per partition, in order.
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> ddf = dd.from_pandas(pd.DataFrame({"w": [3.0, 4.0]}), npartitions=2)
+    >>> remembered_files(ddf) is None
+    True
+    >>> remember_files(ddf, ["c.parquet", "d.parquet"])
+    >>> remembered_files(ddf)
+    ['c.parquet', 'd.parquet']
+    """
+    files = _FILES.get(_token(ddf))
+    return None if files is None or len(files) != ddf.npartitions else list(files)
 
 
 def partition_name(ddf: Any, number: int) -> str:
