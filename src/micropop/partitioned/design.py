@@ -200,17 +200,18 @@ class PartitionedDesign(RecordedSteps):
             "_derived": weight_col is None}
         for slot, content in slots.items():
             object.__setattr__(self, slot, content)
-        self._build(source, psu_cols, strata_cols)
+        self._build(source, psu_cols, strata_cols, probs=inverse)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("designs are immutable; methods return new designs")
 
     # --- building -----------------------------------------------------------------
 
-    def _build(self, source: str, psu_cols: list[str], strata_cols: list[str]) -> None:
+    def _build(self, source: str, psu_cols: list[str], strata_cols: list[str],
+               probs: bool = False) -> None:
         """The structure pass: weights and design columns checked, the unit table kept."""
         ddf = self._ddf
-        counts = check_weights(ddf, _WEIGHT_COLUMN, source)
+        counts = check_weights(ddf, _WEIGHT_COLUMN, source, probs=probs)
         offsets = np.concatenate([[0], np.cumsum(counts)])[:-1]
         object.__setattr__(self, "_offsets", None if psu_cols else offsets)
         keys = list(self._unit_keys)

@@ -382,5 +382,6 @@ def where_text(ddf: Any, found: list[tuple[int, list[int], list[str]]]) -> str:
     >>> where_text(ddf, [(1, [1], ["-1.0"])])
     'partition 2: row 1 (value: -1.0)'
     """
-    return "; ".join(f"{partition_name(ddf, number)}: {describe_rows(rows, values)}"
+    return "; ".join(f"{partition_name(ddf, number)}: "
+                     f"{describe_rows(rows, values if any(values) else None)}"
                      for number, rows, values in found)
