@@ -70,13 +70,16 @@ def cut(frame: pd.DataFrame, points: list[int]) -> dd.DataFrame:
 def same(ours, memory) -> None:
     a, b = ours.to_frame(), memory.to_frame()
     assert list(a.index) == list(b.index)
-    for column in ("estimate", "se", "ci_low", "ci_high"):
-        np.testing.assert_allclose(a[column], b[column], rtol=RTOL, atol=1e-12, err_msg=column)
+    for column in ("estimate", "se", "ci_low", "ci_high", "deff"):
+        if column in b:
+            np.testing.assert_allclose(a[column], b[column], rtol=RTOL, atol=1e-12,
+                                       err_msg=column)
     assert (a["n"] == b["n"]).all() and (a["df"] == b["df"]).all()
 
 
 CALLS = [
-    lambda d: d.mean(["y", "sex"]),
+    lambda d: d.mean(["y", "sex"], deff=True),
+    lambda d: d.ratio("y", "x", deff="replace"),
     lambda d: d.total("y", by="region"),
     lambda d: d.ratio("y", "x", by="sex"),
     lambda d: d.proportion("weekly", ci="beta", by="sex"),
@@ -185,7 +188,7 @@ def test_missing_design_values_and_analysis_values_are_refused():
 
 @pytest.mark.parametrize("call", [
     lambda d: d.glm("y ~ x"), lambda d: d.var("y"), lambda d: d.trim(upper=10.0),
-    lambda d: d.total("y", deff=True), lambda d: glm(d, "y ~ x"),
+    lambda d: glm(d, "y ~ x"),
     lambda d: weight_summary(d), lambda d: survey_var(d, "y"),
 ])
 def test_in_memory_features_are_refused_by_name(call):
@@ -193,6 +196,15 @@ def test_in_memory_features_are_refused_by_name(call):
     with pytest.raises(InMemoryOnlyError) as info:
         call(design)
     assert "compute()" in info.value.hint
+
+
+def test_design_effects_with_zero_weights_are_refused():
+    frame = survey(0)
+    frame.loc[5, "w"] = 0.0
+    design = mp.SurveyDesign(cut(frame, [60]), weights="w", psu="psu")
+    with pytest.raises(InMemoryOnlyError, match="zero weight"):
+        design.mean("y", deff=True)
+    same(design.mean("y"), mp.SurveyDesign(frame, weights="w", psu="psu").mean("y"))
 
 
 def test_a_mask_subset_asks_for_a_condition():

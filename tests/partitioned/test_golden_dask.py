@@ -4,7 +4,8 @@ Every linearised and replicate-from-design case of ``tests/reference/golden.json
 (made by ``tests/reference/make_refs.R``) runs on a Dask design whose data are
 cut into uneven partitions, empty ones included, PSUs split across them
 (:func:`support.partitions.dask_frame`): against R at the goldens' relative
-1e-8, and against the in-memory engine at relative 1e-10.
+1e-8, and against the in-memory engine at relative 1e-10 (design effects
+included: their second pass keeps each cell's weighted variance).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ pytest.importorskip("dask.dataframe")
 import dask  # noqa: E402
 
 from micropop.design import SurveyDesign  # noqa: E402
-from micropop.errors import InMemoryOnlyError  # noqa: E402
 from support.golden import (  # noqa: E402
     GOLDEN,
     assert_close,
@@ -78,7 +78,7 @@ def close(ours, theirs, what: str, rtol: float = 1e-10) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_dask_matches_r_and_memory(case):
-    est = run(case, build_dask(case["design"]), deff=False)
+    est = run(case, build_dask(case["design"]), deff=case["deff"])
     assert r_names(est, case) == case["names"]
     assert_close(est.estimate, case["estimate"], "estimate")
     assert_close(est.se, case["se"], "se")
@@ -86,19 +86,15 @@ def test_dask_matches_r_and_memory(case):
     assert_close(ci_t["ci_low"], case["ci_t_low"], "t ci_low")
     assert_close(ci_t["ci_high"], case["ci_t_high"], "t ci_high")
     assert est.df == case["df"]
-    memory = run(case, build(case["design"]), deff=False)
+    if case["deff_value"] is None:
+        assert est.deff is None
+    else:
+        assert_close(est.deff, case["deff_value"], "deff")
+    memory = run(case, build(case["design"]), deff=case["deff"])
     close(est.estimate, memory.estimate, "estimate vs in memory")
+    if memory.deff is not None:
+        close(est.deff, memory.deff, "deff vs in memory")
     close(est.vcov, memory.vcov, "vcov vs in memory")
     np.testing.assert_array_equal(est.n, memory.n)
     assert list(est.index) == list(memory.index)
 
-
-DEFF_CASES = [c for c in CASES if c["deff"]][:3]
-
-
-@pytest.mark.parametrize("case", DEFF_CASES, ids=[c["id"] for c in DEFF_CASES])
-def test_design_effects_are_refused_by_name(case):
-    """deff needs the rows' own variance, which the per-unit table does not keep."""
-    with pytest.raises(InMemoryOnlyError, match="deff") as info:
-        run(case, build_dask(case["design"]), deff=case["deff"])
-    assert "compute()" in info.value.hint

@@ -58,6 +58,8 @@ from micropop.partitioned.passes import (
     unit_table,
 )
 from micropop.partitioned.recorded import RecordedSteps
+from micropop.partitioned.spread import cell_squares
+from micropop.partitioned.spread import spread as spread_cells
 from micropop.partitioned.steps import Step
 from micropop.variance.linearization import LONELY_PSU_POLICIES
 
@@ -303,7 +305,7 @@ class PartitionedDesign(RecordedSteps):
                     na_rm: bool = False, check: Sequence[str] = (),
                     sums: Mapping[str, RowFunction] | None = None,
                     derived: Mapping[str, RowFunction] | None = None,
-                    uses: Sequence[str] = ()) -> Design:
+                    uses: Sequence[str] = (), spread: bool = False) -> Design:
         """One pass: the in-memory design on the per-unit table, steps replayed.
 
         Parameters
@@ -322,6 +324,9 @@ class PartitionedDesign(RecordedSteps):
         uses : sequence of str, optional
             The columns ``sums`` and ``derived`` read: given, the pass reads
             only the columns it needs (as it does without ``sums``/``derived``).
+        spread : bool, default False
+            Keep the rows' weighted variance within each cell too (a second
+            pass; :mod:`micropop.partitioned.spread`), for design effects.
 
         Returns
         -------
@@ -351,6 +356,9 @@ class PartitionedDesign(RecordedSteps):
         if _suspect(table, cells, [c for c in check if c in group], na_rm):
             # the counting pass names the column, the file and the row
             refuse_bad_values(self._ddf, means, [c for c in check if c not in means], na_rm)
+        if spread and cells:
+            squares = cell_squares(rows, table, group, cells, self._offsets, _WEIGHT_COLUMN)
+            table = spread_cells(table, cells, squares)
         design = self._in_memory(table)
         for step in self._steps:
             design = step.apply(design)
@@ -432,8 +440,10 @@ class PartitionedDesign(RecordedSteps):
                 **options: Any) -> Any:
         by_cols = as_columns(by, "by")
         numeric, cells = self._split(columns)
+        deff = options.get("deff", False)
+        check_option("deff", deff, [True, False, "replace"])
         design = self.unit_design(numeric, [*cells, *by_cols], na_rm=na_rm,
-                                  check=[*columns, *by_cols])
+                                  check=[*columns, *by_cols], spread=deff is not False)
         return getattr(design, statistic)(by=by, na_rm=na_rm, **options)
 
     # --- estimators ------------------------------------------------------------------
@@ -452,9 +462,9 @@ class PartitionedDesign(RecordedSteps):
         >>> des.total("y").estimate.tolist()
         [90.0]
         """
-        _no_deff(deff)
         variables = as_columns(variables, "variables", distinct=True)
-        return self._linear("total", variables, by, na_rm, variables=variables)  # type: ignore
+        return self._linear("total", variables, by, na_rm,  # type: ignore
+                            variables=variables, deff=deff)
 
     @documented_as("micropop.estimation.linear.survey_mean")
     def mean(self, variables: str | Sequence[str], by: Columns = None,
@@ -470,9 +480,9 @@ class PartitionedDesign(RecordedSteps):
         >>> des.mean("sex").estimate.tolist()
         [0.75, 0.25]
         """
-        _no_deff(deff)
         variables = as_columns(variables, "variables", distinct=True)
-        return self._linear("mean", variables, by, na_rm, variables=variables)  # type: ignore
+        return self._linear("mean", variables, by, na_rm,  # type: ignore
+                            variables=variables, deff=deff)
 
     @documented_as("micropop.estimation.linear.survey_ratio")
     def ratio(self, numerator: str | Sequence[str], denominator: str, by: Columns = None,
@@ -488,13 +498,12 @@ class PartitionedDesign(RecordedSteps):
         >>> des.ratio("spend", "size").estimate.tolist()
         [12.0]
         """
-        _no_deff(deff)
         numerators = as_columns(numerator, "numerator", distinct=True)
         if not isinstance(denominator, str):
             raise OptionError(f"denominator={denominator!r} is not a column name",
                               hint="name one column, e.g. denominator='enroll'")
         return self._linear("ratio", [*numerators, denominator], by, na_rm,  # type: ignore
-                            numerator=numerators, denominator=denominator)
+                            numerator=numerators, denominator=denominator, deff=deff)
 
     @documented_as("micropop.estimation.proportions.survey_proportion")
     def proportion(self, variable: str, category: object = None, ci: str = "logit",
@@ -580,16 +589,6 @@ class PartitionedDesign(RecordedSteps):
                      "otherwise select the rows and columns needed on the Dask frame, "
                      "then .compute() them and build an in-memory design")
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
-
-def _no_deff(deff: object) -> None:
-    check_option("deff", deff, [True, False, "replace"])
-    if deff is not False:
-        raise InMemoryOnlyError(
-            "design effects (deff=) are not offered on a Dask design yet: they need the "
-            "rows' own variance",
-            hint="estimate without deff=, or compute the design effect on an in-memory "
-                 "design (des.compute(), or a subset of the rows)")
 
 
 def _suspect(table: pd.DataFrame, means: list[str], cells: list[str], na_rm: bool) -> bool:
