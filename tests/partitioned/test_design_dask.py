@@ -83,6 +83,7 @@ CALLS = [
     lambda d: d.total("y", by="region"),
     lambda d: d.ratio("y", "x", by="sex"),
     lambda d: d.proportion("weekly", ci="beta", by="sex"),
+    lambda d: d.proportion("weekly", ci="xlogit"),
     lambda d: d.subset("region != 'est'").mean("y", by="sex"),
     lambda d: d.poststratify("sex", {"f": 900, "m": 1100}).mean("y"),
 ]

@@ -511,7 +511,8 @@ class PartitionedDesign(RecordedSteps):
                    na_rm: bool = False) -> Estimate:
         """A proportion with its interval, as R's ``svyciprop``: one pass.
 
-        Every interval method of the in-memory design is offered.
+        Every interval method of the in-memory design is offered but
+        ``ci="likelihood"`` (refused: R's profile starts from each row's weight).
 
         Examples
         --------
@@ -522,6 +523,12 @@ class PartitionedDesign(RecordedSteps):
         >>> des.proportion("weekly").estimate.tolist()
         [0.5]
         """
+        if ci == "likelihood":
+            raise InMemoryOnlyError(
+                "ci='likelihood' is not offered on a Dask design: R's profile likelihood "
+                "starts glm from each row's own weight, which the per-unit table does not keep",
+                hint="use ci='logit' (the default), 'beta', 'xlogit', 'asin' or 'mean', or the "
+                     "in-memory design (des.compute(), or a subset of the rows)")
         by_cols = as_columns(by, "by")
         (name,) = as_columns(variable, "variable")
         design = self.unit_design((), [name, *by_cols], na_rm=na_rm, check=[name, *by_cols])
