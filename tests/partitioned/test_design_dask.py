@@ -86,6 +86,8 @@ CALLS = [
     lambda d: d.proportion("weekly", ci="xlogit"),
     lambda d: d.subset("region != 'est'").mean("y", by="sex"),
     lambda d: d.poststratify("sex", {"f": 900, "m": 1100}).mean("y"),
+    lambda d: d.rake({"sex": {"f": 900, "m": 1100},
+                      "region": {"nord": 500, "sud": 700, "est": 800}}).mean("y", by="weekly"),
 ]
 
 
@@ -197,6 +199,19 @@ def test_in_memory_features_are_refused_by_name(call):
     with pytest.raises(InMemoryOnlyError) as info:
         call(design)
     assert "compute()" in info.value.hint
+
+
+def test_design_effects_after_raking():
+    """Exact where a cell's rows have their own weights; refused where they share one."""
+    margins = {"sex": {"f": 900, "m": 1100}}
+    frame = survey(0)
+    design = mp.SurveyDesign(cut(frame, [60]), weights="w", psu="psu")
+    memory = mp.SurveyDesign(frame, weights="w", psu="psu")
+    same(design.rake(margins).mean("y", deff=True), memory.rake(margins).mean("y", deff=True))
+    shared = frame.assign(w=frame["psu"] % 7 + 1.0)  # one weight per PSU
+    design = mp.SurveyDesign(cut(shared, [60]), weights="w", psu="psu")
+    with pytest.raises(InMemoryOnlyError, match="raking"):
+        design.rake(margins).mean("y", deff=True)
 
 
 def test_design_effects_with_zero_weights_are_refused():

@@ -49,6 +49,7 @@ from micropop.partitioned.checks import (
 from micropop.partitioned.passes import (
     COMPLETE,
     COUNT,
+    ROW_WEIGHT,
     WEIGHT,
     RowFunction,
     compute,
@@ -58,6 +59,7 @@ from micropop.partitioned.passes import (
     unit_table,
 )
 from micropop.partitioned.recorded import RecordedSteps
+from micropop.partitioned.rows import WeightedRows
 from micropop.partitioned.spread import cell_squares
 from micropop.partitioned.spread import spread as spread_cells
 from micropop.partitioned.steps import Step
@@ -66,15 +68,15 @@ from micropop.variance.linearization import LONELY_PSU_POLICIES
 __all__ = ["PartitionedDesign"]
 
 #: The full-sample weight of a row (1 / probs when probs= is given).
-_WEIGHT_COLUMN = "__weight"
-#: A row's weighting factor; in the design's subset; weights derived from the fpc.
-_FACTOR, _IN, _DERIVED = "__factor", "__in", "__derived"
+_WEIGHT_COLUMN = ROW_WEIGHT
+#: Weights derived from the fpc, before they replace the placeholder.
+_DERIVED = "__derived"
 #: Methods of in-memory designs that a Dask design refuses by name (InMemoryOnlyError).
 _IN_MEMORY = frozenset({"quantile", "var", "cov", "corr", "glm", "olr", "ttest", "trim",
                         "weight_summary", "assign", "weights", "frame", "full_weights"})
 
 
-class PartitionedDesign(RecordedSteps):
+class PartitionedDesign(RecordedSteps, WeightedRows):
     """A probability sample held in a Dask DataFrame (larger than memory).
 
     The parameters and results are those of :class:`~micropop.SurveyDesign`
@@ -358,70 +360,17 @@ class PartitionedDesign(RecordedSteps):
             refuse_bad_values(self._ddf, means, [c for c in check if c not in means], na_rm)
         if spread and cells:
             squares = cell_squares(rows, table, group, cells, self._offsets, _WEIGHT_COLUMN)
+            if any(step.method == "rake" for step in self._steps) and squares.any():
+                raise InMemoryOnlyError(
+                    "design effects after raking are not offered on a Dask design: R's "
+                    "raking variance reads each row's weight, which the spread cells change",
+                    hint="estimate without deff=, or on an in-memory design (des.compute())")
             table = spread_cells(table, cells, squares)
-        design = self._in_memory(table)
+        counts = table[COUNT].to_numpy()
+        design = self._in_memory(table).with_frequencies(counts)  # rake reads them
         for step in self._steps:
             design = step.apply(design)
-        return design.with_frequencies(table[COUNT].to_numpy())
-
-    def weighted_rows(self, columns: Sequence[str] = ()) -> tuple[Any, int]:
-        """The rows with their final weights, lazily: for estimators that need the rows.
-
-        Quantiles and inequality measures sort or bracket the values, so they
-        read the rows themselves: this gives each row its full-sample weight
-        after the recorded weighting steps (the g-factor of its cell, from one
-        pass) and whether it is in the design's subset.
-
-        Parameters
-        ----------
-        columns : sequence of str
-            The analysis columns to keep.
-
-        Returns
-        -------
-        tuple of (dask.dataframe.DataFrame, int)
-            The rows: ``columns``, the unit and step columns, ``__weight``
-            (the final full-sample weight) and ``__in`` (True in the subset);
-            and the design's degrees of freedom.
-
-        Raises
-        ------
-        InMemoryOnlyError
-            On a design with replicate weights (their row weights are not offered).
-
-        Examples
-        --------
-        >>> import pandas as pd, dask.dataframe as dd
-        >>> import micropop as mp
-        >>> df = pd.DataFrame({"w": 1.0, "sex": ["f", "f", "m"], "y": [1.0, 2.0, 3.0]})
-        >>> des = mp.SurveyDesign(dd.from_pandas(df, npartitions=2), weights="w")
-        >>> rows, _ = des.poststratify("sex", {"f": 4, "m": 1}).subset("y > 1").weighted_rows(["y"])
-        >>> rows.compute()[["y", "__weight", "__in"]].to_dict("list")
-        {'y': [1.0, 2.0, 3.0], '__weight': [2.0, 2.0, 1.0], '__in': [False, True, True]}
-        """
-        if self.is_replicate:
-            raise InMemoryOnlyError("the rows' weights of a design with replicate weights are "
-                                    "not offered on a Dask design",
-                                    hint="estimate on the design before replicate()")
-        require_columns(empty_partition(self._ddf), list(columns))
-        step_keys = [k for step in self._steps for k in step.keys]
-        group = list(dict.fromkeys([*self._unit_keys, *step_keys]))
-        design = self.unit_design()
-        table = design.frame[group].copy()
-        held = table_weight = design.frame[WEIGHT].to_numpy()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            factor = np.where(held != 0, design.full_weights / table_weight, 1.0)
-        table[_FACTOR] = factor
-        table[_IN] = design.rows
-        keep = list(dict.fromkeys([*columns, *group, _WEIGHT_COLUMN]))
-        rows = self._ddf[keep]
-        if group:
-            table = table.drop_duplicates(group)
-            rows = rows.merge(table, how="left", on=group)
-        else:
-            rows = rows.assign(**{_FACTOR: float(factor[0]), _IN: bool(design.rows[0])})
-        rows = rows.assign(**{_WEIGHT_COLUMN: rows[_WEIGHT_COLUMN] * rows[_FACTOR]})
-        return rows.drop(columns=[_FACTOR]), self.degf
+        return design.with_frequencies(counts)
 
     def _split(self, variables: Sequence[str]) -> tuple[list[str], list[str]]:
         """Numeric analysis columns (weighted means) and the others (cells)."""

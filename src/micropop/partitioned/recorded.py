@@ -25,7 +25,7 @@ import numpy as np
 from micropop.design._method_docs import documented_as
 from micropop.design.encode import Columns, as_columns, require_columns
 from micropop.errors import InMemoryOnlyError, OptionError
-from micropop.partitioned.passes import empty_partition
+from micropop.partitioned.passes import ROW_WEIGHT, empty_partition
 from micropop.partitioned.steps import Step, expression_columns, margin_columns
 
 if TYPE_CHECKING:
@@ -161,6 +161,10 @@ class RecordedSteps:
              *, on_nonconvergence: str = "raise") -> PartitionedDesign:
         """Rake to population margins, as R's ``rake``, on the cross-classification's cells.
 
+        R's raking variance reads each row's weight (the mean of ``x / w`` over
+        the rows of a cell), so later passes also group rows by their weight:
+        exact, and the per-unit table grows where weights vary within a PSU.
+
         Examples
         --------
         >>> import pandas as pd, dask.dataframe as dd
@@ -175,7 +179,7 @@ class RecordedSteps:
         return self._weighting("rake", {"margins": margins, "max_iter": max_iter,
                                         "epsilon": epsilon,
                                         "on_nonconvergence": on_nonconvergence},
-                               margin_columns(margins, self._ddf.columns))
+                               margin_columns(margins, self._ddf.columns) + (ROW_WEIGHT,))
 
     @documented_as("micropop.weighting.calibrate.calibrate")
     def calibrate(self, population: Mapping[Any, Any], method: str = "linear",
