@@ -34,6 +34,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from micropop._compat import renamed_keywords
 from micropop.design._core import Design
 from micropop.design._method_docs import documented_as
 from micropop.design.encode import Columns, as_columns, require_columns
@@ -64,7 +65,7 @@ __all__ = ["PartitionedDesign"]
 _WEIGHT_COLUMN = "__weight"
 _FACTOR, _IN = "__factor", "__in"  # a row's weighting factor; in the design's subset
 #: Methods of in-memory designs that a Dask design refuses by name (InMemoryOnlyError).
-_IN_MEMORY = frozenset({"quantile", "var", "cov", "corr", "glm", "olr", "ttest", "trim",
+_IN_MEMORY = frozenset({"var", "cov", "corr", "glm", "olr", "ttest", "trim",
                         "weight_summary", "assign", "weights", "frame", "full_weights"})
 
 
@@ -126,7 +127,7 @@ class PartitionedDesign(RecordedSteps):
     """
 
     __slots__ = ("_ddf", "_spec", "_options", "_unit_keys", "_offsets", "_steps", "_degf",
-                 "_n_units", "_source", "_memory")
+                 "_n_units", "_source", "_memory", "_starts")
 
     #: Which engine holds the rows (in-memory designs say "pandas").
     engine = "dask"
@@ -141,6 +142,7 @@ class PartitionedDesign(RecordedSteps):
     _n_units: int
     _source: str
     _memory: Any  # the in-memory design class (SurveyDesign), given by it
+    _starts: np.ndarray  # the first global row of each partition
 
     def __init__(self, data: Any, weights: str | None = None, strata: Columns = None,
                  psu: Columns = None, fpc: Columns = None, probs: str | None = None,
@@ -187,7 +189,7 @@ class PartitionedDesign(RecordedSteps):
         unit_keys = tuple(dict.fromkeys([*strata_cols, *psu_cols, *fpc_cols]))
         slots: dict[str, object] = {
             "_ddf": ddf, "_spec": spec, "_options": options, "_unit_keys": unit_keys,
-            "_steps": (), "_offsets": None, "_degf": 0, "_n_units": 0,
+            "_steps": (), "_offsets": None, "_degf": 0, "_n_units": 0, "_starts": np.zeros(0),
             "_source": f"1 / {source!r}" if inverse else repr(source), "_memory": memory}
         for slot, content in slots.items():
             object.__setattr__(self, slot, content)
@@ -203,6 +205,7 @@ class PartitionedDesign(RecordedSteps):
         ddf = self._ddf
         counts = check_weights(ddf, _WEIGHT_COLUMN, source)
         offsets = np.concatenate([[0], np.cumsum(counts)])[:-1]
+        object.__setattr__(self, "_starts", offsets)
         object.__setattr__(self, "_offsets", None if psu_cols else offsets)
         keys = list(self._unit_keys)
         check_design_columns(ddf, keys)
@@ -272,7 +275,8 @@ class PartitionedDesign(RecordedSteps):
     def unit_design(self, means: Sequence[str] = (), keys: Sequence[str] = (), *,
                     na_rm: bool = False, check: Sequence[str] = (),
                     sums: Mapping[str, RowFunction] | None = None,
-                    derived: Mapping[str, RowFunction] | None = None) -> Design:
+                    derived: Mapping[str, RowFunction] | None = None,
+                    order: str | None = None) -> Design:
         """One pass: the in-memory design on the per-unit table, steps replayed.
 
         Parameters
@@ -288,6 +292,10 @@ class PartitionedDesign(RecordedSteps):
             Columns whose missing values are refused without ``na_rm``.
         sums, derived : mapping of str to function, optional
             As :func:`~micropop.partitioned.passes.unit_table`.
+        order : str, optional
+            A column of the table (a key, or ``"__row"``) to order its rows by
+            (stably) before the design is built: where the rows' order
+            matters, as for tied values in a quantile rule.
 
         Returns
         -------
@@ -311,6 +319,8 @@ class PartitionedDesign(RecordedSteps):
         means = [m for m in means if m not in group]  # a cell column is its own mean
         table = unit_table(self._ddf, weights=_WEIGHT_COLUMN, keys=group, means=means,
                            sums=sums, derived=derived, offsets=self._offsets)
+        if order is not None:
+            table = table.sort_values(order, kind="stable").reset_index(drop=True)
         design = self._in_memory(table)
         for step in self._steps:
             design = step.apply(design)
@@ -356,6 +366,9 @@ class PartitionedDesign(RecordedSteps):
                                     "not offered on a Dask design",
                                     hint="estimate on the design before replicate()")
         require_columns(empty_partition(self._ddf), list(columns))
+        if not self._steps:  # every row in, with its own weight: no pass needed
+            keep = list(dict.fromkeys([*columns, *self._unit_keys, _WEIGHT_COLUMN]))
+            return self._ddf[keep].assign(**{_IN: True}), self.degf
         step_keys = [k for step in self._steps for k in step.keys]
         group = list(dict.fromkeys([*self._unit_keys, *step_keys]))
         design = self.unit_design()
@@ -499,6 +512,49 @@ class PartitionedDesign(RecordedSteps):
         """
         design = self.unit_design((), [rows, cols], na_rm=na_rm, check=[rows, cols])
         return design.chisq(rows, cols, statistic=statistic, na_rm=na_rm)  # type: ignore
+
+    @renamed_keywords(conf_level="level")
+    @documented_as("micropop.estimation.quantiles.survey_quantile")
+    def quantile(self, variables: str | Sequence[str], quantiles: float | Sequence[float],
+                 by: Columns = None, qrule: str = "math", level: float = 0.95,
+                 df: float | None = None, na_rm: bool = False,
+                 interval_type: str = "mean") -> Estimate:
+        """Quantiles with Woodruff intervals, as R's ``svyquantile``: the in-memory numbers.
+
+        A pass brackets each quantile (and its interval) from the partitions'
+        own quantiles; a second reduces the rows to the per-unit table in
+        which only the rows inside the brackets stay as they are, and the
+        in-memory estimator runs on it (brackets widen until every value it
+        returns lies inside them). ``qrule="hf3"`` and ``"shahvaish"`` and the
+        ``"score"`` and ``"quantile"`` intervals, which read every row, are
+        refused (:class:`~micropop.errors.InMemoryOnlyError`).
+
+        Examples
+        --------
+        >>> import dask.dataframe as dd
+        >>> import micropop as mp
+        >>> from micropop import datasets
+        >>> ddf = dd.from_pandas(datasets.load_worker_survey(), npartitions=3)
+        >>> des = mp.SurveyDesign(ddf, weights="weight")
+        >>> des.quantile("earnings_month", 0.5).to_frame()[["estimate", "ci_low", "ci_high"]
+        ...     ].round(2)  # doctest: +NORMALIZE_WHITESPACE
+                              estimate  ci_low  ci_high
+        variable       level
+        earnings_month 0.5        7.53    6.47     8.61
+        """
+        from micropop.partitioned.quantiles import ROW_ID, windowed_quantile
+        starts = self._starts
+
+        def number(part: pd.DataFrame, partition_info: dict[str, Any] | None = None
+                   ) -> pd.DataFrame:
+            first = starts[0 if partition_info is None else partition_info["number"]]
+            return part.assign(**{ROW_ID: first + np.arange(len(part), dtype=np.int64)})
+
+        meta = number(empty_partition(self._ddf))
+        numbered = self._replace(_ddf=self._ddf.map_partitions(number, meta=meta))
+        plain = self._replace(_steps=tuple(s for s in self._steps if s.method != "replicate"))
+        return windowed_quantile(numbered, plain, variables, quantiles, by=by, qrule=qrule,
+                                 level=level, df=df, na_rm=na_rm, interval_type=interval_type)
 
     def _record(self, step: Step) -> PartitionedDesign:
         return self._replace(_steps=self._steps + (step,))
