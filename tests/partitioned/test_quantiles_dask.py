@@ -11,6 +11,7 @@ equal to the last bit on every case here).
 
 from __future__ import annotations
 
+import json
 import warnings
 from functools import cache
 
@@ -124,24 +125,17 @@ def _on_dask(case: dict) -> bool:
             and case["qrule"] in RULES and case.get("interval_type", "mean") in WOODRUFF)
 
 
-def _one_each(cases: list[dict], kind) -> list[dict]:
-    """One case per design and kind (rule or interval): all of R's, in a few seconds."""
-    seen, out = set(), []
-    for case in cases:
-        if _on_dask(case) and (case["design"], kind(case)) not in seen:
-            seen.add((case["design"], kind(case)))
-            out.append(case)
-    return out
-
-
-INTERVALS = __import__("json").loads(
-    (REFERENCE / "golden_quantile_intervals.json").read_text())["cases"]
-QUANTILE_CASES = [c for c in GOLDEN["quantiles"] if _on_dask(c)]
-QUANTILE_CASES = [c for c in QUANTILE_CASES if c["qrule"] in ("math", "school", "hf4")
-                  or c["design"] in ("clus1", "strat")]
-INTERVAL_CASES = _one_each([c for c in INTERVALS if c["error"] is None],
-                           lambda c: c["interval_type"])
-INTERVAL_CASES = [c for c in INTERVAL_CASES if c["interval_type"] != "mean"]
+INTERVALS = json.loads((REFERENCE / "golden_quantile_intervals.json").read_text())["cases"]
+#: On four designs (no cluster, strata, one and two stages), rules and cases that add
+#: something (by=, missing values); each Dask pass costs a fraction of a second, so
+#: not all of R's cases run here. The other rules run on the demo data below.
+QUANTILE_CASES = [c for c in GOLDEN["quantiles"] if _on_dask(c) and c["id"] in (
+    "srs/quantile_math", "strat/quantile_by", "clus2/quantile_narm",
+    *(f"clus1_nofpc/quantile_{x}" for x in ("math", "hf2", "hf4", "hf5", "hf7", "hf9",
+                                            "by_school")))]
+INTERVAL_CASES = [c for c in INTERVALS if c["id"] in ("strat/beta_math",
+                                                      "clus1_nofpc/xlogit_math",
+                                                      "clus2/asin_math")]
 
 
 def _run_golden(case: dict, design):
@@ -165,9 +159,10 @@ def test_quantile_goldens_on_dask(case):
 
 
 def test_the_goldens_cover_every_rule_and_woodruff_interval():
-    assert {c["qrule"] for c in QUANTILE_CASES} == set(RULES)
+    rules = {c["qrule"] for c in QUANTILE_CASES} | {"hf1", "hf6", "hf8"}  # those below
+    assert rules == set(RULES)
     assert {c["interval_type"] for c in INTERVAL_CASES} == set(WOODRUFF) - {"mean"}
-    assert len({c["design"] for c in QUANTILE_CASES}) >= 6
+    assert len(QUANTILE_CASES) == 10 and len(INTERVAL_CASES) == 3
 
 
 # --- the demo data: every rule, interval, by=, subset, weighting, replicates -----------------
@@ -176,6 +171,8 @@ def test_the_goldens_cover_every_rule_and_woodruff_interval():
 @cache
 def population():
     frame = datasets.load_population_survey()
+    small = frame["region"].value_counts().index[-5:]  # five regions: 3,340 rows
+    frame = frame[frame["region"].isin(small)].reset_index(drop=True)
     return both(frame, seed=3, weights="weight", strata="region",
                 psu=["commune_id", "household_id"], fpc=["fpc1", "fpc2"])
 
@@ -187,44 +184,36 @@ def workers():
     return both(frame, seed=5, weights="weight")
 
 
-@pytest.mark.parametrize("qrule", RULES)
-def test_every_rule_by_domain_as_in_memory(qrule):
-    des, mem = population()
-    probs = [0, 0.1, 0.5, 0.9, 1]
-    same(quiet(des.quantile, "age", probs, by="sex", qrule=qrule),
-         quiet(mem.quantile, "age", probs, by="sex", qrule=qrule))
-
-
-@pytest.mark.parametrize("interval_type", WOODRUFF)
-def test_woodruff_intervals_of_two_variables_by_two_columns(interval_type):
+def test_woodruff_intervals_of_two_variables_by_two_columns():
     des, mem = workers()
-    args = (["earnings_month", "hourly"], [0.25, 0.5, 0.75])
-    options = {"by": ["sex", "frequency"], "interval_type": interval_type, "na_rm": True}
+    args = (["earnings_month", "hourly"], [0, 0.25, 0.5, 1])
+    options = {"by": ["sex", "frequency"], "qrule": "hf6"}
     same(quiet(des.quantile, *args, **options), quiet(mem.quantile, *args, **options))
 
 
-@pytest.mark.parametrize("step", ["subset", "poststratify", "rake", "jkn", "bootstrap"])
-def test_subset_weighting_and_replicates(step):
-    des, mem = population() if step != "rake" else workers()
-    if step == "rake":  # raking a clustered design differs in the core (reported)
-        margins = {"sex": {"female": 150000, "male": 116126},
-                   "frequency": {"less_often": 50000, "weekly": 90000, "monthly": 126126}}
-        des, mem = des.rake(margins), mem.rake(margins)
-        same(quiet(des.quantile, "earnings_month", [0.2, 0.5], by="sex"),
-             quiet(mem.quantile, "earnings_month", [0.2, 0.5], by="sex"))
-        return
-    if step == "subset":
-        des, mem = des.subset("age >= 30"), mem.subset("age >= 30")
-    elif step == "poststratify":
-        totals = {"female": 150000, "male": 116126}
-        des, mem = des.poststratify("sex", totals), mem.poststratify("sex", totals)
-    elif step == "jkn":
-        des, mem = des.replicate("jkn"), mem.replicate("jkn")
-    else:
-        des, mem = (des.replicate("bootstrap", replicates=20, seed=1),
-                    mem.replicate("bootstrap", replicates=20, seed=1))
-    same(quiet(des.quantile, "age", [0.25, 0.5], by="region"),
-         quiet(mem.quantile, "age", [0.25, 0.5], by="region"))
+def test_a_subset_of_a_poststratified_design_with_strata_psus_and_fpc():
+    des, mem = population()
+    totals = {"female": 150000, "male": 116126}
+    des, mem = (d.poststratify("sex", totals).subset("age >= 30") for d in (des, mem))
+    same(quiet(des.quantile, "age", [0.25, 0.5], by="region", interval_type="xlogit"),
+         quiet(mem.quantile, "age", [0.25, 0.5], by="region", interval_type="xlogit"))
+
+
+def test_raked_design():
+    # raking a clustered design gives other SEs in the engine's core (reported), so
+    # the rows are their own units here
+    des, mem = workers()
+    margins = {"sex": {"female": 150000, "male": 116126},
+               "frequency": {"less_often": 50000, "weekly": 90000, "monthly": 126126}}
+    des, mem = des.rake(margins), mem.rake(margins)
+    same(quiet(des.quantile, "earnings_month", [0.2, 0.5], by="sex", qrule="hf1"),
+         quiet(mem.quantile, "earnings_month", [0.2, 0.5], by="sex", qrule="hf1"))
+
+
+def test_replicate_weights_with_a_woodruff_interval():
+    des, mem = (d.replicate("jk1") for d in workers())
+    same(quiet(des.quantile, "hourly", [0.1, 0.5], interval_type="beta"),
+         quiet(mem.quantile, "hourly", [0.1, 0.5], interval_type="beta"))
 
 
 def test_the_table_keeps_only_the_windows():
@@ -261,12 +250,12 @@ def test_ties_zero_weights_and_a_domain_of_one_row():
     frame.loc[rng.random(n) < 0.05, "w"] = 0.0
     frame.loc[0, ["d", "w"]] = ["alone", 2.0]
     des, mem = both(frame, seed=2, weights="w", psu="psu")
-    for qrule in ("math", "school", "hf4", "hf5", "hf7"):
+    for qrule in ("school", "hf8"):
         same(quiet(des.quantile, "y", [0, 0.3, 0.5, 1], by="d", qrule=qrule),
              quiet(mem.quantile, "y", [0, 0.3, 0.5, 1], by="d", qrule=qrule))
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**16), n=st.integers(9, 120), distinct=st.integers(1, 30),
        p=st.floats(0, 1), qrule=st.sampled_from(RULES))
 def test_any_partitioning_gives_the_in_memory_numbers(seed, n, distinct, p, qrule):

@@ -293,9 +293,8 @@ class PartitionedDesign(RecordedSteps):
         sums, derived : mapping of str to function, optional
             As :func:`~micropop.partitioned.passes.unit_table`.
         order : str, optional
-            A column of the table (a key, or ``"__row"``) to order its rows by
-            (stably) before the design is built: where the rows' order
-            matters, as for tied values in a quantile rule.
+            A key column to order the table's rows by (stably) before the
+            design is built: where their order matters (ties in quantiles).
 
         Returns
         -------
@@ -521,13 +520,11 @@ class PartitionedDesign(RecordedSteps):
                  interval_type: str = "mean") -> Estimate:
         """Quantiles with Woodruff intervals, as R's ``svyquantile``: the in-memory numbers.
 
-        A pass brackets each quantile (and its interval) from the partitions'
-        own quantiles; a second reduces the rows to the per-unit table in
-        which only the rows inside the brackets stay as they are, and the
-        in-memory estimator runs on it (brackets widen until every value it
-        returns lies inside them). ``qrule="hf3"`` and ``"shahvaish"`` and the
-        ``"score"`` and ``"quantile"`` intervals, which read every row, are
-        refused (:class:`~micropop.errors.InMemoryOnlyError`).
+        A pass brackets each quantile and its interval; the in-memory estimator
+        runs on the per-unit table in which the rows inside the brackets stay
+        as they are (:mod:`micropop.partitioned.quantiles`). ``qrule="hf3"``,
+        ``"shahvaish"``, the ``"score"`` and ``"quantile"`` intervals, which
+        read every row, raise :class:`~micropop.errors.InMemoryOnlyError`.
 
         Examples
         --------
@@ -542,18 +539,10 @@ class PartitionedDesign(RecordedSteps):
         variable       level
         earnings_month 0.5        7.53    6.47     8.61
         """
-        from micropop.partitioned.quantiles import ROW_ID, windowed_quantile
-        starts = self._starts
-
-        def number(part: pd.DataFrame, partition_info: dict[str, Any] | None = None
-                   ) -> pd.DataFrame:
-            first = starts[0 if partition_info is None else partition_info["number"]]
-            return part.assign(**{ROW_ID: first + np.arange(len(part), dtype=np.int64)})
-
-        meta = number(empty_partition(self._ddf))
-        numbered = self._replace(_ddf=self._ddf.map_partitions(number, meta=meta))
+        from micropop.partitioned.quantiles import numbered, windowed_quantile
+        rows = self._replace(_ddf=numbered(self._ddf, self._starts))
         plain = self._replace(_steps=tuple(s for s in self._steps if s.method != "replicate"))
-        return windowed_quantile(numbered, plain, variables, quantiles, by=by, qrule=qrule,
+        return windowed_quantile(rows, plain, variables, quantiles, by=by, qrule=qrule,
                                  level=level, df=df, na_rm=na_rm, interval_type=interval_type)
 
     def _record(self, step: Step) -> PartitionedDesign:

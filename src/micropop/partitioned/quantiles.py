@@ -41,6 +41,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -59,7 +60,7 @@ from micropop.estimation._analysis import prepare
 from micropop.estimation.quantiles import QUANTILE_RULES, check_interval_type, probabilities
 from micropop.partitioned.passes import compute, empty_partition
 
-__all__ = ["REACH", "ROW_ID", "WINDOW_RULES", "windowed_quantile"]
+__all__ = ["REACH", "ROW_ID", "SPREAD", "WINDOW_RULES", "numbered", "windowed_quantile"]
 
 #: The column that numbers the rows (their order among all the data).
 ROW_ID = "__row_id"
@@ -92,8 +93,23 @@ def windowed_quantile(numbered: Any, plain: Any, variables: str | Sequence[str],
     plain : PartitionedDesign
         The same design without its replicate weights (whose rows' final
         full-sample weights bracket the quantiles).
-    variables, quantiles, by, qrule, level, df, na_rm, interval_type
-        As :func:`~micropop.estimation.survey_quantile`.
+    variables : str or list of str
+        Numeric columns.
+    quantiles : float or sequence of float
+        Probabilities in [0, 1].
+    by : str or list of str, optional
+        Domain columns.
+    qrule : str
+        R's rule, one of :data:`WINDOW_RULES`.
+    level : float
+        Coverage of the intervals.
+    df : float, optional
+        Degrees of freedom of the intervals (default the design's).
+    na_rm : bool
+        Leave out rows with missing values.
+    interval_type : str
+        A Woodruff interval: "mean", "beta", "xlogit" or "asin".
+        All as :func:`~micropop.estimation.survey_quantile`.
 
     Returns
     -------
@@ -140,7 +156,7 @@ def windowed_quantile(numbered: Any, plain: Any, variables: str | Sequence[str],
         design = _reduced(numbered, names, by_cols, na_rm, bands)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            est = design.quantile(names, probs, by=by, qrule=qrule, level=level, df=df,
+            est: Estimate = design.quantile(names, probs, by=by, qrule=qrule, level=level, df=df,
                                   na_rm=na_rm, interval_type=interval_type)
         if not windows.widen(_outside(est, design, names, by, by_cols, na_rm, len(probs),
                                       windows)):
@@ -148,6 +164,34 @@ def windowed_quantile(numbered: Any, plain: Any, variables: str | Sequence[str],
     for message in caught:
         warnings.warn(message.message, message.category, stacklevel=3)
     return est
+
+
+def numbered(ddf: Any, starts: np.ndarray) -> Any:
+    """``ddf`` with each row's number among all the data (:data:`ROW_ID`), lazily.
+
+    Parameters
+    ----------
+    ddf : dask.dataframe.DataFrame
+    starts : ndarray of int
+        The number of the first row of each partition.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, dask.dataframe as dd
+    >>> ddf = dd.from_pandas(pd.DataFrame({"y": [5.0, 6.0, 7.0]}), npartitions=2)
+    >>> numbered(ddf, np.array([0, 2])).compute()[ROW_ID].tolist()
+    [0, 1, 2]
+    """
+    def number(part: pd.DataFrame, partition_info: dict[str, Any] | None = None
+               ) -> pd.DataFrame:
+        first = starts[0 if partition_info is None else partition_info["number"]]
+        return part.assign(**{ROW_ID: first + np.arange(len(part), dtype=np.int64)})
+
+    return ddf.map_partitions(number, meta=number(empty_partition(ddf)))
 
 
 def _refuse_unbounded(qrule: str, interval_type: str) -> None:
@@ -213,12 +257,12 @@ class _Windows:
 def _bracket(plain: Any, names: list[str], by_cols: list[str], probs: np.ndarray) -> _Windows:
     """The bracketing pass: each partition's own quantiles, combined (min of the lower
     ends, max of the upper ends), and each domain's largest value."""
-    import dask
+    from dask.delayed import delayed
 
     rows, _ = plain.weighted_rows([*names, *by_cols])
     reach = np.asarray(REACH)
     lower, upper = probs[:, None] - reach, probs[:, None] + reach  # (P, R)
-    summarise = dask.delayed(_partition_brackets)
+    summarise = delayed(_partition_brackets)
     found = compute(*[summarise(part, names, by_cols, lower, upper)
                       for part in rows.to_delayed()])
     windows = _Windows({}, {}, {}, {})
@@ -305,9 +349,13 @@ class _Bands:
         gap[1:] = np.where(kept, 0, gap[1:])
         return gap
 
+    def column(self, j: int, part: pd.DataFrame) -> np.ndarray:
+        """The codes of variable ``j``."""
+        codes: np.ndarray = self.codes(part)[j]
+        return codes
+
     def functions(self) -> dict[str, Callable[[pd.DataFrame], np.ndarray]]:
-        return {f"{_BAND}{j}": (lambda part, j=j: self.codes(part)[j])
-                for j in range(len(self.names))}
+        return {f"{_BAND}{j}": partial(self.column, j) for j in range(len(self.names))}
 
 
 def _reduced(numbered: Any, names: list[str], by_cols: list[str], na_rm: bool,
