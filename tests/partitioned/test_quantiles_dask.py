@@ -216,14 +216,8 @@ def test_replicate_weights_with_a_woodruff_interval():
          quiet(mem.quantile, "hourly", [0.1, 0.5], interval_type="beta"))
 
 
-def test_the_table_keeps_only_the_windows():
-    """On continuous values, the table holds a small part of the rows (and R's numbers)."""
-    rng = np.random.default_rng(1)
-    n = 20000
-    frame = pd.DataFrame({"psu": np.arange(n) // 200, "w": rng.uniform(1, 3, n),
-                          "y": rng.lognormal(3, 1, n)})
-    des, mem = both(frame, weights="w", psu="psu")
-    sizes = []
+def _table_sizes(patch) -> list[int]:
+    sizes: list[int] = []
     reduced = windowed._reduced
 
     def spy(*args, **kwargs):
@@ -231,11 +225,29 @@ def test_the_table_keeps_only_the_windows():
         sizes.append(len(table.frame))
         return table
 
+    patch.setattr(windowed, "_reduced", spy)
+    return sizes
+
+
+@pytest.mark.parametrize("histogram", [False, True])
+def test_the_table_keeps_only_the_windows(histogram):
+    """On continuous values, the table holds a small part of the rows (and the numbers).
+
+    The partitions hold values of different ranges (sorted by y), so that their own
+    quantiles bracket loosely; the histogram pass (run here from 1,000 rows on)
+    narrows the brackets.
+    """
+    rng = np.random.default_rng(1)
+    n = 20000
+    frame = pd.DataFrame({"psu": rng.integers(0, 100, n), "w": rng.uniform(1, 3, n),
+                          "y": np.sort(rng.lognormal(3, 1, n))})
+    des, mem = both(frame, weights="w", psu="psu")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(windowed, "_reduced", spy)
+        sizes = _table_sizes(patch)
+        patch.setattr(windowed, "REFINE_ROWS", 1000 if histogram else n)
         est = des.quantile("y", [0.5, 0.9], qrule="hf7")
     same(est, mem.quantile("y", [0.5, 0.9], qrule="hf7"))
-    assert max(sizes) < n / 4
+    assert max(sizes) < (n / 4 if histogram else n)
 
 
 # --- ties, small domains, partitioning ----------------------------------------------------

@@ -60,7 +60,8 @@ from micropop.estimation._analysis import prepare
 from micropop.estimation.quantiles import QUANTILE_RULES, check_interval_type, probabilities
 from micropop.partitioned.passes import compute, empty_partition
 
-__all__ = ["REACH", "ROW_ID", "SPREAD", "WINDOW_RULES", "numbered", "windowed_quantile"]
+__all__ = ["EDGES", "REACH", "REFINE_ROWS", "ROW_ID", "SPREAD", "WINDOW_RULES", "numbered",
+           "windowed_quantile"]
 
 #: The column that numbers the rows (their order among all the data).
 ROW_ID = "__row_id"
@@ -69,12 +70,18 @@ ROW_ID = "__row_id"
 WINDOW_RULES = ("math", "school", "hf1", "hf2", "hf4", "hf5", "hf6", "hf7", "hf8", "hf9")
 #: How far (in probability) the brackets reach beyond each ``p``, widening in
 #: turn; beyond the last, the domain's rows are all kept.
-REACH = (0.01, 0.04, 0.16, 0.5)
+REACH = (0.002, 0.01, 0.04, 0.16, 0.5)
 #: The first reach of a domain of ``n`` rows is the first at least ``SPREAD / sqrt(n)``:
 #: about six standard errors of a share, so that the Woodruff bounds usually
 #: fall inside at once. Domains smaller than ``(SPREAD / REACH[-2]) ** 2`` rows
 #: are kept whole.
 SPREAD = 3.0
+#: Domains of more rows than this get their brackets narrowed by a weighted
+#: histogram pass, on edges pooled from the partitions' quantiles at
+#: ``EDGES`` probabilities: each bracket then holds about ``1 / EDGES`` of a
+#: partition's share of the rows, however the partitions differ.
+REFINE_ROWS = 2**16
+EDGES = np.linspace(0, 1, 129)
 
 _WEIGHT, _IN = "__weight", "__in"  # the columns of PartitionedDesign.weighted_rows
 _BAND, _SUM = "__band", "__sum"
@@ -222,6 +229,7 @@ class _Windows:
     highs: dict[tuple[int, tuple[Any, ...]], np.ndarray]
     largest: dict[tuple[int, tuple[Any, ...]], float]
     rows: dict[tuple[int, tuple[Any, ...]], int]  # rows with a value and a weight
+    edges: dict[tuple[int, tuple[Any, ...]], list[np.ndarray]]  # the partitions' quantiles
     reach: dict[tuple[int, tuple[Any, ...]], int] = field(default_factory=dict)
 
     def start(self) -> None:
@@ -265,25 +273,73 @@ def _bracket(plain: Any, names: list[str], by_cols: list[str], probs: np.ndarray
     summarise = delayed(_partition_brackets)
     found = compute(*[summarise(part, names, by_cols, lower, upper)
                       for part in rows.to_delayed()])
-    windows = _Windows({}, {}, {}, {})
+    windows = _Windows({}, {}, {}, {}, {})
     for part in found:
-        for key, (lo, hi, top, n) in part.items():
+        for key, (lo, hi, top, n, edges) in part.items():
             if key in windows.lows:
                 windows.lows[key] = np.minimum(windows.lows[key], lo)
                 windows.highs[key] = np.maximum(windows.highs[key], hi)
                 windows.largest[key] = max(windows.largest[key], top)
                 windows.rows[key] += n
+                windows.edges[key].append(edges)
             else:
                 windows.lows[key], windows.highs[key] = lo, hi
                 windows.largest[key], windows.rows[key] = top, n
+                windows.edges[key] = [edges]
+    large = {key: np.unique(np.concatenate(edges)) for key, edges in windows.edges.items()
+             if windows.rows[key] > REFINE_ROWS}
+    if large:
+        _refine(rows, names, by_cols, lower, upper, large, windows)
     windows.start()
     return windows
+
+
+def _refine(rows: Any, names: list[str], by_cols: list[str], lower: np.ndarray,
+            upper: np.ndarray, edges: dict[tuple[int, tuple[Any, ...]], np.ndarray],
+            windows: _Windows) -> None:
+    """The histogram pass: the weight at or below each edge, the brackets narrowed to
+    the edges around each share (both brackets hold the quantile: their overlap too)."""
+    from dask.delayed import delayed
+
+    weigh = delayed(_partition_histogram)
+    found = compute(*[weigh(part, names, by_cols, edges) for part in rows.to_delayed()])
+    for key, at in edges.items():
+        below = np.sum([part[key] for part in found if key in part], axis=0)
+        cum = np.cumsum(below)[:len(at)]  # weight of the values <= each edge
+        total = below.sum()
+        first = np.searchsorted(cum, lower * total, side="left") - 1  # last edge below
+        lo = np.where(lower <= 0, -np.inf, at[np.maximum(first, 0)])
+        lo = np.where(first < 0, -np.inf, lo)
+        last = np.searchsorted(cum, upper * total, side="left")  # first edge reaching
+        hi = np.where((upper >= 1) | (last >= len(at)), np.inf,
+                      at[np.minimum(last, len(at) - 1)])
+        windows.lows[key] = np.maximum(windows.lows[key], lo)
+        windows.highs[key] = np.minimum(windows.highs[key], hi)
+
+
+def _partition_histogram(part: pd.DataFrame, names: list[str], by_cols: list[str],
+                         edges: dict[tuple[int, tuple[Any, ...]], np.ndarray]
+                         ) -> dict[tuple[int, tuple[Any, ...]], np.ndarray]:
+    """One partition's weights between consecutive ``edges`` (bin i: (e[i-1], e[i]])."""
+    w = part[_WEIGHT].to_numpy(dtype=float)
+    keep = part[_IN].to_numpy(dtype=bool) & (w > 0)
+    out = {}
+    for key, index in _domain_rows(part, by_cols, keep).items():
+        for j, name in enumerate(names):
+            if (j, key) not in edges:
+                continue
+            y = part[name].to_numpy(dtype=float, na_value=np.nan)[index]
+            held = ~np.isnan(y)
+            at = edges[j, key]
+            out[j, key] = np.bincount(np.searchsorted(at, y[held], side="left"),
+                                      weights=w[index][held], minlength=len(at) + 1)
+    return out
 
 
 def _partition_brackets(part: pd.DataFrame, names: list[str], by_cols: list[str],
                         lower: np.ndarray, upper: np.ndarray
                         ) -> dict[tuple[int, tuple[Any, ...]],
-                                  tuple[np.ndarray, np.ndarray, float, int]]:
+                                  tuple[np.ndarray, np.ndarray, float, int, np.ndarray]]:
     """One partition's weighted quantiles (smallest value whose share reaches the
     probability) at ``lower`` and ``upper`` probabilities, per variable and domain."""
     w = part[_WEIGHT].to_numpy(dtype=float)
@@ -298,8 +354,9 @@ def _partition_brackets(part: pd.DataFrame, names: list[str], by_cols: list[str]
             y, weight = y[held], w[index][held]
             order = np.argsort(y, kind="stable")
             y, cum = y[order], np.cumsum(weight[order])
+            grid = y[np.minimum(np.searchsorted(cum, EDGES * cum[-1]), len(y) - 1)]
             out[j, key] = (_at(y, cum, lower, -np.inf), _at(y, cum, upper, np.inf),
-                           float(y[-1]), len(y))
+                           float(y[-1]), len(y), grid)
     return out
 
 
