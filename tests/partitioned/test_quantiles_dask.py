@@ -37,11 +37,10 @@ from micropop.errors import (  # noqa: E402
 from micropop.partitioned import quantiles as windowed  # noqa: E402
 from support.golden import (  # noqa: E402
     GOLDEN,
+    assert_quantile_case,
     build,
-    close_with_nan,
+    design_options,
     fixture,
-    lonely_policy,
-    quantile_r_names,
     single,
 )
 from support.paths import REFERENCE  # noqa: E402
@@ -112,12 +111,7 @@ def golden_dask(name: str):
     frame = fixture(spec["data"]).assign(golden_weight=build(name).full_weights)
     weights = single(spec["weights"]) or "golden_weight"
     return mp.SurveyDesign(pieces(frame, seed=len(name)), weights=weights,
-                           strata=single(spec["strata"]), psu=single(spec["psu"]),
-                           fpc=single(spec["fpc"]), nest=spec["nest"],
-                           lonely_psu=lonely_policy(spec["lonely_psu"],
-                                                    GOLDEN["meta"]["survey_version"]),
-                           ultimate_cluster=spec["ultimate_cluster"],
-                           adjust_domain_lonely=spec["adjust_domain_lonely"])
+                           **design_options(spec))
 
 
 def _on_dask(case: dict) -> bool:
@@ -138,6 +132,18 @@ INTERVAL_CASES = [c for c in INTERVALS if c["id"] in ("strat/beta_math",
                                                       "clus2/asin_math")]
 
 
+#: R's data are small, so kept whole by default; on these cases (and in the property
+#: test) windows start narrow, with the histogram pass, and widen as on large data.
+#: Measured on all 223 of R's cases that the engine runs so: relative 9e-15 from the
+#: in-memory engine, 3e-14 from R.
+NARROW = ("strat/quantile_by", "clus2/quantile_narm", "clus1_nofpc/quantile_hf7")
+
+
+def narrow(patch) -> None:
+    patch.setattr(windowed, "SPREAD", 0.0)
+    patch.setattr(windowed, "REFINE_ROWS", 0)
+
+
 def _run_golden(case: dict, design):
     by = case["by"][0] if case["by"] else None
     return quiet(design.quantile, case["vars"], case["probs"], by=by, qrule=case["qrule"],
@@ -147,14 +153,11 @@ def _run_golden(case: dict, design):
 @pytest.mark.parametrize("case", QUANTILE_CASES + INTERVAL_CASES,
                          ids=[c["id"] + "/" + c.get("interval_type", "mean")
                               for c in QUANTILE_CASES + INTERVAL_CASES])
-def test_quantile_goldens_on_dask(case):
+def test_quantile_goldens_on_dask(case, monkeypatch):
+    if case["id"] in NARROW:
+        narrow(monkeypatch)
     est = _run_golden(case, golden_dask(case["design"]))
-    assert quantile_r_names(est, bool(case["by"])) == case["names"]
-    ci = est.ci()
-    close_with_nan(est.estimate, case["estimate"], "quantile")
-    close_with_nan(est.se, [None if v is None else abs(v) for v in case["se"]], "se")
-    close_with_nan(ci["ci_low"], case["ci_low"], "ci_low")
-    close_with_nan(ci["ci_high"], case["ci_high"], "ci_high")
+    assert_quantile_case(est, case)
     same(est, _run_golden(case, build(case["design"])))
 
 
@@ -267,7 +270,7 @@ def test_ties_zero_weights_and_a_domain_of_one_row():
              quiet(mem.quantile, "y", [0, 0.3, 0.5, 1], by="d", qrule=qrule))
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**16), n=st.integers(9, 120), distinct=st.integers(1, 30),
        p=st.floats(0, 1), qrule=st.sampled_from(RULES))
 def test_any_partitioning_gives_the_in_memory_numbers(seed, n, distinct, p, qrule):
@@ -282,8 +285,10 @@ def test_any_partitioning_gives_the_in_memory_numbers(seed, n, distinct, p, qrul
     if frame.groupby("h")["psu"].nunique().min() < 2:
         return
     des, mem = both(frame, seed=seed, weights="w", strata="h", psu="psu")
-    same(quiet(des.quantile, "y", [p, 0.5], qrule=qrule),
-         quiet(mem.quantile, "y", [p, 0.5], qrule=qrule))
+    with pytest.MonkeyPatch.context() as patch:
+        narrow(patch)
+        est = quiet(des.quantile, "y", [p, 0.5], qrule=qrule)
+    same(est, quiet(mem.quantile, "y", [p, 0.5], qrule=qrule))
 
 
 # --- refused -------------------------------------------------------------------------------
