@@ -28,6 +28,7 @@ from hypothesis import strategies as st  # noqa: E402
 import micropop as mp  # noqa: E402
 from micropop import datasets  # noqa: E402
 from micropop.errors import (  # noqa: E402
+    DesignError,
     InMemoryOnlyError,
     MissingColumnError,
     MissingValuesError,
@@ -209,8 +210,9 @@ def test_raked_design():
     margins = {"sex": {"female": 150000, "male": 116126},
                "frequency": {"less_often": 50000, "weekly": 90000, "monthly": 126126}}
     des, mem = des.rake(margins), mem.rake(margins)
-    same(quiet(des.quantile, "earnings_month", [0.2, 0.5], by="sex", qrule="hf1"),
-         quiet(mem.quantile, "earnings_month", [0.2, 0.5], by="sex", qrule="hf1"))
+    options = {"by": "sex", "qrule": "hf1", "level": 0.9, "df": 12}
+    same(quiet(des.quantile, "earnings_month", [0.2, 0.5], **options),
+         quiet(mem.quantile, "earnings_month", [0.2, 0.5], **options))
 
 
 def test_replicate_weights_with_a_woodruff_interval():
@@ -336,3 +338,9 @@ def test_bad_columns_and_options():
         des.quantile("hourly", 0.5, qrule="hf10")
     with pytest.raises(OptionError, match="interval_type"):
         des.quantile("hourly", 0.5, interval_type="likelihood")
+    with pytest.raises(OptionError, match="df"):
+        des.quantile("hourly", 0.5, df=0)
+    reserved = mp.SurveyDesign(pieces(datasets.load_worker_survey().assign(__band0=1.0)),
+                               weights="weight")
+    with pytest.raises(DesignError, match="'__band0' is reserved"):
+        reserved.quantile("hours_week", 0.5)

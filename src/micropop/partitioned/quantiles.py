@@ -50,6 +50,7 @@ import pandas as pd
 from micropop.design._core import Design
 from micropop.design.encode import as_columns, require_columns
 from micropop.errors import (
+    DesignError,
     InMemoryOnlyError,
     NotNumericVariableError,
     check_number,
@@ -151,6 +152,10 @@ def windowed_quantile(numbered: Any, plain: Any, variables: str | Sequence[str],
     ddf = plain.data
     empty = empty_partition(ddf)
     require_columns(empty, [*names, *by_cols])
+    reserved = [c for c in empty.columns if str(c) == ROW_ID or str(c).startswith((_BAND, _SUM))]
+    if reserved:
+        raise DesignError(f"column {reserved[0]!r} is reserved by the Dask engine's quantiles",
+                          hint="rename it")
     for name in names:
         dtype = empty[name].dtype
         if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
