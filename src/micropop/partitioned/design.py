@@ -34,6 +34,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from micropop._compat import renamed_keywords
 from micropop.design._core import Design
 from micropop.design._method_docs import documented_as
 from micropop.design.encode import Columns, as_columns, require_columns
@@ -72,7 +73,7 @@ _WEIGHT_COLUMN = ROW_WEIGHT
 #: Weights derived from the fpc, before they replace the placeholder.
 _DERIVED = "__derived"
 #: Methods of in-memory designs that a Dask design refuses by name (InMemoryOnlyError).
-_IN_MEMORY = frozenset({"quantile", "var", "cov", "corr", "glm", "olr", "ttest", "trim",
+_IN_MEMORY = frozenset({"var", "cov", "corr", "glm", "olr", "ttest", "trim",
                         "weight_summary", "assign", "weights", "frame", "full_weights"})
 
 
@@ -135,7 +136,7 @@ class PartitionedDesign(RecordedSteps, WeightedRows):
     """
 
     __slots__ = ("_ddf", "_spec", "_options", "_unit_keys", "_offsets", "_steps", "_degf",
-                 "_n_units", "_source", "_memory", "_derived")
+                 "_n_units", "_source", "_memory", "_derived", "_starts")
 
     #: Which engine holds the rows (in-memory designs say "pandas").
     engine = "dask"
@@ -151,6 +152,7 @@ class PartitionedDesign(RecordedSteps, WeightedRows):
     _source: str
     _memory: Any  # the in-memory design class (SurveyDesign), given by it
     _derived: bool  # no weights= nor probs=: weights from the fpc, as R (or 1)
+    _starts: np.ndarray  # the first global row of each partition
 
     def __init__(self, data: Any, weights: str | None = None, strata: Columns = None,
                  psu: Columns = None, fpc: Columns = None, probs: str | None = None,
@@ -201,7 +203,7 @@ class PartitionedDesign(RecordedSteps, WeightedRows):
             "_ddf": ddf, "_spec": spec, "_options": options, "_unit_keys": unit_keys,
             "_steps": (), "_offsets": None, "_degf": 0, "_n_units": 0,
             "_source": f"1 / {source!r}" if inverse else repr(source), "_memory": memory,
-            "_derived": weight_col is None}
+            "_derived": weight_col is None, "_starts": np.zeros(0)}
         for slot, content in slots.items():
             object.__setattr__(self, slot, content)
         self._build(source, psu_cols, strata_cols, probs=inverse)
@@ -217,6 +219,7 @@ class PartitionedDesign(RecordedSteps, WeightedRows):
         ddf = self._ddf
         counts = check_weights(ddf, _WEIGHT_COLUMN, source, probs=probs)
         offsets = np.concatenate([[0], np.cumsum(counts)])[:-1]
+        object.__setattr__(self, "_starts", offsets)
         object.__setattr__(self, "_offsets", None if psu_cols else offsets)
         keys = list(self._unit_keys)
         check_design_columns(ddf, keys)
@@ -307,7 +310,8 @@ class PartitionedDesign(RecordedSteps, WeightedRows):
                     na_rm: bool = False, check: Sequence[str] = (),
                     sums: Mapping[str, RowFunction] | None = None,
                     derived: Mapping[str, RowFunction] | None = None,
-                    uses: Sequence[str] = (), spread: bool = False) -> Design:
+                    uses: Sequence[str] = (), spread: bool = False,
+                    order: str | None = None) -> Design:
         """One pass: the in-memory design on the per-unit table, steps replayed.
 
         Parameters
@@ -329,6 +333,9 @@ class PartitionedDesign(RecordedSteps, WeightedRows):
         spread : bool, default False
             Keep the rows' weighted variance within each cell too (a second
             pass; :mod:`micropop.partitioned.spread`), for design effects.
+        order : str, optional
+            A key column to order the table's rows by (stably) before the
+            design is built: where their order matters (ties in quantiles).
 
         Returns
         -------
@@ -348,7 +355,9 @@ class PartitionedDesign(RecordedSteps, WeightedRows):
         """
         step_keys = [k for step in self._steps for k in step.keys]
         group = list(dict.fromkeys([*self._unit_keys, *keys, *step_keys]))
-        require_columns(empty_partition(self._ddf), [*means, *group, *check, *uses])
+        made = set(derived or {})  # columns the pass computes
+        require_columns(empty_partition(self._ddf),
+                        [c for c in [*means, *group, *check, *uses] if c not in made])
         cells = [m for m in means if m not in group]  # a cell column is its own mean
         rows = self._ddf
         if not (sums or derived) or uses:  # read only the columns the pass needs
@@ -366,6 +375,8 @@ class PartitionedDesign(RecordedSteps, WeightedRows):
                     "raking variance reads each row's weight, which the spread cells change",
                     hint="estimate without deff=, or on an in-memory design (des.compute())")
             table = spread_cells(table, cells, squares)
+        if order is not None:
+            table = table.sort_values(order, kind="stable").reset_index(drop=True)
         counts = table[COUNT].to_numpy()
         design = self._in_memory(table).with_frequencies(counts)  # rake reads them
         for step in self._steps:
@@ -504,6 +515,39 @@ class PartitionedDesign(RecordedSteps, WeightedRows):
         """
         design = self.unit_design((), [rows, cols], na_rm=na_rm, check=[rows, cols])
         return design.chisq(rows, cols, statistic=statistic, na_rm=na_rm)  # type: ignore
+
+    @renamed_keywords(conf_level="level")
+    @documented_as("micropop.estimation.quantiles.survey_quantile")
+    def quantile(self, variables: str | Sequence[str], quantiles: float | Sequence[float],
+                 by: Columns = None, qrule: str = "math", level: float = 0.95,
+                 df: float | None = None, na_rm: bool = False,
+                 interval_type: str = "mean") -> Estimate:
+        """Quantiles with Woodruff intervals, as R's ``svyquantile``: the in-memory numbers.
+
+        A pass brackets each quantile and its interval; the in-memory estimator
+        runs on the per-unit table in which the rows inside the brackets stay
+        as they are (:mod:`micropop.partitioned.quantiles`). ``qrule="hf3"``,
+        ``"shahvaish"``, the ``"score"`` and ``"quantile"`` intervals, which
+        read every row, raise :class:`~micropop.errors.InMemoryOnlyError`.
+
+        Examples
+        --------
+        >>> import dask.dataframe as dd
+        >>> import micropop as mp
+        >>> from micropop import datasets
+        >>> ddf = dd.from_pandas(datasets.load_worker_survey(), npartitions=3)
+        >>> des = mp.SurveyDesign(ddf, weights="weight")
+        >>> des.quantile("earnings_month", 0.5).to_frame()[["estimate", "ci_low", "ci_high"]
+        ...     ].round(2)  # doctest: +NORMALIZE_WHITESPACE
+                              estimate  ci_low  ci_high
+        variable       level
+        earnings_month 0.5        7.53    6.47     8.61
+        """
+        from micropop.partitioned.quantiles import numbered, windowed_quantile
+        rows = self._replace(_ddf=numbered(self._ddf, self._starts))
+        plain = self._replace(_steps=tuple(s for s in self._steps if s.method != "replicate"))
+        return windowed_quantile(rows, plain, variables, quantiles, by=by, qrule=qrule,
+                                 level=level, df=df, na_rm=na_rm, interval_type=interval_type)
 
     def _record(self, step: Step) -> PartitionedDesign:
         return self._replace(_steps=self._steps + (step,))

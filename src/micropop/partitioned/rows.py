@@ -100,6 +100,9 @@ class WeightedRows:
                                     "not offered on a Dask design",
                                     hint="estimate on the design before replicate()")
         require_columns(empty_partition(self._ddf), list(columns))
+        if not self._steps:  # every row in, with its own weight: no pass needed
+            keep = list(dict.fromkeys([*columns, *self._unit_keys, _WEIGHT_COLUMN]))
+            return self._ddf[keep].assign(**{_IN: True}), self.degf
         step_keys = [k for step in self._steps for k in step.keys]
         group = list(dict.fromkeys([*self._unit_keys, *step_keys]))
         design = self.unit_design()
