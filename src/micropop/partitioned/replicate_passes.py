@@ -1,0 +1,296 @@
+"""The passes of a Dask design with replicate-weight columns: sums per domain cell.
+
+Each row carries its own replicate weights, so the rows cannot be reduced to
+a table per sampled unit as :mod:`micropop.partitioned.passes` does. A pass
+here reduces each partition to one row per *cell* (a combination of the
+call's domain and categorical columns, whether the row's numeric values are
+all present, whether it is in the subset): for the full-sample weight and
+each replicate weight (``1 + R`` columns), its sum and its sums times each
+numeric variable (``1 + p`` columns). Memory is cells x R x p, whatever the
+rows; a partition is read as one ``(rows, 1 + R)`` block, with no loop over
+rows. The cross product of the replicate weights (R x R, per cell when asked)
+gives R's degrees of freedom (the rank of the replicate weights).
+
+Examples
+--------
+>>> import pandas as pd, dask.dataframe as dd
+>>> df = pd.DataFrame({"w": [1.0, 2.0, 3.0], "r1": [0.0, 3.0, 3.0], "r2": [2.0, 0.0, 4.0],
+...                    "g": ["a", "b", "a"], "y": [1.0, 2.0, 4.0]})
+>>> plan = CellPlan(weights=("w", "r1", "r2"), keys=("g",), numeric=("y",))
+>>> table = cell_table(dd.from_pandas(df, npartitions=2), plan)
+>>> table[["g", "__n"]].to_dict("list"), cell_sums(table, plan)[:, :, 1].tolist()
+({'g': ['a', 'b'], '__n': [2, 1]}, [[13.0, 12.0, 18.0], [4.0, 6.0, 0.0]])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from micropop.errors import WeightError
+from micropop.partitioned.passes import compute, empty_partition, locate, where_text
+from micropop.variance.replicate import replicate_sums
+
+__all__ = ["COMPLETE", "COUNT", "IN", "CellPlan", "Structure", "cell_grams", "cell_sums",
+           "cell_table", "replicate_structure"]
+
+#: Columns of the cell table: rows counted, numeric values all present, in the subset.
+COUNT, COMPLETE, IN = "__n", "__complete", "__in"
+#: A subset recorded as the combinations of its columns it keeps (column ``__keep``).
+KEEP = "__keep"
+
+
+@dataclass(frozen=True)
+class Structure:
+    """What the building pass learns: rows per partition, the replicate weights' rank.
+
+    ``gram`` is the cross product of the replicate weights over every row in
+    units of ``2**(2 * exponent)`` (``exponent`` that of the largest weight).
+    """
+
+    rows: np.ndarray
+    gram: np.ndarray
+    exponent: int
+
+
+def replicate_structure(ddf: Any, weights: str, replicates: tuple[str, ...]) -> Structure:
+    """One pass: refuse bad weights (naming file and row), count rows, sum the cross product.
+
+    Parameters
+    ----------
+    ddf : dask.dataframe.DataFrame
+    weights : str
+        The full-sample weight column.
+    replicates : tuple of str
+        The replicate weight columns.
+
+    Returns
+    -------
+    Structure
+
+    Raises
+    ------
+    WeightError
+        A weight or replicate weight missing, negative or infinite (naming the
+        partition or file, the rows and values), or a column of them all zero.
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> df = pd.DataFrame({"w": [1.0, 1.0], "r1": [0.0, 2.0], "r2": [2.0, 0.0]})
+    >>> s = replicate_structure(dd.from_pandas(df, npartitions=2), "w", ("r1", "r2"))
+    >>> s.rows.tolist(), s.exponent, s.gram.tolist()
+    ([1, 1], 2, [[0.0625, 0.0], [0.0, 0.0625]])
+    """
+    columns = [weights, *replicates]
+    n_rep = len(replicates)
+
+    def summary(part: pd.DataFrame) -> pd.DataFrame:
+        block = part[columns].to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(block) | (block < 0)
+        rep = np.where(bad[:, 1:], 0.0, block[:, 1:])
+        exponent = int(np.frexp(rep.max(initial=0.0))[1]) if len(rep) else 0
+        rep = np.ldexp(rep, -exponent)
+        out = {"__rows": [len(part)], "__exp": [exponent]}
+        out.update({f"__bad{c}": [int(v)] for c, v in enumerate(bad.sum(axis=0))})
+        out.update({f"__pos{c}": [int(v)] for c, v in enumerate((block > 0).sum(axis=0))})
+        gram = rep.T @ rep
+        out.update({f"__g{c}": [v] for c, v in enumerate(gram.ravel())})
+        return pd.DataFrame(out)
+
+    meta = summary(empty_partition(ddf)).iloc[:0]
+    (parts,) = compute(ddf[columns].map_partitions(summary, meta=meta))
+    bad = parts[[f"__bad{c}" for c in range(len(columns))]].sum().to_numpy()
+    if bad.any():
+        c = int(np.flatnonzero(bad)[0])
+        name = columns[c]
+        found = locate(ddf, lambda part: _bad(part[name]), [name])
+        role = "weights" if c == 0 else "replicate weights"
+        raise WeightError(f"{role} column {name!r} has {int(bad[c])} missing, negative or "
+                          f"infinite value(s): {where_text(ddf, found)}",
+                          hint="fix or drop those rows before building the design; zero "
+                               "weights are allowed")
+    positive = parts[[f"__pos{c}" for c in range(len(columns))]].sum().to_numpy()
+    if len(parts) and parts["__rows"].sum() and not positive.all():
+        name = columns[int(np.flatnonzero(positive == 0)[0])]
+        raise WeightError(f"every value of {'weights' if name == weights else 'replicate weights'}"
+                          f" column {name!r} is zero",
+                          hint="a zero weight leaves a row out, so no row would be left; "
+                               "check that this is the right column")
+    exponents = parts["__exp"].to_numpy(dtype=np.int64)
+    top = int(exponents.max(initial=0))
+    grams = parts[[f"__g{c}" for c in range(n_rep * n_rep)]].to_numpy()
+    gram = np.ldexp(grams, 2 * (exponents - top)[:, None]).sum(axis=0).reshape(n_rep, n_rep)
+    return Structure(parts["__rows"].to_numpy(dtype=np.int64), gram, top)
+
+
+def _bad(series: pd.Series) -> np.ndarray:
+    values = series.to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        flagged: np.ndarray = ~np.isfinite(values) | (values < 0)
+    return flagged
+
+
+@dataclass(frozen=True)
+class CellPlan:
+    """What one pass sums per cell.
+
+    ``weights`` are the full-sample weight column then the replicate weight
+    columns; ``keys`` the cell columns; ``numeric`` the variables summed times
+    each weight; ``subsets`` the recorded subsets as (columns, table of the
+    combinations with ``__keep``); ``grams`` asks for the cross product of the
+    replicate weights per cell, in units of ``2**(2 * exponent)``.
+    """
+
+    weights: tuple[str, ...]
+    keys: tuple[str, ...] = ()
+    numeric: tuple[str, ...] = ()
+    subsets: tuple[tuple[tuple[str, ...], pd.DataFrame], ...] = field(default=())
+    grams: bool = False
+    exponent: int = 0
+
+    @property
+    def group(self) -> list[str]:
+        return [*self.keys, COMPLETE, IN]
+
+    def cells(self, part: pd.DataFrame) -> pd.DataFrame:
+        """One partition reduced to its cells."""
+        block = part[list(self.weights)].to_numpy(dtype=float, na_value=np.nan)
+        values = np.ones((len(part), 1 + len(self.numeric)))
+        complete = np.ones(len(part), dtype=bool)
+        for j, name in enumerate(self.numeric):
+            v = part[name].to_numpy(dtype=float, na_value=np.nan)
+            complete &= ~np.isnan(v)
+            values[:, 1 + j] = v
+        values[~complete, 1:] = 0.0
+        inside = np.ones(len(part), dtype=bool)
+        for columns, table in self.subsets:
+            merged = part[list(columns)].merge(table, how="left", on=list(columns))
+            inside &= merged[KEEP].fillna(False).to_numpy(dtype=bool)
+        frame = part[list(self.keys)].assign(**{COMPLETE: complete, IN: inside})
+        codes = frame.groupby(self.group, dropna=False, observed=True, sort=False).ngroup()
+        codes = codes.to_numpy(dtype=np.intp)
+        n_cells = int(codes.max()) + 1 if len(codes) else 0
+        first = np.full(n_cells, len(codes), dtype=np.intp)
+        np.minimum.at(first, codes, np.arange(len(codes)))
+        out = frame.iloc[first].reset_index(drop=True)
+        out[COUNT] = np.bincount(codes, minlength=n_cells).astype(np.int64)
+        if n_cells:
+            sums = replicate_sums(block, values, codes, n_cells)  # (1+R, (1+p) * cells)
+        else:
+            sums = np.zeros((len(self.weights), 0))
+        sums = sums.reshape(len(self.weights), values.shape[1], n_cells).transpose(2, 0, 1)
+        names = _sum_names(len(self.weights), values.shape[1])
+        blocks = [out, pd.DataFrame(sums.reshape(n_cells, len(names)), columns=names)]
+        if self.grams:
+            blocks.append(pd.DataFrame(_grams(block[:, 1:], codes, n_cells, self.exponent),
+                                       columns=_gram_names(len(self.weights) - 1)))
+        return pd.concat(blocks, axis=1)
+
+
+def _grams(replicates: np.ndarray, codes: np.ndarray, n_cells: int,
+           exponent: int) -> np.ndarray:
+    """Cross products of the replicate weights per cell, flattened, (cells, R * R)."""
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(n_cells + 1))
+    out = np.empty((n_cells, replicates.shape[1] ** 2))
+    for c in range(n_cells):
+        rows = np.ldexp(replicates[order[bounds[c]:bounds[c + 1]]], -exponent)
+        out[c] = (rows.T @ rows).ravel()
+    return out
+
+
+def _sum_names(n_weights: int, n_values: int) -> list[str]:
+    return [f"__s{r}_{j}" for r in range(n_weights) for j in range(n_values)]
+
+
+def _gram_names(n_rep: int) -> list[str]:
+    return [f"__g{c}" for c in range(n_rep * n_rep)]
+
+
+def cell_table(ddf: Any, plan: CellPlan) -> pd.DataFrame:
+    """One pass: the cells of ``plan``, summed over the partitions, sorted by their keys.
+
+    Parameters
+    ----------
+    ddf : dask.dataframe.DataFrame
+    plan : CellPlan
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cell: the keys (their dtypes kept), ``__complete``,
+        ``__in``, ``__n`` (data rows) and the sums (see :func:`cell_sums`,
+        :func:`cell_grams`).
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> df = pd.DataFrame({"w": [1.0, 2.0], "r1": [2.0, 2.0], "r2": [0.0, 4.0]})
+    >>> cell_table(dd.from_pandas(df, npartitions=2), CellPlan(("w", "r1", "r2")))["__n"].tolist()
+    [2]
+    """
+    empty = empty_partition(ddf)
+    meta = plan.cells(empty)
+    cells = ddf.map_partitions(plan.cells, meta=meta)
+    grouped = cells.groupby(plan.group, dropna=False, observed=True, sort=False).sum(
+        split_every=8)
+    (table,) = compute(grouped)
+    table = table.reset_index()
+    for name in plan.keys:
+        if table[name].dtype != empty[name].dtype:
+            table[name] = table[name].astype(empty[name].dtype)
+    ordered: pd.DataFrame = table.sort_values(plan.group, kind="stable", na_position="last")
+    return ordered.reset_index(drop=True)
+
+
+def cell_sums(table: pd.DataFrame, plan: CellPlan) -> np.ndarray:
+    """The sums of a cell table, (cells, 1 + R, 1 + p): weight r times value j (j = 0: 1).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`cell_table`.
+    plan : CellPlan
+
+    Returns
+    -------
+    ndarray
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> plan = CellPlan(("w", "r1"))
+    >>> cell_sums(pd.DataFrame({"__s0_0": [2.0], "__s1_0": [3.0]}), plan).tolist()
+    [[[2.0], [3.0]]]
+    """
+    n_values = 1 + len(plan.numeric)
+    names = _sum_names(len(plan.weights), n_values)
+    return table[names].to_numpy(dtype=float).reshape(len(table), len(plan.weights), n_values)
+
+
+def cell_grams(table: pd.DataFrame, plan: CellPlan) -> np.ndarray:
+    """The replicate weights' cross product of each cell, (cells, R, R).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`cell_table` with ``plan.grams``.
+    plan : CellPlan
+
+    Returns
+    -------
+    ndarray
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cell_grams(pd.DataFrame({"__g0": [4.0]}), CellPlan(("w", "r1"), grams=True)).tolist()
+    [[[4.0]]]
+    """
+    n_rep = len(plan.weights) - 1
+    return table[_gram_names(n_rep)].to_numpy(dtype=float).reshape(len(table), n_rep, n_rep)
