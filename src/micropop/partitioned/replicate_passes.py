@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from micropop.errors import WeightError
 from micropop.partitioned.passes import compute, empty_partition, locate, where_text
@@ -83,28 +84,25 @@ def replicate_structure(ddf: Any, weights: str, replicates: tuple[str, ...]) -> 
     >>> df = pd.DataFrame({"w": [1.0, 1.0], "r1": [0.0, 2.0], "r2": [2.0, 0.0]})
     >>> s = replicate_structure(dd.from_pandas(df, npartitions=2), "w", ("r1", "r2"))
     >>> s.rows.tolist(), s.exponent, s.gram.tolist()
-    ([1, 1], 2, [[0.0625, 0.0], [0.0, 0.0625]])
+    ([1, 1], 2, [[0.25, 0.0], [0.0, 0.25]])
     """
     columns = [weights, *replicates]
     n_rep = len(replicates)
 
-    def summary(part: pd.DataFrame) -> pd.DataFrame:
+    def summary(part: pd.DataFrame) -> tuple[int, int, np.ndarray, np.ndarray, np.ndarray]:
         block = part[columns].to_numpy(dtype=float, na_value=np.nan)
         with np.errstate(invalid="ignore"):
             bad = ~np.isfinite(block) | (block < 0)
         rep = np.where(bad[:, 1:], 0.0, block[:, 1:])
         exponent = int(np.frexp(rep.max(initial=0.0))[1]) if len(rep) else 0
         rep = np.ldexp(rep, -exponent)
-        out = {"__rows": [len(part)], "__exp": [exponent]}
-        out.update({f"__bad{c}": [int(v)] for c, v in enumerate(bad.sum(axis=0))})
-        out.update({f"__pos{c}": [int(v)] for c, v in enumerate((block > 0).sum(axis=0))})
-        gram = rep.T @ rep
-        out.update({f"__g{c}": [v] for c, v in enumerate(gram.ravel())})
-        return pd.DataFrame(out)
+        return (len(part), exponent, bad.sum(axis=0), (block > 0).sum(axis=0), rep.T @ rep)
 
-    meta = summary(empty_partition(ddf)).iloc[:0]
-    (parts,) = compute(ddf[columns].map_partitions(summary, meta=meta))
-    bad = parts[[f"__bad{c}" for c in range(len(columns))]].sum().to_numpy()
+    from dask import delayed
+
+    run = delayed(summary, pure=True)
+    parts = compute(*[run(part) for part in ddf[columns].to_delayed()])
+    bad = np.sum([p[2] for p in parts], axis=0) if parts else np.zeros(len(columns))
     if bad.any():
         c = int(np.flatnonzero(bad)[0])
         name = columns[c]
@@ -114,18 +112,20 @@ def replicate_structure(ddf: Any, weights: str, replicates: tuple[str, ...]) -> 
                           f"infinite value(s): {where_text(ddf, found)}",
                           hint="fix or drop those rows before building the design; zero "
                                "weights are allowed")
-    positive = parts[[f"__pos{c}" for c in range(len(columns))]].sum().to_numpy()
-    if len(parts) and parts["__rows"].sum() and not positive.all():
+    rows = np.array([p[0] for p in parts], dtype=np.int64)
+    positive = np.sum([p[3] for p in parts], axis=0) if parts else np.zeros(len(columns))
+    if rows.sum() and not positive.all():
         name = columns[int(np.flatnonzero(positive == 0)[0])]
         raise WeightError(f"every value of {'weights' if name == weights else 'replicate weights'}"
                           f" column {name!r} is zero",
                           hint="a zero weight leaves a row out, so no row would be left; "
                                "check that this is the right column")
-    exponents = parts["__exp"].to_numpy(dtype=np.int64)
+    exponents = np.array([p[1] for p in parts], dtype=np.int64)
     top = int(exponents.max(initial=0))
-    grams = parts[[f"__g{c}" for c in range(n_rep * n_rep)]].to_numpy()
-    gram = np.ldexp(grams, 2 * (exponents - top)[:, None]).sum(axis=0).reshape(n_rep, n_rep)
-    return Structure(parts["__rows"].to_numpy(dtype=np.int64), gram, top)
+    gram = np.zeros((n_rep, n_rep))
+    for part, exponent in zip(parts, exponents, strict=True):
+        gram += np.ldexp(part[4], 2 * (exponent - top))
+    return Structure(rows, gram, top)
 
 
 def _bad(series: pd.Series) -> np.ndarray:
@@ -153,12 +153,20 @@ class CellPlan:
     grams: bool = False
     exponent: int = 0
 
+    def inside(self, part: pd.DataFrame) -> np.ndarray:
+        """The rows of a partition in every subset (their combination is kept)."""
+        inside = np.ones(len(part), dtype=bool)
+        for columns, table in self.subsets:
+            merged = part[list(columns)].merge(table, how="left", on=list(columns))
+            inside &= merged[KEEP].fillna(False).to_numpy(dtype=bool)
+        return inside
+
     @property
     def group(self) -> list[str]:
         return [*self.keys, COMPLETE, IN]
 
-    def cells(self, part: pd.DataFrame) -> pd.DataFrame:
-        """One partition reduced to its cells."""
+    def cells(self, part: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+        """One partition reduced to its cells: their keys, and their row counts then sums."""
         block = part[list(self.weights)].to_numpy(dtype=float, na_value=np.nan)
         values = np.ones((len(part), 1 + len(self.numeric)))
         complete = np.ones(len(part), dtype=bool)
@@ -167,29 +175,24 @@ class CellPlan:
             complete &= ~np.isnan(v)
             values[:, 1 + j] = v
         values[~complete, 1:] = 0.0
-        inside = np.ones(len(part), dtype=bool)
-        for columns, table in self.subsets:
-            merged = part[list(columns)].merge(table, how="left", on=list(columns))
-            inside &= merged[KEEP].fillna(False).to_numpy(dtype=bool)
-        frame = part[list(self.keys)].assign(**{COMPLETE: complete, IN: inside})
+        frame = part[list(self.keys)].assign(**{COMPLETE: complete, IN: self.inside(part)})
         codes = frame.groupby(self.group, dropna=False, observed=True, sort=False).ngroup()
         codes = codes.to_numpy(dtype=np.intp)
         n_cells = int(codes.max()) + 1 if len(codes) else 0
         first = np.full(n_cells, len(codes), dtype=np.intp)
         np.minimum.at(first, codes, np.arange(len(codes)))
         out = frame.iloc[first].reset_index(drop=True)
-        out[COUNT] = np.bincount(codes, minlength=n_cells).astype(np.int64)
+        counts = np.bincount(codes, minlength=n_cells).astype(np.int64)
         if n_cells:
             sums = replicate_sums(block, values, codes, n_cells)  # (1+R, (1+p) * cells)
         else:
             sums = np.zeros((len(self.weights), 0))
         sums = sums.reshape(len(self.weights), values.shape[1], n_cells).transpose(2, 0, 1)
-        names = _sum_names(len(self.weights), values.shape[1])
-        blocks = [out, pd.DataFrame(sums.reshape(n_cells, len(names)), columns=names)]
+        numbers = [counts[:, None].astype(float),
+                   sums.reshape(n_cells, len(self.weights) * values.shape[1])]
         if self.grams:
-            blocks.append(pd.DataFrame(_grams(block[:, 1:], codes, n_cells, self.exponent),
-                                       columns=_gram_names(len(self.weights) - 1)))
-        return pd.concat(blocks, axis=1)
+            numbers.append(_grams(block[:, 1:], codes, n_cells, self.exponent))
+        return out, np.hstack(numbers)
 
 
 def _grams(replicates: np.ndarray, codes: np.ndarray, n_cells: int,
@@ -234,18 +237,47 @@ def cell_table(ddf: Any, plan: CellPlan) -> pd.DataFrame:
     >>> cell_table(dd.from_pandas(df, npartitions=2), CellPlan(("w", "r1", "r2")))["__n"].tolist()
     [2]
     """
+    from dask import delayed
+
     empty = empty_partition(ddf)
-    meta = plan.cells(empty)
-    cells = ddf.map_partitions(plan.cells, meta=meta)
-    grouped = cells.groupby(plan.group, dropna=False, observed=True, sort=False).sum(
-        split_every=8)
-    (table,) = compute(grouped)
-    table = table.reset_index()
+    read = list(dict.fromkeys([*plan.weights, *plan.keys, *plan.numeric,
+                               *(c for columns, _ in plan.subsets for c in columns)]))
+    cells = delayed(plan.cells, pure=True)
+    parts = [cells(part) for part in ddf[read].to_delayed()]
+    combine = delayed(_combine, pure=True)
+    while len(parts) > 1:  # a tree of sums, 8 at a time: no partition waits on all others
+        parts = [combine(plan.group, *parts[i:i + _FAN_IN])
+                 for i in range(0, len(parts), _FAN_IN)]
+    ((keys, numbers),) = compute(parts[0]) if parts else (plan.cells(empty),)
+    names = [*_sum_names(len(plan.weights), 1 + len(plan.numeric)),
+             *(_gram_names(len(plan.weights) - 1) if plan.grams else [])]
+    table = pd.concat([keys.reset_index(drop=True),
+                       pd.DataFrame({COUNT: numbers[:, 0].astype(np.int64)}),
+                       pd.DataFrame(numbers[:, 1:], columns=names)], axis=1)
     for name in plan.keys:
         if table[name].dtype != empty[name].dtype:
             table[name] = table[name].astype(empty[name].dtype)
     ordered: pd.DataFrame = table.sort_values(plan.group, kind="stable", na_position="last")
     return ordered.reset_index(drop=True)
+
+
+#: How many partial tables one task of the tree adds up.
+_FAN_IN = 8
+
+
+def _combine(group: list[str], *parts: tuple[pd.DataFrame, np.ndarray]
+             ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Partial cell tables (keys, counts and sums) added up by cell."""
+    keys = pd.concat([k for k, _ in parts], ignore_index=True)
+    numbers = np.vstack([n for _, n in parts])
+    codes = keys.groupby(group, dropna=False, observed=True, sort=False).ngroup()
+    codes = codes.to_numpy(dtype=np.intp)
+    n_cells = int(codes.max()) + 1 if len(codes) else 0
+    first = np.full(n_cells, len(codes), dtype=np.intp)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    member = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
+                               shape=(n_cells, len(codes)))
+    return keys.iloc[first].reset_index(drop=True), np.asarray(member @ numbers)
 
 
 def cell_sums(table: pd.DataFrame, plan: CellPlan) -> np.ndarray:

@@ -320,11 +320,13 @@ class PartitionedReplicateDesign:
                 hint="write the condition, e.g. des.subset(\"age >= 18\"), or add the mask "
                      "as a column of the Dask frame and test it")
         columns = expression_columns(where, self._ddf.columns)
+        if not columns:  # a condition names a column: the grammar says which is wrong
+            evaluate(where, empty_partition(self._ddf))
+            raise DesignError(f"subset {where!r} reads no column of the data",
+                              hint="compare a column, e.g. des.subset(\"age >= 18\")")
         combos = unit_table(self._ddf, weights=self._weights, keys=list(columns))
         combos = combos[list(columns)].drop_duplicates(ignore_index=True)
-        keep = evaluate(where, combos) if columns else np.broadcast_to(
-            evaluate(where, empty_partition(self._ddf).iloc[:0]), ())
-        combos[KEEP] = np.broadcast_to(np.asarray(keep, dtype=bool), len(combos))
+        combos[KEEP] = np.asarray(evaluate(where, combos), dtype=bool)
         new = self._replace(_subsets=self._subsets + ((where, columns, combos),))
         table = cell_table(new._ddf, new._plan((), (), grams=True))
         inside = table[IN].to_numpy(dtype=bool)
@@ -341,7 +343,7 @@ class PartitionedReplicateDesign:
               ) -> CellPlan:
         return CellPlan(weights=(self._weights, *self._template.replicate_names),
                         keys=tuple(keys), numeric=tuple(numeric),
-                        subsets=tuple((c, t) for _, c, t in self._subsets if c),
+                        subsets=tuple((c, t) for _, c, t in self._subsets),
                         grams=grams, exponent=self._exponent)
 
     def cells(self, variables: Sequence[str], by: Sequence[str] = (), na_rm: bool = False,
@@ -397,19 +399,18 @@ class PartitionedReplicateDesign:
                    and v not in by and v not in keys]
         cell_keys = list(dict.fromkeys([*(v for v in variables if v not in numeric), *by,
                                         *keys]))
-        refuse_bad_values(self._ddf, numeric, [c for c in cell_keys], na_rm)
         plan = self._plan(cell_keys, numeric, grams)
+        refuse_bad_values(self._ddf, numeric, cell_keys, na_rm,
+                          within=plan.inside if self._subsets else None)
         table = cell_table(self._ddf, plan)
         sums = cell_sums(table, plan)
         frame = table[cell_keys].copy()
         frame[self._weights] = sums[:, 0, 0]
         for r, name in enumerate(self._template.replicate_names):
             frame[name] = sums[:, 1 + r, 0]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            held = sums[:, 0, 0] != 0
-            for j, name in enumerate(numeric):
-                mean = np.where(held, sums[:, 0, 1 + j] / np.where(held, sums[:, 0, 0], 1), 0)
-                frame[name] = np.where(table["__complete"].to_numpy(dtype=bool), mean, np.nan)
+        complete = table["__complete"].to_numpy(dtype=bool)
+        for name in numeric:  # present or missing; the sums hold the values
+            frame[name] = np.where(complete, 0.0, np.nan)
         inside = table[IN].to_numpy(dtype=bool)
         if grams:
             rank = CellRank(cell_grams(table, plan))
@@ -629,7 +630,7 @@ def _divide(data: Analysis, top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
     """Full-sample and replicate ratios; a replicate without weight in a domain is refused."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio: np.ndarray = top / bottom
-    bad = ~np.isfinite(ratio[1:]) & np.isfinite(top[1:])
+    bad = bottom[1:] == 0
     if bad.any():
         r, column = np.argwhere(bad)[0]
         raise EmptyDomainError(
@@ -645,11 +646,13 @@ def _result(data: Analysis, statistic: str, thetas: np.ndarray, design: Design) 
     """The estimate (row 0 of ``thetas``) with the replicate covariance of rows 1..R."""
     estimate = thetas[0]
     with np.errstate(over="ignore", invalid="ignore"):
-        vcov = design.replicate_vcov(thetas[1:], estimate)
-    bad = ~np.isfinite(estimate) | ~np.isfinite(np.diag(vcov))
+        vcov, exponent = design.replicate_vcov_scaled(thetas[1:], estimate)
+        units = np.ldexp(1.0, exponent) if exponent.any() else None
+    bad = ~np.isfinite(estimate) | ~np.isfinite(np.diag(vcov)) | (
+        False if units is None else ~np.isfinite(units))
     if bad.any():
         data.refuse_overflow(bad, "estimate or standard error")
-    return data.result(statistic, estimate, vcov, None)
+    return data.result(statistic, estimate, vcov, None, units)
 
 
 def _no_deff(deff: object) -> None:
