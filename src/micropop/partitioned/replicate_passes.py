@@ -48,8 +48,21 @@ KEEP = "__keep"
 class Structure:
     """What the building pass learns: rows per partition, the replicate weights' rank.
 
-    ``gram`` is the cross product of the replicate weights over every row in
-    units of ``2**(2 * exponent)`` (``exponent`` that of the largest weight).
+    Parameters
+    ----------
+    rows : ndarray of int
+        The rows of each partition.
+    gram : ndarray, shape (R, R)
+        The cross product of the replicate weights over every row, in units
+        of ``2**(2 * exponent)``.
+    exponent : int
+        The power of two of the largest replicate weight.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Structure(np.array([2, 0]), np.eye(2), 3).rows.sum()
+    np.int64(2)
     """
 
     rows: np.ndarray
@@ -98,7 +111,7 @@ def replicate_structure(ddf: Any, weights: str, replicates: tuple[str, ...]) -> 
         rep = np.ldexp(rep, -exponent)
         return (len(part), exponent, bad.sum(axis=0), (block > 0).sum(axis=0), rep.T @ rep)
 
-    from dask import delayed
+    from dask.delayed import delayed
 
     run = delayed(summary, pure=True)
     parts = compute(*[run(part) for part in ddf[columns].to_delayed()])
@@ -139,11 +152,30 @@ def _bad(series: pd.Series) -> np.ndarray:
 class CellPlan:
     """What one pass sums per cell.
 
-    ``weights`` are the full-sample weight column then the replicate weight
-    columns; ``keys`` the cell columns; ``numeric`` the variables summed times
-    each weight; ``subsets`` the recorded subsets as (columns, table of the
-    combinations with ``__keep``); ``grams`` asks for the cross product of the
-    replicate weights per cell, in units of ``2**(2 * exponent)``.
+    Parameters
+    ----------
+    weights : tuple of str
+        The full-sample weight column, then the replicate weight columns.
+    keys : tuple of str
+        The cell columns (domains, categorical variables).
+    numeric : tuple of str
+        The variables summed times each weight.
+    subsets : tuple
+        The recorded subsets: (their columns, the table of the combinations
+        of those columns with ``__keep``).
+    grams : bool, default False
+        Sum the cross product of the replicate weights per cell too.
+    exponent : int, default 0
+        The grams are in units of ``2**(2 * exponent)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> plan = CellPlan(("w", "r1"), keys=("g",))
+    >>> keys, numbers = plan.cells(pd.DataFrame({"w": [1.0, 2.0], "r1": [2.0, 2.0],
+    ...                                          "g": ["a", "a"]}))
+    >>> keys["g"].tolist(), numbers.tolist()  # rows, then w and r1 times 1
+    (['a'], [[2.0, 3.0, 4.0]])
     """
 
     weights: tuple[str, ...]
@@ -154,7 +186,24 @@ class CellPlan:
     exponent: int = 0
 
     def inside(self, part: pd.DataFrame) -> np.ndarray:
-        """The rows of a partition in every subset (their combination is kept)."""
+        """The rows of a partition in every subset (their combination is kept).
+
+        Parameters
+        ----------
+        part : pandas.DataFrame
+
+        Returns
+        -------
+        ndarray of bool
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> kept = pd.DataFrame({"g": ["a", "b"], "__keep": [True, False]})
+        >>> CellPlan(("w",), subsets=((("g",), kept),)).inside(
+        ...     pd.DataFrame({"g": ["b", "a"]})).tolist()
+        [False, True]
+        """
         inside = np.ones(len(part), dtype=bool)
         for columns, table in self.subsets:
             merged = part[list(columns)].merge(table, how="left", on=list(columns))
@@ -163,10 +212,31 @@ class CellPlan:
 
     @property
     def group(self) -> list[str]:
+        """The columns that define a cell: the keys, ``__complete`` and ``__in``."""
         return [*self.keys, COMPLETE, IN]
 
     def cells(self, part: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-        """One partition reduced to its cells: their keys, and their row counts then sums."""
+        """One partition reduced to its cells: their keys, and their row counts then sums.
+
+        Parameters
+        ----------
+        part : pandas.DataFrame
+
+        Returns
+        -------
+        tuple of (pandas.DataFrame, ndarray)
+            The cells' :attr:`group` columns; per cell its rows, then each
+            weight times 1 and times each numeric variable (weight-major), then
+            the grams.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> part = pd.DataFrame({"w": [1.0, 2.0], "r1": [2.0, 0.0], "y": [1.0, None]})
+        >>> keys, numbers = CellPlan(("w", "r1"), numeric=("y",)).cells(part)
+        >>> keys["__complete"].tolist(), numbers.tolist()
+        ([True, False], [[1.0, 1.0, 1.0, 2.0, 2.0], [1.0, 2.0, 0.0, 0.0, 0.0]])
+        """
         block = part[list(self.weights)].to_numpy(dtype=float, na_value=np.nan)
         values = np.ones((len(part), 1 + len(self.numeric)))
         complete = np.ones(len(part), dtype=bool)
@@ -176,11 +246,8 @@ class CellPlan:
             values[:, 1 + j] = v
         values[~complete, 1:] = 0.0
         frame = part[list(self.keys)].assign(**{COMPLETE: complete, IN: self.inside(part)})
-        codes = frame.groupby(self.group, dropna=False, observed=True, sort=False).ngroup()
-        codes = codes.to_numpy(dtype=np.intp)
-        n_cells = int(codes.max()) + 1 if len(codes) else 0
-        first = np.full(n_cells, len(codes), dtype=np.intp)
-        np.minimum.at(first, codes, np.arange(len(codes)))
+        codes, first = _cells_of(frame, self.group)
+        n_cells = len(first)
         out = frame.iloc[first].reset_index(drop=True)
         counts = np.bincount(codes, minlength=n_cells).astype(np.int64)
         if n_cells:
@@ -193,6 +260,15 @@ class CellPlan:
         if self.grams:
             numbers.append(_grams(block[:, 1:], codes, n_cells, self.exponent))
         return out, np.hstack(numbers)
+
+
+def _cells_of(frame: pd.DataFrame, group: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's cell (missing keys a cell of their own) and each cell's first row."""
+    codes = np.asarray(frame.groupby(group, dropna=False, observed=True, sort=False).ngroup(),
+                       dtype=np.intp)
+    first = np.full(int(codes.max()) + 1 if len(codes) else 0, len(codes), dtype=np.intp)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    return codes, first
 
 
 def _grams(replicates: np.ndarray, codes: np.ndarray, n_cells: int,
@@ -237,7 +313,7 @@ def cell_table(ddf: Any, plan: CellPlan) -> pd.DataFrame:
     >>> cell_table(dd.from_pandas(df, npartitions=2), CellPlan(("w", "r1", "r2")))["__n"].tolist()
     [2]
     """
-    from dask import delayed
+    from dask.delayed import delayed
 
     empty = empty_partition(ddf)
     read = list(dict.fromkeys([*plan.weights, *plan.keys, *plan.numeric,
@@ -270,13 +346,9 @@ def _combine(group: list[str], *parts: tuple[pd.DataFrame, np.ndarray]
     """Partial cell tables (keys, counts and sums) added up by cell."""
     keys = pd.concat([k for k, _ in parts], ignore_index=True)
     numbers = np.vstack([n for _, n in parts])
-    codes = keys.groupby(group, dropna=False, observed=True, sort=False).ngroup()
-    codes = codes.to_numpy(dtype=np.intp)
-    n_cells = int(codes.max()) + 1 if len(codes) else 0
-    first = np.full(n_cells, len(codes), dtype=np.intp)
-    np.minimum.at(first, codes, np.arange(len(codes)))
+    codes, first = _cells_of(keys, group)
     member = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
-                               shape=(n_cells, len(codes)))
+                               shape=(len(first), len(codes)))
     return keys.iloc[first].reset_index(drop=True), np.asarray(member @ numbers)
 
 

@@ -48,11 +48,12 @@ from micropop.errors import (
     check_option,
 )
 from micropop.estimation import ChisqTest, Estimate
-from micropop.estimation._analysis import Analysis, prepare
+from micropop.estimation._analysis import prepare
 from micropop.expressions import evaluate
 from micropop.partitioned._dask import is_dask_frame, require_dask
 from micropop.partitioned.checks import refuse_bad_values
 from micropop.partitioned.passes import compute, empty_partition, unit_table
+from micropop.partitioned.replicate_estimates import CellRank, linear_estimate
 from micropop.partitioned.replicate_passes import (
     COUNT,
     IN,
@@ -65,52 +66,11 @@ from micropop.partitioned.replicate_passes import (
 )
 from micropop.partitioned.steps import expression_columns
 
-__all__ = ["CellRank", "PartitionedReplicateDesign"]
+__all__ = ["PartitionedReplicateDesign"]
 
 #: Weighting steps: refused on a Dask replicate design (InMemoryOnlyError).
 _WEIGHTING = frozenset({"poststratify", "rake", "calibrate", "adjust_nonresponse", "trim",
                         "replicate", "with_weights"})
-
-
-class CellRank:
-    """The rank of the replicate weights of the data rows behind a set of cells (R's degf).
-
-    A table of cells keeps sums, not the rank of its rows' replicate weights:
-    this gives it from the cross products of the replicate weights per cell
-    (``grams``, shape (cells, R, R)), or from the ranks known for the whole
-    design and its subset (``known``: pairs of a mask of cells and a rank).
-
-    Parameters
-    ----------
-    grams : ndarray, optional
-        Cross products per cell.
-    known : sequence of (ndarray, int)
-        Masks of cells whose rank is known.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> grams = np.array([[[1.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 1.0]]])
-    >>> rank = CellRank(grams)
-    >>> rank(np.array([True, False])), rank(np.array([True, True]))
-    (1, 2)
-    """
-
-    def __init__(self, grams: np.ndarray | None = None,
-                 known: Sequence[tuple[np.ndarray, int]] = ()) -> None:
-        self.grams = grams
-        self.known = list(known)
-
-    def __call__(self, rows: np.ndarray) -> int:
-        rows = np.asarray(rows, dtype=bool)
-        if self.grams is not None:
-            return gram_rank(self.grams[rows].sum(axis=0))
-        for mask, rank in self.known:
-            if np.array_equal(rows, mask):
-                return rank
-        raise DesignError("the rank of these cells' replicate weights was not computed",
-                          hint="report this: the Dask pass should have summed their cross "
-                               "products")
 
 
 class PartitionedReplicateDesign:
@@ -135,8 +95,16 @@ class PartitionedReplicateDesign:
         Column of full-sample weights.
     replicate_weights : str or list of str
         The replicate weight columns, or a regular expression matching their names.
-    method, scale, rscales, fay_rho, mse
-        As :class:`~micropop.design.ReplicateDesign`.
+    method : str, default "other"
+        As :class:`~micropop.design.ReplicateDesign`: sets R's default scale.
+    scale : float, optional
+        Overrides the method's scale.
+    rscales : sequence of float, optional
+        Per-replicate multipliers.
+    fay_rho : float, optional
+        Fay's rho, for ``method="fay"``.
+    mse : bool, default False
+        Centre the replicates on the full-sample estimate.
     memory : type
         The in-memory design class (``mp.ReplicateDesign`` passes itself).
 
@@ -169,7 +137,7 @@ class PartitionedReplicateDesign:
 
     _ddf: Any
     _weights: str
-    _template: Design  # the in-memory design on no rows: the parameters, checked
+    _template: Any  # the in-memory ReplicateDesign on no rows: the parameters, checked
     _options: dict[str, Any]
     _subsets: tuple[tuple[str, tuple[str, ...], pd.DataFrame], ...]
     _known: tuple[tuple[str, int], ...]  # ("all" or "in", rank of the replicate weights)
@@ -180,7 +148,7 @@ class PartitionedReplicateDesign:
     def __init__(self, data: Any, weights: str, replicate_weights: str | Sequence[str],
                  method: str = "other", scale: float | None = None,
                  rscales: Sequence[float] | None = None, fay_rho: float | None = None,
-                 mse: bool = False, *, memory: type[Design]) -> None:
+                 mse: bool = False, *, memory: Any) -> None:
         require_dask("a replicate design on a Dask DataFrame")
         if not is_dask_frame(data):
             raise DesignError(f"data must be a Dask DataFrame, not {type(data).__name__}",
@@ -251,12 +219,12 @@ class PartitionedReplicateDesign:
     @property
     def scale(self) -> float:
         """R's ``scale``: the overall multiplier of the replicate variance."""
-        return float(self._template.scale)  # type: ignore[attr-defined]
+        return float(self._template.scale)
 
     @property
     def rscales(self) -> np.ndarray:
         """R's ``rscales``: one multiplier per replicate."""
-        rscales: np.ndarray = self._template.rscales  # type: ignore[attr-defined]
+        rscales: np.ndarray = self._template.rscales
         return rscales
 
     @property
@@ -431,32 +399,7 @@ class PartitionedReplicateDesign:
         check_option("na_rm", na_rm, [True, False])
         design, sums, numeric = self.cells(variables, by_cols, na_rm)
         data = prepare(design, variables, by, na_rm, numeric_only=denominator is not None)
-        per_cell = np.stack([sums[:, :, 1 + numeric.index(name)] if name in numeric
-                             else data.y[:, j, None] * sums[:, :, 0]
-                             for j, (name, _) in enumerate(data.labels)], axis=2)
-        k = data.n_domains
-        member = (data.row_domain[:, None] == np.arange(k)[None, :]).astype(float)
-        per_cell[data.row_domain < 0] = 0.0  # cells in no domain (out of the subset, missing)
-        with np.errstate(over="ignore", invalid="ignore"):
-            totals = np.einsum("crp,ck->rpk", per_cell, member).reshape(1 + self.n_replicates,
-                                                                        -1)
-            weight = np.where(data.row_domain[None, :] >= 0, sums[:, :, 0].T, 0.0) @ member
-        if statistic == "total":
-            return _result(data, statistic, totals, design)
-        if statistic == "mean":
-            data.domain_weight()  # refuses a domain without weight
-            return _result(data, statistic, _divide(data, totals, np.tile(weight, (1, len(
-                data.labels)))), design)
-        x = totals[:, -k:]
-        if np.any(x[0] == 0):
-            zero = [data.domain_name(d) for d in np.flatnonzero(x[0] == 0)]
-            raise EmptyDomainError(f"the total of {denominator!r} is zero in domain "
-                                   f"{', '.join(zero[:5])}",
-                                   hint="a ratio needs a non-zero denominator total")
-        labels = [(f"{name}/{denominator}", "") for name, _ in data.labels[:-1]]
-        data = data.with_columns(data.y[:, :-1], labels)
-        return _result(data, statistic, _divide(data, totals[:, :-k], np.tile(x, (1, len(
-            labels)))), design)
+        return linear_estimate(statistic, data, sums, numeric, denominator)
 
     # --- estimators ------------------------------------------------------------------
 
@@ -624,35 +567,6 @@ _IN_MEMORY = frozenset({"quantile", "var", "cov", "corr", "glm", "olr", "ttest",
 def _is_numeric(dtype: Any) -> bool:
     return bool(pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
                 and not isinstance(dtype, pd.CategoricalDtype))
-
-
-def _divide(data: Analysis, top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
-    """Full-sample and replicate ratios; a replicate without weight in a domain is refused."""
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        ratio: np.ndarray = top / bottom
-    bad = bottom[1:] == 0
-    if bad.any():
-        r, column = np.argwhere(bad)[0]
-        raise EmptyDomainError(
-            f"domain {data.domain_name(column % data.n_domains)} has no weight under "
-            f"replicate {r + 1} ({data.design.replicate_names[r]!r}), so its replicate "
-            "estimate divides by zero",
-            hint="the domain is too small for these replicates (it lies in the PSUs a "
-                 "replicate drops): merge it with another, or use a linearised design")
-    return ratio
-
-
-def _result(data: Analysis, statistic: str, thetas: np.ndarray, design: Design) -> Estimate:
-    """The estimate (row 0 of ``thetas``) with the replicate covariance of rows 1..R."""
-    estimate = thetas[0]
-    with np.errstate(over="ignore", invalid="ignore"):
-        vcov, exponent = design.replicate_vcov_scaled(thetas[1:], estimate)
-        units = np.ldexp(1.0, exponent) if exponent.any() else None
-    bad = ~np.isfinite(estimate) | ~np.isfinite(np.diag(vcov)) | (
-        False if units is None else ~np.isfinite(units))
-    if bad.any():
-        data.refuse_overflow(bad, "estimate or standard error")
-    return data.result(statistic, estimate, vcov, None, units)
 
 
 def _no_deff(deff: object) -> None:
