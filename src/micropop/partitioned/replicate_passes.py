@@ -36,7 +36,7 @@ from micropop.partitioned.passes import compute, empty_partition, locate, where_
 from micropop.variance.replicate import replicate_sums
 
 __all__ = ["COMPLETE", "COUNT", "IN", "CellPlan", "Structure", "cell_grams", "cell_sums",
-           "cell_table", "replicate_structure"]
+           "cell_table", "cross_product", "replicate_structure"]
 
 #: Columns of the cell table: rows counted, numeric values all present, in the subset.
 COUNT, COMPLETE, IN = "__n", "__complete", "__in"
@@ -97,7 +97,7 @@ def replicate_structure(ddf: Any, weights: str, replicates: tuple[str, ...]) -> 
     >>> df = pd.DataFrame({"w": [1.0, 1.0], "r1": [0.0, 2.0], "r2": [2.0, 0.0]})
     >>> s = replicate_structure(dd.from_pandas(df, npartitions=2), "w", ("r1", "r2"))
     >>> s.rows.tolist(), s.exponent, s.gram.tolist()
-    ([1, 1], 2, [[0.25, 0.0], [0.0, 0.25]])
+    ([1, 1], 0, [[4.0, 0.0], [0.0, 4.0]])
     """
     columns = [weights, *replicates]
     n_rep = len(replicates)
@@ -106,10 +106,13 @@ def replicate_structure(ddf: Any, weights: str, replicates: tuple[str, ...]) -> 
         block = part[columns].to_numpy(dtype=float, na_value=np.nan)
         with np.errstate(invalid="ignore"):
             bad = ~np.isfinite(block) | (block < 0)
-        rep = np.where(bad[:, 1:], 0.0, block[:, 1:])
-        exponent = int(np.frexp(rep.max(initial=0.0))[1]) if len(rep) else 0
-        rep = np.ldexp(rep, -exponent)
-        return (len(part), exponent, bad.sum(axis=0), (block > 0).sum(axis=0), rep.T @ rep)
+        rep = np.ascontiguousarray(block[:, 1:])
+        if bad.any():  # refused after the pass; the cross product must not fail meanwhile
+            rep[bad[:, 1:]] = 0.0
+        top = int(np.frexp(rep.max(initial=0.0))[1]) if len(rep) else 0
+        exponent = top if abs(top) > _SAFE else 0  # weights far from 1: in units 2**top
+        return (len(part), exponent, bad.sum(axis=0), (block > 0).sum(axis=0),
+                cross_product(rep, exponent))
 
     from dask.delayed import delayed
 
@@ -278,9 +281,41 @@ def _grams(replicates: np.ndarray, codes: np.ndarray, n_cells: int,
     bounds = np.searchsorted(codes[order], np.arange(n_cells + 1))
     out = np.empty((n_cells, replicates.shape[1] ** 2))
     for c in range(n_cells):
-        rows = np.ldexp(replicates[order[bounds[c]:bounds[c + 1]]], -exponent)
-        out[c] = (rows.T @ rows).ravel()
+        out[c] = cross_product(replicates[order[bounds[c]:bounds[c + 1]]], exponent).ravel()
     return out
+
+
+#: Replicate weights within 2**-SAFE .. 2**SAFE enter cross products unscaled.
+_SAFE = 200
+
+
+def cross_product(rows: np.ndarray, exponent: int = 0) -> np.ndarray:
+    """``F'F`` of the rows ``F`` (n, R) over ``2**exponent``, by BLAS's symmetric rank-k update.
+
+    numpy's ``F.T @ F`` of a tall matrix is an order of magnitude slower here.
+
+    Parameters
+    ----------
+    rows : ndarray, shape (n, R)
+    exponent : int, default 0
+
+    Returns
+    -------
+    ndarray, shape (R, R)
+
+    Examples
+    --------
+    >>> cross_product(np.array([[1.0, 2.0], [3.0, 4.0]])).tolist()
+    [[10.0, 14.0], [14.0, 20.0]]
+    """
+    from scipy.linalg.blas import dsyrk
+
+    rows = np.ascontiguousarray(rows if exponent == 0 else np.ldexp(rows, -exponent))
+    if rows.size == 0:
+        return np.zeros((rows.shape[1], rows.shape[1]))
+    upper = dsyrk(1.0, rows.T, trans=0)  # rows.T is Fortran-ordered: no copy
+    full: np.ndarray = np.triu(upper) + np.triu(upper, 1).T
+    return full
 
 
 def _sum_names(n_weights: int, n_values: int) -> list[str]:
