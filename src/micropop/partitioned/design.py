@@ -46,6 +46,7 @@ from micropop.partitioned.checks import (
     refuse_bad_values,
     refuse_crossing,
 )
+from micropop.partitioned.frozen import FrozenDesign, refuse_deff
 from micropop.partitioned.passes import (
     COUNT,
     WEIGHT,
@@ -63,12 +64,9 @@ __all__ = ["PartitionedDesign"]
 #: The full-sample weight of a row (1 / probs when probs= is given).
 _WEIGHT_COLUMN = "__weight"
 _FACTOR, _IN = "__factor", "__in"  # a row's weighting factor; in the design's subset
-#: Methods of in-memory designs that a Dask design refuses by name (InMemoryOnlyError).
-_IN_MEMORY = frozenset({"quantile", "var", "cov", "corr", "glm", "olr", "ttest", "trim",
-                        "weight_summary", "assign", "weights", "frame", "full_weights"})
 
 
-class PartitionedDesign(RecordedSteps):
+class PartitionedDesign(RecordedSteps, FrozenDesign):
     """A probability sample held in a Dask DataFrame (larger than memory).
 
     The parameters and results are those of :class:`~micropop.SurveyDesign`
@@ -193,9 +191,6 @@ class PartitionedDesign(RecordedSteps):
             object.__setattr__(self, slot, content)
         self._build(source, psu_cols, strata_cols)
 
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("designs are immutable; methods return new designs")
-
     # --- building -----------------------------------------------------------------
 
     def _build(self, source: str, psu_cols: list[str], strata_cols: list[str]) -> None:
@@ -226,12 +221,6 @@ class PartitionedDesign(RecordedSteps):
         """The in-memory design on a per-unit table (steps not applied)."""
         design: Design = self._memory(table, weights=WEIGHT, **self._spec, **self._options)
         return design
-
-    def _replace(self, **slots: object) -> PartitionedDesign:
-        new = object.__new__(PartitionedDesign)
-        for name in PartitionedDesign.__slots__:
-            object.__setattr__(new, name, slots.get(name, getattr(self, name)))
-        return new
 
     # --- the user's view ----------------------------------------------------------
 
@@ -412,7 +401,7 @@ class PartitionedDesign(RecordedSteps):
         >>> des.total("y").estimate.tolist()
         [90.0]
         """
-        _no_deff(deff)
+        refuse_deff(deff)
         variables = as_columns(variables, "variables", distinct=True)
         return self._linear("total", variables, by, na_rm, variables=variables)  # type: ignore
 
@@ -430,7 +419,7 @@ class PartitionedDesign(RecordedSteps):
         >>> des.mean("sex").estimate.tolist()
         [0.75, 0.25]
         """
-        _no_deff(deff)
+        refuse_deff(deff)
         variables = as_columns(variables, "variables", distinct=True)
         return self._linear("mean", variables, by, na_rm, variables=variables)  # type: ignore
 
@@ -448,7 +437,7 @@ class PartitionedDesign(RecordedSteps):
         >>> des.ratio("spend", "size").estimate.tolist()
         [12.0]
         """
-        _no_deff(deff)
+        refuse_deff(deff)
         numerators = as_columns(numerator, "numerator", distinct=True)
         if not isinstance(denominator, str):
             raise OptionError(f"denominator={denominator!r} is not a column name",
@@ -531,23 +520,3 @@ class PartitionedDesign(RecordedSteps):
         for step in self._steps:
             design = step.apply(design)
         return design
-
-    def __getattr__(self, name: str) -> Any:
-        if not name.startswith("_") and hasattr(Design, name) or name in _IN_MEMORY:
-            raise InMemoryOnlyError(
-                f"{name} is not offered on a Dask design (it needs the rows in memory)",
-                hint="des.compute() gives the in-memory design when the data fit in memory; "
-                     "otherwise select the rows and columns needed on the Dask frame, "
-                     "then .compute() them and build an in-memory design")
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
-
-def _no_deff(deff: object) -> None:
-    check_option("deff", deff, [True, False, "replace"])
-    if deff is not False:
-        raise InMemoryOnlyError(
-            "design effects (deff=) are not offered on a Dask design yet: they need the "
-            "rows' own variance",
-            hint="estimate without deff=, or compute the design effect on an in-memory "
-                 "design (des.compute(), or a subset of the rows)")
-

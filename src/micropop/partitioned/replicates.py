@@ -52,6 +52,7 @@ from micropop.estimation._analysis import prepare
 from micropop.expressions import evaluate
 from micropop.partitioned._dask import is_dask_frame, require_dask
 from micropop.partitioned.checks import refuse_bad_values
+from micropop.partitioned.frozen import FrozenDesign, refuse_deff, refuse_mask
 from micropop.partitioned.passes import compute, empty_partition, unit_table
 from micropop.partitioned.replicate_estimates import CellRank, linear_estimate
 from micropop.partitioned.replicate_passes import (
@@ -73,7 +74,7 @@ _WEIGHTING = frozenset({"poststratify", "rake", "calibrate", "adjust_nonresponse
                         "replicate", "with_weights"})
 
 
-class PartitionedReplicateDesign:
+class PartitionedReplicateDesign(FrozenDesign):
     """Replicate weights shipped as columns of a Dask DataFrame (R's ``svrepdesign``).
 
     Built by ``mp.ReplicateDesign(ddf, ...)`` with the parameters of
@@ -175,15 +176,6 @@ class PartitionedReplicateDesign:
         for slot, content in slots.items():
             object.__setattr__(self, slot, content)
 
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("designs are immutable; methods return new designs")
-
-    def _replace(self, **slots: object) -> PartitionedReplicateDesign:
-        new = object.__new__(PartitionedReplicateDesign)
-        for name in PartitionedReplicateDesign.__slots__:
-            object.__setattr__(new, name, slots.get(name, getattr(self, name)))
-        return new
-
     # --- the user's view ----------------------------------------------------------
 
     @property
@@ -282,11 +274,7 @@ class PartitionedReplicateDesign:
         >>> des.subset("g == 'a'").mean("y").estimate.tolist()
         [2.0]
         """
-        if not isinstance(where, str):
-            raise InMemoryOnlyError(
-                "a Dask design takes its subset as a condition in text, not a mask",
-                hint="write the condition, e.g. des.subset(\"age >= 18\"), or add the mask "
-                     "as a column of the Dask frame and test it")
+        refuse_mask(where)
         columns = expression_columns(where, self._ddf.columns)
         if not columns:  # a condition names a column: the grammar says which is wrong
             evaluate(where, empty_partition(self._ddf))
@@ -418,7 +406,7 @@ class PartitionedReplicateDesign:
         >>> des.total("y").to_frame()[["estimate", "se"]].values.tolist()
         [[30.0, 10.0]]
         """
-        _no_deff(deff)
+        refuse_deff(deff)
         return self._linear("total", as_columns(variables, "variables", distinct=True), by,
                             na_rm)
 
@@ -438,7 +426,7 @@ class PartitionedReplicateDesign:
         >>> des.mean("sex").estimate.tolist()
         [0.5, 0.5]
         """
-        _no_deff(deff)
+        refuse_deff(deff)
         return self._linear("mean", as_columns(variables, "variables", distinct=True), by,
                             na_rm)
 
@@ -458,7 +446,7 @@ class PartitionedReplicateDesign:
         >>> des.ratio("spend", "size").estimate.tolist()
         [12.0]
         """
-        _no_deff(deff)
+        refuse_deff(deff)
         numerators = as_columns(numerator, "numerator", distinct=True)
         if not isinstance(denominator, str):
             raise OptionError(f"denominator={denominator!r} is not a column name",
@@ -548,32 +536,9 @@ class PartitionedReplicateDesign:
                 "every replicate row by row",
                 hint="des.compute() gives the in-memory ReplicateDesign when the data fit in "
                      "memory; otherwise weight the replicate columns before writing the files")
-        if not name.startswith("_") and hasattr(Design, name) or name in _IN_MEMORY:
-            raise InMemoryOnlyError(
-                f"{name} is not offered on a Dask replicate design (it needs the rows in "
-                "memory)",
-                hint="des.compute() gives the in-memory design when the data fit in memory; "
-                     "otherwise select the rows and columns needed on the Dask frame, then "
-                     ".compute() them and build an in-memory design")
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
-
-#: Methods of in-memory designs that a Dask replicate design refuses by name.
-_IN_MEMORY = frozenset({"quantile", "var", "cov", "corr", "glm", "olr", "ttest",
-                        "weight_summary", "assign", "weights", "frame", "full_weights",
-                        "replicate_weights", "weight_matrix"})
+        return super().__getattr__(name)
 
 
 def _is_numeric(dtype: Any) -> bool:
     return bool(pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
                 and not isinstance(dtype, pd.CategoricalDtype))
-
-
-def _no_deff(deff: object) -> None:
-    check_option("deff", deff, [True, False, "replace"])
-    if deff is not False:
-        raise InMemoryOnlyError(
-            "design effects (deff=) are not offered on a Dask design yet: they need the "
-            "rows' own variance",
-            hint="estimate without deff=, or compute the design effect on an in-memory "
-                 "design (des.compute(), or a subset of the rows)")
