@@ -26,9 +26,10 @@ IN_MEMORY_ONLY = frozenset({"quantile", "var", "cov", "corr", "glm", "olr", "tte
 
 
 class FrozenDesign:
-    """The base of the Dask designs: immutable, copied with some slots changed, and
-    refusing by name (:class:`~micropop.errors.InMemoryOnlyError`) what needs the rows
-    in memory.
+    """The base of the Dask designs: immutable, and refusing what needs the rows in memory.
+
+    A design is copied with some slots changed; a feature of the in-memory
+    design is refused by name (:class:`~micropop.errors.InMemoryOnlyError`).
 
     Examples
     --------

@@ -283,7 +283,8 @@ class PartitionedReplicateDesign(FrozenDesign):
         combos = unit_table(self._ddf, weights=self._weights, keys=list(columns))
         combos = combos[list(columns)].drop_duplicates(ignore_index=True)
         combos[KEEP] = np.asarray(evaluate(where, combos), dtype=bool)
-        new = self._replace(_subsets=self._subsets + ((where, columns, combos),))
+        subsets = self._subsets + ((where, columns, combos),)
+        new = self._replace(_subsets=subsets)
         table = cell_table(new._ddf, new._plan((), (), grams=True))
         inside = table[IN].to_numpy(dtype=bool)
         if not inside.any():
@@ -291,7 +292,7 @@ class PartitionedReplicateDesign(FrozenDesign):
                                    hint="check the condition against the data")
         grams = cell_grams(table, new._plan((), (), grams=True))
         rank = gram_rank(grams[inside].sum(axis=0))
-        return new._replace(_known=(self._known[0], ("in", rank)))
+        return self._replace(_subsets=subsets, _known=(self._known[0], ("in", rank)))
 
     # --- passes ------------------------------------------------------------------------
 
