@@ -47,6 +47,7 @@ from micropop.partitioned.checks import (
     refuse_bad_values,
     refuse_crossing,
 )
+from micropop.partitioned.frozen import FrozenDesign
 from micropop.partitioned.passes import (
     COMPLETE,
     COUNT,
@@ -72,12 +73,9 @@ __all__ = ["PartitionedDesign"]
 _WEIGHT_COLUMN = ROW_WEIGHT
 #: Weights derived from the fpc, before they replace the placeholder.
 _DERIVED = "__derived"
-#: Methods of in-memory designs that a Dask design refuses by name (InMemoryOnlyError).
-_IN_MEMORY = frozenset({"var", "cov", "corr", "glm", "olr", "ttest", "trim",
-                        "weight_summary", "assign", "weights", "frame", "full_weights"})
 
 
-class PartitionedDesign(RecordedSteps, WeightedRows):
+class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
     """A probability sample held in a Dask DataFrame (larger than memory).
 
     The parameters and results are those of :class:`~micropop.SurveyDesign`
@@ -208,9 +206,6 @@ class PartitionedDesign(RecordedSteps, WeightedRows):
             object.__setattr__(self, slot, content)
         self._build(source, psu_cols, strata_cols, probs=inverse)
 
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("designs are immutable; methods return new designs")
-
     # --- building -----------------------------------------------------------------
 
     def _build(self, source: str, psu_cols: list[str], strata_cols: list[str],
@@ -263,12 +258,6 @@ class PartitionedDesign(RecordedSteps, WeightedRows):
         """The in-memory design on a per-unit table (steps not applied)."""
         design: Design = self._memory(table, weights=WEIGHT, **self._spec, **self._options)
         return design
-
-    def _replace(self, **slots: object) -> PartitionedDesign:
-        new = object.__new__(PartitionedDesign)
-        for name in PartitionedDesign.__slots__:
-            object.__setattr__(new, name, slots.get(name, getattr(self, name)))
-        return new
 
     # --- the user's view ----------------------------------------------------------
 
@@ -580,15 +569,6 @@ class PartitionedDesign(RecordedSteps, WeightedRows):
         for step in self._steps:
             design = step.apply(design)
         return design
-
-    def __getattr__(self, name: str) -> Any:
-        if not name.startswith("_") and hasattr(Design, name) or name in _IN_MEMORY:
-            raise InMemoryOnlyError(
-                f"{name} is not offered on a Dask design (it needs the rows in memory)",
-                hint="des.compute() gives the in-memory design when the data fit in memory; "
-                     "otherwise select the rows and columns needed on the Dask frame, "
-                     "then .compute() them and build an in-memory design")
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
 def _suspect(table: pd.DataFrame, means: list[str], cells: list[str], na_rm: bool) -> bool:

@@ -25,6 +25,7 @@ import numpy as np
 from micropop.design._method_docs import documented_as
 from micropop.design.encode import Columns, as_columns, require_columns
 from micropop.errors import InMemoryOnlyError, OptionError
+from micropop.partitioned.frozen import refuse_mask
 from micropop.partitioned.passes import ROW_WEIGHT, empty_partition
 from micropop.partitioned.steps import Step, expression_columns, margin_columns
 
@@ -79,11 +80,7 @@ class RecordedSteps:
         >>> des.subset("g == 'a'").mean("y").estimate.tolist()
         [2.0]
         """
-        if not isinstance(where, str):
-            raise InMemoryOnlyError(
-                "a Dask design takes its subset as a condition in text, not a mask",
-                hint="write the condition, e.g. des.subset(\"age >= 18\"), or add the mask "
-                     "as a column of the Dask frame and test it")
+        refuse_mask(where)
         keys = expression_columns(where, self._ddf.columns)
         return self._record(Step("subset", {"where": where}, keys))
 
