@@ -91,7 +91,7 @@ CALLS = [
 ]
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(seed=st.integers(0, 2**16), points=st.lists(st.integers(0, 120), min_size=6,
                                                       max_size=9))
 def test_results_do_not_depend_on_the_partitioning(seed, points):
