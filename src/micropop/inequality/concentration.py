@@ -19,6 +19,7 @@ from micropop.estimation import Estimate
 from micropop.estimation._sorted import last_at_most
 from micropop.estimation.quantiles import probability_label
 from micropop.inequality._incomes import Floats, SortedIncomes
+from micropop.inequality._influence import gini_influence, gini_value
 from micropop.inequality._inputs import By, fraction, require_positive_total, setup
 from micropop.inequality._results import guarded, replicate_result, result
 
@@ -207,21 +208,12 @@ def _gini(s: SortedIncomes, influence: bool = True) -> tuple[Floats, Floats | No
     wx = s.w * s.x
     n, total = s.weight_total, s.sums(wx)
     cum_w = s.running_double(s.w)
-    value = (2 * s.sums(wx * cum_w) - s.sums(s.w * wx)) / (n * total) - 1
+    value = gini_value(n, total, s.sums(wx * cum_w), s.sums(s.w * wx))
     if not influence:
         return value, None
     cum_wx = s.running(wx, float)[0]
     del wx
-    # 2 (x C + X - C_wx) / (N X) - (G + 1) (1 / N + x / X), in place (rows x 8 bytes each)
-    z = s.x * cum_w
-    z += s.spread(total)
-    z -= cum_wx
-    z *= 2
-    z /= s.spread(n * total)
-    right = s.x / s.spread(total)
-    right += s.spread(1 / n)
-    right *= s.spread(value + 1)
-    z -= right
+    z = gini_influence(s.x, cum_w, cum_wx, s.spread(n), s.spread(total), s.spread(value))
     return value, z
 
 
