@@ -82,6 +82,9 @@ def gini(design: SurveyDesign, variable: str, by: By = None,
     income   f         0.4286  0.1242
              m         0.4615  0.1088
     """
+    if getattr(type(design), "engine", None) == "dask":
+        from micropop.partitioned import inequality as partitioned
+        return partitioned.gini(design, variable, by=by, na_rm=na_rm)
     require_design(design)
     data, everyone, s = setup(design, variable, by, na_rm, "the Gini coefficient", True)
     require_positive_total(data, s, variable, "the Gini coefficient")

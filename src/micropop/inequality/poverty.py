@@ -73,6 +73,9 @@ def arpt(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     >>> float(arpt(SurveyDesign(df, weights="w"), "income").estimate[0])
     900.0
     """
+    if getattr(type(design), "engine", None) == "dask":
+        from micropop.partitioned import inequality as partitioned
+        return partitioned.arpt(design, variable, percent, order, by=by, na_rm=na_rm)
     require_design(design)
     percent = fraction("percent", percent)
     order = fraction("order", order, closed_top=False)
@@ -128,6 +131,9 @@ def arpr(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     >>> float(arpr(SurveyDesign(df, weights="w"), "income").estimate[0])
     0.2
     """
+    if getattr(type(design), "engine", None) == "dask":
+        from micropop.partitioned import inequality as partitioned
+        return partitioned.arpr(design, variable, percent, order, by=by, na_rm=na_rm)
     require_design(design)
     percent = fraction("percent", percent)
     order = fraction("order", order, closed_top=False)
