@@ -50,6 +50,7 @@ from micropop.design.encode import as_columns, require_columns
 from micropop.errors import (
     EmptyDomainError,
     InequalityError,
+    InMemoryOnlyError,
     NegativeIncomeError,
     NotNumericVariableError,
     OptionError,
@@ -389,6 +390,11 @@ class _Run:
             raise OptionError(f"variable={variable!r} is not one column",
                               hint=f"{measure} is computed on one income column: name it")
         check_option("na_rm", na_rm, [True, False])
+        if design.is_replicate:
+            raise InMemoryOnlyError(
+                f"{measure} with replicate weights is not offered on a Dask design yet",
+                hint="use the linearised SE (the design before replicate()), or an "
+                     "in-memory design (des.compute(), or a subset of the rows)")
         by_cols = as_columns(by, "by", distinct=True)
         empty = empty_partition(design.data)
         require_columns(empty, [variable, *by_cols])
@@ -413,7 +419,9 @@ class _Run:
         if nonnegative:
             _refuse_negative(rows, variable, measure)
         kept = rows[inside][list(dict.fromkeys([_X, _W, _D, *keys]))]
-        ordered = kept.sort_values(_X)
+        # sorted once and kept (on the workers, spilled to disk by a cluster if need be):
+        # every stage reads the same partitions
+        ordered = kept.sort_values(_X).persist()
         del dd
         return cls(design, data, table, list(ordered.to_delayed()), keys)
 
@@ -554,7 +562,9 @@ def _with_domains(rows: Any, table: Design, data: Analysis, by_cols: list[str],
         else:
             found = part[by_cols].merge(mapping, how="left", on=by_cols)
             d = found[_D].fillna(-1).to_numpy(dtype=np.int64)
-        return part.assign(**{_X: x, _D: np.where(inside, d, -1)})
+        out = part.assign(**{_X: x, _D: np.where(inside, d, -1)})
+        out.attrs = {}  # metadata (a codebook) would be copied by every later step
+        return out
 
     meta = domains(rows._meta)
     return rows.map_partitions(domains, meta=meta)
