@@ -12,8 +12,9 @@ Examples
 --------
 >>> import numpy as np
 >>> x, w = np.array([1.0, 2.0, 3.0]), np.ones(3)
->>> float(gini_value(3.0, 6.0, float(np.sum(w * x * np.cumsum(w))), float(np.sum(w * w * x))))
-0.2222222222222222
+>>> gini_value(np.array([3.0]), np.array([6.0]), np.array([np.sum(w * x * np.cumsum(w))]),
+...            np.array([np.sum(w * w * x)])).tolist()
+[0.2222222222222222]
 """
 
 from __future__ import annotations
@@ -29,28 +30,31 @@ _SQRT_2PI = np.sqrt(2 * np.pi)
 Values = npt.NDArray[np.float64] | float
 
 
-def gini_value(n: Values, total: Values, wx_cum: Values, w_wx: Values) -> Values:
+def gini_value(n: np.ndarray, total: np.ndarray, wx_cum: np.ndarray,
+               w_wx: np.ndarray) -> npt.NDArray[np.float64]:
     """laeken's ``giniCoeff``: ``(2 sum w x C - sum w^2 x) / (N X) - 1``.
 
     Parameters
     ----------
-    n, total : float or ndarray
-        The weight total ``N`` and income total ``X`` (per domain).
-    wx_cum : float or ndarray
+    n, total : ndarray
+        The weight total ``N`` and income total ``X`` per domain.
+    wx_cum : ndarray
         ``sum w x C`` with ``C`` the cumulative weight of the sorted incomes.
-    w_wx : float or ndarray
+    w_wx : ndarray
         ``sum w^2 x``.
 
     Returns
     -------
-    float or ndarray
+    ndarray
 
     Examples
     --------
-    >>> gini_value(2.0, 2.0, 3.0, 2.0)  # two equal incomes
-    0.0
+    >>> import numpy as np
+    >>> gini_value(np.array([2.0]), np.array([2.0]), np.array([3.0]), np.array([2.0])).tolist()
+    [0.0]
     """
-    return (2 * wx_cum - w_wx) / (n * total) - 1
+    value: npt.NDArray[np.float64] = np.asarray((2 * wx_cum - w_wx) / (n * total) - 1)
+    return value
 
 
 def gini_influence(x: np.ndarray, cum_w: np.ndarray, cum_wx: np.ndarray, n: Values,
@@ -80,7 +84,7 @@ def gini_influence(x: np.ndarray, cum_w: np.ndarray, cum_wx: np.ndarray, n: Valu
     >>> gini_influence(x, np.array([1.0, 2.0]), np.array([1.0, 4.0]), 2.0, 4.0, 0.25).tolist()
     [-0.1875, 0.1875]
     """
-    z = x * cum_w
+    z: np.ndarray = x * cum_w
     z += total
     z -= cum_wx
     z *= 2

@@ -176,7 +176,7 @@ def arpt(design: Any, variable: str, percent: float = 0.6, order: float = 0.5,
     run = _Run.start(design, variable, by, na_rm, "the poverty threshold", False)
     totals = run.totals()
     q = run.quantiles(totals.domain, order)
-    run.require_spread(totals.domain, q.h, variable, "the poverty threshold")
+    run.require_spread(q.h, variable, "the poverty threshold")
     density = run.kernel_sums(q, totals.domain, q.q, domain_level=True)
 
     def influence(rows: _Rows) -> list[np.ndarray]:
@@ -231,7 +231,7 @@ def arpr(design: Any, variable: str, percent: float = 0.6, order: float = 0.5,
     totals = run.totals()
     whole = run.quantiles(totals.everyone, order, everyone=True)
     mine = run.quantiles(totals.domain, order)
-    run.require_spread(totals.domain, mine.h, variable, "the poverty rate")
+    run.require_spread(mine.h, variable, "the poverty rate")
     line = percent * whole.q
     require_positive_line(line, lambda v: v, percent, order, variable)
     t = np.repeat(line, run.n_domains)
@@ -363,14 +363,13 @@ def _level(stats: list[dict[str, Any]], name: str) -> tuple[_Level, np.ndarray]:
                    [_Before(before_w[p], before_wx[p]) for p in range(len(stats))])
     # sum w x C over the partitions: their own C plus the weight before them
     wx_cum = np.sum(own + before_w[:-1].astype(float) * wx, axis=0)
-    return level, np.asarray(gini_value(n, total, wx_cum, np.sum(w_wx, axis=0)))
+    return level, gini_value(n, total, wx_cum, np.sum(w_wx, axis=0))
 
 
 @dataclass
 class _Run:
     """One measure's passes over the sorted rows of a Dask design."""
 
-    design: Any
     data: Analysis
     table: Design
     parts: list[Any]   # the sorted partitions, dask.delayed
@@ -385,7 +384,7 @@ class _Run:
     def start(cls, design: Any, variable: str, by: By, na_rm: bool, measure: str,
               nonnegative: bool) -> _Run:
         """Check the column, build the per-unit table and sort the rows of the domains."""
-        dd = require_dask(measure)
+        require_dask(measure)
         if pd.api.types.is_list_like(variable):
             raise OptionError(f"variable={variable!r} is not one column",
                               hint=f"{measure} is computed on one income column: name it")
@@ -422,15 +421,14 @@ class _Run:
         # sorted once and kept (on the workers, spilled to disk by a cluster if need be):
         # every stage reads the same partitions
         ordered = kept.sort_values(_X).persist()
-        del dd
-        return cls(design, data, table, list(ordered.to_delayed()), keys)
+        return cls(data, table, list(ordered.to_delayed()), keys)
 
     # --- the stages -------------------------------------------------------------------
 
     def _map(self, stage: Callable[..., Any], *args: Any, level: _Level | None = None
              ) -> list[Any]:
         """``stage(partition, n_domains, keys, *args[, before])`` on every sorted partition."""
-        from dask import delayed
+        from dask.delayed import delayed
         return [delayed(stage)(part, self.n_domains, self.keys, *args,
                                *(() if level is None else (level.before[p],)))
                 for p, part in enumerate(self.parts)]
@@ -456,15 +454,15 @@ class _Run:
                     domain_level: bool) -> np.ndarray:
         """convey's kernel density at ``at`` per domain (or of everyone)."""
         (stats,) = compute(self._map(_kernel_sums, at, q.h, not domain_level))
-        sums: np.ndarray = np.sum(stats, axis=0) / q.h
-        return sums / level.n
+        density: np.ndarray = np.sum(stats, axis=0) / q.h / level.n
+        return density
 
     def poor_weights(self, t: np.ndarray) -> np.ndarray:
         (stats,) = compute(self._map(_poor_sums, t))
         poor: np.ndarray = np.sum(stats, axis=0)
         return poor
 
-    def require_spread(self, level: _Level, h: np.ndarray, variable: str, measure: str) -> None:
+    def require_spread(self, h: np.ndarray, variable: str, measure: str) -> None:
         flat = h == 0
         if np.any(flat):
             names = ", ".join(self.data.domain_name(int(k)) for k in np.flatnonzero(flat))
@@ -475,7 +473,7 @@ class _Run:
 
     def influence_sums(self, influence: Callable[[_Rows], list[np.ndarray]]) -> np.ndarray:
         """Weighted influence values summed per unit and cell, on the per-unit table's rows."""
-        from dask import delayed
+        from dask.delayed import delayed
         parts = self._map(_unit_sums, influence, level=self.totals().domain)
         (sums,) = compute(delayed(_combine)(parts, self.keys))
         frame = self.table.frame
