@@ -537,7 +537,7 @@ def _numbered(rows: Any, offsets: np.ndarray) -> Any:
         start = 0 if partition_info is None else int(offsets[partition_info["number"]])
         return part.assign(**{ROW: start + np.arange(len(part), dtype=np.int64)})
 
-    meta = rows._meta.assign(**{ROW: pd.Series(dtype=np.int64)})
+    meta = empty_partition(rows).assign(**{ROW: pd.Series(dtype=np.int64)})
     return rows.map_partitions(number, meta=meta)
 
 
@@ -564,7 +564,7 @@ def _with_domains(rows: Any, table: Design, data: Analysis, by_cols: list[str],
         out.attrs = {}  # metadata (a codebook) would be copied by every later step
         return out
 
-    meta = domains(rows._meta)
+    meta = domains(empty_partition(rows))
     return rows.map_partitions(domains, meta=meta)
 
 
