@@ -49,12 +49,9 @@ from micropop.design._core import Design
 from micropop.design.encode import as_columns, require_columns
 from micropop.errors import (
     EmptyDomainError,
-    InequalityError,
     InMemoryOnlyError,
-    NegativeIncomeError,
     NotNumericVariableError,
     OptionError,
-    ZeroIncomeError,
     check_option,
 )
 from micropop.estimation import Estimate
@@ -68,7 +65,13 @@ from micropop.inequality._influence import (
     share_influence,
     threshold_influence,
 )
-from micropop.inequality._inputs import By, fraction
+from micropop.inequality._inputs import (
+    By,
+    fraction,
+    negative_incomes,
+    require_bandwidth,
+    require_income,
+)
 from micropop.inequality._results import (
     finite_estimate,
     guarded,
@@ -121,11 +124,7 @@ def gini(design: Any, variable: str, by: By = None, na_rm: bool = False) -> Esti
     """
     run = _Run.start(design, variable, by, na_rm, "the Gini coefficient", True)
     totals = run.totals()
-    if np.any(totals.domain.wx == 0):
-        empty = [run.data.domain_name(int(k)) for k in np.flatnonzero(totals.domain.wx == 0)]
-        raise ZeroIncomeError(
-            f"{variable!r} is zero for everyone in {', '.join(empty)}, so the Gini "
-            "coefficient is undefined (0/0)", hint="check the column, or leave those domains out")
+    require_income(run.data, totals.domain.wx, variable, "the Gini coefficient")
     value = totals.gini
 
     def influence(rows: _Rows) -> list[np.ndarray]:
@@ -176,7 +175,7 @@ def arpt(design: Any, variable: str, percent: float = 0.6, order: float = 0.5,
     run = _Run.start(design, variable, by, na_rm, "the poverty threshold", False)
     totals = run.totals()
     q = run.quantiles(totals.domain, order)
-    run.require_spread(q.h, variable, "the poverty threshold")
+    require_bandwidth(run.data, q.h, variable, "the poverty threshold")
     density = run.kernel_sums(q, totals.domain, q.q, domain_level=True)
 
     def influence(rows: _Rows) -> list[np.ndarray]:
@@ -231,7 +230,7 @@ def arpr(design: Any, variable: str, percent: float = 0.6, order: float = 0.5,
     totals = run.totals()
     whole = run.quantiles(totals.everyone, order, everyone=True)
     mine = run.quantiles(totals.domain, order)
-    run.require_spread(mine.h, variable, "the poverty rate")
+    require_bandwidth(run.data, mine.h, variable, "the poverty rate")
     line = percent * whole.q
     require_positive_line(line, lambda v: v, percent, order, variable)
     t = np.repeat(line, run.n_domains)
@@ -462,15 +461,6 @@ class _Run:
         poor: np.ndarray = np.sum(stats, axis=0)
         return poor
 
-    def require_spread(self, h: np.ndarray, variable: str, measure: str) -> None:
-        flat = h == 0
-        if np.any(flat):
-            names = ", ".join(self.data.domain_name(int(k)) for k in np.flatnonzero(flat))
-            raise InequalityError(
-                f"{variable!r} takes a single value in {names}, so the kernel density in "
-                f"the standard error of {measure} is undefined",
-                hint="check the column; a measure of spread needs incomes that differ")
-
     def influence_sums(self, influence: Callable[[_Rows], list[np.ndarray]]) -> np.ndarray:
         """Weighted influence values summed per unit and cell, on the per-unit table's rows."""
         from dask.delayed import delayed
@@ -576,8 +566,4 @@ def _refuse_negative(rows: Any, variable: str, measure: str) -> None:
     (count,) = compute(rows.map_partitions(lambda p: pd.Series([int(bad(p).sum())])).sum())
     if count:
         found = locate(rows, bad, [variable])
-        raise NegativeIncomeError(
-            f"{measure} needs non-negative incomes, but {variable!r} has {int(count)} "
-            f"negative values, in {where_text(rows, found)}",
-            hint="set them to zero if they are losses to ignore, or leave those rows out "
-                 "with des.subset")
+        raise negative_incomes(measure, variable, int(count), where_text(rows, found))
