@@ -28,7 +28,7 @@ from micropop.errors import (
     NegativeIncomeError,
     ZeroIncomeError,
 )
-from micropop.inequality import arpr, arpt, gini
+from micropop.inequality import arpr, arpt, gini, poverty_rate
 from support.paths import REFERENCE
 
 dask = pytest.importorskip("dask")
@@ -133,6 +133,15 @@ def test_missing_incomes_left_out_with_na_rm():
         gini(des, "earnings_month")
 
 
+def test_fixed_line_poverty_rate_as_in_memory():
+    des = mp.SurveyDesign(uneven(workers()), weights="weight").poststratify(
+        "sex", {"female": 480.0, "male": 520.0})
+    memory = des.compute()
+    for by in (None, "region"):
+        same(poverty_rate(des, "income_per_cu", line=1100, by=by),
+             poverty_rate(memory, "income_per_cu", line=1100, by=by))
+
+
 # --- R's goldens on eusilc -----------------------------------------------------------
 
 GOLDEN = json.loads((REFERENCE / "golden_inequality.json").read_text())
@@ -171,6 +180,17 @@ def test_eusilc_goldens_on_dask(name, by, measure):
         for region, value in laeken.get("by_db040", {}).items():
             np.testing.assert_allclose(frame.loc[region, "estimate"] * scale, float(value),
                                        rtol=1e-8)
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN["designs"]))
+def test_eusilc_fixed_line_poverty_rate_on_dask(name):
+    des, memory = eusilc(name)
+    ours = poverty_rate(des, "eqIncome", line=10000)
+    same(ours, poverty_rate(memory, "eqIncome", line=10000))
+    reference = GOLDEN["linearized"][name]["poverty_rate"]["overall"]
+    np.testing.assert_allclose([ours.estimate[0], ours.se[0]],
+                               [float(reference["estimate"]), float(reference["se"])],
+                               rtol=1e-8)
 
 
 # --- partitioning does not matter -----------------------------------------------------

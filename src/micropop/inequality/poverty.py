@@ -212,6 +212,7 @@ def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     >>> round(float(rmpg(SurveyDesign(df, weights="w"), "income").estimate[0]), 4)
     0.3333
     """
+    require_design(design)  # named in the refusal
     return _poor_median(design, variable, percent, order, by, na_rm, rule, "rmpg")
 
 
@@ -263,6 +264,7 @@ def poormed(design: SurveyDesign, variable: str, percent: float = 0.6, order: fl
     >>> float(poormed(SurveyDesign(df, weights="w"), "income").estimate[0])  # laeken: 600
     600.0
     """
+    require_design(design)  # named in the refusal
     return _poor_median(design, variable, percent, order, by, na_rm, rule, "poormed")
 
 
@@ -431,6 +433,9 @@ def poverty_rate(design: SurveyDesign, variable: str, line: float, by: By = None
     >>> float(poverty_rate(SurveyDesign(df, weights="w"), "income", line=1026).estimate[0])
     0.3333333333333333
     """
+    if getattr(type(design), "engine", None) == "dask":
+        from micropop.partitioned import inequality as partitioned
+        return partitioned.poverty_rate(design, variable, line, by=by, na_rm=na_rm)
     require_design(design)
     line = parameter("line", line, low=0, low_open=True,
                      hint="give the poverty line as a positive income, in the income's "

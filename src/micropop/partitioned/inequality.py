@@ -55,13 +55,10 @@ from micropop.errors import (
     check_option,
 )
 from micropop.estimation import Estimate
-from micropop.estimation._analysis import Analysis, prepare
-from micropop.estimation._sorted import segment_cumsum
+from micropop.estimation._analysis import Analysis, means, prepare
 from micropop.inequality._influence import (
     bandwidth,
-    gaussian_weights,
     gini_influence,
-    gini_value,
     share_influence,
     threshold_influence,
 )
@@ -69,6 +66,7 @@ from micropop.inequality._inputs import (
     By,
     fraction,
     negative_incomes,
+    parameter,
     require_bandwidth,
     require_income,
 )
@@ -79,11 +77,27 @@ from micropop.inequality._results import (
     vcov_with_threshold,
 )
 from micropop.partitioned._dask import require_dask
+from micropop.partitioned._stages import (
+    D,
+    Level,
+    Quantile,
+    Rows,
+    Totals,
+    W,
+    X,
+    combine,
+    first_sums,
+    kernel_stage,
+    level_totals,
+    poor_sums,
+    quantile_sums,
+    unit_sums,
+)
 from micropop.partitioned.passes import COMPLETE, ROW, compute, empty_partition, locate, where_text
 
-__all__ = ["arpr", "arpt", "gini"]
+__all__ = ["arpr", "arpt", "gini", "poverty_rate"]
 
-_X, _W, _D, _IN = "__x", "__weight", "__d", "__in"
+_IN = "__in"
 
 
 @guarded
@@ -127,7 +141,7 @@ def gini(design: Any, variable: str, by: By = None, na_rm: bool = False) -> Esti
     require_income(run.data, totals.domain.wx, variable, "the Gini coefficient")
     value = totals.gini
 
-    def influence(rows: _Rows) -> list[np.ndarray]:
+    def influence(rows: Rows) -> list[np.ndarray]:
         d = rows.domain
         cum_w, cum_wx = rows.running()
         return [rows.w * gini_influence(rows.x, cum_w, cum_wx, totals.domain.n[d],
@@ -178,7 +192,7 @@ def arpt(design: Any, variable: str, percent: float = 0.6, order: float = 0.5,
     require_bandwidth(run.data, q.h, variable, "the poverty threshold")
     density = run.kernel_sums(q, totals.domain, q.q, domain_level=True)
 
-    def influence(rows: _Rows) -> list[np.ndarray]:
+    def influence(rows: Rows) -> list[np.ndarray]:
         d = rows.domain
         nd = (totals.domain.n * density)[d]
         return [rows.w * threshold_influence(rows.x, q.q[d], nd, percent, order)]
@@ -241,7 +255,7 @@ def arpr(design: Any, variable: str, percent: float = 0.6, order: float = 0.5,
     rate = poor / n
     nd = float((totals.everyone.n * density)[0])
 
-    def influence(rows: _Rows) -> list[np.ndarray]:
+    def influence(rows: Rows) -> list[np.ndarray]:
         d = rows.domain
         own = share_influence(rows.x < t[d], rate[d], n[d])
         return [rows.w * own, rows.w * threshold_influence(rows.x, whole.q[0], nd, percent,
@@ -252,117 +266,74 @@ def arpr(design: Any, variable: str, percent: float = 0.6, order: float = 0.5,
                            vcov_with_threshold(run.data, values[:, 0], values[:, 1], slope))
 
 
-# --- the rows of one sorted partition ----------------------------------------------------
+@guarded
+def poverty_rate(design: Any, variable: str, line: float, by: By = None,
+                 na_rm: bool = False) -> Estimate:
+    """The share below a fixed line on a Dask design (:func:`micropop.inequality.poverty_rate`).
+
+    A plain proportion: one pass reduces ``variable < line`` to weighted
+    means per sampled unit and cell, as the Dask design's :meth:`mean`.
+
+    Parameters
+    ----------
+    design : PartitionedDesign
+    variable : str
+        Numeric income column.
+    line : float
+        The poverty line, a positive income.
+    by : str or list of str, optional
+        Domain columns.
+    na_rm : bool, default False
+        Leave out rows with a missing income.
+
+    Returns
+    -------
+    Estimate
+        Statistic ``"poverty_rate"``, a fraction, as in memory.
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> import micropop as mp
+    >>> df = pd.DataFrame({"income": [500.0, 900.0, 1200.0, 2000.0], "w": [1.0, 1.0, 2.0, 2.0]})
+    >>> des = mp.SurveyDesign(dd.from_pandas(df, npartitions=2), weights="w")
+    >>> float(poverty_rate(des, "income", line=1026).estimate[0])
+    0.3333333333333333
+    """
+    line = parameter("line", line, low=0, low_open=True,
+                     hint="give the poverty line as a positive income, in the income's units")
+    by_cols = _income_column(design, variable, by, na_rm, "the poverty rate")
+
+    def below(part: pd.DataFrame) -> np.ndarray:
+        x = part[variable].to_numpy(dtype=float, na_value=np.nan)
+        return np.where(np.isnan(x), np.nan, x < line)
+
+    table = design.unit_design([variable], by_cols, na_rm=na_rm, check=[variable, *by_cols],
+                               derived={variable: below})
+    data = prepare(table, [variable], by, na_rm, numeric_only=True)
+    rate, vcov = means(data)
+    return finite_estimate(data, "poverty_rate", rate, vcov)
 
 
-@dataclass(frozen=True)
-class _Rows:
-    """One sorted partition's incomes, weights, domains and group keys."""
-
-    x: np.ndarray
-    w: np.ndarray
-    domain: np.ndarray
-    n_domains: int
-    keys: pd.DataFrame
-    before: _Before | None = None  # the running sums of the partitions before this one
-
-    @classmethod
-    def of(cls, part: pd.DataFrame, n_domains: int, keys: list[str],
-           before: _Before | None = None, everyone: bool = False) -> _Rows:
-        """The partition's rows by domain (or all in one, ``everyone``)."""
-        domain = (np.zeros(len(part), dtype=np.intp) if everyone
-                  else part[_D].to_numpy(dtype=np.intp))
-        return cls(part[_X].to_numpy(dtype=float), part[_W].to_numpy(dtype=float),
-                   domain, 1 if everyone else n_domains, part[keys], before)
-
-    def local(self, values: np.ndarray, dtype: Any = np.longdouble) -> np.ndarray:
-        """Running sums of ``values`` within each domain of this partition, per row."""
-        order = np.argsort(self.domain, kind="stable")  # incomes stay sorted within domains
-        counts = np.bincount(self.domain, minlength=self.n_domains)
-        out = np.empty(len(values), dtype=dtype)
-        out[order] = segment_cumsum(values[order], counts, dtype)
-        return out
-
-    def cumulative_weight(self) -> np.ndarray:
-        """Each row's cumulative weight in its domain, partitions before included.
-
-        Summed in long double and rounded to double, as the in-memory running sums.
-        """
-        assert self.before is not None
-        cum: np.ndarray = (self.before.w[self.domain] + self.local(self.w)).astype(float)
-        return cum
-
-    def running(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each row's cumulative weight and ``w x`` in its domain, partitions before included."""
-        assert self.before is not None
-        cum_wx = self.before.wx[self.domain] + self.local(self.w * self.x, float)
-        return self.cumulative_weight(), cum_wx
-
-    def sums(self, values: np.ndarray) -> np.ndarray:
-        return np.bincount(self.domain, weights=values, minlength=self.n_domains)
-
-
-@dataclass(frozen=True)
-class _Before:
-    """Sums of the partitions before one, per domain: weights (long double) and ``w x``."""
-
-    w: np.ndarray
-    wx: np.ndarray
-
-
-@dataclass(frozen=True)
-class _Level:
-    """Totals per domain (or of everyone): weight, income, their partition running sums."""
-
-    n: np.ndarray
-    wx: np.ndarray
-    n_exact: np.ndarray      # long double weight total
-    before: list[_Before]    # one per partition
-
-
-@dataclass(frozen=True)
-class _Totals:
-    domain: _Level
-    everyone: _Level
-    gini: np.ndarray
-
-
-@dataclass(frozen=True)
-class _Quantile:
-    q: np.ndarray
-    h: np.ndarray
-
-
-def _first_sums(part: pd.DataFrame, k: int, keys: list[str]) -> dict[str, Any]:
-    """Stage 1 on one partition: per domain and for everyone."""
-    out = {}
-    for name in ("domain", "everyone"):
-        r = _Rows.of(part, k, keys, everyone=name == "everyone")
-        wx = r.w * r.x
-        cum_w = r.local(r.w)
-        w = np.zeros(r.n_domains, dtype=np.longdouble)
-        np.add.at(w, r.domain, r.w.astype(np.longdouble))  # in row order, as R's sum
-        out[name] = (w, r.sums(wx),
-                     r.sums(wx * cum_w.astype(float)), r.sums(r.w * wx))
-    return out
-
-
-def _level(stats: list[dict[str, Any]], name: str) -> tuple[_Level, np.ndarray]:
-    """The totals of a level from every partition's stage-1 sums (and its Gini)."""
-    w = np.array([s[name][0] for s in stats], dtype=np.longdouble)
-    wx = np.array([s[name][1] for s in stats])
-    own = np.array([s[name][2] for s in stats])
-    w_wx = np.array([s[name][3] for s in stats])
-    k = w.shape[1]
-    before_w = np.cumsum(np.vstack([np.zeros((1, k), dtype=np.longdouble), w]), axis=0)
-    before_wx = np.cumsum(np.vstack([np.zeros((1, k)), wx]), axis=0)
-    n_exact = before_w[-1]
-    n, total = n_exact.astype(float), before_wx[-1]
-    level = _Level(n, total, n_exact,
-                   [_Before(before_w[p], before_wx[p]) for p in range(len(stats))])
-    # sum w x C over the partitions: their own C plus the weight before them
-    wx_cum = np.sum(own + before_w[:-1].astype(float) * wx, axis=0)
-    return level, gini_value(n, total, wx_cum, np.sum(w_wx, axis=0))
+def _income_column(design: Any, variable: str, by: By, na_rm: bool, measure: str) -> list[str]:
+    """The checks of the arguments before any pass; the ``by`` columns."""
+    require_dask(measure)
+    if pd.api.types.is_list_like(variable):
+        raise OptionError(f"variable={variable!r} is not one column",
+                          hint=f"{measure} is computed on one income column: name it")
+    check_option("na_rm", na_rm, [True, False])
+    if design.is_replicate:
+        raise InMemoryOnlyError(
+            f"{measure} with replicate weights is not offered on a Dask design yet",
+            hint="use the linearised SE (the design before replicate()), or an "
+                 "in-memory design (des.compute(), or a subset of the rows)")
+    by_cols = as_columns(by, "by", distinct=True)
+    empty = empty_partition(design.data)
+    require_columns(empty, [variable, *by_cols])
+    if pd.api.types.is_bool_dtype(empty[variable]):
+        raise NotNumericVariableError(f"income column {variable!r} holds True/False, not "
+                                      "amounts", hint="give incomes as numbers")
+    return by_cols
 
 
 @dataclass
@@ -373,7 +344,7 @@ class _Run:
     table: Design
     parts: list[Any]   # the sorted partitions, dask.delayed
     keys: list[str]    # the per-unit table's group columns
-    totals_: _Totals | None = None
+    totals_: Totals | None = None
 
     @property
     def n_domains(self) -> int:
@@ -383,22 +354,7 @@ class _Run:
     def start(cls, design: Any, variable: str, by: By, na_rm: bool, measure: str,
               nonnegative: bool) -> _Run:
         """Check the column, build the per-unit table and sort the rows of the domains."""
-        require_dask(measure)
-        if pd.api.types.is_list_like(variable):
-            raise OptionError(f"variable={variable!r} is not one column",
-                              hint=f"{measure} is computed on one income column: name it")
-        check_option("na_rm", na_rm, [True, False])
-        if design.is_replicate:
-            raise InMemoryOnlyError(
-                f"{measure} with replicate weights is not offered on a Dask design yet",
-                hint="use the linearised SE (the design before replicate()), or an "
-                     "in-memory design (des.compute(), or a subset of the rows)")
-        by_cols = as_columns(by, "by", distinct=True)
-        empty = empty_partition(design.data)
-        require_columns(empty, [variable, *by_cols])
-        if pd.api.types.is_bool_dtype(empty[variable]):
-            raise NotNumericVariableError(f"income column {variable!r} holds True/False, not "
-                                          "amounts", hint="give incomes as numbers")
+        by_cols = _income_column(design, variable, by, na_rm, measure)
         table = design.unit_design([variable], by_cols, na_rm=na_rm, check=[variable, *by_cols])
         data = prepare(table, [variable], by, na_rm, numeric_only=True)
         if data.n_domains == 0:
@@ -413,18 +369,18 @@ class _Run:
             (lengths,) = compute(rows.map_partitions(len))
             rows = _numbered(rows, np.concatenate([[0], np.cumsum(lengths)])[:-1])
         rows = _with_domains(rows, table, data, by_cols, variable)
-        inside = rows[_D] >= 0
+        inside = rows[D] >= 0
         if nonnegative:
             _refuse_negative(rows, variable, measure)
-        kept = rows[inside][list(dict.fromkeys([_X, _W, _D, *keys]))]
+        kept = rows[inside][list(dict.fromkeys([X, W, D, *keys]))]
         # sorted once and kept (on the workers, spilled to disk by a cluster if need be):
         # every stage reads the same partitions
-        ordered = kept.sort_values(_X).persist()
+        ordered = kept.sort_values(X).persist()
         return cls(data, table, list(ordered.to_delayed()), keys)
 
     # --- the stages -------------------------------------------------------------------
 
-    def _map(self, stage: Callable[..., Any], *args: Any, level: _Level | None = None
+    def _map(self, stage: Callable[..., Any], *args: Any, level: Level | None = None
              ) -> list[Any]:
         """``stage(partition, n_domains, keys, *args[, before])`` on every sorted partition."""
         from dask.delayed import delayed
@@ -432,40 +388,40 @@ class _Run:
                                *(() if level is None else (level.before[p],)))
                 for p, part in enumerate(self.parts)]
 
-    def totals(self) -> _Totals:
+    def totals(self) -> Totals:
         if self.totals_ is None:
-            (stats,) = compute(self._map(_first_sums))
-            domain, gini = _level(stats, "domain")
-            everyone, _ = _level(stats, "everyone")
-            self.totals_ = _Totals(domain, everyone, gini)
+            (stats,) = compute(self._map(first_sums))
+            domain, gini = level_totals(stats, "domain")
+            everyone, _ = level_totals(stats, "everyone")
+            self.totals_ = Totals(domain, everyone, gini)
         return self.totals_
 
-    def quantiles(self, level: _Level, order: float, everyone: bool = False) -> _Quantile:
+    def quantiles(self, level: Level, order: float, everyone: bool = False) -> Quantile:
         """laeken's quantile of ``order`` per domain (or of everyone) and the bandwidth."""
         mean = level.wx / level.n
-        (stats,) = compute(self._map(_quantile_sums, order, level.n, mean, everyone,
+        (stats,) = compute(self._map(quantile_sums, order, level.n, mean, everyone,
                                      level=level))
         q = np.min([s[0] for s in stats], axis=0)
         variance = np.sum([s[1] for s in stats], axis=0) / level.n
-        return _Quantile(q, bandwidth(variance, level.n))
+        return Quantile(q, bandwidth(variance, level.n))
 
-    def kernel_sums(self, q: _Quantile, level: _Level, at: np.ndarray,
+    def kernel_sums(self, q: Quantile, level: Level, at: np.ndarray,
                     domain_level: bool) -> np.ndarray:
         """convey's kernel density at ``at`` per domain (or of everyone)."""
-        (stats,) = compute(self._map(_kernel_sums, at, q.h, not domain_level))
+        (stats,) = compute(self._map(kernel_stage, at, q.h, not domain_level))
         density: np.ndarray = np.sum(stats, axis=0) / q.h / level.n
         return density
 
     def poor_weights(self, t: np.ndarray) -> np.ndarray:
-        (stats,) = compute(self._map(_poor_sums, t))
+        (stats,) = compute(self._map(poor_sums, t))
         poor: np.ndarray = np.sum(stats, axis=0)
         return poor
 
-    def influence_sums(self, influence: Callable[[_Rows], list[np.ndarray]]) -> np.ndarray:
+    def influence_sums(self, influence: Callable[[Rows], list[np.ndarray]]) -> np.ndarray:
         """Weighted influence values summed per unit and cell, on the per-unit table's rows."""
         from dask.delayed import delayed
-        parts = self._map(_unit_sums, influence, level=self.totals().domain)
-        (sums,) = compute(delayed(_combine)(parts, self.keys))
+        parts = self._map(unit_sums, influence, level=self.totals().domain)
+        (sums,) = compute(delayed(combine)(parts, self.keys))
         frame = self.table.frame
         target = frame.loc[frame[COMPLETE].to_numpy(dtype=bool), self.keys]
         joined = target.reset_index().merge(sums, how="left", on=self.keys,
@@ -474,50 +430,6 @@ class _Run:
         columns = [c for c in sums.columns if c not in self.keys]
         values[joined["index"].to_numpy()] = joined[columns].fillna(0.0).to_numpy()
         return values
-
-
-def _quantile_sums(part: pd.DataFrame, k: int, keys: list[str], order: float, n: np.ndarray,
-                   mean: np.ndarray, everyone: bool, before: _Before
-                   ) -> tuple[np.ndarray, np.ndarray]:
-    """Stage 2: the smallest income whose cumulative weight share exceeds ``order``
-    (laeken's quantile: the smallest over the partitions), and ``sum w (x - mean)^2``."""
-    r = _Rows.of(part, k, keys, before, everyone)
-    d = r.domain
-    above = r.cumulative_weight() / n[d] > order
-    first = np.full(r.n_domains, np.inf)
-    np.minimum.at(first, d[above], r.x[above])
-    return first, r.sums(r.w * (r.x - mean[d]) ** 2)
-
-
-def _kernel_sums(part: pd.DataFrame, k: int, keys: list[str], at: np.ndarray, h: np.ndarray,
-                 everyone: bool) -> np.ndarray:
-    """Stage 3: the kernel weights at ``at`` summed per domain (or for everyone)."""
-    r = _Rows.of(part, k, keys, everyone=everyone)
-    return r.sums(gaussian_weights(at[r.domain], r.x, r.w, h[r.domain]))
-
-
-def _poor_sums(part: pd.DataFrame, k: int, keys: list[str], t: np.ndarray) -> np.ndarray:
-    """Stage 3: the weight below the threshold ``t`` per domain."""
-    r = _Rows.of(part, k, keys)
-    return r.sums(r.w * (r.x < t[r.domain]))
-
-
-def _unit_sums(part: pd.DataFrame, k: int, keys: list[str],
-               influence: Callable[[_Rows], list[np.ndarray]], before: _Before
-               ) -> pd.DataFrame:
-    """Stage 4: weighted influence values summed per group of the per-unit table."""
-    rows = _Rows.of(part, k, keys, before)
-    values = influence(rows)
-    frame = rows.keys.reset_index(drop=True).assign(
-        **{f"__z{j}": v for j, v in enumerate(values)})
-    out: pd.DataFrame = frame.groupby(keys, dropna=False, observed=True, sort=False).sum()
-    return out.reset_index()
-
-
-def _combine(parts: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
-    frame = pd.concat(parts, ignore_index=True)
-    out: pd.DataFrame = frame.groupby(keys, dropna=False, observed=True, sort=False).sum()
-    return out.reset_index()
 
 
 def _numbered(rows: Any, offsets: np.ndarray) -> Any:
@@ -537,7 +449,7 @@ def _with_domains(rows: Any, table: Design, data: Analysis, by_cols: list[str],
     codes = np.asarray(data.row_domain)
     if by_cols:
         frame = table.frame
-        mapping = frame.loc[codes >= 0, by_cols].assign(**{_D: codes[codes >= 0]})
+        mapping = frame.loc[codes >= 0, by_cols].assign(**{D: codes[codes >= 0]})
         mapping = mapping.drop_duplicates(by_cols)
     else:
         mapping = None
@@ -549,8 +461,8 @@ def _with_domains(rows: Any, table: Design, data: Analysis, by_cols: list[str],
             d = np.zeros(len(part), dtype=np.int64)
         else:
             found = part[by_cols].merge(mapping, how="left", on=by_cols)
-            d = found[_D].fillna(-1).to_numpy(dtype=np.int64)
-        out = part.assign(**{_X: x, _D: np.where(inside, d, -1)})
+            d = found[D].fillna(-1).to_numpy(dtype=np.int64)
+        out = part.assign(**{X: x, D: np.where(inside, d, -1)})
         out.attrs = {}  # metadata (a codebook) would be copied by every later step
         return out
 
@@ -561,7 +473,7 @@ def _with_domains(rows: Any, table: Design, data: Analysis, by_cols: list[str],
 def _refuse_negative(rows: Any, variable: str, measure: str) -> None:
     """Negative incomes in a domain, refused naming the partition (file) and row."""
     def bad(part: pd.DataFrame) -> np.ndarray:
-        return np.asarray((part[_D].to_numpy() >= 0) & (part[_X].to_numpy() < 0))
+        return np.asarray((part[D].to_numpy() >= 0) & (part[X].to_numpy() < 0))
 
     (count,) = compute(rows.map_partitions(lambda p: pd.Series([int(bad(p).sum())])).sum())
     if count:
