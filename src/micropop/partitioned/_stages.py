@@ -95,6 +95,7 @@ class Totals:
     domain: Level
     everyone: Level
     gini: np.ndarray
+    negative: int  # incomes below zero in the domains
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,8 @@ class Quantile:
 
 
 def first_sums(part: pd.DataFrame, k: int, keys: list[str]) -> dict[str, Any]:
-    """Stage 1 on one partition: per domain and for everyone."""
-    out = {}
+    """Stage 1 on one partition: sums per domain and for everyone, negative incomes."""
+    out: dict[str, Any] = {}
     for name in ("domain", "everyone"):
         r = Rows.of(part, k, keys, everyone=name == "everyone")
         wx = r.w * r.x
@@ -114,6 +115,7 @@ def first_sums(part: pd.DataFrame, k: int, keys: list[str]) -> dict[str, Any]:
         np.add.at(w, r.domain, r.w.astype(np.longdouble))  # in row order, as R's sum
         out[name] = (w, r.sums(wx),
                      r.sums(wx * cum_w.astype(float)), r.sums(r.w * wx))
+    out["negative"] = int(np.count_nonzero(part[X].to_numpy(dtype=float) < 0))
     return out
 
 

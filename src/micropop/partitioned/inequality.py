@@ -136,8 +136,10 @@ def gini(design: Any, variable: str, by: By = None, na_rm: bool = False) -> Esti
     >>> gini(des, "income", by="sex").estimate.round(4).tolist()
     [0.4286, 0.4615]
     """
-    run = _Run.start(design, variable, by, na_rm, "the Gini coefficient", True)
+    run = _Run.start(design, variable, by, na_rm, "the Gini coefficient")
     totals = run.totals()
+    if totals.negative:
+        _refuse_negative(run.rows, variable, "the Gini coefficient", totals.negative)
     require_income(run.data, totals.domain.wx, variable, "the Gini coefficient")
     value = totals.gini
 
@@ -186,7 +188,7 @@ def arpt(design: Any, variable: str, percent: float = 0.6, order: float = 0.5,
     """
     percent = fraction("percent", percent)
     order = fraction("order", order, closed_top=False)
-    run = _Run.start(design, variable, by, na_rm, "the poverty threshold", False)
+    run = _Run.start(design, variable, by, na_rm, "the poverty threshold")
     totals = run.totals()
     q = run.quantiles(totals.domain, order)
     require_bandwidth(run.data, q.h, variable, "the poverty threshold")
@@ -240,7 +242,7 @@ def arpr(design: Any, variable: str, percent: float = 0.6, order: float = 0.5,
     """
     percent = fraction("percent", percent)
     order = fraction("order", order, closed_top=False)
-    run = _Run.start(design, variable, by, na_rm, "the poverty rate", False)
+    run = _Run.start(design, variable, by, na_rm, "the poverty rate")
     totals = run.totals()
     whole = run.quantiles(totals.everyone, order, everyone=True)
     mine = run.quantiles(totals.domain, order)
@@ -344,6 +346,7 @@ class _Run:
     table: Design
     parts: list[Any]   # the sorted partitions, dask.delayed
     keys: list[str]    # the per-unit table's group columns
+    rows: Any          # the rows with their domains, unsorted (to name rows in a refusal)
     totals_: Totals | None = None
 
     @property
@@ -352,7 +355,7 @@ class _Run:
 
     @classmethod
     def start(cls, design: Any, variable: str, by: By, na_rm: bool, measure: str,
-              nonnegative: bool) -> _Run:
+              ) -> _Run:
         """Check the column, build the per-unit table and sort the rows of the domains."""
         by_cols = _income_column(design, variable, by, na_rm, measure)
         table = design.unit_design([variable], by_cols, na_rm=na_rm, check=[variable, *by_cols])
@@ -370,13 +373,11 @@ class _Run:
             rows = _numbered(rows, np.concatenate([[0], np.cumsum(lengths)])[:-1])
         rows = _with_domains(rows, table, data, by_cols, variable)
         inside = rows[D] >= 0
-        if nonnegative:
-            _refuse_negative(rows, variable, measure)
         kept = rows[inside][list(dict.fromkeys([X, W, D, *keys]))]
         # sorted once and kept (on the workers, spilled to disk by a cluster if need be):
         # every stage reads the same partitions
         ordered = kept.sort_values(X).persist()
-        return cls(data, table, list(ordered.to_delayed()), keys)
+        return cls(data, table, list(ordered.to_delayed()), keys, rows)
 
     # --- the stages -------------------------------------------------------------------
 
@@ -393,7 +394,8 @@ class _Run:
             (stats,) = compute(self._map(first_sums))
             domain, gini = level_totals(stats, "domain")
             everyone, _ = level_totals(stats, "everyone")
-            self.totals_ = Totals(domain, everyone, gini)
+            self.totals_ = Totals(domain, everyone, gini,
+                                  sum(s["negative"] for s in stats))
         return self.totals_
 
     def quantiles(self, level: Level, order: float, everyone: bool = False) -> Quantile:
@@ -470,12 +472,10 @@ def _with_domains(rows: Any, table: Design, data: Analysis, by_cols: list[str],
     return rows.map_partitions(domains, meta=meta)
 
 
-def _refuse_negative(rows: Any, variable: str, measure: str) -> None:
-    """Negative incomes in a domain, refused naming the partition (file) and row."""
+def _refuse_negative(rows: Any, variable: str, measure: str, count: int) -> None:
+    """``count`` negative incomes in the domains, refused naming the partition (file) and row."""
     def bad(part: pd.DataFrame) -> np.ndarray:
         return np.asarray((part[D].to_numpy() >= 0) & (part[X].to_numpy() < 0))
 
-    (count,) = compute(rows.map_partitions(lambda p: pd.Series([int(bad(p).sum())])).sum())
-    if count:
-        found = locate(rows, bad, [variable])
-        raise negative_incomes(measure, variable, int(count), where_text(rows, found))
+    found = locate(rows, bad, [variable])
+    raise negative_incomes(measure, variable, count, where_text(rows, found))
