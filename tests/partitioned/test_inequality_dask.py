@@ -55,13 +55,14 @@ def uneven(frame: pd.DataFrame, cuts: tuple[int, ...] = (0, 0, 3, 41, 41, 200, 5
                        enforce_metadata=False)
 
 
-def same(dask_result: mp.Estimate, memory_result: mp.Estimate, rtol: float = RTOL) -> None:
+def same(dask_result: mp.Estimate, memory_result: mp.Estimate, rtol: float = RTOL,
+         atol: float = 0.0) -> None:
     ours, theirs = dask_result.to_frame(), memory_result.to_frame()
     assert ours.index.equals(theirs.index)
     assert ours.columns.equals(theirs.columns)
     numbers = [c for c in ours.columns if c != "n"]
     np.testing.assert_allclose(ours[numbers].to_numpy(float), theirs[numbers].to_numpy(float),
-                               rtol=rtol, atol=0)
+                               rtol=rtol, atol=atol)
     assert ours["n"].tolist() == theirs["n"].tolist()  # data rows per domain
 
 
@@ -196,7 +197,8 @@ def test_eusilc_fixed_line_poverty_rate_on_dask(name):
 # --- partitioning does not matter -----------------------------------------------------
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=4, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(incomes=st.lists(st.sampled_from([0.0, 1.0, 2.5, 2.5, 7.0, 100.0, 1e6]),
                         min_size=6, max_size=40),
        cuts=st.lists(st.integers(0, 40), max_size=8),
@@ -217,7 +219,8 @@ def test_any_partitioning_gives_the_in_memory_numbers(incomes, cuts, weights):
                 with pytest.raises(type(err)):
                     measure(des, "x", by=by)
                 continue
-            same(measure(des, "x", by=by), expected, rtol=1e-9)
+            # an SE of zero comes out as 0 or as rounding noise (1e-16) on either engine
+            same(measure(des, "x", by=by), expected, rtol=1e-9, atol=1e-12)
 
 
 # --- refused -------------------------------------------------------------------------
