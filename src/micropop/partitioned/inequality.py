@@ -33,7 +33,7 @@ Examples
 >>> df = pd.DataFrame({"income": [1.0, 2.0, 3.0, 4.0, 10.0, 20.0], "w": 1.0})
 >>> des = mp.SurveyDesign(dd.from_pandas(df, npartitions=3), weights="w")
 >>> round(float(gini(des, "income").estimate[0]), 6)  # as in memory
-0.444444
+0.5
 """
 
 from __future__ import annotations
