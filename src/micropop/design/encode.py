@@ -37,13 +37,15 @@ from micropop.errors import (
     NotADesignError,
     OptionError,
     WeightError,
+    check_option,
     data_rows,
     missing_columns,
 )
-from micropop.variance.linearization import Stage
+from micropop.variance.linearization import LONELY_PSU_POLICIES, Stage
 
-__all__ = ["Columns", "as_columns", "check_labels", "check_weights", "data_rows", "design_rows",
-           "encode_stages", "require_columns", "require_design", "sampling_weights"]
+__all__ = ["Columns", "as_columns", "check_design_options", "check_labels", "check_weights",
+           "data_rows", "design_rows", "encode_stages", "require_columns", "require_design",
+           "sampling_weights"]
 
 #: A column argument: one name, several, or none.
 Columns = str | Sequence[str] | None
@@ -200,6 +202,41 @@ def design_rows(design: Design, mask: object, values: Iterable[Any] | None = Non
         full[np.flatnonzero(design.rows)[flags]] = True
         flags = full
     return data_rows(frame, flags, values)
+
+
+def check_design_options(lonely_psu: str, nest: bool, ultimate_cluster: bool,
+                         adjust_domain_lonely: bool) -> None:
+    """Refuse a lonely-PSU policy or a design flag that is not one of R's.
+
+    Shared by the in-memory and the Dask designs.
+
+    Parameters
+    ----------
+    lonely_psu : str
+        One of :data:`~micropop.variance.linearization.LONELY_PSU_POLICIES`.
+    nest, ultimate_cluster, adjust_domain_lonely : bool
+
+    Raises
+    ------
+    DesignError
+        An unknown policy.
+    OptionError
+        A flag that is not True or False.
+
+    Examples
+    --------
+    >>> check_design_options("adjust", False, False, False)
+    >>> check_design_options("ajust", False, False, False)
+    Traceback (most recent call last):
+    ...
+    micropop.errors.DesignError: lonely_psu='ajust' is not a policy. Use one of 'fail', ...
+    """
+    if lonely_psu not in LONELY_PSU_POLICIES:
+        raise DesignError(f"lonely_psu={lonely_psu!r} is not a policy",
+                          hint="use one of " + ", ".join(map(repr, LONELY_PSU_POLICIES)))
+    for flag, value in (("nest", nest), ("ultimate_cluster", ultimate_cluster),
+                        ("adjust_domain_lonely", adjust_domain_lonely)):
+        check_option(flag, value, [True, False])
 
 
 def require_design(obj: object, name: str = "design") -> None:

@@ -33,17 +33,17 @@ from micropop.design._variance import VarianceAPI
 from micropop.design.encode import (
     Columns,
     as_columns,
+    check_design_options,
     check_labels,
     encode_stages,
     require_columns,
     sampling_weights,
 )
 from micropop.design.replicate import make_replicates
-from micropop.errors import DesignError, check_option
+from micropop.errors import DesignError
 from micropop.partitioned import is_dask_frame, partitioned_design
 from micropop.variance.calibration import within_stage
 from micropop.variance.linearization import (
-    LONELY_PSU_POLICIES,
     Stage,
     linearized_vcov,
     stage_totals,
@@ -177,12 +177,7 @@ class SurveyDesign(DesignMethods):
         if not isinstance(data, pd.DataFrame):
             raise DesignError(f"data must be a pandas DataFrame, not {type(data).__name__}",
                               hint="read the file with mp.read_survey or pd.read_csv first")
-        if lonely_psu not in LONELY_PSU_POLICIES:
-            raise DesignError(f"lonely_psu={lonely_psu!r} is not a policy",
-                              hint="use one of " + ", ".join(map(repr, LONELY_PSU_POLICIES)))
-        for flag, value in (("nest", nest), ("ultimate_cluster", ultimate_cluster),
-                            ("adjust_domain_lonely", adjust_domain_lonely)):
-            check_option(flag, value, [True, False])
+        check_design_options(lonely_psu, nest, ultimate_cluster, adjust_domain_lonely)
         check_labels(data)
         psu_cols = as_columns(psu, "psu") or [None]
         strata_cols = as_columns(strata, "strata")

@@ -37,7 +37,12 @@ import pandas as pd
 from micropop._compat import renamed_keywords
 from micropop.design._core import Design
 from micropop.design._method_docs import documented_as
-from micropop.design.encode import Columns, as_columns, require_columns
+from micropop.design.encode import (
+    Columns,
+    as_columns,
+    check_design_options,
+    require_columns,
+)
 from micropop.errors import DesignError, InMemoryOnlyError, OptionError, WeightError, check_option
 from micropop.estimation import ChisqTest, Estimate
 from micropop.partitioned._dask import is_dask_frame, require_dask
@@ -66,7 +71,6 @@ from micropop.partitioned.rows import WeightedRows
 from micropop.partitioned.spread import cell_squares
 from micropop.partitioned.spread import spread as spread_cells
 from micropop.partitioned.steps import Step
-from micropop.variance.linearization import LONELY_PSU_POLICIES
 
 __all__ = ["PartitionedDesign"]
 
@@ -161,12 +165,7 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
         if not is_dask_frame(data):
             raise DesignError(f"data must be a Dask DataFrame, not {type(data).__name__}",
                               hint="use mp.SurveyDesign for a pandas DataFrame")
-        if lonely_psu not in LONELY_PSU_POLICIES:
-            raise DesignError(f"lonely_psu={lonely_psu!r} is not a policy",
-                              hint="use one of " + ", ".join(map(repr, LONELY_PSU_POLICIES)))
-        for flag, value in (("nest", nest), ("ultimate_cluster", ultimate_cluster),
-                            ("adjust_domain_lonely", adjust_domain_lonely)):
-            check_option(flag, value, [True, False])
+        check_design_options(lonely_psu, nest, ultimate_cluster, adjust_domain_lonely)
         if weights is not None and probs is not None:
             raise DesignError("both weights and probs were given",
                               hint="give one of them: weights = 1 / probs")
