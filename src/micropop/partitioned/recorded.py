@@ -26,7 +26,7 @@ from micropop.design._method_docs import documented_as
 from micropop.design.encode import Columns, as_columns, require_columns
 from micropop.errors import InMemoryOnlyError, OptionError
 from micropop.partitioned.frozen import refuse_mask
-from micropop.partitioned.passes import ROW_BASE, empty_partition
+from micropop.partitioned.passes import COUNT, ROW_BASE, WEIGHT, empty_partition, unit_table
 from micropop.partitioned.steps import Step, expression_columns, margin_columns
 
 if TYPE_CHECKING:
@@ -49,6 +49,8 @@ class RecordedSteps:
 
     _ddf: Any
     _steps: tuple[Step, ...]
+    _unit_keys: tuple[str, ...]
+    _offsets: np.ndarray | None
 
     def subset(self, where: str) -> PartitionedDesign:
         """Keep the rows where ``where`` holds, as a domain of the full design (R's ``subset``).
@@ -159,8 +161,10 @@ class RecordedSteps:
         """Rake to population margins, as R's ``rake``, on the cross-classification's cells.
 
         R's raking variance reads each row's weight (the mean of ``x / w`` over
-        the rows of a cell), so later passes also group rows by their weight:
-        exact, and the per-unit table grows where weights vary within a PSU.
+        the rows of a cell): where the design weights differ within a sampled
+        unit and raking cell (one pass tells), later passes also group the rows
+        by their weight, which keeps the numbers R's and makes the per-unit
+        table grow with the distinct weights of each unit and cell.
 
         Examples
         --------
@@ -173,10 +177,25 @@ class RecordedSteps:
         >>> raked.total("sex").estimate.round(6).tolist()
         [6.0, 4.0]
         """
+        keys = margin_columns(margins, self._ddf.columns)
+        require_columns(empty_partition(self._ddf), list(keys))
+        if self._weights_vary(keys):  # R's variance reads each row's weight: keep them apart
+            keys += (ROW_BASE,)
         return self._weighting("rake", {"margins": margins, "max_iter": max_iter,
                                         "epsilon": epsilon,
-                                        "on_nonconvergence": on_nonconvergence},
-                               margin_columns(margins, self._ddf.columns) + (ROW_BASE,))
+                                        "on_nonconvergence": on_nonconvergence}, keys)
+
+    def _weights_vary(self, keys: tuple[str, ...]) -> bool:
+        """Whether the design weights differ within a sampled unit and raking cell (one pass)."""
+        if self._offsets is not None:  # each row its own unit: one weight per group
+            return False
+        group = list(dict.fromkeys([*self._unit_keys, *(k for step in self._steps
+                                                         for k in step.keys), *keys]))
+        table = unit_table(self._ddf[list(dict.fromkeys([*group, ROW_BASE]))], weights=ROW_BASE,
+                           keys=group, sums={"__squares": lambda p: p[ROW_BASE] ** 2})
+        total, count = table[WEIGHT].to_numpy(), table[COUNT].to_numpy()
+        spread = table["__squares"].to_numpy() * count - total**2  # n sum w^2 - (sum w)^2
+        return bool(np.any(spread > 1e-12 * total**2))
 
     @documented_as("micropop.weighting.calibrate.calibrate")
     def calibrate(self, population: Mapping[Any, Any], method: str = "linear",
