@@ -29,6 +29,7 @@ sexmale,1.1...
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
@@ -40,8 +41,15 @@ import numpy as np
 import pandas as pd
 
 from micropop import __version__
-from micropop.errors import MicropopError, OptionError, check_level, check_number
+from micropop.errors import (
+    InMemoryOnlyError,
+    MicropopError,
+    OptionError,
+    check_level,
+    check_number,
+)
 from micropop.models.olr import METHOD_OF_LINK
+from micropop.partitioned import is_dask_frame
 
 __all__ = ["main", "build_parser"]
 
@@ -148,7 +156,8 @@ def _add_design_options(parser: argparse.ArgumentParser) -> None:
     estimate = parser
     source = estimate.add_mutually_exclusive_group(required=True)
     source.add_argument("--data", metavar="FILE",
-                        help="survey file (csv, tsv, parquet, dta, sav, xlsx)")
+                        help="survey file (csv, tsv, parquet, dta, sav, xlsx); with --engine "
+                             "dask, a folder or a glob of Parquet or CSV files")
     source.add_argument("--dataset", metavar="NAME",
                         help="a packaged data set, e.g. worker_survey or population_survey")
     estimate.add_argument("--codebook", metavar="FILE", help="codebook (YAML or JSON) for --data")
@@ -160,6 +169,12 @@ def _add_design_options(parser: argparse.ArgumentParser) -> None:
                                "guessed from the first lines)")
     estimate.add_argument("--decimal", choices=[".", ","],
                           help="decimal mark of a --data text file (default: guessed)")
+    estimate.add_argument("--engine", choices=["pandas", "dask"], default="pandas",
+                          help="pandas (default) reads --data into memory; dask reads it "
+                               "lazily, for data larger than memory: --data is then a folder, "
+                               "a glob such as 'census/*.parquet' or a file, of Parquet or text "
+                               "files (needs pip install 'micropop[dask]'); progress is shown "
+                               "on a terminal")
     estimate.add_argument("--weights", metavar="COLUMN", help="probability weights")
     estimate.add_argument("--strata", nargs="+", metavar="COLUMN", help="strata column(s)")
     estimate.add_argument("--psu", nargs="+", metavar="COLUMN",
@@ -193,7 +208,7 @@ _FLAGS = [(re.compile(r"(?<![\w.-])" + keyword), flag) for keyword, flag in [
     (r"conf_level\b", "--conf-level"),
     (r"lonely_psu=", "--lonely-psu "),
     (r"lonely_psu\b", "--lonely-psu"),
-    (r"(weights|strata|psu|fpc|by|quantiles|level|category|encoding|sep|decimal)=",
+    (r"(weights|strata|psu|fpc|by|quantiles|level|category|encoding|sep|decimal|engine)=",
      r"--\1 "),
 ]]
 
@@ -218,7 +233,7 @@ def _listing(values: Sequence[Any], limit: int = 20) -> str:
     return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
 
 
-def _category(data: pd.DataFrame, column: str, text: str | None, flag: str = "--level") -> Any:
+def _category(values: pd.Series, column: str, text: str | None, flag: str = "--level") -> Any:
     """The value of ``column`` that ``--category`` (or ``flag``) names, in the column's type.
 
     A categorical or text column takes the level as written; a numeric (or
@@ -226,7 +241,6 @@ def _category(data: pd.DataFrame, column: str, text: str | None, flag: str = "--
     text "1"). Without ``--level`` the column must hold 0/1. A level that the
     column does not hold is refused with the column's levels.
     """
-    values = data[column]
     observed = pd.unique(values.dropna())
     if isinstance(values.dtype, pd.CategoricalDtype):
         levels = list(values.cat.categories)
@@ -308,6 +322,10 @@ def _check_flags(args: argparse.Namespace) -> None:
 
 def _check_source(args: argparse.Namespace) -> None:
     """Refuse the reading flags with a packaged data set, naming the flag."""
+    if args.dataset and args.engine != "pandas":
+        raise OptionError(f"--engine {args.engine} applies to --data, not to a packaged --dataset",
+                          hint="remove --engine (packaged data sets are small and read in "
+                               "memory)")
     for flag in ("codebook", "encoding", "sep", "decimal"):
         if getattr(args, flag) is not None and args.dataset:
             raise OptionError(f"--{flag} applies to --data, not to a packaged --dataset",
@@ -361,6 +379,9 @@ def _design(args: argparse.Namespace) -> Any:
 
     if args.dataset:
         data = datasets.load(args.dataset)
+    elif args.engine == "dask":  # lazily: no read notes (each file is read when computed)
+        data = read_survey(args.data, codebook=args.codebook, encoding=args.encoding,
+                           sep=args.sep, decimal=args.decimal, engine="dask")
     else:
         data = read_survey(args.data, codebook=args.codebook, encoding=args.encoding,
                            sep=args.sep, decimal=args.decimal)
@@ -401,12 +422,50 @@ def _model(args: argparse.Namespace) -> str:
 def _estimate(args: argparse.Namespace) -> str:
     """Run ``micropop estimate`` and return its output text."""
     _check_flags(args)
-    des = _design(args)
-    data = des.data
-    if args.statistic == "proportion" and args.variables[0] in data.columns:
-        args.category = _category(data, args.variables[0], args.category, args.category_flag)
-    table: pd.DataFrame = _STATISTICS[args.statistic](des, args).to_frame(level=args.coverage)
+    with _progress(args.engine):
+        des = _design(args)
+        data = des.data
+        if args.statistic == "proportion" and args.variables[0] in data.columns:
+            args.category = _category(_levels_of(data, args.variables[0]), args.variables[0],
+                                      args.category, args.category_flag)
+        table: pd.DataFrame = _STATISTICS[args.statistic](des, args).to_frame(
+            level=args.coverage)
     return _formatted(table, args.format)
+
+
+def _levels_of(data: Any, column: str) -> pd.Series:
+    """The column of an in-memory frame; of a Dask frame, its values without repeats (one
+    pass), with the column's type: what :func:`_category` reads of it."""
+    if not is_dask_frame(data):
+        column_values: pd.Series = data[column]
+        return column_values
+    dtype = data[column].dtype
+    values = data[column].dropna().unique().compute()
+    if isinstance(dtype, pd.CategoricalDtype) and "__UNKNOWN_CATEGORIES__" not in list(
+            dtype.categories):
+        return pd.Series(pd.Categorical(np.asarray(values, dtype=object), dtype=dtype))
+    observed: pd.Series = pd.Series(np.asarray(values), dtype=values.dtype)
+    return observed
+
+
+def _progress(engine: str) -> contextlib.AbstractContextManager[Any]:
+    """Dask's progress bar on standard error, for the Dask engine on a terminal with a
+    local scheduler; nothing otherwise (a distributed Client shows it on its dashboard,
+    and piped or captured output has no bar)."""
+    if engine != "dask" or not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    try:
+        from distributed import default_client
+
+        default_client()  # type: ignore[no-untyped-call]
+        return contextlib.nullcontext()  # a Client is active: its dashboard shows progress
+    except (ImportError, ValueError):
+        pass
+    from dask.diagnostics.progress import ProgressBar
+
+    bar: contextlib.AbstractContextManager[Any] = ProgressBar(  # type: ignore[no-untyped-call]
+        out=sys.stderr)
+    return bar
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -454,6 +513,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(_estimate(args))
         except MicropopError as err:
             text = str(err) if args.command == "report" else _as_flags(str(err))
+            if isinstance(err, InMemoryOnlyError):  # the library's hint speaks Python
+                text = (f"{err.message} (--engine dask). Use --engine pandas: the data are "
+                        "then read into memory.")
             print(f"micropop: error: {text}", file=sys.stderr)
             return 1
     return 0

@@ -43,6 +43,10 @@ SHARED_PRIVATE_MODULES = {
     # the reader (io) parses cells and variables as the codebook declares them
     "micropop.codebook._cells": "the codebook's cell parsing, shared with the reader (io)",
     "micropop.codebook._variable": "the codebook's variables, shared with the reader (io)",
+    # the one lazy import of dask (the optional extra), for every layer that reads or
+    # computes with it (io reads files lazily): imported by path, so that no cycle runs
+    # through the partitioned package
+    "micropop.partitioned._dask": "the lazy import guard of the optional dask extra",
     # the Dask design offers the in-memory design's methods: their docstrings are assembled
     # from the same functions' (parameters, returns, errors)
     "micropop.design._method_docs": "the design methods' docstrings, shared by the Dask design",

@@ -48,6 +48,13 @@ Stata and SPSS files carry their own codebook, which is applied first:
 
 A user codebook is laid over the file's (see :meth:`Codebook.merged`).
 
+With ``engine="dask"``, :func:`read_survey` reads a folder or a glob pattern of
+Parquet or text files lazily into a ``dask.dataframe.DataFrame``: one partition
+per file, each read and checked as above when Dask computes it (errors name the
+file and its data row); the files must hold the same columns, of the same types,
+which is checked before any data is read (:class:`~micropop.errors.PartitionError`).
+:func:`partition_files` gives the file of each partition.
+
 Errors name the file, the column and the offending **data rows**, numbered
 from 1 for the first row of data: in a CSV or spreadsheet with a header,
 data row 3 is file line 4.
@@ -69,6 +76,12 @@ Examples
 from __future__ import annotations
 
 from micropop.codebook import Codebook
-from micropop.io._read import FORMATS, CodebookLike, read_survey  # noqa: F401 (public names)
+from micropop.io._partitioned import partition_files
+from micropop.io._read import (  # noqa: F401 (public names)
+    ENGINES,
+    FORMATS,
+    CodebookLike,
+    read_survey,
+)
 
-__all__ = ["Codebook", "read_survey"]
+__all__ = ["Codebook", "partition_files", "read_survey"]

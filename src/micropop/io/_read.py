@@ -16,10 +16,7 @@ from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
-from micropop._bilingual import french_listing
-from micropop._bilingual import note as said
 from micropop.codebook import Codebook
 from micropop.codebook._cells import listing
 from micropop.errors import (
@@ -36,12 +33,16 @@ from micropop.errors import (
 from micropop.io._excel import read_excel
 from micropop.io._frame import checked_frame
 from micropop.io._labelled import read_labelled
-from micropop.io._tables import Declared, Raw, unreadable
+from micropop.io._parquet import read_parquet
+from micropop.io._partitioned import data_files, read_partitioned
+from micropop.io._tables import Declared
 from micropop.io._text import read_text
 
 #: File formats by extension (lower case); ``.csv.gz``, ``.tsv.gz``, ``.txt.gz`` also read.
 FORMATS = {".csv": "text", ".tsv": "text", ".txt": "text", ".parquet": "parquet",
            ".dta": "stata", ".sav": "spss", ".zsav": "spss", ".xlsx": "excel"}
+#: The engines :func:`read_survey` reads with: in memory, or lazily with Dask.
+ENGINES = ("pandas", "dask")
 CodebookLike = Codebook | str | os.PathLike[str] | Mapping[str, Any]
 
 
@@ -49,20 +50,29 @@ CodebookLike = Codebook | str | os.PathLike[str] | Mapping[str, Any]
 def read_survey(path: str | os.PathLike[str], codebook: CodebookLike | None = ..., *,
                 sep: str | None = ..., decimal: str | None = ..., encoding: str | None = ...,
                 sheet: str | int | None = ..., skiprows: int = ...,
-                return_codebook: Literal[False] = ...) -> pd.DataFrame: ...
+                return_codebook: Literal[False] = ..., engine: Literal["pandas"] = ...
+                ) -> pd.DataFrame: ...
 
 
 @overload
 def read_survey(path: str | os.PathLike[str], codebook: CodebookLike | None = ..., *,
                 sep: str | None = ..., decimal: str | None = ..., encoding: str | None = ...,
                 sheet: str | int | None = ..., skiprows: int = ...,
-                return_codebook: Literal[True]) -> tuple[pd.DataFrame, Codebook]: ...
+                return_codebook: Literal[True], engine: Literal["pandas"] = ...
+                ) -> tuple[pd.DataFrame, Codebook]: ...
+
+
+@overload
+def read_survey(path: str | os.PathLike[str], codebook: CodebookLike | None = ..., *,
+                sep: str | None = ..., decimal: str | None = ..., encoding: str | None = ...,
+                sheet: str | int | None = ..., skiprows: int = ...,
+                return_codebook: Literal[False] = ..., engine: str) -> Any: ...
 
 
 def read_survey(path: str | os.PathLike[str], codebook: CodebookLike | None = None, *,
                 sep: str | None = None, decimal: str | None = None, encoding: str | None = None,
-                sheet: str | int | None = None, skiprows: int = 0, return_codebook: bool = False
-                ) -> pd.DataFrame | tuple[pd.DataFrame, Codebook]:
+                sheet: str | int | None = None, skiprows: int = 0, return_codebook: bool = False,
+                engine: str = "pandas") -> Any:
     """Read a survey data file, applying and checking a codebook.
 
     The file is read as it is written or refused (rules in :mod:`micropop.io`);
@@ -102,9 +112,22 @@ def read_survey(path: str | os.PathLike[str], codebook: CodebookLike | None = No
         merged, plus a description of undeclared columns. Write it with
         :meth:`Codebook.to_file` to start a codebook for the file.
 
+    engine : {"pandas", "dask"}, default "pandas"
+        ``"dask"`` reads lazily, for data larger than memory (needs the extra
+        ``pip install 'micropop[dask]'``): ``path`` is then a folder, a glob
+        pattern such as ``"census/*.parquet"`` or one file, of Parquet or text
+        files (not Stata, SPSS or Excel). Each file is one partition, read as
+        above and checked against ``codebook`` when Dask computes it; errors
+        name the file and its data row. The files must hold the same columns of
+        the same types (Parquet schemas and text headers are checked before any
+        data is read; :class:`~micropop.errors.PartitionError` names the file).
+        Declared categorical columns have the codebook's categories in every
+        partition; the id column's uniqueness is checked within each file.
+        :func:`micropop.io.partition_files` gives the file of each partition.
+
     Returns
     -------
-    pandas.DataFrame or (pandas.DataFrame, Codebook)
+    pandas.DataFrame or (pandas.DataFrame, Codebook) or dask.dataframe.DataFrame
         One row per data row of the file, in order; column names are text.
         ``attrs["labels"]`` holds the variable labels (a dict column -> label)
         and ``attrs["read_notes"]`` the guesses made to read the file, one
@@ -115,8 +138,16 @@ def read_survey(path: str | os.PathLike[str], codebook: CodebookLike | None = No
         column, so that errors name rows ``data row 3 (file line 4; id R03)``
         (see :class:`micropop.errors.RowOrigin`).
 
+        With ``engine="dask"``, a lazy ``dask.dataframe.DataFrame`` (no attrs:
+        the read notes are not kept).
+
     Raises
     ------
+    OptionError
+        For an unknown ``engine`` or an option that does not apply.
+    MissingDependencyError, PartitionError
+        With ``engine="dask"``: dask is not installed; files whose columns or
+        types differ.
     SurveyFileNotFoundError, UnsupportedFormatError, UnreadableFileError
         For a missing, unknown or corrupt file, or a text file whose lines do
         not all hold one field per column.
@@ -150,6 +181,10 @@ def read_survey(path: str | os.PathLike[str], codebook: CodebookLike | None = No
      "Separator ',': it splits each of the first 3 lines into 3 fields.",
      'Column names read from line 1.']
     """
+    if check_option("engine", engine, ENGINES) == "dask":
+        return _read_lazily(path, _as_codebook(codebook), sep=sep, decimal=decimal,
+                            encoding=encoding, sheet=sheet, skiprows=skiprows,
+                            return_codebook=return_codebook)
     path = _existing_file(path)
     kind = _format_of(path)
     skiprows = _check_options(path, kind, sep=sep, decimal=decimal, encoding=encoding,
@@ -161,7 +196,7 @@ def read_survey(path: str | os.PathLike[str], codebook: CodebookLike | None = No
     elif kind == "excel":
         raw = read_excel(path, declared, sheet, decimal, skiprows)
     else:
-        raw = _read_parquet(path) if kind == "parquet" else read_labelled(
+        raw = read_parquet(path) if kind == "parquet" else read_labelled(
             path, kind, declared.names, encoding)
         raw = checked_frame(path, raw)
     if raw.data.shape[0] == 0 or raw.data.shape[1] == 0:
@@ -183,6 +218,36 @@ def read_survey(path: str | os.PathLike[str], codebook: CodebookLike | None = No
     if in_force is None:
         return df, described
     return df, replace(in_force, variables={**described.variables, **in_force.variables})
+
+
+def _read_lazily(path: str | os.PathLike[str], codebook: Codebook | None, *, sep: Any,
+                 decimal: Any, encoding: Any, sheet: Any, skiprows: Any,
+                 return_codebook: bool) -> Any:
+    """``read_survey(..., engine="dask")``: the files checked, then read lazily."""
+    if return_codebook:
+        raise OptionError("return_codebook=True applies to engine='pandas'",
+                          hint="read one of the files with engine='pandas' and "
+                               "return_codebook=True to start a codebook for them all")
+    files = data_files(path)
+    kinds = {f: _format_of(f) for f in files}
+    lazy = [f for f, k in kinds.items() if k not in ("text", "parquet")]
+    if lazy:
+        raise UnsupportedFormatError(
+            f"engine='dask' reads Parquet and text (CSV) files, not {str(lazy[0])!r}",
+            hint="read Stata, SPSS and Excel files with engine='pandas', or convert them to "
+                 "Parquet first")
+    if len(set(kinds.values())) > 1:
+        text = [f.name for f, k in kinds.items() if k == "text"]
+        parquet = [f.name for f, k in kinds.items() if k == "parquet"]
+        raise UnsupportedFormatError(
+            f"{os.fspath(path)!r} holds both Parquet files ({listing(parquet, 3)}) and text "
+            f"files ({listing(text, 3)})",
+            hint="give a glob pattern that names the files of one format, e.g. 'folder/*.parquet'")
+    kind = kinds[files[0]]
+    skip = _check_options(files[0], kind, sep=sep, decimal=decimal, encoding=encoding,
+                          sheet=sheet, skiprows=skiprows)
+    return read_partitioned(files, kind, codebook, sep=sep, decimal=decimal, encoding=encoding,
+                            skiprows=skip)
 
 
 def _existing_file(path: str | os.PathLike[str]) -> Path:
@@ -252,27 +317,3 @@ def _as_codebook(codebook: CodebookLike | None) -> Codebook | None:
     if isinstance(codebook, Mapping):
         return Codebook.from_dict(codebook)
     return Codebook.from_file(codebook)
-
-
-def _read_parquet(path: Path) -> Raw:
-    try:
-        df = pd.read_parquet(path, engine="pyarrow")
-    except (pa.ArrowException, OSError, ValueError) as err:
-        raise unreadable(path, "Parquet", err) from None
-    notes = []
-    index = df.index
-    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
-            and index.name is None):
-        kept = [n for n in index.names if n is not None]
-        df = df.reset_index(level=[i for i, n in enumerate(index.names) if n is None], drop=True)
-        df = df.reset_index() if kept else df
-        notes.append(said(f"The row index stored in the file was made column(s) {listing(kept)}.",
-                          "L'index des lignes enregistré dans le fichier est devenu la ou les "
-                          f"colonnes {french_listing(listing(kept))}.")
-                     if kept else said("The row labels stored in the file were dropped; rows are "
-                                       "numbered in file order.",
-                                       "Les étiquettes de lignes enregistrées dans le fichier ont "
-                                       "été abandonnées ; les lignes sont numérotées dans l'ordre "
-                                       "du fichier."))
-        df = df.reset_index(drop=True)
-    return Raw(df, notes=tuple(notes))

@@ -40,13 +40,19 @@ _SAMPLE_LINES = 1000
 
 
 def read_text(path: Path, declared: Declared, sep: str | None, decimal: str | None,
-              encoding: str | None, skiprows: int) -> Raw:
-    data = path.read_bytes()
-    if path.suffix.lower() == ".gz":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as err:
-            raise unreadable(path, "gzip", err) from None
+              encoding: str | None, skiprows: int, head: int | None = None) -> Raw:
+    """The file read; with ``head``, only its lines in the first ``head`` bytes (of the
+    text, once decompressed), for its column names."""
+    zipped = path.suffix.lower() == ".gz"
+    try:
+        if head is not None:
+            data = _first_bytes(path, head, gzip.open if zipped else open)
+        else:
+            data = gzip.decompress(path.read_bytes()) if zipped else path.read_bytes()
+    except (OSError, EOFError, zlib.error) as err:
+        if not zipped:
+            raise
+        raise unreadable(path, "gzip", err) from None
     if not data or data.isspace():
         raise EmptyFileError(f"{str(path)!r} is empty", hint="check that the export completed")
     text, notes, undecodable, utf8 = decode_text(path, data, encoding)
@@ -70,6 +76,14 @@ def read_text(path: Path, declared: Declared, sep: str | None, decimal: str | No
         raise encoding_error(path, cells, undecodable, encoding or "utf-8")
     df, decimal, more = cells_to_frame(path, cells, declared, decimal, sniff=True)
     return Raw(df, decimal=decimal, notes=(*notes, *more))
+
+
+def _first_bytes(path: Path, size: int, opener: Any = open) -> bytes:
+    """The first ``size`` bytes of the file up to the last line break among them (all of
+    it when shorter)."""
+    with opener(path, "rb") as stream:
+        data: bytes = stream.read(size + 1)
+    return data if len(data) <= size else data[:data.rfind(b"\n", 0, size) + 1]
 
 
 def _lines(text: str, skip: int) -> Iterator[str]:

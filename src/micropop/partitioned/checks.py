@@ -41,7 +41,7 @@ from micropop.partitioned.passes import (
 __all__ = ["check_design_columns", "check_weights", "refuse_bad_values", "refuse_crossing"]
 
 
-def check_weights(ddf: Any, column: str, source: str) -> np.ndarray:
+def check_weights(ddf: Any, column: str, source: str, probs: bool = False) -> np.ndarray:
     """Refuse missing, negative or infinite weights; return the rows of each partition.
 
     Parameters
@@ -51,6 +51,8 @@ def check_weights(ddf: Any, column: str, source: str) -> np.ndarray:
         The weight column to test.
     source : str
         The user's column, for the message.
+    probs : bool, default False
+        ``source`` holds selection probabilities: each must be in (0, 1].
 
     Returns
     -------
@@ -64,19 +66,27 @@ def check_weights(ddf: Any, column: str, source: str) -> np.ndarray:
     ...               "w", "w").tolist()
     [2, 1]
     """
-    w = ddf[column]
+    tested = source if probs else column
+
+    def bad(part: pd.DataFrame) -> np.ndarray:
+        values = part[tested].to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            flagged: np.ndarray = (~np.isfinite(values) | (values <= 0) | (values > 1)
+                                   if probs else ~np.isfinite(values) | (values < 0))
+        return flagged
+
     lengths, n_bad = compute(ddf.map_partitions(len, meta=(None, np.int64)),
-                             (~np.isfinite(w) | (w < 0)).sum())
+                             ddf.map_partitions(lambda part: int(bad(part).sum()),
+                                                meta=(None, np.int64)).sum())
     if int(n_bad):
-        def bad(part: pd.DataFrame) -> np.ndarray:
-            values = part[column].to_numpy(dtype=float, na_value=np.nan)
-            with np.errstate(invalid="ignore"):
-                flagged: np.ndarray = ~np.isfinite(values) | (values < 0)
-            return flagged
         found = locate(ddf, bad, [source])
-        raise WeightError(f"weights column {source!r} has {int(n_bad)} missing, negative "
-                          f"or infinite value(s): {where_text(ddf, found)}",
-                          hint="fix or drop those rows before building the design")
+        what = ("missing values or values outside (0, 1]" if probs
+                else "missing, negative or infinite value(s)")
+        raise WeightError(f"{'probs' if probs else 'weights'} column {source!r} has "
+                          f"{int(n_bad)} {what}: {where_text(ddf, found)}",
+                          hint="give selection probabilities in (0, 1], or the weights as "
+                               "weights=" if probs else
+                               "fix or drop those rows before building the design")
     return np.asarray(lengths, dtype=np.int64)
 
 
@@ -126,7 +136,7 @@ def refuse_crossing(ddf: Any, table: pd.DataFrame, psu: str, stratum: str) -> No
     >>> refuse_crossing(dd.from_pandas(df, npartitions=3), df, "psu", "h")
     Traceback (most recent call last):
     ...
-    micropop.errors.PartitionError: PSU 7 of column 'psu' is in 2 strata of 'h' (1, 2), ...
+    micropop.errors.PartitionError: PSU 7 of column 'psu' is in 2 strata of 'h' (in h 1: ...
     """
     per_psu = table.groupby(psu, dropna=False, observed=True)[stratum].nunique()
     crossing = per_psu[per_psu > 1]
@@ -135,12 +145,16 @@ def refuse_crossing(ddf: Any, table: pd.DataFrame, psu: str, stratum: str) -> No
     unit = crossing.index[0]
     unit = unit.item() if isinstance(unit, np.generic) else unit
     strata = sorted(table.loc[table[psu] == unit, stratum].unique().tolist(), key=str)
-    found = locate(ddf, lambda part: (part[psu] == unit).to_numpy(dtype=bool, na_value=False),
-                   [stratum])
+    places = []
+    for value in strata[:5]:  # the first row of the PSU in each of its strata
+        def in_stratum(part: pd.DataFrame, value: Any = value) -> np.ndarray:
+            mask = (part[psu] == unit) & (part[stratum] == value)
+            flagged: np.ndarray = mask.to_numpy(dtype=bool, na_value=False)
+            return flagged
+        places.append(f"in {stratum} {value}: {where_text(ddf, locate(ddf, in_stratum, [], 1))}")
     raise PartitionError(
         f"PSU {unit!r} of column {psu!r} is in {len(strata)} strata of {stratum!r} "
-        f"({', '.join(map(str, strata[:5]))}), {where_text(ddf, found)}; "
-        f"{len(crossing)} PSU(s) cross strata",
+        f"({'; '.join(places)}); {len(crossing)} PSU(s) cross strata",
         hint="PSU ids repeated in different strata are different PSUs: pass nest=True; "
              "otherwise fix the stratum of those rows")
 

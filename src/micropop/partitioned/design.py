@@ -47,11 +47,14 @@ from micropop.partitioned.checks import (
     refuse_crossing,
 )
 from micropop.partitioned.passes import (
+    COMPLETE,
     COUNT,
     WEIGHT,
     RowFunction,
     compute,
     empty_partition,
+    remember_files,
+    remembered_files,
     unit_table,
 )
 from micropop.partitioned.recorded import RecordedSteps
@@ -62,7 +65,8 @@ __all__ = ["PartitionedDesign"]
 
 #: The full-sample weight of a row (1 / probs when probs= is given).
 _WEIGHT_COLUMN = "__weight"
-_FACTOR, _IN = "__factor", "__in"  # a row's weighting factor; in the design's subset
+#: A row's weighting factor; in the design's subset; weights derived from the fpc.
+_FACTOR, _IN, _DERIVED = "__factor", "__in", "__derived"
 #: Methods of in-memory designs that a Dask design refuses by name (InMemoryOnlyError).
 _IN_MEMORY = frozenset({"quantile", "var", "cov", "corr", "glm", "olr", "ttest", "trim",
                         "weight_summary", "assign", "weights", "frame", "full_weights"})
@@ -87,7 +91,8 @@ class PartitionedDesign(RecordedSteps):
         The rows, lazily (e.g. ``dd.read_parquet("census/*.parquet")`` or
         ``mp.read_survey("census/", engine="dask")``).
     weights : str, optional
-        The weight column (or give ``probs``).
+        The weight column (or give ``probs``; with neither, the weights come
+        from the fpc as R's: the product over stages of ``N_h / n_h``, else 1).
     strata, psu, fpc : str or list of str, optional
         As :class:`~micropop.SurveyDesign`: one column per stage.
     probs : str, optional
@@ -126,7 +131,7 @@ class PartitionedDesign(RecordedSteps):
     """
 
     __slots__ = ("_ddf", "_spec", "_options", "_unit_keys", "_offsets", "_steps", "_degf",
-                 "_n_units", "_source", "_memory")
+                 "_n_units", "_source", "_memory", "_derived")
 
     #: Which engine holds the rows (in-memory designs say "pandas").
     engine = "dask"
@@ -141,6 +146,7 @@ class PartitionedDesign(RecordedSteps):
     _n_units: int
     _source: str
     _memory: Any  # the in-memory design class (SurveyDesign), given by it
+    _derived: bool  # no weights= nor probs=: weights from the fpc, as R (or 1)
 
     def __init__(self, data: Any, weights: str | None = None, strata: Columns = None,
                  psu: Columns = None, fpc: Columns = None, probs: str | None = None,
@@ -156,19 +162,19 @@ class PartitionedDesign(RecordedSteps):
         for flag, value in (("nest", nest), ("ultimate_cluster", ultimate_cluster),
                             ("adjust_domain_lonely", adjust_domain_lonely)):
             check_option(flag, value, [True, False])
-        if (weights is None) == (probs is None):
-            raise DesignError("a Dask design needs exactly one of weights= or probs=",
-                              hint="name the weight column, e.g. weights='w' (weights "
-                                   "derived from the fpc alone need an in-memory design)")
+        if weights is not None and probs is not None:
+            raise DesignError("both weights and probs were given",
+                              hint="give one of them: weights = 1 / probs")
         strata_cols, psu_cols, fpc_cols = (as_columns(strata, "strata"),
                                            as_columns(psu, "psu"), as_columns(fpc, "fpc"))
         weight_col = weights if weights is not None else probs
-        assert weight_col is not None
-        as_columns(weight_col, "weights" if weights is not None else "probs")
+        role = "weights" if weights is not None else "probs"
+        if weight_col is not None:
+            as_columns(weight_col, role)
+        given = [] if weight_col is None else [(role, weight_col)]
         empty = empty_partition(data)
-        require_columns(empty, [weight_col, *strata_cols, *psu_cols, *fpc_cols])
-        for role, name in (("weights" if weights is not None else "probs", weight_col),
-                           *(("fpc", c) for c in fpc_cols)):
+        require_columns(empty, [c for _, c in given] + [*strata_cols, *psu_cols, *fpc_cols])
+        for role, name in (*given, *(("fpc", c) for c in fpc_cols)):
             if not (pd.api.types.is_numeric_dtype(empty[name])
                     and not pd.api.types.is_bool_dtype(empty[name])):
                 raise WeightError(f"{role} column {name!r} is {empty[name].dtype}, not numbers",
@@ -176,11 +182,13 @@ class PartitionedDesign(RecordedSteps):
         if _WEIGHT_COLUMN in empty.columns:
             raise DesignError(f"column {_WEIGHT_COLUMN!r} is reserved by the Dask engine",
                               hint="rename it")
-        source = weight_col
+        source = weight_col or "(from the fpc)"
         inverse = probs is not None
-        ddf = data.assign(**{_WEIGHT_COLUMN: data[source].astype(float)})
+        ddf = data.assign(**{_WEIGHT_COLUMN: 1.0 if weight_col is None
+                             else data[weight_col].astype(float)})
         if inverse:
             ddf = ddf.assign(**{_WEIGHT_COLUMN: 1.0 / ddf[_WEIGHT_COLUMN]})
+        remember_files(ddf, remembered_files(data) or [])  # read_survey's: errors name them
         spec = {"strata": strata, "psu": psu, "fpc": fpc, "nest": nest}
         options = {"lonely_psu": lonely_psu, "ultimate_cluster": ultimate_cluster,
                    "adjust_domain_lonely": adjust_domain_lonely}
@@ -188,24 +196,29 @@ class PartitionedDesign(RecordedSteps):
         slots: dict[str, object] = {
             "_ddf": ddf, "_spec": spec, "_options": options, "_unit_keys": unit_keys,
             "_steps": (), "_offsets": None, "_degf": 0, "_n_units": 0,
-            "_source": f"1 / {source!r}" if inverse else repr(source), "_memory": memory}
+            "_source": f"1 / {source!r}" if inverse else repr(source), "_memory": memory,
+            "_derived": weight_col is None}
         for slot, content in slots.items():
             object.__setattr__(self, slot, content)
-        self._build(source, psu_cols, strata_cols)
+        self._build(source, psu_cols, strata_cols, probs=inverse)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("designs are immutable; methods return new designs")
 
     # --- building -----------------------------------------------------------------
 
-    def _build(self, source: str, psu_cols: list[str], strata_cols: list[str]) -> None:
+    def _build(self, source: str, psu_cols: list[str], strata_cols: list[str],
+               probs: bool = False) -> None:
         """The structure pass: weights and design columns checked, the unit table kept."""
         ddf = self._ddf
-        counts = check_weights(ddf, _WEIGHT_COLUMN, source)
+        counts = check_weights(ddf, _WEIGHT_COLUMN, source, probs=probs)
         offsets = np.concatenate([[0], np.cumsum(counts)])[:-1]
         object.__setattr__(self, "_offsets", None if psu_cols else offsets)
         keys = list(self._unit_keys)
         check_design_columns(ddf, keys)
+        if self._derived:
+            self._derive_weights(keys, offsets)
+            ddf = self._ddf
         if psu_cols:
             table = unit_table(ddf, weights=_WEIGHT_COLUMN, keys=keys)
             if strata_cols and not self._spec["nest"]:
@@ -221,6 +234,23 @@ class PartitionedDesign(RecordedSteps):
                               ) if keys else 1
             object.__setattr__(self, "_degf", n_held - strata_held)
             object.__setattr__(self, "_n_units", int(held[COUNT].sum()))
+
+    def _derive_weights(self, keys: list[str], offsets: np.ndarray) -> None:
+        """Weights from the fpc (the product over stages of N_h / n_h, as R), or 1.
+
+        The in-memory design computes them on the table of sampled units (for
+        a design without PSUs, a table of rows: built once, here); each row
+        then takes the weight of its unit.
+        """
+        table = unit_table(self._ddf, weights=_WEIGHT_COLUMN, keys=keys,
+                           offsets=None if self._spec["psu"] else offsets)
+        structure = self._memory(table, weights=None, **self._spec, **self._options)
+        if not keys:
+            return  # equal probability: every weight is 1, as R (which warns, as in memory)
+        weights = table[keys].assign(**{_DERIVED: structure.full_weights})
+        weights = weights.drop_duplicates(keys)
+        rows = self._ddf.drop(columns=[_WEIGHT_COLUMN]).merge(weights, how="left", on=keys)
+        object.__setattr__(self, "_ddf", rows.rename(columns={_DERIVED: _WEIGHT_COLUMN}))
 
     def _in_memory(self, table: pd.DataFrame) -> Design:
         """The in-memory design on a per-unit table (steps not applied)."""
@@ -272,7 +302,8 @@ class PartitionedDesign(RecordedSteps):
     def unit_design(self, means: Sequence[str] = (), keys: Sequence[str] = (), *,
                     na_rm: bool = False, check: Sequence[str] = (),
                     sums: Mapping[str, RowFunction] | None = None,
-                    derived: Mapping[str, RowFunction] | None = None) -> Design:
+                    derived: Mapping[str, RowFunction] | None = None,
+                    uses: Sequence[str] = ()) -> Design:
         """One pass: the in-memory design on the per-unit table, steps replayed.
 
         Parameters
@@ -288,6 +319,9 @@ class PartitionedDesign(RecordedSteps):
             Columns whose missing values are refused without ``na_rm``.
         sums, derived : mapping of str to function, optional
             As :func:`~micropop.partitioned.passes.unit_table`.
+        uses : sequence of str, optional
+            The columns ``sums`` and ``derived`` read: given, the pass reads
+            only the columns it needs (as it does without ``sums``/``derived``).
 
         Returns
         -------
@@ -307,10 +341,16 @@ class PartitionedDesign(RecordedSteps):
         """
         step_keys = [k for step in self._steps for k in step.keys]
         group = list(dict.fromkeys([*self._unit_keys, *keys, *step_keys]))
-        refuse_bad_values(self._ddf, means, [c for c in check if c not in means], na_rm)
-        means = [m for m in means if m not in group]  # a cell column is its own mean
-        table = unit_table(self._ddf, weights=_WEIGHT_COLUMN, keys=group, means=means,
+        require_columns(empty_partition(self._ddf), [*means, *group, *check, *uses])
+        cells = [m for m in means if m not in group]  # a cell column is its own mean
+        rows = self._ddf
+        if not (sums or derived) or uses:  # read only the columns the pass needs
+            rows = rows[list(dict.fromkeys([_WEIGHT_COLUMN, *group, *cells, *uses]))]
+        table = unit_table(rows, weights=_WEIGHT_COLUMN, keys=group, means=cells,
                            sums=sums, derived=derived, offsets=self._offsets)
+        if _suspect(table, cells, [c for c in check if c in group], na_rm):
+            # the counting pass names the column, the file and the row
+            refuse_bad_values(self._ddf, means, [c for c in check if c not in means], na_rm)
         design = self._in_memory(table)
         for step in self._steps:
             design = step.apply(design)
@@ -551,3 +591,11 @@ def _no_deff(deff: object) -> None:
             hint="estimate without deff=, or compute the design effect on an in-memory "
                  "design (des.compute(), or a subset of the rows)")
 
+
+def _suspect(table: pd.DataFrame, means: list[str], cells: list[str], na_rm: bool) -> bool:
+    """Whether the per-unit table shows missing (without ``na_rm``) or infinite values."""
+    complete = table[COMPLETE].to_numpy()
+    if not na_rm and (not complete.all() or bool(table[cells].isna().to_numpy().any())):
+        return True
+    values = table.loc[complete, means].to_numpy(dtype=float)
+    return not bool(np.isfinite(values).all())

@@ -39,7 +39,8 @@ from micropop.errors import MicropopError, SchedulerError, describe_rows
 from micropop.partitioned._dask import require_dask
 
 __all__ = ["COMPLETE", "COUNT", "ROW", "WEIGHT", "RowFunction", "compute", "empty_partition",
-           "locate", "partition_name", "remember_files", "unit_table", "where_text"]
+           "locate", "partition_name", "remember_files", "remembered_files", "unit_table",
+           "where_text"]
 
 #: Columns of the per-unit table: the sum of weights, the count of rows, whether
 #: every analysis value of the cell's rows is present, the row number (unclustered).
@@ -70,6 +71,32 @@ def remember_files(ddf: Any, files: Sequence[str]) -> None:
     """
     if len(files) == ddf.npartitions:
         _FILES[_token(ddf)] = [str(f) for f in files]
+
+
+def remembered_files(ddf: Any) -> list[str] | None:
+    """The files :func:`remember_files` recorded for ``ddf``, or None.
+
+    Parameters
+    ----------
+    ddf : dask.dataframe.DataFrame
+
+    Returns
+    -------
+    list of str or None
+        One file per partition, in order.
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> ddf = dd.from_pandas(pd.DataFrame({"w": [3.0, 4.0]}), npartitions=2)
+    >>> remembered_files(ddf) is None
+    True
+    >>> remember_files(ddf, ["c.parquet", "d.parquet"])
+    >>> remembered_files(ddf)
+    ['c.parquet', 'd.parquet']
+    """
+    files = _FILES.get(_token(ddf))
+    return None if files is None or len(files) != ddf.npartitions else list(files)
 
 
 def partition_name(ddf: Any, number: int) -> str:
@@ -171,9 +198,26 @@ class _Plan:
             out[ROW] = self.offsets[number] + np.arange(len(part), dtype=np.int64)
         return pd.DataFrame(out, index=part.index)
 
+    def summed(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """One partition's rows summed per group (indexed by the group columns)."""
+        return rows.groupby(self.group, dropna=False, observed=True, sort=False).sum()
+
     @property
     def group(self) -> list[str]:
         return self.keys + [COMPLETE] + ([ROW] if self.offsets is not None else [])
+
+
+def _partition_sums(part: pd.DataFrame, plan: _Plan,
+                    partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
+    return plan.summed(plan.rows(part, partition_info))
+
+
+def _combine(tables: pd.DataFrame) -> pd.DataFrame:
+    """Partial per-group sums (stacked) summed again per group."""
+    if not isinstance(tables.index, pd.MultiIndex):
+        return tables.groupby(level=0, dropna=False, observed=True, sort=False).sum()
+    return tables.groupby(level=list(range(tables.index.nlevels)), dropna=False,
+                          observed=True, sort=False).sum()
 
 
 def unit_table(ddf: Any, *, weights: str, keys: Sequence[str], means: Sequence[str] = (),
@@ -205,7 +249,8 @@ def unit_table(ddf: Any, *, weights: str, keys: Sequence[str], means: Sequence[s
     Returns
     -------
     pandas.DataFrame
-        One row per group, sorted by the keys: the keys, ``__complete``,
+        One row per group, sorted by the keys (by ``__row`` with ``offsets``): the keys,
+        ``__complete``,
         ``__row`` (with ``offsets``), ``__w``, ``__n``, the means and the sums.
 
     Examples
@@ -221,17 +266,23 @@ def unit_table(ddf: Any, *, weights: str, keys: Sequence[str], means: Sequence[s
     require_dask()
     plan = _Plan(weights, list(keys), list(means), dict(sums or {}), dict(derived or {}),
                  offsets)
-    rows = ddf.map_partitions(plan.rows, meta=plan.rows(_meta(ddf, plan)))
-    grouped = rows.groupby(plan.group, dropna=False, observed=True, sort=False).sum(
-        split_every=8)
-    (table,) = compute(grouped)
+    meta = plan.summed(plan.rows(_meta(ddf, plan)))
+    # one table per partition, then a tree of sums to one table: no shuffle, and the
+    # tables' size is that of the units and cells, not of the rows
+    partial = ddf.map_partitions(_partition_sums, plan, meta=meta)
+    reduced = partial.reduction(_combine, aggregate=_combine, combine=_combine, meta=meta,
+                                split_every=8)
+    (table,) = compute(reduced)
     table = table.reset_index()
     for name in plan.means:
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = table[name].to_numpy() / table[WEIGHT].to_numpy()
         held = table[WEIGHT].to_numpy() != 0
         table[name] = np.where(table[COMPLETE].to_numpy(), np.where(held, mean, 0.0), np.nan)
-    ordered: pd.DataFrame = table.sort_values(plan.group, kind="stable", na_position="last")
+    # units in the order the in-memory design reads them: by their keys, or (each row
+    # its own unit) in the order of the rows, as BRR pairs and bootstrap draws depend on it
+    order = [ROW] if offsets is not None else plan.group
+    ordered: pd.DataFrame = table.sort_values(order, kind="stable", na_position="last")
     return ordered.reset_index(drop=True)
 
 
@@ -331,5 +382,6 @@ def where_text(ddf: Any, found: list[tuple[int, list[int], list[str]]]) -> str:
     >>> where_text(ddf, [(1, [1], ["-1.0"])])
     'partition 2: row 1 (value: -1.0)'
     """
-    return "; ".join(f"{partition_name(ddf, number)}: {describe_rows(rows, values)}"
+    return "; ".join(f"{partition_name(ddf, number)}: "
+                     f"{describe_rows(rows, values if any(values) else None)}"
                      for number, rows, values in found)

@@ -115,6 +115,9 @@ class RecordedSteps:
         ------
         OptionError
             A seed that is not an integer.
+        DesignError
+            A method the design cannot have (``"jk1"`` with strata, ``"brr"``
+            without pairs), as in memory.
 
         Examples
         --------
@@ -128,9 +131,11 @@ class RecordedSteps:
         if seed is not None and not isinstance(seed, (int, np.integer)):
             raise OptionError("a Dask design's bootstrap takes an integer seed",
                               hint="pass seed=2024")
-        return self._record(Step("replicate", {"method": method, "replicates": replicates,
-                                               "seed": seed, "fay_rho": fay_rho, "mse": mse},
-                                 ()))
+        new = self._record(Step("replicate", {"method": method, "replicates": replicates,
+                                              "seed": seed, "fay_rho": fay_rho, "mse": mse},
+                                ()))
+        new.unit_design()  # make them now: refuse a bad method here, not at the first estimate
+        return new
 
     @documented_as("micropop.weighting.rake.poststratify")
     def poststratify(self, strata: str | Sequence[str], population: Any,

@@ -16,6 +16,8 @@ data. The file is TOML; paths are relative to the file itself. Only
     encoding = "cp1252"           # optional: a text file's encoding, separator and
     sep = ";"                     #   decimal mark (default: guessed, and the report
     decimal = ","                 #   says which encoding was read)
+    # engine = "dask"             # optional: file is a folder or a glob of Parquet/CSV
+                                  #   files, read with Dask (module config_engine)
 
     [weighting]                   # optional: re-weight the worker survey
     method = "rake"               # rake | calibrate | poststratify
@@ -104,6 +106,7 @@ from micropop._bilingual import french, note
 from micropop.design import SurveyDesign
 from micropop.errors import ConfigError, MicropopError, NonNumericError, OptionError, check_number
 from micropop.io import read_survey
+from micropop.report.config_engine import read_lazily, survey_engine
 from micropop.report.config_france import france_inputs
 from micropop.report.config_keys import KEYS
 from micropop.report.config_margins import MARGINS_COLUMNS, margin_targets
@@ -216,6 +219,8 @@ _BINARY = (".parquet", ".xlsx", ".dta", ".sav", ".zsav")
 
 
 def _read(table: ConfigTable) -> tuple[pd.DataFrame, Path]:
+    if table.name == "survey" and survey_engine(table) == "dask":
+        return read_lazily(table, _reading(table), table.path("codebook", required=False))
     return _read_file(table, "file", table.path("codebook", required=False))
 
 

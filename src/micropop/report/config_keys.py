@@ -58,7 +58,11 @@ KEYS: dict[str, dict[str, str]] = {
                   "with low pay), one sub-table [models.NAME] each; NAME names its files "
                   "(model_NAME.csv, model_NAME.png).",
     },
-    "survey": dict(_DESIGN, **_READING),
+    "survey": dict(_DESIGN, **_READING, engine=(
+        "pandas (default) or dask: with dask, file is a folder, a glob such as "
+        "\"census/*.parquet\" or one file, of Parquet or CSV files with the same columns, read "
+        "with Dask and checked file by file (needs pip install 'micropop[dask]'); the rows are "
+        "then gathered in memory for the report's sections, as a note of the report says.")),
     "weighting": {
         "method": "rake, calibrate or poststratify.",
         "margins": "A margins file (columns variable, level, target) or an inline table "

@@ -1,0 +1,221 @@
+"""The Dask design: the same numbers whatever the partitioning, and its refusals.
+
+A property test cuts generated surveys at random points (empty partitions and
+PSUs split across partitions included) and checks every estimator against the
+in-memory engine; the refusals name the partition (file) and the row.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+dd = pytest.importorskip("dask.dataframe")
+
+import dask  # noqa: E402
+
+import micropop as mp  # noqa: E402
+from micropop.errors import (  # noqa: E402
+    DesignError,
+    InfiniteValueError,
+    InMemoryOnlyError,
+    MissingDependencyError,
+    MissingValuesError,
+    PartitionError,
+    SchedulerError,
+    WeightError,
+)
+from micropop.estimation import survey_var  # noqa: E402
+from micropop.models import glm  # noqa: E402
+from micropop.partitioned import require_dask  # noqa: E402
+from micropop.partitioned.passes import remember_files  # noqa: E402
+from micropop.weighting import weight_summary  # noqa: E402
+
+RTOL = 1e-10
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _sync_scheduler():
+    with dask.config.set(scheduler="sync"):
+        yield
+
+
+def survey(seed: int, n: int = 120) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    stratum = np.sort(rng.integers(0, 4, n))
+    psu = stratum * 100 + rng.integers(0, 5, n)
+    order = np.lexsort((psu, stratum))
+    return pd.DataFrame({
+        "h": stratum[order], "psu": psu[order],
+        "w": rng.uniform(0.5, 30.0, n),
+        "y": rng.normal(10.0, 3.0, n).round(2),
+        "x": rng.uniform(1.0, 5.0, n),
+        "sex": pd.Categorical(rng.choice(["f", "m"], n)),
+        "region": rng.choice(["nord", "sud", "est"], n),
+        "weekly": rng.random(n) < 0.3,
+    })
+
+
+def cut(frame: pd.DataFrame, points: list[int]) -> dd.DataFrame:
+    bounds = [0, *sorted(min(p, len(frame)) for p in points), len(frame)]
+    pieces = [frame.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    return dd.from_map(lambda piece: piece, pieces, meta=frame.iloc[:0], enforce_metadata=False)
+
+
+def same(ours, memory) -> None:
+    a, b = ours.to_frame(), memory.to_frame()
+    assert list(a.index) == list(b.index)
+    for column in ("estimate", "se", "ci_low", "ci_high"):
+        np.testing.assert_allclose(a[column], b[column], rtol=RTOL, atol=1e-12, err_msg=column)
+    assert (a["n"] == b["n"]).all() and (a["df"] == b["df"]).all()
+
+
+CALLS = [
+    lambda d: d.mean(["y", "sex"]),
+    lambda d: d.total("y", by="region"),
+    lambda d: d.ratio("y", "x", by="sex"),
+    lambda d: d.proportion("weekly", ci="beta", by="sex"),
+    lambda d: d.subset("region != 'est'").mean("y", by="sex"),
+    lambda d: d.poststratify("sex", {"f": 900, "m": 1100}).mean("y"),
+]
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**16), points=st.lists(st.integers(0, 120), min_size=6,
+                                                      max_size=9))
+def test_results_do_not_depend_on_the_partitioning(seed, points):
+    frame = survey(seed)
+    memory = mp.SurveyDesign(frame, weights="w", strata="h", psu="psu")
+    design = mp.SurveyDesign(cut(frame, points), weights="w", strata="h", psu="psu")
+    assert design.degf == memory.degf
+    for call in CALLS:
+        same(call(design), call(memory))
+
+
+def test_unclustered_and_fpc_derived_weights_match_memory():
+    frame = survey(3).assign(N=lambda d: d.groupby("h")["w"].transform("size") * 7,
+                             p=lambda d: d["x"] / 10)
+    for kwargs in ({"weights": "w", "strata": "h"}, {"strata": "h", "fpc": "N"},
+                   {"probs": "p"}):
+        memory = mp.SurveyDesign(frame, **kwargs)
+        design = mp.SurveyDesign(cut(frame, [0, 10, 10, 55, 90, 120]), **kwargs)
+        same(design.mean("y", by="sex"), memory.mean("y", by="sex"))
+        same(design.replicate("bootstrap", replicates=30, seed=4).mean("y"),
+             memory.replicate("bootstrap", replicates=30, seed=4).mean("y"))
+
+
+def test_chisq_and_calibration_match_memory():
+    frame = survey(5)
+    memory = mp.SurveyDesign(frame, weights="w", strata="h", psu="psu")
+    design = mp.SurveyDesign(cut(frame, [7, 7, 40, 77, 101, 119]), weights="w", strata="h",
+                             psu="psu")
+    a, b = design.chisq("sex", "region"), memory.chisq("sex", "region")
+    np.testing.assert_allclose(a.to_frame()["statistic"], b.to_frame()["statistic"], rtol=RTOL)
+    targets = {"sex": {"f": 1000.0, "m": 1000.0}, "x": 6000.0}
+    same(design.calibrate(targets).mean("y", by="region"),
+         memory.calibrate(targets).mean("y", by="region"))
+    same(design.replicate("jkn").mean("y"), memory.replicate("jkn").mean("y"))
+    with pytest.raises(DesignError, match="jk1"):
+        design.replicate("jk1")
+
+
+# --- refusals ------------------------------------------------------------------------
+
+
+@settings(max_examples=20, deadline=None)
+@given(row=st.integers(0, 119), bad=st.sampled_from([np.nan, -1.0, np.inf]),
+       points=st.lists(st.integers(0, 120), min_size=6, max_size=8))
+def test_bad_weights_are_refused_with_their_partition_and_row(row, bad, points):
+    frame = survey(1)
+    frame.loc[row, "w"] = bad
+    ddf = cut(frame, points)
+    bounds = [0, *sorted(min(p, 120) for p in points), 120]
+    partition = max(i for i, start in enumerate(bounds[:-1]) if start <= row < bounds[i + 1])
+    within = row - bounds[partition] + 1
+    with pytest.raises(WeightError) as info:
+        mp.SurveyDesign(ddf, weights="w", strata="h", psu="psu")
+    assert f"partition {partition + 1}: row {within} " in str(info.value)
+
+
+def test_probabilities_outside_0_1_are_refused():
+    frame = survey(2)
+    with pytest.raises(WeightError, match=r"probs column 'x' has 120 .*\(0, 1\]"):
+        mp.SurveyDesign(cut(frame, [25, 60]), probs="x")
+
+
+def test_bad_weights_name_the_file():
+    frame = survey(2)
+    frame.loc[30, "w"] = -3.0
+    ddf = cut(frame, [25, 60])
+    remember_files(ddf, ["a.parquet", "b.parquet", "c.parquet"])
+    with pytest.raises(WeightError, match=r"partition 2 \(file 'b.parquet'\): row 6"):
+        mp.SurveyDesign(ddf, weights="w", psu="psu")
+
+
+def test_a_psu_in_two_strata_is_refused_naming_the_partitions():
+    frame = survey(2)
+    frame.loc[100, "psu"] = frame.loc[0, "psu"]  # a PSU of stratum 0 seen in stratum 3
+    with pytest.raises(PartitionError, match="pass nest=True") as info:
+        mp.SurveyDesign(cut(frame, [50, 90]), weights="w", strata="h", psu="psu")
+    assert "in h 0: partition 1: row 1;" in str(info.value)
+    assert "in h 3: partition 3: row 11)" in str(info.value)
+
+
+def test_missing_design_values_and_analysis_values_are_refused():
+    frame = survey(6)
+    holed = frame.astype({"psu": float})
+    holed.loc[17, "psu"] = np.nan
+    with pytest.raises(DesignError, match="partition 1: row 18"):
+        mp.SurveyDesign(cut(holed, [40]), weights="w", psu="psu")
+    frame.loc[70, "y"] = np.nan
+    frame.loc[80, "x"] = np.inf
+    design = mp.SurveyDesign(cut(frame, [40]), weights="w", psu="psu")
+    with pytest.raises(MissingValuesError, match="partition 2: row 31"):
+        design.mean("y")
+    with pytest.raises(InfiniteValueError, match="partition 2: row 41"):
+        design.total("x")
+    memory = mp.SurveyDesign(frame, weights="w", psu="psu")
+    same(design.mean("y", na_rm=True), memory.mean("y", na_rm=True))
+
+
+@pytest.mark.parametrize("call", [
+    lambda d: d.glm("y ~ x"), lambda d: d.var("y"), lambda d: d.trim(upper=10.0),
+    lambda d: d.total("y", deff=True), lambda d: glm(d, "y ~ x"),
+    lambda d: weight_summary(d), lambda d: survey_var(d, "y"),
+])
+def test_in_memory_features_are_refused_by_name(call):
+    design = mp.SurveyDesign(cut(survey(0), [60]), weights="w")
+    with pytest.raises(InMemoryOnlyError) as info:
+        call(design)
+    assert "compute()" in info.value.hint
+
+
+def test_a_mask_subset_asks_for_a_condition():
+    design = mp.SurveyDesign(cut(survey(0), [60]), weights="w")
+    with pytest.raises(InMemoryOnlyError, match="condition in text"):
+        design.subset(np.ones(120, dtype=bool))
+
+
+def test_a_failing_scheduler_is_a_clear_error():
+    frame = survey(0)
+
+    def read(i: int) -> pd.DataFrame:
+        if i == 2:
+            raise OSError("worker lost the file part.2.parquet")
+        return frame.iloc[i * 40:(i + 1) * 40]
+
+    ddf = dd.from_map(read, [0, 1, 2], meta=frame.iloc[:0], enforce_metadata=False)
+    with pytest.raises(SchedulerError, match="part.2.parquet") as info:
+        mp.SurveyDesign(ddf, weights="w")
+    assert "nothing was written" in info.value.hint
+
+
+def test_without_dask_the_extra_is_named(monkeypatch):
+    monkeypatch.setitem(sys.modules, "dask.dataframe", None)
+    with pytest.raises(MissingDependencyError, match=r"pip install 'micropop\[dask\]'"):
+        require_dask()
