@@ -163,15 +163,15 @@ def write_replicate(folder: Path, rows: int, rows_per_file: int = 1_000_000) -> 
     rng = np.random.default_rng(SEED + 1)
     clusters = STRATA * PSUS_PER_STRATUM // CLUSTER_SIZE
     # Successive-difference factors (ACS): 1 +- 2**-1.5 ... held per cluster.
-    factors = 1.0 + rng.choice([-0.7071, 0.0, 0.7071], size=(clusters, REPLICATES))
-    factors = np.ascontiguousarray(factors)
+    factors = 1.0 + rng.choice([-0.7071, 0.0, 0.7071], size=(REPLICATES, clusters))
     start = 0
     for number in range((rows + rows_per_file - 1) // rows_per_file):
         n = min(rows_per_file, rows - start)
         cluster = np.sort(rng.integers(0, clusters, n)) if n else np.zeros(0, np.int64)
         w = rng.uniform(50.0, 150.0, n)
         block = {"cluster": cluster.astype(np.int32), "w": w}
-        reps = factors.T[:, cluster] * w  # one contiguous row per replicate
+        reps = np.take(factors, cluster, axis=1)  # one contiguous row per replicate
+        reps *= w
         for r in range(REPLICATES):
             block[f"rw{r + 1}"] = reps[r]
         block["y1"] = np.round(rng.lognormal(7.5, 0.8, n), 2)
@@ -401,6 +401,8 @@ def main() -> None:
     parser.add_argument("--data", default=None,
                         help="write the data once to this folder and keep it (reused when "
                              "it exists; delete it yourself)")
+    parser.add_argument("--write-only", action="store_true",
+                        help="with --data: write the data, time nothing")
     parser.add_argument("--profile", action="store_true",
                         help="also break the one pass down (check pass, grouped sums by task)")
     args = parser.parse_args()
@@ -455,6 +457,8 @@ def _run(args: argparse.Namespace, parts: set[str], root: Path, bench: Bench) ->
     on_disk = sum(p.stat().st_size for p in root.rglob("*.parquet"))
     print(f"data written in {time.perf_counter() - start:.0f} s: {on_disk / 1e9:.1f} GB "
           "of Parquet", flush=True)
+    if args.write_only:
+        return
 
     if "memory" in parts:
         bench.section = "memory"
