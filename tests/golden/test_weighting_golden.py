@@ -20,6 +20,7 @@ import pytest
 
 from micropop.design import SurveyDesign
 from support.paths import REFERENCE
+from support.weighting_golden import ESTIMATES, weighted
 
 GOLDEN = json.loads((REFERENCE / "golden_weighting.json").read_text())
 CASES = GOLDEN["cases"]
@@ -33,38 +34,12 @@ def design(kind: str):
     return des.replicate("jk1") if kind == "clus1_jk1" else des
 
 
-def weighted(call: dict, des):
-    """Run one case's weighting call, as the JSON spells it."""
-    method = call["method"]
-    if method == "poststratify":
-        population = call["population"]
-        if isinstance(population, list):  # a cross: [level, level, count] rows
-            population = {(a, b): count for a, b, count in population}
-        return des.poststratify(call["strata"], population)
-    if method == "rake":
-        return des.rake(call["margins"], max_iter=call["max_iter"], epsilon=call["epsilon"])
-    if method == "calibrate":
-        return des.calibrate(call["population"], method=call["calfun"],
-                             bounds=call.get("bounds"), epsilon=call.get("epsilon", 1e-7))
-    assert method == "trim"
-    return weighted(CASES[call["after"]]["call"], des).trim(
-        lower=call["lower"], upper=call["upper"], strict=call["strict"])
-
-
 @cache
 def result(name: str):
     case = CASES[name]
     return weighted(case["call"], design(case["design"]))
 
 
-ESTIMATES = {
-    "total_enroll": lambda d: d.total("enroll"),
-    "mean_api00": lambda d: d.mean("api00"),
-    "mean_comp_imp": lambda d: d.mean("comp.imp"),
-    "mean_api00_by_awards": lambda d: d.mean("api00", by="awards"),
-    "total_api00_by_stype": lambda d: d.total("api00", by="stype"),
-    "mean_api00_awards_yes": lambda d: d.subset("awards == 'Yes'").mean("api00"),
-}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -70,22 +70,28 @@ def cut(frame: pd.DataFrame, points: list[int]) -> dd.DataFrame:
 def same(ours, memory) -> None:
     a, b = ours.to_frame(), memory.to_frame()
     assert list(a.index) == list(b.index)
-    for column in ("estimate", "se", "ci_low", "ci_high"):
-        np.testing.assert_allclose(a[column], b[column], rtol=RTOL, atol=1e-12, err_msg=column)
+    for column in ("estimate", "se", "ci_low", "ci_high", "deff"):
+        if column in b:
+            np.testing.assert_allclose(a[column], b[column], rtol=RTOL, atol=1e-12,
+                                       err_msg=column)
     assert (a["n"] == b["n"]).all() and (a["df"] == b["df"]).all()
 
 
 CALLS = [
-    lambda d: d.mean(["y", "sex"]),
+    lambda d: d.mean(["y", "sex"], deff=True),
+    lambda d: d.ratio("y", "x", deff="replace"),
     lambda d: d.total("y", by="region"),
     lambda d: d.ratio("y", "x", by="sex"),
     lambda d: d.proportion("weekly", ci="beta", by="sex"),
+    lambda d: d.proportion("weekly", ci="xlogit"),
     lambda d: d.subset("region != 'est'").mean("y", by="sex"),
     lambda d: d.poststratify("sex", {"f": 900, "m": 1100}).mean("y"),
+    lambda d: d.rake({"sex": {"f": 900, "m": 1100},
+                      "region": {"nord": 500, "sud": 700, "est": 800}}).mean("y", by="weekly"),
 ]
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(seed=st.integers(0, 2**16), points=st.lists(st.integers(0, 120), min_size=6,
                                                       max_size=9))
 def test_results_do_not_depend_on_the_partitioning(seed, points):
@@ -185,7 +191,7 @@ def test_missing_design_values_and_analysis_values_are_refused():
 
 @pytest.mark.parametrize("call", [
     lambda d: d.glm("y ~ x"), lambda d: d.var("y"), lambda d: d.trim(upper=10.0),
-    lambda d: d.total("y", deff=True), lambda d: glm(d, "y ~ x"),
+    lambda d: glm(d, "y ~ x"),
     lambda d: weight_summary(d), lambda d: survey_var(d, "y"),
 ])
 def test_in_memory_features_are_refused_by_name(call):
@@ -193,6 +199,28 @@ def test_in_memory_features_are_refused_by_name(call):
     with pytest.raises(InMemoryOnlyError) as info:
         call(design)
     assert "compute()" in info.value.hint
+
+
+def test_design_effects_after_raking():
+    """Exact where a cell's rows have their own weights; refused where they share one."""
+    margins = {"sex": {"f": 900, "m": 1100}}
+    frame = survey(0)
+    design = mp.SurveyDesign(cut(frame, [60]), weights="w", psu="psu")
+    memory = mp.SurveyDesign(frame, weights="w", psu="psu")
+    same(design.rake(margins).mean("y", deff=True), memory.rake(margins).mean("y", deff=True))
+    shared = frame.assign(w=frame["psu"] % 7 + 1.0)  # one weight per PSU
+    design = mp.SurveyDesign(cut(shared, [60]), weights="w", psu="psu")
+    with pytest.raises(InMemoryOnlyError, match="raking"):
+        design.rake(margins).mean("y", deff=True)
+
+
+def test_design_effects_with_zero_weights_are_refused():
+    frame = survey(0)
+    frame.loc[5, "w"] = 0.0
+    design = mp.SurveyDesign(cut(frame, [60]), weights="w", psu="psu")
+    with pytest.raises(InMemoryOnlyError, match="zero weight"):
+        design.mean("y", deff=True)
+    same(design.mean("y"), mp.SurveyDesign(frame, weights="w", psu="psu").mean("y"))
 
 
 def test_a_mask_subset_asks_for_a_condition():

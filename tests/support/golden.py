@@ -65,12 +65,16 @@ def build(name: str) -> SurveyDesign | ReplicateDesign:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # R's "assuming equal probability" never applies here
         return SurveyDesign(fixture(spec["data"]), weights=single(spec["weights"]),
-                            strata=single(spec["strata"]), psu=single(spec["psu"]),
-                            fpc=single(spec["fpc"]), nest=spec["nest"],
-                            lonely_psu=lonely_policy(spec["lonely_psu"],
-                                                     GOLDEN["meta"]["survey_version"]),
-                            ultimate_cluster=spec["ultimate_cluster"],
-                            adjust_domain_lonely=spec["adjust_domain_lonely"])
+                            **design_options(spec))
+
+
+def design_options(spec: dict) -> dict:
+    """The design's arguments of a linearised golden design, but its data and weights."""
+    return {"strata": single(spec["strata"]), "psu": single(spec["psu"]),
+            "fpc": single(spec["fpc"]), "nest": spec["nest"],
+            "lonely_psu": lonely_policy(spec["lonely_psu"], GOLDEN["meta"]["survey_version"]),
+            "ultimate_cluster": spec["ultimate_cluster"],
+            "adjust_domain_lonely": spec["adjust_domain_lonely"]}
 
 
 def run(case: dict):
@@ -111,6 +115,20 @@ def quantile_r_names(est, by: bool) -> list[str]:
     frame = est.index.to_frame(index=False)
     names = frame["variable"] + "." + frame["level"]
     return (frame["domain"] + ":" + names).tolist() if by else names.tolist()
+
+
+def assert_quantile_case(est, case: dict) -> None:
+    """A quantile estimate as R's case: names, estimates, SEs and interval bounds.
+
+    R's se is the width over 2 t, negative where "shahvaish" (whose step
+    function is not monotone) gives a reversed interval; ours is a variance's root.
+    """
+    assert quantile_r_names(est, bool(case["by"])) == case["names"]
+    ci = est.ci()
+    close_with_nan(est.estimate, case["estimate"], "quantile")
+    close_with_nan(est.se, [None if v is None else abs(v) for v in case["se"]], "se")
+    close_with_nan(ci["ci_low"], case["ci_low"], "ci_low")
+    close_with_nan(ci["ci_high"], case["ci_high"], "ci_high")
 
 
 def close_with_nan(ours, theirs, what: str) -> None:

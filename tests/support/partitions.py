@@ -36,7 +36,8 @@ def dask_frame(frame: pd.DataFrame, parts: int = 7, seed: int = 0,
     """A Dask frame of ``frame``'s rows in order, cut unevenly, with empty partitions."""
     # text columns as Dask keeps them (Arrow strings), converted once here rather than
     # by every pass over every partition
-    text = frame.select_dtypes(include=["object"]).columns
+    text = [name for name, dtype in frame.dtypes.items()
+            if isinstance(dtype, pd.StringDtype) or pd.api.types.is_object_dtype(dtype)]
     frame = frame.astype({name: "string[pyarrow]" for name in text})
     pieces = split(frame, parts, seed, empty)
     return dd.from_map(_piece, pieces, meta=frame.iloc[:0], enforce_metadata=False)

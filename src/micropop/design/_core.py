@@ -334,7 +334,8 @@ class Design(VarianceAPI):
         Parameters
         ----------
         counts : ndarray of int, shape (n,)
-            Data rows per row of :attr:`frame`, each at least 1.
+            Data rows per row of :attr:`frame`, each at least 0 (a row that
+            only carries weight, as the Dask engine's design effects need).
 
         Returns
         -------
@@ -351,8 +352,8 @@ class Design(VarianceAPI):
         (4, [4])
         """
         counts = np.asarray(counts, dtype=np.int64)
-        if counts.shape != (len(self._data),) or np.any(counts < 1):
-            raise DesignError(f"frequencies need one count >= 1 per row of the frame "
+        if counts.shape != (len(self._data),) or np.any(counts < 0):
+            raise DesignError(f"frequencies need one count >= 0 per row of the frame "
                               f"({len(self._data)}), got shape {counts.shape}",
                               hint="give the number of data rows each row stands for")
         counts = counts.copy()

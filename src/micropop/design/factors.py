@@ -33,8 +33,8 @@ from micropop.design.jackknife import JackknifeFactors, jackknife_factors
 from micropop.errors import DesignError
 from micropop.variance.linearization import Stage
 
-__all__ = ["JackknifeRank", "bootstrap_factors", "brr_factors", "factor_rank", "hadamard",
-           "jk1_factors", "jkn_factors"]
+__all__ = ["JackknifeRank", "bootstrap_factors", "brr_factors", "factor_rank", "gram_rank",
+           "hadamard", "jk1_factors", "jkn_factors"]
 
 Factors = tuple[np.ndarray, np.ndarray, float]
 
@@ -414,6 +414,36 @@ def factor_rank(factors: np.ndarray) -> int:
     # 1e300 would square to inf, of 1e-300 to 0); the rank is the same
     factors = np.ldexp(factors, -np.frexp(np.abs(factors).max())[1])
     gram = factors.T @ factors if factors.shape[1] <= factors.shape[0] else factors @ factors.T
+    return gram_rank(gram)
+
+
+def gram_rank(gram: np.ndarray) -> int:
+    """Numerical rank of a matrix from its cross product ``F'F``, as :func:`factor_rank`.
+
+    The cross product is a sum over the rows of ``F``, so it adds up over any
+    split of them (the Dask engine sums it over partitions and cells).
+    Eigenvalues below ``1e-10`` of the largest (singular values below ``1e-5``)
+    count as zero, as R's ``degf``.
+
+    Parameters
+    ----------
+    gram : ndarray, shape (R, R)
+        ``F'F`` (symmetric, positive semi-definite), in any power-of-two units.
+
+    Returns
+    -------
+    int
+        The rank of ``F`` (0 for an empty or all-zero matrix).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = np.array([[0.0, 2.0], [2.0, 0.0], [1.0, 1.0]])
+    >>> gram_rank(f[:2].T @ f[:2] + f[2:].T @ f[2:]), gram_rank(np.zeros((2, 2)))
+    (2, 0)
+    """
+    if gram.size == 0:
+        return 0
     eigen = np.linalg.eigvalsh(gram)
     return int(np.count_nonzero(eigen > eigen.max() * 1e-10))
 

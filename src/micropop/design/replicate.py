@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -48,6 +48,7 @@ from micropop.errors import (
     check_option,
     columns_listing,
 )
+from micropop.partitioned import is_dask_frame, partitioned_replicate_design
 from micropop.variance.linearization import unit_totals
 from micropop.variance.replicate import replicate_sums
 
@@ -121,7 +122,7 @@ class ReplicateDesign(DesignMethods):
     """
 
     __slots__ = ("_replicates", "_unit", "_scale", "_rscales", "_mse", "_method", "_columns",
-                 "_rank")
+                 "_rank", "_row_rank")
 
     _replicates: np.ndarray | JackknifeFactors  # (n, R) per row, or (C, R) per PSU
     _unit: np.ndarray | None
@@ -131,6 +132,17 @@ class ReplicateDesign(DesignMethods):
     _method: str
     _columns: tuple[str, ...]
     _rank: JackknifeRank | None
+    _row_rank: Callable[[np.ndarray], int] | None  # see with_rank
+
+    def __new__(cls, data: pd.DataFrame, weights: str,
+                replicate_weights: str | Sequence[str], method: str = "other",
+                scale: float | None = None, rscales: Sequence[float] | None = None,
+                fay_rho: float | None = None, mse: bool = False) -> Any:
+        """A Dask DataFrame gives a Dask replicate design (:mod:`micropop.partitioned`)."""
+        if is_dask_frame(data):
+            return partitioned_replicate_design(data, weights, replicate_weights, method,
+                                                scale, rscales, fay_rho, mse, memory=cls)
+        return super().__new__(cls)
 
     def __init__(self, data: pd.DataFrame, weights: str,
                  replicate_weights: str | Sequence[str], method: str = "other",
@@ -193,8 +205,34 @@ class ReplicateDesign(DesignMethods):
         self._set(_data=frame, _weights=weights, _scope=None, _replicates=replicates,
                   _unit=unit, _scale=scale, _rscales=rscales, _mse=bool(mse), _method=method,
                   _columns=columns, _design_columns=design_columns, _weighting=(),
-                  _rank=rank)
+                  _rank=rank, _row_rank=None)
         self._set(_degf=self._count_degf())
+
+    def with_rank(self, rank: Callable[[np.ndarray], int]) -> ReplicateDesign:
+        """The same design whose rows' replicate weights have rank ``rank(rows)`` (R's degf).
+
+        For a table whose rows stand for several data rows (the Dask engine's
+        cells, :meth:`with_frequencies`): the rank of the data rows' replicate
+        weights, which the table's sums do not keep.
+
+        Parameters
+        ----------
+        rank : callable
+            A boolean mask over :attr:`frame` to the rank of those rows' replicate weights.
+
+        Returns
+        -------
+        ReplicateDesign
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"w": [2.0], "r1": [1.0], "r2": [3.0], "r3": [2.0]})
+        >>> rep = ReplicateDesign(df, weights="w", replicate_weights="r[0-9]", method="jk1")
+        >>> rep.degf, rep.with_rank(lambda rows: 3).degf
+        (0, 2)
+        """
+        return self._replace(recount=True, _row_rank=rank)
 
     @property
     def replicate_weights(self) -> pd.DataFrame:
@@ -358,6 +396,8 @@ class ReplicateDesign(DesignMethods):
         form for the jackknives.
         """
         stored = self._per_row()
+        if self._row_rank is not None:
+            return self._row_rank(rows) - 1
         if stored is not None:
             return factor_rank(stored[rows]) - 1
         assert self._unit is not None  # held per PSU

@@ -149,9 +149,9 @@ def survey_quantile(design: Design, variables: str | Sequence[str],
     [[14.0, 26.0]]
     """
     require_design(design)
-    probs = _probabilities(quantiles)
+    probs = probabilities(quantiles)
     check_option("qrule", qrule, QUANTILE_RULES)
-    _check_interval_type(design, interval_type)
+    check_interval_type(interval_type, design.is_replicate)
     if df is not None:
         df = check_number("df", df, low=0, low_open=True, allow_inf=True)
     names = as_columns(variables, "variables", distinct=True)
@@ -198,8 +198,8 @@ QUANTILE_RULES = ("math", "school", "hf1", "hf2", "hf3", "hf4", "hf5", "hf6", "h
 QUANTILE_INTERVALS = ("mean", "beta", "xlogit", "asin", "score", "quantile")
 
 
-def _probabilities(quantiles: object) -> np.ndarray:
-    """The probabilities asked for, checked: numbers in [0, 1], one at least."""
+def probabilities(quantiles: object) -> np.ndarray:
+    """The probabilities asked for, checked: numbers in [0, 1], one at least (OptionError)."""
     listed: list[Any] = (list(quantiles) if isinstance(quantiles, (Sequence, np.ndarray))
                          and not isinstance(quantiles, str) else [quantiles])
     if not listed:
@@ -213,9 +213,9 @@ def _probabilities(quantiles: object) -> np.ndarray:
                      for q in listed], dtype=float)
 
 
-def _check_interval_type(design: Design, interval_type: str) -> None:
+def check_interval_type(interval_type: str, replicated: bool) -> None:
+    """Refuse an unknown ``interval_type``, or one R does not offer on this kind of design."""
     check_option("interval_type", interval_type, QUANTILE_INTERVALS)
-    replicated = design.is_replicate
     if interval_type == "score" and replicated:
         raise DesignError("interval_type='score' inverts a linearised score test; R's "
                           "svyquantile does not offer it on replicate-weight designs",

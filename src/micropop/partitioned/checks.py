@@ -160,7 +160,7 @@ def refuse_crossing(ddf: Any, table: pd.DataFrame, psu: str, stratum: str) -> No
 
 
 def refuse_bad_values(ddf: Any, numeric: Sequence[str], other: Sequence[str],
-                      na_rm: bool) -> None:
+                      na_rm: bool, within: RowFunction | None = None) -> None:
     """Refuse missing (without ``na_rm``) or infinite analysis values, naming file and row.
 
     Parameters
@@ -172,6 +172,8 @@ def refuse_bad_values(ddf: Any, numeric: Sequence[str], other: Sequence[str],
         Other analysis columns (tested for missing values).
     na_rm : bool
         Missing values are allowed (the estimator leaves their rows out).
+    within : function, optional
+        A partition to the mask of the rows to test (a subset's); default all.
 
     Examples
     --------
@@ -187,6 +189,9 @@ def refuse_bad_values(ddf: Any, numeric: Sequence[str], other: Sequence[str],
     if not columns:
         return
     require_columns(empty_partition(ddf), columns)
+    if within is not None:
+        _refuse_within(ddf, numeric, columns, na_rm, within)
+        return
     tests = {}
     if not na_rm:
         tests["missing"] = ddf[columns].isna().sum()
@@ -197,13 +202,38 @@ def refuse_bad_values(ddf: Any, numeric: Sequence[str], other: Sequence[str],
                                    columns=p.columns, index=p.index)).sum()
     if not tests:
         return
-    results = dict(zip(tests, compute(*tests.values()), strict=True))
+    _raise_first(ddf, dict(zip(tests, compute(*tests.values()), strict=True)))
+
+
+def _refuse_within(ddf: Any, numeric: Sequence[str], columns: list[str], na_rm: bool,
+                   within: RowFunction) -> None:
+    """:func:`refuse_bad_values` on the rows ``within`` keeps."""
+    floats = [c for c in numeric if pd.api.types.is_float_dtype(ddf.dtypes[c])]
+
+    def counts(part: pd.DataFrame) -> pd.DataFrame:
+        keep = np.asarray(within(part), dtype=bool)
+        out = {f"missing {c}": [int((keep & part[c].isna().to_numpy()).sum())]
+               for c in (() if na_rm else columns)}
+        out.update({f"infinite {c}": [int((keep & _infinite(c)(part)).sum())] for c in floats})
+        return pd.DataFrame(out, dtype=np.int64)
+
+    (found,) = compute(ddf.map_partitions(counts, meta=counts(empty_partition(ddf))).sum())
+    results: dict[str, dict[str, int]] = {}
+    for label, count in found.items():
+        kind, name = str(label).split(" ", 1)
+        results.setdefault(kind, {})[name] = int(count)
+    _raise_first(ddf, {kind: pd.Series(c) for kind, c in results.items()}, within)
+
+
+def _raise_first(ddf: Any, results: dict[str, Any], within: RowFunction | None = None) -> None:
+    """Raise for the first column with missing or infinite values (``within``'s rows)."""
     for kind, counts in results.items():
         bad = [c for c in counts.index if int(counts[c])]
         if not bad:
             continue
         name = bad[0]
-        found = locate(ddf, _missing(name) if kind == "missing" else _infinite(name), [name])
+        test = _missing(name) if kind == "missing" else _infinite(name)
+        found = locate(ddf, test if within is None else _both(test, within), [name])
         if kind == "missing":
             raise MissingValuesError(
                 f"column {name!r} has {int(counts[name])} missing value(s): "
@@ -221,3 +251,7 @@ def _missing(name: str) -> RowFunction:
 
 def _infinite(name: str) -> RowFunction:
     return lambda part: np.isinf(part[name].to_numpy(dtype=float, na_value=np.nan))
+
+
+def _both(test: RowFunction, within: RowFunction) -> RowFunction:
+    return lambda part: np.asarray(test(part), dtype=bool) & np.asarray(within(part), dtype=bool)

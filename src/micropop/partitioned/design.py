@@ -34,6 +34,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from micropop._compat import renamed_keywords
 from micropop.design._core import Design
 from micropop.design._method_docs import documented_as
 from micropop.design.encode import Columns, as_columns, require_columns
@@ -46,9 +47,11 @@ from micropop.partitioned.checks import (
     refuse_bad_values,
     refuse_crossing,
 )
+from micropop.partitioned.frozen import FrozenDesign
 from micropop.partitioned.passes import (
     COMPLETE,
     COUNT,
+    ROW_WEIGHT,
     WEIGHT,
     RowFunction,
     compute,
@@ -58,21 +61,21 @@ from micropop.partitioned.passes import (
     unit_table,
 )
 from micropop.partitioned.recorded import RecordedSteps
+from micropop.partitioned.rows import WeightedRows
+from micropop.partitioned.spread import cell_squares
+from micropop.partitioned.spread import spread as spread_cells
 from micropop.partitioned.steps import Step
 from micropop.variance.linearization import LONELY_PSU_POLICIES
 
 __all__ = ["PartitionedDesign"]
 
 #: The full-sample weight of a row (1 / probs when probs= is given).
-_WEIGHT_COLUMN = "__weight"
-#: A row's weighting factor; in the design's subset; weights derived from the fpc.
-_FACTOR, _IN, _DERIVED = "__factor", "__in", "__derived"
-#: Methods of in-memory designs that a Dask design refuses by name (InMemoryOnlyError).
-_IN_MEMORY = frozenset({"quantile", "var", "cov", "corr", "glm", "olr", "ttest", "trim",
-                        "weight_summary", "assign", "weights", "frame", "full_weights"})
+_WEIGHT_COLUMN = ROW_WEIGHT
+#: Weights derived from the fpc, before they replace the placeholder.
+_DERIVED = "__derived"
 
 
-class PartitionedDesign(RecordedSteps):
+class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
     """A probability sample held in a Dask DataFrame (larger than memory).
 
     The parameters and results are those of :class:`~micropop.SurveyDesign`
@@ -131,7 +134,7 @@ class PartitionedDesign(RecordedSteps):
     """
 
     __slots__ = ("_ddf", "_spec", "_options", "_unit_keys", "_offsets", "_steps", "_degf",
-                 "_n_units", "_source", "_memory", "_derived")
+                 "_n_units", "_source", "_memory", "_derived", "_starts")
 
     #: Which engine holds the rows (in-memory designs say "pandas").
     engine = "dask"
@@ -147,6 +150,7 @@ class PartitionedDesign(RecordedSteps):
     _source: str
     _memory: Any  # the in-memory design class (SurveyDesign), given by it
     _derived: bool  # no weights= nor probs=: weights from the fpc, as R (or 1)
+    _starts: np.ndarray  # the first global row of each partition
 
     def __init__(self, data: Any, weights: str | None = None, strata: Columns = None,
                  psu: Columns = None, fpc: Columns = None, probs: str | None = None,
@@ -197,13 +201,10 @@ class PartitionedDesign(RecordedSteps):
             "_ddf": ddf, "_spec": spec, "_options": options, "_unit_keys": unit_keys,
             "_steps": (), "_offsets": None, "_degf": 0, "_n_units": 0,
             "_source": f"1 / {source!r}" if inverse else repr(source), "_memory": memory,
-            "_derived": weight_col is None}
+            "_derived": weight_col is None, "_starts": np.zeros(0)}
         for slot, content in slots.items():
             object.__setattr__(self, slot, content)
         self._build(source, psu_cols, strata_cols, probs=inverse)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("designs are immutable; methods return new designs")
 
     # --- building -----------------------------------------------------------------
 
@@ -213,6 +214,7 @@ class PartitionedDesign(RecordedSteps):
         ddf = self._ddf
         counts = check_weights(ddf, _WEIGHT_COLUMN, source, probs=probs)
         offsets = np.concatenate([[0], np.cumsum(counts)])[:-1]
+        object.__setattr__(self, "_starts", offsets)
         object.__setattr__(self, "_offsets", None if psu_cols else offsets)
         keys = list(self._unit_keys)
         check_design_columns(ddf, keys)
@@ -257,12 +259,6 @@ class PartitionedDesign(RecordedSteps):
         design: Design = self._memory(table, weights=WEIGHT, **self._spec, **self._options)
         return design
 
-    def _replace(self, **slots: object) -> PartitionedDesign:
-        new = object.__new__(PartitionedDesign)
-        for name in PartitionedDesign.__slots__:
-            object.__setattr__(new, name, slots.get(name, getattr(self, name)))
-        return new
-
     # --- the user's view ----------------------------------------------------------
 
     @property
@@ -303,7 +299,8 @@ class PartitionedDesign(RecordedSteps):
                     na_rm: bool = False, check: Sequence[str] = (),
                     sums: Mapping[str, RowFunction] | None = None,
                     derived: Mapping[str, RowFunction] | None = None,
-                    uses: Sequence[str] = ()) -> Design:
+                    uses: Sequence[str] = (), spread: bool = False,
+                    order: str | None = None) -> Design:
         """One pass: the in-memory design on the per-unit table, steps replayed.
 
         Parameters
@@ -322,6 +319,12 @@ class PartitionedDesign(RecordedSteps):
         uses : sequence of str, optional
             The columns ``sums`` and ``derived`` read: given, the pass reads
             only the columns it needs (as it does without ``sums``/``derived``).
+        spread : bool, default False
+            Keep the rows' weighted variance within each cell too (a second
+            pass; :mod:`micropop.partitioned.spread`), for design effects.
+        order : str, optional
+            A key column to order the table's rows by (stably) before the
+            design is built: where their order matters (ties in quantiles).
 
         Returns
         -------
@@ -341,7 +344,9 @@ class PartitionedDesign(RecordedSteps):
         """
         step_keys = [k for step in self._steps for k in step.keys]
         group = list(dict.fromkeys([*self._unit_keys, *keys, *step_keys]))
-        require_columns(empty_partition(self._ddf), [*means, *group, *check, *uses])
+        made = set(derived or {})  # columns the pass computes
+        require_columns(empty_partition(self._ddf),
+                        [c for c in [*means, *group, *check, *uses] if c not in made])
         cells = [m for m in means if m not in group]  # a cell column is its own mean
         rows = self._ddf
         if not (sums or derived) or uses:  # read only the columns the pass needs
@@ -351,69 +356,21 @@ class PartitionedDesign(RecordedSteps):
         if _suspect(table, cells, [c for c in check if c in group], na_rm):
             # the counting pass names the column, the file and the row
             refuse_bad_values(self._ddf, means, [c for c in check if c not in means], na_rm)
-        design = self._in_memory(table)
+        if spread and cells:
+            squares = cell_squares(rows, table, group, cells, self._offsets, _WEIGHT_COLUMN)
+            if any(step.method == "rake" for step in self._steps) and squares.any():
+                raise InMemoryOnlyError(
+                    "design effects after raking are not offered on a Dask design: R's "
+                    "raking variance reads each row's weight, which the spread cells change",
+                    hint="estimate without deff=, or on an in-memory design (des.compute())")
+            table = spread_cells(table, cells, squares)
+        if order is not None:
+            table = table.sort_values(order, kind="stable").reset_index(drop=True)
+        counts = table[COUNT].to_numpy()
+        design = self._in_memory(table).with_frequencies(counts)  # rake reads them
         for step in self._steps:
             design = step.apply(design)
-        return design.with_frequencies(table[COUNT].to_numpy())
-
-    def weighted_rows(self, columns: Sequence[str] = ()) -> tuple[Any, int]:
-        """The rows with their final weights, lazily: for estimators that need the rows.
-
-        Quantiles and inequality measures sort or bracket the values, so they
-        read the rows themselves: this gives each row its full-sample weight
-        after the recorded weighting steps (the g-factor of its cell, from one
-        pass) and whether it is in the design's subset.
-
-        Parameters
-        ----------
-        columns : sequence of str
-            The analysis columns to keep.
-
-        Returns
-        -------
-        tuple of (dask.dataframe.DataFrame, int)
-            The rows: ``columns``, the unit and step columns, ``__weight``
-            (the final full-sample weight) and ``__in`` (True in the subset);
-            and the design's degrees of freedom.
-
-        Raises
-        ------
-        InMemoryOnlyError
-            On a design with replicate weights (their row weights are not offered).
-
-        Examples
-        --------
-        >>> import pandas as pd, dask.dataframe as dd
-        >>> import micropop as mp
-        >>> df = pd.DataFrame({"w": 1.0, "sex": ["f", "f", "m"], "y": [1.0, 2.0, 3.0]})
-        >>> des = mp.SurveyDesign(dd.from_pandas(df, npartitions=2), weights="w")
-        >>> rows, _ = des.poststratify("sex", {"f": 4, "m": 1}).subset("y > 1").weighted_rows(["y"])
-        >>> rows.compute()[["y", "__weight", "__in"]].to_dict("list")
-        {'y': [1.0, 2.0, 3.0], '__weight': [2.0, 2.0, 1.0], '__in': [False, True, True]}
-        """
-        if self.is_replicate:
-            raise InMemoryOnlyError("the rows' weights of a design with replicate weights are "
-                                    "not offered on a Dask design",
-                                    hint="estimate on the design before replicate()")
-        require_columns(empty_partition(self._ddf), list(columns))
-        step_keys = [k for step in self._steps for k in step.keys]
-        group = list(dict.fromkeys([*self._unit_keys, *step_keys]))
-        design = self.unit_design()
-        table = design.frame[group].copy()
-        held = table_weight = design.frame[WEIGHT].to_numpy()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            factor = np.where(held != 0, design.full_weights / table_weight, 1.0)
-        table[_FACTOR] = factor
-        table[_IN] = design.rows
-        keep = list(dict.fromkeys([*columns, *group, _WEIGHT_COLUMN]))
-        rows = self._ddf[keep]
-        if group:
-            table = table.drop_duplicates(group)
-            rows = rows.merge(table, how="left", on=group)
-        else:
-            rows = rows.assign(**{_FACTOR: float(factor[0]), _IN: bool(design.rows[0])})
-        rows = rows.assign(**{_WEIGHT_COLUMN: rows[_WEIGHT_COLUMN] * rows[_FACTOR]})
-        return rows.drop(columns=[_FACTOR]), self.degf
+        return design.with_frequencies(counts)
 
     def _split(self, variables: Sequence[str]) -> tuple[list[str], list[str]]:
         """Numeric analysis columns (weighted means) and the others (cells)."""
@@ -432,8 +389,10 @@ class PartitionedDesign(RecordedSteps):
                 **options: Any) -> Any:
         by_cols = as_columns(by, "by")
         numeric, cells = self._split(columns)
+        deff = options.get("deff", False)
+        check_option("deff", deff, [True, False, "replace"])
         design = self.unit_design(numeric, [*cells, *by_cols], na_rm=na_rm,
-                                  check=[*columns, *by_cols])
+                                  check=[*columns, *by_cols], spread=deff is not False)
         return getattr(design, statistic)(by=by, na_rm=na_rm, **options)
 
     # --- estimators ------------------------------------------------------------------
@@ -452,9 +411,9 @@ class PartitionedDesign(RecordedSteps):
         >>> des.total("y").estimate.tolist()
         [90.0]
         """
-        _no_deff(deff)
         variables = as_columns(variables, "variables", distinct=True)
-        return self._linear("total", variables, by, na_rm, variables=variables)  # type: ignore
+        return self._linear("total", variables, by, na_rm,  # type: ignore
+                            variables=variables, deff=deff)
 
     @documented_as("micropop.estimation.linear.survey_mean")
     def mean(self, variables: str | Sequence[str], by: Columns = None,
@@ -470,9 +429,9 @@ class PartitionedDesign(RecordedSteps):
         >>> des.mean("sex").estimate.tolist()
         [0.75, 0.25]
         """
-        _no_deff(deff)
         variables = as_columns(variables, "variables", distinct=True)
-        return self._linear("mean", variables, by, na_rm, variables=variables)  # type: ignore
+        return self._linear("mean", variables, by, na_rm,  # type: ignore
+                            variables=variables, deff=deff)
 
     @documented_as("micropop.estimation.linear.survey_ratio")
     def ratio(self, numerator: str | Sequence[str], denominator: str, by: Columns = None,
@@ -488,13 +447,12 @@ class PartitionedDesign(RecordedSteps):
         >>> des.ratio("spend", "size").estimate.tolist()
         [12.0]
         """
-        _no_deff(deff)
         numerators = as_columns(numerator, "numerator", distinct=True)
         if not isinstance(denominator, str):
             raise OptionError(f"denominator={denominator!r} is not a column name",
                               hint="name one column, e.g. denominator='enroll'")
         return self._linear("ratio", [*numerators, denominator], by, na_rm,  # type: ignore
-                            numerator=numerators, denominator=denominator)
+                            numerator=numerators, denominator=denominator, deff=deff)
 
     @documented_as("micropop.estimation.proportions.survey_proportion")
     def proportion(self, variable: str, category: object = None, ci: str = "logit",
@@ -502,7 +460,8 @@ class PartitionedDesign(RecordedSteps):
                    na_rm: bool = False) -> Estimate:
         """A proportion with its interval, as R's ``svyciprop``: one pass.
 
-        Every interval method of the in-memory design is offered.
+        Every interval method of the in-memory design is offered but
+        ``ci="likelihood"`` (refused: R's profile starts from each row's weight).
 
         Examples
         --------
@@ -513,6 +472,12 @@ class PartitionedDesign(RecordedSteps):
         >>> des.proportion("weekly").estimate.tolist()
         [0.5]
         """
+        if ci == "likelihood":
+            raise InMemoryOnlyError(
+                "ci='likelihood' is not offered on a Dask design: R's profile likelihood "
+                "starts glm from each row's own weight, which the per-unit table does not keep",
+                hint="use ci='logit' (the default), 'beta', 'xlogit', 'asin' or 'mean', or the "
+                     "in-memory design (des.compute(), or a subset of the rows)")
         by_cols = as_columns(by, "by")
         (name,) = as_columns(variable, "variable")
         design = self.unit_design((), [name, *by_cols], na_rm=na_rm, check=[name, *by_cols])
@@ -539,6 +504,39 @@ class PartitionedDesign(RecordedSteps):
         """
         design = self.unit_design((), [rows, cols], na_rm=na_rm, check=[rows, cols])
         return design.chisq(rows, cols, statistic=statistic, na_rm=na_rm)  # type: ignore
+
+    @renamed_keywords(conf_level="level")
+    @documented_as("micropop.estimation.quantiles.survey_quantile")
+    def quantile(self, variables: str | Sequence[str], quantiles: float | Sequence[float],
+                 by: Columns = None, qrule: str = "math", level: float = 0.95,
+                 df: float | None = None, na_rm: bool = False,
+                 interval_type: str = "mean") -> Estimate:
+        """Quantiles with Woodruff intervals, as R's ``svyquantile``: the in-memory numbers.
+
+        A pass brackets each quantile and its interval; the in-memory estimator
+        runs on the per-unit table in which the rows inside the brackets stay
+        as they are (:mod:`micropop.partitioned.quantiles`). ``qrule="hf3"``,
+        ``"shahvaish"``, the ``"score"`` and ``"quantile"`` intervals, which
+        read every row, raise :class:`~micropop.errors.InMemoryOnlyError`.
+
+        Examples
+        --------
+        >>> import dask.dataframe as dd
+        >>> import micropop as mp
+        >>> from micropop import datasets
+        >>> ddf = dd.from_pandas(datasets.load_worker_survey(), npartitions=3)
+        >>> des = mp.SurveyDesign(ddf, weights="weight")
+        >>> des.quantile("earnings_month", 0.5).to_frame()[["estimate", "ci_low", "ci_high"]
+        ...     ].round(2)  # doctest: +NORMALIZE_WHITESPACE
+                              estimate  ci_low  ci_high
+        variable       level
+        earnings_month 0.5        7.53    6.47     8.61
+        """
+        from micropop.partitioned.quantiles import numbered, windowed_quantile
+        rows = self._replace(_ddf=numbered(self._ddf, self._starts))
+        plain = self._replace(_steps=tuple(s for s in self._steps if s.method != "replicate"))
+        return windowed_quantile(rows, plain, variables, quantiles, by=by, qrule=qrule,
+                                 level=level, df=df, na_rm=na_rm, interval_type=interval_type)
 
     def _record(self, step: Step) -> PartitionedDesign:
         return self._replace(_steps=self._steps + (step,))
@@ -571,25 +569,6 @@ class PartitionedDesign(RecordedSteps):
         for step in self._steps:
             design = step.apply(design)
         return design
-
-    def __getattr__(self, name: str) -> Any:
-        if not name.startswith("_") and hasattr(Design, name) or name in _IN_MEMORY:
-            raise InMemoryOnlyError(
-                f"{name} is not offered on a Dask design (it needs the rows in memory)",
-                hint="des.compute() gives the in-memory design when the data fit in memory; "
-                     "otherwise select the rows and columns needed on the Dask frame, "
-                     "then .compute() them and build an in-memory design")
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
-
-def _no_deff(deff: object) -> None:
-    check_option("deff", deff, [True, False, "replace"])
-    if deff is not False:
-        raise InMemoryOnlyError(
-            "design effects (deff=) are not offered on a Dask design yet: they need the "
-            "rows' own variance",
-            hint="estimate without deff=, or compute the design effect on an in-memory "
-                 "design (des.compute(), or a subset of the rows)")
 
 
 def _suspect(table: pd.DataFrame, means: list[str], cells: list[str], na_rm: bool) -> bool:

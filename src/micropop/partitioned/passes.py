@@ -38,13 +38,16 @@ import pandas as pd
 from micropop.errors import MicropopError, SchedulerError, describe_rows
 from micropop.partitioned._dask import require_dask
 
-__all__ = ["COMPLETE", "COUNT", "ROW", "WEIGHT", "RowFunction", "compute", "empty_partition",
-           "locate", "partition_name", "remember_files", "remembered_files", "unit_table",
+__all__ = ["COMPLETE", "COUNT", "ROW", "ROW_WEIGHT", "WEIGHT", "RowFunction", "compute",
+           "empty_partition", "locate", "partition_name", "remember_files", "remembered_files",
+           "unit_table",
            "where_text"]
 
 #: Columns of the per-unit table: the sum of weights, the count of rows, whether
 #: every analysis value of the cell's rows is present, the row number (unclustered).
 WEIGHT, COUNT, COMPLETE, ROW = "__w", "__n", "__complete", "__row"
+#: The column of a Dask design's rows that holds their full-sample weight.
+ROW_WEIGHT = "__weight"
 
 #: A function of one partition (a pandas DataFrame) giving one value per row.
 RowFunction = Callable[[pd.DataFrame], Any]

@@ -25,7 +25,8 @@ import numpy as np
 from micropop.design._method_docs import documented_as
 from micropop.design.encode import Columns, as_columns, require_columns
 from micropop.errors import InMemoryOnlyError, OptionError
-from micropop.partitioned.passes import empty_partition
+from micropop.partitioned.frozen import refuse_mask
+from micropop.partitioned.passes import ROW_WEIGHT, empty_partition
 from micropop.partitioned.steps import Step, expression_columns, margin_columns
 
 if TYPE_CHECKING:
@@ -79,11 +80,7 @@ class RecordedSteps:
         >>> des.subset("g == 'a'").mean("y").estimate.tolist()
         [2.0]
         """
-        if not isinstance(where, str):
-            raise InMemoryOnlyError(
-                "a Dask design takes its subset as a condition in text, not a mask",
-                hint="write the condition, e.g. des.subset(\"age >= 18\"), or add the mask "
-                     "as a column of the Dask frame and test it")
+        refuse_mask(where)
         keys = expression_columns(where, self._ddf.columns)
         return self._record(Step("subset", {"where": where}, keys))
 
@@ -161,6 +158,10 @@ class RecordedSteps:
              *, on_nonconvergence: str = "raise") -> PartitionedDesign:
         """Rake to population margins, as R's ``rake``, on the cross-classification's cells.
 
+        R's raking variance reads each row's weight (the mean of ``x / w`` over
+        the rows of a cell), so later passes also group rows by their weight:
+        exact, and the per-unit table grows where weights vary within a PSU.
+
         Examples
         --------
         >>> import pandas as pd, dask.dataframe as dd
@@ -175,7 +176,7 @@ class RecordedSteps:
         return self._weighting("rake", {"margins": margins, "max_iter": max_iter,
                                         "epsilon": epsilon,
                                         "on_nonconvergence": on_nonconvergence},
-                               margin_columns(margins, self._ddf.columns))
+                               margin_columns(margins, self._ddf.columns) + (ROW_WEIGHT,))
 
     @documented_as("micropop.weighting.calibrate.calibrate")
     def calibrate(self, population: Mapping[Any, Any], method: str = "linear",

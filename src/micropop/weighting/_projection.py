@@ -106,6 +106,9 @@ class RakingProjection:
     factors: np.ndarray       # (M, C) cumulative raking factor after margin m
     base: np.ndarray          # (n,) weights before raking
     n_levels: tuple[int, ...]
+    #: (n,) data rows each row stands for (a design's frequencies, the Dask engine's
+    #: per-unit table: a row of ``f`` data rows of one weight ``base / f``), or None: 1
+    counts: np.ndarray | None = None
 
     def residuals(self, x: np.ndarray) -> np.ndarray:
         # The sweeps run on the cells, not the rows. Every centring subtracts
@@ -119,9 +122,14 @@ class RakingProjection:
         base = self.base if everyone else self.base[inside]
         n_cells = self.levels.shape[1]
         ratio = _safe_divide(x if everyone else x[inside], base[:, None])
+        rows = None  # data rows per row: R sums x / psw and counts over the data rows
+        if self.counts is not None:
+            rows = (self.counts if everyone else self.counts[inside]).astype(float)
+            ratio = ratio * rows[:, None]
         totals = group_sums(cell, ratio, n_cells)
-        weighted = np.bincount(cell[base != 0], minlength=n_cells).astype(float)
-        count = np.bincount(cell, minlength=n_cells).astype(float)
+        weighted = np.bincount(cell[base != 0], minlength=n_cells,
+                               weights=None if rows is None else rows[base != 0]).astype(float)
+        count = np.bincount(cell, minlength=n_cells, weights=rows).astype(float)
         adjust = np.zeros_like(totals)
         margins = []
         for m, size in enumerate(self.n_levels):

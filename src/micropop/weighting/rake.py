@@ -218,7 +218,8 @@ def rake(design: DesignT, margins: Mapping[Any, MarginSpec], max_iter: int = 100
     elif miss.excess > _SETTLED_RTOL:
         _not_converged(parsed, new, sweep, change, settled=True)
     projection = RakingProjection(cell, levels, after, weights[:, 0],
-                                  tuple(len(m.level_names) for m in parsed))
+                                  tuple(len(m.level_names) for m in parsed),
+                                  counts=design.frequencies)
     step = WeightingStep("rake", tuple(parsed), sweep, change, weights[:, 0], projection)
     return with_weights(design, new, step, rtol=np.inf if warn else _SETTLED_RTOL)
 
