@@ -50,6 +50,11 @@ SHARED_PRIVATE_MODULES = {
     # the Dask design offers the in-memory design's methods: their docstrings are assembled
     # from the same functions' (parameters, returns, errors)
     "micropop.design._method_docs": "the design methods' docstrings, shared by the Dask design",
+    # the Dask engine's inequality measures use the same formulas, parameter checks and
+    # result checks as the in-memory ones (issue #16)
+    "micropop.inequality._influence": "the inequality formulas, shared by both engines",
+    "micropop.inequality._inputs": "the inequality parameter checks, shared by both engines",
+    "micropop.inequality._results": "the inequality results and covariances, both engines",
 }
 
 #: Private names read from outside their module on purpose: (module, what) -> reason.

@@ -18,8 +18,7 @@ import numpy.typing as npt
 from micropop.design import SurveyDesign, design_rows
 from micropop.errors import InequalityError
 from micropop.estimation._sorted import SortedSegments, last_at_most
-
-_SQRT_2PI = np.sqrt(2 * np.pi)
+from micropop.inequality._influence import bandwidth, gaussian_weights
 
 #: float64 values: incomes, weights, per-domain measures, influence values.
 Floats = npt.NDArray[np.float64]
@@ -91,7 +90,7 @@ class SortedIncomes(SortedSegments):
         n = self.weight_total
         mean = self.sums(self.w * self.x) / n
         variance = self.sums(self.w * (self.x - mean[self.segment]) ** 2) / n
-        h: Floats = np.sqrt(variance) / n**0.2 / np.exp2(self.weight_exp / 5)
+        h: Floats = bandwidth(variance, n) / np.exp2(self.weight_exp / 5)
         return h
 
     def kernel_sums(self, at: Floats,
@@ -102,8 +101,7 @@ class SortedIncomes(SortedSegments):
         with ``times=x`` it is its ``"big_s"``.
         """
         h = self.bandwidth
-        u = (at[self.segment] - self.x) / h[self.segment]
-        kernel = self.w * np.exp(-0.5 * u * u) / _SQRT_2PI
+        kernel = gaussian_weights(at[self.segment], self.x, self.w, h[self.segment])
         sums: Floats = self.sums(kernel if times is None else kernel * times)
         return sums / h
 

@@ -80,7 +80,12 @@ def setup(design: SurveyDesign, variable: str, by: By, na_rm: bool, measure: str
 
 def require_spread(data: Analysis, s: SortedIncomes, variable: str, measure: str) -> None:
     """A kernel density needs incomes that vary within each domain (bandwidth > 0)."""
-    flat = s.bandwidth == 0
+    require_bandwidth(data, s.bandwidth, variable, measure)
+
+
+def require_bandwidth(data: Analysis, h: np.ndarray, variable: str, measure: str) -> None:
+    """:func:`require_spread` on the bandwidths ``h`` of the domains, however computed."""
+    flat = h == 0
     if np.any(flat):
         names = ", ".join(data.domain_name(int(k)) for k in np.flatnonzero(flat))
         raise InequalityError(
@@ -111,16 +116,26 @@ def _check_incomes(design: SurveyDesign, data: Analysis, x: np.ndarray, variable
                      hint="set them to 0, or give the incomes in other units")
     negative = (x < 0) & inside
     if nonnegative and negative.any():
-        raise NegativeIncomeError(
-            f"{measure} needs non-negative incomes, but {variable!r} has "
-            f"{int(negative.sum())} negative values, in "
-            f"{design_rows(design, negative, x[negative])}",
-            hint="set them to zero if they are losses to ignore, or leave those rows out "
-                 "with des.subset")
+        raise negative_incomes(measure, variable, int(negative.sum()),
+                               design_rows(design, negative, x[negative]))
+
+
+def negative_incomes(measure: str, variable: str, count: int, where: str) -> NegativeIncomeError:
+    """The refusal of ``count`` negative incomes, found ``where`` (rows, or files and rows)."""
+    return NegativeIncomeError(
+        f"{measure} needs non-negative incomes, but {variable!r} has {count} negative "
+        f"values, in {where}",
+        hint="set them to zero if they are losses to ignore, or leave those rows out "
+             "with des.subset")
 
 
 def require_positive_total(data: Analysis, s: SortedIncomes, variable: str, measure: str) -> None:
-    total = s.sums(s.w * s.x)
+    """Incomes not all zero in any domain (the measure would be 0/0)."""
+    require_income(data, s.sums(s.w * s.x), variable, measure)
+
+
+def require_income(data: Analysis, total: np.ndarray, variable: str, measure: str) -> None:
+    """:func:`require_positive_total` on the income totals of the domains."""
     if np.any(total == 0):
         empty = [data.domain_name(int(k)) for k in np.flatnonzero(total == 0)]
         raise ZeroIncomeError(

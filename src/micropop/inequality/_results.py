@@ -130,3 +130,38 @@ def income_result(data: Analysis, statistic: str, variable: str, s: SortedIncome
             hint="give the incomes in other units (thousands, millions, cents) and convert "
                  "the threshold back")
     return finite_estimate(data, statistic, s.income(estimate), variance)
+
+
+def vcov_with_threshold(data: Analysis, own: np.ndarray, line: np.ndarray,
+                        slope: np.ndarray) -> np.ndarray:
+    """The covariance of domains that share the whole design's threshold.
+
+    The influence of domain k is its own rows' part ``own`` plus
+    ``slope[k]`` times the threshold's influence ``line`` over every row.
+    The engine gives the covariance of both parts by domain; the threshold's
+    parts add up over domains (every row is in one).
+    """
+    k = data.n_domains
+    vcov = data.vcov(np.column_stack([own, line]))
+    combine = np.hstack([np.eye(k), np.outer(slope, np.ones(k))])
+    out: np.ndarray = combine @ vcov @ combine.T
+    return out
+
+
+def require_positive_line(line: np.ndarray, income: Callable[[np.ndarray], np.ndarray],
+                          percent: float, order: float, variable: str) -> None:
+    """A poverty threshold must be a positive income (one per copy: replicates).
+
+    laeken would count those below a threshold of 0 (no one, when most
+    incomes are 0) or below a negative one: a rate of 0 % that means nothing.
+    ``income`` turns a computed threshold into income units, for the message.
+    """
+    bad = np.flatnonzero(~(line > 0))
+    if len(bad):
+        where = " (in a replicate)" if len(line) > 1 else ""
+        raise InequalityError(
+            f"the poverty threshold{where}, {percent:g} times the weighted quantile "
+            f"{order:g} of {variable!r}, is {float(income(line[bad[0]])):.6g}: not a "
+            "positive income, so a share below it is no poverty rate",
+            hint="check the incomes (are half of them zero or negative?), or restrict the "
+                 "design to the people with an income (des.subset)")

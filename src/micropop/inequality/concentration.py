@@ -19,6 +19,7 @@ from micropop.estimation import Estimate
 from micropop.estimation._sorted import last_at_most
 from micropop.estimation.quantiles import probability_label
 from micropop.inequality._incomes import Floats, SortedIncomes
+from micropop.inequality._influence import gini_influence, gini_value
 from micropop.inequality._inputs import By, fraction, require_positive_total, setup
 from micropop.inequality._results import guarded, replicate_result, result
 
@@ -81,6 +82,9 @@ def gini(design: SurveyDesign, variable: str, by: By = None,
     income   f         0.4286  0.1242
              m         0.4615  0.1088
     """
+    if getattr(type(design), "engine", None) == "dask":
+        from micropop.partitioned import inequality as partitioned
+        return partitioned.gini(design, variable, by=by, na_rm=na_rm)
     require_design(design)
     data, everyone, s = setup(design, variable, by, na_rm, "the Gini coefficient", True)
     require_positive_total(data, s, variable, "the Gini coefficient")
@@ -207,21 +211,12 @@ def _gini(s: SortedIncomes, influence: bool = True) -> tuple[Floats, Floats | No
     wx = s.w * s.x
     n, total = s.weight_total, s.sums(wx)
     cum_w = s.running_double(s.w)
-    value = (2 * s.sums(wx * cum_w) - s.sums(s.w * wx)) / (n * total) - 1
+    value = gini_value(n, total, s.sums(wx * cum_w), s.sums(s.w * wx))
     if not influence:
         return value, None
     cum_wx = s.running(wx, float)[0]
     del wx
-    # 2 (x C + X - C_wx) / (N X) - (G + 1) (1 / N + x / X), in place (rows x 8 bytes each)
-    z = s.x * cum_w
-    z += s.spread(total)
-    z -= cum_wx
-    z *= 2
-    z /= s.spread(n * total)
-    right = s.x / s.spread(total)
-    right += s.spread(1 / n)
-    right *= s.spread(value + 1)
-    z -= right
+    z = gini_influence(s.x, cum_w, cum_wx, s.spread(n), s.spread(total), s.spread(value))
     return value, z
 
 

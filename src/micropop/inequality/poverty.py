@@ -11,10 +11,11 @@ from typing import Literal, overload
 import numpy as np
 
 from micropop.design import SurveyDesign, require_design
-from micropop.errors import EmptyDomainError, InequalityError, ZeroIncomeError, check_option
+from micropop.errors import EmptyDomainError, ZeroIncomeError, check_option
 from micropop.estimation import Estimate
 from micropop.estimation._analysis import Analysis, means
 from micropop.inequality._incomes import Floats, SortedIncomes
+from micropop.inequality._influence import share_influence, threshold_influence
 from micropop.inequality._inputs import By, fraction, parameter, require_spread, setup
 from micropop.inequality._results import (
     finite_estimate,
@@ -22,7 +23,9 @@ from micropop.inequality._results import (
     income_result,
     replicate_result,
     replicate_vcov,
+    require_positive_line,
     result,
+    vcov_with_threshold,
 )
 
 __all__ = ["arpt", "arpr", "rmpg", "poormed", "qsr", "poverty_rate"]
@@ -70,6 +73,9 @@ def arpt(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     >>> float(arpt(SurveyDesign(df, weights="w"), "income").estimate[0])
     900.0
     """
+    if getattr(type(design), "engine", None) == "dask":
+        from micropop.partitioned import inequality as partitioned
+        return partitioned.arpt(design, variable, percent, order, by=by, na_rm=na_rm)
     require_design(design)
     percent = fraction("percent", percent)
     order = fraction("order", order, closed_top=False)
@@ -125,6 +131,9 @@ def arpr(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     >>> float(arpr(SurveyDesign(df, weights="w"), "income").estimate[0])
     0.2
     """
+    if getattr(type(design), "engine", None) == "dask":
+        from micropop.partitioned import inequality as partitioned
+        return partitioned.arpr(design, variable, percent, order, by=by, na_rm=na_rm)
     require_design(design)
     percent = fraction("percent", percent)
     order = fraction("order", order, closed_top=False)
@@ -138,12 +147,12 @@ def arpr(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
         return replicate_result(data, "arpr", rates(s, everyone)[0], everyone, s, rates)
     require_spread(data, s, variable, "the poverty rate")
     line, z_line = _threshold(everyone, percent, order)
-    _require_positive_line(everyone, line, percent, order, variable)
+    require_positive_line(line, everyone.income, percent, order, variable)
     t = np.repeat(line, s.n_segments)
     poor = s.x < t[s.segment]
     n = s.weight_total
     rate = s.sums(s.w * poor) / n
-    own = (poor - rate[s.segment]) / n[s.segment]
+    own = share_influence(poor, rate[s.segment], n[s.segment])
     slope = s.kernel_sums(t) / n
     return _result_with_threshold(data, "arpr", rate, s.scatter(own),
                                   everyone.scatter(z_line), slope)
@@ -203,6 +212,7 @@ def rmpg(design: SurveyDesign, variable: str, percent: float = 0.6, order: float
     >>> round(float(rmpg(SurveyDesign(df, weights="w"), "income").estimate[0]), 4)
     0.3333
     """
+    require_design(design)  # named in the refusal
     return _poor_median(design, variable, percent, order, by, na_rm, rule, "rmpg")
 
 
@@ -254,6 +264,7 @@ def poormed(design: SurveyDesign, variable: str, percent: float = 0.6, order: fl
     >>> float(poormed(SurveyDesign(df, weights="w"), "income").estimate[0])  # laeken: 600
     600.0
     """
+    require_design(design)  # named in the refusal
     return _poor_median(design, variable, percent, order, by, na_rm, rule, "poormed")
 
 
@@ -271,7 +282,7 @@ def _poor_median(design: SurveyDesign, variable: str, percent: float, order: flo
     if not data.replicated:
         require_spread(data, s, variable, what)
     line, z_line = _threshold(everyone, percent, order, not data.replicated, reached)
-    _require_positive_line(everyone, line, percent, order, variable)
+    require_positive_line(line, everyone.income, percent, order, variable)
     t = np.repeat(line, s.n_segments)
     poor = _poor(s, t, reached)
     n_poor = s.sums(poor.astype(float))
@@ -306,7 +317,7 @@ def _poor_median(design: SurveyDesign, variable: str, percent: float, order: flo
     # the median of the poor m solves N F(m) = N F(t) / 2
     own = (0.5 * poor - (s.x <= median[s.segment])) / (n * f_median)[s.segment]
     if statistic == "poormed":
-        vcov = _vcov_with_threshold(data, s.scatter(own), everyone.scatter(z_line),
+        vcov = vcov_with_threshold(data, s.scatter(own), everyone.scatter(z_line),
                                     0.5 * f_line / f_median)
         return income_result(data, statistic, variable, s, median, vcov)
     slope = -0.5 * f_line / f_median / t + median / t**2
@@ -422,6 +433,9 @@ def poverty_rate(design: SurveyDesign, variable: str, line: float, by: By = None
     >>> float(poverty_rate(SurveyDesign(df, weights="w"), "income", line=1026).estimate[0])
     0.3333333333333333
     """
+    if getattr(type(design), "engine", None) == "dask":
+        from micropop.partitioned import inequality as partitioned
+        return partitioned.poverty_rate(design, variable, line, by=by, na_rm=na_rm)
     require_design(design)
     line = parameter("line", line, low=0, low_open=True,
                      hint="give the poverty line as a positive income, in the income's "
@@ -460,7 +474,7 @@ def _threshold(s: SortedIncomes, percent: float, order: float, influence: bool =
         return percent * q, None
     density = s.kernel_sums(q) / s.weight_total
     seg = s.segment
-    z = -percent / (s.weight_total * density)[seg] * ((s.x <= q[seg]) - order)
+    z = threshold_influence(s.x, q[seg], (s.weight_total * density)[seg], percent, order)
     return percent * q, z
 
 
@@ -494,26 +508,8 @@ def _line(s: SortedIncomes, everyone: SortedIncomes, percent: float, order: floa
     ``everyone`` has one segment per copy (replicate) and ``s`` K per copy.
     """
     line = _threshold(everyone, percent, order, False, reached)[0]
-    _require_positive_line(everyone, line, percent, order, variable)
+    require_positive_line(line, everyone.income, percent, order, variable)
     return np.repeat(line, s.n_segments // everyone.n_segments)
-
-
-def _require_positive_line(everyone: SortedIncomes, line: np.ndarray, percent: float, order: float,
-                           variable: str) -> None:
-    """A poverty threshold must be a positive income (one per copy of ``everyone``).
-
-    laeken would count those below a threshold of 0 (no one, when most
-    incomes are 0) or below a negative one: a rate of 0 % that means nothing.
-    """
-    bad = np.flatnonzero(~(line > 0))
-    if len(bad):
-        where = " (in a replicate)" if len(line) > 1 else ""
-        raise InequalityError(
-            f"the poverty threshold{where}, {percent:g} times the weighted quantile "
-            f"{order:g} of {variable!r}, is {float(everyone.income(line[bad[0]])):.6g}: not a "
-            "positive income, so a share below it is no poverty rate",
-            hint="check the incomes (are half of them zero or negative?), or restrict the "
-                 "design to the people with an income (des.subset)")
 
 
 def _result_with_threshold(data: Analysis, statistic: str, estimate: np.ndarray,
@@ -526,14 +522,4 @@ def _result_with_threshold(data: Analysis, statistic: str, estimate: np.ndarray,
     parts add up over domains (every row is in one).
     """
     return finite_estimate(data, statistic, estimate,
-                           _vcov_with_threshold(data, own, line, slope))
-
-
-def _vcov_with_threshold(data: Analysis, own: np.ndarray, line: np.ndarray,
-                         slope: np.ndarray) -> np.ndarray:
-    """The covariance of :func:`_result_with_threshold`'s domains."""
-    k = data.n_domains
-    vcov = data.vcov(np.column_stack([own, line]))
-    combine = np.hstack([np.eye(k), np.outer(slope, np.ones(k))])
-    out: np.ndarray = combine @ vcov @ combine.T
-    return out
+                           vcov_with_threshold(data, own, line, slope))

@@ -51,6 +51,7 @@ from micropop.partitioned.frozen import FrozenDesign
 from micropop.partitioned.passes import (
     COMPLETE,
     COUNT,
+    ROW_BASE,
     ROW_WEIGHT,
     WEIGHT,
     RowFunction,
@@ -183,9 +184,10 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
                     and not pd.api.types.is_bool_dtype(empty[name])):
                 raise WeightError(f"{role} column {name!r} is {empty[name].dtype}, not numbers",
                                   hint="convert it to numbers before building the design")
-        if _WEIGHT_COLUMN in empty.columns:
-            raise DesignError(f"column {_WEIGHT_COLUMN!r} is reserved by the Dask engine",
-                              hint="rename it")
+        for reserved in (_WEIGHT_COLUMN, ROW_BASE):
+            if reserved in empty.columns:
+                raise DesignError(f"column {reserved!r} is reserved by the Dask engine",
+                                  hint="rename it")
         source = weight_col or "(from the fpc)"
         inverse = probs is not None
         ddf = data.assign(**{_WEIGHT_COLUMN: 1.0 if weight_col is None
@@ -221,6 +223,10 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
         if self._derived:
             self._derive_weights(keys, offsets)
             ddf = self._ddf
+        based = ddf.assign(**{ROW_BASE: ddf[_WEIGHT_COLUMN]})  # the key of raked passes
+        remember_files(based, remembered_files(ddf) or [])
+        ddf = based
+        object.__setattr__(self, "_ddf", ddf)
         if psu_cols:
             table = unit_table(ddf, weights=_WEIGHT_COLUMN, keys=keys)
             if strata_cols and not self._spec["nest"]:
@@ -264,7 +270,7 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
     @property
     def data(self) -> Any:
         """The Dask DataFrame of the design (every row, lazily; a subset is a domain)."""
-        return self._ddf.drop(columns=[_WEIGHT_COLUMN])
+        return self._ddf.drop(columns=[_WEIGHT_COLUMN, ROW_BASE])
 
     @property
     def degf(self) -> int:

@@ -38,7 +38,7 @@ import pandas as pd
 from micropop.errors import MicropopError, SchedulerError, describe_rows
 from micropop.partitioned._dask import require_dask
 
-__all__ = ["COMPLETE", "COUNT", "ROW", "ROW_WEIGHT", "WEIGHT", "RowFunction", "compute",
+__all__ = ["COMPLETE", "COUNT", "ROW", "ROW_BASE", "ROW_WEIGHT", "WEIGHT", "RowFunction", "compute",
            "empty_partition", "locate", "partition_name", "remember_files", "remembered_files",
            "unit_table",
            "where_text"]
@@ -46,8 +46,9 @@ __all__ = ["COMPLETE", "COUNT", "ROW", "ROW_WEIGHT", "WEIGHT", "RowFunction", "c
 #: Columns of the per-unit table: the sum of weights, the count of rows, whether
 #: every analysis value of the cell's rows is present, the row number (unclustered).
 WEIGHT, COUNT, COMPLETE, ROW = "__w", "__n", "__complete", "__row"
-#: The column of a Dask design's rows that holds their full-sample weight.
-ROW_WEIGHT = "__weight"
+#: The columns of a Dask design's rows that hold their full-sample weight (replaced by
+#: the final weight in ``weighted_rows``) and their design weight (never replaced).
+ROW_WEIGHT, ROW_BASE = "__weight", "__base"
 
 #: A function of one partition (a pandas DataFrame) giving one value per row.
 RowFunction = Callable[[pd.DataFrame], Any]

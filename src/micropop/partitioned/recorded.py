@@ -26,7 +26,7 @@ from micropop.design._method_docs import documented_as
 from micropop.design.encode import Columns, as_columns, require_columns
 from micropop.errors import InMemoryOnlyError, OptionError
 from micropop.partitioned.frozen import refuse_mask
-from micropop.partitioned.passes import ROW_WEIGHT, empty_partition
+from micropop.partitioned.passes import ROW_BASE, empty_partition
 from micropop.partitioned.steps import Step, expression_columns, margin_columns
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ class RecordedSteps:
         return self._weighting("rake", {"margins": margins, "max_iter": max_iter,
                                         "epsilon": epsilon,
                                         "on_nonconvergence": on_nonconvergence},
-                               margin_columns(margins, self._ddf.columns) + (ROW_WEIGHT,))
+                               margin_columns(margins, self._ddf.columns) + (ROW_BASE,))
 
     @documented_as("micropop.weighting.calibrate.calibrate")
     def calibrate(self, population: Mapping[Any, Any], method: str = "linear",
