@@ -197,6 +197,8 @@ class Bench:
     memory: TreeMemory
     rows: list[Row] = field(default_factory=list)
     section: str = ""
+    #: time only the steps whose label holds one of these (all when empty); builds always
+    only: tuple[str, ...] = ()
     #: (section, step) -> (estimates, SEs), to compare the engines on the same data
     estimates: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict)
@@ -204,6 +206,9 @@ class Bench:
     def time(self, step: str, rows: int, cores: int, func: Callable[[], Any],
              show: Callable[[Any], str] | None = None) -> Any:
         """Run ``func`` once, recording its seconds and the peak memory of the tree."""
+        if self.only and not step.strip().startswith("build") and not any(
+                word in step for word in self.only):
+            return None
         self.memory.reset_window()
         start = time.perf_counter()
         try:
@@ -401,6 +406,8 @@ def main() -> None:
     parser.add_argument("--data", default=None,
                         help="write the data once to this folder and keep it (reused when "
                              "it exists; delete it yourself)")
+    parser.add_argument("--only", default="",
+                        help="comma-separated words: time only the steps whose label holds one")
     parser.add_argument("--write-only", action="store_true",
                         help="with --data: write the data, time nothing")
     parser.add_argument("--profile", action="store_true",
@@ -418,7 +425,7 @@ def main() -> None:
         raise SystemExit(f"{free / 1e9:.0f} GB free in {root}, {need / 1e9:.0f} GB needed: "
                          "pass smaller --rows / --replicate-rows")
     memory = TreeMemory().start()
-    bench = Bench(memory)
+    bench = Bench(memory, only=tuple(w for w in args.only.split(",") if w))
     try:
         _run(args, parts, root, bench)
     finally:
