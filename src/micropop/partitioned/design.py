@@ -213,12 +213,15 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
                probs: bool = False) -> None:
         """The structure pass: weights and design columns checked, the unit table kept."""
         ddf = self._ddf
-        counts = check_weights(ddf, _WEIGHT_COLUMN, source, probs=probs)
+        keys = list(self._unit_keys)
+        # the checks read only the weight and design columns (a file may hold hundreds)
+        named = [source] if source in ddf.columns else []  # the user's column, for messages
+        needed = _projected(ddf, [_WEIGHT_COLUMN, *keys, *named])
+        counts = check_weights(needed, _WEIGHT_COLUMN, source, probs=probs)
         offsets = np.concatenate([[0], np.cumsum(counts)])[:-1]
         object.__setattr__(self, "_starts", offsets)
         object.__setattr__(self, "_offsets", None if psu_cols else offsets)
-        keys = list(self._unit_keys)
-        check_design_columns(ddf, keys)
+        check_design_columns(needed, keys)
         if self._derived:
             self._derive_weights(keys, offsets)
             ddf = self._ddf
@@ -227,7 +230,8 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
         ddf = based
         object.__setattr__(self, "_ddf", ddf)
         if psu_cols:
-            table = unit_table(ddf, weights=_WEIGHT_COLUMN, keys=keys)
+            table = unit_table(_projected(ddf, [_WEIGHT_COLUMN, *keys]), weights=_WEIGHT_COLUMN,
+                               keys=keys)
             if strata_cols and not self._spec["nest"]:
                 refuse_crossing(ddf, table, psu_cols[0], strata_cols[0])
             structure = self._in_memory(table)
@@ -574,6 +578,13 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
         for step in self._steps:
             design = step.apply(design)
         return design
+
+
+def _projected(ddf: Any, columns: list[str]) -> Any:
+    """Some columns of ``ddf``, its partitions' files remembered for messages."""
+    projected = ddf[list(dict.fromkeys(columns))]
+    remember_files(projected, remembered_files(ddf) or [])
+    return projected
 
 
 def _suspect(table: pd.DataFrame, means: list[str], cells: list[str], na_rm: bool) -> bool:

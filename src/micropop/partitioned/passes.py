@@ -216,6 +216,11 @@ def _partition_sums(part: pd.DataFrame, plan: _Plan,
     return plan.summed(plan.rows(part, partition_info))
 
 
+def _summed(table: pd.DataFrame) -> pd.DataFrame:
+    """A partition's table, already summed per group (the reduction's first step)."""
+    return table
+
+
 def _combine(tables: pd.DataFrame) -> pd.DataFrame:
     """Partial per-group sums (stacked) summed again per group."""
     if not isinstance(tables.index, pd.MultiIndex):
@@ -274,7 +279,7 @@ def unit_table(ddf: Any, *, weights: str, keys: Sequence[str], means: Sequence[s
     # one table per partition, then a tree of sums to one table: no shuffle, and the
     # tables' size is that of the units and cells, not of the rows
     partial = ddf.map_partitions(_partition_sums, plan, meta=meta)
-    reduced = partial.reduction(_combine, aggregate=_combine, combine=_combine, meta=meta,
+    reduced = partial.reduction(_summed, aggregate=_combine, combine=_combine, meta=meta,
                                 split_every=8)
     (table,) = compute(reduced)
     table = table.reset_index()
