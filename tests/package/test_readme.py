@@ -20,6 +20,15 @@ def test_quick_start_runs(capsys):
     assert "estimate" in out and "microwork_12m" in out
 
 
+def test_larger_than_memory_example_runs(capsys):
+    """The Dask example runs as written (on a local cluster of threads) and prints estimates."""
+    section = README.split("## Larger than memory", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    exec(compile(code, "README larger than memory", "exec"), {})
+    out = capsys.readouterr().out
+    assert "Survey mean" in out and "Survey proportion" in out and "female" in out
+
+
 def test_quick_start_is_the_first_cell_of_the_quick_start_notebook():
     import json
 
