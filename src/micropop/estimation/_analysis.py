@@ -326,7 +326,11 @@ class Analysis:
 
     def _check_replicates(self, reps: np.ndarray) -> None:
         """Refuse replicate ratios that divide by zero (a domain without weight in a replicate)."""
-        bad = ~np.isfinite(reps)
+        self.refuse_empty_replicates(~np.isfinite(reps))
+
+    def refuse_empty_replicates(self, bad: np.ndarray) -> None:
+        """Refuse the replicate estimates flagged in ``bad`` (R, p * K): their domain has no
+        weight under that replicate, so they divide by zero."""
         if bad.any():
             r, column = np.argwhere(bad)[0]
             raise EmptyDomainError(

@@ -147,15 +147,7 @@ def _divide(data: Analysis, top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
     """Full-sample and replicate ratios; a replicate without weight in a domain is refused."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio: np.ndarray = top / bottom
-    bad = bottom[1:] == 0
-    if bad.any():
-        r, column = np.argwhere(bad)[0]
-        raise EmptyDomainError(
-            f"domain {data.domain_name(column % data.n_domains)} has no weight under "
-            f"replicate {r + 1} ({data.design.replicate_names[r]!r}), so its replicate "
-            "estimate divides by zero",
-            hint="the domain is too small for these replicates (it lies in the PSUs a "
-                 "replicate drops): merge it with another, or use a linearised design")
+    data.refuse_empty_replicates(bottom[1:] == 0)  # the in-memory estimators' refusal
     return ratio
 
 
