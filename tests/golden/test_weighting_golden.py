@@ -15,12 +15,10 @@ import json
 from functools import cache
 
 import numpy as np
-import pandas as pd
 import pytest
 
-from micropop.design import SurveyDesign
 from support.paths import REFERENCE
-from support.weighting_golden import ESTIMATES, weighted
+from support.weighting_golden import ESTIMATES, golden_design, golden_frame, weighted
 
 GOLDEN = json.loads((REFERENCE / "golden_weighting.json").read_text())
 CASES = GOLDEN["cases"]
@@ -29,9 +27,7 @@ RTOL = 1e-8
 
 @cache
 def design(kind: str):
-    data = pd.read_csv(REFERENCE / "fixtures" / "apiclus1.csv")
-    des = SurveyDesign(data, psu="dnum", weights="pw", fpc="fpc")
-    return des.replicate("jk1") if kind == "clus1_jk1" else des
+    return golden_design(kind, golden_frame())
 
 
 @cache

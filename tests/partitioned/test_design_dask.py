@@ -214,6 +214,36 @@ def test_design_effects_after_raking():
         design.rake(margins).mean("y", deff=True)
 
 
+RAKED = [
+    lambda d: d.mean("y", by="region", na_rm=True),
+    lambda d: d.ratio("y", "x", na_rm=True),
+    lambda d: d.total("x", by="sex"),
+    lambda d: d.proportion("weekly", by="region"),
+]
+
+
+@settings(max_examples=5, deadline=None)
+@given(seed=st.integers(0, 2**16), zeros=st.lists(st.integers(0, 599), max_size=6),
+       missing=st.lists(st.integers(0, 599), max_size=4))
+def test_raked_with_row_weights_each_unit_and_cell_is_at_most_two_rows(seed, zeros, missing):
+    """Weights that differ within a PSU and raking cell (and some 0): R's numbers, a bounded table."""
+    frame = survey(seed, n=600)  # 20 PSUs x 6 raking cells at most: fewer groups than rows
+    frame.loc[zeros, "w"] = 0.0
+    frame.loc[missing, "y"] = np.nan
+    margins = {"sex": {"f": 900, "m": 1100}, "region": {"nord": 500, "sud": 700, "est": 800}}
+    memory = mp.SurveyDesign(frame, weights="w", strata="h", psu="psu").rake(margins)
+    design = mp.SurveyDesign(cut(frame, [60, 60, 270, 450, 570]), weights="w", strata="h",
+                             psu="psu").rake(margins)
+    for call in RAKED:
+        same(call(design), call(memory))
+    groups = frame.assign(zero=frame["w"] == 0).groupby(["psu", "sex", "region", "zero"],
+                                                         observed=True).ngroups
+    table = design.unit_design(["x"])
+    assert len(table.data) <= 2 * groups < len(frame)  # not a row per distinct weight
+    np.testing.assert_allclose(table.total("x").estimate, memory.total("x").estimate,
+                               rtol=RTOL)
+
+
 def test_design_effects_with_zero_weights_are_refused():
     frame = survey(0)
     frame.loc[5, "w"] = 0.0

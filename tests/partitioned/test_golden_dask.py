@@ -32,7 +32,13 @@ from support.golden import (  # noqa: E402
     single,
 )
 from support.partitions import dask_frame  # noqa: E402
-from support.weighting_golden import ESTIMATES, GOLDEN_WEIGHTING, weighted  # noqa: E402
+from support.weighting_golden import (  # noqa: E402
+    ESTIMATES,
+    GOLDEN_WEIGHTING,
+    golden_design,
+    golden_frame,
+    weighted,
+)
 
 CASES = [c for c in GOLDEN["cases"]
          if GOLDEN["designs"][c["design"]]["kind"] in ("linearization", "from_design")]
@@ -161,10 +167,8 @@ WEIGHTING = GOLDEN_WEIGHTING["cases"]
 
 @cache
 def weighting_design(kind: str, engine: str):
-    data = fixture("apiclus1")
-    des = SurveyDesign(dask_frame(data, seed=3) if engine == "dask" else data,
-                       psu="dnum", weights="pw", fpc="fpc")
-    return des.replicate("jk1") if kind == "clus1_jk1" else des
+    data = golden_frame()
+    return golden_design(kind, dask_frame(data, seed=3) if engine == "dask" else data)
 
 
 @pytest.mark.parametrize("name", sorted(WEIGHTING))

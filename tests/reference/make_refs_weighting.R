@@ -10,7 +10,8 @@
 # the weighting call (as micropop spells it), the final weights, and totals,
 # means and domain means with their standard errors, doubles as "%.17g".
 # Each case is run on the one-stage cluster sample dclus1 (linearisation) and on
-# as.svrepdesign(dclus1) (JK1 replicates). No time stamps; re-running reproduces
+# as.svrepdesign(dclus1) (JK1 replicates); three also on dclus1 with weights that
+# differ within clusters ("clus1_varying"). No time stamps; re-running reproduces
 # the file byte for byte. The test suite never calls R.
 
 suppressPackageStartupMessages(library(survey))
@@ -22,6 +23,11 @@ data(api)  # apipop: the population counts the sample is weighted to
 
 dclus1 <- svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = apiclus1)
 rclus1 <- as.svrepdesign(dclus1, type = "JK1")
+# Weights that differ within a cluster and a raking cell (R's raking variance reads
+# each row's weight): the same sample, the weights scaled by 1.0-1.4 from the school
+# number (tests/support/weighting_golden.py computes the same column).
+apiclus1$pw_varying <- apiclus1$pw * (1 + (apiclus1$snum %% 5) / 10)
+dvary <- svydesign(id = ~dnum, weights = ~pw_varying, fpc = ~fpc, data = apiclus1)
 
 # --- population margins (from apipop) ---------------------------------------
 pop_stype <- as.data.frame(table(stype = apipop$stype))
@@ -124,6 +130,10 @@ for (name in names(cases)) {
   rep_case <- if (is.null(case$jk1)) case else case$jk1
   out[[paste0(name, "_jk1")]] <- list(call = rep_case$call, design = "clus1_jk1",
                                       results = results(rep_case$r(rclus1)))
+}
+for (name in c("poststratify", "rake", "calibrate_raking")) {
+  out[[paste0(name, "_varying")]] <- list(call = cases[[name]]$call, design = "clus1_varying",
+                                          results = results(cases[[name]]$r(dvary)))
 }
 linear <- cases$calibrate_linear$r(dclus1)
 for (name in names(trim_cases)) {

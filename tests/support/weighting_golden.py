@@ -7,9 +7,27 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
+
 from support.paths import REFERENCE
 
 GOLDEN_WEIGHTING = json.loads((REFERENCE / "golden_weighting.json").read_text())
+
+
+def golden_frame() -> pd.DataFrame:
+    """apiclus1 with the weights of the "clus1_varying" cases, as the R script makes them."""
+    data = pd.read_csv(REFERENCE / "fixtures" / "apiclus1.csv")
+    # R: apiclus1$pw * (1 + (apiclus1$snum %% 5) / 10), the same double operations
+    return data.assign(pw_varying=data["pw"] * (1 + (data["snum"] % 5) / 10))
+
+
+def golden_design(kind: str, frame):
+    """A case's design ("clus1", "clus1_jk1", "clus1_varying") on ``frame`` (either engine)."""
+    from micropop.design import SurveyDesign
+
+    weights = "pw_varying" if kind == "clus1_varying" else "pw"
+    des = SurveyDesign(frame, psu="dnum", weights=weights, fpc="fpc")
+    return des.replicate("jk1") if kind == "clus1_jk1" else des
 
 
 def weighted(call: dict, des):

@@ -31,6 +31,7 @@ from micropop.errors import (
     WeightError,
 )
 from micropop.partitioned.passes import (
+    COMPLETE,
     RowFunction,
     compute,
     empty_partition,
@@ -38,7 +39,8 @@ from micropop.partitioned.passes import (
     where_text,
 )
 
-__all__ = ["check_design_columns", "check_weights", "refuse_bad_values", "refuse_crossing"]
+__all__ = ["check_design_columns", "check_weights", "refuse_bad_values", "refuse_crossing",
+           "suspect_table"]
 
 
 def check_weights(ddf: Any, column: str, source: str, probs: bool = False) -> np.ndarray:
@@ -255,3 +257,35 @@ def _infinite(name: str) -> RowFunction:
 
 def _both(test: RowFunction, within: RowFunction) -> RowFunction:
     return lambda part: np.asarray(test(part), dtype=bool) & np.asarray(within(part), dtype=bool)
+
+
+def suspect_table(table: pd.DataFrame, means: list[str], cells: list[str], na_rm: bool) -> bool:
+    """Whether a per-unit table shows missing (without ``na_rm``) or infinite values.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A pass's per-unit table.
+    means : list of str
+        Its weighted-mean columns.
+    cells : list of str
+        Its cell columns whose missing values are refused without ``na_rm``.
+    na_rm : bool
+
+    Returns
+    -------
+    bool
+        True when a counting pass must name the rows (missing or infinite values).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"__complete": [True], "g": ["a"], "y": [float("inf")]})
+    >>> suspect_table(table, ["y"], ["g"], na_rm=False)
+    True
+    """
+    complete = table[COMPLETE].to_numpy()
+    if not na_rm and (not complete.all() or bool(table[cells].isna().to_numpy().any())):
+        return True
+    values = table.loc[complete, means].to_numpy(dtype=float)
+    return not bool(np.isfinite(values).all())

@@ -51,16 +51,16 @@ from micropop.partitioned.checks import (
     check_weights,
     refuse_bad_values,
     refuse_crossing,
+    suspect_table,
 )
 from micropop.partitioned.frozen import FrozenDesign
+from micropop.partitioned.pairs import ZERO, pair_sums, split
 from micropop.partitioned.passes import (
-    COMPLETE,
     COUNT,
     ROW_BASE,
     ROW_WEIGHT,
     WEIGHT,
     RowFunction,
-    compute,
     empty_partition,
     remember_files,
     remembered_files,
@@ -309,7 +309,7 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
                     sums: Mapping[str, RowFunction] | None = None,
                     derived: Mapping[str, RowFunction] | None = None,
                     uses: Sequence[str] = (), spread: bool = False,
-                    order: str | None = None) -> Design:
+                    order: str | None = None, rows_apart: bool = False) -> Design:
         """One pass: the in-memory design on the per-unit table, steps replayed.
 
         Parameters
@@ -334,6 +334,12 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
         order : str, optional
             A key column to order the table's rows by (stably) before the
             design is built: where their order matters (ties in quantiles).
+        rows_apart : bool, default False
+            After a raking whose design weights differ within a unit and cell:
+            group the rows by their weight too (for row functions that are not
+            linear in the values) instead of writing each group as a pair of
+            rows (:mod:`micropop.partitioned.pairs`; also without ``sums``,
+            ``spread``).
 
         Returns
         -------
@@ -352,6 +358,9 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
         ({'psu': [1, 2], 'y': [2.0, 4.0]}, [2, 2])
         """
         step_keys = [k for step in self._steps for k in step.keys]
+        # raked with weights that differ within a unit and cell: rows apart by weight, or
+        # (linear estimators) each unit and cell as a pair of rows (micropop.partitioned.pairs)
+        paired = ROW_BASE in step_keys and not (rows_apart or spread or sums)
         group = list(dict.fromkeys([*self._unit_keys, *keys, *step_keys]))
         made = set(derived or {})  # columns the pass computes
         require_columns(empty_partition(self._ddf),
@@ -360,11 +369,18 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
         rows = self._ddf
         if not (sums or derived) or uses:  # read only the columns the pass needs
             rows = rows[list(dict.fromkeys([_WEIGHT_COLUMN, *group, *cells, *uses]))]
+        if paired:
+            added, sums = pair_sums(_WEIGHT_COLUMN, cells)
+            derived = {**(derived or {}), **added}
+            group = [k for k in group if k != ROW_BASE] + [ZERO]
+            rows = rows.drop(columns=[ROW_BASE]) if ROW_BASE in rows.columns else rows
         table = unit_table(rows, weights=_WEIGHT_COLUMN, keys=group, means=cells,
                            sums=sums, derived=derived, offsets=self._offsets)
-        if _suspect(table, cells, [c for c in check if c in group], na_rm):
+        if suspect_table(table, cells, [c for c in check if c in group], na_rm):
             # the counting pass names the column, the file and the row
             refuse_bad_values(self._ddf, means, [c for c in check if c not in means], na_rm)
+        if paired:  # (cells only: a key is the same on every row of a group)
+            table = (split(table, cells) if cells else table).drop(columns=[ZERO])
         if spread and cells:
             squares = cell_squares(rows, table, group, cells, self._offsets, _WEIGHT_COLUMN)
             if any(step.method == "rake" for step in self._steps) and squares.any():
@@ -550,35 +566,6 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
     def _record(self, step: Step) -> PartitionedDesign:
         return self._replace(_steps=self._steps + (step,))
 
-    # --- to memory ----------------------------------------------------------------------
-
-    def compute(self) -> Design:
-        """The same design in memory: every row read (``ddf.compute()``), the steps replayed.
-
-        For data that fit in memory, or a subset of columns: the in-memory
-        design offers everything (models, quantiles of any kind, figures).
-
-        Returns
-        -------
-        SurveyDesign or ReplicateDesign
-
-        Examples
-        --------
-        >>> import pandas as pd, dask.dataframe as dd
-        >>> import micropop as mp
-        >>> df = pd.DataFrame({"w": 1.0, "y": [1.0, 2.0, 6.0]})
-        >>> mp.SurveyDesign(dd.from_pandas(df, npartitions=2), weights="w").compute().mean(
-        ...     "y").estimate.tolist()
-        [3.0]
-        """
-        (frame,) = compute(self._ddf)
-        frame = frame.reset_index(drop=True)
-        design: Design = self._memory(frame, weights=_WEIGHT_COLUMN, **self._spec,
-                                      **self._options)
-        for step in self._steps:
-            design = step.apply(design)
-        return design
-
 
 def _projected(ddf: Any, columns: list[str]) -> Any:
     """Some columns of ``ddf``, its partitions' files remembered for messages."""
@@ -587,10 +574,3 @@ def _projected(ddf: Any, columns: list[str]) -> Any:
     return projected
 
 
-def _suspect(table: pd.DataFrame, means: list[str], cells: list[str], na_rm: bool) -> bool:
-    """Whether the per-unit table shows missing (without ``na_rm``) or infinite values."""
-    complete = table[COMPLETE].to_numpy()
-    if not na_rm and (not complete.all() or bool(table[cells].isna().to_numpy().any())):
-        return True
-    values = table.loc[complete, means].to_numpy(dtype=float)
-    return not bool(np.isfinite(values).all())

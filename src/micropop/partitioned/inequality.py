@@ -358,7 +358,8 @@ class _Run:
               ) -> _Run:
         """Check the column, build the per-unit table and sort the rows of the domains."""
         by_cols = _income_column(design, variable, by, na_rm, measure)
-        table = design.unit_design([variable], by_cols, na_rm=na_rm, check=[variable, *by_cols])
+        table = design.unit_design([variable], by_cols, na_rm=na_rm, check=[variable, *by_cols],
+                                   rows_apart=True)  # the influence of each row: not linear
         data = prepare(table, [variable], by, na_rm, numeric_only=True)
         if data.n_domains == 0:
             raise EmptyDomainError(f"no row with a weight and an observed {variable!r} in "

@@ -22,11 +22,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from micropop.design._core import Design
 from micropop.design._method_docs import documented_as
 from micropop.design.encode import Columns, as_columns, require_columns
 from micropop.errors import InMemoryOnlyError, OptionError
 from micropop.partitioned.frozen import refuse_mask
-from micropop.partitioned.passes import COUNT, ROW_BASE, WEIGHT, empty_partition, unit_table
+from micropop.partitioned.passes import (
+    COUNT,
+    ROW_BASE,
+    ROW_WEIGHT,
+    WEIGHT,
+    compute,
+    empty_partition,
+    unit_table,
+)
 from micropop.partitioned.steps import Step, expression_columns, margin_columns
 
 if TYPE_CHECKING:
@@ -51,6 +60,9 @@ class RecordedSteps:
     _steps: tuple[Step, ...]
     _unit_keys: tuple[str, ...]
     _offsets: np.ndarray | None
+    _memory: Any
+    _spec: dict[str, Any]
+    _options: dict[str, Any]
 
     def subset(self, where: str) -> PartitionedDesign:
         """Keep the rows where ``where`` holds, as a domain of the full design (R's ``subset``).
@@ -258,3 +270,32 @@ class RecordedSteps:
 
     def _record(self, step: Step) -> PartitionedDesign:
         raise NotImplementedError
+
+    # --- to memory ----------------------------------------------------------------------
+
+    def compute(self) -> Design:
+        """The same design in memory: every row read (``ddf.compute()``), the steps replayed.
+
+        For data that fit in memory, or a subset of columns: the in-memory
+        design offers everything (models, quantiles of any kind, figures).
+
+        Returns
+        -------
+        SurveyDesign or ReplicateDesign
+
+        Examples
+        --------
+        >>> import pandas as pd, dask.dataframe as dd
+        >>> import micropop as mp
+        >>> df = pd.DataFrame({"w": 1.0, "y": [1.0, 2.0, 6.0]})
+        >>> mp.SurveyDesign(dd.from_pandas(df, npartitions=2), weights="w").compute().mean(
+        ...     "y").estimate.tolist()
+        [3.0]
+        """
+        (frame,) = compute(self._ddf)
+        frame = frame.reset_index(drop=True)
+        design: Design = self._memory(frame, weights=ROW_WEIGHT, **self._spec,
+                                      **self._options)
+        for step in self._steps:
+            design = step.apply(design)
+        return design

@@ -23,7 +23,7 @@ import numpy as np
 
 from micropop.design.encode import require_columns
 from micropop.errors import InMemoryOnlyError
-from micropop.partitioned.passes import ROW_WEIGHT, WEIGHT, empty_partition
+from micropop.partitioned.passes import ROW_BASE, ROW_WEIGHT, WEIGHT, empty_partition
 
 if TYPE_CHECKING:
     from micropop.design._core import Design
@@ -104,7 +104,9 @@ class WeightedRows:
             keep = list(dict.fromkeys([*columns, *self._unit_keys, _WEIGHT_COLUMN]))
             return self._ddf[keep].assign(**{_IN: True}), self.degf
         step_keys = [k for step in self._steps for k in step.keys]
-        group = list(dict.fromkeys([*self._unit_keys, *step_keys]))
+        keep = list(dict.fromkeys([*columns, *self._unit_keys, *step_keys, _WEIGHT_COLUMN]))
+        # a cell's weighting factor does not depend on the rows' own weights
+        group = [k for k in dict.fromkeys([*self._unit_keys, *step_keys]) if k != ROW_BASE]
         design = self.unit_design()
         table = design.frame[group].copy()
         held = table_weight = design.frame[WEIGHT].to_numpy()
@@ -112,10 +114,9 @@ class WeightedRows:
             factor = np.where(held != 0, design.full_weights / table_weight, 1.0)
         table[_FACTOR] = factor
         table[_IN] = design.rows
-        keep = list(dict.fromkeys([*columns, *group, _WEIGHT_COLUMN]))
         rows = self._ddf[keep]
-        if group:
-            table = table.drop_duplicates(group)
+        if group:  # a group's rows of weight 0 (factor 1) after its weighted ones
+            table = table.iloc[np.argsort(held == 0, kind="stable")].drop_duplicates(group)
             rows = rows.merge(table, how="left", on=group)
         else:
             rows = rows.assign(**{_FACTOR: float(factor[0]), _IN: bool(design.rows[0])})
