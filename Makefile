@@ -31,8 +31,11 @@ report: $(STAMP)
 	@echo "report written to report/index.html"
 
 # pytest exits 5 when it collects no test: report it, do not fail on it.
+# The tests run in parallel (pytest-xdist), one process per core, at most 4
+# (PYTEST_WORKERS=0 runs them in this process, e.g. to use a debugger).
+PYTEST_WORKERS ?= auto --maxprocesses 4
 test: $(STAMP)
-	@$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	@$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; \
 	exit $$status
 
