@@ -220,6 +220,25 @@ def test_results_do_not_depend_on_the_partitioning(seed):
                                                                     na_rm=True))
 
 
+@pytest.mark.parametrize("size", [1, 7, 64])
+def test_partitions_read_in_slices_of_rows_give_the_same_numbers(size, monkeypatch):
+    """A partition's replicate weights are converted a slice of rows at a time (memory)."""
+    from micropop.partitioned import replicate_passes
+
+    whole = replicate_passes.row_slices
+    monkeypatch.setattr(replicate_passes, "row_slices", lambda n: whole(n, size))
+    frame = synthetic(rows=200, replicates=12, seed=4)
+    frame.loc[::9, "repw3"] = 0.0  # replicate weights that differ within a PSU
+    options = {"weights": "w", "replicate_weights": "^repw", "method": "jk1"}
+    sliced = mp.ReplicateDesign(uneven(frame, seed=1, parts=3), **options)
+    memory = mp.ReplicateDesign(frame, **options)
+    assert sliced.degf == memory.degf
+    assert sliced.subset("region == 'nord'").degf == memory.subset("region == 'nord'").degf
+    for call in (lambda d: d.mean("y", by="region", na_rm=True),
+                 lambda d: d.total(["x", "sex"]), lambda d: d.proportion("weekly")):
+        assert_same(call(sliced), call(memory))
+
+
 # --- refusals ------------------------------------------------------------------------------
 
 

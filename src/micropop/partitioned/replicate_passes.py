@@ -36,7 +36,7 @@ from micropop.partitioned.passes import compute, empty_partition, locate, where_
 from micropop.variance.replicate import replicate_sums
 
 __all__ = ["COMPLETE", "COUNT", "IN", "CellPlan", "Structure", "cell_grams", "cell_sums",
-           "cell_table", "cross_product", "replicate_structure"]
+           "cell_table", "cross_product", "replicate_structure", "row_slices"]
 
 #: Columns of the cell table: rows counted, numeric values all present, in the subset.
 COUNT, COMPLETE, IN = "__n", "__complete", "__in"
@@ -102,8 +102,7 @@ def replicate_structure(ddf: Any, weights: str, replicates: tuple[str, ...]) -> 
     columns = [weights, *replicates]
     n_rep = len(replicates)
 
-    def summary(part: pd.DataFrame) -> tuple[int, int, np.ndarray, np.ndarray, np.ndarray]:
-        block = part[columns].to_numpy(dtype=float, na_value=np.nan)
+    def summary(block: np.ndarray) -> tuple[int, int, np.ndarray, np.ndarray, np.ndarray]:
         with np.errstate(invalid="ignore"):
             bad = ~np.isfinite(block) | (block < 0)
         rep = np.ascontiguousarray(block[:, 1:])
@@ -111,12 +110,22 @@ def replicate_structure(ddf: Any, weights: str, replicates: tuple[str, ...]) -> 
             rep[bad[:, 1:]] = 0.0
         top = int(np.frexp(rep.max(initial=0.0))[1]) if len(rep) else 0
         exponent = top if abs(top) > _SAFE else 0  # weights far from 1: in units 2**top
-        return (len(part), exponent, bad.sum(axis=0), (block > 0).sum(axis=0),
+        return (len(block), exponent, bad.sum(axis=0), (block > 0).sum(axis=0),
                 cross_product(rep, exponent))
+
+    def partition(part: pd.DataFrame) -> tuple[int, int, np.ndarray, np.ndarray, np.ndarray]:
+        # in slices of rows: a million rows of 80 replicate weights are 640 MB, and each
+        # copy of them counts against a worker's memory
+        slices = [summary(part.iloc[rows][columns].to_numpy(dtype=float, na_value=np.nan))
+                  for rows in row_slices(len(part)) or [slice(0, 0)]]
+        top = max(s[1] for s in slices)
+        return (len(part), top, np.sum([s[2] for s in slices], axis=0),
+                np.sum([s[3] for s in slices], axis=0),
+                np.sum([np.ldexp(s[4], 2 * (s[1] - top)) for s in slices], axis=0))
 
     from dask.delayed import delayed
 
-    run = delayed(summary, pure=True)
+    run = delayed(partition, pure=True)
     parts = compute(*[run(part) for part in ddf[columns].to_delayed()])
     bad = np.sum([p[2] for p in parts], axis=0) if parts else np.zeros(len(columns))
     if bad.any():
@@ -240,7 +249,6 @@ class CellPlan:
         >>> keys["__complete"].tolist(), numbers.tolist()
         ([True, False], [[1.0, 1.0, 1.0, 2.0, 2.0], [1.0, 2.0, 0.0, 0.0, 0.0]])
         """
-        block = part[list(self.weights)].to_numpy(dtype=float, na_value=np.nan)
         values = np.ones((len(part), 1 + len(self.numeric)))
         complete = np.ones(len(part), dtype=bool)
         for j, name in enumerate(self.numeric):
@@ -253,16 +261,45 @@ class CellPlan:
         n_cells = len(first)
         out = frame.iloc[first].reset_index(drop=True)
         counts = np.bincount(codes, minlength=n_cells).astype(np.int64)
-        if n_cells:
-            sums = replicate_sums(block, values, codes, n_cells)  # (1+R, (1+p) * cells)
-        else:
-            sums = np.zeros((len(self.weights), 0))
+        sums = np.zeros((len(self.weights), values.shape[1] * n_cells))
+        grams = np.zeros((n_cells, (len(self.weights) - 1) ** 2))
+        for rows in row_slices(len(part)) if n_cells else ():  # the weights a slice at a time
+            block = part[list(self.weights)].iloc[rows].to_numpy(dtype=float, na_value=np.nan)
+            sums += replicate_sums(block, values[rows], codes[rows], n_cells)  # (1+R, (1+p)C)
+            if self.grams:
+                grams += _grams(block[:, 1:], codes[rows], n_cells, self.exponent)
         sums = sums.reshape(len(self.weights), values.shape[1], n_cells).transpose(2, 0, 1)
         numbers = [counts[:, None].astype(float),
                    sums.reshape(n_cells, len(self.weights) * values.shape[1])]
         if self.grams:
-            numbers.append(_grams(block[:, 1:], codes, n_cells, self.exponent))
+            numbers.append(grams)
         return out, np.hstack(numbers)
+
+
+#: Rows of replicate weights converted to one array at a time (about 80 MB for 80 columns).
+_SLICE = 1 << 17
+
+
+def row_slices(n: int, size: int = _SLICE) -> list[slice]:
+    """``n`` rows as consecutive slices of at most ``size`` rows (none for no row).
+
+    Parameters
+    ----------
+    n : int
+        The number of rows.
+    size : int, optional
+        The longest slice.
+
+    Returns
+    -------
+    list of slice
+
+    Examples
+    --------
+    >>> row_slices(5, size=2)
+    [slice(0, 2, None), slice(2, 4, None), slice(4, 5, None)]
+    """
+    return [slice(start, min(start + size, n)) for start in range(0, n, size)]
 
 
 def _cells_of(frame: pd.DataFrame, group: list[str]) -> tuple[np.ndarray, np.ndarray]:
