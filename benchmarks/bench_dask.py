@@ -299,6 +299,14 @@ def survey_steps(bench: Bench, data: Any, rows: int, cores: int, margins: dict[s
     if raked is not None:
         bench.time("  mean of y1 on the raked design", rows, cores,
                    lambda: raked.mean("y1"), _est)
+    target = bench.time("total of y2 (a calibration target: 1.01 times it)", rows, cores,
+                        lambda: des.total("y2"), _est)
+    if target is not None:
+        calibrated = bench.time("calibrate to the total of y2 (linear, numeric)", rows, cores,
+                                lambda: des.calibrate({"y2": 1.01 * float(target.estimate[0])}))
+        if calibrated is not None:
+            bench.time("  mean of y1 on the calibrated design", rows, cores,
+                       lambda: calibrated.mean("y1"), _est)
     bench.time("gini of y1 with its SE", rows, cores, lambda: mp.gini(des, "y1"), _est)
     bench.time("median of y1 with its interval", rows, cores,
                lambda: des.quantile("y1", 0.5), _est)

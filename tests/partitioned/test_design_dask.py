@@ -244,6 +244,64 @@ def test_raked_with_row_weights_each_unit_and_cell_is_at_most_two_rows(seed, zer
                                rtol=RTOL)
 
 
+CALIBRATED = [
+    lambda d: d.mean("y", na_rm=True),
+    lambda d: d.total("x", by="region"),
+    lambda d: d.ratio("y", "x", by="sex", na_rm=True),
+    lambda d: d.mean(["y", "x"], na_rm=True),
+    lambda d: d.proportion("weekly", by="region"),
+]
+
+
+@settings(max_examples=5, deadline=None)
+@given(seed=st.integers(0, 2**16), zeros=st.lists(st.integers(0, 599), max_size=6),
+       missing=st.lists(st.integers(0, 599), max_size=4),
+       replicates=st.sampled_from([None, "jkn", "bootstrap"]))
+def test_numeric_calibration_totals_are_moments_not_cells(seed, zeros, missing, replicates):
+    """A numeric total of a linear calibration: R's numbers from a table bounded by the units."""
+    frame = survey(seed, n=600)
+    frame.loc[zeros, "w"] = 0.0
+    frame.loc[missing, "y"] = np.nan
+    targets = {"sex": {"f": 1000.0, "m": 1000.0}, "x": 6000.0}
+    memory = mp.SurveyDesign(frame, weights="w", strata="h", psu="psu")
+    design = mp.SurveyDesign(cut(frame, [60, 60, 270, 450, 570]), weights="w", strata="h",
+                             psu="psu")
+    if replicates:
+        memory, design = (d.replicate(replicates, seed=3) for d in (memory, design))
+    memory, design = memory.calibrate(targets), design.calibrate(targets)
+    for call in CALIBRATED:
+        same(call(design), call(memory))
+    groups = frame.assign(zero=frame["w"] == 0, complete=frame["y"].notna()).groupby(
+        ["psu", "sex", "zero", "complete"], observed=True).ngroups
+    table = design.unit_design(["y"], na_rm=True)  # y, x: each group 4 rows at most
+    assert len(table.data) <= 4 * groups < len(frame)
+
+
+def test_numeric_calibration_with_steps_that_need_cells_matches_memory():
+    """Bounds, a second numeric calibration, raking, quantiles: the numeric column as cells."""
+    frame = survey(8, n=300)
+    memory = mp.SurveyDesign(frame, weights="w", strata="h", psu="psu")
+    design = mp.SurveyDesign(cut(frame, [30, 30, 150, 290]), weights="w", strata="h", psu="psu")
+    total = {"x": 12000.0}  # the sample's weighted total is about 14,000
+    for step in (lambda d: d.calibrate(total, bounds=(0.5, 2.0)),
+                 lambda d: d.calibrate(total).calibrate({"y": 40000.0}),
+                 lambda d: d.calibrate(total).rake({"sex": {"f": 2000.0, "m": 2000.0}})):
+        same(step(design).mean("y"), step(memory).mean("y"))
+    calibrated = design.calibrate(total), memory.calibrate(total)
+    same(*(d.quantile("y", 0.5) for d in calibrated))
+    same(*(mp.gini(d, "x") for d in calibrated))
+    same(*(d.mean("y", deff=True) for d in calibrated))
+
+
+def test_missing_calibration_values_are_refused_naming_the_row():
+    frame = survey(2)
+    frame.loc[77, "x"] = np.nan
+    design = mp.SurveyDesign(cut(frame, [40, 100]), weights="w", psu="psu")
+    with pytest.raises(MissingValuesError, match="x") as info:
+        design.calibrate({"x": 6000.0})
+    assert "38" in str(info.value)  # the 38th row of the second partition
+
+
 def test_design_effects_with_zero_weights_are_refused():
     frame = survey(0)
     frame.loc[5, "w"] = 0.0

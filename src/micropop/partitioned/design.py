@@ -54,6 +54,7 @@ from micropop.partitioned.checks import (
     suspect_table,
 )
 from micropop.partitioned.frozen import FrozenDesign
+from micropop.partitioned.moments import bad_moments, moment_sums, spread_moments
 from micropop.partitioned.pairs import ZERO, pair_sums, split
 from micropop.partitioned.passes import (
     COUNT,
@@ -70,7 +71,7 @@ from micropop.partitioned.recorded import RecordedSteps
 from micropop.partitioned.rows import WeightedRows
 from micropop.partitioned.spread import cell_squares
 from micropop.partitioned.spread import spread as spread_cells
-from micropop.partitioned.steps import Step
+from micropop.partitioned.steps import Step, plain_numeric
 
 __all__ = ["PartitionedDesign"]
 
@@ -360,15 +361,27 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
         step_keys = [k for step in self._steps for k in step.keys]
         # raked with weights that differ within a unit and cell: rows apart by weight, or
         # (linear estimators) each unit and cell as a pair of rows (micropop.partitioned.pairs)
-        paired = ROW_BASE in step_keys and not (rows_apart or spread or sums)
-        group = list(dict.fromkeys([*self._unit_keys, *keys, *step_keys]))
+        linear = not (rows_apart or spread or sums)
+        paired = ROW_BASE in step_keys and linear
+        # numeric columns of one linear calibration (and no raking): per-unit moments
+        moments = [m for step in self._steps for m in step.moments]
+        momented = bool(moments) and linear and not any(
+            step.method == "rake" for step in self._steps) and sum(
+            bool(step.moments) for step in self._steps) == 1
+        group = [k for k in dict.fromkeys([*self._unit_keys, *keys, *step_keys])
+                 if not (momented and k in moments)]
         made = set(derived or {})  # columns the pass computes
         require_columns(empty_partition(self._ddf),
                         [c for c in [*means, *group, *check, *uses] if c not in made])
         cells = [m for m in means if m not in group]  # a cell column is its own mean
         rows = self._ddf
         if not (sums or derived) or uses:  # read only the columns the pass needs
-            rows = rows[list(dict.fromkeys([_WEIGHT_COLUMN, *group, *cells, *uses]))]
+            rows = rows[list(dict.fromkeys([_WEIGHT_COLUMN, *group, *cells, *uses,
+                                            *(moments if momented else [])]))]
+        if momented:
+            added, sums = moment_sums(_WEIGHT_COLUMN, cells, moments)
+            derived = {**(derived or {}), **added}
+            group = [*group, ZERO]
         if paired:
             added, sums = pair_sums(_WEIGHT_COLUMN, cells)
             derived = {**(derived or {}), **added}
@@ -379,6 +392,10 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
         if suspect_table(table, cells, [c for c in check if c in group], na_rm):
             # the counting pass names the column, the file and the row
             refuse_bad_values(self._ddf, means, [c for c in check if c not in means], na_rm)
+        if momented:
+            if bad_moments(table, moments):  # names the file and the row
+                refuse_bad_values(self._ddf, moments, [], False)
+            table = spread_moments(table, cells, moments)
         if paired:  # (cells only: a key is the same on every row of a group)
             table = (split(table, cells) if cells else table).drop(columns=[ZERO])
         if spread and cells:
@@ -404,10 +421,7 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
         numeric: list[str] = []
         cells: list[str] = []
         for name in variables:
-            dtype = empty[name].dtype
-            plain = (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
-                     and not isinstance(dtype, pd.CategoricalDtype))
-            (numeric if plain else cells).append(name)
+            (numeric if plain_numeric(empty[name].dtype) else cells).append(name)
         return numeric, cells
 
     def _linear(self, statistic: str, columns: list[str], by: Columns, na_rm: bool,

@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from numbers import Real
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -36,7 +37,7 @@ from micropop.partitioned.passes import (
     empty_partition,
     unit_table,
 )
-from micropop.partitioned.steps import Step, expression_columns, margin_columns
+from micropop.partitioned.steps import Step, expression_columns, margin_columns, plain_numeric
 
 if TYPE_CHECKING:
     from micropop.partitioned.design import PartitionedDesign
@@ -216,9 +217,12 @@ class RecordedSteps:
                   aggregate: int | None = None, stage: int | None = None) -> PartitionedDesign:
         """Calibrate to population totals, as R's ``calibrate`` (see the in-memory one).
 
-        The calibration columns (categorical or numeric) and a ``variance``
-        column become cells of every later pass: exact, and the per-unit table
-        grows with the distinct values of a numeric calibration column.
+        The categorical calibration columns and a ``variance`` column become
+        cells of every later pass. A numeric column of a linear calibration
+        without bounds is kept as per-unit moments by the linear estimators
+        (:mod:`micropop.partitioned.moments`: the table does not grow with its
+        values); otherwise, and for quantiles and inequality measures, it is a
+        cell too (exact, the table growing with its distinct values).
 
         Examples
         --------
@@ -236,10 +240,17 @@ class RecordedSteps:
         elif variance is not None:
             raise InMemoryOnlyError("a Dask design's calibrate takes variance= as a column "
                                     "name", hint="add the variances as a column and name it")
+        moments: tuple[str, ...] = ()
+        if (method, bounds, variance, aggregate, stage) == ("linear", None, None, None, None):
+            empty = empty_partition(self._ddf)
+            moments = tuple(str(key) for key, total in population.items()
+                            if key in keys and isinstance(total, Real)
+                            and not isinstance(total, bool) and plain_numeric(empty[key].dtype))
         return self._weighting("calibrate", {
             "population": population, "method": method, "bounds": bounds,
             "max_iter": max_iter, "epsilon": epsilon, "variance": variance,
-            "bounds_const": bounds_const, "aggregate": aggregate, "stage": stage}, keys)
+            "bounds_const": bounds_const, "aggregate": aggregate, "stage": stage}, keys,
+            moments)
 
     @documented_as("micropop.weighting.nonresponse.adjust_nonresponse")
     def adjust_nonresponse(self, responded: str, by: Columns = None) -> PartitionedDesign:
@@ -262,9 +273,9 @@ class RecordedSteps:
         return self._weighting("adjust_nonresponse", {"responded": responded, "by": by}, keys)
 
     def _weighting(self, method: str, arguments: dict[str, Any],
-                   keys: tuple[str, ...]) -> PartitionedDesign:
+                   keys: tuple[str, ...], moments: tuple[str, ...] = ()) -> PartitionedDesign:
         require_columns(empty_partition(self._ddf), list(keys))
-        new = self._record(Step(method, arguments, keys))
+        new = self._record(Step(method, arguments, keys, moments))
         new.unit_design()  # weight now: refuse bad margins here, not at the first estimate
         return new
 

@@ -268,9 +268,9 @@ class CellPlan:
             sums += replicate_sums(block, values[rows], codes[rows], n_cells)  # (1+R, (1+p)C)
             if self.grams:
                 grams += _grams(block[:, 1:], codes[rows], n_cells, self.exponent)
-        sums = sums.reshape(len(self.weights), values.shape[1], n_cells).transpose(2, 0, 1)
+        by_cell = sums.reshape(len(self.weights), values.shape[1], n_cells).transpose(2, 0, 1)
         numbers = [counts[:, None].astype(float),
-                   sums.reshape(n_cells, len(self.weights) * values.shape[1])]
+                   by_cell.reshape(n_cells, len(self.weights) * values.shape[1])]
         if self.grams:
             numbers.append(grams)
         return out, np.hstack(numbers)

@@ -58,7 +58,7 @@ class WeightedRows:
         @property
         def degf(self) -> int: ...
 
-        def unit_design(self) -> Design: ...
+        def unit_design(self, *, rows_apart: bool = False) -> Design: ...
 
     def weighted_rows(self, columns: Sequence[str] = ()) -> tuple[Any, int]:
         """The rows with their final weights, lazily: for estimators that need the rows.
@@ -107,7 +107,8 @@ class WeightedRows:
         keep = list(dict.fromkeys([*columns, *self._unit_keys, *step_keys, _WEIGHT_COLUMN]))
         # a cell's weighting factor does not depend on the rows' own weights
         group = [k for k in dict.fromkeys([*self._unit_keys, *step_keys]) if k != ROW_BASE]
-        design = self.unit_design()
+        # a numeric calibration column sets each row's factor: a cell here, not moments
+        design = self.unit_design(rows_apart=any(step.moments for step in self._steps))
         table = design.frame[group].copy()
         held = table_weight = design.frame[WEIGHT].to_numpy()
         with np.errstate(invalid="ignore", divide="ignore"):

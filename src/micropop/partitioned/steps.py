@@ -24,7 +24,7 @@ import pandas as pd
 
 from micropop.design._core import Design
 
-__all__ = ["Step", "expression_columns", "margin_columns"]
+__all__ = ["Step", "expression_columns", "margin_columns", "plain_numeric"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,10 @@ class Step:
         Its keyword arguments.
     keys : tuple of str
         The columns it reads, cells of every later pass.
+    moments : tuple of str, optional
+        Numeric columns of a linear calibration, which a pass of a linear
+        estimator may keep as per-unit moments instead of cells
+        (:mod:`micropop.partitioned.moments`).
 
     Examples
     --------
@@ -52,6 +56,7 @@ class Step:
     method: str
     arguments: Mapping[str, Any]
     keys: tuple[str, ...]
+    moments: tuple[str, ...] = ()
 
     def apply(self, design: Design) -> Design:
         """The step on an in-memory design (the per-unit table's).
@@ -129,3 +134,23 @@ def margin_columns(margins: Mapping[Any, Any], columns: Iterable[Any]) -> tuple[
             names += list(spec.columns)
         found += [str(n) for n in names if str(n) in known and str(n) not in found]
     return tuple(found)
+
+
+def plain_numeric(dtype: Any) -> bool:
+    """Whether a column of ``dtype`` holds numbers (not True/False, not categories).
+
+    Parameters
+    ----------
+    dtype : dtype
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> plain_numeric(pd.Series([1.5]).dtype), plain_numeric(pd.Series([True]).dtype)
+    (True, False)
+    """
+    return bool(pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+                and not isinstance(dtype, pd.CategoricalDtype))
