@@ -226,7 +226,7 @@ RAKED = [
 @given(seed=st.integers(0, 2**16), zeros=st.lists(st.integers(0, 599), max_size=6),
        missing=st.lists(st.integers(0, 599), max_size=4))
 def test_raked_with_row_weights_each_unit_and_cell_is_at_most_two_rows(seed, zeros, missing):
-    """Weights that differ within a PSU and raking cell (and some 0): R's numbers, a bounded table."""
+    """Weights that differ within a PSU and raking cell (some 0): R's numbers, a bounded table."""
     frame = survey(seed, n=600)  # 20 PSUs x 6 raking cells at most: fewer groups than rows
     frame.loc[zeros, "w"] = 0.0
     frame.loc[missing, "y"] = np.nan

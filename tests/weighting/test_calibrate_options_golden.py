@@ -21,62 +21,26 @@ and a subset mean with their standard errors at relative 1e-8.
 
 from __future__ import annotations
 
-import json
-import warnings
 from functools import cache
 
 import numpy as np
 import pytest
 
 from micropop.errors import MicropopWarning
+from support.calibrate_options import CASES, GOLDEN, STATISTICS, statistic, weighted
 from support.golden import build
-from support.paths import REFERENCE
 
-GOLDEN = json.loads((REFERENCE / "golden_calibrate_options.json").read_text())
-CASES = GOLDEN["cases"]
 RTOL = 1e-8
-REPLICATED = {"strat_jkn": ("strat", "jkn"), "clus1_jk1": ("clus1", "jk1")}
-
-
-def design(name: str):
-    if name in REPLICATED:
-        base, method = REPLICATED[name]
-        return build(base).replicate(method)
-    return build(name)
-
-
-def unit_bounds(des) -> tuple[np.ndarray, np.ndarray]:
-    """The script's per-row bounds: (0.97, 1.02) for elementary schools, (0.9, 1.1) else."""
-    elementary = (des.data["stype"] == "E").to_numpy()
-    return np.where(elementary, 0.97, 0.9), np.where(elementary, 1.02, 1.1)
 
 
 @cache
 def result(name: str):
-    case = CASES[name]
-    des = design(case["design"])
-    call = dict(case["call"])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", MicropopWarning)  # negative weights, as R
-        if "margins" in call:
-            return des.rake(**call)
-        if call.get("bounds") == ["unit_lower", "unit_upper"]:
-            call["bounds"] = unit_bounds(des)
-        return des.calibrate(**call)
+    return weighted(name, build)
 
 
 def estimate(name: str, what: str):
-    """One of the script's estimates on the case's design (the R script's ``estimators``)."""
-    des = result(name)
-    if what == "mean_api00_awards_yes":
-        return des.subset("awards == 'Yes'").mean("api00")
-    statistic, variable, *by = what.replace("api_stu", "api.stu").replace(
-        "comp_imp", "comp.imp").split("_by_")[0].split("_", 1) + what.split("_by_")[1:]
-    return getattr(des, statistic)(variable, by=by[0] if by else None)
-
-
-STATISTICS = ["total_api_stu", "mean_api00", "mean_comp_imp", "mean_api00_by_awards",
-              "total_api00_by_stype", "mean_api00_awards_yes"]
+    """One of the script's estimates on the case's design."""
+    return statistic(result(name), what)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

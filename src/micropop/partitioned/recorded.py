@@ -234,6 +234,17 @@ class RecordedSteps:
         >>> cal.total("hours").estimate.round(6).tolist()
         [120.0]
         """
+        per_row = isinstance(bounds, (tuple, list)) and any(np.ndim(b) > 0 for b in bounds)
+        for option, given in (("aggregate=", aggregate is not None),
+                              ("stage=", stage not in (None, 0)),
+                              ("bounds_const=True", bounds_const is True),
+                              ("bounds given per row", per_row)):
+            if given:  # each reads the rows' own weights or rows of the data in order
+                raise InMemoryOnlyError(
+                    f"calibrate with {option} is not offered on a Dask design: it reads each "
+                    "row's own weight (or values aligned with the rows), which a pass sums "
+                    "per sampled unit", hint="calibrate an in-memory design (des.compute(), "
+                                             "or a subset of the rows), or drop the option")
         keys = margin_columns(population, self._ddf.columns)
         if isinstance(variance, str):
             keys += (variance,)
