@@ -17,37 +17,16 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from micropop.design import SurveyDesign
-from support.golden import RTOL, fixture, lonely_policy
-from support.paths import REFERENCE
+from support.golden import RTOL, lonely_policy
+from support.lonely import GOLDEN_LONELY as GOLDEN
+from support.lonely import ROUT_SAVE_MEANS, SINGLETON, clus1, rout_save_design, singleton
 
-GOLDEN = json.loads((REFERENCE / "golden_lonely.json").read_text())
 VERSION = GOLDEN["meta"]["survey_version"]
-
-SINGLETON = pd.DataFrame({"Stratum": [1, 1, 2, 2, 3], "PSU": [1, 2, 3, 4, 5],
-                          "Design_Weight": [10.5, 10.5, 20, 20, 15],
-                          "Sex": ["M", "F", "F", "M", "M"],
-                          "Age": [30.5, 40.5, 35, 52, 44]})
-
-
-def singleton(policy: str, **options) -> SurveyDesign:
-    return SurveyDesign(SINGLETON, weights="Design_Weight", strata="Stratum", psu="PSU",
-                        lonely_psu=policy, **options)
-
-
-def clus1(policy: str, certainty: bool = False) -> SurveyDesign:
-    df = fixture("apiclus1").copy()
-    fpc = None
-    if certainty:
-        df["fpc413"] = np.where(df["dnum"] == 413, 1.0, 1000.0)
-        fpc = "fpc413"
-    return SurveyDesign(df, weights="pw", strata="dnum", fpc=fpc, lonely_psu=policy)
 
 
 def test_reference_metadata():
@@ -87,35 +66,10 @@ def test_rs_svytotal_check_under_current_adjust():
     assert variance["adjust_legacy"] == pytest.approx(562225, rel=1e-12)  # survey 4.1.1
 
 
-# (design, policy, replicate?, adjust_domain_lonely, printed SE of svymean(~api00))
-ROUT_SAVE_MEANS = [
-    ("clus1", "remove", False, False, 5.8058), ("clus1", "remove", True, False, 5.8058),
-    ("clus1", "certainty", False, False, 5.8058), ("clus1", "certainty", True, False, 5.8058),
-    ("clus1", "adjust", False, False, 5.8281), ("clus1", "adjust", True, False, 5.8267),
-    ("clus1", "average", False, False, 6.0096), ("clus1", "average", True, False, 5.8217),
-    ("fpc", "remove", False, False, 5.7344), ("fpc", "remove", True, False, 5.7344),
-    ("fpc", "adjust", False, False, 5.7344), ("fpc", "adjust", True, False, 5.7344),
-    ("fpc", "average", False, False, 5.7344), ("fpc", "average", True, False, 5.7501),
-    ("ds1", "remove", False, False, 5.8909), ("ds1", "adjust", False, False, 5.8909),
-    ("ds1", "average", False, False, 5.8909), ("ds1", "remove", False, True, 5.8909),
-    ("ds1", "adjust", False, True, 5.9119), ("ds1", "average", False, True, 6.0914),
-]
-
-
 @pytest.mark.parametrize("design, policy, replicate, domain_lonely, se", ROUT_SAVE_MEANS)
 def test_rout_save_means(design, policy, replicate, domain_lonely, se):
     """The SEs R prints in tests/lonely.psu.Rout.save, to its five digits."""
-    if design == "ds1":  # subset(apiclus1, dnum != 413), then its 31st row left out
-        df = fixture("apiclus1")
-        df = df[df["dnum"] != 413].reset_index(drop=True)
-        df["keep"] = np.arange(len(df)) != 30
-        des = SurveyDesign(df, weights="pw", strata="dnum", lonely_psu=policy,
-                           adjust_domain_lonely=domain_lonely).subset("keep")
-    else:
-        des = clus1(policy, certainty=design == "fpc")
-    if replicate:
-        des = des.replicate("jkn")
-    est = des.mean("api00")
+    est = rout_save_design(design, policy, replicate, domain_lonely).mean("api00")
     assert round(float(est.estimate[0]), 2) == (645.14 if design == "ds1" else 644.17)
     assert round(float(est.se[0]), 4) == se
 
