@@ -11,9 +11,6 @@ also checked against the numerical rank of the factors.
 
 from __future__ import annotations
 
-import json
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -22,26 +19,10 @@ from micropop.design import SurveyDesign
 from micropop.estimation._analysis import domain_degf, prepare
 from micropop.variance.linearization import Stage
 from micropop.variance.replication import JackknifeRank, factor_rank, jk1_factors, jkn_factors
-from support.golden import fixture, lonely_policy, single
-from support.paths import REFERENCE
+from support.degf import GOLDEN_DEGF, replicate_design
 
-GOLDEN = json.loads((REFERENCE / "golden_degf.json").read_text())
+GOLDEN = GOLDEN_DEGF
 CASES = GOLDEN["cases"]
-
-
-def replicate_design(case: dict):
-    df = fixture(case["data"]).copy()
-    for column, values in case.get("set", {}).items():
-        df[column] = values
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # fpc after the first stage dropped, as R warns
-        des = SurveyDesign(df, weights=single(case["weights"]), strata=single(case["strata"]),
-                           psu=single(case["psu"]), fpc=single(case["fpc"]),
-                           nest=case["nest"],
-                           lonely_psu=lonely_policy(case["lonely_psu"],
-                                                    GOLDEN["meta"]["survey_version"]))
-        rep = des.replicate(case["type"].lower())
-    return rep.subset(case["subset"]) if case["subset"] else rep
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])

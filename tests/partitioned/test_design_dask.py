@@ -99,6 +99,8 @@ def test_results_do_not_depend_on_the_partitioning(seed, points):
     memory = mp.SurveyDesign(frame, weights="w", strata="h", psu="psu")
     design = mp.SurveyDesign(cut(frame, points), weights="w", strata="h", psu="psu")
     assert design.degf == memory.degf
+    for step in (lambda d: d.subset("region != 'est'"), lambda d: d.replicate("jkn")):
+        assert step(design).degf == step(memory).degf
     for call in CALLS:
         same(call(design), call(memory))
 

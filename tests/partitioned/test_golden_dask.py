@@ -10,6 +10,7 @@ included: their second pass keeps each cell's weighted variance).
 
 from __future__ import annotations
 
+import json
 import warnings
 from functools import cache
 
@@ -23,7 +24,9 @@ import dask  # noqa: E402
 from micropop.design import SurveyDesign  # noqa: E402
 from micropop.errors import InMemoryOnlyError  # noqa: E402
 from support.golden import (  # noqa: E402
+    ATOL_NEAR_ZERO,
     GOLDEN,
+    RTOL,
     assert_close,
     build,
     fixture,
@@ -32,6 +35,7 @@ from support.golden import (  # noqa: E402
     single,
 )
 from support.partitions import dask_frame  # noqa: E402
+from support.paths import REFERENCE  # noqa: E402
 from support.weighting_golden import (  # noqa: E402
     ESTIMATES,
     GOLDEN_WEIGHTING,
@@ -189,3 +193,22 @@ def test_weighting_on_dask_matches_r_and_memory(name):
         reference = call(memory)
         close(got.estimate, reference.estimate, f"{estimate} vs in memory", rtol)
         close(got.se, reference.se, f"{estimate} se vs in memory", rtol)
+
+
+CHISQSUM = json.loads((REFERENCE / "golden_chisqsum.json").read_text())["svychisq"]
+
+
+@pytest.mark.parametrize("case", CHISQSUM, ids=[c["id"] for c in CHISQSUM])
+def test_svychisq_saddlepoint_on_dask_matches_r(case):
+    """tests/reference/make_refs_chisqsum.R's svychisq(statistic="saddlepoint") cases."""
+    if GOLDEN["designs"][case["design"]]["kind"] == "replicate":  # replicate-weight columns
+        from test_replicate_columns_dask import designs
+        des = designs(case["design"])[0]
+    else:
+        des = build_dask(case["design"])
+    if case["subset"]:
+        des = des.subset(case["subset"])
+    test = des.chisq(case["rows"], case["cols"], statistic="saddlepoint")
+    np.testing.assert_allclose([test.statistic, test.p_value],
+                               [case["statistic"], case["p_value"]],
+                               rtol=RTOL, atol=ATOL_NEAR_ZERO)

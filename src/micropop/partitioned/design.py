@@ -278,8 +278,16 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
 
     @property
     def degf(self) -> int:
-        """Design degrees of freedom (PSUs minus strata), as R's ``degf``."""
-        return int(self._degf)
+        """Design degrees of freedom, as R's ``degf``.
+
+        PSUs minus strata; after a subset, replicate weights or a weighting step,
+        those of the in-memory design on one pass's per-unit table (for
+        replicate weights, the rank of the replicate factors of the units held,
+        minus one).
+        """
+        if not self._steps:
+            return int(self._degf)
+        return int(self.unit_design().degf)
 
     @property
     def npartitions(self) -> int:

@@ -122,4 +122,4 @@ class WeightedRows:
         else:
             rows = rows.assign(**{_FACTOR: float(factor[0]), _IN: bool(design.rows[0])})
         rows = rows.assign(**{_WEIGHT_COLUMN: rows[_WEIGHT_COLUMN] * rows[_FACTOR]})
-        return rows.drop(columns=[_FACTOR]), self.degf
+        return rows.drop(columns=[_FACTOR]), design.degf
