@@ -21,10 +21,10 @@ import pytest
 dd = pytest.importorskip("dask.dataframe")
 
 import dask  # noqa: E402
-from test_golden_dask import build_dask  # noqa: E402
 
 from micropop.errors import InMemoryOnlyError  # noqa: E402
 from support.calibrate_options import CASES, STATISTICS, statistic, weighted  # noqa: E402
+from support.dask_golden import build_dask  # noqa: E402
 from support.golden import build  # noqa: E402
 
 

@@ -11,7 +11,6 @@ included: their second pass keeps each cell's weighted variance).
 from __future__ import annotations
 
 import json
-import warnings
 from functools import cache
 
 import numpy as np
@@ -21,16 +20,14 @@ pytest.importorskip("dask.dataframe")
 
 import dask  # noqa: E402
 
-from micropop.design import SurveyDesign  # noqa: E402
 from micropop.errors import InMemoryOnlyError  # noqa: E402
+from support.dask_golden import build_dask  # noqa: E402
 from support.golden import (  # noqa: E402
     ATOL_NEAR_ZERO,
     GOLDEN,
     RTOL,
     assert_close,
     build,
-    fixture,
-    lonely_policy,
     r_names,
     single,
 )
@@ -52,22 +49,6 @@ CASES = [c for c in GOLDEN["cases"]
 def _sync_scheduler():
     with dask.config.set(scheduler="sync"):
         yield
-
-
-@cache
-def build_dask(name: str):
-    spec = GOLDEN["designs"][name]
-    if spec["kind"] == "from_design":
-        return build_dask(spec["base"]).replicate(spec["method"], fay_rho=spec["fay_rho"])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # R's "assuming equal probability" never applies here
-        return SurveyDesign(dask_frame(fixture(spec["data"]), seed=len(name)),
-                            weights=single(spec["weights"]), strata=single(spec["strata"]),
-                            psu=single(spec["psu"]), fpc=single(spec["fpc"]), nest=spec["nest"],
-                            lonely_psu=lonely_policy(spec["lonely_psu"],
-                                                     GOLDEN["meta"]["survey_version"]),
-                            ultimate_cluster=spec["ultimate_cluster"],
-                            adjust_domain_lonely=spec["adjust_domain_lonely"])
 
 
 def run(case: dict, design, deff: bool):
@@ -201,11 +182,7 @@ CHISQSUM = json.loads((REFERENCE / "golden_chisqsum.json").read_text())["svychis
 @pytest.mark.parametrize("case", CHISQSUM, ids=[c["id"] for c in CHISQSUM])
 def test_svychisq_saddlepoint_on_dask_matches_r(case):
     """tests/reference/make_refs_chisqsum.R's svychisq(statistic="saddlepoint") cases."""
-    if GOLDEN["designs"][case["design"]]["kind"] == "replicate":  # replicate-weight columns
-        from test_replicate_columns_dask import designs
-        des = designs(case["design"])[0]
-    else:
-        des = build_dask(case["design"])
+    des = build_dask(case["design"])  # replicate-weight columns too
     if case["subset"]:
         des = des.subset(case["subset"])
     test = des.chisq(case["rows"], case["cols"], statistic="saddlepoint")
