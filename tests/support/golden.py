@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,20 +54,21 @@ def single(value: list[str] | None) -> str | list[str] | None:
 
 
 @cache
-def build(name: str) -> SurveyDesign | ReplicateDesign:
+def build(name: str, frame: Callable[[str, pd.DataFrame], Any] | None = None) -> Any:
+    """The golden design ``name``; ``frame(name, data)`` gives the data it holds (a Dask frame)."""
     spec = GOLDEN["designs"][name]
     if spec["kind"] == "from_design":
-        return build(spec["base"]).replicate(spec["method"], fay_rho=spec["fay_rho"])
+        return build(spec["base"], frame).replicate(spec["method"], fay_rho=spec["fay_rho"])
+    data = fixture(spec["data"]) if frame is None else frame(name, fixture(spec["data"]))
     if spec["kind"] == "replicate":
-        return ReplicateDesign(fixture(spec["data"]), weights=spec["weights"],
+        return ReplicateDesign(data, weights=spec["weights"],
                                replicate_weights=spec["replicate_weights"],
                                method=spec["method"], scale=spec["scale"],
                                rscales=spec["rscales"], fay_rho=spec["fay_rho"],
                                mse=spec["mse"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # R's "assuming equal probability" never applies here
-        return SurveyDesign(fixture(spec["data"]), weights=single(spec["weights"]),
-                            **design_options(spec))
+        return SurveyDesign(data, weights=single(spec["weights"]), **design_options(spec))
 
 
 def design_options(spec: dict) -> dict:
