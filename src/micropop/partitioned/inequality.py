@@ -93,7 +93,15 @@ from micropop.partitioned._stages import (
     quantile_sums,
     unit_sums,
 )
-from micropop.partitioned.passes import COMPLETE, ROW, compute, empty_partition, locate, where_text
+from micropop.partitioned.passes import (
+    COMPLETE,
+    ROW,
+    as_partitioned,
+    compute,
+    empty_partition,
+    locate,
+    where_text,
+)
 
 __all__ = ["arpr", "arpt", "gini", "poverty_rate"]
 
@@ -377,8 +385,10 @@ class _Run:
         kept = rows[inside][list(dict.fromkeys([X, W, D, *keys]))]
         # sorted once and kept (on the workers, spilled to disk by a cluster if need be):
         # every stage reads the same partitions
-        ordered = kept.sort_values(X).persist()
-        return cls(data, table, list(ordered.to_delayed()), keys, rows)
+        with as_partitioned():
+            ordered = kept.sort_values(X).persist()
+            parts = list(ordered.to_delayed())
+        return cls(data, table, parts, keys, rows)
 
     # --- the stages -------------------------------------------------------------------
 

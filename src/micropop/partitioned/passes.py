@@ -38,7 +38,8 @@ import pandas as pd
 from micropop.errors import MicropopError, SchedulerError, describe_rows
 from micropop.partitioned._dask import require_dask
 
-__all__ = ["COMPLETE", "COUNT", "ROW", "ROW_BASE", "ROW_WEIGHT", "WEIGHT", "RowFunction", "compute",
+__all__ = ["COMPLETE", "COUNT", "ROW", "ROW_BASE", "ROW_WEIGHT", "WEIGHT", "RowFunction",
+           "as_partitioned", "compute",
            "empty_partition", "locate", "partition_name", "remember_files", "remembered_files",
            "unit_table",
            "where_text"]
@@ -131,6 +132,33 @@ def _token(ddf: Any) -> str:
     return str(tokenize(ddf))
 
 
+def as_partitioned() -> Any:
+    """The dask configuration every pass runs in: the partitions as the frame has them.
+
+    When a pass reads few of the columns of Parquet files, dask's optimiser
+    ("tuning") reads several files in one partition; a partition's number then
+    differs between passes that read different columns, while the engine
+    numbers rows (designs whose rows are their own PSUs, quantiles) and names
+    files by partition. Every pass (and every graph the engine optimises) turns
+    that tuning off.
+
+    Returns
+    -------
+    dask.config.set
+        A context manager.
+
+    Examples
+    --------
+    >>> import dask
+    >>> with as_partitioned():
+    ...     dask.config.get("optimization.tune.active")
+    False
+    """
+    require_dask()
+    import dask
+    return dask.config.set({"optimization.tune.active": False})
+
+
 def compute(*collections: Any) -> Any:
     """``dask.compute`` on the active scheduler, a failure as a SchedulerError.
 
@@ -157,7 +185,8 @@ def compute(*collections: Any) -> Any:
     require_dask()
     from dask.base import compute as dask_compute
     try:
-        return cast(Any, dask_compute)(*collections)
+        with as_partitioned():
+            return cast(Any, dask_compute)(*collections)
     except MicropopError:
         raise
     except Exception as err:  # a worker lost, a file gone, memory exhausted...

@@ -32,7 +32,13 @@ import pandas as pd
 from scipy import sparse
 
 from micropop.errors import WeightError
-from micropop.partitioned.passes import compute, empty_partition, locate, where_text
+from micropop.partitioned.passes import (
+    as_partitioned,
+    compute,
+    empty_partition,
+    locate,
+    where_text,
+)
 from micropop.variance.replicate import replicate_sums
 
 __all__ = ["COMPLETE", "COUNT", "IN", "CellPlan", "Structure", "cell_grams", "cell_sums",
@@ -126,7 +132,9 @@ def replicate_structure(ddf: Any, weights: str, replicates: tuple[str, ...]) -> 
     from dask.delayed import delayed
 
     run = delayed(partition, pure=True)
-    parts = compute(*[run(part) for part in ddf[columns].to_delayed()])
+    with as_partitioned():
+        delayed_parts = ddf[columns].to_delayed()
+    parts = compute(*[run(part) for part in delayed_parts])
     bad = np.sum([p[2] for p in parts], axis=0) if parts else np.zeros(len(columns))
     if bad.any():
         c = int(np.flatnonzero(bad)[0])
@@ -391,7 +399,8 @@ def cell_table(ddf: Any, plan: CellPlan) -> pd.DataFrame:
     read = list(dict.fromkeys([*plan.weights, *plan.keys, *plan.numeric,
                                *(c for columns, _ in plan.subsets for c in columns)]))
     cells = delayed(plan.cells, pure=True)
-    parts = [cells(part) for part in ddf[read].to_delayed()]
+    with as_partitioned():
+        parts = [cells(part) for part in ddf[read].to_delayed()]
     combine = delayed(_combine, pure=True)
     while len(parts) > 1:  # a tree of sums, 8 at a time: no partition waits on all others
         parts = [combine(plan.group, *parts[i:i + _FAN_IN])
