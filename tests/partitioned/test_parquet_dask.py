@@ -22,6 +22,8 @@ import micropop as mp  # noqa: E402
 from micropop.errors import WeightError  # noqa: E402
 
 RTOL = 1e-10
+# dask 2026.8's Parquet reader calls reset_index(inplace=True), which pandas 3.1 deprecates
+pytestmark = pytest.mark.filterwarnings("ignore:The inplace keyword in DataFrame.reset_index")
 
 
 @pytest.fixture(autouse=True, scope="module")
