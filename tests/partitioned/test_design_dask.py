@@ -280,14 +280,18 @@ def test_numeric_calibration_totals_are_moments_not_cells(seed, zeros, missing, 
 
 
 def test_numeric_calibration_with_steps_that_need_cells_matches_memory():
-    """Bounds, a second numeric calibration, raking, quantiles: the numeric column as cells."""
+    """Bounds, another numeric calibration, raking, weighting before, quantiles: as cells."""
     frame = survey(8, n=300)
     memory = mp.SurveyDesign(frame, weights="w", strata="h", psu="psu")
     design = mp.SurveyDesign(cut(frame, [30, 30, 150, 290]), weights="w", strata="h", psu="psu")
     total = {"x": 12000.0}  # the sample's weighted total is about 14,000
+    sexes = {"f": 2000.0, "m": 2000.0}
     for step in (lambda d: d.calibrate(total, bounds=(0.5, 2.0)),
                  lambda d: d.calibrate(total).calibrate({"y": 40000.0}),
-                 lambda d: d.calibrate(total).rake({"sex": {"f": 2000.0, "m": 2000.0}})):
+                 lambda d: d.calibrate(total).rake({"sex": sexes}),
+                 # weighting before: its residuals would be divided by each row's g-weight
+                 lambda d: d.poststratify("sex", sexes).calibrate(total),
+                 lambda d: d.calibrate({"sex": sexes}).calibrate(total)):
         same(step(design).mean("y"), step(memory).mean("y"))
     calibrated = design.calibrate(total), memory.calibrate(total)
     same(*(d.quantile("y", 0.5) for d in calibrated))

@@ -371,11 +371,13 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
         # (linear estimators) each unit and cell as a pair of rows (micropop.partitioned.pairs)
         linear = not (rows_apart or spread or sums)
         paired = ROW_BASE in step_keys and linear
-        # numeric columns of one linear calibration (and no raking): per-unit moments
+        # numeric columns of one linear calibration: per-unit moments, unless a raking or a
+        # weighting before it (whose residuals it would divide by its row's g-weight)
         moments = [m for step in self._steps for m in step.moments]
-        momented = bool(moments) and linear and not any(
-            step.method == "rake" for step in self._steps) and sum(
-            bool(step.moments) for step in self._steps) == 1
+        first = next((i for i, step in enumerate(self._steps) if step.moments), 0)
+        momented = bool(moments) and linear and sum(bool(s.moments) for s in self._steps) == 1 \
+            and not any(s.method == "rake" for s in self._steps) and not any(
+                s.method in ("poststratify", "calibrate") for s in self._steps[:first])
         group = [k for k in dict.fromkeys([*self._unit_keys, *keys, *step_keys])
                  if not (momented and k in moments)]
         made = set(derived or {})  # columns the pass computes

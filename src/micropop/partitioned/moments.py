@@ -16,7 +16,10 @@ weighted mean plus and minus the axes of its weighted covariance
 weighted sums and weighted cross-products, on which the in-memory ``calibrate``
 and every linear estimator give the rows' numbers. Rows of weight 0 form their
 own groups; a group of rows missing an analysis value keeps the moments of the
-calibration columns only.
+calibration columns only. Only when no post-stratification, calibration or raking
+comes before the calibration (and none rakes after it): R's calibrated variance
+divides the residuals of an earlier weighting by each row's g-weight, a function of
+the row's own values that moments do not keep (the design then makes the column a cell).
 
 Examples
 --------

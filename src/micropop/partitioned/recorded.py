@@ -219,7 +219,8 @@ class RecordedSteps:
 
         The categorical calibration columns and a ``variance`` column become
         cells of every later pass. A numeric column of a linear calibration
-        without bounds is kept as per-unit moments by the linear estimators
+        without bounds, and without raking or weighting before it, is kept as
+        per-unit moments by the linear estimators
         (:mod:`micropop.partitioned.moments`: the table does not grow with its
         values); otherwise, and for quantiles and inequality measures, it is a
         cell too (exact, the table growing with its distinct values).
