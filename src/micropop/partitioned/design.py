@@ -367,16 +367,14 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
         ({'psu': [1, 2], 'y': [2.0, 4.0]}, [2, 2])
         """
         step_keys = [k for step in self._steps for k in step.keys]
-        # raked with weights that differ within a unit and cell: rows apart by weight, or
-        # (linear estimators) each unit and cell as a pair of rows (micropop.partitioned.pairs)
+        # raked, weights differing within a unit and cell: pairs of rows (partitioned.pairs)
         linear = not (rows_apart or spread or sums)
         paired = ROW_BASE in step_keys and linear
-        # numeric columns of one linear calibration: per-unit moments, unless a raking or a
-        # weighting before it (whose residuals it would divide by its row's g-weight)
-        moments = [m for step in self._steps for m in step.moments]
+        moments = [m for step in self._steps for m in step.moments]  # (partitioned.moments)
         first = next((i for i, step in enumerate(self._steps) if step.moments), 0)
-        momented = bool(moments) and linear and sum(bool(s.moments) for s in self._steps) == 1 \
-            and not any(s.method == "rake" for s in self._steps) and not any(
+        momented = bool(moments) and linear and not any(
+            s.method == "rake" or (not s.moments and set(s.keys) & set(moments))
+            or (s.moments and i != first) for i, s in enumerate(self._steps)) and not any(
                 s.method in ("poststratify", "calibrate") for s in self._steps[:first])
         group = [k for k in dict.fromkeys([*self._unit_keys, *keys, *step_keys])
                  if not (momented and k in moments)]
@@ -388,13 +386,13 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
         if not (sums or derived) or uses:  # read only the columns the pass needs
             rows = rows[list(dict.fromkeys([_WEIGHT_COLUMN, *group, *cells, *uses,
                                             *(moments if momented else [])]))]
+        extra = None  # rows of weight 0 apart (R's post-stratification gives each psw 1)
         if momented:
-            added, sums = moment_sums(_WEIGHT_COLUMN, cells, moments)
-            derived = {**(derived or {}), **added}
-            group = [*group, ZERO]
-        if paired:
-            added, sums = pair_sums(_WEIGHT_COLUMN, cells)
-            derived = {**(derived or {}), **added}
+            extra = moment_sums(_WEIGHT_COLUMN, cells, moments)
+        elif paired or (linear and any(s.method == "poststratify" for s in self._steps)):
+            extra = pair_sums(_WEIGHT_COLUMN, cells if paired else [])
+        if extra is not None:
+            derived, sums = {**(derived or {}), **extra[0]}, extra[1]
             group = [k for k in group if k != ROW_BASE] + [ZERO]
             rows = rows.drop(columns=[ROW_BASE]) if ROW_BASE in rows.columns else rows
         table = unit_table(rows, weights=_WEIGHT_COLUMN, keys=group, means=cells,
@@ -406,8 +404,10 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
             if bad_moments(table, moments):  # names the file and the row
                 refuse_bad_values(self._ddf, moments, [], False)
             table = spread_moments(table, cells, moments)
-        if paired:  # (cells only: a key is the same on every row of a group)
-            table = (split(table, cells) if cells else table).drop(columns=[ZERO])
+        if paired and cells:  # (a key is the same on every row of a group)
+            table = split(table, cells)
+        if ZERO in table.columns:
+            table = table.drop(columns=[ZERO])
         if spread and cells:
             squares = cell_squares(rows, table, group, cells, self._offsets, _WEIGHT_COLUMN)
             if any(step.method == "rake" for step in self._steps) and squares.any():

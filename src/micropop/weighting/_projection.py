@@ -79,9 +79,13 @@ class PostStratProjection:
     old_weights: np.ndarray
     new_weights: np.ndarray
     n_strata: int
+    #: (n,) data rows each row stands for (a design's frequencies), or None: 1. R gives a
+    #: row of weight 0 before and after ``psw`` 1: a row of ``f`` such data rows, ``f``
+    counts: np.ndarray | None = None
 
     def residuals(self, x: np.ndarray) -> np.ndarray:
-        psw = np.where((self.new_weights == 0) & (self.old_weights == 0), 1.0, self.new_weights)
+        zero = 1.0 if self.counts is None else self.counts.astype(float)
+        psw = np.where((self.new_weights == 0) & (self.old_weights == 0), zero, self.new_weights)
         scaled = _safe_divide(x * self.old_weights[:, None], psw[:, None])
         totals = group_sums(self.codes, scaled, self.n_strata)
         old = np.bincount(self.codes[self.codes >= 0], weights=self.old_weights[self.codes >= 0],

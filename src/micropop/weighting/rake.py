@@ -98,7 +98,8 @@ def poststratify(design: DesignT, strata: str | Sequence[str], population: Margi
     check_carried([margin], weights)
     codes = margin.level_codes
     new = scaled(weights, codes, _factors(codes, weights, margin.targets))
-    projection = PostStratProjection(codes, weights[:, 0], new[:, 0], len(margin.level_names))
+    projection = PostStratProjection(_in_scope(design, rows, codes), weights[:, 0], new[:, 0],
+                                     len(margin.level_names), counts=design.frequencies)
     step = WeightingStep("poststratify", (margin,), 1, 0.0, weights[:, 0], projection)
     return with_weights(design, new, step)
 
@@ -217,8 +218,8 @@ def rake(design: DesignT, margins: Mapping[Any, MarginSpec], max_iter: int = 100
         _warn_off(parsed, new, sweep, change, converged)
     elif miss.excess > _SETTLED_RTOL:
         _not_converged(parsed, new, sweep, change, settled=True)
-    projection = RakingProjection(cell, levels, after, weights[:, 0],
-                                  tuple(len(m.level_names) for m in parsed),
+    projection = RakingProjection(_in_scope(design, rows, cell), levels, after,
+                                  weights[:, 0], tuple(len(m.level_names) for m in parsed),
                                   counts=design.frequencies)
     step = WeightingStep("rake", tuple(parsed), sweep, change, weights[:, 0], projection)
     return with_weights(design, new, step, rtol=np.inf if warn else _SETTLED_RTOL)
@@ -261,3 +262,17 @@ def _warn_off(margins: list[Margin], weights: np.ndarray, sweeps: int, change: f
                   "sweep, as R's rake returns them) miss: " + "; ".join(off) + ". Raise "
                   "max_iter, or check the margins (empty cells of their cross can make the "
                   "targets unreachable)", MicropopWarning, stacklevel=3)
+
+
+def _in_scope(design: DesignT, rows: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """The cells of the variance term: -1 for the rows R's subset drops.
+
+    R's subset of a design not yet weighted drops the other rows
+    (``[.survey.design2``), so the centring of a post-stratification or raking
+    made on it does not count them; once weighted, R keeps them at weight 0 and
+    they count (``psw`` 1 in ``postStratify``'s centring).
+    """
+    if design.calibration_projections:
+        return codes
+    scoped: np.ndarray = np.where(rows, codes, -1)
+    return scoped
