@@ -348,6 +348,29 @@ def test_any_sequence_of_steps_gives_the_in_memory_numbers(seed, names):
                                    atol=1e-12 * np.abs(theirs.estimate).max())
 
 
+def test_rows_of_weight_zero_after_post_stratification_in_quantiles_are_refused():
+    """R counts each row of weight 0 in the post-stratification term; a quantile pass cannot."""
+    frame = survey(4)
+    design = mp.SurveyDesign(cut(frame, [40, 90]), weights="w", psu="psu")
+    memory = mp.SurveyDesign(frame, weights="w", psu="psu")
+    post = {"f": 1000.0, "m": 1000.0}
+    same(design.poststratify("sex", post).quantile("y", 0.5),
+         memory.poststratify("sex", post).quantile("y", 0.5))
+    frame.loc[[3, 50], "w"] = 0.0
+    design = mp.SurveyDesign(cut(frame, [40, 90]), weights="w", psu="psu")
+    memory = mp.SurveyDesign(frame, weights="w", psu="psu").poststratify("sex", post)
+    same(design.poststratify("sex", post).mean("y", by="region"), memory.mean("y", by="region"))
+    for call in (lambda d: d.quantile("y", 0.5), lambda d: mp.gini(d, "y")):
+        try:  # right (rows of weight 0 in groups of their own) or refused
+            ours = call(design.poststratify("sex", post))
+        except InMemoryOnlyError as err:
+            assert "weight 0" in str(err)
+        else:
+            same(ours, call(memory))
+    with pytest.raises(InMemoryOnlyError, match="weight 0"):  # mixed in a group: refused
+        mp.gini(design.poststratify("sex", post), "y", by="region")
+
+
 def test_missing_calibration_values_are_refused_naming_the_row():
     frame = survey(2)
     frame.loc[77, "x"] = np.nan

@@ -55,7 +55,7 @@ from micropop.partitioned.checks import (
 )
 from micropop.partitioned.frozen import FrozenDesign
 from micropop.partitioned.moments import bad_moments, moment_sums, spread_moments
-from micropop.partitioned.pairs import ZERO, pair_sums, split
+from micropop.partitioned.pairs import ZERO, pair_sums, refuse_mixed_zeros, split, zero_counts
 from micropop.partitioned.passes import (
     COUNT,
     ROW_BASE,
@@ -344,11 +344,8 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
             A key column to order the table's rows by (stably) before the
             design is built: where their order matters (ties in quantiles).
         rows_apart : bool, default False
-            After a raking whose design weights differ within a unit and cell:
-            group the rows by their weight too (for row functions that are not
-            linear in the values) instead of writing each group as a pair of
-            rows (:mod:`micropop.partitioned.pairs`; also without ``sums``,
-            ``spread``).
+            Group the rows by their weight after a raking (by the values of a
+            numeric calibration), for row functions not linear in the values.
 
         Returns
         -------
@@ -395,8 +392,11 @@ class PartitionedDesign(RecordedSteps, WeightedRows, FrozenDesign):
             derived, sums = {**(derived or {}), **extra[0]}, extra[1]
             group = [k for k in group if k != ROW_BASE] + [ZERO]
             rows = rows.drop(columns=[ROW_BASE]) if ROW_BASE in rows.columns else rows
-        table = unit_table(rows, weights=_WEIGHT_COLUMN, keys=group, means=cells,
-                           sums=sums, derived=derived, offsets=self._offsets)
+        if extra is None and any(s.method == "poststratify" for s in self._steps):
+            sums = {**(sums or {}), **zero_counts(_WEIGHT_COLUMN)}  # refused below if mixed
+        table = refuse_mixed_zeros(unit_table(rows, weights=_WEIGHT_COLUMN, keys=group,
+                                              means=cells, sums=sums, derived=derived,
+                                              offsets=self._offsets))
         if suspect_table(table, cells, [c for c in check if c in group], na_rm):
             # the counting pass names the column, the file and the row
             refuse_bad_values(self._ddf, means, [c for c in check if c not in means], na_rm)

@@ -40,13 +40,15 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from micropop.errors import InMemoryOnlyError
 from micropop.partitioned.passes import COMPLETE, COUNT, WEIGHT, RowFunction
 
-__all__ = ["ZERO", "pair_sums", "split"]
+__all__ = ["ZERO", "pair_sums", "refuse_mixed_zeros", "split", "zero_counts"]
 
 #: The key of rows of weight 0 (their own groups in paired passes).
 ZERO = "__zero"
 _PLAIN = "__plain:"
+_ZEROS = "__zeros"
 
 
 def _zero(weight: str, part: pd.DataFrame) -> np.ndarray:
@@ -144,3 +146,67 @@ def split(table: pd.DataFrame, values: Sequence[str]) -> pd.DataFrame:
     position[len(out):] += 0.5
     joined = pd.concat([head, tail], ignore_index=True)
     return joined.iloc[np.argsort(position, kind="stable")].reset_index(drop=True)
+
+
+def zero_counts(weight: str) -> dict[str, RowFunction]:
+    """The sum of a pass that counts the rows of weight 0 of each group.
+
+    Parameters
+    ----------
+    weight : str
+        The rows' weight column.
+
+    Returns
+    -------
+    dict
+        ``sums`` for :func:`~micropop.partitioned.passes.unit_table`.
+
+    Examples
+    --------
+    >>> list(zero_counts("w"))
+    ['__zeros']
+    """
+    return {_ZEROS: partial(_zero, weight)}
+
+
+def refuse_mixed_zeros(table: pd.DataFrame) -> pd.DataFrame:
+    """Refuse groups that mix rows of weight 0 with weighted ones (after post-stratification).
+
+    R's post-stratification gives each row of weight 0 ``psw`` 1 in its
+    centring: a group of rows summed together loses how many of its rows had
+    weight 0. The linear estimators' passes keep those rows apart (the
+    :data:`ZERO` key); a pass that cannot (quantiles, inequality measures,
+    design effects) is refused where a group mixes them.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A pass's per-unit table, with the :func:`zero_counts` column or without.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table without that column.
+
+    Raises
+    ------
+    InMemoryOnlyError
+        A group holds rows of weight 0 and weighted rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> refuse_mixed_zeros(pd.DataFrame({"__w": [2.0], "__zeros": [0]})).columns.tolist()
+    ['__w']
+    """
+    if _ZEROS not in table.columns:
+        return table
+    zeros = table[_ZEROS].to_numpy()
+    if bool(np.any((zeros > 0) & (table[WEIGHT].to_numpy() > 0))):
+        raise InMemoryOnlyError(
+            "rows of weight 0 share a sampled unit and cell with weighted rows: after a "
+            "post-stratification, R's variance counts each of them, which this Dask pass "
+            "(quantiles, inequality measures or design effects) sums away",
+            hint="drop the rows of weight 0 from the Dask frame, or estimate on an in-memory "
+                 "design (des.compute(), or a subset of the rows)")
+    return table.drop(columns=[_ZEROS])
